@@ -1,0 +1,366 @@
+//! Calls and blocks as they are written to the store. A completed call updates
+//! its prospect by the rules of [`crate::rules`] in the same transaction.
+
+use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::domain::{Outcome, ProspectStatus, Settings};
+use crate::error::{Error, Result};
+use crate::rules::{apply_outcome, ProspectState};
+use crate::time;
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// An objection raised in a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct RaisedObjection {
+    pub objection_id: String,
+    pub response_id: Option<String>,
+    /// Milliseconds into the call.
+    pub at_ms: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct NewMeeting {
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: u32,
+    pub email: String,
+    /// phone, web or in_person
+    pub format: String,
+}
+
+/// A finished call, written in one go (the demo, imports of bundles).
+#[derive(Debug, Clone)]
+pub struct CompletedCall {
+    pub prospect_id: String,
+    pub rep_id: String,
+    pub block_id: Option<String>,
+    pub theme_id: Option<String>,
+    pub talk_track_version_id: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub duration_ms: u32,
+    pub outcome: Outcome,
+    pub asked_for_meeting: bool,
+    pub callback_at: Option<DateTime<Utc>>,
+    pub notes: String,
+    pub gap_current_state: String,
+    pub gap_objectives: String,
+    pub gap_impact: String,
+    pub objections: Vec<RaisedObjection>,
+    pub meeting: Option<NewMeeting>,
+}
+
+pub(crate) fn load_state(conn: &Connection, prospect_id: &str) -> Result<(ProspectState, Option<String>, Option<String>)> {
+    let row = conn
+        .query_row(
+            "SELECT status, attempts, next_attempt_at, callback_at, do_not_call, bad_number, time_zone,
+                (SELECT ifnull(e164, raw) FROM prospect_phones WHERE prospect_id = p.id AND bad = 0
+                 ORDER BY position LIMIT 1)
+             FROM prospects p WHERE id = ?1",
+            [prospect_id],
+            |r| {
+                Ok((
+                    r.get::<_, ProspectStatus>(0)?,
+                    r.get::<_, u32>(1)?,
+                    r.get::<_, Option<String>>(2)?,
+                    r.get::<_, Option<String>>(3)?,
+                    r.get::<_, bool>(4)?,
+                    r.get::<_, bool>(5)?,
+                    r.get::<_, Option<String>>(6)?,
+                    r.get::<_, Option<String>>(7)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: "prospect",
+            id: prospect_id.to_string(),
+        })?;
+    let parse = |s: Option<String>| s.map(|s| time::from_db(&s)).transpose();
+    Ok((
+        ProspectState {
+            status: row.0,
+            attempts: row.1,
+            next_attempt_at: parse(row.2)?,
+            callback_at: parse(row.3)?,
+            do_not_call: row.4,
+            bad_number: row.5,
+        },
+        row.6,
+        row.7,
+    ))
+}
+
+/// Write `state` back to the prospect.
+pub(crate) fn save_state(conn: &Connection, prospect_id: &str, s: &ProspectState, called_at: DateTime<Utc>) -> Result<()> {
+    conn.execute(
+        "UPDATE prospects SET status = ?2, attempts = ?3, next_attempt_at = ?4, callback_at = ?5,
+            do_not_call = ?6, bad_number = ?7, last_called_at = ?8, updated_at = ?8
+         WHERE id = ?1",
+        params![
+            prospect_id,
+            s.status,
+            s.attempts,
+            s.next_attempt_at.map(time::to_db),
+            s.callback_at.map(time::to_db),
+            s.do_not_call,
+            s.bad_number,
+            time::to_db(called_at),
+        ],
+    )?;
+    Ok(())
+}
+
+/// Record a finished call and apply its outcome to the prospect. Run it
+/// inside the caller's transaction (one per user action).
+pub fn record_completed_call(conn: &Connection, call: &CompletedCall, settings: &Settings) -> Result<String> {
+    if call.outcome == Outcome::Callback && call.callback_at.is_none() {
+        return Err(Error::invalid("callback", "a callback needs the time agreed"));
+    }
+    if call.outcome == Outcome::Meeting && call.meeting.is_none() {
+        return Err(Error::invalid("meeting", "a booked meeting needs its time and e-mail"));
+    }
+    let (before, tz_name, phone) = load_state(conn, &call.prospect_id)?;
+    let tz = tz_name.as_deref().and_then(time::parse_tz);
+    let ended = call.started_at + Duration::milliseconds(i64::from(call.duration_ms));
+    let after = apply_outcome(&before, call.outcome, ended, call.callback_at, tz, settings);
+    let local = tz.map(|z| call.started_at.with_timezone(&z));
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO calls (id, prospect_id, rep_id, block_id, theme_id, phone_e164, talk_track_version_id,
+            started_at, ended_at, duration_ms, outcome, asked_for_meeting, prospect_time_zone, local_hour,
+            local_weekday, callback_at, notes, gap_current_state, gap_objectives, gap_impact)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+        params![
+            id,
+            call.prospect_id,
+            call.rep_id,
+            call.block_id,
+            call.theme_id,
+            phone,
+            call.talk_track_version_id,
+            time::to_db(call.started_at),
+            time::to_db(ended),
+            call.duration_ms,
+            call.outcome,
+            call.asked_for_meeting || call.outcome == Outcome::Meeting,
+            tz_name,
+            local.map(|l| l.hour()),
+            local.map(|l| l.weekday().num_days_from_monday()),
+            call.callback_at.map(time::to_db),
+            call.notes,
+            call.gap_current_state,
+            call.gap_objectives,
+            call.gap_impact,
+        ],
+    )?;
+    for (i, o) in call.objections.iter().enumerate() {
+        conn.execute(
+            "INSERT INTO call_objections (id, call_id, objection_id, response_id, position, at_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![new_id(), id, o.objection_id, o.response_id, (i + 1) as i64, o.at_ms],
+        )?;
+    }
+    if let (Outcome::Meeting, Some(m)) = (call.outcome, &call.meeting) {
+        conn.execute(
+            "INSERT INTO meetings (id, call_id, prospect_id, rep_id, starts_at, duration_minutes, format,
+                email, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            params![
+                new_id(),
+                id,
+                call.prospect_id,
+                call.rep_id,
+                time::to_db(m.starts_at),
+                m.duration_minutes,
+                m.format,
+                m.email,
+                time::to_db(ended)
+            ],
+        )?;
+    }
+    save_state(conn, &call.prospect_id, &after, ended)?;
+    Ok(id)
+}
+
+/// A block that has already ended (the demo's history).
+pub fn insert_finished_block(
+    conn: &Connection,
+    rep_id: &str,
+    theme_ids: &[String],
+    planned_seconds: u32,
+    break_seconds: u32,
+    started_at: DateTime<Utc>,
+    ended_at: DateTime<Utc>,
+    end_reason: &str,
+) -> Result<String> {
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO blocks (id, rep_id, planned_seconds, break_seconds, started_at, ended_at, end_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            id,
+            rep_id,
+            planned_seconds,
+            break_seconds,
+            time::to_db(started_at),
+            time::to_db(ended_at),
+            end_reason
+        ],
+    )?;
+    for t in theme_ids {
+        conn.execute(
+            "INSERT INTO block_themes (block_id, theme_id) VALUES (?1, ?2)",
+            params![id, t],
+        )?;
+    }
+    Ok(id)
+}
+
+/// A block as the Block view lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct BlockRow {
+    pub id: String,
+    pub rep_name: String,
+    pub themes: Vec<String>,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub end_reason: Option<String>,
+    pub planned_minutes: u32,
+    pub dials: u32,
+    pub connects: u32,
+    pub meetings: u32,
+    /// Seconds on the phone (sum of call durations).
+    pub talk_seconds: u32,
+}
+
+pub fn recent_blocks(conn: &Connection, rep_id: Option<&str>, limit: u32) -> Result<Vec<BlockRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT b.id, r.name,
+            (SELECT group_concat(name, char(31)) FROM (SELECT t.name FROM block_themes bt
+                JOIN themes t ON t.id = bt.theme_id WHERE bt.block_id = b.id ORDER BY t.name)),
+            b.started_at, b.ended_at, b.end_reason, b.planned_seconds / 60,
+            count(c.id),
+            count(c.id) FILTER (WHERE c.outcome IN {connects}),
+            count(c.id) FILTER (WHERE c.outcome = 'meeting'),
+            ifnull(sum(c.duration_ms), 0) / 1000
+         FROM blocks b JOIN reps r ON r.id = b.rep_id
+         LEFT JOIN calls c ON c.block_id = b.id AND c.outcome IS NOT NULL
+         WHERE ?1 IS NULL OR b.rep_id = ?1
+         GROUP BY b.id
+         ORDER BY b.started_at DESC LIMIT ?2",
+        connects = Outcome::CONNECT_SQL
+    ))?;
+    let rows = stmt.query_map(params![rep_id, limit], |r| {
+        let themes: Option<String> = r.get(2)?;
+        Ok(BlockRow {
+            id: r.get(0)?,
+            rep_name: r.get(1)?,
+            themes: themes
+                .map(|s| s.split('\u{1f}').map(str::to_string).collect())
+                .unwrap_or_default(),
+            started_at: r.get(3)?,
+            ended_at: r.get(4)?,
+            end_reason: r.get(5)?,
+            planned_minutes: r.get(6)?,
+            dials: r.get(7)?,
+            connects: r.get(8)?,
+            meetings: r.get(9)?,
+            talk_seconds: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lists::{create_theme, insert_prospect, NewPhone, NewProspect};
+    use crate::reps::create_rep;
+    use crate::store::Store;
+    use chrono::TimeZone;
+
+    fn setup() -> (Store, String, String, String) {
+        let store = Store::open_in_memory().unwrap();
+        let c = store.conn();
+        let rep = create_rep(c, "Alex", None, Some("America/Chicago")).unwrap();
+        let theme = create_theme(c, "Texas", crate::domain::ThemeKind::Geography, "").unwrap();
+        let p = insert_prospect(
+            c,
+            &NewProspect {
+                theme_id: Some(theme.id.clone()),
+                first_name: "Dana".into(),
+                time_zone: Some("America/Chicago".into()),
+                phones: vec![NewPhone {
+                    kind: "direct".into(),
+                    e164: Some("+15125550100".into()),
+                    extension: None,
+                    raw: "512-555-0100".into(),
+                }],
+                ..NewProspect::default()
+            },
+            Utc::now(),
+        )
+        .unwrap();
+        (store, rep.id, theme.id, p)
+    }
+
+    fn call(p: &str, rep: &str, outcome: Outcome) -> CompletedCall {
+        CompletedCall {
+            prospect_id: p.into(),
+            rep_id: rep.into(),
+            block_id: None,
+            theme_id: None,
+            talk_track_version_id: None,
+            // 15:00 UTC = 09:00 in Chicago, a Thursday.
+            started_at: Utc.with_ymd_and_hms(2026, 11, 19, 15, 0, 0).unwrap(),
+            duration_ms: 42_000,
+            outcome,
+            asked_for_meeting: false,
+            callback_at: None,
+            notes: String::new(),
+            gap_current_state: String::new(),
+            gap_objectives: String::new(),
+            gap_impact: String::new(),
+            objections: vec![],
+            meeting: None,
+        }
+    }
+
+    #[test]
+    fn a_call_updates_its_prospect_and_records_local_time() {
+        let (store, rep, _t, p) = setup();
+        let c = store.conn();
+        record_completed_call(c, &call(&p, &rep, Outcome::NoAnswer), &Settings::default()).unwrap();
+        let (status, attempts, next): (String, u32, String) = c
+            .query_row(
+                "SELECT status, attempts, next_attempt_at FROM prospects WHERE id = ?1",
+                [&p],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((status.as_str(), attempts), ("attempting", 1));
+        // Thursday + 2 business days = Monday 2026-11-23.
+        assert!(next.starts_with("2026-11-23T15:00:42"), "{next}");
+        let (hour, weekday, phone): (u32, u32, String) = c
+            .query_row("SELECT local_hour, local_weekday, phone_e164 FROM calls", [], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+            })
+            .unwrap();
+        assert_eq!((hour, weekday, phone.as_str()), (9, 3, "+15125550100"));
+    }
+
+    #[test]
+    fn callback_and_meeting_need_their_details() {
+        let (store, rep, _t, p) = setup();
+        let s = Settings::default();
+        assert!(record_completed_call(store.conn(), &call(&p, &rep, Outcome::Callback), &s).is_err());
+        assert!(record_completed_call(store.conn(), &call(&p, &rep, Outcome::Meeting), &s).is_err());
+        let n: i64 = store.conn().query_row("SELECT count(*) FROM calls", [], |r| r.get(0)).unwrap();
+        assert_eq!(n, 0);
+    }
+}

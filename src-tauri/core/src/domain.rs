@@ -1,0 +1,257 @@
+//! The vocabulary of the method (../shared/domain.md): theme kinds, prospect
+//! statuses, call outcomes and what each outcome counts as, and the settings
+//! with their defaults.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::error::{Error, Result};
+
+macro_rules! str_enum {
+    ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name { $($variant),+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+
+            /// The text kept in the database and used on the command line.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $text),+ }
+            }
+
+            /// The words shown to a user.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label),+ }
+            }
+
+            pub fn parse(s: &str) -> Result<Self> {
+                let t = s.trim().to_ascii_lowercase().replace(['-', ' '], "_");
+                match t.as_str() {
+                    $($text => Ok($name::$variant),)+
+                    _ => Err(Error::invalid(
+                        stringify!($name),
+                        format!(
+                            "{s:?} is not one of: {}",
+                            [$($text),+].join(", ")
+                        ),
+                    )),
+                }
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl rusqlite::types::ToSql for $name {
+            fn to_sql(&self) -> rusqlite::Result<rusqlite::types::ToSqlOutput<'_>> {
+                Ok(self.as_str().into())
+            }
+        }
+
+        impl rusqlite::types::FromSql for $name {
+            fn column_result(v: rusqlite::types::ValueRef<'_>) -> rusqlite::types::FromSqlResult<Self> {
+                let s = v.as_str()?;
+                $name::parse(s).map_err(|e| rusqlite::types::FromSqlError::Other(Box::new(e)))
+            }
+        }
+    };
+}
+
+str_enum! {
+    /// What a theme groups its prospects by (domain.md section 1).
+    ThemeKind {
+        Vertical = "vertical" / "Vertical (industry)",
+        Geography = "geography" / "Geography",
+        Size = "size" / "Size (employees or revenue)",
+        Role = "role" / "Role (title family)",
+        Custom = "custom" / "Custom",
+    }
+}
+
+str_enum! {
+    /// Where a prospect stands (domain.md section 4).
+    ProspectStatus {
+        New = "new" / "Never called",
+        Attempting = "attempting" / "Waiting for a later attempt",
+        Callback = "callback" / "Callback agreed",
+        Meeting = "meeting" / "Meeting booked",
+        NotInterested = "not_interested" / "Not interested",
+        Exhausted = "exhausted" / "Exhausted",
+        DoNotCall = "do_not_call" / "Do not call",
+        BadNumber = "bad_number" / "Bad number",
+    }
+}
+
+str_enum! {
+    /// How one call ended (domain.md section 5). Every call ends in exactly one.
+    Outcome {
+        NoAnswer = "no_answer" / "No answer",
+        Voicemail = "voicemail" / "Voicemail left",
+        Gatekeeper = "gatekeeper" / "Gatekeeper",
+        BadNumber = "bad_number" / "Bad number",
+        NotInterested = "not_interested" / "Not interested",
+        Callback = "callback" / "Callback requested",
+        Meeting = "meeting" / "Meeting booked",
+        DoNotCall = "do_not_call" / "Do not call",
+    }
+}
+
+impl Outcome {
+    /// Every outcome is a dial.
+    pub fn is_dial(self) -> bool {
+        true
+    }
+
+    /// A connect is a call on which the prospect was reached.
+    pub fn is_connect(self) -> bool {
+        matches!(
+            self,
+            Outcome::NotInterested | Outcome::Callback | Outcome::Meeting | Outcome::DoNotCall
+        )
+    }
+
+    pub fn is_meeting(self) -> bool {
+        self == Outcome::Meeting
+    }
+
+    /// The outcomes that count as connects, as an SQL list for `IN (...)`.
+    pub const CONNECT_SQL: &'static str = "('not_interested','callback','meeting','do_not_call')";
+}
+
+/// The product's settings. Every number marked "default" in domain.md is one
+/// of these; they live in the `settings` table as JSON, one key per field.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(default)]
+pub struct Settings {
+    /// Planned length of a block, in minutes (52).
+    pub block_minutes: u32,
+    /// The break suggested after a block, in minutes (17).
+    pub break_minutes: u32,
+    /// Business days before a prospect who did not pick up comes back (2).
+    pub retry_business_days: u32,
+    /// Attempts before a prospect is let go as exhausted (6).
+    pub max_attempts: u32,
+    /// Prospects' local calling hours: from this hour (8) ...
+    pub calling_hour_start: u32,
+    /// ... to this hour (17), in their own time zone.
+    pub calling_hour_end: u32,
+    /// A connect lasting at least this many seconds is a conversation (60).
+    pub conversation_seconds: u32,
+    /// Call phases, in seconds: the opening ends (45) ...
+    pub phase_opening_end: u32,
+    /// ... the answer and the appointment request end (60) ...
+    pub phase_request_end: u32,
+    /// ... a good call is done by now (120) ...
+    pub phase_caution: u32,
+    /// ... the outer limit: ask for the meeting or let go (180).
+    pub phase_limit: u32,
+    /// Default region for phone numbers without a country code (ISO 3166 alpha-2).
+    pub default_region: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            block_minutes: 52,
+            break_minutes: 17,
+            retry_business_days: 2,
+            max_attempts: 6,
+            calling_hour_start: 8,
+            calling_hour_end: 17,
+            conversation_seconds: 60,
+            phase_opening_end: 45,
+            phase_request_end: 60,
+            phase_caution: 120,
+            phase_limit: 180,
+            default_region: "US".to_string(),
+        }
+    }
+}
+
+impl Settings {
+    /// Check that the numbers make sense together.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |f: &str, r: &str| Err(Error::invalid(f, r));
+        if self.block_minutes == 0 || self.block_minutes > 240 {
+            return bad("block_minutes", "must be between 1 and 240");
+        }
+        if self.max_attempts == 0 {
+            return bad("max_attempts", "must be at least 1");
+        }
+        if self.calling_hour_start >= self.calling_hour_end || self.calling_hour_end > 24 {
+            return bad(
+                "calling_hours",
+                "the start must be before the end, within 0-24",
+            );
+        }
+        if !(self.phase_opening_end < self.phase_request_end
+            && self.phase_request_end < self.phase_caution
+            && self.phase_caution < self.phase_limit)
+        {
+            return bad(
+                "phases",
+                "thresholds must increase: opening < request < caution < limit",
+            );
+        }
+        if self.default_region.len() != 2 || !self.default_region.chars().all(|c| c.is_ascii_alphabetic()) {
+            return bad("default_region", "must be a two-letter country code such as US");
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outcomes_count_as_domain_md_says() {
+        use Outcome::*;
+        let connects: Vec<_> = Outcome::ALL.iter().filter(|o| o.is_connect()).collect();
+        assert_eq!(connects, vec![&NotInterested, &Callback, &Meeting, &DoNotCall]);
+        assert!(Outcome::ALL.iter().all(|o| o.is_dial()));
+        assert_eq!(
+            Outcome::ALL.iter().filter(|o| o.is_meeting()).count(),
+            1
+        );
+        // The SQL list names exactly the connect outcomes.
+        for o in Outcome::ALL {
+            assert_eq!(
+                Outcome::CONNECT_SQL.contains(&format!("'{}'", o.as_str())),
+                o.is_connect(),
+                "{o}"
+            );
+        }
+    }
+
+    #[test]
+    fn parse_is_forgiving_about_case_and_separators() {
+        assert_eq!(ThemeKind::parse("Geography").unwrap(), ThemeKind::Geography);
+        assert_eq!(Outcome::parse("no-answer").unwrap(), Outcome::NoAnswer);
+        assert_eq!(Outcome::parse("Do not call").unwrap(), Outcome::DoNotCall);
+        let e = ThemeKind::parse("planet").unwrap_err().to_string();
+        assert!(e.contains("vertical, geography, size, role, custom"), "{e}");
+    }
+
+    #[test]
+    fn default_settings_are_the_method_defaults_and_valid() {
+        let s = Settings::default();
+        assert_eq!((s.block_minutes, s.break_minutes), (52, 17));
+        assert_eq!((s.retry_business_days, s.max_attempts), (2, 6));
+        assert_eq!((s.calling_hour_start, s.calling_hour_end), (8, 17));
+        assert_eq!(
+            (s.phase_opening_end, s.phase_request_end, s.phase_caution, s.phase_limit),
+            (45, 60, 120, 180)
+        );
+        s.validate().unwrap();
+        let mut bad = s.clone();
+        bad.phase_caution = 30;
+        assert!(bad.validate().is_err());
+    }
+}

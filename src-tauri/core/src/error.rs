@@ -1,0 +1,111 @@
+//! Typed errors of the core. Every variant reads as a complete sentence for the
+//! user (the CLI prints it on one line, the UI shows it), and `kind()` gives a
+//! stable machine name for tests and for the UI to pick an icon or a hint.
+
+use std::path::PathBuf;
+
+/// Errors from opening or using the database file.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{}: not an SQLite database (the file does not start with an SQLite header); nothing was changed", path.display())]
+    NotSqlite { path: PathBuf },
+
+    #[error("{}: an SQLite database of another application (application id {app_id:#x}), not a Callblock database; nothing was changed", path.display())]
+    ForeignDatabase { path: PathBuf, app_id: u32 },
+
+    #[error("{}: written by a newer version of Callblock (schema version {found}; this version understands up to {supported}); update Callblock to open it. Nothing was changed", path.display())]
+    TooNew {
+        path: PathBuf,
+        found: i64,
+        supported: i64,
+    },
+
+    #[error("{}: the database is damaged ({detail}); nothing was changed. Restore a backup or open another file", path.display())]
+    Corrupt { path: PathBuf, detail: String },
+
+    #[error("{}: is a directory, not a database file", path.display())]
+    IsDirectory { path: PathBuf },
+
+    #[error("{}: cannot be read or created ({detail})", path.display())]
+    CannotOpen { path: PathBuf, detail: String },
+
+    #[error("{}: the database is busy (another program holds a lock on it); try again", path.display())]
+    Busy { path: PathBuf },
+
+    #[error("{}: the schema upgrade from version {from} to {to} failed ({detail}); the database was left as it was", path.display())]
+    MigrationFailed {
+        path: PathBuf,
+        from: i64,
+        to: i64,
+        detail: String,
+    },
+
+    #[error("database error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+}
+
+impl StoreError {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            StoreError::NotSqlite { .. } => "not_sqlite",
+            StoreError::ForeignDatabase { .. } => "foreign_database",
+            StoreError::TooNew { .. } => "too_new",
+            StoreError::Corrupt { .. } => "corrupt",
+            StoreError::IsDirectory { .. } => "is_directory",
+            StoreError::CannotOpen { .. } => "cannot_open",
+            StoreError::Busy { .. } => "busy",
+            StoreError::MigrationFailed { .. } => "migration_failed",
+            StoreError::Sqlite(_) => "database",
+        }
+    }
+}
+
+/// The error type of every core operation.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+
+    #[error("{what} not found: {id}")]
+    NotFound { what: &'static str, id: String },
+
+    #[error("{field}: {reason}")]
+    Invalid { field: String, reason: String },
+
+    #[error("{0}")]
+    Conflict(String),
+
+    #[error("{}: {source}", path.display())]
+    Io {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+}
+
+impl Error {
+    pub fn kind(&self) -> &'static str {
+        match self {
+            Error::Store(e) => e.kind(),
+            Error::NotFound { .. } => "not_found",
+            Error::Invalid { .. } => "invalid",
+            Error::Conflict(_) => "conflict",
+            Error::Io { .. } => "io",
+        }
+    }
+
+    pub fn invalid(field: impl Into<String>, reason: impl Into<String>) -> Self {
+        Error::Invalid {
+            field: field.into(),
+            reason: reason.into(),
+        }
+    }
+}
+
+impl From<rusqlite::Error> for Error {
+    fn from(e: rusqlite::Error) -> Self {
+        Error::Store(StoreError::Sqlite(e))
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -1,0 +1,85 @@
+//! Reps: the people who make the calls. The app works as one "current" rep
+//! (kept in settings); a manager's database holds many.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::error::{Error, Result};
+use crate::{settings, time};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct Rep {
+    pub id: String,
+    pub name: String,
+    pub email: Option<String>,
+    pub time_zone: Option<String>,
+}
+
+pub fn create_rep(conn: &Connection, name: &str, email: Option<&str>, time_zone: Option<&str>) -> Result<Rep> {
+    let name = name.trim();
+    if name.is_empty() {
+        return Err(Error::invalid("rep name", "must not be empty"));
+    }
+    if let Some(tz) = time_zone {
+        if time::parse_tz(tz).is_none() {
+            return Err(Error::invalid("time zone", format!("{tz:?} is not an IANA time zone such as America/Chicago")));
+        }
+    }
+    let rep = Rep {
+        id: uuid::Uuid::now_v7().to_string(),
+        name: name.to_string(),
+        email: email.map(str::to_string),
+        time_zone: time_zone.map(str::to_string),
+    };
+    conn.execute(
+        "INSERT INTO reps (id, name, email, time_zone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![rep.id, rep.name, rep.email, rep.time_zone, time::to_db(time::now())],
+    )
+    .map_err(|e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            Error::Conflict(format!("a rep named {name:?} already exists"))
+        }
+        _ => e.into(),
+    })?;
+    Ok(rep)
+}
+
+pub fn reps(conn: &Connection) -> Result<Vec<Rep>> {
+    let mut stmt = conn.prepare("SELECT id, name, email, time_zone FROM reps ORDER BY name")?;
+    let rows = stmt.query_map([], |r| {
+        Ok(Rep {
+            id: r.get(0)?,
+            name: r.get(1)?,
+            email: r.get(2)?,
+            time_zone: r.get(3)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The rep this copy of the app works as: the one set in settings, else the
+/// first rep, else none yet.
+pub fn current_rep(conn: &Connection) -> Result<Option<Rep>> {
+    let set = settings::get_app_value(conn, "current_rep")?;
+    let all = reps(conn)?;
+    if let Some(id) = set {
+        if let Some(r) = all.iter().find(|r| r.id == id) {
+            return Ok(Some(r.clone()));
+        }
+    }
+    Ok(all.into_iter().next())
+}
+
+pub fn set_current_rep(conn: &Connection, rep_id: &str) -> Result<()> {
+    let exists: Option<i64> = conn
+        .query_row("SELECT 1 FROM reps WHERE id = ?1", [rep_id], |r| r.get(0))
+        .optional()?;
+    if exists.is_none() {
+        return Err(Error::NotFound {
+            what: "rep",
+            id: rep_id.to_string(),
+        });
+    }
+    settings::set_app_value(conn, "current_rep", rep_id)
+}

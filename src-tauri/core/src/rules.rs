@@ -1,0 +1,195 @@
+//! What an outcome does to a prospect (domain.md section 4): leads are
+//! recyclable, time is not. A pure function, so the block, the demo and the
+//! tests all follow the same rules.
+
+use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
+
+use crate::domain::{Outcome, ProspectStatus, Settings};
+use crate::time::add_business_days;
+
+/// The part of a prospect that outcomes change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ProspectState {
+    pub status: ProspectStatus,
+    pub attempts: u32,
+    pub next_attempt_at: Option<DateTime<Utc>>,
+    pub callback_at: Option<DateTime<Utc>>,
+    pub do_not_call: bool,
+    pub bad_number: bool,
+}
+
+impl ProspectState {
+    pub fn new() -> Self {
+        ProspectState {
+            status: ProspectStatus::New,
+            attempts: 0,
+            next_attempt_at: None,
+            callback_at: None,
+            do_not_call: false,
+            bad_number: false,
+        }
+    }
+
+    /// May this prospect be offered for dialling at all (ignoring time)?
+    pub fn dialable(&self) -> bool {
+        !self.do_not_call
+            && !self.bad_number
+            && matches!(
+                self.status,
+                ProspectStatus::New | ProspectStatus::Attempting | ProspectStatus::Callback
+            )
+    }
+}
+
+impl Default for ProspectState {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// The prospect's state after a call that ended with `outcome` at `at`.
+/// `callback_at` is the time agreed for a callback (required for
+/// [`Outcome::Callback`]); `tz` is the prospect's time zone, for counting
+/// business days in their week.
+pub fn apply_outcome(
+    before: &ProspectState,
+    outcome: Outcome,
+    at: DateTime<Utc>,
+    callback_at: Option<DateTime<Utc>>,
+    tz: Option<Tz>,
+    settings: &Settings,
+) -> ProspectState {
+    let mut s = before.clone();
+    s.attempts = before.attempts.saturating_add(1);
+    s.next_attempt_at = None;
+    s.callback_at = None;
+    match outcome {
+        Outcome::NoAnswer | Outcome::Voicemail | Outcome::Gatekeeper => {
+            if s.attempts >= settings.max_attempts {
+                s.status = ProspectStatus::Exhausted;
+            } else {
+                s.status = ProspectStatus::Attempting;
+                s.next_attempt_at = Some(add_business_days(at, settings.retry_business_days, tz));
+            }
+        }
+        Outcome::BadNumber => {
+            s.status = ProspectStatus::BadNumber;
+            s.bad_number = true;
+        }
+        Outcome::NotInterested => s.status = ProspectStatus::NotInterested,
+        Outcome::Callback => {
+            s.status = ProspectStatus::Callback;
+            // A callback without a time comes back like a missed call would.
+            s.callback_at = Some(
+                callback_at.unwrap_or_else(|| add_business_days(at, settings.retry_business_days, tz)),
+            );
+        }
+        Outcome::Meeting => s.status = ProspectStatus::Meeting,
+        Outcome::DoNotCall => {
+            s.status = ProspectStatus::DoNotCall;
+            s.do_not_call = true;
+        }
+    }
+    // A flag, once set, wins over whatever a later call said.
+    if s.do_not_call {
+        s.status = ProspectStatus::DoNotCall;
+        s.next_attempt_at = None;
+        s.callback_at = None;
+    } else if s.bad_number {
+        s.status = ProspectStatus::BadNumber;
+        s.next_attempt_at = None;
+        s.callback_at = None;
+    }
+    s
+}
+
+/// Put an exhausted (or not interested) prospect back into play for a new
+/// list: attempts start again. Do-not-call and bad numbers stay out.
+pub fn recycle(before: &ProspectState) -> Option<ProspectState> {
+    if before.do_not_call || before.bad_number {
+        return None;
+    }
+    match before.status {
+        ProspectStatus::Exhausted | ProspectStatus::NotInterested => Some(ProspectState {
+            status: ProspectStatus::New,
+            attempts: 0,
+            next_attempt_at: None,
+            callback_at: None,
+            do_not_call: false,
+            bad_number: false,
+        }),
+        _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::{Datelike, TimeZone, Weekday};
+
+    fn at() -> DateTime<Utc> {
+        // Thursday 2026-11-19 15:00 UTC.
+        Utc.with_ymd_and_hms(2026, 11, 19, 15, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn no_answer_comes_back_after_two_business_days_until_six_attempts() {
+        let settings = Settings::default();
+        let mut s = ProspectState::new();
+        for attempt in 1..=5 {
+            s = apply_outcome(&s, Outcome::NoAnswer, at(), None, None, &settings);
+            assert_eq!(s.status, ProspectStatus::Attempting);
+            assert_eq!(s.attempts, attempt);
+            // Thursday + 2 business days = Monday.
+            assert_eq!(s.next_attempt_at.unwrap().weekday(), Weekday::Mon);
+            assert!(s.dialable());
+        }
+        s = apply_outcome(&s, Outcome::Voicemail, at(), None, None, &settings);
+        assert_eq!(s.status, ProspectStatus::Exhausted);
+        assert_eq!(s.attempts, 6);
+        assert_eq!(s.next_attempt_at, None);
+        assert!(!s.dialable());
+        let r = recycle(&s).unwrap();
+        assert_eq!((r.status, r.attempts), (ProspectStatus::New, 0));
+    }
+
+    #[test]
+    fn bad_numbers_and_do_not_call_are_never_dialled_again() {
+        let settings = Settings::default();
+        for o in [Outcome::BadNumber, Outcome::DoNotCall] {
+            let s = apply_outcome(&ProspectState::new(), o, at(), None, None, &settings);
+            assert!(!s.dialable(), "{o}");
+            assert!(recycle(&s).is_none(), "{o}");
+            // Even a later outcome cannot clear the flag.
+            let again = apply_outcome(&s, Outcome::Callback, at(), Some(at()), None, &settings);
+            assert!(again.do_not_call == s.do_not_call && again.bad_number == s.bad_number);
+            assert!(!again.dialable(), "{o}");
+        }
+    }
+
+    #[test]
+    fn callback_keeps_the_agreed_time_and_meeting_ends_the_sequence() {
+        let settings = Settings::default();
+        let when = at() + chrono::Duration::hours(26);
+        let s = apply_outcome(&ProspectState::new(), Outcome::Callback, at(), Some(when), None, &settings);
+        assert_eq!(s.status, ProspectStatus::Callback);
+        assert_eq!(s.callback_at, Some(when));
+        assert!(s.dialable());
+        let m = apply_outcome(&s, Outcome::Meeting, when, None, None, &settings);
+        assert_eq!((m.status, m.attempts, m.callback_at), (ProspectStatus::Meeting, 2, None));
+        assert!(!m.dialable());
+    }
+
+    #[test]
+    fn max_attempts_is_a_setting() {
+        let settings = Settings {
+            max_attempts: 2,
+            ..Settings::default()
+        };
+        let s1 = apply_outcome(&ProspectState::new(), Outcome::Gatekeeper, at(), None, None, &settings);
+        let s2 = apply_outcome(&s1, Outcome::Gatekeeper, at(), None, None, &settings);
+        assert_eq!(s1.status, ProspectStatus::Attempting);
+        assert_eq!(s2.status, ProspectStatus::Exhausted);
+    }
+}

@@ -1,0 +1,295 @@
+//! The schema, as an ordered list of migration steps. Step `n` takes a database
+//! at `PRAGMA user_version = n - 1` to `n`. Steps are never edited once
+//! released: a change to the schema is a new step at the end, with a test that
+//! migrates to it from every earlier version (see `store::tests`).
+
+/// One schema step.
+pub struct Migration {
+    /// The version this step produces.
+    pub version: i64,
+    /// What the step does, for logs and the backup's name.
+    pub description: &'static str,
+    /// The SQL, run inside the migration transaction.
+    pub sql: &'static str,
+}
+
+pub const MIGRATIONS: &[Migration] = &[Migration {
+    version: 1,
+    description: "the whole domain: reps, themes, prospects, playbooks, blocks, calls, meetings, plans",
+    sql: V1,
+}];
+
+/// The newest schema version this binary knows.
+pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
+
+/// `PRAGMA application_id` of a Callblock database: "CBlk".
+pub const APPLICATION_ID: u32 = u32::from_be_bytes(*b"CBlk");
+
+const V1: &str = r#"
+-- Settings: one row per key, the value as JSON.
+CREATE TABLE settings (
+    key   TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE reps (
+    id         TEXT PRIMARY KEY NOT NULL,
+    name       TEXT NOT NULL UNIQUE,
+    email      TEXT,
+    time_zone  TEXT,                 -- IANA name, for prime time and the schedule
+    created_at TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE themes (
+    id          TEXT PRIMARY KEY NOT NULL,
+    name        TEXT NOT NULL UNIQUE COLLATE NOCASE,
+    kind        TEXT NOT NULL CHECK (kind IN ('vertical','geography','size','role','custom')),
+    description TEXT NOT NULL DEFAULT '',
+    created_at  TEXT NOT NULL,
+    archived_at TEXT
+) STRICT;
+
+-- One row per file imported, so that every prospect can say where it came from.
+CREATE TABLE imports (
+    id            TEXT PRIMARY KEY NOT NULL,
+    source_file   TEXT NOT NULL,
+    source_format TEXT,
+    mapping       TEXT NOT NULL DEFAULT '{}',   -- JSON: field -> header
+    started_at    TEXT NOT NULL,
+    finished_at   TEXT,
+    rows_read     INTEGER NOT NULL DEFAULT 0,
+    imported      INTEGER NOT NULL DEFAULT 0,
+    updated       INTEGER NOT NULL DEFAULT 0,
+    rejected      INTEGER NOT NULL DEFAULT 0
+) STRICT;
+
+CREATE TABLE prospects (
+    id              TEXT PRIMARY KEY NOT NULL,
+    theme_id        TEXT REFERENCES themes(id) ON DELETE SET NULL,
+    first_name      TEXT NOT NULL DEFAULT '',
+    last_name       TEXT NOT NULL DEFAULT '',
+    title           TEXT NOT NULL DEFAULT '',
+    company         TEXT NOT NULL DEFAULT '',
+    email           TEXT,
+    city            TEXT NOT NULL DEFAULT '',
+    region          TEXT NOT NULL DEFAULT '',   -- state, province, region
+    country         TEXT NOT NULL DEFAULT '',   -- ISO 3166 alpha-2 when known
+    time_zone       TEXT,                       -- IANA name; NULL: unknown, never guessed
+    industry        TEXT NOT NULL DEFAULT '',
+    employees       TEXT NOT NULL DEFAULT '',   -- count or band, as given
+    status          TEXT NOT NULL DEFAULT 'new' CHECK (status IN
+                        ('new','attempting','callback','meeting','not_interested',
+                         'exhausted','do_not_call','bad_number')),
+    attempts        INTEGER NOT NULL DEFAULT 0 CHECK (attempts >= 0),
+    next_attempt_at TEXT,
+    callback_at     TEXT,
+    last_called_at  TEXT,
+    do_not_call     INTEGER NOT NULL DEFAULT 0 CHECK (do_not_call IN (0, 1)),
+    bad_number      INTEGER NOT NULL DEFAULT 0 CHECK (bad_number IN (0, 1)),
+    recycled        INTEGER NOT NULL DEFAULT 0 CHECK (recycled >= 0),
+    source_file     TEXT,
+    crm_id          TEXT,                       -- the CRM's own record id
+    import_id       TEXT REFERENCES imports(id) ON DELETE SET NULL,
+    extra           TEXT NOT NULL DEFAULT '{}', -- other source columns, JSON
+    created_at      TEXT NOT NULL,
+    updated_at      TEXT NOT NULL,
+    CHECK (status <> 'callback' OR callback_at IS NOT NULL),
+    CHECK (status <> 'do_not_call' OR do_not_call = 1)
+) STRICT;
+CREATE INDEX prospects_theme_status ON prospects(theme_id, status);
+CREATE INDEX prospects_crm_id ON prospects(crm_id) WHERE crm_id IS NOT NULL;
+CREATE INDEX prospects_email ON prospects(email COLLATE NOCASE) WHERE email IS NOT NULL;
+CREATE INDEX prospects_name_company
+    ON prospects(last_name COLLATE NOCASE, first_name COLLATE NOCASE, company COLLATE NOCASE);
+
+-- A prospect's numbers, in the order they are tried.
+CREATE TABLE prospect_phones (
+    id          TEXT PRIMARY KEY NOT NULL,
+    prospect_id TEXT NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL CHECK (position >= 0),
+    kind        TEXT NOT NULL CHECK (kind IN ('direct','mobile','office','corporate','other')),
+    e164        TEXT,                -- NULL when the raw text is not a dialable number
+    extension   TEXT,
+    raw         TEXT NOT NULL,
+    bad         INTEGER NOT NULL DEFAULT 0 CHECK (bad IN (0, 1)),
+    UNIQUE (prospect_id, position)
+) STRICT;
+CREATE INDEX prospect_phones_e164 ON prospect_phones(e164) WHERE e164 IS NOT NULL;
+
+-- Playbooks: a talk track per theme (theme_id NULL: the default track) ...
+CREATE TABLE talk_tracks (
+    id         TEXT PRIMARY KEY NOT NULL,
+    theme_id   TEXT UNIQUE REFERENCES themes(id) ON DELETE CASCADE,
+    name       TEXT NOT NULL,
+    created_at TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX talk_tracks_one_default ON talk_tracks((theme_id IS NULL)) WHERE theme_id IS NULL;
+
+-- ... where every saved edit is a new version, and calls name the version used.
+CREATE TABLE talk_track_versions (
+    id                  TEXT PRIMARY KEY NOT NULL,
+    talk_track_id       TEXT NOT NULL REFERENCES talk_tracks(id) ON DELETE CASCADE,
+    version             INTEGER NOT NULL CHECK (version >= 1),
+    opener              TEXT NOT NULL,
+    engage_statement    TEXT NOT NULL,
+    impact_question     TEXT NOT NULL,
+    appointment_request TEXT NOT NULL,
+    voicemail_script    TEXT NOT NULL,
+    referral            TEXT NOT NULL DEFAULT '',
+    agenda_line         TEXT NOT NULL,
+    change_note         TEXT NOT NULL DEFAULT '',
+    created_by          TEXT REFERENCES reps(id) ON DELETE SET NULL,
+    created_at          TEXT NOT NULL,
+    UNIQUE (talk_track_id, version)
+) STRICT;
+
+-- The objection library, shared across themes ...
+CREATE TABLE objections (
+    id          TEXT PRIMARY KEY NOT NULL,
+    slug        TEXT NOT NULL UNIQUE,
+    label       TEXT NOT NULL,
+    hotkey      TEXT,
+    position    INTEGER NOT NULL,
+    created_at  TEXT NOT NULL,
+    archived_at TEXT
+) STRICT;
+
+-- ... with versioned responses; theme_id NULL is the library response, a theme's
+-- row overrides it for that theme.
+CREATE TABLE objection_responses (
+    id           TEXT PRIMARY KEY NOT NULL,
+    objection_id TEXT NOT NULL REFERENCES objections(id) ON DELETE CASCADE,
+    theme_id     TEXT REFERENCES themes(id) ON DELETE CASCADE,
+    version      INTEGER NOT NULL CHECK (version >= 1),
+    response     TEXT NOT NULL,
+    created_by   TEXT REFERENCES reps(id) ON DELETE SET NULL,
+    created_at   TEXT NOT NULL
+) STRICT;
+CREATE UNIQUE INDEX objection_responses_version
+    ON objection_responses(objection_id, ifnull(theme_id, ''), version);
+
+CREATE TABLE blocks (
+    id              TEXT PRIMARY KEY NOT NULL,
+    rep_id          TEXT NOT NULL REFERENCES reps(id),
+    planned_seconds INTEGER NOT NULL CHECK (planned_seconds > 0),
+    break_seconds   INTEGER NOT NULL CHECK (break_seconds >= 0),
+    started_at      TEXT NOT NULL,
+    ended_at        TEXT,
+    end_reason      TEXT CHECK (end_reason IN ('completed','ended_early','abandoned')),
+    CHECK ((ended_at IS NULL) = (end_reason IS NULL))
+) STRICT;
+CREATE INDEX blocks_rep_started ON blocks(rep_id, started_at);
+
+CREATE TABLE block_themes (
+    block_id TEXT NOT NULL REFERENCES blocks(id) ON DELETE CASCADE,
+    theme_id TEXT NOT NULL REFERENCES themes(id) ON DELETE CASCADE,
+    PRIMARY KEY (block_id, theme_id)
+) STRICT;
+
+CREATE TABLE block_pauses (
+    id         TEXT PRIMARY KEY NOT NULL,
+    block_id   TEXT NOT NULL REFERENCES blocks(id) ON DELETE CASCADE,
+    paused_at  TEXT NOT NULL,
+    resumed_at TEXT,
+    CHECK (resumed_at IS NULL OR resumed_at >= paused_at)
+) STRICT;
+CREATE INDEX block_pauses_block ON block_pauses(block_id);
+
+-- A call is written when it starts (outcome NULL) and completed when it ends,
+-- so that a call in progress survives a crash.
+CREATE TABLE calls (
+    id                    TEXT PRIMARY KEY NOT NULL,
+    prospect_id           TEXT NOT NULL REFERENCES prospects(id),
+    rep_id                TEXT NOT NULL REFERENCES reps(id),
+    block_id              TEXT REFERENCES blocks(id),
+    theme_id              TEXT REFERENCES themes(id) ON DELETE SET NULL,
+    phone_e164            TEXT,
+    talk_track_version_id TEXT REFERENCES talk_track_versions(id),
+    started_at            TEXT NOT NULL,
+    ended_at              TEXT,
+    duration_ms           INTEGER CHECK (duration_ms >= 0),
+    outcome               TEXT CHECK (outcome IN
+                              ('no_answer','voicemail','gatekeeper','bad_number',
+                               'not_interested','callback','meeting','do_not_call')),
+    asked_for_meeting     INTEGER NOT NULL DEFAULT 0 CHECK (asked_for_meeting IN (0, 1)),
+    prospect_time_zone    TEXT,     -- the prospect's zone when called
+    local_hour            INTEGER CHECK (local_hour BETWEEN 0 AND 23),   -- prospect's local hour
+    local_weekday         INTEGER CHECK (local_weekday BETWEEN 0 AND 6), -- 0 = Monday
+    callback_at           TEXT,
+    notes                 TEXT NOT NULL DEFAULT '',
+    gap_current_state     TEXT NOT NULL DEFAULT '',
+    gap_objectives        TEXT NOT NULL DEFAULT '',
+    gap_impact            TEXT NOT NULL DEFAULT '',
+    CHECK ((ended_at IS NULL) = (outcome IS NULL)),
+    CHECK ((ended_at IS NULL) = (duration_ms IS NULL)),
+    CHECK (outcome IS NOT 'callback' OR callback_at IS NOT NULL)
+) STRICT;
+CREATE INDEX calls_started ON calls(started_at);
+CREATE INDEX calls_rep_started ON calls(rep_id, started_at);
+CREATE INDEX calls_theme_started ON calls(theme_id, started_at);
+CREATE INDEX calls_prospect ON calls(prospect_id, started_at);
+CREATE INDEX calls_block ON calls(block_id);
+
+-- The objections raised in a call, in order, with the response used.
+CREATE TABLE call_objections (
+    id           TEXT PRIMARY KEY NOT NULL,
+    call_id      TEXT NOT NULL REFERENCES calls(id) ON DELETE CASCADE,
+    objection_id TEXT NOT NULL REFERENCES objections(id),
+    response_id  TEXT REFERENCES objection_responses(id),
+    position     INTEGER NOT NULL CHECK (position >= 1),
+    at_ms        INTEGER NOT NULL CHECK (at_ms >= 0),
+    UNIQUE (call_id, position)
+) STRICT;
+CREATE INDEX call_objections_objection ON call_objections(objection_id);
+
+CREATE TABLE meetings (
+    id                 TEXT PRIMARY KEY NOT NULL,
+    call_id            TEXT NOT NULL UNIQUE REFERENCES calls(id) ON DELETE CASCADE,
+    prospect_id        TEXT NOT NULL REFERENCES prospects(id),
+    rep_id             TEXT NOT NULL REFERENCES reps(id),
+    starts_at          TEXT NOT NULL,
+    duration_minutes   INTEGER NOT NULL DEFAULT 30 CHECK (duration_minutes > 0),
+    format             TEXT NOT NULL DEFAULT 'web' CHECK (format IN ('phone','web','in_person')),
+    email              TEXT NOT NULL,
+    invitation_sent_at TEXT,
+    ics_path           TEXT,
+    created_at         TEXT NOT NULL
+) STRICT;
+CREATE INDEX meetings_rep_starts ON meetings(rep_id, starts_at);
+
+-- Prospects the rep skipped in a block: logged, not dials.
+CREATE TABLE skips (
+    id          TEXT PRIMARY KEY NOT NULL,
+    block_id    TEXT REFERENCES blocks(id) ON DELETE CASCADE,
+    prospect_id TEXT NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    rep_id      TEXT NOT NULL REFERENCES reps(id),
+    skipped_at  TEXT NOT NULL,
+    reason      TEXT NOT NULL DEFAULT ''
+) STRICT;
+
+-- The plan behind the calls (domain.md section 7) ...
+CREATE TABLE plans (
+    id             TEXT PRIMARY KEY NOT NULL,
+    rep_id         TEXT NOT NULL REFERENCES reps(id) ON DELETE CASCADE,
+    period         TEXT NOT NULL CHECK (period IN ('month','quarter')),
+    starts_on      TEXT NOT NULL,          -- a date, YYYY-MM-DD
+    quota          REAL NOT NULL CHECK (quota > 0),
+    deal_size      REAL NOT NULL CHECK (deal_size > 0),
+    close_ratio    REAL NOT NULL CHECK (close_ratio >= 1),
+    rate_overrides TEXT NOT NULL DEFAULT '{}',
+    created_at     TEXT NOT NULL
+) STRICT;
+
+-- ... and the weekly slots that make the blocks happen.
+CREATE TABLE schedule_slots (
+    id           TEXT PRIMARY KEY NOT NULL,
+    rep_id       TEXT NOT NULL REFERENCES reps(id) ON DELETE CASCADE,
+    kind         TEXT NOT NULL CHECK (kind IN ('block','prep')),
+    weekday      INTEGER NOT NULL CHECK (weekday BETWEEN 0 AND 6),
+    start_minute INTEGER NOT NULL CHECK (start_minute BETWEEN 0 AND 1439),
+    minutes      INTEGER NOT NULL CHECK (minutes > 0),
+    time_zone    TEXT NOT NULL,
+    theme_id     TEXT REFERENCES themes(id) ON DELETE SET NULL,
+    created_at   TEXT NOT NULL
+) STRICT;
+"#;

@@ -1,0 +1,380 @@
+//! The SQLite store: opening a file safely, the pragmas, migrations.
+//!
+//! Opening follows one rule: a file that is not ours, not healthy, or from a
+//! newer Callblock is refused before anything writes to it. So the checks run
+//! in this order, and only the last step opens the file for writing:
+//!
+//! 1. the file's first 100 bytes must be an SQLite header (or the file is new
+//!    or empty);
+//! 2. the header's application id must be Callblock's (or 0 on a database with
+//!    no tables yet), and its schema version must not be newer than ours;
+//! 3. the same two checks again through a read-only connection, which sees
+//!    changes still in a write-ahead log that the raw header does not;
+//! 4. open read-write, set WAL, `synchronous=FULL`, foreign keys and a busy
+//!    timeout, back the file up if a migration is due, and run all pending
+//!    migrations in one transaction.
+
+pub mod migrations;
+
+use std::fs::File;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
+
+use crate::error::StoreError;
+pub use migrations::{APPLICATION_ID, LATEST};
+
+const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open, migrated Callblock database.
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    /// The schema version the file had before it was opened (0: new file).
+    opened_at_version: i64,
+}
+
+impl std::fmt::Debug for Store {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Store").field("path", &self.path).finish()
+    }
+}
+
+/// What the raw header of a file says, read without SQLite.
+#[derive(Debug, PartialEq, Eq)]
+enum Header {
+    /// The file does not exist or is empty: a new database.
+    Empty,
+    Sqlite {
+        user_version: i64,
+        application_id: u32,
+    },
+}
+
+fn read_header(path: &Path) -> Result<Header, StoreError> {
+    let mut file = match File::open(path) {
+        Ok(f) => f,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Header::Empty),
+        Err(e) => {
+            return Err(StoreError::CannotOpen {
+                path: path.to_owned(),
+                detail: e.to_string(),
+            })
+        }
+    };
+    let meta = file.metadata().map_err(|e| StoreError::CannotOpen {
+        path: path.to_owned(),
+        detail: e.to_string(),
+    })?;
+    if meta.is_dir() {
+        return Err(StoreError::IsDirectory {
+            path: path.to_owned(),
+        });
+    }
+    if meta.len() == 0 {
+        return Ok(Header::Empty);
+    }
+    let mut buf = [0u8; 100];
+    let mut read = 0;
+    while read < buf.len() {
+        match file.read(&mut buf[read..]) {
+            Ok(0) => break,
+            Ok(n) => read += n,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
+            Err(e) => {
+                return Err(StoreError::CannotOpen {
+                    path: path.to_owned(),
+                    detail: e.to_string(),
+                })
+            }
+        }
+    }
+    if read < buf.len() || &buf[..16] != SQLITE_MAGIC {
+        return Err(StoreError::NotSqlite {
+            path: path.to_owned(),
+        });
+    }
+    let be = |at: usize| u32::from_be_bytes([buf[at], buf[at + 1], buf[at + 2], buf[at + 3]]);
+    Ok(Header::Sqlite {
+        // user_version is a signed 32-bit integer.
+        user_version: i64::from(be(60) as i32),
+        application_id: be(68),
+    })
+}
+
+fn map_open_error(path: &Path, e: rusqlite::Error) -> StoreError {
+    let path = path.to_owned();
+    match e.sqlite_error_code() {
+        Some(ErrorCode::NotADatabase) => StoreError::NotSqlite { path },
+        Some(ErrorCode::DatabaseCorrupt) => StoreError::Corrupt {
+            path,
+            detail: e.to_string(),
+        },
+        Some(ErrorCode::DatabaseBusy) | Some(ErrorCode::DatabaseLocked) => {
+            StoreError::Busy { path }
+        }
+        Some(ErrorCode::CannotOpen)
+        | Some(ErrorCode::PermissionDenied)
+        | Some(ErrorCode::ReadOnly)
+        | Some(ErrorCode::SystemIoFailure)
+        | Some(ErrorCode::DiskFull) => StoreError::CannotOpen {
+            path,
+            detail: e.to_string(),
+        },
+        _ => StoreError::Sqlite(e),
+    }
+}
+
+/// Refuse a version or application id that is not ours to touch.
+fn check_identity(
+    path: &Path,
+    user_version: i64,
+    application_id: u32,
+    has_tables: bool,
+) -> Result<(), StoreError> {
+    if application_id != APPLICATION_ID && (application_id != 0 || has_tables) {
+        return Err(StoreError::ForeignDatabase {
+            path: path.to_owned(),
+            app_id: application_id,
+        });
+    }
+    if user_version > LATEST {
+        return Err(StoreError::TooNew {
+            path: path.to_owned(),
+            found: user_version,
+            supported: LATEST,
+        });
+    }
+    if user_version < 0 {
+        return Err(StoreError::Corrupt {
+            path: path.to_owned(),
+            detail: format!("negative schema version {user_version}"),
+        });
+    }
+    Ok(())
+}
+
+fn sidecar(path: &Path, suffix: &str) -> PathBuf {
+    let mut s = path.as_os_str().to_owned();
+    s.push(suffix);
+    PathBuf::from(s)
+}
+
+/// Look at an existing SQLite file through a read-only connection. SQLite
+/// creates the `-wal` and `-shm` files of a WAL database even for a read-only
+/// reader; the ones this look created are removed again, so that a refused
+/// file is left exactly as it was found.
+fn inspect_read_only(path: &Path) -> Result<(), StoreError> {
+    let wal = sidecar(path, "-wal");
+    let shm = sidecar(path, "-shm");
+    let (had_wal, had_shm) = (wal.exists(), shm.exists());
+    let result = inspect_read_only_inner(path);
+    if !had_wal && !had_shm {
+        if std::fs::metadata(&wal).map(|m| m.len() == 0).unwrap_or(false) {
+            let _ = std::fs::remove_file(&wal);
+        }
+        if !wal.exists() {
+            let _ = std::fs::remove_file(&shm);
+        }
+    }
+    result
+}
+
+fn inspect_read_only_inner(path: &Path) -> Result<(), StoreError> {
+    let conn = Connection::open_with_flags(
+        path,
+        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+    )
+    .map_err(|e| map_open_error(path, e))?;
+    conn.busy_timeout(BUSY_TIMEOUT)
+        .map_err(|e| map_open_error(path, e))?;
+    let read = || -> rusqlite::Result<(i64, u32, i64)> {
+        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+        let a: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+        let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+        Ok((v, a as u32, n))
+    };
+    let (version, app_id, tables) = read().map_err(|e| map_open_error(path, e))?;
+    check_identity(path, version, app_id, tables > 0)
+}
+
+fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") && !mode.eq_ignore_ascii_case("memory") {
+        return Err(rusqlite::Error::InvalidQuery);
+    }
+    conn.execute_batch(
+        "PRAGMA synchronous = FULL;
+         PRAGMA foreign_keys = ON;
+         PRAGMA temp_store = MEMORY;",
+    )?;
+    Ok(())
+}
+
+impl Store {
+    /// Open (creating if needed) the database at `path` and bring its schema
+    /// up to date. See the module documentation for the order of checks.
+    pub fn open(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_owned();
+        match read_header(&path)? {
+            Header::Empty => {}
+            Header::Sqlite {
+                user_version,
+                application_id,
+            } => {
+                // The raw header cannot tell "no tables" from "tables"; a
+                // foreign id is refused here only when it is nonzero.
+                check_identity(&path, user_version, application_id, application_id != 0)?;
+                inspect_read_only(&path)?;
+            }
+        }
+
+        let conn = Connection::open_with_flags(
+            &path,
+            OpenFlags::SQLITE_OPEN_READ_WRITE
+                | OpenFlags::SQLITE_OPEN_CREATE
+                | OpenFlags::SQLITE_OPEN_NO_MUTEX,
+        )
+        .map_err(|e| map_open_error(&path, e))?;
+        set_pragmas(&conn).map_err(|e| map_open_error(&path, e))?;
+
+        let version: i64 = conn
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| map_open_error(&path, e))?;
+        let mut store = Store {
+            conn,
+            path,
+            opened_at_version: version,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// An in-memory database with the full schema, for tests and benchmarks.
+    pub fn open_in_memory() -> Result<Store, StoreError> {
+        let conn = Connection::open_in_memory()?;
+        conn.execute_batch("PRAGMA foreign_keys = ON;")?;
+        let mut store = Store {
+            conn,
+            path: PathBuf::from(":memory:"),
+            opened_at_version: 0,
+        };
+        store.migrate()?;
+        Ok(store)
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let from = self.opened_at_version;
+        if from == LATEST {
+            return Ok(());
+        }
+        if from > 0 && self.path.as_os_str() != ":memory:" {
+            self.backup_before_migration(from)?;
+        }
+        let path = self.path.clone();
+        let fail = |detail: String| StoreError::MigrationFailed {
+            path: path.clone(),
+            from,
+            to: LATEST,
+            detail,
+        };
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)
+            .map_err(|e| map_open_error(&path, e))?;
+        // Another process may have migrated between our read and our lock.
+        let current: i64 = tx
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .map_err(|e| fail(e.to_string()))?;
+        check_identity(&path, current, APPLICATION_ID, true)?;
+        for m in migrations::MIGRATIONS.iter().filter(|m| m.version > current) {
+            tx.execute_batch(m.sql)
+                .map_err(|e| fail(format!("step {} ({}): {e}", m.version, m.description)))?;
+        }
+        tx.execute_batch(&format!(
+            "PRAGMA user_version = {LATEST}; PRAGMA application_id = {};",
+            APPLICATION_ID as i32
+        ))
+        .map_err(|e| fail(e.to_string()))?;
+        if current == 0 {
+            crate::playbook::seed_default(&tx).map_err(|e| fail(e.to_string()))?;
+        }
+        // A foreign key broken by a step would be a bug in that step.
+        let broken: i64 = tx
+            .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+                r.get(0)
+            })
+            .map_err(|e| fail(e.to_string()))?;
+        if broken > 0 {
+            return Err(fail(format!("{broken} rows break a foreign key")));
+        }
+        tx.commit().map_err(|e| fail(e.to_string()))?;
+        Ok(())
+    }
+
+    /// Copy the file to `<name>.v<from>-<UTC date and time>.bak` beside it
+    /// before changing its schema.
+    fn backup_before_migration(&self, from: i64) -> Result<(), StoreError> {
+        let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
+        let name = self
+            .path
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_else(|| "callblock.db".into());
+        let backup = self.path.with_file_name(format!("{name}.v{from}-{stamp}.bak"));
+        self.conn
+            .execute("VACUUM INTO ?1", [backup.to_string_lossy()])
+            .map_err(|e| StoreError::MigrationFailed {
+                path: self.path.clone(),
+                from,
+                to: LATEST,
+                detail: format!("could not write the backup {}: {e}", backup.display()),
+            })?;
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The schema version the file had before this open (0 for a new file).
+    pub fn opened_at_version(&self) -> i64 {
+        self.opened_at_version
+    }
+
+    pub fn conn(&self) -> &Connection {
+        &self.conn
+    }
+
+    /// One transaction per user action: `f` runs inside it and the
+    /// transaction commits only if `f` succeeds.
+    pub fn write<T, E>(&mut self, f: impl FnOnce(&Transaction<'_>) -> Result<T, E>) -> Result<T, E>
+    where
+        E: From<rusqlite::Error>,
+    {
+        let tx = self
+            .conn
+            .transaction_with_behavior(TransactionBehavior::Immediate)?;
+        let out = f(&tx)?;
+        tx.commit()?;
+        Ok(out)
+    }
+
+    /// True when the database has no prospects, calls or themes yet.
+    pub fn is_empty(&self) -> rusqlite::Result<bool> {
+        self.conn.query_row(
+            "SELECT NOT EXISTS (SELECT 1 FROM prospects)
+                AND NOT EXISTS (SELECT 1 FROM calls)
+                AND NOT EXISTS (SELECT 1 FROM themes)",
+            [],
+            |r| r.get(0),
+        )
+    }
+}
+
+#[cfg(test)]
+mod tests;

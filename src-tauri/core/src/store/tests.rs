@@ -1,0 +1,329 @@
+use super::*;
+use std::fs;
+
+fn tmp() -> tempfile::TempDir {
+    tempfile::tempdir().unwrap()
+}
+
+/// A file's length and a hash of its bytes (never print whole files in a failure).
+fn sha(path: &Path) -> (usize, u64) {
+    use std::hash::{Hash, Hasher};
+    let bytes = fs::read(path).unwrap();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    (bytes.len(), h.finish())
+}
+
+/// Every file in the directory and its bytes' hash, to prove nothing was touched.
+fn snapshot(dir: &Path) -> Vec<(String, (usize, u64))> {
+    let mut v: Vec<_> = fs::read_dir(dir)
+        .unwrap()
+        .map(|e| {
+            let e = e.unwrap();
+            (e.file_name().to_string_lossy().into_owned(), sha(&e.path()))
+        })
+        .collect();
+    v.sort();
+    v
+}
+
+fn table_names(store: &Store) -> Vec<String> {
+    let mut stmt = store
+        .conn()
+        .prepare("SELECT name FROM sqlite_schema WHERE type = 'table' ORDER BY name")
+        .unwrap();
+    stmt.query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap()
+}
+
+#[test]
+fn a_new_file_gets_the_whole_schema_and_the_pragmas() {
+    let dir = tmp();
+    let path = dir.path().join("new.db");
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.opened_at_version(), 0);
+    let c = store.conn();
+    let v: i64 = c.query_row("PRAGMA user_version", [], |r| r.get(0)).unwrap();
+    assert_eq!(v, LATEST);
+    let app: i64 = c.query_row("PRAGMA application_id", [], |r| r.get(0)).unwrap();
+    assert_eq!(app as u32, APPLICATION_ID);
+    let mode: String = c.query_row("PRAGMA journal_mode", [], |r| r.get(0)).unwrap();
+    assert_eq!(mode, "wal");
+    let sync: i64 = c.query_row("PRAGMA synchronous", [], |r| r.get(0)).unwrap();
+    assert_eq!(sync, 2, "synchronous=FULL");
+    let fk: i64 = c.query_row("PRAGMA foreign_keys", [], |r| r.get(0)).unwrap();
+    assert_eq!(fk, 1);
+    let busy: i64 = c.query_row("PRAGMA busy_timeout", [], |r| r.get(0)).unwrap();
+    assert!(busy >= 1000);
+    let tables = table_names(&store);
+    for t in [
+        "reps", "themes", "imports", "prospects", "prospect_phones", "talk_tracks",
+        "talk_track_versions", "objections", "objection_responses", "blocks", "block_themes",
+        "block_pauses", "calls", "call_objections", "meetings", "skips", "plans",
+        "schedule_slots", "settings",
+    ] {
+        assert!(tables.iter().any(|n| n == t), "missing table {t}: {tables:?}");
+    }
+}
+
+#[test]
+fn an_empty_file_is_a_new_database() {
+    let dir = tmp();
+    let path = dir.path().join("empty.db");
+    fs::write(&path, b"").unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.opened_at_version(), 0);
+}
+
+#[test]
+fn reopening_keeps_the_data_and_does_not_migrate_again() {
+    let dir = tmp();
+    let path = dir.path().join("reopen.db");
+    {
+        let store = Store::open(&path).unwrap();
+        crate::lists::create_theme(store.conn(), "Texas", crate::domain::ThemeKind::Geography, "")
+            .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.opened_at_version(), LATEST);
+    let n: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM themes", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(n, 1);
+    // The default playbook was seeded once, not on every open.
+    let tracks: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM talk_tracks", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(tracks, 1);
+    // No backup is made when nothing migrates.
+    assert!(!fs::read_dir(dir.path())
+        .unwrap()
+        .any(|e| e.unwrap().file_name().to_string_lossy().ends_with(".bak")));
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_and_untouched() {
+    let dir = tmp();
+    let path = dir.path().join("newer.db");
+    {
+        let store = Store::open(&path).unwrap();
+        store
+            .conn()
+            .execute_batch(&format!("PRAGMA user_version = {};", LATEST + 1))
+            .unwrap();
+    }
+    let before = snapshot(dir.path());
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(err.kind(), "too_new", "{err}");
+    let msg = err.to_string();
+    assert!(msg.contains("newer version of Callblock"), "{msg}");
+    assert!(msg.contains(&path.display().to_string()), "{msg}");
+    assert!(!msg.contains('\n'));
+    assert_eq!(snapshot(dir.path()), before, "nothing was written");
+}
+
+#[test]
+fn a_newer_version_still_in_the_write_ahead_log_is_refused() {
+    // The raw header says "ours, current" but the WAL holds a newer version:
+    // the read-only check must see it.
+    let dir = tmp();
+    let path = dir.path().join("wal.db");
+    let store = Store::open(&path).unwrap();
+    store
+        .conn()
+        .execute_batch("PRAGMA wal_autocheckpoint = 0;")
+        .unwrap();
+    store
+        .conn()
+        .execute_batch(&format!("PRAGMA user_version = {};", LATEST + 7))
+        .unwrap();
+    // Keep the first connection open so the WAL is not checkpointed.
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(err.kind(), "too_new", "{err}");
+    drop(store);
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_and_untouched() {
+    let dir = tmp();
+    for (name, bytes) in [
+        ("text.db", b"name,phone\nAnn,555\n".to_vec()),
+        ("short.db", b"SQLite".to_vec()),
+        ("random.db", (0..4096u32).map(|i| (i * 7919 % 251) as u8).collect()),
+    ] {
+        let path = dir.path().join(name);
+        fs::write(&path, &bytes).unwrap();
+        let before = snapshot(dir.path());
+        let err = Store::open(&path).unwrap_err();
+        assert_eq!(err.kind(), "not_sqlite", "{name}: {err}");
+        assert!(err.to_string().contains(name));
+        assert_eq!(snapshot(dir.path()), before, "{name} untouched, no -wal or -shm");
+    }
+}
+
+#[test]
+fn a_damaged_database_is_refused_and_untouched() {
+    let dir = tmp();
+    let path = dir.path().join("damaged.db");
+    {
+        let store = Store::open(&path).unwrap();
+        crate::demo::fill(
+            &mut { store },
+            1,
+            chrono::Utc::now(),
+        )
+        .unwrap();
+    }
+    // Keep the SQLite header, overwrite page 1's schema and the pages after it.
+    let mut bytes = fs::read(&path).unwrap();
+    for b in bytes.iter_mut().skip(100).take(8000) {
+        *b = 0xA5;
+    }
+    fs::write(&path, &bytes).unwrap();
+    let before = snapshot(dir.path());
+    let err = Store::open(&path).unwrap_err();
+    assert!(
+        matches!(err.kind(), "corrupt" | "not_sqlite"),
+        "{}: {err}",
+        err.kind()
+    );
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn another_applications_sqlite_file_is_refused_and_untouched() {
+    let dir = tmp();
+    let path = dir.path().join("other.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hi');")
+            .unwrap();
+    }
+    let before = snapshot(dir.path());
+    let err = Store::open(&path).unwrap_err();
+    assert_eq!(err.kind(), "foreign_database", "{err}");
+    assert_eq!(snapshot(dir.path()), before);
+
+    // The same with an application id set.
+    let path2 = dir.path().join("other2.db");
+    {
+        let c = Connection::open(&path2).unwrap();
+        c.execute_batch("PRAGMA application_id = 1234; CREATE TABLE t (x);")
+            .unwrap();
+    }
+    assert_eq!(Store::open(&path2).unwrap_err().kind(), "foreign_database");
+}
+
+#[test]
+fn a_directory_is_refused() {
+    let dir = tmp();
+    let err = Store::open(dir.path()).unwrap_err();
+    assert_eq!(err.kind(), "is_directory");
+}
+
+#[test]
+fn a_missing_parent_directory_is_a_clear_error() {
+    let dir = tmp();
+    let err = Store::open(dir.path().join("no/such/dir/x.db")).unwrap_err();
+    assert_eq!(err.kind(), "cannot_open", "{err}");
+}
+
+#[test]
+fn foreign_keys_are_enforced() {
+    let store = Store::open_in_memory().unwrap();
+    let err = store
+        .conn()
+        .execute(
+            "INSERT INTO calls (id, prospect_id, rep_id, started_at) VALUES ('c', 'nope', 'nope', 'x')",
+            [],
+        )
+        .unwrap_err();
+    assert_eq!(
+        err.sqlite_error_code(),
+        Some(rusqlite::ErrorCode::ConstraintViolation),
+        "{err}"
+    );
+    assert!(err.to_string().contains("FOREIGN KEY"), "{err}");
+}
+
+#[test]
+fn check_constraints_guard_the_domain() {
+    let store = Store::open_in_memory().unwrap();
+    let c = store.conn();
+    assert!(c
+        .execute(
+            "INSERT INTO themes (id, name, kind, created_at) VALUES ('t', 'X', 'planet', 'now')",
+            []
+        )
+        .is_err());
+    c.execute(
+        "INSERT INTO themes (id, name, kind, created_at) VALUES ('t', 'X', 'custom', 'now')",
+        [],
+    )
+    .unwrap();
+    // A callback status needs its time.
+    assert!(c
+        .execute(
+            "INSERT INTO prospects (id, status, created_at, updated_at) VALUES ('p', 'callback', 'n', 'n')",
+            []
+        )
+        .is_err());
+}
+
+/// Build a database at schema `version` by running the steps up to it, the
+/// way an older release left it.
+fn database_at(path: &Path, version: i64) {
+    let c = Connection::open(path).unwrap();
+    c.execute_batch("PRAGMA journal_mode = WAL;").unwrap();
+    for m in migrations::MIGRATIONS.iter().filter(|m| m.version <= version) {
+        c.execute_batch(m.sql).unwrap();
+    }
+    c.execute_batch(&format!(
+        "PRAGMA user_version = {version}; PRAGMA application_id = {};",
+        APPLICATION_ID as i32
+    ))
+    .unwrap();
+}
+
+#[test]
+fn every_earlier_version_migrates_to_the_latest() {
+    for from in 0..LATEST {
+        let dir = tmp();
+        let path = dir.path().join(format!("v{from}.db"));
+        database_at(&path, from);
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.opened_at_version(), from);
+        let v: i64 = store
+            .conn()
+            .query_row("PRAGMA user_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(v, LATEST, "from version {from}");
+        // The result has the same tables as a new database.
+        let fresh = Store::open(dir.path().join("fresh.db")).unwrap();
+        assert_eq!(table_names(&store), table_names(&fresh), "from version {from}");
+        if from > 0 {
+            let backups = fs::read_dir(dir.path())
+                .unwrap()
+                .filter(|e| {
+                    e.as_ref()
+                        .unwrap()
+                        .file_name()
+                        .to_string_lossy()
+                        .starts_with(&format!("v{from}.db.v{from}-"))
+                })
+                .count();
+            assert_eq!(backups, 1, "a backup before migrating from {from}");
+        }
+    }
+}
+
+#[test]
+fn migrations_are_numbered_one_by_one() {
+    for (i, m) in migrations::MIGRATIONS.iter().enumerate() {
+        assert_eq!(m.version, i as i64 + 1);
+    }
+}
