@@ -54,7 +54,10 @@ pub struct CompletedCall {
     pub meeting: Option<NewMeeting>,
 }
 
-pub(crate) fn load_state(conn: &Connection, prospect_id: &str) -> Result<(ProspectState, Option<String>, Option<String>)> {
+pub(crate) fn load_state(
+    conn: &Connection,
+    prospect_id: &str,
+) -> Result<(ProspectState, Option<String>, Option<String>)> {
     let row = conn
         .query_row(
             "SELECT status, attempts, next_attempt_at, callback_at, do_not_call, bad_number, time_zone,
@@ -96,7 +99,12 @@ pub(crate) fn load_state(conn: &Connection, prospect_id: &str) -> Result<(Prospe
 }
 
 /// Write `state` back to the prospect.
-pub(crate) fn save_state(conn: &Connection, prospect_id: &str, s: &ProspectState, called_at: DateTime<Utc>) -> Result<()> {
+pub(crate) fn save_state(
+    conn: &Connection,
+    prospect_id: &str,
+    s: &ProspectState,
+    called_at: DateTime<Utc>,
+) -> Result<()> {
     conn.execute(
         "UPDATE prospects SET status = ?2, attempts = ?3, next_attempt_at = ?4, callback_at = ?5,
             do_not_call = ?6, bad_number = ?7, last_called_at = ?8, updated_at = ?8
@@ -117,12 +125,22 @@ pub(crate) fn save_state(conn: &Connection, prospect_id: &str, s: &ProspectState
 
 /// Record a finished call and apply its outcome to the prospect. Run it
 /// inside the caller's transaction (one per user action).
-pub fn record_completed_call(conn: &Connection, call: &CompletedCall, settings: &Settings) -> Result<String> {
+pub fn record_completed_call(
+    conn: &Connection,
+    call: &CompletedCall,
+    settings: &Settings,
+) -> Result<String> {
     if call.outcome == Outcome::Callback && call.callback_at.is_none() {
-        return Err(Error::invalid("callback", "a callback needs the time agreed"));
+        return Err(Error::invalid(
+            "callback",
+            "a callback needs the time agreed",
+        ));
     }
     if call.outcome == Outcome::Meeting && call.meeting.is_none() {
-        return Err(Error::invalid("meeting", "a booked meeting needs its time and e-mail"));
+        return Err(Error::invalid(
+            "meeting",
+            "a booked meeting needs its time and e-mail",
+        ));
     }
     let (before, tz_name, phone) = load_state(conn, &call.prospect_id)?;
     let tz = tz_name.as_deref().and_then(time::parse_tz);
@@ -162,7 +180,14 @@ pub fn record_completed_call(conn: &Connection, call: &CompletedCall, settings: 
         conn.execute(
             "INSERT INTO call_objections (id, call_id, objection_id, response_id, position, at_ms)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![new_id(), id, o.objection_id, o.response_id, (i + 1) as i64, o.at_ms],
+            params![
+                new_id(),
+                id,
+                o.objection_id,
+                o.response_id,
+                (i + 1) as i64,
+                o.at_ms
+            ],
         )?;
     }
     if let (Outcome::Meeting, Some(m)) = (call.outcome, &call.meeting) {
@@ -187,32 +212,35 @@ pub fn record_completed_call(conn: &Connection, call: &CompletedCall, settings: 
     Ok(id)
 }
 
-/// A block that has already ended (the demo's history).
-pub fn insert_finished_block(
-    conn: &Connection,
-    rep_id: &str,
-    theme_ids: &[String],
-    planned_seconds: u32,
-    break_seconds: u32,
-    started_at: DateTime<Utc>,
-    ended_at: DateTime<Utc>,
-    end_reason: &str,
-) -> Result<String> {
+/// A block that has already ended (the demo's history, imported bundles).
+#[derive(Debug, Clone)]
+pub struct FinishedBlock<'a> {
+    pub rep_id: &'a str,
+    pub theme_ids: &'a [String],
+    pub planned_seconds: u32,
+    pub break_seconds: u32,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    /// completed, ended_early or abandoned
+    pub end_reason: &'a str,
+}
+
+pub fn insert_finished_block(conn: &Connection, b: &FinishedBlock<'_>) -> Result<String> {
     let id = new_id();
     conn.execute(
         "INSERT INTO blocks (id, rep_id, planned_seconds, break_seconds, started_at, ended_at, end_reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
         params![
             id,
-            rep_id,
-            planned_seconds,
-            break_seconds,
-            time::to_db(started_at),
-            time::to_db(ended_at),
-            end_reason
+            b.rep_id,
+            b.planned_seconds,
+            b.break_seconds,
+            time::to_db(b.started_at),
+            time::to_db(b.ended_at),
+            b.end_reason
         ],
     )?;
-    for t in theme_ids {
+    for t in b.theme_ids {
         conn.execute(
             "INSERT INTO block_themes (block_id, theme_id) VALUES (?1, ?2)",
             params![id, t],
@@ -347,9 +375,11 @@ mod tests {
         // Thursday + 2 business days = Monday 2026-11-23.
         assert!(next.starts_with("2026-11-23T15:00:42"), "{next}");
         let (hour, weekday, phone): (u32, u32, String) = c
-            .query_row("SELECT local_hour, local_weekday, phone_e164 FROM calls", [], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?))
-            })
+            .query_row(
+                "SELECT local_hour, local_weekday, phone_e164 FROM calls",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
             .unwrap();
         assert_eq!((hour, weekday, phone.as_str()), (9, 3, "+15125550100"));
     }
@@ -358,9 +388,16 @@ mod tests {
     fn callback_and_meeting_need_their_details() {
         let (store, rep, _t, p) = setup();
         let s = Settings::default();
-        assert!(record_completed_call(store.conn(), &call(&p, &rep, Outcome::Callback), &s).is_err());
-        assert!(record_completed_call(store.conn(), &call(&p, &rep, Outcome::Meeting), &s).is_err());
-        let n: i64 = store.conn().query_row("SELECT count(*) FROM calls", [], |r| r.get(0)).unwrap();
+        assert!(
+            record_completed_call(store.conn(), &call(&p, &rep, Outcome::Callback), &s).is_err()
+        );
+        assert!(
+            record_completed_call(store.conn(), &call(&p, &rep, Outcome::Meeting), &s).is_err()
+        );
+        let n: i64 = store
+            .conn()
+            .query_row("SELECT count(*) FROM calls", [], |r| r.get(0))
+            .unwrap();
         assert_eq!(n, 0);
     }
 }

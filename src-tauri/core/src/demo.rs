@@ -38,15 +38,60 @@ const FIRST: &[&str] = &[
     "Ethan", "Fiona", "Gabriel", "Hana", "Ivan", "Julia", "Kofi", "Lena", "Marco", "Nora",
 ];
 const LAST: &[&str] = &[
-    "Abbott", "Baptiste", "Castillo", "Dorsey", "Eriksen", "Fontaine", "Gallagher", "Haddad",
-    "Ibarra", "Jensen", "Kowalski", "Lindqvist", "Moreau", "Nakamura", "Okonkwo", "Petrov",
-    "Quinlan", "Ramos", "Sandoval", "Thornton", "Ueda", "Vasquez", "Whitfield", "Xu", "Yates",
-    "Zimmerman", "Achebe", "Brennan", "Calloway", "Delgado", "Esposito", "Fairbanks",
+    "Abbott",
+    "Baptiste",
+    "Castillo",
+    "Dorsey",
+    "Eriksen",
+    "Fontaine",
+    "Gallagher",
+    "Haddad",
+    "Ibarra",
+    "Jensen",
+    "Kowalski",
+    "Lindqvist",
+    "Moreau",
+    "Nakamura",
+    "Okonkwo",
+    "Petrov",
+    "Quinlan",
+    "Ramos",
+    "Sandoval",
+    "Thornton",
+    "Ueda",
+    "Vasquez",
+    "Whitfield",
+    "Xu",
+    "Yates",
+    "Zimmerman",
+    "Achebe",
+    "Brennan",
+    "Calloway",
+    "Delgado",
+    "Esposito",
+    "Fairbanks",
 ];
 const COMPANY_A: &[&str] = &[
-    "Northwind", "Bluewater", "Ironbridge", "Redcliff", "Summit", "Prairie", "Harbor", "Granite",
-    "Lakeshore", "Keystone", "Silverline", "Cedar", "Frontier", "Riverbend", "Oakmont", "Pioneer",
-    "Copperfield", "Westgate", "Brightpath", "Lone Star",
+    "Northwind",
+    "Bluewater",
+    "Ironbridge",
+    "Redcliff",
+    "Summit",
+    "Prairie",
+    "Harbor",
+    "Granite",
+    "Lakeshore",
+    "Keystone",
+    "Silverline",
+    "Cedar",
+    "Frontier",
+    "Riverbend",
+    "Oakmont",
+    "Pioneer",
+    "Copperfield",
+    "Westgate",
+    "Brightpath",
+    "Lone Star",
 ];
 
 /// (city, state, IANA zone, area code)
@@ -89,8 +134,20 @@ const THEMES: &[ThemeSpec] = &[
         kind: ThemeKind::Vertical,
         description: "Carriers, 3PLs and freight brokers",
         size: 120,
-        company_b: &["Freight", "Logistics", "Transport", "Carriers", "Distribution"],
-        titles: &["VP Operations", "Director of Logistics", "Fleet Manager", "COO", "Head of Transportation"],
+        company_b: &[
+            "Freight",
+            "Logistics",
+            "Transport",
+            "Carriers",
+            "Distribution",
+        ],
+        titles: &[
+            "VP Operations",
+            "Director of Logistics",
+            "Fleet Manager",
+            "COO",
+            "Head of Transportation",
+        ],
         industries: &["Transportation & Logistics"],
         employees: &["51-200", "201-500", "501-1000"],
         texas: false,
@@ -101,8 +158,20 @@ const THEMES: &[ThemeSpec] = &[
         description: "Every industry, Texas offices",
         size: 100,
         company_b: &["Energy", "Health", "Builders", "Software", "Foods", "Group"],
-        titles: &["CEO", "Operations Manager", "VP Sales", "Office Manager", "Director of IT"],
-        industries: &["Energy", "Healthcare", "Construction", "Software", "Food & Beverage"],
+        titles: &[
+            "CEO",
+            "Operations Manager",
+            "VP Sales",
+            "Office Manager",
+            "Director of IT",
+        ],
+        industries: &[
+            "Energy",
+            "Healthcare",
+            "Construction",
+            "Software",
+            "Food & Beverage",
+        ],
         employees: &["11-50", "51-200", "201-500"],
         texas: true,
     },
@@ -111,8 +180,20 @@ const THEMES: &[ThemeSpec] = &[
         kind: ThemeKind::Size,
         description: "Manufacturers with 200 to 500 employees",
         size: 90,
-        company_b: &["Manufacturing", "Industries", "Fabrication", "Components", "Works"],
-        titles: &["Plant Manager", "VP Manufacturing", "Director of Operations", "CEO", "Supply Chain Manager"],
+        company_b: &[
+            "Manufacturing",
+            "Industries",
+            "Fabrication",
+            "Components",
+            "Works",
+        ],
+        titles: &[
+            "Plant Manager",
+            "VP Manufacturing",
+            "Director of Operations",
+            "CEO",
+            "Supply Chain Manager",
+        ],
         industries: &["Manufacturing"],
         employees: &["201-500"],
         texas: false,
@@ -122,8 +203,16 @@ const THEMES: &[ThemeSpec] = &[
         kind: ThemeKind::Role,
         description: "CFOs, controllers and VPs of finance",
         size: 110,
-        company_b: &["Partners", "Holdings", "Systems", "Health", "Labs", "Retail"],
-        titles: &["CFO", "VP Finance", "Controller", "Director of Finance", "Head of FP&A"],
+        company_b: &[
+            "Partners", "Holdings", "Systems", "Health", "Labs", "Retail",
+        ],
+        titles: &[
+            "CFO",
+            "VP Finance",
+            "Controller",
+            "Director of Finance",
+            "Head of FP&A",
+        ],
         industries: &["Software", "Healthcare", "Retail", "Professional Services"],
         employees: &["51-200", "201-500", "501-1000"],
         texas: false,
@@ -168,8 +257,18 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
     let settings = settings_store::load(c)?;
     let created = now - Duration::days(21);
 
-    let alex = reps::create_rep(c, "Alex Rivera", Some("alex.rivera@callblock.example"), Some("America/Chicago"))?;
-    let sam = reps::create_rep(c, "Sam Okafor", Some("sam.okafor@callblock.example"), Some("America/New_York"))?;
+    let alex = reps::create_rep(
+        c,
+        "Alex Rivera",
+        Some("alex.rivera@callblock.example"),
+        Some("America/Chicago"),
+    )?;
+    let sam = reps::create_rep(
+        c,
+        "Sam Okafor",
+        Some("sam.okafor@callblock.example"),
+        Some("America/New_York"),
+    )?;
     reps::set_current_rep(c, &alex.id)?;
 
     let mut theme_ids = Vec::new();
@@ -180,7 +279,11 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
         for n in 0..spec.size {
             let first = pick(&mut rng, FIRST).to_string();
             let last = pick(&mut rng, LAST).to_string();
-            let company = format!("{} {}", pick(&mut rng, COMPANY_A), pick(&mut rng, spec.company_b));
+            let company = format!(
+                "{} {}",
+                pick(&mut rng, COMPANY_A),
+                pick(&mut rng, spec.company_b)
+            );
             let (city, state, tz, area) = *pick(&mut rng, cities);
             let line = format!("{:04}", 100 + (n % 100));
             let mut phones = vec![NewPhone {
@@ -199,7 +302,11 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
                 });
             }
             // A few prospects have no known time zone, as real lists do.
-            let time_zone = if rng.random_bool(0.04) { None } else { Some(tz.to_string()) };
+            let time_zone = if rng.random_bool(0.04) {
+                None
+            } else {
+                Some(tz.to_string())
+            };
             let id = lists::insert_prospect(
                 c,
                 &NewProspect {
@@ -208,9 +315,22 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
                     last_name: last.clone(),
                     title: pick(&mut rng, spec.titles).to_string(),
                     company: company.clone(),
-                    email: Some(format!("{}.{}@{}.example", slug(&first), slug(&last), slug(&company))),
-                    city: if time_zone.is_some() { city.to_string() } else { String::new() },
-                    region: if time_zone.is_some() { state.to_string() } else { String::new() },
+                    email: Some(format!(
+                        "{}.{}@{}.example",
+                        slug(&first),
+                        slug(&last),
+                        slug(&company)
+                    )),
+                    city: if time_zone.is_some() {
+                        city.to_string()
+                    } else {
+                        String::new()
+                    },
+                    region: if time_zone.is_some() {
+                        state.to_string()
+                    } else {
+                        String::new()
+                    },
                     country: "US".into(),
                     time_zone: time_zone.clone(),
                     industry: pick(&mut rng, spec.industries).to_string(),
@@ -227,7 +347,10 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
                 first,
                 last,
                 company,
-                tz: time_zone.as_deref().and_then(time::parse_tz).unwrap_or(chrono_tz::America::Chicago),
+                tz: time_zone
+                    .as_deref()
+                    .and_then(time::parse_tz)
+                    .unwrap_or(chrono_tz::America::Chicago),
             });
         }
         theme_ids.push(theme.id);
@@ -236,13 +359,22 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
     // A talk track of its own for the logistics theme, improved after week one,
     // and an override of one objection response for finance leaders.
     let mut logistics = playbook::default_talk_track();
-    logistics.engage_statement = "Carriers and 3PLs like {company} tell us empty miles and detention time eat \
+    logistics.engage_statement =
+        "Carriers and 3PLs like {company} tell us empty miles and detention time eat \
         their margins. We help operations teams cut both, usually within one quarter."
-        .into();
-    logistics.referral = "Riverbend Freight in Nashville cut their empty miles by a fifth with us.".into();
-    let track_v1 = playbook::save_talk_track(c, Some(&theme_ids[0]), "Logistics & freight", &logistics, "First version")?;
+            .into();
+    logistics.referral =
+        "Riverbend Freight in Nashville cut their empty miles by a fifth with us.".into();
+    let track_v1 = playbook::save_talk_track(
+        c,
+        Some(&theme_ids[0]),
+        "Logistics & freight",
+        &logistics,
+        "First version",
+    )?;
     let mut v2 = logistics.clone();
-    v2.impact_question = "If you took a fifth off your empty miles this quarter, where would that money go?".into();
+    v2.impact_question =
+        "If you took a fifth off your empty miles this quarter, where would that money go?".into();
     let track_v2 = playbook::save_talk_track(
         c,
         Some(&theme_ids[0]),
@@ -283,12 +415,23 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
         }
         let week_two = (day - first_day).num_days() >= 7;
         for (ri, rep) in [&alex, &sam].into_iter().enumerate() {
-            let rep_tz: Tz = rep.time_zone.as_deref().and_then(time::parse_tz).unwrap_or(chrono_tz::UTC);
-            let slots: &[(u32, u32)] = if rng.random_bool(0.7) { &[(9, 0), (10, 30)] } else { &[(9, 15)] };
+            let rep_tz: Tz = rep
+                .time_zone
+                .as_deref()
+                .and_then(time::parse_tz)
+                .unwrap_or(chrono_tz::UTC);
+            let slots: &[(u32, u32)] = if rng.random_bool(0.7) {
+                &[(9, 0), (10, 30)]
+            } else {
+                &[(9, 15)]
+            };
             for (si, (h, m)) in slots.iter().enumerate() {
-                let start_local = day.and_time(NaiveTime::from_hms_opt(*h, *m, 0).unwrap_or_default())
+                let start_local = day
+                    .and_time(NaiveTime::from_hms_opt(*h, *m, 0).unwrap_or_default())
                     + Duration::seconds(rng.random_range(0..600));
-                let Some(start) = rep_tz.from_local_datetime(&start_local).earliest() else { continue };
+                let Some(start) = rep_tz.from_local_datetime(&start_local).earliest() else {
+                    continue;
+                };
                 let start = start.with_timezone(&Utc);
                 if start >= now {
                     continue;
@@ -298,13 +441,15 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
                 let block_end_target = start + Duration::seconds(i64::from(planned));
                 let block_id = calls::insert_finished_block(
                     c,
-                    &rep.id,
-                    std::slice::from_ref(&theme_ids[theme]),
-                    planned,
-                    settings.break_minutes * 60,
-                    start,
-                    block_end_target,
-                    "completed",
+                    &calls::FinishedBlock {
+                        rep_id: &rep.id,
+                        theme_ids: std::slice::from_ref(&theme_ids[theme]),
+                        planned_seconds: planned,
+                        break_seconds: settings.break_minutes * 60,
+                        started_at: start,
+                        ended_at: block_end_target,
+                        end_reason: "completed",
+                    },
                 )?;
                 blocks += 1;
                 let mut t = start + Duration::seconds(rng.random_range(5..30));
@@ -326,9 +471,15 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
                         } else {
                             default_track.as_ref()
                         },
-                        if theme == 3 { &finance_objections } else { &objections },
+                        if theme == 3 {
+                            &finance_objections
+                        } else {
+                            &objections
+                        },
                     );
-                    let next = t + Duration::milliseconds(i64::from(call.duration_ms)) + Duration::seconds(rng.random_range(4..25));
+                    let next = t
+                        + Duration::milliseconds(i64::from(call.duration_ms))
+                        + Duration::seconds(rng.random_range(4..25));
                     if call.outcome == Outcome::Meeting {
                         meetings += 1;
                     }
@@ -466,23 +617,45 @@ fn demo_call(
     }
     let callback_at = (outcome == Outcome::Callback).then(|| {
         let d = crate::time::add_business_days(t, rng.random_range(1..4), Some(p.tz));
-        let local = d.with_timezone(&p.tz).date_naive().and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default());
-        p.tz.from_local_datetime(&local).earliest().map(|l| l.with_timezone(&Utc)).unwrap_or(d)
+        let local = d
+            .with_timezone(&p.tz)
+            .date_naive()
+            .and_time(NaiveTime::from_hms_opt(10, 0, 0).unwrap_or_default());
+        p.tz.from_local_datetime(&local)
+            .earliest()
+            .map(|l| l.with_timezone(&Utc))
+            .unwrap_or(d)
     });
     let meeting = (outcome == Outcome::Meeting).then(|| {
         let d = crate::time::add_business_days(t, rng.random_range(2..7), Some(p.tz));
         let hour = *pick(rng, &[10u32, 11, 14, 15]);
-        let local = d.with_timezone(&p.tz).date_naive().and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default());
+        let local = d
+            .with_timezone(&p.tz)
+            .date_naive()
+            .and_time(NaiveTime::from_hms_opt(hour, 0, 0).unwrap_or_default());
         NewMeeting {
-            starts_at: p.tz.from_local_datetime(&local).earliest().map(|l| l.with_timezone(&Utc)).unwrap_or(d),
+            starts_at: p
+                .tz
+                .from_local_datetime(&local)
+                .earliest()
+                .map(|l| l.with_timezone(&Utc))
+                .unwrap_or(d),
             duration_minutes: 30,
-            email: format!("{}.{}@{}.example", slug(&p.first), slug(&p.last), slug(&p.company)),
+            email: format!(
+                "{}.{}@{}.example",
+                slug(&p.first),
+                slug(&p.last),
+                slug(&p.company)
+            ),
             format: "web".into(),
         }
     });
     let (notes, gap_current_state, gap_objectives, gap_impact) = match outcome {
         Outcome::Meeting => (
-            format!("Booked with {}; sent invite for the discovery meeting.", p.first),
+            format!(
+                "Booked with {}; sent invite for the discovery meeting.",
+                p.first
+            ),
             "Tracks it in spreadsheets; two people spend Mondays on it.".to_string(),
             "Wants the weekly report automated before next quarter.".to_string(),
             "Frees a day a week for the team.".to_string(),
@@ -493,8 +666,18 @@ fn demo_call(
             String::new(),
             String::new(),
         ),
-        Outcome::NotInterested => ("Happy with the current setup.".to_string(), String::new(), String::new(), String::new()),
-        Outcome::Gatekeeper => (format!("Front desk; asked for {}'s direct line.", p.first), String::new(), String::new(), String::new()),
+        Outcome::NotInterested => (
+            "Happy with the current setup.".to_string(),
+            String::new(),
+            String::new(),
+            String::new(),
+        ),
+        Outcome::Gatekeeper => (
+            format!("Front desk; asked for {}'s direct line.", p.first),
+            String::new(),
+            String::new(),
+            String::new(),
+        ),
         _ => (String::new(), String::new(), String::new(), String::new()),
     };
     CompletedCall {
@@ -506,7 +689,8 @@ fn demo_call(
         started_at: t,
         duration_ms: secs * 1000 + rng.random_range(0..1000),
         outcome,
-        asked_for_meeting: matches!(outcome, Outcome::Meeting | Outcome::Callback) || (outcome == Outcome::NotInterested && secs > 50),
+        asked_for_meeting: matches!(outcome, Outcome::Meeting | Outcome::Callback)
+            || (outcome == Outcome::NotInterested && secs > 50),
         callback_at,
         notes,
         gap_current_state,
@@ -536,11 +720,19 @@ mod tests {
         assert_eq!(n("SELECT count(*) FROM calls"), i64::from(s.calls));
         assert_eq!(n("SELECT count(*) FROM meetings"), i64::from(s.meetings));
         // No call after now, none on a weekend for the rep, none twice on a day.
-        assert_eq!(n(&format!("SELECT count(*) FROM calls WHERE started_at >= '{}'", time::to_db(now))), 0);
+        assert_eq!(
+            n(&format!(
+                "SELECT count(*) FROM calls WHERE started_at >= '{}'",
+                time::to_db(now)
+            )),
+            0
+        );
         // Nobody was dialled after a do-not-call or a bad number.
         assert_eq!(
-            n("SELECT count(*) FROM calls c JOIN calls d ON d.prospect_id = c.prospect_id
-               WHERE c.outcome IN ('do_not_call', 'bad_number') AND d.started_at > c.started_at"),
+            n(
+                "SELECT count(*) FROM calls c JOIN calls d ON d.prospect_id = c.prospect_id
+               WHERE c.outcome IN ('do_not_call', 'bad_number') AND d.started_at > c.started_at"
+            ),
             0
         );
         // Prospect attempts agree with the calls made.

@@ -199,8 +199,13 @@ impl Settings {
                 "thresholds must increase: opening < request < caution < limit",
             );
         }
-        if self.default_region.len() != 2 || !self.default_region.chars().all(|c| c.is_ascii_alphabetic()) {
-            return bad("default_region", "must be a two-letter country code such as US");
+        if self.default_region.len() != 2
+            || !self.default_region.chars().all(|c| c.is_ascii_alphabetic())
+        {
+            return bad(
+                "default_region",
+                "must be a two-letter country code such as US",
+            );
         }
         Ok(())
     }
@@ -214,12 +219,12 @@ mod tests {
     fn outcomes_count_as_domain_md_says() {
         use Outcome::*;
         let connects: Vec<_> = Outcome::ALL.iter().filter(|o| o.is_connect()).collect();
-        assert_eq!(connects, vec![&NotInterested, &Callback, &Meeting, &DoNotCall]);
-        assert!(Outcome::ALL.iter().all(|o| o.is_dial()));
         assert_eq!(
-            Outcome::ALL.iter().filter(|o| o.is_meeting()).count(),
-            1
+            connects,
+            vec![&NotInterested, &Callback, &Meeting, &DoNotCall]
         );
+        assert!(Outcome::ALL.iter().all(|o| o.is_dial()));
+        assert_eq!(Outcome::ALL.iter().filter(|o| o.is_meeting()).count(), 1);
         // The SQL list names exactly the connect outcomes.
         for o in Outcome::ALL {
             assert_eq!(
@@ -246,7 +251,12 @@ mod tests {
         assert_eq!((s.retry_business_days, s.max_attempts), (2, 6));
         assert_eq!((s.calling_hour_start, s.calling_hour_end), (8, 17));
         assert_eq!(
-            (s.phase_opening_end, s.phase_request_end, s.phase_caution, s.phase_limit),
+            (
+                s.phase_opening_end,
+                s.phase_request_end,
+                s.phase_caution,
+                s.phase_limit
+            ),
             (45, 60, 120, 180)
         );
         s.validate().unwrap();

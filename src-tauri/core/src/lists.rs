@@ -41,19 +41,31 @@ pub struct ThemeSummary {
     pub bad_number: u32,
 }
 
-pub fn create_theme(conn: &Connection, name: &str, kind: ThemeKind, description: &str) -> Result<Theme> {
+pub fn create_theme(
+    conn: &Connection,
+    name: &str,
+    kind: ThemeKind,
+    description: &str,
+) -> Result<Theme> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::invalid("theme name", "must not be empty"));
     }
     if name.chars().count() > 80 {
-        return Err(Error::invalid("theme name", "must be at most 80 characters"));
+        return Err(Error::invalid(
+            "theme name",
+            "must be at most 80 characters",
+        ));
     }
     let exists: Option<String> = conn
-        .query_row("SELECT name FROM themes WHERE name = ?1", [name], |r| r.get(0))
+        .query_row("SELECT name FROM themes WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
         .optional()?;
     if let Some(existing) = exists {
-        return Err(Error::Conflict(format!("a theme named {existing:?} already exists")));
+        return Err(Error::Conflict(format!(
+            "a theme named {existing:?} already exists"
+        )));
     }
     let theme = Theme {
         id: new_id(),
@@ -63,7 +75,13 @@ pub fn create_theme(conn: &Connection, name: &str, kind: ThemeKind, description:
     };
     conn.execute(
         "INSERT INTO themes (id, name, kind, description, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![theme.id, theme.name, theme.kind, theme.description, time::to_db(time::now())],
+        params![
+            theme.id,
+            theme.name,
+            theme.kind,
+            theme.description,
+            time::to_db(time::now())
+        ],
     )?;
     Ok(theme)
 }
@@ -199,7 +217,15 @@ pub fn insert_prospect(conn: &Connection, p: &NewProspect, at: DateTime<Utc>) ->
         conn.execute(
             "INSERT INTO prospect_phones (id, prospect_id, position, kind, e164, extension, raw)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![new_id(), id, i as i64, ph.kind, ph.e164, ph.extension, ph.raw],
+            params![
+                new_id(),
+                id,
+                i as i64,
+                ph.kind,
+                ph.e164,
+                ph.extension,
+                ph.raw
+            ],
         )?;
     }
     Ok(id)
@@ -241,7 +267,10 @@ pub struct ProspectPage {
 }
 
 fn like_pattern(s: &str) -> String {
-    let escaped = s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_");
+    let escaped = s
+        .replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_");
     format!("%{escaped}%")
 }
 
@@ -279,21 +308,24 @@ pub fn prospects(conn: &Connection, q: &ProspectQuery) -> Result<ProspectPage> {
          ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id
          LIMIT ?4 OFFSET ?5"
     ))?;
-    let rows = stmt.query_map(params![q.theme_id, q.status, search, limit, q.offset], |r| {
-        Ok(ProspectRow {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            title: r.get(2)?,
-            company: r.get(3)?,
-            phone: r.get(4)?,
-            location: r.get(5)?,
-            time_zone: r.get(6)?,
-            status: r.get(7)?,
-            attempts: r.get(8)?,
-            next_attempt_at: r.get(9)?,
-            callback_at: r.get(10)?,
-        })
-    })?;
+    let rows = stmt.query_map(
+        params![q.theme_id, q.status, search, limit, q.offset],
+        |r| {
+            Ok(ProspectRow {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                title: r.get(2)?,
+                company: r.get(3)?,
+                phone: r.get(4)?,
+                location: r.get(5)?,
+                time_zone: r.get(6)?,
+                status: r.get(7)?,
+                attempts: r.get(8)?,
+                next_attempt_at: r.get(9)?,
+                callback_at: r.get(10)?,
+            })
+        },
+    )?;
     Ok(ProspectPage {
         total,
         rows: rows.collect::<rusqlite::Result<_>>()?,
@@ -332,22 +364,44 @@ mod tests {
             .map(|i| insert_prospect(c, &prospect(&t.id, &format!("P{i}"), "Acme"), now).unwrap())
             .collect();
         let set = |id: &str, sql: &str, v: Option<String>| {
-            c.execute(&format!("UPDATE prospects SET {sql} WHERE id = ?2"), params![v, id])
-                .unwrap();
+            c.execute(
+                &format!("UPDATE prospects SET {sql} WHERE id = ?2"),
+                params![v, id],
+            )
+            .unwrap();
         };
         let past = Some(time::to_db(now - Duration::hours(1)));
         let future = Some(time::to_db(now + Duration::hours(1)));
-        set(&ids[1], "status = 'attempting', next_attempt_at = ?1", past.clone());
-        set(&ids[2], "status = 'attempting', next_attempt_at = ?1", future.clone());
+        set(
+            &ids[1],
+            "status = 'attempting', next_attempt_at = ?1",
+            past.clone(),
+        );
+        set(
+            &ids[2],
+            "status = 'attempting', next_attempt_at = ?1",
+            future.clone(),
+        );
         set(&ids[3], "status = 'callback', callback_at = ?1", past);
         set(&ids[4], "status = 'callback', callback_at = ?1", future);
         set(&ids[5], "status = 'meeting', callback_at = ?1", None);
-        set(&ids[6], "status = 'do_not_call', do_not_call = 1, callback_at = ?1", None);
+        set(
+            &ids[6],
+            "status = 'do_not_call', do_not_call = 1, callback_at = ?1",
+            None,
+        );
         let s = theme_summaries(c, now).unwrap();
         assert_eq!(s.len(), 1);
         let s = &s[0];
         assert_eq!(
-            (s.prospects, s.ready, s.waiting, s.callbacks_due, s.meetings, s.do_not_call),
+            (
+                s.prospects,
+                s.ready,
+                s.waiting,
+                s.callbacks_due,
+                s.meetings,
+                s.do_not_call
+            ),
             (7, 2, 2, 1, 1, 1)
         );
     }

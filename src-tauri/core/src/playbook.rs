@@ -31,7 +31,7 @@ pub struct TalkTrackVersion {
     pub name: String,
     /// The theme this track is written for; `None` for the default track.
     pub theme_id: Option<String>,
-    pub version: i64,
+    pub version: u32,
     pub sections: TalkTrackSections,
     pub change_note: String,
     pub created_at: String,
@@ -46,7 +46,7 @@ pub struct ObjectionWithResponse {
     pub hotkey: Option<String>,
     pub response_id: String,
     pub response: String,
-    pub response_version: i64,
+    pub response_version: u32,
     /// True when the theme has its own response instead of the library's.
     pub overridden: bool,
 }
@@ -220,11 +220,9 @@ pub fn save_talk_track(
     let now = time::to_db(time::now());
     let existing: Option<String> = match theme_id {
         Some(t) => conn
-            .query_row(
-                "SELECT id FROM talk_tracks WHERE theme_id = ?1",
-                [t],
-                |r| r.get(0),
-            )
+            .query_row("SELECT id FROM talk_tracks WHERE theme_id = ?1", [t], |r| {
+                r.get(0)
+            })
             .optional()?,
         None => conn
             .query_row(
@@ -307,12 +305,17 @@ pub fn current_talk_track(
          WHERE t.theme_id = ?1 OR t.theme_id IS NULL
          ORDER BY (t.theme_id IS NULL), v.version DESC LIMIT 1"
     );
-    Ok(conn.query_row(&sql, [theme_id], version_from_row).optional()?)
+    Ok(conn
+        .query_row(&sql, [theme_id], version_from_row)
+        .optional()?)
 }
 
 /// The objection library as `theme_id` sees it: for each objection, the
 /// newest response of the theme's override if there is one, else of the library.
-pub fn objections_for(conn: &Connection, theme_id: Option<&str>) -> Result<Vec<ObjectionWithResponse>> {
+pub fn objections_for(
+    conn: &Connection,
+    theme_id: Option<&str>,
+) -> Result<Vec<ObjectionWithResponse>> {
     let mut stmt = conn.prepare(
         "SELECT o.id, o.slug, o.label, o.hotkey, r.id, r.response, r.version, r.theme_id IS NOT NULL
          FROM objections o
@@ -363,9 +366,16 @@ mod tests {
             slugs,
             DEFAULT_OBJECTIONS.iter().map(|o| o.0).collect::<Vec<_>>()
         );
-        assert!(pb.objections.iter().all(|o| !o.overridden && o.response_version == 1));
+        assert!(pb
+            .objections
+            .iter()
+            .all(|o| !o.overridden && o.response_version == 1));
         // Hotkeys are distinct.
-        let mut keys: Vec<_> = pb.objections.iter().filter_map(|o| o.hotkey.clone()).collect();
+        let mut keys: Vec<_> = pb
+            .objections
+            .iter()
+            .filter_map(|o| o.hotkey.clone())
+            .collect();
         keys.sort();
         keys.dedup();
         assert_eq!(keys.len(), DEFAULT_OBJECTIONS.len());

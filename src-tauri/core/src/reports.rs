@@ -96,7 +96,10 @@ fn funnel_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Funnel> {
 }
 
 pub fn funnel(conn: &Connection, filter: &ReportFilter, settings: &Settings) -> Result<Funnel> {
-    let sql = format!("SELECT {} FROM calls c WHERE {WHERE}", select_funnel(settings));
+    let sql = format!(
+        "SELECT {} FROM calls c WHERE {WHERE}",
+        select_funnel(settings)
+    );
     Ok(conn.query_row(
         &sql,
         params![
@@ -116,14 +119,24 @@ pub fn funnel_by(
     settings: &Settings,
 ) -> Result<Vec<FunnelGroup>> {
     let (key, label, join, order) = match by {
-        GroupBy::Rep => ("c.rep_id", "r.name", "JOIN reps r ON r.id = c.rep_id", "2 COLLATE NOCASE"),
+        GroupBy::Rep => (
+            "c.rep_id",
+            "r.name",
+            "JOIN reps r ON r.id = c.rep_id",
+            "2 COLLATE NOCASE",
+        ),
         GroupBy::Theme => (
             "ifnull(c.theme_id, '')",
             "ifnull(t.name, 'No theme')",
             "LEFT JOIN themes t ON t.id = c.theme_id",
             "2 COLLATE NOCASE",
         ),
-        GroupBy::Day => ("substr(c.started_at, 1, 10)", "substr(c.started_at, 1, 10)", "", "1"),
+        GroupBy::Day => (
+            "substr(c.started_at, 1, 10)",
+            "substr(c.started_at, 1, 10)",
+            "",
+            "1",
+        ),
         GroupBy::Outcome => ("c.outcome", "c.outcome", "", "1"),
     };
     let sql = format!(
@@ -169,7 +182,11 @@ pub struct ReviewSummary {
     pub definitions: Vec<String>,
 }
 
-pub fn review_summary(conn: &Connection, filter: &ReportFilter, settings: &Settings) -> Result<ReviewSummary> {
+pub fn review_summary(
+    conn: &Connection,
+    filter: &ReportFilter,
+    settings: &Settings,
+) -> Result<ReviewSummary> {
     Ok(ReviewSummary {
         from: filter.from.map(time::to_db),
         to: filter.to.map(time::to_db),
@@ -233,7 +250,8 @@ mod tests {
                     duration_ms: secs * 1000,
                     outcome: *outcome,
                     asked_for_meeting: *asked,
-                    callback_at: (*outcome == Outcome::Callback).then(|| started + Duration::days(1)),
+                    callback_at: (*outcome == Outcome::Callback)
+                        .then(|| started + Duration::days(1)),
                     notes: String::new(),
                     gap_current_state: String::new(),
                     gap_objectives: String::new(),
@@ -264,8 +282,18 @@ mod tests {
         );
         let by_rep = funnel_by(c, &ReportFilter::default(), GroupBy::Rep, &s).unwrap();
         assert_eq!(by_rep.len(), 2);
-        assert_eq!((by_rep[0].label.as_str(), by_rep[0].funnel.dials, by_rep[0].funnel.conversations), ("Alex", 4, 2));
-        assert_eq!((by_rep[1].label.as_str(), by_rep[1].funnel.meetings), ("Sam", 1));
+        assert_eq!(
+            (
+                by_rep[0].label.as_str(),
+                by_rep[0].funnel.dials,
+                by_rep[0].funnel.conversations
+            ),
+            ("Alex", 4, 2)
+        );
+        assert_eq!(
+            (by_rep[1].label.as_str(), by_rep[1].funnel.meetings),
+            ("Sam", 1)
+        );
         // A period filter: only the first two calls.
         let early = ReportFilter {
             to: Some(t0 + Duration::minutes(6)),
@@ -273,6 +301,8 @@ mod tests {
         };
         assert_eq!(funnel(c, &early, &s).unwrap().dials, 2);
         let by_outcome = funnel_by(c, &ReportFilter::default(), GroupBy::Outcome, &s).unwrap();
-        assert!(by_outcome.iter().any(|g| g.label == "Not interested" && g.funnel.dials == 2));
+        assert!(by_outcome
+            .iter()
+            .any(|g| g.label == "Not interested" && g.funnel.dials == 2));
     }
 }

@@ -16,14 +16,22 @@ pub struct Rep {
     pub time_zone: Option<String>,
 }
 
-pub fn create_rep(conn: &Connection, name: &str, email: Option<&str>, time_zone: Option<&str>) -> Result<Rep> {
+pub fn create_rep(
+    conn: &Connection,
+    name: &str,
+    email: Option<&str>,
+    time_zone: Option<&str>,
+) -> Result<Rep> {
     let name = name.trim();
     if name.is_empty() {
         return Err(Error::invalid("rep name", "must not be empty"));
     }
     if let Some(tz) = time_zone {
         if time::parse_tz(tz).is_none() {
-            return Err(Error::invalid("time zone", format!("{tz:?} is not an IANA time zone such as America/Chicago")));
+            return Err(Error::invalid(
+                "time zone",
+                format!("{tz:?} is not an IANA time zone such as America/Chicago"),
+            ));
         }
     }
     let rep = Rep {
@@ -34,7 +42,13 @@ pub fn create_rep(conn: &Connection, name: &str, email: Option<&str>, time_zone:
     };
     conn.execute(
         "INSERT INTO reps (id, name, email, time_zone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![rep.id, rep.name, rep.email, rep.time_zone, time::to_db(time::now())],
+        params![
+            rep.id,
+            rep.name,
+            rep.email,
+            rep.time_zone,
+            time::to_db(time::now())
+        ],
     )
     .map_err(|e| match e.sqlite_error_code() {
         Some(rusqlite::ErrorCode::ConstraintViolation) => {

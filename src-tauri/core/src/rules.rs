@@ -82,7 +82,8 @@ pub fn apply_outcome(
             s.status = ProspectStatus::Callback;
             // A callback without a time comes back like a missed call would.
             s.callback_at = Some(
-                callback_at.unwrap_or_else(|| add_business_days(at, settings.retry_business_days, tz)),
+                callback_at
+                    .unwrap_or_else(|| add_business_days(at, settings.retry_business_days, tz)),
             );
         }
         Outcome::Meeting => s.status = ProspectStatus::Meeting,
@@ -172,12 +173,22 @@ mod tests {
     fn callback_keeps_the_agreed_time_and_meeting_ends_the_sequence() {
         let settings = Settings::default();
         let when = at() + chrono::Duration::hours(26);
-        let s = apply_outcome(&ProspectState::new(), Outcome::Callback, at(), Some(when), None, &settings);
+        let s = apply_outcome(
+            &ProspectState::new(),
+            Outcome::Callback,
+            at(),
+            Some(when),
+            None,
+            &settings,
+        );
         assert_eq!(s.status, ProspectStatus::Callback);
         assert_eq!(s.callback_at, Some(when));
         assert!(s.dialable());
         let m = apply_outcome(&s, Outcome::Meeting, when, None, None, &settings);
-        assert_eq!((m.status, m.attempts, m.callback_at), (ProspectStatus::Meeting, 2, None));
+        assert_eq!(
+            (m.status, m.attempts, m.callback_at),
+            (ProspectStatus::Meeting, 2, None)
+        );
         assert!(!m.dialable());
     }
 
@@ -187,7 +198,14 @@ mod tests {
             max_attempts: 2,
             ..Settings::default()
         };
-        let s1 = apply_outcome(&ProspectState::new(), Outcome::Gatekeeper, at(), None, None, &settings);
+        let s1 = apply_outcome(
+            &ProspectState::new(),
+            Outcome::Gatekeeper,
+            at(),
+            None,
+            None,
+            &settings,
+        );
         let s2 = apply_outcome(&s1, Outcome::Gatekeeper, at(), None, None, &settings);
         assert_eq!(s1.status, ProspectStatus::Attempting);
         assert_eq!(s2.status, ProspectStatus::Exhausted);

@@ -16,8 +16,12 @@ pub fn load(conn: &Connection) -> Result<Settings> {
         if k.starts_with("app.") {
             continue;
         }
-        let value = serde_json::from_str(&v)
-            .map_err(|e| Error::invalid(format!("setting {k}"), format!("stored value is not JSON ({e})")))?;
+        let value = serde_json::from_str(&v).map_err(|e| {
+            Error::invalid(
+                format!("setting {k}"),
+                format!("stored value is not JSON ({e})"),
+            )
+        })?;
         map.insert(k, value);
     }
     serde_json::from_value(serde_json::Value::Object(map))
@@ -26,7 +30,8 @@ pub fn load(conn: &Connection) -> Result<Settings> {
 
 pub fn save(conn: &Connection, settings: &Settings) -> Result<()> {
     settings.validate()?;
-    let value = serde_json::to_value(settings).map_err(|e| Error::invalid("settings", e.to_string()))?;
+    let value =
+        serde_json::to_value(settings).map_err(|e| Error::invalid("settings", e.to_string()))?;
     if let serde_json::Value::Object(map) = value {
         for (k, v) in map {
             conn.execute(
@@ -79,7 +84,12 @@ mod tests {
         assert_eq!(load(store.conn()).unwrap(), s);
         set_app_value(store.conn(), "current_rep", "r1").unwrap();
         assert_eq!(load(store.conn()).unwrap(), s);
-        assert_eq!(get_app_value(store.conn(), "current_rep").unwrap().as_deref(), Some("r1"));
+        assert_eq!(
+            get_app_value(store.conn(), "current_rep")
+                .unwrap()
+                .as_deref(),
+            Some("r1")
+        );
     }
 
     #[test]

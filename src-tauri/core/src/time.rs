@@ -81,7 +81,10 @@ mod tests {
         let next = add_business_days(fri, 2, Some(chicago));
         let local = next.with_timezone(&chicago);
         assert_eq!(local.weekday(), Weekday::Tue);
-        assert_eq!(local.date_naive(), NaiveDate::from_ymd_opt(2026, 11, 24).unwrap());
+        assert_eq!(
+            local.date_naive(),
+            NaiveDate::from_ymd_opt(2026, 11, 24).unwrap()
+        );
         assert_eq!(local.time(), fri.with_timezone(&chicago).time());
         // Wednesday + 2 = Friday.
         let wed = Utc.with_ymd_and_hms(2026, 11, 18, 12, 0, 0).unwrap();

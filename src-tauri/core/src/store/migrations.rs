@@ -15,7 +15,8 @@ pub struct Migration {
 
 pub const MIGRATIONS: &[Migration] = &[Migration {
     version: 1,
-    description: "the whole domain: reps, themes, prospects, playbooks, blocks, calls, meetings, plans",
+    description:
+        "the whole domain: reps, themes, prospects, playbooks, blocks, calls, meetings, plans",
     sql: V1,
 }];
 

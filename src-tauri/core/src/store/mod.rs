@@ -173,7 +173,10 @@ fn inspect_read_only(path: &Path) -> Result<(), StoreError> {
     let (had_wal, had_shm) = (wal.exists(), shm.exists());
     let result = inspect_read_only_inner(path);
     if !had_wal && !had_shm {
-        if std::fs::metadata(&wal).map(|m| m.len() == 0).unwrap_or(false) {
+        if std::fs::metadata(&wal)
+            .map(|m| m.len() == 0)
+            .unwrap_or(false)
+        {
             let _ = std::fs::remove_file(&wal);
         }
         if !wal.exists() {
@@ -291,7 +294,10 @@ impl Store {
             .query_row("PRAGMA user_version", [], |r| r.get(0))
             .map_err(|e| fail(e.to_string()))?;
         check_identity(&path, current, APPLICATION_ID, true)?;
-        for m in migrations::MIGRATIONS.iter().filter(|m| m.version > current) {
+        for m in migrations::MIGRATIONS
+            .iter()
+            .filter(|m| m.version > current)
+        {
             tx.execute_batch(m.sql)
                 .map_err(|e| fail(format!("step {} ({}): {e}", m.version, m.description)))?;
         }
@@ -325,7 +331,9 @@ impl Store {
             .file_name()
             .map(|n| n.to_string_lossy().into_owned())
             .unwrap_or_else(|| "callblock.db".into());
-        let backup = self.path.with_file_name(format!("{name}.v{from}-{stamp}.bak"));
+        let backup = self
+            .path
+            .with_file_name(format!("{name}.v{from}-{stamp}.bak"));
         self.conn
             .execute("VACUUM INTO ?1", [backup.to_string_lossy()])
             .map_err(|e| StoreError::MigrationFailed {

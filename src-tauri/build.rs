@@ -1,0 +1,22 @@
+// The app's commands are declared here so that each one gets its own
+// permission (`allow-<command>`); the capability in src-tauri/capabilities
+// grants exactly these to the main window. A test checks that this list, the
+// registered commands and the capability agree.
+const COMMANDS: &[&str] = &[
+    "app_info",
+    "list_themes",
+    "list_prospects",
+    "get_playbook",
+    "list_blocks",
+    "review_summary",
+    "ui_ready",
+];
+
+fn main() {
+    tauri_build::try_build(
+        tauri_build::Attributes::new()
+            .capabilities_path_pattern("src-tauri/capabilities/**/*")
+            .app_manifest(tauri_build::AppManifest::new().commands(COMMANDS)),
+    )
+    .expect("failed to run the Tauri build script");
+}

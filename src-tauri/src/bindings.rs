@@ -1,0 +1,120 @@
+//! The typed list of commands, shared by the app (to route invocations) and
+//! by the test that writes the TypeScript bindings in `ui/src/lib/bindings.ts`.
+
+use specta_typescript::Typescript;
+use tauri_specta::{collect_commands, Builder};
+
+use crate::commands;
+
+/// Where the generated TypeScript lives, relative to the repository root.
+pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
+
+pub fn builder() -> Builder<tauri::Wry> {
+    Builder::<tauri::Wry>::new().commands(collect_commands![
+        commands::app_info,
+        commands::list_themes,
+        commands::list_prospects,
+        commands::get_playbook,
+        commands::list_blocks,
+        commands::review_summary,
+        commands::ui_ready,
+    ])
+}
+
+/// The TypeScript text for the current commands and types.
+pub fn typescript() -> Result<String, String> {
+    builder()
+        .export_str(
+            Typescript::default()
+                .header("// Generated from the Rust commands by `cargo test -p callblock bindings`. Do not edit.\n// @ts-nocheck\n"),
+        )
+        .map_err(|e| e.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::path::Path;
+
+    fn root() -> &'static Path {
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+    }
+
+    /// Fails when a command or type changed and the TypeScript was not
+    /// regenerated. `UPDATE_BINDINGS=1 cargo test -p callblock bindings`
+    /// rewrites the file.
+    #[test]
+    fn bindings_are_fresh() {
+        let fresh = typescript().expect("export the bindings");
+        let path = root().join(BINDINGS_PATH);
+        if std::env::var_os("UPDATE_BINDINGS").is_some() {
+            std::fs::write(&path, &fresh).expect("write the bindings");
+            return;
+        }
+        let current = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            current == fresh,
+            "{} is stale: run `UPDATE_BINDINGS=1 cargo test -p callblock bindings` and commit the result",
+            BINDINGS_PATH
+        );
+    }
+
+    /// Every command is declared in build.rs (so it has a permission) and
+    /// granted by the capability, and nothing more is granted.
+    #[test]
+    fn every_command_is_declared_and_granted_exactly() {
+        let build_rs = std::fs::read_to_string(root().join("src-tauri/build.rs")).unwrap();
+        let capability: serde_json::Value = serde_json::from_str(
+            &std::fs::read_to_string(root().join("src-tauri/capabilities/default.json")).unwrap(),
+        )
+        .unwrap();
+        let granted: Vec<String> = capability["permissions"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter_map(|p| p.as_str())
+            .filter(|p| p.starts_with("allow-"))
+            .map(str::to_string)
+            .collect();
+        let ts = typescript().unwrap();
+        let mut names = Vec::new();
+        for line in ts.lines() {
+            if let Some(rest) = line.trim().strip_prefix("async ") {
+                if let Some(name) = rest.split('(').next() {
+                    names.push(name.to_string());
+                }
+            }
+        }
+        assert!(!names.is_empty());
+        let snake = |s: &str| {
+            let mut out = String::new();
+            for c in s.chars() {
+                if c.is_ascii_uppercase() {
+                    out.push('_');
+                    out.push(c.to_ascii_lowercase());
+                } else {
+                    out.push(c);
+                }
+            }
+            out
+        };
+        let mut expected: Vec<String> = names
+            .iter()
+            .map(|n| format!("allow-{}", snake(n).replace('_', "-")))
+            .collect();
+        for n in &names {
+            assert!(
+                build_rs.contains(&format!("\"{}\"", snake(n))),
+                "command {} is not declared in src-tauri/build.rs",
+                snake(n)
+            );
+        }
+        expected.sort();
+        let mut granted_sorted = granted.clone();
+        granted_sorted.sort();
+        assert_eq!(
+            granted_sorted, expected,
+            "the capability grants exactly the app's commands"
+        );
+    }
+}

@@ -1,0 +1,34 @@
+//! The Callblock app: one binary that is both the desktop window (Tauri) and a
+//! headless command line. Everything here is a thin layer over
+//! `callblock_core`: parse the input, call the core, turn errors into clear
+//! messages.
+//!
+//! - [`cli`]: argument parsing and the headless subcommands
+//! - [`gui`]: the Tauri window, its state and plugins
+//! - [`commands`]: the commands the UI invokes
+//! - [`bindings`]: the typed command list, and the TypeScript it generates
+//! - [`instance`]: one window per database
+//! - [`error`]: the error the UI receives
+
+pub mod bindings;
+pub mod cli;
+pub mod commands;
+pub mod error;
+pub mod gui;
+pub mod instance;
+
+use std::sync::OnceLock;
+use std::time::Instant;
+
+static PROCESS_START: OnceLock<Instant> = OnceLock::new();
+
+/// When this process started (as near as the app can tell).
+pub fn process_start() -> Instant {
+    *PROCESS_START.get_or_init(Instant::now)
+}
+
+/// The program's entry point; returns the exit code.
+pub fn main_entry() -> i32 {
+    process_start();
+    cli::main()
+}

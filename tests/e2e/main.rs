@@ -1,0 +1,307 @@
+//! End-to-end tests: the real Callblock binary, in a real window under Xvfb,
+//! driven through tauri-driver and WebKitWebDriver. See `harness.rs`.
+//!
+//! Run (the UI must be built first, it is embedded):
+//!
+//! ```sh
+//! npm --prefix ui run build
+//! cargo test --features e2e --test e2e -- --test-threads=1
+//! ```
+//!
+//! Needs (Debian 12): `xvfb`, `webkit2gtk-driver`, `imagemagick`, and
+//! `cargo install tauri-driver --locked`. Screenshots and logs go to
+//! `target/e2e-artifacts/<test>/`.
+
+mod harness;
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::Path;
+use std::time::Duration;
+
+use chrono::SecondsFormat;
+
+use harness::{describe_output, run_bounded, By, El, TestEnv};
+
+/// The rows of the Themes table in the Lists view.
+const THEME_ROWS: &str = r#"table[aria-label="Themes"] tbody tr[data-theme-id]"#;
+/// The count columns of the Themes table, by their `data-col`.
+const COUNT_COLUMNS: [&str; 7] = [
+    "prospects",
+    "ready",
+    "waiting",
+    "callbacks_due",
+    "meetings",
+    "exhausted",
+    "do_not_call",
+];
+
+fn main_nav() -> By {
+    By::nav("Main")
+}
+
+fn nav_button(name: &str) -> By {
+    By::button(name).inside(&main_nav())
+}
+
+/// Now, as the store writes instants (`2026-11-22T09:30:00.000Z`).
+fn now_db() -> String {
+    chrono::Utc::now().to_rfc3339_opts(SecondsFormat::Millis, true)
+}
+
+/// A count as shown in a cell: digits, maybe with thousands separators.
+fn parse_count(text: &str, what: &str) -> u32 {
+    let digits: String = text
+        .chars()
+        .filter(|c| !(c.is_whitespace() || matches!(c, ',' | '.' | '\'' | '\u{202f}')))
+        .collect();
+    digits
+        .parse()
+        .unwrap_or_else(|_| panic!("{what}: {text:?} is not a count"))
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct ThemeCounts {
+    name: String,
+    prospects: u32,
+    ready: u32,
+    meetings: u32,
+    do_not_call: u32,
+}
+
+/// Per theme id, counted straight from the tables (not through the app's code).
+fn db_theme_counts(conn: &rusqlite::Connection, now: &str) -> BTreeMap<String, ThemeCounts> {
+    let mut stmt = conn
+        .prepare(
+            "SELECT t.id, t.name,
+                count(p.id),
+                coalesce(sum(p.status = 'new'
+                    OR (p.status = 'attempting' AND p.next_attempt_at <= ?1)), 0),
+                coalesce(sum(p.status = 'meeting'), 0),
+                coalesce(sum(p.status = 'do_not_call'), 0)
+             FROM themes t LEFT JOIN prospects p ON p.theme_id = t.id
+             WHERE t.archived_at IS NULL
+             GROUP BY t.id",
+        )
+        .expect("prepare the theme counts");
+    let rows = stmt
+        .query_map([now], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                ThemeCounts {
+                    name: r.get(1)?,
+                    prospects: r.get(2)?,
+                    ready: r.get(3)?,
+                    meetings: r.get(4)?,
+                    do_not_call: r.get(5)?,
+                },
+            ))
+        })
+        .expect("query the theme counts");
+    rows.collect::<rusqlite::Result<_>>()
+        .expect("read the theme counts")
+}
+
+/// What one row of the Themes table shows.
+fn screen_row(row: &El<'_>) -> (String, ThemeCounts) {
+    let id = row
+        .attr("data-theme-id")
+        .expect("a theme row has data-theme-id");
+    let name = row
+        .find(&By::css(r#"th[scope="row"]"#))
+        .text()
+        .trim()
+        .to_string();
+    let mut counts = BTreeMap::new();
+    for col in COUNT_COLUMNS {
+        let cell = row.find(&By::css(format!(r#"td[data-col="{col}"]"#)));
+        counts.insert(
+            col,
+            parse_count(&cell.text(), &format!("theme {name:?}, column {col}")),
+        );
+    }
+    (
+        id,
+        ThemeCounts {
+            name,
+            prospects: counts["prospects"],
+            ready: counts["ready"],
+            meetings: counts["meetings"],
+            do_not_call: counts["do_not_call"],
+        },
+    )
+}
+
+#[test]
+fn lists_view_shows_demo_themes_and_counts() {
+    let env = TestEnv::new("lists_view_shows_demo_themes_and_counts");
+    env.cli_ok(&["demo"]);
+    // `ready` grows as attempts come due, so the screen must lie between the
+    // counts before the app started and after the screen was read.
+    let (before, total_prospects) = {
+        let conn = env.open_db();
+        let total: u32 = conn
+            .query_row("SELECT count(*) FROM prospects", [], |r| r.get(0))
+            .expect("count the prospects");
+        (db_theme_counts(&conn, &now_db()), total)
+    };
+    assert_eq!(before.len(), 4, "the demo has 4 themes: {before:?}");
+
+    let app = env.launch();
+    let rows = app.wait_for_count(&By::css(THEME_ROWS), before.len());
+    let screen: BTreeMap<String, ThemeCounts> = rows.iter().map(screen_row).collect();
+    let after = db_theme_counts(&env.open_db(), &now_db());
+    app.screenshot("lists");
+
+    assert_eq!(
+        screen.len(),
+        4,
+        "4 distinct theme ids on screen: {screen:?}"
+    );
+    assert_eq!(
+        screen.keys().collect::<Vec<_>>(),
+        before.keys().collect::<Vec<_>>(),
+        "the rows are the database's themes"
+    );
+    for (id, shown) in &screen {
+        let (b, a) = (&before[id], &after[id]);
+        let theme = &b.name;
+        assert_eq!(&shown.name, theme, "theme {id}: name");
+        assert_eq!(shown.prospects, b.prospects, "{theme}: prospects");
+        assert_eq!(shown.meetings, b.meetings, "{theme}: meetings");
+        assert_eq!(shown.do_not_call, b.do_not_call, "{theme}: do not call");
+        assert!(
+            (b.ready..=a.ready).contains(&shown.ready),
+            "{theme}: ready shows {}, the database has {} (before) to {} (after)",
+            shown.ready,
+            b.ready,
+            a.ready
+        );
+    }
+    let shown_total: u32 = screen.values().map(|c| c.prospects).sum();
+    assert_eq!(
+        shown_total, total_prospects,
+        "the themes' prospects add up to all prospects"
+    );
+    app.close();
+}
+
+/// A file someone might pass by mistake: a CSV of leads, a few KB.
+fn not_a_database() -> Vec<u8> {
+    let mut text = String::from("first_name,last_name,company,phone\n");
+    for i in 0..120 {
+        text.push_str(&format!(
+            "Ada{i},Lovelace{i},Analytical Engines {i},+1 312 555 {:04}\n",
+            i * 7
+        ));
+    }
+    text.into_bytes()
+}
+
+/// The names of the files in `dir`, sorted.
+fn file_names(dir: &Path) -> Vec<String> {
+    let mut names: Vec<String> = fs::read_dir(dir)
+        .expect("list the database's directory")
+        .map(|e| {
+            e.expect("a directory entry")
+                .file_name()
+                .to_string_lossy()
+                .into_owned()
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+#[test]
+fn corrupt_database_shows_a_clear_error() {
+    let env = TestEnv::with_db_file("corrupt_database_shows_a_clear_error", "leads.csv");
+    let bytes = not_a_database();
+    fs::write(env.db(), &bytes).expect("write the file");
+    let db_dir = env
+        .db()
+        .parent()
+        .expect("the database's directory")
+        .to_path_buf();
+    let untouched = |when: &str| {
+        assert!(
+            fs::read(env.db()).expect("read the file") == bytes,
+            "{when}: the file was changed"
+        );
+        assert_eq!(
+            file_names(&db_dir),
+            ["leads.csv"],
+            "{when}: files appeared next to the database"
+        );
+    };
+
+    let app = env.launch();
+    let alert = app.wait_for(&By::testid("db-error"));
+    assert_eq!(
+        alert.attr("role").as_deref(),
+        Some("alert"),
+        "the error is an alert"
+    );
+    let heading = alert
+        .find(&By::css(r#"h1, h2, h3, [role="heading"]"#))
+        .text();
+    assert!(
+        heading.contains("Callblock can't open this database"),
+        "heading: {heading:?}"
+    );
+    let text = alert.text();
+    for needle in ["can't open", "leads.csv", "not an SQLite database"] {
+        assert!(
+            text.contains(needle),
+            "the error should say {needle:?}; it says {text:?}"
+        );
+    }
+    assert!(
+        app.find(&main_nav()).is_none(),
+        "no navigation over a database that is not open"
+    );
+    app.screenshot("db-error");
+    untouched("while the app runs");
+
+    app.close();
+    untouched("after the app closed");
+}
+
+#[test]
+fn a_second_launch_focuses_the_first_window() {
+    let env = TestEnv::new("a_second_launch_focuses_the_first_window");
+    let app = env.launch();
+    app.wait_for(&nav_button("Lists"));
+    let apps_running = || {
+        app.processes()
+            .iter()
+            .filter(|p| p.name == "callblock")
+            .count()
+    };
+    assert_eq!(apps_running(), 1, "one app process: {:?}", app.processes());
+
+    // Bounded: a second launch that opened its own window would never exit.
+    let out = run_bounded(app.app_command(), Duration::from_secs(20));
+    assert!(
+        out.status.success(),
+        "the second launch fails\n{}",
+        describe_output(&out)
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        stdout.contains("already open"),
+        "the second launch says {stdout:?}"
+    );
+
+    // The first window is still there and answers.
+    assert_eq!(
+        apps_running(),
+        1,
+        "still one app process: {:?}",
+        app.processes()
+    );
+    app.wait_for(&nav_button("Lists"));
+    assert!(!app.title().is_empty(), "the window has a title");
+    app.screenshot("after-second-launch");
+    app.close();
+}

@@ -1,0 +1,60 @@
+import { render, screen, within } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
+import App from "./App.svelte";
+
+type Handler = (args: Record<string, unknown>) => unknown;
+
+function backend(handlers: Record<string, Handler>) {
+  mockIPC((cmd, args) => {
+    const h = handlers[cmd];
+    if (!h) throw new Error(`unexpected command ${cmd}`);
+    return h((args ?? {}) as Record<string, unknown>);
+  });
+}
+
+const okInfo = { version: "0.1.0", db_path: "/tmp/x.db", db_error: null, current_rep: null };
+
+afterEach(() => clearMocks());
+
+describe("App", () => {
+  it("shows why the database cannot be opened instead of the views", async () => {
+    backend({
+      app_info: () => ({
+        ...okInfo,
+        db_path: "/home/ana/leads.csv",
+        db_error: { kind: "not_sqlite", message: "/home/ana/leads.csv: not an SQLite database; nothing was changed" },
+      }),
+    });
+    render(App);
+    const alert = await screen.findByRole("alert");
+    expect(within(alert).getByRole("heading", { level: 1 })).toHaveTextContent("Callblock can't open this database");
+    expect(alert).toHaveTextContent("not an SQLite database");
+    expect(alert).toHaveTextContent("/home/ana/leads.csv");
+    expect(screen.queryByRole("navigation", { name: "Main" })).toBeNull();
+  });
+
+  it("says what to do when there are no call lists yet", async () => {
+    backend({ app_info: () => okInfo, list_themes: () => [], ui_ready: () => null });
+    render(App);
+    expect(await screen.findByRole("heading", { name: "No call lists yet" })).toBeInTheDocument();
+    expect(screen.getByText(/callblock demo/)).toBeInTheDocument();
+  });
+
+  it("moves between views with the navigation and with Alt+digit", async () => {
+    backend({
+      app_info: () => okInfo,
+      list_themes: () => [],
+      ui_ready: () => null,
+      list_blocks: () => [],
+      get_playbook: () => ({ talk_track: null, objections: [] }),
+    });
+    render(App);
+    const nav = await screen.findByRole("navigation", { name: "Main" });
+    await userEvent.click(within(nav).getByRole("button", { name: "Block" }));
+    expect(await screen.findByRole("heading", { name: "No blocks yet" })).toBeInTheDocument();
+    expect(within(nav).getByRole("button", { name: "Block" })).toHaveAttribute("aria-current", "page");
+    await userEvent.keyboard("{Alt>}3{/Alt}");
+    expect(await screen.findByRole("heading", { name: "Playbook", level: 1 })).toBeInTheDocument();
+  });
+});
