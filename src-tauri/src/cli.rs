@@ -62,12 +62,35 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            // Help and version go to stdout with code 0; usage errors to stderr with 2.
+            // Help and version go to stdout with code 0; usage errors to stderr with 2,
+            // always with the usage line of the command that was meant.
             let _ = e.print();
+            if e.use_stderr() && !e.to_string().contains("Usage:") {
+                let _ = writeln!(std::io::stderr(), "\n{}", usage_for(std::env::args_os()));
+            }
             return e.exit_code();
         }
     };
     run(cli)
+}
+
+/// The usage of the subcommand named in `args` (or of `callblock`).
+fn usage_for(args: impl Iterator<Item = std::ffi::OsString>) -> String {
+    use clap::CommandFactory;
+    let mut cmd = Cli::command();
+    let named: Vec<String> = args
+        .skip(1)
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let sub = named.iter().find_map(|a| {
+        cmd.get_subcommands()
+            .find(|c| c.get_name() == a)
+            .map(|c| c.get_name().to_string())
+    });
+    match sub.and_then(|name| cmd.find_subcommand_mut(&name).map(|c| c.render_usage())) {
+        Some(u) => u.to_string().replacen("Usage: ", "Usage: callblock ", 1),
+        None => cmd.render_usage().to_string(),
+    }
 }
 
 fn fail(message: impl std::fmt::Display) -> i32 {

@@ -1,0 +1,228 @@
+//! The command line as a user meets it: exit codes, messages, and files left
+//! as they were. These run the real binary without a display.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_callblock")
+}
+
+/// `callblock ARGS...` with no display, no `CALLBLOCK_DB` and a private HOME.
+fn callblock(home: &Path, args: &[&str]) -> Output {
+    Command::new(bin())
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("CALLBLOCK_DB")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .output()
+        .expect("run callblock")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+struct Dir(tempfile::TempDir);
+
+impl Dir {
+    fn new() -> Dir {
+        Dir(tempfile::tempdir().expect("temp dir"))
+    }
+    fn path(&self) -> &Path {
+        self.0.path()
+    }
+    fn file(&self, name: &str) -> PathBuf {
+        self.0.path().join(name)
+    }
+    fn run(&self, args: &[&str]) -> Output {
+        callblock(self.path(), args)
+    }
+}
+
+#[test]
+fn help_and_version_print_and_succeed() {
+    let d = Dir::new();
+    let help = d.run(&["--help"]);
+    assert_eq!(help.status.code(), Some(0), "{}", stderr(&help));
+    let text = stdout(&help);
+    for needle in ["Usage: callblock", "demo", "lists", "--db", "CALLBLOCK_DB"] {
+        assert!(text.contains(needle), "--help lacks {needle:?}:\n{text}");
+    }
+    let version = d.run(&["--version"]);
+    assert_eq!(version.status.code(), Some(0));
+    assert_eq!(
+        stdout(&version).trim(),
+        format!("callblock {}", env!("CARGO_PKG_VERSION"))
+    );
+}
+
+#[test]
+fn an_unknown_subcommand_or_flag_prints_usage_and_exits_2() {
+    let d = Dir::new();
+    for args in [
+        &["frobnicate"][..],
+        &["--frobnicate"][..],
+        &["lists", "--colour"][..],
+        &["demo", "--seed", "many"][..],
+    ] {
+        let out = d.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(2),
+            "callblock {args:?}: {}",
+            stderr(&out)
+        );
+        let err = stderr(&out);
+        assert!(
+            err.contains("Usage:"),
+            "callblock {args:?} shows usage: {err}"
+        );
+        assert!(
+            stdout(&out).is_empty(),
+            "callblock {args:?} prints nothing on stdout"
+        );
+    }
+    // Nothing was created in the default place either.
+    assert!(!d.path().join("data").exists());
+}
+
+#[test]
+fn demo_fills_a_new_database_and_lists_shows_it() {
+    let d = Dir::new();
+    let db = d.file("demo.db");
+    let db_arg = db.to_str().unwrap();
+    let out = d.run(&["--db", db_arg, "demo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(stdout(&out).contains("4 themes"), "{}", stdout(&out));
+
+    let out = d.run(&["--db", db_arg, "lists", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lists: serde_json::Value =
+        serde_json::from_slice(&out.stdout).expect("lists --json is JSON");
+    let rows = lists.as_array().expect("an array");
+    assert_eq!(rows.len(), 4);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    for row in rows {
+        let name = row["theme"].as_str().unwrap();
+        let (kind, n): (String, i64) = conn
+            .query_row(
+                "SELECT t.kind, count(p.id) FROM themes t LEFT JOIN prospects p ON p.theme_id = t.id
+                 WHERE t.name = ?1 GROUP BY t.id",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(row["kind"].as_str(), Some(kind.as_str()), "{name}");
+        assert_eq!(row["prospects"].as_i64(), Some(n), "{name}");
+    }
+
+    // A second demo refuses to mix into existing data.
+    let again = d.run(&["--db", db_arg, "demo"]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("only fills an empty database"),
+        "{}",
+        stderr(&again)
+    );
+}
+
+#[test]
+fn the_database_comes_from_the_flag_then_the_environment_then_the_default() {
+    let d = Dir::new();
+    let from_env = d.file("env.db");
+    let out = Command::new(bin())
+        .args(["info", "--json"])
+        .env("HOME", d.path())
+        .env("XDG_DATA_HOME", d.path().join("data"))
+        .env("CALLBLOCK_DB", &from_env)
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(info["database"].as_str(), from_env.to_str());
+    assert!(from_env.exists());
+
+    let out = d.run(&["info", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let info: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let default = d.path().join("data/app.callblock.desktop/callblock.db");
+    assert_eq!(info["database"].as_str(), default.to_str());
+    assert!(default.exists());
+}
+
+/// The one-line error for `file`, checked to name it, and the file unchanged.
+fn refused(d: &Dir, file: &Path, bytes: &[u8], args: &[&str], needle: &str) {
+    let mut full = vec!["--db", file.to_str().unwrap()];
+    full.extend_from_slice(args);
+    let out = d.run(&full);
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "callblock {full:?}: {err}");
+    assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+    assert!(err.starts_with("callblock: error: "), "{err}");
+    assert!(
+        err.contains(file.to_str().unwrap()),
+        "names the file: {err}"
+    );
+    assert!(err.contains(needle), "says {needle:?}: {err}");
+    assert_eq!(
+        std::fs::read(file).unwrap(),
+        bytes,
+        "the file is byte-for-byte unchanged"
+    );
+    let siblings: Vec<_> = std::fs::read_dir(file.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with(file.file_name().unwrap().to_str().unwrap()))
+        .collect();
+    assert_eq!(
+        siblings.len(),
+        1,
+        "no files appeared beside it: {siblings:?}"
+    );
+}
+
+#[test]
+fn a_file_that_is_not_sqlite_is_refused_untouched() {
+    let d = Dir::new();
+    let file = d.file("contacts.csv");
+    let bytes = b"First Name,Last Name,Phone\nAda,Lovelace,+1 312 555 0100\n".repeat(20);
+    std::fs::write(&file, &bytes).unwrap();
+    for args in [&["lists"][..], &["demo"][..], &["info"][..]] {
+        refused(&d, &file, &bytes, args, "not an SQLite database");
+    }
+}
+
+#[test]
+fn a_database_from_a_newer_version_is_refused_untouched() {
+    let d = Dir::new();
+    let file = d.file("newer.db");
+    {
+        let conn = rusqlite::Connection::open(&file).unwrap();
+        conn.execute_batch(&format!(
+            "PRAGMA application_id = {}; CREATE TABLE future (x); PRAGMA user_version = 999;",
+            u32::from_be_bytes(*b"CBlk") as i32
+        ))
+        .unwrap();
+    }
+    let bytes = std::fs::read(&file).unwrap();
+    for args in [&["lists"][..], &["demo"][..]] {
+        refused(&d, &file, &bytes, args, "newer version of Callblock");
+    }
+}
+
+#[test]
+fn opening_the_window_without_a_display_is_a_clear_error() {
+    let d = Dir::new();
+    let db = d.file("x.db");
+    let out = d.run(&["--db", db.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no display"), "{}", stderr(&out));
+    assert!(!db.exists(), "nothing was created");
+}
