@@ -123,92 +123,273 @@ pub(crate) fn save_state(
     Ok(())
 }
 
-/// Record a finished call and apply its outcome to the prospect. Run it
-/// inside the caller's transaction (one per user action).
-pub fn record_completed_call(
+/// The notes a rep types during a call.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct CallNotes {
+    pub notes: String,
+    /// The prospect's current state, in their words (the "gap").
+    pub gap_current_state: String,
+    pub gap_objectives: String,
+    pub gap_impact: String,
+}
+
+/// A call as it starts: the row is written at once (outcome NULL), so that a
+/// call in progress survives a crash.
+#[derive(Debug, Clone)]
+pub struct NewCall<'a> {
+    pub prospect_id: &'a str,
+    pub rep_id: &'a str,
+    pub block_id: Option<&'a str>,
+    pub theme_id: Option<&'a str>,
+    pub talk_track_version_id: Option<&'a str>,
+    pub started_at: DateTime<Utc>,
+}
+
+/// Write the row of a call that has started. Returns its id.
+pub fn insert_open_call(conn: &Connection, call: &NewCall<'_>) -> Result<String> {
+    let (_, tz_name, phone) = load_state(conn, call.prospect_id)?;
+    let tz = tz_name.as_deref().and_then(time::parse_tz);
+    let local = tz.map(|z| call.started_at.with_timezone(&z));
+    let id = new_id();
+    conn.prepare_cached(
+        "INSERT INTO calls (id, prospect_id, rep_id, block_id, theme_id, phone_e164, talk_track_version_id,
+            started_at, prospect_time_zone, local_hour, local_weekday)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
+    )?
+    .execute(params![
+        id,
+        call.prospect_id,
+        call.rep_id,
+        call.block_id,
+        call.theme_id,
+        phone,
+        call.talk_track_version_id,
+        time::to_db(call.started_at),
+        tz_name,
+        local.map(|l| l.hour()),
+        local.map(|l| l.weekday().num_days_from_monday()),
+    ])?;
+    Ok(id)
+}
+
+/// Log an objection raised in an open call, after the ones already logged.
+/// Returns its position (1 for the first).
+pub fn insert_objection(conn: &Connection, call_id: &str, o: &RaisedObjection) -> Result<u32> {
+    let position: u32 = conn
+        .prepare_cached(
+            "SELECT ifnull(max(position), 0) + 1 FROM call_objections WHERE call_id = ?1",
+        )?
+        .query_row([call_id], |r| r.get(0))?;
+    conn.prepare_cached(
+        "INSERT INTO call_objections (id, call_id, objection_id, response_id, position, at_ms)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+    )?
+    .execute(params![
+        new_id(),
+        call_id,
+        o.objection_id,
+        o.response_id,
+        position,
+        o.at_ms
+    ])?;
+    Ok(position)
+}
+
+/// How an open call ended.
+#[derive(Debug, Clone)]
+pub struct CallEnd<'a> {
+    pub outcome: Outcome,
+    pub ended_at: DateTime<Utc>,
+    pub asked_for_meeting: bool,
+    pub callback_at: Option<DateTime<Utc>>,
+    pub meeting: Option<&'a NewMeeting>,
+    pub notes: &'a CallNotes,
+}
+
+/// What completing a call did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Completed {
+    pub call_id: String,
+    pub prospect_id: String,
+    pub duration_ms: u32,
+    pub meeting_id: Option<String>,
+    pub prospect_status: ProspectStatus,
+}
+
+/// Complete an open call: its outcome, notes and meeting, and the prospect's
+/// new state by the rules. Run it inside the caller's transaction.
+pub fn complete_call(
     conn: &Connection,
-    call: &CompletedCall,
+    call_id: &str,
+    end: &CallEnd<'_>,
     settings: &Settings,
-) -> Result<String> {
-    if call.outcome == Outcome::Callback && call.callback_at.is_none() {
+) -> Result<Completed> {
+    validate_end(end.outcome, end.callback_at, end.meeting)?;
+    let (prospect_id, started_at, outcome): (String, String, Option<Outcome>) = conn
+        .prepare_cached("SELECT prospect_id, started_at, outcome FROM calls WHERE id = ?1")?
+        .query_row([call_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: "call",
+            id: call_id.to_string(),
+        })?;
+    if outcome.is_some() {
+        return Err(Error::Conflict("this call already has its outcome".into()));
+    }
+    let started_at = time::from_db(&started_at)?;
+    let ended = end.ended_at.max(started_at);
+    let duration_ms = u32::try_from((ended - started_at).num_milliseconds()).unwrap_or(u32::MAX);
+    let (before, tz_name, _) = load_state(conn, &prospect_id)?;
+    let tz = tz_name.as_deref().and_then(time::parse_tz);
+    let after = apply_outcome(&before, end.outcome, ended, end.callback_at, tz, settings);
+    conn.prepare_cached(
+        "UPDATE calls SET ended_at = ?2, duration_ms = ?3, outcome = ?4, asked_for_meeting = ?5,
+            callback_at = ?6, notes = ?7, gap_current_state = ?8, gap_objectives = ?9, gap_impact = ?10
+         WHERE id = ?1",
+    )?
+    .execute(params![
+        call_id,
+        time::to_db(ended),
+        duration_ms,
+        end.outcome,
+        end.asked_for_meeting || end.outcome == Outcome::Meeting,
+        end.callback_at.map(time::to_db),
+        end.notes.notes,
+        end.notes.gap_current_state,
+        end.notes.gap_objectives,
+        end.notes.gap_impact,
+    ])?;
+    let mut meeting_id = None;
+    if let (Outcome::Meeting, Some(m)) = (end.outcome, end.meeting) {
+        let id = new_id();
+        let rep_id: String = conn
+            .prepare_cached("SELECT rep_id FROM calls WHERE id = ?1")?
+            .query_row([call_id], |r| r.get(0))?;
+        conn.prepare_cached(
+            "INSERT INTO meetings (id, call_id, prospect_id, rep_id, starts_at, duration_minutes, format,
+                email, created_at)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+        )?
+        .execute(params![
+            id,
+            call_id,
+            prospect_id,
+            rep_id,
+            time::to_db(m.starts_at),
+            m.duration_minutes,
+            m.format,
+            m.email.trim(),
+            time::to_db(ended)
+        ])?;
+        meeting_id = Some(id);
+    }
+    save_state(conn, &prospect_id, &after, ended)?;
+    Ok(Completed {
+        call_id: call_id.to_string(),
+        prospect_id,
+        duration_ms,
+        meeting_id,
+        prospect_status: after.status,
+    })
+}
+
+/// A callback needs its time and a meeting its details.
+fn validate_end(
+    outcome: Outcome,
+    callback_at: Option<DateTime<Utc>>,
+    meeting: Option<&NewMeeting>,
+) -> Result<()> {
+    if outcome == Outcome::Callback && callback_at.is_none() {
         return Err(Error::invalid(
             "callback",
             "a callback needs the time agreed",
         ));
     }
-    if call.outcome == Outcome::Meeting && call.meeting.is_none() {
+    if outcome == Outcome::Meeting {
+        match meeting {
+            None => {
+                return Err(Error::invalid(
+                    "meeting",
+                    "a booked meeting needs its time and e-mail",
+                ))
+            }
+            Some(m) => validate_meeting(m)?,
+        }
+    }
+    Ok(())
+}
+
+/// A meeting needs a plausible e-mail address, a length and a known format.
+pub fn validate_meeting(m: &NewMeeting) -> Result<()> {
+    let email = m.email.trim();
+    let valid_email = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+    }) && !email.contains(char::is_whitespace);
+    if !valid_email {
         return Err(Error::invalid(
-            "meeting",
-            "a booked meeting needs its time and e-mail",
+            "meeting e-mail",
+            format!("{email:?} is not an e-mail address"),
         ));
     }
-    let (before, tz_name, phone) = load_state(conn, &call.prospect_id)?;
-    let tz = tz_name.as_deref().and_then(time::parse_tz);
-    let ended = call.started_at + Duration::milliseconds(i64::from(call.duration_ms));
-    let after = apply_outcome(&before, call.outcome, ended, call.callback_at, tz, settings);
-    let local = tz.map(|z| call.started_at.with_timezone(&z));
-    let id = new_id();
-    conn.execute(
-        "INSERT INTO calls (id, prospect_id, rep_id, block_id, theme_id, phone_e164, talk_track_version_id,
-            started_at, ended_at, duration_ms, outcome, asked_for_meeting, prospect_time_zone, local_hour,
-            local_weekday, callback_at, notes, gap_current_state, gap_objectives, gap_impact)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
-        params![
-            id,
-            call.prospect_id,
-            call.rep_id,
-            call.block_id,
-            call.theme_id,
-            phone,
-            call.talk_track_version_id,
-            time::to_db(call.started_at),
-            time::to_db(ended),
-            call.duration_ms,
-            call.outcome,
-            call.asked_for_meeting || call.outcome == Outcome::Meeting,
-            tz_name,
-            local.map(|l| l.hour()),
-            local.map(|l| l.weekday().num_days_from_monday()),
-            call.callback_at.map(time::to_db),
-            call.notes,
-            call.gap_current_state,
-            call.gap_objectives,
-            call.gap_impact,
-        ],
+    if m.duration_minutes == 0 || m.duration_minutes > 480 {
+        return Err(Error::invalid(
+            "meeting length",
+            "must be between 1 and 480 minutes",
+        ));
+    }
+    if !matches!(m.format.as_str(), "phone" | "web" | "in_person") {
+        return Err(Error::invalid(
+            "meeting format",
+            "must be phone, web or in_person",
+        ));
+    }
+    Ok(())
+}
+
+/// Record a finished call in one go (the demo, tests) and apply its outcome
+/// to the prospect. Run it inside the caller's transaction.
+pub fn record_completed_call(
+    conn: &Connection,
+    call: &CompletedCall,
+    settings: &Settings,
+) -> Result<String> {
+    validate_end(call.outcome, call.callback_at, call.meeting.as_ref())?;
+    let id = insert_open_call(
+        conn,
+        &NewCall {
+            prospect_id: &call.prospect_id,
+            rep_id: &call.rep_id,
+            block_id: call.block_id.as_deref(),
+            theme_id: call.theme_id.as_deref(),
+            talk_track_version_id: call.talk_track_version_id.as_deref(),
+            started_at: call.started_at,
+        },
     )?;
-    for (i, o) in call.objections.iter().enumerate() {
-        conn.execute(
-            "INSERT INTO call_objections (id, call_id, objection_id, response_id, position, at_ms)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![
-                new_id(),
-                id,
-                o.objection_id,
-                o.response_id,
-                (i + 1) as i64,
-                o.at_ms
-            ],
-        )?;
+    for o in &call.objections {
+        insert_objection(conn, &id, o)?;
     }
-    if let (Outcome::Meeting, Some(m)) = (call.outcome, &call.meeting) {
-        conn.execute(
-            "INSERT INTO meetings (id, call_id, prospect_id, rep_id, starts_at, duration_minutes, format,
-                email, created_at)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-            params![
-                new_id(),
-                id,
-                call.prospect_id,
-                call.rep_id,
-                time::to_db(m.starts_at),
-                m.duration_minutes,
-                m.format,
-                m.email,
-                time::to_db(ended)
-            ],
-        )?;
-    }
-    save_state(conn, &call.prospect_id, &after, ended)?;
+    let notes = CallNotes {
+        notes: call.notes.clone(),
+        gap_current_state: call.gap_current_state.clone(),
+        gap_objectives: call.gap_objectives.clone(),
+        gap_impact: call.gap_impact.clone(),
+    };
+    complete_call(
+        conn,
+        &id,
+        &CallEnd {
+            outcome: call.outcome,
+            ended_at: call.started_at + Duration::milliseconds(i64::from(call.duration_ms)),
+            asked_for_meeting: call.asked_for_meeting,
+            callback_at: call.callback_at,
+            meeting: call.meeting.as_ref(),
+            notes: &notes,
+        },
+        settings,
+    )?;
     Ok(id)
 }
 

@@ -7,18 +7,28 @@
 //! - [`rules`]: what an outcome does to a prospect (attempts, retries, flags)
 //! - [`lists`]: themes, prospects and their counts
 //! - [`playbook`]: talk tracks, objections, the default playbook
-//! - [`calls`]: writing calls and blocks
+//! - [`calls`]: writing calls (open at the start, completed with the outcome)
+//! - [`block`]: a block's life (start, pause, resume, end), its calls and its summary
+//! - [`queue`]: which prospect comes next in a block
+//! - [`card`]: what the call card shows about a prospect
+//! - [`clock`]: the block clock and the call timer (monotonic, never counted in ticks)
+//! - [`invite`]: calendar invitations (.ics) and mail drafts for booked meetings
 //! - [`reports`]: the funnel and its definitions
 //! - [`demo`]: the demo database
 //! - [`paths`]: where the database lives
 
+pub mod block;
 pub mod calls;
+pub mod card;
+pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod invite;
 pub mod lists;
 pub mod paths;
 pub mod playbook;
+pub mod queue;
 pub mod reports;
 pub mod reps;
 pub mod rules;

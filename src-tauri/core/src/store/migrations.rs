@@ -102,6 +102,10 @@ CREATE INDEX prospects_crm_id ON prospects(crm_id) WHERE crm_id IS NOT NULL;
 CREATE INDEX prospects_email ON prospects(email COLLATE NOCASE) WHERE email IS NOT NULL;
 CREATE INDEX prospects_name_company
     ON prospects(last_name COLLATE NOCASE, first_name COLLATE NOCASE, company COLLATE NOCASE);
+-- The block's queue: each kind in its own order (see queue.rs).
+CREATE INDEX prospects_queue_new ON prospects(theme_id, created_at, id) WHERE status = 'new';
+CREATE INDEX prospects_queue_callback ON prospects(theme_id, callback_at) WHERE status = 'callback';
+CREATE INDEX prospects_queue_retry ON prospects(theme_id, next_attempt_at) WHERE status = 'attempting';
 
 -- A prospect's numbers, in the order they are tried.
 CREATE TABLE prospect_phones (
@@ -267,6 +271,7 @@ CREATE TABLE skips (
     skipped_at  TEXT NOT NULL,
     reason      TEXT NOT NULL DEFAULT ''
 ) STRICT;
+CREATE INDEX skips_block ON skips(block_id, prospect_id);
 
 -- The plan behind the calls (domain.md section 7) ...
 CREATE TABLE plans (

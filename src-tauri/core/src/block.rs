@@ -1,0 +1,1048 @@
+//! A block's life in the store (domain.md section 2): start on one or more
+//! themes, pause and resume (paused time does not count), end early or at
+//! the planned length; the calls made in it, each written when it starts and
+//! completed with its outcome in one transaction; skips; and the summary.
+//!
+//! Only the persisted facts live here (start, pauses, end, calls). The
+//! running clock is [`crate::clock`]; which prospect comes next is
+//! [`crate::queue`].
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::calls::{self, CallEnd, CallNotes, Completed, NewCall, NewMeeting, RaisedObjection};
+use crate::domain::{Outcome, Settings};
+use crate::error::{Error, Result};
+use crate::time;
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+/// Why a block ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum EndReason {
+    /// It ran its planned length.
+    Completed,
+    /// The rep ended it before the planned length.
+    EndedEarly,
+}
+
+impl EndReason {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EndReason::Completed => "completed",
+            EndReason::EndedEarly => "ended_early",
+        }
+    }
+}
+
+/// A block as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockRecord {
+    pub id: String,
+    pub rep_id: String,
+    pub theme_ids: Vec<String>,
+    pub planned_seconds: u32,
+    pub break_seconds: u32,
+    pub started_at: DateTime<Utc>,
+    /// (paused at, resumed at); the last may be open.
+    pub pauses: Vec<(DateTime<Utc>, Option<DateTime<Utc>>)>,
+    pub ended_at: Option<DateTime<Utc>>,
+    pub end_reason: Option<String>,
+}
+
+impl BlockRecord {
+    pub fn is_paused(&self) -> bool {
+        self.pauses
+            .last()
+            .is_some_and(|(_, resumed)| resumed.is_none())
+    }
+
+    pub fn is_running(&self) -> bool {
+        self.ended_at.is_none()
+    }
+}
+
+/// Start a block for `rep_id` on `theme_ids`, `planned_minutes` long (the
+/// setting when `None`). A rep has one block at a time.
+pub fn start_block(
+    conn: &Connection,
+    rep_id: &str,
+    theme_ids: &[String],
+    planned_minutes: Option<u32>,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<BlockRecord> {
+    let minutes = planned_minutes.unwrap_or(settings.block_minutes);
+    if minutes == 0 || minutes > 240 {
+        return Err(Error::invalid(
+            "block length",
+            "must be between 1 and 240 minutes",
+        ));
+    }
+    if theme_ids.is_empty() {
+        return Err(Error::invalid(
+            "themes",
+            "choose at least one theme to call",
+        ));
+    }
+    for t in theme_ids {
+        let known: Option<i64> = conn
+            .query_row(
+                "SELECT 1 FROM themes WHERE id = ?1 AND archived_at IS NULL",
+                [t],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if known.is_none() {
+            return Err(Error::NotFound {
+                what: "theme",
+                id: t.clone(),
+            });
+        }
+    }
+    if let Some(running) = running_block(conn, rep_id)? {
+        return Err(Error::Conflict(format!(
+            "a block started at {} is still running; resume it or end it first",
+            time::to_db(running.started_at)
+        )));
+    }
+    let id = new_id();
+    conn.execute(
+        "INSERT INTO blocks (id, rep_id, planned_seconds, break_seconds, started_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+        params![id, rep_id, minutes * 60, settings.break_minutes * 60, time::to_db(now)],
+    )?;
+    for t in theme_ids {
+        conn.execute(
+            "INSERT OR IGNORE INTO block_themes (block_id, theme_id) VALUES (?1, ?2)",
+            params![id, t],
+        )?;
+    }
+    load_block(conn, &id)
+}
+
+pub fn load_block(conn: &Connection, id: &str) -> Result<BlockRecord> {
+    let row = conn
+        .query_row(
+            "SELECT rep_id, planned_seconds, break_seconds, started_at, ended_at, end_reason FROM blocks WHERE id = ?1",
+            [id],
+            |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    r.get::<_, u32>(1)?,
+                    r.get::<_, u32>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                    r.get::<_, Option<String>>(5)?,
+                ))
+            },
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: "block",
+            id: id.to_string(),
+        })?;
+    let mut stmt = conn
+        .prepare_cached("SELECT theme_id FROM block_themes WHERE block_id = ?1 ORDER BY rowid")?;
+    let theme_ids = stmt
+        .query_map([id], |r| r.get::<_, String>(0))?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT paused_at, resumed_at FROM block_pauses WHERE block_id = ?1 ORDER BY paused_at",
+    )?;
+    let pauses = stmt
+        .query_map([id], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, Option<String>>(1)?))
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?
+        .into_iter()
+        .map(|(p, r)| {
+            Ok((
+                time::from_db(&p)?,
+                r.map(|r| time::from_db(&r)).transpose()?,
+            ))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    Ok(BlockRecord {
+        id: id.to_string(),
+        rep_id: row.0,
+        theme_ids,
+        planned_seconds: row.1,
+        break_seconds: row.2,
+        started_at: time::from_db(&row.3)?,
+        pauses,
+        ended_at: row.4.map(|s| time::from_db(&s)).transpose()?,
+        end_reason: row.5,
+    })
+}
+
+/// The rep's block that has not ended, if any (after a crash, the one to reopen).
+pub fn running_block(conn: &Connection, rep_id: &str) -> Result<Option<BlockRecord>> {
+    let id: Option<String> = conn
+        .query_row(
+            "SELECT id FROM blocks WHERE rep_id = ?1 AND ended_at IS NULL ORDER BY started_at DESC LIMIT 1",
+            [rep_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    id.map(|id| load_block(conn, &id)).transpose()
+}
+
+fn running(conn: &Connection, block_id: &str) -> Result<BlockRecord> {
+    let b = load_block(conn, block_id)?;
+    if !b.is_running() {
+        return Err(Error::Conflict("this block has already ended".into()));
+    }
+    Ok(b)
+}
+
+pub fn pause_block(conn: &Connection, block_id: &str, now: DateTime<Utc>) -> Result<()> {
+    let b = running(conn, block_id)?;
+    if b.is_paused() {
+        return Err(Error::Conflict("the block is already paused".into()));
+    }
+    let at = now.max(b.started_at);
+    conn.execute(
+        "INSERT INTO block_pauses (id, block_id, paused_at) VALUES (?1, ?2, ?3)",
+        params![new_id(), block_id, time::to_db(at)],
+    )?;
+    Ok(())
+}
+
+pub fn resume_block(conn: &Connection, block_id: &str, now: DateTime<Utc>) -> Result<()> {
+    let b = running(conn, block_id)?;
+    let Some((paused_at, None)) = b.pauses.last() else {
+        return Err(Error::Conflict("the block is not paused".into()));
+    };
+    let at = now.max(*paused_at);
+    conn.execute(
+        "UPDATE block_pauses SET resumed_at = ?2 WHERE block_id = ?1 AND resumed_at IS NULL",
+        params![block_id, time::to_db(at)],
+    )?;
+    Ok(())
+}
+
+/// End the block. A call still open must get its outcome first.
+pub fn end_block(
+    conn: &Connection,
+    block_id: &str,
+    reason: EndReason,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let b = running(conn, block_id)?;
+    if open_call(conn, block_id)?.is_some() {
+        return Err(Error::Conflict(
+            "log the outcome of the call in progress before ending the block".into(),
+        ));
+    }
+    let at = now.max(b.started_at);
+    if b.is_paused() {
+        conn.execute(
+            "UPDATE block_pauses SET resumed_at = ?2 WHERE block_id = ?1 AND resumed_at IS NULL",
+            params![block_id, time::to_db(at)],
+        )?;
+    }
+    conn.execute(
+        "UPDATE blocks SET ended_at = ?2, end_reason = ?3 WHERE id = ?1",
+        params![block_id, time::to_db(at), reason.as_str()],
+    )?;
+    Ok(())
+}
+
+/// An objection logged in a call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct LoggedObjection {
+    pub objection_id: String,
+    pub label: String,
+    pub response_id: Option<String>,
+    pub position: u32,
+    pub at_ms: u32,
+}
+
+/// A call that has started and has no outcome yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenCall {
+    pub id: String,
+    pub prospect_id: String,
+    pub theme_id: Option<String>,
+    pub talk_track_version_id: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub objections: Vec<LoggedObjection>,
+    pub notes: CallNotes,
+}
+
+/// Start a call on `prospect_id` in the block.
+pub fn start_call(
+    conn: &Connection,
+    block_id: &str,
+    prospect_id: &str,
+    talk_track_version_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<OpenCall> {
+    let b = running(conn, block_id)?;
+    if b.is_paused() {
+        return Err(Error::Conflict(
+            "the block is paused; resume it to call".into(),
+        ));
+    }
+    if let Some(open) = open_call(conn, block_id)? {
+        if open.prospect_id == prospect_id {
+            return Ok(open);
+        }
+        return Err(Error::Conflict(
+            "another call is in progress; log its outcome first".into(),
+        ));
+    }
+    let (theme_id, dnc, bad): (Option<String>, bool, bool) = conn
+        .query_row(
+            "SELECT theme_id, do_not_call, bad_number FROM prospects WHERE id = ?1",
+            [prospect_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: "prospect",
+            id: prospect_id.to_string(),
+        })?;
+    if dnc {
+        return Err(Error::Conflict(
+            "this prospect asked not to be called; they are never dialled again".into(),
+        ));
+    }
+    if bad {
+        return Err(Error::Conflict(
+            "this prospect's number is bad; it is never dialled again".into(),
+        ));
+    }
+    let id = calls::insert_open_call(
+        conn,
+        &NewCall {
+            prospect_id,
+            rep_id: &b.rep_id,
+            block_id: Some(block_id),
+            theme_id: theme_id.as_deref(),
+            talk_track_version_id,
+            started_at: now,
+        },
+    )?;
+    Ok(OpenCall {
+        id,
+        prospect_id: prospect_id.to_string(),
+        theme_id,
+        talk_track_version_id: talk_track_version_id.map(str::to_string),
+        started_at: now,
+        objections: Vec::new(),
+        notes: CallNotes::default(),
+    })
+}
+
+/// The call in progress in the block, if any.
+pub fn open_call(conn: &Connection, block_id: &str) -> Result<Option<OpenCall>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, prospect_id, theme_id, talk_track_version_id, started_at, notes, gap_current_state,
+                gap_objectives, gap_impact
+             FROM calls WHERE block_id = ?1 AND outcome IS NULL ORDER BY started_at DESC LIMIT 1",
+        )?
+        .query_row([block_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                CallNotes {
+                    notes: r.get(5)?,
+                    gap_current_state: r.get(6)?,
+                    gap_objectives: r.get(7)?,
+                    gap_impact: r.get(8)?,
+                },
+            ))
+        })
+        .optional()?;
+    let Some((id, prospect_id, theme_id, track, started_at, notes)) = row else {
+        return Ok(None);
+    };
+    let objections = call_objections(conn, &id)?;
+    Ok(Some(OpenCall {
+        id,
+        prospect_id,
+        theme_id,
+        talk_track_version_id: track,
+        started_at: time::from_db(&started_at)?,
+        objections,
+        notes,
+    }))
+}
+
+pub fn call_objections(conn: &Connection, call_id: &str) -> Result<Vec<LoggedObjection>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT co.objection_id, o.label, co.response_id, co.position, co.at_ms
+         FROM call_objections co JOIN objections o ON o.id = co.objection_id
+         WHERE co.call_id = ?1 ORDER BY co.position",
+    )?;
+    let rows = stmt.query_map([call_id], |r| {
+        Ok(LoggedObjection {
+            objection_id: r.get(0)?,
+            label: r.get(1)?,
+            response_id: r.get(2)?,
+            position: r.get(3)?,
+            at_ms: r.get(4)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn open_call_by_id(conn: &Connection, call_id: &str) -> Result<()> {
+    let outcome: Option<Option<String>> = conn
+        .prepare_cached("SELECT outcome FROM calls WHERE id = ?1")?
+        .query_row([call_id], |r| r.get(0))
+        .optional()?;
+    match outcome {
+        None => Err(Error::NotFound {
+            what: "call",
+            id: call_id.to_string(),
+        }),
+        Some(Some(_)) => Err(Error::Conflict("this call already has its outcome".into())),
+        Some(None) => Ok(()),
+    }
+}
+
+/// Log an objection in an open call, `at_ms` into it, with the response used.
+pub fn log_objection(
+    conn: &Connection,
+    call_id: &str,
+    objection_id: &str,
+    response_id: Option<&str>,
+    at_ms: u32,
+) -> Result<LoggedObjection> {
+    open_call_by_id(conn, call_id)?;
+    let label: String = conn
+        .query_row(
+            "SELECT label FROM objections WHERE id = ?1",
+            [objection_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: "objection",
+            id: objection_id.to_string(),
+        })?;
+    let position = calls::insert_objection(
+        conn,
+        call_id,
+        &RaisedObjection {
+            objection_id: objection_id.to_string(),
+            response_id: response_id.map(str::to_string),
+            at_ms,
+        },
+    )?;
+    Ok(LoggedObjection {
+        objection_id: objection_id.to_string(),
+        label,
+        response_id: response_id.map(str::to_string),
+        position,
+        at_ms,
+    })
+}
+
+/// Keep what the rep has typed so far in an open call (a crash keeps it).
+pub fn save_draft(conn: &Connection, call_id: &str, notes: &CallNotes) -> Result<()> {
+    open_call_by_id(conn, call_id)?;
+    conn.prepare_cached(
+        "UPDATE calls SET notes = ?2, gap_current_state = ?3, gap_objectives = ?4, gap_impact = ?5 WHERE id = ?1",
+    )?
+    .execute(params![
+        call_id,
+        notes.notes,
+        notes.gap_current_state,
+        notes.gap_objectives,
+        notes.gap_impact
+    ])?;
+    Ok(())
+}
+
+/// The outcome the rep logs for an open call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct CallResult {
+    pub outcome: Outcome,
+    /// For a callback: the time agreed.
+    pub callback_at: Option<DateTime<Utc>>,
+    /// For a meeting: when, how long, the e-mail for the invitation.
+    pub meeting: Option<NewMeeting>,
+    pub notes: CallNotes,
+    /// The rep asked for the meeting (counts the call as a conversation).
+    pub asked_for_meeting: bool,
+}
+
+/// Complete an open call with its outcome (run in the caller's transaction).
+pub fn finish_call(
+    conn: &Connection,
+    call_id: &str,
+    result: &CallResult,
+    now: DateTime<Utc>,
+    settings: &Settings,
+) -> Result<Completed> {
+    if let (Outcome::Callback, Some(at)) = (result.outcome, result.callback_at) {
+        if at <= now {
+            return Err(Error::invalid(
+                "callback time",
+                "the callback must be in the future",
+            ));
+        }
+    }
+    calls::complete_call(
+        conn,
+        call_id,
+        &CallEnd {
+            outcome: result.outcome,
+            ended_at: now,
+            asked_for_meeting: result.asked_for_meeting,
+            callback_at: result.callback_at,
+            meeting: result.meeting.as_ref(),
+            notes: &result.notes,
+        },
+        settings,
+    )
+}
+
+/// Skip a prospect in the block: logged, not a dial, not offered again in this block.
+pub fn skip(
+    conn: &Connection,
+    block_id: &str,
+    prospect_id: &str,
+    reason: &str,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    let b = running(conn, block_id)?;
+    conn.execute(
+        "INSERT INTO skips (id, block_id, prospect_id, rep_id, skipped_at, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        params![new_id(), block_id, prospect_id, b.rep_id, time::to_db(now), reason],
+    )?;
+    Ok(())
+}
+
+/// What a block yielded (domain.md section 2), and how it compares with the
+/// rep's earlier blocks on the same themes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct BlockSummary {
+    pub block_id: String,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub end_reason: Option<String>,
+    pub planned_minutes: u32,
+    /// Running time in seconds (pauses excluded).
+    pub run_seconds: u32,
+    pub dials: u32,
+    pub connects: u32,
+    pub conversations: u32,
+    pub meetings: u32,
+    pub callbacks: u32,
+    pub skips: u32,
+    pub dials_per_hour: f64,
+    pub average_call_seconds: f64,
+    pub longest_call_seconds: u32,
+    /// Calls longer than the outer limit (3:00 by default).
+    pub calls_past_limit: u32,
+    pub objections_heard: u32,
+    pub break_minutes: u32,
+    /// The rep's earlier ended blocks on the same themes, for comparison.
+    pub previous: Option<PreviousBlocks>,
+    /// How the figures are counted.
+    pub definitions: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct PreviousBlocks {
+    pub blocks: u32,
+    pub dials_per_block: f64,
+    pub connects_per_block: f64,
+    pub conversations_per_block: f64,
+    pub meetings_per_block: f64,
+    pub dials_per_hour: f64,
+}
+
+struct Counts {
+    dials: u32,
+    connects: u32,
+    conversations: u32,
+    meetings: u32,
+    callbacks: u32,
+    talk_ms: i64,
+    longest_ms: u32,
+    past_limit: u32,
+    objections: u32,
+}
+
+fn block_counts(conn: &Connection, block_ids_json: &str, settings: &Settings) -> Result<Counts> {
+    let sql = format!(
+        "SELECT count(*),
+            count(*) FILTER (WHERE outcome IN {c}),
+            count(*) FILTER (WHERE outcome IN {c} AND (duration_ms >= ?2 OR asked_for_meeting = 1)),
+            count(*) FILTER (WHERE outcome = 'meeting'),
+            count(*) FILTER (WHERE outcome = 'callback'),
+            ifnull(sum(duration_ms), 0),
+            ifnull(max(duration_ms), 0),
+            count(*) FILTER (WHERE duration_ms > ?3),
+            (SELECT count(*) FROM call_objections co JOIN calls c2 ON c2.id = co.call_id
+               WHERE c2.block_id IN (SELECT value FROM json_each(?1)) AND c2.outcome IS NOT NULL)
+         FROM calls WHERE block_id IN (SELECT value FROM json_each(?1)) AND outcome IS NOT NULL",
+        c = Outcome::CONNECT_SQL
+    );
+    Ok(conn.query_row(
+        &sql,
+        params![
+            block_ids_json,
+            i64::from(settings.conversation_seconds) * 1000,
+            i64::from(settings.phase_limit) * 1000
+        ],
+        |r| {
+            Ok(Counts {
+                dials: r.get(0)?,
+                connects: r.get(1)?,
+                conversations: r.get(2)?,
+                meetings: r.get(3)?,
+                callbacks: r.get(4)?,
+                talk_ms: r.get(5)?,
+                longest_ms: r.get(6)?,
+                past_limit: r.get(7)?,
+                objections: r.get(8)?,
+            })
+        },
+    )?)
+}
+
+fn run_seconds(b: &BlockRecord, now: DateTime<Utc>) -> u32 {
+    let until = b.ended_at.unwrap_or(now);
+    crate::clock::elapsed_from_record(b.started_at, &b.pauses, until).as_secs() as u32
+}
+
+fn per_hour(n: u32, seconds: u32) -> f64 {
+    if seconds == 0 {
+        0.0
+    } else {
+        f64::from(n) * 3600.0 / f64::from(seconds)
+    }
+}
+
+pub fn summary(
+    conn: &Connection,
+    block_id: &str,
+    settings: &Settings,
+    now: DateTime<Utc>,
+) -> Result<BlockSummary> {
+    let b = load_block(conn, block_id)?;
+    let ids =
+        serde_json::to_string(&[block_id]).map_err(|e| Error::invalid("block", e.to_string()))?;
+    let c = block_counts(conn, &ids, settings)?;
+    let skips: u32 = conn.query_row(
+        "SELECT count(*) FROM skips WHERE block_id = ?1",
+        [block_id],
+        |r| r.get(0),
+    )?;
+    let run = run_seconds(&b, now);
+
+    // Earlier ended blocks of the same rep that share a theme with this one.
+    let themes =
+        serde_json::to_string(&b.theme_ids).map_err(|e| Error::invalid("themes", e.to_string()))?;
+    let mut stmt = conn.prepare(
+        "SELECT DISTINCT b.id FROM blocks b JOIN block_themes bt ON bt.block_id = b.id
+         WHERE b.rep_id = ?1 AND b.id <> ?2 AND b.ended_at IS NOT NULL AND b.started_at < ?3
+           AND bt.theme_id IN (SELECT value FROM json_each(?4))",
+    )?;
+    let earlier: Vec<String> = stmt
+        .query_map(
+            params![b.rep_id, block_id, time::to_db(b.started_at), themes],
+            |r| r.get(0),
+        )?
+        .collect::<rusqlite::Result<_>>()?;
+    let previous = if earlier.is_empty() {
+        None
+    } else {
+        let n = earlier.len() as u32;
+        let ids =
+            serde_json::to_string(&earlier).map_err(|e| Error::invalid("blocks", e.to_string()))?;
+        let p = block_counts(conn, &ids, settings)?;
+        let mut seconds = 0u32;
+        for id in &earlier {
+            seconds = seconds.saturating_add(run_seconds(&load_block(conn, id)?, now));
+        }
+        let per = |x: u32| f64::from(x) / f64::from(n);
+        Some(PreviousBlocks {
+            blocks: n,
+            dials_per_block: per(p.dials),
+            connects_per_block: per(p.connects),
+            conversations_per_block: per(p.conversations),
+            meetings_per_block: per(p.meetings),
+            dials_per_hour: per_hour(p.dials, seconds),
+        })
+    };
+    Ok(BlockSummary {
+        block_id: block_id.to_string(),
+        started_at: time::to_db(b.started_at),
+        ended_at: b.ended_at.map(time::to_db),
+        end_reason: b.end_reason.clone(),
+        planned_minutes: b.planned_seconds / 60,
+        run_seconds: run,
+        dials: c.dials,
+        connects: c.connects,
+        conversations: c.conversations,
+        meetings: c.meetings,
+        callbacks: c.callbacks,
+        skips,
+        dials_per_hour: per_hour(c.dials, run),
+        average_call_seconds: if c.dials == 0 {
+            0.0
+        } else {
+            c.talk_ms as f64 / 1000.0 / f64::from(c.dials)
+        },
+        longest_call_seconds: c.longest_ms / 1000,
+        calls_past_limit: c.past_limit,
+        objections_heard: c.objections,
+        break_minutes: b.break_seconds / 60,
+        previous,
+        definitions: crate::reports::definitions(settings),
+    })
+}
+
+#[cfg(test)]
+pub(crate) use tests::fixture as tests_fixture;
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::{ProspectStatus, ThemeKind};
+    use crate::lists::{create_theme, insert_prospect, NewPhone, NewProspect};
+    use crate::reps::create_rep;
+    use crate::store::Store;
+    use chrono::{Duration, TimeZone};
+
+    pub(crate) struct Fixture {
+        pub store: Store,
+        pub rep: String,
+        pub theme: String,
+        pub prospects: Vec<String>,
+    }
+
+    pub(crate) fn fixture(n: usize) -> Fixture {
+        let store = Store::open_in_memory().unwrap();
+        let c = store.conn();
+        let rep = create_rep(c, "Alex", None, Some("America/Chicago"))
+            .unwrap()
+            .id;
+        let theme = create_theme(c, "Texas", ThemeKind::Geography, "")
+            .unwrap()
+            .id;
+        let prospects = (0..n)
+            .map(|i| {
+                insert_prospect(
+                    c,
+                    &NewProspect {
+                        theme_id: Some(theme.clone()),
+                        first_name: format!("P{i}"),
+                        last_name: "Doe".into(),
+                        company: "Acme".into(),
+                        time_zone: Some("America/Chicago".into()),
+                        phones: vec![NewPhone {
+                            kind: "direct".into(),
+                            e164: Some(format!("+1512555{:04}", i)),
+                            extension: None,
+                            raw: format!("512-555-{:04}", i),
+                        }],
+                        ..NewProspect::default()
+                    },
+                    t0(),
+                )
+                .unwrap()
+            })
+            .collect();
+        Fixture {
+            store,
+            rep,
+            theme,
+            prospects,
+        }
+    }
+
+    /// Monday 2026-11-23 15:00 UTC = 09:00 in Chicago.
+    pub(crate) fn t0() -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap()
+    }
+
+    fn result(outcome: Outcome) -> CallResult {
+        CallResult {
+            outcome,
+            callback_at: None,
+            meeting: None,
+            notes: CallNotes::default(),
+            asked_for_meeting: false,
+        }
+    }
+
+    #[test]
+    fn a_block_starts_pauses_resumes_and_ends_once() {
+        let f = fixture(1);
+        let c = f.store.conn();
+        let s = Settings::default();
+        let b = start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0()).unwrap();
+        assert_eq!(b.planned_seconds, 52 * 60);
+        assert_eq!(b.break_seconds, 17 * 60);
+        let again =
+            start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0()).unwrap_err();
+        assert!(again.to_string().contains("still running"), "{again}");
+
+        pause_block(c, &b.id, t0() + Duration::minutes(10)).unwrap();
+        assert!(pause_block(c, &b.id, t0() + Duration::minutes(11)).is_err());
+        assert!(load_block(c, &b.id).unwrap().is_paused());
+        let e = start_call(
+            c,
+            &b.id,
+            &f.prospects[0],
+            None,
+            t0() + Duration::minutes(12),
+        )
+        .unwrap_err();
+        assert!(e.to_string().contains("paused"), "{e}");
+        resume_block(c, &b.id, t0() + Duration::minutes(15)).unwrap();
+        assert!(resume_block(c, &b.id, t0() + Duration::minutes(16)).is_err());
+
+        let rec = running_block(c, &f.rep).unwrap().unwrap();
+        assert_eq!(
+            crate::clock::elapsed_from_record(
+                rec.started_at,
+                &rec.pauses,
+                t0() + Duration::minutes(20)
+            ),
+            std::time::Duration::from_secs(15 * 60)
+        );
+        end_block(
+            c,
+            &b.id,
+            EndReason::EndedEarly,
+            t0() + Duration::minutes(20),
+        )
+        .unwrap();
+        assert!(running_block(c, &f.rep).unwrap().is_none());
+        assert!(end_block(c, &b.id, EndReason::Completed, t0() + Duration::minutes(21)).is_err());
+    }
+
+    #[test]
+    fn a_call_is_written_when_it_starts_and_completed_with_its_outcome() {
+        let mut f = fixture(2);
+        let s = Settings::default();
+        let b = start_block(
+            f.store.conn(),
+            &f.rep,
+            std::slice::from_ref(&f.theme),
+            Some(30),
+            &s,
+            t0(),
+        )
+        .unwrap();
+        let p = f.prospects[0].clone();
+        let call = f
+            .store
+            .write(|tx| start_call(tx, &b.id, &p, None, t0() + Duration::seconds(5)))
+            .unwrap();
+        // The open call is there for a restart, with its objections and draft notes.
+        let (obj_id, resp_id): (String, String) = f
+            .store
+            .conn()
+            .query_row(
+                "SELECT o.id, r.id FROM objections o JOIN objection_responses r ON r.objection_id = o.id LIMIT 1",
+                [],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        let c = f.store.conn();
+        let first = log_objection(c, &call.id, &obj_id, Some(&resp_id), 61_000).unwrap();
+        let second = log_objection(c, &call.id, &obj_id, Some(&resp_id), 83_000).unwrap();
+        assert_eq!((first.position, second.position), (1, 2));
+        save_draft(
+            c,
+            &call.id,
+            &CallNotes {
+                notes: "uses spreadsheets".into(),
+                ..CallNotes::default()
+            },
+        )
+        .unwrap();
+        let open = open_call(c, &b.id).unwrap().unwrap();
+        assert_eq!(open.objections.len(), 2);
+        assert_eq!(open.notes.notes, "uses spreadsheets");
+        assert_eq!(open.started_at, t0() + Duration::seconds(5));
+        // Another prospect cannot be called while this call is open, nor can the block end.
+        assert!(start_call(c, &b.id, &f.prospects[1], None, t0()).is_err());
+        assert!(end_block(c, &b.id, EndReason::EndedEarly, t0()).is_err());
+
+        let mut r = result(Outcome::NotInterested);
+        r.notes = open.notes.clone();
+        let done = f
+            .store
+            .write(|tx| finish_call(tx, &call.id, &r, t0() + Duration::seconds(95), &s))
+            .unwrap();
+        assert_eq!(done.duration_ms, 90_000);
+        assert_eq!(done.prospect_status, ProspectStatus::NotInterested);
+        let c = f.store.conn();
+        assert!(open_call(c, &b.id).unwrap().is_none());
+        assert!(
+            log_objection(c, &call.id, &obj_id, None, 1).is_err(),
+            "a finished call takes no more objections"
+        );
+        assert!(
+            finish_call(c, &call.id, &r, t0(), &s).is_err(),
+            "an outcome is logged once"
+        );
+    }
+
+    #[test]
+    fn do_not_call_and_bad_numbers_cannot_be_dialled() {
+        let f = fixture(2);
+        let c = f.store.conn();
+        let s = Settings::default();
+        c.execute(
+            "UPDATE prospects SET status = 'do_not_call', do_not_call = 1 WHERE id = ?1",
+            [&f.prospects[0]],
+        )
+        .unwrap();
+        c.execute(
+            "UPDATE prospects SET status = 'bad_number', bad_number = 1 WHERE id = ?1",
+            [&f.prospects[1]],
+        )
+        .unwrap();
+        let b = start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0()).unwrap();
+        assert!(start_call(c, &b.id, &f.prospects[0], None, t0()).is_err());
+        assert!(start_call(c, &b.id, &f.prospects[1], None, t0()).is_err());
+    }
+
+    #[test]
+    fn a_meeting_needs_a_valid_email_and_a_callback_a_future_time() {
+        let f = fixture(1);
+        let c = f.store.conn();
+        let s = Settings::default();
+        let b = start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0()).unwrap();
+        let call = start_call(c, &b.id, &f.prospects[0], None, t0()).unwrap();
+        let mut r = result(Outcome::Meeting);
+        r.meeting = Some(NewMeeting {
+            starts_at: t0() + Duration::days(2),
+            duration_minutes: 30,
+            email: "not an address".into(),
+            format: "web".into(),
+        });
+        let e = finish_call(c, &call.id, &r, t0() + Duration::minutes(4), &s).unwrap_err();
+        assert!(e.to_string().contains("not an e-mail address"), "{e}");
+        let mut cb = result(Outcome::Callback);
+        cb.callback_at = Some(t0() - Duration::hours(1));
+        assert!(finish_call(c, &call.id, &cb, t0() + Duration::minutes(4), &s).is_err());
+        assert!(
+            open_call(c, &b.id).unwrap().is_some(),
+            "nothing was written"
+        );
+    }
+
+    #[test]
+    fn the_summary_counts_the_block_and_compares_with_earlier_blocks() {
+        let mut f = fixture(8);
+        let s = Settings::default();
+        let theme = vec![f.theme.clone()];
+        // An earlier block: 2 dials, 1 connect.
+        let earlier = start_block(
+            f.store.conn(),
+            &f.rep,
+            &theme,
+            Some(52),
+            &s,
+            t0() - Duration::days(1),
+        )
+        .unwrap();
+        let mut at = t0() - Duration::days(1);
+        for (p, o) in [
+            (&f.prospects[6], Outcome::NoAnswer),
+            (&f.prospects[7], Outcome::NotInterested),
+        ] {
+            let call = start_call(f.store.conn(), &earlier.id, p, None, at).unwrap();
+            at += Duration::seconds(30);
+            finish_call(f.store.conn(), &call.id, &result(o), at, &s).unwrap();
+        }
+        end_block(
+            f.store.conn(),
+            &earlier.id,
+            EndReason::Completed,
+            t0() - Duration::days(1) + Duration::minutes(52),
+        )
+        .unwrap();
+
+        let b = start_block(f.store.conn(), &f.rep, &theme, Some(52), &s, t0()).unwrap();
+        // (outcome, seconds): 6 dials, 3 connects, 2 conversations, 1 meeting, 1 past 3:00.
+        let plan = [
+            (Outcome::NoAnswer, 20),
+            (Outcome::Voicemail, 50),
+            (Outcome::NotInterested, 40),
+            (Outcome::Callback, 70),
+            (Outcome::Meeting, 200),
+            (Outcome::Gatekeeper, 30),
+        ];
+        let mut at = t0();
+        for (i, (o, secs)) in plan.iter().enumerate() {
+            let c = f.store.conn();
+            let call = start_call(c, &b.id, &f.prospects[i], None, at).unwrap();
+            if *o == Outcome::NotInterested {
+                let oid: String = c
+                    .query_row("SELECT id FROM objections LIMIT 1", [], |r| r.get(0))
+                    .unwrap();
+                log_objection(c, &call.id, &oid, None, 10_000).unwrap();
+                log_objection(c, &call.id, &oid, None, 30_000).unwrap();
+            }
+            at += Duration::seconds(*secs);
+            let mut r = result(*o);
+            if *o == Outcome::Callback {
+                r.callback_at = Some(at + Duration::days(1));
+            }
+            if *o == Outcome::Meeting {
+                r.meeting = Some(NewMeeting {
+                    starts_at: at + Duration::days(2),
+                    duration_minutes: 30,
+                    email: "p4@acme.example".into(),
+                    format: "web".into(),
+                });
+            }
+            f.store
+                .write(|tx| finish_call(tx, &call.id, &r, at, &s))
+                .unwrap();
+        }
+        skip(f.store.conn(), &b.id, &f.prospects[6], "", at).unwrap();
+        end_block(
+            f.store.conn(),
+            &b.id,
+            EndReason::EndedEarly,
+            t0() + Duration::minutes(30),
+        )
+        .unwrap();
+        let sum = summary(f.store.conn(), &b.id, &s, t0() + Duration::hours(1)).unwrap();
+        assert_eq!(
+            (
+                sum.dials,
+                sum.connects,
+                sum.conversations,
+                sum.meetings,
+                sum.callbacks
+            ),
+            (6, 3, 2, 1, 1)
+        );
+        assert_eq!(sum.skips, 1);
+        assert_eq!(sum.run_seconds, 30 * 60);
+        assert_eq!(sum.dials_per_hour, 12.0);
+        assert_eq!(sum.average_call_seconds, 410.0 / 6.0);
+        assert_eq!(sum.longest_call_seconds, 200);
+        assert_eq!(sum.calls_past_limit, 1);
+        assert_eq!(sum.objections_heard, 2);
+        let prev = sum.previous.unwrap();
+        assert_eq!(prev.blocks, 1);
+        assert_eq!((prev.dials_per_block, prev.connects_per_block), (2.0, 1.0));
+        assert!(!sum.definitions.is_empty());
+    }
+}

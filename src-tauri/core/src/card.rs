@@ -1,0 +1,222 @@
+//! What the call card shows about a prospect (issue: the call card): who they
+//! are, their numbers as dial actions, their local time zone, the earlier
+//! attempts and notes, and the theme's playbook.
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::domain::{Outcome, ProspectStatus};
+use crate::error::{Error, Result};
+use crate::playbook::{self, ObjectionWithResponse, TalkTrackVersion};
+
+/// One number to dial.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct CardPhone {
+    /// direct, mobile, office, corporate or other
+    pub kind: String,
+    /// What to show: E.164 when known (with " x" and the extension), else the raw text.
+    pub display: String,
+    /// The `tel:` link handed to the softphone (RFC 3966); `None` when the
+    /// number could not be read as a dialable number.
+    pub tel_uri: Option<String>,
+}
+
+/// An earlier call to the prospect.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct PastCall {
+    pub started_at: String,
+    pub rep_name: String,
+    pub outcome: Outcome,
+    pub duration_seconds: u32,
+    pub notes: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct CallCard {
+    pub prospect_id: String,
+    pub first_name: String,
+    pub last_name: String,
+    pub title: String,
+    pub company: String,
+    pub email: Option<String>,
+    pub location: String,
+    /// IANA zone; `None`: unknown (shown as such, never guessed).
+    pub time_zone: Option<String>,
+    pub status: ProspectStatus,
+    /// Attempts before this one.
+    pub attempts: u32,
+    pub callback_at: Option<String>,
+    pub phones: Vec<CardPhone>,
+    /// Newest first.
+    pub history: Vec<PastCall>,
+    pub theme_id: Option<String>,
+    pub theme_name: Option<String>,
+    pub talk_track: Option<TalkTrackVersion>,
+    pub objections: Vec<ObjectionWithResponse>,
+}
+
+/// The `tel:` URI for an E.164 number and an optional extension.
+pub fn tel_uri(e164: &str, extension: Option<&str>) -> Option<String> {
+    let digits_ok =
+        e164.starts_with('+') && e164.len() > 2 && e164[1..].chars().all(|c| c.is_ascii_digit());
+    if !digits_ok {
+        return None;
+    }
+    Some(match extension.map(str::trim).filter(|e| !e.is_empty()) {
+        Some(ext) if ext.chars().all(|c| c.is_ascii_digit()) => format!("tel:{e164};ext={ext}"),
+        _ => format!("tel:{e164}"),
+    })
+}
+
+pub fn call_card(conn: &Connection, prospect_id: &str) -> Result<CallCard> {
+    let mut card = conn
+        .prepare_cached(
+            "SELECT p.id, p.first_name, p.last_name, p.title, p.company, p.email,
+                trim(p.city || CASE WHEN p.city <> '' AND p.region <> '' THEN ', ' ELSE '' END || p.region
+                     || CASE WHEN p.country <> '' AND (p.city <> '' OR p.region <> '') THEN ', ' ELSE '' END
+                     || p.country),
+                p.time_zone, p.status, p.attempts, p.callback_at, p.theme_id, t.name
+             FROM prospects p LEFT JOIN themes t ON t.id = p.theme_id WHERE p.id = ?1",
+        )?
+        .query_row([prospect_id], |r| {
+            Ok(CallCard {
+                prospect_id: r.get(0)?,
+                first_name: r.get(1)?,
+                last_name: r.get(2)?,
+                title: r.get(3)?,
+                company: r.get(4)?,
+                email: r.get(5)?,
+                location: r.get(6)?,
+                time_zone: r.get(7)?,
+                status: r.get(8)?,
+                attempts: r.get(9)?,
+                callback_at: r.get(10)?,
+                theme_id: r.get(11)?,
+                theme_name: r.get(12)?,
+                phones: Vec::new(),
+                history: Vec::new(),
+                talk_track: None,
+                objections: Vec::new(),
+            })
+        })
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: "prospect",
+            id: prospect_id.to_string(),
+        })?;
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT kind, e164, extension, raw FROM prospect_phones
+         WHERE prospect_id = ?1 AND bad = 0 ORDER BY position",
+    )?;
+    card.phones = stmt
+        .query_map([prospect_id], |r| {
+            let kind: String = r.get(0)?;
+            let e164: Option<String> = r.get(1)?;
+            let ext: Option<String> = r.get(2)?;
+            let raw: String = r.get(3)?;
+            let display = match (&e164, &ext) {
+                (Some(e), Some(x)) if !x.is_empty() => format!("{e} x{x}"),
+                (Some(e), _) => e.clone(),
+                (None, _) => raw,
+            };
+            Ok(CardPhone {
+                kind,
+                tel_uri: e164.as_deref().and_then(|e| tel_uri(e, ext.as_deref())),
+                display,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    let mut stmt = conn.prepare_cached(
+        "SELECT c.started_at, r.name, c.outcome, c.duration_ms / 1000, c.notes
+         FROM calls c JOIN reps r ON r.id = c.rep_id
+         WHERE c.prospect_id = ?1 AND c.outcome IS NOT NULL
+         ORDER BY c.started_at DESC LIMIT 20",
+    )?;
+    card.history = stmt
+        .query_map([prospect_id], |r| {
+            Ok(PastCall {
+                started_at: r.get(0)?,
+                rep_name: r.get(1)?,
+                outcome: r.get(2)?,
+                duration_seconds: r.get(3)?,
+                notes: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    card.talk_track = playbook::current_talk_track(conn, card.theme_id.as_deref())?;
+    card.objections = playbook::objections_for(conn, card.theme_id.as_deref())?;
+    Ok(card)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::{self, CallResult};
+    use crate::calls::CallNotes;
+    use crate::domain::Settings;
+    use chrono::Duration;
+
+    #[test]
+    fn tel_links_follow_rfc_3966() {
+        assert_eq!(
+            tel_uri("+13125550142", None).as_deref(),
+            Some("tel:+13125550142")
+        );
+        assert_eq!(
+            tel_uri("+13125550142", Some("12")).as_deref(),
+            Some("tel:+13125550142;ext=12")
+        );
+        assert_eq!(
+            tel_uri("+13125550142", Some("ab")).as_deref(),
+            Some("tel:+13125550142")
+        );
+        assert_eq!(tel_uri("3125550142", None), None);
+        assert_eq!(tel_uri("+1 312", None), None);
+    }
+
+    #[test]
+    fn the_card_has_the_prospect_numbers_history_and_playbook() {
+        let f = block::tests_fixture(1);
+        let c = f.store.conn();
+        let s = Settings::default();
+        let t0 = block::tests::t0();
+        let b =
+            block::start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0).unwrap();
+        let call = block::start_call(c, &b.id, &f.prospects[0], None, t0).unwrap();
+        block::finish_call(
+            c,
+            &call.id,
+            &CallResult {
+                outcome: Outcome::Gatekeeper,
+                callback_at: None,
+                meeting: None,
+                notes: CallNotes {
+                    notes: "ask for Dana in accounts".into(),
+                    ..CallNotes::default()
+                },
+                asked_for_meeting: false,
+            },
+            t0 + Duration::seconds(40),
+            &s,
+        )
+        .unwrap();
+        let card = call_card(c, &f.prospects[0]).unwrap();
+        assert_eq!(card.first_name, "P0");
+        assert_eq!(card.theme_name.as_deref(), Some("Texas"));
+        assert_eq!(card.time_zone.as_deref(), Some("America/Chicago"));
+        assert_eq!(card.phones.len(), 1);
+        assert_eq!(card.phones[0].tel_uri.as_deref(), Some("tel:+15125550000"));
+        assert_eq!(card.attempts, 1);
+        assert_eq!(card.history.len(), 1);
+        assert_eq!(card.history[0].outcome, Outcome::Gatekeeper);
+        assert_eq!(card.history[0].duration_seconds, 40);
+        assert_eq!(card.history[0].notes, "ask for Dana in accounts");
+        assert!(card.talk_track.is_some(), "the default talk track applies");
+        assert_eq!(card.objections.len(), 7);
+        assert!(call_card(c, "nobody").is_err());
+    }
+}

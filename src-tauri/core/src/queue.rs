@@ -1,0 +1,312 @@
+//! Which prospect a block offers next (domain.md sections 4 and 5): callbacks
+//! that have come due first, then prospects never called, then recycled ones
+//! whose next attempt is due; only prospects inside their local calling hours
+//! (an unknown time zone is allowed and shown), never do-not-call or bad
+//! numbers, and never one already called or skipped in this block.
+
+use chrono::{DateTime, Datelike, Timelike, Utc, Weekday};
+use rusqlite::{params, Connection};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::domain::Settings;
+use crate::error::Result;
+use crate::time;
+
+/// Why a prospect is in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum QueueReason {
+    /// A callback the prospect asked for, now due.
+    CallbackDue,
+    /// Never called.
+    New,
+    /// An earlier attempt did not reach them; the next one is due.
+    Retry,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct QueueEntry {
+    pub prospect_id: String,
+    pub reason: QueueReason,
+    /// `None`: the time zone is unknown (allowed, shown on the card).
+    pub time_zone: Option<String>,
+}
+
+/// What the queue has left, when it offers nobody.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct QueueRest {
+    /// Due now but outside their local calling hours.
+    pub outside_hours: u32,
+    /// Waiting for a later attempt or an agreed callback time.
+    pub waiting: u32,
+}
+
+/// Is `now` inside the calling hours of a prospect in `tz` (Monday to Friday,
+/// from `calling_hour_start` to `calling_hour_end` their time)? An unknown
+/// zone is allowed.
+pub fn in_calling_hours(tz: Option<&str>, now: DateTime<Utc>, s: &Settings) -> bool {
+    let Some(tz) = tz.and_then(time::parse_tz) else {
+        return true;
+    };
+    let local = now.with_timezone(&tz);
+    let weekday = !matches!(local.weekday(), Weekday::Sat | Weekday::Sun);
+    weekday && local.hour() >= s.calling_hour_start && local.hour() < s.calling_hour_end
+}
+
+const PAGE: u32 = 200;
+
+/// The candidates of one kind, in order, a page at a time.
+fn candidates(
+    conn: &Connection,
+    reason: QueueReason,
+    themes_json: &str,
+    block_id: &str,
+    now: &str,
+    offset: u32,
+) -> Result<Vec<QueueEntry>> {
+    let (filter, order) = match reason {
+        QueueReason::CallbackDue => (
+            "p.status = 'callback' AND p.callback_at <= ?3",
+            "p.callback_at, p.id",
+        ),
+        QueueReason::New => ("p.status = 'new'", "p.created_at, p.id"),
+        QueueReason::Retry => (
+            "p.status = 'attempting' AND p.next_attempt_at <= ?3",
+            "p.next_attempt_at, p.id",
+        ),
+    };
+    let sql = format!(
+        "SELECT p.id, p.time_zone FROM prospects p
+         WHERE p.theme_id IN (SELECT value FROM json_each(?1)) AND {filter}
+           AND p.do_not_call = 0 AND p.bad_number = 0
+           AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.block_id = ?2 AND c.prospect_id = p.id)
+           AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.block_id = ?2 AND s.prospect_id = p.id)
+         ORDER BY {order} LIMIT ?4 OFFSET ?5"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let rows = stmt.query_map(params![themes_json, block_id, now, PAGE, offset], |r| {
+        Ok(QueueEntry {
+            prospect_id: r.get(0)?,
+            reason,
+            time_zone: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+/// The next prospect to call in block `block_id` on `theme_ids` at `now`.
+pub fn next(
+    conn: &Connection,
+    block_id: &str,
+    theme_ids: &[String],
+    s: &Settings,
+    now: DateTime<Utc>,
+) -> Result<Option<QueueEntry>> {
+    let themes = serde_json::to_string(theme_ids).unwrap_or_else(|_| "[]".into());
+    let now_db = time::to_db(now);
+    for reason in [
+        QueueReason::CallbackDue,
+        QueueReason::New,
+        QueueReason::Retry,
+    ] {
+        let mut offset = 0;
+        loop {
+            let page = candidates(conn, reason, &themes, block_id, &now_db, offset)?;
+            if let Some(e) = page
+                .iter()
+                .find(|e| in_calling_hours(e.time_zone.as_deref(), now, s))
+            {
+                return Ok(Some(e.clone()));
+            }
+            if (page.len() as u32) < PAGE {
+                break;
+            }
+            offset += PAGE;
+        }
+    }
+    Ok(None)
+}
+
+/// Why the queue is empty: how many are due but outside their hours, and how
+/// many wait for a later time.
+pub fn rest(
+    conn: &Connection,
+    block_id: &str,
+    theme_ids: &[String],
+    now: DateTime<Utc>,
+) -> Result<QueueRest> {
+    let themes = serde_json::to_string(theme_ids).unwrap_or_else(|_| "[]".into());
+    let now_db = time::to_db(now);
+    let (due, waiting): (u32, u32) = conn.query_row(
+        "SELECT
+            count(*) FILTER (WHERE p.status = 'new'
+                OR (p.status = 'callback' AND p.callback_at <= ?3)
+                OR (p.status = 'attempting' AND p.next_attempt_at <= ?3)),
+            count(*) FILTER (WHERE (p.status = 'callback' AND p.callback_at > ?3)
+                OR (p.status = 'attempting' AND p.next_attempt_at > ?3))
+         FROM prospects p
+         WHERE p.theme_id IN (SELECT value FROM json_each(?1))
+           AND p.do_not_call = 0 AND p.bad_number = 0
+           AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.block_id = ?2 AND c.prospect_id = p.id)
+           AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.block_id = ?2 AND s.prospect_id = p.id)",
+        params![themes, block_id, now_db],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(QueueRest {
+        outside_hours: due,
+        waiting,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::{self, CallResult};
+    use crate::calls::CallNotes;
+    use crate::domain::Outcome;
+    use chrono::{Duration, TimeZone};
+
+    fn t0() -> DateTime<Utc> {
+        // Monday 2026-11-23 15:00 UTC = 09:00 Chicago, 07:00 Los Angeles, 10:00 New York.
+        Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn calling_hours_are_the_prospects_own_on_weekdays() {
+        let s = Settings::default();
+        assert!(in_calling_hours(Some("America/Chicago"), t0(), &s));
+        assert!(
+            !in_calling_hours(Some("America/Los_Angeles"), t0(), &s),
+            "7:00 there"
+        );
+        assert!(in_calling_hours(
+            Some("America/Los_Angeles"),
+            t0() + Duration::hours(1),
+            &s
+        ));
+        assert!(
+            !in_calling_hours(Some("America/New_York"), t0() + Duration::hours(7), &s),
+            "17:00 there"
+        );
+        assert!(
+            in_calling_hours(None, t0(), &s),
+            "unknown zones are allowed"
+        );
+        let saturday = Utc.with_ymd_and_hms(2026, 11, 28, 16, 0, 0).unwrap();
+        assert!(!in_calling_hours(Some("America/Chicago"), saturday, &s));
+        let late = Settings {
+            calling_hour_end: 20,
+            ..Settings::default()
+        };
+        assert!(in_calling_hours(
+            Some("America/New_York"),
+            t0() + Duration::hours(7),
+            &late
+        ));
+    }
+
+    #[test]
+    fn callbacks_due_come_first_then_new_then_retries_in_hours_only() {
+        let f = block::tests_fixture(6);
+        let c = f.store.conn();
+        let s = Settings::default();
+        let p = &f.prospects;
+        let set = |id: &str, sql: &str, v: String| {
+            c.execute(
+                &format!("UPDATE prospects SET {sql} WHERE id = ?2"),
+                params![v, id],
+            )
+            .unwrap();
+        };
+        // p0 new; p1 retry due; p2 callback due; p3 callback later; p4 new in LA (7:00 there); p5 do not call.
+        set(
+            &p[1],
+            "status = 'attempting', attempts = 1, next_attempt_at = ?1",
+            time::to_db(t0() - Duration::hours(1)),
+        );
+        set(
+            &p[2],
+            "status = 'callback', attempts = 1, callback_at = ?1",
+            time::to_db(t0() - Duration::minutes(5)),
+        );
+        set(
+            &p[3],
+            "status = 'callback', attempts = 1, callback_at = ?1",
+            time::to_db(t0() + Duration::hours(3)),
+        );
+        set(&p[4], "time_zone = ?1", "America/Los_Angeles".into());
+        set(
+            &p[5],
+            "status = 'do_not_call', do_not_call = 1, time_zone = ?1",
+            "America/Chicago".into(),
+        );
+        let b =
+            block::start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0()).unwrap();
+        let themes = std::slice::from_ref(&f.theme);
+
+        let mut order = Vec::new();
+        while let Some(e) = next(c, &b.id, themes, &s, t0()).unwrap() {
+            order.push((e.prospect_id.clone(), e.reason));
+            let call = block::start_call(c, &b.id, &e.prospect_id, None, t0()).unwrap();
+            block::finish_call(
+                c,
+                &call.id,
+                &CallResult {
+                    outcome: Outcome::NoAnswer,
+                    callback_at: None,
+                    meeting: None,
+                    notes: CallNotes::default(),
+                    asked_for_meeting: false,
+                },
+                t0() + Duration::seconds(20),
+                &s,
+            )
+            .unwrap();
+        }
+        assert_eq!(
+            order,
+            vec![
+                (p[2].clone(), QueueReason::CallbackDue),
+                (p[0].clone(), QueueReason::New),
+                (p[1].clone(), QueueReason::Retry),
+            ]
+        );
+        // Left: p4 (outside hours), p3 (callback later); p5 is never offered.
+        let rest = rest(c, &b.id, themes, t0()).unwrap();
+        assert_eq!((rest.outside_hours, rest.waiting), (1, 1));
+        // An hour later it is 8:00 in Los Angeles.
+        let later = next(c, &b.id, themes, &s, t0() + Duration::hours(1))
+            .unwrap()
+            .unwrap();
+        assert_eq!(later.prospect_id, p[4]);
+    }
+
+    #[test]
+    fn a_skipped_prospect_is_not_offered_again_in_the_block() {
+        let f = block::tests_fixture(2);
+        let c = f.store.conn();
+        let s = Settings::default();
+        let b =
+            block::start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0()).unwrap();
+        let first = next(c, &b.id, std::slice::from_ref(&f.theme), &s, t0())
+            .unwrap()
+            .unwrap();
+        block::skip(c, &b.id, &first.prospect_id, "", t0()).unwrap();
+        let second = next(c, &b.id, std::slice::from_ref(&f.theme), &s, t0())
+            .unwrap()
+            .unwrap();
+        assert_ne!(first.prospect_id, second.prospect_id);
+        block::skip(c, &b.id, &second.prospect_id, "", t0()).unwrap();
+        assert!(next(c, &b.id, std::slice::from_ref(&f.theme), &s, t0())
+            .unwrap()
+            .is_none());
+        let skips: i64 = c
+            .query_row("SELECT count(*) FROM skips", [], |r| r.get(0))
+            .unwrap();
+        let calls: i64 = c
+            .query_row("SELECT count(*) FROM calls", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!((skips, calls), (2, 0), "skips are logged, not dials");
+    }
+}
