@@ -567,53 +567,34 @@ pub struct PreviousBlocks {
 }
 
 struct Counts {
-    dials: u32,
-    connects: u32,
-    conversations: u32,
-    meetings: u32,
+    funnel: crate::reports::Funnel,
     callbacks: u32,
     talk_ms: i64,
     longest_ms: u32,
-    past_limit: u32,
     objections: u32,
 }
 
+/// The funnel of the blocks in `block_ids_json` (a JSON array), and the rest of a summary.
 fn block_counts(conn: &Connection, block_ids_json: &str, settings: &Settings) -> Result<Counts> {
     let sql = format!(
-        "SELECT count(*),
-            count(*) FILTER (WHERE outcome IN {c}),
-            count(*) FILTER (WHERE outcome IN {c} AND (duration_ms >= ?2 OR asked_for_meeting = 1)),
-            count(*) FILTER (WHERE outcome = 'meeting'),
-            count(*) FILTER (WHERE outcome = 'callback'),
-            ifnull(sum(duration_ms), 0),
-            ifnull(max(duration_ms), 0),
-            count(*) FILTER (WHERE duration_ms > ?3),
+        "SELECT {funnel},
+            count(*) FILTER (WHERE c.outcome = 'callback'),
+            ifnull(sum(c.duration_ms), 0),
+            ifnull(max(c.duration_ms), 0),
             (SELECT count(*) FROM call_objections co JOIN calls c2 ON c2.id = co.call_id
                WHERE c2.block_id IN (SELECT value FROM json_each(?1)) AND c2.outcome IS NOT NULL)
-         FROM calls WHERE block_id IN (SELECT value FROM json_each(?1)) AND outcome IS NOT NULL",
-        c = Outcome::CONNECT_SQL
+         FROM calls c WHERE c.block_id IN (SELECT value FROM json_each(?1)) AND c.outcome IS NOT NULL",
+        funnel = crate::reports::select_funnel(settings)
     );
-    Ok(conn.query_row(
-        &sql,
-        params![
-            block_ids_json,
-            i64::from(settings.conversation_seconds) * 1000,
-            i64::from(settings.phase_limit) * 1000
-        ],
-        |r| {
-            Ok(Counts {
-                dials: r.get(0)?,
-                connects: r.get(1)?,
-                conversations: r.get(2)?,
-                meetings: r.get(3)?,
-                callbacks: r.get(4)?,
-                talk_ms: r.get(5)?,
-                longest_ms: r.get(6)?,
-                past_limit: r.get(7)?,
-                objections: r.get(8)?,
-            })
-        },
-    )?)
+    Ok(conn.query_row(&sql, params![block_ids_json], |r| {
+        Ok(Counts {
+            funnel: crate::reports::funnel_from(r, 0)?,
+            callbacks: r.get(6)?,
+            talk_ms: r.get(7)?,
+            longest_ms: r.get(8)?,
+            objections: r.get(9)?,
+        })
+    })?)
 }
 
 fn run_seconds(b: &BlockRecord, now: DateTime<Utc>) -> u32 {
@@ -674,11 +655,11 @@ pub fn summary(
         let per = |x: u32| f64::from(x) / f64::from(n);
         Some(PreviousBlocks {
             blocks: n,
-            dials_per_block: per(p.dials),
-            connects_per_block: per(p.connects),
-            conversations_per_block: per(p.conversations),
-            meetings_per_block: per(p.meetings),
-            dials_per_hour: per_hour(p.dials, seconds),
+            dials_per_block: per(p.funnel.dials),
+            connects_per_block: per(p.funnel.connects),
+            conversations_per_block: per(p.funnel.conversations),
+            meetings_per_block: per(p.funnel.meetings),
+            dials_per_hour: per_hour(p.funnel.dials, seconds),
         })
     };
     Ok(BlockSummary {
@@ -688,20 +669,20 @@ pub fn summary(
         end_reason: b.end_reason.clone(),
         planned_minutes: b.planned_seconds / 60,
         run_seconds: run,
-        dials: c.dials,
-        connects: c.connects,
-        conversations: c.conversations,
-        meetings: c.meetings,
+        dials: c.funnel.dials,
+        connects: c.funnel.connects,
+        conversations: c.funnel.conversations,
+        meetings: c.funnel.meetings,
         callbacks: c.callbacks,
         skips,
-        dials_per_hour: per_hour(c.dials, run),
-        average_call_seconds: if c.dials == 0 {
+        dials_per_hour: per_hour(c.funnel.dials, run),
+        average_call_seconds: if c.funnel.dials == 0 {
             0.0
         } else {
-            c.talk_ms as f64 / 1000.0 / f64::from(c.dials)
+            c.talk_ms as f64 / 1000.0 / f64::from(c.funnel.dials)
         },
         longest_call_seconds: c.longest_ms / 1000,
-        calls_past_limit: c.past_limit,
+        calls_past_limit: c.funnel.calls_past_limit,
         objections_heard: c.objections,
         break_minutes: b.break_seconds / 60,
         previous,

@@ -217,6 +217,118 @@ pub fn elapsed_from_record(
     total.saturating_sub(paused)
 }
 
+/// The clocks a running block has now.
+#[derive(Debug, Clone)]
+pub struct Clocks {
+    pub block: BlockClock,
+    pub call: Option<CallClock>,
+}
+
+/// Something the rep must be told, once per block.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Alert {
+    /// Five minutes of the block are left.
+    FiveMinutesLeft,
+    /// The planned length has run: finish the call, then take the break.
+    TimeUp,
+}
+
+/// When five minutes are left.
+pub const FIVE_MINUTES: Duration = Duration::from_secs(300);
+
+/// What a tick reports: the clocks read at one instant.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Tick {
+    pub block_elapsed: Duration,
+    pub block_remaining: Duration,
+    pub paused: bool,
+    pub call_elapsed: Option<Duration>,
+    pub alert: Option<Alert>,
+}
+
+fn next_second(elapsed: Duration) -> Duration {
+    Duration::from_secs(elapsed.as_secs() + 1)
+}
+
+/// When the display next changes: the next whole second of the block clock
+/// or of the call timer, or a threshold (five minutes left, the end),
+/// whichever comes first. `None` when nothing runs.
+pub fn next_wake(c: &Clocks, now: Instant) -> Option<Instant> {
+    let mut wake: Option<Instant> = None;
+    let mut consider = |t: Option<Instant>| {
+        if let Some(t) = t {
+            wake = Some(wake.map_or(t, |w| w.min(t)));
+        }
+    };
+    let elapsed = c.block.elapsed(now);
+    consider(c.block.instant_at(next_second(elapsed)));
+    let planned = c.block.planned();
+    for mark in [planned.saturating_sub(FIVE_MINUTES), planned] {
+        if mark > elapsed {
+            consider(c.block.instant_at(mark));
+        }
+    }
+    if let Some(call) = &c.call {
+        let e = call.elapsed(now);
+        consider(Some(now + (next_second(e) - e)));
+    }
+    wake
+}
+
+/// Emits ticks for as long as the process lives: reads the clocks with
+/// `read` (which may reconcile them with the wall clock), emits a [`Tick`] at
+/// every [`next_wake`], and raises each [`Alert`] once per block. When nothing
+/// runs it waits for `changed` (notified on start, pause, resume, end and
+/// call changes). `block_key` tells blocks apart, so that alerts reset for a
+/// new block.
+pub async fn run_ticker<R, E>(mut read: R, mut emit: E, changed: &tokio::sync::Notify)
+where
+    R: FnMut() -> Option<(String, Clocks)>,
+    E: FnMut(Tick),
+{
+    let mut alerted: (Option<String>, bool, bool) = (None, false, false);
+    loop {
+        let Some((key, clocks)) = read() else {
+            changed.notified().await;
+            continue;
+        };
+        if alerted.0.as_deref() != Some(key.as_str()) {
+            // A new (or reopened) block: its alerts have not been given yet.
+            alerted = (Some(key), false, false);
+        }
+        let now = Instant::now();
+        let elapsed = clocks.block.elapsed(now);
+        let planned = clocks.block.planned();
+        let remaining = planned.saturating_sub(elapsed);
+        let mut alert = None;
+        if elapsed >= planned && !alerted.2 {
+            alert = Some(Alert::TimeUp);
+            alerted.1 = true;
+            alerted.2 = true;
+        } else if planned > FIVE_MINUTES && remaining <= FIVE_MINUTES && !alerted.1 {
+            alert = Some(Alert::FiveMinutesLeft);
+            alerted.1 = true;
+        }
+        emit(Tick {
+            block_elapsed: elapsed,
+            block_remaining: remaining,
+            paused: clocks.block.is_paused(),
+            call_elapsed: clocks.call.as_ref().map(|c| c.elapsed(now)),
+            alert,
+        });
+        match next_wake(&clocks, now) {
+            Some(wake) => {
+                tokio::select! {
+                    _ = tokio::time::sleep_until(wake) => {}
+                    _ = changed.notified() => {}
+                }
+            }
+            None => changed.notified().await,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,5 +462,86 @@ mod tests {
         assert_eq!(c.elapsed(Instant::now()), Duration::from_secs(75));
         tokio::time::advance(Duration::from_secs(5)).await;
         assert_eq!(c.elapsed(Instant::now()), Duration::from_secs(80));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_ticker_wakes_on_whole_seconds_and_alerts_once_at_five_minutes_and_the_end() {
+        use std::sync::{Arc, Mutex};
+        let t0 = Instant::now();
+        let planned = Duration::from_secs(52 * 60);
+        let clocks = Clocks {
+            block: BlockClock::new(planned, Duration::ZERO, false, t0, wall0()),
+            call: None,
+        };
+        let ticks: Arc<Mutex<Vec<(Duration, Tick)>>> = Arc::default();
+        let changed = Arc::new(tokio::sync::Notify::new());
+        let seen = ticks.clone();
+        let n = changed.clone();
+        let task = tokio::spawn(async move {
+            run_ticker(
+                move || Some(("b1".to_string(), clocks.clone())),
+                move |t| seen.lock().unwrap().push((Instant::now() - t0, t)),
+                &n,
+            )
+            .await
+        });
+        tokio::time::sleep(planned + Duration::from_secs(3)).await;
+        task.abort();
+        let ticks = ticks.lock().unwrap();
+        // One tick per second of the block, each on the second.
+        assert!(ticks.len() >= 52 * 60, "{} ticks", ticks.len());
+        for (at, t) in ticks.iter() {
+            assert_eq!(
+                *at, t.block_elapsed,
+                "the tick reports the clock at its own instant"
+            );
+            assert_eq!(at.subsec_nanos(), 0, "ticks fall on whole seconds: {at:?}");
+        }
+        let alerts: Vec<(Duration, Alert)> = ticks
+            .iter()
+            .filter_map(|(at, t)| t.alert.map(|a| (*at, a)))
+            .collect();
+        assert_eq!(
+            alerts,
+            vec![
+                (planned - FIVE_MINUTES, Alert::FiveMinutesLeft),
+                (planned, Alert::TimeUp)
+            ]
+        );
+        let end = ticks
+            .iter()
+            .find(|(_, t)| t.alert == Some(Alert::TimeUp))
+            .unwrap();
+        assert!(
+            end.0.abs_diff(planned) < Duration::from_millis(100),
+            "drift {:?}",
+            end.0.abs_diff(planned)
+        );
+        assert_eq!(end.1.block_remaining, Duration::ZERO);
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn a_paused_block_does_not_tick_until_it_changes() {
+        let t0 = Instant::now();
+        let mut block = BlockClock::new(
+            Duration::from_secs(600),
+            Duration::from_secs(100),
+            false,
+            t0,
+            wall0(),
+        );
+        block.pause(t0, wall0());
+        let c = Clocks { block, call: None };
+        assert_eq!(next_wake(&c, t0), None);
+        let call = CallClock::new(wall0(), Duration::from_millis(1500), t0);
+        let c = Clocks {
+            block: c.block,
+            call: Some(call),
+        };
+        assert_eq!(
+            next_wake(&c, t0),
+            Some(t0 + Duration::from_millis(500)),
+            "the call timer still runs"
+        );
     }
 }

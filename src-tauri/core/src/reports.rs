@@ -65,7 +65,8 @@ pub fn definitions(settings: &Settings) -> Vec<String> {
     ]
 }
 
-fn select_funnel(settings: &Settings) -> String {
+/// The funnel's columns over calls aliased `c` (read back with [`funnel_from`]).
+pub(crate) fn select_funnel(settings: &Settings) -> String {
     let c = Outcome::CONNECT_SQL;
     format!(
         "count(*),
@@ -84,7 +85,7 @@ const WHERE: &str = "c.outcome IS NOT NULL
     AND (?1 IS NULL OR c.started_at >= ?1) AND (?2 IS NULL OR c.started_at < ?2)
     AND (?3 IS NULL OR c.rep_id = ?3) AND (?4 IS NULL OR c.theme_id = ?4)";
 
-fn funnel_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Funnel> {
+pub(crate) fn funnel_from(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Funnel> {
     Ok(Funnel {
         dials: r.get(at)?,
         connects: r.get(at + 1)?,
