@@ -10,6 +10,21 @@ const COMMANDS: &[&str] = &[
     "list_blocks",
     "review_summary",
     "ui_ready",
+    "get_settings",
+    "block_view",
+    "start_block",
+    "pause_block",
+    "resume_block",
+    "end_block",
+    "start_call",
+    "log_objection",
+    "save_call_notes",
+    "log_outcome",
+    "skip_prospect",
+    "block_summary",
+    "open_link",
+    "open_invitation",
+    "copy_text",
 ];
 
 fn main() {

@@ -2,23 +2,40 @@
 //! by the test that writes the TypeScript bindings in `ui/src/lib/bindings.ts`.
 
 use specta_typescript::Typescript;
-use tauri_specta::{collect_commands, Builder};
+use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands;
+use crate::{commands, desktop, session};
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
 
 pub fn builder() -> Builder<tauri::Wry> {
-    Builder::<tauri::Wry>::new().commands(collect_commands![
-        commands::app_info,
-        commands::list_themes,
-        commands::list_prospects,
-        commands::get_playbook,
-        commands::list_blocks,
-        commands::review_summary,
-        commands::ui_ready,
-    ])
+    Builder::<tauri::Wry>::new()
+        .commands(collect_commands![
+            commands::app_info,
+            commands::list_themes,
+            commands::list_prospects,
+            commands::get_playbook,
+            commands::list_blocks,
+            commands::review_summary,
+            commands::ui_ready,
+            commands::get_settings,
+            commands::block_view,
+            commands::start_block,
+            commands::pause_block,
+            commands::resume_block,
+            commands::end_block,
+            commands::start_call,
+            commands::log_objection,
+            commands::save_call_notes,
+            commands::log_outcome,
+            commands::skip_prospect,
+            commands::block_summary,
+            desktop::open_link,
+            desktop::open_invitation,
+            desktop::copy_text,
+        ])
+        .events(collect_events![session::BlockTick])
 }
 
 /// The TypeScript text for the current commands and types.

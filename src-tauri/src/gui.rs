@@ -4,8 +4,12 @@ use std::path::PathBuf;
 
 use tauri::Manager;
 
+use callblock_core::clock::Alert;
+
 use crate::commands::AppState;
+use crate::desktop;
 use crate::instance::{self, Instance};
+use crate::session::BlockTick;
 
 fn has_display() -> bool {
     if !cfg!(target_os = "linux") {
@@ -45,10 +49,14 @@ pub fn run(db_path: PathBuf) -> i32 {
     let specta = crate::bindings::builder();
     let result = tauri::Builder::default()
         .plugin(tauri_plugin_window_state::Builder::default().build())
+        .plugin(tauri_plugin_notification::init())
+        .plugin(tauri_plugin_opener::init())
+        .plugin(tauri_plugin_clipboard_manager::init())
         .manage(state)
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);
+            spawn_ticker(app.handle().clone());
             #[cfg(target_os = "linux")]
             if let Some(listener) = listener {
                 let handle = app.handle().clone();
@@ -72,4 +80,39 @@ pub fn run(db_path: PathBuf) -> i32 {
             1
         }
     }
+}
+
+/// Emit [`BlockTick`]s while a block runs, with a desktop notification (and
+/// the in-window alert) at five minutes left and at the end.
+fn spawn_ticker(app: tauri::AppHandle) {
+    use tauri_specta::Event;
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let changed = state.changed.clone();
+        callblock_core::clock::run_ticker(
+            || state.clocks(),
+            |block_id, settings, tick| {
+                match tick.alert {
+                    Some(Alert::FiveMinutesLeft) => {
+                        desktop::notify(
+                            &app,
+                            "Five minutes left",
+                            "Five minutes left in this block.",
+                        );
+                    }
+                    Some(Alert::TimeUp) => {
+                        desktop::notify(
+                            &app,
+                            "Block time is up",
+                            "Finish this call, then take your break.",
+                        );
+                    }
+                    None => {}
+                }
+                let _ = BlockTick::new(block_id.to_string(), &tick, settings).emit(&app);
+            },
+            &changed,
+        )
+        .await;
+    });
 }

@@ -8,14 +8,18 @@
 //! - [`commands`]: the commands the UI invokes
 //! - [`bindings`]: the typed command list, and the TypeScript it generates
 //! - [`instance`]: one window per database
+//! - [`session`]: the block running in the window (clocks, call, prospect on screen)
+//! - [`desktop`]: links, invitations, clipboard and notifications handed to the desktop
 //! - [`error`]: the error the UI receives
 
 pub mod bindings;
 pub mod cli;
 pub mod commands;
+pub mod desktop;
 pub mod error;
 pub mod gui;
 pub mod instance;
+pub mod session;
 
 use std::sync::OnceLock;
 use std::time::Instant;

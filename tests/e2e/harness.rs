@@ -913,6 +913,52 @@ impl App {
         self.block("read the page source", self.client().source())
     }
 
+    // -- keyboard ------------------------------------------------------------
+
+    /// Press keys one after the other, as a user types them on the focused
+    /// element (each char is one key: `"1"`, `" "`, or a [`fantoccini::key::Key`] as char).
+    pub fn press(&self, keys: &str) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        let mut seq = KeyActions::new("keyboard".into());
+        for c in keys.chars() {
+            seq = seq
+                .then(KeyAction::Down { value: c })
+                .then(KeyAction::Up { value: c });
+        }
+        self.block(
+            &format!("press {keys:?}"),
+            self.client().perform_actions(seq),
+        );
+        let _ = self.try_block(self.client().release_actions(), COMMAND_TIMEOUT);
+    }
+
+    /// Press `key` with Alt held (`app.alt('e')` for Alt+E).
+    pub fn alt(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let alt: char = Key::Alt.into();
+        let seq = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: alt })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: alt });
+        self.block(
+            &format!("press Alt+{key}"),
+            self.client().perform_actions(seq),
+        );
+        let _ = self.try_block(self.client().release_actions(), COMMAND_TIMEOUT);
+    }
+
+    /// Enter, as a char for [`press`](Self::press).
+    pub fn enter() -> char {
+        fantoccini::key::Key::Enter.into()
+    }
+
+    /// Escape, as a char for [`press`](Self::press).
+    pub fn escape() -> char {
+        fantoccini::key::Key::Escape.into()
+    }
+
     // -- finding -------------------------------------------------------------
 
     /// The first element `by` finds now, if any.
@@ -1165,6 +1211,18 @@ impl El<'_> {
     pub fn click(&self) {
         self.app
             .block(&format!("click {}", self.by), self.el.click());
+    }
+
+    /// Type `text` into this element (it gets the focus first).
+    pub fn type_text(&self, text: &str) {
+        self.app
+            .block(&format!("type into {}", self.by), self.el.send_keys(text));
+    }
+
+    /// Empty this input.
+    pub fn clear(&self) {
+        self.app
+            .block(&format!("clear {}", self.by), self.el.clear());
     }
 
     /// The first element inside this one (CSS, or XPath starting with `.`).

@@ -47,12 +47,14 @@ describe("App", () => {
       list_themes: () => [],
       ui_ready: () => null,
       list_blocks: () => [],
+      block_view: () => ({ state: "idle", summary: null }),
+      get_settings: () => ({ block_minutes: 52, break_minutes: 17 }),
       get_playbook: () => ({ talk_track: null, objections: [] }),
     });
     render(App);
     const nav = await screen.findByRole("navigation", { name: "Main" });
     await userEvent.click(within(nav).getByRole("button", { name: "Block" }));
-    expect(await screen.findByRole("heading", { name: "No blocks yet" })).toBeInTheDocument();
+    expect(await screen.findByRole("heading", { name: "No call lists to call" })).toBeInTheDocument();
     expect(within(nav).getByRole("button", { name: "Block" })).toHaveAttribute("aria-current", "page");
     await userEvent.keyboard("{Alt>}3{/Alt}");
     expect(await screen.findByRole("heading", { name: "Playbook", level: 1 })).toBeInTheDocument();

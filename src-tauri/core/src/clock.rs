@@ -276,26 +276,27 @@ pub fn next_wake(c: &Clocks, now: Instant) -> Option<Instant> {
     wake
 }
 
-/// Emits ticks for as long as the process lives: reads the clocks with
-/// `read` (which may reconcile them with the wall clock), emits a [`Tick`] at
+/// Emits ticks for as long as the process lives: reads the block's key, its
+/// clocks and a context for `emit` (e.g. the thresholds) with `read` (which
+/// may reconcile the clocks with the wall clock), emits a [`Tick`] at
 /// every [`next_wake`], and raises each [`Alert`] once per block. When nothing
 /// runs it waits for `changed` (notified on start, pause, resume, end and
 /// call changes). `block_key` tells blocks apart, so that alerts reset for a
 /// new block.
-pub async fn run_ticker<R, E>(mut read: R, mut emit: E, changed: &tokio::sync::Notify)
+pub async fn run_ticker<C, R, E>(mut read: R, mut emit: E, changed: &tokio::sync::Notify)
 where
-    R: FnMut() -> Option<(String, Clocks)>,
-    E: FnMut(Tick),
+    R: FnMut() -> Option<(String, Clocks, C)>,
+    E: FnMut(&str, &C, Tick),
 {
     let mut alerted: (Option<String>, bool, bool) = (None, false, false);
     loop {
-        let Some((key, clocks)) = read() else {
+        let Some((key, clocks, context)) = read() else {
             changed.notified().await;
             continue;
         };
         if alerted.0.as_deref() != Some(key.as_str()) {
             // A new (or reopened) block: its alerts have not been given yet.
-            alerted = (Some(key), false, false);
+            alerted = (Some(key.clone()), false, false);
         }
         let now = Instant::now();
         let elapsed = clocks.block.elapsed(now);
@@ -310,13 +311,17 @@ where
             alert = Some(Alert::FiveMinutesLeft);
             alerted.1 = true;
         }
-        emit(Tick {
-            block_elapsed: elapsed,
-            block_remaining: remaining,
-            paused: clocks.block.is_paused(),
-            call_elapsed: clocks.call.as_ref().map(|c| c.elapsed(now)),
-            alert,
-        });
+        emit(
+            &key,
+            &context,
+            Tick {
+                block_elapsed: elapsed,
+                block_remaining: remaining,
+                paused: clocks.block.is_paused(),
+                call_elapsed: clocks.call.as_ref().map(|c| c.elapsed(now)),
+                alert,
+            },
+        );
         match next_wake(&clocks, now) {
             Some(wake) => {
                 tokio::select! {
@@ -479,8 +484,8 @@ mod tests {
         let n = changed.clone();
         let task = tokio::spawn(async move {
             run_ticker(
-                move || Some(("b1".to_string(), clocks.clone())),
-                move |t| seen.lock().unwrap().push((Instant::now() - t0, t)),
+                move || Some(("b1".to_string(), clocks.clone(), ())),
+                move |_, _, t| seen.lock().unwrap().push((Instant::now() - t0, t)),
                 &n,
             )
             .await

@@ -37,3 +37,18 @@ pub fn resolve_db_path(flag: Option<PathBuf>) -> Option<(PathBuf, DbSource)> {
     }
     app_data_dir().map(|d| (d.join(DB_FILE_NAME), DbSource::Default))
 }
+
+/// Where meeting invitations (.ics) are saved for the rep: the user's
+/// documents folder (`~/Documents/Callblock invitations`), else beside the
+/// database.
+pub fn invitations_dir(db_path: &std::path::Path) -> PathBuf {
+    dirs::document_dir()
+        .or_else(|| dirs::home_dir().map(|h| h.join("Documents")))
+        .map(|d| d.join("Callblock invitations"))
+        .unwrap_or_else(|| {
+            db_path
+                .parent()
+                .map(|p| p.join("invitations"))
+                .unwrap_or_else(|| PathBuf::from("invitations"))
+        })
+}

@@ -3,7 +3,7 @@
 // with the message the core wrote for the user.
 import type { AppError, Result } from "./bindings";
 
-export { commands } from "./bindings";
+export { commands, events } from "./bindings";
 export type * from "./bindings";
 
 export class ApiError extends Error {

@@ -60,12 +60,163 @@ async reviewSummary(days: number) : Promise<Result<ReviewSummary, AppError>> {
  */
 async uiReady(view: string, items: number) : Promise<void> {
     await TAURI_INVOKE("ui_ready", { view, items });
+},
+async getSettings() : Promise<Result<Settings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("get_settings") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The Block view's state: the running block (reopened after a restart), or none.
+ */
+async blockView() : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("block_view") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Start a block on `theme_ids`, `minutes` long (the setting when null). On a
+ * database without a rep, `rep_name` names the rep who calls.
+ */
+async startBlock(themeIds: string[], minutes: number | null, repName: string | null) : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("start_block", { themeIds, minutes, repName }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async pauseBlock() : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pause_block") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async resumeBlock() : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("resume_block") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * End the block now (before its planned length: ended early).
+ */
+async endBlock() : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("end_block") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async startCall() : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("start_call") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async logObjection(objectionId: string) : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("log_objection", { objectionId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Keep the notes typed so far in the call in progress.
+ */
+async saveCallNotes(notes: CallNotes) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_call_notes", { notes }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Log the outcome of the call in progress; the view shows the next prospect
+ * (or the summary, when the block's time is up).
+ */
+async logOutcome(result: CallResult) : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("log_outcome", { result }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async skipProspect() : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("skip_prospect") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A block's summary (a past block from the list).
+ */
+async blockSummary(blockId: string) : Promise<Result<BlockSummary, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("block_summary", { blockId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Hand a `tel:` or `mailto:` link to the program the desktop has for it.
+ */
+async openLink(url: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_link", { url }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Open a saved invitation (.ics) with the calendar program.
+ */
+async openInvitation(path: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_invitation", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async copyText(text: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("copy_text", { text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
 /** user-defined events **/
 
 
+export const events = __makeEvents__<{
+blockTick: BlockTick
+}>({
+blockTick: "block-tick"
+})
 
 /** user-defined constants **/
 
@@ -73,6 +224,18 @@ async uiReady(view: string, items: number) : Promise<void> {
 
 /** user-defined types **/
 
+/**
+ * Something the rep must be told, once per block.
+ */
+export type Alert = 
+/**
+ * Five minutes of the block are left.
+ */
+"five_minutes_left" | 
+/**
+ * The planned length has run: finish the call, then take the break.
+ */
+"time_up"
 export type AppError = { 
 /**
  * A stable machine name: `not_sqlite`, `too_new`, `invalid`, ...
@@ -91,6 +254,142 @@ export type BlockRow = { id: string; rep_name: string; themes: string[]; started
  * Seconds on the phone (sum of call durations).
  */
 talk_seconds: number }
+/**
+ * Everything the Block view shows while a block runs.
+ */
+export type BlockSnapshot = { block_id: string; themes: ThemeRef[]; started_at: string; clock: ClockState; call: CallState | null; 
+/**
+ * The prospect on screen; `None` when the queue has nobody to offer.
+ */
+card: CallCard | null; reason: QueueReason | null; 
+/**
+ * Why nobody is offered (when `card` is `None`).
+ */
+queue_rest: QueueRest | null; last_outcome: LastOutcome | null; phases: Phases }
+/**
+ * What a block yielded (domain.md section 2), and how it compares with the
+ * rep's earlier blocks on the same themes.
+ */
+export type BlockSummary = { block_id: string; started_at: string; ended_at: string | null; end_reason: string | null; planned_minutes: number; 
+/**
+ * Running time in seconds (pauses excluded).
+ */
+run_seconds: number; dials: number; connects: number; conversations: number; meetings: number; callbacks: number; skips: number; dials_per_hour: number; average_call_seconds: number; longest_call_seconds: number; 
+/**
+ * Calls longer than the outer limit (3:00 by default).
+ */
+calls_past_limit: number; objections_heard: number; break_minutes: number; 
+/**
+ * The rep's earlier ended blocks on the same themes, for comparison.
+ */
+previous: PreviousBlocks | null; 
+/**
+ * How the figures are counted.
+ */
+definitions: string[] }
+/**
+ * Sent about once a second (on the block's and the call's whole seconds)
+ * while a block runs; the UI draws the clocks from it.
+ */
+export type BlockTick = { block_id: string; elapsed_ms: number; remaining_ms: number; paused: boolean; time_up: boolean; call_elapsed_ms: number | null; phase: CallPhase | null; 
+/**
+ * Given once per block: five minutes left, then time up.
+ */
+alert: Alert | null }
+/**
+ * The Block view's state: a running block, or none (with the last summary).
+ */
+export type BlockView = { state: "idle"; summary: BlockSummary | null } | { state: "running"; snapshot: BlockSnapshot }
+export type CallCard = { prospect_id: string; first_name: string; last_name: string; title: string; company: string; email: string | null; location: string; 
+/**
+ * IANA zone; `None`: unknown (shown as such, never guessed).
+ */
+time_zone: string | null; status: ProspectStatus; 
+/**
+ * Attempts before this one.
+ */
+attempts: number; callback_at: string | null; phones: CardPhone[]; 
+/**
+ * Newest first.
+ */
+history: PastCall[]; theme_id: string | null; theme_name: string | null; talk_track: TalkTrackVersion | null; objections: ObjectionWithResponse[] }
+/**
+ * The notes a rep types during a call.
+ */
+export type CallNotes = { notes: string; 
+/**
+ * The prospect's current state, in their words (the "gap").
+ */
+gap_current_state: string; gap_objectives: string; gap_impact: string }
+/**
+ * Where a call is, by its elapsed time (domain.md section 3).
+ */
+export type CallPhase = 
+/**
+ * 0:00-0:45: introduction, Engage Statement, Impact Question.
+ */
+"opening" | 
+/**
+ * 0:45-1:00: the prospect answers; ask for the appointment.
+ */
+"request" | 
+/**
+ * 1:00-2:00: objections, about 20 s each.
+ */
+"objections" | 
+/**
+ * 2:00-3:00: a good call is done by now.
+ */
+"caution" | 
+/**
+ * 3:00 on: ask for the meeting or let go.
+ */
+"limit"
+/**
+ * The outcome the rep logs for an open call.
+ */
+export type CallResult = { outcome: Outcome; 
+/**
+ * For a callback: the time agreed.
+ */
+callback_at: string | null; 
+/**
+ * For a meeting: when, how long, the e-mail for the invitation.
+ */
+meeting: NewMeeting | null; notes: CallNotes; 
+/**
+ * The rep asked for the meeting (counts the call as a conversation).
+ */
+asked_for_meeting: boolean }
+/**
+ * The call in progress.
+ */
+export type CallState = { call_id: string; started_at: string; elapsed_ms: number; phase: CallPhase; objections: LoggedObjection[]; notes: CallNotes }
+/**
+ * One number to dial.
+ */
+export type CardPhone = { 
+/**
+ * direct, mobile, office, corporate or other
+ */
+kind: string; 
+/**
+ * What to show: E.164 when known (with " x" and the extension), else the raw text.
+ */
+display: string; 
+/**
+ * The `tel:` link handed to the softphone (RFC 3966); `None` when the
+ * number could not be read as a dialable number.
+ */
+tel_uri: string | null }
+/**
+ * The block clock as the UI draws it.
+ */
+export type ClockState = { planned_ms: number; elapsed_ms: number; remaining_ms: number; paused: boolean; 
+/**
+ * The planned length has run (the call in progress may finish).
+ */
+time_up: boolean }
 export type Funnel = { dials: number; connects: number; conversations: number; meetings: number; 
 /**
  * Seconds on the phone.
@@ -106,6 +405,31 @@ export type FunnelGroup = {
  */
 key: string; label: string; funnel: Funnel }
 /**
+ * What the last logged outcome produced, for the rep to act on.
+ */
+export type LastOutcome = { prospect_name: string; outcome: Outcome; duration_ms: number; 
+/**
+ * For a meeting: the invitation file saved for the rep.
+ */
+ics_path: string | null; 
+/**
+ * For a meeting: a mail draft to the prospect describing it.
+ */
+mailto: string | null; 
+/**
+ * Something the rep should know (e.g. the invitation could not be saved).
+ */
+warning: string | null }
+/**
+ * An objection logged in a call.
+ */
+export type LoggedObjection = { objection_id: string; label: string; response_id: string | null; position: number; at_ms: number }
+export type NewMeeting = { starts_at: string; duration_minutes: number; email: string; 
+/**
+ * phone, web or in_person
+ */
+format: string }
+/**
  * An objection with the response that applies to a theme.
  */
 export type ObjectionWithResponse = { objection_id: string; slug: string; label: string; hotkey: string | null; response_id: string; response: string; response_version: number; 
@@ -114,10 +438,23 @@ export type ObjectionWithResponse = { objection_id: string; slug: string; label:
  */
 overridden: boolean }
 /**
+ * How one call ended (domain.md section 5). Every call ends in exactly one.
+ */
+export type Outcome = "no_answer" | "voicemail" | "gatekeeper" | "bad_number" | "not_interested" | "callback" | "meeting" | "do_not_call"
+/**
+ * An earlier call to the prospect.
+ */
+export type PastCall = { started_at: string; rep_name: string; outcome: Outcome; duration_seconds: number; notes: string }
+/**
+ * The call thresholds, in seconds (domain.md section 3; settings).
+ */
+export type Phases = { opening_end: number; request_end: number; caution: number; limit: number }
+/**
  * The playbook as a theme sees it: its talk track (or the default) and the
  * objection library with the theme's overrides applied.
  */
 export type Playbook = { talk_track: TalkTrackVersion | null; objections: ObjectionWithResponse[] }
+export type PreviousBlocks = { blocks: number; dials_per_block: number; connects_per_block: number; conversations_per_block: number; meetings_per_block: number; dials_per_hour: number }
 export type ProspectPage = { total: number; rows: ProspectRow[] }
 export type ProspectQuery = { 
 /**
@@ -144,11 +481,92 @@ time_zone: string | null; status: ProspectStatus; attempts: number; next_attempt
  * Where a prospect stands (domain.md section 4).
  */
 export type ProspectStatus = "new" | "attempting" | "callback" | "meeting" | "not_interested" | "exhausted" | "do_not_call" | "bad_number"
+/**
+ * Why a prospect is in the queue.
+ */
+export type QueueReason = 
+/**
+ * A callback the prospect asked for, now due.
+ */
+"callback_due" | 
+/**
+ * Never called.
+ */
+"new" | 
+/**
+ * An earlier attempt did not reach them; the next one is due.
+ */
+"retry"
+/**
+ * What the queue has left, when it offers nobody.
+ */
+export type QueueRest = { 
+/**
+ * Due now but outside their local calling hours.
+ */
+outside_hours: number; 
+/**
+ * Waiting for a later attempt or an agreed callback time.
+ */
+waiting: number }
 export type Rep = { id: string; name: string; email: string | null; time_zone: string | null }
 /**
  * What the Review view opens with.
  */
 export type ReviewSummary = { from: string | null; to: string | null; total: Funnel; by_rep: FunnelGroup[]; by_theme: FunnelGroup[]; by_day: FunnelGroup[]; definitions: string[] }
+/**
+ * The product's settings. Every number marked "default" in domain.md is one
+ * of these; they live in the `settings` table as JSON, one key per field.
+ */
+export type Settings = { 
+/**
+ * Planned length of a block, in minutes (52).
+ */
+block_minutes: number; 
+/**
+ * The break suggested after a block, in minutes (17).
+ */
+break_minutes: number; 
+/**
+ * Business days before a prospect who did not pick up comes back (2).
+ */
+retry_business_days: number; 
+/**
+ * Attempts before a prospect is let go as exhausted (6).
+ */
+max_attempts: number; 
+/**
+ * Prospects' local calling hours: from this hour (8) ...
+ */
+calling_hour_start: number; 
+/**
+ * ... to this hour (17), in their own time zone.
+ */
+calling_hour_end: number; 
+/**
+ * A connect lasting at least this many seconds is a conversation (60).
+ */
+conversation_seconds: number; 
+/**
+ * Call phases, in seconds: the opening ends (45) ...
+ */
+phase_opening_end: number; 
+/**
+ * ... the answer and the appointment request end (60) ...
+ */
+phase_request_end: number; 
+/**
+ * ... a good call is done by now (120) ...
+ */
+phase_caution: number; 
+/**
+ * ... the outer limit: ask for the meeting or let go (180).
+ */
+phase_limit: number; 
+/**
+ * Default region for phone numbers without a country code (ISO 3166 alpha-2).
+ */
+default_region: string }
 /**
  * The sections of a talk track, in the order of a call.
  */
@@ -173,6 +591,10 @@ theme_id: string | null; version: number; sections: TalkTrackSections; change_no
  * What a theme groups its prospects by (domain.md section 1).
  */
 export type ThemeKind = "vertical" | "geography" | "size" | "role" | "custom"
+/**
+ * A theme the block calls.
+ */
+export type ThemeRef = { id: string; name: string }
 /**
  * A theme with the counts the Lists view shows. `ready` counts prospects due
  * now (never called, or a later attempt that has come due); local calling

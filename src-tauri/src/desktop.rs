@@ -1,0 +1,115 @@
+//! What the app hands to the desktop: `tel:` links to the softphone,
+//! `mailto:` drafts to the mail program, invitation files to the calendar,
+//! text to the clipboard, and notifications. Each fails soft: a missing
+//! softphone or notification service gives a message, never a crash.
+
+use std::path::Path;
+
+use tauri::{AppHandle, Runtime, State};
+use tauri_plugin_clipboard_manager::ClipboardExt;
+use tauri_plugin_notification::NotificationExt;
+use tauri_plugin_opener::OpenerExt;
+
+use crate::commands::AppState;
+use crate::error::AppError;
+
+/// Only these links leave the app.
+fn allowed_link(url: &str) -> Result<(), AppError> {
+    let lower = url.trim().to_ascii_lowercase();
+    if lower.starts_with("tel:") || lower.starts_with("mailto:") {
+        Ok(())
+    } else {
+        Err(AppError::new(
+            "invalid",
+            format!("{url:?} is not a tel: or mailto: link"),
+        ))
+    }
+}
+
+/// Hand a `tel:` or `mailto:` link to the program the desktop has for it.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn open_link(app: AppHandle, url: String) -> Result<(), AppError> {
+    allowed_link(&url)?;
+    let scheme = if url.to_ascii_lowercase().starts_with("tel:") {
+        "a softphone for tel: links"
+    } else {
+        "a mail program for mailto: links"
+    };
+    app.opener()
+        .open_url(url.trim(), None::<&str>)
+        .map_err(|e| {
+            AppError::new(
+                "desktop",
+                format!(
+                    "No program could take the link ({e}). Set up {scheme}, or copy it instead."
+                ),
+            )
+        })
+}
+
+/// Open a saved invitation (.ics) with the calendar program.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn open_invitation(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<(), AppError> {
+    let p = Path::new(&path);
+    let inside = p
+        .canonicalize()
+        .ok()
+        .zip(state.invitations_dir.canonicalize().ok())
+        .is_some_and(|(file, dir)| file.starts_with(dir));
+    if !inside || p.extension().and_then(|e| e.to_str()) != Some("ics") {
+        return Err(AppError::new(
+            "invalid",
+            format!("{path} is not an invitation saved by Callblock"),
+        ));
+    }
+    app.opener().open_path(&path, None::<&str>).map_err(|e| {
+        AppError::new(
+            "desktop",
+            format!("No calendar program could open {path} ({e})"),
+        )
+    })
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn copy_text(app: AppHandle, text: String) -> Result<(), AppError> {
+    app.clipboard()
+        .write_text(text)
+        .map_err(|e| AppError::new("desktop", format!("The clipboard is not available ({e})")))
+}
+
+/// A desktop notification; returns false when the desktop has no
+/// notification service (the window shows the message anyway).
+pub fn notify<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) -> bool {
+    app.notification()
+        .builder()
+        .title(title)
+        .body(body)
+        .show()
+        .is_ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_tel_and_mailto_links_leave_the_app() {
+        assert!(allowed_link("tel:+13125550142;ext=12").is_ok());
+        assert!(allowed_link("MAILTO:a@b.example?subject=x").is_ok());
+        for bad in [
+            "https://example.com",
+            "file:///etc/passwd",
+            "javascript:alert(1)",
+            "",
+        ] {
+            assert!(allowed_link(bad).is_err(), "{bad}");
+        }
+    }
+}

@@ -1,0 +1,129 @@
+// The block's vocabulary on screen: outcome keys, phases, objection counter,
+// and the pure keyboard mapping (tested on its own).
+import type { CallPhase, Outcome, QueueReason } from "./bindings";
+
+export interface OutcomeDef {
+  outcome: Outcome;
+  key: string;
+  label: string;
+  /** Needs details before it is logged (an inline form, never a dialog). */
+  form?: "meeting" | "callback";
+}
+
+/** domain.md section 5, in its order, one number key each. */
+export const OUTCOMES: readonly OutcomeDef[] = [
+  { outcome: "no_answer", key: "1", label: "No answer" },
+  { outcome: "voicemail", key: "2", label: "Voicemail left" },
+  { outcome: "gatekeeper", key: "3", label: "Gatekeeper" },
+  { outcome: "bad_number", key: "4", label: "Bad number" },
+  { outcome: "not_interested", key: "5", label: "Not interested" },
+  { outcome: "callback", key: "6", label: "Callback requested", form: "callback" },
+  { outcome: "meeting", key: "7", label: "Meeting booked", form: "meeting" },
+  { outcome: "do_not_call", key: "8", label: "Do not call" },
+];
+
+export const OUTCOME_LABELS: Record<Outcome, string> = Object.fromEntries(
+  OUTCOMES.map((o) => [o.outcome, o.label]),
+) as Record<Outcome, string>;
+
+export const PHASE_LABELS: Record<CallPhase, string> = {
+  opening: "Opening · Engage Statement · Impact Question",
+  request: "Their answer · ask for the appointment",
+  objections: "Objections",
+  caution: "A good call is done by now",
+  limit: "Ask for the meeting or let go",
+};
+
+export const REASON_LABELS: Record<QueueReason, string> = {
+  callback_due: "Callback due",
+  new: "First call",
+  retry: "Next attempt",
+};
+
+/** What the objection counter says after `n` objections. */
+export function objectionAdvice(n: number): string {
+  if (n === 0) return "No objection yet.";
+  if (n === 1) return "1st objection: usually a reflex, not a reason. Answer it and ask again.";
+  if (n === 2) return "2nd objection: answer it briefly and ask for the meeting.";
+  if (n === 3) return "3rd objection: the call is usually decided. Ask once more or let go.";
+  return `${n} objections: past the usual limit. Ask for the meeting or let go.`;
+}
+
+/** Block-level shortcuts (Alt+letter, so that plain letters stay objection keys). */
+export const BLOCK_KEYS = {
+  startCall: "Space",
+  dial: "Alt+D",
+  copy: "Alt+C",
+  skip: "Alt+S",
+  pause: "Alt+P",
+  end: "Alt+E",
+  voicemail: "Alt+V",
+  notes: "Alt+N",
+  gap: "Alt+G",
+} as const;
+
+export type BlockAction =
+  | { kind: "start_call" }
+  | { kind: "dial" }
+  | { kind: "copy" }
+  | { kind: "skip" }
+  | { kind: "pause" }
+  | { kind: "end" }
+  | { kind: "voicemail" }
+  | { kind: "notes" }
+  | { kind: "gap" }
+  | { kind: "outcome"; def: OutcomeDef }
+  | { kind: "objection"; objectionId: string };
+
+type Key = Pick<KeyboardEvent, "key" | "code" | "altKey" | "ctrlKey" | "metaKey" | "shiftKey">;
+
+const ALT_ACTIONS: Record<string, BlockAction["kind"]> = {
+  KeyD: "dial",
+  KeyC: "copy",
+  KeyS: "skip",
+  KeyP: "pause",
+  KeyE: "end",
+  KeyV: "voicemail",
+  KeyN: "notes",
+  KeyG: "gap",
+};
+
+/**
+ * The action a key asks for in a running block, or null. `typing` is true
+ * when the focus is in a text field (then only Alt combinations count).
+ */
+export function blockAction(
+  e: Key,
+  typing: boolean,
+  objections: readonly { objection_id: string; hotkey: string | null }[],
+): BlockAction | null {
+  if (e.ctrlKey || e.metaKey) return null;
+  if (e.altKey) {
+    const kind = ALT_ACTIONS[e.code];
+    return kind ? ({ kind } as BlockAction) : null;
+  }
+  if (typing || e.shiftKey) return null;
+  if (e.key === " " || e.code === "Space") return { kind: "start_call" };
+  const def = OUTCOMES.find((o) => o.key === e.key);
+  if (def) return { kind: "outcome", def };
+  const key = e.key.toLowerCase();
+  const objection = objections.find((o) => o.hotkey && o.hotkey.toLowerCase() === key);
+  if (objection) return { kind: "objection", objectionId: objection.objection_id };
+  return null;
+}
+
+/** An input's datetime-local value for a Date (the rep's local time). */
+export function toLocalInput(d: Date): string {
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+/** The next business day at `hour`:00 local time. */
+export function nextBusinessDayAt(from: Date, hour: number): Date {
+  const d = new Date(from);
+  d.setHours(hour, 0, 0, 0);
+  do {
+    d.setDate(d.getDate() + 1);
+  } while (d.getDay() === 0 || d.getDay() === 6);
+  return d;
+}
