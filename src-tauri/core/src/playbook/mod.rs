@@ -21,10 +21,12 @@ use crate::time;
 
 pub mod objections;
 pub mod placeholders;
+pub mod share;
 pub mod talk_tracks;
 
 pub use objections::*;
 pub use placeholders::*;
+pub use share::*;
 pub use talk_tracks::*;
 
 /// The sections of a talk track, in the order of a call.
