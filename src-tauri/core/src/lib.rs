@@ -6,7 +6,9 @@
 //! - [`domain`]: theme kinds, statuses, outcomes, settings and their defaults
 //! - [`rules`]: what an outcome does to a prospect (attempts, retries, flags)
 //! - [`lists`]: themes, prospects and their counts
-//! - [`playbook`]: talk tracks, objections, the default playbook
+//! - [`playbook`]: talk tracks and their versions, placeholders, the objection
+//!   library, the default playbook, export and import
+//! - [`plan`]: from quota to blocks per week, progress, the weekly schedule and its .ics
 //! - [`calls`]: writing calls and blocks
 //! - [`reports`]: the funnel and its definitions
 //! - [`demo`]: the demo database
@@ -18,6 +20,7 @@ pub mod domain;
 pub mod error;
 pub mod lists;
 pub mod paths;
+pub mod plan;
 pub mod playbook;
 pub mod reports;
 pub mod reps;
