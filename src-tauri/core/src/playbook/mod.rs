@@ -118,8 +118,8 @@ pub fn default_talk_track() -> TalkTrackSections {
             be brief."
             .into(),
         engage_statement: "People in your role tell us the biggest drain on their week is work \
-            that should run itself. We help companies like {company} win those hours back, \
-            usually within the first quarter and without adding headcount."
+            that should run itself. We help teams like yours win those hours back, usually \
+            within the first quarter and without adding headcount."
             .into(),
         impact_question: "How much of your team's week goes to that today, and what would it \
             mean for you to have that time back?"
@@ -182,9 +182,9 @@ pub const DEFAULT_OBJECTIONS: &[(&str, &str, &str, &str)] = &[
         "how_number",
         "How did you get my number?",
         "h",
-        "Fair question. I research companies like {company} before I call, and your number came \
-         up as the person who owns this. I called because we've had good results with teams like \
-         yours. Can I show you in 20 minutes next week?",
+        "Fair question. I research businesses before I call, and your number came up as the \
+         person who owns this at {company}. We've had good results with teams like yours; can I \
+         show you in 20 minutes next week?",
     ),
     (
         "busy_now",
@@ -240,6 +240,78 @@ pub fn playbook_for(conn: &rusqlite::Connection, theme_id: Option<&str>) -> Resu
     })
 }
 
+/// An objection with its response filled for one call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct RenderedObjection {
+    pub objection: ObjectionWithResponse,
+    /// The response with its placeholders filled.
+    pub text: String,
+}
+
+/// The playbook of a theme, filled for one prospect: what the call card shows.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct CallPlaybook {
+    /// The version used (its id goes on the call as `talk_track_version_id`).
+    pub talk_track: Option<TalkTrackVersion>,
+    pub rendered: Option<RenderedTrack>,
+    pub objections: Vec<RenderedObjection>,
+    /// Placeholders without a value, over the track and the responses.
+    pub missing: Vec<String>,
+    /// Unknown placeholders (dropped), over the track and the responses.
+    pub unknown: Vec<String>,
+}
+
+/// The playbook `theme_id` sees, filled with `values` (see
+/// [`placeholder_values`]). `{referral}` in responses takes the track's referral.
+pub fn call_playbook(
+    conn: &rusqlite::Connection,
+    theme_id: Option<&str>,
+    values: &PlaceholderValues,
+) -> Result<CallPlaybook> {
+    let pb = playbook_for(conn, theme_id)?;
+    let rendered = pb
+        .talk_track
+        .as_ref()
+        .map(|t| render_track(&t.sections, values));
+    let mut v = values.clone();
+    let mut missing = Vec::new();
+    let mut unknown = Vec::new();
+    let add = |list: &mut Vec<String>, items: &[String]| {
+        for i in items {
+            if !list.contains(i) {
+                list.push(i.clone());
+            }
+        }
+    };
+    if let Some(r) = &rendered {
+        if v.referral.trim().is_empty() {
+            v.referral = r.sections.referral.clone();
+        }
+        add(&mut missing, &r.missing);
+        add(&mut unknown, &r.unknown);
+    }
+    let objections = pb
+        .objections
+        .into_iter()
+        .map(|o| {
+            let r = render(&o.response, &v);
+            add(&mut missing, &r.missing);
+            add(&mut unknown, &r.unknown);
+            RenderedObjection {
+                objection: o,
+                text: r.text,
+            }
+        })
+        .collect();
+    Ok(CallPlaybook {
+        talk_track: pb.talk_track,
+        rendered,
+        objections,
+        missing,
+        unknown,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,6 +349,35 @@ mod tests {
         keys.sort();
         keys.dedup();
         assert_eq!(keys.len(), DEFAULT_OBJECTIONS.len());
+    }
+
+    #[test]
+    fn the_call_card_gets_the_playbook_filled_for_the_prospect() {
+        let store = Store::open_in_memory().unwrap();
+        let values = PlaceholderValues {
+            first_name: "Dana".into(),
+            rep_name: "Alex".into(),
+            ..PlaceholderValues::default()
+        };
+        let cp = call_playbook(store.conn(), None, &values).unwrap();
+        let r = cp.rendered.unwrap();
+        assert_eq!(
+            r.sections.opener,
+            "Hi Dana, it's Alex. I know I'm calling out of the blue, so I'll be brief."
+        );
+        let how = cp
+            .objections
+            .iter()
+            .find(|o| o.objection.slug == "how_number")
+            .unwrap();
+        assert!(
+            how.text.contains("owns this at your company."),
+            "{}",
+            how.text
+        );
+        assert!(!how.text.contains('{'));
+        assert_eq!(cp.missing, ["company", "referral"]);
+        assert!(cp.unknown.is_empty());
     }
 
     #[test]
