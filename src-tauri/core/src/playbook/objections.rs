@@ -737,6 +737,44 @@ mod tests {
     }
 
     #[test]
+    fn the_hotkey_step_cleans_duplicate_and_invalid_keys_of_an_older_database() {
+        let c = Connection::open_in_memory().unwrap();
+        let steps = crate::store::migrations::MIGRATIONS;
+        c.execute_batch(steps[0].sql).unwrap();
+        c.execute_batch(
+            "INSERT INTO objections (id, slug, label, hotkey, position, created_at, archived_at) VALUES
+                ('a', 'a', 'A', 'N', 0, 'x', NULL),
+                ('b', 'b', 'B', 'n ', 1, 'x', NULL),
+                ('c', 'c', 'C', 'n', 2, 'x', 'y'),
+                ('d', 'd', 'D', 'F1', 3, 'x', NULL),
+                ('e', 'e', 'E', 'q', 4, 'x', NULL);",
+        )
+        .unwrap();
+        c.execute_batch(steps[1].sql).unwrap();
+        let keys: Vec<(String, Option<String>)> = c
+            .prepare("SELECT id, hotkey FROM objections ORDER BY id")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let keys: Vec<(&str, Option<&str>)> = keys
+            .iter()
+            .map(|(i, k)| (i.as_str(), k.as_deref()))
+            .collect();
+        assert_eq!(
+            keys,
+            [
+                ("a", Some("n")),
+                ("b", None),
+                ("c", Some("n")),
+                ("d", None),
+                ("e", Some("q"))
+            ]
+        );
+    }
+
+    #[test]
     fn archive_frees_the_key_and_restore_needs_it_back() {
         let (store, _) = setup();
         let c = store.conn();

@@ -56,7 +56,9 @@ use specta::Type;
 
 use super::objections::{append_response, normalize_hotkey, objection_library, unique_slug};
 use super::placeholders::{lint_text, PlaceholderWarning};
-use super::talk_tracks::{check_rep, own_talk_track, save_talk_track, SECTION_MAX_CHARS};
+use super::talk_tracks::{
+    check_rep, own_talk_track, save_talk_track, NAME_MAX_CHARS, SECTION_MAX_CHARS,
+};
 use super::{TalkTrackSections, LABEL_MAX_CHARS, RESPONSE_MAX_CHARS};
 use crate::error::{Error, Result};
 use crate::time;
@@ -383,6 +385,10 @@ pub fn parse_playbook(text: &str, source: &str) -> Result<ParsedPlaybook> {
         }
         if t.name.trim().is_empty() {
             problems.push(format!("{at}: the name is empty"));
+        } else if t.name.trim().chars().count() > NAME_MAX_CHARS {
+            problems.push(format!(
+                "{at}: the name is longer than {NAME_MAX_CHARS} characters"
+            ));
         }
         for (section, text) in t.sections.named() {
             check_text(
@@ -731,7 +737,14 @@ fn apply(
         }
     }
     // Talk tracks.
-    let note = format!("Imported from {source} (exported {})", file.exported_at);
+    let file_name = Path::new(source)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| source.to_string());
+    let note: String = format!("Imported from {file_name} (exported {})", file.exported_at)
+        .chars()
+        .take(NAME_MAX_CHARS * 4)
+        .collect();
     for t in &file.talk_tracks {
         let theme = match &t.theme {
             None => None,
@@ -987,7 +1000,10 @@ fn summary(r: &ImportReport) -> String {
         parts.push(plural(r.new_versions, "new version", "new versions"));
     }
     if r.updated > 0 {
-        parts.push(format!("{} objections updated", r.updated));
+        parts.push(format!(
+            "{} updated",
+            plural(r.updated, "objection", "objections")
+        ));
     }
     let cleared = r
         .items
