@@ -244,7 +244,7 @@ impl Session {
         };
         match entry {
             Some(e) => {
-                let card = card::call_card(store.conn(), &e.prospect_id)?;
+                let card = card::call_card(store.conn(), &e.prospect_id, Some(&self.block.rep_id))?;
                 self.current = Some((e, card));
                 self.queue_rest = None;
             }
@@ -321,7 +321,7 @@ impl Session {
             return Err(Error::Conflict("there is nobody to call right now".into()));
         };
         let prospect = card.prospect_id.clone();
-        let track = card.talk_track.as_ref().map(|t| t.id.clone());
+        let track = card.playbook.talk_track.as_ref().map(|t| t.id.clone());
         let now_wall = time::now();
         let now = Instant::now();
         let call = store.write(|tx| {
@@ -351,11 +351,12 @@ impl Session {
             .current
             .as_ref()
             .and_then(|(_, card)| {
-                card.objections
+                card.playbook
+                    .objections
                     .iter()
-                    .find(|o| o.objection_id == objection_id)
+                    .find(|o| o.objection.objection_id == objection_id)
             })
-            .map(|o| o.response_id.clone());
+            .map(|o| o.objection.response_id.clone());
         let logged = store.write(|tx| {
             block::log_objection(tx, &call_id, objection_id, response_id.as_deref(), at_ms)
         })?;
@@ -502,7 +503,8 @@ fn meeting_text(
         None => m.starts_at.format("%A %-d %B %Y, %H:%M UTC").to_string(),
     };
     let agenda = card
-        .talk_track
+        .playbook
+        .rendered
         .as_ref()
         .map(|t| t.sections.agenda_line.clone())
         .unwrap_or_default();

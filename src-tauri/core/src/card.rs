@@ -8,7 +8,7 @@ use specta::Type;
 
 use crate::domain::{Outcome, ProspectStatus};
 use crate::error::{Error, Result};
-use crate::playbook::{self, ObjectionWithResponse, TalkTrackVersion};
+use crate::playbook::{self, CallPlaybook};
 
 /// One number to dial.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -52,8 +52,8 @@ pub struct CallCard {
     pub history: Vec<PastCall>,
     pub theme_id: Option<String>,
     pub theme_name: Option<String>,
-    pub talk_track: Option<TalkTrackVersion>,
-    pub objections: Vec<ObjectionWithResponse>,
+    /// The theme's talk track and objection responses, filled for this prospect.
+    pub playbook: CallPlaybook,
 }
 
 /// The `tel:` URI for an E.164 number and an optional extension.
@@ -69,7 +69,9 @@ pub fn tel_uri(e164: &str, extension: Option<&str>) -> Option<String> {
     })
 }
 
-pub fn call_card(conn: &Connection, prospect_id: &str) -> Result<CallCard> {
+/// The card of `prospect_id`, its playbook filled for them and for `rep_id`
+/// (the `{rep_name}` placeholder).
+pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> Result<CallCard> {
     let mut card = conn
         .prepare_cached(
             "SELECT p.id, p.first_name, p.last_name, p.title, p.company, p.email,
@@ -96,8 +98,7 @@ pub fn call_card(conn: &Connection, prospect_id: &str) -> Result<CallCard> {
                 theme_name: r.get(12)?,
                 phones: Vec::new(),
                 history: Vec::new(),
-                talk_track: None,
-                objections: Vec::new(),
+                playbook: CallPlaybook::default(),
             })
         })
         .optional()?
@@ -147,8 +148,8 @@ pub fn call_card(conn: &Connection, prospect_id: &str) -> Result<CallCard> {
         })?
         .collect::<rusqlite::Result<_>>()?;
 
-    card.talk_track = playbook::current_talk_track(conn, card.theme_id.as_deref())?;
-    card.objections = playbook::objections_for(conn, card.theme_id.as_deref())?;
+    let values = playbook::placeholder_values(conn, prospect_id, rep_id)?;
+    card.playbook = playbook::call_playbook(conn, card.theme_id.as_deref(), &values)?;
     Ok(card)
 }
 
@@ -204,7 +205,7 @@ mod tests {
             &s,
         )
         .unwrap();
-        let card = call_card(c, &f.prospects[0]).unwrap();
+        let card = call_card(c, &f.prospects[0], Some(&f.rep)).unwrap();
         assert_eq!(card.first_name, "P0");
         assert_eq!(card.theme_name.as_deref(), Some("Texas"));
         assert_eq!(card.time_zone.as_deref(), Some("America/Chicago"));
@@ -215,8 +216,20 @@ mod tests {
         assert_eq!(card.history[0].outcome, Outcome::Gatekeeper);
         assert_eq!(card.history[0].duration_seconds, 40);
         assert_eq!(card.history[0].notes, "ask for Dana in accounts");
-        assert!(card.talk_track.is_some(), "the default talk track applies");
-        assert_eq!(card.objections.len(), 7);
-        assert!(call_card(c, "nobody").is_err());
+        assert!(
+            card.playbook.talk_track.is_some(),
+            "the default talk track applies"
+        );
+        let opener = &card.playbook.rendered.as_ref().unwrap().sections.opener;
+        assert!(
+            opener.contains("P0") && opener.contains("Alex"),
+            "filled for the prospect and the rep: {opener}"
+        );
+        assert!(
+            !opener.contains('{'),
+            "no raw placeholder reaches the rep: {opener}"
+        );
+        assert_eq!(card.playbook.objections.len(), 7);
+        assert!(call_card(c, "nobody", None).is_err());
     }
 }

@@ -371,6 +371,7 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
         "Logistics & freight",
         &logistics,
         "First version",
+        None,
     )?;
     let mut v2 = logistics.clone();
     v2.impact_question =
@@ -381,6 +382,7 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
         "Logistics & freight",
         &v2,
         "A sharper Impact Question after week one",
+        None,
     )?;
     let default_track = playbook::current_talk_track(c, None)?.map(|v| v.id);
     let objections = playbook::objections_for(c, None)?;

@@ -153,6 +153,13 @@ pub struct Settings {
     pub phase_limit: u32,
     /// Default region for phone numbers without a country code (ISO 3166 alpha-2).
     pub default_region: String,
+    /// The rep's prime time, when blocks go (domain.md section 1), in minutes
+    /// after midnight in the rep's own time zone: from (540 = 09:00) ...
+    pub prime_time_start_minute: u32,
+    /// ... to (720 = 12:00).
+    pub prime_time_end_minute: u32,
+    /// Selling hours in a year (1,760 = 220 days x 8 hours), for the plan's share.
+    pub selling_hours_per_year: u32,
 }
 
 impl Default for Settings {
@@ -170,6 +177,9 @@ impl Default for Settings {
             phase_caution: 120,
             phase_limit: 180,
             default_region: "US".to_string(),
+            prime_time_start_minute: 9 * 60,
+            prime_time_end_minute: 12 * 60,
+            selling_hours_per_year: 1760,
         }
     }
 }
@@ -205,6 +215,23 @@ impl Settings {
             return bad(
                 "default_region",
                 "must be a two-letter country code such as US",
+            );
+        }
+        if self.prime_time_start_minute >= self.prime_time_end_minute
+            || self.prime_time_end_minute > 24 * 60
+        {
+            return bad(
+                "prime_time",
+                "the start must be before the end, within 00:00-24:00",
+            );
+        }
+        if self.prime_time_end_minute - self.prime_time_start_minute < self.block_minutes {
+            return bad("prime_time", "must be at least as long as one block");
+        }
+        if self.selling_hours_per_year == 0 || self.selling_hours_per_year > 8760 {
+            return bad(
+                "selling_hours_per_year",
+                "must be between 1 and 8,760 (the hours in a year)",
             );
         }
         Ok(())
@@ -262,6 +289,23 @@ mod tests {
         s.validate().unwrap();
         let mut bad = s.clone();
         bad.phase_caution = 30;
+        assert!(bad.validate().is_err());
+        assert_eq!(
+            (
+                s.prime_time_start_minute,
+                s.prime_time_end_minute,
+                s.selling_hours_per_year
+            ),
+            (540, 720, 1760)
+        );
+        let mut bad = s.clone();
+        bad.prime_time_end_minute = 500;
+        assert!(bad.validate().is_err());
+        let mut bad = s.clone();
+        bad.prime_time_end_minute = 560;
+        assert!(bad.validate().is_err(), "shorter than a block");
+        let mut bad = s.clone();
+        bad.selling_hours_per_year = 0;
         assert!(bad.validate().is_err());
     }
 }

@@ -6,13 +6,15 @@
 //! - [`domain`]: theme kinds, statuses, outcomes, settings and their defaults
 //! - [`rules`]: what an outcome does to a prospect (attempts, retries, flags)
 //! - [`lists`]: themes, prospects and their counts
-//! - [`playbook`]: talk tracks, objections, the default playbook
+//! - [`playbook`]: talk tracks and their versions, placeholders, the objection
+//!   library, the default playbook, export and import
+//! - [`plan`]: from quota to blocks per week, progress, the weekly schedule and its .ics
 //! - [`calls`]: writing calls (open at the start, completed with the outcome)
 //! - [`block`]: a block's life (start, pause, resume, end), its calls and its summary
 //! - [`queue`]: which prospect comes next in a block
 //! - [`card`]: what the call card shows about a prospect
 //! - [`clock`]: the block clock and the call timer (monotonic, never counted in ticks)
-//! - [`invite`]: calendar invitations (.ics) and mail drafts for booked meetings
+//! - [`invite`]: iCalendar writing (RFC 5545) and mail drafts for booked meetings
 //! - [`reports`]: the funnel and its definitions
 //! - [`demo`]: the demo database
 //! - [`paths`]: where the database lives
@@ -27,6 +29,7 @@ pub mod error;
 pub mod invite;
 pub mod lists;
 pub mod paths;
+pub mod plan;
 pub mod playbook;
 pub mod queue;
 pub mod reports;

@@ -312,7 +312,11 @@ attempts: number; callback_at: string | null; phones: CardPhone[];
 /**
  * Newest first.
  */
-history: PastCall[]; theme_id: string | null; theme_name: string | null; talk_track: TalkTrackVersion | null; objections: ObjectionWithResponse[] }
+history: PastCall[]; theme_id: string | null; theme_name: string | null; 
+/**
+ * The theme's talk track and objection responses, filled for this prospect.
+ */
+playbook: CallPlaybook }
 /**
  * The notes a rep types during a call.
  */
@@ -345,6 +349,22 @@ export type CallPhase =
  * 3:00 on: ask for the meeting or let go.
  */
 "limit"
+/**
+ * The playbook of a theme, filled for one prospect: what the call card shows.
+ */
+export type CallPlaybook = { 
+/**
+ * The version used (its id goes on the call as `talk_track_version_id`).
+ */
+talk_track: TalkTrackVersion | null; rendered: RenderedTrack | null; objections: RenderedObjection[]; 
+/**
+ * Placeholders without a value, over the track and the responses.
+ */
+missing: string[]; 
+/**
+ * Unknown placeholders (dropped), over the track and the responses.
+ */
+unknown: string[] }
 /**
  * The outcome the rep logs for an open call.
  */
@@ -509,6 +529,22 @@ outside_hours: number;
  * Waiting for a later attempt or an agreed callback time.
  */
 waiting: number }
+/**
+ * An objection with its response filled for one call.
+ */
+export type RenderedObjection = { objection: ObjectionWithResponse; 
+/**
+ * The response with its placeholders filled.
+ */
+text: string }
+/**
+ * A talk track filled for one call.
+ */
+export type RenderedTrack = { sections: TalkTrackSections; 
+/**
+ * Union over the sections, in order of first use.
+ */
+missing: string[]; unknown: string[] }
 export type Rep = { id: string; name: string; email: string | null; time_zone: string | null }
 /**
  * What the Review view opens with.
@@ -566,13 +602,27 @@ phase_limit: number;
 /**
  * Default region for phone numbers without a country code (ISO 3166 alpha-2).
  */
-default_region: string }
+default_region: string; 
+/**
+ * The rep's prime time, when blocks go (domain.md section 1), in minutes
+ * after midnight in the rep's own time zone: from (540 = 09:00) ...
+ */
+prime_time_start_minute: number; 
+/**
+ * ... to (720 = 12:00).
+ */
+prime_time_end_minute: number; 
+/**
+ * Selling hours in a year (1,760 = 220 days x 8 hours), for the plan's share.
+ */
+selling_hours_per_year: number }
 /**
  * The sections of a talk track, in the order of a call.
  */
 export type TalkTrackSections = { opener: string; engage_statement: string; impact_question: string; appointment_request: string; voicemail_script: string; 
 /**
- * A third-party referral for voicemails (a customer in the same vertical or city).
+ * A third-party referral for voicemails (a customer in the same vertical
+ * or city); fills `{referral}`. May be empty.
  */
 referral: string; 
 /**
@@ -586,7 +636,11 @@ export type TalkTrackVersion = { id: string; talk_track_id: string; name: string
 /**
  * The theme this track is written for; `None` for the default track.
  */
-theme_id: string | null; version: number; sections: TalkTrackSections; change_note: string; created_at: string }
+theme_id: string | null; version: number; sections: TalkTrackSections; change_note: string; 
+/**
+ * The rep who saved it, when known.
+ */
+created_by: string | null; created_at: string }
 /**
  * What a theme groups its prospects by (domain.md section 1).
  */

@@ -13,12 +13,19 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description:
-        "the whole domain: reps, themes, prospects, playbooks, blocks, calls, meetings, plans",
-    sql: V1,
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description:
+            "the whole domain: reps, themes, prospects, playbooks, blocks, calls, meetings, plans",
+        sql: V1,
+    },
+    Migration {
+        version: 2,
+        description: "objection hotkeys: lower case, unique among active objections",
+        sql: V2_OBJECTION_HOTKEYS,
+    },
+];
 
 /// The newest schema version this binary knows.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;
@@ -298,4 +305,21 @@ CREATE TABLE schedule_slots (
     theme_id     TEXT REFERENCES themes(id) ON DELETE SET NULL,
     created_at   TEXT NOT NULL
 ) STRICT;
+"#;
+
+/// Objection hotkeys are single lower-case letters, unique among the active
+/// objections (the playbook code checks this with a clear message; the index
+/// is the guarantee). Existing keys are normalized first, and where two active
+/// objections shared a key the later one loses it, so that the index can be
+/// created on any V1 database.
+const V2_OBJECTION_HOTKEYS: &str = r#"
+UPDATE objections SET hotkey = lower(trim(hotkey)) WHERE hotkey IS NOT NULL;
+UPDATE objections SET hotkey = NULL
+ WHERE hotkey IS NOT NULL AND (length(hotkey) <> 1 OR hotkey NOT BETWEEN 'a' AND 'z');
+UPDATE objections SET hotkey = NULL
+ WHERE archived_at IS NULL AND hotkey IS NOT NULL
+   AND rowid NOT IN (SELECT min(rowid) FROM objections
+                     WHERE archived_at IS NULL AND hotkey IS NOT NULL GROUP BY hotkey);
+CREATE UNIQUE INDEX objections_active_hotkey
+    ON objections(hotkey) WHERE hotkey IS NOT NULL AND archived_at IS NULL;
 "#;

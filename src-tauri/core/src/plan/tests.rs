@@ -1,0 +1,872 @@
+use super::*;
+use crate::domain::ThemeKind;
+use crate::store::Store;
+use chrono::TimeZone;
+
+fn d(y: i32, m: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(y, m, day).unwrap()
+}
+
+fn utc(y: i32, m: u32, day: u32, h: u32, min: u32) -> DateTime<Utc> {
+    Utc.with_ymd_and_hms(y, m, day, h, min, 0).unwrap()
+}
+
+fn rates(m2o: f64, c2m: f64, k2c: f64, d2k: f64, dpb: f64) -> RateOverrides {
+    RateOverrides {
+        meeting_to_opportunity: Some(m2o),
+        conversation_to_meeting: Some(c2m),
+        connect_to_conversation: Some(k2c),
+        dial_to_connect: Some(d2k),
+        dials_per_block: Some(dpb),
+    }
+}
+
+fn november(quota: f64, deal: f64, close: f64, overrides: RateOverrides) -> PlanInputs {
+    PlanInputs {
+        period: Period::Month,
+        starts_on: d(2026, 11, 1),
+        quota,
+        deal_size: deal,
+        close_ratio: close,
+        overrides,
+    }
+}
+
+#[test]
+fn periods_and_working_days() {
+    assert_eq!(
+        Period::Month.start_containing(d(2026, 11, 19)),
+        d(2026, 11, 1)
+    );
+    assert_eq!(
+        Period::Quarter.start_containing(d(2026, 11, 19)),
+        d(2026, 10, 1)
+    );
+    assert_eq!(
+        Period::Quarter.start_containing(d(2026, 3, 31)),
+        d(2026, 1, 1)
+    );
+    assert_eq!(Period::Month.last_day(d(2026, 11, 1)), d(2026, 11, 30));
+    assert_eq!(Period::Month.last_day(d(2028, 2, 1)), d(2028, 2, 29));
+    assert_eq!(Period::Quarter.last_day(d(2026, 10, 1)), d(2026, 12, 31));
+    // November 2026 starts on a Sunday: 2-6, 9-13, 16-20, 23-27, 30.
+    assert_eq!(working_days(d(2026, 11, 1), d(2026, 11, 30)), 21);
+    assert_eq!(working_days(d(2026, 10, 1), d(2026, 12, 31)), 66);
+    assert_eq!(working_days(d(2026, 11, 7), d(2026, 11, 8)), 0);
+    assert_eq!(Period::parse(" Quarter ").unwrap(), Period::Quarter);
+    assert!(Period::parse("year")
+        .unwrap_err()
+        .to_string()
+        .contains("month, quarter"));
+}
+
+/// A hand-computed plan: 60,000 at 15,000 a deal, 4:1, with set rates.
+#[test]
+fn the_arithmetic_matches_a_hand_computed_plan() {
+    let s = Settings::default();
+    let p = compute_plan(
+        &november(60_000.0, 15_000.0, 4.0, rates(0.5, 0.25, 0.5, 0.1, 26.0)),
+        &HistoryCounts::default(),
+        &s,
+    )
+    .unwrap();
+    // 4 wins, 16 opportunities, 32 meetings, 128 conversations, 256 connects, 2,560 dials.
+    assert_eq!(
+        (
+            p.wins,
+            p.opportunities,
+            p.meetings,
+            p.conversations,
+            p.connects,
+            p.dials
+        ),
+        (4, 16, 32, 128, 256, 2560)
+    );
+    // 2,560 / 26 = 98.5 -> 99 blocks; 21 working days = 4.2 weeks.
+    assert_eq!(p.blocks, 99);
+    assert_eq!(p.working_days, 21);
+    assert!((p.weeks - 4.2).abs() < 1e-12);
+    // 99 / 4.2 = 23.6 -> 24 a week; 99 / 21 = 4.7 -> 5 a day.
+    assert_eq!((p.blocks_per_week, p.blocks_per_day), (24, 5));
+    assert_eq!(
+        p.per_week,
+        StageCounts {
+            wins: 1,
+            opportunities: 4,
+            meetings: 8,
+            conversations: 31,
+            connects: 61,
+            dials: 610,
+        }
+    );
+    assert_eq!(p.per_working_day.meetings, 2);
+    assert_eq!(p.per_working_day.dials, 122);
+    // 24 blocks x 52 minutes = 20.8 hours of the 40 selling hours in a week.
+    assert!((p.block_hours_per_week - 20.8).abs() < 1e-9);
+    assert!((p.selling_hours_per_week - 40.0).abs() < 1e-9);
+    assert!((p.selling_hours_share - 0.52).abs() < 1e-9);
+    assert!((p.meetings_per_block - 0.325).abs() < 1e-12);
+    assert_eq!(p.rates.dial_to_connect.source, RateSource::User);
+    assert!(p.notes[0].contains("rounds up"));
+}
+
+#[test]
+fn every_step_rounds_up_but_exact_divisions_stay_exact() {
+    let s = Settings::default();
+    // 10,001 / 10,000 = 1.0001 wins -> 2; 2 x 1.5 = 3 opportunities; 3 / 0.4 = 7.5 -> 8.
+    let p = compute_plan(
+        &november(10_001.0, 10_000.0, 1.5, rates(0.4, 0.5, 0.5, 0.5, 10.0)),
+        &HistoryCounts::default(),
+        &s,
+    )
+    .unwrap();
+    assert_eq!((p.wins, p.opportunities, p.meetings), (2, 3, 8));
+    // 8 / 0.5 = 16, 32, 64 dials, 64 / 10 = 6.4 -> 7 blocks.
+    assert_eq!(
+        (p.conversations, p.connects, p.dials, p.blocks),
+        (16, 32, 64, 7)
+    );
+    // Divisions that are exact on paper but not in binary floating point.
+    let p = compute_plan(
+        &november(30_000.0, 10_000.0, 1.0, rates(1.0, 0.05, 0.07, 0.1, 7.0)),
+        &HistoryCounts::default(),
+        &s,
+    )
+    .unwrap();
+    // 3 / 0.05 = 60 (not 61); 60 / 0.07 = 857.1 -> 858; 858 / 0.1 = 8,580 (not 8,581).
+    assert_eq!(
+        (p.meetings, p.conversations, p.connects, p.dials),
+        (3, 60, 858, 8580)
+    );
+    // A deal bigger than the quota is still one win.
+    let p = compute_plan(
+        &november(5_000.0, 80_000.0, 4.0, RateOverrides::default()),
+        &HistoryCounts::default(),
+        &s,
+    )
+    .unwrap();
+    assert_eq!((p.wins, p.opportunities), (1, 4));
+}
+
+#[test]
+fn benchmarks_and_the_assumption_apply_without_history() {
+    let s = Settings::default();
+    let p = compute_plan(
+        &november(60_000.0, 15_000.0, 4.0, RateOverrides::default()),
+        &HistoryCounts::default(),
+        &s,
+    )
+    .unwrap();
+    let r = &p.rates;
+    assert_eq!(r.meeting_to_opportunity.source, RateSource::Assumption);
+    assert_eq!(r.meeting_to_opportunity.value, 0.5);
+    assert!(r.meeting_to_opportunity.basis.starts_with("assumption"));
+    assert_eq!(r.conversation_to_meeting.source, RateSource::Benchmark);
+    assert_eq!(r.conversation_to_meeting.value, 0.05);
+    assert_eq!(r.connect_to_conversation.value, 0.5);
+    assert_eq!(r.dial_to_connect.value, 0.075);
+    assert!(
+        r.dial_to_connect
+            .basis
+            .contains("0 connects of 0 dials (30 dials needed"),
+        "{}",
+        r.dial_to_connect.basis
+    );
+    // 30 dials an hour for 52 minutes.
+    assert_eq!(r.dials_per_block.source, RateSource::Benchmark);
+    assert!((r.dials_per_block.value - 26.0).abs() < 1e-9);
+    // 16 opportunities / 0.5 = 32 meetings / 0.05 = 640 conversations / 0.5 = 1,280
+    // connects / 0.075 = 17,067 dials / 26 = 657 blocks.
+    assert_eq!(
+        (p.meetings, p.conversations, p.connects, p.dials, p.blocks),
+        (32, 640, 1280, 17067, 657)
+    );
+    assert!(p.selling_hours_share > 1.0);
+    assert!(
+        p.notes.iter().any(|n| n.contains("more than all your")),
+        "{:?}",
+        p.notes
+    );
+}
+
+#[test]
+fn history_is_used_once_enough_calls_stand_behind_a_rate() {
+    let s = Settings::default();
+    let thin = HistoryCounts {
+        dials: 29,
+        connects: 29,
+        conversations: 12,
+        meetings: 3,
+        completed_blocks: 4,
+        dials_in_completed_blocks: 120,
+        ..HistoryCounts::default()
+    };
+    let r = choose_rates(&RateOverrides::default(), &thin, &s);
+    assert_eq!(r.dial_to_connect.source, RateSource::Benchmark);
+    assert_eq!(
+        (
+            r.dial_to_connect.history_numerator,
+            r.dial_to_connect.history_denominator,
+            r.dial_to_connect.min_history
+        ),
+        (29, 29, 30)
+    );
+    assert_eq!(r.connect_to_conversation.source, RateSource::Benchmark);
+    assert_eq!(r.conversation_to_meeting.source, RateSource::Benchmark);
+    assert!(r
+        .conversation_to_meeting
+        .basis
+        .contains("3 meetings of 12 conversations (30 conversations needed"));
+    assert_eq!(r.dials_per_block.source, RateSource::Benchmark);
+
+    let enough = HistoryCounts {
+        dials: 300,
+        connects: 30,
+        conversations: 30,
+        meetings: 3,
+        completed_blocks: 5,
+        dials_in_completed_blocks: 140,
+        ..HistoryCounts::default()
+    };
+    let r = choose_rates(&RateOverrides::default(), &enough, &s);
+    assert_eq!(
+        (r.dial_to_connect.source, r.dial_to_connect.value),
+        (RateSource::History, 0.1)
+    );
+    assert_eq!(
+        (
+            r.connect_to_conversation.source,
+            r.connect_to_conversation.value
+        ),
+        (RateSource::History, 1.0)
+    );
+    assert_eq!(
+        (
+            r.conversation_to_meeting.source,
+            r.conversation_to_meeting.value
+        ),
+        (RateSource::History, 0.1)
+    );
+    assert_eq!(
+        (r.dials_per_block.source, r.dials_per_block.value),
+        (RateSource::History, 28.0)
+    );
+    assert!(
+        r.dial_to_connect
+            .basis
+            .contains("30 connects of 300 dials = 10 %"),
+        "{}",
+        r.dial_to_connect.basis
+    );
+    // Meetings to opportunities has no history in the call log.
+    assert_eq!(r.meeting_to_opportunity.source, RateSource::Assumption);
+
+    // A zero rate with enough behind it cannot plan: the benchmark stands in.
+    let zero = HistoryCounts {
+        conversations: 40,
+        meetings: 0,
+        ..enough.clone()
+    };
+    let r = choose_rates(&RateOverrides::default(), &zero, &s);
+    assert_eq!(r.conversation_to_meeting.source, RateSource::Benchmark);
+    assert!(r.conversation_to_meeting.basis.contains("a rate of zero"));
+
+    // The rep's own setting beats history.
+    let o = RateOverrides {
+        dial_to_connect: Some(0.2),
+        ..RateOverrides::default()
+    };
+    let r = choose_rates(&o, &enough, &s);
+    assert_eq!(
+        (r.dial_to_connect.source, r.dial_to_connect.value),
+        (RateSource::User, 0.2)
+    );
+    assert_eq!(r.connect_to_conversation.source, RateSource::History);
+}
+
+#[test]
+fn impossible_inputs_are_refused_with_the_field_named() {
+    let s = Settings::default();
+    let h = HistoryCounts::default();
+    let plan = |quota: f64, deal: f64, close: f64, o: RateOverrides| {
+        compute_plan(&november(quota, deal, close, o), &h, &s)
+            .unwrap_err()
+            .to_string()
+    };
+    let none = RateOverrides::default;
+    assert_eq!(
+        plan(1000.0, 0.0, 4.0, none()),
+        "deal size: must be more than 0; got 0"
+    );
+    assert_eq!(
+        plan(1000.0, -5.0, 4.0, none()),
+        "deal size: must be more than 0; got -5"
+    );
+    assert_eq!(
+        plan(0.0, 10.0, 4.0, none()),
+        "quota: must be more than 0; got 0"
+    );
+    assert!(plan(1000.0, f64::NAN, 4.0, none()).starts_with("deal size"));
+    assert!(plan(1000.0, 10.0, 0.5, none()).starts_with("close ratio: must be at least 1"));
+    let bad_rate = RateOverrides {
+        conversation_to_meeting: Some(1.5),
+        ..RateOverrides::default()
+    };
+    assert_eq!(
+        plan(1000.0, 10.0, 4.0, bad_rate),
+        "rate conversation_to_meeting: must be more than 0 and at most 1 (0.25 means 25 %); got 1.5"
+    );
+    let zero_rate = RateOverrides {
+        dial_to_connect: Some(0.0),
+        ..RateOverrides::default()
+    };
+    assert!(plan(1000.0, 10.0, 4.0, zero_rate).starts_with("rate dial_to_connect"));
+    let bad_dpb = RateOverrides {
+        dials_per_block: Some(-1.0),
+        ..RateOverrides::default()
+    };
+    assert!(plan(1000.0, 10.0, 4.0, bad_dpb).starts_with("dials per block"));
+    // Absurd but valid numbers overflow into a clear refusal, not a panic.
+    let e = plan(1e15, 1.0, 1000.0, rates(0.001, 0.001, 0.001, 0.001, 1.0));
+    assert!(e.contains("which no rep can make"), "{e}");
+}
+
+fn setup() -> (Store, String, String) {
+    let store = Store::open_in_memory().unwrap();
+    let c = store.conn();
+    let rep = crate::reps::create_rep(c, "Alex", None, Some("America/Chicago")).unwrap();
+    let p = crate::lists::insert_prospect(
+        c,
+        &crate::lists::NewProspect {
+            first_name: "Dana".into(),
+            ..Default::default()
+        },
+        utc(2026, 1, 1, 0, 0),
+    )
+    .unwrap();
+    (store, rep.id, p)
+}
+
+/// A finished call, written directly (the prospect's state does not matter here).
+fn call(
+    c: &Connection,
+    rep: &str,
+    prospect: &str,
+    at: DateTime<Utc>,
+    outcome: &str,
+    secs: u32,
+    block: Option<&str>,
+) {
+    let asked = outcome == "meeting";
+    c.execute(
+        "INSERT INTO calls (id, prospect_id, rep_id, block_id, started_at, ended_at, duration_ms,
+            outcome, asked_for_meeting, callback_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?5, ?6, ?7, ?8, ?9)",
+        params![
+            uuid::Uuid::now_v7().to_string(),
+            prospect,
+            rep,
+            block,
+            time::to_db(at),
+            secs * 1000,
+            outcome,
+            asked,
+            (outcome == "callback").then(|| time::to_db(at))
+        ],
+    )
+    .unwrap();
+}
+
+fn block(c: &Connection, rep: &str, at: DateTime<Utc>, reason: &str) -> String {
+    crate::calls::insert_finished_block(
+        c,
+        &crate::calls::FinishedBlock {
+            rep_id: rep,
+            theme_ids: &[],
+            planned_seconds: 52 * 60,
+            break_seconds: 17 * 60,
+            started_at: at,
+            ended_at: at + Duration::minutes(52),
+            end_reason: reason,
+        },
+    )
+    .unwrap()
+}
+
+#[test]
+fn history_counts_the_reps_calls_in_the_window_with_the_report_definitions() {
+    let (store, rep, p) = setup();
+    let c = store.conn();
+    let other = crate::reps::create_rep(c, "Sam", None, None).unwrap();
+    let until = utc(2026, 11, 16, 0, 0);
+    let t = utc(2026, 11, 10, 15, 0);
+    let b = block(c, &rep, t, "completed");
+    block(c, &rep, t + Duration::hours(2), "ended_early");
+    call(c, &rep, &p, t, "no_answer", 20, Some(&b));
+    call(c, &rep, &p, t, "not_interested", 30, Some(&b)); // connect only
+    call(c, &rep, &p, t, "not_interested", 61, Some(&b)); // conversation by length
+    call(c, &rep, &p, t, "meeting", 45, None); // conversation by outcome
+    call(c, &rep, &p, until, "meeting", 300, None); // at `until`: outside
+    call(
+        c,
+        &rep,
+        &p,
+        until - Duration::days(91),
+        "meeting",
+        300,
+        None,
+    ); // too old
+    call(c, &other.id, &p, t, "meeting", 300, None); // another rep
+    let h = history_rates(c, &rep, until, &Settings::default()).unwrap();
+    assert_eq!(
+        (h.dials, h.connects, h.conversations, h.meetings),
+        (4, 3, 2, 1)
+    );
+    assert_eq!((h.completed_blocks, h.dials_in_completed_blocks), (1, 3));
+    assert_eq!(h.from, Some(until - Duration::days(90)));
+}
+
+#[test]
+fn plans_are_saved_loaded_and_found_by_date() {
+    let (mut store, rep, _) = setup();
+    let inputs = november(60_000.0, 15_000.0, 4.0, rates(0.5, 0.25, 0.5, 0.1, 26.0));
+    let saved = store.write(|tx| save_plan(tx, &rep, &inputs)).unwrap();
+    let c = store.conn();
+    assert_eq!(plan_by_id(c, &saved.id).unwrap().inputs, inputs);
+    let newer = save_plan(
+        c,
+        &rep,
+        &november(90_000.0, 15_000.0, 4.0, RateOverrides::default()),
+    )
+    .unwrap();
+    assert_eq!(
+        current_plan(c, &rep, d(2026, 11, 30)).unwrap().unwrap().id,
+        newer.id
+    );
+    assert_eq!(current_plan(c, &rep, d(2026, 12, 1)).unwrap(), None);
+    assert_eq!(plans_for_rep(c, &rep).unwrap().len(), 2);
+    delete_plan(c, &newer.id).unwrap();
+    assert_eq!(
+        current_plan(c, &rep, d(2026, 11, 2)).unwrap().unwrap().id,
+        saved.id
+    );
+    assert_eq!(delete_plan(c, &newer.id).unwrap_err().kind(), "not_found");
+    assert_eq!(
+        save_plan(c, "ghost", &inputs).unwrap_err().kind(),
+        "not_found"
+    );
+    let bad = november(60_000.0, 0.0, 4.0, RateOverrides::default());
+    assert!(save_plan(c, &rep, &bad).is_err());
+}
+
+#[test]
+fn progress_says_the_gap_plainly_and_counts_missed_blocks() {
+    let (store, rep, p) = setup();
+    let c = store.conn();
+    let s = Settings::default();
+    // 32 meetings in November; one block books 40 x 0.1 x 0.5 x 0.25 = 0.5 meetings.
+    let plan = save_plan(
+        c,
+        &rep,
+        &november(60_000.0, 15_000.0, 4.0, rates(0.5, 0.25, 0.5, 0.1, 40.0)),
+    )
+    .unwrap();
+    // Monday 16 November, 09:00 in Chicago: 10 working days have passed.
+    let now = utc(2026, 11, 16, 15, 0);
+    for i in 0..10 {
+        call(c, &rep, &p, utc(2026, 11, 3, 15, i), "meeting", 200, None);
+    }
+    call(c, &rep, &p, utc(2026, 11, 3, 16, 0), "no_answer", 20, None);
+    // Calls before the period (local time: 31 October, 23:30 in Chicago) do not count.
+    call(c, &rep, &p, utc(2026, 11, 1, 4, 30), "meeting", 200, None);
+
+    // A block slot on Tuesdays at 09:00 Chicago, created before the month.
+    let slot = add_slot(
+        c,
+        &rep,
+        &NewSlot {
+            kind: SlotKind::Block,
+            weekday: 1,
+            start_minute: 540,
+            minutes: 52,
+            time_zone: "America/Chicago".into(),
+            theme_id: None,
+        },
+        &s,
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE schedule_slots SET created_at = '2026-10-01T00:00:00.000Z' WHERE id = ?1",
+        [&slot.slot.id],
+    )
+    .unwrap();
+    // The past Tuesdays are the 3rd and the 10th: the 3rd is kept (the block started
+    // 10 minutes early, within the grace), the 10th is missed.
+    block(c, &rep, utc(2026, 11, 3, 14, 50), "completed");
+
+    let pr = progress(c, &plan, now, &s).unwrap();
+    assert_eq!(pr.time_zone, "America/Chicago");
+    assert_eq!(
+        (pr.elapsed_working_days, pr.remaining_working_days),
+        (10, 11)
+    );
+    let m = pr.stages.iter().find(|x| x.stage == "meetings").unwrap();
+    // 32 x 10 / 21 = 15.2 -> 16 expected, 10 booked.
+    assert_eq!(
+        (m.target, m.expected_by_now, m.actual, m.behind),
+        (32, 16, 10, 6)
+    );
+    assert_eq!(pr.meetings_behind, 6);
+    assert_eq!(pr.extra_blocks_this_week, 12);
+    assert_eq!(pr.scheduled_blocks_past, 2);
+    assert_eq!(pr.missed_blocks.len(), 1);
+    assert_eq!(pr.missed_blocks[0].local_date, d(2026, 11, 10));
+    assert_eq!(pr.blocks_started, 1);
+    assert_eq!(
+        pr.summary,
+        "6 meetings behind; at your rates that is 12 more blocks this week. 1 of 2 scheduled \
+         blocks missed this period."
+    );
+
+    // Ahead, on plan, at the start and after the end.
+    for i in 0..8 {
+        call(c, &rep, &p, utc(2026, 11, 4, 15, i), "meeting", 200, None);
+    }
+    let pr = progress(c, &plan, now, &s).unwrap();
+    assert!(
+        pr.summary.starts_with("2 meetings ahead of plan; keep to "),
+        "{}",
+        pr.summary
+    );
+    let pr = progress(c, &plan, utc(2026, 11, 2, 15, 0), &s).unwrap();
+    assert!(
+        pr.summary
+            .starts_with("The period has just begun: 32 meetings to book by 2026-11-30"),
+        "{}",
+        pr.summary
+    );
+    let pr = progress(c, &plan, utc(2026, 12, 5, 15, 0), &s).unwrap();
+    assert!(
+        pr.summary
+            .starts_with("The period is over: 18 of 32 meetings booked, 14 short."),
+        "{}",
+        pr.summary
+    );
+    let pr = progress(c, &plan, utc(2026, 10, 20, 15, 0), &s).unwrap();
+    assert!(
+        pr.summary.starts_with("The period starts on 2026-11-01"),
+        "{}",
+        pr.summary
+    );
+}
+
+fn new_slot(kind: SlotKind, weekday: u8, start: u32, minutes: u32, tz: &str) -> NewSlot {
+    NewSlot {
+        kind,
+        weekday,
+        start_minute: start,
+        minutes,
+        time_zone: tz.into(),
+        theme_id: None,
+    }
+}
+
+#[test]
+fn slots_are_validated_and_may_not_overlap() {
+    let (store, rep, _) = setup();
+    let c = store.conn();
+    let s = Settings::default();
+    let chicago = "America/Chicago";
+    let first = add_slot(c, &rep, &new_slot(SlotKind::Block, 0, 540, 52, chicago), &s).unwrap();
+    assert!(first.warnings.is_empty(), "{:?}", first.warnings);
+    // Back to back is fine; one minute into it is not.
+    add_slot(c, &rep, &new_slot(SlotKind::Block, 0, 592, 52, chicago), &s).unwrap();
+    let e = add_slot(c, &rep, &new_slot(SlotKind::Prep, 0, 591, 30, chicago), &s).unwrap_err();
+    assert_eq!(e.kind(), "conflict");
+    assert!(
+        e.to_string()
+            .contains("overlaps the block slot on Monday 09:00-09:52"),
+        "{e}"
+    );
+    // 10:00 in New York is 09:00 in Chicago.
+    let e = add_slot(
+        c,
+        &rep,
+        &new_slot(SlotKind::Block, 0, 600, 30, "America/New_York"),
+        &s,
+    )
+    .unwrap_err();
+    assert_eq!(e.kind(), "conflict");
+    // Bad input.
+    let bad = [
+        (new_slot(SlotKind::Block, 7, 540, 52, chicago), "weekday"),
+        (new_slot(SlotKind::Block, 1, 1440, 52, chicago), "start"),
+        (
+            new_slot(SlotKind::Block, 1, 1400, 52, chicago),
+            "must end by midnight",
+        ),
+        (new_slot(SlotKind::Block, 1, 540, 0, chicago), "length"),
+        (
+            new_slot(SlotKind::Block, 1, 540, 52, "Mars/Olympus"),
+            "not an IANA time zone",
+        ),
+    ];
+    for (slot, want) in bad {
+        let e = add_slot(c, &rep, &slot, &s).unwrap_err().to_string();
+        assert!(e.contains(want), "{want}: {e}");
+    }
+    let mut themed = new_slot(SlotKind::Block, 1, 540, 52, chicago);
+    themed.theme_id = Some("ghost".into());
+    assert_eq!(
+        add_slot(c, &rep, &themed, &s).unwrap_err().kind(),
+        "not_found"
+    );
+    // Warnings: a block outside prime time, preparation inside it, a weekend.
+    let w = add_slot(
+        c,
+        &rep,
+        &new_slot(SlotKind::Block, 2, 14 * 60, 52, chicago),
+        &s,
+    )
+    .unwrap();
+    assert!(
+        w.warnings[0].contains("outside your prime time (09:00-12:00)"),
+        "{:?}",
+        w.warnings
+    );
+    let w = add_slot(c, &rep, &new_slot(SlotKind::Prep, 3, 570, 30, chicago), &s).unwrap();
+    assert!(
+        w.warnings[0].contains("inside your prime time"),
+        "{:?}",
+        w.warnings
+    );
+    let w = add_slot(
+        c,
+        &rep,
+        &new_slot(SlotKind::Prep, 5, 16 * 60, 30, chicago),
+        &s,
+    )
+    .unwrap();
+    assert!(
+        w.warnings[0].contains("Saturday is not a working day"),
+        "{:?}",
+        w.warnings
+    );
+    // Update: a slot does not overlap itself; delete.
+    let moved = update_slot(
+        c,
+        &first.slot.id,
+        &new_slot(SlotKind::Block, 0, 545, 47, chicago),
+        &s,
+    )
+    .unwrap();
+    assert_eq!(moved.slot.start_minute, 545);
+    assert_eq!(slots(c, &rep).unwrap().len(), 5);
+    delete_slot(c, &first.slot.id).unwrap();
+    assert_eq!(
+        delete_slot(c, &first.slot.id).unwrap_err().kind(),
+        "not_found"
+    );
+    // A theme's name comes along.
+    let t = crate::lists::create_theme(c, "Texas", ThemeKind::Geography, "").unwrap();
+    let mut themed = new_slot(SlotKind::Block, 4, 540, 52, chicago);
+    themed.theme_id = Some(t.id);
+    let saved = add_slot(c, &rep, &themed, &s).unwrap();
+    assert_eq!(saved.slot.theme_name.as_deref(), Some("Texas"));
+}
+
+#[test]
+fn zones_whose_clocks_change_on_different_dates_overlap_only_some_weeks() {
+    // Monday 09:00 Chicago and Monday 14:00 London are an hour apart most of the
+    // year, but meet in the weeks when the US has moved its clocks and the UK has not.
+    let a = new_slot(SlotKind::Block, 0, 9 * 60, 52, "America/Chicago");
+    let b = new_slot(SlotKind::Block, 0, 14 * 60, 52, "Europe/London");
+    assert!(slots_overlap(&a, &b, utc(2027, 1, 1, 0, 0)).unwrap());
+    let oa = occurrences_of_new(&a, utc(2027, 3, 15, 0, 0), utc(2027, 3, 16, 0, 0));
+    let ob = occurrences_of_new(&b, utc(2027, 3, 15, 0, 0), utc(2027, 3, 16, 0, 0));
+    assert_eq!(oa[0].starts_at, ob[0].starts_at);
+    let c = new_slot(SlotKind::Block, 0, 13 * 60, 52, "Europe/London");
+    assert!(!slots_overlap(
+        &c,
+        &new_slot(SlotKind::Block, 0, 9 * 60, 52, "America/Los_Angeles"),
+        utc(2027, 1, 1, 0, 0)
+    )
+    .unwrap());
+}
+
+fn occurrences_of_new(s: &NewSlot, from: DateTime<Utc>, to: DateTime<Utc>) -> Vec<SlotOccurrence> {
+    let slot = ScheduleSlot {
+        id: "x".into(),
+        rep_id: "r".into(),
+        kind: s.kind,
+        weekday: s.weekday,
+        start_minute: s.start_minute,
+        minutes: s.minutes,
+        time_zone: s.time_zone.clone(),
+        theme_id: None,
+        theme_name: None,
+        created_at: "2020-01-01T00:00:00.000Z".into(),
+    };
+    occurrences(&slot, from, to).unwrap()
+}
+
+#[test]
+fn occurrences_keep_local_time_across_daylight_saving_changes() {
+    let chicago = "America/Chicago";
+    // Mondays at 09:00: 14:00 UTC in summer time, 15:00 UTC after 1 November 2026.
+    let mon = new_slot(SlotKind::Block, 0, 540, 52, chicago);
+    let o = occurrences_of_new(&mon, utc(2026, 10, 20, 0, 0), utc(2026, 11, 10, 0, 0));
+    let starts: Vec<_> = o.iter().map(|x| x.starts_at).collect();
+    assert_eq!(
+        starts,
+        [
+            utc(2026, 10, 26, 14, 0),
+            utc(2026, 11, 2, 15, 0),
+            utc(2026, 11, 9, 15, 0)
+        ]
+    );
+    assert!(o
+        .iter()
+        .all(|x| x.local_start == "09:00" && x.ends_at - x.starts_at == Duration::minutes(52)));
+    assert_eq!(o[1].local_date, d(2026, 11, 2));
+    // Sunday 14 March 2027, 02:30 does not exist in Chicago: read with the offset
+    // before the gap (-06:00), i.e. 08:30 UTC = 03:30 CDT, as RFC 5545 says.
+    let gap = new_slot(SlotKind::Prep, 6, 150, 30, chicago);
+    let o = occurrences_of_new(&gap, utc(2027, 3, 14, 0, 0), utc(2027, 3, 15, 0, 0));
+    assert_eq!(o[0].starts_at, utc(2027, 3, 14, 8, 30));
+    // Sunday 7 November 2027, 01:30 happens twice: the first (CDT, 06:30 UTC).
+    let twice = new_slot(SlotKind::Prep, 6, 90, 30, chicago);
+    let o = occurrences_of_new(&twice, utc(2027, 11, 7, 0, 0), utc(2027, 11, 8, 0, 0));
+    assert_eq!(o.len(), 1);
+    assert_eq!(o[0].starts_at, utc(2027, 11, 7, 6, 30));
+    // A slot in progress at `from` is included; one that ended is not.
+    let o = occurrences_of_new(&mon, utc(2026, 11, 2, 15, 30), utc(2026, 11, 2, 16, 0));
+    assert_eq!(o.len(), 1);
+    let o = occurrences_of_new(&mon, utc(2026, 11, 2, 15, 52), utc(2026, 11, 2, 16, 0));
+    assert!(o.is_empty());
+    // Southern hemisphere: Sydney moves forward on 4 October 2026.
+    let syd = new_slot(SlotKind::Block, 0, 540, 52, "Australia/Sydney");
+    let o = occurrences_of_new(&syd, utc(2026, 9, 27, 0, 0), utc(2026, 10, 13, 0, 0));
+    let starts: Vec<_> = o.iter().map(|x| x.starts_at).collect();
+    assert_eq!(
+        starts,
+        [
+            utc(2026, 9, 27, 23, 0),
+            utc(2026, 10, 4, 22, 0),
+            utc(2026, 10, 11, 22, 0)
+        ]
+    );
+}
+
+#[test]
+fn the_next_due_block_is_offered_until_a_block_is_started() {
+    let (store, rep, _) = setup();
+    let c = store.conn();
+    let s = Settings::default();
+    let t = crate::lists::create_theme(c, "Texas", ThemeKind::Geography, "").unwrap();
+    let mut slot = new_slot(SlotKind::Block, 0, 540, 52, "America/Chicago");
+    slot.theme_id = Some(t.id.clone());
+    add_slot(c, &rep, &slot, &s).unwrap();
+    add_slot(
+        c,
+        &rep,
+        &new_slot(SlotKind::Prep, 0, 14 * 60, 60, "America/Chicago"),
+        &s,
+    )
+    .unwrap();
+    // Monday 16 November 2026, 08:50 in Chicago.
+    let before = utc(2026, 11, 16, 14, 50);
+    let due = next_due_block(c, &rep, before).unwrap().unwrap();
+    assert!(!due.due_now);
+    assert_eq!(due.minutes_until, 10);
+    assert_eq!(due.occurrence.theme_name.as_deref(), Some("Texas"));
+    assert_eq!(due.occurrence.theme_id, Some(t.id));
+    let during = utc(2026, 11, 16, 15, 5);
+    let due = next_due_block(c, &rep, during).unwrap().unwrap();
+    assert!(due.due_now);
+    assert_eq!(due.minutes_until, 0);
+    assert_eq!(due.occurrence.starts_at, utc(2026, 11, 16, 15, 0));
+    // The rep starts the block: the next one offered is next week's.
+    block(c, &rep, utc(2026, 11, 16, 15, 6), "completed");
+    let due = next_due_block(c, &rep, during).unwrap().unwrap();
+    assert_eq!(due.occurrence.starts_at, utc(2026, 11, 23, 15, 0));
+    assert!(!due.due_now);
+    // Nothing scheduled: nothing due.
+    let other = crate::reps::create_rep(c, "Sam", None, None).unwrap();
+    assert_eq!(next_due_block(c, &other.id, during).unwrap(), None);
+}
+
+#[test]
+fn suggested_blocks_fill_prime_time_day_by_day_around_existing_slots() {
+    let s = Settings::default();
+    // 09:00-12:00 holds two 52+17 blocks a day: 09:00 and 10:09.
+    let sug = suggest_block_slots(7, "America/Chicago", &[], &s).unwrap();
+    let placed: Vec<_> = sug
+        .slots
+        .iter()
+        .map(|x| (x.weekday, x.start_minute))
+        .collect();
+    assert_eq!(
+        placed,
+        [
+            (0, 540),
+            (0, 609),
+            (1, 540),
+            (1, 609),
+            (2, 540),
+            (3, 540),
+            (4, 540)
+        ]
+    );
+    assert_eq!(sug.unplaced, 0);
+    assert!(
+        sug.note.starts_with("7 blocks in prime time"),
+        "{}",
+        sug.note
+    );
+    let existing = ScheduleSlot {
+        id: "x".into(),
+        rep_id: "r".into(),
+        kind: SlotKind::Prep,
+        weekday: 0,
+        start_minute: 540,
+        minutes: 30,
+        time_zone: "America/Chicago".into(),
+        theme_id: None,
+        theme_name: None,
+        created_at: "2026-01-01T00:00:00.000Z".into(),
+    };
+    let sug = suggest_block_slots(12, "America/Chicago", &[existing], &s).unwrap();
+    assert_eq!(sug.slots.len(), 9);
+    assert_eq!(sug.unplaced, 3);
+    assert!(!sug
+        .slots
+        .iter()
+        .any(|x| x.weekday == 0 && x.start_minute == 540));
+    assert!(sug.note.contains("Only 9 of 12"), "{}", sug.note);
+    assert!(suggest_block_slots(1, "Nowhere/Land", &[], &s).is_err());
+}
+
+#[test]
+fn the_schedule_exports_as_ics() {
+    let (store, rep, _) = setup();
+    let c = store.conn();
+    let s = Settings::default();
+    let saved = add_slot(
+        c,
+        &rep,
+        &new_slot(SlotKind::Block, 0, 540, 52, "America/Chicago"),
+        &s,
+    )
+    .unwrap();
+    let ics = ics::schedule_ics(c, &rep, utc(2026, 11, 22, 9, 30)).unwrap();
+    assert!(ics.contains("X-WR-CALNAME:Callblock: Alex\r\n"));
+    assert!(ics.contains(&format!("UID:{}@callblock\r\n", saved.slot.id)));
+    assert!(ics.contains("RRULE:FREQ=WEEKLY;BYDAY=MO\r\n"));
+    assert_eq!(
+        ics::schedule_ics(c, "ghost", utc(2026, 11, 22, 9, 30))
+            .unwrap_err()
+            .kind(),
+        "not_found"
+    );
+}
