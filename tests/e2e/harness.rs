@@ -487,6 +487,14 @@ impl TestEnv {
         .unwrap_or_else(|e| panic!("open {} read-only: {e}", self.db().display()))
     }
 
+    /// Run SQL on the database while the app is not running (to set up a test).
+    pub fn write_db(&self, sql: &str) {
+        let conn = rusqlite::Connection::open(self.db())
+            .unwrap_or_else(|e| panic!("open {}: {e}", self.db().display()));
+        conn.execute_batch(sql)
+            .unwrap_or_else(|e| panic!("run {sql:?}: {e}"));
+    }
+
     /// Start Xvfb, tauri-driver and a WebDriver session on the app with
     /// `--db <db>`, and wait until the page has loaded.
     pub fn launch(&self) -> App {

@@ -12,6 +12,7 @@
 //! `cargo install tauri-driver --locked`. Screenshots and logs go to
 //! `target/e2e-artifacts/<test>/`.
 
+mod block;
 mod harness;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,405 @@
+//! The call block in the real app: a short block run with the keyboard only,
+//! and a kill -9 in the middle of a call.
+
+use std::time::Duration;
+
+use crate::harness::{App, By, TestEnv};
+
+/// The demo, with every prospect's time zone unknown: unknown zones are always
+/// inside calling hours, so the block has prospects on any day of the week.
+fn demo_env(test: &str) -> TestEnv {
+    let env = TestEnv::new(test);
+    env.cli_ok(&["demo"]);
+    env.write_db("UPDATE prospects SET time_zone = NULL;");
+    env
+}
+
+fn card_prospect(app: &App) -> String {
+    app.wait_for(&By::testid("call-card"))
+        .attr("data-prospect-id")
+        .expect("the card names its prospect")
+}
+
+/// Wait until the card shows another prospect than `before`.
+fn next_card(app: &App, before: &str) -> String {
+    let mut now = String::new();
+    app.wait_until("the next prospect's card", Duration::from_secs(15), |a| {
+        now = a
+            .find(&By::testid("call-card"))
+            .and_then(|c| c.attr("data-prospect-id"))
+            .unwrap_or_default();
+        !now.is_empty() && now != before
+    });
+    now
+}
+
+/// Space starts the call; wait until the call timer shows a phase.
+fn start_call(app: &App) {
+    app.press(" ");
+    app.wait_for(&By::css(r#"[data-testid="call-timer"] .phase[data-phase]"#));
+}
+
+fn parse_clock(text: &str) -> u32 {
+    let parts: Vec<u32> = text
+        .trim()
+        .split(':')
+        .map(|p| p.parse().unwrap_or_else(|_| panic!("{text:?} is not m:ss")))
+        .collect();
+    parts.iter().fold(0, |acc, p| acc * 60 + p)
+}
+
+fn figure(app: &App, name: &str) -> u32 {
+    let text = app
+        .wait_for(&By::css(format!(
+            r#"[data-testid="block-summary"] [data-figure="{name}"] .value"#
+        )))
+        .text();
+    text.trim()
+        .replace(',', "")
+        .parse()
+        .unwrap_or_else(|_| panic!("summary figure {name}: {text:?}"))
+}
+
+/// Start a block of `minutes` on the preselected theme, with the keyboard only.
+fn start_block(app: &App, minutes: u32) {
+    app.wait_for(&By::nav("Main"));
+    app.alt('2');
+    let length = app.wait_for(&By::named("Length (minutes)"));
+    length.clear();
+    length.type_text(&format!("{minutes}"));
+    app.press(&App::enter().to_string());
+    app.wait_for(&By::testid("block-clock"));
+}
+
+#[test]
+fn a_short_block_runs_on_the_keyboard_and_its_summary_matches_the_database() {
+    let env = demo_env("a_short_block_runs_on_the_keyboard");
+    let app = env.launch();
+    start_block(&app, 1);
+
+    // 1. Voicemail, with the script shown (Alt+V).
+    let p1 = card_prospect(&app);
+    start_call(&app);
+    app.alt('v');
+    let script = app.wait_for(&By::testid("voicemail-script")).text();
+    assert!(
+        !script.contains('{'),
+        "the voicemail script is filled: {script}"
+    );
+    app.press("2");
+    let p2 = next_card(&app, &p1);
+
+    // 2. Not interested after two objections, with a note typed at Alt+N.
+    start_call(&app);
+    app.press("n");
+    app.wait_until("the first objection", Duration::from_secs(10), |a| {
+        a.text(&By::testid("objection-count")) == "1"
+    });
+    let response = app.wait_for(&By::testid("objection-response")).text();
+    assert!(
+        !response.is_empty() && !response.contains('{'),
+        "{response}"
+    );
+    app.press("b");
+    app.wait_until("the second objection", Duration::from_secs(10), |a| {
+        a.text(&By::testid("objection-count")) == "2"
+    });
+    app.alt('n');
+    app.press("uses spreadsheets today");
+    app.press(&App::escape().to_string());
+    app.press("5");
+    let p3 = next_card(&app, &p2);
+
+    // 3. Callback requested: the inline form comes prefilled; Enter saves it.
+    start_call(&app);
+    app.press("6");
+    app.wait_for(&By::css(r#"form[aria-label="Callback requested"]"#));
+    app.press(&App::enter().to_string());
+    let p4 = next_card(&app, &p3);
+
+    // 4. Meeting booked: time prefilled, e-mail from the card; Enter saves it.
+    start_call(&app);
+    app.press("7");
+    let email = app.wait_for(&By::named("E-mail"));
+    let prefilled = app.execute(r#"return document.querySelector('form[aria-label="Meeting booked"] input[type="email"]').value"#);
+    if prefilled.as_str().unwrap_or_default().is_empty() {
+        email.type_text("prospect@example.com");
+    }
+    app.press(&App::enter().to_string());
+    let p5 = next_card(&app, &p4);
+    let logged = app.wait_for(&By::testid("last-outcome")).text();
+    assert!(
+        logged.contains("Meeting booked") && logged.contains(".ics"),
+        "{logged}"
+    );
+
+    // 5. No answer.
+    start_call(&app);
+    app.press("1");
+    let p6 = next_card(&app, &p5);
+
+    // 6. A call still going when the block's time is up: the timer never cuts
+    //    it; its outcome ends the block and shows the summary.
+    start_call(&app);
+    app.wait_until(
+        "the block's time to run out",
+        Duration::from_secs(90),
+        |a| a.find(&By::css(".runner-head.time-up")).is_some(),
+    );
+    app.wait_for(&By::css(r#"[role="alert"]"#));
+    assert!(
+        app.find(&By::testid("call-card")).is_some(),
+        "the call in progress stays on screen after the time is up"
+    );
+    app.press("3");
+    app.wait_for(&By::testid("block-summary"));
+    app.screenshot("summary");
+
+    let shown = [
+        ("dials", figure(&app, "dials")),
+        ("connects", figure(&app, "connects")),
+        ("conversations", figure(&app, "conversations")),
+        ("meetings", figure(&app, "meetings")),
+        ("objections", figure(&app, "objections")),
+    ];
+    let db = env.open_db();
+    let (block_id, end_reason): (String, String) = db
+        .query_row(
+            "SELECT id, end_reason FROM blocks WHERE ended_at IS NOT NULL ORDER BY started_at DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the block ended");
+    assert_eq!(end_reason, "completed", "the block ran its length");
+    let count = |sql: &str| -> u32 {
+        db.query_row(sql, [&block_id], |r| r.get(0))
+            .unwrap_or_else(|e| panic!("{sql}: {e}"))
+    };
+    let dials = count("SELECT count(*) FROM calls WHERE block_id = ?1 AND outcome IS NOT NULL");
+    let connects = count(
+        "SELECT count(*) FROM calls WHERE block_id = ?1 AND outcome IN
+         ('not_interested','callback','meeting','do_not_call')",
+    );
+    let conversations = count(
+        "SELECT count(*) FROM calls WHERE block_id = ?1 AND outcome IN
+         ('not_interested','callback','meeting','do_not_call')
+         AND (duration_ms >= 60000 OR asked_for_meeting = 1)",
+    );
+    let meetings = count("SELECT count(*) FROM calls WHERE block_id = ?1 AND outcome = 'meeting'");
+    let objections = count(
+        "SELECT count(*) FROM call_objections co JOIN calls c ON c.id = co.call_id WHERE c.block_id = ?1",
+    );
+    assert_eq!(
+        shown,
+        [
+            ("dials", dials),
+            ("connects", connects),
+            ("conversations", conversations),
+            ("meetings", meetings),
+            ("objections", objections),
+        ],
+        "the summary on screen is the block in the database"
+    );
+    assert_eq!((dials, connects, meetings, objections), (6, 3, 1, 2));
+
+    // Each call is in the database with its outcome, in order, on the prospects shown.
+    let mut stmt = db
+        .prepare(
+            "SELECT prospect_id, outcome, notes FROM calls WHERE block_id = ?1 ORDER BY started_at",
+        )
+        .unwrap();
+    let calls: Vec<(String, String, String)> = stmt
+        .query_map([&block_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    let expected = [
+        (&p1, "voicemail"),
+        (&p2, "not_interested"),
+        (&p3, "callback"),
+        (&p4, "meeting"),
+        (&p5, "no_answer"),
+        (&p6, "gatekeeper"),
+    ];
+    assert_eq!(calls.len(), expected.len());
+    for ((pid, outcome, _), (want_pid, want_outcome)) in calls.iter().zip(expected) {
+        assert_eq!((pid, outcome.as_str()), (want_pid, want_outcome));
+    }
+    assert_eq!(
+        calls[1].2, "uses spreadsheets today",
+        "the note typed during the call"
+    );
+    let positions: Vec<(u32, String)> = {
+        let mut s = db
+            .prepare(
+                "SELECT co.position, o.slug FROM call_objections co JOIN objections o ON o.id = co.objection_id
+                 JOIN calls c ON c.id = co.call_id WHERE c.prospect_id = ?1 AND c.block_id = ?2
+                 ORDER BY co.position",
+            )
+            .unwrap();
+        s.query_map([&p2, &block_id], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(
+        positions,
+        vec![
+            (1, "not_interested".to_string()),
+            (2, "no_budget".to_string())
+        ]
+    );
+    let callback: Option<String> = db
+        .query_row(
+            "SELECT callback_at FROM prospects WHERE id = ?1 AND status = 'callback'",
+            [&p3],
+            |r| r.get(0),
+        )
+        .expect("the callback prospect waits for its time");
+    assert!(callback.is_some());
+
+    // The meeting's invitation is a valid iCalendar file.
+    let (ics_path, email): (String, String) = db
+        .query_row(
+            "SELECT ics_path, email FROM meetings m JOIN calls c ON c.id = m.call_id WHERE c.block_id = ?1",
+            [&block_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the meeting and its invitation");
+    let ics = std::fs::read_to_string(&ics_path).unwrap_or_else(|e| panic!("read {ics_path}: {e}"));
+    assert!(
+        ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"),
+        "{ics}"
+    );
+    assert!(ics.ends_with("END:VCALENDAR\r\n"));
+    assert_eq!(ics.matches("BEGIN:VEVENT\r\n").count(), 1);
+    for prop in ["UID:", "DTSTAMP:", "DTSTART:", "DTEND:", "SUMMARY:"] {
+        assert!(ics.contains(&format!("\r\n{prop}")), "{prop} in {ics}");
+    }
+    assert!(ics
+        .replace("\r\n ", "")
+        .contains(&format!("mailto:{email}")));
+    for line in ics.split("\r\n") {
+        assert!(line.len() <= 75, "a line longer than 75 octets: {line:?}");
+    }
+    app.close();
+}
+
+#[test]
+fn a_killed_app_reopens_the_running_block_with_its_call_in_progress() {
+    let env = demo_env("a_killed_app_reopens_the_running_block");
+    let app = env.launch();
+    start_block(&app, 30);
+    let first = card_prospect(&app);
+    start_call(&app);
+    app.press("1");
+    let second = next_card(&app, &first);
+    start_call(&app);
+    app.press("4");
+    let third = next_card(&app, &second);
+    start_call(&app);
+    app.press("n");
+    app.wait_until("the objection", Duration::from_secs(10), |a| {
+        a.text(&By::testid("objection-count")) == "1"
+    });
+    app.alt('n');
+    app.press("asked about pricing");
+    app.press(&App::escape().to_string());
+    // The note is kept as it is typed (saved within a second).
+    app.wait_until(
+        "the draft note to be saved",
+        Duration::from_secs(10),
+        |_| {
+            env.open_db()
+                .query_row(
+                    "SELECT notes FROM calls WHERE prospect_id = ?1 AND outcome IS NULL",
+                    [&third],
+                    |r| r.get::<_, String>(0),
+                )
+                .is_ok_and(|n| n == "asked about pricing")
+        },
+    );
+
+    // kill -9: no chance to save anything more.
+    let killed: Vec<i32> = app
+        .processes()
+        .iter()
+        .filter(|p| p.name == "callblock")
+        .map(|p| p.pid)
+        .collect();
+    assert_eq!(killed.len(), 1, "{:?}", app.processes());
+    // SAFETY: kill has no memory-safety preconditions.
+    unsafe { libc::kill(killed[0], libc::SIGKILL) };
+    app.close();
+
+    let app = env.launch();
+    app.wait_for(&By::nav("Main"));
+    app.alt('2');
+    let shown = parse_clock(
+        &app.wait_for(&By::css(r#"[data-testid="block-clock"] .big"#))
+            .text(),
+    );
+    // The time left, from the database: planned length minus the time since the start.
+    let db = env.open_db();
+    let (planned, started): (u32, String) = db
+        .query_row(
+            "SELECT planned_seconds, started_at FROM blocks WHERE ended_at IS NULL",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the block is still running in the database");
+    let started = chrono::DateTime::parse_from_rfc3339(&started).unwrap();
+    let elapsed = (chrono::Utc::now() - started.with_timezone(&chrono::Utc)).num_seconds() as u32;
+    let expected = planned - elapsed;
+    assert!(
+        shown.abs_diff(expected) <= 5,
+        "the clock shows {shown} s left; the database says {expected} s"
+    );
+    assert_eq!(
+        card_prospect(&app),
+        third,
+        "the call in progress is on screen"
+    );
+    assert_eq!(app.text(&By::testid("objection-count")), "1");
+    assert!(
+        app.find(&By::css(r#"[data-testid="call-timer"] .phase[data-phase]"#))
+            .is_some(),
+        "its timer runs on"
+    );
+    app.wait_for(&By::css(".notes textarea"));
+    let note = app.execute("return document.querySelector('.notes textarea').value");
+    assert_eq!(
+        note.as_str(),
+        Some("asked about pricing"),
+        "the note typed before the kill"
+    );
+    let outcomes: Vec<String> = {
+        let mut s = db
+            .prepare("SELECT outcome FROM calls WHERE outcome IS NOT NULL AND block_id = (SELECT id FROM blocks WHERE ended_at IS NULL) ORDER BY started_at")
+            .unwrap();
+        s.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap()
+    };
+    assert_eq!(
+        outcomes,
+        ["no_answer", "bad_number"],
+        "every outcome logged before the kill"
+    );
+    app.screenshot("reopened");
+
+    // The call goes on to its outcome after the restart.
+    app.press("5");
+    next_card(&app, &third);
+    let outcome: String = env
+        .open_db()
+        .query_row(
+            "SELECT outcome FROM calls WHERE prospect_id = ?1 ORDER BY started_at DESC LIMIT 1",
+            [&third],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(outcome, "not_interested");
+    app.close();
+}
