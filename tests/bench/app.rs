@@ -1,0 +1,299 @@
+//! Benchmarks of the real app (release build, UI embedded), printing their
+//! figures; nothing here is a pass/fail test.
+//!
+//! - start-up: from launching the binary to the Lists view showing the demo's
+//!   themes, and the memory (PSS) of all the app's processes, WebKit's
+//!   included, under Xvfb;
+//! - between calls: from the keystroke that logs an outcome to the next
+//!   prospect drawn with a fresh call timer, measured in the page over 220+
+//!   calls of one block driven through WebDriver.
+//!
+//! Run: `npm --prefix ui run build && cargo bench --features e2e --bench app`
+//! (`CALLBLOCK_BENCH=startup` or `=calls` runs one of them).
+
+#[path = "../e2e/harness.rs"]
+mod harness;
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::sync::mpsc;
+use std::time::{Duration, Instant};
+
+use harness::{App, By, TestEnv};
+
+fn median(v: &mut [f64]) -> f64 {
+    v.sort_by(|a, b| a.total_cmp(b));
+    v[v.len() / 2]
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
+    sorted[i.min(sorted.len() - 1)]
+}
+
+/// The pid and its descendants, from /proc.
+fn process_tree(root: u32) -> Vec<u32> {
+    let mut parents = Vec::new();
+    for entry in std::fs::read_dir("/proc").into_iter().flatten().flatten() {
+        let Some(pid) = entry
+            .file_name()
+            .to_str()
+            .and_then(|s| s.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        let Ok(stat) = std::fs::read_to_string(format!("/proc/{pid}/stat")) else {
+            continue;
+        };
+        let Some(close) = stat.rfind(')') else {
+            continue;
+        };
+        let ppid = stat[close + 1..]
+            .split_whitespace()
+            .nth(1)
+            .and_then(|s| s.parse::<u32>().ok())
+            .unwrap_or(0);
+        parents.push((pid, ppid));
+    }
+    let mut tree = vec![root];
+    let mut i = 0;
+    while i < tree.len() {
+        let p = tree[i];
+        tree.extend(parents.iter().filter(|(_, pp)| *pp == p).map(|(c, _)| *c));
+        i += 1;
+    }
+    tree
+}
+
+/// PSS in kB of one process, from smaps_rollup.
+fn pss_kb(pid: u32) -> u64 {
+    std::fs::read_to_string(format!("/proc/{pid}/smaps_rollup"))
+        .ok()
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("Pss:"))
+                .and_then(|l| l.split_whitespace().nth(1))
+                .and_then(|n| n.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+fn comm(pid: u32) -> String {
+    std::fs::read_to_string(format!("/proc/{pid}/comm"))
+        .map(|s| s.trim().to_string())
+        .unwrap_or_default()
+}
+
+fn startup(runs: usize) {
+    let env = TestEnv::new("bench_startup");
+    env.cli_ok(&["demo"]);
+    let demo = std::fs::read(env.db()).expect("the demo database");
+    // One X server for every run.
+    let mut xvfb = Command::new("Xvfb")
+        .args([
+            "-displayfd",
+            "1",
+            "-screen",
+            "0",
+            "1280x900x24",
+            "-nolisten",
+            "tcp",
+        ])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start Xvfb (Debian package xvfb)");
+    let mut line = String::new();
+    BufReader::new(xvfb.stdout.take().expect("Xvfb's stdout"))
+        .read_line(&mut line)
+        .expect("Xvfb's display number");
+    let display = format!(":{}", line.trim());
+
+    let (mut ready_ms, mut inner_ms, mut pss_mb) = (Vec::new(), Vec::new(), Vec::new());
+    let mut breakdown = String::new();
+    for run in 0..=runs {
+        // A fresh copy each run: the first open of a file is part of start-up.
+        let db = env.dir().join(format!("startup-{run}.db"));
+        std::fs::write(&db, &demo).expect("copy the demo database");
+        let started = Instant::now();
+        let mut child = env
+            .command(harness::app_binary())
+            .arg("--db")
+            .arg(&db)
+            .env("DISPLAY", &display)
+            .env("GDK_BACKEND", "x11")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .env("CALLBLOCK_REPORT_READY", "1")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("start the app");
+        let stdout = child.stdout.take().expect("the app's stdout");
+        let (tx, rx) = mpsc::channel();
+        std::thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                if line.starts_with("callblock-ready") {
+                    let _ = tx.send((Instant::now(), line));
+                    return;
+                }
+            }
+        });
+        let (at, line) = rx
+            .recv_timeout(Duration::from_secs(60))
+            .expect("the Lists view never showed the demo");
+        let items: u32 = field(&line, "items=").parse().unwrap_or(0);
+        assert!(items > 0, "the Lists view showed no theme: {line}");
+        // Let WebKit settle its processes, then read their memory.
+        std::thread::sleep(Duration::from_millis(1500));
+        let tree = process_tree(child.id());
+        let total: u64 = tree.iter().map(|p| pss_kb(*p)).sum();
+        if run == 0 {
+            breakdown = tree
+                .iter()
+                .map(|p| format!("{} {} MB", comm(*p), pss_kb(*p) / 1024))
+                .collect::<Vec<_>>()
+                .join(", ");
+        } else {
+            // Run 0 warms the disk cache and is not counted.
+            ready_ms.push((at - started).as_secs_f64() * 1000.0);
+            inner_ms.push(field(&line, "ms=").parse().unwrap_or(f64::NAN));
+            pss_mb.push(total as f64 / 1024.0);
+        }
+        let _ = child.kill();
+        let _ = child.wait();
+    }
+    let _ = xvfb.kill();
+    let _ = xvfb.wait();
+    println!("start-up to the Lists view showing the demo ({runs} runs, release build, Xvfb):");
+    println!(
+        "  launch -> Lists with data: median {:.0} ms (min {:.0}, max {:.0}); inside the process: median {:.0} ms   (aim: < 400 ms)",
+        median(&mut ready_ms.clone()),
+        ready_ms.iter().cloned().fold(f64::INFINITY, f64::min),
+        ready_ms.iter().cloned().fold(0.0, f64::max),
+        median(&mut inner_ms)
+    );
+    println!(
+        "  memory, PSS of the app and its WebKit processes: median {:.0} MB (max {:.0})   (aim: < 350 MB)",
+        median(&mut pss_mb.clone()),
+        pss_mb.iter().cloned().fold(0.0, f64::max)
+    );
+    println!("  processes: {breakdown}");
+}
+
+fn field<'a>(line: &'a str, key: &str) -> &'a str {
+    line.split_whitespace()
+        .find_map(|w| w.strip_prefix(key))
+        .unwrap_or("")
+}
+
+/// Enough fresh prospects for a long block: copies of the demo's, never called.
+fn add_prospects(env: &TestEnv, copies: u32) {
+    let mut sql = String::from("BEGIN;");
+    for i in 0..copies {
+        sql.push_str(&format!(
+            "INSERT INTO prospects (id, theme_id, first_name, last_name, title, company, email, city, region,
+                country, time_zone, industry, employees, status, created_at, updated_at)
+             SELECT lower(hex(randomblob(16))) || '-{i}', theme_id, first_name, last_name || ' {i}', title,
+                company, NULL, city, region, country, NULL, industry, employees, 'new',
+                strftime('%Y-%m-%dT%H:%M:%fZ', 'now'), strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+             FROM prospects WHERE theme_id = (SELECT id FROM themes ORDER BY name LIMIT 1)
+               AND length(id) = 36;"
+        ));
+    }
+    sql.push_str(
+        "INSERT INTO prospect_phones (id, prospect_id, position, kind, e164, raw)
+         SELECT lower(hex(randomblob(16))), p.id, 0, 'direct', '+13125550100', '312-555-0100'
+         FROM prospects p WHERE NOT EXISTS (SELECT 1 FROM prospect_phones ph WHERE ph.prospect_id = p.id);
+         UPDATE prospects SET time_zone = NULL;
+         COMMIT;",
+    );
+    env.write_db(&sql);
+}
+
+fn between_calls(calls: usize) {
+    let env = TestEnv::new("bench_between_calls");
+    env.cli_ok(&["demo"]);
+    add_prospects(&env, 3);
+    let app = env.launch();
+    app.wait_for(&By::nav("Main"));
+    app.alt('2');
+    // The theme the copies went to: the first by name.
+    let first_theme: String = env
+        .open_db()
+        .query_row("SELECT id FROM themes ORDER BY name LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .expect("a theme");
+    app.execute(&format!(
+        "document.querySelectorAll('.block-setup input[type=checkbox]').forEach(c => {{ if (c.checked !== (c.value === '{first_theme}')) c.click(); }});"
+    ));
+    let length = app.wait_for(&By::named("Length (minutes)"));
+    length.clear();
+    length.type_text("240");
+    app.press(&App::enter().to_string());
+    app.wait_for(&By::testid("block-clock"));
+    let mut last = String::new();
+    for i in 0..calls {
+        let card = app
+            .wait_for(&By::testid("call-card"))
+            .attr("data-prospect-id")
+            .unwrap_or_default();
+        assert_ne!(card, last, "call {i}: a new prospect");
+        app.press(" ");
+        app.wait_for(&By::css(r#"[data-testid="call-timer"] .phase[data-phase]"#));
+        app.press(["1", "2", "3", "5"][i % 4]);
+        last = card;
+    }
+    app.wait_until("the last timing", Duration::from_secs(10), |a| {
+        a.execute("return (window.__callblockTimings?.outcome_to_next_card ?? []).length")
+            .as_u64()
+            .unwrap_or(0) as usize
+            >= calls
+    });
+    let timings = app.execute("return window.__callblockTimings.outcome_to_next_card");
+    let mut ms: Vec<f64> = timings
+        .as_array()
+        .expect("timings")
+        .iter()
+        .filter_map(|v| v.as_f64())
+        .collect();
+    ms.sort_by(|a, b| a.total_cmp(b));
+    let logged: u32 = env
+        .open_db()
+        .query_row(
+            "SELECT count(*) FROM calls WHERE outcome IS NOT NULL AND block_id = (SELECT id FROM blocks WHERE ended_at IS NULL)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count the calls");
+    println!(
+        "between calls: keystroke logging an outcome -> next prospect drawn with a fresh call timer ({} calls, {logged} in the database, release build):",
+        ms.len()
+    );
+    println!(
+        "  median {:.1} ms   p95 {:.1} ms   p99 {:.1} ms   max {:.1} ms   (targets: median < 16 ms, p95 < 33 ms)",
+        percentile(&ms, 0.5),
+        percentile(&ms, 0.95),
+        percentile(&ms, 0.99),
+        ms[ms.len() - 1]
+    );
+    app.close();
+}
+
+fn main() {
+    let only = std::env::var("CALLBLOCK_BENCH").unwrap_or_default();
+    if !Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("ui/dist/index.html")
+        .exists()
+    {
+        eprintln!("build the UI first: npm --prefix ui run build");
+        std::process::exit(1);
+    }
+    if only.is_empty() || only == "startup" {
+        startup(7);
+    }
+    if only.is_empty() || only == "calls" {
+        between_calls(220);
+    }
+}
