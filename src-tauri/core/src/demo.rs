@@ -5,7 +5,7 @@
 //! show. Names, companies and numbers are fictional (555-01xx numbers,
 //! `.example` e-mail domains).
 
-use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Timelike, Utc, Weekday};
+use chrono::{DateTime, Datelike, Duration, NaiveTime, TimeZone, Utc, Weekday};
 use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
@@ -17,6 +17,7 @@ use crate::domain::{Outcome, ThemeKind};
 use crate::error::{Error, Result};
 use crate::lists::{self, NewPhone, NewProspect};
 use crate::playbook;
+use crate::queue;
 use crate::reps;
 use crate::store::Store;
 use crate::{settings as settings_store, time};
@@ -133,7 +134,7 @@ const THEMES: &[ThemeSpec] = &[
         name: "Logistics & freight",
         kind: ThemeKind::Vertical,
         description: "Carriers, 3PLs and freight brokers",
-        size: 120,
+        size: 300,
         company_b: &[
             "Freight",
             "Logistics",
@@ -156,7 +157,7 @@ const THEMES: &[ThemeSpec] = &[
         name: "Texas",
         kind: ThemeKind::Geography,
         description: "Every industry, Texas offices",
-        size: 100,
+        size: 260,
         company_b: &["Energy", "Health", "Builders", "Software", "Foods", "Group"],
         titles: &[
             "CEO",
@@ -179,7 +180,7 @@ const THEMES: &[ThemeSpec] = &[
         name: "Manufacturers 200-500",
         kind: ThemeKind::Size,
         description: "Manufacturers with 200 to 500 employees",
-        size: 90,
+        size: 220,
         company_b: &[
             "Manufacturing",
             "Industries",
@@ -202,7 +203,7 @@ const THEMES: &[ThemeSpec] = &[
         name: "Finance leaders",
         kind: ThemeKind::Role,
         description: "CFOs, controllers and VPs of finance",
-        size: 110,
+        size: 240,
         company_b: &[
             "Partners", "Holdings", "Systems", "Health", "Labs", "Retail",
         ],
@@ -245,7 +246,6 @@ pub fn fill(store: &mut Store, seed: u64, now: DateTime<Utc>) -> Result<DemoSumm
 
 struct DemoProspect {
     id: String,
-    theme: usize,
     first: String,
     last: String,
     company: String,
@@ -343,7 +343,6 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
             )?;
             prospects.push(DemoProspect {
                 id,
-                theme: ti,
                 first,
                 last,
                 company,
@@ -402,6 +401,9 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
     }
     let finance_objections = playbook::objections_for(c, Some(&theme_ids[3]))?;
 
+    let by_id: std::collections::HashMap<&str, &DemoProspect> =
+        prospects.iter().map(|p| (p.id.as_str(), p)).collect();
+
     // Two weeks of blocks: weekdays, morning prime time for each rep, a second
     // block on most days, each on one theme.
     let mut blocks = 0u32;
@@ -456,11 +458,21 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
                 blocks += 1;
                 let mut t = start + Duration::seconds(rng.random_range(5..30));
                 let mut ended_early = false;
+                let mut first = true;
                 while t < block_end_target {
-                    let Some(p) = next_prospect(c, &prospects, theme, t)? else {
+                    let next = queue::next(
+                        c,
+                        &block_id,
+                        std::slice::from_ref(&theme_ids[theme]),
+                        &settings,
+                        t,
+                    )?;
+                    let Some(p) = next.and_then(|e| by_id.get(e.prospect_id.as_str()).copied())
+                    else {
                         ended_early = true;
                         break;
                     };
+                    first = false;
                     let call = demo_call(
                         &mut rng,
                         p,
@@ -489,7 +501,11 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
                     call_count += 1;
                     t = next;
                 }
-                if ended_early {
+                if first {
+                    // Nobody to call: a rep would not have started this block.
+                    c.execute("DELETE FROM blocks WHERE id = ?1", [&block_id])?;
+                    blocks -= 1;
+                } else if ended_early {
                     c.execute(
                         "UPDATE blocks SET ended_at = ?2, end_reason = 'ended_early' WHERE id = ?1",
                         rusqlite::params![block_id, time::to_db(t)],
@@ -513,45 +529,6 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
         calls: call_count,
         meetings,
     })
-}
-
-/// The next prospect of `theme` that is due at `t` and inside local calling
-/// hours: callbacks due first, then never called, then later attempts due.
-fn next_prospect<'a>(
-    c: &Connection,
-    all: &'a [DemoProspect],
-    theme: usize,
-    t: DateTime<Utc>,
-) -> Result<Option<&'a DemoProspect>> {
-    let now = time::to_db(t);
-    let mut stmt = c.prepare_cached(
-        "SELECT id FROM prospects
-         WHERE theme_id = (SELECT theme_id FROM prospects WHERE id = ?1)
-           AND do_not_call = 0 AND bad_number = 0
-           AND (status = 'new'
-                OR (status = 'attempting' AND next_attempt_at <= ?2)
-                OR (status = 'callback' AND callback_at <= ?2))
-           AND (last_called_at IS NULL OR last_called_at < ?3)
-         ORDER BY CASE status WHEN 'callback' THEN 0 WHEN 'new' THEN 1 ELSE 2 END,
-                  ifnull(callback_at, next_attempt_at), id",
-    )?;
-    let Some(sample) = all.iter().find(|p| p.theme == theme) else {
-        return Ok(None);
-    };
-    // Never the same prospect twice on one day.
-    let day_start = time::to_db(t - Duration::hours(12));
-    let ids: Vec<String> = stmt
-        .query_map(rusqlite::params![sample.id, now, day_start], |r| r.get(0))?
-        .collect::<rusqlite::Result<_>>()?;
-    for id in ids {
-        if let Some(p) = all.iter().find(|p| p.id == id) {
-            let hour = t.with_timezone(&p.tz).hour();
-            if (8..17).contains(&hour) {
-                return Ok(Some(p));
-            }
-        }
-    }
-    Ok(None)
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -713,7 +690,7 @@ mod tests {
         let now = Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap();
         let s = fill(&mut store, 7, now).unwrap();
         assert_eq!((s.themes, s.reps), (4, 2));
-        assert_eq!(s.prospects, 420);
+        assert_eq!(s.prospects, 1020);
         assert!(s.blocks >= 20, "{s:?}");
         assert!(s.calls >= 400, "{s:?}");
         assert!(s.meetings >= 1, "{s:?}");
@@ -721,6 +698,12 @@ mod tests {
         let n = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
         assert_eq!(n("SELECT count(*) FROM calls"), i64::from(s.calls));
         assert_eq!(n("SELECT count(*) FROM meetings"), i64::from(s.meetings));
+        assert_eq!(n("SELECT count(*) FROM blocks"), i64::from(s.blocks));
+        // Every block has calls: a rep with nobody to call does not start one.
+        assert_eq!(
+            n("SELECT count(*) FROM blocks b WHERE NOT EXISTS (SELECT 1 FROM calls WHERE block_id = b.id)"),
+            0
+        );
         // No call after now, none on a weekend for the rep, none twice on a day.
         assert_eq!(
             n(&format!(
