@@ -8,10 +8,12 @@
 //! - [`lists`]: themes, prospects and their counts
 //! - [`playbook`]: talk tracks, objections, the default playbook
 //! - [`calls`]: writing calls and blocks
-//! - [`reports`]: the funnel and its definitions
+//! - [`reports`]: Review: the funnel, dashboards, call log, exports
+//! - [`bundle`]: a rep's calls and blocks as a file, imported by a manager
 //! - [`demo`]: the demo database
 //! - [`paths`]: where the database lives
 
+pub mod bundle;
 pub mod calls;
 pub mod demo;
 pub mod domain;
