@@ -125,7 +125,11 @@ impl Acc {
     }
 }
 
-pub fn blocks(conn: &Connection, filter: &ReportFilter, settings: &Settings) -> Result<BlocksReport> {
+pub fn blocks(
+    conn: &Connection,
+    filter: &ReportFilter,
+    settings: &Settings,
+) -> Result<BlocksReport> {
     let fresh = rollup::ensure_fresh(conn, settings);
     blocks_with(conn, filter, settings, fresh, time::now())
 }
@@ -217,7 +221,7 @@ pub(crate) fn blocks_with(
     let mut total = Acc::default();
     let mut reps: BTreeMap<String, Acc> = BTreeMap::new();
     let mut weeks: BTreeMap<String, Acc> = BTreeMap::new();
-    let mut pace = vec![0u32; 13];
+    let mut pace = [0u32; 13];
     for b in &facts {
         total.add(b);
         reps.entry(b.rep_id.clone()).or_default().add(b);
@@ -247,7 +251,7 @@ pub(crate) fn blocks_with(
             key: rep,
         })
         .collect();
-    by_rep.sort_by(|a, b| a.label.to_lowercase().cmp(&b.label.to_lowercase()));
+    by_rep.sort_by_key(|g| g.label.to_lowercase());
     let by_week = weeks
         .into_iter()
         .map(|(week, acc)| BlockGroup {

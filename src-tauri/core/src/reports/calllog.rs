@@ -143,7 +143,14 @@ pub(crate) fn call_log_with(
             value: counts.days.iter().map(|d| d.1).sum(),
             exact: true,
         };
-        keys = walk_days(conn, filter, &counts, query.after.as_ref(), query.offset, limit)?;
+        keys = walk_days(
+            conn,
+            filter,
+            &counts,
+            query.after.as_ref(),
+            query.offset,
+            limit,
+        )?;
     } else if let Some(driven) = drive_small(conn, filter)? {
         total = CallCount {
             value: driven.len() as u32,
@@ -166,9 +173,7 @@ pub(crate) fn call_log_with(
         let relaxed = ReportFilter {
             objection_id: None,
             text: None,
-            duration: filter
-                .duration
-                .filter(|b| sql::band_bins(*b).is_some()),
+            duration: filter.duration.filter(|b| sql::band_bins(*b).is_some()),
             ..filter.clone()
         };
         let counts = DayCounts {
@@ -709,7 +714,8 @@ pub fn phases(settings: &Settings, duration_ms: Option<u32>) -> Vec<Phase> {
             label: label.into(),
             from_seconds: from,
             to_seconds: to,
-            reached: duration_ms.is_some_and(|d| u64::from(d) > u64::from(from) * 1000 || from == 0),
+            reached: duration_ms
+                .is_some_and(|d| u64::from(d) > u64::from(from) * 1000 || from == 0),
         })
         .collect()
 }

@@ -142,12 +142,21 @@ fn funnel_row(label: &str, f: &super::Funnel) -> Vec<Cell> {
     ]
 }
 
-fn funnel_table(name: &str, title: &str, first: &str, groups: &[FunnelGroup], defs: &[String]) -> Table {
+fn funnel_table(
+    name: &str,
+    title: &str,
+    first: &str,
+    groups: &[FunnelGroup],
+    defs: &[String],
+) -> Table {
     Table {
         name: name.into(),
         title: title.into(),
         columns: funnel_columns(first),
-        rows: groups.iter().map(|g| funnel_row(&g.label, &g.funnel)).collect(),
+        rows: groups
+            .iter()
+            .map(|g| funnel_row(&g.label, &g.funnel))
+            .collect(),
         definitions: defs.to_vec(),
     }
 }
@@ -184,21 +193,41 @@ impl Figures for ReviewSummary {
                 definitions: d.clone(),
             },
             funnel_table("funnel_by_rep", "Funnel by rep", "Rep", &self.by_rep, d),
-            funnel_table("funnel_by_theme", "Funnel by theme", "Theme", &self.by_theme, d),
+            funnel_table(
+                "funnel_by_theme",
+                "Funnel by theme",
+                "Theme",
+                &self.by_theme,
+                d,
+            ),
             funnel_table("funnel_by_week", "Funnel by week", "Week", &self.by_week, d),
             funnel_table("funnel_by_day", "Funnel by day", "Day", &self.by_day, d),
         ]
     }
 }
 
-fn timing_table(name: &str, title: &str, first: &str, rows: &[TimingRow], defs: &[String]) -> Table {
+fn timing_table(
+    name: &str,
+    title: &str,
+    first: &str,
+    rows: &[TimingRow],
+    defs: &[String],
+) -> Table {
     Table {
         name: name.into(),
         title: title.into(),
-        columns: [first, "Dials", "Connects", "Connect rate %", "Conversations", "Meetings", "Meetings per dial %"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        columns: [
+            first,
+            "Dials",
+            "Connects",
+            "Connect rate %",
+            "Conversations",
+            "Meetings",
+            "Meetings per dial %",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
         rows: rows
             .iter()
             .map(|r| {
@@ -263,10 +292,17 @@ impl Figures for LengthReport {
         let summary = Table {
             name: "length_summary".into(),
             title: "Call length by outcome".into(),
-            columns: ["Outcome", "Calls", "Median (s)", "Mean (s)", "Past the limit", "Past the limit %"]
-                .iter()
-                .map(|s| s.to_string())
-                .collect(),
+            columns: [
+                "Outcome",
+                "Calls",
+                "Median (s)",
+                "Mean (s)",
+                "Past the limit",
+                "Past the limit %",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
             rows: series
                 .iter()
                 .map(|s| {
@@ -293,7 +329,15 @@ impl Figures for PlaybookReport {
             Table {
                 name: "objections".into(),
                 title: "Objections heard".into(),
-                columns: cols(&["Objection", "Times", "Calls", "Connects", "Heard on connects %", "Meetings", "Meetings per call %"]),
+                columns: cols(&[
+                    "Objection",
+                    "Times",
+                    "Calls",
+                    "Connects",
+                    "Heard on connects %",
+                    "Meetings",
+                    "Meetings per call %",
+                ]),
                 rows: self
                     .objections
                     .iter()
@@ -314,7 +358,16 @@ impl Figures for PlaybookReport {
             Table {
                 name: "responses".into(),
                 title: "Objection responses".into(),
-                columns: cols(&["Objection", "Theme", "Version", "Response", "Times", "Calls", "Meetings", "Meetings per call %"]),
+                columns: cols(&[
+                    "Objection",
+                    "Theme",
+                    "Version",
+                    "Response",
+                    "Times",
+                    "Calls",
+                    "Meetings",
+                    "Meetings per call %",
+                ]),
                 rows: self
                     .responses
                     .iter()
@@ -336,7 +389,18 @@ impl Figures for PlaybookReport {
             Table {
                 name: "talk_tracks".into(),
                 title: "Talk-track versions".into(),
-                columns: cols(&["Talk track", "Theme", "Version", "Change", "Dials", "Connects", "Connect rate %", "Conversations", "Meetings", "Meetings per connect %"]),
+                columns: cols(&[
+                    "Talk track",
+                    "Theme",
+                    "Version",
+                    "Change",
+                    "Dials",
+                    "Connects",
+                    "Connect rate %",
+                    "Conversations",
+                    "Meetings",
+                    "Meetings per connect %",
+                ]),
                 rows: self
                     .talk_tracks
                     .iter()
@@ -361,14 +425,34 @@ impl Figures for PlaybookReport {
     }
 }
 
-fn block_table(name: &str, title: &str, first: &str, groups: &[BlockGroup], defs: &[String]) -> Table {
+fn block_table(
+    name: &str,
+    title: &str,
+    first: &str,
+    groups: &[BlockGroup],
+    defs: &[String],
+) -> Table {
     Table {
         name: name.into(),
         title: title.into(),
-        columns: [first, "Planned", "Run", "Run vs planned %", "Completed", "Ended early", "Abandoned", "Active minutes", "Minutes on the phone", "Dials", "Dials per hour", "Connects", "Meetings"]
-            .iter()
-            .map(|s| s.to_string())
-            .collect(),
+        columns: [
+            first,
+            "Planned",
+            "Run",
+            "Run vs planned %",
+            "Completed",
+            "Ended early",
+            "Abandoned",
+            "Active minutes",
+            "Minutes on the phone",
+            "Dials",
+            "Dials per hour",
+            "Connects",
+            "Meetings",
+        ]
+        .iter()
+        .map(|s| s.to_string())
+        .collect(),
         rows: groups
             .iter()
             .map(|g| {
@@ -404,8 +488,20 @@ impl Figures for BlocksReport {
         let mut reps = vec![total];
         reps.extend(self.by_rep.iter().cloned());
         vec![
-            block_table("blocks_by_rep", "Blocks by rep", "Rep", &reps, &self.definitions),
-            block_table("blocks_by_week", "Blocks by week", "Week", &self.by_week, &self.definitions),
+            block_table(
+                "blocks_by_rep",
+                "Blocks by rep",
+                "Rep",
+                &reps,
+                &self.definitions,
+            ),
+            block_table(
+                "blocks_by_week",
+                "Blocks by week",
+                "Week",
+                &self.by_week,
+                &self.definitions,
+            ),
             Table {
                 name: "dials_per_hour".into(),
                 title: "Blocks by dials per hour".into(),

@@ -317,7 +317,12 @@ pub fn week_label(monday: &str) -> String {
     match NaiveDate::parse_from_str(monday, "%Y-%m-%d") {
         Ok(d) => {
             let w = d.iso_week();
-            format!("{}-W{:02} (from {})", w.year(), w.week(), d.format("%-d %b"))
+            format!(
+                "{}-W{:02} (from {})",
+                w.year(),
+                w.week(),
+                d.format("%-d %b")
+            )
         }
         Err(_) => monday.to_string(),
     }

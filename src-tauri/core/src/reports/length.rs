@@ -91,7 +91,11 @@ pub(crate) fn median_of(counts: &[u32], bin_seconds: u32) -> Option<f64> {
     None
 }
 
-pub fn length(conn: &Connection, filter: &ReportFilter, settings: &Settings) -> Result<LengthReport> {
+pub fn length(
+    conn: &Connection,
+    filter: &ReportFilter,
+    settings: &Settings,
+) -> Result<LengthReport> {
     let fresh = rollup::ensure_fresh(conn, settings);
     length_with(conn, filter, settings, fresh)
 }
@@ -135,7 +139,12 @@ pub(crate) fn length_with(
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query(p.as_params())?;
         while let Some(r) = rows.next()? {
-            sums.push((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64, r.get(3)?));
+            sums.push((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, i64>(2)?.max(0) as u64,
+                r.get(3)?,
+            ));
         }
     }
     let series = |outcome: Option<Outcome>, c: Vec<u32>| -> LengthSeries {

@@ -84,9 +84,9 @@ impl ReportFilter {
             (None, None) => parts.push("all time".to_string()),
             (f, t) => parts.push(format!(
                 "{} to {}",
-                f.map(describe_instant).unwrap_or_else(|| "the start".into()),
-                t.map(|t| describe_instant_end(t))
-                    .unwrap_or_else(|| "now".into())
+                f.map(describe_instant)
+                    .unwrap_or_else(|| "the start".into()),
+                t.map(describe_instant_end).unwrap_or_else(|| "now".into())
             )),
         }
         let names = |sql: &str, ids: &[String]| -> Result<Vec<String>> {
@@ -125,8 +125,11 @@ impl ReportFilter {
         if let Some(o) = &self.objection_id {
             parts.push(format!(
                 "objection {}",
-                names("SELECT label FROM objections WHERE id = ?1", std::slice::from_ref(o))?
-                    .join("")
+                names(
+                    "SELECT label FROM objections WHERE id = ?1",
+                    std::slice::from_ref(o)
+                )?
+                .join("")
             ));
         }
         if let Some(t) = self.text.as_deref().filter(|t| !t.trim().is_empty()) {
@@ -147,7 +150,9 @@ fn describe_instant(t: DateTime<Utc>) -> String {
 /// The last day included when `t` is an exclusive midnight.
 fn describe_instant_end(t: DateTime<Utc>) -> String {
     if t.time() == NaiveTime::MIN {
-        (t - chrono::Duration::days(1)).format("%Y-%m-%d").to_string()
+        (t - chrono::Duration::days(1))
+            .format("%Y-%m-%d")
+            .to_string()
     } else {
         crate::time::to_db(t)
     }
@@ -302,6 +307,9 @@ impl Rate {
     }
 }
 
+/// A period `[from, to)`, each side open when `None`.
+pub type Period = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// Parse a date `YYYY-MM-DD` (for `--from`/`--to`).
 pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
@@ -315,10 +323,7 @@ pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
 /// A period from the command line: `from` and `to` are dates `YYYY-MM-DD`
 /// (UTC days, both included) or RFC 3339 instants (`to` then exclusive).
 /// Returns `[from, to)` as instants.
-pub fn parse_period(
-    from: Option<&str>,
-    to: Option<&str>,
-) -> Result<(Option<DateTime<Utc>>, Option<DateTime<Utc>>)> {
+pub fn parse_period(from: Option<&str>, to: Option<&str>) -> Result<Period> {
     let one = |field: &str, s: &str, end: bool| -> Result<DateTime<Utc>> {
         if s.trim().len() > 10 {
             return crate::time::from_db(s.trim()).map_err(|_| {
@@ -464,7 +469,11 @@ pub(crate) fn fts_query(input: &str) -> Option<String> {
             .map(|c| if c == '"' { ' ' } else { c })
             .collect();
         if word.chars().any(char::is_alphanumeric) {
-            terms.push(format!("\"{}\"{}", word.trim(), if prefix { "*" } else { "" }));
+            terms.push(format!(
+                "\"{}\"{}",
+                word.trim(),
+                if prefix { "*" } else { "" }
+            ));
         }
         rest = next;
     }

@@ -305,11 +305,9 @@ pub fn ensure_fresh(conn: &Connection, settings: &Settings) -> bool {
     let th = Thresholds::of(settings);
     let needed = || -> rusqlite::Result<bool> {
         Ok(state(conn)? != Some(th)
-            || conn.query_row(
-                "SELECT EXISTS (SELECT 1 FROM review_dirty_days)",
-                [],
-                |r| r.get(0),
-            )?)
+            || conn.query_row("SELECT EXISTS (SELECT 1 FROM review_dirty_days)", [], |r| {
+                r.get(0)
+            })?)
     };
     match needed() {
         Ok(false) => return true,

@@ -154,7 +154,10 @@ pub(crate) fn raw_conditions(filter: &ReportFilter, p: &mut Params) -> Vec<Strin
         w.push(format!("c.rep_id IN {}", p.list(filter.rep_ids.clone())));
     }
     if !filter.theme_ids.is_empty() {
-        w.push(format!("c.theme_id IN {}", p.list(filter.theme_ids.clone())));
+        w.push(format!(
+            "c.theme_id IN {}",
+            p.list(filter.theme_ids.clone())
+        ));
     }
     if !filter.outcomes.is_empty() {
         w.push(format!(
@@ -193,7 +196,10 @@ pub(crate) fn cube_conditions(filter: &ReportFilter, caps: Caps, p: &mut Params)
         w.push(format!("r.rep_id IN {}", p.list(filter.rep_ids.clone())));
     }
     if !filter.theme_ids.is_empty() {
-        w.push(format!("r.theme_id IN {}", p.list(filter.theme_ids.clone())));
+        w.push(format!(
+            "r.theme_id IN {}",
+            p.list(filter.theme_ids.clone())
+        ));
     }
     if caps.outcome && !filter.outcomes.is_empty() {
         w.push(format!(

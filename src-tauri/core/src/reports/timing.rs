@@ -62,7 +62,11 @@ fn row(key: String, label: String, d: u32, c: u32, v: u32, m: u32) -> TimingRow 
     }
 }
 
-pub fn timing(conn: &Connection, filter: &ReportFilter, settings: &Settings) -> Result<TimingReport> {
+pub fn timing(
+    conn: &Connection,
+    filter: &ReportFilter,
+    settings: &Settings,
+) -> Result<TimingReport> {
     let fresh = rollup::ensure_fresh(conn, settings);
     timing_with(conn, filter, settings, fresh)
 }
