@@ -241,7 +241,7 @@ fn day_counts(conn: &Connection, filter: &ReportFilter, settings: &Settings) -> 
     } else {
         (&BY_OUTCOME, "dials")
     };
-    let src = rollup::source(cube, filter, settings, true, &mut p);
+    let src = rollup::source_grains(cube, filter, settings, true, false, &mut p);
     let sql = format!(
         "SELECT day, sum({measure}) FROM ({src}) s GROUP BY 1 HAVING sum({measure}) > 0 ORDER BY 1 DESC"
     );

@@ -210,7 +210,8 @@ pub(crate) fn funnel_by_with(
         GroupBy::Hour => (&BY_HOUR, "local_hour"),
         GroupBy::Weekday => (&BY_HOUR, "local_weekday"),
     };
-    let src = rollup::source(cube, filter, settings, fresh, &mut p);
+    let daily = matches!(by, GroupBy::Day | GroupBy::Week);
+    let src = rollup::source_grains(cube, filter, settings, fresh, !daily, &mut p);
     let (label, join, order) = match by {
         GroupBy::Rep => (
             "ifnull(x.name, g.k)",

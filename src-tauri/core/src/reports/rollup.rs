@@ -37,6 +37,8 @@ pub(crate) struct Cube {
     pub raw_where: &'static str,
     pub cube_where: &'static str,
     pub caps: Caps,
+    /// Kept per month too (grain 'm'); false for the rollup by block.
+    pub monthly: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -66,6 +68,7 @@ pub(crate) const BY_OUTCOME: Cube = Cube {
         outcome: true,
         band: false,
     },
+    monthly: true,
 };
 
 pub(crate) const BY_HOUR: Cube = Cube {
@@ -85,6 +88,7 @@ pub(crate) const BY_HOUR: Cube = Cube {
         outcome: false,
         band: false,
     },
+    monthly: true,
 };
 
 pub(crate) const BY_LENGTH: Cube = Cube {
@@ -104,6 +108,7 @@ pub(crate) const BY_LENGTH: Cube = Cube {
         outcome: true,
         band: true,
     },
+    monthly: true,
 };
 
 pub(crate) const BY_TRACK: Cube = Cube {
@@ -122,6 +127,7 @@ pub(crate) const BY_TRACK: Cube = Cube {
         outcome: false,
         band: false,
     },
+    monthly: true,
 };
 
 pub(crate) const OBJECTIONS: Cube = Cube {
@@ -141,6 +147,7 @@ pub(crate) const OBJECTIONS: Cube = Cube {
         outcome: false,
         band: false,
     },
+    monthly: true,
 };
 
 pub(crate) const RESPONSES: Cube = Cube {
@@ -160,6 +167,7 @@ pub(crate) const RESPONSES: Cube = Cube {
         outcome: false,
         band: false,
     },
+    monthly: true,
 };
 
 pub(crate) const BY_BLOCK: Cube = Cube {
@@ -173,6 +181,7 @@ pub(crate) const BY_BLOCK: Cube = Cube {
         outcome: false,
         band: false,
     },
+    monthly: false,
 };
 
 const ALL: &[&Cube] = &[
@@ -247,6 +256,48 @@ impl Measures {
 }
 
 impl Cube {
+    /// The columns of the rollup table that are written (grain first for
+    /// rollups kept per month).
+    fn table_columns(&self) -> Vec<&'static str> {
+        let mut c = if self.monthly { vec!["grain"] } else { vec![] };
+        c.extend(self.columns());
+        c
+    }
+
+    /// `INSERT INTO table (...) SELECT ...` of the monthly rows of the
+    /// months in `months` (a subquery of `m` = `YYYY-MM`), from the daily rows.
+    fn monthly_insert(&self, months: &str) -> String {
+        let mut select = vec!["'m'".to_string()];
+        let mut group = Vec::new();
+        for (i, (col, _)) in self.keys.iter().enumerate() {
+            match *col {
+                "day" => select.push("substr(r.day, 1, 7) || '-01'".into()),
+                "week" => select.push("''".into()),
+                other => select.push(format!("r.{other}")),
+            }
+            if *col != "week" {
+                group.push((i + 2).to_string());
+            }
+        }
+        for m in self.measures.columns() {
+            select.push(format!("sum(r.{m})"));
+        }
+        format!(
+            "INSERT INTO {t} ({cols}) SELECT {sel} FROM ({months}) dm
+             JOIN {t} r ON r.grain = 'd' AND r.day >= dm.m || '-01' AND r.day < dm.m || '-99' {extra}
+             GROUP BY {grp}",
+            t = self.table,
+            cols = self.table_columns().join(", "),
+            sel = select.join(", "),
+            extra = if self.cube_where == "1" {
+                String::new()
+            } else {
+                format!("AND {}", self.cube_where)
+            },
+            grp = group.join(", ")
+        )
+    }
+
     fn columns(&self) -> Vec<&'static str> {
         self.keys
             .iter()
@@ -261,11 +312,22 @@ impl Cube {
     }
 
     fn raw_select_from(&self, th: Thresholds, from: &str, cond: &str) -> String {
-        let keys: Vec<String> = self
-            .keys
-            .iter()
-            .map(|(col, expr)| format!("{expr} AS {col}"))
-            .collect();
+        self.raw_select_grain(th, from, cond, false)
+    }
+
+    /// With `grain`, the first column is `'d'` (to insert daily rows).
+    fn raw_select_grain(&self, th: Thresholds, from: &str, cond: &str, grain: bool) -> String {
+        let mut keys: Vec<String> = if grain && self.monthly {
+            vec!["'d' AS grain".to_string()]
+        } else {
+            vec![]
+        };
+        let offset = keys.len();
+        keys.extend(
+            self.keys
+                .iter()
+                .map(|(col, expr)| format!("{expr} AS {col}")),
+        );
         let aggs: Vec<String> = self
             .measures
             .raw(th)
@@ -273,7 +335,9 @@ impl Cube {
             .zip(self.measures.columns())
             .map(|(e, col)| format!("{e} AS {col}"))
             .collect();
-        let group: Vec<String> = (1..=self.keys.len()).map(|i| i.to_string()).collect();
+        let group: Vec<String> = (1 + offset..=self.keys.len() + offset)
+            .map(|i| i.to_string())
+            .collect();
         format!(
             "SELECT {}, {} FROM {from} WHERE c.outcome IS NOT NULL AND {} AND {cond} GROUP BY {}",
             keys.join(", "),
@@ -350,11 +414,20 @@ fn refresh(conn: &Connection, th: Thresholds) -> rusqlite::Result<()> {
                 &format!(
                     "INSERT INTO {} ({}) {}",
                     cube.table,
-                    cube.columns().join(", "),
-                    cube.raw_select(th, "1")
+                    cube.table_columns().join(", "),
+                    cube.raw_select_grain(th, cube.from, "1", true)
                 ),
                 [],
             )?;
+            if cube.monthly {
+                conn.execute(
+                    &cube.monthly_insert(&format!(
+                        "SELECT DISTINCT substr(day, 1, 7) AS m FROM {} WHERE grain = 'd'",
+                        cube.table
+                    )),
+                    [],
+                )?;
+            }
         }
         conn.execute(
             "INSERT INTO review_rollup_state (id, conversation_ms, limit_ms, built_at)
@@ -364,26 +437,53 @@ fn refresh(conn: &Connection, th: Thresholds) -> rusqlite::Result<()> {
             params![th.conversation_ms, th.limit_ms, time::to_db(time::now())],
         )?;
     } else {
-        for t in &tables {
-            conn.execute(
-                &format!("DELETE FROM {t} WHERE day IN (SELECT day FROM review_dirty_days)"),
-                [],
-            )?;
+        let months = "SELECT DISTINCT substr(day, 1, 7) AS m FROM review_dirty_days";
+        for cube in ALL {
+            if cube.monthly {
+                // Each table once (the playbook rollup serves two cubes).
+                if cube.cube_where == "1" || cube.cube_where.contains("objection") {
+                    conn.execute(
+                        &format!(
+                            "DELETE FROM {} WHERE grain = 'd' AND day IN (SELECT day FROM review_dirty_days)",
+                            cube.table
+                        ),
+                        [],
+                    )?;
+                    conn.execute(
+                        &format!(
+                            "DELETE FROM {} WHERE grain = 'm' AND day IN (SELECT m || '-01' FROM ({months}))",
+                            cube.table
+                        ),
+                        [],
+                    )?;
+                }
+            } else {
+                conn.execute(
+                    &format!(
+                        "DELETE FROM {} WHERE day IN (SELECT day FROM review_dirty_days)",
+                        cube.table
+                    ),
+                    [],
+                )?;
+            }
         }
         for cube in ALL {
             let from = format!(
                 "review_dirty_days d JOIN {} ON c.started_at >= d.day || 'T' AND c.started_at < d.day || 'U'",
                 cube.from
             );
-            let select = cube.raw_select_from(th, &from, "1");
+            let select = cube.raw_select_grain(th, &from, "1", true);
             conn.execute(
                 &format!(
                     "INSERT INTO {} ({}) {select}",
                     cube.table,
-                    cube.columns().join(", ")
+                    cube.table_columns().join(", ")
                 ),
                 [],
             )?;
+            if cube.monthly {
+                conn.execute(&cube.monthly_insert(months), [])?;
+            }
         }
     }
     conn.execute("DELETE FROM review_dirty_days", [])?;
@@ -399,6 +499,19 @@ pub(crate) fn source(
     fresh: bool,
     p: &mut Params,
 ) -> String {
+    source_grains(cube, filter, settings, fresh, cube.monthly, p)
+}
+
+/// Like [`source`]; `months: false` keeps every row daily (for callers that
+/// group or count by day or week).
+pub(crate) fn source_grains(
+    cube: &Cube,
+    filter: &ReportFilter,
+    settings: &Settings,
+    fresh: bool,
+    months: bool,
+    p: &mut Params,
+) -> String {
     let th = Thresholds::of(settings);
     let cols = cube.columns().join(", ");
     let split = sql::split(filter.from, filter.to);
@@ -409,19 +522,50 @@ pub(crate) fn source(
     let mut parts = Vec::new();
     if fresh && sql::cube_can_serve(filter, cube.caps) {
         if let Some((lo, hi)) = &split.days {
-            let mut w = sql::cube_conditions(filter, cube.caps, p);
-            if let Some(lo) = lo {
-                w.insert(0, format!("r.day >= {}", p.bind(lo.clone())));
+            let mut ranges: Vec<(&str, Option<String>, Option<String>)> = Vec::new();
+            let months = months && cube.monthly;
+            // Whole months inside [lo, hi) come from the monthly rows.
+            let lo_m = lo.as_deref().map(month_ceil);
+            let hi_m = hi.as_deref().map(month_floor);
+            let use_months = months
+                && match (&lo_m, &hi_m) {
+                    (Some(a), Some(b)) => a < b,
+                    _ => true,
+                };
+            if use_months {
+                if let (Some(lo), Some(lo_m)) = (lo, &lo_m) {
+                    if lo < lo_m {
+                        ranges.push(("d", Some(lo.clone()), Some(lo_m.clone())));
+                    }
+                }
+                ranges.push(("m", lo_m.clone(), hi_m.clone()));
+                if let (Some(hi), Some(hi_m)) = (hi, &hi_m) {
+                    if hi_m < hi {
+                        ranges.push(("d", Some(hi_m.clone()), Some(hi.clone())));
+                    }
+                }
+            } else {
+                ranges.push(("d", lo.clone(), hi.clone()));
             }
-            if let Some(hi) = hi {
-                w.insert(0, format!("r.day < {}", p.bind(hi.clone())));
+            for (grain, lo, hi) in ranges {
+                let mut w = Vec::new();
+                if cube.monthly {
+                    w.push(format!("r.grain = '{grain}'"));
+                }
+                if let Some(lo) = lo {
+                    w.push(format!("r.day >= {}", p.bind(lo)));
+                }
+                if let Some(hi) = hi {
+                    w.push(format!("r.day < {}", p.bind(hi)));
+                }
+                w.extend(sql::cube_conditions(filter, cube.caps, p));
+                w.push(cube.cube_where.to_string());
+                parts.push(format!(
+                    "SELECT {cols} FROM {} r WHERE {}",
+                    cube.table,
+                    sql::and(&w)
+                ));
             }
-            w.push(cube.cube_where.to_string());
-            parts.push(format!(
-                "SELECT {cols} FROM {} r WHERE {}",
-                cube.table,
-                sql::and(&w)
-            ));
         }
         for (a, b) in &split.edges {
             let mut w = vec![
@@ -446,4 +590,38 @@ pub(crate) fn source(
         return empty;
     }
     parts.join(" UNION ALL ")
+}
+
+/// The first day of the month of `day` (`YYYY-MM-DD`) if `day` is one,
+/// else the first day of the next month.
+fn month_ceil(day: &str) -> String {
+    if day.ends_with("-01") {
+        return day.to_string();
+    }
+    month_floor(&next_month_start(day))
+}
+
+/// The first day of the month of `day`.
+fn month_floor(day: &str) -> String {
+    format!("{}-01", day.get(..7).unwrap_or(day))
+}
+
+fn next_month_start(day: &str) -> String {
+    let y: i32 = day.get(..4).and_then(|s| s.parse().ok()).unwrap_or(1970);
+    let m: u32 = day.get(5..7).and_then(|s| s.parse().ok()).unwrap_or(1);
+    let (y, m) = if m >= 12 { (y + 1, 1) } else { (y, m + 1) };
+    format!("{y:04}-{m:02}-01")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn months_round_up_and_down() {
+        assert_eq!(month_ceil("2026-11-01"), "2026-11-01");
+        assert_eq!(month_ceil("2026-11-16"), "2026-12-01");
+        assert_eq!(month_ceil("2026-12-16"), "2027-01-01");
+        assert_eq!(month_floor("2026-11-16"), "2026-11-01");
+    }
 }

@@ -1284,6 +1284,17 @@ fn rollups_agree_with_the_calls_on_the_demo() {
             ..all()
         },
         ReportFilter {
+            from: Some(Utc.with_ymd_and_hms(2026, 10, 20, 7, 0, 0).unwrap()),
+            to: Some(Utc.with_ymd_and_hms(2026, 12, 3, 5, 0, 0).unwrap()),
+            ..all()
+        },
+        ReportFilter {
+            from: Some(Utc.with_ymd_and_hms(2026, 11, 1, 0, 0, 0).unwrap()),
+            to: Some(at(19, 0, 0)),
+            outcomes: vec![Outcome::NotInterested],
+            ..all()
+        },
+        ReportFilter {
             text: Some("month-end".into()),
             from: Some(at(12, 0, 0)),
             ..all()

@@ -331,7 +331,8 @@ AFTER UPDATE OF notes, gap_current_state, gap_objectives, gap_impact ON calls BE
     VALUES (NEW.rowid, NEW.notes, NEW.gap_current_state, NEW.gap_objectives, NEW.gap_impact);
 END;
 
--- Rollups: completed calls summed per UTC day and a few dimensions. Writes to
+-- Rollups: completed calls summed per UTC day (grain 'd') and per month
+-- (grain 'm', day = the first of the month) and a few dimensions. Writes to
 -- calls and call_objections only mark their day dirty (triggers below); the
 -- reports recompute dirty days before reading. The state row records the
 -- thresholds the rollups were computed with (conversation, outer limit).
@@ -350,6 +351,7 @@ INSERT INTO review_dirty_days (day)
 
 -- Funnel by outcome (theme_id '' = no theme; week = the Monday, UTC).
 CREATE TABLE review_by_outcome (
+    grain         TEXT NOT NULL CHECK (grain IN ('d', 'm')),
     day           TEXT NOT NULL,
     week          TEXT NOT NULL,
     rep_id        TEXT NOT NULL,
@@ -361,11 +363,12 @@ CREATE TABLE review_by_outcome (
     meetings      INTEGER NOT NULL,
     talk_ms       INTEGER NOT NULL,
     past_limit    INTEGER NOT NULL,
-    PRIMARY KEY (day, rep_id, theme_id, outcome)
+    PRIMARY KEY (grain, day, rep_id, theme_id, outcome)
 ) STRICT, WITHOUT ROWID;
 
 -- Funnel by the prospect's local hour and weekday (-1: time zone unknown).
 CREATE TABLE review_by_hour (
+    grain         TEXT NOT NULL CHECK (grain IN ('d', 'm')),
     day           TEXT NOT NULL,
     rep_id        TEXT NOT NULL,
     theme_id      TEXT NOT NULL,
@@ -377,22 +380,24 @@ CREATE TABLE review_by_hour (
     meetings      INTEGER NOT NULL,
     talk_ms       INTEGER NOT NULL,
     past_limit    INTEGER NOT NULL,
-    PRIMARY KEY (day, rep_id, theme_id, local_hour, local_weekday)
+    PRIMARY KEY (grain, day, rep_id, theme_id, local_hour, local_weekday)
 ) STRICT, WITHOUT ROWID;
 
 -- Call length: calls per outcome and 15-second bin (bin 24 = 6:00 and longer).
 CREATE TABLE review_by_length (
+    grain         TEXT NOT NULL CHECK (grain IN ('d', 'm')),
     day      TEXT NOT NULL,
     rep_id   TEXT NOT NULL,
     theme_id TEXT NOT NULL,
     outcome  TEXT NOT NULL,
     bin      INTEGER NOT NULL,
     calls    INTEGER NOT NULL,
-    PRIMARY KEY (day, rep_id, theme_id, outcome, bin)
+    PRIMARY KEY (grain, day, rep_id, theme_id, outcome, bin)
 ) STRICT, WITHOUT ROWID;
 
 -- Funnel by talk-track version ('' = none recorded).
 CREATE TABLE review_by_track (
+    grain         TEXT NOT NULL CHECK (grain IN ('d', 'm')),
     day              TEXT NOT NULL,
     rep_id           TEXT NOT NULL,
     theme_id         TEXT NOT NULL,
@@ -403,13 +408,14 @@ CREATE TABLE review_by_track (
     meetings         INTEGER NOT NULL,
     talk_ms          INTEGER NOT NULL,
     past_limit       INTEGER NOT NULL,
-    PRIMARY KEY (day, rep_id, theme_id, track_version_id)
+    PRIMARY KEY (grain, day, rep_id, theme_id, track_version_id)
 ) STRICT, WITHOUT ROWID;
 
 -- Objections heard and responses used: times, distinct calls, calls that
 -- ended in a meeting. kind: 'objection' (item = objection id) or 'response'
 -- (item = response id, '' = no response recorded).
 CREATE TABLE review_playbook (
+    grain         TEXT NOT NULL CHECK (grain IN ('d', 'm')),
     day      TEXT NOT NULL,
     rep_id   TEXT NOT NULL,
     theme_id TEXT NOT NULL,
@@ -418,7 +424,7 @@ CREATE TABLE review_playbook (
     times    INTEGER NOT NULL,
     calls    INTEGER NOT NULL,
     meetings INTEGER NOT NULL,
-    PRIMARY KEY (day, rep_id, theme_id, kind, item_id)
+    PRIMARY KEY (grain, day, rep_id, theme_id, kind, item_id)
 ) STRICT, WITHOUT ROWID;
 
 -- The calls of each block.
