@@ -97,7 +97,7 @@ pub struct CallLogPage {
 const MAX_LIMIT: u32 = 500;
 /// A text or objection filter that matches at most this many calls is
 /// served from its own index.
-const DRIVE_MAX: i64 = 20_000;
+const DRIVE_MAX: i64 = 40_000;
 /// Without rollups, the total is counted up to this.
 const COUNT_CAP: i64 = 10_000;
 
@@ -180,7 +180,7 @@ pub(crate) fn call_log_with(
             exact: false,
             ..day_counts(conn, &relaxed, settings)?
         };
-        total = estimate(conn, filter, &counts)?;
+        total = estimate(conn, filter, &counts, settings)?;
         if query.after.is_none() && query.offset > 0 {
             keys = plain(conn, filter, None, query.offset, limit)?;
         } else {
@@ -437,13 +437,14 @@ fn drive_small(conn: &Connection, filter: &ReportFilter) -> Result<Option<Vec<Ke
 
 /// The total when the rollups only bound it: the bound times the share of
 /// calls the text query or objection matches overall.
-fn estimate(conn: &Connection, filter: &ReportFilter, counts: &DayCounts) -> Result<CallCount> {
+fn estimate(
+    conn: &Connection,
+    filter: &ReportFilter,
+    counts: &DayCounts,
+    settings: &Settings,
+) -> Result<CallCount> {
     let bound: u64 = counts.days.iter().map(|d| u64::from(d.1)).sum();
-    let all: i64 = conn.query_row(
-        "SELECT count(*) FROM calls WHERE outcome IS NOT NULL",
-        [],
-        |r| r.get(0),
-    )?;
+    let all = u64::from(super::funnel::funnel_with(conn, &ReportFilter::default(), settings, true)?.dials);
     if all == 0 || bound == 0 {
         return Ok(CallCount {
             value: 0,
@@ -467,8 +468,11 @@ fn estimate(conn: &Connection, filter: &ReportFilter, counts: &DayCounts) -> Res
         )?;
         share *= n as f64 / all as f64;
     }
-    if let Some(b) = filter.duration.filter(|b| sql::band_bins(*b).is_none()) {
-        let _ = b;
+    if filter
+        .duration
+        .is_some_and(|b| sql::band_bins(b).is_none())
+    {
+        // A band off the bins: about the share of its bins' calls.
         share *= 0.5;
     }
     Ok(CallCount {

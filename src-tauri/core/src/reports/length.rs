@@ -7,7 +7,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use super::rollup::{self, BY_LENGTH, BY_OUTCOME};
+use super::rollup::{self, BY_LENGTH};
 use super::sql::{Params, BIN_MS, LAST_BIN};
 use super::{mmss, Rate, ReportFilter};
 use crate::domain::{Outcome, Settings};
@@ -132,19 +132,14 @@ pub(crate) fn length_with(
     let mut sums: Vec<(Outcome, u32, u64, u32)> = Vec::new();
     {
         let mut p = Params::default();
-        let src = rollup::source(&BY_OUTCOME, filter, settings, fresh, &mut p);
+        let src = rollup::source(&BY_LENGTH, filter, settings, fresh, &mut p);
         let sql = format!(
-            "SELECT outcome, sum(dials), sum(talk_ms), sum(past_limit) FROM ({src}) s GROUP BY 1"
+            "SELECT outcome, sum(calls), sum(talk_ms), sum(past_limit) FROM ({src}) s GROUP BY 1"
         );
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query(p.as_params())?;
         while let Some(r) = rows.next()? {
-            sums.push((
-                r.get(0)?,
-                r.get(1)?,
-                r.get::<_, i64>(2)?.max(0) as u64,
-                r.get(3)?,
-            ));
+            sums.push((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64, r.get(3)?));
         }
     }
     let series = |outcome: Option<Outcome>, c: Vec<u32>| -> LengthSeries {

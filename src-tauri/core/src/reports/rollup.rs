@@ -223,7 +223,7 @@ impl Measures {
     fn columns(self) -> &'static [&'static str] {
         match self {
             Measures::Funnel => FUNNEL_COLUMNS,
-            Measures::Length => &["calls"],
+            Measures::Length => &["calls", "talk_ms", "past_limit"],
             Measures::Playbook => &["times", "calls", "meetings"],
         }
     }
@@ -245,7 +245,11 @@ impl Measures {
                 "ifnull(sum(c.duration_ms), 0)".into(),
                 format!("count(*) FILTER (WHERE c.duration_ms > {})", th.limit_ms),
             ],
-            Measures::Length => vec!["count(*)".into()],
+            Measures::Length => vec![
+                "count(*)".into(),
+                "ifnull(sum(c.duration_ms), 0)".into(),
+                format!("count(*) FILTER (WHERE c.duration_ms > {})", th.limit_ms),
+            ],
             Measures::Playbook => vec![
                 "count(*)".into(),
                 "count(DISTINCT c.id)".into(),
@@ -335,8 +339,13 @@ impl Cube {
             .zip(self.measures.columns())
             .map(|(e, col)| format!("{e} AS {col}"))
             .collect();
-        let group: Vec<String> = (1 + offset..=self.keys.len() + offset)
-            .map(|i| i.to_string())
+        // The week follows from the day: computed once per group, not per call.
+        let group: Vec<String> = self
+            .keys
+            .iter()
+            .enumerate()
+            .filter(|(_, k)| k.0 != "week")
+            .map(|(i, _)| (i + 1 + offset).to_string())
             .collect();
         format!(
             "SELECT {}, {} FROM {from} WHERE c.outcome IS NOT NULL AND {} AND {cond} GROUP BY {}",
@@ -583,8 +592,28 @@ pub(crate) fn source_grains(
         if let Some(t) = filter.to {
             w.push(format!("c.started_at < {}", p.bind(time::to_db(t))));
         }
-        w.extend(sql::raw_conditions(filter, p));
-        parts.push(cube.raw_select(th, &sql::and(&w)));
+        // An objection: start from its calls (its index) rather than
+        // checking every call of the period.
+        let (from, rest) = match &filter.objection_id {
+            Some(o) => (
+                cube.from.replacen(
+                    "calls c",
+                    &format!(
+                        "(SELECT DISTINCT call_id AS cid FROM call_objections WHERE objection_id = {}) fo_
+                         CROSS JOIN calls c ON c.id = fo_.cid",
+                        p.bind(o.clone())
+                    ),
+                    1,
+                ),
+                ReportFilter {
+                    objection_id: None,
+                    ..filter.clone()
+                },
+            ),
+            None => (cube.from.to_string(), filter.clone()),
+        };
+        w.extend(sql::raw_conditions(&rest, p));
+        parts.push(cube.raw_select_from(th, &from, &sql::and(&w)));
     }
     if parts.is_empty() {
         return empty;

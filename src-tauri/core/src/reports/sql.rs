@@ -175,7 +175,7 @@ pub(crate) fn raw_conditions(filter: &ReportFilter, p: &mut Params) -> Vec<Strin
     }
     if let Some(o) = &filter.objection_id {
         w.push(format!(
-            "c.id IN (SELECT fo.call_id FROM call_objections fo WHERE fo.objection_id = {})",
+            "EXISTS (SELECT 1 FROM call_objections fo WHERE fo.call_id = c.id AND +fo.objection_id = {})",
             p.bind(o.clone())
         ));
     }

@@ -392,6 +392,8 @@ CREATE TABLE review_by_length (
     outcome  TEXT NOT NULL,
     bin      INTEGER NOT NULL,
     calls    INTEGER NOT NULL,
+    talk_ms  INTEGER NOT NULL,
+    past_limit INTEGER NOT NULL,
     PRIMARY KEY (grain, day, rep_id, theme_id, outcome, bin)
 ) STRICT, WITHOUT ROWID;
 
