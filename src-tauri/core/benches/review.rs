@@ -22,14 +22,16 @@ use callblock_core::reports::{
 };
 use callblock_core::store::{Store, LATEST};
 use callblock_core::time;
-use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday};
+use chrono::{
+    DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Timelike, Utc, Weekday,
+};
 use chrono_tz::Tz;
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 use rusqlite::{params, Connection};
 
 /// Bump when the generator changes, so a cached file is not reused.
-const GENERATOR_VERSION: i64 = 3;
+const GENERATOR_VERSION: i64 = 4;
 const CALLS_PER_BLOCK: (u32, u32) = (37, 44);
 const PROSPECTS_PER_REP: u32 = 6_000;
 const YEAR: i32 = 2025;
@@ -43,16 +45,68 @@ const ZONES: &[&str] = &[
     "America/Toronto",
 ];
 const THEMES: &[&str] = &[
-    "Logistics", "Texas", "Manufacturers 200-500", "Finance leaders", "Healthcare", "Retail chains",
-    "Construction", "Midwest", "SaaS 50-200", "HR leaders", "Energy", "Hospitality",
+    "Logistics",
+    "Texas",
+    "Manufacturers 200-500",
+    "Finance leaders",
+    "Healthcare",
+    "Retail chains",
+    "Construction",
+    "Midwest",
+    "SaaS 50-200",
+    "HR leaders",
+    "Energy",
+    "Hospitality",
 ];
 const WORDS: &[&str] = &[
-    "vendor", "contract", "renewal", "spreadsheet", "quarter", "team", "headcount", "manual",
-    "reporting", "invoice", "shipping", "warehouse", "schedule", "compliance", "audit", "board",
-    "approval", "pilot", "integration", "migration", "timeline", "priority", "expansion",
-    "turnover", "overtime", "forecast", "inventory", "margin", "dispatch", "payroll", "onboarding",
-    "security", "review", "legacy", "upgrade", "support", "tickets", "backlog", "hiring",
-    "training", "travel", "conference", "holiday", "season", "peak", "slow", "busy", "growth",
+    "vendor",
+    "contract",
+    "renewal",
+    "spreadsheet",
+    "quarter",
+    "team",
+    "headcount",
+    "manual",
+    "reporting",
+    "invoice",
+    "shipping",
+    "warehouse",
+    "schedule",
+    "compliance",
+    "audit",
+    "board",
+    "approval",
+    "pilot",
+    "integration",
+    "migration",
+    "timeline",
+    "priority",
+    "expansion",
+    "turnover",
+    "overtime",
+    "forecast",
+    "inventory",
+    "margin",
+    "dispatch",
+    "payroll",
+    "onboarding",
+    "security",
+    "review",
+    "legacy",
+    "upgrade",
+    "support",
+    "tickets",
+    "backlog",
+    "hiring",
+    "training",
+    "travel",
+    "conference",
+    "holiday",
+    "season",
+    "peak",
+    "slow",
+    "busy",
+    "growth",
 ];
 const COMPETITORS: &[&str] = &["Acmesoft", "Globex", "Initech", "Umbrella", "Vandelay"];
 
@@ -67,7 +121,9 @@ fn main() {
         .unwrap_or(50);
     let dir = target_dir();
     std::fs::create_dir_all(&dir).expect("target dir");
-    let path = dir.join(format!("review-bench-g{GENERATOR_VERSION}-s{LATEST}-r{reps}.db"));
+    let path = dir.join(format!(
+        "review-bench-g{GENERATOR_VERSION}-s{LATEST}-r{reps}.db"
+    ));
     let regenerate = std::env::var("REVIEW_BENCH_REGENERATE").is_ok_and(|v| v == "1");
     if regenerate || !is_complete(&path) {
         generate(&path, reps);
@@ -111,7 +167,10 @@ fn id(rng: &mut StdRng, at: DateTime<Utc>) -> String {
 fn generate(path: &Path, n_reps: u32) {
     remove_db(path);
     let started = Instant::now();
-    println!("Generating one year of calls for {n_reps} reps in {} ...", path.display());
+    println!(
+        "Generating one year of calls for {n_reps} reps in {} ...",
+        path.display()
+    );
     let store = Store::open(path).expect("open");
     let c = store.conn();
     c.execute_batch("PRAGMA synchronous = OFF; PRAGMA cache_size = -262144;")
@@ -127,7 +186,12 @@ fn generate(path: &Path, n_reps: u32) {
         let tid = id(&mut rng, created);
         c.execute(
             "INSERT INTO themes (id, name, kind, created_at) VALUES (?1, ?2, ?3, ?4)",
-            params![tid, name, ["vertical", "geography", "size", "role"][i % 4], created_s],
+            params![
+                tid,
+                name,
+                ["vertical", "geography", "size", "role"][i % 4],
+                created_s
+            ],
         )
         .unwrap();
         themes.push(tid);
@@ -154,7 +218,9 @@ fn generate(path: &Path, n_reps: u32) {
         responses_v2.push(rid);
     }
     let default_track: String = c
-        .query_row("SELECT id FROM talk_track_versions LIMIT 1", [], |r| r.get(0))
+        .query_row("SELECT id FROM talk_track_versions LIMIT 1", [], |r| {
+            r.get(0)
+        })
         .unwrap();
     let mut tracks: Vec<Vec<String>> = Vec::new(); // per theme: versions
     for (i, t) in themes.iter().enumerate() {
@@ -235,7 +301,8 @@ fn generate(path: &Path, n_reps: u32) {
                 "{} {}",
                 ["North", "Blue", "Iron", "Summit", "Harbor", "Cedar", "Pioneer", "Granite"]
                     [rng.random_range(0..8)],
-                ["Freight", "Health", "Systems", "Foods", "Works", "Partners"][rng.random_range(0..6)]
+                ["Freight", "Health", "Systems", "Foods", "Works", "Partners"]
+                    [rng.random_range(0..6)]
             );
             ins_prospect
                 .execute(params![
@@ -329,12 +396,24 @@ fn generate(path: &Path, n_reps: u32) {
                     85..=96 => "ended_early",
                     _ => "abandoned",
                 };
-                let length = if reason == "completed" { 3120 } else { rng.random_range(900..3000) };
+                let length = if reason == "completed" {
+                    3120
+                } else {
+                    rng.random_range(900..3000)
+                };
                 let bend = start + Duration::seconds(length);
                 ins_block
-                    .execute(params![bid, rep.id, time::to_db(start), time::to_db(bend), reason])
+                    .execute(params![
+                        bid,
+                        rep.id,
+                        time::to_db(start),
+                        time::to_db(bend),
+                        reason
+                    ])
                     .unwrap();
-                ins_block_theme.execute(params![bid, themes[theme]]).unwrap();
+                ins_block_theme
+                    .execute(params![bid, themes[theme]])
+                    .unwrap();
                 if rng.random_bool(0.2) {
                     let p = start + Duration::seconds(rng.random_range(300..2000));
                     ins_pause
@@ -404,32 +483,50 @@ fn generate(path: &Path, n_reps: u32) {
                     let notes = match outcome {
                         Outcome::NoAnswer | Outcome::BadNumber => String::new(),
                         Outcome::Voicemail => "Left the theme voicemail.".to_string(),
-                        Outcome::Gatekeeper => format!("Front desk; {} {}", word(&mut rng), word(&mut rng)),
+                        Outcome::Gatekeeper => {
+                            format!("Front desk; {} {}", word(&mut rng), word(&mut rng))
+                        }
                         Outcome::NotInterested => format!(
                             "Happy with {}; {} {} {}",
                             COMPETITORS[rng.random_range(0..COMPETITORS.len())],
                             word(&mut rng),
                             word(&mut rng),
-                            if rng.random_bool(0.1) { "budget frozen" } else { "" }
+                            if rng.random_bool(0.1) {
+                                "budget frozen"
+                            } else {
+                                ""
+                            }
                         ),
                         Outcome::Callback => format!(
                             "Call back after the {} {}; {}",
                             word(&mut rng),
                             word(&mut rng),
-                            if rng.random_bool(0.3) { "pricing question" } else { "" }
+                            if rng.random_bool(0.3) {
+                                "pricing question"
+                            } else {
+                                ""
+                            }
                         ),
                         Outcome::Meeting => format!(
                             "Booked: {} {} {} {}",
                             word(&mut rng),
                             word(&mut rng),
                             word(&mut rng),
-                            if rng.random_bool(0.01) { "zeppelin" } else { "" }
+                            if rng.random_bool(0.01) {
+                                "zeppelin"
+                            } else {
+                                ""
+                            }
                         ),
                         Outcome::DoNotCall => "Asked not to be called again.".to_string(),
                     };
                     let (gap_cs, gap_obj, gap_imp) = if outcome == Outcome::Meeting {
                         (
-                            format!("Uses {} for {}", COMPETITORS[rng.random_range(0..5)], word(&mut rng)),
+                            format!(
+                                "Uses {} for {}",
+                                COMPETITORS[rng.random_range(0..5)],
+                                word(&mut rng)
+                            ),
                             format!("Wants {} before {}", word(&mut rng), word(&mut rng)),
                             format!("{} hours a week saved", rng.random_range(2..20)),
                         )
@@ -440,7 +537,8 @@ fn generate(path: &Path, n_reps: u32) {
                     let track = if versions.len() == 1 {
                         &versions[0]
                     } else {
-                        &versions[((day.ordinal() as usize) * versions.len() / 366).min(versions.len() - 1)]
+                        &versions[((day.ordinal() as usize) * versions.len() / 366)
+                            .min(versions.len() - 1)]
                     };
                     ins_call
                         .execute(params![
@@ -477,7 +575,11 @@ fn generate(path: &Path, n_reps: u32) {
                     for k in 0..n_objections {
                         let o = rng.random_range(0..objections.len());
                         let (oid, rid) = &objections[o];
-                        let rid = if o < 2 && mid_year { &responses_v2[o] } else { rid };
+                        let rid = if o < 2 && mid_year {
+                            &responses_v2[o]
+                        } else {
+                            rid
+                        };
                         let at = (secs * 1000 * (k + 1) / (n_objections + 1)).max(1);
                         ins_obj
                             .execute(params![
@@ -518,7 +620,14 @@ fn generate(path: &Path, n_reps: u32) {
         day = day.succ_opt().unwrap();
     }
     c.execute_batch("COMMIT").unwrap();
-    drop((ins_block, ins_block_theme, ins_pause, ins_call, ins_obj, ins_meeting));
+    drop((
+        ins_block,
+        ins_block_theme,
+        ins_pause,
+        ins_call,
+        ins_obj,
+        ins_meeting,
+    ));
     println!(
         "  {n_calls} calls, {n_obj} objections, {n_blocks} blocks in {:.1} s",
         started.elapsed().as_secs_f64()
@@ -568,7 +677,10 @@ fn ms(d: StdDuration) -> String {
     format!("{:8.1}", d.as_secs_f64() * 1000.0)
 }
 
-fn print_row(r: &(String, StdDuration, StdDuration, StdDuration, StdDuration), target: StdDuration) {
+fn print_row(
+    r: &(String, StdDuration, StdDuration, StdDuration, StdDuration),
+    target: StdDuration,
+) {
     println!(
         "{:<58} {} {} {} {}  {}",
         r.0,
@@ -651,10 +763,18 @@ fn run(path: &Path) {
         ..ReportFilter::default()
     };
     let objection: String = c
-        .query_row("SELECT id FROM objections WHERE slug = 'no_budget'", [], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM objections WHERE slug = 'no_budget'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let rare_obj: String = c
-        .query_row("SELECT id FROM objections WHERE slug = 'how_number'", [], |r| r.get(0))
+        .query_row(
+            "SELECT id FROM objections WHERE slug = 'how_number'",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
 
     println!("-- dashboards");
@@ -664,7 +784,9 @@ fn run(path: &Path) {
     tm.time("review_summary, whole year", || {
         reports::review_summary(c, &year, &s).unwrap()
     });
-    tm.time("funnel, whole year", || reports::funnel(c, &year, &s).unwrap());
+    tm.time("funnel, whole year", || {
+        reports::funnel(c, &year, &s).unwrap()
+    });
     for by in GroupBy::ALL {
         tm.time(&format!("funnel by {}, whole year", by.as_str()), || {
             reports::funnel_by(c, &year, *by, &s).unwrap()
@@ -772,10 +894,13 @@ fn run(path: &Path) {
         )
         .unwrap()
     });
-    tm.time(&format!("page at row {}", total / 2), || page(&year, total / 2));
-    let deep = tm.time(&format!("page at row {} (the last)", total.saturating_sub(100)), || {
-        page(&year, total.saturating_sub(100))
+    tm.time(&format!("page at row {}", total / 2), || {
+        page(&year, total / 2)
     });
+    let deep = tm.time(
+        &format!("page at row {} (the last)", total.saturating_sub(100)),
+        || page(&year, total.saturating_sub(100)),
+    );
     assert_eq!(deep.rows.len(), 100);
     tm.time("one rep, page at row 10,000", || page(&rep, 10_000));
     tm.time("one theme, first page", || page(&theme, 0));
@@ -812,13 +937,19 @@ fn run(path: &Path) {
         duration: Some(DurationBand::OVER_3),
         ..ReportFilter::default()
     };
-    tm.time("sparse: one rep + do not call + over 3:00", || page(&sparse, 0));
-    tm.time("period cut inside days, page at row 30,000", || page(&odd, 30_000));
+    tm.time("sparse: one rep + do not call + over 3:00", || {
+        page(&sparse, 0)
+    });
+    tm.time("period cut inside days, page at row 30,000", || {
+        page(&odd, 30_000)
+    });
     let obj_filter = ReportFilter {
         objection_id: Some(objection.clone()),
         ..ReportFilter::default()
     };
-    let p = tm.time("objection no_budget (common), first page", || page(&obj_filter, 0));
+    let p = tm.time("objection no_budget (common), first page", || {
+        page(&obj_filter, 0)
+    });
     tm.time("objection no_budget, next page (cursor)", || {
         call_log(
             c,
@@ -846,7 +977,9 @@ fn run(path: &Path) {
         text: Some(t.into()),
         ..ReportFilter::default()
     };
-    let p = tm.time("text \"booked\" (common), first page", || page(&text("booked"), 0));
+    let p = tm.time("text \"booked\" (common), first page", || {
+        page(&text("booked"), 0)
+    });
     tm.time("text \"booked\", next page (cursor)", || {
         call_log(
             c,
@@ -860,8 +993,12 @@ fn run(path: &Path) {
         )
         .unwrap()
     });
-    tm.time("text \"budget frozen\", first page", || page(&text("budget frozen"), 0));
-    tm.time("text \"zeppelin\" (rare), first page", || page(&text("zeppelin"), 0));
+    tm.time("text \"budget frozen\", first page", || {
+        page(&text("budget frozen"), 0)
+    });
+    tm.time("text \"zeppelin\" (rare), first page", || {
+        page(&text("zeppelin"), 0)
+    });
     tm.time("text \"pric*\" + one rep, first page", || {
         page(
             &ReportFilter {
@@ -900,7 +1037,10 @@ fn run(path: &Path) {
         } else {
             format!(
                 ": {}",
-                slow.iter().map(|r| r.0.as_str()).collect::<Vec<_>>().join("; ")
+                slow.iter()
+                    .map(|r| r.0.as_str())
+                    .collect::<Vec<_>>()
+                    .join("; ")
             )
         }
     );

@@ -846,8 +846,7 @@ pub fn read(mut reader: impl Read, source_name: &str) -> Result<Bundle> {
     if version == 0 {
         return Err(damaged("it has no format version".into()).into());
     }
-    let bundle: Bundle =
-        serde_json::from_slice(&json).map_err(|e| damaged(format!("{e}")))?;
+    let bundle: Bundle = serde_json::from_slice(&json).map_err(|e| damaged(format!("{e}")))?;
     check(&bundle).map_err(damaged)?;
     Ok(bundle)
 }
@@ -858,13 +857,21 @@ fn check(b: &Bundle) -> std::result::Result<(), String> {
     let stated = [
         ("themes", c.themes, b.themes.len()),
         ("prospects", c.prospects, b.prospects.len()),
-        ("talk-track versions", c.talk_track_versions, b.talk_track_versions.len()),
+        (
+            "talk-track versions",
+            c.talk_track_versions,
+            b.talk_track_versions.len(),
+        ),
         ("objections", c.objections, b.objections.len()),
         ("responses", c.responses, b.responses.len()),
         ("blocks", c.blocks, b.blocks.len()),
         ("pauses", c.pauses, b.pauses.len()),
         ("calls", c.calls, b.calls.len()),
-        ("objections raised", c.call_objections, b.call_objections.len()),
+        (
+            "objections raised",
+            c.call_objections,
+            b.call_objections.len(),
+        ),
         ("meetings", c.meetings, b.meetings.len()),
     ];
     for (what, said, has) in stated {
@@ -882,25 +889,43 @@ fn check(b: &Bundle) -> std::result::Result<(), String> {
     let blocks = ids(b.blocks.iter().map(|x| &x.id).collect());
     let calls = ids(b.calls.iter().map(|x| &x.id).collect());
     let theme_ok = |t: &Option<String>| t.as_ref().map_or(true, |t| themes.contains(t));
-    let missing = |what: &str, id: &str, whose: &str| format!("{whose} refers to {what} {id}, which is not in the bundle");
+    let missing = |what: &str, id: &str, whose: &str| {
+        format!("{whose} refers to {what} {id}, which is not in the bundle")
+    };
     for p in &b.prospects {
         if !theme_ok(&p.theme_id) {
-            return Err(missing("theme", p.theme_id.as_deref().unwrap_or(""), &format!("prospect {}", p.id)));
+            return Err(missing(
+                "theme",
+                p.theme_id.as_deref().unwrap_or(""),
+                &format!("prospect {}", p.id),
+            ));
         }
     }
     for t in &b.talk_tracks {
         if !theme_ok(&t.theme_id) {
-            return Err(missing("theme", t.theme_id.as_deref().unwrap_or(""), &format!("talk track {}", t.id)));
+            return Err(missing(
+                "theme",
+                t.theme_id.as_deref().unwrap_or(""),
+                &format!("talk track {}", t.id),
+            ));
         }
     }
     for v in &b.talk_track_versions {
         if !tracks.contains(&v.talk_track_id) {
-            return Err(missing("talk track", &v.talk_track_id, &format!("version {}", v.id)));
+            return Err(missing(
+                "talk track",
+                &v.talk_track_id,
+                &format!("version {}", v.id),
+            ));
         }
     }
     for r in &b.responses {
         if !objections.contains(&r.objection_id) || !theme_ok(&r.theme_id) {
-            return Err(missing("objection or theme", &r.objection_id, &format!("response {}", r.id)));
+            return Err(missing(
+                "objection or theme",
+                &r.objection_id,
+                &format!("response {}", r.id),
+            ));
         }
     }
     for bl in &b.blocks {
@@ -923,9 +948,17 @@ fn check(b: &Bundle) -> std::result::Result<(), String> {
             return Err(missing("block", bl, &whose));
         }
         if !theme_ok(&c.theme_id) {
-            return Err(missing("theme", c.theme_id.as_deref().unwrap_or(""), &whose));
+            return Err(missing(
+                "theme",
+                c.theme_id.as_deref().unwrap_or(""),
+                &whose,
+            ));
         }
-        if let Some(v) = c.talk_track_version_id.as_ref().filter(|x| !versions.contains(*x)) {
+        if let Some(v) = c
+            .talk_track_version_id
+            .as_ref()
+            .filter(|x| !versions.contains(*x))
+        {
             return Err(missing("talk-track version", v, &whose));
         }
         time::from_db(&c.started_at).map_err(|e| format!("{whose}: {e}"))?;
@@ -944,7 +977,11 @@ fn check(b: &Bundle) -> std::result::Result<(), String> {
     }
     for m in &b.meetings {
         if !calls.contains(&m.call_id) || !prospects.contains(&m.prospect_id) {
-            return Err(missing("call or prospect", &m.call_id, &format!("meeting {}", m.id)));
+            return Err(missing(
+                "call or prospect",
+                &m.call_id,
+                &format!("meeting {}", m.id),
+            ));
         }
     }
     Ok(())
@@ -966,7 +1003,11 @@ pub fn import_file(store: &mut Store, path: &Path) -> Result<BundleReport> {
     import_named(store, std::io::BufReader::new(file), &name)
 }
 
-pub fn import_named(store: &mut Store, reader: impl Read, source_name: &str) -> Result<BundleReport> {
+pub fn import_named(
+    store: &mut Store,
+    reader: impl Read,
+    source_name: &str,
+) -> Result<BundleReport> {
     let bundle = read(reader, source_name)?;
     store.write(|tx| {
         let mut report = apply(tx, &bundle, source_name)?;
@@ -1024,7 +1065,9 @@ fn apply(tx: &Connection, b: &Bundle, source_name: &str) -> Result<BundleReport>
         b.rep.id.clone()
     };
     report.rep_id = rep_id.clone();
-    report.rep_name = tx.query_row("SELECT name FROM reps WHERE id = ?1", [&rep_id], |r| r.get(0))?;
+    report.rep_name = tx.query_row("SELECT name FROM reps WHERE id = ?1", [&rep_id], |r| {
+        r.get(0)
+    })?;
 
     // Themes: by id, else by name, else added.
     let mut theme_map: HashMap<String, String> = HashMap::new();
@@ -1057,16 +1100,22 @@ fn apply(tx: &Connection, b: &Bundle, source_name: &str) -> Result<BundleReport>
         let id = if exists(tx, "objections", &o.id)? {
             o.id.clone()
         } else if let Some(id) = tx
-            .query_row("SELECT id FROM objections WHERE slug = ?1", [&o.slug], |r| {
-                r.get::<_, String>(0)
-            })
+            .query_row(
+                "SELECT id FROM objections WHERE slug = ?1",
+                [&o.slug],
+                |r| r.get::<_, String>(0),
+            )
             .optional()?
         {
             id
         } else {
             let hotkey_free: bool = match &o.hotkey {
                 Some(k) => tx
-                    .query_row("SELECT 1 FROM objections WHERE hotkey = ?1", [k], |_| Ok(()))
+                    .query_row(
+                        "SELECT 1 FROM objections WHERE hotkey = ?1",
+                        [k],
+                        |_| Ok(()),
+                    )
                     .optional()?
                     .is_none(),
                 None => true,
@@ -1091,7 +1140,10 @@ fn apply(tx: &Connection, b: &Bundle, source_name: &str) -> Result<BundleReport>
     // Responses: by id, else identical text for the same objection and theme, else added.
     let mut response_map: HashMap<String, String> = HashMap::new();
     for r in &b.responses {
-        let oid = objection_map.get(&r.objection_id).cloned().unwrap_or_default();
+        let oid = objection_map
+            .get(&r.objection_id)
+            .cloned()
+            .unwrap_or_default();
         let tid = theme(&r.theme_id);
         let id = if exists(tx, "objection_responses", &r.id)? {
             r.id.clone()
@@ -1323,7 +1375,9 @@ fn apply(tx: &Connection, b: &Bundle, source_name: &str) -> Result<BundleReport>
     let mut new_calls: HashSet<&str> = HashSet::new();
     for c in &b.calls {
         let existing: Option<String> = tx
-            .query_row("SELECT rep_id FROM calls WHERE id = ?1", [&c.id], |r| r.get(0))
+            .query_row("SELECT rep_id FROM calls WHERE id = ?1", [&c.id], |r| {
+                r.get(0)
+            })
             .optional()?;
         if let Some(rep) = existing {
             if rep != rep_id {

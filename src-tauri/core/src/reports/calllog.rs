@@ -95,9 +95,12 @@ pub struct CallLogPage {
 }
 
 const MAX_LIMIT: u32 = 500;
-/// A text or objection filter that matches at most this many calls is
-/// served from its own index.
-const DRIVE_MAX: i64 = 40_000;
+/// A text filter that matches at most this many calls is served from the
+/// full-text index (a lookup per match by rowid).
+const DRIVE_TEXT_MAX: i64 = 30_000;
+/// An objection raised in at most this many calls is served from its index
+/// (a lookup per call by id, dearer than by rowid).
+const DRIVE_OBJECTION_MAX: i64 = 5_000;
 /// Without rollups, the total is counted up to this.
 const COUNT_CAP: i64 = 10_000;
 
@@ -379,7 +382,7 @@ fn drive_small(conn: &Connection, filter: &ReportFilter) -> Result<Option<Vec<Ke
     let text_n: Option<i64> = match &text {
         Some(q) => Some(conn.query_row(
             "SELECT count(*) FROM (SELECT 1 FROM calls_fts WHERE calls_fts MATCH ?1 LIMIT ?2)",
-            rusqlite::params![q, DRIVE_MAX + 1],
+            rusqlite::params![q, DRIVE_TEXT_MAX + 1],
             |r| r.get(0),
         )?),
         None => None,
@@ -387,14 +390,16 @@ fn drive_small(conn: &Connection, filter: &ReportFilter) -> Result<Option<Vec<Ke
     let obj_n: Option<i64> = match &filter.objection_id {
         Some(o) => Some(conn.query_row(
             "SELECT count(*) FROM (SELECT 1 FROM call_objections WHERE objection_id = ?1 LIMIT ?2)",
-            rusqlite::params![o, DRIVE_MAX + 1],
+            rusqlite::params![o, DRIVE_OBJECTION_MAX + 1],
             |r| r.get(0),
         )?),
         None => None,
     };
-    let use_text = matches!(text_n, Some(n) if n <= DRIVE_MAX)
-        && obj_n.map_or(true, |o| text_n.unwrap_or(0) <= o || o > DRIVE_MAX);
-    let use_obj = !use_text && matches!(obj_n, Some(n) if n <= DRIVE_MAX);
+    let use_text = matches!(text_n, Some(n) if n <= DRIVE_TEXT_MAX)
+        && obj_n.map_or(true, |o| {
+            text_n.unwrap_or(0) <= o || o > DRIVE_OBJECTION_MAX
+        });
+    let use_obj = !use_text && matches!(obj_n, Some(n) if n <= DRIVE_OBJECTION_MAX);
     if !use_text && !use_obj {
         return Ok(None);
     }
@@ -444,7 +449,9 @@ fn estimate(
     settings: &Settings,
 ) -> Result<CallCount> {
     let bound: u64 = counts.days.iter().map(|d| u64::from(d.1)).sum();
-    let all = u64::from(super::funnel::funnel_with(conn, &ReportFilter::default(), settings, true)?.dials);
+    let all = u64::from(
+        super::funnel::funnel_with(conn, &ReportFilter::default(), settings, true)?.dials,
+    );
     if all == 0 || bound == 0 {
         return Ok(CallCount {
             value: 0,
@@ -468,10 +475,7 @@ fn estimate(
         )?;
         share *= n as f64 / all as f64;
     }
-    if filter
-        .duration
-        .is_some_and(|b| sql::band_bins(b).is_none())
-    {
+    if filter.duration.is_some_and(|b| sql::band_bins(b).is_none()) {
         // A band off the bins: about the share of its bins' calls.
         share *= 0.5;
     }

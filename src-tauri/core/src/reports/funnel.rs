@@ -200,12 +200,16 @@ pub(crate) fn funnel_by_with(
     settings: &Settings,
     fresh: bool,
 ) -> Result<Vec<FunnelGroup>> {
+    if by == GroupBy::Week {
+        let days = funnel_by_with(conn, filter, GroupBy::Day, settings, fresh)?;
+        return Ok(weeks_of(&days));
+    }
     let mut p = Params::default();
     let (cube, key) = match by {
         GroupBy::Rep => (&BY_OUTCOME, "rep_id"),
         GroupBy::Theme => (&BY_OUTCOME, "theme_id"),
         GroupBy::Day => (&BY_OUTCOME, "day"),
-        GroupBy::Week => (&BY_OUTCOME, "week"),
+        GroupBy::Week => (&BY_OUTCOME, "day"), // folded into weeks above
         GroupBy::Outcome => (&BY_OUTCOME, "outcome"),
         GroupBy::Hour => (&BY_HOUR, "local_hour"),
         GroupBy::Weekday => (&BY_HOUR, "local_weekday"),
@@ -295,6 +299,35 @@ pub(crate) fn funnel_by_with(
         _ => {}
     }
     Ok(out)
+}
+
+/// Sum groups by day (`YYYY-MM-DD`) into weeks starting on Monday.
+pub(crate) fn weeks_of(days: &[FunnelGroup]) -> Vec<FunnelGroup> {
+    let mut weeks: std::collections::BTreeMap<String, Funnel> = std::collections::BTreeMap::new();
+    for g in days {
+        let Ok(d) = NaiveDate::parse_from_str(&g.key, "%Y-%m-%d") else {
+            continue;
+        };
+        let monday = d - chrono::Duration::days(i64::from(d.weekday().num_days_from_monday()));
+        let w = weeks
+            .entry(monday.format("%Y-%m-%d").to_string())
+            .or_default();
+        w.dials += g.funnel.dials;
+        w.connects += g.funnel.connects;
+        w.conversations += g.funnel.conversations;
+        w.meetings += g.funnel.meetings;
+        w.talk_seconds += g.funnel.talk_seconds;
+        w.calls_past_limit += g.funnel.calls_past_limit;
+    }
+    weeks
+        .into_iter()
+        .map(|(k, f)| FunnelGroup {
+            label: week_label(&k),
+            rates: f.rates(),
+            key: k,
+            funnel: f,
+        })
+        .collect()
 }
 
 /// Monday = 0.
@@ -399,6 +432,7 @@ pub(crate) fn review_summary_with(
     fresh: bool,
 ) -> Result<ReviewSummary> {
     let total = funnel_with(conn, filter, settings, fresh)?;
+    let by_day = funnel_by_with(conn, filter, GroupBy::Day, settings, fresh)?;
     Ok(ReviewSummary {
         from: filter.from.map(time::to_db),
         to: filter.to.map(time::to_db),
@@ -406,8 +440,8 @@ pub(crate) fn review_summary_with(
         total,
         by_rep: funnel_by_with(conn, filter, GroupBy::Rep, settings, fresh)?,
         by_theme: funnel_by_with(conn, filter, GroupBy::Theme, settings, fresh)?,
-        by_day: funnel_by_with(conn, filter, GroupBy::Day, settings, fresh)?,
-        by_week: funnel_by_with(conn, filter, GroupBy::Week, settings, fresh)?,
+        by_week: weeks_of(&by_day),
+        by_day,
         definitions: definitions(settings),
     })
 }

@@ -139,7 +139,12 @@ pub(crate) fn length_with(
         let mut stmt = conn.prepare(&sql)?;
         let mut rows = stmt.query(p.as_params())?;
         while let Some(r) = rows.next()? {
-            sums.push((r.get(0)?, r.get(1)?, r.get::<_, i64>(2)?.max(0) as u64, r.get(3)?));
+            sums.push((
+                r.get(0)?,
+                r.get(1)?,
+                r.get::<_, i64>(2)?.max(0) as u64,
+                r.get(3)?,
+            ));
         }
     }
     let series = |outcome: Option<Outcome>, c: Vec<u32>| -> LengthSeries {

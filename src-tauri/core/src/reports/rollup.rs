@@ -49,13 +49,11 @@ pub(crate) enum Measures {
 }
 
 const DAY: &str = "substr(c.started_at, 1, 10)";
-const WEEK: &str = "date(substr(c.started_at, 1, 10), '-' || ((CAST(strftime('%w', substr(c.started_at, 1, 10)) AS INTEGER) + 6) % 7) || ' days')";
 
 pub(crate) const BY_OUTCOME: Cube = Cube {
     table: "review_by_outcome",
     keys: &[
         ("day", DAY),
-        ("week", WEEK),
         ("rep_id", "c.rep_id"),
         ("theme_id", "ifnull(c.theme_id, '')"),
         ("outcome", "c.outcome"),
@@ -276,12 +274,9 @@ impl Cube {
         for (i, (col, _)) in self.keys.iter().enumerate() {
             match *col {
                 "day" => select.push("substr(r.day, 1, 7) || '-01'".into()),
-                "week" => select.push("''".into()),
                 other => select.push(format!("r.{other}")),
             }
-            if *col != "week" {
-                group.push((i + 2).to_string());
-            }
+            group.push((i + 2).to_string());
         }
         for m in self.measures.columns() {
             select.push(format!("sum(r.{m})"));
@@ -339,13 +334,8 @@ impl Cube {
             .zip(self.measures.columns())
             .map(|(e, col)| format!("{e} AS {col}"))
             .collect();
-        // The week follows from the day: computed once per group, not per call.
-        let group: Vec<String> = self
-            .keys
-            .iter()
-            .enumerate()
-            .filter(|(_, k)| k.0 != "week")
-            .map(|(i, _)| (i + 1 + offset).to_string())
+        let group: Vec<String> = (1 + offset..=self.keys.len() + offset)
+            .map(|i| i.to_string())
             .collect();
         format!(
             "SELECT {}, {} FROM {from} WHERE c.outcome IS NOT NULL AND {} AND {cond} GROUP BY {}",

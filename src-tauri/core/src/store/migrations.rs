@@ -349,11 +349,10 @@ CREATE TABLE review_dirty_days (
 INSERT INTO review_dirty_days (day)
     SELECT DISTINCT substr(started_at, 1, 10) FROM calls WHERE outcome IS NOT NULL;
 
--- Funnel by outcome (theme_id '' = no theme; week = the Monday, UTC).
+-- Funnel by outcome (theme_id '' = no theme).
 CREATE TABLE review_by_outcome (
     grain         TEXT NOT NULL CHECK (grain IN ('d', 'm')),
     day           TEXT NOT NULL,
-    week          TEXT NOT NULL,
     rep_id        TEXT NOT NULL,
     theme_id      TEXT NOT NULL,
     outcome       TEXT NOT NULL,
@@ -491,5 +490,8 @@ END;
 DROP INDEX calls_started;
 CREATE INDEX calls_log ON calls(started_at, rep_id, theme_id, outcome, duration_ms);
 CREATE INDEX calls_outcome_started ON calls(outcome, started_at);
-CREATE INDEX call_objections_response ON call_objections(response_id) WHERE response_id IS NOT NULL;
+-- Objections: from an objection to its calls, and from a call to its objections.
+DROP INDEX call_objections_objection;
+CREATE INDEX call_objections_objection_call ON call_objections(objection_id, call_id);
+CREATE INDEX call_objections_call_objection ON call_objections(call_id, objection_id);
 "#;
