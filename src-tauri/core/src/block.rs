@@ -584,11 +584,11 @@ fn block_counts(conn: &Connection, block_ids_json: &str, settings: &Settings) ->
             (SELECT count(*) FROM call_objections co JOIN calls c2 ON c2.id = co.call_id
                WHERE c2.block_id IN (SELECT value FROM json_each(?1)) AND c2.outcome IS NOT NULL)
          FROM calls c WHERE c.block_id IN (SELECT value FROM json_each(?1)) AND c.outcome IS NOT NULL",
-        funnel = crate::reports::select_funnel(settings)
+        funnel = crate::reports::funnel::funnel_columns(settings)
     );
     Ok(conn.query_row(&sql, params![block_ids_json], |r| {
         Ok(Counts {
-            funnel: crate::reports::funnel_from(r, 0)?,
+            funnel: crate::reports::funnel::funnel_from(r, 0)?,
             callbacks: r.get(6)?,
             talk_ms: r.get(7)?,
             longest_ms: r.get(8)?,

@@ -75,6 +75,9 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    #[error(transparent)]
+    Bundle(#[from] crate::bundle::BundleError),
+
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -90,6 +93,7 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::Invalid { .. } => "invalid",
             Error::Conflict(_) => "conflict",
+            Error::Bundle(e) => e.kind(),
             Error::Io { .. } => "io",
         }
     }

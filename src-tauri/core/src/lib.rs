@@ -15,11 +15,13 @@
 //! - [`card`]: what the call card shows about a prospect
 //! - [`clock`]: the block clock and the call timer (monotonic, never counted in ticks)
 //! - [`invite`]: iCalendar writing (RFC 5545) and mail drafts for booked meetings
-//! - [`reports`]: the funnel and its definitions
+//! - [`reports`]: Review: the funnel, dashboards, call log, exports
+//! - [`bundle`]: a rep's calls and blocks as a file, imported by a manager
 //! - [`demo`]: the demo database
 //! - [`paths`]: where the database lives
 
 pub mod block;
+pub mod bundle;
 pub mod calls;
 pub mod card;
 pub mod clock;

@@ -25,6 +25,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "objection hotkeys: lower case, unique among active objections",
         sql: V2_OBJECTION_HOTKEYS,
     },
+    Migration {
+        version: 3,
+        description: "review: full-text search on call notes, report rollups, call-log indexes",
+        sql: V3_REVIEW,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -322,4 +327,198 @@ UPDATE objections SET hotkey = NULL
                      WHERE archived_at IS NULL AND hotkey IS NOT NULL GROUP BY hotkey);
 CREATE UNIQUE INDEX objections_active_hotkey
     ON objections(hotkey) WHERE hotkey IS NOT NULL AND archived_at IS NULL;
+"#;
+
+/// Review (manager analytics): full-text search over the notes of calls, the
+/// rollups that keep dashboards fast on a million calls, and the indexes of
+/// the call log. See `reports::rollup` for how the rollups are kept.
+const V3_REVIEW: &str = r#"
+-- Full-text search over a call's notes and gap notes (external content: the
+-- text lives in calls, the index is keyed by calls.rowid, kept by triggers).
+CREATE VIRTUAL TABLE calls_fts USING fts5(
+    notes, gap_current_state, gap_objectives, gap_impact,
+    content = 'calls',
+    tokenize = 'unicode61 remove_diacritics 2'
+);
+INSERT INTO calls_fts (calls_fts) VALUES ('rebuild');
+
+CREATE TRIGGER calls_fts_insert AFTER INSERT ON calls BEGIN
+    INSERT INTO calls_fts (rowid, notes, gap_current_state, gap_objectives, gap_impact)
+    VALUES (NEW.rowid, NEW.notes, NEW.gap_current_state, NEW.gap_objectives, NEW.gap_impact);
+END;
+CREATE TRIGGER calls_fts_delete AFTER DELETE ON calls BEGIN
+    INSERT INTO calls_fts (calls_fts, rowid, notes, gap_current_state, gap_objectives, gap_impact)
+    VALUES ('delete', OLD.rowid, OLD.notes, OLD.gap_current_state, OLD.gap_objectives, OLD.gap_impact);
+END;
+CREATE TRIGGER calls_fts_update
+AFTER UPDATE OF notes, gap_current_state, gap_objectives, gap_impact ON calls BEGIN
+    INSERT INTO calls_fts (calls_fts, rowid, notes, gap_current_state, gap_objectives, gap_impact)
+    VALUES ('delete', OLD.rowid, OLD.notes, OLD.gap_current_state, OLD.gap_objectives, OLD.gap_impact);
+    INSERT INTO calls_fts (rowid, notes, gap_current_state, gap_objectives, gap_impact)
+    VALUES (NEW.rowid, NEW.notes, NEW.gap_current_state, NEW.gap_objectives, NEW.gap_impact);
+END;
+
+-- Rollups: completed calls summed per UTC day (grain 'd') and per month
+-- (grain 'm', day = the first of the month) and a few dimensions. Writes to
+-- calls and call_objections only mark their day dirty (triggers below); the
+-- reports recompute dirty days before reading. The state row records the
+-- thresholds the rollups were computed with (conversation, outer limit).
+CREATE TABLE review_rollup_state (
+    id              INTEGER PRIMARY KEY CHECK (id = 1),
+    conversation_ms INTEGER NOT NULL,
+    limit_ms        INTEGER NOT NULL,
+    built_at        TEXT NOT NULL
+) STRICT;
+
+CREATE TABLE review_dirty_days (
+    day TEXT PRIMARY KEY NOT NULL         -- YYYY-MM-DD, UTC
+) STRICT, WITHOUT ROWID;
+INSERT INTO review_dirty_days (day)
+    SELECT DISTINCT substr(started_at, 1, 10) FROM calls WHERE outcome IS NOT NULL;
+
+-- Funnel by outcome (theme_id '' = no theme).
+CREATE TABLE review_by_outcome (
+    grain         TEXT NOT NULL CHECK (grain IN ('d', 'm')),
+    day           TEXT NOT NULL,
+    rep_id        TEXT NOT NULL,
+    theme_id      TEXT NOT NULL,
+    outcome       TEXT NOT NULL,
+    dials         INTEGER NOT NULL,
+    connects      INTEGER NOT NULL,
+    conversations INTEGER NOT NULL,
+    meetings      INTEGER NOT NULL,
+    talk_ms       INTEGER NOT NULL,
+    past_limit    INTEGER NOT NULL,
+    PRIMARY KEY (grain, day, rep_id, theme_id, outcome)
+) STRICT, WITHOUT ROWID;
+
+-- Funnel by the prospect's local hour and weekday (-1: time zone unknown).
+CREATE TABLE review_by_hour (
+    grain         TEXT NOT NULL CHECK (grain IN ('d', 'm')),
+    day           TEXT NOT NULL,
+    rep_id        TEXT NOT NULL,
+    theme_id      TEXT NOT NULL,
+    local_hour    INTEGER NOT NULL,
+    local_weekday INTEGER NOT NULL,
+    dials         INTEGER NOT NULL,
+    connects      INTEGER NOT NULL,
+    conversations INTEGER NOT NULL,
+    meetings      INTEGER NOT NULL,
+    talk_ms       INTEGER NOT NULL,
+    past_limit    INTEGER NOT NULL,
+    PRIMARY KEY (grain, day, rep_id, theme_id, local_hour, local_weekday)
+) STRICT, WITHOUT ROWID;
+
+-- Call length: calls per outcome and 15-second bin (bin 24 = 6:00 and longer).
+CREATE TABLE review_by_length (
+    grain         TEXT NOT NULL CHECK (grain IN ('d', 'm')),
+    day      TEXT NOT NULL,
+    rep_id   TEXT NOT NULL,
+    theme_id TEXT NOT NULL,
+    outcome  TEXT NOT NULL,
+    bin      INTEGER NOT NULL,
+    calls    INTEGER NOT NULL,
+    talk_ms  INTEGER NOT NULL,
+    past_limit INTEGER NOT NULL,
+    PRIMARY KEY (grain, day, rep_id, theme_id, outcome, bin)
+) STRICT, WITHOUT ROWID;
+
+-- Funnel by talk-track version ('' = none recorded).
+CREATE TABLE review_by_track (
+    grain         TEXT NOT NULL CHECK (grain IN ('d', 'm')),
+    day              TEXT NOT NULL,
+    rep_id           TEXT NOT NULL,
+    theme_id         TEXT NOT NULL,
+    track_version_id TEXT NOT NULL,
+    dials            INTEGER NOT NULL,
+    connects         INTEGER NOT NULL,
+    conversations    INTEGER NOT NULL,
+    meetings         INTEGER NOT NULL,
+    talk_ms          INTEGER NOT NULL,
+    past_limit       INTEGER NOT NULL,
+    PRIMARY KEY (grain, day, rep_id, theme_id, track_version_id)
+) STRICT, WITHOUT ROWID;
+
+-- Objections heard and responses used: times, distinct calls, calls that
+-- ended in a meeting. kind: 'objection' (item = objection id) or 'response'
+-- (item = response id, '' = no response recorded).
+CREATE TABLE review_playbook (
+    grain         TEXT NOT NULL CHECK (grain IN ('d', 'm')),
+    day      TEXT NOT NULL,
+    rep_id   TEXT NOT NULL,
+    theme_id TEXT NOT NULL,
+    kind     TEXT NOT NULL CHECK (kind IN ('objection', 'response')),
+    item_id  TEXT NOT NULL,
+    times    INTEGER NOT NULL,
+    calls    INTEGER NOT NULL,
+    meetings INTEGER NOT NULL,
+    PRIMARY KEY (grain, day, rep_id, theme_id, kind, item_id)
+) STRICT, WITHOUT ROWID;
+
+-- The calls of each block.
+CREATE TABLE review_by_block (
+    block_id      TEXT NOT NULL,
+    day           TEXT NOT NULL,
+    dials         INTEGER NOT NULL,
+    connects      INTEGER NOT NULL,
+    conversations INTEGER NOT NULL,
+    meetings      INTEGER NOT NULL,
+    talk_ms       INTEGER NOT NULL,
+    past_limit    INTEGER NOT NULL,
+    PRIMARY KEY (block_id, day)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX review_by_block_day ON review_by_block(day);
+
+CREATE TRIGGER calls_review_insert AFTER INSERT ON calls
+WHEN NEW.outcome IS NOT NULL BEGIN
+    INSERT INTO review_dirty_days (day)
+    SELECT substr(NEW.started_at, 1, 10)
+    WHERE NOT EXISTS (SELECT 1 FROM review_dirty_days WHERE day = substr(NEW.started_at, 1, 10));
+END;
+CREATE TRIGGER calls_review_update
+AFTER UPDATE OF rep_id, block_id, theme_id, talk_track_version_id, started_at, duration_ms,
+    outcome, asked_for_meeting, local_hour, local_weekday ON calls
+WHEN OLD.outcome IS NOT NULL OR NEW.outcome IS NOT NULL BEGIN
+    INSERT INTO review_dirty_days (day)
+    SELECT substr(OLD.started_at, 1, 10)
+    WHERE OLD.outcome IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM review_dirty_days WHERE day = substr(OLD.started_at, 1, 10));
+    INSERT INTO review_dirty_days (day)
+    SELECT substr(NEW.started_at, 1, 10)
+    WHERE NEW.outcome IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM review_dirty_days WHERE day = substr(NEW.started_at, 1, 10));
+END;
+CREATE TRIGGER calls_review_delete AFTER DELETE ON calls
+WHEN OLD.outcome IS NOT NULL BEGIN
+    INSERT INTO review_dirty_days (day)
+    SELECT substr(OLD.started_at, 1, 10)
+    WHERE NOT EXISTS (SELECT 1 FROM review_dirty_days WHERE day = substr(OLD.started_at, 1, 10));
+END;
+CREATE TRIGGER call_objections_review_insert AFTER INSERT ON call_objections BEGIN
+    INSERT INTO review_dirty_days (day)
+    SELECT DISTINCT substr(c.started_at, 1, 10) FROM calls c
+    WHERE c.id = NEW.call_id AND c.outcome IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM review_dirty_days WHERE day = substr(c.started_at, 1, 10));
+END;
+CREATE TRIGGER call_objections_review_update AFTER UPDATE ON call_objections BEGIN
+    INSERT INTO review_dirty_days (day)
+    SELECT DISTINCT substr(c.started_at, 1, 10) FROM calls c
+    WHERE c.id IN (OLD.call_id, NEW.call_id) AND c.outcome IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM review_dirty_days WHERE day = substr(c.started_at, 1, 10));
+END;
+CREATE TRIGGER call_objections_review_delete AFTER DELETE ON call_objections BEGIN
+    INSERT INTO review_dirty_days (day)
+    SELECT DISTINCT substr(c.started_at, 1, 10) FROM calls c
+    WHERE c.id = OLD.call_id AND c.outcome IS NOT NULL
+      AND NOT EXISTS (SELECT 1 FROM review_dirty_days WHERE day = substr(c.started_at, 1, 10));
+END;
+
+-- The call log walks calls newest first and checks filters in the index.
+DROP INDEX calls_started;
+CREATE INDEX calls_log ON calls(started_at, rep_id, theme_id, outcome, duration_ms);
+CREATE INDEX calls_outcome_started ON calls(outcome, started_at);
+-- Objections: from an objection to its calls, and from a call to its objections.
+DROP INDEX call_objections_objection;
+CREATE INDEX call_objections_objection_call ON call_objections(objection_id, call_id);
+CREATE INDEX call_objections_call_objection ON call_objections(call_id, objection_id);
 "#;

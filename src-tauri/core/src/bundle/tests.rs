@@ -1,0 +1,369 @@
+use std::hash::{Hash, Hasher};
+
+use chrono::{TimeZone, Utc};
+use rusqlite::types::Value;
+
+use super::*;
+use crate::domain::Settings;
+use crate::reports::{self, GroupBy, ReportFilter};
+
+fn demo_store() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap();
+    crate::demo::fill(&mut store, 5, now).unwrap();
+    store
+}
+
+fn rep_id(conn: &Connection, name: &str) -> String {
+    conn.query_row("SELECT id FROM reps WHERE name = ?1", [name], |r| r.get(0))
+        .unwrap()
+}
+
+fn bundle_bytes(conn: &Connection, rep: &str) -> Vec<u8> {
+    let mut out = Vec::new();
+    export(conn, rep, None, None, &mut out).unwrap();
+    out
+}
+
+/// Every table's rows, hashed: proof that nothing changed.
+fn fingerprint(conn: &Connection) -> Vec<(String, usize, u64)> {
+    let tables: Vec<String> = {
+        let mut s = conn
+            .prepare(
+                "SELECT name FROM sqlite_schema WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+                 AND name NOT LIKE 'calls_fts%' ORDER BY name",
+            )
+            .unwrap();
+        s.query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
+    };
+    tables
+        .into_iter()
+        .map(|t| {
+            let mut s = conn.prepare(&format!("SELECT * FROM {t}")).unwrap();
+            let n = s.column_count();
+            let mut rows: Vec<String> = s
+                .query_map([], |r| {
+                    Ok((0..n)
+                        .map(|i| format!("{:?}", r.get::<_, Value>(i).unwrap()))
+                        .collect::<Vec<_>>()
+                        .join("|"))
+                })
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            rows.sort();
+            let mut h = std::collections::hash_map::DefaultHasher::new();
+            rows.hash(&mut h);
+            (t, rows.len(), h.finish())
+        })
+        .collect()
+}
+
+fn rep_filter(id: &str) -> ReportFilter {
+    ReportFilter {
+        rep_ids: vec![id.to_string()],
+        ..ReportFilter::default()
+    }
+}
+
+#[test]
+fn a_bundle_round_trips_and_importing_it_twice_changes_nothing() {
+    let source = demo_store();
+    let s = Settings::default();
+    let sc = source.conn();
+    let alex = rep_id(sc, "Alex Rivera");
+    let sam = rep_id(sc, "Sam Okafor");
+    let alex_bytes = bundle_bytes(sc, &alex);
+    let sam_bytes = bundle_bytes(sc, &sam);
+    assert_eq!(&alex_bytes[..2], &[0x1f, 0x8b], "gzip");
+
+    let mut manager = Store::open_in_memory().unwrap();
+    // The manager already has a theme of the same name under another id.
+    crate::lists::create_theme(
+        manager.conn(),
+        "texas",
+        crate::domain::ThemeKind::Geography,
+        "",
+    )
+    .unwrap();
+    let r1 = import(&mut manager, alex_bytes.as_slice()).unwrap();
+    assert_eq!(r1.rep_name, "Alex Rivera");
+    assert_eq!(r1.rep_id, alex, "a new rep keeps the bundle's id");
+    assert!(r1.calls.added > 0);
+    assert_eq!(r1.calls.added, r1.calls.in_bundle);
+    assert_eq!(r1.calls.already_present, 0);
+    assert!(r1.themes_matched.iter().any(|t| t == "Texas"));
+    assert!(!r1.unchanged);
+    let r2 = import(&mut manager, sam_bytes.as_slice()).unwrap();
+    assert_eq!(r2.rep_name, "Sam Okafor");
+    let mc = manager.conn();
+    let themes: i64 = mc
+        .query_row(
+            "SELECT count(*) FROM themes WHERE name = 'Texas' COLLATE NOCASE",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(themes, 1, "no duplicate theme");
+    // No duplicate objection library either: matched by slug.
+    let objections: i64 = mc
+        .query_row("SELECT count(*) FROM objections", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(
+        objections as usize,
+        crate::playbook::DEFAULT_OBJECTIONS.len()
+    );
+
+    // Every figure of each rep is the same in the manager's database.
+    for (rep, name) in [(&alex, "Alex Rivera"), (&sam, "Sam Okafor")] {
+        let mine = rep_id(mc, name);
+        assert_eq!(&mine, rep, "calls keep their rep");
+        let a = reports::funnel(sc, &rep_filter(rep), &s).unwrap();
+        let b = reports::funnel(mc, &rep_filter(&mine), &s).unwrap();
+        assert_eq!(a, b, "{name}");
+        let by_day_a = reports::funnel_by(sc, &rep_filter(rep), GroupBy::Day, &s).unwrap();
+        let by_day_b = reports::funnel_by(mc, &rep_filter(&mine), GroupBy::Day, &s).unwrap();
+        assert_eq!(by_day_a, by_day_b);
+        let pa = reports::playbook::playbook(sc, &rep_filter(rep), &s).unwrap();
+        let pb = reports::playbook::playbook(mc, &rep_filter(&mine), &s).unwrap();
+        let key = |p: &reports::playbook::PlaybookReport| {
+            (
+                p.objections
+                    .iter()
+                    .map(|o| (o.slug.clone(), o.times, o.calls, o.meetings))
+                    .collect::<Vec<_>>(),
+                p.responses
+                    .iter()
+                    .map(|r| (r.response.clone(), r.calls, r.meetings))
+                    .collect::<Vec<_>>(),
+                p.talk_tracks
+                    .iter()
+                    .map(|t| (t.track_name.clone(), t.version, t.dials, t.meetings))
+                    .collect::<Vec<_>>(),
+            )
+        };
+        assert_eq!(key(&pa), key(&pb), "{name}");
+        let ba = reports::blocks::blocks(sc, &rep_filter(rep), &s).unwrap();
+        let bb = reports::blocks::blocks(mc, &rep_filter(&mine), &s).unwrap();
+        assert_eq!(ba.total.run, bb.total.run);
+        assert_eq!(ba.total.dials, bb.total.dials);
+        assert_eq!(ba.total.active_seconds, bb.total.active_seconds);
+    }
+    // Text search works on imported notes.
+    let hits = reports::funnel(
+        mc,
+        &ReportFilter {
+            text: Some("month-end".into()),
+            ..ReportFilter::default()
+        },
+        &s,
+    )
+    .unwrap();
+    assert!(hits.dials > 0);
+
+    // The same bundles again: nothing changes.
+    let before = fingerprint(manager.conn());
+    let again = import(&mut manager, alex_bytes.as_slice()).unwrap();
+    assert!(again.unchanged, "{again:?}");
+    assert_eq!(again.calls.added, 0);
+    assert_eq!(again.calls.already_present, r1.calls.in_bundle);
+    import(&mut manager, sam_bytes.as_slice()).unwrap();
+    assert_eq!(fingerprint(manager.conn()), before);
+}
+
+#[test]
+fn a_period_selects_its_calls_and_blocks() {
+    let source = demo_store();
+    let sc = source.conn();
+    let alex = rep_id(sc, "Alex Rivera");
+    let from = Utc.with_ymd_and_hms(2026, 11, 10, 0, 0, 0).unwrap();
+    let to = Utc.with_ymd_and_hms(2026, 11, 13, 0, 0, 0).unwrap();
+    let b = build(sc, &alex, Some(from), Some(to)).unwrap();
+    let expect: i64 = sc
+        .query_row(
+            "SELECT count(*) FROM calls WHERE rep_id = ?1 AND outcome IS NOT NULL
+             AND started_at >= '2026-11-10' AND started_at < '2026-11-13'",
+            [&alex],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(expect > 0);
+    assert_eq!(b.calls.len() as i64, expect);
+    assert!(b
+        .blocks
+        .iter()
+        .all(|bl| bl.started_at.as_str() >= "2026-11-10" && bl.started_at.as_str() < "2026-11-13"));
+    assert_eq!(b.counts.calls as usize, b.calls.len());
+    assert!(build(sc, "nobody", None, None).is_err());
+}
+
+fn reencode(bytes: &[u8], edit: impl FnOnce(&mut serde_json::Value)) -> Vec<u8> {
+    let mut json = Vec::new();
+    GzDecoder::new(bytes).read_to_end(&mut json).unwrap();
+    let mut v: serde_json::Value = serde_json::from_slice(&json).unwrap();
+    edit(&mut v);
+    let mut out = Vec::new();
+    let mut gz = GzEncoder::new(&mut out, flate2::Compression::fast());
+    serde_json::to_writer(&mut gz, &v).unwrap();
+    gz.finish().unwrap();
+    out
+}
+
+#[test]
+fn newer_damaged_and_foreign_bundles_are_refused_and_nothing_is_imported() {
+    let source = demo_store();
+    let sc = source.conn();
+    let bytes = bundle_bytes(sc, &rep_id(sc, "Alex Rivera"));
+    let mut manager = Store::open_in_memory().unwrap();
+    let before = fingerprint(manager.conn());
+    let refuse = |m: &mut Store, b: &[u8], kind: &str, words: &str| {
+        let e = import_named(m, b, "alex.cbbundle").unwrap_err();
+        assert_eq!(e.kind(), kind, "{e}");
+        let msg = e.to_string();
+        assert!(msg.contains("alex.cbbundle"), "{msg}");
+        assert!(msg.contains(words), "{msg}");
+        assert!(
+            msg.contains("nothing was imported") || msg.contains("Nothing was imported"),
+            "{msg}"
+        );
+    };
+    let newer = reencode(&bytes, |v| {
+        v["format_version"] = serde_json::json!(FORMAT_VERSION + 1)
+    });
+    refuse(
+        &mut manager,
+        &newer,
+        "bundle_too_new",
+        "newer version of Callblock",
+    );
+    let newer_schema = reencode(&bytes, |v| {
+        v["schema_version"] = serde_json::json!(LATEST + 1);
+        v["calls"] = serde_json::json!("a shape this version does not know");
+    });
+    refuse(&mut manager, &newer_schema, "bundle_too_new", "schema");
+    refuse(
+        &mut manager,
+        &bytes[..bytes.len() / 2],
+        "bundle_damaged",
+        "damaged",
+    );
+    let mut flipped = bytes.clone();
+    let mid = flipped.len() / 2;
+    flipped[mid] ^= 0x55;
+    refuse(&mut manager, &flipped, "bundle_damaged", "damaged");
+    let short = reencode(&bytes, |v| {
+        v["calls"].as_array_mut().unwrap().pop();
+    });
+    refuse(&mut manager, &short, "bundle_damaged", "calls");
+    let dangling = reencode(&bytes, |v| {
+        v["prospects"].as_array_mut().unwrap().pop();
+        let n = v["counts"]["prospects"].as_u64().unwrap();
+        v["counts"]["prospects"] = serde_json::json!(n - 1);
+    });
+    refuse(
+        &mut manager,
+        &dangling,
+        "bundle_damaged",
+        "not in the bundle",
+    );
+    refuse(
+        &mut manager,
+        b"name,phone\nAnn,555\n",
+        "not_a_bundle",
+        "not a Callblock bundle",
+    );
+    let other = reencode(&bytes, |v| {
+        v["format"] = serde_json::json!("something-else")
+    });
+    refuse(&mut manager, &other, "not_a_bundle", "something-else");
+    assert_eq!(fingerprint(manager.conn()), before, "nothing was imported");
+
+    // A call that belongs to another rep here: refused, and the whole import undone.
+    let alex = rep_id(sc, "Alex Rivera");
+    import(&mut manager, bytes.as_slice()).unwrap();
+    let other_rep = crate::reps::create_rep(manager.conn(), "Someone Else", None, None).unwrap();
+    let call: String = manager
+        .conn()
+        .query_row("SELECT id FROM calls LIMIT 1", [], |r| r.get(0))
+        .unwrap();
+    manager
+        .conn()
+        .execute(
+            "UPDATE calls SET rep_id = ?1 WHERE id = ?2",
+            [&other_rep.id, &call],
+        )
+        .unwrap();
+    let mid = fingerprint(manager.conn());
+    // A fresh export from Alex with one more block: the conflict undoes it all.
+    let extra = reencode(&bytes, |v| {
+        let mut b = v["blocks"][0].clone();
+        b["id"] = serde_json::json!("a-new-block");
+        v["blocks"].as_array_mut().unwrap().push(b);
+        let n = v["counts"]["blocks"].as_u64().unwrap();
+        v["counts"]["blocks"] = serde_json::json!(n + 1);
+    });
+    let e = import(&mut manager, extra.as_slice()).unwrap_err();
+    assert_eq!(e.kind(), "bundle_conflict", "{e}");
+    assert!(e.to_string().contains(&call));
+    assert_eq!(fingerprint(manager.conn()), mid);
+    let _ = alex;
+}
+
+#[test]
+fn a_rep_known_by_name_keeps_the_managers_id_and_new_playbook_text_is_added() {
+    let source = demo_store();
+    let sc = source.conn();
+    let alex = rep_id(sc, "Alex Rivera");
+    // Alex edits a library response after the demo.
+    let (oid, theme): (String, Option<String>) = sc
+        .query_row(
+            "SELECT objection_id, theme_id FROM objection_responses r JOIN objections o ON o.id = r.objection_id
+             WHERE o.slug = 'busy_now'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert!(theme.is_none());
+    sc.execute(
+        "INSERT INTO objection_responses (id, objection_id, theme_id, version, response, created_at)
+         VALUES ('alex-busy-v2', ?1, NULL, 2, 'Two minutes now, or Thursday?', 'x')",
+        [&oid],
+    )
+    .unwrap();
+    sc.execute(
+        "UPDATE call_objections SET response_id = 'alex-busy-v2' WHERE objection_id = ?1",
+        [&oid],
+    )
+    .unwrap();
+    let bytes = bundle_bytes(sc, &alex);
+    let mut manager = Store::open_in_memory().unwrap();
+    let mine = crate::reps::create_rep(manager.conn(), "alex rivera", None, None).unwrap();
+    let r = import(&mut manager, bytes.as_slice()).unwrap();
+    assert!(r.rep_matched_by_name);
+    assert_eq!(r.rep_id, mine.id);
+    let mc = manager.conn();
+    let n: i64 = mc
+        .query_row(
+            "SELECT count(*) FROM calls WHERE rep_id = ?1",
+            [&mine.id],
+            |x| x.get(0),
+        )
+        .unwrap();
+    assert_eq!(n as u32, r.calls.added);
+    let v: u32 = mc
+        .query_row(
+            "SELECT version FROM objection_responses WHERE id = 'alex-busy-v2'",
+            [],
+            |x| x.get(0),
+        )
+        .unwrap();
+    assert_eq!(v, 2);
+    assert!(r.responses_added >= 1);
+    assert!(
+        r.talk_track_versions_added >= 2,
+        "the logistics track's versions"
+    );
+}

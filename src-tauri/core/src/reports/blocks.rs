@@ -1,0 +1,373 @@
+//! Blocks under review: blocks run against blocks planned (the weekly
+//! schedule), time in the blocks, minutes on the phone and dials per hour per
+//! block. Blocks are selected by the period (when they started), the reps and
+//! the themes of the filter; the other filters are about calls and do not
+//! apply here.
+
+use std::collections::BTreeMap;
+
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, TimeZone, Utc};
+use rusqlite::Connection;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use super::funnel::week_label;
+use super::rollup;
+use super::sql::Params;
+use super::{Rate, ReportFilter};
+use crate::domain::{Outcome, Settings};
+use crate::error::Result;
+use crate::time;
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize, Type)]
+pub struct BlockStats {
+    /// Blocks the schedule planned in the period (up to now); `None` when no
+    /// schedule exists for the selection.
+    pub planned: Option<u32>,
+    /// Blocks that ran and ended (completed, ended early or abandoned).
+    pub run: u32,
+    pub completed: u32,
+    pub ended_early: u32,
+    pub abandoned: u32,
+    pub in_progress: u32,
+    /// run / planned
+    pub run_vs_planned: Option<Rate>,
+    /// The planned length of the blocks that ran.
+    pub planned_seconds: u32,
+    /// Time from start to end of the blocks that ran, less their pauses.
+    pub active_seconds: u32,
+    /// Time on the phone in those blocks (sum of call lengths).
+    pub phone_seconds: u32,
+    pub dials: u32,
+    pub connects: u32,
+    pub conversations: u32,
+    pub meetings: u32,
+    /// dials / active hours
+    pub dials_per_hour: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct BlockGroup {
+    pub key: String,
+    pub label: String,
+    pub stats: BlockStats,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct DialsPerHourBin {
+    pub from: u32,
+    /// `None` for the last, open bin.
+    pub to: Option<u32>,
+    pub label: String,
+    pub blocks: u32,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct BlocksReport {
+    /// True when the selected reps have a weekly schedule of blocks.
+    pub schedule_defined: bool,
+    pub total: BlockStats,
+    pub by_rep: Vec<BlockGroup>,
+    pub by_week: Vec<BlockGroup>,
+    /// How many blocks ran at each pace (dials per active hour, bins of 5).
+    pub dials_per_hour: Vec<DialsPerHourBin>,
+    pub definitions: Vec<String>,
+}
+
+/// One block as read from the store.
+struct BlockFacts {
+    rep_id: String,
+    week: String,
+    end_reason: Option<String>,
+    planned: u32,
+    active: Option<u32>,
+    dials: u32,
+    connects: u32,
+    conversations: u32,
+    meetings: u32,
+    talk_ms: u64,
+}
+
+#[derive(Default)]
+struct Acc {
+    s: BlockStats,
+    talk_ms: u64,
+}
+
+impl Acc {
+    fn add(&mut self, b: &BlockFacts) {
+        match b.end_reason.as_deref() {
+            None => {
+                self.s.in_progress += 1;
+                return;
+            }
+            Some("completed") => self.s.completed += 1,
+            Some("ended_early") => self.s.ended_early += 1,
+            _ => self.s.abandoned += 1,
+        }
+        self.s.run += 1;
+        self.s.planned_seconds += b.planned;
+        self.s.active_seconds += b.active.unwrap_or(0);
+        self.talk_ms += b.talk_ms;
+        self.s.dials += b.dials;
+        self.s.connects += b.connects;
+        self.s.conversations += b.conversations;
+        self.s.meetings += b.meetings;
+    }
+
+    fn finish(mut self, planned: Option<u32>) -> BlockStats {
+        self.s.phone_seconds = (self.talk_ms / 1000) as u32;
+        self.s.dials_per_hour = (self.s.active_seconds > 0)
+            .then(|| f64::from(self.s.dials) * 3600.0 / f64::from(self.s.active_seconds));
+        self.s.planned = planned;
+        self.s.run_vs_planned = planned.map(|p| Rate::new(self.s.run, p));
+        self.s
+    }
+}
+
+pub fn blocks(
+    conn: &Connection,
+    filter: &ReportFilter,
+    settings: &Settings,
+) -> Result<BlocksReport> {
+    let fresh = rollup::ensure_fresh(conn, settings);
+    blocks_with(conn, filter, settings, fresh, time::now())
+}
+
+pub(crate) fn blocks_with(
+    conn: &Connection,
+    filter: &ReportFilter,
+    settings: &Settings,
+    fresh: bool,
+    now: DateTime<Utc>,
+) -> Result<BlocksReport> {
+    let mut p = Params::default();
+    let mut w = Vec::new();
+    if let Some(f) = filter.from {
+        w.push(format!("b.started_at >= {}", p.bind(time::to_db(f))));
+    }
+    if let Some(t) = filter.to {
+        w.push(format!("b.started_at < {}", p.bind(time::to_db(t))));
+    }
+    if !filter.rep_ids.is_empty() {
+        w.push(format!("b.rep_id IN {}", p.list(filter.rep_ids.clone())));
+    }
+    if !filter.theme_ids.is_empty() {
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM block_themes bt WHERE bt.block_id = b.id AND bt.theme_id IN {})",
+            p.list(filter.theme_ids.clone())
+        ));
+    }
+    let c = Outcome::CONNECT_SQL;
+    let (join, sums) = if fresh {
+        (
+            "LEFT JOIN review_by_block s ON s.block_id = b.id".to_string(),
+            "ifnull(sum(s.dials), 0), ifnull(sum(s.connects), 0), ifnull(sum(s.conversations), 0),
+             ifnull(sum(s.meetings), 0), ifnull(sum(s.talk_ms), 0)"
+                .to_string(),
+        )
+    } else {
+        (
+            "LEFT JOIN calls c ON c.block_id = b.id AND c.outcome IS NOT NULL".to_string(),
+            format!(
+                "count(c.id), count(c.id) FILTER (WHERE c.outcome IN {c}),
+                 count(c.id) FILTER (WHERE c.outcome IN {c} AND (c.duration_ms >= {conv}
+                    OR c.asked_for_meeting = 1 OR c.outcome = 'meeting')),
+                 count(c.id) FILTER (WHERE c.outcome = 'meeting'), ifnull(sum(c.duration_ms), 0)",
+                conv = i64::from(settings.conversation_seconds) * 1000
+            ),
+        )
+    };
+    let sql = format!(
+        "SELECT b.rep_id,
+            date(substr(b.started_at, 1, 10), '-' || ((CAST(strftime('%w', substr(b.started_at, 1, 10)) AS INTEGER) + 6) % 7) || ' days'),
+            b.end_reason, b.planned_seconds,
+            CASE WHEN b.ended_at IS NULL THEN NULL ELSE max(0,
+                CAST(round((julianday(b.ended_at) - julianday(b.started_at)) * 86400) AS INTEGER)
+                - ifnull((SELECT CAST(round(sum(julianday(min(ifnull(pp.resumed_at, b.ended_at), b.ended_at))
+                    - julianday(pp.paused_at)) * 86400) AS INTEGER)
+                  FROM block_pauses pp WHERE pp.block_id = b.id), 0)) END,
+            {sums}
+         FROM blocks b {join}
+         WHERE {}
+         GROUP BY b.id",
+        super::sql::and(&w)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let facts: Vec<BlockFacts> = stmt
+        .query_map(p.as_params(), |r| {
+            Ok(BlockFacts {
+                rep_id: r.get(0)?,
+                week: r.get(1)?,
+                end_reason: r.get(2)?,
+                planned: r.get(3)?,
+                active: r.get(4)?,
+                dials: r.get(5)?,
+                connects: r.get(6)?,
+                conversations: r.get(7)?,
+                meetings: r.get(8)?,
+                talk_ms: r.get::<_, i64>(9)?.max(0) as u64,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+
+    let schedule = planned_blocks(conn, filter, now)?;
+    let planned_for = |pick: &dyn Fn(&(String, String)) -> bool| -> Option<u32> {
+        schedule
+            .as_ref()
+            .map(|m| m.iter().filter(|(k, _)| pick(k)).map(|(_, n)| *n).sum())
+    };
+
+    let mut total = Acc::default();
+    let mut reps: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut weeks: BTreeMap<String, Acc> = BTreeMap::new();
+    let mut pace = [0u32; 13];
+    for b in &facts {
+        total.add(b);
+        reps.entry(b.rep_id.clone()).or_default().add(b);
+        weeks.entry(b.week.clone()).or_default().add(b);
+        if let (Some(_), Some(a)) = (&b.end_reason, b.active.filter(|a| *a > 0)) {
+            let dph = f64::from(b.dials) * 3600.0 / f64::from(a);
+            pace[((dph / 5.0).floor() as usize).min(12)] += 1;
+        }
+    }
+    // Reps and weeks with a plan but no block show too.
+    if let Some(m) = &schedule {
+        for (rep, week) in m.keys() {
+            reps.entry(rep.clone()).or_default();
+            weeks.entry(week.clone()).or_default();
+        }
+    }
+    let names: BTreeMap<String, String> = {
+        let mut stmt = conn.prepare("SELECT id, name FROM reps")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let mut by_rep: Vec<BlockGroup> = reps
+        .into_iter()
+        .map(|(rep, acc)| BlockGroup {
+            label: names.get(&rep).cloned().unwrap_or_else(|| rep.clone()),
+            stats: acc.finish(planned_for(&|k| k.0 == rep)),
+            key: rep,
+        })
+        .collect();
+    by_rep.sort_by_key(|g| g.label.to_lowercase());
+    let by_week = weeks
+        .into_iter()
+        .map(|(week, acc)| BlockGroup {
+            label: week_label(&week),
+            stats: acc.finish(planned_for(&|k| k.1 == week)),
+            key: week,
+        })
+        .collect();
+    let dials_per_hour = pace
+        .iter()
+        .enumerate()
+        .map(|(i, &n)| {
+            let from = i as u32 * 5;
+            DialsPerHourBin {
+                from,
+                to: (i < 12).then_some(from + 5),
+                label: if i < 12 {
+                    format!("{from}-{}", from + 5)
+                } else {
+                    format!("{from}+")
+                },
+                blocks: n,
+            }
+        })
+        .collect();
+    let mut defs = super::definitions(settings);
+    defs.push(
+        "Blocks are selected by when they started, their rep and their themes; the other \
+         filters apply to calls only."
+            .into(),
+    );
+    defs.push(
+        "Run: a block that ended (completed, ended early or abandoned). Planned: the block \
+         slots of the weekly schedule from the start of the period (or from when the slot was \
+         made) up to its end or now, whichever comes first."
+            .into(),
+    );
+    defs.push(
+        "Dials per hour: dials in the block / its active time (start to end, less pauses). \
+         Minutes on the phone: the sum of the lengths of its calls."
+            .into(),
+    );
+    if schedule.is_none() {
+        defs.push(
+            "No weekly schedule of blocks exists for this selection, so blocks planned cannot \
+             be counted."
+                .into(),
+        );
+    }
+    Ok(BlocksReport {
+        schedule_defined: schedule.is_some(),
+        total: total.finish(planned_for(&|_| true)),
+        by_rep,
+        by_week,
+        dials_per_hour,
+        definitions: defs,
+    })
+}
+
+/// Planned blocks per (rep, week Monday) from the weekly schedule, or
+/// `None` when the selected reps have no block slots.
+fn planned_blocks(
+    conn: &Connection,
+    filter: &ReportFilter,
+    now: DateTime<Utc>,
+) -> Result<Option<BTreeMap<(String, String), u32>>> {
+    let mut p = Params::default();
+    let mut w = vec!["kind = 'block'".to_string()];
+    if !filter.rep_ids.is_empty() {
+        w.push(format!("rep_id IN {}", p.list(filter.rep_ids.clone())));
+    }
+    if !filter.theme_ids.is_empty() {
+        w.push(format!("theme_id IN {}", p.list(filter.theme_ids.clone())));
+    }
+    let sql = format!(
+        "SELECT rep_id, weekday, start_minute, time_zone, created_at FROM schedule_slots WHERE {}",
+        super::sql::and(&w)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let slots: Vec<(String, u32, u32, String, String)> = stmt
+        .query_map(p.as_params(), |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if slots.is_empty() {
+        return Ok(None);
+    }
+    let end = filter.to.map_or(now, |t| t.min(now));
+    let mut out: BTreeMap<(String, String), u32> = BTreeMap::new();
+    for (rep, weekday, minute, tz, created) in slots {
+        let tz = time::parse_tz(&tz).unwrap_or(chrono_tz::UTC);
+        let created = time::from_db(&created).unwrap_or(end);
+        let start = filter.from.map_or(created, |f| f.max(created));
+        if start >= end {
+            continue;
+        }
+        let mut day: NaiveDate = start.with_timezone(&tz).date_naive() - Duration::days(1);
+        let last: NaiveDate = end.with_timezone(&tz).date_naive() + Duration::days(1);
+        while day <= last {
+            if day.weekday().num_days_from_monday() == weekday {
+                let local = day.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute));
+                if let Some(at) = tz.from_local_datetime(&local).earliest() {
+                    let at = at.with_timezone(&Utc);
+                    if at >= start && at < end {
+                        let d = at.date_naive();
+                        let monday =
+                            d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+                        *out.entry((rep.clone(), monday.format("%Y-%m-%d").to_string()))
+                            .or_default() += 1;
+                    }
+                }
+                day += Duration::days(7);
+            } else {
+                day += Duration::days(1);
+            }
+        }
+    }
+    Ok(Some(out))
+}
