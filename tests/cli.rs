@@ -237,7 +237,10 @@ fn playbook_rows(db: &Path) -> Vec<String> {
             "talk_track_versions",
             "id, talk_track_id, version, engage_statement, change_note",
         ),
-        ("objections", "id, slug, label, hotkey, position, archived_at"),
+        (
+            "objections",
+            "id, slug, label, hotkey, position, archived_at",
+        ),
         (
             "objection_responses",
             "id, objection_id, theme_id, version, response",
@@ -295,7 +298,9 @@ fn a_playbook_travels_between_two_databases() {
                     [],
                     |r| r.get(0),
                 )?;
-                let mut s = playbook::own_talk_track(tx, Some(&theme))?.unwrap().sections;
+                let mut s = playbook::own_talk_track(tx, Some(&theme))?
+                    .unwrap()
+                    .sections;
                 s.engage_statement = logistics_text.into();
                 playbook::save_talk_track(tx, Some(&theme), "x", &s, "shorter", None)?;
                 let mut d = playbook::own_talk_track(tx, None)?.unwrap().sections;
@@ -365,7 +370,10 @@ fn a_playbook_travels_between_two_databases() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     let text = stdout(&out);
-    assert!(text.starts_with("Imported: 2 created, 2 new versions"), "{text}");
+    assert!(
+        text.starts_with("Imported: 2 created, 2 new versions"),
+        "{text}"
+    );
     assert!(text.contains("new version v3  talk track"), "{text}");
     let conn = rusqlite::Connection::open(&b).unwrap();
     let (version, engage): (u32, String) = conn
@@ -402,7 +410,11 @@ fn a_playbook_travels_between_two_databases() {
         file.to_str().unwrap(),
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
-    assert!(stdout(&out).starts_with("Nothing to change"), "{}", stdout(&out));
+    assert!(
+        stdout(&out).starts_with("Nothing to change"),
+        "{}",
+        stdout(&out)
+    );
     assert_eq!(playbook_rows(&b), before);
 }
 
@@ -451,7 +463,10 @@ fn a_malformed_or_foreign_playbook_file_is_refused_and_nothing_changes() {
             assert_eq!(out.status.code(), Some(1), "{name}: {err}");
             assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
             assert!(err.starts_with("callblock: error: "), "{err}");
-            assert!(err.contains(file.to_str().unwrap()), "names the file: {err}");
+            assert!(
+                err.contains(file.to_str().unwrap()),
+                "names the file: {err}"
+            );
             assert!(err.contains("nothing was imported"), "{err}");
             for n in needles {
                 assert!(err.contains(n), "{name}: says {n:?}: {err}");

@@ -384,10 +384,7 @@ fn run_playbook_import(db: &Path, file: &Path, dry_run: bool, json: bool) -> Res
             .filter(|t| *t != item.name)
             .map(|t| format!(" [{t}]"))
             .unwrap_or_default();
-        let version = item
-            .version
-            .map(|v| format!(" v{v}"))
-            .unwrap_or_default();
+        let version = item.version.map(|v| format!(" v{v}")).unwrap_or_default();
         let detail = if item.detail.is_empty() {
             String::new()
         } else {

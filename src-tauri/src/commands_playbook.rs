@@ -206,14 +206,8 @@ fn save_track(
             None => "Default talk track".to_string(),
         };
         let by = current_rep_id(tx)?;
-        let v = playbook::save_talk_track(
-            tx,
-            theme_id,
-            &name,
-            sections,
-            change_note,
-            by.as_deref(),
-        )?;
+        let v =
+            playbook::save_talk_track(tx, theme_id, &name, sections, change_note, by.as_deref())?;
         let created = before.as_deref() != Some(v.id.as_str());
         Ok::<_, Error>((v, created))
     })?;
@@ -681,7 +675,9 @@ mod tests {
     fn store_with_theme() -> (Store, String) {
         let mut store = Store::open_in_memory().unwrap();
         let id = store
-            .write(|tx| callblock_core::lists::create_theme(tx, "Logistics", ThemeKind::Vertical, ""))
+            .write(|tx| {
+                callblock_core::lists::create_theme(tx, "Logistics", ThemeKind::Vertical, "")
+            })
             .unwrap()
             .id;
         (store, id)

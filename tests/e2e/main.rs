@@ -13,6 +13,7 @@
 //! `target/e2e-artifacts/<test>/`.
 
 mod harness;
+mod playbook;
 
 use std::collections::BTreeMap;
 use std::fs;
