@@ -226,3 +226,263 @@ fn opening_the_window_without_a_display_is_a_clear_error() {
     assert!(stderr(&out).contains("no display"), "{}", stderr(&out));
     assert!(!db.exists(), "nothing was created");
 }
+
+/// Every row of the playbook's tables, to see that nothing changed.
+fn playbook_rows(db: &Path) -> Vec<String> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let mut out = Vec::new();
+    for (table, cols) in [
+        ("talk_tracks", "id, theme_id, name"),
+        (
+            "talk_track_versions",
+            "id, talk_track_id, version, engage_statement, change_note",
+        ),
+        (
+            "objections",
+            "id, slug, label, hotkey, position, archived_at",
+        ),
+        (
+            "objection_responses",
+            "id, objection_id, theme_id, version, response",
+        ),
+    ] {
+        let mut stmt = conn
+            .prepare(&format!("SELECT {cols} FROM {table} ORDER BY id"))
+            .unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let mut line = format!("{table}:");
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    line.push_str(&format!(" {v:?}"));
+                }
+                Ok(line)
+            })
+            .unwrap();
+        out.extend(rows.map(Result::unwrap));
+    }
+    out
+}
+
+/// A playbook file without the `exported_at` stamp and version numbers,
+/// which differ between databases.
+fn playbook_content(file: &Path) -> serde_json::Value {
+    let mut v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(file).unwrap()).unwrap();
+    v["exported_at"] = serde_json::Value::Null;
+    for t in v["talk_tracks"].as_array_mut().unwrap() {
+        t["version"] = serde_json::Value::Null;
+    }
+    v
+}
+
+#[test]
+fn a_playbook_travels_between_two_databases() {
+    use callblock_core::playbook;
+    let d = Dir::new();
+    let (a, b) = (d.file("a.db"), d.file("b.db"));
+    for db in [&a, &b] {
+        let out = d.run(&["--db", db.to_str().unwrap(), "demo"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    }
+    // A improves its playbook: the logistics Engage Statement, the default
+    // opener, a new objection.
+    let logistics_text = "Fleets like {company} lose a day a week to paperwork.";
+    {
+        let mut store = callblock_core::Store::open(&a).unwrap();
+        store
+            .write(|tx| {
+                let theme: String = tx.query_row(
+                    "SELECT id FROM themes WHERE name = 'Logistics & freight'",
+                    [],
+                    |r| r.get(0),
+                )?;
+                let mut s = playbook::own_talk_track(tx, Some(&theme))?
+                    .unwrap()
+                    .sections;
+                s.engage_statement = logistics_text.into();
+                playbook::save_talk_track(tx, Some(&theme), "x", &s, "shorter", None)?;
+                let mut d = playbook::own_talk_track(tx, None)?.unwrap().sections;
+                d.opener = "Hello {first_name}, {rep_name} here.".into();
+                playbook::save_talk_track(tx, None, "x", &d, "", None)?;
+                playbook::create_objection(
+                    tx,
+                    "We're locked into a contract",
+                    Some("k"),
+                    "Most are. Let's meet before the renewal. Tuesday?",
+                    None,
+                )?;
+                Ok::<_, callblock_core::Error>(())
+            })
+            .unwrap();
+    }
+    let file = d.file("team.callblock-playbook.json");
+    let out = d.run(&[
+        "--db",
+        a.to_str().unwrap(),
+        "playbook",
+        "export",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Playbook exported to"),
+        "{}",
+        stdout(&out)
+    );
+    // Exporting again over the file needs --force.
+    let again = d.run(&[
+        "--db",
+        a.to_str().unwrap(),
+        "playbook",
+        "export",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(stderr(&again).contains("--force"), "{}", stderr(&again));
+
+    // A dry run reports and changes nothing.
+    let before = playbook_rows(&b);
+    let out = d.run(&[
+        "--db",
+        b.to_str().unwrap(),
+        "playbook",
+        "import",
+        file.to_str().unwrap(),
+        "--dry-run",
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(report["dry_run"], true);
+    assert_eq!(report["new_versions"], 2, "{report:#}");
+    assert_eq!(report["created"], 2, "{report:#}");
+    assert_eq!(playbook_rows(&b), before, "a dry run writes nothing");
+
+    // The import brings B's playbook to A's.
+    let out = d.run(&[
+        "--db",
+        b.to_str().unwrap(),
+        "playbook",
+        "import",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.starts_with("Imported: 2 created, 2 new versions"),
+        "{text}"
+    );
+    assert!(text.contains("new version v3  talk track"), "{text}");
+    let conn = rusqlite::Connection::open(&b).unwrap();
+    let (version, engage): (u32, String) = conn
+        .query_row(
+            "SELECT v.version, v.engage_statement FROM talk_track_versions v
+             JOIN talk_tracks t ON t.id = v.talk_track_id JOIN themes th ON th.id = t.theme_id
+             WHERE th.name = 'Logistics & freight' ORDER BY v.version DESC LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((version, engage.as_str()), (3, logistics_text));
+    let back = d.file("back.json");
+    let out = d.run(&[
+        "--db",
+        b.to_str().unwrap(),
+        "playbook",
+        "export",
+        back.to_str().unwrap(),
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["objections"], 8);
+    assert_eq!(playbook_content(&back), playbook_content(&file));
+
+    // Importing the same file again changes nothing.
+    let before = playbook_rows(&b);
+    let out = d.run(&[
+        "--db",
+        b.to_str().unwrap(),
+        "playbook",
+        "import",
+        file.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).starts_with("Nothing to change"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(playbook_rows(&b), before);
+}
+
+#[test]
+fn a_malformed_or_foreign_playbook_file_is_refused_and_nothing_changes() {
+    let d = Dir::new();
+    let db = d.file("team.db");
+    let out = d.run(&["--db", db.to_str().unwrap(), "demo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = playbook_rows(&db);
+    let cases: [(&str, &str, &[&str]); 4] = [
+        (
+            "broken.json",
+            "{\"format\": \"callblock-playbook\", \"format_version\": 1,\n  \"talk_tracks\": [,]}",
+            &["line 2"],
+        ),
+        (
+            "other.json",
+            "{\"format\": \"crm-export\", \"rows\": []}",
+            &["crm-export"],
+        ),
+        ("leads.csv", "first_name,company\nAda,Acme\n", &["JSON"]),
+        (
+            "future.json",
+            "{\"format\": \"callblock-playbook\", \"format_version\": 99, \"exported_at\": \"\", \
+             \"app_version\": \"9\", \"talk_tracks\": [], \"objections\": []}",
+            &["99"],
+        ),
+    ];
+    for (name, text, needles) in cases {
+        let file = d.file(name);
+        std::fs::write(&file, text).unwrap();
+        for dry in [true, false] {
+            let mut args = vec![
+                "--db",
+                db.to_str().unwrap(),
+                "playbook",
+                "import",
+                file.to_str().unwrap(),
+            ];
+            if dry {
+                args.push("--dry-run");
+            }
+            let out = d.run(&args);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(1), "{name}: {err}");
+            assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+            assert!(err.starts_with("callblock: error: "), "{err}");
+            assert!(
+                err.contains(file.to_str().unwrap()),
+                "names the file: {err}"
+            );
+            assert!(err.contains("nothing was imported"), "{err}");
+            for n in needles {
+                assert!(err.contains(n), "{name}: says {n:?}: {err}");
+            }
+            assert!(stdout(&out).is_empty());
+        }
+    }
+    let missing = d.file("missing.json");
+    let out = d.run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "playbook",
+        "import",
+        missing.to_str().unwrap(),
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("missing.json"), "{}", stderr(&out));
+    assert_eq!(playbook_rows(&db), before, "the database is unchanged");
+}

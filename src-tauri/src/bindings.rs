@@ -4,7 +4,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::{commands, desktop, session};
+use crate::{commands, commands_playbook, desktop, session};
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -34,6 +34,26 @@ pub fn builder() -> Builder<tauri::Wry> {
             desktop::open_link,
             desktop::open_invitation,
             desktop::copy_text,
+            commands_playbook::talk_track_editor,
+            commands_playbook::save_talk_track,
+            commands_playbook::list_talk_track_versions,
+            commands_playbook::restore_talk_track_version,
+            commands_playbook::lint_talk_track,
+            commands_playbook::lint_response,
+            commands_playbook::preview_playbook,
+            commands_playbook::list_objections,
+            commands_playbook::create_objection,
+            commands_playbook::update_objection,
+            commands_playbook::reorder_objections,
+            commands_playbook::archive_objection,
+            commands_playbook::restore_objection,
+            commands_playbook::save_library_response,
+            commands_playbook::save_theme_override,
+            commands_playbook::remove_theme_override,
+            commands_playbook::list_response_versions,
+            commands_playbook::restore_response_version,
+            commands_playbook::export_playbook,
+            commands_playbook::import_playbook,
         ])
         .events(collect_events![session::BlockTick])
 }

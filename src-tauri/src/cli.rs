@@ -55,6 +55,39 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Share the playbook (talk tracks and objection library) as a file
+    #[command(subcommand)]
+    Playbook(PlaybookCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PlaybookCommand {
+    /// Write the current talk tracks and objection library to a
+    /// callblock-playbook JSON file
+    Export {
+        /// The file to write
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+        /// Print what was written as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Read a callblock-playbook JSON file: new versions where the text differs;
+    /// a malformed or foreign file is refused and nothing changes
+    Import {
+        /// The file to read
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
+        /// Report what would change and write nothing
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 /// Parse the arguments and run; returns the exit code.
@@ -138,6 +171,14 @@ pub fn run(cli: Cli) -> i32 {
         Command::Demo { seed, json } => run_demo(&path, seed, json),
         Command::Lists { json } => run_lists(&path, json),
         Command::Info { json } => run_info(&path, json),
+        Command::Playbook(PlaybookCommand::Export { file, force, json }) => {
+            run_playbook_export(&path, &file, force, json)
+        }
+        Command::Playbook(PlaybookCommand::Import {
+            file,
+            dry_run,
+            json,
+        }) => run_playbook_import(&path, &file, dry_run, json),
     };
     match result {
         Ok(()) => 0,
@@ -283,6 +324,77 @@ fn run_info(path: &Path, json: bool) -> Result<(), String> {
         "Database {} (schema version {}): {} themes, {} prospects, {} calls.",
         info.database, info.schema_version, info.themes, info.prospects, info.calls
     );
+    Ok(())
+}
+
+fn run_playbook_export(db: &Path, file: &Path, force: bool, json: bool) -> Result<(), String> {
+    let store = open(db)?;
+    let summary =
+        crate::commands_playbook::export_to(store.conn(), file, force).map_err(|e| match e {
+            callblock_core::Error::Conflict(m) => format!("{m} (pass --force to replace it)"),
+            e => e.to_string(),
+        })?;
+    if json {
+        return print_json(&summary);
+    }
+    let n = |count: u32, one: &str, many: &str| {
+        format!("{count} {}", if count == 1 { one } else { many })
+    };
+    println!(
+        "Playbook exported to {}: {}, {}, {}.",
+        summary.path,
+        n(summary.talk_tracks, "talk track", "talk tracks"),
+        n(summary.objections, "objection", "objections"),
+        n(summary.overrides, "theme override", "theme overrides")
+    );
+    Ok(())
+}
+
+fn run_playbook_import(db: &Path, file: &Path, dry_run: bool, json: bool) -> Result<(), String> {
+    use callblock_core::playbook::{ImportAction, ImportItemKind};
+    let mut store = open(db)?;
+    let report = crate::commands_playbook::import_from(&mut store, file, dry_run)
+        .map_err(|e| e.to_string())?;
+    if json {
+        return print_json(&report);
+    }
+    println!("{}", report.summary);
+    for item in report
+        .items
+        .iter()
+        .filter(|i| i.action != ImportAction::Unchanged)
+    {
+        let kind = match item.kind {
+            ImportItemKind::TalkTrack => "talk track",
+            ImportItemKind::Objection => "objection",
+            ImportItemKind::Response => "response",
+            ImportItemKind::Override => "override",
+        };
+        let action = match item.action {
+            ImportAction::Created => "created",
+            ImportAction::NewVersion => "new version",
+            ImportAction::Updated => "updated",
+            ImportAction::Unchanged => "unchanged",
+            ImportAction::Skipped => "skipped",
+            ImportAction::HotkeyCleared => "hotkey freed",
+        };
+        let theme = item
+            .theme
+            .as_deref()
+            .filter(|t| *t != item.name)
+            .map(|t| format!(" [{t}]"))
+            .unwrap_or_default();
+        let version = item.version.map(|v| format!(" v{v}")).unwrap_or_default();
+        let detail = if item.detail.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", item.detail)
+        };
+        println!("  {action}{version}  {kind} {}{theme}{detail}", item.name);
+    }
+    for w in &report.warnings {
+        println!("  warning: {}: {}", w.section, w.message);
+    }
     Ok(())
 }
 

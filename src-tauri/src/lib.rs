@@ -6,6 +6,7 @@
 //! - [`cli`]: argument parsing and the headless subcommands
 //! - [`gui`]: the Tauri window, its state and plugins
 //! - [`commands`]: the commands the UI invokes
+//! - [`commands_playbook`]: the Playbook view's commands (talk tracks, objections, sharing)
 //! - [`bindings`]: the typed command list, and the TypeScript it generates
 //! - [`instance`]: one window per database
 //! - [`session`]: the block running in the window (clocks, call, prospect on screen)
@@ -15,6 +16,7 @@
 pub mod bindings;
 pub mod cli;
 pub mod commands;
+pub mod commands_playbook;
 pub mod desktop;
 pub mod error;
 pub mod gui;

@@ -957,6 +957,23 @@ impl App {
         let _ = self.try_block(self.client().release_actions(), COMMAND_TIMEOUT);
     }
 
+    /// Press `key` with Control held (`app.ctrl('s')` for Ctrl+S).
+    pub fn ctrl(&self, key: char) {
+        use fantoccini::actions::{InputSource, KeyAction, KeyActions};
+        use fantoccini::key::Key;
+        let ctrl: char = Key::Control.into();
+        let seq = KeyActions::new("keyboard".into())
+            .then(KeyAction::Down { value: ctrl })
+            .then(KeyAction::Down { value: key })
+            .then(KeyAction::Up { value: key })
+            .then(KeyAction::Up { value: ctrl });
+        self.block(
+            &format!("press Ctrl+{key}"),
+            self.client().perform_actions(seq),
+        );
+        let _ = self.try_block(self.client().release_actions(), COMMAND_TIMEOUT);
+    }
+
     /// Enter, as a char for [`press`](Self::press).
     pub fn enter() -> char {
         fantoccini::key::Key::Enter.into()

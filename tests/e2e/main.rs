@@ -14,6 +14,7 @@
 
 mod block;
 mod harness;
+mod playbook;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -49,7 +49,23 @@ describe("App", () => {
       list_blocks: () => [],
       block_view: () => ({ state: "idle", summary: null }),
       get_settings: () => ({ block_minutes: 52, break_minutes: 17 }),
-      get_playbook: () => ({ talk_track: null, objections: [] }),
+      talk_track_editor: () => ({
+        theme_id: null,
+        theme_name: null,
+        themes: [],
+        own: null,
+        default: null,
+        versions: [],
+        authors: [],
+        placeholders: [],
+        default_file: "/home/ana/Documents/callblock-playbook.json",
+      }),
+      preview_playbook: () => ({
+        prospect: { prospect_id: null, first_name: "Dana", last_name: "Reyes", title: "", company: "", location: "", index: 0, of: 0 },
+        rep_name: "",
+        playbook: { talk_track: null, rendered: null, objections: [], missing: [], unknown: [] },
+        warnings: [],
+      }),
     });
     render(App);
     const nav = await screen.findByRole("navigation", { name: "Main" });

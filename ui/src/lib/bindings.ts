@@ -206,6 +206,207 @@ async copyText(text: string) : Promise<Result<null, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The talk track of `theme_id` (`None`: the default track) with its versions.
+ */
+async talkTrackEditor(themeId: string | null) : Promise<Result<TrackEditor, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("talk_track_editor", { themeId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Save the sections as a new version of `theme_id`'s track (`None`: the
+ * default), creating the theme's own track on its first save.
+ */
+async saveTalkTrack(themeId: string | null, sections: TalkTrackSections, changeNote: string) : Promise<Result<SavedTrack, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_talk_track", { themeId, sections, changeNote }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every version of `theme_id`'s own track, newest first.
+ */
+async listTalkTrackVersions(themeId: string | null) : Promise<Result<TalkTrackVersion[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_talk_track_versions", { themeId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Make an old version current again (saved as a new version).
+ */
+async restoreTalkTrackVersion(versionId: string) : Promise<Result<SavedTrack, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("restore_talk_track_version", { versionId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The placeholder problems in every section (for the editor's live warnings).
+ */
+async lintTalkTrack(sections: TalkTrackSections) : Promise<PlaceholderWarning[]> {
+    return await TAURI_INVOKE("lint_talk_track", { sections });
+},
+/**
+ * The placeholder problems in an objection response.
+ */
+async lintResponse(text: string) : Promise<PlaceholderWarning[]> {
+    return await TAURI_INVOKE("lint_response", { text });
+},
+/**
+ * The call card's talk track and responses for a sample prospect, with the
+ * editor's unsaved `sections` when given.
+ */
+async previewPlaybook(themeId: string | null, sections: TalkTrackSections | null, sample: number) : Promise<Result<PlaybookPreview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preview_playbook", { themeId, sections, sample }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The library in its order, archived objections last.
+ */
+async listObjections() : Promise<Result<LibraryObjection[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_objections") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async createObjection(label: string, hotkey: string | null, response: string) : Promise<Result<LibraryObjection, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_objection", { label, hotkey, response }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Change an objection's label and hotkey (blank: no key).
+ */
+async updateObjection(objectionId: string, label: string, hotkey: string | null) : Promise<Result<LibraryObjection, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_objection", { objectionId, label, hotkey }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Put the active objections in this order (every active one, once).
+ */
+async reorderObjections(objectionIds: string[]) : Promise<Result<LibraryObjection[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reorder_objections", { objectionIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async archiveObjection(objectionId: string) : Promise<Result<LibraryObjection, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("archive_objection", { objectionId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async restoreObjection(objectionId: string) : Promise<Result<LibraryObjection, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("restore_objection", { objectionId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A new version of the response every theme sees (unless it overrides it).
+ */
+async saveLibraryResponse(objectionId: string, text: string) : Promise<Result<ResponseVersion, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_library_response", { objectionId, text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A new version of one theme's own response.
+ */
+async saveThemeOverride(objectionId: string, themeId: string, text: string) : Promise<Result<ResponseVersion, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_theme_override", { objectionId, themeId, text }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The theme sees the library response again (recorded as a version).
+ */
+async removeThemeOverride(objectionId: string, themeId: string) : Promise<Result<ResponseVersion | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_theme_override", { objectionId, themeId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every version of an objection's response for `theme_id` (`None`: the
+ * library response), newest first.
+ */
+async listResponseVersions(objectionId: string, themeId: string | null) : Promise<Result<ResponseVersion[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("list_response_versions", { objectionId, themeId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async restoreResponseVersion(responseId: string) : Promise<Result<ResponseVersion, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("restore_response_version", { responseId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Export the whole playbook to the file at `path` (`~/` allowed).
+ */
+async exportPlaybook(path: string, replace: boolean) : Promise<Result<ExportSummary, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_playbook", { path, replace }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Import a playbook file (`~/` allowed); `dry_run` first to see the report.
+ */
+async importPlaybook(path: string, dryRun: boolean) : Promise<Result<ImportReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_playbook", { path, dryRun }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -246,6 +447,7 @@ export type AppInfo = { version: string; db_path: string;
  * Why the database could not be opened; the window shows this instead of the views.
  */
 db_error: AppError | null; current_rep: Rep | null }
+export type Author = { id: string; name: string }
 /**
  * A block as the Block view lists it.
  */
@@ -410,6 +612,10 @@ export type ClockState = { planned_ms: number; elapsed_ms: number; remaining_ms:
  * The planned length has run (the call in progress may finish).
  */
 time_up: boolean }
+/**
+ * What an export wrote.
+ */
+export type ExportSummary = { path: string; talk_tracks: number; objections: number; overrides: number; bytes: number }
 export type Funnel = { dials: number; connects: number; conversations: number; meetings: number; 
 /**
  * Seconds on the phone.
@@ -424,6 +630,57 @@ export type FunnelGroup = {
  * The group's key: a rep or theme id, a date (YYYY-MM-DD, UTC), ...
  */
 key: string; label: string; funnel: Funnel }
+export type ImportAction = 
+/**
+ * A new talk track, objection or override (its version 1).
+ */
+"created" | 
+/**
+ * A new version of something that existed.
+ */
+"new_version" | 
+/**
+ * An objection's label, hotkey or place changed, or it was restored from the archive.
+ */
+"updated" | "unchanged" | 
+/**
+ * Not imported: its theme is not in this database.
+ */
+"skipped" | 
+/**
+ * An objection that the file does not mention lost its hotkey to one in the file.
+ */
+"hotkey_cleared"
+export type ImportItem = { kind: ImportItemKind; 
+/**
+ * The talk track's name, or the objection's label.
+ */
+name: string; theme: string | null; action: ImportAction; 
+/**
+ * The version written, for `Created` and `NewVersion`.
+ */
+version: number | null; detail: string }
+export type ImportItemKind = "talk_track" | "objection" | 
+/**
+ * An objection's library response.
+ */
+"response" | 
+/**
+ * A theme's override of an objection response.
+ */
+"override"
+/**
+ * What an import changed (or, for a dry run, would change).
+ */
+export type ImportReport = { source: string; dry_run: boolean; exported_at: string; app_version: string; items: ImportItem[]; created: number; new_versions: number; updated: number; unchanged: number; skipped: number; 
+/**
+ * Theme names in the file that this database does not have.
+ */
+skipped_themes: string[]; warnings: PlaceholderWarning[]; 
+/**
+ * One sentence for the user.
+ */
+summary: string }
 /**
  * What the last logged outcome produced, for the rep to act on.
  */
@@ -440,6 +697,26 @@ mailto: string | null;
  * Something the rep should know (e.g. the invitation could not be saved).
  */
 warning: string | null }
+/**
+ * An objection as the playbook editor shows it.
+ */
+export type LibraryObjection = { id: string; 
+/**
+ * A stable key, used to match objections across exported files.
+ */
+slug: string; label: string; hotkey: string | null; position: number; archived_at: string | null; 
+/**
+ * The current library response.
+ */
+response: ResponseVersion | null; 
+/**
+ * The current override of each theme that has one, by theme name.
+ */
+overrides: ResponseVersion[]; 
+/**
+ * Placeholder problems in the response and the overrides.
+ */
+warnings: PlaceholderWarning[] }
 /**
  * An objection logged in a call.
  */
@@ -470,10 +747,50 @@ export type PastCall = { started_at: string; rep_name: string; outcome: Outcome;
  */
 export type Phases = { opening_end: number; request_end: number; caution: number; limit: number }
 /**
+ * One known placeholder, for the editor's help.
+ */
+export type PlaceholderInfo = { name: string; description: string; 
+/**
+ * What the rep sees when the value is empty; empty: the placeholder is dropped.
+ */
+fallback: string }
+/**
+ * A problem with a placeholder, shown in the editor beside the section.
+ */
+export type PlaceholderWarning = { 
+/**
+ * The section (`opener`, `voicemail_script`, ...) or, for objection
+ * responses, `objection:<slug>` (and `objection:<slug>@<theme>` for an
+ * override).
+ */
+section: string; 
+/**
+ * The placeholder as written, with its braces (`{compnay}`), or the
+ * stray brace.
+ */
+placeholder: string; message: string }
+/**
  * The playbook as a theme sees it: its talk track (or the default) and the
  * objection library with the theme's overrides applied.
  */
 export type Playbook = { talk_track: TalkTrackVersion | null; objections: ObjectionWithResponse[] }
+/**
+ * The call card's playbook for a sample prospect, as the card will show it.
+ */
+export type PlaybookPreview = { prospect: PreviewProspect; rep_name: string; playbook: CallPlaybook; warnings: PlaceholderWarning[] }
+/**
+ * Who the preview is filled for.
+ */
+export type PreviewProspect = { 
+/**
+ * `None` for the built-in sample.
+ */
+prospect_id: string | null; first_name: string; last_name: string; title: string; company: string; location: string; 
+/**
+ * Which of the theme's prospects this is (0-based) and how many there are;
+ * 0 of 0 for the built-in sample.
+ */
+index: number; of: number }
 export type PreviousBlocks = { blocks: number; dials_per_block: number; connects_per_block: number; conversations_per_block: number; meetings_per_block: number; dials_per_hour: number }
 export type ProspectPage = { total: number; rows: ProspectRow[] }
 export type ProspectQuery = { 
@@ -547,9 +864,41 @@ export type RenderedTrack = { sections: TalkTrackSections;
 missing: string[]; unknown: string[] }
 export type Rep = { id: string; name: string; email: string | null; time_zone: string | null }
 /**
+ * One version of a response.
+ */
+export type ResponseVersion = { id: string; objection_id: string; 
+/**
+ * `None` for the library response.
+ */
+theme_id: string | null; theme_name: string | null; version: number; 
+/**
+ * Empty when `removed`.
+ */
+response: string; 
+/**
+ * This version removed the theme's override.
+ */
+removed: boolean; created_by: string | null; created_at: string }
+/**
  * What the Review view opens with.
  */
 export type ReviewSummary = { from: string | null; to: string | null; total: Funnel; by_rep: FunnelGroup[]; by_theme: FunnelGroup[]; by_day: FunnelGroup[]; definitions: string[] }
+/**
+ * What a save did.
+ */
+export type SavedTrack = { 
+/**
+ * The current version after the save.
+ */
+version: TalkTrackVersion; 
+/**
+ * False when the text was identical to the current version (nothing written).
+ */
+created: boolean; 
+/**
+ * Placeholder problems in the saved text (saved anyway; shown to the author).
+ */
+warnings: PlaceholderWarning[]; editor: TrackEditor }
 /**
  * The product's settings. Every number marked "default" in domain.md is one
  * of these; they live in the `settings` table as JSON, one key per field.
@@ -659,6 +1008,47 @@ export type ThemeSummary = {
  * `None` for the row of prospects without a theme.
  */
 id: string | null; name: string; kind: ThemeKind | null; prospects: number; ready: number; waiting: number; callbacks_due: number; meetings: number; not_interested: number; exhausted: number; do_not_call: number; bad_number: number }
+/**
+ * What the editor shows for the default track or one theme.
+ */
+export type TrackEditor = { 
+/**
+ * `None`: the default track.
+ */
+theme_id: string | null; theme_name: string | null; 
+/**
+ * Every active theme, for the picker.
+ */
+themes: TrackTheme[]; 
+/**
+ * The newest version of the track being edited: the theme's own, or the
+ * default one. `None` when the theme has no track of its own.
+ */
+own: TalkTrackVersion | null; 
+/**
+ * The default track's newest version (a theme without its own track uses it).
+ */
+default: TalkTrackVersion | null; 
+/**
+ * The versions of `own`'s track, newest first.
+ */
+versions: TalkTrackVersion[]; 
+/**
+ * Reps by id, to name who saved a version.
+ */
+authors: Author[]; placeholders: PlaceholderInfo[]; 
+/**
+ * Where export and import start: `~/Documents/callblock-playbook.json`.
+ */
+default_file: string }
+/**
+ * A theme as the playbook editor lists it.
+ */
+export type TrackTheme = { id: string; name: string; 
+/**
+ * The version number of the theme's own track; `None`: it uses the default.
+ */
+own_version: number | null }
 
 /** tauri-specta globals **/
 

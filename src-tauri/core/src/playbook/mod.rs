@@ -268,7 +268,12 @@ pub fn call_playbook(
     theme_id: Option<&str>,
     values: &PlaceholderValues,
 ) -> Result<CallPlaybook> {
-    let pb = playbook_for(conn, theme_id)?;
+    Ok(fill_playbook(playbook_for(conn, theme_id)?, values))
+}
+
+/// A playbook filled with `values`, exactly as the call card fills it; the
+/// editor's preview passes a playbook whose track holds the unsaved text.
+pub fn fill_playbook(pb: Playbook, values: &PlaceholderValues) -> CallPlaybook {
     let rendered = pb
         .talk_track
         .as_ref()
@@ -303,13 +308,13 @@ pub fn call_playbook(
             }
         })
         .collect();
-    Ok(CallPlaybook {
+    CallPlaybook {
         talk_track: pb.talk_track,
         rendered,
         objections,
         missing,
         unknown,
-    })
+    }
 }
 
 #[cfg(test)]
