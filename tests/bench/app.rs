@@ -236,13 +236,17 @@ fn between_calls(calls: usize) {
     let mut last = String::new();
     for i in 0..calls {
         let mut card = String::new();
-        app.wait_until(&format!("call {i}: the next prospect"), Duration::from_secs(15), |a| {
-            card = a
-                .find(&By::testid("call-card"))
-                .and_then(|c| c.attr("data-prospect-id"))
-                .unwrap_or_default();
-            !card.is_empty() && card != last
-        });
+        app.wait_until(
+            &format!("call {i}: the next prospect"),
+            Duration::from_secs(15),
+            |a| {
+                card = a
+                    .find(&By::testid("call-card"))
+                    .and_then(|c| c.attr("data-prospect-id"))
+                    .unwrap_or_default();
+                !card.is_empty() && card != last
+            },
+        );
         app.press(" ");
         app.wait_for(&By::css(r#"[data-testid="call-timer"] .phase[data-phase]"#));
         app.press(["1", "2", "3", "5"][i % 4]);

@@ -1297,6 +1297,8 @@ impl El<'_> {
 
 #[cfg(test)]
 mod tests {
+    // Unused where the harness is included by a bench (harness = false runs no #[test]).
+    #[allow(unused_imports)]
     use super::*;
 
     #[test]

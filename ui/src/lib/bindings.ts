@@ -627,9 +627,40 @@ talk_seconds: number;
 calls_past_limit: number }
 export type FunnelGroup = { 
 /**
- * The group's key: a rep or theme id, a date (YYYY-MM-DD, UTC), ...
+ * The group's key: a rep or theme id (`""`: no theme), a date
+ * (YYYY-MM-DD, UTC), a week's Monday, an hour `"09"`, a weekday `"0"`
+ * (Monday), an outcome; `"unknown"` for calls whose prospect's time zone
+ * is not known.
  */
-key: string; label: string; funnel: Funnel }
+key: string; label: string; funnel: Funnel; rates: FunnelRates }
+/**
+ * The rates between the steps of a funnel, each with its counts.
+ */
+export type FunnelRates = { 
+/**
+ * connects / dials
+ */
+connect_rate: Rate; 
+/**
+ * conversations / connects
+ */
+conversation_rate: Rate; 
+/**
+ * meetings / conversations
+ */
+meeting_rate: Rate; 
+/**
+ * meetings / connects
+ */
+connect_to_meeting: Rate; 
+/**
+ * meetings / dials
+ */
+dial_to_meeting: Rate; 
+/**
+ * calls past the outer limit / dials
+ */
+past_limit: Rate }
 export type ImportAction = 
 /**
  * A new talk track, objection or override (its version 1).
@@ -847,6 +878,11 @@ outside_hours: number;
  */
 waiting: number }
 /**
+ * A share with what it is made of: `numerator / denominator`. `value` is
+ * `None` when the denominator is 0.
+ */
+export type Rate = { numerator: number; denominator: number; value: number | null }
+/**
  * An objection with its response filled for one call.
  */
 export type RenderedObjection = { objection: ObjectionWithResponse; 
@@ -882,7 +918,7 @@ removed: boolean; created_by: string | null; created_at: string }
 /**
  * What the Review view opens with.
  */
-export type ReviewSummary = { from: string | null; to: string | null; total: Funnel; by_rep: FunnelGroup[]; by_theme: FunnelGroup[]; by_day: FunnelGroup[]; definitions: string[] }
+export type ReviewSummary = { from: string | null; to: string | null; total: Funnel; rates: FunnelRates; by_rep: FunnelGroup[]; by_theme: FunnelGroup[]; by_day: FunnelGroup[]; by_week: FunnelGroup[]; definitions: string[] }
 /**
  * What a save did.
  */
