@@ -39,6 +39,8 @@ pub struct AppState {
     /// Notified when the session changes, so that the ticker wakes.
     pub changed: Arc<Notify>,
     pub invitations_dir: PathBuf,
+    /// Checkpoints the write-ahead log off the path of a user action.
+    _checkpointer: Option<callblock_core::store::checkpoint::Checkpointer>,
 }
 
 fn poisoned() -> AppError {
@@ -58,6 +60,12 @@ impl AppState {
             Ok(store) => (Some(store), None),
             Err(e) => (None, Some(AppError::from(e))),
         };
+        let checkpointer = store.as_ref().and_then(|s| {
+            s.checkpoint_in_background(std::time::Duration::from_secs(5))
+                .map_err(|e| eprintln!("callblock: warning: background checkpoints are off ({e})"))
+                .ok()
+                .flatten()
+        });
         let session = store.as_ref().and_then(|s| match reopen_block(s) {
             Ok(session) => session,
             Err(e) => {
@@ -73,6 +81,7 @@ impl AppState {
             session: Mutex::new(session),
             changed: Arc::new(Notify::new()),
             invitations_dir,
+            _checkpointer: checkpointer,
         }
     }
 

@@ -37,6 +37,10 @@ fn durable_commits(calls: usize) {
         .expect("a temp dir on the target disk");
     let path = dir.path().join("bench.db");
     let mut store = Store::open(&path).expect("open the bench database");
+    // As in the app: checkpoints run on a background thread, not in a commit.
+    let _checkpointer = store
+        .checkpoint_in_background(Duration::from_secs(5))
+        .expect("start the checkpointer");
     let settings = Settings::default();
     let (rep, theme, prospects) = store
         .write(|tx| {

@@ -14,6 +14,7 @@
 //!    timeout, back the file up if a migration is due, and run all pending
 //!    migrations in one transaction.
 
+pub mod checkpoint;
 pub mod migrations;
 
 use std::fs::File;
@@ -27,7 +28,7 @@ use crate::error::StoreError;
 pub use migrations::{APPLICATION_ID, LATEST};
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";
-const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An open, migrated Callblock database.
 pub struct Store {
