@@ -75,6 +75,9 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -91,6 +94,7 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::Conflict(_) => "conflict",
             Error::Io { .. } => "io",
+            Error::Import(e) => e.kind(),
         }
     }
 

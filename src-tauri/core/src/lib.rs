@@ -10,12 +10,17 @@
 //! - [`calls`]: writing calls and blocks
 //! - [`reports`]: the funnel and its definitions
 //! - [`demo`]: the demo database
+//! - [`import`]: CSV exports of CRMs into themed call lists
+//! - [`themes`]: theme operations of the Lists view (rename, merge, split, move, recycle)
+//! - [`export`]: prospects to CSV, with spreadsheet formulas escaped
 //! - [`paths`]: where the database lives
 
 pub mod calls;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod lists;
 pub mod paths;
 pub mod playbook;
@@ -24,6 +29,7 @@ pub mod reps;
 pub mod rules;
 pub mod settings;
 pub mod store;
+pub mod themes;
 pub mod time;
 
 pub use error::{Error, Result, StoreError};

@@ -1,0 +1,353 @@
+//! Matching rows to prospects already saved, and writing them.
+//!
+//! A row is the same prospect as a saved one when it has the same CRM record
+//! id, else the same e-mail (ignoring case), else the same first name, last
+//! name and company (ignoring case). Never on a phone number alone:
+//! colleagues share a switchboard. An update refreshes contact fields and
+//! phones and never touches the call history, status or attempts.
+
+use std::collections::HashMap;
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::domain::ThemeKind;
+use crate::error::Result;
+use crate::lists;
+
+use super::convert::{Candidate, PhoneOut};
+
+/// What a row was matched on.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum MatchKey {
+    CrmId,
+    Email,
+    NameAndCompany,
+}
+
+impl MatchKey {
+    pub fn label(self) -> &'static str {
+        match self {
+            MatchKey::CrmId => "CRM id",
+            MatchKey::Email => "e-mail",
+            MatchKey::NameAndCompany => "name and company",
+        }
+    }
+}
+
+/// A saved prospect a row matches.
+#[derive(Debug, Clone)]
+pub struct Found {
+    pub rowid: i64,
+    pub id: String,
+    pub by: MatchKey,
+}
+
+/// Why a row matching a saved prospect is not merged into it.
+pub enum MatchProblem {
+    /// The CRM id belongs to a prospect who is plainly someone else.
+    CrmIdOfAnother { who: String },
+}
+
+const BY_CRM: &str = "SELECT rowid, id, first_name, last_name, email FROM prospects
+    WHERE crm_id = ?1 ORDER BY rowid LIMIT 1";
+const BY_EMAIL: &str = "SELECT rowid, id FROM prospects
+    WHERE email = ?1 COLLATE NOCASE ORDER BY rowid LIMIT 1";
+const BY_NAME: &str = "SELECT rowid, id FROM prospects
+    WHERE last_name = ?1 COLLATE NOCASE AND first_name = ?2 COLLATE NOCASE
+      AND company = ?3 COLLATE NOCASE ORDER BY rowid LIMIT 1";
+
+fn same_text(a: &str, b: &str) -> bool {
+    a.trim().to_lowercase() == b.trim().to_lowercase()
+}
+
+/// The saved prospect this row is, if any.
+pub fn find_match(
+    conn: &Connection,
+    c: &Candidate,
+) -> Result<std::result::Result<Option<Found>, MatchProblem>> {
+    if let Some(crm) = &c.crm_id {
+        let hit = conn
+            .prepare_cached(BY_CRM)?
+            .query_row([crm], |r| {
+                Ok((
+                    r.get::<_, i64>(0)?,
+                    r.get::<_, String>(1)?,
+                    r.get::<_, String>(2)?,
+                    r.get::<_, String>(3)?,
+                    r.get::<_, Option<String>>(4)?,
+                ))
+            })
+            .optional()?;
+        if let Some((rowid, id, first, last, email)) = hit {
+            // The same id on plainly someone else (another CRM's numbering,
+            // or a reused id) is not merged: both e-mails and both names
+            // present and different.
+            let emails = match (&email, &c.email) {
+                (Some(a), Some(b)) => Some(same_text(a, b)),
+                _ => None,
+            };
+            let name_a = format!("{first} {last}");
+            let name_b = format!("{} {}", c.first_name, c.last_name);
+            let names = (!name_a.trim().is_empty() && !name_b.trim().is_empty())
+                .then(|| same_text(&name_a, &name_b));
+            let comparable = emails.is_some() || names.is_some();
+            if comparable && emails != Some(true) && names != Some(true) {
+                let who = match email {
+                    Some(e) => format!("{} <{e}>", name_a.trim()),
+                    None => name_a.trim().to_string(),
+                };
+                return Ok(Err(MatchProblem::CrmIdOfAnother { who }));
+            }
+            return Ok(Ok(Some(Found {
+                rowid,
+                id,
+                by: MatchKey::CrmId,
+            })));
+        }
+    }
+    if let Some(email) = &c.email {
+        let hit = conn
+            .prepare_cached(BY_EMAIL)?
+            .query_row([email], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?;
+        if let Some((rowid, id)) = hit {
+            return Ok(Ok(Some(Found {
+                rowid,
+                id,
+                by: MatchKey::Email,
+            })));
+        }
+    }
+    if !c.first_name.is_empty() && !c.last_name.is_empty() && !c.company.is_empty() {
+        let hit = conn
+            .prepare_cached(BY_NAME)?
+            .query_row(params![c.last_name, c.first_name, c.company], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((rowid, id)) = hit {
+            return Ok(Ok(Some(Found {
+                rowid,
+                id,
+                by: MatchKey::NameAndCompany,
+            })));
+        }
+    }
+    Ok(Ok(None))
+}
+
+/// Themes by name (lowercased): (id, name as saved).
+#[derive(Default)]
+pub struct ThemeCache {
+    by_name: HashMap<String, (String, String)>,
+}
+
+impl ThemeCache {
+    /// The theme called `name` (ignoring case), created if there is none.
+    /// An archived theme of that name is brought back.
+    pub fn get_or_create(
+        &mut self,
+        conn: &Connection,
+        name: &str,
+        kind: ThemeKind,
+    ) -> Result<(String, String)> {
+        let key = name.to_lowercase();
+        if let Some(hit) = self.by_name.get(&key) {
+            return Ok(hit.clone());
+        }
+        let existing: Option<(String, String, Option<String>)> = conn
+            .query_row(
+                "SELECT id, name, archived_at FROM themes WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .optional()?;
+        let hit = match existing {
+            Some((id, saved, archived)) => {
+                if archived.is_some() {
+                    conn.execute("UPDATE themes SET archived_at = NULL WHERE id = ?1", [&id])?;
+                }
+                (id, saved)
+            }
+            None => {
+                let t = lists::create_theme(conn, name, kind, "")?;
+                (t.id, t.name)
+            }
+        };
+        self.by_name.insert(key, hit.clone());
+        Ok(hit)
+    }
+
+    /// The saved theme called `name`, without creating it.
+    pub fn lookup(&mut self, conn: &Connection, name: &str) -> Result<Option<(String, String)>> {
+        let key = name.to_lowercase();
+        if let Some(hit) = self.by_name.get(&key) {
+            return Ok(Some(hit.clone()));
+        }
+        Ok(conn
+            .query_row(
+                "SELECT id, name FROM themes WHERE name = ?1",
+                [name],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()?)
+    }
+}
+
+fn new_id() -> String {
+    uuid::Uuid::now_v7().to_string()
+}
+
+const INSERT_PROSPECT: &str = "INSERT INTO prospects (id, theme_id, first_name, last_name, title,
+    company, email, city, region, country, time_zone, industry, employees, source_file, crm_id,
+    import_id, extra, created_at, updated_at)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)";
+
+const INSERT_PHONE: &str = "INSERT INTO prospect_phones
+    (id, prospect_id, position, kind, e164, extension, raw, bad)
+    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
+
+/// Empty cells never blank a saved value; a known zone is replaced by
+/// "unknown" only when the row says where the prospect is now.
+const UPDATE_PROSPECT: &str = "UPDATE prospects SET
+    first_name = CASE WHEN ?2 <> '' THEN ?2 ELSE first_name END,
+    last_name = CASE WHEN ?3 <> '' THEN ?3 ELSE last_name END,
+    title = CASE WHEN ?4 <> '' THEN ?4 ELSE title END,
+    company = CASE WHEN ?5 <> '' THEN ?5 ELSE company END,
+    email = coalesce(?6, email),
+    city = CASE WHEN ?7 <> '' THEN ?7 ELSE city END,
+    region = CASE WHEN ?8 <> '' THEN ?8 ELSE region END,
+    country = CASE WHEN ?9 <> '' THEN ?9 ELSE country END,
+    time_zone = CASE WHEN ?10 IS NOT NULL THEN ?10 WHEN ?11 THEN NULL ELSE time_zone END,
+    industry = CASE WHEN ?12 <> '' THEN ?12 ELSE industry END,
+    employees = CASE WHEN ?13 <> '' THEN ?13 ELSE employees END,
+    crm_id = coalesce(?14, crm_id),
+    theme_id = CASE WHEN ?15 IS NULL THEN theme_id WHEN ?16 THEN ?15
+                    ELSE coalesce(theme_id, ?15) END,
+    extra = CASE WHEN ?17 = '{}' THEN extra ELSE json_patch(extra, ?17) END,
+    source_file = ?18, import_id = ?19, updated_at = ?20
+    WHERE rowid = ?1
+    RETURNING theme_id";
+
+/// Writes rows of one import.
+pub struct Writer<'c> {
+    pub conn: &'c Connection,
+    pub import_id: String,
+    pub source_file: String,
+    pub now: String,
+    pub retheme_existing: bool,
+}
+
+impl Writer<'_> {
+    /// Insert a new prospect; returns its rowid.
+    pub fn insert(&self, c: &Candidate, theme_id: Option<&str>) -> Result<i64> {
+        let id = new_id();
+        self.conn.prepare_cached(INSERT_PROSPECT)?.execute(params![
+            id,
+            theme_id,
+            c.first_name,
+            c.last_name,
+            c.title,
+            c.company,
+            c.email,
+            c.city,
+            c.region,
+            c.country,
+            c.time_zone,
+            c.industry,
+            c.employees,
+            self.source_file,
+            c.crm_id,
+            self.import_id,
+            c.extra,
+            self.now,
+        ])?;
+        let rowid = self.conn.last_insert_rowid();
+        self.insert_phones(&id, &c.phones, &[])?;
+        Ok(rowid)
+    }
+
+    fn insert_phones(&self, prospect_id: &str, phones: &[PhoneOut], bad: &[(Option<String>, String)]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(INSERT_PHONE)?;
+        for (i, p) in phones.iter().enumerate() {
+            let was_bad = bad.iter().any(|(e164, raw)| match (e164, &p.e164) {
+                (Some(a), Some(b)) => a == b,
+                _ => *raw == p.raw,
+            });
+            stmt.execute(params![
+                new_id(),
+                prospect_id,
+                i as i64,
+                p.kind,
+                p.e164,
+                p.extension,
+                p.raw,
+                was_bad
+            ])?;
+        }
+        Ok(())
+    }
+
+    /// Refresh a saved prospect from a row; returns the prospect's theme
+    /// afterwards.
+    pub fn update(&self, found: &Found, c: &Candidate, theme_id: Option<&str>) -> Result<Option<String>> {
+        let theme_after: Option<String> =
+            self.conn
+                .prepare_cached(UPDATE_PROSPECT)?
+                .query_row(
+                    params![
+                        found.rowid,
+                        c.first_name,
+                        c.last_name,
+                        c.title,
+                        c.company,
+                        c.email,
+                        c.city,
+                        c.region,
+                        c.country,
+                        c.time_zone,
+                        c.location_given,
+                        c.industry,
+                        c.employees,
+                        c.crm_id,
+                        theme_id,
+                        self.retheme_existing,
+                        c.extra,
+                        self.source_file,
+                        self.import_id,
+                        self.now,
+                    ],
+                    |r| r.get(0),
+                )?;
+        // Phones: replaced when they changed; a number marked bad stays bad.
+        let saved: Vec<(String, Option<String>, Option<String>, String, bool)> = self
+            .conn
+            .prepare_cached(
+                "SELECT kind, e164, extension, raw, bad FROM prospect_phones
+                 WHERE prospect_id = ?1 ORDER BY position",
+            )?
+            .query_map([&found.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let same = saved.len() == c.phones.len()
+            && saved.iter().zip(&c.phones).all(|(s, p)| {
+                s.0 == p.kind && s.1 == p.e164 && s.2 == p.extension && s.3 == p.raw
+            });
+        if !same {
+            let bad: Vec<(Option<String>, String)> = saved
+                .into_iter()
+                .filter(|s| s.4)
+                .map(|s| (s.1, s.3))
+                .collect();
+            self.conn
+                .prepare_cached("DELETE FROM prospect_phones WHERE prospect_id = ?1")?
+                .execute([&found.id])?;
+            self.insert_phones(&found.id, &c.phones, &bad)?;
+        }
+        Ok(theme_after)
+    }
+}
