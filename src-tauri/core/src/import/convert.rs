@@ -429,7 +429,10 @@ mod tests {
             ],
         );
         let c = conv.convert(&rec).unwrap();
-        assert_eq!((c.first_name.as_str(), c.last_name.as_str()), ("Jane", "Q. Doe"));
+        assert_eq!(
+            (c.first_name.as_str(), c.last_name.as_str()),
+            ("Jane", "Q. Doe")
+        );
         assert_eq!(c.company, "Acme Logistics");
         assert_eq!(c.email.as_deref(), Some("JANE@Acme.example"));
         assert_eq!(c.crm_id.as_deref(), Some("42"));
@@ -455,12 +458,18 @@ mod tests {
         let e = conv
             .convert(&Record::from_fields(3, &["Ann", "n/a", "12"]))
             .unwrap_err();
-        assert!(e.contains("no dialable phone number") && e.contains("\"n/a\""), "{e}");
+        assert!(
+            e.contains("no dialable phone number") && e.contains("\"n/a\""),
+            "{e}"
+        );
         let e = conv.convert(&Record::from_fields(4, &["Ann"])).unwrap_err();
         assert!(e.contains("has 1 fields where the header has 3"), "{e}");
         // One bad number beside a good one: kept as text, with a warning.
         let c = conv
-            .convert(&Record::from_fields(5, &["Ann", "not a phone", "13035550116"]))
+            .convert(&Record::from_fields(
+                5,
+                &["Ann", "not a phone", "13035550116"],
+            ))
             .unwrap();
         assert_eq!(c.phones.len(), 2);
         assert_eq!(c.phones[0].e164, None);

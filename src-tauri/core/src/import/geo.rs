@@ -354,7 +354,9 @@ pub fn zone_for_location(country: Option<&str>, region: &str, city: &str) -> Opt
     }
     let region_key = compact(region);
     for (c, regions, zone) in REGION_EXCEPTIONS {
-        if *c == country && (regions.contains(&region_key.as_str()) || regions.contains(&city_key.as_str())) {
+        if *c == country
+            && (regions.contains(&region_key.as_str()) || regions.contains(&city_key.as_str()))
+        {
             return zone.parse().ok();
         }
     }
@@ -511,7 +513,8 @@ pub fn parse_zone_text(text: &str, country: Option<&str>, location: Option<Tz>) 
         if let Ok(tz) = Tz::from_str_insensitive(t) {
             return Some(tz);
         }
-        for word in t.split(|c: char| !(c.is_alphanumeric() || matches!(c, '/' | '_' | '-' | '+'))) {
+        for word in t.split(|c: char| !(c.is_alphanumeric() || matches!(c, '/' | '_' | '-' | '+')))
+        {
             if word.contains('/') {
                 if let Ok(tz) = Tz::from_str_insensitive(word) {
                     return Some(tz);
@@ -586,20 +589,50 @@ mod tests {
 
     #[test]
     fn zones_from_locations_without_guessing() {
-        assert_eq!(zone_for_location(Some("US"), "IL", ""), tz("America/Chicago"));
-        assert_eq!(zone_for_location(Some("US"), "Texas", "Austin"), tz("America/Chicago"));
-        assert_eq!(zone_for_location(Some("US"), "TX", "El Paso"), tz("America/Denver"));
-        assert_eq!(zone_for_location(Some("US"), "AZ", ""), tz("America/Phoenix"));
+        assert_eq!(
+            zone_for_location(Some("US"), "IL", ""),
+            tz("America/Chicago")
+        );
+        assert_eq!(
+            zone_for_location(Some("US"), "Texas", "Austin"),
+            tz("America/Chicago")
+        );
+        assert_eq!(
+            zone_for_location(Some("US"), "TX", "El Paso"),
+            tz("America/Denver")
+        );
+        assert_eq!(
+            zone_for_location(Some("US"), "AZ", ""),
+            tz("America/Phoenix")
+        );
         // Split states resolve only from a known city.
         assert_eq!(zone_for_location(Some("US"), "TN", ""), None);
-        assert_eq!(zone_for_location(Some("US"), "TN", "Knoxville"), tz("America/New_York"));
-        assert_eq!(zone_for_location(Some("US"), "TN", "Nashville"), tz("America/Chicago"));
+        assert_eq!(
+            zone_for_location(Some("US"), "TN", "Knoxville"),
+            tz("America/New_York")
+        );
+        assert_eq!(
+            zone_for_location(Some("US"), "TN", "Nashville"),
+            tz("America/Chicago")
+        );
         assert_eq!(zone_for_location(Some("US"), "", "Chicago"), None);
-        assert_eq!(zone_for_location(Some("CA"), "Ontario", "Toronto"), tz("America/Toronto"));
-        assert_eq!(zone_for_location(Some("AU"), "QLD", ""), tz("Australia/Brisbane"));
-        assert_eq!(zone_for_location(Some("GB"), "England", "London"), tz("Europe/London"));
+        assert_eq!(
+            zone_for_location(Some("CA"), "Ontario", "Toronto"),
+            tz("America/Toronto")
+        );
+        assert_eq!(
+            zone_for_location(Some("AU"), "QLD", ""),
+            tz("Australia/Brisbane")
+        );
+        assert_eq!(
+            zone_for_location(Some("GB"), "England", "London"),
+            tz("Europe/London")
+        );
         assert_eq!(zone_for_location(Some("DE"), "", ""), tz("Europe/Berlin"));
-        assert_eq!(zone_for_location(Some("ES"), "Canarias", ""), tz("Atlantic/Canary"));
+        assert_eq!(
+            zone_for_location(Some("ES"), "Canarias", ""),
+            tz("Atlantic/Canary")
+        );
         assert_eq!(zone_for_location(Some("BR"), "SP", ""), None);
         assert_eq!(zone_for_location(None, "TX", ""), None);
     }
@@ -611,8 +644,14 @@ mod tests {
         assert_eq!(z("America/Chicago"), tz("America/Chicago"));
         assert_eq!(z("america/new_york"), tz("America/New_York"));
         assert_eq!(z("Eastern Time (US & Canada)"), tz("America/New_York"));
-        assert_eq!(z("(GMT-06:00) Central Time (US & Canada)"), tz("America/Chicago"));
-        assert_eq!(z("(GMT-05:00) Eastern Standard Time (America/New_York)"), tz("America/New_York"));
+        assert_eq!(
+            z("(GMT-06:00) Central Time (US & Canada)"),
+            tz("America/Chicago")
+        );
+        assert_eq!(
+            z("(GMT-05:00) Eastern Standard Time (America/New_York)"),
+            tz("America/New_York")
+        );
         assert_eq!(z("EST"), tz("America/New_York"));
         assert_eq!(z("PDT"), tz("America/Los_Angeles"));
         assert_eq!(z("GMT-05:00"), tz("America/New_York"));
@@ -629,9 +668,18 @@ mod tests {
         // US abbreviations mean nothing outside North America.
         assert_eq!(parse_zone_text("CST", Some("CN"), None), None);
         // An offset alone outside North America needs the location.
-        assert_eq!(parse_zone_text("GMT+01:00", Some("DE"), tz("Europe/Berlin")), tz("Europe/Berlin"));
+        assert_eq!(
+            parse_zone_text("GMT+01:00", Some("DE"), tz("Europe/Berlin")),
+            tz("Europe/Berlin")
+        );
         assert_eq!(parse_zone_text("GMT+01:00", Some("DE"), None), None);
-        assert_eq!(parse_zone_text("GMT", Some("GB"), tz("Europe/London")), tz("Europe/London"));
-        assert_eq!(parse_zone_text("CET", Some("DE"), tz("Europe/Berlin")), tz("Europe/Berlin"));
+        assert_eq!(
+            parse_zone_text("GMT", Some("GB"), tz("Europe/London")),
+            tz("Europe/London")
+        );
+        assert_eq!(
+            parse_zone_text("CET", Some("DE"), tz("Europe/Berlin")),
+            tz("Europe/Berlin")
+        );
     }
 }

@@ -39,7 +39,8 @@ fn numbers(text: &str) -> Vec<u64> {
             cur = Some(cur.unwrap_or(0).saturating_mul(10) + u64::from(ch - b'0'));
         } else if (ch == b',' || ch == b'.')
             && cur.is_some()
-            && b.get(i + 1..i + 4).is_some_and(|d| d.iter().all(u8::is_ascii_digit))
+            && b.get(i + 1..i + 4)
+                .is_some_and(|d| d.iter().all(u8::is_ascii_digit))
             && !b.get(i + 4).is_some_and(u8::is_ascii_digit)
         {
             // A thousands separator: the digits follow.

@@ -303,13 +303,7 @@ const SYNONYMS: &[(Field, &[&str])] = &[
     ),
     (
         Field::City,
-        &[
-            "city",
-            "mailingcity",
-            "personcity",
-            "contactcity",
-            "town",
-        ],
+        &["city", "mailingcity", "personcity", "contactcity", "town"],
     ),
     (
         Field::Region,
@@ -411,7 +405,9 @@ pub fn field_for_header(header: &str) -> Option<Field> {
     if let Some(f) = lookup(&c) {
         return Some(f);
     }
-    for prefix in ["person", "contact", "lead", "mailing", "primary", "prospect"] {
+    for prefix in [
+        "person", "contact", "lead", "mailing", "primary", "prospect",
+    ] {
         if let Some(rest) = c.strip_prefix(prefix) {
             if let Some(f) = lookup(rest) {
                 return Some(f);
@@ -652,17 +648,24 @@ mod tests {
             .apply_overrides(p, &[("title".into(), "Job".into())])
             .unwrap_err();
         assert_eq!(e.kind(), "unknown_header");
-        assert!(e.to_string().contains("leads.csv") && e.to_string().contains("\"Notes\""), "{e}");
+        assert!(
+            e.to_string().contains("leads.csv") && e.to_string().contains("\"Notes\""),
+            "{e}"
+        );
         let e = m
             .apply_overrides(p, &[("phone".into(), "Phone".into())])
             .unwrap_err();
         assert_eq!(e.kind(), "ambiguous_header");
         assert!(e.to_string().contains("phone=#2"), "{e}");
         // One column feeds one field.
-        m.apply_overrides(p, &[("title".into(), "Cell".into())]).unwrap();
+        m.apply_overrides(p, &[("title".into(), "Cell".into())])
+            .unwrap();
         assert_eq!(m.column(Field::Mobile), None);
         assert_eq!(m.column(Field::Title), Some(2));
-        assert_eq!(parse_override("email = E-mail").unwrap(), ("email".into(), "E-mail".into()));
+        assert_eq!(
+            parse_override("email = E-mail").unwrap(),
+            ("email".into(), "E-mail".into())
+        );
         assert_eq!(parse_override("nothing").unwrap_err().kind(), "bad_mapping");
         assert_eq!(Field::parse("State").unwrap(), Field::Region);
         assert_eq!(Field::parse("direct-phone").unwrap(), Field::DirectPhone);

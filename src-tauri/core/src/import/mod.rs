@@ -48,7 +48,7 @@ pub use reader::{read_file, Delimiter, SourceFile, TextEncoding};
 pub use write::MatchKey;
 
 use convert::{Converter, ThemeRule};
-use write::{find_match, MatchProblem, ThemeCache, Writer};
+use write::{find_match, ThemeCache, Writer};
 
 /// How imported prospects are put into themes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -167,7 +167,10 @@ pub struct PreviewPhone {
 #[serde(tag = "action", rename_all = "snake_case")]
 pub enum RowAction {
     New,
-    Update { prospect_id: String, matched_by: MatchKey },
+    Update {
+        prospect_id: String,
+        matched_by: MatchKey,
+    },
 }
 
 /// A row as it will be saved.
@@ -301,26 +304,21 @@ pub fn preview(
             break;
         }
         let line = line32(rec.line);
-        let c = match conv.convert(&rec) {
+        let mut c = match conv.convert(&rec) {
             Ok(c) => c,
             Err(reason) => {
                 rejected.push(RowIssue { line, reason });
                 continue;
             }
         };
-        let action = match find_match(conn, &c)? {
-            Ok(Some(f)) => RowAction::Update {
+        let (found, remark) = find_match(conn, &c)?;
+        c.warnings.extend(remark);
+        let action = match found {
+            Some(f) => RowAction::Update {
                 prospect_id: f.id,
                 matched_by: f.by,
             },
-            Ok(None) => RowAction::New,
-            Err(MatchProblem::CrmIdOfAnother { who }) => {
-                rejected.push(RowIssue {
-                    line,
-                    reason: crm_conflict_reason(&c, &who),
-                });
-                continue;
-            }
+            None => RowAction::New,
         };
         let theme = match &c.theme {
             Some((name, _)) => Some(
@@ -372,13 +370,6 @@ pub fn preview(
         rejected,
         complete,
     })
-}
-
-fn crm_conflict_reason(c: &Candidate, who: &str) -> String {
-    format!(
-        "CRM id {:?} already belongs to another prospect ({who}); not merged",
-        c.crm_id.as_deref().unwrap_or("")
-    )
 }
 
 fn push_issue(list: &mut Vec<RowIssue>, count: &mut u32, line: u32, reason: String) {
@@ -469,28 +460,32 @@ pub fn run(
             }
         }
         let line = line32(rec.line);
-        let c = match conv.convert(&rec) {
+        let mut c = match conv.convert(&rec) {
             Ok(c) => c,
             Err(reason) => {
-                push_issue(&mut report.rejected, &mut report.rejected_count, line, reason);
+                push_issue(
+                    &mut report.rejected,
+                    &mut report.rejected_count,
+                    line,
+                    reason,
+                );
                 continue;
             }
         };
-        let found = match find_match(&tx, &c)? {
-            Ok(f) => f,
-            Err(MatchProblem::CrmIdOfAnother { who }) => {
-                let reason = crm_conflict_reason(&c, &who);
-                push_issue(&mut report.rejected, &mut report.rejected_count, line, reason);
-                continue;
-            }
-        };
+        let (found, remark) = find_match(&tx, &c)?;
+        c.warnings.extend(remark);
         if let Some(f) = &found {
             if let Some(first) = written.get(&f.rowid) {
                 let reason = format!(
                     "the same prospect as line {first} (same {}); not imported twice",
                     f.by.label()
                 );
-                push_issue(&mut report.rejected, &mut report.rejected_count, line, reason);
+                push_issue(
+                    &mut report.rejected,
+                    &mut report.rejected_count,
+                    line,
+                    reason,
+                );
                 continue;
             }
         }

@@ -86,9 +86,7 @@ impl RegionRe {
         RegionRe {
             general: DescriptorRe::new(d.general()),
             types,
-            leading_digits: meta
-                .leading_digits()
-                .and_then(|l| compile(l.as_str())),
+            leading_digits: meta.leading_digits().and_then(|l| compile(l.as_str())),
         }
     }
 
@@ -320,7 +318,10 @@ mod tests {
         assert_eq!(norm("16025550109", "US"), (e("+16025550109"), None));
         assert_eq!(norm("+44 20 7946 0294", "US"), (e("+442079460294"), None));
         assert_eq!(norm("020 7946 0791", "GB"), (e("+442079460791"), None));
-        assert_eq!(norm("+44 (0)20 7946 0294", "US"), (e("+442079460294"), None));
+        assert_eq!(
+            norm("+44 (0)20 7946 0294", "US"),
+            (e("+442079460294"), None)
+        );
         assert_eq!(norm("+33 1 42 68 53 00", "US"), (e("+33142685300"), None));
         assert_eq!(norm("+353 1 234 5678", "US"), (e("+35312345678"), None));
         assert_eq!(norm("'+1 312 555 0142", "US"), (e("+13125550142"), None));
@@ -330,7 +331,10 @@ mod tests {
             (e("+15125550147"), e("12"))
         );
         assert_eq!(norm("512-555-0194 x12", "US"), (e("+15125550194"), e("12")));
-        assert_eq!(norm("312 555 0142 ext 7", "US"), (e("+13125550142"), e("7")));
+        assert_eq!(
+            norm("312 555 0142 ext 7", "US"),
+            (e("+13125550142"), e("7"))
+        );
         assert_eq!(norm("not a phone", "US"), (None, None));
         assert_eq!(norm("555-0142", "US"), (None, None));
         assert_eq!(norm("020 7946 0791", "US"), (None, None));

@@ -481,7 +481,9 @@ pub fn detect_encoding(sample: &[u8], complete: bool) -> Result<TextEncoding, St
         return Ok(TextEncoding::Utf16Be);
     }
     if sample.starts_with(b"PK\x03\x04") {
-        return Err("it is a zip archive, such as an Excel workbook (.xlsx); save it as CSV".into());
+        return Err(
+            "it is a zip archive, such as an Excel workbook (.xlsx); save it as CSV".into(),
+        );
     }
     if sample.starts_with(b"\xD0\xCF\x11\xE0") {
         return Err("it is an Excel 97-2003 workbook (.xls); save it as CSV".into());
@@ -493,7 +495,12 @@ pub fn detect_encoding(sample: &[u8], complete: bool) -> Result<TextEncoding, St
     let pairs = sample.len() / 2;
     if pairs >= 8 {
         let even_zero = sample.iter().step_by(2).filter(|&&b| b == 0).count();
-        let odd_zero = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+        let odd_zero = sample
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .filter(|&&b| b == 0)
+            .count();
         if odd_zero * 10 > pairs * 6 && even_zero * 10 < pairs {
             return Ok(TextEncoding::Utf16Le);
         }
@@ -669,14 +676,14 @@ pub fn read_file(path: impl AsRef<Path>) -> Result<SourceFile, ImportError> {
             detail: format!("line {} has no column names", rec.line),
         });
     }
+    if cells[0].starts_with(['{', '[', '<']) {
+        return Err(ImportError::NotCsv {
+            path,
+            detail: "it looks like JSON, XML or HTML".into(),
+        });
+    }
     if cells.len() == 1 {
         let only = &cells[0];
-        if only.starts_with('{') || only.starts_with('[') || only.starts_with('<') {
-            return Err(ImportError::NotCsv {
-                path,
-                detail: "it looks like JSON, XML or HTML".into(),
-            });
-        }
         if only.chars().count() > 100 {
             return Err(ImportError::NotCsv {
                 path,
@@ -723,4 +730,3 @@ pub fn read_file(path: impl AsRef<Path>) -> Result<SourceFile, ImportError> {
     }
     Ok(source)
 }
-

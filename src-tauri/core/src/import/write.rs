@@ -45,17 +45,11 @@ pub struct Found {
     pub by: MatchKey,
 }
 
-/// Why a row matching a saved prospect is not merged into it.
-pub enum MatchProblem {
-    /// The CRM id belongs to a prospect who is plainly someone else.
-    CrmIdOfAnother { who: String },
-}
-
-const BY_CRM: &str = "SELECT rowid, id, first_name, last_name, email FROM prospects
-    WHERE crm_id = ?1 ORDER BY rowid LIMIT 1";
-const BY_EMAIL: &str = "SELECT rowid, id FROM prospects
+pub(crate) const BY_CRM: &str = "SELECT rowid, id, first_name, last_name, email FROM prospects
+    WHERE crm_id = ?1 ORDER BY rowid LIMIT 8";
+pub(crate) const BY_EMAIL: &str = "SELECT rowid, id FROM prospects
     WHERE email = ?1 COLLATE NOCASE ORDER BY rowid LIMIT 1";
-const BY_NAME: &str = "SELECT rowid, id FROM prospects
+pub(crate) const BY_NAME: &str = "SELECT rowid, id FROM prospects
     WHERE last_name = ?1 COLLATE NOCASE AND first_name = ?2 COLLATE NOCASE
       AND company = ?3 COLLATE NOCASE ORDER BY rowid LIMIT 1";
 
@@ -63,49 +57,62 @@ fn same_text(a: &str, b: &str) -> bool {
     a.trim().to_lowercase() == b.trim().to_lowercase()
 }
 
-/// The saved prospect this row is, if any.
-pub fn find_match(
-    conn: &Connection,
-    c: &Candidate,
-) -> Result<std::result::Result<Option<Found>, MatchProblem>> {
+/// Is a saved prospect with the row's CRM id plainly someone else? Only when
+/// e-mails or names can be compared and none agrees (another CRM's
+/// numbering, or a reused id).
+fn plainly_someone_else(first: &str, last: &str, email: Option<&str>, c: &Candidate) -> bool {
+    let emails = match (email, &c.email) {
+        (Some(a), Some(b)) => Some(same_text(a, b)),
+        _ => None,
+    };
+    let name_a = format!("{first} {last}");
+    let name_b = format!("{} {}", c.first_name, c.last_name);
+    let names = (!name_a.trim().is_empty() && !name_b.trim().is_empty())
+        .then(|| same_text(&name_a, &name_b));
+    (emails.is_some() || names.is_some()) && emails != Some(true) && names != Some(true)
+}
+
+/// The saved prospect this row is, if any, and a remark when the row's CRM
+/// id belongs to someone else (the row is then matched by e-mail or name,
+/// or is new).
+pub fn find_match(conn: &Connection, c: &Candidate) -> Result<(Option<Found>, Option<String>)> {
+    let mut remark = None;
     if let Some(crm) = &c.crm_id {
-        let hit = conn
-            .prepare_cached(BY_CRM)?
-            .query_row([crm], |r| {
-                Ok((
-                    r.get::<_, i64>(0)?,
-                    r.get::<_, String>(1)?,
-                    r.get::<_, String>(2)?,
-                    r.get::<_, String>(3)?,
-                    r.get::<_, Option<String>>(4)?,
-                ))
-            })
-            .optional()?;
-        if let Some((rowid, id, first, last, email)) = hit {
-            // The same id on plainly someone else (another CRM's numbering,
-            // or a reused id) is not merged: both e-mails and both names
-            // present and different.
-            let emails = match (&email, &c.email) {
-                (Some(a), Some(b)) => Some(same_text(a, b)),
-                _ => None,
-            };
-            let name_a = format!("{first} {last}");
-            let name_b = format!("{} {}", c.first_name, c.last_name);
-            let names = (!name_a.trim().is_empty() && !name_b.trim().is_empty())
-                .then(|| same_text(&name_a, &name_b));
-            let comparable = emails.is_some() || names.is_some();
-            if comparable && emails != Some(true) && names != Some(true) {
-                let who = match email {
-                    Some(e) => format!("{} <{e}>", name_a.trim()),
-                    None => name_a.trim().to_string(),
-                };
-                return Ok(Err(MatchProblem::CrmIdOfAnother { who }));
+        let mut stmt = conn.prepare_cached(BY_CRM)?;
+        let hits = stmt.query_map([crm], |r| {
+            Ok((
+                r.get::<_, i64>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, String>(2)?,
+                r.get::<_, String>(3)?,
+                r.get::<_, Option<String>>(4)?,
+            ))
+        })?;
+        let mut other = None;
+        for hit in hits {
+            let (rowid, id, first, last, email) = hit?;
+            if !plainly_someone_else(&first, &last, email.as_deref(), c) {
+                return Ok((
+                    Some(Found {
+                        rowid,
+                        id,
+                        by: MatchKey::CrmId,
+                    }),
+                    None,
+                ));
             }
-            return Ok(Ok(Some(Found {
-                rowid,
-                id,
-                by: MatchKey::CrmId,
-            })));
+            if other.is_none() {
+                let name = format!("{first} {last}");
+                other = Some(match email {
+                    Some(e) => format!("{} <{e}>", name.trim()),
+                    None => name.trim().to_string(),
+                });
+            }
+        }
+        if let Some(who) = other {
+            remark = Some(format!(
+                "CRM id {crm:?} also belongs to another prospect ({who}); not merged with them"
+            ));
         }
     }
     if let Some(email) = &c.email {
@@ -114,11 +121,8 @@ pub fn find_match(
             .query_row([email], |r| Ok((r.get(0)?, r.get(1)?)))
             .optional()?;
         if let Some((rowid, id)) = hit {
-            return Ok(Ok(Some(Found {
-                rowid,
-                id,
-                by: MatchKey::Email,
-            })));
+            let by = MatchKey::Email;
+            return Ok((Some(Found { rowid, id, by }), remark));
         }
     }
     if !c.first_name.is_empty() && !c.last_name.is_empty() && !c.company.is_empty() {
@@ -129,14 +133,11 @@ pub fn find_match(
             })
             .optional()?;
         if let Some((rowid, id)) = hit {
-            return Ok(Ok(Some(Found {
-                rowid,
-                id,
-                by: MatchKey::NameAndCompany,
-            })));
+            let by = MatchKey::NameAndCompany;
+            return Ok((Some(Found { rowid, id, by }), remark));
         }
     }
-    Ok(Ok(None))
+    Ok((None, remark))
 }
 
 /// Themes by name (lowercased): (id, name as saved).
@@ -188,11 +189,9 @@ impl ThemeCache {
             return Ok(Some(hit.clone()));
         }
         Ok(conn
-            .query_row(
-                "SELECT id, name FROM themes WHERE name = ?1",
-                [name],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
+            .query_row("SELECT id, name FROM themes WHERE name = ?1", [name], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
             .optional()?)
     }
 }
@@ -270,7 +269,12 @@ impl Writer<'_> {
         Ok(rowid)
     }
 
-    fn insert_phones(&self, prospect_id: &str, phones: &[PhoneOut], bad: &[(Option<String>, String)]) -> Result<()> {
+    fn insert_phones(
+        &self,
+        prospect_id: &str,
+        phones: &[PhoneOut],
+        bad: &[(Option<String>, String)],
+    ) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(INSERT_PHONE)?;
         for (i, p) in phones.iter().enumerate() {
             let was_bad = bad.iter().any(|(e164, raw)| match (e164, &p.e164) {
@@ -293,35 +297,37 @@ impl Writer<'_> {
 
     /// Refresh a saved prospect from a row; returns the prospect's theme
     /// afterwards.
-    pub fn update(&self, found: &Found, c: &Candidate, theme_id: Option<&str>) -> Result<Option<String>> {
-        let theme_after: Option<String> =
-            self.conn
-                .prepare_cached(UPDATE_PROSPECT)?
-                .query_row(
-                    params![
-                        found.rowid,
-                        c.first_name,
-                        c.last_name,
-                        c.title,
-                        c.company,
-                        c.email,
-                        c.city,
-                        c.region,
-                        c.country,
-                        c.time_zone,
-                        c.location_given,
-                        c.industry,
-                        c.employees,
-                        c.crm_id,
-                        theme_id,
-                        self.retheme_existing,
-                        c.extra,
-                        self.source_file,
-                        self.import_id,
-                        self.now,
-                    ],
-                    |r| r.get(0),
-                )?;
+    pub fn update(
+        &self,
+        found: &Found,
+        c: &Candidate,
+        theme_id: Option<&str>,
+    ) -> Result<Option<String>> {
+        let theme_after: Option<String> = self.conn.prepare_cached(UPDATE_PROSPECT)?.query_row(
+            params![
+                found.rowid,
+                c.first_name,
+                c.last_name,
+                c.title,
+                c.company,
+                c.email,
+                c.city,
+                c.region,
+                c.country,
+                c.time_zone,
+                c.location_given,
+                c.industry,
+                c.employees,
+                c.crm_id,
+                theme_id,
+                self.retheme_existing,
+                c.extra,
+                self.source_file,
+                self.import_id,
+                self.now,
+            ],
+            |r| r.get(0),
+        )?;
         // Phones: replaced when they changed; a number marked bad stays bad.
         let saved: Vec<(String, Option<String>, Option<String>, String, bool)> = self
             .conn
@@ -334,9 +340,10 @@ impl Writer<'_> {
             })?
             .collect::<rusqlite::Result<_>>()?;
         let same = saved.len() == c.phones.len()
-            && saved.iter().zip(&c.phones).all(|(s, p)| {
-                s.0 == p.kind && s.1 == p.e164 && s.2 == p.extension && s.3 == p.raw
-            });
+            && saved
+                .iter()
+                .zip(&c.phones)
+                .all(|(s, p)| s.0 == p.kind && s.1 == p.e164 && s.2 == p.extension && s.3 == p.raw);
         if !same {
             let bad: Vec<(Option<String>, String)> = saved
                 .into_iter()
