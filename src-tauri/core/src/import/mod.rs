@@ -395,6 +395,32 @@ pub fn run(
     let rule = theme_rule(source, opts)?;
     let mut conv = Converter::new(&opts.mapping, rule, region_id(&opts.region)?);
     let file = source.path.display().to_string();
+    // A larger page cache for the import (the default 2 MB spills the
+    // transaction's pages to the log and reads them back); restored after.
+    let cache_size: i64 = store
+        .conn()
+        .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
+    store
+        .conn()
+        .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))?;
+    let result = run_in_transaction(store, source, opts, progress, &mut conv, file);
+    store
+        .conn()
+        .execute_batch(&format!("PRAGMA cache_size = {cache_size}"))?;
+    result
+}
+
+/// Page cache during an import, in KiB.
+const IMPORT_CACHE_KIB: i64 = 96 * 1024;
+
+fn run_in_transaction(
+    store: &mut Store,
+    source: &SourceFile,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(Progress) -> bool,
+    conv: &mut Converter,
+    file: String,
+) -> Result<ImportReport> {
     let tx = Transaction::new_unchecked(store.conn(), TransactionBehavior::Immediate)?;
     let import_id = uuid::Uuid::now_v7().to_string();
     let now = time::to_db(time::now());

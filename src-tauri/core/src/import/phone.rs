@@ -99,7 +99,7 @@ impl RegionRe {
 
 /// Normalizes phone cells; keeps compiled patterns and a cache of results.
 pub struct PhoneNormalizer {
-    regions: HashMap<String, RegionRe>,
+    regions: HashMap<&'static str, RegionRe>,
     /// Results by region, then by raw text.
     cache: Vec<(Id, HashMap<String, Normalized>)>,
     cached: usize,
@@ -122,24 +122,29 @@ impl PhoneNormalizer {
         }
     }
 
-    fn region(&mut self, meta: &Metadata) -> &RegionRe {
+    fn region(&mut self, meta: &'static Metadata) -> &RegionRe {
         self.regions
-            .entry(meta.id().to_string())
+            .entry(meta.id())
             .or_insert_with(|| RegionRe::new(meta))
     }
 
     /// The crate's `is_valid`, with patterns compiled once.
     pub fn is_valid(&mut self, n: &PhoneNumber) -> bool {
+        self.valid_region(n).is_some()
+    }
+
+    /// For a valid number, the region it belongs to (`"001"` for
+    /// non-geographic numbers); `None` for an invalid one. The crate's
+    /// `country().id()` goes through its slow pattern cache; this does not.
+    fn valid_region(&mut self, n: &PhoneNumber) -> Option<&'static str> {
         let code = n.code().value();
         let national = n.national().to_string();
-        let Some(regions) = DATABASE.region(&code) else {
-            return false;
-        };
-        let meta: Option<&Metadata> = if regions.len() == 1 {
+        let regions = DATABASE.region(&code)?;
+        let meta: &'static Metadata = if regions.len() == 1 {
             if regions[0] == "001" {
-                DATABASE.by_code(&code).and_then(|m| m.into_iter().next())
+                DATABASE.by_code(&code).and_then(|m| m.into_iter().next())?
             } else {
-                DATABASE.by_id(regions[0])
+                DATABASE.by_id(regions[0])?
             }
         } else {
             let mut found = None;
@@ -157,12 +162,9 @@ impl PhoneNormalizer {
                     break;
                 }
             }
-            found
+            found?
         };
-        match meta {
-            Some(meta) => self.region(meta).known_type(&national),
-            None => false,
-        }
+        self.region(meta).known_type(&national).then(|| meta.id())
     }
 
     /// Normalize one phone cell. `region` is the country to read national
@@ -214,20 +216,23 @@ impl PhoneNormalizer {
         let Ok(n) = phonenumber::parse(Some(region), &text) else {
             return invalid;
         };
-        let n = if self.is_valid(&n) {
-            n
-        } else if international {
-            match self.reparse_national(&text) {
-                Some(n) => n,
-                None => return invalid,
+        let (n, country) = match self.valid_region(&n) {
+            Some(r) => (n, r),
+            None if international => {
+                let Some(n) = self.reparse_national(&text) else {
+                    return invalid;
+                };
+                match self.valid_region(&n) {
+                    Some(r) => (n, r),
+                    None => return invalid,
+                }
             }
-        } else {
-            return invalid;
+            None => return invalid,
         };
         Normalized {
             e164: Some(n.format().mode(Mode::E164).to_string()),
             extension: n.extension().map(|e| e.to_string()),
-            country: n.country().id().map(|id| id.as_ref().to_string()),
+            country: (country != "001").then(|| country.to_string()),
         }
     }
 
