@@ -48,7 +48,7 @@ pub use reader::{read_file, Delimiter, SourceFile, TextEncoding};
 pub use write::MatchKey;
 
 use convert::{Converter, ThemeRule};
-use write::{find_match, ThemeCache, Writer};
+use write::{find_match, KeyFilter, SavedKeys, ThemeCache, Writer};
 
 /// How imported prospects are put into themes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -464,6 +464,7 @@ fn run_in_transaction(
     // Prospects written by this import (rowid -> line), to catch a person
     // who appears twice in the file.
     let mut written: HashMap<i64, u32> = HashMap::new();
+    let mut filter = KeyFilter::load(&tx)?;
     let mut records = source.records()?;
     let mut rec = reader::Record::default();
     let total = source.size_bytes.max(1.0);
@@ -498,7 +499,11 @@ fn run_in_transaction(
                 continue;
             }
         };
-        let (found, remark) = find_match(&tx, &c)?;
+        let (found, remark) = if filter.may_match(&c) {
+            find_match(&tx, &c)?
+        } else {
+            (None, None)
+        };
         c.warnings.extend(remark);
         if let Some(f) = &found {
             if let Some(first) = written.get(&f.rowid) {
@@ -522,13 +527,15 @@ fn run_in_transaction(
         let theme_id = theme.as_ref().map(|(id, _)| id.as_str());
         let theme_after = match &found {
             Some(f) => {
-                let after = writer.update(f, &c, theme_id)?;
+                let (after, keys) = writer.update(f, &c, theme_id)?;
+                filter.add(&keys);
                 written.insert(f.rowid, line);
                 report.updated += 1;
                 after
             }
             None => {
                 let rowid = writer.insert(&c, theme_id)?;
+                filter.add(&SavedKeys::of(&c));
                 written.insert(rowid, line);
                 report.imported += 1;
                 theme_id.map(str::to_string)

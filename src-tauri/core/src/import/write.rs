@@ -6,7 +6,8 @@
 //! colleagues share a switchboard. An update refreshes contact fields and
 //! phones and never touches the call history, status or attempts.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
+use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -144,6 +145,98 @@ pub fn find_match(conn: &Connection, c: &Candidate) -> Result<(Option<Found>, Op
     Ok((None, remark))
 }
 
+/// Hashes of the match keys of every saved prospect, so that a row that
+/// matches none (most rows of a new list) skips the three lookups. A hash in
+/// the set only means "maybe": the lookups then decide. Keys are folded the
+/// way SQLite's NOCASE folds them (ASCII letters only), so rows SQLite would
+/// match always hash alike.
+#[derive(Default)]
+pub struct KeyFilter {
+    keys: HashSet<u64>,
+}
+
+fn key_hash(kind: u8, parts: &[&str]) -> u64 {
+    let mut h = DefaultHasher::new();
+    kind.hash(&mut h);
+    for p in parts {
+        for b in p.bytes() {
+            h.write_u8(b.to_ascii_lowercase());
+        }
+        h.write_u8(0);
+    }
+    h.finish()
+}
+
+fn candidate_keys(
+    crm: Option<&str>,
+    email: Option<&str>,
+    first: &str,
+    last: &str,
+    company: &str,
+) -> impl Iterator<Item = u64> {
+    let crm = crm.map(|c| {
+        let mut h = DefaultHasher::new();
+        b'c'.hash(&mut h);
+        c.hash(&mut h);
+        h.finish()
+    });
+    let email = email.map(|e| key_hash(b'e', &[e]));
+    let name = (!first.is_empty() && !last.is_empty() && !company.is_empty())
+        .then(|| key_hash(b'n', &[last, first, company]));
+    [crm, email, name].into_iter().flatten()
+}
+
+impl KeyFilter {
+    /// The keys of every saved prospect.
+    pub fn load(conn: &Connection) -> Result<KeyFilter> {
+        let mut f = KeyFilter::default();
+        let mut stmt =
+            conn.prepare("SELECT crm_id, email, first_name, last_name, company FROM prospects")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let crm: Option<String> = r.get(0)?;
+            let email: Option<String> = r.get(1)?;
+            let first: String = r.get(2)?;
+            let last: String = r.get(3)?;
+            let company: String = r.get(4)?;
+            f.keys.extend(candidate_keys(
+                crm.as_deref(),
+                email.as_deref(),
+                &first,
+                &last,
+                &company,
+            ));
+        }
+        Ok(f)
+    }
+
+    fn keys_of(c: &Candidate) -> impl Iterator<Item = u64> {
+        candidate_keys(
+            c.crm_id.as_deref(),
+            c.email.as_deref(),
+            &c.first_name,
+            &c.last_name,
+            &c.company,
+        )
+    }
+
+    /// False when no saved prospect can match the row.
+    pub fn may_match(&self, c: &Candidate) -> bool {
+        Self::keys_of(c).any(|k| self.keys.contains(&k))
+    }
+
+    /// Remember the keys of a prospect written.
+    pub fn add(&mut self, k: &SavedKeys) {
+        self.keys.extend(candidate_keys(
+            k.crm_id.as_deref(),
+            k.email.as_deref(),
+            &k.first_name,
+            &k.last_name,
+            &k.company,
+        ));
+    }
+}
+
 /// Themes by name (lowercased): (id, name as saved).
 #[derive(Default)]
 pub struct ThemeCache {
@@ -234,7 +327,33 @@ pub(crate) const UPDATE_PROSPECT: &str = "UPDATE prospects SET
     extra = CASE WHEN ?17 = '{}' THEN extra ELSE json_patch(extra, ?17) END,
     source_file = ?18, import_id = ?19, updated_at = ?20
     WHERE rowid = ?1
-    RETURNING theme_id";
+    RETURNING theme_id, crm_id, email, first_name, last_name, company";
+
+/// The match keys of a prospect as saved.
+#[derive(Debug, Clone, Default)]
+pub struct SavedKeys {
+    pub crm_id: Option<String>,
+    pub email: Option<String>,
+    pub first_name: String,
+    pub last_name: String,
+    pub company: String,
+}
+
+impl SavedKeys {
+    pub fn of(c: &Candidate) -> SavedKeys {
+        SavedKeys {
+            crm_id: c.crm_id.clone(),
+            email: c.email.clone(),
+            first_name: c.first_name.clone(),
+            last_name: c.last_name.clone(),
+            company: c.company.clone(),
+        }
+    }
+}
+
+pub(crate) const SAVED_PHONES: &str = "SELECT kind, e164, extension, raw, bad
+    FROM prospect_phones WHERE prospect_id = CAST(?1 AS TEXT) ORDER BY position";
+pub(crate) const DELETE_PHONES: &str = "DELETE FROM prospect_phones WHERE prospect_id = ?1";
 
 /// Writes rows of one import.
 pub struct Writer<'c> {
@@ -307,39 +426,48 @@ impl Writer<'_> {
         found: &Found,
         c: &Candidate,
         theme_id: Option<&str>,
-    ) -> Result<Option<String>> {
-        let theme_after: Option<String> = self.conn.prepare_cached(UPDATE_PROSPECT)?.query_row(
-            params![
-                found.rowid,
-                c.first_name,
-                c.last_name,
-                c.title,
-                c.company,
-                c.email,
-                c.city,
-                c.region,
-                c.country,
-                c.time_zone,
-                c.location_given,
-                c.industry,
-                c.employees,
-                c.crm_id,
-                theme_id,
-                self.retheme_existing,
-                c.extra,
-                self.source_file,
-                self.import_id,
-                self.now,
-            ],
-            |r| r.get(0),
-        )?;
+    ) -> Result<(Option<String>, SavedKeys)> {
+        let (theme_after, keys): (Option<String>, SavedKeys) =
+            self.conn.prepare_cached(UPDATE_PROSPECT)?.query_row(
+                params![
+                    found.rowid,
+                    c.first_name,
+                    c.last_name,
+                    c.title,
+                    c.company,
+                    c.email,
+                    c.city,
+                    c.region,
+                    c.country,
+                    c.time_zone,
+                    c.location_given,
+                    c.industry,
+                    c.employees,
+                    c.crm_id,
+                    theme_id,
+                    self.retheme_existing,
+                    c.extra,
+                    self.source_file,
+                    self.import_id,
+                    self.now,
+                ],
+                |r| {
+                    Ok((
+                        r.get(0)?,
+                        SavedKeys {
+                            crm_id: r.get(1)?,
+                            email: r.get(2)?,
+                            first_name: r.get(3)?,
+                            last_name: r.get(4)?,
+                            company: r.get(5)?,
+                        },
+                    ))
+                },
+            )?;
         // Phones: replaced when they changed; a number marked bad stays bad.
         let saved: Vec<(String, Option<String>, Option<String>, String, bool)> = self
             .conn
-            .prepare_cached(
-                "SELECT kind, e164, extension, raw, bad FROM prospect_phones
-                 WHERE prospect_id = ?1 ORDER BY position",
-            )?
+            .prepare_cached(SAVED_PHONES)?
             .query_map([&found.id], |r| {
                 Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
             })?
@@ -356,10 +484,10 @@ impl Writer<'_> {
                 .map(|s| (s.1, s.3))
                 .collect();
             self.conn
-                .prepare_cached("DELETE FROM prospect_phones WHERE prospect_id = ?1")?
+                .prepare_cached(DELETE_PHONES)?
                 .execute([&found.id])?;
             self.insert_phones(&found.id, &c.phones, &bad)?;
         }
-        Ok(theme_after)
+        Ok((theme_after, keys))
     }
 }
