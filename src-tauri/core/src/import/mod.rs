@@ -571,8 +571,8 @@ fn run_in_transaction(
             report.rejected_count
         ],
     )?;
-    let keep = !opts.dry_run
-        && !(opts.on_rejects == OnRejects::ImportNothing && report.rejected_count > 0);
+    let refuse = opts.on_rejects == OnRejects::ImportNothing && report.rejected_count > 0;
+    let keep = !opts.dry_run && !refuse;
     if keep {
         tx.commit()?;
         report.committed = true;

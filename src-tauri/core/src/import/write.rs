@@ -355,6 +355,9 @@ pub(crate) const SAVED_PHONES: &str = "SELECT kind, e164, extension, raw, bad
     FROM prospect_phones WHERE prospect_id = CAST(?1 AS TEXT) ORDER BY position";
 pub(crate) const DELETE_PHONES: &str = "DELETE FROM prospect_phones WHERE prospect_id = ?1";
 
+/// A saved phone: kind, E.164, extension, raw text, marked bad.
+type SavedPhone = (String, Option<String>, Option<String>, String, bool);
+
 /// Writes rows of one import.
 pub struct Writer<'c> {
     pub conn: &'c Connection,
@@ -465,7 +468,7 @@ impl Writer<'_> {
                 },
             )?;
         // Phones: replaced when they changed; a number marked bad stays bad.
-        let saved: Vec<(String, Option<String>, Option<String>, String, bool)> = self
+        let saved: Vec<SavedPhone> = self
             .conn
             .prepare_cached(SAVED_PHONES)?
             .query_map([&found.id], |r| {
