@@ -48,7 +48,7 @@ pub use reader::{read_file, Delimiter, SourceFile, TextEncoding};
 pub use write::MatchKey;
 
 use convert::{Converter, ThemeRule};
-use write::{find_match, KeyFilter, SavedKeys, ThemeCache, Writer};
+use write::{find_match, KeyFilter, ThemeCache, Writer};
 
 /// How imported prospects are put into themes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -393,7 +393,7 @@ pub fn run(
 ) -> Result<ImportReport> {
     check_mapping(source, opts)?;
     let rule = theme_rule(source, opts)?;
-    let mut conv = Converter::new(&opts.mapping, rule, region_id(&opts.region)?);
+    let conv = Converter::new(&opts.mapping, rule, region_id(&opts.region)?);
     let file = source.path.display().to_string();
     // A larger page cache for the import (the default 2 MB spills the
     // transaction's pages to the log and reads them back); restored after.
@@ -403,7 +403,13 @@ pub fn run(
     store
         .conn()
         .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))?;
-    let result = run_in_transaction(store, source, opts, progress, &mut conv, file);
+    // Rows are read and converted (phones, zones, themes) on a second thread
+    // while this one writes; a bounded channel keeps memory flat.
+    let result = std::thread::scope(|scope| {
+        let (sender, receiver) = std::sync::mpsc::sync_channel(8);
+        scope.spawn(move || convert_rows(source, conv, sender));
+        run_in_transaction(store, source, opts, progress, receiver, file)
+    });
     store
         .conn()
         .execute_batch(&format!("PRAGMA cache_size = {cache_size}"))?;
@@ -413,12 +419,57 @@ pub fn run(
 /// Page cache during an import, in KiB.
 const IMPORT_CACHE_KIB: i64 = 96 * 1024;
 
+/// A row converted on the reading thread.
+struct Converted {
+    line: u64,
+    bytes_read: u64,
+    result: std::result::Result<Candidate, String>,
+}
+
+/// Rows travel between the threads in batches.
+const BATCH_ROWS: usize = 256;
+
+type Batch = Result<Vec<Converted>>;
+
+/// Read and convert every non-blank row of the file, sending them in
+/// batches; stops when the receiver is gone (the import ended early).
+fn convert_rows(source: &SourceFile, mut conv: Converter, out: std::sync::mpsc::SyncSender<Batch>) {
+    let mut read = || -> Result<()> {
+        let mut records = source.records()?;
+        let mut rec = reader::Record::default();
+        let mut batch = Vec::with_capacity(BATCH_ROWS);
+        while records.next_into(&mut rec)? {
+            if rec.is_blank() {
+                continue;
+            }
+            batch.push(Converted {
+                line: rec.line,
+                bytes_read: records.bytes_read(),
+                result: conv.convert(&rec),
+            });
+            if batch.len() == BATCH_ROWS {
+                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
+                if out.send(Ok(full)).is_err() {
+                    return Ok(());
+                }
+            }
+        }
+        if !batch.is_empty() {
+            let _ = out.send(Ok(batch));
+        }
+        Ok(())
+    };
+    if let Err(e) = read() {
+        let _ = out.send(Err(e));
+    }
+}
+
 fn run_in_transaction(
     store: &mut Store,
     source: &SourceFile,
     opts: &ImportOptions,
     progress: &mut dyn FnMut(Progress) -> bool,
-    conv: &mut Converter,
+    rows: std::sync::mpsc::Receiver<Batch>,
     file: String,
 ) -> Result<ImportReport> {
     let tx = Transaction::new_unchecked(store.conn(), TransactionBehavior::Immediate)?;
@@ -463,18 +514,19 @@ fn run_in_transaction(
     let mut themes = ThemeCache::default();
     // Prospects written by this import (rowid -> line), to catch a person
     // who appears twice in the file.
-    let mut written: HashMap<i64, u32> = HashMap::new();
-    let mut filter = KeyFilter::load(&tx)?;
-    let mut records = source.records()?;
-    let mut rec = reader::Record::default();
+    // (Row ids of this app stay far below 2^32; a larger one is not tracked.)
+    let mut written: HashMap<u32, u32> = HashMap::new();
+    // Rows are at least ~60 bytes in the exports people have.
+    let mut filter = KeyFilter::load(&tx, (source.size_bytes / 60.0) as u64)?;
     let total = source.size_bytes.max(1.0);
-    while records.next_into(&mut rec)? {
-        if rec.is_blank() {
-            continue;
-        }
+    for item in rows.iter().flat_map(|batch| match batch {
+        Ok(items) => items.into_iter().map(Ok).collect::<Vec<_>>(),
+        Err(e) => vec![Err(e)],
+    }) {
+        let item = item?;
         report.rows_read += 1;
         if report.rows_read % PROGRESS_EVERY == 0 {
-            let fraction = (records.bytes_read() as f64 / total).min(1.0);
+            let fraction = (item.bytes_read as f64 / total).min(1.0);
             if !progress(Progress {
                 rows_read: report.rows_read,
                 fraction,
@@ -486,8 +538,8 @@ fn run_in_transaction(
                 .into());
             }
         }
-        let line = line32(rec.line);
-        let mut c = match conv.convert(&rec) {
+        let line = line32(item.line);
+        let mut c = match item.result {
             Ok(c) => c,
             Err(reason) => {
                 push_issue(
@@ -506,7 +558,7 @@ fn run_in_transaction(
         };
         c.warnings.extend(remark);
         if let Some(f) = &found {
-            if let Some(first) = written.get(&f.rowid) {
+            if let Some(first) = u32::try_from(f.rowid).ok().and_then(|r| written.get(&r)) {
                 let reason = format!(
                     "the same prospect as line {first} (same {}); not imported twice",
                     f.by.label()
@@ -529,14 +581,18 @@ fn run_in_transaction(
             Some(f) => {
                 let (after, keys) = writer.update(f, &c, theme_id)?;
                 filter.add(&keys);
-                written.insert(f.rowid, line);
+                if let Ok(r) = u32::try_from(f.rowid) {
+                    written.insert(r, line);
+                }
                 report.updated += 1;
                 after
             }
             None => {
                 let rowid = writer.insert(&c, theme_id)?;
-                filter.add(&SavedKeys::of(&c));
-                written.insert(rowid, line);
+                filter.add_candidate(&c);
+                if let Ok(r) = u32::try_from(rowid) {
+                    written.insert(r, line);
+                }
                 report.imported += 1;
                 theme_id.map(str::to_string)
             }
