@@ -125,6 +125,7 @@ pub fn merge_themes(tx: &Transaction<'_>, from_id: &str, into_id: &str) -> Resul
          SELECT block_id, ?2 FROM block_themes WHERE theme_id = ?1",
         params![from_id, into_id],
     )?;
+    tx.execute("DELETE FROM block_themes WHERE theme_id = ?1", [from_id])?;
     tx.execute(
         "UPDATE schedule_slots SET theme_id = ?2 WHERE theme_id = ?1",
         params![from_id, into_id],
