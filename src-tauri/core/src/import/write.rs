@@ -341,16 +341,6 @@ fn new_id() -> String {
     uuid::Uuid::now_v7().to_string()
 }
 
-pub(crate) const INSERT_PROSPECT: &str =
-    "INSERT INTO prospects (id, theme_id, first_name, last_name, title,
-    company, email, city, region, country, time_zone, industry, employees, source_file, crm_id,
-    import_id, extra, created_at, updated_at)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?18)";
-
-pub(crate) const INSERT_PHONE: &str = "INSERT INTO prospect_phones
-    (id, prospect_id, position, kind, e164, extension, raw, bad)
-    VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)";
-
 /// Empty cells never blank a saved value; a known zone is replaced by
 /// "unknown" only when the row says where the prospect is now.
 pub(crate) const UPDATE_PROSPECT: &str = "UPDATE prospects SET
@@ -387,77 +377,219 @@ pub(crate) const SAVED_PHONES: &str = "SELECT kind, e164, extension, raw, bad
     FROM prospect_phones WHERE prospect_id = CAST(?1 AS TEXT) ORDER BY position";
 pub(crate) const DELETE_PHONES: &str = "DELETE FROM prospect_phones WHERE prospect_id = ?1";
 
+/// The columns of an inserted prospect, in the order of [`insert_sql`].
+const PROSPECT_COLUMNS: &str = "id, theme_id, first_name, last_name, title, company, email, \
+    city, region, country, time_zone, industry, employees, source_file, crm_id, import_id, extra, \
+    created_at, updated_at";
+const PROSPECT_PARAMS: usize = 19;
+const PHONE_COLUMNS: &str = "id, prospect_id, position, kind, e164, extension, raw, bad";
+const PHONE_PARAMS: usize = 8;
+
+/// `INSERT INTO table (columns) VALUES (?,...), ...` of `rows` rows. Rows go
+/// in batches: the schema's `CHECK (x IN (...))` constraints make SQLite
+/// build a small index on every run of an INSERT, which costs as much as a
+/// row; one run for a batch pays it once.
+pub(crate) fn insert_sql(table: &str, columns: &str, params: usize, rows: usize) -> String {
+    let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
+    for r in 0..rows {
+        if r > 0 {
+            sql.push(',');
+        }
+        sql.push('(');
+        for p in 0..params {
+            if p > 0 {
+                sql.push(',');
+            }
+            sql.push_str(&format!("?{}", r * params + p + 1));
+        }
+        sql.push(')');
+    }
+    sql
+}
+
+/// Rows inserted in one statement (at most).
+pub const INSERT_BATCH: usize = 64;
+
+/// A prospect waiting in the batch.
+struct Pending {
+    id: String,
+    theme_id: Option<String>,
+    c: Candidate,
+}
+
 /// A saved phone: kind, E.164, extension, raw text, marked bad.
 type SavedPhone = (String, Option<String>, Option<String>, String, bool);
 
-/// Writes rows of one import.
+/// Writes rows of one import. New prospects wait in a batch; call
+/// [`Writer::flush`] before looking anything up and at the end.
 pub struct Writer<'c> {
-    pub conn: &'c Connection,
-    pub import_id: String,
-    pub source_file: String,
-    pub now: String,
-    pub retheme_existing: bool,
+    conn: &'c Connection,
+    import_id: String,
+    source_file: String,
+    now: String,
+    retheme_existing: bool,
+    pending: Vec<Pending>,
+    /// Prepared inserts by (table, rows).
+    inserts: HashMap<(bool, usize), rusqlite::Statement<'c>>,
 }
 
-impl Writer<'_> {
-    /// Insert a new prospect; returns its rowid.
-    pub fn insert(&self, c: &Candidate, theme_id: Option<&str>) -> Result<i64> {
-        let id = new_id();
-        self.conn.prepare_cached(INSERT_PROSPECT)?.execute(params![
-            id,
-            theme_id,
-            c.first_name,
-            c.last_name,
-            c.title,
-            c.company,
-            c.email,
-            c.city,
-            c.region,
-            c.country,
-            c.time_zone,
-            c.industry,
-            c.employees,
-            self.source_file,
-            c.crm_id,
-            self.import_id,
-            c.extra,
-            self.now,
-        ])?;
-        let rowid = self.conn.last_insert_rowid();
-        self.insert_phones(&id, &c.phones, &[])?;
-        Ok(rowid)
+impl<'c> Writer<'c> {
+    pub fn new(
+        conn: &'c Connection,
+        import_id: String,
+        source_file: String,
+        now: String,
+        retheme_existing: bool,
+    ) -> Result<Writer<'c>> {
+        Ok(Writer {
+            conn,
+            import_id,
+            source_file,
+            now,
+            retheme_existing,
+            pending: Vec::with_capacity(INSERT_BATCH),
+            inserts: HashMap::new(),
+        })
     }
 
-    fn insert_phones(
-        &self,
+    /// Queue a new prospect; returns its id. It is written by the next
+    /// [`Writer::flush`] (at the latest when the batch is full).
+    pub fn insert(&mut self, c: Candidate, theme_id: Option<&str>) -> Result<String> {
+        let id = new_id();
+        self.pending.push(Pending {
+            id: id.clone(),
+            theme_id: theme_id.map(str::to_string),
+            c,
+        });
+        if self.pending.len() >= INSERT_BATCH {
+            self.flush()?;
+        }
+        Ok(id)
+    }
+
+    fn statement(&mut self, prospects: bool, rows: usize) -> Result<&mut rusqlite::Statement<'c>> {
+        let conn = self.conn;
+        Ok(match self.inserts.entry((prospects, rows)) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                let sql = if prospects {
+                    insert_sql("prospects", PROSPECT_COLUMNS, PROSPECT_PARAMS, rows)
+                } else {
+                    insert_sql("prospect_phones", PHONE_COLUMNS, PHONE_PARAMS, rows)
+                };
+                e.insert(conn.prepare(&sql)?)
+            }
+        })
+    }
+
+    /// Write the queued prospects and their phones.
+    pub fn flush(&mut self) -> Result<()> {
+        if self.pending.is_empty() {
+            return Ok(());
+        }
+        let pending = std::mem::take(&mut self.pending);
+        {
+            let import_id = self.import_id.clone();
+            let source_file = self.source_file.clone();
+            let now = self.now.clone();
+            let mut values: Vec<&dyn rusqlite::ToSql> =
+                Vec::with_capacity(pending.len() * PROSPECT_PARAMS);
+            for p in &pending {
+                let c = &p.c;
+                values.extend_from_slice(&[
+                    &p.id as &dyn rusqlite::ToSql,
+                    &p.theme_id,
+                    &c.first_name,
+                    &c.last_name,
+                    &c.title,
+                    &c.company,
+                    &c.email,
+                    &c.city,
+                    &c.region,
+                    &c.country,
+                    &c.time_zone,
+                    &c.industry,
+                    &c.employees,
+                    &source_file,
+                    &c.crm_id,
+                    &import_id,
+                    &c.extra,
+                    &now,
+                    &now,
+                ]);
+            }
+            self.statement(true, pending.len())?
+                .execute(values.as_slice())?;
+        }
+        let phones: usize = pending.iter().map(|p| p.c.phones.len()).sum();
+        if phones > 0 {
+            let ids: Vec<String> = (0..phones).map(|_| new_id()).collect();
+            let positions: Vec<i64> = (0..5).collect();
+            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(phones * PHONE_PARAMS);
+            let mut n = 0;
+            for p in &pending {
+                for (i, ph) in p.c.phones.iter().enumerate() {
+                    values.extend_from_slice(&[
+                        &ids[n] as &dyn rusqlite::ToSql,
+                        &p.id,
+                        positions.get(i).unwrap_or(&0),
+                        &ph.kind,
+                        &ph.e164,
+                        &ph.extension,
+                        &ph.raw,
+                        &false,
+                    ]);
+                    n += 1;
+                }
+            }
+            self.statement(false, phones)?.execute(values.as_slice())?;
+        }
+        Ok(())
+    }
+
+    /// Insert a saved prospect's new phones, keeping the marks of bad numbers.
+    fn replace_phones(
+        &mut self,
         prospect_id: &str,
         phones: &[PhoneOut],
         bad: &[(Option<String>, String)],
     ) -> Result<()> {
-        let mut stmt = self.conn.prepare_cached(INSERT_PHONE)?;
-        for (i, p) in phones.iter().enumerate() {
-            let was_bad = bad.iter().any(|(e164, raw)| match (e164, &p.e164) {
-                (Some(a), Some(b)) => a == b,
-                _ => *raw == p.raw,
-            });
-            stmt.execute(params![
-                new_id(),
-                prospect_id,
-                i as i64,
-                p.kind,
-                p.e164,
-                p.extension,
-                p.raw,
-                was_bad
-            ])?;
+        if phones.is_empty() {
+            return Ok(());
         }
+        let ids: Vec<String> = phones.iter().map(|_| new_id()).collect();
+        let positions: Vec<i64> = (0..phones.len() as i64).collect();
+        let flags: Vec<bool> = phones
+            .iter()
+            .map(|p| {
+                bad.iter().any(|(e164, raw)| match (e164, &p.e164) {
+                    (Some(a), Some(b)) => a == b,
+                    _ => *raw == p.raw,
+                })
+            })
+            .collect();
+        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(phones.len() * PHONE_PARAMS);
+        for (i, p) in phones.iter().enumerate() {
+            values.extend_from_slice(&[
+                &ids[i] as &dyn rusqlite::ToSql,
+                &prospect_id,
+                &positions[i],
+                &p.kind,
+                &p.e164,
+                &p.extension,
+                &p.raw,
+                &flags[i],
+            ]);
+        }
+        self.statement(false, phones.len())?
+            .execute(values.as_slice())?;
         Ok(())
     }
 
     /// Refresh a saved prospect from a row; returns the prospect's theme
     /// afterwards.
     pub fn update(
-        &self,
+        &mut self,
         found: &Found,
         c: &Candidate,
         theme_id: Option<&str>,
@@ -521,7 +653,7 @@ impl Writer<'_> {
             self.conn
                 .prepare_cached(DELETE_PHONES)?
                 .execute([&found.id])?;
-            self.insert_phones(&found.id, &c.phones, &bad)?;
+            self.replace_phones(&found.id, &c.phones, &bad)?;
         }
         Ok((theme_after, keys))
     }
