@@ -14,7 +14,25 @@
 //!    and any rejected row it rolls back and reports; cancelling through the
 //!    progress callback rolls back too.
 //!
-//! Rows stream: memory stays flat however long the file is.
+//! Rows stream: memory stays flat however long the file is. Rows are read
+//! and converted on a second thread while the first writes.
+//!
+//! What a run does with each row:
+//! - a row without any dialable number, or whose fields do not line up with
+//!   the header, is rejected (line and reason);
+//! - a row that is the same prospect as a saved one (same CRM id, else same
+//!   e-mail, else same first name, last name and company, ignoring case;
+//!   never a phone number alone) updates it: non-empty cells refresh the
+//!   contact fields and the phones (numbers marked bad stay bad), the status,
+//!   attempts and call history are untouched, and the theme is given only to
+//!   a prospect without one (unless `retheme_existing`);
+//! - a CRM id that belongs to plainly someone else (e-mails and names both
+//!   differ) is not merged: the row is matched by e-mail or name, or is new,
+//!   with a warning;
+//! - a second row for a prospect already written by the same run is rejected
+//!   as "the same prospect as line N";
+//! - everything else is a new prospect; columns no field reads are kept as
+//!   JSON in `prospects.extra`.
 
 pub mod convert;
 pub mod error;
