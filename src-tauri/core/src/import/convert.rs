@@ -47,6 +47,9 @@ pub struct Candidate {
     pub extra: String,
     pub theme: Option<(String, ThemeKind)>,
     pub warnings: Vec<String>,
+    /// Hashes of the match keys (CRM id, e-mail, name and company), computed
+    /// on the reading thread.
+    pub keys: Vec<u64>,
 }
 
 /// How rows are grouped into themes, resolved against the file's columns.
@@ -345,6 +348,14 @@ impl Converter {
         c.extra = extra;
 
         c.theme = self.theme_for(rec, &c, country_code);
+        c.keys = super::write::candidate_keys(
+            c.crm_id.as_deref(),
+            c.email.as_deref(),
+            &c.first_name,
+            &c.last_name,
+            &c.company,
+        )
+        .collect();
         Ok(c)
     }
 

@@ -433,8 +433,15 @@ pub fn run(
     // while this one writes; a bounded channel keeps memory flat.
     let result = std::thread::scope(|scope| {
         let (sender, receiver) = std::sync::mpsc::sync_channel(8);
-        scope.spawn(move || convert_rows(source, conv, sender));
-        run_in_transaction(store, source, opts, progress, receiver, file)
+        let (garbage, to_free) = std::sync::mpsc::channel::<Vec<Candidate>>();
+        scope.spawn(move || {
+            convert_rows(source, conv, sender);
+            // Free the rows written, until the import is over.
+            for rows in to_free {
+                drop(rows);
+            }
+        });
+        run_in_transaction(store, source, opts, progress, receiver, garbage, file)
     });
     store.conn().execute_batch(&format!(
         "PRAGMA cache_size = {cache_size}; PRAGMA ignore_check_constraints = OFF"
@@ -503,6 +510,7 @@ fn run_in_transaction(
     opts: &ImportOptions,
     progress: &mut dyn FnMut(Progress) -> bool,
     rows: std::sync::mpsc::Receiver<Batch>,
+    garbage: std::sync::mpsc::Sender<Vec<Candidate>>,
     file: String,
 ) -> Result<ImportReport> {
     let tx = Transaction::new_unchecked(store.conn(), TransactionBehavior::Immediate)?;
@@ -526,6 +534,7 @@ fn run_in_transaction(
         now,
         opts.retheme_existing,
     )?;
+    writer.garbage = Some(garbage);
     let mut report = ImportReport {
         file: file.clone(),
         import_id: None,

@@ -173,7 +173,7 @@ fn key_hash(kind: u8, parts: &[&str]) -> u64 {
     h.finish()
 }
 
-fn candidate_keys(
+pub(crate) fn candidate_keys(
     crm: Option<&str>,
     email: Option<&str>,
     first: &str,
@@ -244,25 +244,15 @@ impl KeyFilter {
         Ok(f)
     }
 
-    fn keys_of(c: &Candidate) -> impl Iterator<Item = u64> {
-        candidate_keys(
-            c.crm_id.as_deref(),
-            c.email.as_deref(),
-            &c.first_name,
-            &c.last_name,
-            &c.company,
-        )
-    }
-
     /// False when no saved prospect can match the row.
     pub fn may_match(&self, c: &Candidate) -> bool {
-        Self::keys_of(c).any(|k| self.contains(k))
+        c.keys.iter().any(|k| self.contains(*k))
     }
 
     /// Remember the keys of a prospect inserted from a row.
     pub fn add_candidate(&mut self, c: &Candidate) {
-        for k in Self::keys_of(c) {
-            self.insert(k);
+        for k in &c.keys {
+            self.insert(*k);
         }
     }
 
@@ -429,6 +419,9 @@ pub struct Writer<'c> {
     now: String,
     retheme_existing: bool,
     pending: Vec<Pending>,
+    /// Rows written go back to the thread that made them, to be freed there
+    /// (freeing memory of another thread costs more).
+    pub garbage: Option<std::sync::mpsc::Sender<Vec<Candidate>>>,
     /// Prepared inserts by (table, rows).
     inserts: HashMap<(bool, usize), rusqlite::Statement<'c>>,
 }
@@ -448,6 +441,7 @@ impl<'c> Writer<'c> {
             now,
             retheme_existing,
             pending: Vec::with_capacity(INSERT_BATCH),
+            garbage: None,
             inserts: HashMap::new(),
         })
     }
@@ -543,6 +537,9 @@ impl<'c> Writer<'c> {
                 }
             }
             self.statement(false, phones)?.execute(values.as_slice())?;
+        }
+        if let Some(g) = &self.garbage {
+            let _ = g.send(pending.into_iter().map(|p| p.c).collect());
         }
         Ok(())
     }
