@@ -435,7 +435,7 @@ pub fn run(
         let (sender, receiver) = std::sync::mpsc::sync_channel(8);
         let (garbage, to_free) = std::sync::mpsc::channel::<Vec<Candidate>>();
         scope.spawn(move || {
-            convert_rows(source, conv, sender);
+            convert_rows(source, conv, sender, &to_free);
             // Free the rows written, until the import is over.
             for rows in to_free {
                 drop(rows);
@@ -473,7 +473,12 @@ type Batch = Result<Vec<Converted>>;
 
 /// Read and convert every non-blank row of the file, sending them in
 /// batches; stops when the receiver is gone (the import ended early).
-fn convert_rows(source: &SourceFile, mut conv: Converter, out: std::sync::mpsc::SyncSender<Batch>) {
+fn convert_rows(
+    source: &SourceFile,
+    mut conv: Converter,
+    out: std::sync::mpsc::SyncSender<Batch>,
+    to_free: &std::sync::mpsc::Receiver<Vec<Candidate>>,
+) {
     let mut read = || -> Result<()> {
         let mut records = source.records()?;
         let mut rec = reader::Record::default();
@@ -488,6 +493,11 @@ fn convert_rows(source: &SourceFile, mut conv: Converter, out: std::sync::mpsc::
                 result: conv.convert(&rec),
             });
             if batch.len() == BATCH_ROWS {
+                // Free the rows the writer is done with as we go, so that
+                // they never pile up.
+                while let Ok(rows) = to_free.try_recv() {
+                    drop(rows);
+                }
                 let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
                 if out.send(Ok(full)).is_err() {
                     return Ok(());
