@@ -78,6 +78,9 @@ pub enum Error {
     #[error(transparent)]
     Bundle(#[from] crate::bundle::BundleError),
 
+    #[error(transparent)]
+    Import(#[from] crate::import::ImportError),
+
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -95,6 +98,7 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::Bundle(e) => e.kind(),
             Error::Io { .. } => "io",
+            Error::Import(e) => e.kind(),
         }
     }
 

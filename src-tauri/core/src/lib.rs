@@ -18,6 +18,9 @@
 //! - [`reports`]: Review: the funnel, dashboards, call log, exports
 //! - [`bundle`]: a rep's calls and blocks as a file, imported by a manager
 //! - [`demo`]: the demo database
+//! - [`import`]: CSV exports of CRMs into themed call lists
+//! - [`themes`]: theme operations of the Lists view (rename, merge, split, move, recycle)
+//! - [`export`]: prospects to CSV, with spreadsheet formulas escaped
 //! - [`paths`]: where the database lives
 
 pub mod block;
@@ -28,6 +31,8 @@ pub mod clock;
 pub mod demo;
 pub mod domain;
 pub mod error;
+pub mod export;
+pub mod import;
 pub mod invite;
 pub mod lists;
 pub mod paths;
@@ -39,6 +44,7 @@ pub mod reps;
 pub mod rules;
 pub mod settings;
 pub mod store;
+pub mod themes;
 pub mod time;
 
 pub use error::{Error, Result, StoreError};

@@ -518,13 +518,7 @@ impl Figures for BlocksReport {
 }
 
 /// A text cell made safe for spreadsheets.
-pub fn escape_formula(s: &str) -> std::borrow::Cow<'_, str> {
-    if s.starts_with(['=', '+', '-', '@', '\t', '\r']) {
-        std::borrow::Cow::Owned(format!("'{s}"))
-    } else {
-        std::borrow::Cow::Borrowed(s)
-    }
-}
+pub use crate::export::escape_formula;
 
 fn number_text(n: f64) -> String {
     if n.fract() == 0.0 && n.abs() < 1e15 {

@@ -1,0 +1,538 @@
+//! Import benchmark: a 100,000-row HubSpot-shaped export imported end to end
+//! into a fresh database file (parse, map, normalize phones, infer zones,
+//! match, insert), against a bare parse-and-insert of the same file; then a
+//! 1,000,000-row file imported in a child process whose peak memory (VmHWM)
+//! is read from /proc.
+//!
+//! Run: `cargo bench -p callblock-core --bench import`
+//! (`BENCH_ROWS=20000` to run the first part only, on that many rows;
+//! `BENCH_ONLY_IMPORT=1` to stop after the end-to-end import, for `perf stat`).
+//! Targets: end to end under 2 s for 100,000 rows; under 300 MB peak RSS for
+//! 1,000,000 rows. Wall and CPU time are both printed: on a shared machine
+//! wall time also counts the time other programs hold the cores.
+
+use std::fmt::Write as _;
+use std::io::{BufWriter, Write};
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use callblock_core::domain::Settings;
+use callblock_core::import::{self, ImportOptions, ThemeChoice};
+use callblock_core::store::Store;
+
+const CHILD_ENV: &str = "CALLBLOCK_IMPORT_BENCH_CHILD";
+
+/// A small deterministic generator (xorshift64*).
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+    fn below(&mut self, n: usize) -> usize {
+        (self.next() % n as u64) as usize
+    }
+    fn pick<'a>(&mut self, items: &[&'a str]) -> &'a str {
+        items[self.below(items.len())]
+    }
+}
+
+const FIRST: &[&str] = &[
+    "Amara", "Noah", "Ines", "Elif", "Sofia", "Kenji", "Clara", "Liam", "Emma", "Mateo", "Aisha",
+    "Ben", "Diego", "Olivia", "Ava", "Ethan", "Zoe", "Omar", "Hugo", "Lucas", "Priya", "Raj",
+    "Chloe", "Gus", "Tomas", "Mason", "Lena", "Renée", "Jürgen", "Siobhan", "Wei", "Fatima",
+    "José", "Anna", "Mark", "Grace", "Yusuf", "Maria", "David", "Sarah",
+];
+const LAST_SUFFIX: &[&str] = &["", "", "", "son", "ski", "ez", "er", "ová", "sen", "i"];
+const COMPANY_C: &[&str] = &[
+    "",
+    "North",
+    "Prairie",
+    "Coastal",
+    "Pacific",
+    "Union",
+    "Metro",
+    "Heritage",
+    "Apex",
+    "Vista",
+    "River",
+    "Capital",
+    "Liberty",
+    "Frontier",
+    "Central",
+    "Evergreen",
+    "Crown",
+    "Legacy",
+    "Sterling",
+    "Canyon",
+];
+const LAST: &[&str] = &[
+    "Garcia",
+    "Novak",
+    "Silva",
+    "Moreau",
+    "Larsen",
+    "Wright",
+    "O'Brien",
+    "Patel",
+    "Tanaka",
+    "Khan",
+    "Dubois",
+    "Johnson",
+    "Schmidt",
+    "Rossi",
+    "Okafor",
+    "Lindqvist",
+    "Kowalski",
+    "Haddad",
+    "Nguyen",
+    "Costa",
+    "Müller",
+    "Brown",
+    "Smith",
+    "Ivanova",
+    "Chen",
+    "Murphy",
+    "Fischer",
+    "Martin",
+    "Lopez",
+    "Walker",
+];
+const COMPANY_A: &[&str] = &[
+    "Bluebird",
+    "Granite",
+    "Summit",
+    "Redwood",
+    "Ironbridge",
+    "Keystone",
+    "Atlas",
+    "Beacon",
+    "Pioneer",
+    "Harbor",
+    "Orchard",
+    "Cedar",
+    "Meridian",
+    "Northwind",
+    "Lakeside",
+    "Falcon",
+];
+const COMPANY_B: &[&str] = &[
+    "Builders",
+    "Partners LLP",
+    "Engineering",
+    "Manufacturing Co.",
+    "Logistics",
+    "Group",
+    "Architects",
+    "& Associates",
+    "Holdings",
+    "Systems",
+];
+const TITLES: &[&str] = &[
+    "\"Director, Supply Chain\"",
+    "Head of IT",
+    "Office Manager",
+    "Director of Finance",
+    "Controller",
+    "Plant Manager",
+    "VP of Operations",
+    "CIO",
+    "COO",
+    "Chief Financial Officer",
+    "IT Manager",
+    "Operations Manager",
+    "VP Sales",
+    "Marketing Manager",
+    "HR Director",
+    "CEO",
+    "Senior Software Engineer",
+    "Procurement Lead",
+];
+const INDUSTRIES: &[&str] = &[
+    "Accounting",
+    "Construction",
+    "Civil Engineering",
+    "Logistics and Supply Chain",
+    "Hospital & Health Care",
+    "Manufacturing",
+    "Legal Services",
+    "Architecture & Planning",
+];
+/// (city, state, area code, IANA zone)
+const PLACES: &[(&str, &str, &str, &str)] = &[
+    ("Chicago", "IL", "312", "America/Chicago"),
+    ("Denver", "CO", "303", "America/Denver"),
+    ("Phoenix", "AZ", "602", "America/Phoenix"),
+    ("Seattle", "WA", "206", "America/Los_Angeles"),
+    ("Austin", "TX", "512", "America/Chicago"),
+    ("Boston", "MA", "617", "America/New_York"),
+    ("New York", "NY", "212", "America/New_York"),
+    ("Atlanta", "GA", "404", "America/New_York"),
+    ("Miami", "FL", "305", "America/New_York"),
+    ("Nashville", "TN", "615", "America/Chicago"),
+    ("Portland", "OR", "503", "America/Los_Angeles"),
+    ("Minneapolis", "MN", "612", "America/Chicago"),
+];
+const BANDS: &[&str] = &[
+    "1-10",
+    "11-50",
+    "51-200",
+    "201-500",
+    "501-1000",
+    "1001-5000",
+    "5001-10000",
+    "\"10,001+\"",
+];
+const COUNTRIES: &[&str] = &["USA", "United States", "US", "usa"];
+const ZONE_FORMS: &[&str] = &["", "iana", "iana", "iana", "windows"];
+
+fn phone(rng: &mut Rng, area: &str) -> String {
+    let exch = 200 + rng.below(800);
+    let line = rng.below(10000);
+    match rng.below(7) {
+        0 => format!("({area}) {exch}-{line:04}"),
+        1 => format!("+1 {area} {exch}-{line:04}"),
+        2 => format!("{area}.{exch}.{line:04}"),
+        3 => format!("1{area}{exch}{line:04}"),
+        4 => format!("{area}-{exch}-{line:04}"),
+        5 => format!("+1 ({area}) {exch}-{line:04} ext. {}", 10 + rng.below(90)),
+        _ => format!("{area} {exch} {line:04} x{}", 100 + rng.below(900)),
+    }
+}
+
+/// Write a HubSpot-shaped export of `rows` contacts.
+fn generate(path: &Path, rows: usize, seed: u64) {
+    let file = std::fs::File::create(path).expect("create the benchmark file");
+    let mut out = BufWriter::with_capacity(1 << 20, file);
+    out.write_all(
+        "\u{feff}Record ID,First Name,Last Name,Email,Phone Number,Mobile Phone Number,Job Title,Company Name,Industry,City,State/Region,Country/Region,Number of Employees,Time Zone,Contact owner,Lifecycle Stage\r\n"
+            .as_bytes(),
+    )
+    .expect("write");
+    let mut rng = Rng(seed);
+    let mut line = String::with_capacity(512);
+    for i in 0..rows {
+        line.clear();
+        let first = rng.pick(FIRST);
+        let last = format!("{}{}", rng.pick(LAST), rng.pick(LAST_SUFFIX));
+        let last = last.as_str();
+        let company = format!(
+            "{} {} {}",
+            rng.pick(COMPANY_A),
+            rng.pick(COMPANY_C),
+            rng.pick(COMPANY_B)
+        )
+        .replace("  ", " ");
+        let (city, state, area, zone) = PLACES[rng.below(PLACES.len())];
+        let domain: String = company
+            .split_whitespace()
+            .next()
+            .unwrap_or("x")
+            .to_lowercase();
+        let mobile = if rng.below(3) == 0 {
+            phone(&mut rng, area)
+        } else {
+            String::new()
+        };
+        let zone_text = match rng.pick(ZONE_FORMS) {
+            "iana" => zone.to_string(),
+            "windows" => match zone {
+                "America/Chicago" => "(GMT-06:00) Central Time (US & Canada)".to_string(),
+                "America/New_York" => "Eastern Time (US & Canada)".to_string(),
+                "America/Los_Angeles" => "PST".to_string(),
+                _ => zone.to_string(),
+            },
+            _ => String::new(),
+        };
+        let _ = write!(
+            line,
+            "{},{first},{last},{}.{}.{i}@{domain}.example,{},{mobile},{},{company},{},{city},{state},{},{},\"{zone_text}\",Rep {},Lead\r\n",
+            1_000_000 + i,
+            first.to_lowercase(),
+            last.to_lowercase().replace('\'', ""),
+            phone(&mut rng, area),
+            rng.pick(TITLES),
+            rng.pick(INDUSTRIES),
+            rng.pick(COUNTRIES),
+            rng.pick(BANDS),
+            1 + rng.below(5),
+        );
+        out.write_all(line.as_bytes()).expect("write");
+    }
+    out.flush().expect("flush");
+}
+
+/// Open (create) the database, then import: returns the report and the
+/// seconds of the import alone (wall, CPU).
+fn full_import(db: &Path, csv: &Path) -> (import::ImportReport, f64, f64) {
+    let mut store = Store::open(db).expect("open the database");
+    let t = Instant::now();
+    let c = cpu_seconds();
+    let source = import::read_file(csv).expect("read the file");
+    let mut opts = ImportOptions::new(&source, &Settings::default());
+    opts.theme = ThemeChoice::Field(import::Field::Industry);
+    let report = import::run(&mut store, &source, &opts, &mut |_| true).expect("import");
+    (report, t.elapsed().as_secs_f64(), cpu_seconds() - c)
+}
+
+/// Parse the file and insert each row with its first phone as raw text: no
+/// mapping, normalization, zones or matching.
+fn bare_import(store: &Store, csv: &Path) -> usize {
+    let source = import::read_file(csv).expect("read the file");
+    let conn = store.conn();
+    let tx = conn.unchecked_transaction().expect("begin");
+    let mut records = source.records().expect("records");
+    let mut rec = Default::default();
+    let now = "2026-11-22T00:00:00.000Z";
+    let mut n = 0;
+    {
+        let mut p = tx
+            .prepare_cached(
+                "INSERT INTO prospects (id, first_name, last_name, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, ?4, ?4)",
+            )
+            .expect("prepare");
+        let mut ph = tx
+            .prepare_cached(
+                "INSERT INTO prospect_phones (id, prospect_id, position, kind, raw)
+                 VALUES (?1, ?2, 0, 'office', ?3)",
+            )
+            .expect("prepare");
+        while records.next_into(&mut rec).expect("record") {
+            let id = uuid::Uuid::now_v7().to_string();
+            p.execute(rusqlite::params![id, rec.get(1), rec.get(2), now])
+                .expect("insert");
+            ph.execute(rusqlite::params![
+                uuid::Uuid::now_v7().to_string(),
+                id,
+                rec.get(4)
+            ])
+            .expect("insert");
+            n += 1;
+        }
+    }
+    tx.commit().expect("commit");
+    n
+}
+
+/// CPU seconds (user + system) this process has used: on a shared machine
+/// wall time also counts the time other programs hold the cores.
+fn cpu_seconds() -> f64 {
+    let stat = std::fs::read_to_string("/proc/self/stat").unwrap_or_default();
+    // Fields after the command name (which is in parentheses).
+    let after = stat.rsplit_once(')').map(|(_, a)| a).unwrap_or("");
+    let f: Vec<&str> = after.split_whitespace().collect();
+    let ticks = |i: usize| f.get(i).and_then(|v| v.parse::<f64>().ok()).unwrap_or(0.0);
+    // utime and stime are fields 14 and 15 of the line, 12 and 13 here.
+    (ticks(11) + ticks(12)) / 100.0
+}
+
+fn vm_hwm_kib() -> Option<u64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))?
+        .split_whitespace()
+        .nth(1)?
+        .parse()
+        .ok()
+}
+
+fn child(args: &str) {
+    let (db, csv) = args.split_once('|').expect("child arguments");
+    let (report, wall, cpu) = full_import(Path::new(db), Path::new(csv));
+    println!(
+        "child: rows={} imported={} seconds={wall:.2} cpu={cpu:.2} vmhwm_kib={}",
+        report.rows_read,
+        report.imported,
+        vm_hwm_kib().unwrap_or(0)
+    );
+}
+
+fn main() {
+    if let Ok(args) = std::env::var(CHILD_ENV) {
+        child(&args);
+        return;
+    }
+    // `cargo bench` passes --bench; a filter argument other than ours skips.
+    let dir = tempfile::tempdir().expect("temp dir");
+    let rows: usize = std::env::var("BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let csv = dir.path().join("hubspot-100k.csv");
+    let t = Instant::now();
+    generate(&csv, rows, 42);
+    let size = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "generated {rows} rows ({:.1} MB) in {:.2} s",
+        size as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+
+    let (report, full, full_cpu) = full_import(&dir.path().join("full.db"), &csv);
+    if std::env::var("BENCH_ONLY_IMPORT").is_ok() {
+        // For `perf stat`: generate and import, nothing else.
+        println!("end to end import: {full:.2} s wall, {full_cpu:.2} s CPU");
+        return;
+    }
+    assert_eq!(
+        report.imported as usize + report.rejected_count as usize,
+        rows
+    );
+    for r in report.rejected.iter().take(3) {
+        println!("rejected: line {}: {}", r.line, r.reason);
+    }
+
+    let bare_store = Store::open(dir.path().join("bare.db")).expect("open the database");
+    let t = Instant::now();
+    let c = cpu_seconds();
+    let n = bare_import(&bare_store, &csv);
+    let bare = t.elapsed().as_secs_f64();
+    let bare_cpu = cpu_seconds() - c;
+    assert_eq!(n, rows);
+
+    // Re-import into the same database: every row matched and updated.
+    let (again, reimport, _) = full_import(&dir.path().join("full.db"), &csv);
+
+    // Parse and convert (phones, zones, themes), no database.
+    let source = import::read_file(&csv).expect("read");
+    let opts = ImportOptions::new(&source, &Settings::default());
+    let mut conv = import::convert::Converter::new(
+        &opts.mapping,
+        import::convert::ThemeRule::Field(import::Field::Industry),
+        import::phone::parse_region("US").expect("US"),
+    );
+    let t = Instant::now();
+    let mut records = source.records().expect("records");
+    let mut rec = Default::default();
+    let mut converted = 0;
+    while records.next_into(&mut rec).expect("record") {
+        if conv.convert(&rec).is_ok() {
+            converted += 1;
+        }
+    }
+    let convert = t.elapsed().as_secs_f64();
+    assert_eq!(converted, rows);
+
+    // Phone normalization alone, over the same cells.
+    let source = import::read_file(&csv).expect("read");
+    let mut records = source.records().expect("records");
+    let mut rec = Default::default();
+    let mut cells = Vec::new();
+    while records.next_into(&mut rec).expect("record") {
+        cells.push(rec.get(4).to_string());
+        if !rec.get(5).is_empty() {
+            cells.push(rec.get(5).to_string());
+        }
+    }
+    let us = import::phone::parse_region("US").expect("US");
+    let mut normalizer = import::phone::PhoneNormalizer::new();
+    let t = Instant::now();
+    let valid = cells
+        .iter()
+        .filter(|c| normalizer.normalize(c, us).e164.is_some())
+        .count();
+    let phones = t.elapsed().as_secs_f64();
+    let t = Instant::now();
+    let crate_valid = cells
+        .iter()
+        .take(20_000)
+        .filter(|c| {
+            phonenumber::parse(Some(us), c.as_str())
+                .map(|n| phonenumber::is_valid(&n))
+                .unwrap_or(false)
+        })
+        .count();
+    let crate_per = t.elapsed().as_secs_f64() / 20_000f64.min(cells.len() as f64);
+    let _ = crate_valid;
+
+    println!("--- 100,000 rows (release build, file database, one transaction) ---");
+    println!(
+        "end to end import:        {full:.2} s wall, {full_cpu:.2} s CPU  ({:.0} rows/s; imported {}, rejected {}, {} themes)",
+        rows as f64 / full,
+        report.imported,
+        report.rejected_count,
+        report.themes.len()
+    );
+    println!("bare parse + insert:      {bare:.2} s wall, {bare_cpu:.2} s CPU");
+    println!("parse + convert, no db:   {convert:.2} s");
+    println!(
+        "ratio end to end / bare:  {:.2} (wall), {:.2} (CPU)",
+        full / bare,
+        full_cpu / bare_cpu
+    );
+    println!(
+        "re-import (all updates):  {reimport:.2} s  (updated {}, imported {})",
+        again.updated, again.imported
+    );
+    println!(
+        "phone normalization:      {phones:.2} s for {} cells ({:.1} us each, {valid} valid); the crate's own is_valid: {:.1} us each",
+        cells.len(),
+        phones * 1e6 / cells.len() as f64,
+        crate_per * 1e6
+    );
+    println!(
+        "target end to end < 2 s: {} (wall {full:.2} s, CPU {full_cpu:.2} s; load average now {})",
+        if full < 2.0 { "met" } else { "NOT met" },
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .split_whitespace()
+            .next()
+            .unwrap_or("?")
+    );
+    drop(cells);
+    if std::env::var("BENCH_ROWS").is_ok() {
+        return;
+    }
+
+    // 1,000,000 rows in a child process, for its own peak memory.
+    let big = dir.path().join("hubspot-1m.csv");
+    let t = Instant::now();
+    generate(&big, 1_000_000, 7);
+    let size = std::fs::metadata(&big).map(|m| m.len()).unwrap_or(0);
+    println!(
+        "--- 1,000,000 rows ({:.0} MB, generated in {:.1} s) ---",
+        size as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    let exe = std::env::current_exe().expect("the bench binary");
+    let out = Command::new(exe)
+        .env(
+            CHILD_ENV,
+            format!("{}|{}", dir.path().join("big.db").display(), big.display()),
+        )
+        .output()
+        .expect("run the child");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let line = text.lines().find(|l| l.starts_with("child:")).unwrap_or("");
+    let field = |name: &str| {
+        line.split_whitespace()
+            .find_map(|w| w.strip_prefix(name))
+            .unwrap_or("?")
+            .to_string()
+    };
+    let hwm: f64 = field("vmhwm_kib=").parse().unwrap_or(f64::NAN);
+    println!(
+        "import of 1,000,000 rows: {} s wall, {} s CPU, imported {}, peak RSS (VmHWM) {:.0} MB",
+        field("seconds="),
+        field("cpu="),
+        field("imported="),
+        hwm / 1024.0
+    );
+    println!(
+        "target peak RSS < 300 MB: {}",
+        if hwm / 1024.0 < 300.0 {
+            "met"
+        } else {
+            "NOT met"
+        }
+    );
+    if !out.status.success() {
+        println!("child failed: {}", String::from_utf8_lossy(&out.stderr));
+    }
+}

@@ -1,0 +1,509 @@
+//! One CSV row to one prospect as it will be saved: cleaned cells, phones in
+//! E.164, country and state codes, the time zone, the theme, the columns no
+//! field reads kept as JSON. A row that cannot become a callable prospect
+//! gives the reason instead.
+
+use std::borrow::Cow;
+
+use phonenumber::country::Id;
+
+use crate::domain::ThemeKind;
+
+use super::geo;
+use super::group;
+use super::mapping::{Field, Mapping, PHONE_FIELDS};
+use super::phone::{parse_region, PhoneNormalizer};
+use super::reader::Record;
+
+/// A phone as it will be saved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PhoneOut {
+    pub kind: &'static str,
+    pub e164: Option<String>,
+    pub extension: Option<String>,
+    pub raw: String,
+}
+
+/// A row as it will be saved.
+#[derive(Debug, Clone, Default)]
+pub struct Candidate {
+    pub first_name: String,
+    pub last_name: String,
+    pub title: String,
+    pub company: String,
+    pub email: Option<String>,
+    pub city: String,
+    pub region: String,
+    pub country: String,
+    pub time_zone: Option<String>,
+    /// The row says where the prospect is (time zone, country or region):
+    /// an update then replaces a known zone even with "unknown".
+    pub location_given: bool,
+    pub industry: String,
+    pub employees: String,
+    pub phones: Vec<PhoneOut>,
+    pub crm_id: Option<String>,
+    /// Other columns, as a JSON object.
+    pub extra: String,
+    pub theme: Option<(String, ThemeKind)>,
+    pub warnings: Vec<String>,
+    /// Hashes of the match keys (CRM id, e-mail, name and company), computed
+    /// on the reading thread.
+    pub keys: Vec<u64>,
+}
+
+/// How rows are grouped into themes, resolved against the file's columns.
+#[derive(Debug, Clone)]
+pub enum ThemeRule {
+    None,
+    Named(String),
+    Field(Field),
+    Column(usize),
+}
+
+pub struct Converter {
+    columns: Vec<Option<usize>>,
+    headers: Vec<String>,
+    /// Unmapped columns and their JSON-escaped keys.
+    extra_columns: Vec<(usize, String)>,
+    default_region: Id,
+    default_country: String,
+    theme: ThemeRule,
+    phones: PhoneNormalizer,
+}
+
+fn field_index(f: Field) -> usize {
+    Field::ALL.iter().position(|x| *x == f).unwrap_or(0)
+}
+
+/// Append `s` to `out` as a JSON string.
+pub fn push_json_str(out: &mut String, s: &str) {
+    out.push('"');
+    for ch in s.chars() {
+        match ch {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if (c as u32) < 0x20 => out.push_str(&format!("\\u{:04x}", c as u32)),
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// A cell as text: trimmed; an apostrophe that a spreadsheet export put in
+/// front of `=`, `+`, `-` or `@` is removed (the text is stored as text
+/// either way and escaped again on export).
+pub fn clean_cell(cell: &str) -> &str {
+    let t = cell.trim();
+    match t.strip_prefix('\'') {
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        _ => t,
+    }
+}
+
+/// A cell for a one-line field: line breaks become spaces.
+fn one_line(cell: &str) -> Cow<'_, str> {
+    let t = clean_cell(cell);
+    if t.contains(['\n', '\r']) {
+        Cow::Owned(t.split_whitespace().collect::<Vec<_>>().join(" "))
+    } else {
+        Cow::Borrowed(t)
+    }
+}
+
+/// A plausible e-mail address: one `@`, a dot in the domain, no spaces.
+pub fn valid_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !domain.contains('@')
+        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
+}
+
+const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "prof", "sir", "mx"];
+
+/// Split a full name: "Doe, Jane" or "Jane Doe" (the first word is the first
+/// name, the rest the last name).
+pub fn split_full_name(full: &str) -> (String, String) {
+    if let Some((last, first)) = full.split_once(',') {
+        return (first.trim().to_string(), last.trim().to_string());
+    }
+    let mut words: Vec<&str> = full.split_whitespace().collect();
+    while words.len() > 1
+        && HONORIFICS.contains(&words[0].trim_end_matches('.').to_ascii_lowercase().as_str())
+    {
+        words.remove(0);
+    }
+    match words.as_slice() {
+        [] => (String::new(), String::new()),
+        [one] => (one.to_string(), String::new()),
+        [first, rest @ ..] => (first.to_string(), rest.join(" ")),
+    }
+}
+
+impl Converter {
+    /// `region`: the default region for numbers without a country code.
+    pub fn new(mapping: &Mapping, theme: ThemeRule, region: Id) -> Converter {
+        let mut columns = vec![None; Field::ALL.len()];
+        for e in &mapping.entries {
+            columns[field_index(e.field)] = Some(e.column as usize);
+        }
+        let extra_columns = (0..mapping.headers.len())
+            .filter(|&i| mapping.field_of(i).is_none())
+            .map(|i| {
+                let mut key = String::new();
+                push_json_str(&mut key, &mapping.headers[i]);
+                (i, key)
+            })
+            .collect();
+        Converter {
+            columns,
+            headers: mapping.headers.clone(),
+            extra_columns,
+            default_region: region,
+            default_country: region.as_ref().to_string(),
+            theme,
+            phones: PhoneNormalizer::new(),
+        }
+    }
+
+    fn cell<'r>(&self, rec: &'r Record, f: Field) -> &'r str {
+        match self.columns[field_index(f)] {
+            Some(c) => clean_cell(rec.get(c)),
+            None => "",
+        }
+    }
+
+    fn line_cell<'r>(&self, rec: &'r Record, f: Field) -> Cow<'r, str> {
+        match self.columns[field_index(f)] {
+            Some(c) => one_line(rec.get(c)),
+            None => Cow::Borrowed(""),
+        }
+    }
+
+    fn header_of(&self, f: Field) -> &str {
+        self.columns[field_index(f)]
+            .and_then(|c| self.headers.get(c))
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    /// The prospect a row becomes, or why it cannot.
+    pub fn convert(&mut self, rec: &Record) -> Result<Candidate, String> {
+        let n = self.headers.len();
+        if rec.len() < n || (rec.len() > n && (n..rec.len()).any(|i| !rec.get(i).trim().is_empty()))
+        {
+            return Err(format!(
+                "has {} fields where the header has {} (a quote or a line break may be missing)",
+                rec.len(),
+                n
+            ));
+        }
+        let mut c = Candidate::default();
+
+        // Where: the country first, as phone numbers are read in it.
+        let country_cell = self.line_cell(rec, Field::Country);
+        let mut country_code: Option<&'static str> = None;
+        if let Some((code, _)) = geo::country(&country_cell) {
+            country_code = Some(code);
+        }
+        let phone_region = country_code
+            .and_then(parse_region)
+            .unwrap_or(self.default_region);
+
+        // Phones, in dialling order; the same number twice is kept once.
+        let mut raw_cells: Vec<&str> = Vec::new();
+        for (field, kind) in PHONE_FIELDS {
+            let raw = self.cell(rec, field);
+            if raw.is_empty() {
+                continue;
+            }
+            raw_cells.push(raw);
+            let norm = self.phones.normalize(raw, phone_region);
+            let dup = c.phones.iter().any(|p| match (&p.e164, &norm.e164) {
+                (Some(a), Some(b)) => a == b && p.extension == norm.extension,
+                (None, None) => p.raw == raw,
+                _ => false,
+            });
+            if dup {
+                continue;
+            }
+            if norm.e164.is_none() {
+                c.warnings.push(format!(
+                    "{} {raw:?} is not a valid phone number; kept as text, not dialled",
+                    self.header_of(field)
+                ));
+            } else if country_code.is_none() && country_cell.is_empty() {
+                // The first valid number tells the country the row leaves out.
+                if let Some(cc) = norm.country.as_deref().and_then(geo::country) {
+                    country_code = Some(cc.0);
+                }
+            }
+            c.phones.push(PhoneOut {
+                kind,
+                e164: norm.e164,
+                extension: norm.extension,
+                raw: raw.to_string(),
+            });
+        }
+        if raw_cells.is_empty() {
+            return Err("no phone number".to_string());
+        }
+        if c.phones.iter().all(|p| p.e164.is_none()) {
+            return Err(format!(
+                "no dialable phone number ({})",
+                raw_cells
+                    .iter()
+                    .map(|r| format!("{r:?}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+        if country_code.is_none() && country_cell.is_empty() {
+            country_code = geo::country(&self.default_country).map(|c| c.0);
+        }
+        c.country = match country_code {
+            Some(code) => code.to_string(),
+            None => country_cell.to_string(),
+        };
+
+        let region_cell = self.line_cell(rec, Field::Region);
+        c.region = match country_code.and_then(|cc| geo::state(cc, &region_cell)) {
+            Some((code, _)) => code.to_string(),
+            None => region_cell.to_string(),
+        };
+        c.city = self.line_cell(rec, Field::City).into_owned();
+
+        // When: the file's zone column, else the location.
+        let location = geo::zone_for_location(country_code, &region_cell, &c.city);
+        let tz_cell = self.line_cell(rec, Field::TimeZone);
+        let mut zone = None;
+        if !tz_cell.is_empty() {
+            zone = geo::parse_zone_text(&tz_cell, country_code, location);
+            if zone.is_none() {
+                c.warnings.push(format!(
+                    "time zone {:?} is not recognized; {}",
+                    tz_cell.as_ref(),
+                    if location.is_some() {
+                        "taken from the location instead"
+                    } else {
+                        "time zone unknown"
+                    }
+                ));
+            }
+        }
+        c.time_zone = zone.or(location).map(|z| z.name().to_string());
+        c.location_given =
+            !tz_cell.is_empty() || !country_cell.is_empty() || !region_cell.is_empty();
+
+        // Who.
+        c.first_name = self.line_cell(rec, Field::FirstName).into_owned();
+        c.last_name = self.line_cell(rec, Field::LastName).into_owned();
+        if c.first_name.is_empty() && c.last_name.is_empty() {
+            let full = self.line_cell(rec, Field::FullName);
+            (c.first_name, c.last_name) = split_full_name(&full);
+        }
+        c.title = self.line_cell(rec, Field::Title).into_owned();
+        c.company = self.line_cell(rec, Field::Company).into_owned();
+        c.industry = self.line_cell(rec, Field::Industry).into_owned();
+        c.employees = self.line_cell(rec, Field::Employees).into_owned();
+        let crm = self.line_cell(rec, Field::CrmId);
+        c.crm_id = (!crm.is_empty()).then(|| crm.into_owned());
+
+        // Other columns, and an e-mail that is not one, kept as JSON.
+        let mut extra = String::from("{");
+        let email = self.line_cell(rec, Field::Email);
+        if valid_email(&email) {
+            c.email = Some(email.into_owned());
+        } else if !email.is_empty() {
+            c.warnings.push(format!(
+                "{} {:?} is not an e-mail address; kept with the other columns",
+                self.header_of(Field::Email),
+                email.as_ref()
+            ));
+            push_json_str(&mut extra, self.header_of(Field::Email));
+            extra.push(':');
+            push_json_str(&mut extra, &email);
+        }
+        for (i, key) in &self.extra_columns {
+            let v = clean_cell(rec.get(*i));
+            if v.is_empty() {
+                continue;
+            }
+            if extra.len() > 1 {
+                extra.push(',');
+            }
+            extra.push_str(key);
+            extra.push(':');
+            push_json_str(&mut extra, v);
+        }
+        extra.push('}');
+        c.extra = extra;
+
+        c.theme = self.theme_for(rec, &c, country_code);
+        c.keys = super::write::candidate_keys(
+            c.crm_id.as_deref(),
+            c.email.as_deref(),
+            &c.first_name,
+            &c.last_name,
+            &c.company,
+        )
+        .collect();
+        Ok(c)
+    }
+
+    fn theme_for(
+        &self,
+        rec: &Record,
+        c: &Candidate,
+        country_code: Option<&str>,
+    ) -> Option<(String, ThemeKind)> {
+        let name = match &self.theme {
+            ThemeRule::None => return None,
+            ThemeRule::Named(n) => return Some((group::clip_theme_name(n), ThemeKind::Custom)),
+            ThemeRule::Column(i) => one_line(rec.get(*i)).into_owned(),
+            ThemeRule::Field(f) => match f {
+                Field::Region => match country_code.and_then(|cc| geo::state(cc, &c.region)) {
+                    Some((_, name)) => name.to_string(),
+                    None => c.region.clone(),
+                },
+                Field::Country => geo::country_name(&c.country)
+                    .map(str::to_string)
+                    .unwrap_or_else(|| c.country.clone()),
+                Field::Employees => match group::employee_band(&c.employees) {
+                    Some(b) => group::size_theme_name(b),
+                    None => String::new(),
+                },
+                Field::Title => {
+                    if c.title.is_empty() {
+                        String::new()
+                    } else {
+                        group::role_family(&c.title).theme_name().to_string()
+                    }
+                }
+                Field::Industry => c.industry.clone(),
+                Field::City => c.city.clone(),
+                Field::Company => c.company.clone(),
+                Field::TimeZone => c.time_zone.clone().unwrap_or_default(),
+                other => one_line(self.cell(rec, *other)).into_owned(),
+            },
+        };
+        let name = group::clip_theme_name(&name);
+        if name.is_empty() {
+            return None;
+        }
+        let kind = match &self.theme {
+            ThemeRule::Field(f) => group::theme_kind_for(*f),
+            _ => ThemeKind::Custom,
+        };
+        Some((name, kind))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::import::mapping::suggest_mapping;
+
+    fn converter(headers: &str, theme: ThemeRule) -> Converter {
+        let h: Vec<String> = headers.split(',').map(str::to_string).collect();
+        Converter::new(&suggest_mapping(&h), theme, parse_region("US").unwrap())
+    }
+
+    #[test]
+    fn a_row_becomes_a_clean_prospect() {
+        let mut conv = converter(
+            "Record ID,Full Name,Email,Phone,Mobile,Company,State,Country,Time Zone,Notes,Employees",
+            ThemeRule::Field(Field::Region),
+        );
+        let rec = Record::from_fields(
+            7,
+            &[
+                " 42 ",
+                "Dr. Jane Q. Doe",
+                "JANE@Acme.example",
+                "(312) 555-0142 x12",
+                "+1 312 555 0142 ext. 12",
+                "Acme\nLogistics",
+                "Texas",
+                "",
+                "",
+                "=HYPERLINK(\"x\")",
+                "51-200",
+            ],
+        );
+        let c = conv.convert(&rec).unwrap();
+        assert_eq!(
+            (c.first_name.as_str(), c.last_name.as_str()),
+            ("Jane", "Q. Doe")
+        );
+        assert_eq!(c.company, "Acme Logistics");
+        assert_eq!(c.email.as_deref(), Some("JANE@Acme.example"));
+        assert_eq!(c.crm_id.as_deref(), Some("42"));
+        assert_eq!(c.phones.len(), 1, "the same number twice is kept once");
+        assert_eq!(c.phones[0].e164.as_deref(), Some("+13125550142"));
+        assert_eq!(c.phones[0].extension.as_deref(), Some("12"));
+        assert_eq!(c.phones[0].raw, "(312) 555-0142 x12");
+        assert_eq!((c.country.as_str(), c.region.as_str()), ("US", "TX"));
+        assert_eq!(c.time_zone.as_deref(), Some("America/Chicago"));
+        assert_eq!(c.extra, r#"{"Notes":"=HYPERLINK(\"x\")"}"#);
+        assert_eq!(c.theme, Some(("Texas".to_string(), ThemeKind::Geography)));
+        let v: serde_json::Value = serde_json::from_str(&c.extra).unwrap();
+        assert_eq!(v["Notes"], "=HYPERLINK(\"x\")");
+    }
+
+    #[test]
+    fn rows_without_a_dialable_number_are_refused_with_the_reason() {
+        let mut conv = converter("Name,Phone,Mobile", ThemeRule::None);
+        let e = conv
+            .convert(&Record::from_fields(2, &["Ann", "", " "]))
+            .unwrap_err();
+        assert_eq!(e, "no phone number");
+        let e = conv
+            .convert(&Record::from_fields(3, &["Ann", "n/a", "12"]))
+            .unwrap_err();
+        assert!(
+            e.contains("no dialable phone number") && e.contains("\"n/a\""),
+            "{e}"
+        );
+        let e = conv.convert(&Record::from_fields(4, &["Ann"])).unwrap_err();
+        assert!(e.contains("has 1 fields where the header has 3"), "{e}");
+        // One bad number beside a good one: kept as text, with a warning.
+        let c = conv
+            .convert(&Record::from_fields(
+                5,
+                &["Ann", "not a phone", "13035550116"],
+            ))
+            .unwrap();
+        assert_eq!(c.phones.len(), 2);
+        assert_eq!(c.phones[0].e164, None);
+        assert_eq!(c.phones[1].e164.as_deref(), Some("+13035550116"));
+        assert_eq!(c.warnings.len(), 1);
+        // Without country or state the zone is unknown, not guessed.
+        assert_eq!(c.time_zone, None);
+        assert_eq!(c.country, "US");
+    }
+
+    #[test]
+    fn names_and_emails() {
+        assert_eq!(split_full_name("Doe, Jane"), ("Jane".into(), "Doe".into()));
+        assert_eq!(split_full_name("Mr. Bob"), ("Bob".into(), "".into()));
+        assert_eq!(
+            split_full_name("Anne van der Berg"),
+            ("Anne".into(), "van der Berg".into())
+        );
+        assert!(valid_email("a.b@c.example"));
+        for bad in ["n/a", "a@b", "a b@c.d", "@c.d", "a@@c.d", "a@c.d, b@e.f"] {
+            assert!(!valid_email(bad), "{bad}");
+        }
+        assert_eq!(clean_cell(" '=1+1 "), "=1+1");
+        assert_eq!(clean_cell("'plain"), "'plain");
+    }
+}

@@ -1,0 +1,912 @@
+use std::path::{Path, PathBuf};
+
+use super::*;
+use crate::domain::ThemeKind;
+use crate::store::Store;
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/fixtures/samples")
+        .join(name)
+}
+
+fn write(dir: &Path, name: &str, bytes: &[u8]) -> PathBuf {
+    let p = dir.join(name);
+    std::fs::write(&p, bytes).unwrap();
+    p
+}
+
+fn no_progress() -> impl FnMut(Progress) -> bool {
+    |_| true
+}
+
+fn import(store: &mut Store, path: &Path, theme: ThemeChoice) -> ImportReport {
+    let source = read_file(path).unwrap();
+    let mut opts = ImportOptions::new(&source, &Settings::default());
+    opts.theme = theme;
+    run(store, &source, &opts, &mut no_progress()).unwrap()
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// Every row of the tables an import writes, to prove nothing changed.
+fn snapshot(store: &Store) -> Vec<String> {
+    let mut out = Vec::new();
+    for table in ["imports", "themes", "prospects", "prospect_phones"] {
+        let mut stmt = store
+            .conn()
+            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .unwrap();
+        let n = stmt.column_count();
+        let rows = stmt
+            .query_map([], |r| {
+                let mut s = String::new();
+                for i in 0..n {
+                    let v: rusqlite::types::Value = r.get(i)?;
+                    s.push_str(&format!("{v:?}|"));
+                }
+                Ok(s)
+            })
+            .unwrap();
+        for r in rows {
+            out.push(format!("{table}:{}", r.unwrap()));
+        }
+    }
+    out
+}
+
+fn prospect_field(store: &Store, email: &str, col: &str) -> Option<String> {
+    store
+        .conn()
+        .query_row(
+            &format!("SELECT {col} FROM prospects WHERE email = ?1 COLLATE NOCASE"),
+            [email],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+#[test]
+fn the_sample_exports_import() {
+    let mut store = Store::open_in_memory().unwrap();
+    // HubSpot: UTF-8 with BOM, CRLF, quoted titles with commas.
+    let src = read_file(sample("hubspot-contacts.csv")).unwrap();
+    assert_eq!(src.encoding, TextEncoding::Utf8Bom);
+    assert_eq!(src.delimiter, Delimiter::Comma);
+    assert_eq!(src.headers[0], "Record ID");
+    assert_eq!(source_format(&src.headers), "hubspot");
+    let r = import(
+        &mut store,
+        &sample("hubspot-contacts.csv"),
+        ThemeChoice::None,
+    );
+    // Liam Okafor appears twice under two record ids with one e-mail: the
+    // second row is reported, not merged or duplicated.
+    assert_eq!((r.rows_read, r.imported, r.rejected_count), (240, 239, 1));
+    assert_eq!(r.rejected[0].line, 152);
+    assert!(
+        r.rejected[0]
+            .reason
+            .contains("same prospect as line 126 (same e-mail)"),
+        "{:?}",
+        r.rejected
+    );
+    assert!(r.committed);
+    assert_eq!(r.time_zone_unknown, 0);
+
+    // Salesforce: addresses with line breaks inside quotes.
+    let src = read_file(sample("salesforce-leads.csv")).unwrap();
+    assert_eq!(source_format(&src.headers), "salesforce");
+    let r = import(
+        &mut store,
+        &sample("salesforce-leads.csv"),
+        ThemeChoice::None,
+    );
+    // Mason Garcia twice (lines 91 and 131, after multi-line addresses).
+    let lines: Vec<u32> = r.rejected.iter().map(|i| i.line).collect();
+    assert_eq!(lines, [131], "{:?}", r.rejected);
+    assert!(r.rejected[0].reason.contains("line 91"));
+    assert_eq!(r.imported + r.updated + 1, r.rows_read);
+    assert_eq!(
+        prospect_field(&store, "emma.muller@cedar.example", "last_name").as_deref(),
+        Some("Müller")
+    );
+    let extra = prospect_field(&store, "emma.muller@cedar.example", "extra").unwrap();
+    let extra: serde_json::Value = serde_json::from_str(&extra).unwrap();
+    assert_eq!(extra["Street"], "3246 Pioneer St\nSuite 410");
+    assert_eq!(extra["Lead Source"], "Web");
+
+    // Apollo: direct, mobile and corporate phones; countries spelled out.
+    let r = import(&mut store, &sample("apollo-people.csv"), ThemeChoice::None);
+    let lines: Vec<u32> = r.rejected.iter().map(|i| i.line).collect();
+    // Two people listed twice, each with one e-mail.
+    assert_eq!(lines, [53, 138], "{:?}", r.rejected);
+    let (country, region, tz) = store
+        .conn()
+        .query_row(
+            "SELECT country, region, time_zone FROM prospects WHERE email = 'ben.khan@orchard.example'",
+            [],
+            |r| Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, Option<String>>(2)?)),
+        )
+        .unwrap();
+    assert_eq!((country.as_str(), region.as_str()), ("GB", "England"));
+    assert_eq!(tz.as_deref(), Some("Europe/London"));
+    let phones: Vec<(String, Option<String>)> = store
+        .conn()
+        .prepare(
+            "SELECT ph.kind, ph.e164 FROM prospect_phones ph JOIN prospects p ON p.id = ph.prospect_id
+             WHERE p.email = 'diego.tanaka@granite.example' ORDER BY ph.position",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    // Direct and corporate are the same number: kept once, as direct.
+    assert_eq!(
+        phones,
+        vec![("direct".to_string(), Some("+15125550146".to_string()))]
+    );
+
+    // Semicolons, Windows-1252, mixed line endings.
+    let src = read_file(sample("semicolon-latin1.csv")).unwrap();
+    assert_eq!(src.encoding, TextEncoding::Windows1252);
+    assert_eq!(src.delimiter, Delimiter::Semicolon);
+    let r = import(
+        &mut store,
+        &sample("semicolon-latin1.csv"),
+        ThemeChoice::None,
+    );
+    assert_eq!(r.rejected_count, 0, "{:?}", r.rejected);
+    assert_eq!(r.rows_read, 20);
+    // Its Lead IDs are those of the other Salesforce file, on other people:
+    // new prospects, each with a remark, none merged into a stranger.
+    assert_eq!(r.imported + r.updated, 20);
+    assert!(r.imported >= 17 && r.warning_count >= 17, "{r:?}");
+    assert_eq!(
+        prospect_field(&store, "mateo.muller@granite.example", "last_name").as_deref(),
+        Some("Müller")
+    );
+    assert_eq!(
+        prospect_field(&store, "ines.khan@atlas.example", "title").as_deref(),
+        Some("Director, Supply Chain")
+    );
+}
+
+#[test]
+fn the_messy_export_lists_its_bad_rows_by_line() {
+    let mut store = Store::open_in_memory().unwrap();
+    let src = read_file(sample("messy-hubspot.csv")).unwrap();
+    let opts = ImportOptions::new(&src, &Settings::default());
+    let r = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
+    // Line 7: no phone at all. Line 14: Mason Larsen again.
+    let lines: Vec<u32> = r.rejected.iter().map(|i| i.line).collect();
+    assert_eq!(lines, vec![7, 14], "{:?}", r.rejected);
+    assert!(r.rejected[0].reason.contains("no phone number"));
+    assert!(
+        r.rejected[1].reason.contains("line 4"),
+        "{}",
+        r.rejected[1].reason
+    );
+    assert_eq!((r.rows_read, r.imported, r.updated), (13, 11, 0));
+    // "not a phone" is kept as text beside the valid mobile, with a warning.
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.line == 5 && w.reason.contains("not a phone")));
+    let (kinds, e164s): (Vec<String>, Vec<Option<String>>) = store
+        .conn()
+        .prepare(
+            "SELECT ph.kind, ph.e164 FROM prospect_phones ph JOIN prospects p ON p.id = ph.prospect_id
+             WHERE p.crm_id = '100003' ORDER BY ph.position",
+        )
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .unzip();
+    assert_eq!(kinds, ["office", "mobile"]);
+    assert_eq!(e164s, [None, Some("+13035550116".to_string())]);
+    // The extension is kept.
+    let ext: Option<String> = store
+        .conn()
+        .query_row(
+            "SELECT ph.extension FROM prospect_phones ph JOIN prospects p ON p.id = ph.prospect_id
+             WHERE p.crm_id = '100007'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(ext.as_deref(), Some("12"));
+
+    // Import nothing: the same rows are reported and nothing is written.
+    let mut store = Store::open_in_memory().unwrap();
+    let before = snapshot(&store);
+    let opts = ImportOptions {
+        on_rejects: OnRejects::ImportNothing,
+        ..opts
+    };
+    let r = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
+    assert!(!r.committed);
+    assert_eq!(r.rejected_count, 2);
+    assert_eq!(snapshot(&store), before);
+}
+
+#[test]
+fn unreadable_files_fail_clearly_and_change_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let cases: Vec<(PathBuf, &str, &str)> = vec![
+        (sample("not-a-csv.csv"), "not_text", "binary"),
+        (sample("headers-only.csv"), "no_rows", "no rows"),
+        (write(dir.path(), "empty.csv", b""), "no_header", "empty"),
+        (
+            write(dir.path(), "blank.csv", b"\r\n\r\n  \n"),
+            "no_header",
+            "empty",
+        ),
+        (
+            write(
+                dir.path(),
+                "data.csv",
+                b"Ann,ann@x.example,3125550142\nBob,bob@x.example,3125550143\n",
+            ),
+            "no_header",
+            "not column names",
+        ),
+        (
+            write(
+                dir.path(),
+                "cut.csv",
+                b"Name,Phone,Title\nAnn,3125550142,CEO\nBob,3125550143,\"Director, Sup",
+            ),
+            "truncated_quote",
+            "line 3",
+        ),
+        (
+            write(
+                dir.path(),
+                "data.json",
+                b"{\"name\": \"Ann\", \"phone\": \"3125550142\"}\n",
+            ),
+            "not_csv",
+            "JSON",
+        ),
+        (
+            write(dir.path(), "book.xlsx", b"PK\x03\x04\x14\x00\x06\x00rest"),
+            "not_text",
+            "xlsx",
+        ),
+    ];
+    for (path, kind, words) in cases {
+        let mut store = Store::open_in_memory().unwrap();
+        let before = snapshot(&store);
+        // The error comes from reading the header, or at the latest from the
+        // import pass (a quote cut at the end of a long file).
+        let e = match read_file(&path) {
+            Err(e) => crate::Error::from(e),
+            Ok(src) => {
+                let opts = ImportOptions::new(&src, &Settings::default());
+                run(&mut store, &src, &opts, &mut no_progress()).unwrap_err()
+            }
+        };
+        assert_eq!(e.kind(), kind, "{}: {e}", path.display());
+        let msg = e.to_string();
+        assert!(msg.contains(words), "{msg}");
+        let file_name = path.file_name().unwrap().to_string_lossy().to_string();
+        assert!(msg.contains(&file_name), "{msg}");
+        assert_eq!(snapshot(&store), before, "{}", path.display());
+    }
+    // A cut quote in a file long enough that the header check does not reach it.
+    let mut text = String::from("Name,Phone,Title\n");
+    for i in 0..2000 {
+        text.push_str(&format!("P{i},312555{:04},CEO\n", i % 10000));
+    }
+    text.push_str("Zed,3125550199,\"VP, Sales\n");
+    let path = write(dir.path(), "long-cut.csv", text.as_bytes());
+    let src = read_file(&path).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let before = snapshot(&store);
+    let opts = ImportOptions::new(&src, &Settings::default());
+    let e = run(&mut store, &src, &opts, &mut no_progress()).unwrap_err();
+    assert_eq!(e.kind(), "truncated_quote");
+    assert!(e.to_string().contains("line 2002"), "{e}");
+    assert_eq!(snapshot(&store), before);
+    // Preview works on what it reads.
+    let p = preview(store.conn(), &src, &opts, 5).unwrap();
+    assert_eq!(p.rows.len(), 5);
+    assert!(!p.complete);
+}
+
+#[test]
+fn encodings_delimiters_and_multiline_fields() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = "Name\tPhone\tTitle\tCity\r\nRenée Dubois\t+33 1 42 68 53 00\t\"Directrice, \r\nFinance\"\tParis\r\nJürgen Groß\t030 1234567\tCFO\tBerlin\r\n";
+    // Excel's "Unicode text": UTF-16 LE with BOM, tab-separated.
+    let mut utf16 = vec![0xFF, 0xFE];
+    for u in text.encode_utf16() {
+        utf16.extend_from_slice(&u.to_le_bytes());
+    }
+    // Windows-1252 with accents, semicolons.
+    let semicolons = text.replace('\t', ";");
+    let (cp1252, _, _) = encoding_rs::WINDOWS_1252.encode(&semicolons);
+    // UTF-8 with BOM, commas.
+    let mut bom = b"\xEF\xBB\xBF".to_vec();
+    bom.extend_from_slice(
+        text.replace('\t', ",")
+            .replace("Directrice, ", "Directrice; ")
+            .as_bytes(),
+    );
+    let cases = [
+        ("utf16.txt", utf16, TextEncoding::Utf16Le, Delimiter::Tab),
+        (
+            "cp1252.csv",
+            cp1252.into_owned(),
+            TextEncoding::Windows1252,
+            Delimiter::Semicolon,
+        ),
+        ("bom.csv", bom, TextEncoding::Utf8Bom, Delimiter::Comma),
+    ];
+    for (name, bytes, enc, delim) in cases {
+        let path = write(dir.path(), name, &bytes);
+        let src = read_file(&path).unwrap();
+        assert_eq!((src.encoding, src.delimiter), (enc, delim), "{name}");
+        assert_eq!(src.headers, ["Name", "Phone", "Title", "City"], "{name}");
+        let mut opts = ImportOptions::new(&src, &Settings::default());
+        opts.mapping
+            .apply_overrides(&src.path, &[("full_name".into(), "Name".into())])
+            .unwrap();
+        // Numbers without a country code are read as German.
+        opts.region = "DE".into();
+        // Rows carry the line where they start: the second row starts on
+        // line 4, after the line break inside the quoted title.
+        let p = preview(Store::open_in_memory().unwrap().conn(), &src, &opts, 10).unwrap();
+        assert!(p.rejected.is_empty(), "{name}: {:?}", p.rejected);
+        let lines: Vec<u32> = p.rows.iter().map(|r| r.line).collect();
+        assert_eq!(lines, [2, 4], "{name}");
+        let renee = &p.rows[0];
+        assert_eq!(
+            (renee.first_name.as_str(), renee.last_name.as_str()),
+            ("Renée", "Dubois")
+        );
+        assert_eq!(
+            renee.title,
+            "Directrice, Finance".replace(',', if delim == Delimiter::Comma { ";" } else { "," })
+        );
+        assert_eq!(p.rows[1].last_name, "Groß");
+        // No country column: the numbers tell the country, and so the zone.
+        assert_eq!(renee.phones[0].e164.as_deref(), Some("+33142685300"));
+        assert_eq!(renee.country, "FR");
+        assert_eq!(renee.time_zone.as_deref(), Some("Europe/Paris"));
+        assert_eq!(p.rows[1].phones[0].e164.as_deref(), Some("+49301234567"));
+        assert_eq!(p.rows[1].time_zone.as_deref(), Some("Europe/Berlin"));
+        let mut store = Store::open_in_memory().unwrap();
+        let r = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
+        assert_eq!((r.imported, r.rejected_count), (2, 0), "{name}");
+        // Read as American, "030 1234567" is no number: the row is refused,
+        // reported at the line where it starts.
+        let opts = ImportOptions {
+            region: "US".into(),
+            ..opts
+        };
+        let mut store = Store::open_in_memory().unwrap();
+        let r = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
+        assert_eq!((r.imported, r.rejected_count), (1, 1), "{name}");
+        assert_eq!(r.rejected[0].line, 4);
+    }
+    // Excel's `sep=` line.
+    let path = write(
+        dir.path(),
+        "sep.csv",
+        b"sep=;\nName;Phone\nAnn;3125550142\n",
+    );
+    let src = read_file(&path).unwrap();
+    assert_eq!((src.delimiter, src.header_line), (Delimiter::Semicolon, 2));
+    let opts = ImportOptions::new(&src, &Settings::default());
+    let p = preview(Store::open_in_memory().unwrap().conn(), &src, &opts, 10).unwrap();
+    assert_eq!(p.rows[0].line, 3);
+}
+
+#[test]
+fn time_zones_come_from_the_file_or_the_location_never_a_guess() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "tz.csv",
+        "Email,Phone,City,State,Country,Time Zone\n\
+         a@x.example,3125550101,Chicago,IL,US,America/New_York\n\
+         b@x.example,3125550102,Austin,Texas,USA,\n\
+         c@x.example,3125550103,Phoenix,AZ,US,MST\n\
+         d@x.example,030 1234567,,,Germany,\n\
+         e@x.example,3125550105,,,,\n\
+         f@x.example,3125550106,,TN,US,\n\
+         g@x.example,3125550107,,,,(GMT-08:00) Pacific Time (US & Canada)\n\
+         h@x.example,3125550108,,,Brazil,\n\
+         i@x.example,3125550109,Denver,CO,US,Mars/Olympus\n"
+            .as_bytes(),
+    );
+    let mut store = Store::open_in_memory().unwrap();
+    let r = import(&mut store, &path, ThemeChoice::None);
+    assert_eq!(r.imported, 9, "{:?}", r.rejected);
+    let tz = |e: &str| prospect_field(&store, e, "time_zone");
+    assert_eq!(
+        tz("a@x.example").as_deref(),
+        Some("America/New_York"),
+        "the file's column wins"
+    );
+    assert_eq!(tz("b@x.example").as_deref(), Some("America/Chicago"));
+    assert_eq!(tz("c@x.example").as_deref(), Some("America/Phoenix"));
+    assert_eq!(tz("d@x.example").as_deref(), Some("Europe/Berlin"));
+    assert_eq!(
+        tz("e@x.example"),
+        None,
+        "a US number alone does not tell the zone"
+    );
+    assert_eq!(tz("f@x.example"), None, "Tennessee has two zones");
+    assert_eq!(tz("g@x.example").as_deref(), Some("America/Los_Angeles"));
+    assert_eq!(tz("h@x.example"), None);
+    assert_eq!(tz("i@x.example").as_deref(), Some("America/Denver"));
+    assert!(r
+        .warnings
+        .iter()
+        .any(|w| w.line == 10 && w.reason.contains("Mars/Olympus")));
+    assert_eq!(r.time_zone_unknown, 3);
+    assert_eq!(
+        prospect_field(&store, "b@x.example", "region").as_deref(),
+        Some("TX")
+    );
+    assert_eq!(
+        prospect_field(&store, "b@x.example", "country").as_deref(),
+        Some("US")
+    );
+}
+
+#[test]
+fn reimporting_updates_instead_of_duplicating() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let hubspot = sample("hubspot-contacts.csv");
+    let first = import(&mut store, &hubspot, ThemeChoice::None);
+    assert_eq!((first.imported, first.updated), (239, 0));
+    // The rep works the list: calls change status and attempts.
+    store
+        .conn()
+        .execute(
+            "UPDATE prospects SET status = 'attempting', attempts = 3,
+                next_attempt_at = '2026-11-24T15:00:00.000Z' WHERE crm_id = '100001'",
+            [],
+        )
+        .unwrap();
+    store
+        .conn()
+        .execute(
+            "UPDATE prospect_phones SET bad = 1 WHERE prospect_id =
+                (SELECT id FROM prospects WHERE crm_id = '100002')",
+            [],
+        )
+        .unwrap();
+    let second = import(&mut store, &hubspot, ThemeChoice::None);
+    assert_eq!(
+        (second.imported, second.updated, second.rejected_count),
+        (0, 239, 1)
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM prospects"), 239);
+    assert_eq!(count(&store, "SELECT count(*) FROM imports"), 2);
+
+    // An updated export: a new title, a new number, a new e-mail (matched
+    // on the record id), a row matched by e-mail alone, one by name and
+    // company alone, a colleague sharing the switchboard number.
+    let path = write(
+        dir.path(),
+        "updated.csv",
+        "Record ID,First Name,Last Name,Email,Phone Number,Job Title,Company Name,State/Region,Country/Region\n\
+         100001,Noah,Novak,noah.novak@bluebird.example,(312) 555-0999,VP of IT,Bluebird Partners LLP,IL,USA\n\
+         100002,Ines,Silva,ines.silva@granite.example,(303) 555-0137,Office Manager,Granite Engineering,,\n\
+         ,Elif,Moreau,ELIF.MOREAU@summit.example,+1 602 555-0124,CFO,Summit Partners LLP,AZ,US\n\
+         ,Sofia,Larsen,,206.555.0174,Controller,redwood architects,WA,US\n\
+         ,Pat,Colleague,pat@bluebird.example,(312) 555-0999,IT Manager,Bluebird Partners LLP,IL,USA\n"
+            .as_bytes(),
+    );
+    let third = import(&mut store, &path, ThemeChoice::None);
+    assert_eq!(
+        (third.imported, third.updated, third.rejected_count),
+        (1, 4, 0),
+        "{:?}",
+        third.rejected
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM prospects"), 240);
+    let (title, status, attempts, next): (String, String, i64, Option<String>) = store
+        .conn()
+        .query_row(
+            "SELECT title, status, attempts, next_attempt_at FROM prospects WHERE crm_id = '100001'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(title, "VP of IT");
+    assert_eq!(
+        (status.as_str(), attempts),
+        ("attempting", 3),
+        "call history kept"
+    );
+    assert!(next.is_some());
+    let phone: String = store
+        .conn()
+        .query_row(
+            "SELECT group_concat(ph.e164) FROM prospect_phones ph JOIN prospects p ON p.id = ph.prospect_id
+             WHERE p.crm_id = '100001'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(phone, "+13125550999");
+    // A number marked bad stays bad when the phones are refreshed.
+    let bad: i64 = count(
+        &store,
+        "SELECT bad FROM prospect_phones WHERE prospect_id = (SELECT id FROM prospects WHERE crm_id = '100002')",
+    );
+    assert_eq!(bad, 1);
+    // Empty cells do not blank what was saved.
+    assert_eq!(
+        prospect_field(&store, "ines.silva@granite.example", "time_zone").as_deref(),
+        Some("America/Denver")
+    );
+    assert_eq!(
+        prospect_field(&store, "elif.moreau@summit.example", "title").as_deref(),
+        Some("CFO")
+    );
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM prospects WHERE first_name = 'Sofia' AND last_name = 'Larsen' AND title = 'Controller'"),
+        1
+    );
+    // The colleague on the same number is a prospect of their own.
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(DISTINCT prospect_id) FROM prospect_phones WHERE e164 = '+13125550999'"
+        ),
+        2
+    );
+
+    // A record id of someone else (another CRM's numbering) is not merged:
+    // the row becomes a prospect of its own, with a remark.
+    let path = write(
+        dir.path(),
+        "other-crm.csv",
+        "ID,First Name,Last Name,Email,Phone\n100001,Zed,Other,zed@elsewhere.example,3125550111\n"
+            .as_bytes(),
+    );
+    let r = import(&mut store, &path, ThemeChoice::None);
+    assert_eq!((r.imported, r.updated, r.rejected_count), (1, 0, 0));
+    assert!(
+        r.warnings[0]
+            .reason
+            .contains("also belongs to another prospect (Noah Novak"),
+        "{:?}",
+        r.warnings
+    );
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM prospects WHERE crm_id = '100001'"
+        ),
+        2
+    );
+    // Importing it again updates Zed, not Noah.
+    let r = import(&mut store, &path, ThemeChoice::None);
+    assert_eq!((r.imported, r.updated), (0, 1));
+    assert_eq!(
+        prospect_field(&store, "noah.novak@bluebird.example", "title").as_deref(),
+        Some("VP of IT")
+    );
+}
+
+#[test]
+fn formula_cells_are_stored_as_text() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "formulas.csv",
+        "First Name,Last Name,Company,Phone,Title,Notes\n\
+         =cmd|' /C calc'!A0,@SUM(1+1),-2+3,+1 312 555 0142,'=HYPERLINK(\"http://x\"),+danger\n"
+            .as_bytes(),
+    );
+    let mut store = Store::open_in_memory().unwrap();
+    let r = import(&mut store, &path, ThemeChoice::None);
+    assert_eq!(r.imported, 1, "{:?}", r.rejected);
+    let (first, last, company, title, extra): (String, String, String, String, String) = store
+        .conn()
+        .query_row(
+            "SELECT first_name, last_name, company, title, extra FROM prospects",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?)),
+        )
+        .unwrap();
+    assert_eq!(first, "=cmd|' /C calc'!A0");
+    assert_eq!(last, "@SUM(1+1)");
+    assert_eq!(company, "-2+3");
+    assert_eq!(title, "=HYPERLINK(\"http://x\")");
+    assert!(extra.contains("+danger"));
+    let raw: String = count_text(&store, "SELECT raw FROM prospect_phones");
+    assert_eq!(raw, "+1 312 555 0142");
+}
+
+fn count_text(store: &Store, sql: &str) -> String {
+    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+#[test]
+fn cancelling_leaves_the_database_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut text = String::from("Email,Phone,Industry\n");
+    for i in 0..3500 {
+        text.push_str(&format!(
+            "p{i}@x.example,312555{:04},Logistics\n",
+            i % 10000
+        ));
+    }
+    let path = write(dir.path(), "long.csv", text.as_bytes());
+    let mut store = Store::open_in_memory().unwrap();
+    import(
+        &mut store,
+        &sample("messy-hubspot.csv"),
+        ThemeChoice::Named("Earlier".into()),
+    );
+    let before = snapshot(&store);
+    let src = read_file(&path).unwrap();
+    let mut opts = ImportOptions::new(&src, &Settings::default());
+    opts.theme = ThemeChoice::Field(Field::Industry);
+    let mut seen = Vec::new();
+    let e = run(&mut store, &src, &opts, &mut |p| {
+        seen.push(p);
+        p.rows_read < 2000
+    })
+    .unwrap_err();
+    assert_eq!(e.kind(), "cancelled");
+    assert!(e.to_string().contains("nothing was changed"), "{e}");
+    assert_eq!(seen.len(), 2);
+    assert!(seen[0].fraction > 0.0 && seen[0].fraction <= seen[1].fraction);
+    assert!(seen[1].fraction <= 1.0);
+    assert_eq!(snapshot(&store), before);
+    // A dry run reports and writes nothing either.
+    opts.dry_run = true;
+    let r = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
+    assert_eq!(
+        (r.imported, r.committed, r.import_id.clone()),
+        (3500, false, None)
+    );
+    assert_eq!(r.themes.get("Logistics"), Some(&3500));
+    assert_eq!(snapshot(&store), before);
+}
+
+#[test]
+fn themes_group_by_each_kind_and_reuse_names() {
+    let mut store = Store::open_in_memory().unwrap();
+    crate::lists::create_theme(store.conn(), "construction", ThemeKind::Custom, "").unwrap();
+    let cases = [
+        (
+            ThemeChoice::Field(Field::Industry),
+            ThemeKind::Vertical,
+            "Construction",
+        ),
+        (
+            ThemeChoice::Field(Field::Region),
+            ThemeKind::Geography,
+            "Illinois",
+        ),
+        (
+            ThemeChoice::Field(Field::Country),
+            ThemeKind::Geography,
+            "United Kingdom",
+        ),
+        (
+            ThemeChoice::Field(Field::Employees),
+            ThemeKind::Size,
+            "501-1000 employees",
+        ),
+        (
+            ThemeChoice::Field(Field::Title),
+            ThemeKind::Role,
+            "Finance roles",
+        ),
+        (
+            ThemeChoice::Named("Q4 push".into()),
+            ThemeKind::Custom,
+            "Q4 push",
+        ),
+        (
+            ThemeChoice::Column("Lifecycle Stage".into()),
+            ThemeKind::Custom,
+            "Lead",
+        ),
+    ];
+    for (choice, kind, expected) in cases {
+        let mut s = Store::open_in_memory().unwrap();
+        crate::lists::create_theme(s.conn(), "construction", ThemeKind::Custom, "").unwrap();
+        let r = import(&mut s, &sample("hubspot-contacts.csv"), choice.clone());
+        let themes = crate::lists::themes(s.conn()).unwrap();
+        let found = themes
+            .iter()
+            .find(|t| t.name.eq_ignore_ascii_case(expected))
+            .unwrap_or_else(|| panic!("{choice:?}: no theme {expected} in {:?}", r.themes));
+        if expected == "Construction" {
+            // The existing theme of that name (any case) is reused.
+            assert_eq!(found.name, "construction");
+            assert_eq!(found.kind, ThemeKind::Custom);
+            assert!(r.themes.contains_key("construction"), "{:?}", r.themes);
+        } else {
+            assert_eq!(found.kind, kind, "{choice:?}");
+        }
+        let total: u32 = r.themes.values().sum::<u32>() + r.unthemed + r.rejected_count;
+        assert_eq!(total, 240, "{choice:?}");
+        let in_db = count(
+            &s,
+            &format!(
+                "SELECT count(*) FROM prospects WHERE theme_id = '{}'",
+                found.id
+            ),
+        );
+        assert_eq!(in_db as u32, r.themes[&found.name], "{choice:?}");
+    }
+    // Unknown theme column.
+    let src = read_file(sample("hubspot-contacts.csv")).unwrap();
+    let mut opts = ImportOptions::new(&src, &Settings::default());
+    opts.theme = ThemeChoice::Column("Colour".into());
+    let e = run(&mut store, &src, &opts, &mut no_progress()).unwrap_err();
+    assert_eq!(e.kind(), "unknown_theme_column");
+    // Re-import with another theme: prospects already in a theme stay.
+    let r1 = import(
+        &mut store,
+        &sample("hubspot-contacts.csv"),
+        ThemeChoice::Named("First".into()),
+    );
+    assert_eq!(r1.themes["First"], 239);
+    let r2 = import(
+        &mut store,
+        &sample("hubspot-contacts.csv"),
+        ThemeChoice::Named("Second".into()),
+    );
+    assert_eq!(r2.themes.get("Second"), None);
+    let mut opts = ImportOptions::new(&src, &Settings::default());
+    opts.theme = ThemeChoice::Named("Second".into());
+    opts.retheme_existing = true;
+    let r3 = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
+    assert_eq!(r3.themes["Second"], 239);
+}
+
+#[test]
+fn preview_shows_rows_as_saved_and_what_they_update() {
+    let mut store = Store::open_in_memory().unwrap();
+    let src = read_file(sample("messy-hubspot.csv")).unwrap();
+    let mut opts = ImportOptions::new(&src, &Settings::default());
+    opts.theme = ThemeChoice::Field(Field::Title);
+    let p = preview(store.conn(), &src, &opts, 8).unwrap();
+    assert_eq!(p.rows.len() + p.rejected.len(), 8);
+    assert_eq!(p.rejected[0].line, 7);
+    assert_eq!(p.rows[0].line, 2);
+    assert_eq!(p.rows[0].phones[0].e164.as_deref(), Some("+16025550147"));
+    assert_eq!(p.rows[0].theme.as_deref(), Some("Finance roles"));
+    assert_eq!(p.rows[0].action, RowAction::New);
+    assert!(p.unmapped.contains(&"Contact owner".to_string()));
+    // The preview writes nothing.
+    assert_eq!(count(&store, "SELECT count(*) FROM prospects"), 0);
+    import(&mut store, &sample("messy-hubspot.csv"), ThemeChoice::None);
+    let p = preview(store.conn(), &src, &opts, 3).unwrap();
+    assert!(matches!(
+        p.rows[0].action,
+        RowAction::Update {
+            matched_by: MatchKey::CrmId,
+            ..
+        }
+    ));
+    // A mapping without any phone column is refused.
+    opts.mapping
+        .apply_overrides(
+            &src.path,
+            &[("phone".into(), "".into()), ("mobile".into(), "".into())],
+        )
+        .unwrap();
+    let e = preview(store.conn(), &src, &opts, 3).unwrap_err();
+    assert_eq!(e.kind(), "no_phone_column");
+}
+
+#[test]
+fn matching_uses_the_indexes() {
+    let store = Store::open_in_memory().unwrap();
+    for sql in [write::BY_CRM, write::BY_EMAIL, write::BY_NAME] {
+        let n = sql.matches('?').count();
+        let args = &["a", "b", "c"][..n];
+        let plan: Vec<String> = store
+            .conn()
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map(rusqlite::params_from_iter(args), |r| r.get(3))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let plan = plan.join(" / ");
+        assert!(plan.contains("USING INDEX"), "{sql}: {plan}");
+    }
+}
+
+#[test]
+fn statements_are_not_prepared_again_for_each_row() {
+    // SQLite prepares a statement again on every bind when its plan depends
+    // on the bound value; that tripled the time of an import once.
+    use rusqlite::StatementStatus;
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("t.db")).unwrap();
+    let check = |store: &Store, sqls: &[&str]| {
+        for sql in sqls {
+            let stmt = store.conn().prepare_cached(sql).unwrap();
+            let runs = stmt.get_status(StatementStatus::Run);
+            assert!(runs > 200, "{sql}: {runs} runs");
+            // At most once per import (the import's pragmas expire
+            // statements), never once per row.
+            let again = stmt.get_status(StatementStatus::RePrepare);
+            assert!(again <= 4, "{sql}: prepared again {again} times");
+        }
+    };
+    import(
+        &mut store,
+        &sample("hubspot-contacts.csv"),
+        ThemeChoice::Field(Field::Industry),
+    );
+    // Again, matching on the CRM id, then on e-mail, then on name and company.
+    let src = read_file(sample("hubspot-contacts.csv")).unwrap();
+    for (unmap, sql) in [
+        (vec![], write::BY_CRM),
+        (vec!["crm_id"], write::BY_EMAIL),
+        (vec!["crm_id", "email"], write::BY_NAME),
+    ] {
+        let mut opts = ImportOptions::new(&src, &Settings::default());
+        let overrides: Vec<(String, String)> = unmap
+            .iter()
+            .map(|f| (f.to_string(), String::new()))
+            .collect();
+        opts.mapping.apply_overrides(&src.path, &overrides).unwrap();
+        let r = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
+        assert_eq!(r.imported, 0, "{unmap:?}");
+        check(&store, &[sql, write::UPDATE_PROSPECT, write::SAVED_PHONES]);
+    }
+}
+
+#[test]
+fn imported_rows_satisfy_every_constraint_of_the_schema() {
+    // The import runs with `ignore_check_constraints` (for speed); what it
+    // wrote must still pass them, and the pragma must be off afterwards.
+    let mut store = Store::open_in_memory().unwrap();
+    for name in [
+        "hubspot-contacts.csv",
+        "salesforce-leads.csv",
+        "apollo-people.csv",
+        "semicolon-latin1.csv",
+        "messy-hubspot.csv",
+    ] {
+        import(&mut store, &sample(name), ThemeChoice::Field(Field::Title));
+    }
+    import(
+        &mut store,
+        &sample("hubspot-contacts.csv"),
+        ThemeChoice::Field(Field::Employees),
+    );
+    let check: String = store
+        .conn()
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    let ignored: i64 = store
+        .conn()
+        .query_row("PRAGMA ignore_check_constraints", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(ignored, 0);
+    let e = store
+        .conn()
+        .execute(
+            "UPDATE prospect_phones SET kind = 'pager' WHERE rowid = (SELECT min(rowid) FROM prospect_phones)",
+            [],
+        )
+        .unwrap_err();
+    assert!(e.to_string().contains("CHECK"), "{e}");
+}
