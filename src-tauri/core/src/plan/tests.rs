@@ -560,6 +560,61 @@ fn progress_says_the_gap_plainly_and_counts_missed_blocks() {
     );
 }
 
+#[test]
+fn the_week_so_far_starts_on_monday_in_the_reps_zone() {
+    let (store, rep, p) = setup();
+    let c = store.conn();
+    let s = Settings::default();
+    // Wednesday 18 November 2026, 09:00 in Chicago; the week began on Monday
+    // the 16th at 00:00 Chicago (06:00 UTC).
+    let now = utc(2026, 11, 18, 15, 0);
+    call(c, &rep, &p, utc(2026, 11, 16, 5, 59), "meeting", 200, None); // Sunday night: last week
+    call(c, &rep, &p, utc(2026, 11, 16, 15, 0), "meeting", 200, None);
+    call(c, &rep, &p, utc(2026, 11, 17, 15, 0), "no_answer", 10, None);
+    call(
+        c,
+        &rep,
+        &p,
+        utc(2026, 11, 17, 15, 5),
+        "not_interested",
+        30,
+        None,
+    );
+    call(c, &rep, &p, utc(2026, 11, 18, 15, 1), "meeting", 200, None); // after now
+    block(c, &rep, utc(2026, 11, 16, 15, 0), "completed");
+    for weekday in [1, 3] {
+        let slot = add_slot(
+            c,
+            &rep,
+            &new_slot(SlotKind::Block, weekday, 600, 52, "America/Chicago"),
+            &s,
+        )
+        .unwrap();
+        c.execute(
+            "UPDATE schedule_slots SET created_at = '2026-10-01T00:00:00.000Z' WHERE id = ?1",
+            [&slot.slot.id],
+        )
+        .unwrap();
+    }
+    let w = week_so_far(c, &rep, now, &s).unwrap();
+    assert_eq!(w.starts_on, d(2026, 11, 16));
+    assert_eq!(w.from, utc(2026, 11, 16, 6, 0));
+    assert_eq!(
+        (w.dials, w.connects, w.conversations, w.meetings),
+        (3, 2, 1, 1)
+    );
+    assert_eq!((w.blocks_started, w.blocks_completed), (1, 1));
+    // Tuesday's 10:00 slot passed without a block; Thursday's is to come.
+    assert_eq!((w.scheduled_blocks, w.missed_blocks), (2, 1));
+    let plan = save_plan(
+        c,
+        &rep,
+        &november(60_000.0, 15_000.0, 4.0, rates(0.5, 0.25, 0.5, 0.1, 40.0)),
+    )
+    .unwrap();
+    assert_eq!(progress(c, &plan, now, &s).unwrap().this_week, w);
+}
+
 fn new_slot(kind: SlotKind, weekday: u8, start: u32, minutes: u32, tz: &str) -> NewSlot {
     NewSlot {
         kind,
