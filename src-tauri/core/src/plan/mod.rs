@@ -339,6 +339,9 @@ fn choose(s: RateSpec<'_>) -> Rate {
         rate.value = v;
         rate.source = RateSource::User;
         rate.basis = format!("set by you ({})", shown(v));
+    } else if s.min == 0 {
+        // No history can stand behind this rate: the fallback alone.
+        rate.basis = s.fallback_basis;
     } else if s.den >= s.min && s.num > 0 {
         rate.value = f64::from(s.num) / f64::from(s.den);
         rate.source = RateSource::History;

@@ -161,6 +161,11 @@ fn benchmarks_and_the_assumption_apply_without_history() {
     assert_eq!(r.meeting_to_opportunity.source, RateSource::Assumption);
     assert_eq!(r.meeting_to_opportunity.value, 0.5);
     assert!(r.meeting_to_opportunity.basis.starts_with("assumption"));
+    assert!(
+        !r.meeting_to_opportunity.basis.contains("your last"),
+        "no history can stand behind this rate: {}",
+        r.meeting_to_opportunity.basis
+    );
     assert_eq!(r.conversation_to_meeting.source, RateSource::Benchmark);
     assert_eq!(r.conversation_to_meeting.value, 0.05);
     assert_eq!(r.connect_to_conversation.value, 0.5);
