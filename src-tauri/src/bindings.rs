@@ -4,7 +4,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::{commands, commands_playbook, desktop, session};
+use crate::{commands, commands_plan, commands_playbook, desktop, session};
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -54,6 +54,18 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands_playbook::restore_response_version,
             commands_playbook::export_playbook,
             commands_playbook::import_playbook,
+            commands_plan::plan_overview,
+            commands_plan::preview_plan,
+            commands_plan::save_plan,
+            commands_plan::plan_schedule,
+            commands_plan::add_schedule_slot,
+            commands_plan::add_schedule_slots,
+            commands_plan::update_schedule_slot,
+            commands_plan::delete_schedule_slot,
+            commands_plan::suggest_schedule_slots,
+            commands_plan::export_schedule,
+            commands_plan::save_plan_settings,
+            commands_plan::next_due_block,
         ])
         .events(collect_events![session::BlockTick])
 }
