@@ -108,6 +108,20 @@ mod tests {
         );
     }
 
+    /// Two Rust types of one name would give two TypeScript types of one
+    /// name, and the second would silently shadow the first.
+    #[test]
+    fn every_exported_type_name_is_unique() {
+        let ts = typescript().expect("export the bindings");
+        let mut seen = std::collections::HashSet::new();
+        for line in ts.lines() {
+            if let Some(rest) = line.strip_prefix("export type ") {
+                let name = rest.split([' ', '=', '<']).next().unwrap_or_default();
+                assert!(seen.insert(name.to_string()), "two types are named {name}");
+            }
+        }
+    }
+
     /// Every command is declared in build.rs (so it has a permission) and
     /// granted by the capability, and nothing more is granted.
     #[test]

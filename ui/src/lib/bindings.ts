@@ -1067,7 +1067,28 @@ this_week: WeekSoFar;
  * The gap, said plainly.
  */
 summary: string }
-export type PlanRates = { meeting_to_opportunity: Rate; conversation_to_meeting: Rate; connect_to_conversation: Rate; dial_to_connect: Rate; dials_per_block: Rate }
+/**
+ * One rate of the plan and where it came from. Named `PlanRate` in the
+ * TypeScript bindings, apart from the reports' `Rate`.
+ */
+export type PlanRate = { 
+/**
+ * A share (0.05 = 5 %), or a count for dials per block.
+ */
+value: number; source: RateSource; 
+/**
+ * What the value rests on, in words.
+ */
+basis: string; 
+/**
+ * The rep's own figures behind it, whether or not they were enough.
+ */
+history_numerator: number; history_denominator: number; 
+/**
+ * The denominator needed before history is used.
+ */
+min_history: number }
+export type PlanRates = { meeting_to_opportunity: PlanRate; conversation_to_meeting: PlanRate; connect_to_conversation: PlanRate; dial_to_connect: PlanRate; dials_per_block: PlanRate }
 /**
  * The plan for a period.
  */
@@ -1222,26 +1243,6 @@ waiting: number }
  * `None` when the denominator is 0.
  */
 export type Rate = { numerator: number; denominator: number; value: number | null }
-/**
- * One rate of the plan and where it came from.
- */
-export type Rate = { 
-/**
- * A share (0.05 = 5 %), or a count for dials per block.
- */
-value: number; source: RateSource; 
-/**
- * What the value rests on, in words.
- */
-basis: string; 
-/**
- * The rep's own figures behind it, whether or not they were enough.
- */
-history_numerator: number; history_denominator: number; 
-/**
- * The denominator needed before history is used.
- */
-min_history: number }
 /**
  * Rates the rep set; `None` takes history or the benchmark.
  */

@@ -269,8 +269,10 @@ pub enum RateSource {
     User,
 }
 
-/// One rate of the plan and where it came from.
+/// One rate of the plan and where it came from. Named `PlanRate` in the
+/// TypeScript bindings, apart from the reports' `Rate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename = "PlanRate")]
 pub struct Rate {
     /// A share (0.05 = 5 %), or a count for dials per block.
     pub value: f64,
