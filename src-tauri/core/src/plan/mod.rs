@@ -969,10 +969,7 @@ pub fn progress(
         params![plan.rep_id, time::to_db(start), time::to_db(until)],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let past = schedule::schedule_occurrences(conn, &plan.rep_id, start, until)?
-        .into_iter()
-        .filter(|o| o.kind == SlotKind::Block && o.ends_at <= until)
-        .count() as u32;
+    let past = schedule::past_block_occurrences(conn, &plan.rep_id, start, until)?.len() as u32;
     let missed = schedule::missed_blocks(conn, &plan.rep_id, start, until)?;
 
     let meetings = &stages[3];

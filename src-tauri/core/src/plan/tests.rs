@@ -532,6 +532,23 @@ fn progress_says_the_gap_plainly_and_counts_missed_blocks() {
         "6 meetings behind; at your rates that is 12 more blocks this week. 1 of 2 scheduled \
          blocks missed this period."
     );
+    // A slot added on the 12th has no past before it: its Wednesdays of the
+    // 4th and the 11th are neither scheduled nor missed.
+    let later = add_slot(
+        c,
+        &rep,
+        &new_slot(SlotKind::Block, 2, 600, 52, "America/Chicago"),
+        &s,
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE schedule_slots SET created_at = '2026-11-12T00:00:00.000Z' WHERE id = ?1",
+        [&later.slot.id],
+    )
+    .unwrap();
+    let pr = progress(c, &plan, now, &s).unwrap();
+    assert_eq!((pr.scheduled_blocks_past, pr.missed_blocks.len()), (2, 1));
+    delete_slot(c, &later.slot.id).unwrap();
 
     // Ahead, on plan, at the start and after the end.
     for i in 0..8 {
