@@ -108,7 +108,8 @@ pub struct PlanOverview {
     pub progress: Option<PlanProgress>,
     /// The rep's own figures over the last 90 days.
     pub history: HistoryCounts,
-    /// The rates a plan would use now (the saved plan's overrides, or none).
+    /// The rates a plan uses now without the rep's own: history, benchmark
+    /// or assumption (what an empty override field stands for).
     pub rates: PlanRates,
     pub default_close_ratio: f64,
     pub settings: PlanSettings,
@@ -212,15 +213,11 @@ pub fn overview(conn: &Connection, now: DateTime<Utc>) -> callblock_core::Result
         Some(p) => Some(plan::progress(conn, p, now, &settings)?),
         None => None,
     };
-    let overrides = saved
-        .as_ref()
-        .map(|p| p.inputs.overrides.clone())
-        .unwrap_or_default();
     Ok(PlanOverview {
         time_zone: zone_name(rep.as_ref()),
         today,
         form: saved.as_ref().map(|p| PlanForm::from_inputs(&p.inputs)),
-        rates: plan::choose_rates(&overrides, &history, &settings),
+        rates: plan::choose_rates(&RateOverrides::default(), &history, &settings),
         history,
         saved,
         progress,

@@ -1023,7 +1023,8 @@ progress: PlanProgress | null;
  */
 history: HistoryCounts; 
 /**
- * The rates a plan would use now (the saved plan's overrides, or none).
+ * The rates a plan uses now without the rep's own: history, benchmark
+ * or assumption (what an empty override field stands for).
  */
 rates: PlanRates; default_close_ratio: number; settings: PlanSettings }
 /**
