@@ -190,8 +190,11 @@ fn a_quota_entered_in_the_plan_view_gives_the_figures_the_rates_imply_and_progre
 
     // The rates shown, with the calls behind them; those calls match the log.
     let basis = |key: &str| -> String {
-        text_now(&app, &format!(r#"[data-rate="{key}"] .plan-rate-basis .muted"#))
-            .unwrap_or_else(|| panic!("the basis of {key}"))
+        text_now(
+            &app,
+            &format!(r#"[data-rate="{key}"] .plan-rate-basis .muted"#),
+        )
+        .unwrap_or_else(|| panic!("the basis of {key}"))
     };
     let source = |key: &str| -> String {
         text_now(&app, &format!(r#"[data-testid="rate-source-{key}"]"#)).unwrap_or_default()
