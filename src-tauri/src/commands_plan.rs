@@ -568,6 +568,7 @@ pub fn due_notification(
 pub fn watch_due_blocks(app: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
         let mut announced = HashSet::new();
+        let mut warned = false;
         loop {
             let state = app.state::<AppState>();
             let running = state.clocks().is_some();
@@ -580,7 +581,11 @@ pub fn watch_due_blocks(app: tauri::AppHandle) {
                         None => Ok(None),
                     })
                     .unwrap_or_else(|e| {
-                        eprintln!("callblock: warning: cannot check the schedule ({e})");
+                        // Once: a database that cannot be opened fails every time.
+                        if !warned {
+                            eprintln!("callblock: warning: cannot check the schedule ({e})");
+                            warned = true;
+                        }
                         None
                     })
             };
