@@ -42,16 +42,19 @@ fn ceil(x: f64) -> u64 {
     (x - 1e-9 * x.abs().max(1.0)).ceil().max(0.0) as u64
 }
 
-/// The numbers in a rate's basis, "your last 90 days: 109 connects of 941 dials = 11.6 %"
-/// gives (109, 941).
+/// The rep's own counts in a rate's basis: "... your last 90 days: 109 connects
+/// of 941 dials = 11.6 %" gives (109, 941), whether or not they were enough.
 fn history_of(basis: &str) -> (u64, u64) {
-    let numbers: Vec<u64> = basis
+    let (_, after) = basis
+        .split_once("your last 90 days:")
+        .unwrap_or_else(|| panic!("a basis with the rep's counts: {basis:?}"));
+    let numbers: Vec<u64> = after
         .split(|c: char| !c.is_ascii_digit())
         .filter(|s| !s.is_empty())
         .filter_map(|s| s.parse().ok())
         .collect();
-    assert!(numbers.len() >= 3, "a history basis: {basis:?}");
-    (numbers[1], numbers[2])
+    assert!(numbers.len() >= 2, "the rep's counts: {basis:?}");
+    (numbers[0], numbers[1])
 }
 
 /// Local midnight of `date` in the rep's zone, as the store writes instants.
@@ -72,9 +75,12 @@ fn working_days(from: NaiveDate, to: NaiveDate) -> u64 {
         .count() as u64
 }
 
+/// A conversation is a connect of a minute or more, or one that asked for
+/// (or booked) the meeting: the definition of the reports.
 struct Counts {
     dials: u64,
     connects: u64,
+    conversations: u64,
     meetings: u64,
 }
 
@@ -83,6 +89,8 @@ fn calls(conn: &rusqlite::Connection, rep: &str, from: &str, until: &str) -> Cou
     conn.query_row(
         "SELECT count(*),
             coalesce(sum(outcome IN ('not_interested','callback','meeting','do_not_call')), 0),
+            coalesce(sum(outcome IN ('not_interested','callback','meeting','do_not_call')
+                AND (duration_ms >= 60000 OR asked_for_meeting = 1 OR outcome = 'meeting')), 0),
             coalesce(sum(outcome = 'meeting'), 0)
          FROM calls
          WHERE rep_id = ?1 AND outcome IS NOT NULL AND started_at >= ?2 AND started_at < ?3",
@@ -91,7 +99,8 @@ fn calls(conn: &rusqlite::Connection, rep: &str, from: &str, until: &str) -> Cou
             Ok(Counts {
                 dials: r.get::<_, u32>(0)?.into(),
                 connects: r.get::<_, u32>(1)?.into(),
-                meetings: r.get::<_, u32>(2)?.into(),
+                conversations: r.get::<_, u32>(2)?.into(),
+                meetings: r.get::<_, u32>(3)?.into(),
             })
         },
     )
@@ -202,35 +211,51 @@ fn a_quota_entered_in_the_plan_view_gives_the_figures_the_rates_imply_and_progre
     let now_db = callblock_core::time::to_db(Utc::now());
     let ninety = callblock_core::time::to_db(Utc::now() - chrono::Duration::days(90));
     let history = calls(&conn, &rep_id, &ninety, &now_db);
-    let (connects, dials) = history_of(&basis("dial_to_connect"));
+    // Each rate: the rep's own counts in its basis match the log; its value is
+    // theirs when the badge says history, else the benchmark shown.
+    let value_shown = |key: &str| -> f64 {
+        let text =
+            text_now(&app, &format!(r#"[data-testid="rate-value-{key}"]"#)).unwrap_or_default();
+        match text.strip_suffix('%') {
+            Some(p) => p.trim().parse::<f64>().expect("a percentage") / 100.0,
+            None => text.parse().expect("a number"),
+        }
+    };
+    let rate = |key: &str, counts: (u64, u64)| -> f64 {
+        let (num, den) = history_of(&basis(key));
+        assert_eq!((num, den), counts, "{key}: the rep's counts, from the log");
+        if source(key).starts_with("Your history") {
+            num as f64 / den as f64
+        } else {
+            assert_eq!(source(key), "Benchmark", "{key}");
+            value_shown(key)
+        }
+    };
     assert!(
         source("dial_to_connect").starts_with("Your history"),
-        "{}",
+        "the demo rep's dials are enough: {}",
         source("dial_to_connect")
     );
-    assert_eq!(
-        (connects, dials),
-        (history.connects, history.dials),
-        "connects of dials, from the log"
+    let d2k = rate("dial_to_connect", (history.connects, history.dials));
+    let k2c = rate(
+        "connect_to_conversation",
+        (history.conversations, history.connects),
     );
-    let (conversations, connects_b) = history_of(&basis("connect_to_conversation"));
-    assert_eq!(connects_b, history.connects);
-    let (meetings, conversations_b) = history_of(&basis("conversation_to_meeting"));
-    assert_eq!(conversations_b, conversations);
-    assert_eq!(
-        meetings, history.meetings,
-        "meetings of conversations, from the log"
+    let c2m = rate(
+        "conversation_to_meeting",
+        (history.meetings, history.conversations),
     );
     let (block_dials, blocks) = history_of(&basis("dials_per_block"));
+    let dpb = if source("dials_per_block").starts_with("Your history") {
+        block_dials as f64 / blocks as f64
+    } else {
+        value_shown("dials_per_block")
+    };
     assert_eq!(source("meeting_to_opportunity"), "Assumption");
     let m2o = 0.5;
     assert!(basis("meeting_to_opportunity").contains("50 %"));
 
     // The plan's arithmetic, recomputed.
-    let d2k = connects as f64 / dials as f64;
-    let k2c = conversations as f64 / connects as f64;
-    let c2m = meetings as f64 / conversations as f64;
-    let dpb = block_dials as f64 / blocks as f64;
     let wins = ceil(120_000.0 / 15_000.0);
     let opportunities = ceil(wins as f64 * 4.0);
     let need_meetings = ceil(opportunities as f64 / m2o);
