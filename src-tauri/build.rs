@@ -45,6 +45,18 @@ const COMMANDS: &[&str] = &[
     "restore_response_version",
     "export_playbook",
     "import_playbook",
+    "plan_overview",
+    "preview_plan",
+    "save_plan",
+    "plan_schedule",
+    "add_schedule_slot",
+    "add_schedule_slots",
+    "update_schedule_slot",
+    "delete_schedule_slot",
+    "suggest_schedule_slots",
+    "export_schedule",
+    "save_plan_settings",
+    "next_due_block",
 ];
 
 fn main() {

@@ -486,3 +486,336 @@ fn a_malformed_or_foreign_playbook_file_is_refused_and_nothing_changes() {
     assert!(stderr(&out).contains("missing.json"), "{}", stderr(&out));
     assert_eq!(playbook_rows(&db), before, "the database is unchanged");
 }
+
+// -- Plan and schedule ----------------------------------------------------------
+
+/// A demo database in `d` and its path as an argument.
+fn demo_db(d: &Dir) -> String {
+    let db = d.file("demo.db");
+    let out = d.run(&["--db", db.to_str().unwrap(), "demo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    db.to_str().unwrap().to_string()
+}
+
+/// `x` rounded up, forgiving float noise as the plan does (3 / 0.05 is 60).
+fn ceil(x: f64) -> u64 {
+    (x - 1e-9 * x.abs().max(1.0)).ceil().max(0.0) as u64
+}
+
+fn plan_json(d: &Dir, db: &str, extra: &[&str]) -> serde_json::Value {
+    let mut args = vec!["--db", db, "plan", "--json"];
+    args.extend_from_slice(extra);
+    let out = d.run(&args);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "plan {extra:?}: {}",
+        stderr(&out)
+    );
+    serde_json::from_slice(&out.stdout).expect("plan --json is JSON")
+}
+
+#[test]
+fn plan_json_has_every_figure_and_its_arithmetic_holds() {
+    let d = Dir::new();
+    let db = demo_db(&d);
+    let p = plan_json(&d, &db, &["--quota", "120,000", "--deal-size", "15000"]);
+    let n = |k: &str| {
+        p[k].as_u64()
+            .unwrap_or_else(|| panic!("{k} is a count: {}", p[k]))
+    };
+    let f = |k: &str| p[k].as_f64().unwrap_or_else(|| panic!("{k}: {}", p[k]));
+    let rate = |k: &str| {
+        let r = &p["rates"][k];
+        let source = r["source"].as_str().unwrap_or_default().to_string();
+        assert!(
+            ["history", "benchmark", "assumption", "user"].contains(&source.as_str()),
+            "{k}: {r}"
+        );
+        (r["value"].as_f64().unwrap(), source)
+    };
+    assert_eq!(p["rep"], "Alex Rivera");
+    assert_eq!(p["period"], "month");
+    assert_eq!(
+        (f("quota"), f("deal_size"), f("close_ratio")),
+        (120_000.0, 15_000.0, 4.0)
+    );
+    let (m2o, m2o_src) = rate("meeting_to_opportunity");
+    let (c2m, _) = rate("conversation_to_meeting");
+    let (k2c, _) = rate("connect_to_conversation");
+    let (d2k, d2k_src) = rate("dial_to_connect");
+    let (dpb, _) = rate("dials_per_block");
+    assert_eq!(m2o_src, "assumption");
+    // The demo rep has hundreds of calls: the dial-to-connect rate is theirs.
+    assert_eq!(d2k_src, "history");
+    assert!(
+        p["rates"]["dial_to_connect"]["history_denominator"]
+            .as_u64()
+            .unwrap()
+            >= 30
+    );
+
+    assert_eq!(n("wins"), 8);
+    assert_eq!(n("opportunities"), 32);
+    assert_eq!(n("meetings"), ceil(32.0 / m2o));
+    assert_eq!(n("conversations"), ceil(n("meetings") as f64 / c2m));
+    assert_eq!(n("connects"), ceil(n("conversations") as f64 / k2c));
+    assert_eq!(n("dials"), ceil(n("connects") as f64 / d2k));
+    assert_eq!(n("blocks"), ceil(n("dials") as f64 / dpb));
+    let weeks = f("weeks");
+    assert!((weeks - n("working_days") as f64 / 5.0).abs() < 1e-9);
+    assert_eq!(n("blocks_per_week"), ceil(n("blocks") as f64 / weeks));
+    assert_eq!(
+        p["per_week"]["dials"].as_u64().unwrap(),
+        ceil(n("dials") as f64 / weeks)
+    );
+    assert_eq!(
+        p["per_working_day"]["meetings"].as_u64().unwrap(),
+        ceil(n("meetings") as f64 / n("working_days") as f64)
+    );
+    let hours = n("blocks_per_week") as f64 * 52.0 / 60.0;
+    assert!((f("selling_hours_share") - hours / 40.0).abs() < 1e-9);
+    assert!(p["saved_plan_id"].is_null() && p["progress"].is_null());
+
+    // The rep's own rates: each flag sets one, labelled as theirs.
+    let p = plan_json(
+        &d,
+        &db,
+        &[
+            "--quota",
+            "60000",
+            "--deal-size",
+            "15000",
+            "--close-ratio",
+            "4",
+            "--rate-opportunity",
+            "0.5",
+            "--rate-meeting",
+            "0.25",
+            "--rate-conversation",
+            "0.5",
+            "--rate-connect",
+            "0.1",
+            "--period",
+            "month",
+        ],
+    );
+    for k in [
+        "meeting_to_opportunity",
+        "conversation_to_meeting",
+        "connect_to_conversation",
+        "dial_to_connect",
+    ] {
+        assert_eq!(p["rates"][k]["source"], "user", "{k}");
+    }
+    // 4 wins, 16 opportunities, 32 meetings, 128 conversations, 256 connects, 2,560 dials.
+    let got: Vec<u64> = [
+        "wins",
+        "opportunities",
+        "meetings",
+        "conversations",
+        "connects",
+        "dials",
+    ]
+    .iter()
+    .map(|k| p[*k].as_u64().unwrap())
+    .collect();
+    assert_eq!(got, [4, 16, 32, 128, 256, 2560]);
+}
+
+#[test]
+fn impossible_plan_inputs_are_refused_with_a_clear_message() {
+    let d = Dir::new();
+    let db = demo_db(&d);
+    for (args, needle) in [
+        (
+            &["--deal-size", "0"][..],
+            "deal size: must be more than 0; got 0",
+        ),
+        (
+            &["--deal-size", "-5000"][..],
+            "deal size: must be more than 0; got -5000",
+        ),
+        (
+            &["--close-ratio", "0.5"][..],
+            "close ratio: must be at least 1",
+        ),
+        (
+            &["--rate-connect", "1.5"][..],
+            "--rate-connect: must be more than 0 and at most 1",
+        ),
+        (
+            &["--rate-meeting", "0"][..],
+            "--rate-meeting: must be more than 0 and at most 1",
+        ),
+        (
+            &["--rate-opportunity", "-0.2"][..],
+            "--rate-opportunity: must be more than 0",
+        ),
+        (&["--quota", "-1"][..], "quota: must be more than 0"),
+    ] {
+        let mut all = vec!["--db", db.as_str(), "plan", "--save"];
+        for (flag, value) in [("--quota", "60000"), ("--deal-size", "15000")] {
+            if !args.contains(&flag) {
+                all.extend([flag, value]);
+            }
+        }
+        all.extend_from_slice(args);
+        let out = d.run(&all);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr(&out));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "one line: {err}");
+        assert!(err.starts_with("callblock: error: "), "{err}");
+        assert!(err.contains(needle), "{args:?}: {err}");
+        assert!(stdout(&out).is_empty());
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let plans: i64 = conn
+        .query_row("SELECT count(*) FROM plans", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(plans, 0, "nothing refused was saved");
+
+    // Not a number, or not a period: usage errors.
+    for args in [
+        &["--quota", "lots", "--deal-size", "1"][..],
+        &["--close-ratio", "four"][..],
+        &["--period", "year"][..],
+    ] {
+        let mut all = vec!["--db", db.as_str(), "plan"];
+        all.extend_from_slice(args);
+        let out = d.run(&all);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("Usage: callblock plan"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // No plan saved and no quota: say what to pass.
+    let out = d.run(&["--db", &db, "plan"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("pass --quota AMOUNT and --deal-size AMOUNT"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_saved_plan_is_shown_with_its_progress_and_a_database_without_a_rep_is_refused() {
+    let d = Dir::new();
+    let db = demo_db(&d);
+    let saved = plan_json(
+        &d,
+        &db,
+        &[
+            "--quota",
+            "90k",
+            "--deal-size",
+            "15000",
+            "--period",
+            "quarter",
+            "--save",
+        ],
+    );
+    let id = saved["saved_plan_id"]
+        .as_str()
+        .expect("the saved plan's id")
+        .to_string();
+    let shown = plan_json(&d, &db, &[]);
+    assert_eq!(shown["saved_plan_id"].as_str(), Some(id.as_str()));
+    assert_eq!(shown["period"], "quarter");
+    assert_eq!(shown["dials"], saved["dials"]);
+    let progress = &shown["progress"];
+    let stages: Vec<&str> = progress["stages"]
+        .as_array()
+        .expect("stages")
+        .iter()
+        .map(|s| s["stage"].as_str().unwrap())
+        .collect();
+    assert_eq!(stages, ["dials", "connects", "conversations", "meetings"]);
+    assert!(!progress["summary"].as_str().unwrap().is_empty());
+    assert_eq!(progress["stages"][0]["target"], shown["dials"]);
+    // The text form says the same.
+    let out = d.run(&["--db", &db, "plan"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(
+        text.contains("Plan for Alex Rivera: the quarter of"),
+        "{text}"
+    );
+    assert!(
+        text.contains(progress["summary"].as_str().unwrap()),
+        "{text}"
+    );
+
+    let empty = d.file("empty.db");
+    let out = d.run(&[
+        "--db",
+        empty.to_str().unwrap(),
+        "plan",
+        "--quota",
+        "1",
+        "--deal-size",
+        "1",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("there is no rep in this database yet"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_schedule_exports_as_an_ics_file() {
+    let d = Dir::new();
+    let db = demo_db(&d);
+    let file = d.file("week.ics");
+    let file_arg = file.to_str().unwrap();
+    let out = d.run(&["--db", &db, "schedule", "export", "-o", file_arg]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no slots to export"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!file.exists());
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "INSERT INTO schedule_slots (id, rep_id, kind, weekday, start_minute, minutes, time_zone,
+                theme_id, created_at)
+             SELECT 'slot-1', id, 'block', 1, 540, 52, 'America/Chicago', NULL,
+                '2026-01-01T00:00:00.000Z' FROM reps WHERE name = 'Alex Rivera'",
+            [],
+        )
+        .unwrap();
+    }
+    let out = d.run(&["--db", &db, "schedule", "export", "-o", file_arg]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("1 block slot, 0 preparation slots"),
+        "{}",
+        stdout(&out)
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.starts_with("BEGIN:VCALENDAR\r\n"), "{text}");
+    assert!(text.contains("RRULE:FREQ=WEEKLY;BYDAY=TU"), "{text}");
+    assert!(text.contains("UID:slot-1@callblock"), "{text}");
+    let again = d.run(&["--db", &db, "schedule", "export", "-o", file_arg]);
+    assert_eq!(again.status.code(), Some(1));
+    assert!(
+        stderr(&again).contains("pass --force"),
+        "{}",
+        stderr(&again)
+    );
+    let forced = d.run(&["--db", &db, "schedule", "export", "-o", file_arg, "--force"]);
+    assert_eq!(forced.status.code(), Some(0), "{}", stderr(&forced));
+    let list = d.run(&["--db", &db, "schedule", "list"]);
+    assert!(
+        stdout(&list).contains("Tue 09:00-09:52  block"),
+        "{}",
+        stdout(&list)
+    );
+}

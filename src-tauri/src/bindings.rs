@@ -4,7 +4,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::{commands, commands_playbook, desktop, session};
+use crate::{commands, commands_plan, commands_playbook, desktop, session};
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -54,6 +54,18 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands_playbook::restore_response_version,
             commands_playbook::export_playbook,
             commands_playbook::import_playbook,
+            commands_plan::plan_overview,
+            commands_plan::preview_plan,
+            commands_plan::save_plan,
+            commands_plan::plan_schedule,
+            commands_plan::add_schedule_slot,
+            commands_plan::add_schedule_slots,
+            commands_plan::update_schedule_slot,
+            commands_plan::delete_schedule_slot,
+            commands_plan::suggest_schedule_slots,
+            commands_plan::export_schedule,
+            commands_plan::save_plan_settings,
+            commands_plan::next_due_block,
         ])
         .events(collect_events![session::BlockTick])
 }
@@ -94,6 +106,20 @@ mod tests {
             "{} is stale: run `UPDATE_BINDINGS=1 cargo test -p callblock bindings` and commit the result",
             BINDINGS_PATH
         );
+    }
+
+    /// Two Rust types of one name would give two TypeScript types of one
+    /// name, and the second would silently shadow the first.
+    #[test]
+    fn every_exported_type_name_is_unique() {
+        let ts = typescript().expect("export the bindings");
+        let mut seen = std::collections::HashSet::new();
+        for line in ts.lines() {
+            if let Some(rest) = line.strip_prefix("export type ") {
+                let name = rest.split([' ', '=', '<']).next().unwrap_or_default();
+                assert!(seen.insert(name.to_string()), "two types are named {name}");
+            }
+        }
     }
 
     /// Every command is declared in build.rs (so it has a permission) and

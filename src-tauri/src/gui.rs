@@ -57,6 +57,7 @@ pub fn run(db_path: PathBuf) -> i32 {
         .setup(move |app| {
             specta.mount_events(app);
             spawn_ticker(app.handle().clone());
+            crate::commands_plan::watch_due_blocks(app.handle().clone());
             #[cfg(target_os = "linux")]
             if let Some(listener) = listener {
                 let handle = app.handle().clone();

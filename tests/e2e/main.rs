@@ -14,6 +14,7 @@
 
 mod block;
 mod harness;
+mod plan;
 mod playbook;
 
 use std::collections::BTreeMap;

@@ -49,6 +49,24 @@ describe("App", () => {
       list_blocks: () => [],
       block_view: () => ({ state: "idle", summary: null }),
       get_settings: () => ({ block_minutes: 52, break_minutes: 17 }),
+      next_due_block: () => null,
+      plan_overview: () => ({
+        rep: null,
+        today: "2026-11-16",
+        time_zone: "UTC",
+        saved: null,
+        form: null,
+        progress: null,
+        history: { from: null, until: null, dials: 0, connects: 0, conversations: 0, meetings: 0, completed_blocks: 0, dials_in_completed_blocks: 0 },
+        rates: Object.fromEntries(
+          ["meeting_to_opportunity", "conversation_to_meeting", "connect_to_conversation", "dial_to_connect", "dials_per_block"].map((k) => [
+            k,
+            { value: 0.5, source: "benchmark", basis: "benchmark", history_numerator: 0, history_denominator: 0, min_history: 30 },
+          ]),
+        ),
+        default_close_ratio: 4,
+        settings: { prime_time_start_minute: 540, prime_time_end_minute: 720, selling_hours_per_year: 1760, block_minutes: 52, break_minutes: 17 },
+      }),
       talk_track_editor: () => ({
         theme_id: null,
         theme_name: null,
@@ -74,5 +92,10 @@ describe("App", () => {
     expect(within(nav).getByRole("button", { name: "Block" })).toHaveAttribute("aria-current", "page");
     await userEvent.keyboard("{Alt>}3{/Alt}");
     expect(await screen.findByRole("heading", { name: "Playbook", level: 1 })).toBeInTheDocument();
+    // Plan is the fifth view; without a rep it says how to get one.
+    await userEvent.keyboard("{Alt>}5{/Alt}");
+    expect(await screen.findByRole("heading", { name: "Plan", level: 1 })).toBeInTheDocument();
+    expect(within(nav).getByRole("button", { name: "Plan" })).toHaveAttribute("aria-keyshortcuts", "Alt+5");
+    expect(screen.getByText(/There is no rep in this database yet/)).toBeInTheDocument();
   });
 });

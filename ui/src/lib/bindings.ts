@@ -407,6 +407,126 @@ async importPlaybook(path: string, dryRun: boolean) : Promise<Result<ImportRepor
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async planOverview() : Promise<Result<PlanOverview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("plan_overview") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The plan of the form, not saved (the view shows it as the rep types).
+ */
+async previewPlan(form: PlanForm) : Promise<Result<PlanResult, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preview_plan", { form }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Save the form as the current rep's plan for this period; the view's new state.
+ */
+async savePlan(form: PlanForm) : Promise<Result<PlanOverview, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_plan", { form }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async planSchedule() : Promise<Result<ScheduleView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("plan_schedule") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Add one slot; it comes back with its warnings (outside prime time, ...).
+ */
+async addScheduleSlot(slot: NewSlot) : Promise<Result<SavedSlot, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_schedule_slot", { slot }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Add several slots at once (the suggested ones): all or none.
+ */
+async addScheduleSlots(slots: NewSlot[]) : Promise<Result<SavedSlot[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_schedule_slots", { slots }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async updateScheduleSlot(id: string, slot: NewSlot) : Promise<Result<SavedSlot, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("update_schedule_slot", { id, slot }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async deleteScheduleSlot(id: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("delete_schedule_slot", { id }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Block slots for `blocks_per_week` in prime time (not saved).
+ */
+async suggestScheduleSlots(blocksPerWeek: number, timeZone: string) : Promise<Result<SlotSuggestion, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("suggest_schedule_slots", { blocksPerWeek, timeZone }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Write the schedule to the `.ics` file at `path` (`~/` allowed).
+ */
+async exportSchedule(path: string, replace: boolean) : Promise<Result<ScheduleExport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_schedule", { path, replace }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Prime time and selling hours; refused when they do not fit the other settings.
+ */
+async savePlanSettings(settings: PlanSettings) : Promise<Result<PlanSettings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_plan_settings", { settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The next scheduled block with no block started for it (due now, or coming).
+ */
+async nextDueBlock() : Promise<Result<DueBlock | null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("next_due_block") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -613,6 +733,18 @@ export type ClockState = { planned_ms: number; elapsed_ms: number; remaining_ms:
  */
 time_up: boolean }
 /**
+ * The block the rep should be told about at `at`.
+ */
+export type DueBlock = { occurrence: SlotOccurrence; 
+/**
+ * The slot has begun and no block was started for it yet: notify now.
+ */
+due_now: boolean; 
+/**
+ * Minutes until it begins (0 when due).
+ */
+minutes_until: number }
+/**
  * What an export wrote.
  */
 export type ExportSummary = { path: string; talk_tracks: number; objections: number; overrides: number; bytes: number }
@@ -661,6 +793,14 @@ dial_to_meeting: Rate;
  * calls past the outer limit / dials
  */
 past_limit: Rate }
+/**
+ * The rep's own figures over a window of the call log.
+ */
+export type HistoryCounts = { from: string | null; until: string | null; dials: number; connects: number; conversations: number; meetings: number; completed_blocks: number; 
+/**
+ * Dials made inside those completed blocks.
+ */
+dials_in_completed_blocks: number }
 export type ImportAction = 
 /**
  * A new talk track, objection or override (its version 1).
@@ -758,6 +898,26 @@ export type NewMeeting = { starts_at: string; duration_minutes: number; email: s
  */
 format: string }
 /**
+ * A slot as entered.
+ */
+export type NewSlot = { kind: SlotKind; 
+/**
+ * 0 = Monday ... 6 = Sunday.
+ */
+weekday: number; 
+/**
+ * Minutes after local midnight (540 = 09:00).
+ */
+start_minute: number; minutes: number; 
+/**
+ * IANA name, such as America/Chicago.
+ */
+time_zone: string; 
+/**
+ * The theme the block calls (or the preparation readies).
+ */
+theme_id: string | null }
+/**
  * An objection with the response that applies to a theme.
  */
 export type ObjectionWithResponse = { objection_id: string; slug: string; label: string; hotkey: string | null; response_id: string; response: string; response_version: number; 
@@ -773,6 +933,7 @@ export type Outcome = "no_answer" | "voicemail" | "gatekeeper" | "bad_number" | 
  * An earlier call to the prospect.
  */
 export type PastCall = { started_at: string; rep_name: string; outcome: Outcome; duration_seconds: number; notes: string }
+export type Period = "month" | "quarter"
 /**
  * The call thresholds, in seconds (domain.md section 3; settings).
  */
@@ -801,6 +962,187 @@ section: string;
  */
 placeholder: string; message: string }
 /**
+ * What the rep enters: the inputs of a plan for the month or quarter that
+ * contains today (in the rep's zone).
+ */
+export type PlanForm = { period: Period; quota: number; deal_size: number; 
+/**
+ * Opportunities per win (4 by default).
+ */
+close_ratio: number; overrides?: RateOverrides }
+/**
+ * What the rep enters.
+ */
+export type PlanInputs = { period: Period; 
+/**
+ * The first day of the period.
+ */
+starts_on: string; 
+/**
+ * The quota for the period, in money.
+ */
+quota: number; 
+/**
+ * The average deal size, in the same money.
+ */
+deal_size: number; 
+/**
+ * Opportunities per win (4 means one win in four opportunities).
+ */
+close_ratio: number; overrides?: RateOverrides }
+/**
+ * What the Plan view shows when it opens.
+ */
+export type PlanOverview = { 
+/**
+ * The rep the plan is for; `None` on a database without a rep yet.
+ */
+rep: Rep | null; 
+/**
+ * Today in the rep's zone.
+ */
+today: string; 
+/**
+ * The rep's zone (UTC when the rep has none).
+ */
+time_zone: string; 
+/**
+ * The newest plan whose period contains today.
+ */
+saved: SavedPlan | null; 
+/**
+ * Its form, to fill the fields with.
+ */
+form: PlanForm | null; 
+/**
+ * This period so far against the saved plan.
+ */
+progress: PlanProgress | null; 
+/**
+ * The rep's own figures over the last 90 days.
+ */
+history: HistoryCounts; 
+/**
+ * The rates a plan uses now without the rep's own: history, benchmark
+ * or assumption (what an empty override field stands for).
+ */
+rates: PlanRates; default_close_ratio: number; settings: PlanSettings }
+/**
+ * The period so far against the plan.
+ */
+export type PlanProgress = { plan: PlanResult; as_of: string; 
+/**
+ * The zone the period's days are counted in (the rep's, else UTC).
+ */
+time_zone: string; 
+/**
+ * Working days of the period before today.
+ */
+elapsed_working_days: number; 
+/**
+ * Working days from today (included) to the end of the period.
+ */
+remaining_working_days: number; stages: ProgressStage[]; 
+/**
+ * Blocks the rep started this period, and of those completed.
+ */
+blocks_started: number; blocks_completed: number; 
+/**
+ * Meetings behind the plan (negative: ahead).
+ */
+meetings_behind: number; 
+/**
+ * Blocks that would make up the meetings behind, at the rep's rates.
+ */
+extra_blocks_this_week: number; 
+/**
+ * Scheduled block slots of this period that have passed, and those without a block.
+ */
+scheduled_blocks_past: number; missed_blocks: SlotOccurrence[]; 
+/**
+ * This calendar week so far (Monday in the rep's zone to now), against
+ * [`PlanResult::per_week`].
+ */
+this_week: WeekSoFar; 
+/**
+ * The gap, said plainly.
+ */
+summary: string }
+/**
+ * One rate of the plan and where it came from. Named `PlanRate` in the
+ * TypeScript bindings, apart from the reports' `Rate`.
+ */
+export type PlanRate = { 
+/**
+ * A share (0.05 = 5 %), or a count for dials per block.
+ */
+value: number; source: RateSource; 
+/**
+ * What the value rests on, in words.
+ */
+basis: string; 
+/**
+ * The rep's own figures behind it, whether or not they were enough.
+ */
+history_numerator: number; history_denominator: number; 
+/**
+ * The denominator needed before history is used.
+ */
+min_history: number }
+export type PlanRates = { meeting_to_opportunity: PlanRate; conversation_to_meeting: PlanRate; connect_to_conversation: PlanRate; dial_to_connect: PlanRate; dials_per_block: PlanRate }
+/**
+ * The plan for a period.
+ */
+export type PlanResult = { period: Period; starts_on: string; 
+/**
+ * The last day of the period (included).
+ */
+ends_on: string; 
+/**
+ * Monday to Friday in the period.
+ */
+working_days: number; 
+/**
+ * Working days / 5.
+ */
+weeks: number; quota: number; deal_size: number; close_ratio: number; wins: number; opportunities: number; meetings: number; conversations: number; connects: number; dials: number; per_week: StageCounts; per_working_day: StageCounts; 
+/**
+ * Blocks for the period, per week and per working day, at the rep's dials per block.
+ */
+blocks: number; blocks_per_week: number; blocks_per_day: number; block_minutes: number; 
+/**
+ * Calling hours the blocks of one week take.
+ */
+block_hours_per_week: number; 
+/**
+ * The rep's selling hours in a week.
+ */
+selling_hours_per_week: number; 
+/**
+ * `block_hours_per_week / selling_hours_per_week` (0.25 = a quarter).
+ */
+selling_hours_share: number; 
+/**
+ * Meetings one block books at these rates.
+ */
+meetings_per_block: number; rates: PlanRates; 
+/**
+ * Definitions and warnings, in sentences.
+ */
+notes: string[] }
+/**
+ * The settings the plan and the schedule use.
+ */
+export type PlanSettings = { 
+/**
+ * Prime time, in minutes after midnight in the rep's zone (540 = 09:00).
+ */
+prime_time_start_minute: number; prime_time_end_minute: number; selling_hours_per_year: number; 
+/**
+ * For the schedule grid and the suggestions (read-only here).
+ */
+block_minutes: number; break_minutes: number }
+/**
  * The playbook as a theme sees it: its talk track (or the default) and the
  * objection library with the theme's overrides applied.
  */
@@ -823,6 +1165,26 @@ prospect_id: string | null; first_name: string; last_name: string; title: string
  */
 index: number; of: number }
 export type PreviousBlocks = { blocks: number; dials_per_block: number; connects_per_block: number; conversations_per_block: number; meetings_per_block: number; dials_per_hour: number }
+/**
+ * One stage of the funnel, this period so far.
+ */
+export type ProgressStage = { 
+/**
+ * dials, connects, conversations or meetings
+ */
+stage: string; 
+/**
+ * For the whole period.
+ */
+target: number; 
+/**
+ * The share of the target due by the start of today.
+ */
+expected_by_now: number; actual: number; 
+/**
+ * `expected_by_now - actual`: positive is behind, negative ahead.
+ */
+behind: number }
 export type ProspectPage = { total: number; rows: ProspectRow[] }
 export type ProspectQuery = { 
 /**
@@ -883,6 +1245,27 @@ waiting: number }
  */
 export type Rate = { numerator: number; denominator: number; value: number | null }
 /**
+ * Rates the rep set; `None` takes history or the benchmark.
+ */
+export type RateOverrides = { meeting_to_opportunity: number | null; conversation_to_meeting: number | null; connect_to_conversation: number | null; dial_to_connect: number | null; dials_per_block: number | null }
+export type RateSource = 
+/**
+ * The rep's own calls.
+ */
+"history" | 
+/**
+ * A figure people quote (domain.md section 8).
+ */
+"benchmark" | 
+/**
+ * No figure to go on: a stated default.
+ */
+"assumption" | 
+/**
+ * Set by the rep.
+ */
+"user"
+/**
  * An objection with its response filled for one call.
  */
 export type RenderedObjection = { objection: ObjectionWithResponse; 
@@ -920,6 +1303,14 @@ removed: boolean; created_by: string | null; created_at: string }
  */
 export type ReviewSummary = { from: string | null; to: string | null; total: Funnel; rates: FunnelRates; by_rep: FunnelGroup[]; by_theme: FunnelGroup[]; by_day: FunnelGroup[]; by_week: FunnelGroup[]; definitions: string[] }
 /**
+ * A plan as saved for a rep.
+ */
+export type SavedPlan = { id: string; rep_id: string; inputs: PlanInputs; created_at: string }
+/**
+ * A saved slot and what the rep should know about it.
+ */
+export type SavedSlot = { slot: ScheduleSlot; warnings: string[] }
+/**
  * What a save did.
  */
 export type SavedTrack = { 
@@ -935,6 +1326,31 @@ created: boolean;
  * Placeholder problems in the saved text (saved anyway; shown to the author).
  */
 warnings: PlaceholderWarning[]; editor: TrackEditor }
+/**
+ * What the export wrote.
+ */
+export type ScheduleExport = { path: string; slots: number; blocks: number; prep: number }
+export type ScheduleSlot = { id: string; rep_id: string; kind: SlotKind; weekday: number; start_minute: number; minutes: number; time_zone: string; theme_id: string | null; theme_name: string | null; created_at: string }
+/**
+ * The weekly schedule.
+ */
+export type ScheduleView = { 
+/**
+ * Each slot with what the rep should know about it.
+ */
+slots: SavedSlot[]; 
+/**
+ * The zone new slots are placed in: the rep's, `None` when the rep has none.
+ */
+time_zone: string | null; settings: PlanSettings; 
+/**
+ * Where the export starts: `~/Documents/callblock-schedule.ics`.
+ */
+default_file: string; 
+/**
+ * The next block to call (due now, or coming), if any.
+ */
+next_due: DueBlock | null }
 /**
  * The product's settings. Every number marked "default" in domain.md is one
  * of these; they live in the `settings` table as JSON, one key per field.
@@ -1001,6 +1417,39 @@ prime_time_end_minute: number;
  * Selling hours in a year (1,760 = 220 days x 8 hours), for the plan's share.
  */
 selling_hours_per_year: number }
+export type SlotKind = 
+/**
+ * A call block.
+ */
+"block" | 
+/**
+ * Preparation: research, list cleaning, enrichment.
+ */
+"prep"
+/**
+ * One occurrence of a slot.
+ */
+export type SlotOccurrence = { slot_id: string; kind: SlotKind; theme_id: string | null; theme_name: string | null; starts_at: string; ends_at: string; 
+/**
+ * The date in the slot's zone.
+ */
+local_date: string; 
+/**
+ * `HH:MM` in the slot's zone, as entered.
+ */
+local_start: string; time_zone: string }
+/**
+ * Block slots proposed for a week.
+ */
+export type SlotSuggestion = { slots: NewSlot[]; 
+/**
+ * Blocks that did not fit in prime time around the existing slots.
+ */
+unplaced: number; note: string }
+/**
+ * Counts at each stage of the funnel.
+ */
+export type StageCounts = { wins: number; opportunities: number; meetings: number; conversations: number; connects: number; dials: number }
 /**
  * The sections of a talk track, in the order of a call.
  */
@@ -1085,6 +1534,23 @@ export type TrackTheme = { id: string; name: string;
  * The version number of the theme's own track; `None`: it uses the default.
  */
 own_version: number | null }
+/**
+ * The rep's calendar week so far: from Monday 00:00 in the rep's zone to
+ * the instant asked about. The week may begin before the plan's period.
+ */
+export type WeekSoFar = { 
+/**
+ * The Monday the week starts on, in the rep's zone.
+ */
+starts_on: string; from: string; until: string; dials: number; connects: number; conversations: number; meetings: number; 
+/**
+ * Blocks the rep started this week, and of those completed.
+ */
+blocks_started: number; blocks_completed: number; 
+/**
+ * Block slots of this week (past and to come), and the past ones missed.
+ */
+scheduled_blocks: number; missed_blocks: number }
 
 /** tauri-specta globals **/
 

@@ -1,5 +1,5 @@
 // The app's views, in navigation order, with their keyboard shortcuts.
-export type ViewId = "lists" | "block" | "playbook" | "review";
+export type ViewId = "lists" | "block" | "playbook" | "review" | "plan";
 
 export interface ViewDef {
   id: ViewId;
@@ -12,6 +12,7 @@ export const VIEWS: readonly ViewDef[] = [
   { id: "block", label: "Block", shortcut: "Alt+2" },
   { id: "playbook", label: "Playbook", shortcut: "Alt+3" },
   { id: "review", label: "Review", shortcut: "Alt+4" },
+  { id: "plan", label: "Plan", shortcut: "Alt+5" },
 ];
 
 /** The view an Alt+digit press asks for, if any. */

@@ -269,8 +269,10 @@ pub enum RateSource {
     User,
 }
 
-/// One rate of the plan and where it came from.
+/// One rate of the plan and where it came from. Named `PlanRate` in the
+/// TypeScript bindings, apart from the reports' `Rate`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename = "PlanRate")]
 pub struct Rate {
     /// A share (0.05 = 5 %), or a count for dials per block.
     pub value: f64,
@@ -339,6 +341,9 @@ fn choose(s: RateSpec<'_>) -> Rate {
         rate.value = v;
         rate.source = RateSource::User;
         rate.basis = format!("set by you ({})", shown(v));
+    } else if s.min == 0 {
+        // No history can stand behind this rate: the fallback alone.
+        rate.basis = s.fallback_basis;
     } else if s.den >= s.min && s.num > 0 {
         rate.value = f64::from(s.num) / f64::from(s.den);
         rate.source = RateSource::History;
@@ -812,8 +817,70 @@ pub struct PlanProgress {
     /// Scheduled block slots of this period that have passed, and those without a block.
     pub scheduled_blocks_past: u32,
     pub missed_blocks: Vec<SlotOccurrence>,
+    /// This calendar week so far (Monday in the rep's zone to now), against
+    /// [`PlanResult::per_week`].
+    pub this_week: WeekSoFar,
     /// The gap, said plainly.
     pub summary: String,
+}
+
+/// The rep's calendar week so far: from Monday 00:00 in the rep's zone to
+/// the instant asked about. The week may begin before the plan's period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct WeekSoFar {
+    /// The Monday the week starts on, in the rep's zone.
+    pub starts_on: NaiveDate,
+    pub from: DateTime<Utc>,
+    pub until: DateTime<Utc>,
+    pub dials: u32,
+    pub connects: u32,
+    pub conversations: u32,
+    pub meetings: u32,
+    /// Blocks the rep started this week, and of those completed.
+    pub blocks_started: u32,
+    pub blocks_completed: u32,
+    /// Block slots of this week (past and to come), and the past ones missed.
+    pub scheduled_blocks: u32,
+    pub missed_blocks: u32,
+}
+
+/// The rep's week so far at `now` (see [`WeekSoFar`]).
+pub fn week_so_far(
+    conn: &Connection,
+    rep_id: &str,
+    now: DateTime<Utc>,
+    settings: &Settings,
+) -> Result<WeekSoFar> {
+    let tz = rep_zone(conn, rep_id)?;
+    let today = now.with_timezone(&tz).date_naive();
+    let monday = today - Duration::days(i64::from(today.weekday().num_days_from_monday()));
+    let from = local_midnight(tz, monday);
+    let next_monday = local_midnight(tz, monday + Duration::days(7));
+    let counts = history_window(conn, rep_id, from, now, settings)?;
+    let (blocks_started, blocks_completed): (u32, u32) = conn.query_row(
+        "SELECT count(*), count(*) FILTER (WHERE end_reason = 'completed') FROM blocks
+         WHERE rep_id = ?1 AND started_at >= ?2 AND started_at < ?3",
+        params![rep_id, time::to_db(from), time::to_db(now)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let scheduled_blocks = schedule::schedule_occurrences(conn, rep_id, from, next_monday)?
+        .into_iter()
+        .filter(|o| o.kind == SlotKind::Block && o.starts_at >= from)
+        .count() as u32;
+    let missed_blocks = schedule::missed_blocks(conn, rep_id, from, now)?.len() as u32;
+    Ok(WeekSoFar {
+        starts_on: monday,
+        from,
+        until: now,
+        dials: counts.dials,
+        connects: counts.connects,
+        conversations: counts.conversations,
+        meetings: counts.meetings,
+        blocks_started,
+        blocks_completed,
+        scheduled_blocks,
+        missed_blocks,
+    })
 }
 
 fn plural(n: i64, one: &str, many: &str) -> String {
@@ -902,10 +969,7 @@ pub fn progress(
         params![plan.rep_id, time::to_db(start), time::to_db(until)],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
-    let past = schedule::schedule_occurrences(conn, &plan.rep_id, start, until)?
-        .into_iter()
-        .filter(|o| o.kind == SlotKind::Block && o.ends_at <= until)
-        .count() as u32;
+    let past = schedule::past_block_occurrences(conn, &plan.rep_id, start, until)?.len() as u32;
     let missed = schedule::missed_blocks(conn, &plan.rep_id, start, until)?;
 
     let meetings = &stages[3];
@@ -984,6 +1048,7 @@ pub fn progress(
         extra_blocks_this_week: extra,
         scheduled_blocks_past: past,
         missed_blocks: missed,
+        this_week: week_so_far(conn, &plan.rep_id, now, settings)?,
         summary,
     })
 }

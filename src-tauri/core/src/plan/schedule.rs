@@ -495,9 +495,9 @@ fn block_started_for(conn: &Connection, rep_id: &str, o: &SlotOccurrence) -> Res
     Ok(found.is_some())
 }
 
-/// Block occurrences in `[from, to)` that have ended with no block started
-/// for them, counting only those after their slot was created.
-pub fn missed_blocks(
+/// Block occurrences in `[from, to)` that have ended by `to`, counting only
+/// those after their slot was created (a slot added today has no past).
+pub fn past_block_occurrences(
     conn: &Connection,
     rep_id: &str,
     from: DateTime<Utc>,
@@ -510,12 +510,29 @@ pub fn missed_blocks(
     {
         let created = time::from_db(&s.created_at)?;
         for o in occurrences(&s, from.max(created), to)? {
-            if o.starts_at >= created && o.ends_at <= to && !block_started_for(conn, rep_id, &o)? {
+            if o.starts_at >= created && o.ends_at <= to {
                 out.push(o);
             }
         }
     }
     out.sort_by_key(|o| o.starts_at);
+    Ok(out)
+}
+
+/// Block occurrences in `[from, to)` that have ended with no block started
+/// for them, counting only those after their slot was created.
+pub fn missed_blocks(
+    conn: &Connection,
+    rep_id: &str,
+    from: DateTime<Utc>,
+    to: DateTime<Utc>,
+) -> Result<Vec<SlotOccurrence>> {
+    let mut out = Vec::new();
+    for o in past_block_occurrences(conn, rep_id, from, to)? {
+        if !block_started_for(conn, rep_id, &o)? {
+            out.push(o);
+        }
+    }
     Ok(out)
 }
 

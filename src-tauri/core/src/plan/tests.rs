@@ -161,6 +161,11 @@ fn benchmarks_and_the_assumption_apply_without_history() {
     assert_eq!(r.meeting_to_opportunity.source, RateSource::Assumption);
     assert_eq!(r.meeting_to_opportunity.value, 0.5);
     assert!(r.meeting_to_opportunity.basis.starts_with("assumption"));
+    assert!(
+        !r.meeting_to_opportunity.basis.contains("your last"),
+        "no history can stand behind this rate: {}",
+        r.meeting_to_opportunity.basis
+    );
     assert_eq!(r.conversation_to_meeting.source, RateSource::Benchmark);
     assert_eq!(r.conversation_to_meeting.value, 0.05);
     assert_eq!(r.connect_to_conversation.value, 0.5);
@@ -527,6 +532,23 @@ fn progress_says_the_gap_plainly_and_counts_missed_blocks() {
         "6 meetings behind; at your rates that is 12 more blocks this week. 1 of 2 scheduled \
          blocks missed this period."
     );
+    // A slot added on the 12th has no past before it: its Wednesdays of the
+    // 4th and the 11th are neither scheduled nor missed.
+    let later = add_slot(
+        c,
+        &rep,
+        &new_slot(SlotKind::Block, 2, 600, 52, "America/Chicago"),
+        &s,
+    )
+    .unwrap();
+    c.execute(
+        "UPDATE schedule_slots SET created_at = '2026-11-12T00:00:00.000Z' WHERE id = ?1",
+        [&later.slot.id],
+    )
+    .unwrap();
+    let pr = progress(c, &plan, now, &s).unwrap();
+    assert_eq!((pr.scheduled_blocks_past, pr.missed_blocks.len()), (2, 1));
+    delete_slot(c, &later.slot.id).unwrap();
 
     // Ahead, on plan, at the start and after the end.
     for i in 0..8 {
@@ -558,6 +580,61 @@ fn progress_says_the_gap_plainly_and_counts_missed_blocks() {
         "{}",
         pr.summary
     );
+}
+
+#[test]
+fn the_week_so_far_starts_on_monday_in_the_reps_zone() {
+    let (store, rep, p) = setup();
+    let c = store.conn();
+    let s = Settings::default();
+    // Wednesday 18 November 2026, 09:00 in Chicago; the week began on Monday
+    // the 16th at 00:00 Chicago (06:00 UTC).
+    let now = utc(2026, 11, 18, 15, 0);
+    call(c, &rep, &p, utc(2026, 11, 16, 5, 59), "meeting", 200, None); // Sunday night: last week
+    call(c, &rep, &p, utc(2026, 11, 16, 15, 0), "meeting", 200, None);
+    call(c, &rep, &p, utc(2026, 11, 17, 15, 0), "no_answer", 10, None);
+    call(
+        c,
+        &rep,
+        &p,
+        utc(2026, 11, 17, 15, 5),
+        "not_interested",
+        30,
+        None,
+    );
+    call(c, &rep, &p, utc(2026, 11, 18, 15, 1), "meeting", 200, None); // after now
+    block(c, &rep, utc(2026, 11, 16, 15, 0), "completed");
+    for weekday in [1, 3] {
+        let slot = add_slot(
+            c,
+            &rep,
+            &new_slot(SlotKind::Block, weekday, 600, 52, "America/Chicago"),
+            &s,
+        )
+        .unwrap();
+        c.execute(
+            "UPDATE schedule_slots SET created_at = '2026-10-01T00:00:00.000Z' WHERE id = ?1",
+            [&slot.slot.id],
+        )
+        .unwrap();
+    }
+    let w = week_so_far(c, &rep, now, &s).unwrap();
+    assert_eq!(w.starts_on, d(2026, 11, 16));
+    assert_eq!(w.from, utc(2026, 11, 16, 6, 0));
+    assert_eq!(
+        (w.dials, w.connects, w.conversations, w.meetings),
+        (3, 2, 1, 1)
+    );
+    assert_eq!((w.blocks_started, w.blocks_completed), (1, 1));
+    // Tuesday's 10:00 slot passed without a block; Thursday's is to come.
+    assert_eq!((w.scheduled_blocks, w.missed_blocks), (2, 1));
+    let plan = save_plan(
+        c,
+        &rep,
+        &november(60_000.0, 15_000.0, 4.0, rates(0.5, 0.25, 0.5, 0.1, 40.0)),
+    )
+    .unwrap();
+    assert_eq!(progress(c, &plan, now, &s).unwrap().this_week, w);
 }
 
 fn new_slot(kind: SlotKind, weekday: u8, start: u32, minutes: u32, tz: &str) -> NewSlot {
