@@ -218,6 +218,17 @@ pub fn main() -> i32 {
     run(cli)
 }
 
+/// A headless command piped into `head` stops quietly when the reader goes
+/// away, as command-line tools do, instead of panicking in `println!`.
+fn quiet_on_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restoring the default action of SIGPIPE has no memory-safety
+    // preconditions; it is done before any other thread writes to stdout.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
 /// The usage of the subcommand named in `args` (or of `callblock`).
 fn usage_for(args: impl Iterator<Item = std::ffi::OsString>) -> String {
     use clap::CommandFactory;
@@ -278,6 +289,7 @@ pub fn run(cli: Cli) -> i32 {
     let Some(command) = cli.command else {
         return crate::gui::run(path);
     };
+    quiet_on_closed_pipe();
     let result = match command {
         Command::Demo { seed, json } => run_demo(&path, seed, json),
         Command::Lists { json } => run_lists(&path, json),
