@@ -285,6 +285,33 @@ fn between_calls(calls: usize) {
         percentile(&ms, 0.99),
         ms[ms.len() - 1]
     );
+    // Where the time goes, from the page's side.
+    let phase = |name: &str| -> Vec<f64> {
+        let mut v: Vec<f64> = app
+            .execute(&format!("return window.__callblockTimings.{name} ?? []"))
+            .as_array()
+            .map(|a| a.iter().filter_map(|x| x.as_f64()).collect())
+            .unwrap_or_default();
+        v.sort_by(|a, b| a.total_cmp(b));
+        v
+    };
+    for (name, label) in [
+        (
+            "outcome_command",
+            "the command (IPC, commit, next prospect, card)",
+        ),
+        ("outcome_render", "rendering the new card"),
+        ("outcome_frame_wait", "waiting for the frame that paints it"),
+    ] {
+        let v = phase(name);
+        if !v.is_empty() {
+            println!(
+                "    {label}: median {:.1} ms, p95 {:.1} ms",
+                percentile(&v, 0.5),
+                percentile(&v, 0.95)
+            );
+        }
+    }
     app.close();
 }
 

@@ -18,7 +18,7 @@ use callblock_core::calls::CallNotes;
 use callblock_core::clock::{self, Alert, BlockClock, Clocks};
 use callblock_core::domain::{Outcome, Settings, ThemeKind};
 use callblock_core::lists::{create_theme, insert_prospect, NewPhone, NewProspect};
-use callblock_core::{reps, time, Store};
+use callblock_core::{card, queue, reps, time, Store};
 
 fn percentile(sorted: &[f64], p: f64) -> f64 {
     let i = ((sorted.len() as f64 - 1.0) * p).round() as usize;
@@ -82,6 +82,7 @@ fn durable_commits(calls: usize) {
         })
         .expect("start a block");
     let mut commit_ms = Vec::with_capacity(calls);
+    let mut next_ms = Vec::with_capacity(calls);
     let outcomes = [
         Outcome::NoAnswer,
         Outcome::Voicemail,
@@ -107,9 +108,30 @@ fn durable_commits(calls: usize) {
             .write(|tx| block::finish_call(tx, &call.id, &result, time::now(), &settings))
             .expect("log the outcome");
         commit_ms.push(t.elapsed().as_secs_f64() * 1000.0);
+        // What follows the commit on the way to the screen: the next prospect and its card.
+        let t = Instant::now();
+        let next = queue::next(
+            store.conn(),
+            &b.id,
+            std::slice::from_ref(&theme.id),
+            &settings,
+            time::now(),
+        )
+        .expect("the queue");
+        if let Some(e) = next {
+            card::call_card(store.conn(), &e.prospect_id, Some(&rep.id)).expect("the card");
+        }
+        next_ms.push(t.elapsed().as_secs_f64() * 1000.0);
     }
+    next_ms.sort_by(|a, b| a.total_cmp(b));
     commit_ms.sort_by(|a, b| a.total_cmp(b));
     let floor = raw_fsync(dir.path(), calls);
+    println!(
+        "next prospect and its card after a commit (queue + card + playbook filled): p50 {:.3} ms   p95 {:.3} ms   p99 {:.3} ms",
+        percentile(&next_ms, 0.50),
+        percentile(&next_ms, 0.95),
+        percentile(&next_ms, 0.99)
+    );
     let mode: String = store
         .conn()
         .query_row("PRAGMA journal_mode", [], |r| r.get(0))

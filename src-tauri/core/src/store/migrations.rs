@@ -245,7 +245,7 @@ CREATE INDEX calls_started ON calls(started_at);
 CREATE INDEX calls_rep_started ON calls(rep_id, started_at);
 CREATE INDEX calls_theme_started ON calls(theme_id, started_at);
 CREATE INDEX calls_prospect ON calls(prospect_id, started_at);
-CREATE INDEX calls_block ON calls(block_id);
+CREATE INDEX calls_block ON calls(block_id, prospect_id);
 
 -- The objections raised in a call, in order, with the response used.
 CREATE TABLE call_objections (
