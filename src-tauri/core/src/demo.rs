@@ -542,25 +542,26 @@ fn demo_call(
     track: Option<&String>,
     objections: &[playbook::ObjectionWithResponse],
 ) -> CompletedCall {
+    // Per dial (near domain.md section 8, a little kinder so that Review has
+    // meetings to show): 5 % bad number, 47 % no answer, 26 % voicemail, 12 %
+    // gatekeeper, 10 % connects; of the connects 58 % not interested, 22 %
+    // callback, 10 % meeting, 10 % do not call.
     let roll: f64 = rng.random();
-    // Per dial: 5 % bad number, 45 % no answer, 26 % voicemail, 12 % gatekeeper,
-    // 12 % connects (of which: 48 % not interested, 17 % callback, 20 % meeting,
-    // 15 % do not call).
     let outcome = if roll < 0.05 {
         Outcome::BadNumber
-    } else if roll < 0.50 {
+    } else if roll < 0.52 {
         Outcome::NoAnswer
-    } else if roll < 0.76 {
+    } else if roll < 0.78 {
         Outcome::Voicemail
-    } else if roll < 0.88 {
+    } else if roll < 0.90 {
         Outcome::Gatekeeper
     } else {
         let c: f64 = rng.random();
-        if c < 0.48 {
+        if c < 0.58 {
             Outcome::NotInterested
-        } else if c < 0.65 {
+        } else if c < 0.80 {
             Outcome::Callback
-        } else if c < 0.85 {
+        } else if c < 0.90 {
             Outcome::Meeting
         } else {
             Outcome::DoNotCall
