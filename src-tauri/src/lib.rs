@@ -7,6 +7,7 @@
 //! - [`gui`]: the Tauri window, its state and plugins
 //! - [`commands`]: the commands the UI invokes
 //! - [`commands_playbook`]: the Playbook view's commands (talk tracks, objections, sharing)
+//! - [`commands_review`]: the Review view's commands (dashboards, call log, exports, team bundles)
 //! - [`bindings`]: the typed command list, and the TypeScript it generates
 //! - [`instance`]: one window per database
 //! - [`session`]: the block running in the window (clocks, call, prospect on screen)
@@ -17,6 +18,7 @@ pub mod bindings;
 pub mod cli;
 pub mod commands;
 pub mod commands_playbook;
+pub mod commands_review;
 pub mod desktop;
 pub mod error;
 pub mod gui;
