@@ -607,10 +607,15 @@ pub fn save_chart_image(
     Ok(save_image_to(&path, &image, replace)?)
 }
 
+/// What a bundle export wrote. (The core's `bundle::ExportSummary` shares its
+/// name with the playbook's, so the UI gets this type instead.)
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct BundleExported {
     pub path: String,
-    pub summary: ExportSummary,
+    pub rep_name: String,
+    pub from: Option<String>,
+    pub to: Option<String>,
+    pub counts: bundle::BundleCounts,
 }
 
 /// Export a rep's calls and blocks of a period (dates `YYYY-MM-DD`, both
@@ -645,7 +650,10 @@ pub fn export_rep_bundle(
         )?;
         Ok(BundleExported {
             path: path.display().to_string(),
-            summary,
+            rep_name: summary.rep_name,
+            from: summary.from,
+            to: summary.to,
+            counts: summary.counts,
         })
     })
 }

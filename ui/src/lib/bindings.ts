@@ -648,7 +648,11 @@ dials_per_hour: DialsPerHourBin[]; definitions: string[] }
  * How many rows of each kind the bundle holds (checked on import).
  */
 export type BundleCounts = { themes: number; prospects: number; talk_track_versions: number; objections: number; responses: number; blocks: number; pauses: number; calls: number; call_objections: number; meetings: number }
-export type BundleExported = { path: string; summary: ExportSummary }
+/**
+ * What a bundle export wrote. (The core's `bundle::ExportSummary` shares its
+ * name with the playbook's, so the UI gets this type instead.)
+ */
+export type BundleExported = { path: string; rep_name: string; from: string | null; to: string | null; counts: BundleCounts }
 /**
  * What an import did.
  */
@@ -865,10 +869,6 @@ to: number | null; label: string; blocks: number }
  */
 export type DurationBand = { min_seconds: number | null; max_seconds: number | null }
 export type ExportFormat = "csv" | "json"
-/**
- * What an export wrote.
- */
-export type ExportSummary = { rep_name: string; from: string | null; to: string | null; counts: BundleCounts }
 /**
  * What an export wrote.
  */
