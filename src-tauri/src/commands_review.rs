@@ -715,6 +715,7 @@ mod tests {
             "dials_per_hour",
             "connects_by_hour",
             "connects_by_weekday",
+            "connects_by_weekday_hour",
             "length_distribution",
             "length_summary",
             "objections",

@@ -15,6 +15,7 @@
 mod block;
 mod harness;
 mod playbook;
+mod review;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -266,10 +266,16 @@ impl Figures for TimingReport {
             Table {
                 name: "connects_by_weekday_hour".into(),
                 title: "Connect rate by the prospect's local weekday and hour".into(),
-                columns: ["Weekday", "Local hour", "Dials", "Connects", "Connect rate %"]
-                    .iter()
-                    .map(|s| s.to_string())
-                    .collect(),
+                columns: [
+                    "Weekday",
+                    "Local hour",
+                    "Dials",
+                    "Connects",
+                    "Connect rate %",
+                ]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
                 rows: self
                     .grid
                     .iter()
