@@ -150,3 +150,17 @@ describe("the virtualized call log", () => {
     expect(pagesFor(250, 250)).toEqual([2]);
   });
 });
+
+describe("the remembered period", () => {
+  it("survives a restart and ignores junk", async () => {
+    const { storedPeriod, storePeriod } = await import("./reviewState.svelte");
+    localStorage.clear();
+    expect(storedPeriod()).toBeNull();
+    storePeriod({ period: "custom", from: "2026-11-01", to: "2026-11-15" });
+    expect(storedPeriod()).toEqual({ period: "custom", from: "2026-11-01", to: "2026-11-15" });
+    localStorage.setItem("callblock.review.period", "{not json");
+    expect(storedPeriod()).toBeNull();
+    localStorage.setItem("callblock.review.period", JSON.stringify({ period: "forever" }));
+    expect(storedPeriod()).toBeNull();
+  });
+});
