@@ -532,7 +532,17 @@ mod review {
                 callblock_core::reps::set_current_rep(c, &alex)?;
                 let texas = create_theme(c, "Texas", ThemeKind::Geography, "")?.id;
                 let finance = create_theme(c, "Finance", ThemeKind::Role, "")?.id;
-                let rows: [(&str, Option<&str>, DateTime<Utc>, u32, Outcome, bool, &str); 10] = [
+                // (rep, theme, start, seconds, outcome, asked for the meeting, notes)
+                type HandCall<'a> = (
+                    &'a str,
+                    Option<&'a str>,
+                    DateTime<Utc>,
+                    u32,
+                    Outcome,
+                    bool,
+                    &'a str,
+                );
+                let rows: [HandCall<'_>; 10] = [
                     (
                         &alex,
                         Some(&texas),

@@ -488,16 +488,14 @@ pub fn import_bundle_files(
             return Err(refused.remove(0));
         }
         let messages: Vec<String> = refused.iter().map(|e| e.to_string()).collect();
-        return Err(Error::invalid(
-            "bundles",
-            format!(
-                "{} of {} bundles {} refused, so none was imported: {}",
-                refused.len(),
-                paths.len(),
-                if refused.len() == 1 { "was" } else { "were" },
-                messages.join(" | ")
-            ),
-        ));
+        // One line (the command line prints it so); the view breaks it at " | ".
+        return Err(Error::Conflict(format!(
+            "{} of {} bundles {} refused, so none was imported: {}",
+            refused.len(),
+            paths.len(),
+            if refused.len() == 1 { "was" } else { "were" },
+            messages.join(" | ")
+        )));
     }
     let mut out = Vec::new();
     for path in paths {
@@ -679,7 +677,7 @@ mod tests {
 
     fn demo() -> (tempfile::TempDir, Store) {
         let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(&dir.path().join("a.db")).unwrap();
+        let mut store = Store::open(dir.path().join("a.db")).unwrap();
         callblock_core::demo::fill(&mut store, 7, chrono::Utc::now()).unwrap();
         (dir, store)
     }
@@ -808,7 +806,7 @@ mod tests {
         let path = d.path().join("a.cbbundle");
         let s = export_bundle_to(store.conn(), &rep, None, None, &path, false).unwrap();
         assert!(s.counts.calls > 0);
-        let mut b = Store::open(&d.path().join("b.db")).unwrap();
+        let mut b = Store::open(d.path().join("b.db")).unwrap();
         let bad = d.path().join("bad.cbbundle");
         std::fs::write(&bad, b"\x1f\x8b\x08\x00garbage").unwrap();
         let e = import_bundle_files(&mut b, &[path.clone(), bad.clone()]).unwrap_err();

@@ -304,3 +304,77 @@ fn fmt_count(n: u32) -> String {
     }
     out
 }
+
+/// (calls, blocks, prospects, meetings) in the database.
+fn team_counts(env: &TestEnv) -> [i64; 4] {
+    env.open_db()
+        .query_row(
+            "SELECT (SELECT count(*) FROM calls), (SELECT count(*) FROM blocks),
+                    (SELECT count(*) FROM prospects), (SELECT count(*) FROM meetings)",
+            [],
+            |r| Ok([r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?]),
+        )
+        .expect("count the rows")
+}
+
+#[test]
+fn the_team_panel_exports_a_bundle_and_refuses_a_damaged_one() {
+    let env = TestEnv::new("review_team_bundles");
+    env.cli_ok(&["demo"]);
+    let rep_calls: i64 = env
+        .open_db()
+        .query_row(
+            "SELECT count(*) FROM calls c JOIN reps r ON r.id = c.rep_id
+             WHERE r.name = 'Alex Rivera' AND c.outcome IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("count Alex's calls");
+    let app = env.launch();
+    app.wait_for(&By::nav("Main"));
+    app.alt('4');
+    app.alt('t');
+
+    // Export the current rep's bundle to the suggested file.
+    let file = app.wait_for(&By::named("Bundle file"));
+    let path = PathBuf::from(js(
+        &app,
+        "return document.querySelector('input[aria-label=\"Bundle file\"]').value",
+    ));
+    assert!(path.is_absolute(), "{path:?}");
+    assert!(path.to_string_lossy().ends_with(".cbbundle"), "{path:?}");
+    drop(file);
+    app.wait_for(&By::button("Export bundle")).click();
+    let done = app.wait_for(&By::testid("bundle-exported")).text();
+    assert!(done.contains(&format!("{rep_calls} calls")), "{done}");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("read {}: {e}", path.display()));
+    assert!(bytes.starts_with(&[0x1f, 0x8b]), "a gzip-compressed bundle");
+
+    // Imported into the database it came from: nothing changes.
+    let before = team_counts(&env);
+    let paths = app.wait_for(&By::named("Bundle files, one per line"));
+    paths.type_text(&path.display().to_string());
+    app.wait_for(&By::button("Import bundles")).click();
+    let report = app.wait_for(&By::testid("bundle-report")).text();
+    assert!(report.contains("Nothing new"), "{report}");
+    assert_eq!(team_counts(&env), before);
+
+    // A damaged bundle beside it: refused, with the file named; nothing imported.
+    let cut = env.dir().join("cut.cbbundle");
+    std::fs::write(&cut, &bytes[..bytes.len() / 2]).expect("write a damaged bundle");
+    paths.clear();
+    paths.type_text(&format!(
+        "{}{}{}",
+        path.display(),
+        App::enter(),
+        cut.display()
+    ));
+    app.wait_for(&By::button("Import bundles")).click();
+    let error = app.wait_for(&By::css(".rv-team .error-banner")).text();
+    assert!(error.contains("cut.cbbundle"), "{error}");
+    assert!(error.contains("damaged"), "{error}");
+    assert!(error.contains("none was imported"), "{error}");
+    assert_eq!(team_counts(&env), before);
+    app.screenshot("review-team");
+    app.close();
+}
