@@ -10,14 +10,15 @@ export interface ReviewContext {
   readonly limitSeconds: number;
 }
 
-const KEY = Symbol("review");
+/** Exported for component tests, which pass the context in directly. */
+export const REVIEW_CONTEXT_KEY = Symbol("review");
 
 export function setReviewContext(ctx: ReviewContext): void {
-  setContext(KEY, ctx);
+  setContext(REVIEW_CONTEXT_KEY, ctx);
 }
 
 export function reviewContext(): ReviewContext {
-  const ctx = getContext<ReviewContext | undefined>(KEY);
+  const ctx = getContext<ReviewContext | undefined>(REVIEW_CONTEXT_KEY);
   if (!ctx) throw new Error("reviewContext() outside the Review view");
   return ctx;
 }
