@@ -8,7 +8,6 @@ const COMMANDS: &[&str] = &[
     "list_prospects",
     "get_playbook",
     "list_blocks",
-    "review_summary",
     "ui_ready",
     "get_settings",
     "block_view",
@@ -57,6 +56,16 @@ const COMMANDS: &[&str] = &[
     "export_schedule",
     "save_plan_settings",
     "next_due_block",
+    "review_options",
+    "review_dashboards",
+    "review_funnel_by",
+    "review_call_log",
+    "review_call_detail",
+    "export_review_table",
+    "export_review_calls",
+    "save_chart_image",
+    "export_rep_bundle",
+    "import_bundles",
 ];
 
 fn main() {

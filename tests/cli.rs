@@ -819,3 +819,669 @@ fn the_schedule_exports_as_an_ics_file() {
         stdout(&list)
     );
 }
+
+// -- Review: report, export, bundles ------------------------------------------------
+
+mod review {
+    use super::*;
+    use callblock_core::calls::{
+        insert_finished_block, insert_open_call, record_completed_call, CompletedCall,
+        FinishedBlock, NewCall, NewMeeting,
+    };
+    use callblock_core::domain::{Outcome, Settings, ThemeKind};
+    use callblock_core::lists::{create_theme, insert_prospect, NewProspect};
+    use callblock_core::reps::create_rep;
+    use callblock_core::Store;
+    use chrono::{DateTime, Duration, TimeZone, Utc};
+
+    fn at(d: u32, h: u32, m: u32) -> DateTime<Utc> {
+        Utc.with_ymd_and_hms(2026, 11, d, h, m, 0).unwrap()
+    }
+
+    /// Ten completed calls and one in progress by two reps over three days,
+    /// counted by hand:
+    ///
+    /// | # | rep  | theme   | start (UTC) | s   | outcome        | asked | counts as |
+    /// |---|------|---------|-------------|-----|----------------|-------|-----------|
+    /// | 1 | Alex | Texas   | 16th 15:00  | 25  | no answer      |   | dial |
+    /// | 2 | Alex | Texas   | 16th 15:05  | 30  | not interested |   | connect |
+    /// | 3 | Alex | Texas   | 16th 15:10  | 75  | not interested |   | connect, conversation (60 s) |
+    /// | 4 | Alex | Finance | 16th 16:00  | 40  | callback       | x | connect, conversation (asked) |
+    /// | 5 | Sam  | Finance | 17th 14:30  | 250 | meeting        | x | meeting, past 3:00 |
+    /// | 6 | Sam  | Finance | 17th 20:00  | 50  | voicemail      |   | dial |
+    /// | 7 | Sam  | Texas   | 17th 21:00  | 185 | not interested |   | conversation, past 3:00 |
+    /// | 8 | Alex | (none)  | 18th 13:00  | 120 | meeting        | x | meeting |
+    /// | 9 | Sam  | Texas   | 18th 14:00  | 10  | do not call    |   | connect |
+    /// |10 | Alex | Texas   | 18th 15:00  | 20  | gatekeeper     |   | dial |
+    /// | - | Sam  | Texas   | 18th 16:00  | -   | (in progress)  |   | nothing |
+    fn hand_made(db: &Path) {
+        let mut store = Store::open(db).expect("create the database");
+        let settings = Settings::default();
+        store
+            .write(|tx| -> callblock_core::Result<()> {
+                let c: &rusqlite::Connection = tx;
+                let alex = create_rep(c, "Alex", None, None)?.id;
+                let sam = create_rep(c, "Sam", None, None)?.id;
+                callblock_core::reps::set_current_rep(c, &alex)?;
+                let texas = create_theme(c, "Texas", ThemeKind::Geography, "")?.id;
+                let finance = create_theme(c, "Finance", ThemeKind::Role, "")?.id;
+                // (rep, theme, start, seconds, outcome, asked for the meeting, notes)
+                type HandCall<'a> = (
+                    &'a str,
+                    Option<&'a str>,
+                    DateTime<Utc>,
+                    u32,
+                    Outcome,
+                    bool,
+                    &'a str,
+                );
+                let rows: [HandCall<'_>; 10] = [
+                    (
+                        &alex,
+                        Some(&texas),
+                        at(16, 15, 0),
+                        25,
+                        Outcome::NoAnswer,
+                        false,
+                        "=HYPERLINK(\"x\")",
+                    ),
+                    (
+                        &alex,
+                        Some(&texas),
+                        at(16, 15, 5),
+                        30,
+                        Outcome::NotInterested,
+                        false,
+                        "",
+                    ),
+                    (
+                        &alex,
+                        Some(&texas),
+                        at(16, 15, 10),
+                        75,
+                        Outcome::NotInterested,
+                        false,
+                        "budget frozen",
+                    ),
+                    (
+                        &alex,
+                        Some(&finance),
+                        at(16, 16, 0),
+                        40,
+                        Outcome::Callback,
+                        true,
+                        "",
+                    ),
+                    (
+                        &sam,
+                        Some(&finance),
+                        at(17, 14, 30),
+                        250,
+                        Outcome::Meeting,
+                        true,
+                        "budget next quarter",
+                    ),
+                    (
+                        &sam,
+                        Some(&finance),
+                        at(17, 20, 0),
+                        50,
+                        Outcome::Voicemail,
+                        false,
+                        "",
+                    ),
+                    (
+                        &sam,
+                        Some(&texas),
+                        at(17, 21, 0),
+                        185,
+                        Outcome::NotInterested,
+                        false,
+                        "",
+                    ),
+                    (&alex, None, at(18, 13, 0), 120, Outcome::Meeting, true, ""),
+                    (
+                        &sam,
+                        Some(&texas),
+                        at(18, 14, 0),
+                        10,
+                        Outcome::DoNotCall,
+                        false,
+                        "",
+                    ),
+                    (
+                        &alex,
+                        Some(&texas),
+                        at(18, 15, 0),
+                        20,
+                        Outcome::Gatekeeper,
+                        false,
+                        "",
+                    ),
+                ];
+                let block = insert_finished_block(
+                    c,
+                    &FinishedBlock {
+                        rep_id: &alex,
+                        theme_ids: std::slice::from_ref(&texas),
+                        planned_seconds: 3120,
+                        break_seconds: 1020,
+                        started_at: at(16, 14, 55),
+                        ended_at: at(16, 15, 47),
+                        end_reason: "completed",
+                    },
+                )?;
+                for (i, (rep, theme, start, secs, outcome, asked, notes)) in rows.iter().enumerate()
+                {
+                    let prospect = insert_prospect(
+                        c,
+                        &NewProspect {
+                            theme_id: theme.map(str::to_string),
+                            first_name: format!("P{i}"),
+                            last_name: "Doe".into(),
+                            company: format!("Company {i}"),
+                            time_zone: Some("America/Chicago".into()),
+                            ..NewProspect::default()
+                        },
+                        at(1, 0, 0),
+                    )?;
+                    record_completed_call(
+                        c,
+                        &CompletedCall {
+                            prospect_id: prospect,
+                            rep_id: rep.to_string(),
+                            block_id: (i < 3).then(|| block.clone()),
+                            theme_id: theme.map(str::to_string),
+                            talk_track_version_id: None,
+                            started_at: *start,
+                            duration_ms: secs * 1000,
+                            outcome: *outcome,
+                            asked_for_meeting: *asked,
+                            callback_at: (*outcome == Outcome::Callback)
+                                .then(|| *start + Duration::days(2)),
+                            notes: notes.to_string(),
+                            gap_current_state: String::new(),
+                            gap_objectives: String::new(),
+                            gap_impact: String::new(),
+                            objections: vec![],
+                            meeting: (*outcome == Outcome::Meeting).then(|| NewMeeting {
+                                starts_at: *start + Duration::days(3),
+                                duration_minutes: 30,
+                                email: format!("p{i}@example.com"),
+                                format: "web".into(),
+                            }),
+                        },
+                        &settings,
+                    )?;
+                }
+                let open = insert_prospect(
+                    c,
+                    &NewProspect {
+                        theme_id: Some(texas.clone()),
+                        first_name: "Open".into(),
+                        last_name: "Call".into(),
+                        ..NewProspect::default()
+                    },
+                    at(1, 0, 0),
+                )?;
+                insert_open_call(
+                    c,
+                    &NewCall {
+                        prospect_id: &open,
+                        rep_id: &sam,
+                        block_id: None,
+                        theme_id: Some(&texas),
+                        talk_track_version_id: None,
+                        started_at: at(18, 16, 0),
+                    },
+                )?;
+                Ok(())
+            })
+            .expect("write the hand-made calls");
+    }
+
+    fn json_of(d: &Dir, args: &[&str]) -> serde_json::Value {
+        let out = d.run(args);
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "callblock {args:?}: {}",
+            stderr(&out)
+        );
+        serde_json::from_slice(&out.stdout)
+            .unwrap_or_else(|e| panic!("callblock {args:?} prints JSON ({e}): {}", stdout(&out)))
+    }
+
+    /// (dials, connects, conversations, meetings) of a JSON funnel.
+    fn four(v: &serde_json::Value) -> (u64, u64, u64, u64) {
+        let n = |k: &str| {
+            v[k].as_u64()
+                .unwrap_or_else(|| panic!("{k} is a count in {v}"))
+        };
+        (n("dials"), n("connects"), n("conversations"), n("meetings"))
+    }
+
+    fn core_report(
+        db: &Path,
+        filter: &callblock_core::reports::ReportFilter,
+        by: Option<&str>,
+    ) -> serde_json::Value {
+        let store = Store::open(db).unwrap();
+        let by = by.map(|b| callblock_core::reports::GroupBy::parse(b).unwrap());
+        let r = callblock_core::reports::report(store.conn(), filter, by, &Settings::default())
+            .unwrap();
+        serde_json::to_value(r).unwrap()
+    }
+
+    #[test]
+    fn report_json_gives_the_funnel_counted_by_hand_and_the_cores_figures() {
+        let d = Dir::new();
+        let db = d.file("team.db");
+        hand_made(&db);
+        let db_arg = db.to_str().unwrap();
+
+        let all = json_of(&d, &["--db", db_arg, "report", "--json"]);
+        assert_eq!(four(&all), (10, 7, 5, 2));
+        assert_eq!(all["calls_past_limit"].as_u64(), Some(2));
+        assert_eq!(all["talk_seconds"].as_u64(), Some(805));
+        assert_eq!(all["rates"]["connect_rate"]["numerator"].as_u64(), Some(7));
+        assert_eq!(
+            all["rates"]["connect_rate"]["denominator"].as_u64(),
+            Some(10)
+        );
+        assert!(all.get("groups").is_none(), "no groups without --by: {all}");
+        assert!(all["definitions"].as_array().is_some_and(|d| !d.is_empty()));
+        assert_eq!(all, core_report(&db, &Default::default(), None));
+
+        // By rep and by theme: the groups add up to the total.
+        let by_rep = json_of(&d, &["--db", db_arg, "report", "--by", "rep", "--json"]);
+        let groups: Vec<(String, (u64, u64, u64, u64))> = by_rep["groups"]
+            .as_array()
+            .expect("groups with --by")
+            .iter()
+            .map(|g| (g["label"].as_str().unwrap().to_string(), four(&g["funnel"])))
+            .collect();
+        assert_eq!(
+            groups,
+            vec![
+                ("Alex".to_string(), (6, 4, 3, 1)),
+                ("Sam".to_string(), (4, 3, 2, 1))
+            ]
+        );
+        assert_eq!(four(&by_rep), (10, 7, 5, 2));
+        assert_eq!(by_rep, core_report(&db, &Default::default(), Some("rep")));
+
+        let by_theme = json_of(&d, &["--db", db_arg, "report", "--by", "theme", "--json"]);
+        let groups: Vec<(String, (u64, u64, u64, u64))> = by_theme["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["label"].as_str().unwrap().to_string(), four(&g["funnel"])))
+            .collect();
+        assert_eq!(
+            groups,
+            vec![
+                ("Finance".to_string(), (3, 2, 2, 1)),
+                ("Texas".to_string(), (6, 4, 2, 0)),
+                ("No theme".to_string(), (1, 1, 1, 1)),
+            ]
+        );
+
+        let by_day = json_of(&d, &["--db", db_arg, "report", "--by", "day", "--json"]);
+        let days: Vec<(String, (u64, u64, u64, u64))> = by_day["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| (g["key"].as_str().unwrap().to_string(), four(&g["funnel"])))
+            .collect();
+        assert_eq!(
+            days,
+            vec![
+                ("2026-11-16".to_string(), (4, 3, 2, 0)),
+                ("2026-11-17".to_string(), (3, 2, 2, 1)),
+                ("2026-11-18".to_string(), (3, 2, 1, 1)),
+            ]
+        );
+        let by_week = json_of(&d, &["--db", db_arg, "report", "--by", "week", "--json"]);
+        assert_eq!(by_week["groups"].as_array().unwrap().len(), 1);
+        assert_eq!(by_week["groups"][0]["key"].as_str(), Some("2026-11-16"));
+        assert_eq!(four(&by_week["groups"][0]["funnel"]), (10, 7, 5, 2));
+        let by_outcome = json_of(&d, &["--db", db_arg, "report", "--by", "outcome", "--json"]);
+        let meetings = by_outcome["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|g| g["key"] == "meeting")
+            .expect("a meeting group");
+        assert_eq!(four(&meetings["funnel"]), (2, 2, 2, 2));
+        let by_hour = json_of(&d, &["--db", db_arg, "report", "--by", "hour", "--json"]);
+        let hour_dials: u64 = by_hour["groups"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["funnel"]["dials"].as_u64().unwrap())
+            .sum();
+        assert_eq!(hour_dials, 10);
+
+        // A period (days included) and names (case-insensitive).
+        let one_day = json_of(
+            &d,
+            &[
+                "--db",
+                db_arg,
+                "report",
+                "--from",
+                "2026-11-17",
+                "--to",
+                "2026-11-17",
+                "--json",
+            ],
+        );
+        assert_eq!(four(&one_day), (3, 2, 2, 1));
+        let alex_texas = json_of(
+            &d,
+            &[
+                "--db", db_arg, "report", "--rep", "alex", "--theme", "Texas", "--json",
+            ],
+        );
+        assert_eq!(four(&alex_texas), (4, 2, 1, 0));
+        assert!(
+            alex_texas["selection"]
+                .as_str()
+                .unwrap()
+                .contains("rep Alex"),
+            "{alex_texas}"
+        );
+
+        // The text report shows the same figures and the definitions.
+        let out = d.run(&["--db", db_arg, "report", "--by", "rep"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        for needle in [
+            "Dials",
+            "70.0 % (7/10)",
+            "Alex",
+            "Sam",
+            "Definitions:",
+            "Conversation: a connect",
+        ] {
+            assert!(text.contains(needle), "report lacks {needle:?}:\n{text}");
+        }
+    }
+
+    #[test]
+    fn report_errors_name_what_is_wrong() {
+        let d = Dir::new();
+        let db = d.file("team.db");
+        hand_made(&db);
+        let db_arg = db.to_str().unwrap();
+        let cases: [(&[&str], i32, &str); 8] = [
+            (&["report", "--rep", "Nobody"], 1, "the reps are: Alex, Sam"),
+            (
+                &["report", "--theme", "Ohio"],
+                1,
+                "the themes are: Finance, Texas",
+            ),
+            (
+                &["report", "--from", "2026-13-01"],
+                1,
+                "--from: \"2026-13-01\" is not a date",
+            ),
+            (
+                &["report", "--from", "2026-11-18", "--to", "2026-11-16"],
+                1,
+                "the period would be empty",
+            ),
+            (&["report", "--outcome", "won"], 1, "not an outcome"),
+            (&["report", "--duration", "long"], 1, "not a length band"),
+            (&["report", "--by", "month"], 2, "possible values"),
+            (&["report", "--jsn"], 2, "Usage: callblock report"),
+        ];
+        for (args, code, needle) in cases {
+            let mut full = vec!["--db", db_arg];
+            full.extend_from_slice(args);
+            let out = d.run(&full);
+            let err = stderr(&out);
+            assert_eq!(out.status.code(), Some(code), "callblock {args:?}: {err}");
+            assert!(
+                err.contains(needle),
+                "callblock {args:?} says {needle:?}: {err}"
+            );
+            if code == 1 {
+                assert!(err.starts_with("callblock: error: "), "{err}");
+                assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn export_calls_writes_csv_or_json_of_the_selection() {
+        let d = Dir::new();
+        let db = d.file("team.db");
+        hand_made(&db);
+        let db_arg = db.to_str().unwrap();
+        // To standard output, CSV by default.
+        let out = d.run(&["--db", db_arg, "export", "calls"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let csv = stdout(&out);
+        let lines: Vec<&str> = csv.lines().collect();
+        assert!(
+            lines[0].starts_with("id,started_at,rep,theme,prospect"),
+            "{}",
+            lines[0]
+        );
+        assert_eq!(lines.len(), 11, "a header and ten completed calls:\n{csv}");
+        assert!(csv.contains("'=HYPERLINK"), "formulas are escaped:\n{csv}");
+        // A period, to a JSON file (format from the extension).
+        let file = d.file("calls.json");
+        let out = d.run(&[
+            "--db",
+            db_arg,
+            "export",
+            "calls",
+            "--from",
+            "2026-11-17",
+            "--to",
+            "2026-11-17",
+            "-o",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("Exported 3 calls"),
+            "{}",
+            stdout(&out)
+        );
+        let calls: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(&file).unwrap()).unwrap();
+        assert_eq!(calls.as_array().unwrap().len(), 3);
+        // An existing file is kept unless --force.
+        let out = d.run(&[
+            "--db",
+            db_arg,
+            "export",
+            "calls",
+            "-o",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(1));
+        assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+        let out = d.run(&[
+            "--db",
+            db_arg,
+            "export",
+            "calls",
+            "--format",
+            "csv",
+            "--force",
+            "-o",
+            file.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(std::fs::read_to_string(&file).unwrap().starts_with("id,"));
+        let out = d.run(&["--db", db_arg, "export", "calls", "--format", "xml"]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    }
+
+    /// Rows per table, counted with SQL.
+    fn counts(db: &Path) -> Vec<(String, i64)> {
+        let conn = rusqlite::Connection::open(db).unwrap();
+        [
+            "reps",
+            "themes",
+            "prospects",
+            "blocks",
+            "calls",
+            "call_objections",
+            "meetings",
+            "talk_track_versions",
+            "objections",
+            "objection_responses",
+        ]
+        .iter()
+        .map(|t| {
+            let n: i64 = conn
+                .query_row(&format!("SELECT count(*) FROM {t}"), [], |r| r.get(0))
+                .unwrap();
+            (t.to_string(), n)
+        })
+        .collect()
+    }
+
+    #[test]
+    fn a_bundle_travels_once_and_damaged_or_newer_ones_are_refused() {
+        let d = Dir::new();
+        let a = d.file("rep.db");
+        hand_made(&a);
+        let a_arg = a.to_str().unwrap();
+        let b = d.file("manager.db");
+        let b_arg = b.to_str().unwrap();
+        // The manager's own database, with the demo in it.
+        let out = d.run(&["--db", b_arg, "demo"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+
+        let bundle = d.file("alex.cbbundle");
+        let out = d.run(&[
+            "--db",
+            a_arg,
+            "export",
+            "bundle",
+            "--rep",
+            "Alex",
+            "--to",
+            "2026-11-17",
+            "-o",
+            bundle.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains("4 calls"), "{}", stdout(&out));
+        // Without --rep: the rep this database works as (Alex), every day.
+        let whole = d.file("alex-all.cbbundle");
+        let exported = json_of(
+            &d,
+            &[
+                "--db",
+                a_arg,
+                "export",
+                "bundle",
+                "-o",
+                whole.to_str().unwrap(),
+                "--json",
+            ],
+        );
+        assert_eq!(exported["rep_name"].as_str(), Some("Alex"));
+        assert_eq!(exported["counts"]["calls"].as_u64(), Some(6));
+        let again = d.run(&[
+            "--db",
+            a_arg,
+            "export",
+            "bundle",
+            "-o",
+            whole.to_str().unwrap(),
+        ]);
+        assert_eq!(again.status.code(), Some(1), "an existing file is kept");
+
+        let before = counts(&b);
+        let out = d.run(&["--db", b_arg, "import-bundle", whole.to_str().unwrap()]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(stdout(&out).contains("6 calls added"), "{}", stdout(&out));
+        let once = counts(&b);
+        let calls = |c: &[(String, i64)]| c.iter().find(|x| x.0 == "calls").unwrap().1;
+        assert_eq!(calls(&once), calls(&before) + 6);
+        // The calls keep their rep: Alex's figures in the manager's database.
+        let alex = json_of(&d, &["--db", b_arg, "report", "--rep", "Alex", "--json"]);
+        assert_eq!(four(&alex), (6, 4, 3, 1));
+
+        // Twice (and the part of it again): nothing changes.
+        let out = d.run(&[
+            "--db",
+            b_arg,
+            "import-bundle",
+            whole.to_str().unwrap(),
+            bundle.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        assert!(
+            stdout(&out).contains("already imported"),
+            "{}",
+            stdout(&out)
+        );
+        assert_eq!(
+            counts(&b),
+            once,
+            "importing the same bundle twice changes nothing"
+        );
+
+        // A damaged bundle (cut short) and one from a newer version are refused;
+        // nothing is imported, even with a good bundle beside them.
+        let bytes = std::fs::read(&bundle).unwrap();
+        let cut = d.file("cut.cbbundle");
+        std::fs::write(&cut, &bytes[..bytes.len() / 2]).unwrap();
+        let parsed = callblock_core::bundle::read(bytes.as_slice(), "alex").unwrap();
+        let mut newer = serde_json::to_value(&parsed).unwrap();
+        newer["format_version"] = serde_json::json!(callblock_core::bundle::FORMAT_VERSION + 1);
+        newer["app_version"] = serde_json::json!("9.0.0");
+        let newer_file = d.file("newer.cbbundle");
+        std::fs::write(&newer_file, serde_json::to_vec(&newer).unwrap()).unwrap();
+
+        let fresh = d.file("fresh.db");
+        let fresh_arg = fresh.to_str().unwrap();
+        let out = d.run(&["--db", fresh_arg, "info"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let empty = counts(&fresh);
+        for (files, needle) in [
+            (vec![cut.to_str().unwrap()], "damaged"),
+            (
+                vec![newer_file.to_str().unwrap()],
+                "newer version of Callblock",
+            ),
+            (
+                vec![bundle.to_str().unwrap(), newer_file.to_str().unwrap()],
+                "1 of 2 bundles was refused",
+            ),
+        ] {
+            for db in [b_arg, fresh_arg] {
+                let mut args = vec!["--db", db, "import-bundle"];
+                args.extend(files.iter().copied());
+                let out = d.run(&args);
+                let err = stderr(&out);
+                assert_eq!(out.status.code(), Some(1), "{args:?}: {err}");
+                assert!(err.contains(needle), "{args:?} says {needle:?}: {err}");
+                let lower = err.to_lowercase();
+                assert!(
+                    lower.contains("nothing was imported") || lower.contains("none was imported"),
+                    "{err}"
+                );
+                assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+            }
+            assert_eq!(
+                counts(&b),
+                once,
+                "{files:?}: the manager's database is unchanged"
+            );
+            assert_eq!(counts(&fresh), empty, "{files:?}: nothing was imported");
+        }
+        let out = d.run(&["--db", b_arg, "import-bundle"]);
+        assert_eq!(out.status.code(), Some(2), "a file is required");
+    }
+}

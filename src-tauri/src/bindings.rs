@@ -4,7 +4,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::{commands, commands_plan, commands_playbook, desktop, session};
+use crate::{commands, commands_plan, commands_playbook, commands_review, desktop, session};
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -17,7 +17,6 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::list_prospects,
             commands::get_playbook,
             commands::list_blocks,
-            commands::review_summary,
             commands::ui_ready,
             commands::get_settings,
             commands::block_view,
@@ -66,6 +65,16 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands_plan::export_schedule,
             commands_plan::save_plan_settings,
             commands_plan::next_due_block,
+            commands_review::review_options,
+            commands_review::review_dashboards,
+            commands_review::review_funnel_by,
+            commands_review::review_call_log,
+            commands_review::review_call_detail,
+            commands_review::export_review_table,
+            commands_review::export_review_calls,
+            commands_review::save_chart_image,
+            commands_review::export_rep_bundle,
+            commands_review::import_bundles,
         ])
         .events(collect_events![session::BlockTick])
 }

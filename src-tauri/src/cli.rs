@@ -8,8 +8,11 @@ use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
+use callblock_core::domain::Outcome;
 use callblock_core::paths::{self, DbSource};
 use callblock_core::plan::{self, Period, PlanProgress, PlanResult, RateSource};
+use callblock_core::reports::export::ExportFormat;
+use callblock_core::reports::{self, GroupBy, ReportFilter};
 use callblock_core::{demo, lists, Store};
 
 use crate::commands_plan::{self, PlanForm};
@@ -68,6 +71,114 @@ pub enum Command {
     /// The current rep's weekly schedule of block and preparation slots
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+    /// Show the funnel (dials, connects, conversations, meetings and the rates
+    /// between them) of a selection of calls, the figures of the Review view
+    #[command(
+        after_help = "Dates are YYYY-MM-DD (UTC days, both included). Definitions (domain.md section 5): \
+                      a connect is a call on which the prospect was reached (not interested, callback, \
+                      meeting, do not call); a conversation is a connect that lasted at least 60 s or \
+                      reached the appointment request."
+    )]
+    Report(ReportArgs),
+    /// Export the calls of a selection (CSV or JSON), or a rep's bundle for a manager
+    #[command(subcommand)]
+    Export(ExportCommand),
+    /// Import bundles exported by reps (`callblock export bundle`) into this
+    /// database; importing one twice changes nothing, and a damaged bundle or
+    /// one from a newer version is refused with nothing imported
+    ImportBundle {
+        /// The bundle files (.cbbundle)
+        #[arg(value_name = "FILE", required = true)]
+        files: Vec<PathBuf>,
+        /// Print the reports as JSON
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+/// Which calls: the same filters as the Review view.
+#[derive(Debug, Clone, clap::Args)]
+pub struct FilterArgs {
+    /// First day (YYYY-MM-DD, UTC), included
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Last day (YYYY-MM-DD, UTC), included
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only this rep's calls (a name; repeat for several)
+    #[arg(long, value_name = "NAME")]
+    pub rep: Vec<String>,
+    /// Only calls of this theme (a name; repeat for several)
+    #[arg(long, value_name = "NAME")]
+    pub theme: Vec<String>,
+    /// Only calls with this outcome (no_answer, voicemail, gatekeeper, bad_number,
+    /// not_interested, callback, meeting, do_not_call; repeat for several)
+    #[arg(long, value_name = "OUTCOME")]
+    pub outcome: Vec<String>,
+    /// Only calls of this length: under-1, 1-2, 2-3, over-3 (minutes) or M:SS-M:SS
+    #[arg(long, value_name = "BAND")]
+    pub duration: Option<String>,
+    /// Only calls on which this objection was raised (its slug or label)
+    #[arg(long, value_name = "OBJECTION")]
+    pub objection: Option<String>,
+    /// Only calls whose notes or gap notes match these words ("a phrase", word* for a prefix)
+    #[arg(long, value_name = "TEXT")]
+    pub search: Option<String>,
+}
+
+#[derive(Debug, clap::Args)]
+pub struct ReportArgs {
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Also show the funnel grouped by rep, theme, day, week (from Monday),
+    /// hour or weekday (the prospect's local time), or outcome
+    #[arg(long, value_name = "GROUPING",
+          value_parser = ["rep", "theme", "day", "week", "hour", "weekday", "outcome"])]
+    pub by: Option<String>,
+    /// Print JSON: dials, connects, conversations, meetings (and more) at the top
+    /// level, `groups` with --by
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum ExportCommand {
+    /// Write the calls of a selection, newest first, as CSV or JSON
+    Calls {
+        #[command(flatten)]
+        filter: FilterArgs,
+        /// csv or json (default: from the -o file's extension, else csv)
+        #[arg(long, value_name = "FORMAT", value_parser = ["csv", "json"])]
+        format: Option<String>,
+        /// The file to write (default: standard output)
+        #[arg(short = 'o', long = "output", value_name = "FILE")]
+        output: Option<PathBuf>,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+    },
+    /// Write a rep's calls and blocks of a period to a bundle file that a
+    /// manager imports with `callblock import-bundle`
+    Bundle {
+        /// The rep (a name; default: the rep this database works as)
+        #[arg(long, value_name = "NAME")]
+        rep: Option<String>,
+        /// First day (YYYY-MM-DD, UTC), included
+        #[arg(long, value_name = "DATE")]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD, UTC), included
+        #[arg(long, value_name = "DATE")]
+        to: Option<String>,
+        /// The bundle file to write (.cbbundle)
+        #[arg(short = 'o', long = "output", value_name = "FILE", required = true)]
+        output: PathBuf,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+        /// Print what was written as JSON
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -313,6 +424,30 @@ pub fn run(cli: Cli) -> i32 {
             force,
             json,
         }) => run_schedule_export(&path, &output, force, json),
+        Command::Report(args) => run_report(&path, &args),
+        Command::Export(ExportCommand::Calls {
+            filter,
+            format,
+            output,
+            force,
+        }) => run_export_calls(&path, &filter, format.as_deref(), output.as_deref(), force),
+        Command::Export(ExportCommand::Bundle {
+            rep,
+            from,
+            to,
+            output,
+            force,
+            json,
+        }) => run_export_bundle(
+            &path,
+            rep.as_deref(),
+            from.as_deref(),
+            to.as_deref(),
+            &output,
+            force,
+            json,
+        ),
+        Command::ImportBundle { files, json } => run_import_bundles(&path, &files, json),
     };
     match result {
         Ok(()) => 0,
@@ -902,6 +1037,345 @@ fn run_schedule_export(path: &Path, file: &Path, force: bool, json: bool) -> Res
         out.prep,
         if out.prep == 1 { "slot" } else { "slots" }
     );
+    Ok(())
+}
+
+// -- Review --------------------------------------------------------------------
+
+/// The filter the arguments describe; names are resolved (an unknown one is an
+/// error that lists the valid ones).
+pub fn report_filter(
+    conn: &rusqlite::Connection,
+    a: &FilterArgs,
+) -> callblock_core::Result<ReportFilter> {
+    let (from, to) = reports::parse_period(a.from.as_deref(), a.to.as_deref())?;
+    let duration = a
+        .duration
+        .as_deref()
+        .map(reports::DurationBand::parse)
+        .transpose()?;
+    let objection_id = a
+        .objection
+        .as_deref()
+        .map(|o| reports::resolve_objection(conn, o))
+        .transpose()?;
+    Ok(ReportFilter {
+        from,
+        to,
+        rep_ids: a
+            .rep
+            .iter()
+            .map(|r| resolve_rep(conn, r))
+            .collect::<callblock_core::Result<_>>()?,
+        theme_ids: a
+            .theme
+            .iter()
+            .map(|t| {
+                reports::resolve_theme(conn, t)
+                    .or_else(|e| unique_prefix(conn, "SELECT id, name FROM themes", t)?.ok_or(e))
+            })
+            .collect::<callblock_core::Result<_>>()?,
+        outcomes: a
+            .outcome
+            .iter()
+            .map(|o| {
+                Outcome::parse(o).map_err(|_| {
+                    callblock_core::Error::invalid(
+                        "--outcome",
+                        format!(
+                            "{o:?} is not an outcome; use one of: {}",
+                            Outcome::ALL
+                                .iter()
+                                .map(|o| o.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    )
+                })
+            })
+            .collect::<callblock_core::Result<_>>()?,
+        duration,
+        objection_id,
+        text: a.search.clone().filter(|t| !t.trim().is_empty()),
+    })
+}
+
+/// The id of the only row of `sql` (id, name) whose name starts with `typed`
+/// (case-insensitive), so that `--rep sam` finds "Sam Okafor".
+fn unique_prefix(
+    conn: &rusqlite::Connection,
+    sql: &str,
+    typed: &str,
+) -> callblock_core::Result<Option<String>> {
+    let t = typed.trim().to_lowercase();
+    if t.is_empty() {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare(sql)?;
+    let rows: Vec<(String, String)> = stmt
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    let hits: Vec<&(String, String)> = rows
+        .iter()
+        .filter(|(_, n)| n.to_lowercase().starts_with(&t))
+        .collect();
+    Ok(match hits.as_slice() {
+        [one] => Some(one.0.clone()),
+        _ => None,
+    })
+}
+
+/// A rep by name, id, or the start of a name that only one rep has.
+pub fn resolve_rep(conn: &rusqlite::Connection, typed: &str) -> callblock_core::Result<String> {
+    reports::resolve_rep(conn, typed)
+        .or_else(|e| unique_prefix(conn, "SELECT id, name FROM reps", typed)?.ok_or(e))
+}
+
+fn run_report(db: &Path, args: &ReportArgs) -> Result<(), String> {
+    let store = open(db)?;
+    let conn = store.conn();
+    let report = (|| {
+        let filter = report_filter(conn, &args.filter)?;
+        let by = args.by.as_deref().map(GroupBy::parse).transpose()?;
+        let settings = callblock_core::settings::load(conn)?;
+        reports::report(conn, &filter, by, &settings)
+    })()
+    .map_err(|e| e.to_string())?;
+    if args.json {
+        return print_json(&report);
+    }
+    print!("{}", report_text(&report));
+    Ok(())
+}
+
+fn rate(r: &reports::Rate) -> String {
+    match r.value {
+        Some(v) => format!("{:.1} % ({}/{})", v * 100.0, r.numerator, r.denominator),
+        None => format!("- ({}/{})", r.numerator, r.denominator),
+    }
+}
+
+fn hours(seconds: u32) -> String {
+    let m = (seconds + 30) / 60;
+    if m < 60 {
+        format!("{m} min")
+    } else {
+        format!("{} h {:02} min", m / 60, m % 60)
+    }
+}
+
+/// The report as plain text: the funnel, the rates with their counts, the
+/// groups as a table, then the definitions.
+pub fn report_text(r: &reports::FunnelReport) -> String {
+    use std::fmt::Write as _;
+    let mut out = String::new();
+    let f = &r.total;
+    let _ = writeln!(out, "Funnel: {}", r.selection);
+    let _ = writeln!(out, "  Dials          {:>9}", f.dials);
+    let _ = writeln!(
+        out,
+        "  Connects       {:>9}   connect rate {}",
+        f.connects,
+        rate(&r.rates.connect_rate)
+    );
+    let _ = writeln!(
+        out,
+        "  Conversations  {:>9}   of connects {}",
+        f.conversations,
+        rate(&r.rates.conversation_rate)
+    );
+    let _ = writeln!(
+        out,
+        "  Meetings       {:>9}   of conversations {}; of connects {}",
+        f.meetings,
+        rate(&r.rates.meeting_rate),
+        rate(&r.rates.connect_to_meeting)
+    );
+    let _ = writeln!(out, "  On the phone   {:>9}", hours(f.talk_seconds));
+    let _ = writeln!(
+        out,
+        "  Past the limit {:>9}   of dials {}",
+        f.calls_past_limit,
+        rate(&r.rates.past_limit)
+    );
+    if let (Some(by), Some(groups)) = (r.by, &r.groups) {
+        let _ = writeln!(out);
+        let head = by.as_str().to_uppercase();
+        let width = groups
+            .iter()
+            .map(|g| g.label.chars().count())
+            .max()
+            .unwrap_or(0)
+            .max(head.len());
+        let _ = writeln!(
+            out,
+            "{head:<width$}  {:>7}  {:>8}  {:>13}  {:>8}  {:>12}  {:>16}",
+            "DIALS", "CONNECTS", "CONVERSATIONS", "MEETINGS", "CONNECT RATE", "MEETINGS/CONNECT"
+        );
+        for g in groups {
+            let pct = |x: &reports::Rate| {
+                x.value
+                    .map(|v| format!("{:.1} %", v * 100.0))
+                    .unwrap_or_else(|| "-".into())
+            };
+            let _ = writeln!(
+                out,
+                "{:<width$}  {:>7}  {:>8}  {:>13}  {:>8}  {:>12}  {:>16}",
+                g.label,
+                g.funnel.dials,
+                g.funnel.connects,
+                g.funnel.conversations,
+                g.funnel.meetings,
+                pct(&g.rates.connect_rate),
+                pct(&g.rates.connect_to_meeting)
+            );
+        }
+        if groups.is_empty() {
+            let _ = writeln!(out, "(no calls)");
+        }
+    }
+    let _ = writeln!(out);
+    let _ = writeln!(out, "Definitions:");
+    for d in &r.definitions {
+        let _ = writeln!(out, "  - {d}");
+    }
+    out
+}
+
+fn run_export_calls(
+    db: &Path,
+    filter: &FilterArgs,
+    format: Option<&str>,
+    output: Option<&Path>,
+    force: bool,
+) -> Result<(), String> {
+    let store = open(db)?;
+    let conn = store.conn();
+    let filter = report_filter(conn, filter).map_err(|e| e.to_string())?;
+    let format = match format {
+        Some(f) => ExportFormat::parse(f).map_err(|e| e.to_string())?,
+        None => match output
+            .and_then(|o| o.extension())
+            .and_then(|e| e.to_str())
+            .map(str::to_ascii_lowercase)
+            .as_deref()
+        {
+            Some("json") => ExportFormat::Json,
+            _ => ExportFormat::Csv,
+        },
+    };
+    match output {
+        Some(path) => {
+            let saved = crate::commands_review::export_calls_to(conn, &filter, format, path, force)
+                .map_err(|e| match e {
+                    callblock_core::Error::Conflict(m) => {
+                        format!("{m} (pass --force to replace it)")
+                    }
+                    e => e.to_string(),
+                })?;
+            println!(
+                "Exported {} call{} to {}.",
+                saved.rows,
+                if saved.rows == 1 { "" } else { "s" },
+                saved.path
+            );
+        }
+        None => {
+            let stdout = std::io::stdout();
+            let w = std::io::BufWriter::new(stdout.lock());
+            match reports::export::export_calls(conn, &filter, format, w) {
+                Ok(_) => {}
+                // The reader stopped early (`| head`): not an error.
+                Err(callblock_core::Error::Io { source, .. })
+                    if source.kind() == std::io::ErrorKind::BrokenPipe => {}
+                Err(e) => return Err(e.to_string()),
+            }
+        }
+    }
+    Ok(())
+}
+
+#[derive(serde::Serialize)]
+struct BundleExportJson<'a> {
+    path: String,
+    #[serde(flatten)]
+    summary: &'a callblock_core::bundle::ExportSummary,
+}
+
+fn run_export_bundle(
+    db: &Path,
+    rep: Option<&str>,
+    from: Option<&str>,
+    to: Option<&str>,
+    output: &Path,
+    force: bool,
+    json: bool,
+) -> Result<(), String> {
+    let store = open(db)?;
+    let conn = store.conn();
+    let summary = (|| {
+        let rep_id = crate::commands_review::bundle_rep(conn, rep)?;
+        crate::commands_review::export_bundle_to(conn, &rep_id, from, to, output, force)
+    })()
+    .map_err(|e| match e {
+        callblock_core::Error::Conflict(m) => format!("{m} (pass --force to replace it)"),
+        e => e.to_string(),
+    })?;
+    if json {
+        return print_json(&BundleExportJson {
+            path: output.display().to_string(),
+            summary: &summary,
+        });
+    }
+    let c = &summary.counts;
+    let period = match (from, to) {
+        (None, None) => "all time".to_string(),
+        (f, t) => format!("{} to {}", f.unwrap_or("the start"), t.unwrap_or("now")),
+    };
+    println!(
+        "Bundle of {}'s calls ({period}) written to {}: {} calls, {} blocks, {} prospects, {} meetings.",
+        summary.rep_name,
+        output.display(),
+        c.calls,
+        c.blocks,
+        c.prospects,
+        c.meetings
+    );
+    Ok(())
+}
+
+fn run_import_bundles(db: &Path, files: &[PathBuf], json: bool) -> Result<(), String> {
+    let mut store = open(db)?;
+    let reports = crate::commands_review::import_bundle_files(&mut store, files)
+        .map_err(|e| e.to_string())?;
+    if json {
+        return print_json(&reports);
+    }
+    for r in &reports {
+        if r.unchanged {
+            println!(
+                "{}: {}'s {} calls were already imported; nothing changed.",
+                r.source, r.rep_name, r.calls.in_bundle
+            );
+            continue;
+        }
+        println!(
+            "{}: {}'s calls imported: {} calls added ({} already present), {} blocks, {} prospects, {} meetings added.",
+            r.source,
+            r.rep_name,
+            r.calls.added,
+            r.calls.already_present,
+            r.blocks.added,
+            r.prospects.added,
+            r.meetings.added
+        );
+        if !r.themes_added.is_empty() {
+            println!("  new themes: {}", r.themes_added.join(", "));
+        }
+        if !r.objections_added.is_empty() {
+            println!("  new objections: {}", r.objections_added.join(", "));
+        }
+    }
     Ok(())
 }
 

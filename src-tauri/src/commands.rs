@@ -19,7 +19,6 @@ use callblock_core::clock::Clocks;
 use callblock_core::domain::Settings;
 use callblock_core::lists::{ProspectPage, ProspectQuery, ThemeSummary};
 use callblock_core::playbook::Playbook;
-use callblock_core::reports::{ReportFilter, ReviewSummary};
 use callblock_core::reps::Rep;
 use callblock_core::{settings, Store};
 
@@ -193,20 +192,6 @@ pub fn get_playbook(
 #[specta::specta]
 pub fn list_blocks(state: State<'_, AppState>, limit: u32) -> Result<Vec<BlockRow>, AppError> {
     state.with_store(|s| callblock_core::calls::recent_blocks(s.conn(), None, limit.clamp(1, 500)))
-}
-
-/// The funnel over the last `days` days (0: all time).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn review_summary(state: State<'_, AppState>, days: u32) -> Result<ReviewSummary, AppError> {
-    state.with_store(|s| {
-        let settings = settings::load(s.conn())?;
-        let filter = ReportFilter {
-            from: (days > 0).then(|| chrono::Utc::now() - chrono::Duration::days(i64::from(days))),
-            ..ReportFilter::default()
-        };
-        callblock_core::reports::review_summary(s.conn(), &filter, &settings)
-    })
 }
 
 /// The UI calls this once its first view shows data. With

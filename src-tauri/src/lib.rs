@@ -8,6 +8,7 @@
 //! - [`commands`]: the commands the UI invokes
 //! - [`commands_playbook`]: the Playbook view's commands (talk tracks, objections, sharing)
 //! - [`commands_plan`]: the Plan view's commands (plan, progress, weekly schedule, due blocks)
+//! - [`commands_review`]: the Review view's commands (dashboards, call log, exports, team bundles)
 //! - [`bindings`]: the typed command list, and the TypeScript it generates
 //! - [`instance`]: one window per database
 //! - [`session`]: the block running in the window (clocks, call, prospect on screen)
@@ -19,6 +20,7 @@ pub mod cli;
 pub mod commands;
 pub mod commands_plan;
 pub mod commands_playbook;
+pub mod commands_review;
 pub mod desktop;
 pub mod error;
 pub mod gui;

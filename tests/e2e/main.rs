@@ -16,6 +16,7 @@ mod block;
 mod harness;
 mod plan;
 mod playbook;
+mod review;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -7,6 +7,9 @@
 //! generated database is kept in the target directory and reused while its
 //! generator and schema versions match. `REVIEW_BENCH_REGENERATE=1` forces a
 //! new one; `REVIEW_BENCH_REPS` changes the number of reps (default 50).
+//! `REVIEW_BENCH_GENERATE_ONLY=1` makes (or finds) the database and stops:
+//! the app's benchmark (`tests/bench/app.rs`, part `review`) opens it in the
+//! real window.
 //!
 //! Targets: every dashboard query and call-log page < 100 ms; opening
 //! Review < 1 s.
@@ -129,6 +132,10 @@ fn main() {
         generate(&path, reps);
     } else {
         println!("Using the cached database {}", path.display());
+    }
+    if std::env::var("REVIEW_BENCH_GENERATE_ONLY").is_ok_and(|v| v == "1") {
+        println!("REVIEW_BENCH_DB={}", path.display());
+        return;
     }
     run(&path);
 }

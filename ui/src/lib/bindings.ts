@@ -43,17 +43,6 @@ async listBlocks(limit: number) : Promise<Result<BlockRow[], AppError>> {
 }
 },
 /**
- * The funnel over the last `days` days (0: all time).
- */
-async reviewSummary(days: number) : Promise<Result<ReviewSummary, AppError>> {
-    try {
-    return { status: "ok", data: await TAURI_INVOKE("review_summary", { days }) };
-} catch (e) {
-    if(e instanceof Error) throw e;
-    else return { status: "error", error: e  as any };
-}
-},
-/**
  * The UI calls this once its first view shows data. With
  * `CALLBLOCK_REPORT_READY=1` the time since the process started is printed,
  * for the start-up benchmark.
@@ -527,6 +516,114 @@ async nextDueBlock() : Promise<Result<DueBlock | null, AppError>> {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+async reviewOptions() : Promise<Result<ReviewOptions, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_options") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Every dashboard of the Review view for one selection.
+ */
+async reviewDashboards(filter: ReportFilter) : Promise<Result<Dashboards, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_dashboards", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The funnel of a selection grouped by rep, theme, day, week, hour, weekday or outcome.
+ */
+async reviewFunnelBy(filter: ReportFilter, by: GroupBy) : Promise<Result<FunnelGroup[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_funnel_by", { filter, by }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * A page of the call log (newest first), after a cursor or at an offset.
+ */
+async reviewCallLog(query: CallLogQuery) : Promise<Result<CallLogPage, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_call_log", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * One call's detail: its timeline, objections, outcome and notes.
+ */
+async reviewCallDetail(callId: string) : Promise<Result<CallDetail, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_call_detail", { callId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Write one figure (`table`, such as `funnel_by_rep`) of the selection as CSV.
+ */
+async exportReviewTable(filter: ReportFilter, table: string, path: string, replace: boolean) : Promise<Result<SavedFile, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_review_table", { filter, table, path, replace }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Write the calls of the selection as CSV or JSON.
+ */
+async exportReviewCalls(filter: ReportFilter, format: ExportFormat, path: string, replace: boolean) : Promise<Result<SavedFile, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_review_calls", { filter, format, path, replace }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Save a chart drawn by the view as a PNG or SVG file.
+ */
+async saveChartImage(path: string, image: ChartImage, replace: boolean) : Promise<Result<SavedFile, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_chart_image", { path, image, replace }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Export a rep's calls and blocks of a period (dates `YYYY-MM-DD`, both
+ * included; empty: open) as a bundle a manager can import.
+ */
+async exportRepBundle(repId: string | null, from: string | null, to: string | null, path: string, replace: boolean) : Promise<Result<BundleExported, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_rep_bundle", { repId, from, to, path, replace }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Import bundle files (all checked first; one refused: none imported).
+ */
+async importBundles(paths: string[]) : Promise<Result<BundleReport[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_bundles", { paths }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -568,6 +665,12 @@ export type AppInfo = { version: string; db_path: string;
  */
 db_error: AppError | null; current_rep: Rep | null }
 export type Author = { id: string; name: string }
+export type BandOption = { 
+/**
+ * `under-1`, `1-2`, `2-3`, `over-3` (what the command line takes).
+ */
+key: string; label: string; band: DurationBand }
+export type BlockGroup = { key: string; label: string; stats: BlockStats }
 /**
  * A block as the Block view lists it.
  */
@@ -588,6 +691,36 @@ card: CallCard | null; reason: QueueReason | null;
  * Why nobody is offered (when `card` is `None`).
  */
 queue_rest: QueueRest | null; last_outcome: LastOutcome | null; phases: Phases }
+export type BlockStats = { 
+/**
+ * Blocks the schedule planned in the period (up to now); `None` when no
+ * schedule exists for the selection.
+ */
+planned: number | null; 
+/**
+ * Blocks that ran and ended (completed, ended early or abandoned).
+ */
+run: number; completed: number; ended_early: number; abandoned: number; in_progress: number; 
+/**
+ * run / planned
+ */
+run_vs_planned: Rate | null; 
+/**
+ * The planned length of the blocks that ran.
+ */
+planned_seconds: number; 
+/**
+ * Time from start to end of the blocks that ran, less their pauses.
+ */
+active_seconds: number; 
+/**
+ * Time on the phone in those blocks (sum of call lengths).
+ */
+phone_seconds: number; dials: number; connects: number; conversations: number; meetings: number; 
+/**
+ * dials / active hours
+ */
+dials_per_hour: number | null }
 /**
  * What a block yielded (domain.md section 2), and how it compares with the
  * rep's earlier blocks on the same themes.
@@ -622,6 +755,40 @@ alert: Alert | null }
  * The Block view's state: a running block, or none (with the last summary).
  */
 export type BlockView = { state: "idle"; summary: BlockSummary | null } | { state: "running"; snapshot: BlockSnapshot }
+export type BlocksReport = { 
+/**
+ * True when the selected reps have a weekly schedule of blocks.
+ */
+schedule_defined: boolean; total: BlockStats; by_rep: BlockGroup[]; by_week: BlockGroup[]; 
+/**
+ * How many blocks ran at each pace (dials per active hour, bins of 5).
+ */
+dials_per_hour: DialsPerHourBin[]; definitions: string[] }
+/**
+ * How many rows of each kind the bundle holds (checked on import).
+ */
+export type BundleCounts = { themes: number; prospects: number; talk_track_versions: number; objections: number; responses: number; blocks: number; pauses: number; calls: number; call_objections: number; meetings: number }
+/**
+ * What a bundle export wrote. (The core's `bundle::ExportSummary` shares its
+ * name with the playbook's, so the UI gets this type instead.)
+ */
+export type BundleExported = { path: string; rep_name: string; from: string | null; to: string | null; counts: BundleCounts }
+/**
+ * What an import did.
+ */
+export type BundleReport = { source: string; rep_id: string; rep_name: string; 
+/**
+ * The bundle's rep was found under another id by name.
+ */
+rep_matched_by_name: boolean; from: string | null; to: string | null; calls: ImportCount; blocks: ImportCount; prospects: ImportCount; meetings: ImportCount; call_objections: ImportCount; themes_added: string[]; 
+/**
+ * Themes of the bundle found here by name (under another id).
+ */
+themes_matched: string[]; objections_added: string[]; talk_track_versions_added: number; responses_added: number; 
+/**
+ * True when nothing new was imported (the bundle was imported before).
+ */
+unchanged: boolean }
 export type CallCard = { prospect_id: string; first_name: string; last_name: string; title: string; company: string; email: string | null; location: string; 
 /**
  * IANA zone; `None`: unknown (shown as such, never guessed).
@@ -640,6 +807,64 @@ history: PastCall[]; theme_id: string | null; theme_name: string | null;
  */
 playbook: CallPlaybook }
 /**
+ * How many calls the filter selects.
+ */
+export type CallCount = { value: number; 
+/**
+ * False when `value` is an estimate (a text or objection filter over
+ * many calls): show it as "about".
+ */
+exact: boolean }
+/**
+ * Where a page ends: the next page starts after this call.
+ */
+export type CallCursor = { started_at: string; id: string }
+export type CallDetail = { id: string; started_at: string; ended_at: string | null; rep_id: string; rep_name: string; theme_id: string | null; theme_name: string | null; prospect_id: string; prospect_name: string; company: string; title: string; phone: string | null; prospect_time_zone: string | null; 
+/**
+ * The prospect's local hour and weekday (0 = Monday) when called.
+ */
+local_hour: number | null; local_weekday: number | null; block_id: string | null; talk_track: TalkTrackRef | null; 
+/**
+ * `None` while the call is in progress.
+ */
+duration_ms: number | null; outcome: Outcome | null; outcome_label: string; asked_for_meeting: boolean; callback_at: string | null; phases: Phase[]; objections: CallObjection[]; 
+/**
+ * Phases reached, objections and the end, in time order.
+ */
+timeline: TimelineEvent[]; notes: string; gap_current_state: string; gap_objectives: string; gap_impact: string; meeting: MeetingInfo | null }
+export type CallLogPage = { rows: CallLogRow[]; 
+/**
+ * `None` on the last page.
+ */
+next: CallCursor | null; total: CallCount; 
+/**
+ * The row number of the first row, when known (offset paging).
+ */
+offset: number | null }
+export type CallLogQuery = { filter: ReportFilter; 
+/**
+ * Continue after this call (keyset paging).
+ */
+after: CallCursor | null; 
+/**
+ * Or start at this row of the list (0 = the newest call); used when
+ * `after` is `None`.
+ */
+offset: number; 
+/**
+ * Rows per page, 1 to 500.
+ */
+limit: number }
+export type CallLogRow = { id: string; started_at: string; rep_id: string; rep_name: string; theme_id: string | null; theme_name: string | null; prospect_id: string; prospect_name: string; company: string; duration_ms: number; outcome: Outcome; outcome_label: string; 
+/**
+ * The objections raised, in order (labels).
+ */
+objections: string[]; 
+/**
+ * The first 160 characters of the notes.
+ */
+notes: string; has_gap_notes: boolean }
+/**
  * The notes a rep types during a call.
  */
 export type CallNotes = { notes: string; 
@@ -647,6 +872,11 @@ export type CallNotes = { notes: string;
  * The prospect's current state, in their words (the "gap").
  */
 gap_current_state: string; gap_objectives: string; gap_impact: string }
+export type CallObjection = { position: number; at_ms: number; objection_id: string; label: string; response_id: string | null; response: string | null; response_version: number | null; 
+/**
+ * The key of the phase it came in.
+ */
+phase: string }
 /**
  * Where a call is, by its elapsed time (domain.md section 3).
  */
@@ -725,6 +955,18 @@ display: string;
  */
 tel_uri: string | null }
 /**
+ * What a chart is saved as.
+ */
+export type ChartImage = 
+/**
+ * A PNG image, base64-encoded (from a canvas).
+ */
+{ kind: "png"; base64: string } | 
+/**
+ * An SVG document.
+ */
+{ kind: "svg"; text: string }
+/**
  * The block clock as the UI draws it.
  */
 export type ClockState = { planned_ms: number; elapsed_ms: number; remaining_ms: number; paused: boolean; 
@@ -732,6 +974,15 @@ export type ClockState = { planned_ms: number; elapsed_ms: number; remaining_ms:
  * The planned length has run (the call in progress may finish).
  */
 time_up: boolean }
+/**
+ * Every dashboard of the Review view for one selection.
+ */
+export type Dashboards = { summary: ReviewSummary; blocks: BlocksReport; timing: TimingReport; length: LengthReport; playbook: PlaybookReport }
+export type DialsPerHourBin = { from: number; 
+/**
+ * `None` for the last, open bin.
+ */
+to: number | null; label: string; blocks: number }
 /**
  * The block the rep should be told about at `at`.
  */
@@ -744,6 +995,12 @@ due_now: boolean;
  * Minutes until it begins (0 when due).
  */
 minutes_until: number }
+/**
+ * A band of call length: from `min_seconds` (included) to `max_seconds`
+ * (excluded); `None` leaves that side open.
+ */
+export type DurationBand = { min_seconds: number | null; max_seconds: number | null }
+export type ExportFormat = "csv" | "json"
 /**
  * What an export wrote.
  */
@@ -793,6 +1050,19 @@ dial_to_meeting: Rate;
  * calls past the outer limit / dials
  */
 past_limit: Rate }
+export type GroupBy = "rep" | "theme" | "day" | 
+/**
+ * Weeks starting on Monday (UTC).
+ */
+"week" | 
+/**
+ * The prospect's local hour of day.
+ */
+"hour" | 
+/**
+ * The prospect's local weekday.
+ */
+"weekday" | "outcome"
 /**
  * The rep's own figures over a window of the call log.
  */
@@ -822,6 +1092,10 @@ export type ImportAction =
  * An objection that the file does not mention lost its hotkey to one in the file.
  */
 "hotkey_cleared"
+/**
+ * What one kind of row did on import.
+ */
+export type ImportCount = { in_bundle: number; added: number; already_present: number }
 export type ImportItem = { kind: ImportItemKind; 
 /**
  * The talk track's name, or the objection's label.
@@ -868,6 +1142,34 @@ mailto: string | null;
  * Something the rep should know (e.g. the invitation could not be saved).
  */
 warning: string | null }
+export type LengthBin = { from_seconds: number; 
+/**
+ * `None` for the last, open bin.
+ */
+to_seconds: number | null; label: string }
+export type LengthReport = { bin_seconds: number; bins: LengthBin[]; all: LengthSeries; 
+/**
+ * Outcomes that have calls, in the order of the outcome list.
+ */
+by_outcome: LengthSeries[]; limit_seconds: number; definitions: string[] }
+export type LengthSeries = { 
+/**
+ * `None` for all outcomes together.
+ */
+outcome: Outcome | null; label: string; calls: number; 
+/**
+ * Calls per bin, in the order of [`LengthReport::bins`].
+ */
+counts: number[]; 
+/**
+ * Estimated from the bins (linear within the bin); the last bin's lower
+ * edge when the median falls in it.
+ */
+median_seconds: number | null; mean_seconds: number | null; 
+/**
+ * Calls longer than the outer limit / calls.
+ */
+past_limit: Rate }
 /**
  * An objection as the playbook editor shows it.
  */
@@ -892,6 +1194,8 @@ warnings: PlaceholderWarning[] }
  * An objection logged in a call.
  */
 export type LoggedObjection = { objection_id: string; label: string; response_id: string | null; position: number; at_ms: number }
+export type MeetingInfo = { id: string; starts_at: string; duration_minutes: number; format: string; email: string; invitation_sent_at: string | null }
+export type NamedOption = { id: string; name: string }
 export type NewMeeting = { starts_at: string; duration_minutes: number; email: string; 
 /**
  * phone, web or in_person
@@ -917,6 +1221,32 @@ time_zone: string;
  * The theme the block calls (or the preparation readies).
  */
 theme_id: string | null }
+export type ObjectionOption = { id: string; slug: string; label: string; 
+/**
+ * Archived from the library (old calls may still have it).
+ */
+archived: boolean }
+export type ObjectionStat = { objection_id: string; slug: string; label: string; 
+/**
+ * Times raised (twice in one call counts twice).
+ */
+times: number; 
+/**
+ * Calls on which it was raised.
+ */
+calls: number; 
+/**
+ * calls / connects of the selection
+ */
+share_of_connects: Rate; 
+/**
+ * Of those calls, the ones that booked a meeting.
+ */
+meetings: number; 
+/**
+ * meetings / calls
+ */
+meeting_rate: Rate }
 /**
  * An objection with the response that applies to a theme.
  */
@@ -929,11 +1259,21 @@ overridden: boolean }
  * How one call ended (domain.md section 5). Every call ends in exactly one.
  */
 export type Outcome = "no_answer" | "voicemail" | "gatekeeper" | "bad_number" | "not_interested" | "callback" | "meeting" | "do_not_call"
+export type OutcomeOption = { value: Outcome; label: string; connect: boolean }
 /**
  * An earlier call to the prospect.
  */
 export type PastCall = { started_at: string; rep_name: string; outcome: Outcome; duration_seconds: number; notes: string }
 export type Period = "month" | "quarter"
+export type Phase = { key: string; label: string; from_seconds: number; 
+/**
+ * `None` for the last, open phase.
+ */
+to_seconds: number | null; 
+/**
+ * The call lasted into this phase.
+ */
+reached: boolean }
 /**
  * The call thresholds, in seconds (domain.md section 3; settings).
  */
@@ -1151,6 +1491,24 @@ export type Playbook = { talk_track: TalkTrackVersion | null; objections: Object
  * The call card's playbook for a sample prospect, as the card will show it.
  */
 export type PlaybookPreview = { prospect: PreviewProspect; rep_name: string; playbook: CallPlaybook; warnings: PlaceholderWarning[] }
+export type PlaybookReport = { 
+/**
+ * Connects in the selection (the denominator of how often an objection
+ * is heard).
+ */
+connects: number; 
+/**
+ * Most heard first.
+ */
+objections: ObjectionStat[]; 
+/**
+ * By objection (library order), then most used first.
+ */
+responses: ResponseStat[]; 
+/**
+ * By track, then version.
+ */
+talk_tracks: TalkTrackStat[]; definitions: string[] }
 /**
  * Who the preview is filled for.
  */
@@ -1283,6 +1641,52 @@ export type RenderedTrack = { sections: TalkTrackSections;
 missing: string[]; unknown: string[] }
 export type Rep = { id: string; name: string; email: string | null; time_zone: string | null }
 /**
+ * Which calls a report looks at. Empty lists and `None` select everything.
+ */
+export type ReportFilter = { 
+/**
+ * Calls started at or after this instant.
+ */
+from: string | null; 
+/**
+ * Calls started before this instant (exclusive).
+ */
+to: string | null; rep_ids: string[]; theme_ids: string[]; outcomes: Outcome[]; 
+/**
+ * Call length band.
+ */
+duration: DurationBand | null; 
+/**
+ * Calls on which this objection was raised.
+ */
+objection_id: string | null; 
+/**
+ * Full-text query on the notes and gap notes: words (all must appear),
+ * `"a phrase"`, `word*` for a prefix.
+ */
+text: string | null }
+export type ResponseStat = { 
+/**
+ * `None`: the objection was logged without a response.
+ */
+response_id: string | null; objection_id: string | null; objection_label: string; 
+/**
+ * The theme of an override; `None` for the library's response.
+ */
+theme_name: string | null; version: number | null; response: string; times: number; 
+/**
+ * Calls on which it was used.
+ */
+calls: number; 
+/**
+ * Of those calls, the ones that booked a meeting.
+ */
+meetings: number; 
+/**
+ * meetings / calls
+ */
+meeting_rate: Rate }
+/**
  * One version of a response.
  */
 export type ResponseVersion = { id: string; objection_id: string; 
@@ -1299,9 +1703,41 @@ response: string;
  */
 removed: boolean; created_by: string | null; created_at: string }
 /**
+ * What the Review view's filter bar offers, and where its files go.
+ */
+export type ReviewOptions = { reps: NamedOption[]; themes: NamedOption[]; objections: ObjectionOption[]; duration_bands: BandOption[]; outcomes: OutcomeOption[]; 
+/**
+ * When the first and the last call started (`None` when there is none).
+ */
+first_call: string | null; last_call: string | null; 
+/**
+ * The rep this copy of the app works as (the bundle export's default).
+ */
+current_rep_id: string | null; 
+/**
+ * Where exports go by default: `~/Documents` (or the home folder).
+ */
+export_dir: string; 
+/**
+ * Rates over fewer calls than this are greyed out.
+ */
+small_sample: number; 
+/**
+ * The outer limit of a call, in seconds (3:00 by default).
+ */
+limit_seconds: number }
+/**
  * What the Review view opens with.
  */
 export type ReviewSummary = { from: string | null; to: string | null; total: Funnel; rates: FunnelRates; by_rep: FunnelGroup[]; by_theme: FunnelGroup[]; by_day: FunnelGroup[]; by_week: FunnelGroup[]; definitions: string[] }
+/**
+ * A file written by an export.
+ */
+export type SavedFile = { path: string; 
+/**
+ * Rows (or calls) written; 0 for an image.
+ */
+rows: number }
 /**
  * A plan as saved for a rep.
  */
@@ -1450,6 +1886,7 @@ unplaced: number; note: string }
  * Counts at each stage of the funnel.
  */
 export type StageCounts = { wins: number; opportunities: number; meetings: number; conversations: number; connects: number; dials: number }
+export type TalkTrackRef = { version_id: string; name: string; version: number }
 /**
  * The sections of a talk track, in the order of a call.
  */
@@ -1463,6 +1900,19 @@ referral: string;
  * What to say to questions after a "yes".
  */
 agenda_line: string }
+export type TalkTrackStat = { 
+/**
+ * `None`: calls with no talk-track version recorded.
+ */
+version_id: string | null; track_name: string; theme_name: string | null; version: number | null; change_note: string; created_at: string | null; dials: number; connects: number; conversations: number; meetings: number; 
+/**
+ * connects / dials
+ */
+connect_rate: Rate; 
+/**
+ * meetings / connects: the figure versions are compared on.
+ */
+connect_to_meeting: Rate }
 /**
  * One saved version of a talk track.
  */
@@ -1493,6 +1943,40 @@ export type ThemeSummary = {
  * `None` for the row of prospects without a theme.
  */
 id: string | null; name: string; kind: ThemeKind | null; prospects: number; ready: number; waiting: number; callbacks_due: number; meetings: number; not_interested: number; exhausted: number; do_not_call: number; bad_number: number }
+export type TimelineEvent = { at_ms: number; kind: TimelineKind; label: string; detail: string }
+export type TimelineKind = "phase" | "objection" | "end"
+export type TimingCell = { 
+/**
+ * 0 = Monday
+ */
+weekday: number; hour: number; dials: number; connects: number; connect_rate: Rate }
+export type TimingReport = { 
+/**
+ * Every hour that has calls, in order, then "unknown" if any.
+ */
+by_hour: TimingRow[]; 
+/**
+ * Every weekday that has calls, Monday first, then "unknown" if any.
+ */
+by_weekday: TimingRow[]; 
+/**
+ * Weekday x hour, only cells with calls.
+ */
+grid: TimingCell[]; definitions: string[] }
+export type TimingRow = { 
+/**
+ * `"09"` (hour) or `"0"` (Monday) ...; `"unknown"` for prospects whose
+ * time zone is not known.
+ */
+key: string; label: string; dials: number; connects: number; conversations: number; meetings: number; 
+/**
+ * connects / dials
+ */
+connect_rate: Rate; 
+/**
+ * meetings / dials
+ */
+meeting_rate: Rate }
 /**
  * What the editor shows for the default track or one theme.
  */

@@ -263,6 +263,34 @@ impl Figures for TimingReport {
                 &self.by_weekday,
                 &self.definitions,
             ),
+            Table {
+                name: "connects_by_weekday_hour".into(),
+                title: "Connect rate by the prospect's local weekday and hour".into(),
+                columns: [
+                    "Weekday",
+                    "Local hour",
+                    "Dials",
+                    "Connects",
+                    "Connect rate %",
+                ]
+                .iter()
+                .map(|s| s.to_string())
+                .collect(),
+                rows: self
+                    .grid
+                    .iter()
+                    .map(|c| {
+                        vec![
+                            super::funnel::weekday_name(c.weekday).into(),
+                            format!("{:02}:00-{:02}:00", c.hour, c.hour + 1).into(),
+                            c.dials.into(),
+                            c.connects.into(),
+                            pct(&c.connect_rate),
+                        ]
+                    })
+                    .collect(),
+                definitions: self.definitions.clone(),
+            },
         ]
     }
 }
