@@ -10,6 +10,7 @@ const COMMANDS: &[&str] = &[
     "list_blocks",
     "ui_ready",
     "get_settings",
+    "save_settings",
     "block_view",
     "start_block",
     "pause_block",

@@ -19,6 +19,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands::list_blocks,
             commands::ui_ready,
             commands::get_settings,
+            commands::save_settings,
             commands::block_view,
             commands::start_block,
             commands::pause_block,

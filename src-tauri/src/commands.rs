@@ -227,6 +227,27 @@ pub fn get_settings(state: State<'_, AppState>) -> Result<Settings, AppError> {
     state.with_store(|s| settings::load(s.conn()))
 }
 
+/// Save the settings (every default of the method a user can change). They
+/// are checked together first; a change to what counts as a conversation or
+/// to the outer limit recomputes Review's figures in the same transaction.
+/// A running block keeps the settings it started with.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn save_settings(state: State<'_, AppState>, settings: Settings) -> Result<Settings, AppError> {
+    state.with_store(|s| {
+        s.write(|tx| {
+            let before = settings::load(tx)?;
+            settings::save(tx, &settings)?;
+            if before.conversation_seconds != settings.conversation_seconds
+                || before.phase_limit != settings.phase_limit
+            {
+                callblock_core::reports::rollup::rebuild(tx, &settings)?;
+            }
+            settings::load(tx)
+        })
+    })
+}
+
 /// The Block view's state: the running block (reopened after a restart), or none.
 #[tauri::command(async)]
 #[specta::specta]

@@ -59,6 +59,20 @@ async getSettings() : Promise<Result<Settings, AppError>> {
 }
 },
 /**
+ * Save the settings (every default of the method a user can change). They
+ * are checked together first; a change to what counts as a conversation or
+ * to the outer limit recomputes Review's figures in the same transaction.
+ * A running block keeps the settings it started with.
+ */
+async saveSettings(settings: Settings) : Promise<Result<Settings, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_settings", { settings }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The Block view's state: the running block (reopened after a restart), or none.
  */
 async blockView() : Promise<Result<BlockView, AppError>> {

@@ -1,5 +1,5 @@
 // The app's views, in navigation order, with their keyboard shortcuts.
-export type ViewId = "lists" | "block" | "playbook" | "review" | "plan";
+export type ViewId = "lists" | "block" | "playbook" | "review" | "plan" | "settings";
 
 export interface ViewDef {
   id: ViewId;
@@ -13,6 +13,7 @@ export const VIEWS: readonly ViewDef[] = [
   { id: "playbook", label: "Playbook", shortcut: "Alt+3" },
   { id: "review", label: "Review", shortcut: "Alt+4" },
   { id: "plan", label: "Plan", shortcut: "Alt+5" },
+  { id: "settings", label: "Settings", shortcut: "Alt+6" },
 ];
 
 /** The view an Alt+digit press asks for, if any. */
