@@ -57,6 +57,20 @@ const COMMANDS: &[&str] = &[
     "export_schedule",
     "save_plan_settings",
     "next_due_block",
+    "import_defaults",
+    "open_import",
+    "preview_import",
+    "check_import",
+    "run_import",
+    "cancel_import",
+    "create_theme",
+    "rename_theme",
+    "merge_themes",
+    "count_matching_prospects",
+    "split_theme",
+    "move_prospects",
+    "recycle_prospects",
+    "export_prospects",
 ];
 
 fn main() {

@@ -143,7 +143,9 @@ pub const PROGRESS_EVERY: u32 = 1000;
 /// At most this many rejected rows and warnings are listed (all are counted).
 pub const ISSUE_LIST_LIMIT: usize = 10_000;
 
+/// Named `CsvImportReport` for the UI (the playbook's import has its own report).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename = "CsvImportReport")]
 pub struct ImportReport {
     pub file: String,
     /// The `imports` row, when the import was committed.
@@ -214,7 +216,9 @@ pub struct PreviewRow {
     pub warnings: Vec<String>,
 }
 
+/// Named `ImportPreview` for the UI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename = "ImportPreview")]
 pub struct Preview {
     pub file: SourceFile,
     pub mapping: Mapping,
