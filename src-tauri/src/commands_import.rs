@@ -133,6 +133,35 @@ pub struct ImportDraft {
     pub delimiter_label: String,
     pub setup: ImportSetup,
     pub preview: Preview,
+    /// For each column, its first non-empty value among the first rows (to
+    /// see what a column holds while correcting the mapping).
+    pub column_samples: Vec<String>,
+}
+
+/// Rows looked at for [`ImportDraft::column_samples`].
+const SAMPLE_ROWS: usize = 50;
+
+fn column_samples(source: &SourceFile) -> callblock_core::Result<Vec<String>> {
+    let mut samples = vec![String::new(); source.headers.len()];
+    let mut records = source.records()?;
+    let mut rec = import::reader::Record::default();
+    let mut seen = 0;
+    // A row the preview already reports (a cut quote) just ends the samples.
+    while seen < SAMPLE_ROWS && records.next_into(&mut rec).unwrap_or(false) {
+        seen += 1;
+        for (i, sample) in samples.iter_mut().enumerate() {
+            if sample.is_empty() {
+                let cell = rec.get(i).trim();
+                if !cell.is_empty() {
+                    *sample = cell.chars().take(60).collect::<String>().replace(['\r', '\n'], " ");
+                }
+            }
+        }
+        if samples.iter().all(|s| !s.is_empty()) {
+            break;
+        }
+    }
+    Ok(samples)
 }
 
 fn source_and_options(
@@ -265,6 +294,7 @@ fn draft(
         delimiter_label: source.delimiter.label().to_string(),
         setup,
         preview,
+        column_samples: column_samples(source)?,
     })
 }
 
@@ -624,6 +654,8 @@ mod tests {
         }));
         assert!(!d.setup.columns.iter().any(|c| c.column == title_col));
         assert!(d.preview.unmapped.contains(&"Title".to_string()));
+        assert_eq!(d.column_samples[9], "Trade Show");
+        assert_eq!(d.column_samples[10], "7579 Beacon St Suite 510", "line breaks shown as spaces");
         // The preview shows the corrected column.
         assert_eq!(d.preview.rows[0].title, "Trade Show");
         assert_eq!(d.preview.rows[1].title, "Web");

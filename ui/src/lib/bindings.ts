@@ -1061,7 +1061,12 @@ export type ImportDraft = {
 /**
  * `hubspot`, `salesforce`, `apollo`, `pipedrive`, `zoominfo` or `csv`.
  */
-format: string; encoding_label: string; delimiter_label: string; setup: ImportSetup; preview: ImportPreview }
+format: string; encoding_label: string; delimiter_label: string; setup: ImportSetup; preview: ImportPreview; 
+/**
+ * For each column, its first non-empty value among the first rows (to
+ * see what a column holds while correcting the mapping).
+ */
+column_samples: string[] }
 export type ImportItem = { kind: ImportItemKind; 
 /**
  * The talk track's name, or the objection's label.
