@@ -153,7 +153,11 @@ fn column_samples(source: &SourceFile) -> callblock_core::Result<Vec<String>> {
             if sample.is_empty() {
                 let cell = rec.get(i).trim();
                 if !cell.is_empty() {
-                    *sample = cell.chars().take(60).collect::<String>().replace(['\r', '\n'], " ");
+                    *sample = cell
+                        .chars()
+                        .take(60)
+                        .collect::<String>()
+                        .replace(['\r', '\n'], " ");
                 }
             }
         }
@@ -655,7 +659,10 @@ mod tests {
         assert!(!d.setup.columns.iter().any(|c| c.column == title_col));
         assert!(d.preview.unmapped.contains(&"Title".to_string()));
         assert_eq!(d.column_samples[9], "Trade Show");
-        assert_eq!(d.column_samples[10], "7579 Beacon St Suite 510", "line breaks shown as spaces");
+        assert_eq!(
+            d.column_samples[10], "7579 Beacon St Suite 510",
+            "line breaks shown as spaces"
+        );
         // The preview shows the corrected column.
         assert_eq!(d.preview.rows[0].title, "Trade Show");
         assert_eq!(d.preview.rows[1].title, "Web");
