@@ -67,6 +67,20 @@ const COMMANDS: &[&str] = &[
     "save_chart_image",
     "export_rep_bundle",
     "import_bundles",
+    "import_defaults",
+    "open_import",
+    "preview_import",
+    "check_import",
+    "run_import",
+    "cancel_import",
+    "create_theme",
+    "rename_theme",
+    "merge_themes",
+    "count_matching_prospects",
+    "split_theme",
+    "move_prospects",
+    "recycle_prospects",
+    "export_prospects",
 ];
 
 fn main() {

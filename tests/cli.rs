@@ -1485,3 +1485,508 @@ mod review {
         assert_eq!(out.status.code(), Some(2), "a file is required");
     }
 }
+
+// -- Import and export -------------------------------------------------------------
+
+fn sample(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src-tauri/core/tests/fixtures/samples")
+        .join(name)
+}
+
+fn count(db: &Path, sql: &str) -> i64 {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    conn.query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+/// `import ... --json` that succeeds; its report.
+fn import_json(d: &Dir, db: &Path, args: &[&str]) -> serde_json::Value {
+    let mut full = vec!["--db", db.to_str().unwrap(), "import"];
+    full.extend_from_slice(args);
+    full.push("--json");
+    let out = d.run(&full);
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "callblock {full:?}: {}",
+        stderr(&out)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("one JSON object ({e}): {}", stdout(&out)))
+}
+
+fn rejected_lines(report: &serde_json::Value) -> Vec<u64> {
+    report["rejected"]
+        .as_array()
+        .expect("rejected is an array")
+        .iter()
+        .map(|r| {
+            assert!(
+                !r["reason"].as_str().unwrap_or_default().is_empty(),
+                "each rejected row has a reason: {r}"
+            );
+            r["line"].as_u64().expect("each rejected row has a line")
+        })
+        .collect()
+}
+
+#[test]
+fn every_sample_export_imports_with_its_counts_and_rejected_lines() {
+    let d = Dir::new();
+    // (file, rows read, imported, rejected lines, format)
+    let cases: [(&str, u64, u64, &[u64], &str); 5] = [
+        ("hubspot-contacts.csv", 240, 239, &[152], "hubspot"),
+        ("salesforce-leads.csv", 180, 179, &[131], "salesforce"),
+        ("apollo-people.csv", 150, 148, &[53, 138], "apollo"),
+        ("semicolon-latin1.csv", 20, 20, &[], "salesforce"),
+        ("messy-hubspot.csv", 13, 11, &[7, 14], "hubspot"),
+    ];
+    for (file, rows, imported, lines, format) in cases {
+        let db = d.file(&format!("{file}.db"));
+        let path = sample(file);
+        let r = import_json(&d, &db, &[path.to_str().unwrap(), "--theme-by", "industry"]);
+        assert_eq!(r["rows_read"].as_u64(), Some(rows), "{file}: {r}");
+        assert_eq!(r["imported"].as_u64(), Some(imported), "{file}");
+        assert_eq!(r["updated"].as_u64(), Some(0), "{file}");
+        assert_eq!(rejected_lines(&r), lines, "{file}");
+        assert_eq!(r["format"].as_str(), Some(format), "{file}");
+        assert_eq!(r["committed"].as_bool(), Some(true), "{file}");
+        // Themes: name -> count, matching the database.
+        let themes = r["themes"].as_object().expect("themes is an object");
+        let total: u64 = themes.values().map(|v| v.as_u64().unwrap()).sum();
+        assert_eq!(
+            total, imported,
+            "{file}: every prospect has an industry theme"
+        );
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        for (name, n) in themes {
+            let (kind, in_db): (String, u32) = conn
+                .query_row(
+                    "SELECT t.kind, count(p.id) FROM themes t JOIN prospects p ON p.theme_id = t.id
+                     WHERE t.name = ?1 GROUP BY t.id",
+                    [name],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap();
+            assert_eq!(
+                (kind.as_str(), u64::from(in_db)),
+                ("vertical", n.as_u64().unwrap()),
+                "{file}: {name}"
+            );
+        }
+        assert_eq!(
+            count(&db, "SELECT count(*) FROM prospects") as u64,
+            imported,
+            "{file}"
+        );
+        // The human-readable report says the same.
+        let again = d.file(&format!("{file}-text.db"));
+        let out = d.run(&[
+            "--db",
+            again.to_str().unwrap(),
+            "import",
+            path.to_str().unwrap(),
+        ]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        assert!(text.contains(&format!("{imported} new")), "{file}: {text}");
+        for line in lines {
+            assert!(text.contains(&format!("line {line}: ")), "{file}: {text}");
+        }
+    }
+}
+
+#[test]
+fn files_that_cannot_be_read_fail_clearly_and_write_nothing() {
+    let d = Dir::new();
+    let cut = d.file("cut.csv");
+    let mut text = String::from("Name,Phone,Title\n");
+    for i in 0..3000 {
+        text.push_str(&format!("Person {i},312555{:04},CEO\n", i % 10_000));
+    }
+    text.push_str("Zed,3125550199,\"VP, Sales\n");
+    std::fs::write(&cut, text).unwrap();
+    let cases = [
+        (sample("not-a-csv.csv"), "is not a text file"),
+        (sample("headers-only.csv"), "has a header but no rows"),
+        (
+            cut.clone(),
+            "line 3002: a quoted field opens here and is never closed",
+        ),
+        (d.file("missing.csv"), "cannot be read"),
+    ];
+    for (file, needle) in cases {
+        // A new database is not even created...
+        let fresh = d.file("fresh.db");
+        let out = d.run(&[
+            "--db",
+            fresh.to_str().unwrap(),
+            "import",
+            file.to_str().unwrap(),
+        ]);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{}: {err}", file.display());
+        assert_eq!(err.trim_end().lines().count(), 1, "one line: {err:?}");
+        assert!(err.starts_with("callblock: error: "), "{err}");
+        assert!(
+            err.contains(file.to_str().unwrap()),
+            "names the file: {err}"
+        );
+        assert!(err.contains(needle), "says {needle:?}: {err}");
+        assert!(stdout(&out).is_empty(), "{}", stdout(&out));
+        if file != cut {
+            assert!(
+                !fresh.exists(),
+                "{}: the database was created",
+                file.display()
+            );
+        } else {
+            assert_eq!(count(&fresh, "SELECT count(*) FROM prospects"), 0);
+            assert_eq!(count(&fresh, "SELECT count(*) FROM imports"), 0);
+            assert_eq!(count(&fresh, "SELECT count(*) FROM themes"), 0);
+        }
+        let _ = std::fs::remove_file(&fresh);
+        // ... and an existing one keeps what it had.
+        let db = d.file("existing.db");
+        if !db.exists() {
+            import_json(&d, &db, &[sample("messy-hubspot.csv").to_str().unwrap()]);
+        }
+        let before = count(&db, "SELECT count(*) FROM prospects")
+            + 1000 * count(&db, "SELECT count(*) FROM imports");
+        let out = d.run(&[
+            "--db",
+            db.to_str().unwrap(),
+            "import",
+            file.to_str().unwrap(),
+            "--theme",
+            "Imported",
+            "--json",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(
+            stdout(&out).is_empty(),
+            "no JSON on failure: {}",
+            stdout(&out)
+        );
+        let after = count(&db, "SELECT count(*) FROM prospects")
+            + 1000 * count(&db, "SELECT count(*) FROM imports");
+        assert_eq!(after, before, "{}: the database changed", file.display());
+    }
+}
+
+#[test]
+fn dry_run_reports_everything_and_writes_nothing() {
+    let d = Dir::new();
+    let db = d.file("dry.db");
+    let path = sample("hubspot-contacts.csv");
+    let out = d.run(&["--db", db.to_str().unwrap(), "info"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let before = std::fs::read(&db).unwrap();
+    let r = import_json(
+        &d,
+        &db,
+        &[path.to_str().unwrap(), "--theme-by", "state", "--dry-run"],
+    );
+    assert_eq!(r["dry_run"].as_bool(), Some(true));
+    assert_eq!(r["committed"].as_bool(), Some(false));
+    assert_eq!(r["import_id"], serde_json::Value::Null);
+    assert_eq!(r["imported"].as_u64(), Some(239));
+    assert_eq!(rejected_lines(&r), [152]);
+    let themes = r["themes"].as_object().unwrap();
+    assert!(themes.contains_key("Illinois"), "{themes:?}");
+    for table in ["prospects", "prospect_phones", "themes", "imports"] {
+        assert_eq!(
+            count(&db, &format!("SELECT count(*) FROM {table}")),
+            0,
+            "{table}"
+        );
+    }
+    assert_eq!(
+        std::fs::read(&db).unwrap(),
+        before,
+        "the database file is unchanged"
+    );
+    let out = d.run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "import",
+        path.to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(
+        stdout(&out).contains("nothing was written"),
+        "{}",
+        stdout(&out)
+    );
+}
+
+#[test]
+fn a_reimport_updates_instead_of_duplicating() {
+    let d = Dir::new();
+    let db = d.file("re.db");
+    let path = sample("hubspot-contacts.csv");
+    let first = import_json(
+        &d,
+        &db,
+        &[path.to_str().unwrap(), "--theme", "Chicago spring"],
+    );
+    assert_eq!(first["imported"].as_u64(), Some(239));
+    assert_eq!(first["themes"]["Chicago spring"].as_u64(), Some(239));
+    // Someone was called in between: their status survives the re-import.
+    {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.execute(
+            "UPDATE prospects SET status = 'exhausted', attempts = 6 WHERE email = 'amara.garcia@bluebird.example'",
+            [],
+        )
+        .unwrap();
+    }
+    let second = import_json(
+        &d,
+        &db,
+        &[path.to_str().unwrap(), "--theme", "Chicago spring"],
+    );
+    assert_eq!(second["imported"].as_u64(), Some(0));
+    assert_eq!(second["updated"].as_u64(), Some(239));
+    assert_eq!(rejected_lines(&second), [152]);
+    assert_eq!(count(&db, "SELECT count(*) FROM prospects"), 239);
+    assert_eq!(count(&db, "SELECT count(*) FROM themes"), 1);
+    assert_eq!(count(&db, "SELECT count(*) FROM imports"), 2);
+    assert_eq!(
+        count(
+            &db,
+            "SELECT attempts FROM prospects WHERE email = 'amara.garcia@bluebird.example' AND status = 'exhausted'"
+        ),
+        6
+    );
+}
+
+#[test]
+fn the_mapping_can_be_corrected_and_mistakes_are_explained() {
+    let d = Dir::new();
+    let db = d.file("map.db");
+    let path = sample("salesforce-leads.csv");
+    let p = path.to_str().unwrap();
+    let r = import_json(
+        &d,
+        &db,
+        &[
+            p,
+            "--map",
+            "title=Lead Source",
+            "--map",
+            "industry=",
+            "--theme-by",
+            "title",
+        ],
+    );
+    assert_eq!(r["mapping"]["title"].as_str(), Some("Lead Source"));
+    assert!(r["mapping"].get("industry").is_none(), "{}", r["mapping"]);
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (title, industry): (String, String) = conn
+        .query_row(
+            "SELECT title, industry FROM prospects WHERE email = 'emma.muller@cedar.example'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((title.as_str(), industry.as_str()), ("Web", ""));
+    drop(conn);
+
+    // Usage errors: exit 2, with the usage.
+    for args in [
+        &[p, "--map", "colour=Notes"][..],
+        &[p, "--map", "no-equals-sign"][..],
+        &[p, "--region", "XX"][..],
+        &[p, "--theme", "A", "--theme-by", "industry"][..],
+        &[][..],
+    ] {
+        let mut full = vec!["--db", db.to_str().unwrap(), "import"];
+        full.extend_from_slice(args);
+        let out = d.run(&full);
+        assert_eq!(out.status.code(), Some(2), "{full:?}: {}", stderr(&out));
+        assert!(
+            stderr(&out).contains("Usage: callblock import"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    // Errors about this file: exit 1, one line naming the file.
+    for (args, needle) in [
+        (
+            &[p, "--map", "title=Job Titel"][..],
+            "no column named \"Job Titel\"",
+        ),
+        (
+            &[p, "--map", "phone=", "--map", "mobile="][..],
+            "no column is mapped to a phone number",
+        ),
+        (
+            &[p, "--map", "industry=", "--theme-by", "industry"][..],
+            "no column is mapped to industry",
+        ),
+    ] {
+        let mut full = vec!["--db", db.to_str().unwrap(), "import"];
+        full.extend_from_slice(args);
+        let out = d.run(&full);
+        let err = stderr(&out);
+        assert_eq!(out.status.code(), Some(1), "{full:?}: {err}");
+        assert_eq!(err.trim_end().lines().count(), 1, "{err}");
+        assert!(
+            err.contains("salesforce-leads.csv") && err.contains(needle),
+            "{err}"
+        );
+    }
+    assert_eq!(count(&db, "SELECT count(*) FROM imports"), 1);
+}
+
+#[test]
+fn formula_cells_stay_text_and_are_escaped_on_export() {
+    let d = Dir::new();
+    let db = d.file("f.db");
+    let csv = d.file("danger.csv");
+    std::fs::write(
+        &csv,
+        "First Name,Last Name,Company,Phone,Industry\n\
+         \"=cmd|' /C calc'!A0\",@SUM(1+1),-2+3,+1 312 555 0142,=HYPERLINK(\"\"http://x\"\")\n\
+         Ann,Lee,Acme,312 555 0143,Logistics\n",
+    )
+    .unwrap();
+    let r = import_json(&d, &db, &[csv.to_str().unwrap(), "--theme-by", "industry"]);
+    assert_eq!(r["imported"].as_u64(), Some(2), "{r}");
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let first: String = conn
+        .query_row(
+            "SELECT first_name FROM prospects WHERE last_name = '@SUM(1+1)'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(first, "=cmd|' /C calc'!A0");
+    drop(conn);
+
+    let out_file = d.file("out.csv");
+    let o = out_file.to_str().unwrap();
+    let out = d.run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "export",
+        "prospects",
+        "-o",
+        o,
+        "--json",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let summary: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(summary["prospects"].as_u64(), Some(2));
+    let text = std::fs::read_to_string(&out_file).unwrap();
+    assert!(text.starts_with('\u{feff}'), "UTF-8 with a BOM");
+    for escaped in [
+        "'=cmd|' /C calc'!A0",
+        "'@SUM(1+1)",
+        "'-2+3",
+        "'+13125550142",
+    ] {
+        assert!(text.contains(escaped), "{escaped:?} in {text}");
+    }
+    for line in text.lines().skip(1) {
+        for cell in line.split(',') {
+            let cell = cell.trim_start_matches('"');
+            assert!(
+                !cell.starts_with(['=', '+', '-', '@']),
+                "a cell a spreadsheet would evaluate: {cell:?} in {line:?}"
+            );
+        }
+    }
+
+    // One theme; a second export to the same file needs --force; an unknown theme is named.
+    let out = d.run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "export",
+        "prospects",
+        "--theme",
+        "logistics",
+        "-o",
+        o,
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("pass --force"), "{}", stderr(&out));
+    let out = d.run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "export",
+        "prospects",
+        "--theme",
+        "logistics",
+        "-o",
+        o,
+        "--force",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("Exported 1 prospect to"),
+        "{}",
+        stdout(&out)
+    );
+    assert_eq!(
+        std::fs::read_to_string(&out_file).unwrap().lines().count(),
+        2
+    );
+    let out = d.run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "export",
+        "prospects",
+        "--theme",
+        "Nope",
+        "-o",
+        o,
+        "--force",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("no theme named \"Nope\"; the themes are:"),
+        "{}",
+        stderr(&out)
+    );
+    let out = d.run(&["--db", db.to_str().unwrap(), "export", "prospects"]);
+    assert_eq!(out.status.code(), Some(2), "-o is required");
+}
+
+#[test]
+fn lists_shows_the_imported_themes() {
+    let d = Dir::new();
+    let db = d.file("l.db");
+    let r = import_json(
+        &d,
+        &db,
+        &[
+            sample("apollo-people.csv").to_str().unwrap(),
+            "--theme-by",
+            "employees",
+        ],
+    );
+    let out = d.run(&["--db", db.to_str().unwrap(), "lists", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lists: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let themes = r["themes"].as_object().unwrap();
+    let rows = lists.as_array().unwrap();
+    let with_theme: Vec<_> = rows.iter().filter(|r| !r["id"].is_null()).collect();
+    assert_eq!(with_theme.len(), themes.len(), "{lists}");
+    for row in with_theme {
+        let name = row["theme"].as_str().unwrap();
+        assert_eq!(row["kind"].as_str(), Some("size"), "{name}");
+        assert_eq!(row["prospects"], themes[name], "{name}");
+        assert_eq!(
+            row["ready"], themes[name],
+            "{name}: new prospects are ready"
+        );
+    }
+    let text = stdout(&d.run(&["--db", db.to_str().unwrap(), "lists"]));
+    assert!(
+        text.contains("THEME") && text.contains("KIND") && text.contains("PROSPECTS"),
+        "{text}"
+    );
+}

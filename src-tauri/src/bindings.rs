@@ -4,7 +4,9 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::{commands, commands_plan, commands_playbook, commands_review, desktop, session};
+use crate::{
+    commands, commands_import, commands_plan, commands_playbook, commands_review, desktop, session,
+};
 
 /// Where the generated TypeScript lives, relative to the repository root.
 pub const BINDINGS_PATH: &str = "ui/src/lib/bindings.ts";
@@ -76,8 +78,25 @@ pub fn builder() -> Builder<tauri::Wry> {
             commands_review::save_chart_image,
             commands_review::export_rep_bundle,
             commands_review::import_bundles,
+            commands_import::import_defaults,
+            commands_import::open_import,
+            commands_import::preview_import,
+            commands_import::check_import,
+            commands_import::run_import,
+            commands_import::cancel_import,
+            commands_import::create_theme,
+            commands_import::rename_theme,
+            commands_import::merge_themes,
+            commands_import::count_matching_prospects,
+            commands_import::split_theme,
+            commands_import::move_prospects,
+            commands_import::recycle_prospects,
+            commands_import::export_prospects,
         ])
-        .events(collect_events![session::BlockTick])
+        .events(collect_events![
+            session::BlockTick,
+            commands_import::ImportProgress
+        ])
 }
 
 /// The TypeScript text for the current commands and types.

@@ -71,6 +71,11 @@ pub enum Command {
     /// The current rep's weekly schedule of block and preparation slots
     #[command(subcommand)]
     Schedule(ScheduleCommand),
+    /// Import a CSV export of a CRM or data provider (HubSpot, Salesforce,
+    /// Apollo, Pipedrive, ZoomInfo, ...) into call lists, in one transaction.
+    /// A row seen before (same CRM id, e-mail, or name and company) updates
+    /// that prospect instead of adding a second one
+    Import(ImportArgs),
     /// Show the funnel (dials, connects, conversations, meetings and the rates
     /// between them) of a selection of calls, the figures of the Review view
     #[command(
@@ -94,6 +99,63 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "FIELDs for --map: crm_id, first_name, last_name, full_name, title, company, email, \
+phone, direct_phone, mobile, corporate_phone, other_phone, city, region (state), country, industry, \
+employees, time_zone. --map FIELD= (empty) unmaps a field; a HEADER may be #N, the N-th column.\n\n\
+--theme-by industry makes verticals, state or country geographies, employees size bands, title role \
+families (finance, IT, operations, ...); any other column name makes one theme per value."
+)]
+pub struct ImportArgs {
+    /// The CSV file (comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Put every imported prospect in the theme NAME (created if needed)
+    #[arg(long, value_name = "NAME", conflicts_with = "theme_by")]
+    pub theme: Option<String>,
+    /// One theme per value of FIELD: industry, state, country, employees,
+    /// title, or any column name
+    #[arg(long, value_name = "FIELD")]
+    pub theme_by: Option<String>,
+    /// Read FIELD from the column HEADER instead of the suggested one (repeatable)
+    #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = parse_map)]
+    pub map: Vec<(String, String)>,
+    /// Country for numbers without a country code, when the row has no
+    /// country (two letters, e.g. US, GB, DE) [default: the setting, US]
+    #[arg(long, value_name = "CC", value_parser = parse_region_arg)]
+    pub region: Option<String>,
+    /// Read and check every row, report what would happen, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import nothing if any row is rejected (by default the valid rows are
+    /// imported and the rejected ones listed)
+    #[arg(long)]
+    pub all_or_nothing: bool,
+    /// Move prospects already in a theme to this import's theme (by default
+    /// only prospects without a theme get one)
+    #[arg(long)]
+    pub retheme: bool,
+    /// Print the report as one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_map(text: &str) -> Result<(String, String), String> {
+    let (field, header) =
+        callblock_core::import::parse_override(text).map_err(|e| e.to_string())?;
+    callblock_core::import::Field::parse(&field).map_err(|e| e.to_string())?;
+    Ok((field, header))
+}
+
+fn parse_region_arg(text: &str) -> Result<String, String> {
+    callblock_core::import::phone::parse_region(text)
+        .map(|id| id.as_ref().to_string())
+        .ok_or_else(|| {
+            format!("{text:?} is not a region phone numbers know; give a two-letter country code such as US, GB or DE")
+        })
 }
 
 /// Which calls: the same filters as the Review view.
@@ -171,6 +233,22 @@ pub enum ExportCommand {
         to: Option<String>,
         /// The bundle file to write (.cbbundle)
         #[arg(short = 'o', long = "output", value_name = "FILE", required = true)]
+        output: PathBuf,
+        /// Replace FILE if it exists
+        #[arg(long)]
+        force: bool,
+        /// Print what was written as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Write prospects to a CSV file; cells a spreadsheet would run as
+    /// formulas (=, +, -, @) are escaped with a leading '
+    Prospects {
+        /// Only the prospects of the theme NAME
+        #[arg(long, value_name = "NAME")]
+        theme: Option<String>,
+        /// The file to write
+        #[arg(short, long, value_name = "FILE")]
         output: PathBuf,
         /// Replace FILE if it exists
         #[arg(long)]
@@ -424,6 +502,13 @@ pub fn run(cli: Cli) -> i32 {
             force,
             json,
         }) => run_schedule_export(&path, &output, force, json),
+        Command::Import(args) => run_import(&path, &args),
+        Command::Export(ExportCommand::Prospects {
+            theme,
+            output,
+            force,
+            json,
+        }) => run_export_prospects(&path, theme.as_deref(), &output, force, json),
         Command::Report(args) => run_report(&path, &args),
         Command::Export(ExportCommand::Calls {
             filter,
@@ -468,8 +553,13 @@ fn usage_error(subcommand: &str, message: &str) -> i32 {
 
 fn print_json(value: &impl serde::Serialize) -> Result<(), String> {
     let s = serde_json::to_string_pretty(value).map_err(|e| e.to_string())?;
-    println!("{s}");
-    Ok(())
+    match writeln!(std::io::stdout().lock(), "{s}") {
+        // A reader that stopped early (`| head`) is not an error.
+        Err(e) if e.kind() != std::io::ErrorKind::BrokenPipe => {
+            Err(format!("cannot write to the standard output ({e})"))
+        }
+        _ => Ok(()),
+    }
 }
 
 fn run_demo(path: &Path, seed: u64, json: bool) -> Result<(), String> {
@@ -1401,4 +1491,270 @@ mod tests {
         assert!(parse_amount("").is_err());
         assert!(parse_amount("inf").is_err());
     }
+}
+
+// -- Import and export -----------------------------------------------------------
+
+/// What `import --json` prints: the report, the file's format and the mapping used.
+#[derive(serde::Serialize)]
+struct ImportJson {
+    #[serde(flatten)]
+    report: callblock_core::import::ImportReport,
+    format: &'static str,
+    /// Field -> column header.
+    mapping: std::collections::BTreeMap<&'static str, String>,
+}
+
+fn theme_choice(args: &ImportArgs) -> callblock_core::import::ThemeChoice {
+    use callblock_core::import::{Field, ThemeChoice};
+    if let Some(name) = &args.theme {
+        return ThemeChoice::Named(name.clone());
+    }
+    let Some(by) = args.theme_by.as_deref().map(str::trim) else {
+        return ThemeChoice::None;
+    };
+    // "industry", "state", "title" and the like group by the field, whatever
+    // its column is called; any other name is a column ("Lead Source").
+    match by.to_ascii_lowercase().as_str() {
+        "role" | "title_family" | "title-family" | "titlefamily" => {
+            ThemeChoice::Field(Field::Title)
+        }
+        "size" | "employee_band" => ThemeChoice::Field(Field::Employees),
+        "geography" => ThemeChoice::Field(Field::Region),
+        "vertical" => ThemeChoice::Field(Field::Industry),
+        _ => match Field::parse(by) {
+            Ok(f) => ThemeChoice::Field(f),
+            // Any other column: one theme per value.
+            Err(_) => ThemeChoice::Column(by.to_string()),
+        },
+    }
+}
+
+fn run_import(db: &Path, args: &ImportArgs) -> Result<(), String> {
+    use callblock_core::import::{self, ImportOptions, OnRejects};
+    use std::io::IsTerminal;
+    // The file first: a file that cannot be read changes nothing, not even
+    // creating the database.
+    let source = import::read_file(&args.file).map_err(|e| e.to_string())?;
+    let mut store = open(db)?;
+    let settings = callblock_core::settings::load(store.conn()).map_err(|e| e.to_string())?;
+    let mut opts = ImportOptions::new(&source, &settings);
+    opts.mapping
+        .apply_overrides(&source.path, &args.map)
+        .map_err(|e| e.to_string())?;
+    opts.theme = theme_choice(args);
+    if let callblock_core::import::ThemeChoice::Field(f) = opts.theme {
+        if opts.mapping.column(f).is_none() {
+            return Err(format!(
+                "{}: --theme-by {}: no column is mapped to {f}; map one with --map {f}=HEADER",
+                source.path.display(),
+                args.theme_by.as_deref().unwrap_or_default()
+            ));
+        }
+    }
+    if let Some(r) = &args.region {
+        opts.region = r.clone();
+    }
+    opts.dry_run = args.dry_run;
+    opts.retheme_existing = args.retheme;
+    if args.all_or_nothing {
+        opts.on_rejects = OnRejects::ImportNothing;
+    }
+    let tty = std::io::stderr().is_terminal() && !args.json;
+    let mut progress = |p: import::Progress| {
+        if tty {
+            let _ = write!(
+                std::io::stderr(),
+                "\r{} {:>3.0} % ({} rows)",
+                if args.dry_run {
+                    "Checking"
+                } else {
+                    "Importing"
+                },
+                p.fraction * 100.0,
+                thousands(f64::from(p.rows_read))
+            );
+        }
+        true
+    };
+    let result = import::run(&mut store, &source, &opts, &mut progress);
+    if tty {
+        let _ = write!(std::io::stderr(), "\r{:40}\r", "");
+    }
+    let report = result.map_err(|e| e.to_string())?;
+    let format = import::source_format(&source.headers);
+    if args.json {
+        return print_json(&ImportJson {
+            mapping: opts
+                .mapping
+                .entries
+                .iter()
+                .map(|e| (e.field.as_str(), e.header.clone()))
+                .collect(),
+            report,
+            format,
+        });
+    }
+    print_import(&report, format, &source, &opts);
+    Ok(())
+}
+
+fn print_import(
+    r: &callblock_core::import::ImportReport,
+    format: &str,
+    source: &callblock_core::import::SourceFile,
+    opts: &callblock_core::import::ImportOptions,
+) {
+    use callblock_core::import::OnRejects;
+    let n = |count: u32, one: &str, many: &str| {
+        format!(
+            "{} {}",
+            thousands(f64::from(count)),
+            if count == 1 { one } else { many }
+        )
+    };
+    let what = format!(
+        "{} read ({} export, {}, {}): {} new, {} updated, {} rejected",
+        n(r.rows_read, "row", "rows"),
+        match format {
+            "hubspot" => "HubSpot",
+            "salesforce" => "Salesforce",
+            "apollo" => "Apollo",
+            "pipedrive" => "Pipedrive",
+            "zoominfo" => "ZoomInfo",
+            _ => "CSV",
+        },
+        source.encoding.label(),
+        source.delimiter.label(),
+        thousands(f64::from(r.imported)),
+        thousands(f64::from(r.updated)),
+        thousands(f64::from(r.rejected_count)),
+    );
+    if r.dry_run {
+        println!("Dry run of {}: nothing was written.", r.file);
+        println!("{what}.");
+    } else if r.committed {
+        println!("Imported {}.", r.file);
+        println!("{what}.");
+    } else if opts.on_rejects == OnRejects::ImportNothing && r.rejected_count > 0 {
+        println!(
+            "Nothing was imported from {}: {} rejected and --all-or-nothing was given.",
+            r.file,
+            n(r.rejected_count, "row was", "rows were")
+        );
+        println!("{what}.");
+    }
+    let mapped: Vec<String> = opts
+        .mapping
+        .entries
+        .iter()
+        .map(|e| format!("{}={:?}", e.field.as_str(), e.header))
+        .collect();
+    println!("Columns: {}", mapped.join(", "));
+    if r.rejected_count > 0 {
+        println!();
+        println!("Rejected rows:");
+        for issue in &r.rejected {
+            println!("  line {}: {}", issue.line, issue.reason);
+        }
+        if r.rejected_count as usize > r.rejected.len() {
+            println!(
+                "  ... and {} more",
+                r.rejected_count as usize - r.rejected.len()
+            );
+        }
+    }
+    if !r.themes.is_empty() {
+        println!();
+        println!("Themes:");
+        let width = r
+            .themes
+            .keys()
+            .map(|k| k.chars().count())
+            .max()
+            .unwrap_or(5);
+        for (name, count) in &r.themes {
+            println!("  {name:<width$}  {:>7}", thousands(f64::from(*count)));
+        }
+        if r.unthemed > 0 {
+            println!(
+                "  {:<width$}  {:>7}",
+                "(no theme)",
+                thousands(f64::from(r.unthemed))
+            );
+        }
+    }
+    if r.warning_count > 0 {
+        println!();
+        println!(
+            "{} with a remark (kept; --json lists them), e.g. line {}: {}",
+            n(r.warning_count, "row imported", "rows imported"),
+            r.warnings.first().map(|w| w.line).unwrap_or(0),
+            r.warnings.first().map(|w| w.reason.as_str()).unwrap_or("")
+        );
+    }
+    if r.time_zone_unknown > 0 {
+        println!(
+            "{} no known time zone (no zone or location in the file).",
+            n(r.time_zone_unknown, "prospect has", "prospects have")
+        );
+    }
+}
+
+/// The id of the (live) theme named `name`, ignoring case.
+fn theme_id_by_name(conn: &rusqlite::Connection, name: &str) -> Result<String, String> {
+    let themes = lists::themes(conn).map_err(|e| e.to_string())?;
+    let wanted = name.trim();
+    themes
+        .iter()
+        .find(|t| t.name.to_lowercase() == wanted.to_lowercase())
+        .map(|t| t.id.clone())
+        .ok_or_else(|| {
+            if themes.is_empty() {
+                format!("no theme named {wanted:?}: this database has no themes yet")
+            } else {
+                format!(
+                    "no theme named {wanted:?}; the themes are: {}",
+                    themes
+                        .iter()
+                        .map(|t| format!("{:?}", t.name))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                )
+            }
+        })
+}
+
+fn run_export_prospects(
+    db: &Path,
+    theme: Option<&str>,
+    output: &Path,
+    force: bool,
+    json: bool,
+) -> Result<(), String> {
+    use callblock_core::export::ExportScope;
+    let store = open(db)?;
+    let scope = match theme {
+        Some(name) => ExportScope::Theme(theme_id_by_name(store.conn(), name)?),
+        None => ExportScope::All,
+    };
+    crate::commands_import::check_export_path(output, force).map_err(|e| match e {
+        callblock_core::Error::Conflict(m) => format!("{m} (pass --force to replace it)"),
+        e => e.to_string(),
+    })?;
+    let count = callblock_core::export::export_prospects(store.conn(), output, &scope)
+        .map_err(|e| e.to_string())?;
+    if json {
+        return print_json(&crate::commands_import::ProspectExport {
+            path: output.display().to_string(),
+            prospects: count,
+        });
+    }
+    println!(
+        "Exported {} {} to {}.",
+        thousands(f64::from(count)),
+        if count == 1 { "prospect" } else { "prospects" },
+        output.display()
+    );
+    Ok(())
 }

@@ -38,6 +38,9 @@ pub struct AppState {
     /// Notified when the session changes, so that the ticker wakes.
     pub changed: Arc<Notify>,
     pub invitations_dir: PathBuf,
+    /// An import holds the store for its transaction; meanwhile the other
+    /// commands fail fast instead of waiting.
+    pub import: crate::commands_import::ImportGate,
     /// Checkpoints the write-ahead log off the path of a user action.
     _checkpointer: Option<callblock_core::store::checkpoint::Checkpointer>,
 }
@@ -80,12 +83,25 @@ impl AppState {
             session: Mutex::new(session),
             changed: Arc::new(Notify::new()),
             invitations_dir,
+            import: Default::default(),
             _checkpointer: checkpointer,
         }
     }
 
-    /// Run `f` with the open store.
+    /// Run `f` with the open store; fails at once while an import runs.
     pub fn with_store<T>(
+        &self,
+        f: impl FnOnce(&mut Store) -> callblock_core::Result<T>,
+    ) -> Result<T, AppError> {
+        if self.import.is_running() {
+            return Err(crate::commands_import::busy_error());
+        }
+        self.with_store_during_import(f)
+    }
+
+    /// Run `f` with the open store, even while an import runs (the import
+    /// itself, which holds the gate).
+    pub(crate) fn with_store_during_import<T>(
         &self,
         f: impl FnOnce(&mut Store) -> callblock_core::Result<T>,
     ) -> Result<T, AppError> {
@@ -108,6 +124,11 @@ impl AppState {
         let out = self.with_store(|store| f(&mut session, store));
         self.changed.notify_one();
         out
+    }
+
+    /// True while a block runs in this window.
+    pub fn block_running(&self) -> bool {
+        self.session.lock().map(|s| s.is_some()).unwrap_or(false)
     }
 
     /// The block's clocks and thresholds, for the ticker.

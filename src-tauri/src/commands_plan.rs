@@ -572,7 +572,8 @@ pub fn watch_due_blocks(app: tauri::AppHandle) {
         loop {
             let state = app.state::<AppState>();
             let running = state.clocks().is_some();
-            let due = if running {
+            // An import holds the database for a moment; check again later.
+            let due = if running || state.import.is_running() {
                 None
             } else {
                 state

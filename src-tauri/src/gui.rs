@@ -56,6 +56,8 @@ pub fn run(db_path: PathBuf) -> i32 {
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);
+            // The phone metadata takes a moment to load; not on the first preview.
+            std::thread::spawn(callblock_core::import::warm_up);
             spawn_ticker(app.handle().clone());
             crate::commands_plan::watch_due_blocks(app.handle().clone());
             #[cfg(target_os = "linux")]

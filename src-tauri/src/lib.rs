@@ -7,6 +7,7 @@
 //! - [`gui`]: the Tauri window, its state and plugins
 //! - [`commands`]: the commands the UI invokes
 //! - [`commands_playbook`]: the Playbook view's commands (talk tracks, objections, sharing)
+//! - [`commands_import`]: the Lists view's commands (CSV import with progress and cancel, theme operations, CSV export)
 //! - [`commands_plan`]: the Plan view's commands (plan, progress, weekly schedule, due blocks)
 //! - [`commands_review`]: the Review view's commands (dashboards, call log, exports, team bundles)
 //! - [`bindings`]: the typed command list, and the TypeScript it generates
@@ -18,6 +19,7 @@
 pub mod bindings;
 pub mod cli;
 pub mod commands;
+pub mod commands_import;
 pub mod commands_plan;
 pub mod commands_playbook;
 pub mod commands_review;

@@ -14,6 +14,7 @@
 
 mod block;
 mod harness;
+mod import;
 mod plan;
 mod playbook;
 mod review;

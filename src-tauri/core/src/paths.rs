@@ -52,3 +52,25 @@ pub fn invitations_dir(db_path: &std::path::Path) -> PathBuf {
                 .unwrap_or_else(|| PathBuf::from("invitations"))
         })
 }
+
+/// The folder where exports are usually downloaded (`~/Downloads`), for the
+/// import panel's first path; `None` when no home directory is known.
+pub fn downloads_dir() -> Option<PathBuf> {
+    dirs::download_dir().or_else(|| dirs::home_dir().map(|h| h.join("Downloads")))
+}
+
+/// `path` with a leading `~` or `~/` replaced by the home directory, as a
+/// user types it in a path field (a shell would do it on the command line).
+pub fn expand_home(path: &str) -> PathBuf {
+    let home = || dirs::home_dir();
+    if path == "~" {
+        if let Some(h) = home() {
+            return h;
+        }
+    } else if let Some(rest) = path.strip_prefix("~/") {
+        if let Some(h) = home() {
+            return h.join(rest);
+        }
+    }
+    PathBuf::from(path)
+}

@@ -638,6 +638,164 @@ async importBundles(paths: string[]) : Promise<Result<BundleReport[], AppError>>
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * Where the panel starts: the downloads folder, the region setting, the fields.
+ */
+async importDefaults() : Promise<Result<ImportDefaults, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("import_defaults") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Open `path` for import: the detected encoding and delimiter, the header,
+ * the suggested mapping, and the first rows as they will be saved. A file
+ * that cannot be read fails here with the reason; nothing is written.
+ */
+async openImport(path: string) : Promise<Result<ImportDraft, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("open_import", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The first rows again, with the user's mapping, themes and region.
+ */
+async previewImport(setup: ImportSetup) : Promise<Result<ImportDraft, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("preview_import", { setup }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Read every row and report what an import would do (new, updated,
+ * rejected with line and reason); nothing is written. Runs in the
+ * background with [`ImportProgress`] events; [`cancel_import`] stops it.
+ */
+async checkImport(setup: ImportSetup) : Promise<Result<CsvImportReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("check_import", { setup }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Import the file in one transaction: the valid rows
+ * (`on_rejects: import_valid`), or nothing if any row is rejected
+ * (`import_nothing`). Runs in the background with [`ImportProgress`]
+ * events; [`cancel_import`] rolls it back. With `remember_region`, the
+ * region becomes the setting once the import is saved.
+ */
+async runImport(setup: ImportSetup, onRejects: OnRejects, rememberRegion: boolean) : Promise<Result<CsvImportReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("run_import", { setup, onRejects, rememberRegion }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Ask the running import (or check) to stop; it rolls back and changes
+ * nothing. Returns false when nothing was running.
+ */
+async cancelImport() : Promise<boolean> {
+    return await TAURI_INVOKE("cancel_import");
+},
+/**
+ * Create a theme by hand (empty; move prospects into it).
+ */
+async createTheme(name: string, kind: ThemeKind) : Promise<Result<Theme, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("create_theme", { name, kind }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async renameTheme(themeId: string, name: string) : Promise<Result<Theme, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("rename_theme", { themeId, name }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Merge theme `from_id` into `into_id` (its prospects and history move).
+ */
+async mergeThemes(fromId: string, intoId: string) : Promise<Result<MergeReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("merge_themes", { fromId, intoId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * How many prospects of a theme (`None`: without a theme) match `filter`,
+ * as a split would move them.
+ */
+async countMatchingProspects(themeId: string | null, filter: ProspectFilter) : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("count_matching_prospects", { themeId, filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Move the prospects of a theme that match `filter` to a new theme.
+ */
+async splitTheme(themeId: string, filter: ProspectFilter, newName: string, kind: ThemeKind | null) : Promise<Result<SplitReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("split_theme", { themeId, filter, newName, kind }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Move prospects to a theme (`None`: out of any theme); returns how many moved.
+ */
+async moveProspects(prospectIds: string[], themeId: string | null) : Promise<Result<number, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("move_prospects", { prospectIds, themeId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Put exhausted (and, if asked, not-interested) prospects back into play
+ * in a theme; do-not-call and bad numbers never come back.
+ */
+async recycleProspects(intoThemeId: string, scope: RecycleScope) : Promise<Result<RecycleReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("recycle_prospects", { intoThemeId, scope }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Write the prospects of `scope` to a CSV file (cells a spreadsheet would
+ * run as formulas are escaped).
+ */
+async exportProspects(scope: ExportScope, path: string, replace: boolean) : Promise<Result<ProspectExport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("export_prospects", { scope, path, replace }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -645,9 +803,11 @@ async importBundles(paths: string[]) : Promise<Result<BundleReport[], AppError>>
 
 
 export const events = __makeEvents__<{
-blockTick: BlockTick
+blockTick: BlockTick,
+importProgress: ImportProgress
 }>({
-blockTick: "block-tick"
+blockTick: "block-tick",
+importProgress: "import-progress"
 })
 
 /** user-defined constants **/
@@ -989,9 +1149,46 @@ export type ClockState = { planned_ms: number; elapsed_ms: number; remaining_ms:
  */
 time_up: boolean }
 /**
+ * Named `CsvImportReport` for the UI (the playbook's import has its own report).
+ */
+export type CsvImportReport = { file: string; 
+/**
+ * The `imports` row, when the import was committed.
+ */
+import_id: string | null; committed: boolean; dry_run: boolean; encoding: TextEncoding; delimiter: Delimiter; 
+/**
+ * Non-blank rows read.
+ */
+rows_read: number; imported: number; updated: number; rejected_count: number; 
+/**
+ * The rejected rows (the first [`ISSUE_LIST_LIMIT`]).
+ */
+rejected: RowIssue[]; warning_count: number; 
+/**
+ * Rows imported with a remark: a number kept as text, a time zone not
+ * recognized, an e-mail that is not one (the first [`ISSUE_LIST_LIMIT`]).
+ */
+warnings: RowIssue[]; 
+/**
+ * Prospects imported or updated whose time zone is unknown.
+ */
+time_zone_unknown: number; 
+/**
+ * Theme name -> prospects of this import in it.
+ */
+themes: Partial<{ [key in string]: number }>; 
+/**
+ * Prospects of this import without a theme.
+ */
+unthemed: number }
+/**
  * Every dashboard of the Review view for one selection.
  */
 export type Dashboards = { summary: ReviewSummary; blocks: BlocksReport; timing: TimingReport; length: LengthReport; playbook: PlaybookReport }
+/**
+ * The field delimiter of a file.
+ */
+export type Delimiter = "comma" | "semicolon" | "tab"
 export type DialsPerHourBin = { from: number; 
 /**
  * `None` for the last, open bin.
@@ -1016,9 +1213,27 @@ minutes_until: number }
 export type DurationBand = { min_seconds: number | null; max_seconds: number | null }
 export type ExportFormat = "csv" | "json"
 /**
+ * Which prospects to export.
+ */
+export type ExportScope = { scope: "all" } | { scope: "theme"; theme_id: string } | { scope: "no_theme" }
+/**
  * What an export wrote.
  */
 export type ExportSummary = { path: string; talk_tracks: number; objections: number; overrides: number; bytes: number }
+/**
+ * A prospect field a column can be mapped to. The names are stable:
+ * the CLI's `--map FIELD=HEADER` uses them.
+ */
+export type Field = "crm_id" | "first_name" | "last_name" | "full_name" | "title" | "company" | "email" | "phone" | "direct_phone" | "mobile" | "corporate_phone" | "other_phone" | "city" | "region" | "country" | "industry" | "employees" | "time_zone"
+/**
+ * One field and the column (0-based) it is read from.
+ */
+export type FieldColumn = { field: Field; column: number }
+export type FieldFilter = { field: Field; value: string }
+/**
+ * A field a column can feed, as the mapping table lists it.
+ */
+export type FieldInfo = { field: Field; label: string; is_phone: boolean }
 export type Funnel = { dials: number; connects: number; conversations: number; meetings: number; 
 /**
  * Seconds on the phone.
@@ -1110,6 +1325,36 @@ export type ImportAction =
  * What one kind of row did on import.
  */
 export type ImportCount = { in_bundle: number; added: number; already_present: number }
+/**
+ * What the import panel starts from.
+ */
+export type ImportDefaults = { 
+/**
+ * The downloads folder, with a trailing slash, where exports usually are.
+ */
+folder: string | null; 
+/**
+ * The region setting for numbers without a country code.
+ */
+region: string; fields: FieldInfo[]; 
+/**
+ * True while an import or a check holds the database.
+ */
+running: boolean }
+/**
+ * A file opened for import: what was detected, the suggested mapping, the
+ * first rows as they will be saved.
+ */
+export type ImportDraft = { 
+/**
+ * `hubspot`, `salesforce`, `apollo`, `pipedrive`, `zoominfo` or `csv`.
+ */
+format: string; encoding_label: string; delimiter_label: string; setup: ImportSetup; preview: ImportPreview; 
+/**
+ * For each column, its first non-empty value among the first rows (to
+ * see what a column holds while correcting the mapping).
+ */
+column_samples: string[] }
 export type ImportItem = { kind: ImportItemKind; 
 /**
  * The talk track's name, or the objection's label.
@@ -1129,6 +1374,34 @@ export type ImportItemKind = "talk_track" | "objection" |
  */
 "override"
 /**
+ * Named `ImportPreview` for the UI.
+ */
+export type ImportPreview = { file: SourceFile; mapping: Mapping; 
+/**
+ * Columns no field reads (kept with each prospect as extra values).
+ */
+unmapped: string[]; rows: PreviewRow[]; 
+/**
+ * Rejected rows among the rows read for the preview.
+ */
+rejected: RowIssue[]; 
+/**
+ * True when the preview read the whole file.
+ */
+complete: boolean }
+/**
+ * Sent every thousand rows of a run, and once at its end.
+ */
+export type ImportProgress = { job: number; 
+/**
+ * True while every row is checked (nothing is written).
+ */
+dry_run: boolean; rows_read: number; 
+/**
+ * Share of the file read, 0 to 1.
+ */
+fraction: number }
+/**
  * What an import changed (or, for a dry run, would change).
  */
 export type ImportReport = { source: string; dry_run: boolean; exported_at: string; app_version: string; items: ImportItem[]; created: number; new_versions: number; updated: number; unchanged: number; skipped: number; 
@@ -1140,6 +1413,11 @@ skipped_themes: string[]; warnings: PlaceholderWarning[];
  * One sentence for the user.
  */
 summary: string }
+/**
+ * The file and the user's choices: which column feeds which field (fields
+ * not listed are not mapped), the themes, the region.
+ */
+export type ImportSetup = { path: string; columns: FieldColumn[]; theme: ThemeChoice; region: string }
 /**
  * What the last logged outcome produced, for the rep to act on.
  */
@@ -1208,7 +1486,46 @@ warnings: PlaceholderWarning[] }
  * An objection logged in a call.
  */
 export type LoggedObjection = { objection_id: string; label: string; response_id: string | null; position: number; at_ms: number }
+/**
+ * Which column feeds which field. A column feeds at most one field; columns
+ * no field reads are kept with the prospect as "extra" values.
+ */
+export type Mapping = { headers: string[]; 
+/**
+ * Sorted by field.
+ */
+entries: MappingEntry[] }
+/**
+ * One field and the column it is read from.
+ */
+export type MappingEntry = { field: Field; 
+/**
+ * 0-based column index.
+ */
+column: number; header: string }
+/**
+ * What a row was matched on.
+ */
+export type MatchKey = "crm_id" | "email" | "name_and_company"
 export type MeetingInfo = { id: string; starts_at: string; duration_minutes: number; format: string; email: string; invitation_sent_at: string | null }
+/**
+ * What a merge did.
+ */
+export type MergeReport = { 
+/**
+ * The theme that remains.
+ */
+into: Theme; moved_prospects: number; 
+/**
+ * Calls made under the merged theme now count for the remaining one.
+ */
+moved_calls: number; 
+/**
+ * The merged theme's talk track or objection responses were used in
+ * calls, so it is archived (hidden, kept for the call history) instead
+ * of deleted.
+ */
+archived: boolean }
 export type NamedOption = { id: string; name: string }
 export type NewMeeting = { starts_at: string; duration_minutes: number; email: string; 
 /**
@@ -1269,6 +1586,18 @@ export type ObjectionWithResponse = { objection_id: string; slug: string; label:
  * True when the theme has its own response instead of the library's.
  */
 overridden: boolean }
+/**
+ * What to do when some rows are rejected.
+ */
+export type OnRejects = 
+/**
+ * Import the valid rows; the rejected ones are listed.
+ */
+"import_valid" | 
+/**
+ * Import nothing if any row is rejected (the report lists them).
+ */
+"import_nothing"
 /**
  * How one call ended (domain.md section 5). Every call ends in exactly one.
  */
@@ -1524,6 +1853,10 @@ responses: ResponseStat[];
  */
 talk_tracks: TalkTrackStat[]; definitions: string[] }
 /**
+ * A phone as the preview shows it.
+ */
+export type PreviewPhone = { kind: string; e164: string | null; extension: string | null; raw: string }
+/**
  * Who the preview is filled for.
  */
 export type PreviewProspect = { 
@@ -1536,6 +1869,14 @@ prospect_id: string | null; first_name: string; last_name: string; title: string
  * 0 of 0 for the built-in sample.
  */
 index: number; of: number }
+/**
+ * A row as it will be saved.
+ */
+export type PreviewRow = { line: number; action: RowAction; first_name: string; last_name: string; title: string; company: string; email: string | null; phones: PreviewPhone[]; city: string; region: string; country: string; 
+/**
+ * `None`: time zone unknown.
+ */
+time_zone: string | null; industry: string; employees: string; crm_id: string | null; theme: string | null; warnings: string[] }
 export type PreviousBlocks = { blocks: number; dials_per_block: number; connects_per_block: number; conversations_per_block: number; meetings_per_block: number; dials_per_hour: number }
 /**
  * One stage of the funnel, this period so far.
@@ -1557,6 +1898,25 @@ expected_by_now: number; actual: number;
  * `expected_by_now - actual`: positive is behind, negative ahead.
  */
 behind: number }
+/**
+ * Prospects written to a CSV file.
+ */
+export type ProspectExport = { path: string; prospects: number }
+/**
+ * Prospects to act on: all of the given conditions hold.
+ */
+export type ProspectFilter = { 
+/**
+ * Name, company, title, e-mail or phone contains this (ignoring case),
+ * as in the Lists view's search.
+ */
+search: string | null; 
+/**
+ * A field has this value, as themes group by it: an industry, a state
+ * ("Texas" or "TX"), a country ("Germany" or "DE"), an employee band
+ * ("51-200"), a role family ("finance") or words of the title.
+ */
+field: FieldFilter | null; status: ProspectStatus | null }
 export type ProspectPage = { total: number; rows: ProspectRow[] }
 export type ProspectQuery = { 
 /**
@@ -1637,6 +1997,23 @@ export type RateSource =
  * Set by the rep.
  */
 "user"
+export type RecycleReport = { recycled: number; 
+/**
+ * Do-not-call and bad-number prospects in scope, never recycled.
+ */
+left_out: number }
+/**
+ * Which prospects to recycle.
+ */
+export type RecycleScope = { 
+/**
+ * Only the prospects of this theme; `None`: of every theme.
+ */
+from_theme_id: string | null; 
+/**
+ * Not-interested prospects come back too (exhausted ones always do).
+ */
+include_not_interested: boolean }
 /**
  * An objection with its response filled for one call.
  */
@@ -1744,6 +2121,14 @@ limit_seconds: number }
  * What the Review view opens with.
  */
 export type ReviewSummary = { from: string | null; to: string | null; total: Funnel; rates: FunnelRates; by_rep: FunnelGroup[]; by_theme: FunnelGroup[]; by_day: FunnelGroup[]; by_week: FunnelGroup[]; definitions: string[] }
+/**
+ * What importing a row will do.
+ */
+export type RowAction = { action: "new" } | { action: "update"; prospect_id: string; matched_by: MatchKey }
+/**
+ * A row with a problem: the physical line where it starts and why.
+ */
+export type RowIssue = { line: number; reason: string }
 /**
  * A file written by an export.
  */
@@ -1897,6 +2282,32 @@ export type SlotSuggestion = { slots: NewSlot[];
  */
 unplaced: number; note: string }
 /**
+ * A CSV file whose encoding, delimiter and header are known. Made by
+ * [`read_file`]; [`SourceFile::records`] streams its rows.
+ */
+export type SourceFile = { path: string; encoding: TextEncoding; delimiter: Delimiter; 
+/**
+ * Column names as the header line gives them (trimmed; empty names
+ * become "Column N").
+ */
+headers: string[]; 
+/**
+ * The physical line of the header (1, or 2 after an Excel `sep=` line).
+ */
+header_line: number; 
+/**
+ * The file's size in bytes (for progress).
+ */
+size_bytes: number }
+/**
+ * What a split did.
+ */
+export type SplitReport = { 
+/**
+ * The new theme.
+ */
+theme: Theme; moved: number }
+/**
  * Counts at each stage of the funnel.
  */
 export type StageCounts = { wins: number; opportunities: number; meetings: number; conversations: number; connects: number; dials: number }
@@ -1939,6 +2350,32 @@ theme_id: string | null; version: number; sections: TalkTrackSections; change_no
  * The rep who saved it, when known.
  */
 created_by: string | null; created_at: string }
+/**
+ * The text encoding of a file.
+ */
+export type TextEncoding = "utf_8" | "utf_8_bom" | "utf_16_le" | "utf_16_be" | "windows_1252"
+export type Theme = { id: string; name: string; kind: ThemeKind; description: string }
+/**
+ * How imported prospects are put into themes.
+ */
+export type ThemeChoice = 
+/**
+ * No theme.
+ */
+{ by: "none" } | 
+/**
+ * One theme of this name (kind custom), created if there is none.
+ */
+{ by: "named"; value: string } | 
+/**
+ * A theme per value of a field: industry makes verticals, region and
+ * country geographies, employees size bands, title role families.
+ */
+{ by: "field"; value: Field } | 
+/**
+ * A theme per value of any column, by header name (kind custom).
+ */
+{ by: "column"; value: string }
 /**
  * What a theme groups its prospects by (domain.md section 1).
  */

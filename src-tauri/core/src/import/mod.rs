@@ -143,7 +143,9 @@ pub const PROGRESS_EVERY: u32 = 1000;
 /// At most this many rejected rows and warnings are listed (all are counted).
 pub const ISSUE_LIST_LIMIT: usize = 10_000;
 
+/// Named `CsvImportReport` for the UI (the playbook's import has its own report).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename = "CsvImportReport")]
 pub struct ImportReport {
     pub file: String,
     /// The `imports` row, when the import was committed.
@@ -214,7 +216,9 @@ pub struct PreviewRow {
     pub warnings: Vec<String>,
 }
 
+/// Named `ImportPreview` for the UI.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(rename = "ImportPreview")]
 pub struct Preview {
     pub file: SourceFile,
     pub mapping: Mapping,
@@ -421,14 +425,9 @@ pub fn run(
     store
         .conn()
         .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))?;
-    // The schema's `CHECK (x IN (...))` constraints make SQLite build a small
-    // index for every row inserted, which costs about a third of the insert.
-    // The import writes only values that satisfy them (status, attempts and
-    // flags take their defaults; phone kinds come from PHONE_FIELDS), and the
-    // tests run `PRAGMA integrity_check`, which checks CHECK constraints.
-    store
-        .conn()
-        .execute_batch("PRAGMA ignore_check_constraints = ON")?;
+    // Every constraint of the schema is checked as the rows go in (CHECK,
+    // NOT NULL, UNIQUE, foreign keys): the import writes like any other
+    // action.
     // Rows are read and converted (phones, zones, themes) on a second thread
     // while this one writes; a bounded channel keeps memory flat.
     let result = std::thread::scope(|scope| {
@@ -443,9 +442,9 @@ pub fn run(
         });
         run_in_transaction(store, source, opts, progress, receiver, garbage, file)
     });
-    store.conn().execute_batch(&format!(
-        "PRAGMA cache_size = {cache_size}; PRAGMA ignore_check_constraints = OFF"
-    ))?;
+    store
+        .conn()
+        .execute_batch(&format!("PRAGMA cache_size = {cache_size}"))?;
     result
 }
 
@@ -712,6 +711,13 @@ pub fn source_format(headers: &[String]) -> &'static str {
     } else {
         "csv"
     }
+}
+
+/// Load the phone-number metadata now: its first use compiles its patterns
+/// (about 0.2 s). The app calls this at start-up, off the main thread, so
+/// that the first preview of an import does not wait for it.
+pub fn warm_up() {
+    let _ = phone::parse_region("US");
 }
 
 /// Convenience: read `path` with the suggested mapping corrected by

@@ -874,8 +874,8 @@ fn statements_are_not_prepared_again_for_each_row() {
 
 #[test]
 fn imported_rows_satisfy_every_constraint_of_the_schema() {
-    // The import runs with `ignore_check_constraints` (for speed); what it
-    // wrote must still pass them, and the pragma must be off afterwards.
+    // The import writes with every constraint checked as it goes (no
+    // `ignore_check_constraints`); what it wrote passes them all.
     let mut store = Store::open_in_memory().unwrap();
     for name in [
         "hubspot-contacts.csv",

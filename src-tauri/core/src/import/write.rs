@@ -367,30 +367,84 @@ pub(crate) const SAVED_PHONES: &str = "SELECT kind, e164, extension, raw, bad
     FROM prospect_phones WHERE prospect_id = CAST(?1 AS TEXT) ORDER BY position";
 pub(crate) const DELETE_PHONES: &str = "DELETE FROM prospect_phones WHERE prospect_id = ?1";
 
-/// The columns of an inserted prospect, in the order of [`insert_sql`].
+/// The columns of an inserted prospect, in the order of [`PROSPECT_SLOTS`].
 const PROSPECT_COLUMNS: &str = "id, theme_id, first_name, last_name, title, company, email, \
     city, region, country, time_zone, industry, employees, source_file, crm_id, import_id, extra, \
     created_at, updated_at";
-const PROSPECT_PARAMS: usize = 19;
+/// Where each column's value comes from: `Row(k)`, the row's k-th value, or
+/// `Shared(j)`, a value the whole statement shares (bound once, not per row):
+/// the file (0), the import (1), now (2).
+const PROSPECT_SLOTS: &[Slot] = &[
+    Slot::Row(0),
+    Slot::Row(1),
+    Slot::Row(2),
+    Slot::Row(3),
+    Slot::Row(4),
+    Slot::Row(5),
+    Slot::Row(6),
+    Slot::Row(7),
+    Slot::Row(8),
+    Slot::Row(9),
+    Slot::Row(10),
+    Slot::Row(11),
+    Slot::Row(12),
+    Slot::Shared(0),
+    Slot::Row(13),
+    Slot::Shared(1),
+    Slot::Row(14),
+    Slot::Shared(2),
+    Slot::Shared(2),
+];
+/// Values per prospect row, and shared by the statement.
+const PROSPECT_ROW_PARAMS: usize = 15;
+const PROSPECT_SHARED_PARAMS: usize = 3;
 const PHONE_COLUMNS: &str = "id, prospect_id, position, kind, e164, extension, raw, bad";
-const PHONE_PARAMS: usize = 8;
+const PHONE_SLOTS: &[Slot] = &[
+    Slot::Row(0),
+    Slot::Row(1),
+    Slot::Row(2),
+    Slot::Row(3),
+    Slot::Row(4),
+    Slot::Row(5),
+    Slot::Row(6),
+    Slot::Row(7),
+];
+const PHONE_ROW_PARAMS: usize = 8;
 
-/// `INSERT INTO table (columns) VALUES (?,...), ...` of `rows` rows. Rows go
-/// in batches: the schema's `CHECK (x IN (...))` constraints make SQLite
-/// build a small index on every run of an INSERT, which costs as much as a
-/// row; one run for a batch pays it once.
-pub(crate) fn insert_sql(table: &str, columns: &str, params: usize, rows: usize) -> String {
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Slot {
+    Row(usize),
+    Shared(usize),
+}
+
+/// `INSERT INTO table (columns) VALUES (...), ...` of `rows` rows: the
+/// shared values are `?1..?shared`, then each row's own. Rows go in batches,
+/// one statement run for many rows (the cost of running a statement, and the
+/// statement journal SQLite keeps for a multi-row write, are paid per batch).
+pub(crate) fn insert_sql(
+    table: &str,
+    columns: &str,
+    slots: &[Slot],
+    row_params: usize,
+    shared: usize,
+    rows: usize,
+) -> String {
+    use std::fmt::Write as _;
     let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
     for r in 0..rows {
         if r > 0 {
             sql.push(',');
         }
         sql.push('(');
-        for p in 0..params {
-            if p > 0 {
+        for (i, slot) in slots.iter().enumerate() {
+            if i > 0 {
                 sql.push(',');
             }
-            sql.push_str(&format!("?{}", r * params + p + 1));
+            let n = match *slot {
+                Slot::Shared(j) => j + 1,
+                Slot::Row(k) => shared + r * row_params + k + 1,
+            };
+            let _ = write!(sql, "?{n}");
         }
         sql.push(')');
     }
@@ -467,9 +521,23 @@ impl<'c> Writer<'c> {
             std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
             std::collections::hash_map::Entry::Vacant(e) => {
                 let sql = if prospects {
-                    insert_sql("prospects", PROSPECT_COLUMNS, PROSPECT_PARAMS, rows)
+                    insert_sql(
+                        "prospects",
+                        PROSPECT_COLUMNS,
+                        PROSPECT_SLOTS,
+                        PROSPECT_ROW_PARAMS,
+                        PROSPECT_SHARED_PARAMS,
+                        rows,
+                    )
                 } else {
-                    insert_sql("prospect_phones", PHONE_COLUMNS, PHONE_PARAMS, rows)
+                    insert_sql(
+                        "prospect_phones",
+                        PHONE_COLUMNS,
+                        PHONE_SLOTS,
+                        PHONE_ROW_PARAMS,
+                        0,
+                        rows,
+                    )
                 };
                 e.insert(conn.prepare(&sql)?)
             }
@@ -483,11 +551,14 @@ impl<'c> Writer<'c> {
         }
         let pending = std::mem::take(&mut self.pending);
         {
-            let import_id = self.import_id.clone();
-            let source_file = self.source_file.clone();
-            let now = self.now.clone();
+            let (source_file, import_id, now) = (
+                self.source_file.clone(),
+                self.import_id.clone(),
+                self.now.clone(),
+            );
             let mut values: Vec<&dyn rusqlite::ToSql> =
-                Vec::with_capacity(pending.len() * PROSPECT_PARAMS);
+                Vec::with_capacity(PROSPECT_SHARED_PARAMS + pending.len() * PROSPECT_ROW_PARAMS);
+            values.extend_from_slice(&[&source_file as &dyn rusqlite::ToSql, &import_id, &now]);
             for p in &pending {
                 let c = &p.c;
                 values.extend_from_slice(&[
@@ -504,12 +575,8 @@ impl<'c> Writer<'c> {
                     &c.time_zone,
                     &c.industry,
                     &c.employees,
-                    &source_file,
                     &c.crm_id,
-                    &import_id,
                     &c.extra,
-                    &now,
-                    &now,
                 ]);
             }
             self.statement(true, pending.len())?
@@ -519,7 +586,8 @@ impl<'c> Writer<'c> {
         if phones > 0 {
             let ids: Vec<String> = (0..phones).map(|_| new_id()).collect();
             let positions: Vec<i64> = (0..5).collect();
-            let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(phones * PHONE_PARAMS);
+            let mut values: Vec<&dyn rusqlite::ToSql> =
+                Vec::with_capacity(phones * PHONE_ROW_PARAMS);
             let mut n = 0;
             for p in &pending {
                 for (i, ph) in p.c.phones.iter().enumerate() {
@@ -565,7 +633,8 @@ impl<'c> Writer<'c> {
                 })
             })
             .collect();
-        let mut values: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(phones.len() * PHONE_PARAMS);
+        let mut values: Vec<&dyn rusqlite::ToSql> =
+            Vec::with_capacity(phones.len() * PHONE_ROW_PARAMS);
         for (i, p) in phones.iter().enumerate() {
             values.extend_from_slice(&[
                 &ids[i] as &dyn rusqlite::ToSql,

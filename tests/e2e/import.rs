@@ -1,0 +1,270 @@
+//! Importing a CRM export through the Lists view, end to end: on an empty
+//! database, a sample Salesforce export is opened by its path, one column of
+//! the suggested mapping is corrected (the job title read from "Lead Source"),
+//! prospects are grouped by industry, the valid rows are imported, and the
+//! themes and counts the Lists view then shows are those of the database; the
+//! corrected column is what was saved. A theme is then exported to CSV.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::harness::{App, By, TestEnv};
+use crate::{db_theme_counts, now_db, screen_row, ThemeCounts, THEME_ROWS};
+
+/// The text of the first element `css` matches, read in one script.
+fn text_now(app: &App, css: &str) -> Option<String> {
+    let script = format!(
+        "const el = document.querySelector({}); return el ? el.innerText : null",
+        serde_json::to_string(css).expect("a CSS string")
+    );
+    app.execute(&script).as_str().map(|s| s.trim().to_string())
+}
+
+/// The current value of a form control.
+fn value_of(app: &App, css: &str) -> String {
+    let script = format!(
+        "const el = document.querySelector({}); return el ? el.value : null",
+        serde_json::to_string(css).expect("a CSS string")
+    );
+    app.execute(&script)
+        .as_str()
+        .unwrap_or_else(|| panic!("no control {css}"))
+        .to_string()
+}
+
+fn sample(name: &str) -> String {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("src-tauri/core/tests/fixtures/samples")
+        .join(name)
+        .display()
+        .to_string()
+}
+
+/// Choose the option whose text is `option` in the `<select>` named `name`.
+fn choose(app: &App, name: &str, option: &str) {
+    let select = app.wait_for(&By::named(name));
+    select
+        .find(&By::xpath(format!(
+            ".//option[normalize-space(.)={}]",
+            crate::harness::xpath_literal(option)
+        )))
+        .click();
+}
+
+#[test]
+fn a_csv_imported_through_the_lists_view_matches_the_database() {
+    let env = TestEnv::new("a_csv_imported_through_the_lists_view_matches_the_database");
+    let file = sample("salesforce-leads.csv");
+    let app = env.launch();
+    app.wait_for(&By::xpath("//h2[normalize-space(.)='No call lists yet']"));
+
+    // Alt+I opens the panel with the path field.
+    app.alt('i');
+    let path = app.wait_for(&By::named("File to import"));
+    path.clear();
+    path.type_text(&file);
+    app.wait_for(&By::button("Open")).click();
+
+    let detected = app.wait_for(&By::testid("import-detected"));
+    let text = detected.text();
+    for needle in [
+        "salesforce-leads.csv",
+        "Salesforce export",
+        "UTF-8",
+        "comma-separated",
+        "18 columns",
+    ] {
+        assert!(text.contains(needle), "detected: {text:?} lacks {needle:?}");
+    }
+    // The suggested mapping reads the job title from "Title".
+    app.wait_for(&By::named("Column for Job title"));
+    assert_eq!(
+        value_of(&app, r#"[aria-label="Column for Job title"]"#),
+        "3",
+        "Title is column 4"
+    );
+    app.wait_until(
+        "the check of every row",
+        crate::harness::WAIT_TIMEOUT,
+        |app| {
+            text_now(app, "[data-testid=import-check]")
+                .is_some_and(|t| t.contains("All 180 rows checked"))
+        },
+    );
+    let preview = app
+        .wait_for(&By::css(r#"table[aria-label="Preview"]"#))
+        .text();
+    assert!(
+        preview.contains("Plant Manager"),
+        "the first row's title: {preview}"
+    );
+    app.screenshot("import-opened");
+
+    // Correct one column: the job title from "Lead Source"; the preview follows.
+    choose(&app, "Column for Job title", "Lead Source");
+    app.wait_until(
+        "the preview with the corrected title",
+        crate::harness::WAIT_TIMEOUT,
+        |app| text_now(app, r#"tr[data-line="2"]"#).is_some_and(|t| t.contains("Trade Show")),
+    );
+    let unmapped = app.text(&By::testid("import-unmapped"));
+    assert!(
+        unmapped.contains("Title"),
+        "Title is now kept as an extra value: {unmapped}"
+    );
+
+    // Group by industry.
+    app.wait_for(&By::css(r#"input[type="radio"][value="field"]"#))
+        .click();
+    assert_eq!(
+        value_of(&app, r#"[aria-label="Field to group by"]"#),
+        "industry"
+    );
+    app.wait_until(
+        "the preview with industry themes",
+        crate::harness::WAIT_TIMEOUT,
+        |app| {
+            text_now(app, r#"tr[data-line="2"]"#)
+                .is_some_and(|t| t.contains("Hospital & Health Care"))
+        },
+    );
+    app.wait_until(
+        "the check of the corrected setup",
+        crate::harness::WAIT_TIMEOUT,
+        |app| {
+            text_now(app, "[data-testid=import-run]").is_some_and(|t| t == "Import 179 valid rows")
+        },
+    );
+    let rejected = app.text(&By::testid("import-rejected"));
+    assert!(
+        rejected.contains("Line 131") && rejected.contains("same prospect as line 91"),
+        "the rejected row, with its line and reason: {rejected}"
+    );
+    {
+        let conn = env.open_db();
+        let n: i64 = conn
+            .query_row("SELECT count(*) FROM prospects", [], |r| r.get(0))
+            .expect("count");
+        assert_eq!(n, 0, "nothing is written before the import");
+    }
+    app.screenshot("import-corrected");
+
+    app.wait_for(&By::testid("import-run")).click();
+    let report = app.wait_for(&By::testid("import-report"));
+    assert_eq!(app.text(&By::testid("report-imported")), "179");
+    assert_eq!(app.text(&By::testid("report-rejected")), "1");
+    let report_text = report.text();
+    assert!(
+        report_text.contains("Hospital & Health Care"),
+        "{report_text}"
+    );
+    app.screenshot("import-report");
+    app.wait_for(&By::button("Done")).click();
+    app.wait_for_absent(&By::testid("import-panel"));
+
+    // The Lists view shows the database's themes and counts.
+    let conn = env.open_db();
+    let db: BTreeMap<String, ThemeCounts> = db_theme_counts(&conn, &now_db());
+    assert_eq!(db.len(), 8, "eight industries: {db:?}");
+    let rows = app.wait_for_count(&By::css(THEME_ROWS), db.len());
+    let screen: BTreeMap<String, ThemeCounts> = rows.iter().map(screen_row).collect();
+    assert_eq!(screen, db, "the themes table is the database's");
+    let total: u32 = screen.values().map(|c| c.prospects).sum();
+    assert_eq!(total, 179);
+    let shown_total = text_now(&app, r#"[data-total="prospects"]"#).expect("a totals row");
+    assert_eq!(shown_total, "179");
+    for (kind, n) in conn
+        .prepare("SELECT kind, count(*) FROM themes GROUP BY kind")
+        .unwrap()
+        .query_map([], |r| Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+    {
+        assert_eq!(
+            (kind.as_str(), n),
+            ("vertical", 8),
+            "industries make verticals"
+        );
+    }
+
+    // The corrected column took effect: titles are the lead sources, and the
+    // unmapped "Title" column is kept as an extra value.
+    let (title, extra_title, industry, phone): (String, String, String, String) = conn
+        .query_row(
+            "SELECT p.title, json_extract(p.extra, '$.Title'), t.name, ph.e164
+             FROM prospects p JOIN themes t ON t.id = p.theme_id
+             JOIN prospect_phones ph ON ph.prospect_id = p.id AND ph.position = 0
+             WHERE p.email = 'emma.muller@cedar.example'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("Emma Müller was imported");
+    assert_eq!(title, "Web");
+    assert_eq!(extra_title, "Chief Financial Officer");
+    assert_eq!(industry, "Construction");
+    assert_eq!(phone, "+13125550193");
+    let (kept_title, with_extra_title, lead_source_extra): (i64, i64, i64) = conn
+        .query_row(
+            "SELECT count(*) FILTER (WHERE title = json_extract(extra, '$.Title')),
+                count(*) FILTER (WHERE json_extract(extra, '$.Title') <> ''),
+                count(*) FILTER (WHERE json_extract(extra, '$.\"Lead Source\"') IS NOT NULL)
+             FROM prospects",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(kept_title, 0, "no prospect has its job title as title");
+    assert_eq!(
+        with_extra_title, 179,
+        "every job title is kept as an extra value"
+    );
+    assert_eq!(
+        lead_source_extra, 0,
+        "Lead Source is read as the title, not kept as extra"
+    );
+    let mapping: String = conn
+        .query_row("SELECT mapping FROM imports", [], |r| r.get(0))
+        .expect("one import");
+    let mapping: serde_json::Value = serde_json::from_str(&mapping).unwrap();
+    assert_eq!(mapping["title"], "Lead Source");
+
+    // Open a theme: its prospects; export them to CSV.
+    app.wait_for(
+        &By::button("Construction").inside(&By::xpath(r#"//table[@aria-label="Themes"]"#)),
+    )
+    .click();
+    app.wait_for(&By::xpath(r#"//h2[normalize-space(.)="Construction"]"#));
+    let pager = app.text(&By::css(r#"nav[aria-label="Pages"] span"#));
+    let construction = db
+        .values()
+        .find(|c| c.name == "Construction")
+        .unwrap()
+        .prospects;
+    assert_eq!(pager, format!("1–{construction} of {construction}"));
+    app.wait_for(&By::button("Export to CSV…")).click();
+    let out = env.dir().join("construction.csv");
+    let field = app.wait_for(&By::named("Export to file"));
+    field.clear();
+    field.type_text(&out.display().to_string());
+    app.wait_for(&By::xpath(
+        "//form[contains(@class,'theme-form')]//button[@type='submit']",
+    ))
+    .click();
+    let done = app.text(&By::testid("theme-action-done"));
+    assert!(
+        done.contains(&format!("Exported {construction} prospects")),
+        "{done}"
+    );
+    let csv = std::fs::read_to_string(&out).expect("the export was written");
+    assert_eq!(
+        csv.lines().count() as u32,
+        construction + 1,
+        "a header and the prospects"
+    );
+    assert!(
+        csv.contains("'+13125550193"),
+        "phones escaped for spreadsheets"
+    );
+    app.screenshot("lists-after-import");
+    app.close();
+}

@@ -1,0 +1,63 @@
+import { assign, exportPath, hasPhone, regionCode, themeChoiceText, themeCounts, unmappedHeaders, validRows } from "./importing";
+import type { FieldColumn, FieldInfo } from "./bindings";
+
+const fields: FieldInfo[] = [
+  { field: "first_name", label: "First name", is_phone: false },
+  { field: "title", label: "Job title", is_phone: false },
+  { field: "phone", label: "Phone", is_phone: true },
+  { field: "mobile", label: "Mobile phone", is_phone: true },
+];
+
+describe("the column mapping", () => {
+  const columns: FieldColumn[] = [
+    { field: "first_name", column: 0 },
+    { field: "title", column: 1 },
+    { field: "phone", column: 2 },
+  ];
+
+  it("moves a field to another column, and a column feeds one field", () => {
+    const moved = assign(columns, "title", 3);
+    expect(moved.columns).toContainEqual({ field: "title", column: 3 });
+    expect(moved.columns.filter((c) => c.field === "title")).toHaveLength(1);
+    expect(moved.displaced).toBeNull();
+    const taken = assign(columns, "mobile", 2);
+    expect(taken.displaced).toBe("phone");
+    expect(taken.columns).toContainEqual({ field: "mobile", column: 2 });
+    expect(taken.columns.some((c) => c.field === "phone")).toBe(false);
+    const unmapped = assign(columns, "title", null);
+    expect(unmapped.columns.some((c) => c.field === "title")).toBe(false);
+    expect(columns).toHaveLength(3);
+  });
+
+  it("knows when no phone is mapped and which columns stay extra", () => {
+    expect(hasPhone(columns, fields)).toBe(true);
+    expect(hasPhone(assign(columns, "phone", null).columns, fields)).toBe(false);
+    expect(unmappedHeaders(["First", "Title", "Phone", "Lead Source"], columns)).toEqual(["Lead Source"]);
+  });
+});
+
+describe("words and names", () => {
+  it("says where prospects go", () => {
+    expect(themeChoiceText({ by: "none" })).toBe("no theme");
+    expect(themeChoiceText({ by: "named", value: "Texas" })).toBe("the theme “Texas”");
+    expect(themeChoiceText({ by: "field", value: "industry" })).toBe("a theme per industry (vertical)");
+    expect(themeChoiceText({ by: "column", value: "Lead Source" })).toBe("a theme per value of “Lead Source”");
+  });
+
+  it("counts and orders a report's themes", () => {
+    expect(validRows({ imported: 3, updated: 2 })).toBe(5);
+    expect(themeCounts({ themes: { B: 2, A: 2, C: 9 } })).toEqual([
+      ["C", 9],
+      ["A", 2],
+      ["B", 2],
+    ]);
+  });
+
+  it("suggests an export file name and checks regions", () => {
+    expect(exportPath("/home/ana/Downloads/", "Hospital & Health Care")).toBe("/home/ana/Downloads/hospital-health-care.csv");
+    expect(exportPath(null, "Zürich ÉTÉ")).toBe("zurich-ete.csv");
+    expect(exportPath("/x/", "***")).toBe("/x/prospects.csv");
+    expect(regionCode(" gb ")).toBe("GB");
+    expect(regionCode("USA")).toBeNull();
+  });
+});

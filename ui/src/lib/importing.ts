@@ -1,0 +1,109 @@
+// Helpers of the import panel and the theme tools: the column mapping as the
+// user corrects it, theme choices, and the words shown for them.
+import type { CsvImportReport, Field, FieldColumn, FieldInfo, PreviewRow, ThemeChoice } from "./bindings";
+
+/** The fields a list can be grouped by, and the kind of theme each makes. */
+export const GROUP_FIELDS: readonly { field: Field; label: string }[] = [
+  { field: "industry", label: "Industry (vertical)" },
+  { field: "region", label: "State or region (geography)" },
+  { field: "country", label: "Country (geography)" },
+  { field: "employees", label: "Employee band (size)" },
+  { field: "title", label: "Title family (role)" },
+];
+
+/** The column (0-based) `field` is read from, or null. */
+export function columnOf(columns: readonly FieldColumn[], field: Field): number | null {
+  return columns.find((c) => c.field === field)?.column ?? null;
+}
+
+/** The field column `column` feeds, or null. */
+export function fieldOf(columns: readonly FieldColumn[], column: number): Field | null {
+  return columns.find((c) => c.column === column)?.field ?? null;
+}
+
+/**
+ * Read `field` from `column` (null: from no column). A column feeds one
+ * field, as in the core: the field that read it before loses it and is
+ * returned as `displaced`.
+ */
+export function assign(
+  columns: readonly FieldColumn[],
+  field: Field,
+  column: number | null,
+): { columns: FieldColumn[]; displaced: Field | null } {
+  let displaced: Field | null = null;
+  const out = columns.filter((c) => {
+    if (c.field === field) return false;
+    if (column !== null && c.column === column) {
+      displaced = c.field;
+      return false;
+    }
+    return true;
+  });
+  if (column !== null) out.push({ field, column });
+  return { columns: out, displaced };
+}
+
+/** True when at least one phone field is mapped. */
+export function hasPhone(columns: readonly FieldColumn[], fields: readonly FieldInfo[]): boolean {
+  return columns.some((c) => fields.find((f) => f.field === c.field)?.is_phone);
+}
+
+/** The header names no field reads (kept with each prospect as extra values). */
+export function unmappedHeaders(headers: readonly string[], columns: readonly FieldColumn[]): string[] {
+  return headers.filter((_, i) => fieldOf(columns, i) === null);
+}
+
+/** How the theme choice reads in a sentence. */
+export function themeChoiceText(choice: ThemeChoice): string {
+  switch (choice.by) {
+    case "none":
+      return "no theme";
+    case "named":
+      return `the theme “${choice.value}”`;
+    case "field":
+      return `a theme per ${GROUP_FIELDS.find((g) => g.field === choice.value)?.label.toLowerCase() ?? choice.value}`;
+    case "column":
+      return `a theme per value of “${choice.value}”`;
+  }
+}
+
+export function plural(n: number, one: string, many: string): string {
+  return `${new Intl.NumberFormat("en-US").format(n)} ${n === 1 ? one : many}`;
+}
+
+/** The name a preview row shows. */
+export function personName(row: Pick<PreviewRow, "first_name" | "last_name">): string {
+  return `${row.first_name} ${row.last_name}`.trim() || "(no name)";
+}
+
+/** The rows an import would write: new and updated. */
+export function validRows(report: Pick<CsvImportReport, "imported" | "updated">): number {
+  return report.imported + report.updated;
+}
+
+/** The themes of a report, largest first. */
+export function themeCounts(report: Pick<CsvImportReport, "themes">): [string, number][] {
+  return Object.entries(report.themes)
+    .filter((e): e is [string, number] => typeof e[1] === "number")
+    .sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));
+}
+
+/** A file name for a theme's export: `~/Downloads/` + `texas-spring.csv`. */
+export function exportPath(folder: string | null, themeName: string): string {
+  const slug =
+    themeName
+      .normalize("NFKD")
+      .replace(/[\u0300-\u036f]/g, "")
+      .toLowerCase()
+      .replace(/[^a-z0-9]+/g, "-")
+      .replace(/^-+|-+$/g, "")
+      .slice(0, 60) || "prospects";
+  return `${folder ?? ""}${slug}.csv`;
+}
+
+/** A two-letter region code, upper case; null when it is not one. */
+export function regionCode(text: string): string | null {
+  const t = text.trim().toUpperCase();
+  return /^[A-Z]{2}$/.test(t) ? t : null;
+}
