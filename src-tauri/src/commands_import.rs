@@ -533,39 +533,7 @@ pub struct ProspectExport {
 /// Check where an export goes: a file name in a folder that exists; an
 /// existing file only with `replace`.
 pub fn check_export_path(path: &Path, replace: bool) -> callblock_core::Result<()> {
-    if path.as_os_str().is_empty() {
-        return Err(Error::invalid(
-            "file",
-            "type the path of the CSV file to write",
-        ));
-    }
-    if path.is_dir() {
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "{} is a folder; add a file name such as prospects.csv",
-                path.display()
-            ),
-        ));
-    }
-    if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() && !dir.is_dir() {
-            return Err(Error::invalid(
-                "file",
-                format!(
-                    "the folder {} does not exist; create it or choose another",
-                    dir.display()
-                ),
-            ));
-        }
-    }
-    if path.exists() && !replace {
-        return Err(Error::Conflict(format!(
-            "{} already exists; replace it, or choose another name",
-            path.display()
-        )));
-    }
-    Ok(())
+    callblock_core::paths::check_output_file(path, replace, "prospects.csv")
 }
 
 /// Write the prospects of `scope` to a CSV file (cells a spreadsheet would

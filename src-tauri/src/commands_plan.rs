@@ -316,14 +316,7 @@ pub fn save_settings(conn: &Connection, p: &PlanSettings) -> callblock_core::Res
 /// `~/Documents/callblock-schedule.ics`, or the home folder when there is no
 /// Documents folder.
 pub fn default_ics_file() -> PathBuf {
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from);
-    match home {
-        Some(h) if h.join("Documents").is_dir() => h.join("Documents").join(DEFAULT_ICS_NAME),
-        Some(h) => h.join(DEFAULT_ICS_NAME),
-        None => PathBuf::from(DEFAULT_ICS_NAME),
-    }
+    callblock_core::paths::documents_dir().join(DEFAULT_ICS_NAME)
 }
 
 /// The path typed in the export field: `~` is the home folder; it must be absolute.
@@ -369,32 +362,7 @@ pub fn export_ics(
             "there are no slots to export yet; add block or preparation slots to the week first",
         ));
     }
-    if path.is_dir() {
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "{} is a folder; add a file name such as {DEFAULT_ICS_NAME}",
-                path.display()
-            ),
-        ));
-    }
-    if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() && !dir.is_dir() {
-            return Err(Error::invalid(
-                "file",
-                format!(
-                    "the folder {} does not exist; create it or choose another",
-                    dir.display()
-                ),
-            ));
-        }
-    }
-    if path.exists() && !replace {
-        return Err(Error::Conflict(format!(
-            "{} already exists; replace it, or choose another name",
-            path.display()
-        )));
-    }
+    callblock_core::paths::check_output_file(path, replace, DEFAULT_ICS_NAME)?;
     let text = plan::ics::schedule_ics(conn, &rep.id, now)?;
     std::fs::write(path, text).map_err(|source| Error::Io {
         path: path.to_path_buf(),

@@ -105,20 +105,7 @@ fn current_rep_id(conn: &Connection) -> callblock_core::Result<Option<String>> {
 /// `~/Documents/callblock-playbook.json`, or the home folder when there is no
 /// Documents folder.
 pub fn default_file() -> PathBuf {
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from);
-    match home {
-        Some(h) => {
-            let docs = h.join("Documents");
-            if docs.is_dir() {
-                docs.join(DEFAULT_FILE_NAME)
-            } else {
-                h.join(DEFAULT_FILE_NAME)
-            }
-        }
-        None => PathBuf::from(DEFAULT_FILE_NAME),
-    }
+    callblock_core::paths::documents_dir().join(DEFAULT_FILE_NAME)
 }
 
 /// The path typed in a field: `~` is the home folder; it must be absolute.
@@ -598,32 +585,7 @@ pub fn export_to(
     path: &Path,
     replace: bool,
 ) -> callblock_core::Result<ExportSummary> {
-    if path.is_dir() {
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "{} is a folder; add a file name such as {DEFAULT_FILE_NAME}",
-                path.display()
-            ),
-        ));
-    }
-    if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() && !dir.is_dir() {
-            return Err(Error::invalid(
-                "file",
-                format!(
-                    "the folder {} does not exist; create it or choose another",
-                    dir.display()
-                ),
-            ));
-        }
-    }
-    if path.exists() && !replace {
-        return Err(Error::Conflict(format!(
-            "{} already exists; replace it, or choose another name",
-            path.display()
-        )));
-    }
+    callblock_core::paths::check_output_file(path, replace, DEFAULT_FILE_NAME)?;
     playbook::export_playbook_to_path(conn, path)
 }
 

@@ -156,18 +156,7 @@ pub fn options(conn: &Connection) -> callblock_core::Result<ReviewOptions> {
 
 /// `~/Documents`, or the home folder when there is no Documents folder.
 pub fn export_dir() -> PathBuf {
-    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
-        Some(h) => {
-            let home = PathBuf::from(h);
-            let docs = home.join("Documents");
-            if docs.is_dir() {
-                docs
-            } else {
-                home
-            }
-        }
-        None => PathBuf::from("."),
-    }
+    callblock_core::paths::documents_dir()
 }
 
 /// The path typed in a field: `~` is the home folder; it must be absolute.
@@ -204,30 +193,7 @@ pub fn typed_path(text: &str, example: &str) -> callblock_core::Result<PathBuf> 
 /// Check that `path` can be written: not a folder, its folder exists, and it
 /// is not there already unless `replace`.
 pub fn check_target(path: &Path, replace: bool) -> callblock_core::Result<()> {
-    if path.is_dir() {
-        return Err(Error::invalid(
-            "file",
-            format!("{} is a folder; add a file name", path.display()),
-        ));
-    }
-    if let Some(dir) = path.parent() {
-        if !dir.as_os_str().is_empty() && !dir.is_dir() {
-            return Err(Error::invalid(
-                "file",
-                format!(
-                    "the folder {} does not exist; create it or choose another",
-                    dir.display()
-                ),
-            ));
-        }
-    }
-    if path.exists() && !replace {
-        return Err(Error::Conflict(format!(
-            "{} already exists; replace it, or choose another name",
-            path.display()
-        )));
-    }
-    Ok(())
+    callblock_core::paths::check_output_file(path, replace, "figures.csv")
 }
 
 /// Write a file beside `path` and rename it into place, so that a failure

@@ -34,8 +34,8 @@ use rand::{Rng, SeedableRng};
 use rusqlite::{params, Connection};
 
 /// Bump when the generator changes, so a cached file is not reused.
-const GENERATOR_VERSION: i64 = 4;
-const CALLS_PER_BLOCK: (u32, u32) = (37, 44);
+const GENERATOR_VERSION: i64 = 5;
+const CALLS_PER_BLOCK: (u32, u32) = (38, 45);
 const PROSPECTS_PER_REP: u32 = 6_000;
 const YEAR: i32 = 2025;
 

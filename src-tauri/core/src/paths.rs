@@ -74,3 +74,94 @@ pub fn expand_home(path: &str) -> PathBuf {
     }
     PathBuf::from(path)
 }
+
+/// Check where a file is about to be written: a path was given, it is not a
+/// folder (then `example` names a file to add), its folder exists, and it is
+/// not there already unless `replace`. The messages say what to do.
+pub fn check_output_file(
+    path: &std::path::Path,
+    replace: bool,
+    example: &str,
+) -> crate::Result<()> {
+    use crate::Error;
+    if path.as_os_str().is_empty() {
+        return Err(Error::invalid(
+            "file",
+            format!("type the path of the file to write, such as {example}"),
+        ));
+    }
+    if path.is_dir() {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{} is a folder; add a file name such as {example}",
+                path.display()
+            ),
+        ));
+    }
+    if let Some(dir) = path.parent() {
+        if !dir.as_os_str().is_empty() && !dir.is_dir() {
+            return Err(Error::invalid(
+                "file",
+                format!(
+                    "the folder {} does not exist; create it or choose another",
+                    dir.display()
+                ),
+            ));
+        }
+    }
+    if path.exists() && !replace {
+        return Err(Error::Conflict(format!(
+            "{} already exists; replace it, or choose another name",
+            path.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Where files the user asks for go by default: `~/Documents` when it exists,
+/// else the home folder (the current folder when there is no home).
+pub fn documents_dir() -> PathBuf {
+    match std::env::var_os("HOME").filter(|h| !h.is_empty()) {
+        Some(h) => {
+            let home = PathBuf::from(h);
+            let docs = home.join("Documents");
+            if docs.is_dir() {
+                docs
+            } else {
+                home
+            }
+        }
+        None => PathBuf::from("."),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn output_files_are_checked_before_anything_is_written() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("out.csv");
+        check_output_file(&file, false, "out.csv").unwrap();
+        std::fs::write(&file, "x").unwrap();
+        let e = check_output_file(&file, false, "out.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("already exists"), "{e}");
+        check_output_file(&file, true, "out.csv").unwrap();
+        let e = check_output_file(dir.path(), false, "out.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains("is a folder; add a file name such as out.csv"),
+            "{e}"
+        );
+        let e = check_output_file(&dir.path().join("nope/x.csv"), false, "x.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("does not exist"), "{e}");
+        assert!(check_output_file(std::path::Path::new(""), false, "x.csv").is_err());
+    }
+}
