@@ -56,8 +56,12 @@ pub fn run(db_path: PathBuf) -> i32 {
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);
-            // The phone metadata takes a moment to load; not on the first preview.
-            std::thread::spawn(callblock_core::import::warm_up);
+            // The phone metadata takes a moment of CPU to load: after start-up
+            // (two cores are busy starting WebKit), before a first import preview.
+            std::thread::spawn(|| {
+                std::thread::sleep(std::time::Duration::from_secs(3));
+                callblock_core::import::warm_up();
+            });
             spawn_ticker(app.handle().clone());
             crate::commands_plan::watch_due_blocks(app.handle().clone());
             #[cfg(target_os = "linux")]
