@@ -2353,7 +2353,7 @@ created_by: string | null; created_at: string }
 /**
  * The text encoding of a file.
  */
-export type TextEncoding = "utf_8" | "utf_8_bom" | "utf_16_le" | "utf_16_be" | "windows_1252"
+export type TextEncoding = "utf8" | "utf8_bom" | "utf16_le" | "utf16_be" | "windows1252"
 export type Theme = { id: string; name: string; kind: ThemeKind; description: string }
 /**
  * How imported prospects are put into themes.

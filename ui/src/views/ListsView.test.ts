@@ -60,7 +60,7 @@ function draft(setup: ImportSetup): ImportDraft {
     delimiter_label: "comma",
     setup,
     preview: {
-      file: { path: PATH, encoding: "utf_8", delimiter: "comma", headers: HEADERS, header_line: 1, size_bytes: 900 },
+      file: { path: PATH, encoding: "utf8", delimiter: "comma", headers: HEADERS, header_line: 1, size_bytes: 900 },
       mapping: { headers: HEADERS, entries: setup.columns.map((c) => ({ ...c, header: HEADERS[c.column] })) },
       unmapped: HEADERS.filter((_, i) => !setup.columns.some((c) => c.column === i)),
       rows: [row(2, title, theme), row(4, title, theme)],
@@ -77,7 +77,7 @@ function report(over: Partial<CsvImportReport> = {}): CsvImportReport {
     import_id: null,
     committed: false,
     dry_run: true,
-    encoding: "utf_8",
+    encoding: "utf8",
     delimiter: "comma",
     rows_read: 3,
     imported: 2,

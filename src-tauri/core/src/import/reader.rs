@@ -28,10 +28,16 @@ const SAMPLE_RECORDS: usize = 50;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum TextEncoding {
+    // Spelled out: serde and the TypeScript generator split digits differently.
+    #[serde(rename = "utf8")]
     Utf8,
+    #[serde(rename = "utf8_bom")]
     Utf8Bom,
+    #[serde(rename = "utf16_le")]
     Utf16Le,
+    #[serde(rename = "utf16_be")]
     Utf16Be,
+    #[serde(rename = "windows1252")]
     Windows1252,
 }
 
