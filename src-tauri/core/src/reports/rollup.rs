@@ -590,7 +590,7 @@ pub(crate) fn source_grains(
                     "calls c",
                     &format!(
                         "(SELECT DISTINCT call_id AS cid FROM call_objections WHERE objection_id = {}) fo_
-                         CROSS JOIN calls c ON c.id = fo_.cid",
+                         CROSS JOIN calls c INDEXED BY calls_by_id_funnel ON c.id = fo_.cid",
                         p.bind(o.clone())
                     ),
                     1,

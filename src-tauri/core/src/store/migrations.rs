@@ -517,6 +517,10 @@ END;
 DROP INDEX calls_started;
 CREATE INDEX calls_log ON calls(started_at, rep_id, theme_id, outcome, duration_ms);
 CREATE INDEX calls_outcome_started ON calls(outcome, started_at);
+-- The funnel of an objection's calls: from each call id straight to the columns
+-- the funnel counts, without visiting the table (reports::rollup, INDEXED BY).
+CREATE INDEX calls_by_id_funnel
+    ON calls(id, started_at, rep_id, theme_id, outcome, duration_ms, asked_for_meeting);
 -- Objections: from an objection to its calls, and from a call to its objections.
 DROP INDEX call_objections_objection;
 CREATE INDEX call_objections_objection_call ON call_objections(objection_id, call_id);
