@@ -207,8 +207,8 @@ fn add_prospects(env: &TestEnv, copies: u32) {
         ));
     }
     sql.push_str(
-        "INSERT INTO prospect_phones (id, prospect_id, position, kind, e164, raw)
-         SELECT lower(hex(randomblob(16))), p.id, 0, 'direct', '+13125550100', '312-555-0100'
+        "INSERT INTO prospect_phones (prospect_id, position, kind, e164, raw)
+         SELECT p.id, 0, 'direct', '+13125550100', '312-555-0100'
          FROM prospects p WHERE NOT EXISTS (SELECT 1 FROM prospect_phones ph WHERE ph.prospect_id = p.id);
          UPDATE prospects SET time_zone = NULL;
          COMMIT;",

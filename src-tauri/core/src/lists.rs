@@ -215,17 +215,9 @@ pub fn insert_prospect(conn: &Connection, p: &NewProspect, at: DateTime<Utc>) ->
     )?;
     for (i, ph) in p.phones.iter().enumerate() {
         conn.execute(
-            "INSERT INTO prospect_phones (id, prospect_id, position, kind, e164, extension, raw)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-            params![
-                new_id(),
-                id,
-                i as i64,
-                ph.kind,
-                ph.e164,
-                ph.extension,
-                ph.raw
-            ],
+            "INSERT INTO prospect_phones (prospect_id, position, kind, e164, extension, raw)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+            params![id, i as i64, ph.kind, ph.e164, ph.extension, ph.raw],
         )?;
     }
     Ok(id)

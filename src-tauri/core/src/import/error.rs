@@ -76,6 +76,9 @@ pub enum ImportError {
     #[error("{region:?} is not a region phone numbers know; give a two-letter country code such as US, GB or DE")]
     BadRegion { region: String },
 
+    #[error("the import would leave {rows} rows of {table} pointing at rows that do not exist; nothing was imported (this is a bug in Callblock, please report it)")]
+    BrokenReferences { table: &'static str, rows: i64 },
+
     #[error("{}: the import was cancelled after {rows} rows; nothing was changed", path.display())]
     Cancelled { path: PathBuf, rows: u64 },
 }
@@ -100,6 +103,7 @@ impl ImportError {
             ImportError::UnknownThemeColumn { .. } => "unknown_theme_column",
             ImportError::BadRegion { .. } => "bad_region",
             ImportError::Cancelled { .. } => "cancelled",
+            ImportError::BrokenReferences { .. } => "broken_references",
         }
     }
 }

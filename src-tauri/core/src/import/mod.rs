@@ -425,9 +425,13 @@ pub fn run(
     store
         .conn()
         .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))?;
-    // Every constraint of the schema is checked as the rows go in (CHECK,
-    // NOT NULL, UNIQUE, foreign keys): the import writes like any other
-    // action.
+    // CHECK, NOT NULL and UNIQUE are checked as the rows go in. Foreign keys
+    // are checked once, by SQLite's own `foreign_key_check` over the tables
+    // the import writes, before the commit: checked row by row, they make
+    // every multi-row INSERT keep a statement journal (a copy of each page it
+    // touches), about a sixth of the import's time. They are switched back
+    // on whatever happens.
+    store.conn().execute_batch("PRAGMA foreign_keys = OFF")?;
     // Rows are read and converted (phones, zones, themes) on a second thread
     // while this one writes; a bounded channel keeps memory flat.
     let result = std::thread::scope(|scope| {
@@ -442,10 +446,36 @@ pub fn run(
         });
         run_in_transaction(store, source, opts, progress, receiver, garbage, file)
     });
-    store
-        .conn()
-        .execute_batch(&format!("PRAGMA cache_size = {cache_size}"))?;
-    result
+    let restored = store.conn().execute_batch(&format!(
+        "PRAGMA foreign_keys = ON; PRAGMA cache_size = {cache_size}"
+    ));
+    let report = result?;
+    restored?;
+    Ok(report)
+}
+
+/// The tables an import writes, whose references are checked before commit.
+const IMPORT_TABLES: [&str; 4] = ["imports", "themes", "prospects", "prospect_phones"];
+
+/// SQLite's own check of the references the import wrote (foreign keys are
+/// off while it writes): any broken one fails the import, which is then
+/// rolled back.
+fn check_references(conn: &Connection) -> Result<()> {
+    for table in IMPORT_TABLES {
+        let broken: i64 = conn.query_row(
+            &format!("SELECT count(*) FROM pragma_foreign_key_check('{table}')"),
+            [],
+            |r| r.get(0),
+        )?;
+        if broken > 0 {
+            return Err(ImportError::BrokenReferences {
+                table,
+                rows: broken,
+            }
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// Page cache during an import, in KiB.
@@ -679,6 +709,7 @@ fn run_in_transaction(
     )?;
     // The writer's statements borrow the transaction.
     drop(writer);
+    check_references(&tx)?;
     let refuse = opts.on_rejects == OnRejects::ImportNothing && report.rejected_count > 0;
     let keep = !opts.dry_run && !refuse;
     if keep {

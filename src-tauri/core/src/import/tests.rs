@@ -37,7 +37,14 @@ fn snapshot(store: &Store) -> Vec<String> {
     for table in ["imports", "themes", "prospects", "prospect_phones"] {
         let mut stmt = store
             .conn()
-            .prepare(&format!("SELECT * FROM {table} ORDER BY rowid"))
+            .prepare(&format!(
+                "SELECT * FROM {table} ORDER BY {}",
+                if table == "prospect_phones" {
+                    "prospect_id, position"
+                } else {
+                    "rowid"
+                }
+            ))
             .unwrap();
         let n = stmt.column_count();
         let rows = stmt
@@ -678,6 +685,44 @@ fn cancelling_leaves_the_database_as_it_was() {
     );
     assert_eq!(r.themes.get("Logistics"), Some(&3500));
     assert_eq!(snapshot(&store), before);
+    assert_eq!(foreign_keys(&store), 1, "foreign keys are back on");
+}
+
+fn foreign_keys(store: &Store) -> i64 {
+    count(store, "PRAGMA foreign_keys")
+}
+
+#[test]
+fn foreign_keys_are_checked_before_commit_and_back_on_after() {
+    let mut store = Store::open_in_memory().unwrap();
+    import(
+        &mut store,
+        &sample("hubspot-contacts.csv"),
+        ThemeChoice::Field(Field::Industry),
+    );
+    assert_eq!(foreign_keys(&store), 1);
+    assert_eq!(
+        count(&store, "SELECT count(*) FROM pragma_foreign_key_check"),
+        0
+    );
+    // (A cancelled import switches them back on too: see above.)
+    // The check before commit finds a reference to nothing, in each table
+    // the import writes.
+    let conn = store.conn();
+    conn.execute_batch("PRAGMA foreign_keys = OFF; BEGIN")
+        .unwrap();
+    check_references(conn).unwrap();
+    conn.execute(
+        "INSERT INTO prospect_phones (prospect_id, position, kind, raw)
+         VALUES ('no-such-prospect', 0, 'direct', '312')",
+        [],
+    )
+    .unwrap();
+    let e = check_references(conn).unwrap_err();
+    assert_eq!(e.kind(), "broken_references");
+    assert!(e.to_string().contains("1 rows of prospect_phones"), "{e}");
+    conn.execute_batch("ROLLBACK; PRAGMA foreign_keys = ON")
+        .unwrap();
 }
 
 #[test]
@@ -904,7 +949,8 @@ fn imported_rows_satisfy_every_constraint_of_the_schema() {
     let e = store
         .conn()
         .execute(
-            "UPDATE prospect_phones SET kind = 'pager' WHERE rowid = (SELECT min(rowid) FROM prospect_phones)",
+            "UPDATE prospect_phones SET kind = 'pager'
+             WHERE prospect_id = (SELECT min(prospect_id) FROM prospect_phones) AND position = 0",
             [],
         )
         .unwrap_err();

@@ -398,7 +398,7 @@ const PROSPECT_SLOTS: &[Slot] = &[
 /// Values per prospect row, and shared by the statement.
 const PROSPECT_ROW_PARAMS: usize = 15;
 const PROSPECT_SHARED_PARAMS: usize = 3;
-const PHONE_COLUMNS: &str = "id, prospect_id, position, kind, e164, extension, raw, bad";
+const PHONE_COLUMNS: &str = "prospect_id, position, kind, e164, extension, raw, bad";
 const PHONE_SLOTS: &[Slot] = &[
     Slot::Row(0),
     Slot::Row(1),
@@ -407,9 +407,8 @@ const PHONE_SLOTS: &[Slot] = &[
     Slot::Row(4),
     Slot::Row(5),
     Slot::Row(6),
-    Slot::Row(7),
 ];
-const PHONE_ROW_PARAMS: usize = 8;
+const PHONE_ROW_PARAMS: usize = 7;
 
 #[derive(Debug, Clone, Copy)]
 pub(crate) enum Slot {
@@ -417,10 +416,13 @@ pub(crate) enum Slot {
     Shared(usize),
 }
 
-/// `INSERT INTO table (columns) VALUES (...), ...` of `rows` rows: the
-/// shared values are `?1..?shared`, then each row's own. Rows go in batches,
-/// one statement run for many rows (the cost of running a statement, and the
-/// statement journal SQLite keeps for a multi-row write, are paid per batch).
+/// `INSERT OR FAIL INTO table (columns) VALUES (...), ...` of `rows` rows:
+/// the shared values are `?1..?shared`, then each row's own. Rows go in
+/// batches, one statement run for many rows (the cost of running a statement
+/// is paid per batch). `OR FAIL` (and foreign keys checked at the end, see
+/// `import::run`) spares SQLite a statement journal: a failing row fails the
+/// whole import, whose transaction is rolled back, so the rows before it in
+/// the same statement need no undoing of their own.
 pub(crate) fn insert_sql(
     table: &str,
     columns: &str,
@@ -430,7 +432,7 @@ pub(crate) fn insert_sql(
     rows: usize,
 ) -> String {
     use std::fmt::Write as _;
-    let mut sql = format!("INSERT INTO {table} ({columns}) VALUES ");
+    let mut sql = format!("INSERT OR FAIL INTO {table} ({columns}) VALUES ");
     for r in 0..rows {
         if r > 0 {
             sql.push(',');
@@ -451,8 +453,11 @@ pub(crate) fn insert_sql(
     sql
 }
 
-/// Rows inserted in one statement (at most).
-pub const INSERT_BATCH: usize = 64;
+/// Rows inserted in one statement (at most). Measured with the import bench:
+/// 1 row per statement pays the statement's run 100,000 times; 64 or more
+/// make long programs and many shapes of the phones statement (one per
+/// number of phones in a batch) to prepare; 4 to 16 are fastest.
+pub const INSERT_BATCH: usize = 8;
 
 /// A prospect waiting in the batch.
 struct Pending {
@@ -584,16 +589,13 @@ impl<'c> Writer<'c> {
         }
         let phones: usize = pending.iter().map(|p| p.c.phones.len()).sum();
         if phones > 0 {
-            let ids: Vec<String> = (0..phones).map(|_| new_id()).collect();
             let positions: Vec<i64> = (0..5).collect();
             let mut values: Vec<&dyn rusqlite::ToSql> =
                 Vec::with_capacity(phones * PHONE_ROW_PARAMS);
-            let mut n = 0;
             for p in &pending {
                 for (i, ph) in p.c.phones.iter().enumerate() {
                     values.extend_from_slice(&[
-                        &ids[n] as &dyn rusqlite::ToSql,
-                        &p.id,
+                        &p.id as &dyn rusqlite::ToSql,
                         positions.get(i).unwrap_or(&0),
                         &ph.kind,
                         &ph.e164,
@@ -601,7 +603,6 @@ impl<'c> Writer<'c> {
                         &ph.raw,
                         &false,
                     ]);
-                    n += 1;
                 }
             }
             self.statement(false, phones)?.execute(values.as_slice())?;
@@ -622,7 +623,6 @@ impl<'c> Writer<'c> {
         if phones.is_empty() {
             return Ok(());
         }
-        let ids: Vec<String> = phones.iter().map(|_| new_id()).collect();
         let positions: Vec<i64> = (0..phones.len() as i64).collect();
         let flags: Vec<bool> = phones
             .iter()
@@ -637,8 +637,7 @@ impl<'c> Writer<'c> {
             Vec::with_capacity(phones.len() * PHONE_ROW_PARAMS);
         for (i, p) in phones.iter().enumerate() {
             values.extend_from_slice(&[
-                &ids[i] as &dyn rusqlite::ToSql,
-                &prospect_id,
+                &prospect_id as &dyn rusqlite::ToSql,
                 &positions[i],
                 &p.kind,
                 &p.e164,

@@ -30,6 +30,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "review: full-text search on call notes, report rollups, call-log indexes",
         sql: V3_REVIEW,
     },
+    Migration {
+        version: 4,
+        description: "prospect phones keyed by (prospect, position), without a surrogate id",
+        sql: V4_PHONES_BY_PROSPECT,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -525,4 +530,27 @@ CREATE INDEX calls_by_id_funnel
 DROP INDEX call_objections_objection;
 CREATE INDEX call_objections_objection_call ON call_objections(objection_id, call_id);
 CREATE INDEX call_objections_call_objection ON call_objections(call_id, objection_id);
+"#;
+
+/// A prospect's numbers are only ever read and written through their
+/// prospect: one B-tree keyed by (prospect, position) instead of a rowid
+/// table plus an id index plus a (prospect, position) index. An import writes
+/// about 1.3 of them per prospect; two B-trees fewer to keep up. Nothing
+/// refers to a phone's own id.
+const V4_PHONES_BY_PROSPECT: &str = r#"
+CREATE TABLE prospect_phones_v4 (
+    prospect_id TEXT NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    position    INTEGER NOT NULL CHECK (position >= 0),
+    kind        TEXT NOT NULL CHECK (kind IN ('direct','mobile','office','corporate','other')),
+    e164        TEXT,                -- NULL when the raw text is not a dialable number
+    extension   TEXT,
+    raw         TEXT NOT NULL,
+    bad         INTEGER NOT NULL DEFAULT 0 CHECK (bad IN (0, 1)),
+    PRIMARY KEY (prospect_id, position)
+) STRICT, WITHOUT ROWID;
+INSERT INTO prospect_phones_v4 (prospect_id, position, kind, e164, extension, raw, bad)
+    SELECT prospect_id, position, kind, e164, extension, raw, bad FROM prospect_phones;
+DROP TABLE prospect_phones;
+ALTER TABLE prospect_phones_v4 RENAME TO prospect_phones;
+CREATE INDEX prospect_phones_e164 ON prospect_phones(e164) WHERE e164 IS NOT NULL;
 "#;

@@ -371,3 +371,70 @@ fn migrations_are_numbered_one_by_one() {
         assert_eq!(m.version, i as i64 + 1);
     }
 }
+
+#[test]
+fn version_4_keeps_every_phone_and_its_bad_mark() {
+    let dir = tmp();
+    let path = dir.path().join("v3.db");
+    database_at(&path, 3);
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "INSERT INTO prospects (id, last_name, created_at, updated_at)
+                 VALUES ('p1', 'Ng', 'n', 'n'), ('p2', 'Ruiz', 'n', 'n');
+             INSERT INTO prospect_phones (id, prospect_id, position, kind, e164, extension, raw, bad)
+                 VALUES ('a', 'p1', 0, 'direct', '+13125550100', '12', '312-555-0100 x12', 0),
+                        ('b', 'p1', 1, 'mobile', '+13125550101', NULL, '312 555 0101', 1),
+                        ('c', 'p2', 0, 'office', NULL, NULL, 'call reception', 0);",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.opened_at_version(), 3);
+    let rows: Vec<String> = store
+        .conn()
+        .prepare(
+            "SELECT prospect_id || position || kind || ifnull(e164, '-') || ifnull(extension, '-')
+                    || raw || bad
+             FROM prospect_phones ORDER BY prospect_id, position",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            "p10direct+1312555010012312-555-0100 x120",
+            "p11mobile+13125550101-312 555 01011",
+            "p20office--call reception0",
+        ]
+    );
+    // Still one number per position, still gone with its prospect.
+    let c = store.conn();
+    assert!(c
+        .execute(
+            "INSERT INTO prospect_phones (prospect_id, position, kind, raw) VALUES ('p1', 1, 'other', 'x')",
+            [],
+        )
+        .is_err());
+    assert!(c
+        .execute(
+            "INSERT INTO prospect_phones (prospect_id, position, kind, raw) VALUES ('nobody', 0, 'other', 'x')",
+            [],
+        )
+        .is_err());
+    c.execute("DELETE FROM prospects WHERE id = 'p1'", [])
+        .unwrap();
+    let left: i64 = c
+        .query_row("SELECT count(*) FROM prospect_phones", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(left, 1);
+    let fk: i64 = c
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(fk, 0);
+}
