@@ -463,8 +463,8 @@ const IMPORT_TABLES: [&str; 4] = ["imports", "themes", "prospects", "prospect_ph
 fn check_references(conn: &Connection) -> Result<()> {
     for table in IMPORT_TABLES {
         let broken: i64 = conn.query_row(
-            &format!("SELECT count(*) FROM pragma_foreign_key_check('{table}')"),
-            [],
+            "SELECT count(*) FROM pragma_foreign_key_check(?1)",
+            [table],
             |r| r.get(0),
         )?;
         if broken > 0 {
