@@ -709,10 +709,11 @@ fn run_in_transaction(
     )?;
     // The writer's statements borrow the transaction.
     drop(writer);
-    check_references(&tx)?;
     let refuse = opts.on_rejects == OnRejects::ImportNothing && report.rejected_count > 0;
     let keep = !opts.dry_run && !refuse;
     if keep {
+        // Only what is kept needs its references checked.
+        check_references(&tx)?;
         tx.commit()?;
         report.committed = true;
         report.import_id = Some(import_id);
