@@ -1061,6 +1061,18 @@ mod review {
         (n("dials"), n("connects"), n("conversations"), n("meetings"))
     }
 
+    type Funnel = (u64, u64, u64, u64);
+
+    /// A report's groups as (the group's `name` field, its funnel).
+    fn funnel_groups(report: &serde_json::Value, name: &str) -> Vec<(String, Funnel)> {
+        report["groups"]
+            .as_array()
+            .unwrap_or_else(|| panic!("groups with --by: {report}"))
+            .iter()
+            .map(|g| (g[name].as_str().unwrap().to_string(), four(&g["funnel"])))
+            .collect()
+    }
+
     fn core_report(
         db: &Path,
         filter: &callblock_core::reports::ReportFilter,
@@ -1095,12 +1107,7 @@ mod review {
 
         // By rep and by theme: the groups add up to the total.
         let by_rep = json_of(&d, &["--db", db_arg, "report", "--by", "rep", "--json"]);
-        let groups: Vec<(String, (u64, u64, u64, u64))> = by_rep["groups"]
-            .as_array()
-            .expect("groups with --by")
-            .iter()
-            .map(|g| (g["label"].as_str().unwrap().to_string(), four(&g["funnel"])))
-            .collect();
+        let groups = funnel_groups(&by_rep, "label");
         assert_eq!(
             groups,
             vec![
@@ -1112,12 +1119,7 @@ mod review {
         assert_eq!(by_rep, core_report(&db, &Default::default(), Some("rep")));
 
         let by_theme = json_of(&d, &["--db", db_arg, "report", "--by", "theme", "--json"]);
-        let groups: Vec<(String, (u64, u64, u64, u64))> = by_theme["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|g| (g["label"].as_str().unwrap().to_string(), four(&g["funnel"])))
-            .collect();
+        let groups = funnel_groups(&by_theme, "label");
         assert_eq!(
             groups,
             vec![
@@ -1128,12 +1130,7 @@ mod review {
         );
 
         let by_day = json_of(&d, &["--db", db_arg, "report", "--by", "day", "--json"]);
-        let days: Vec<(String, (u64, u64, u64, u64))> = by_day["groups"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|g| (g["key"].as_str().unwrap().to_string(), four(&g["funnel"])))
-            .collect();
+        let days = funnel_groups(&by_day, "key");
         assert_eq!(
             days,
             vec![

@@ -91,3 +91,17 @@ export function svgToPng(svg: SVGSVGElement, scale = 2): Promise<string> {
     img.src = url;
   });
 }
+
+/**
+ * Roving focus in a row of tabs, chips or radio buttons: the index `key`
+ * moves to from `i` among `n` (wrapping; Home and End go to the ends), or
+ * null when the key does not move. `upDown` also moves with ArrowUp/ArrowDown.
+ */
+export function rovingIndex(key: string, i: number, n: number, upDown = false): number | null {
+  if (n <= 0) return null;
+  if (key === "ArrowRight" || (upDown && key === "ArrowDown")) return (i + 1) % n;
+  if (key === "ArrowLeft" || (upDown && key === "ArrowUp")) return (i - 1 + n) % n;
+  if (key === "Home") return 0;
+  if (key === "End") return n - 1;
+  return null;
+}
