@@ -17,9 +17,6 @@ use crate::domain::{Outcome, Settings};
 use crate::error::{Error, Result};
 use crate::time;
 
-fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
 
 /// Why a block ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -111,7 +108,7 @@ pub fn start_block(
             time::to_db(running.started_at)
         )));
     }
-    let id = new_id();
+    let id = crate::store::new_id();
     conn.execute(
         "INSERT INTO blocks (id, rep_id, planned_seconds, break_seconds, started_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, rep_id, minutes * 60, settings.break_minutes * 60, time::to_db(now)],
@@ -208,7 +205,7 @@ pub fn pause_block(conn: &Connection, block_id: &str, now: DateTime<Utc>) -> Res
     let at = now.max(b.started_at);
     conn.execute(
         "INSERT INTO block_pauses (id, block_id, paused_at) VALUES (?1, ?2, ?3)",
-        params![new_id(), block_id, time::to_db(at)],
+        params![crate::store::new_id(), block_id, time::to_db(at)],
     )?;
     Ok(())
 }
@@ -521,7 +518,7 @@ pub fn skip(
     let b = running(conn, block_id)?;
     conn.execute(
         "INSERT INTO skips (id, block_id, prospect_id, rep_id, skipped_at, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![new_id(), block_id, prospect_id, b.rep_id, time::to_db(now), reason],
+        params![crate::store::new_id(), block_id, prospect_id, b.rep_id, time::to_db(now), reason],
     )?;
     Ok(())
 }

@@ -707,36 +707,18 @@ pub fn write_bundle(bundle: &Bundle, writer: impl Write) -> Result<()> {
     Ok(())
 }
 
-/// Export to a file, written beside it first and renamed into place, so a
-/// failed export never leaves a half-written bundle under the name.
+/// Export to a file, written atomically ([`crate::files::write_atomic`]): a
+/// failed export never leaves a half-written bundle under the name, and an
+/// existing file is replaced only with `replace`.
 pub fn export_file(
     conn: &Connection,
     rep_id: &str,
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
     path: &Path,
+    replace: bool,
 ) -> Result<ExportSummary> {
-    let io = |e: std::io::Error| Error::Io {
-        path: path.to_owned(),
-        source: e,
-    };
-    let mut tmp_name = path.as_os_str().to_owned();
-    tmp_name.push(".partial");
-    let tmp = std::path::PathBuf::from(tmp_name);
-    let file = std::fs::File::create(&tmp).map_err(io)?;
-    let mut w = std::io::BufWriter::new(file);
-    let summary = match export(conn, rep_id, from, to, &mut w) {
-        Ok(s) => s,
-        Err(e) => {
-            drop(w);
-            let _ = std::fs::remove_file(&tmp);
-            return Err(e);
-        }
-    };
-    let file = w.into_inner().map_err(|e| io(e.into_error()))?;
-    file.sync_all().map_err(io)?;
-    std::fs::rename(&tmp, path).map_err(io)?;
-    Ok(summary)
+    crate::files::write_atomic(path, replace, |w| export(conn, rep_id, from, to, w))
 }
 
 // ------------------------------------------------------------------ import

@@ -11,9 +11,6 @@ use crate::error::{Error, Result};
 use crate::rules::{apply_outcome, ProspectState};
 use crate::time;
 
-fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
 
 /// An objection raised in a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -150,7 +147,7 @@ pub fn insert_open_call(conn: &Connection, call: &NewCall<'_>) -> Result<String>
     let (_, tz_name, phone) = load_state(conn, call.prospect_id)?;
     let tz = tz_name.as_deref().and_then(time::parse_tz);
     let local = tz.map(|z| call.started_at.with_timezone(&z));
-    let id = new_id();
+    let id = crate::store::new_id();
     conn.prepare_cached(
         "INSERT INTO calls (id, prospect_id, rep_id, block_id, theme_id, phone_e164, talk_track_version_id,
             started_at, prospect_time_zone, local_hour, local_weekday)
@@ -185,7 +182,7 @@ pub fn insert_objection(conn: &Connection, call_id: &str, o: &RaisedObjection) -
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
-        new_id(),
+        crate::store::new_id(),
         call_id,
         o.objection_id,
         o.response_id,
@@ -261,7 +258,7 @@ pub fn complete_call(
     ])?;
     let mut meeting_id = None;
     if let (Outcome::Meeting, Some(m)) = (end.outcome, end.meeting) {
-        let id = new_id();
+        let id = crate::store::new_id();
         let rep_id: String = conn
             .prepare_cached("SELECT rep_id FROM calls WHERE id = ?1")?
             .query_row([call_id], |r| r.get(0))?;
@@ -407,7 +404,7 @@ pub struct FinishedBlock<'a> {
 }
 
 pub fn insert_finished_block(conn: &Connection, b: &FinishedBlock<'_>) -> Result<String> {
-    let id = new_id();
+    let id = crate::store::new_id();
     conn.execute(
         "INSERT INTO blocks (id, rep_id, planned_seconds, break_seconds, started_at, ended_at, end_reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -390,7 +390,7 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
             "INSERT INTO objection_responses (id, objection_id, theme_id, version, response, created_at)
              VALUES (?1, ?2, ?3, 1, ?4, ?5)",
             rusqlite::params![
-                uuid::Uuid::now_v7().to_string(),
+                crate::store::new_id(),
                 no_budget.objection_id,
                 theme_ids[3],
                 "Most finance teams we meet found the budget in what they already spend. The meeting \

@@ -6,7 +6,7 @@
 
 use std::borrow::Cow;
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -197,29 +197,20 @@ fn write_csv(
     Ok(n)
 }
 
-/// Export to a file, UTF-8 with a BOM so that Excel reads accents right.
-/// The file is written beside its final name and renamed at the end, so a
-/// failed export leaves no half-written file.
-pub fn export_prospects(conn: &Connection, path: &Path, scope: &ExportScope) -> Result<u32> {
-    let mut tmp: PathBuf = path.to_owned();
-    tmp.set_extension("csv.part");
-    let file = std::fs::File::create(&tmp).map_err(io_error(path))?;
-    let mut out = std::io::BufWriter::new(file);
-    let result = out
-        .write_all(b"\xEF\xBB\xBF")
-        .map_err(io_error(path))
-        .and_then(|_| write_csv(conn, &mut out, scope, path));
-    drop(out);
-    match result {
-        Ok(n) => {
-            std::fs::rename(&tmp, path).map_err(io_error(path))?;
-            Ok(n)
-        }
-        Err(e) => {
-            let _ = std::fs::remove_file(&tmp);
-            Err(e)
-        }
-    }
+/// Export to a file, UTF-8 with a BOM so that Excel reads accents right,
+/// written atomically ([`crate::files::write_atomic`]): a failed export
+/// leaves no half-written file, and an existing file is replaced only with
+/// `replace`.
+pub fn export_prospects(
+    conn: &Connection,
+    path: &Path,
+    scope: &ExportScope,
+    replace: bool,
+) -> Result<u32> {
+    crate::files::write_atomic(path, replace, |out| {
+        out.write_all(b"\xEF\xBB\xBF").map_err(io_error(path))?;
+        write_csv(conn, out, scope, path)
+    })
 }
 
 #[cfg(test)]
@@ -270,7 +261,7 @@ mod tests {
         import::run(&mut store, &src, &opts, &mut |_| true).unwrap();
 
         let out_path = dir.path().join("out.csv");
-        let n = export_prospects(store.conn(), &out_path, &ExportScope::All).unwrap();
+        let n = export_prospects(store.conn(), &out_path, &ExportScope::All, false).unwrap();
         assert_eq!(n, 2);
         let bytes = std::fs::read(&out_path).unwrap();
         assert!(bytes.starts_with(b"\xEF\xBB\xBF"));
@@ -329,6 +320,7 @@ mod tests {
             store.conn(),
             &dir.path().join("no/such/dir.csv"),
             &ExportScope::All,
+            false,
         )
         .unwrap_err();
         assert_eq!(e.kind(), "io");

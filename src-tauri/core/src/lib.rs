@@ -22,6 +22,7 @@
 //! - [`themes`]: theme operations of the Lists view (rename, merge, split, move, recycle)
 //! - [`export`]: prospects to CSV, with spreadsheet formulas escaped
 //! - [`paths`]: where the database lives
+//! - [`files`]: the user's files: typed paths, default folders, atomic writes
 
 pub mod block;
 pub mod bundle;
@@ -32,6 +33,7 @@ pub mod demo;
 pub mod domain;
 pub mod error;
 pub mod export;
+pub mod files;
 pub mod import;
 pub mod invite;
 pub mod lists;

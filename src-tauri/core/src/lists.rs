@@ -9,9 +9,6 @@ use crate::domain::{ProspectStatus, ThemeKind};
 use crate::error::{Error, Result};
 use crate::time;
 
-fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct Theme {
@@ -68,7 +65,7 @@ pub fn create_theme(
         )));
     }
     let theme = Theme {
-        id: new_id(),
+        id: crate::store::new_id(),
         name: name.to_string(),
         kind,
         description: description.to_string(),
@@ -188,7 +185,7 @@ pub struct NewPhone {
 }
 
 pub fn insert_prospect(conn: &Connection, p: &NewProspect, at: DateTime<Utc>) -> Result<String> {
-    let id = new_id();
+    let id = crate::store::new_id();
     let now = time::to_db(at);
     conn.execute(
         "INSERT INTO prospects (id, theme_id, first_name, last_name, title, company, email, city,

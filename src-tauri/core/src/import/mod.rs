@@ -553,7 +553,7 @@ fn run_in_transaction(
     file: String,
 ) -> Result<ImportReport> {
     let tx = Transaction::new_unchecked(store.conn(), TransactionBehavior::Immediate)?;
-    let import_id = uuid::Uuid::now_v7().to_string();
+    let import_id = crate::store::new_id();
     let now = time::to_db(time::now());
     tx.execute(
         "INSERT INTO imports (id, source_file, source_format, mapping, started_at)

@@ -327,9 +327,6 @@ impl ThemeCache {
     }
 }
 
-fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
 
 /// Empty cells never blank a saved value; a known zone is replaced by
 /// "unknown" only when the row says where the prospect is now.
@@ -508,7 +505,7 @@ impl<'c> Writer<'c> {
     /// Queue a new prospect; returns its id. It is written by the next
     /// [`Writer::flush`] (at the latest when the batch is full).
     pub fn insert(&mut self, c: Candidate, theme_id: Option<&str>) -> Result<String> {
-        let id = new_id();
+        let id = crate::store::new_id();
         self.pending.push(Pending {
             id: id.clone(),
             theme_id: theme_id.map(str::to_string),

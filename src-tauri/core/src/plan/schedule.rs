@@ -305,7 +305,7 @@ pub fn add_slot(
 ) -> Result<SavedSlot> {
     super::check_rep(conn, rep_id)?;
     check_slot(conn, rep_id, slot, None)?;
-    let id = uuid::Uuid::now_v7().to_string();
+    let id = crate::store::new_id();
     conn.execute(
         "INSERT INTO schedule_slots (id, rep_id, kind, weekday, start_minute, minutes, time_zone,
             theme_id, created_at)

@@ -188,29 +188,22 @@ pub struct ExportSummary {
     pub bytes: u32,
 }
 
-/// Export to `path`, written through a temporary file beside it and renamed,
-/// so that a failed export never leaves half a file.
-pub fn export_playbook_to_path(conn: &Connection, path: &Path) -> Result<ExportSummary> {
+/// Export to `path`, written atomically ([`crate::files::write_atomic`]): a
+/// failed export never leaves half a file, and an existing file is replaced
+/// only with `replace`.
+pub fn export_playbook_to_path(
+    conn: &Connection,
+    path: &Path,
+    replace: bool,
+) -> Result<ExportSummary> {
     let file = export_playbook(conn, time::now())?;
     let json = playbook_to_json(&file)?;
-    let io = |source| Error::Io {
-        path: path.to_owned(),
-        source,
-    };
-    let name = path.file_name().ok_or_else(|| {
-        Error::invalid(
-            "export path",
-            format!("{} is not a file name", path.display()),
-        )
+    crate::files::write_atomic(path, replace, |w| {
+        w.write_all(json.as_bytes()).map_err(|source| Error::Io {
+            path: path.to_owned(),
+            source,
+        })
     })?;
-    let mut tmp_name = name.to_owned();
-    tmp_name.push(".tmp");
-    let tmp = path.with_file_name(tmp_name);
-    std::fs::write(&tmp, json.as_bytes()).map_err(io)?;
-    if let Err(e) = std::fs::rename(&tmp, path) {
-        let _ = std::fs::remove_file(&tmp);
-        return Err(io(e));
-    }
     Ok(ExportSummary {
         path: path.display().to_string(),
         talk_tracks: file.talk_tracks.len() as u32,
@@ -870,7 +863,7 @@ fn apply(
                 id.clone()
             }
             None => {
-                let id = super::new_id();
+                let id = crate::store::new_id();
                 let slug = unique_slug(conn, &o.slug)?;
                 conn.execute(
                     "INSERT INTO objections (id, slug, label, hotkey, position, created_at)

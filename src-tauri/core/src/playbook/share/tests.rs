@@ -471,7 +471,7 @@ fn files_on_disk_round_trip_and_bad_files_are_refused() {
     let dir = tempfile::tempdir().unwrap();
     let src = source_db();
     let path = dir.path().join("team.callblock-playbook.json");
-    let s = export_playbook_to_path(src.conn(), &path).unwrap();
+    let s = export_playbook_to_path(src.conn(), &path, false).unwrap();
     assert_eq!((s.talk_tracks, s.objections, s.overrides), (2, 8, 1));
     assert!(!dir.path().join("team.callblock-playbook.json.tmp").exists());
     let mut dst = target_db(&["Logistics", "Finance"]);
