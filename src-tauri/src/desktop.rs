@@ -10,8 +10,8 @@ use tauri_plugin_clipboard_manager::ClipboardExt;
 use tauri_plugin_notification::NotificationExt;
 use tauri_plugin_opener::OpenerExt;
 
-use crate::commands::AppState;
 use crate::error::AppError;
+use crate::state::AppState;
 
 /// Only these links leave the app.
 fn allowed_link(url: &str) -> Result<(), AppError> {

@@ -1,15 +1,19 @@
-//! The desktop window: plugins, state, the single-instance listener.
+//! The desktop window: plugins, state, the single-instance listener, and the
+//! two background tasks: the block ticker and the due-block watcher.
 
+use std::collections::HashSet;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use tauri::Manager;
 
 use callblock_core::clock::Alert;
+use callblock_core::session::TickView;
 
-use crate::commands::AppState;
 use crate::desktop;
+use crate::events::BlockTick;
 use crate::instance::{self, Instance};
-use crate::session::BlockTick;
+use crate::state::AppState;
 
 fn has_display() -> bool {
     if !cfg!(target_os = "linux") {
@@ -63,7 +67,7 @@ pub fn run(db_path: PathBuf) -> i32 {
                 callblock_core::import::warm_up();
             });
             spawn_ticker(app.handle().clone());
-            crate::commands_plan::watch_due_blocks(app.handle().clone());
+            watch_due_blocks(app.handle().clone());
             #[cfg(target_os = "linux")]
             if let Some(listener) = listener {
                 let handle = app.handle().clone();
@@ -116,10 +120,49 @@ fn spawn_ticker(app: tauri::AppHandle) {
                     }
                     None => {}
                 }
-                let _ = BlockTick::new(block_id.to_string(), &tick, settings).emit(&app);
+                let _ = BlockTick(TickView::new(block_id.to_string(), &tick, settings)).emit(&app);
             },
             &changed,
         )
         .await;
+    });
+}
+
+/// How often the app looks for a due block.
+const DUE_CHECK_EVERY: Duration = Duration::from_secs(30);
+
+/// Every [`DUE_CHECK_EVERY`], notify the desktop when a scheduled block of
+/// the current rep is due and no block is running (once per occurrence;
+/// fails soft).
+fn watch_due_blocks(app: tauri::AppHandle) {
+    use callblock_core::api::plan;
+    tauri::async_runtime::spawn(async move {
+        let mut announced = HashSet::new();
+        let mut warned = false;
+        loop {
+            let state = app.state::<AppState>();
+            let running = state.block_running();
+            // An import holds the database for a moment; check again later.
+            let due = if running || state.import.is_running() {
+                None
+            } else {
+                state
+                    .with_store(|s| plan::next_due_block(s.conn(), callblock_core::time::now()))
+                    .unwrap_or_else(|e| {
+                        // Once: a database that cannot be opened fails every time.
+                        if !warned {
+                            eprintln!("callblock: warning: cannot check the schedule ({e})");
+                            warned = true;
+                        }
+                        None
+                    })
+            };
+            if let Some((title, body)) =
+                plan::due_notification(due.as_ref(), running, &mut announced)
+            {
+                desktop::notify(&app, &title, &body);
+            }
+            tokio::time::sleep(DUE_CHECK_EVERY).await;
+        }
     });
 }

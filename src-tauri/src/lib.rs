@@ -3,31 +3,25 @@
 //! `callblock_core`: parse the input, call the core, turn errors into clear
 //! messages.
 //!
-//! - [`cli`]: argument parsing and the headless subcommands
-//! - [`gui`]: the Tauri window, its state and plugins
-//! - [`commands`]: the commands the UI invokes
-//! - [`commands_playbook`]: the Playbook view's commands (talk tracks, objections, sharing)
-//! - [`commands_import`]: the Lists view's commands (CSV import with progress and cancel, theme operations, CSV export)
-//! - [`commands_plan`]: the Plan view's commands (plan, progress, weekly schedule, due blocks)
-//! - [`commands_review`]: the Review view's commands (dashboards, call log, exports, team bundles)
+//! - [`cli`]: argument parsing and the headless subcommands (over `callblock_core::api`)
+//! - [`gui`]: the Tauri window, its plugins, the block ticker and the due-block watcher
+//! - [`state`]: what the window works on (store, block desk, import gate)
+//! - [`commands`]: the commands the UI invokes, one module per view
+//! - [`events`]: the events the window sends (block ticks, import progress)
 //! - [`bindings`]: the typed command list, and the TypeScript it generates
 //! - [`instance`]: one window per database
-//! - [`session`]: the block running in the window (clocks, call, prospect on screen)
 //! - [`desktop`]: links, invitations, clipboard and notifications handed to the desktop
 //! - [`error`]: the error the UI receives
 
 pub mod bindings;
 pub mod cli;
 pub mod commands;
-pub mod commands_import;
-pub mod commands_plan;
-pub mod commands_playbook;
-pub mod commands_review;
 pub mod desktop;
 pub mod error;
+pub mod events;
 pub mod gui;
 pub mod instance;
-pub mod session;
+pub mod state;
 
 use std::sync::OnceLock;
 use std::time::Instant;

@@ -17,7 +17,6 @@ use crate::domain::{Outcome, Settings};
 use crate::error::{Error, Result};
 use crate::time;
 
-
 /// Why a block ended.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]

@@ -11,7 +11,6 @@ use crate::error::{Error, Result};
 use crate::rules::{apply_outcome, ProspectState};
 use crate::time;
 
-
 /// An objection raised in a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct RaisedObjection {
@@ -288,6 +287,15 @@ pub fn complete_call(
         meeting_id,
         prospect_status: after.status,
     })
+}
+
+/// Record where a meeting's invitation (`.ics`) was saved for the rep.
+pub fn set_meeting_invitation(conn: &Connection, meeting_id: &str, path: &str) -> Result<()> {
+    conn.execute(
+        "UPDATE meetings SET ics_path = ?2 WHERE id = ?1",
+        params![meeting_id, path],
+    )?;
+    Ok(())
 }
 
 /// A callback needs its time and a meeting its details.

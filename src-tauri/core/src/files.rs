@@ -382,7 +382,10 @@ mod tests {
         assert!(e.to_string().contains("not a full path"));
         assert!(typed_path("/tmp/x.csv", "x.csv").unwrap().is_absolute());
         if let Some(home) = home_dir() {
-            assert_eq!(typed_path(" ~/x.csv ", "x.csv").unwrap(), home.join("x.csv"));
+            assert_eq!(
+                typed_path(" ~/x.csv ", "x.csv").unwrap(),
+                home.join("x.csv")
+            );
             assert_eq!(expand_home("~"), home);
         }
         assert_eq!(expand_home("a/~/b"), PathBuf::from("a/~/b"));

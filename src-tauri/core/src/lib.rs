@@ -2,6 +2,9 @@
 //! app and the CLI are thin layers over these modules; nothing here depends on
 //! Tauri, so it is tested on its own.
 //!
+//! - [`api`]: what the window's commands and the command line call (view
+//!   models and user actions, shared by both fronts)
+//! - [`session`]: the block running in a window (clocks, call, card, invitations)
 //! - [`store`]: opening the SQLite file safely, pragmas, migrations
 //! - [`domain`]: theme kinds, statuses, outcomes, settings and their defaults
 //! - [`rules`]: what an outcome does to a prospect (attempts, retries, flags)
@@ -24,6 +27,7 @@
 //! - [`paths`]: where the database lives
 //! - [`files`]: the user's files: typed paths, default folders, atomic writes
 
+pub mod api;
 pub mod block;
 pub mod bundle;
 pub mod calls;
@@ -44,6 +48,7 @@ pub mod queue;
 pub mod reports;
 pub mod reps;
 pub mod rules;
+pub mod session;
 pub mod settings;
 pub mod store;
 pub mod themes;

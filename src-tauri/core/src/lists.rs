@@ -9,7 +9,6 @@ use crate::domain::{ProspectStatus, ThemeKind};
 use crate::error::{Error, Result};
 use crate::time;
 
-
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct Theme {
     pub id: String,

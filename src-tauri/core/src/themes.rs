@@ -285,6 +285,16 @@ fn matches(row: &Row, filter: &ProspectFilter) -> bool {
     }
 }
 
+/// How many prospects of a theme (`None`: without a theme) match `filter`,
+/// as a split would move them.
+pub fn count_matching(
+    conn: &Connection,
+    theme_id: Option<&str>,
+    filter: &ProspectFilter,
+) -> Result<u32> {
+    Ok(matching_prospects(conn, theme_id, filter)?.len() as u32)
+}
+
 /// The ids of the prospects of a theme (`None`: without a theme) that match
 /// `filter`, in name order.
 pub fn matching_prospects(

@@ -34,6 +34,9 @@ async getPlaybook(themeId: string | null) : Promise<Result<Playbook, AppError>> 
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The newest blocks, for the Block view's list.
+ */
 async listBlocks(limit: number) : Promise<Result<BlockRow[], AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("list_blocks", { limit }) };
@@ -59,10 +62,9 @@ async getSettings() : Promise<Result<Settings, AppError>> {
 }
 },
 /**
- * Save the settings (every default of the method a user can change). They
- * are checked together first; a change to what counts as a conversation or
- * to the outer limit recomputes Review's figures in the same transaction.
- * A running block keeps the settings it started with.
+ * Save the settings, checked together; a new conversation threshold or
+ * outer limit recomputes Review's figures. A running block keeps the
+ * settings it started with.
  */
 async saveSettings(settings: Settings) : Promise<Result<Settings, AppError>> {
     try {
@@ -920,11 +922,7 @@ definitions: string[] }
  * Sent about once a second (on the block's and the call's whole seconds)
  * while a block runs; the UI draws the clocks from it.
  */
-export type BlockTick = { block_id: string; elapsed_ms: number; remaining_ms: number; paused: boolean; time_up: boolean; call_elapsed_ms: number | null; phase: CallPhase | null; 
-/**
- * Given once per block: five minutes left, then time up.
- */
-alert: Alert | null }
+export type BlockTick = TickView
 /**
  * The Block view's state: a running block, or none (with the last summary).
  */
@@ -944,7 +942,7 @@ dials_per_hour: DialsPerHourBin[]; definitions: string[] }
 export type BundleCounts = { themes: number; prospects: number; talk_track_versions: number; objections: number; responses: number; blocks: number; pauses: number; calls: number; call_objections: number; meetings: number }
 /**
  * What a bundle export wrote. (The core's `bundle::ExportSummary` shares its
- * name with the playbook's, so the UI gets this type instead.)
+ * name with the playbook's, so the window gets this type instead.)
  */
 export type BundleExported = { path: string; rep_name: string; from: string | null; to: string | null; counts: BundleCounts }
 /**
@@ -1390,7 +1388,8 @@ rejected: RowIssue[];
  */
 complete: boolean }
 /**
- * Sent every thousand rows of a run, and once at its end.
+ * Sent every thousand rows of an import (or of the check of every row),
+ * and once at its end.
  */
 export type ImportProgress = { job: number; 
 /**
@@ -2394,6 +2393,16 @@ export type ThemeSummary = {
  * `None` for the row of prospects without a theme.
  */
 id: string | null; name: string; kind: ThemeKind | null; prospects: number; ready: number; waiting: number; callbacks_due: number; meetings: number; not_interested: number; exhausted: number; do_not_call: number; bad_number: number }
+/**
+ * The clocks as one tick of the ticker gives them (about once a second, on
+ * the block's and the call's whole seconds, while a block runs); the window
+ * sends it as its `BlockTick` event and the UI draws the clocks from it.
+ */
+export type TickView = { block_id: string; elapsed_ms: number; remaining_ms: number; paused: boolean; time_up: boolean; call_elapsed_ms: number | null; phase: CallPhase | null; 
+/**
+ * Given once per block: five minutes left, then time up.
+ */
+alert: Alert | null }
 export type TimelineEvent = { at_ms: number; kind: TimelineKind; label: string; detail: string }
 export type TimelineKind = "phase" | "objection" | "end"
 export type TimingCell = { 

@@ -327,7 +327,6 @@ impl ThemeCache {
     }
 }
 
-
 /// Empty cells never blank a saved value; a known zone is replaced by
 /// "unknown" only when the row says where the prospect is now.
 pub(crate) const UPDATE_PROSPECT: &str = "UPDATE prospects SET

@@ -195,7 +195,6 @@ pub const DEFAULT_OBJECTIONS: &[(&str, &str, &str, &str)] = &[
     ),
 ];
 
-
 /// Insert the default talk track and objection library. Called once, in the
 /// transaction that creates a new database.
 pub fn seed_default(tx: &Transaction<'_>) -> rusqlite::Result<()> {

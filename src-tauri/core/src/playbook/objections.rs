@@ -19,7 +19,7 @@ use specta::Type;
 
 use super::placeholders::{lint_text, PlaceholderWarning};
 use super::talk_tracks::{check_rep, check_theme};
-use super::{ObjectionWithResponse};
+use super::ObjectionWithResponse;
 use crate::error::{Error, Result};
 use crate::time;
 

@@ -1,32 +1,28 @@
-//! The Plan view's commands: the plan from quota to dials to blocks (a preview
-//! while the rep types, then saved), this period's progress, the weekly
-//! schedule of block and preparation slots, its `.ics` export, the prime-time
-//! settings, and the block that is due. Thin, like [`crate::commands`]: every
-//! rule lives in `callblock_core::plan`.
-//!
-//! [`watch_due_blocks`] is the small periodic task that notifies the desktop
-//! when a scheduled block is due.
+//! The plan, as the Plan view and `callblock plan|schedule` ask for it: the
+//! plan from quota to dials to blocks (a preview while the rep types, then
+//! saved), this period's progress, the weekly schedule of block and
+//! preparation slots, its `.ics` export, the prime-time settings, and the
+//! block that is due (with the notification that announces it once). Every
+//! rule lives in [`crate::plan`].
 
 use std::collections::HashSet;
+
 use std::path::{Path, PathBuf};
-use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, Utc};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use specta::Type;
-use tauri::{Manager, State};
 
-use callblock_core::domain::Settings;
-use callblock_core::plan::{
+use crate::domain::Settings;
+use crate::error::{Error, Result};
+use crate::plan::{
     self, DueBlock, HistoryCounts, NewSlot, Period, PlanInputs, PlanProgress, PlanRates,
     PlanResult, RateOverrides, SavedPlan, SavedSlot, SlotSuggestion,
 };
-use callblock_core::reps::Rep;
-use callblock_core::{settings, time, Error, Store};
-
-use crate::commands::AppState;
-use crate::error::AppError;
+use crate::reps::Rep;
+use crate::store::Store;
+use crate::{files, settings, time};
 
 /// The file name the schedule export starts with.
 pub const DEFAULT_ICS_NAME: &str = "callblock-schedule.ics";
@@ -80,7 +76,7 @@ pub struct PlanSettings {
 }
 
 impl PlanSettings {
-    fn of(s: &Settings) -> PlanSettings {
+    pub fn of(s: &Settings) -> PlanSettings {
         PlanSettings {
             prime_time_start_minute: s.prime_time_start_minute,
             prime_time_end_minute: s.prime_time_end_minute,
@@ -147,8 +143,8 @@ fn no_rep() -> Error {
 }
 
 /// The current rep, or the error that says how to get one.
-pub fn require_rep(conn: &Connection) -> callblock_core::Result<Rep> {
-    callblock_core::reps::current_rep(conn)?.ok_or_else(no_rep)
+pub fn require_rep(conn: &Connection) -> Result<Rep> {
+    crate::reps::current_rep(conn)?.ok_or_else(no_rep)
 }
 
 /// The rep's zone name, `UTC` when there is no rep or zone.
@@ -176,7 +172,7 @@ fn history_for(
     rep: Option<&Rep>,
     now: DateTime<Utc>,
     settings: &Settings,
-) -> callblock_core::Result<HistoryCounts> {
+) -> Result<HistoryCounts> {
     match rep {
         Some(r) => plan::history_rates(conn, &r.id, now, settings),
         None => Ok(HistoryCounts::default()),
@@ -184,13 +180,9 @@ fn history_for(
 }
 
 /// The plan of `form` for the current rep at `now` (benchmarks without a rep).
-pub fn preview(
-    conn: &Connection,
-    form: &PlanForm,
-    now: DateTime<Utc>,
-) -> callblock_core::Result<PlanResult> {
+pub fn preview(conn: &Connection, form: &PlanForm, now: DateTime<Utc>) -> Result<PlanResult> {
     let settings = settings::load(conn)?;
-    let rep = callblock_core::reps::current_rep(conn)?;
+    let rep = crate::reps::current_rep(conn)?;
     let history = history_for(conn, rep.as_ref(), now, &settings)?;
     plan::compute_plan(
         &form.inputs(today_for(rep.as_ref(), now)),
@@ -200,9 +192,9 @@ pub fn preview(
 }
 
 /// The Plan view's state at `now`.
-pub fn overview(conn: &Connection, now: DateTime<Utc>) -> callblock_core::Result<PlanOverview> {
+pub fn overview(conn: &Connection, now: DateTime<Utc>) -> Result<PlanOverview> {
     let settings = settings::load(conn)?;
-    let rep = callblock_core::reps::current_rep(conn)?;
+    let rep = crate::reps::current_rep(conn)?;
     let today = today_for(rep.as_ref(), now);
     let history = history_for(conn, rep.as_ref(), now, &settings)?;
     let saved = match &rep {
@@ -228,11 +220,7 @@ pub fn overview(conn: &Connection, now: DateTime<Utc>) -> callblock_core::Result
 }
 
 /// Save `form` as the current rep's plan for the period containing today.
-pub fn save(
-    store: &mut Store,
-    form: &PlanForm,
-    now: DateTime<Utc>,
-) -> callblock_core::Result<SavedPlan> {
+pub fn save(store: &mut Store, form: &PlanForm, now: DateTime<Utc>) -> Result<SavedPlan> {
     store.write(|tx| {
         let rep = require_rep(tx)?;
         let inputs = form.inputs(today_for(Some(&rep), now));
@@ -241,9 +229,9 @@ pub fn save(
 }
 
 /// The current rep's schedule at `now`.
-pub fn schedule(conn: &Connection, now: DateTime<Utc>) -> callblock_core::Result<ScheduleView> {
+pub fn schedule(conn: &Connection, now: DateTime<Utc>) -> Result<ScheduleView> {
     let settings = settings::load(conn)?;
-    let rep = callblock_core::reps::current_rep(conn)?;
+    let rep = crate::reps::current_rep(conn)?;
     let (slots, next_due) = match &rep {
         Some(r) => {
             let slots = plan::slots(conn, &r.id)?
@@ -280,7 +268,7 @@ fn as_new(s: &plan::ScheduleSlot) -> NewSlot {
 }
 
 /// Add slots for the current rep, all or none (one user action).
-pub fn add_slots(store: &mut Store, slots: &[NewSlot]) -> callblock_core::Result<Vec<SavedSlot>> {
+pub fn add_slots(store: &mut Store, slots: &[NewSlot]) -> Result<Vec<SavedSlot>> {
     let settings = settings::load(store.conn())?;
     store.write(|tx| {
         let rep = require_rep(tx)?;
@@ -292,11 +280,7 @@ pub fn add_slots(store: &mut Store, slots: &[NewSlot]) -> callblock_core::Result
 }
 
 /// Block slots for `blocks_per_week` in prime time, around the rep's slots.
-pub fn suggest(
-    conn: &Connection,
-    blocks_per_week: u32,
-    time_zone: &str,
-) -> callblock_core::Result<SlotSuggestion> {
+pub fn suggest(conn: &Connection, blocks_per_week: u32, time_zone: &str) -> Result<SlotSuggestion> {
     let settings = settings::load(conn)?;
     let rep = require_rep(conn)?;
     let existing = plan::slots(conn, &rep.id)?;
@@ -304,7 +288,7 @@ pub fn suggest(
 }
 
 /// Change the prime time and the selling hours, validated with the other settings.
-pub fn save_settings(conn: &Connection, p: &PlanSettings) -> callblock_core::Result<Settings> {
+pub fn save_settings(conn: &Connection, p: &PlanSettings) -> Result<Settings> {
     let mut s = settings::load(conn)?;
     s.prime_time_start_minute = p.prime_time_start_minute;
     s.prime_time_end_minute = p.prime_time_end_minute;
@@ -316,34 +300,12 @@ pub fn save_settings(conn: &Connection, p: &PlanSettings) -> callblock_core::Res
 /// `~/Documents/callblock-schedule.ics`, or the home folder when there is no
 /// Documents folder.
 pub fn default_ics_file() -> PathBuf {
-    callblock_core::paths::documents_dir().join(DEFAULT_ICS_NAME)
+    files::default_file(DEFAULT_ICS_NAME)
 }
 
 /// The path typed in the export field: `~` is the home folder; it must be absolute.
-pub fn typed_ics_path(text: &str) -> callblock_core::Result<PathBuf> {
-    let t = text.trim();
-    let example = format!("~/Documents/{DEFAULT_ICS_NAME}");
-    if t.is_empty() {
-        return Err(Error::invalid(
-            "file",
-            format!("enter the path of the calendar file, such as {example}"),
-        ));
-    }
-    let home = std::env::var_os("HOME")
-        .filter(|h| !h.is_empty())
-        .map(PathBuf::from);
-    let path = match (t.strip_prefix("~/"), &home) {
-        (Some(rest), Some(h)) => h.join(rest),
-        _ if t == "~" => home.clone().unwrap_or_default(),
-        _ => PathBuf::from(t),
-    };
-    if !path.is_absolute() {
-        return Err(Error::invalid(
-            "file",
-            format!("{t:?} is not a full path; start it with / or ~/ (for example {example})"),
-        ));
-    }
-    Ok(path)
+pub fn typed_ics_path(text: &str) -> Result<PathBuf> {
+    files::typed_path(text, DEFAULT_ICS_NAME)
 }
 
 /// Write the current rep's schedule to `path` as iCalendar. An existing file
@@ -353,7 +315,7 @@ pub fn export_ics(
     path: &Path,
     replace: bool,
     now: DateTime<Utc>,
-) -> callblock_core::Result<ScheduleExport> {
+) -> Result<ScheduleExport> {
     let rep = require_rep(conn)?;
     let slots = plan::slots(conn, &rep.id)?;
     if slots.is_empty() {
@@ -362,11 +324,13 @@ pub fn export_ics(
             "there are no slots to export yet; add block or preparation slots to the week first",
         ));
     }
-    callblock_core::paths::check_output_file(path, replace, DEFAULT_ICS_NAME)?;
+    files::check_output_file(path, replace, DEFAULT_ICS_NAME)?;
     let text = plan::ics::schedule_ics(conn, &rep.id, now)?;
-    std::fs::write(path, text).map_err(|source| Error::Io {
-        path: path.to_path_buf(),
-        source,
+    files::write_file(path, replace, DEFAULT_ICS_NAME, |w| {
+        w.write_all(text.as_bytes()).map_err(|source| Error::Io {
+            path: path.to_path_buf(),
+            source,
+        })
     })?;
     let blocks = slots
         .iter()
@@ -380,128 +344,44 @@ pub fn export_ics(
     })
 }
 
-// -- Commands ------------------------------------------------------------------
-
-#[tauri::command(async)]
-#[specta::specta]
-pub fn plan_overview(state: State<'_, AppState>) -> Result<PlanOverview, AppError> {
-    state.with_store(|s| overview(s.conn(), time::now()))
+/// Save `form` as the current rep's plan, then the view's new state.
+pub fn save_and_overview(
+    store: &mut Store,
+    form: &PlanForm,
+    now: DateTime<Utc>,
+) -> Result<PlanOverview> {
+    save(store, form, now)?;
+    overview(store.conn(), now)
 }
 
-/// The plan of the form, not saved (the view shows it as the rep types).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn preview_plan(state: State<'_, AppState>, form: PlanForm) -> Result<PlanResult, AppError> {
-    state.with_store(|s| preview(s.conn(), &form, time::now()))
+/// Change one slot; it comes back with its warnings.
+pub fn update_slot(store: &mut Store, id: &str, slot: &NewSlot) -> Result<SavedSlot> {
+    let settings = settings::load(store.conn())?;
+    store.write(|tx| plan::update_slot(tx, id, slot, &settings))
 }
 
-/// Save the form as the current rep's plan for this period; the view's new state.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn save_plan(state: State<'_, AppState>, form: PlanForm) -> Result<PlanOverview, AppError> {
-    state.with_store(|s| {
-        let now = time::now();
-        save(s, &form, now)?;
-        overview(s.conn(), now)
-    })
-}
-
-#[tauri::command(async)]
-#[specta::specta]
-pub fn plan_schedule(state: State<'_, AppState>) -> Result<ScheduleView, AppError> {
-    state.with_store(|s| schedule(s.conn(), time::now()))
-}
-
-/// Add one slot; it comes back with its warnings (outside prime time, ...).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn add_schedule_slot(state: State<'_, AppState>, slot: NewSlot) -> Result<SavedSlot, AppError> {
-    let mut saved = state.with_store(|s| add_slots(s, std::slice::from_ref(&slot)))?;
-    saved
+/// Add one slot (see [`add_slots`]).
+pub fn add_slot(store: &mut Store, slot: &NewSlot) -> Result<SavedSlot> {
+    add_slots(store, std::slice::from_ref(slot))?
         .pop()
-        .ok_or_else(|| AppError::new("internal", "the slot was not saved"))
+        .ok_or_else(|| Error::Conflict("the slot was not saved".into()))
 }
 
-/// Add several slots at once (the suggested ones): all or none.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn add_schedule_slots(
-    state: State<'_, AppState>,
-    slots: Vec<NewSlot>,
-) -> Result<Vec<SavedSlot>, AppError> {
-    state.with_store(|s| add_slots(s, &slots))
+/// Change the prime time and the selling hours in one transaction.
+pub fn save_plan_settings(store: &mut Store, p: &PlanSettings) -> Result<PlanSettings> {
+    store.write(|tx| save_settings(tx, p).map(|saved| PlanSettings::of(&saved)))
 }
 
-#[tauri::command(async)]
-#[specta::specta]
-pub fn update_schedule_slot(
-    state: State<'_, AppState>,
-    id: String,
-    slot: NewSlot,
-) -> Result<SavedSlot, AppError> {
-    state.with_store(|s| {
-        let settings = settings::load(s.conn())?;
-        s.write(|tx| plan::update_slot(tx, &id, &slot, &settings))
-    })
-}
-
-#[tauri::command(async)]
-#[specta::specta]
-pub fn delete_schedule_slot(state: State<'_, AppState>, id: String) -> Result<(), AppError> {
-    state.with_store(|s| s.write(|tx| plan::delete_slot(tx, &id)))
-}
-
-/// Block slots for `blocks_per_week` in prime time (not saved).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn suggest_schedule_slots(
-    state: State<'_, AppState>,
-    blocks_per_week: u32,
-    time_zone: String,
-) -> Result<SlotSuggestion, AppError> {
-    state.with_store(|s| suggest(s.conn(), blocks_per_week, &time_zone))
-}
-
-/// Write the schedule to the `.ics` file at `path` (`~/` allowed).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn export_schedule(
-    state: State<'_, AppState>,
-    path: String,
-    replace: bool,
-) -> Result<ScheduleExport, AppError> {
-    let path = typed_ics_path(&path)?;
-    state.with_store(|s| export_ics(s.conn(), &path, replace, time::now()))
-}
-
-/// Prime time and selling hours; refused when they do not fit the other settings.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn save_plan_settings(
-    state: State<'_, AppState>,
-    settings: PlanSettings,
-) -> Result<PlanSettings, AppError> {
-    state.with_store(|s| {
-        s.write(|tx| save_settings(tx, &settings).map(|saved| PlanSettings::of(&saved)))
-    })
-}
-
-/// The next scheduled block with no block started for it (due now, or coming).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn next_due_block(state: State<'_, AppState>) -> Result<Option<DueBlock>, AppError> {
-    state.with_store(|s| {
-        let Some(rep) = callblock_core::reps::current_rep(s.conn())? else {
-            return Ok(None);
-        };
-        plan::next_due_block(s.conn(), &rep.id, time::now())
-    })
+/// The next scheduled block of the current rep with no block started for it
+/// (due now, or coming); `None` without a rep.
+pub fn next_due_block(conn: &Connection, now: DateTime<Utc>) -> Result<Option<DueBlock>> {
+    match crate::reps::current_rep(conn)? {
+        Some(rep) => plan::next_due_block(conn, &rep.id, now),
+        None => Ok(None),
+    }
 }
 
 // -- The due-block notification ---------------------------------------------------
-
-/// How often the app looks for a due block.
-pub const DUE_CHECK_EVERY: Duration = Duration::from_secs(30);
 
 /// The notification for `due`, once per occurrence: `None` when nothing is
 /// due, a block is running, or this occurrence was announced already.
@@ -530,51 +410,15 @@ pub fn due_notification(
     ))
 }
 
-/// Every [`DUE_CHECK_EVERY`], notify the desktop when a scheduled block of
-/// the current rep is due and no block is running (once per occurrence;
-/// fails soft).
-pub fn watch_due_blocks(app: tauri::AppHandle) {
-    tauri::async_runtime::spawn(async move {
-        let mut announced = HashSet::new();
-        let mut warned = false;
-        loop {
-            let state = app.state::<AppState>();
-            let running = state.clocks().is_some();
-            // An import holds the database for a moment; check again later.
-            let due = if running || state.import.is_running() {
-                None
-            } else {
-                state
-                    .with_store(|s| match callblock_core::reps::current_rep(s.conn())? {
-                        Some(rep) => plan::next_due_block(s.conn(), &rep.id, time::now()),
-                        None => Ok(None),
-                    })
-                    .unwrap_or_else(|e| {
-                        // Once: a database that cannot be opened fails every time.
-                        if !warned {
-                            eprintln!("callblock: warning: cannot check the schedule ({e})");
-                            warned = true;
-                        }
-                        None
-                    })
-            };
-            if let Some((title, body)) = due_notification(due.as_ref(), running, &mut announced) {
-                crate::desktop::notify(&app, &title, &body);
-            }
-            tokio::time::sleep(DUE_CHECK_EVERY).await;
-        }
-    });
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use callblock_core::plan::{SlotKind, SlotOccurrence};
+    use crate::plan::{SlotKind, SlotOccurrence};
     use chrono::TimeZone;
 
     fn demo_store() -> Store {
         let mut store = Store::open_in_memory().unwrap();
-        callblock_core::demo::fill(&mut store, 52, time::now()).unwrap();
+        crate::demo::fill(&mut store, 52, time::now()).unwrap();
         store
     }
 
@@ -685,7 +529,7 @@ mod tests {
 
     #[test]
     fn typed_paths_expand_the_home_folder() {
-        let home = PathBuf::from(std::env::var_os("HOME").unwrap());
+        let home = files::home_dir().unwrap();
         assert_eq!(typed_ics_path("~/x.ics").unwrap(), home.join("x.ics"));
         assert!(typed_ics_path("x.ics")
             .unwrap_err()

@@ -1,24 +1,23 @@
-//! The Playbook view's commands: talk tracks and their versions, live
-//! placeholder warnings, the preview of the call card, the objection library,
-//! and export/import of a `callblock-playbook` file. Thin, like
-//! [`crate::commands`]: every rule lives in `callblock_core::playbook`.
+//! The playbook as the Playbook view and `callblock playbook` use it: the
+//! talk-track editor and its versions, the preview of the call card, the
+//! objection library's changes (each made as the current rep, in one
+//! transaction), and export/import of a `callblock-playbook` file. Every rule
+//! lives in [`crate::playbook`].
 
 use std::path::{Path, PathBuf};
 
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use specta::Type;
-use tauri::State;
 
-use callblock_core::playbook::{
+use crate::error::{Error, Result};
+use crate::files;
+use crate::playbook::{
     self, CallPlaybook, ExportSummary, ImportOptions, ImportReport, LibraryObjection,
     PlaceholderInfo, PlaceholderValues, PlaceholderWarning, ResponseVersion, TalkTrackSections,
     TalkTrackVersion,
 };
-use callblock_core::{Error, Store};
-
-use crate::commands::AppState;
-use crate::error::AppError;
+use crate::store::Store;
 
 /// The file name the export and import fields start with.
 pub const DEFAULT_FILE_NAME: &str = "callblock-playbook.json";
@@ -60,7 +59,7 @@ pub struct Author {
     pub name: String,
 }
 
-fn themes(conn: &Connection) -> callblock_core::Result<Vec<TrackTheme>> {
+fn themes(conn: &Connection) -> Result<Vec<TrackTheme>> {
     let mut stmt = conn.prepare(
         "SELECT th.id, th.name,
             (SELECT max(v.version) FROM talk_tracks tt
@@ -77,7 +76,7 @@ fn themes(conn: &Connection) -> callblock_core::Result<Vec<TrackTheme>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
-fn theme_name(conn: &Connection, theme_id: &str) -> callblock_core::Result<String> {
+fn theme_name(conn: &Connection, theme_id: &str) -> Result<String> {
     conn.query_row("SELECT name FROM themes WHERE id = ?1", [theme_id], |r| {
         r.get(0)
     })
@@ -88,8 +87,8 @@ fn theme_name(conn: &Connection, theme_id: &str) -> callblock_core::Result<Strin
     })
 }
 
-fn authors(conn: &Connection) -> callblock_core::Result<Vec<Author>> {
-    Ok(callblock_core::reps::reps(conn)?
+fn authors(conn: &Connection) -> Result<Vec<Author>> {
+    Ok(crate::reps::reps(conn)?
         .into_iter()
         .map(|r| Author {
             id: r.id,
@@ -98,49 +97,23 @@ fn authors(conn: &Connection) -> callblock_core::Result<Vec<Author>> {
         .collect())
 }
 
-fn current_rep_id(conn: &Connection) -> callblock_core::Result<Option<String>> {
-    Ok(callblock_core::reps::current_rep(conn)?.map(|r| r.id))
+fn current_rep_id(conn: &Connection) -> Result<Option<String>> {
+    Ok(crate::reps::current_rep(conn)?.map(|r| r.id))
 }
 
 /// `~/Documents/callblock-playbook.json`, or the home folder when there is no
 /// Documents folder.
 pub fn default_file() -> PathBuf {
-    callblock_core::paths::documents_dir().join(DEFAULT_FILE_NAME)
+    files::default_file(DEFAULT_FILE_NAME)
 }
 
 /// The path typed in a field: `~` is the home folder; it must be absolute.
-pub fn typed_path(text: &str) -> callblock_core::Result<PathBuf> {
-    let t = text.trim();
-    if t.is_empty() {
-        return Err(Error::invalid(
-            "file",
-            "enter the path of the playbook file, such as ~/Documents/callblock-playbook.json",
-        ));
-    }
-    let home = || std::env::var_os("HOME").map(PathBuf::from);
-    let path = if t == "~" {
-        home().unwrap_or_default()
-    } else if let Some(rest) = t.strip_prefix("~/") {
-        match home() {
-            Some(h) => h.join(rest),
-            None => PathBuf::from(t),
-        }
-    } else {
-        PathBuf::from(t)
-    };
-    if !path.is_absolute() {
-        return Err(Error::invalid(
-            "file",
-            format!(
-                "{t:?} is not a full path; start it with / or ~/ (for example \
-                 ~/Documents/{DEFAULT_FILE_NAME})"
-            ),
-        ));
-    }
-    Ok(path)
+pub fn typed_path(text: &str) -> Result<PathBuf> {
+    files::typed_path(text, DEFAULT_FILE_NAME)
 }
 
-fn editor(conn: &Connection, theme_id: Option<&str>) -> callblock_core::Result<TrackEditor> {
+/// What the editor shows for `theme_id`'s track (`None`: the default track).
+pub fn editor(conn: &Connection, theme_id: Option<&str>) -> Result<TrackEditor> {
     let theme_name = match theme_id {
         Some(t) => Some(theme_name(conn, t)?),
         None => None,
@@ -158,16 +131,6 @@ fn editor(conn: &Connection, theme_id: Option<&str>) -> callblock_core::Result<T
     })
 }
 
-/// The talk track of `theme_id` (`None`: the default track) with its versions.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn talk_track_editor(
-    state: State<'_, AppState>,
-    theme_id: Option<String>,
-) -> Result<TrackEditor, AppError> {
-    state.with_store(|s| editor(s.conn(), theme_id.as_deref()))
-}
-
 /// What a save did.
 #[derive(Debug, Clone, Serialize, Type)]
 pub struct SavedTrack {
@@ -180,12 +143,12 @@ pub struct SavedTrack {
     pub editor: TrackEditor,
 }
 
-fn save_track(
+pub fn save_track(
     store: &mut Store,
     theme_id: Option<&str>,
     sections: &TalkTrackSections,
     change_note: &str,
-) -> callblock_core::Result<SavedTrack> {
+) -> Result<SavedTrack> {
     let (version, created) = store.write(|tx| {
         let before = playbook::own_talk_track(tx, theme_id)?.map(|v| v.id);
         let name = match theme_id {
@@ -204,72 +167,6 @@ fn save_track(
         created,
         editor: editor(store.conn(), theme_id)?,
     })
-}
-
-/// Save the sections as a new version of `theme_id`'s track (`None`: the
-/// default), creating the theme's own track on its first save.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn save_talk_track(
-    state: State<'_, AppState>,
-    theme_id: Option<String>,
-    sections: TalkTrackSections,
-    change_note: String,
-) -> Result<SavedTrack, AppError> {
-    state.with_store(|s| save_track(s, theme_id.as_deref(), &sections, &change_note))
-}
-
-/// Every version of `theme_id`'s own track, newest first.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn list_talk_track_versions(
-    state: State<'_, AppState>,
-    theme_id: Option<String>,
-) -> Result<Vec<TalkTrackVersion>, AppError> {
-    state.with_store(|s| playbook::talk_track_versions(s.conn(), theme_id.as_deref()))
-}
-
-/// Make an old version current again (saved as a new version).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn restore_talk_track_version(
-    state: State<'_, AppState>,
-    version_id: String,
-) -> Result<SavedTrack, AppError> {
-    state.with_store(|s| {
-        let (version, created) = s.write(|tx| {
-            let old = playbook::version_by_id(tx, &version_id)?.ok_or_else(|| Error::NotFound {
-                what: "talk track version",
-                id: version_id.clone(),
-            })?;
-            let before = playbook::own_talk_track(tx, old.theme_id.as_deref())?.map(|v| v.id);
-            let by = current_rep_id(tx)?;
-            let v = playbook::restore_talk_track_version(tx, &version_id, by.as_deref())?;
-            let created = before.as_deref() != Some(v.id.as_str());
-            Ok::<_, Error>((v, created))
-        })?;
-        let theme_id = version.theme_id.clone();
-        Ok(SavedTrack {
-            warnings: playbook::lint_sections(&version.sections),
-            version,
-            created,
-            editor: editor(s.conn(), theme_id.as_deref())?,
-        })
-    })
-}
-
-/// The placeholder problems in every section (for the editor's live warnings).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn lint_talk_track(sections: TalkTrackSections) -> Vec<PlaceholderWarning> {
-    playbook::lint_sections(&sections)
-}
-
-/// The placeholder problems in an objection response.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn lint_response(text: String) -> Vec<PlaceholderWarning> {
-    playbook::lint_text("response", &text)
 }
 
 /// Who the preview is filled for.
@@ -329,7 +226,7 @@ fn theme_prospect(
     conn: &Connection,
     theme_id: &str,
     n: u32,
-) -> callblock_core::Result<Option<(PreviewProspect, String)>> {
+) -> Result<Option<(PreviewProspect, String)>> {
     let total: u32 = conn.query_row(
         "SELECT count(*) FROM prospects WHERE theme_id = ?1",
         [theme_id],
@@ -374,8 +271,8 @@ pub fn preview(
     theme_id: Option<&str>,
     sections: Option<&TalkTrackSections>,
     sample: u32,
-) -> callblock_core::Result<PlaybookPreview> {
-    let rep = callblock_core::reps::current_rep(conn)?;
+) -> Result<PlaybookPreview> {
+    let rep = crate::reps::current_rep(conn)?;
     let found = match theme_id {
         Some(t) => {
             theme_name(conn, t)?;
@@ -419,183 +316,111 @@ pub fn preview(
     })
 }
 
-/// The call card's talk track and responses for a sample prospect, with the
-/// editor's unsaved `sections` when given.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn preview_playbook(
-    state: State<'_, AppState>,
-    theme_id: Option<String>,
-    sections: Option<TalkTrackSections>,
-    sample: u32,
-) -> Result<PlaybookPreview, AppError> {
-    state.with_store(|s| preview(s.conn(), theme_id.as_deref(), sections.as_ref(), sample))
+/// Make an old version current again (saved as a new version).
+pub fn restore_track(store: &mut Store, version_id: &str) -> Result<SavedTrack> {
+    let (version, created) = store.write(|tx| {
+        let old = playbook::version_by_id(tx, version_id)?.ok_or_else(|| Error::NotFound {
+            what: "talk track version",
+            id: version_id.to_string(),
+        })?;
+        let before = playbook::own_talk_track(tx, old.theme_id.as_deref())?.map(|v| v.id);
+        let by = current_rep_id(tx)?;
+        let v = playbook::restore_talk_track_version(tx, version_id, by.as_deref())?;
+        let created = before.as_deref() != Some(v.id.as_str());
+        Ok::<_, Error>((v, created))
+    })?;
+    let theme_id = version.theme_id.clone();
+    Ok(SavedTrack {
+        warnings: playbook::lint_sections(&version.sections),
+        version,
+        created,
+        editor: editor(store.conn(), theme_id.as_deref())?,
+    })
 }
 
 // -- The objection library ----------------------------------------------------
+// Each change is one transaction, made as the current rep.
 
-/// The library in its order, archived objections last.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn list_objections(state: State<'_, AppState>) -> Result<Vec<LibraryObjection>, AppError> {
-    state.with_store(|s| playbook::objection_library(s.conn(), true))
-}
-
-#[tauri::command(async)]
-#[specta::specta]
+/// A new objection with its first response.
 pub fn create_objection(
-    state: State<'_, AppState>,
-    label: String,
-    hotkey: Option<String>,
-    response: String,
-) -> Result<LibraryObjection, AppError> {
-    state.with_store(|s| {
-        s.write(|tx| {
-            let by = current_rep_id(tx)?;
-            playbook::create_objection(tx, &label, hotkey.as_deref(), &response, by.as_deref())
-        })
+    store: &mut Store,
+    label: &str,
+    hotkey: Option<&str>,
+    response: &str,
+) -> Result<LibraryObjection> {
+    store.write(|tx| {
+        let by = current_rep_id(tx)?;
+        playbook::create_objection(tx, label, hotkey, response, by.as_deref())
     })
-}
-
-/// Change an objection's label and hotkey (blank: no key).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn update_objection(
-    state: State<'_, AppState>,
-    objection_id: String,
-    label: String,
-    hotkey: Option<String>,
-) -> Result<LibraryObjection, AppError> {
-    state.with_store(|s| {
-        s.write(|tx| playbook::update_objection(tx, &objection_id, &label, hotkey.as_deref()))
-    })
-}
-
-/// Put the active objections in this order (every active one, once).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn reorder_objections(
-    state: State<'_, AppState>,
-    objection_ids: Vec<String>,
-) -> Result<Vec<LibraryObjection>, AppError> {
-    state.with_store(|s| s.write(|tx| playbook::reorder_objections(tx, &objection_ids)))
-}
-
-#[tauri::command(async)]
-#[specta::specta]
-pub fn archive_objection(
-    state: State<'_, AppState>,
-    objection_id: String,
-) -> Result<LibraryObjection, AppError> {
-    state.with_store(|s| s.write(|tx| playbook::archive_objection(tx, &objection_id)))
-}
-
-#[tauri::command(async)]
-#[specta::specta]
-pub fn restore_objection(
-    state: State<'_, AppState>,
-    objection_id: String,
-) -> Result<LibraryObjection, AppError> {
-    state.with_store(|s| s.write(|tx| playbook::restore_objection(tx, &objection_id)))
 }
 
 /// A new version of the response every theme sees (unless it overrides it).
-#[tauri::command(async)]
-#[specta::specta]
 pub fn save_library_response(
-    state: State<'_, AppState>,
-    objection_id: String,
-    text: String,
-) -> Result<ResponseVersion, AppError> {
-    state.with_store(|s| {
-        s.write(|tx| {
-            let by = current_rep_id(tx)?;
-            playbook::save_library_response(tx, &objection_id, &text, by.as_deref())
-        })
+    store: &mut Store,
+    objection_id: &str,
+    text: &str,
+) -> Result<ResponseVersion> {
+    store.write(|tx| {
+        let by = current_rep_id(tx)?;
+        playbook::save_library_response(tx, objection_id, text, by.as_deref())
     })
 }
 
 /// A new version of one theme's own response.
-#[tauri::command(async)]
-#[specta::specta]
 pub fn save_theme_override(
-    state: State<'_, AppState>,
-    objection_id: String,
-    theme_id: String,
-    text: String,
-) -> Result<ResponseVersion, AppError> {
-    state.with_store(|s| {
-        s.write(|tx| {
-            let by = current_rep_id(tx)?;
-            playbook::save_theme_override(tx, &objection_id, &theme_id, &text, by.as_deref())
-        })
+    store: &mut Store,
+    objection_id: &str,
+    theme_id: &str,
+    text: &str,
+) -> Result<ResponseVersion> {
+    store.write(|tx| {
+        let by = current_rep_id(tx)?;
+        playbook::save_theme_override(tx, objection_id, theme_id, text, by.as_deref())
     })
 }
 
 /// The theme sees the library response again (recorded as a version).
-#[tauri::command(async)]
-#[specta::specta]
 pub fn remove_theme_override(
-    state: State<'_, AppState>,
-    objection_id: String,
-    theme_id: String,
-) -> Result<Option<ResponseVersion>, AppError> {
-    state.with_store(|s| {
-        s.write(|tx| {
-            let by = current_rep_id(tx)?;
-            playbook::remove_theme_override(tx, &objection_id, &theme_id, by.as_deref())
-        })
+    store: &mut Store,
+    objection_id: &str,
+    theme_id: &str,
+) -> Result<Option<ResponseVersion>> {
+    store.write(|tx| {
+        let by = current_rep_id(tx)?;
+        playbook::remove_theme_override(tx, objection_id, theme_id, by.as_deref())
     })
 }
 
 /// Every version of an objection's response for `theme_id` (`None`: the
-/// library response), newest first.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn list_response_versions(
-    state: State<'_, AppState>,
-    objection_id: String,
-    theme_id: Option<String>,
-) -> Result<Vec<ResponseVersion>, AppError> {
-    state.with_store(|s| {
-        playbook::objection(s.conn(), &objection_id)?;
-        playbook::response_versions(s.conn(), &objection_id, theme_id.as_deref())
-    })
+/// library response), newest first; an unknown objection is an error.
+pub fn response_versions(
+    conn: &Connection,
+    objection_id: &str,
+    theme_id: Option<&str>,
+) -> Result<Vec<ResponseVersion>> {
+    playbook::objection(conn, objection_id)?;
+    playbook::response_versions(conn, objection_id, theme_id)
 }
 
-#[tauri::command(async)]
-#[specta::specta]
-pub fn restore_response_version(
-    state: State<'_, AppState>,
-    response_id: String,
-) -> Result<ResponseVersion, AppError> {
-    state.with_store(|s| {
-        s.write(|tx| {
-            let by = current_rep_id(tx)?;
-            playbook::restore_response_version(tx, &response_id, by.as_deref())
-        })
+/// Make an old response version current again.
+pub fn restore_response_version(store: &mut Store, response_id: &str) -> Result<ResponseVersion> {
+    store.write(|tx| {
+        let by = current_rep_id(tx)?;
+        playbook::restore_response_version(tx, response_id, by.as_deref())
     })
 }
 
 // -- Sharing -------------------------------------------------------------------
 
 /// Export to `path`. An existing file is replaced only with `replace`.
-pub fn export_to(
-    conn: &Connection,
-    path: &Path,
-    replace: bool,
-) -> callblock_core::Result<ExportSummary> {
-    callblock_core::paths::check_output_file(path, replace, DEFAULT_FILE_NAME)?;
-    playbook::export_playbook_to_path(conn, path)
+pub fn export_to(conn: &Connection, path: &Path, replace: bool) -> Result<ExportSummary> {
+    files::check_output_file(path, replace, DEFAULT_FILE_NAME)?;
+    playbook::export_playbook_to_path(conn, path, replace)
 }
 
 /// Import from `path` as the current rep; with `dry_run`, report what would
 /// change and write nothing. A malformed or foreign file changes nothing.
-pub fn import_from(
-    store: &mut Store,
-    path: &Path,
-    dry_run: bool,
-) -> callblock_core::Result<ImportReport> {
+pub fn import_from(store: &mut Store, path: &Path, dry_run: bool) -> Result<ImportReport> {
     store.write(|tx| {
         let options = ImportOptions {
             dry_run,
@@ -605,41 +430,15 @@ pub fn import_from(
     })
 }
 
-/// Export the whole playbook to the file at `path` (`~/` allowed).
-#[tauri::command(async)]
-#[specta::specta]
-pub fn export_playbook(
-    state: State<'_, AppState>,
-    path: String,
-    replace: bool,
-) -> Result<ExportSummary, AppError> {
-    let path = typed_path(&path)?;
-    state.with_store(|s| export_to(s.conn(), &path, replace))
-}
-
-/// Import a playbook file (`~/` allowed); `dry_run` first to see the report.
-#[tauri::command(async)]
-#[specta::specta]
-pub fn import_playbook(
-    state: State<'_, AppState>,
-    path: String,
-    dry_run: bool,
-) -> Result<ImportReport, AppError> {
-    let path = typed_path(&path)?;
-    state.with_store(|s| import_from(s, &path, dry_run))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use callblock_core::domain::ThemeKind;
+    use crate::domain::ThemeKind;
 
     fn store_with_theme() -> (Store, String) {
         let mut store = Store::open_in_memory().unwrap();
         let id = store
-            .write(|tx| {
-                callblock_core::lists::create_theme(tx, "Logistics", ThemeKind::Vertical, "")
-            })
+            .write(|tx| crate::lists::create_theme(tx, "Logistics", ThemeKind::Vertical, ""))
             .unwrap()
             .id;
         (store, id)
@@ -647,7 +446,7 @@ mod tests {
 
     #[test]
     fn paths_typed_in_a_field() {
-        let home = PathBuf::from(std::env::var_os("HOME").unwrap());
+        let home = files::home_dir().unwrap();
         assert_eq!(typed_path("~/x.json").unwrap(), home.join("x.json"));
         assert_eq!(
             typed_path(" /tmp/a.json ").unwrap(),

@@ -1,137 +1,37 @@
-//! The block running in this window: its persisted record, its clocks, the
-//! call in progress and the prospect on screen. Commands change it through
-//! the core (one transaction per action); the ticker reads its clocks.
+//! The block running in a window: its persisted record, its clocks, the call
+//! in progress and the prospect on screen. Each action is one transaction
+//! through the core's rules ([`block`], [`calls`], [`queue`], [`card`]); the
+//! ticker reads the clocks. [`BlockDesk`] holds the running block (or none)
+//! and answers every action with the Block view's new state.
 //!
-//! Lock order: the session first, then the store.
+//! Lock order in the app: the desk first, then the store.
 
-use std::path::{Path, PathBuf};
+mod desk;
+mod invitation;
+mod view;
+
+pub use desk::BlockDesk;
+pub use view::{
+    BlockSnapshot, BlockView, CallState, ClockState, LastOutcome, Phases, ThemeRef, TickView,
+};
+
+use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
-use serde::{Deserialize, Serialize};
-use specta::Type;
 use tokio::time::Instant;
 
-use callblock_core::block::{
-    self, BlockRecord, BlockSummary, CallResult, EndReason, LoggedObjection,
-};
-use callblock_core::calls::CallNotes;
-use callblock_core::card::{self, CallCard};
-use callblock_core::clock::{Alert, BlockClock, CallClock, CallPhase, Clocks};
-use callblock_core::domain::{Outcome, Settings};
-use callblock_core::queue::{self, QueueReason, QueueRest};
-use callblock_core::{invite, reps, settings, time, Error, Result, Store};
+use crate::block::{self, BlockRecord, BlockSummary, CallResult, EndReason};
+use crate::calls::{self, CallNotes};
+use crate::card::{self, CallCard};
+use crate::clock::{self, BlockClock, CallClock, CallPhase, Clocks};
+use crate::domain::Settings;
+use crate::error::{Error, Result};
+use crate::queue::{self, QueueReason, QueueRest};
+use crate::store::Store;
+use crate::{reps, settings, time};
 
-/// A theme the block calls.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct ThemeRef {
-    pub id: String,
-    pub name: String,
-}
-
-/// The block clock as the UI draws it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct ClockState {
-    pub planned_ms: u32,
-    pub elapsed_ms: u32,
-    pub remaining_ms: u32,
-    pub paused: bool,
-    /// The planned length has run (the call in progress may finish).
-    pub time_up: bool,
-}
-
-/// The call in progress.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct CallState {
-    pub call_id: String,
-    pub started_at: String,
-    pub elapsed_ms: u32,
-    pub phase: CallPhase,
-    pub objections: Vec<LoggedObjection>,
-    pub notes: CallNotes,
-}
-
-/// The call thresholds, in seconds (domain.md section 3; settings).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct Phases {
-    pub opening_end: u32,
-    pub request_end: u32,
-    pub caution: u32,
-    pub limit: u32,
-}
-
-/// What the last logged outcome produced, for the rep to act on.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct LastOutcome {
-    pub prospect_name: String,
-    pub outcome: Outcome,
-    pub duration_ms: u32,
-    /// For a meeting: the invitation file saved for the rep.
-    pub ics_path: Option<String>,
-    /// For a meeting: a mail draft to the prospect describing it.
-    pub mailto: Option<String>,
-    /// Something the rep should know (e.g. the invitation could not be saved).
-    pub warning: Option<String>,
-}
-
-/// Everything the Block view shows while a block runs.
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
-pub struct BlockSnapshot {
-    pub block_id: String,
-    pub themes: Vec<ThemeRef>,
-    pub started_at: String,
-    pub clock: ClockState,
-    pub call: Option<CallState>,
-    /// The prospect on screen; `None` when the queue has nobody to offer.
-    pub card: Option<CallCard>,
-    pub reason: Option<QueueReason>,
-    /// Why nobody is offered (when `card` is `None`).
-    pub queue_rest: Option<QueueRest>,
-    pub last_outcome: Option<LastOutcome>,
-    pub phases: Phases,
-}
-
-/// Sent about once a second (on the block's and the call's whole seconds)
-/// while a block runs; the UI draws the clocks from it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, tauri_specta::Event)]
-pub struct BlockTick {
-    pub block_id: String,
-    pub elapsed_ms: u32,
-    pub remaining_ms: u32,
-    pub paused: bool,
-    pub time_up: bool,
-    pub call_elapsed_ms: Option<u32>,
-    pub phase: Option<CallPhase>,
-    /// Given once per block: five minutes left, then time up.
-    pub alert: Option<Alert>,
-}
-
-impl BlockTick {
-    pub fn new(
-        block_id: String,
-        tick: &callblock_core::clock::Tick,
-        settings: &Settings,
-    ) -> BlockTick {
-        BlockTick {
-            block_id,
-            elapsed_ms: ms(tick.block_elapsed),
-            remaining_ms: ms(tick.block_remaining),
-            paused: tick.paused,
-            time_up: tick.block_remaining.is_zero(),
-            call_elapsed_ms: tick.call_elapsed.map(ms),
-            phase: tick.call_elapsed.map(|e| CallPhase::at(e, settings)),
-            alert: tick.alert,
-        }
-    }
-}
-
-/// The Block view's state: a running block, or none (with the last summary).
-#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
-#[serde(tag = "state", rename_all = "snake_case")]
-pub enum BlockView {
-    Idle { summary: Option<Box<BlockSummary>> },
-    Running { snapshot: Box<BlockSnapshot> },
-}
+use view::ms;
 
 pub struct Session {
     block: BlockRecord,
@@ -143,19 +43,6 @@ pub struct Session {
     current: Option<(queue::QueueEntry, CallCard)>,
     queue_rest: Option<QueueRest>,
     last_outcome: Option<LastOutcome>,
-}
-
-fn ms(d: Duration) -> u32 {
-    u32::try_from(d.as_millis()).unwrap_or(u32::MAX)
-}
-
-fn phases(s: &Settings) -> Phases {
-    Phases {
-        opening_end: s.phase_opening_end,
-        request_end: s.phase_request_end,
-        caution: s.phase_caution,
-        limit: s.phase_limit,
-    }
 }
 
 fn theme_refs(store: &Store, ids: &[String]) -> Result<Vec<ThemeRef>> {
@@ -174,12 +61,56 @@ fn theme_refs(store: &Store, ids: &[String]) -> Result<Vec<ThemeRef>> {
 }
 
 impl Session {
+    /// Start a block on `theme_ids`, `minutes` long (the setting when
+    /// `None`), for the current rep; on a database without a rep, `rep_name`
+    /// names the rep who calls (saved as the current rep). One transaction.
+    pub fn start(
+        store: &mut Store,
+        theme_ids: &[String],
+        minutes: Option<u32>,
+        rep_name: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<Session> {
+        let settings = settings::load(store.conn())?;
+        let block = store.write(|tx| {
+            let rep = match reps::current_rep(tx)? {
+                Some(r) => r,
+                None => {
+                    let name = rep_name.map(str::trim).unwrap_or("");
+                    if name.is_empty() {
+                        return Err(Error::invalid(
+                            "your name",
+                            "enter the name of the rep who makes the calls",
+                        ));
+                    }
+                    let rep = reps::create_rep(tx, name, None, None)?;
+                    reps::set_current_rep(tx, &rep.id)?;
+                    rep
+                }
+            };
+            block::start_block(tx, &rep.id, theme_ids, minutes, &settings, now)
+        })?;
+        Session::open(store, block, now)
+    }
+
+    /// The block the current rep left running (the app closed or crashed
+    /// during it), with its time left and its call in progress; `None` when
+    /// there is none.
+    pub fn reopen(store: &Store) -> Result<Option<Session>> {
+        let Some(rep) = reps::current_rep(store.conn())? else {
+            return Ok(None);
+        };
+        match block::running_block(store.conn(), &rep.id)? {
+            Some(b) => Ok(Some(Session::open(store, b, time::now())?)),
+            None => Ok(None),
+        }
+    }
+
     /// The session of a block record at `now_wall`, with its open call (after
     /// a restart: the clocks resume from the persisted start and pauses).
     pub fn open(store: &Store, block: BlockRecord, now_wall: DateTime<Utc>) -> Result<Session> {
         let now = Instant::now();
-        let elapsed =
-            callblock_core::clock::elapsed_from_record(block.started_at, &block.pauses, now_wall);
+        let elapsed = clock::elapsed_from_record(block.started_at, &block.pauses, now_wall);
         let clock = BlockClock::new(
             Duration::from_secs(u64::from(block.planned_seconds)),
             elapsed,
@@ -292,7 +223,7 @@ impl Session {
             reason: self.current.as_ref().map(|(e, _)| e.reason),
             queue_rest: self.queue_rest.clone(),
             last_outcome: self.last_outcome.clone(),
-            phases: phases(settings),
+            phases: Phases::of(settings),
         }
     }
 
@@ -394,33 +325,22 @@ impl Session {
             if let (Some(meeting_id), Some(m), Some(card)) =
                 (&done.meeting_id, &result.meeting, &card)
             {
-                match save_invitation(invitations, meeting_id, m, card, rep.as_ref(), now_wall) {
+                match invitation::save(invitations, meeting_id, m, card, rep.as_ref(), now_wall) {
                     Ok(path) => {
-                        tx.execute(
-                            "UPDATE meetings SET ics_path = ?2 WHERE id = ?1",
-                            rusqlite::params![meeting_id, path.to_string_lossy()],
-                        )?;
-                        ics_path = Some(path.to_string_lossy().into_owned());
+                        let path = path.to_string_lossy().into_owned();
+                        calls::set_meeting_invitation(tx, meeting_id, &path)?;
+                        ics_path = Some(path);
                     }
-                    Err(e) => {
-                        warning = Some(format!(
+                    Err(e) => warning = Some(format!(
                         "The meeting is saved, but its invitation file could not be written: {e}"
-                    ))
-                    }
+                    )),
                 }
             }
             Ok::<_, Error>((done, warning, ics_path))
         })?;
-        let name = card
-            .as_ref()
-            .map(|c| {
-                format!("{} {}", c.first_name, c.last_name)
-                    .trim()
-                    .to_string()
-            })
-            .unwrap_or_default();
+        let name = card.as_ref().map(invitation::full_name).unwrap_or_default();
         let mailto = match (&result.meeting, &card) {
-            (Some(m), Some(card)) => Some(meeting_mailto(m, card, rep.as_ref())),
+            (Some(m), Some(card)) => Some(invitation::mailto(m, card, rep.as_ref())),
             _ => None,
         };
         self.last_outcome = Some(LastOutcome {
@@ -474,93 +394,4 @@ impl Session {
         store.write(|tx| block::end_block(tx, &self.block.id, reason, now_wall))?;
         block::summary(store.conn(), &self.block.id, &self.settings, now_wall)
     }
-}
-
-fn full_name(card: &CallCard) -> String {
-    format!("{} {}", card.first_name, card.last_name)
-        .trim()
-        .to_string()
-}
-
-fn meeting_text(
-    m: &callblock_core::calls::NewMeeting,
-    card: &CallCard,
-    rep: Option<&reps::Rep>,
-) -> (String, String) {
-    let company = if card.company.is_empty() {
-        String::new()
-    } else {
-        format!(", {}", card.company)
-    };
-    let rep_name = rep.map(|r| r.name.as_str()).unwrap_or("your Callblock rep");
-    let summary = format!("Meeting: {}{} and {}", full_name(card), company, rep_name);
-    let when = match card.time_zone.as_deref().and_then(time::parse_tz) {
-        Some(tz) => m
-            .starts_at
-            .with_timezone(&tz)
-            .format("%A %-d %B %Y, %H:%M %Z")
-            .to_string(),
-        None => m.starts_at.format("%A %-d %B %Y, %H:%M UTC").to_string(),
-    };
-    let agenda = card
-        .playbook
-        .rendered
-        .as_ref()
-        .map(|t| t.sections.agenda_line.clone())
-        .unwrap_or_default();
-    let description = format!(
-        "Hi {},\n\nThank you for your time today. As agreed: {} ({} minutes).\n\n\
-         Agenda: your questions first, then where you stand today and what you want to reach.\n{}\n\n{}",
-        if card.first_name.is_empty() { "there" } else { &card.first_name },
-        when,
-        m.duration_minutes,
-        agenda,
-        rep_name
-    );
-    (summary, description)
-}
-
-fn meeting_mailto(
-    m: &callblock_core::calls::NewMeeting,
-    card: &CallCard,
-    rep: Option<&reps::Rep>,
-) -> String {
-    let (summary, description) = meeting_text(m, card, rep);
-    invite::mailto(
-        &m.email,
-        &summary,
-        &format!("{description}\n\n(The calendar invitation is attached.)"),
-    )
-}
-
-/// Write the meeting's .ics file into `dir`; returns its path.
-fn save_invitation(
-    dir: &Path,
-    meeting_id: &str,
-    m: &callblock_core::calls::NewMeeting,
-    card: &CallCard,
-    rep: Option<&reps::Rep>,
-    now: DateTime<Utc>,
-) -> std::io::Result<PathBuf> {
-    let (summary, description) = meeting_text(m, card, rep);
-    let ics = invite::meeting_ics(&invite::Invitation {
-        uid: meeting_id,
-        starts_at: m.starts_at,
-        duration_minutes: m.duration_minutes,
-        summary: &summary,
-        description: &description,
-        format: &m.format,
-        attendee_name: &full_name(card),
-        attendee_email: &m.email,
-        organizer_name: rep.map(|r| r.name.as_str()).unwrap_or("Callblock"),
-        organizer_email: rep.and_then(|r| r.email.as_deref()),
-        created_at: now,
-    });
-    std::fs::create_dir_all(dir)?;
-    let path = dir.join(invite::file_name(m.starts_at, &full_name(card)));
-    // Write then rename, so that a crash never leaves half a file.
-    let tmp = path.with_extension("ics.part");
-    std::fs::write(&tmp, ics)?;
-    std::fs::rename(&tmp, &path)?;
-    Ok(path)
 }

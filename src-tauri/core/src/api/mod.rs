@@ -1,0 +1,26 @@
+//! What the fronts call. The window's commands and the command line share
+//! these functions, so neither holds logic the other lacks: each takes the
+//! store (or a connection, for what only reads) and plain parameters, runs
+//! the core's rules (one transaction per user action), and returns the
+//! plain data a view or a printout needs (serde, with TypeScript types for
+//! the window). A Tauri command is a shim over one of these (or over one
+//! domain function, when that is all a view needs); the command line prints
+//! what they return.
+//!
+//! - [`import`]: the import panel (draft, preview, the run) and `callblock import`'s run
+//! - [`lists`]: a theme by name, prospects to CSV, what a database holds
+//! - [`playbook`]: the talk-track editor, the preview, the library's changes, sharing
+//! - [`plan`]: the Plan view, the schedule and its `.ics`, the due block
+//! - [`review`]: Review's options, dashboards, call log, figures and files; typed selections
+//! - [`settings`]: saving the settings (with Review recomputed), past blocks
+//! - [`team`]: bundles of a rep's calls, exported and imported
+//!
+//! The running block is [`crate::session`]'s [`BlockDesk`](crate::session::BlockDesk).
+
+pub mod import;
+pub mod lists;
+pub mod plan;
+pub mod playbook;
+pub mod review;
+pub mod settings;
+pub mod team;

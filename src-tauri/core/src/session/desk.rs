@@ -1,0 +1,147 @@
+//! The block slot of a window: the running block, if any, and the Block
+//! view's state after each action.
+
+use std::path::PathBuf;
+
+use super::{BlockView, Session};
+use crate::block::{BlockSummary, CallResult, EndReason};
+use crate::calls::CallNotes;
+use crate::clock::Clocks;
+use crate::domain::Settings;
+use crate::error::{Error, Result};
+use crate::store::Store;
+use crate::time;
+
+/// Where the rep's blocks run: at most one block at a time, and where the
+/// invitations of the meetings it books are saved.
+pub struct BlockDesk {
+    session: Option<Session>,
+    invitations: PathBuf,
+}
+
+fn not_running() -> Error {
+    Error::Conflict("no block is running".into())
+}
+
+impl BlockDesk {
+    /// A desk with no block, saving invitations into `invitations`.
+    pub fn new(invitations: PathBuf) -> BlockDesk {
+        BlockDesk {
+            session: None,
+            invitations,
+        }
+    }
+
+    /// Take up the block the current rep left running, if any (see
+    /// [`Session::reopen`]).
+    pub fn reopen(&mut self, store: &Store) -> Result<()> {
+        self.session = Session::reopen(store)?;
+        Ok(())
+    }
+
+    /// True while a block runs.
+    pub fn is_running(&self) -> bool {
+        self.session.is_some()
+    }
+
+    /// The running block's id, clocks and thresholds, for the ticker.
+    pub fn clocks(&mut self) -> Option<(String, Clocks, Settings)> {
+        let s = self.session.as_mut()?;
+        Some((s.block_id().to_string(), s.clocks(), s.settings().clone()))
+    }
+
+    /// The Block view's state now, with `summary` shown when no block runs.
+    fn view_with(&self, summary: Option<BlockSummary>) -> BlockView {
+        match &self.session {
+            Some(s) => BlockView::Running {
+                snapshot: Box::new(s.snapshot()),
+            },
+            None => BlockView::Idle {
+                summary: summary.map(Box::new),
+            },
+        }
+    }
+
+    /// The Block view's state, after looking again for someone to call
+    /// (the queue may have been empty).
+    pub fn refresh(&mut self, store: &Store) -> Result<BlockView> {
+        if let Some(s) = &mut self.session {
+            s.refresh(store)?;
+        }
+        Ok(self.view_with(None))
+    }
+
+    /// Start a block (see [`Session::start`]); refused while one runs.
+    pub fn start(
+        &mut self,
+        store: &mut Store,
+        theme_ids: &[String],
+        minutes: Option<u32>,
+        rep_name: Option<&str>,
+    ) -> Result<BlockView> {
+        if self.session.is_some() {
+            return Err(Error::Conflict(
+                "a block is already running; end it before starting another".into(),
+            ));
+        }
+        let session = Session::start(store, theme_ids, minutes, rep_name, time::now())?;
+        self.session = Some(session);
+        Ok(self.view_with(None))
+    }
+
+    /// Apply `f` to the running block; a summary from it ends the block.
+    fn running(
+        &mut self,
+        store: &mut Store,
+        f: impl FnOnce(&mut Session, &mut Store) -> Result<Option<BlockSummary>>,
+    ) -> Result<BlockView> {
+        let s = self.session.as_mut().ok_or_else(not_running)?;
+        let summary = f(s, store)?;
+        if summary.is_some() {
+            self.session = None;
+        }
+        Ok(self.view_with(summary))
+    }
+
+    pub fn pause(&mut self, store: &mut Store) -> Result<BlockView> {
+        self.running(store, |s, store| s.pause(store).map(|_| None))
+    }
+
+    pub fn resume(&mut self, store: &mut Store) -> Result<BlockView> {
+        self.running(store, |s, store| s.resume(store).map(|_| None))
+    }
+
+    /// End the block now (before its planned length: ended early).
+    pub fn end(&mut self, store: &mut Store) -> Result<BlockView> {
+        self.running(store, |s, store| {
+            s.end(store, EndReason::EndedEarly).map(Some)
+        })
+    }
+
+    pub fn start_call(&mut self, store: &mut Store) -> Result<BlockView> {
+        self.running(store, |s, store| s.start_call(store).map(|_| None))
+    }
+
+    pub fn log_objection(&mut self, store: &mut Store, objection_id: &str) -> Result<BlockView> {
+        self.running(store, |s, store| {
+            s.log_objection(store, objection_id).map(|_| None)
+        })
+    }
+
+    /// Keep the notes typed so far in the call in progress.
+    pub fn save_notes(&mut self, store: &mut Store, notes: CallNotes) -> Result<()> {
+        let s = self.session.as_mut().ok_or_else(not_running)?;
+        s.save_notes(store, notes)
+    }
+
+    /// Log the outcome of the call in progress; the view shows the next
+    /// prospect (or the summary, when the block's time is up).
+    pub fn log_outcome(&mut self, store: &mut Store, result: &CallResult) -> Result<BlockView> {
+        let dir = self.invitations.clone();
+        self.running(store, |s, store| s.log_outcome(store, result, &dir))
+    }
+
+    pub fn skip(&mut self, store: &mut Store) -> Result<BlockView> {
+        self.running(store, |s, store| s.skip(store).map(|_| None))
+    }
+}

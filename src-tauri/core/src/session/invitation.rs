@@ -1,0 +1,100 @@
+//! The invitation of a meeting booked in a block: the text the prospect
+//! reads (summary and description, in the prospect's time zone), the mail
+//! draft, and the `.ics` file saved for the rep.
+
+use std::path::{Path, PathBuf};
+
+use chrono::{DateTime, Utc};
+
+use crate::calls::NewMeeting;
+use crate::card::CallCard;
+use crate::error::{Error, Result};
+use crate::reps::Rep;
+use crate::{files, invite, time};
+
+/// The prospect's name as the card shows it.
+pub(crate) fn full_name(card: &CallCard) -> String {
+    format!("{} {}", card.first_name, card.last_name)
+        .trim()
+        .to_string()
+}
+
+/// The meeting's summary and description.
+fn meeting_text(m: &NewMeeting, card: &CallCard, rep: Option<&Rep>) -> (String, String) {
+    let company = if card.company.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", card.company)
+    };
+    let rep_name = rep.map(|r| r.name.as_str()).unwrap_or("your Callblock rep");
+    let summary = format!("Meeting: {}{} and {}", full_name(card), company, rep_name);
+    let when = match card.time_zone.as_deref().and_then(time::parse_tz) {
+        Some(tz) => m
+            .starts_at
+            .with_timezone(&tz)
+            .format("%A %-d %B %Y, %H:%M %Z")
+            .to_string(),
+        None => m.starts_at.format("%A %-d %B %Y, %H:%M UTC").to_string(),
+    };
+    let agenda = card
+        .playbook
+        .rendered
+        .as_ref()
+        .map(|t| t.sections.agenda_line.clone())
+        .unwrap_or_default();
+    let description = format!(
+        "Hi {},\n\nThank you for your time today. As agreed: {} ({} minutes).\n\n\
+         Agenda: your questions first, then where you stand today and what you want to reach.\n{}\n\n{}",
+        if card.first_name.is_empty() { "there" } else { &card.first_name },
+        when,
+        m.duration_minutes,
+        agenda,
+        rep_name
+    );
+    (summary, description)
+}
+
+/// A `mailto:` draft to the prospect describing the meeting.
+pub(crate) fn mailto(m: &NewMeeting, card: &CallCard, rep: Option<&Rep>) -> String {
+    let (summary, description) = meeting_text(m, card, rep);
+    invite::mailto(
+        &m.email,
+        &summary,
+        &format!("{description}\n\n(The calendar invitation is attached.)"),
+    )
+}
+
+/// Write the meeting's `.ics` file into `dir` (created when missing), through
+/// [`files::write_file`]; returns its path.
+pub(crate) fn save(
+    dir: &Path,
+    meeting_id: &str,
+    m: &NewMeeting,
+    card: &CallCard,
+    rep: Option<&Rep>,
+    now: DateTime<Utc>,
+) -> Result<PathBuf> {
+    let (summary, description) = meeting_text(m, card, rep);
+    let ics = invite::meeting_ics(&invite::Invitation {
+        uid: meeting_id,
+        starts_at: m.starts_at,
+        duration_minutes: m.duration_minutes,
+        summary: &summary,
+        description: &description,
+        format: &m.format,
+        attendee_name: &full_name(card),
+        attendee_email: &m.email,
+        organizer_name: rep.map(|r| r.name.as_str()).unwrap_or("Callblock"),
+        organizer_email: rep.and_then(|r| r.email.as_deref()),
+        created_at: now,
+    });
+    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
+        path: dir.to_path_buf(),
+        source,
+    })?;
+    let name = invite::file_name(m.starts_at, &full_name(card));
+    let path = dir.join(&name);
+    // The same prospect booked twice at one time: the newer invitation wins.
+    files::write_bytes(&path, true, &name, ics.as_bytes())?;
+    Ok(path)
+}

@@ -1,0 +1,137 @@
+//! What the Block view shows: the running block's snapshot (clock, call in
+//! progress, the card on screen, why nobody is offered, the last outcome),
+//! the call thresholds, and the clocks of one tick.
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use crate::block::{BlockSummary, LoggedObjection};
+use crate::calls::CallNotes;
+use crate::card::CallCard;
+use crate::clock::{Alert, CallPhase, Tick};
+use crate::domain::{Outcome, Settings};
+use crate::queue::{QueueReason, QueueRest};
+
+/// A theme the block calls.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct ThemeRef {
+    pub id: String,
+    pub name: String,
+}
+
+/// The block clock as the UI draws it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct ClockState {
+    pub planned_ms: u32,
+    pub elapsed_ms: u32,
+    pub remaining_ms: u32,
+    pub paused: bool,
+    /// The planned length has run (the call in progress may finish).
+    pub time_up: bool,
+}
+
+/// The call in progress.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct CallState {
+    pub call_id: String,
+    pub started_at: String,
+    pub elapsed_ms: u32,
+    pub phase: CallPhase,
+    pub objections: Vec<LoggedObjection>,
+    pub notes: CallNotes,
+}
+
+/// The call thresholds, in seconds (domain.md section 3; settings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct Phases {
+    pub opening_end: u32,
+    pub request_end: u32,
+    pub caution: u32,
+    pub limit: u32,
+}
+
+/// What the last logged outcome produced, for the rep to act on.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct LastOutcome {
+    pub prospect_name: String,
+    pub outcome: Outcome,
+    pub duration_ms: u32,
+    /// For a meeting: the invitation file saved for the rep.
+    pub ics_path: Option<String>,
+    /// For a meeting: a mail draft to the prospect describing it.
+    pub mailto: Option<String>,
+    /// Something the rep should know (e.g. the invitation could not be saved).
+    pub warning: Option<String>,
+}
+
+/// Everything the Block view shows while a block runs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct BlockSnapshot {
+    pub block_id: String,
+    pub themes: Vec<ThemeRef>,
+    pub started_at: String,
+    pub clock: ClockState,
+    pub call: Option<CallState>,
+    /// The prospect on screen; `None` when the queue has nobody to offer.
+    pub card: Option<CallCard>,
+    pub reason: Option<QueueReason>,
+    /// Why nobody is offered (when `card` is `None`).
+    pub queue_rest: Option<QueueRest>,
+    pub last_outcome: Option<LastOutcome>,
+    pub phases: Phases,
+}
+
+/// The Block view's state: a running block, or none (with the last summary).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+#[serde(tag = "state", rename_all = "snake_case")]
+pub enum BlockView {
+    Idle { summary: Option<Box<BlockSummary>> },
+    Running { snapshot: Box<BlockSnapshot> },
+}
+
+/// The clocks as one tick of the ticker gives them (about once a second, on
+/// the block's and the call's whole seconds, while a block runs); the window
+/// sends it as its `BlockTick` event and the UI draws the clocks from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct TickView {
+    pub block_id: String,
+    pub elapsed_ms: u32,
+    pub remaining_ms: u32,
+    pub paused: bool,
+    pub time_up: bool,
+    pub call_elapsed_ms: Option<u32>,
+    pub phase: Option<CallPhase>,
+    /// Given once per block: five minutes left, then time up.
+    pub alert: Option<Alert>,
+}
+
+impl TickView {
+    pub fn new(block_id: String, tick: &Tick, settings: &Settings) -> TickView {
+        TickView {
+            block_id,
+            elapsed_ms: ms(tick.block_elapsed),
+            remaining_ms: ms(tick.block_remaining),
+            paused: tick.paused,
+            time_up: tick.block_remaining.is_zero(),
+            call_elapsed_ms: tick.call_elapsed.map(ms),
+            phase: tick.call_elapsed.map(|e| CallPhase::at(e, settings)),
+            alert: tick.alert,
+        }
+    }
+}
+
+pub(crate) fn ms(d: std::time::Duration) -> u32 {
+    u32::try_from(d.as_millis()).unwrap_or(u32::MAX)
+}
+
+impl Phases {
+    /// The thresholds of `s`.
+    pub fn of(s: &Settings) -> Phases {
+        Phases {
+            opening_end: s.phase_opening_end,
+            request_end: s.phase_request_end,
+            caution: s.phase_caution,
+            limit: s.phase_limit,
+        }
+    }
+}

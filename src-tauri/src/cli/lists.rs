@@ -1,0 +1,380 @@
+//! `callblock demo|lists|info|import|export prospects`: the database's call
+//! lists, a CRM export imported into them, and prospects written to CSV.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use callblock_core::api::import::{self as import_api, TypedImport};
+use callblock_core::api::lists as lists_api;
+use callblock_core::import;
+use callblock_core::{demo, lists};
+
+use super::open;
+use super::output::{count, file_error, print_json, thousands};
+
+#[derive(Debug, clap::Args)]
+#[command(
+    after_help = "FIELDs for --map: crm_id, first_name, last_name, full_name, title, company, email, \
+phone, direct_phone, mobile, corporate_phone, other_phone, city, region (state), country, industry, \
+employees, time_zone. --map FIELD= (empty) unmaps a field; a HEADER may be #N, the N-th column.\n\n\
+--theme-by industry makes verticals, state or country geographies, employees size bands, title role \
+families (finance, IT, operations, ...); any other column name makes one theme per value."
+)]
+pub struct ImportArgs {
+    /// The CSV file (comma, semicolon or tab; UTF-8, UTF-16 or Windows-1252)
+    #[arg(value_name = "FILE")]
+    pub file: PathBuf,
+    /// Put every imported prospect in the theme NAME (created if needed)
+    #[arg(long, value_name = "NAME", conflicts_with = "theme_by")]
+    pub theme: Option<String>,
+    /// One theme per value of FIELD: industry, state, country, employees,
+    /// title, or any column name
+    #[arg(long, value_name = "FIELD")]
+    pub theme_by: Option<String>,
+    /// Read FIELD from the column HEADER instead of the suggested one (repeatable)
+    #[arg(long = "map", value_name = "FIELD=HEADER", value_parser = parse_map)]
+    pub map: Vec<(String, String)>,
+    /// Country for numbers without a country code, when the row has no
+    /// country (two letters, e.g. US, GB, DE) [default: the setting, US]
+    #[arg(long, value_name = "CC", value_parser = parse_region_arg)]
+    pub region: Option<String>,
+    /// Read and check every row, report what would happen, write nothing
+    #[arg(long)]
+    pub dry_run: bool,
+    /// Import nothing if any row is rejected (by default the valid rows are
+    /// imported and the rejected ones listed)
+    #[arg(long)]
+    pub all_or_nothing: bool,
+    /// Move prospects already in a theme to this import's theme (by default
+    /// only prospects without a theme get one)
+    #[arg(long)]
+    pub retheme: bool,
+    /// Print the report as one JSON object
+    #[arg(long)]
+    pub json: bool,
+}
+
+fn parse_map(text: &str) -> Result<(String, String), String> {
+    let (field, header) =
+        callblock_core::import::parse_override(text).map_err(|e| e.to_string())?;
+    callblock_core::import::Field::parse(&field).map_err(|e| e.to_string())?;
+    Ok((field, header))
+}
+
+fn parse_region_arg(text: &str) -> Result<String, String> {
+    callblock_core::import::phone::parse_region(text)
+        .map(|id| id.as_ref().to_string())
+        .ok_or_else(|| {
+            format!("{text:?} is not a region phone numbers know; give a two-letter country code such as US, GB or DE")
+        })
+}
+
+impl ImportArgs {
+    /// The import as typed, for the core to turn into options.
+    fn typed(&self) -> TypedImport {
+        TypedImport {
+            map: self.map.clone(),
+            theme: self.theme.clone(),
+            theme_by: self.theme_by.clone(),
+            region: self.region.clone(),
+            dry_run: self.dry_run,
+            all_or_nothing: self.all_or_nothing,
+            retheme: self.retheme,
+        }
+    }
+}
+
+pub fn run_demo(path: &Path, seed: u64, json: bool) -> Result<(), String> {
+    let mut store = open(path)?;
+    let summary = demo::fill(&mut store, seed, chrono::Utc::now()).map_err(|e| e.to_string())?;
+    if json {
+        return print_json(&summary);
+    }
+    println!(
+        "Demo written to {}: {} themes, {} prospects, {} reps, {} blocks, {} calls, {} meetings.",
+        path.display(),
+        summary.themes,
+        summary.prospects,
+        summary.reps,
+        summary.blocks,
+        summary.calls,
+        summary.meetings
+    );
+    Ok(())
+}
+
+#[derive(serde::Serialize)]
+struct ListJson {
+    theme: String,
+    id: Option<String>,
+    kind: Option<&'static str>,
+    prospects: u32,
+    ready: u32,
+    waiting: u32,
+    callbacks_due: u32,
+    meetings: u32,
+    not_interested: u32,
+    exhausted: u32,
+    do_not_call: u32,
+    bad_number: u32,
+}
+
+pub fn run_lists(path: &Path, json: bool) -> Result<(), String> {
+    let store = open(path)?;
+    let rows =
+        lists::theme_summaries(store.conn(), chrono::Utc::now()).map_err(|e| e.to_string())?;
+    if json {
+        let out: Vec<ListJson> = rows
+            .into_iter()
+            .map(|r| ListJson {
+                theme: r.name,
+                id: r.id,
+                kind: r.kind.map(|k| k.as_str()),
+                prospects: r.prospects,
+                ready: r.ready,
+                waiting: r.waiting,
+                callbacks_due: r.callbacks_due,
+                meetings: r.meetings,
+                not_interested: r.not_interested,
+                exhausted: r.exhausted,
+                do_not_call: r.do_not_call,
+                bad_number: r.bad_number,
+            })
+            .collect();
+        return print_json(&out);
+    }
+    if rows.is_empty() {
+        println!(
+            "No call lists yet in {}. Load the demo with `callblock demo`.",
+            path.display()
+        );
+        return Ok(());
+    }
+    let width = rows
+        .iter()
+        .map(|r| r.name.chars().count())
+        .max()
+        .unwrap_or(5)
+        .max(5);
+    println!(
+        "{:<width$}  {:<9}  {:>9}  {:>5}  {:>7}  {:>9}  {:>8}  {:>9}  {:>3}",
+        "THEME",
+        "KIND",
+        "PROSPECTS",
+        "READY",
+        "WAITING",
+        "CALLBACKS",
+        "MEETINGS",
+        "EXHAUSTED",
+        "DNC"
+    );
+    for r in rows {
+        println!(
+            "{:<width$}  {:<9}  {:>9}  {:>5}  {:>7}  {:>9}  {:>8}  {:>9}  {:>3}",
+            r.name,
+            r.kind.map(|k| k.as_str()).unwrap_or("-"),
+            r.prospects,
+            r.ready,
+            r.waiting,
+            r.callbacks_due,
+            r.meetings,
+            r.exhausted,
+            r.do_not_call
+        );
+    }
+    Ok(())
+}
+
+pub fn run_info(path: &Path, json: bool) -> Result<(), String> {
+    let store = open(path)?;
+    let info = lists_api::info(store.conn(), path).map_err(|e| e.to_string())?;
+    if json {
+        return print_json(&info);
+    }
+    println!(
+        "Database {} (schema version {}): {} themes, {} prospects, {} calls.",
+        info.database, info.schema_version, info.themes, info.prospects, info.calls
+    );
+    Ok(())
+}
+
+/// What `import --json` prints: the report, the file's format and the mapping used.
+#[derive(serde::Serialize)]
+struct ImportJson {
+    #[serde(flatten)]
+    report: callblock_core::import::ImportReport,
+    format: &'static str,
+    /// Field -> column header.
+    mapping: std::collections::BTreeMap<&'static str, String>,
+}
+
+pub fn run_import(db: &Path, args: &ImportArgs) -> Result<(), String> {
+    use std::io::IsTerminal;
+    // The file first: a file that cannot be read changes nothing, not even
+    // creating the database.
+    let source = import::read_file(&args.file).map_err(|e| e.to_string())?;
+    let mut store = open(db)?;
+    let opts = import_api::typed_options(store.conn(), &source, &args.typed())
+        .map_err(|e| e.to_string())?;
+    let tty = std::io::stderr().is_terminal() && !args.json;
+    let mut progress = |p: import::Progress| {
+        if tty {
+            let _ = write!(
+                std::io::stderr(),
+                "\r{} {:>3.0} % ({} rows)",
+                if args.dry_run {
+                    "Checking"
+                } else {
+                    "Importing"
+                },
+                p.fraction * 100.0,
+                thousands(f64::from(p.rows_read))
+            );
+        }
+        true
+    };
+    let result = import::run(&mut store, &source, &opts, &mut progress);
+    if tty {
+        let _ = write!(std::io::stderr(), "\r{:40}\r", "");
+    }
+    let report = result.map_err(|e| e.to_string())?;
+    let format = import::source_format(&source.headers);
+    if args.json {
+        return print_json(&ImportJson {
+            mapping: opts
+                .mapping
+                .entries
+                .iter()
+                .map(|e| (e.field.as_str(), e.header.clone()))
+                .collect(),
+            report,
+            format,
+        });
+    }
+    print_import(&report, format, &source, &opts);
+    Ok(())
+}
+
+fn print_import(
+    r: &callblock_core::import::ImportReport,
+    format: &str,
+    source: &callblock_core::import::SourceFile,
+    opts: &callblock_core::import::ImportOptions,
+) {
+    use callblock_core::import::OnRejects;
+    let n = count;
+    let what = format!(
+        "{} read ({} export, {}, {}): {} new, {} updated, {} rejected",
+        n(r.rows_read, "row", "rows"),
+        match format {
+            "hubspot" => "HubSpot",
+            "salesforce" => "Salesforce",
+            "apollo" => "Apollo",
+            "pipedrive" => "Pipedrive",
+            "zoominfo" => "ZoomInfo",
+            _ => "CSV",
+        },
+        source.encoding.label(),
+        source.delimiter.label(),
+        thousands(f64::from(r.imported)),
+        thousands(f64::from(r.updated)),
+        thousands(f64::from(r.rejected_count)),
+    );
+    if r.dry_run {
+        println!("Dry run of {}: nothing was written.", r.file);
+        println!("{what}.");
+    } else if r.committed {
+        println!("Imported {}.", r.file);
+        println!("{what}.");
+    } else if opts.on_rejects == OnRejects::ImportNothing && r.rejected_count > 0 {
+        println!(
+            "Nothing was imported from {}: {} rejected and --all-or-nothing was given.",
+            r.file,
+            n(r.rejected_count, "row was", "rows were")
+        );
+        println!("{what}.");
+    }
+    let mapped: Vec<String> = opts
+        .mapping
+        .entries
+        .iter()
+        .map(|e| format!("{}={:?}", e.field.as_str(), e.header))
+        .collect();
+    println!("Columns: {}", mapped.join(", "));
+    if r.rejected_count > 0 {
+        println!();
+        println!("Rejected rows:");
+        for issue in &r.rejected {
+            println!("  line {}: {}", issue.line, issue.reason);
+        }
+        if r.rejected_count as usize > r.rejected.len() {
+            println!(
+                "  ... and {} more",
+                r.rejected_count as usize - r.rejected.len()
+            );
+        }
+    }
+    if !r.themes.is_empty() {
+        println!();
+        println!("Themes:");
+        let width = r
+            .themes
+            .keys()
+            .map(|k| k.chars().count())
+            .max()
+            .unwrap_or(5);
+        for (name, count) in &r.themes {
+            println!("  {name:<width$}  {:>7}", thousands(f64::from(*count)));
+        }
+        if r.unthemed > 0 {
+            println!(
+                "  {:<width$}  {:>7}",
+                "(no theme)",
+                thousands(f64::from(r.unthemed))
+            );
+        }
+    }
+    if r.warning_count > 0 {
+        println!();
+        println!(
+            "{} with a remark (kept; --json lists them), e.g. line {}: {}",
+            n(r.warning_count, "row imported", "rows imported"),
+            r.warnings.first().map(|w| w.line).unwrap_or(0),
+            r.warnings.first().map(|w| w.reason.as_str()).unwrap_or("")
+        );
+    }
+    if r.time_zone_unknown > 0 {
+        println!(
+            "{} no known time zone (no zone or location in the file).",
+            n(r.time_zone_unknown, "prospect has", "prospects have")
+        );
+    }
+}
+
+pub fn run_export_prospects(
+    db: &Path,
+    theme: Option<&str>,
+    output: &Path,
+    force: bool,
+    json: bool,
+) -> Result<(), String> {
+    use callblock_core::export::ExportScope;
+    let store = open(db)?;
+    let scope = match theme {
+        Some(name) => ExportScope::Theme(
+            lists_api::theme_by_name(store.conn(), name).map_err(|e| e.to_string())?,
+        ),
+        None => ExportScope::All,
+    };
+    let done =
+        lists_api::export_prospects(store.conn(), output, &scope, force).map_err(file_error)?;
+    if json {
+        return print_json(&done);
+    }
+    println!(
+        "Exported {} to {}.",
+        count(done.prospects, "prospect", "prospects"),
+        output.display()
+    );
+    Ok(())
+}

@@ -1,0 +1,103 @@
+//! The Block view's commands: each runs one action of the block desk
+//! (`callblock_core::session`) and returns the view's new state.
+
+use tauri::State;
+
+use callblock_core::block::{BlockSummary, CallResult};
+use callblock_core::calls::{BlockRow, CallNotes};
+use callblock_core::session::BlockView;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// The Block view's state: the running block (reopened after a restart), or none.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn block_view(state: State<'_, AppState>) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.refresh(store))
+}
+
+/// Start a block on `theme_ids`, `minutes` long (the setting when null). On a
+/// database without a rep, `rep_name` names the rep who calls.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn start_block(
+    state: State<'_, AppState>,
+    theme_ids: Vec<String>,
+    minutes: Option<u32>,
+    rep_name: Option<String>,
+) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.start(store, &theme_ids, minutes, rep_name.as_deref()))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn pause_block(state: State<'_, AppState>) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.pause(store))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn resume_block(state: State<'_, AppState>) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.resume(store))
+}
+
+/// End the block now (before its planned length: ended early).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn end_block(state: State<'_, AppState>) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.end(store))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn start_call(state: State<'_, AppState>) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.start_call(store))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn log_objection(
+    state: State<'_, AppState>,
+    objection_id: String,
+) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.log_objection(store, &objection_id))
+}
+
+/// Keep the notes typed so far in the call in progress.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn save_call_notes(state: State<'_, AppState>, notes: CallNotes) -> Result<(), AppError> {
+    state.with_desk(|desk, store| desk.save_notes(store, notes))
+}
+
+/// Log the outcome of the call in progress; the view shows the next prospect
+/// (or the summary, when the block's time is up).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn log_outcome(state: State<'_, AppState>, result: CallResult) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.log_outcome(store, &result))
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn skip_prospect(state: State<'_, AppState>) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.skip(store))
+}
+
+/// A block's summary (a past block from the list).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn block_summary(
+    state: State<'_, AppState>,
+    block_id: String,
+) -> Result<BlockSummary, AppError> {
+    state.with_store(|s| callblock_core::api::settings::block_summary(s.conn(), &block_id))
+}
+
+/// The newest blocks, for the Block view's list.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn list_blocks(state: State<'_, AppState>, limit: u32) -> Result<Vec<BlockRow>, AppError> {
+    state.with_store(|s| callblock_core::api::settings::recent_blocks(s.conn(), limit))
+}

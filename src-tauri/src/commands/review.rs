@@ -1,0 +1,140 @@
+//! The Review view's commands: the dashboards of a selection, the funnel by
+//! a grouping, the call log and a call's detail, figures and calls saved as
+//! files, charts saved as images, and a team's bundles. Each is a shim over
+//! `callblock_core::api::review` or `api::team`.
+
+use tauri::State;
+
+use callblock_core::api::review::{self, ChartImage, ReviewOptions, SavedFile};
+use callblock_core::api::team::{self, BundleExported};
+use callblock_core::bundle::{self, BundleReport};
+use callblock_core::files::typed_path;
+use callblock_core::reports::calllog::{CallDetail, CallLogPage, CallLogQuery};
+use callblock_core::reports::export::ExportFormat;
+use callblock_core::reports::{Dashboards, FunnelGroup, GroupBy, ReportFilter};
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn review_options(state: State<'_, AppState>) -> Result<ReviewOptions, AppError> {
+    state.with_store(|s| review::options(s.conn()))
+}
+
+/// Every dashboard of the Review view for one selection.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn review_dashboards(
+    state: State<'_, AppState>,
+    filter: ReportFilter,
+) -> Result<Dashboards, AppError> {
+    state.with_store(|s| review::dashboards(s.conn(), &filter))
+}
+
+/// The funnel of a selection grouped by rep, theme, day, week, hour, weekday or outcome.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn review_funnel_by(
+    state: State<'_, AppState>,
+    filter: ReportFilter,
+    by: GroupBy,
+) -> Result<Vec<FunnelGroup>, AppError> {
+    state.with_store(|s| review::funnel_by(s.conn(), &filter, by))
+}
+
+/// A page of the call log (newest first), after a cursor or at an offset.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn review_call_log(
+    state: State<'_, AppState>,
+    query: CallLogQuery,
+) -> Result<CallLogPage, AppError> {
+    state.with_store(|s| review::call_log(s.conn(), &query))
+}
+
+/// One call's detail: its timeline, objections, outcome and notes.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn review_call_detail(
+    state: State<'_, AppState>,
+    call_id: String,
+) -> Result<CallDetail, AppError> {
+    state.with_store(|s| review::call_detail(s.conn(), &call_id))
+}
+
+/// Write one figure (`table`, such as `funnel_by_rep`) of the selection as CSV.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_review_table(
+    state: State<'_, AppState>,
+    filter: ReportFilter,
+    table: String,
+    path: String,
+    replace: bool,
+) -> Result<SavedFile, AppError> {
+    let path = typed_path(&path, &format!("callblock-{table}.csv"))?;
+    state.with_store(|s| review::export_table_to(s.conn(), &filter, &table, &path, replace))
+}
+
+/// Write the calls of the selection as CSV or JSON.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_review_calls(
+    state: State<'_, AppState>,
+    filter: ReportFilter,
+    format: ExportFormat,
+    path: String,
+    replace: bool,
+) -> Result<SavedFile, AppError> {
+    let path = typed_path(&path, &format!("callblock-calls.{}", format.extension()))?;
+    state.with_store(|s| review::export_calls_to(s.conn(), &filter, format, &path, replace))
+}
+
+/// Save a chart drawn by the view as a PNG or SVG file.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn save_chart_image(
+    path: String,
+    image: ChartImage,
+    replace: bool,
+) -> Result<SavedFile, AppError> {
+    let path = typed_path(&path, "callblock-chart.png")?;
+    Ok(review::save_image_to(&path, &image, replace)?)
+}
+
+/// Export a rep's calls and blocks of a period (dates `YYYY-MM-DD`, both
+/// included; empty: open) as a bundle a manager can import.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn export_rep_bundle(
+    state: State<'_, AppState>,
+    rep_id: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    path: String,
+    replace: bool,
+) -> Result<BundleExported, AppError> {
+    let path = typed_path(&path, &format!("callblock-rep.{}", bundle::EXTENSION))?;
+    state.with_store(|s| {
+        team::export_rep_bundle(
+            s.conn(),
+            rep_id.as_deref(),
+            from.as_deref(),
+            to.as_deref(),
+            &path,
+            replace,
+        )
+    })
+}
+
+/// Import bundle files (all checked first; one refused: none imported).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn import_bundles(
+    state: State<'_, AppState>,
+    paths: Vec<String>,
+) -> Result<Vec<BundleReport>, AppError> {
+    let paths = team::typed_bundle_paths(&paths)?;
+    state.with_store(|s| team::import_bundle_files(s, &paths))
+}

@@ -1,0 +1,25 @@
+//! The events the window sends to the UI (typed in the generated bindings).
+
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use callblock_core::session::TickView;
+
+/// Sent about once a second (on the block's and the call's whole seconds)
+/// while a block runs; the UI draws the clocks from it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, tauri_specta::Event)]
+#[serde(transparent)]
+#[specta(transparent)]
+pub struct BlockTick(pub TickView);
+
+/// Sent every thousand rows of an import (or of the check of every row),
+/// and once at its end.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct ImportProgress {
+    pub job: u32,
+    /// True while every row is checked (nothing is written).
+    pub dry_run: bool,
+    pub rows_read: u32,
+    /// Share of the file read, 0 to 1.
+    pub fraction: f64,
+}
