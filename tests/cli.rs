@@ -824,9 +824,9 @@ fn the_schedule_exports_as_an_ics_file() {
 
 mod review {
     use super::*;
+    use callblock_core::block::{insert_finished_block, FinishedBlock};
     use callblock_core::calls::{
-        insert_finished_block, insert_open_call, record_completed_call, CompletedCall,
-        FinishedBlock, NewCall, NewMeeting,
+        insert_open_call, record_completed_call, CompletedCall, NewCall, NewMeeting,
     };
     use callblock_core::domain::{Outcome, Settings, ThemeKind};
     use callblock_core::lists::{create_theme, insert_prospect, NewProspect};

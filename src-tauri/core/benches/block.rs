@@ -13,8 +13,8 @@
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
-use callblock_core::block::{self, CallResult};
-use callblock_core::calls::CallNotes;
+use callblock_core::block;
+use callblock_core::calls::{self, CallNotes, CallResult};
 use callblock_core::clock::{self, Alert, BlockClock, Clocks};
 use callblock_core::domain::{Outcome, Settings, ThemeKind};
 use callblock_core::lists::{create_theme, insert_prospect, NewPhone, NewProspect};
@@ -91,7 +91,7 @@ fn durable_commits(calls: usize) {
     ];
     for (i, p) in prospects.iter().enumerate() {
         let call = store
-            .write(|tx| block::start_call(tx, &b.id, p, None, time::now()))
+            .write(|tx| calls::start_call(tx, &b.id, p, None, time::now()))
             .expect("start a call");
         let result = CallResult {
             outcome: outcomes[i % outcomes.len()],
@@ -105,7 +105,7 @@ fn durable_commits(calls: usize) {
         };
         let t = Instant::now();
         store
-            .write(|tx| block::finish_call(tx, &call.id, &result, time::now(), &settings))
+            .write(|tx| calls::finish_call(tx, &call.id, &result, time::now(), &settings))
             .expect("log the outcome");
         commit_ms.push(t.elapsed().as_secs_f64() * 1000.0);
         // What follows the commit on the way to the screen: the next prospect and its card.

@@ -1,18 +1,17 @@
 //! A block's life in the store (domain.md section 2): start on one or more
 //! themes, pause and resume (paused time does not count), end early or at
-//! the planned length; the calls made in it, each written when it starts and
-//! completed with its outcome in one transaction; skips; and the summary.
+//! the planned length; skips; the summary of what it yielded; blocks written
+//! whole (the demo's history, bundles) and the list of recent blocks.
 //!
-//! Only the persisted facts live here (start, pauses, end, calls). The
-//! running clock is [`crate::clock`]; which prospect comes next is
-//! [`crate::queue`].
+//! Only the persisted facts live here (start, pauses, end). The calls made
+//! in a block are [`crate::calls`]; the running clock is [`crate::clock`];
+//! which prospect comes next is [`crate::queue`].
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::calls::{self, CallEnd, CallNotes, Completed, NewCall, NewMeeting, RaisedObjection};
 use crate::domain::{Outcome, Settings};
 use crate::error::{Error, Result};
 use crate::time;
@@ -196,6 +195,24 @@ fn running(conn: &Connection, block_id: &str) -> Result<BlockRecord> {
     Ok(b)
 }
 
+/// The block, when a call may start in it now: it runs and is not paused.
+pub fn callable(conn: &Connection, block_id: &str) -> Result<BlockRecord> {
+    let b = running(conn, block_id)?;
+    if b.is_paused() {
+        return Err(Error::Conflict(
+            "the block is paused; resume it to call".into(),
+        ));
+    }
+    Ok(b)
+}
+
+/// True while a call of the block has no outcome yet.
+fn has_open_call(conn: &Connection, block_id: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM calls WHERE block_id = ?1 AND outcome IS NULL LIMIT 1")?
+        .exists([block_id])?)
+}
+
 pub fn pause_block(conn: &Connection, block_id: &str, now: DateTime<Utc>) -> Result<()> {
     let b = running(conn, block_id)?;
     if b.is_paused() {
@@ -230,7 +247,7 @@ pub fn end_block(
     now: DateTime<Utc>,
 ) -> Result<()> {
     let b = running(conn, block_id)?;
-    if open_call(conn, block_id)?.is_some() {
+    if has_open_call(conn, block_id)? {
         return Err(Error::Conflict(
             "log the outcome of the call in progress before ending the block".into(),
         ));
@@ -247,263 +264,6 @@ pub fn end_block(
         params![block_id, time::to_db(at), reason.as_str()],
     )?;
     Ok(())
-}
-
-/// An objection logged in a call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct LoggedObjection {
-    pub objection_id: String,
-    pub label: String,
-    pub response_id: Option<String>,
-    pub position: u32,
-    pub at_ms: u32,
-}
-
-/// A call that has started and has no outcome yet.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct OpenCall {
-    pub id: String,
-    pub prospect_id: String,
-    pub theme_id: Option<String>,
-    pub talk_track_version_id: Option<String>,
-    pub started_at: DateTime<Utc>,
-    pub objections: Vec<LoggedObjection>,
-    pub notes: CallNotes,
-}
-
-/// Start a call on `prospect_id` in the block.
-pub fn start_call(
-    conn: &Connection,
-    block_id: &str,
-    prospect_id: &str,
-    talk_track_version_id: Option<&str>,
-    now: DateTime<Utc>,
-) -> Result<OpenCall> {
-    let b = running(conn, block_id)?;
-    if b.is_paused() {
-        return Err(Error::Conflict(
-            "the block is paused; resume it to call".into(),
-        ));
-    }
-    if let Some(open) = open_call(conn, block_id)? {
-        if open.prospect_id == prospect_id {
-            return Ok(open);
-        }
-        return Err(Error::Conflict(
-            "another call is in progress; log its outcome first".into(),
-        ));
-    }
-    let (theme_id, dnc, bad): (Option<String>, bool, bool) = conn
-        .query_row(
-            "SELECT theme_id, do_not_call, bad_number FROM prospects WHERE id = ?1",
-            [prospect_id],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?
-        .ok_or_else(|| Error::NotFound {
-            what: "prospect",
-            id: prospect_id.to_string(),
-        })?;
-    if dnc {
-        return Err(Error::Conflict(
-            "this prospect asked not to be called; they are never dialled again".into(),
-        ));
-    }
-    if bad {
-        return Err(Error::Conflict(
-            "this prospect's number is bad; it is never dialled again".into(),
-        ));
-    }
-    let id = calls::insert_open_call(
-        conn,
-        &NewCall {
-            prospect_id,
-            rep_id: &b.rep_id,
-            block_id: Some(block_id),
-            theme_id: theme_id.as_deref(),
-            talk_track_version_id,
-            started_at: now,
-        },
-    )?;
-    Ok(OpenCall {
-        id,
-        prospect_id: prospect_id.to_string(),
-        theme_id,
-        talk_track_version_id: talk_track_version_id.map(str::to_string),
-        started_at: now,
-        objections: Vec::new(),
-        notes: CallNotes::default(),
-    })
-}
-
-/// The call in progress in the block, if any.
-pub fn open_call(conn: &Connection, block_id: &str) -> Result<Option<OpenCall>> {
-    let row = conn
-        .prepare_cached(
-            "SELECT id, prospect_id, theme_id, talk_track_version_id, started_at, notes, gap_current_state,
-                gap_objectives, gap_impact
-             FROM calls WHERE block_id = ?1 AND outcome IS NULL ORDER BY started_at DESC LIMIT 1",
-        )?
-        .query_row([block_id], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, Option<String>>(2)?,
-                r.get::<_, Option<String>>(3)?,
-                r.get::<_, String>(4)?,
-                CallNotes {
-                    notes: r.get(5)?,
-                    gap_current_state: r.get(6)?,
-                    gap_objectives: r.get(7)?,
-                    gap_impact: r.get(8)?,
-                },
-            ))
-        })
-        .optional()?;
-    let Some((id, prospect_id, theme_id, track, started_at, notes)) = row else {
-        return Ok(None);
-    };
-    let objections = call_objections(conn, &id)?;
-    Ok(Some(OpenCall {
-        id,
-        prospect_id,
-        theme_id,
-        talk_track_version_id: track,
-        started_at: time::from_db(&started_at)?,
-        objections,
-        notes,
-    }))
-}
-
-pub fn call_objections(conn: &Connection, call_id: &str) -> Result<Vec<LoggedObjection>> {
-    let mut stmt = conn.prepare_cached(
-        "SELECT co.objection_id, o.label, co.response_id, co.position, co.at_ms
-         FROM call_objections co JOIN objections o ON o.id = co.objection_id
-         WHERE co.call_id = ?1 ORDER BY co.position",
-    )?;
-    let rows = stmt.query_map([call_id], |r| {
-        Ok(LoggedObjection {
-            objection_id: r.get(0)?,
-            label: r.get(1)?,
-            response_id: r.get(2)?,
-            position: r.get(3)?,
-            at_ms: r.get(4)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
-}
-
-fn open_call_by_id(conn: &Connection, call_id: &str) -> Result<()> {
-    let outcome: Option<Option<String>> = conn
-        .prepare_cached("SELECT outcome FROM calls WHERE id = ?1")?
-        .query_row([call_id], |r| r.get(0))
-        .optional()?;
-    match outcome {
-        None => Err(Error::NotFound {
-            what: "call",
-            id: call_id.to_string(),
-        }),
-        Some(Some(_)) => Err(Error::Conflict("this call already has its outcome".into())),
-        Some(None) => Ok(()),
-    }
-}
-
-/// Log an objection in an open call, `at_ms` into it, with the response used.
-pub fn log_objection(
-    conn: &Connection,
-    call_id: &str,
-    objection_id: &str,
-    response_id: Option<&str>,
-    at_ms: u32,
-) -> Result<LoggedObjection> {
-    open_call_by_id(conn, call_id)?;
-    let label: String = conn
-        .query_row(
-            "SELECT label FROM objections WHERE id = ?1",
-            [objection_id],
-            |r| r.get(0),
-        )
-        .optional()?
-        .ok_or_else(|| Error::NotFound {
-            what: "objection",
-            id: objection_id.to_string(),
-        })?;
-    let position = calls::insert_objection(
-        conn,
-        call_id,
-        &RaisedObjection {
-            objection_id: objection_id.to_string(),
-            response_id: response_id.map(str::to_string),
-            at_ms,
-        },
-    )?;
-    Ok(LoggedObjection {
-        objection_id: objection_id.to_string(),
-        label,
-        response_id: response_id.map(str::to_string),
-        position,
-        at_ms,
-    })
-}
-
-/// Keep what the rep has typed so far in an open call (a crash keeps it).
-pub fn save_draft(conn: &Connection, call_id: &str, notes: &CallNotes) -> Result<()> {
-    open_call_by_id(conn, call_id)?;
-    conn.prepare_cached(
-        "UPDATE calls SET notes = ?2, gap_current_state = ?3, gap_objectives = ?4, gap_impact = ?5 WHERE id = ?1",
-    )?
-    .execute(params![
-        call_id,
-        notes.notes,
-        notes.gap_current_state,
-        notes.gap_objectives,
-        notes.gap_impact
-    ])?;
-    Ok(())
-}
-
-/// The outcome the rep logs for an open call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct CallResult {
-    pub outcome: Outcome,
-    /// For a callback: the time agreed.
-    pub callback_at: Option<DateTime<Utc>>,
-    /// For a meeting: when, how long, the e-mail for the invitation.
-    pub meeting: Option<NewMeeting>,
-    pub notes: CallNotes,
-    /// The rep asked for the meeting (counts the call as a conversation).
-    pub asked_for_meeting: bool,
-}
-
-/// Complete an open call with its outcome (run in the caller's transaction).
-pub fn finish_call(
-    conn: &Connection,
-    call_id: &str,
-    result: &CallResult,
-    now: DateTime<Utc>,
-    settings: &Settings,
-) -> Result<Completed> {
-    if let (Outcome::Callback, Some(at)) = (result.outcome, result.callback_at) {
-        if at <= now {
-            return Err(Error::invalid(
-                "callback time",
-                "the callback must be in the future",
-            ));
-        }
-    }
-    calls::complete_call(
-        conn,
-        call_id,
-        &CallEnd {
-            outcome: result.outcome,
-            ended_at: now,
-            asked_for_meeting: result.asked_for_meeting,
-            callback_at: result.callback_at,
-            meeting: result.meeting.as_ref(),
-            notes: &result.notes,
-        },
-        settings,
-    )
 }
 
 /// Skip a prospect in the block: logged, not a dial, not offered again in this block.
@@ -686,12 +446,108 @@ pub fn summary(
     })
 }
 
+/// A block that has already ended (the demo's history, imported bundles).
+#[derive(Debug, Clone)]
+pub struct FinishedBlock<'a> {
+    pub rep_id: &'a str,
+    pub theme_ids: &'a [String],
+    pub planned_seconds: u32,
+    pub break_seconds: u32,
+    pub started_at: DateTime<Utc>,
+    pub ended_at: DateTime<Utc>,
+    /// completed, ended_early or abandoned
+    pub end_reason: &'a str,
+}
+
+pub fn insert_finished_block(conn: &Connection, b: &FinishedBlock<'_>) -> Result<String> {
+    let id = crate::store::new_id();
+    conn.execute(
+        "INSERT INTO blocks (id, rep_id, planned_seconds, break_seconds, started_at, ended_at, end_reason)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        params![
+            id,
+            b.rep_id,
+            b.planned_seconds,
+            b.break_seconds,
+            time::to_db(b.started_at),
+            time::to_db(b.ended_at),
+            b.end_reason
+        ],
+    )?;
+    for t in b.theme_ids {
+        conn.execute(
+            "INSERT INTO block_themes (block_id, theme_id) VALUES (?1, ?2)",
+            params![id, t],
+        )?;
+    }
+    Ok(id)
+}
+
+/// A block as the Block view lists it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct BlockRow {
+    pub id: String,
+    pub rep_name: String,
+    pub themes: Vec<String>,
+    pub started_at: String,
+    pub ended_at: Option<String>,
+    pub end_reason: Option<String>,
+    pub planned_minutes: u32,
+    pub dials: u32,
+    pub connects: u32,
+    pub meetings: u32,
+    /// Seconds on the phone (sum of call durations).
+    pub talk_seconds: u32,
+}
+
+pub fn recent_blocks(conn: &Connection, rep_id: Option<&str>, limit: u32) -> Result<Vec<BlockRow>> {
+    let mut stmt = conn.prepare(&format!(
+        "SELECT b.id, r.name,
+            (SELECT group_concat(name, char(31)) FROM (SELECT t.name FROM block_themes bt
+                JOIN themes t ON t.id = bt.theme_id WHERE bt.block_id = b.id ORDER BY t.name)),
+            b.started_at, b.ended_at, b.end_reason, b.planned_seconds / 60,
+            count(c.id),
+            count(c.id) FILTER (WHERE c.outcome IN {connects}),
+            count(c.id) FILTER (WHERE c.outcome = 'meeting'),
+            ifnull(sum(c.duration_ms), 0) / 1000
+         FROM blocks b JOIN reps r ON r.id = b.rep_id
+         LEFT JOIN calls c ON c.block_id = b.id AND c.outcome IS NOT NULL
+         WHERE ?1 IS NULL OR b.rep_id = ?1
+         GROUP BY b.id
+         ORDER BY b.started_at DESC LIMIT ?2",
+        connects = Outcome::CONNECT_SQL
+    ))?;
+    let rows = stmt.query_map(params![rep_id, limit], |r| {
+        let themes: Option<String> = r.get(2)?;
+        Ok(BlockRow {
+            id: r.get(0)?,
+            rep_name: r.get(1)?,
+            themes: themes
+                .map(|s| s.split('\u{1f}').map(str::to_string).collect())
+                .unwrap_or_default(),
+            started_at: r.get(3)?,
+            ended_at: r.get(4)?,
+            end_reason: r.get(5)?,
+            planned_minutes: r.get(6)?,
+            dials: r.get(7)?,
+            connects: r.get(8)?,
+            meetings: r.get(9)?,
+            talk_seconds: r.get(10)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 #[cfg(test)]
 pub(crate) use tests::fixture as tests_fixture;
 
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+    use crate::calls::{
+        finish_call, log_objection, open_call, save_draft, start_call, CallNotes, CallResult,
+        NewMeeting,
+    };
     use crate::domain::{ProspectStatus, ThemeKind};
     use crate::lists::{create_theme, insert_prospect, NewPhone, NewProspect};
     use crate::reps::create_rep;

@@ -1,14 +1,18 @@
-//! Calls and blocks as they are written to the store. A completed call updates
-//! its prospect by the rules of [`crate::rules`] in the same transaction.
+//! A call's life in the store: started in a running block (the row is
+//! written at once, so a call in progress survives a crash), objections and
+//! notes logged while it runs, completed with its outcome in one transaction
+//! that also updates the prospect by the rules of [`crate::rules`]; and calls
+//! written whole (the demo, bundles).
 
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+pub use crate::domain::NewMeeting;
 use crate::domain::{Outcome, ProspectStatus, Settings};
 use crate::error::{Error, Result};
-use crate::rules::{apply_outcome, ProspectState};
+use crate::rules::{self, apply_outcome, ProspectState};
 use crate::time;
 
 /// An objection raised in a call.
@@ -18,15 +22,6 @@ pub struct RaisedObjection {
     pub response_id: Option<String>,
     /// Milliseconds into the call.
     pub at_ms: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct NewMeeting {
-    pub starts_at: DateTime<Utc>,
-    pub duration_minutes: u32,
-    pub email: String,
-    /// phone, web or in_person
-    pub format: String,
 }
 
 /// A finished call, written in one go (the demo, imports of bundles).
@@ -220,7 +215,7 @@ pub fn complete_call(
     end: &CallEnd<'_>,
     settings: &Settings,
 ) -> Result<Completed> {
-    validate_end(end.outcome, end.callback_at, end.meeting)?;
+    rules::check_outcome_details(end.outcome, end.callback_at, end.meeting)?;
     let (prospect_id, started_at, outcome): (String, String, Option<Outcome>) = conn
         .prepare_cached("SELECT prospect_id, started_at, outcome FROM calls WHERE id = ?1")?
         .query_row([call_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -298,62 +293,6 @@ pub fn set_meeting_invitation(conn: &Connection, meeting_id: &str, path: &str) -
     Ok(())
 }
 
-/// A callback needs its time and a meeting its details.
-fn validate_end(
-    outcome: Outcome,
-    callback_at: Option<DateTime<Utc>>,
-    meeting: Option<&NewMeeting>,
-) -> Result<()> {
-    if outcome == Outcome::Callback && callback_at.is_none() {
-        return Err(Error::invalid(
-            "callback",
-            "a callback needs the time agreed",
-        ));
-    }
-    if outcome == Outcome::Meeting {
-        match meeting {
-            None => {
-                return Err(Error::invalid(
-                    "meeting",
-                    "a booked meeting needs its time and e-mail",
-                ))
-            }
-            Some(m) => validate_meeting(m)?,
-        }
-    }
-    Ok(())
-}
-
-/// A meeting needs a plausible e-mail address, a length and a known format.
-pub fn validate_meeting(m: &NewMeeting) -> Result<()> {
-    let email = m.email.trim();
-    let valid_email = email.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-    }) && !email.contains(char::is_whitespace);
-    if !valid_email {
-        return Err(Error::invalid(
-            "meeting e-mail",
-            format!("{email:?} is not an e-mail address"),
-        ));
-    }
-    if m.duration_minutes == 0 || m.duration_minutes > 480 {
-        return Err(Error::invalid(
-            "meeting length",
-            "must be between 1 and 480 minutes",
-        ));
-    }
-    if !matches!(m.format.as_str(), "phone" | "web" | "in_person") {
-        return Err(Error::invalid(
-            "meeting format",
-            "must be phone, web or in_person",
-        ));
-    }
-    Ok(())
-}
-
 /// Record a finished call in one go (the demo, tests) and apply its outcome
 /// to the prospect. Run it inside the caller's transaction.
 pub fn record_completed_call(
@@ -361,7 +300,7 @@ pub fn record_completed_call(
     call: &CompletedCall,
     settings: &Settings,
 ) -> Result<String> {
-    validate_end(call.outcome, call.callback_at, call.meeting.as_ref())?;
+    rules::check_outcome_details(call.outcome, call.callback_at, call.meeting.as_ref())?;
     let id = insert_open_call(
         conn,
         &NewCall {
@@ -398,96 +337,242 @@ pub fn record_completed_call(
     Ok(id)
 }
 
-/// A block that has already ended (the demo's history, imported bundles).
-#[derive(Debug, Clone)]
-pub struct FinishedBlock<'a> {
-    pub rep_id: &'a str,
-    pub theme_ids: &'a [String],
-    pub planned_seconds: u32,
-    pub break_seconds: u32,
-    pub started_at: DateTime<Utc>,
-    pub ended_at: DateTime<Utc>,
-    /// completed, ended_early or abandoned
-    pub end_reason: &'a str,
-}
+// -- A call in a running block ------------------------------------------------
 
-pub fn insert_finished_block(conn: &Connection, b: &FinishedBlock<'_>) -> Result<String> {
-    let id = crate::store::new_id();
-    conn.execute(
-        "INSERT INTO blocks (id, rep_id, planned_seconds, break_seconds, started_at, ended_at, end_reason)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-        params![
-            id,
-            b.rep_id,
-            b.planned_seconds,
-            b.break_seconds,
-            time::to_db(b.started_at),
-            time::to_db(b.ended_at),
-            b.end_reason
-        ],
-    )?;
-    for t in b.theme_ids {
-        conn.execute(
-            "INSERT INTO block_themes (block_id, theme_id) VALUES (?1, ?2)",
-            params![id, t],
-        )?;
-    }
-    Ok(id)
-}
-
-/// A block as the Block view lists it.
+/// An objection logged in a call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct BlockRow {
-    pub id: String,
-    pub rep_name: String,
-    pub themes: Vec<String>,
-    pub started_at: String,
-    pub ended_at: Option<String>,
-    pub end_reason: Option<String>,
-    pub planned_minutes: u32,
-    pub dials: u32,
-    pub connects: u32,
-    pub meetings: u32,
-    /// Seconds on the phone (sum of call durations).
-    pub talk_seconds: u32,
+pub struct LoggedObjection {
+    pub objection_id: String,
+    pub label: String,
+    pub response_id: Option<String>,
+    pub position: u32,
+    pub at_ms: u32,
 }
 
-pub fn recent_blocks(conn: &Connection, rep_id: Option<&str>, limit: u32) -> Result<Vec<BlockRow>> {
-    let mut stmt = conn.prepare(&format!(
-        "SELECT b.id, r.name,
-            (SELECT group_concat(name, char(31)) FROM (SELECT t.name FROM block_themes bt
-                JOIN themes t ON t.id = bt.theme_id WHERE bt.block_id = b.id ORDER BY t.name)),
-            b.started_at, b.ended_at, b.end_reason, b.planned_seconds / 60,
-            count(c.id),
-            count(c.id) FILTER (WHERE c.outcome IN {connects}),
-            count(c.id) FILTER (WHERE c.outcome = 'meeting'),
-            ifnull(sum(c.duration_ms), 0) / 1000
-         FROM blocks b JOIN reps r ON r.id = b.rep_id
-         LEFT JOIN calls c ON c.block_id = b.id AND c.outcome IS NOT NULL
-         WHERE ?1 IS NULL OR b.rep_id = ?1
-         GROUP BY b.id
-         ORDER BY b.started_at DESC LIMIT ?2",
-        connects = Outcome::CONNECT_SQL
-    ))?;
-    let rows = stmt.query_map(params![rep_id, limit], |r| {
-        let themes: Option<String> = r.get(2)?;
-        Ok(BlockRow {
-            id: r.get(0)?,
-            rep_name: r.get(1)?,
-            themes: themes
-                .map(|s| s.split('\u{1f}').map(str::to_string).collect())
-                .unwrap_or_default(),
-            started_at: r.get(3)?,
-            ended_at: r.get(4)?,
-            end_reason: r.get(5)?,
-            planned_minutes: r.get(6)?,
-            dials: r.get(7)?,
-            connects: r.get(8)?,
-            meetings: r.get(9)?,
-            talk_seconds: r.get(10)?,
+/// A call that has started and has no outcome yet.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OpenCall {
+    pub id: String,
+    pub prospect_id: String,
+    pub theme_id: Option<String>,
+    pub talk_track_version_id: Option<String>,
+    pub started_at: DateTime<Utc>,
+    pub objections: Vec<LoggedObjection>,
+    pub notes: CallNotes,
+}
+
+/// Start a call on `prospect_id` in the block.
+pub fn start_call(
+    conn: &Connection,
+    block_id: &str,
+    prospect_id: &str,
+    talk_track_version_id: Option<&str>,
+    now: DateTime<Utc>,
+) -> Result<OpenCall> {
+    let b = crate::block::callable(conn, block_id)?;
+    if let Some(open) = open_call(conn, block_id)? {
+        if open.prospect_id == prospect_id {
+            return Ok(open);
+        }
+        return Err(Error::Conflict(
+            "another call is in progress; log its outcome first".into(),
+        ));
+    }
+    let (theme_id, dnc, bad): (Option<String>, bool, bool) = conn
+        .query_row(
+            "SELECT theme_id, do_not_call, bad_number FROM prospects WHERE id = ?1",
+            [prospect_id],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: "prospect",
+            id: prospect_id.to_string(),
+        })?;
+    rules::check_may_call(dnc, bad)?;
+    let id = insert_open_call(
+        conn,
+        &NewCall {
+            prospect_id,
+            rep_id: &b.rep_id,
+            block_id: Some(block_id),
+            theme_id: theme_id.as_deref(),
+            talk_track_version_id,
+            started_at: now,
+        },
+    )?;
+    Ok(OpenCall {
+        id,
+        prospect_id: prospect_id.to_string(),
+        theme_id,
+        talk_track_version_id: talk_track_version_id.map(str::to_string),
+        started_at: now,
+        objections: Vec::new(),
+        notes: CallNotes::default(),
+    })
+}
+
+/// The call in progress in the block, if any.
+pub fn open_call(conn: &Connection, block_id: &str) -> Result<Option<OpenCall>> {
+    let row = conn
+        .prepare_cached(
+            "SELECT id, prospect_id, theme_id, talk_track_version_id, started_at, notes, gap_current_state,
+                gap_objectives, gap_impact
+             FROM calls WHERE block_id = ?1 AND outcome IS NULL ORDER BY started_at DESC LIMIT 1",
+        )?
+        .query_row([block_id], |r| {
+            Ok((
+                r.get::<_, String>(0)?,
+                r.get::<_, String>(1)?,
+                r.get::<_, Option<String>>(2)?,
+                r.get::<_, Option<String>>(3)?,
+                r.get::<_, String>(4)?,
+                CallNotes {
+                    notes: r.get(5)?,
+                    gap_current_state: r.get(6)?,
+                    gap_objectives: r.get(7)?,
+                    gap_impact: r.get(8)?,
+                },
+            ))
+        })
+        .optional()?;
+    let Some((id, prospect_id, theme_id, track, started_at, notes)) = row else {
+        return Ok(None);
+    };
+    let objections = call_objections(conn, &id)?;
+    Ok(Some(OpenCall {
+        id,
+        prospect_id,
+        theme_id,
+        talk_track_version_id: track,
+        started_at: time::from_db(&started_at)?,
+        objections,
+        notes,
+    }))
+}
+
+pub fn call_objections(conn: &Connection, call_id: &str) -> Result<Vec<LoggedObjection>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT co.objection_id, o.label, co.response_id, co.position, co.at_ms
+         FROM call_objections co JOIN objections o ON o.id = co.objection_id
+         WHERE co.call_id = ?1 ORDER BY co.position",
+    )?;
+    let rows = stmt.query_map([call_id], |r| {
+        Ok(LoggedObjection {
+            objection_id: r.get(0)?,
+            label: r.get(1)?,
+            response_id: r.get(2)?,
+            position: r.get(3)?,
+            at_ms: r.get(4)?,
         })
     })?;
     Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
+fn open_call_by_id(conn: &Connection, call_id: &str) -> Result<()> {
+    let outcome: Option<Option<String>> = conn
+        .prepare_cached("SELECT outcome FROM calls WHERE id = ?1")?
+        .query_row([call_id], |r| r.get(0))
+        .optional()?;
+    match outcome {
+        None => Err(Error::NotFound {
+            what: "call",
+            id: call_id.to_string(),
+        }),
+        Some(Some(_)) => Err(Error::Conflict("this call already has its outcome".into())),
+        Some(None) => Ok(()),
+    }
+}
+
+/// Log an objection in an open call, `at_ms` into it, with the response used.
+pub fn log_objection(
+    conn: &Connection,
+    call_id: &str,
+    objection_id: &str,
+    response_id: Option<&str>,
+    at_ms: u32,
+) -> Result<LoggedObjection> {
+    open_call_by_id(conn, call_id)?;
+    let label: String = conn
+        .query_row(
+            "SELECT label FROM objections WHERE id = ?1",
+            [objection_id],
+            |r| r.get(0),
+        )
+        .optional()?
+        .ok_or_else(|| Error::NotFound {
+            what: "objection",
+            id: objection_id.to_string(),
+        })?;
+    let position = insert_objection(
+        conn,
+        call_id,
+        &RaisedObjection {
+            objection_id: objection_id.to_string(),
+            response_id: response_id.map(str::to_string),
+            at_ms,
+        },
+    )?;
+    Ok(LoggedObjection {
+        objection_id: objection_id.to_string(),
+        label,
+        response_id: response_id.map(str::to_string),
+        position,
+        at_ms,
+    })
+}
+
+/// Keep what the rep has typed so far in an open call (a crash keeps it).
+pub fn save_draft(conn: &Connection, call_id: &str, notes: &CallNotes) -> Result<()> {
+    open_call_by_id(conn, call_id)?;
+    conn.prepare_cached(
+        "UPDATE calls SET notes = ?2, gap_current_state = ?3, gap_objectives = ?4, gap_impact = ?5 WHERE id = ?1",
+    )?
+    .execute(params![
+        call_id,
+        notes.notes,
+        notes.gap_current_state,
+        notes.gap_objectives,
+        notes.gap_impact
+    ])?;
+    Ok(())
+}
+
+/// The outcome the rep logs for an open call.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct CallResult {
+    pub outcome: Outcome,
+    /// For a callback: the time agreed.
+    pub callback_at: Option<DateTime<Utc>>,
+    /// For a meeting: when, how long, the e-mail for the invitation.
+    pub meeting: Option<NewMeeting>,
+    pub notes: CallNotes,
+    /// The rep asked for the meeting (counts the call as a conversation).
+    pub asked_for_meeting: bool,
+}
+
+/// Complete an open call with its outcome (run in the caller's transaction).
+pub fn finish_call(
+    conn: &Connection,
+    call_id: &str,
+    result: &CallResult,
+    now: DateTime<Utc>,
+    settings: &Settings,
+) -> Result<Completed> {
+    rules::check_callback_ahead(result.outcome, result.callback_at, now)?;
+    complete_call(
+        conn,
+        call_id,
+        &CallEnd {
+            outcome: result.outcome,
+            ended_at: now,
+            asked_for_meeting: result.asked_for_meeting,
+            callback_at: result.callback_at,
+            meeting: result.meeting.as_ref(),
+            notes: &result.notes,
+        },
+        settings,
+    )
 }
 
 #[cfg(test)]

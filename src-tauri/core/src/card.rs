@@ -156,8 +156,9 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::block::{self, CallResult};
+    use crate::block;
     use crate::calls::CallNotes;
+    use crate::calls::{self, CallResult};
     use crate::domain::Settings;
     use chrono::Duration;
 
@@ -187,8 +188,8 @@ mod tests {
         let t0 = block::tests::t0();
         let b =
             block::start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0).unwrap();
-        let call = block::start_call(c, &b.id, &f.prospects[0], None, t0).unwrap();
-        block::finish_call(
+        let call = calls::start_call(c, &b.id, &f.prospects[0], None, t0).unwrap();
+        calls::finish_call(
             c,
             &call.id,
             &CallResult {

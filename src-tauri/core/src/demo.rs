@@ -443,9 +443,9 @@ fn fill_in(c: &Connection, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary>
                 let theme = (day.ordinal() as usize + ri * 2 + si) % THEMES.len();
                 let planned = settings.block_minutes * 60;
                 let block_end_target = start + Duration::seconds(i64::from(planned));
-                let block_id = calls::insert_finished_block(
+                let block_id = crate::block::insert_finished_block(
                     c,
-                    &calls::FinishedBlock {
+                    &crate::block::FinishedBlock {
                         rep_id: &rep.id,
                         theme_ids: std::slice::from_ref(&theme_ids[theme]),
                         planned_seconds: planned,

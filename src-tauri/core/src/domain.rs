@@ -1,7 +1,8 @@
 //! The vocabulary of the method (../shared/domain.md): theme kinds, prospect
-//! statuses, call outcomes and what each outcome counts as, and the settings
-//! with their defaults.
+//! statuses, call outcomes and what each outcome counts as, the meeting a
+//! call books, and the settings with their defaults.
 
+use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -122,6 +123,17 @@ impl Outcome {
 
     /// The outcomes that count as connects, as an SQL list for `IN (...)`.
     pub const CONNECT_SQL: &'static str = "('not_interested','callback','meeting','do_not_call')";
+}
+
+/// The meeting a call books (domain.md section 3): when, how long, the
+/// prospect's e-mail for the invitation, and how it is held.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct NewMeeting {
+    pub starts_at: DateTime<Utc>,
+    pub duration_minutes: u32,
+    pub email: String,
+    /// phone, web or in_person
+    pub format: String,
 }
 
 /// The product's settings. Every number marked "default" in domain.md is one

@@ -162,8 +162,9 @@ pub fn rest(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::block::{self, CallResult};
+    use crate::block;
     use crate::calls::CallNotes;
+    use crate::calls::{self, CallResult};
     use crate::domain::Outcome;
     use chrono::{Duration, TimeZone};
 
@@ -248,8 +249,8 @@ mod tests {
         let mut order = Vec::new();
         while let Some(e) = next(c, &b.id, themes, &s, t0()).unwrap() {
             order.push((e.prospect_id.clone(), e.reason));
-            let call = block::start_call(c, &b.id, &e.prospect_id, None, t0()).unwrap();
-            block::finish_call(
+            let call = calls::start_call(c, &b.id, &e.prospect_id, None, t0()).unwrap();
+            calls::finish_call(
                 c,
                 &call.id,
                 &CallResult {

@@ -1,11 +1,20 @@
-//! What an outcome does to a prospect (domain.md section 4): leads are
-//! recyclable, time is not. A pure function, so the block, the demo and the
-//! tests all follow the same rules.
+//! The method's rules about prospects and outcomes (domain.md sections 4 and
+//! 5), as pure functions, so the block, the demo, the bundles and the tests
+//! all follow the same rules:
+//!
+//! - what an outcome does to a prospect: leads are recyclable, time is not
+//!   ([`apply_outcome`], [`recycle`]);
+//! - what the method refuses: dialling a do-not-call or bad number again
+//!   ([`check_may_call`]), an outcome without what it needs (a callback's
+//!   time, a meeting's details: [`check_outcome_details`],
+//!   [`check_meeting`]), a callback agreed in the past
+//!   ([`check_callback_ahead`]).
 
 use chrono::{DateTime, Utc};
 use chrono_tz::Tz;
 
-use crate::domain::{Outcome, ProspectStatus, Settings};
+use crate::domain::{NewMeeting, Outcome, ProspectStatus, Settings};
+use crate::error::{Error, Result};
 use crate::time::add_business_days;
 
 /// The part of a prospect that outcomes change.
@@ -124,6 +133,94 @@ pub fn recycle(before: &ProspectState) -> Option<ProspectState> {
     }
 }
 
+// -- What the method refuses ----------------------------------------------------
+
+/// Wrong numbers and do-not-call requests are never dialled again.
+pub fn check_may_call(do_not_call: bool, bad_number: bool) -> Result<()> {
+    if do_not_call {
+        return Err(Error::Conflict(
+            "this prospect asked not to be called; they are never dialled again".into(),
+        ));
+    }
+    if bad_number {
+        return Err(Error::Conflict(
+            "this prospect's number is bad; it is never dialled again".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// A callback needs its time and a meeting its details.
+pub fn check_outcome_details(
+    outcome: Outcome,
+    callback_at: Option<DateTime<Utc>>,
+    meeting: Option<&NewMeeting>,
+) -> Result<()> {
+    if outcome == Outcome::Callback && callback_at.is_none() {
+        return Err(Error::invalid(
+            "callback",
+            "a callback needs the time agreed",
+        ));
+    }
+    if outcome == Outcome::Meeting {
+        match meeting {
+            None => {
+                return Err(Error::invalid(
+                    "meeting",
+                    "a booked meeting needs its time and e-mail",
+                ))
+            }
+            Some(m) => check_meeting(m)?,
+        }
+    }
+    Ok(())
+}
+
+/// A callback agreed during a call comes back later, not before `now`.
+pub fn check_callback_ahead(
+    outcome: Outcome,
+    callback_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> Result<()> {
+    match (outcome, callback_at) {
+        (Outcome::Callback, Some(at)) if at <= now => Err(Error::invalid(
+            "callback time",
+            "the callback must be in the future",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// A meeting needs a plausible e-mail address, a length and a known format.
+pub fn check_meeting(m: &NewMeeting) -> Result<()> {
+    let email = m.email.trim();
+    let valid_email = email.split_once('@').is_some_and(|(local, domain)| {
+        !local.is_empty()
+            && domain.contains('.')
+            && !domain.starts_with('.')
+            && !domain.ends_with('.')
+    }) && !email.contains(char::is_whitespace);
+    if !valid_email {
+        return Err(Error::invalid(
+            "meeting e-mail",
+            format!("{email:?} is not an e-mail address"),
+        ));
+    }
+    if m.duration_minutes == 0 || m.duration_minutes > 480 {
+        return Err(Error::invalid(
+            "meeting length",
+            "must be between 1 and 480 minutes",
+        ));
+    }
+    if !matches!(m.format.as_str(), "phone" | "web" | "in_person") {
+        return Err(Error::invalid(
+            "meeting format",
+            "must be phone, web or in_person",
+        ));
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -209,5 +306,46 @@ mod tests {
         let s2 = apply_outcome(&s1, Outcome::Gatekeeper, at(), None, None, &settings);
         assert_eq!(s1.status, ProspectStatus::Attempting);
         assert_eq!(s2.status, ProspectStatus::Exhausted);
+    }
+
+    #[test]
+    fn the_method_refuses_what_it_never_does() {
+        assert!(check_may_call(false, false).is_ok());
+        let dnc = check_may_call(true, false).unwrap_err().to_string();
+        assert!(dnc.contains("asked not to be called"), "{dnc}");
+        let bad = check_may_call(false, true).unwrap_err().to_string();
+        assert!(bad.contains("number is bad"), "{bad}");
+
+        let now = at();
+        let past = now - chrono::Duration::minutes(1);
+        assert!(check_callback_ahead(Outcome::Callback, Some(past), now).is_err());
+        assert!(check_callback_ahead(
+            Outcome::Callback,
+            Some(now + chrono::Duration::hours(1)),
+            now
+        )
+        .is_ok());
+        assert!(check_callback_ahead(Outcome::NoAnswer, Some(past), now).is_ok());
+        assert!(check_outcome_details(Outcome::Callback, None, None).is_err());
+        assert!(check_outcome_details(Outcome::Meeting, None, None).is_err());
+
+        let mut m = NewMeeting {
+            starts_at: now,
+            duration_minutes: 30,
+            email: "ada@acme.example".into(),
+            format: "web".into(),
+        };
+        assert!(check_outcome_details(Outcome::Meeting, None, Some(&m)).is_ok());
+        m.email = "ada at acme".into();
+        assert!(check_meeting(&m)
+            .unwrap_err()
+            .to_string()
+            .contains("not an e-mail"));
+        m.email = "ada@acme.example".into();
+        m.duration_minutes = 0;
+        assert!(check_meeting(&m).is_err());
+        m.duration_minutes = 30;
+        m.format = "carrier pigeon".into();
+        assert!(check_meeting(&m).is_err());
     }
 }

@@ -3,8 +3,8 @@
 
 use tauri::State;
 
-use callblock_core::block::{BlockSummary, CallResult};
-use callblock_core::calls::{BlockRow, CallNotes};
+use callblock_core::block::{BlockRow, BlockSummary};
+use callblock_core::calls::{CallNotes, CallResult};
 use callblock_core::session::BlockView;
 
 use crate::error::AppError;

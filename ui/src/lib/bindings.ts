@@ -1526,6 +1526,10 @@ moved_calls: number;
  */
 archived: boolean }
 export type NamedOption = { id: string; name: string }
+/**
+ * The meeting a call books (domain.md section 3): when, how long, the
+ * prospect's e-mail for the invitation, and how it is held.
+ */
 export type NewMeeting = { starts_at: string; duration_minutes: number; email: string; 
 /**
  * phone, web or in_person

@@ -3,8 +3,8 @@
 
 use rusqlite::Connection;
 
+use crate::block::BlockRow;
 use crate::block::BlockSummary;
-use crate::calls::BlockRow;
 use crate::domain::Settings;
 use crate::error::Result;
 use crate::store::Store;
@@ -35,5 +35,5 @@ pub fn block_summary(conn: &Connection, block_id: &str) -> Result<BlockSummary> 
 
 /// The newest blocks of every rep (1 to 500 of them).
 pub fn recent_blocks(conn: &Connection, limit: u32) -> Result<Vec<BlockRow>> {
-    crate::calls::recent_blocks(conn, None, limit.clamp(1, 500))
+    crate::block::recent_blocks(conn, None, limit.clamp(1, 500))
 }

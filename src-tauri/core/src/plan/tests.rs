@@ -383,9 +383,9 @@ fn call(
 }
 
 fn block(c: &Connection, rep: &str, at: DateTime<Utc>, reason: &str) -> String {
-    crate::calls::insert_finished_block(
+    crate::block::insert_finished_block(
         c,
-        &crate::calls::FinishedBlock {
+        &crate::block::FinishedBlock {
             rep_id: rep,
             theme_ids: &[],
             planned_seconds: 52 * 60,

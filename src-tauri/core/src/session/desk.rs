@@ -4,8 +4,8 @@
 use std::path::PathBuf;
 
 use super::{BlockView, Session};
-use crate::block::{BlockSummary, CallResult, EndReason};
-use crate::calls::CallNotes;
+use crate::block::{BlockSummary, EndReason};
+use crate::calls::{CallNotes, CallResult};
 use crate::clock::Clocks;
 use crate::domain::Settings;
 use crate::error::{Error, Result};

@@ -21,8 +21,8 @@ use std::time::Duration;
 use chrono::{DateTime, Utc};
 use tokio::time::Instant;
 
-use crate::block::{self, BlockRecord, BlockSummary, CallResult, EndReason};
-use crate::calls::{self, CallNotes};
+use crate::block::{self, BlockRecord, BlockSummary, EndReason};
+use crate::calls::{self, CallNotes, CallResult, OpenCall};
 use crate::card::{self, CallCard};
 use crate::clock::{self, BlockClock, CallClock, CallPhase, Clocks};
 use crate::domain::Settings;
@@ -39,7 +39,7 @@ pub struct Session {
     settings: Settings,
     themes: Vec<ThemeRef>,
     clock: BlockClock,
-    call: Option<(block::OpenCall, CallClock)>,
+    call: Option<(OpenCall, CallClock)>,
     current: Option<(queue::QueueEntry, CallCard)>,
     queue_rest: Option<QueueRest>,
     last_outcome: Option<LastOutcome>,
@@ -118,7 +118,7 @@ impl Session {
             now,
             now_wall,
         );
-        let call = block::open_call(store.conn(), &block.id)?.map(|c| {
+        let call = calls::open_call(store.conn(), &block.id)?.map(|c| {
             let clock = CallClock::recovered(c.started_at, now, now_wall);
             (c, clock)
         });
@@ -256,14 +256,14 @@ impl Session {
         let now_wall = time::now();
         let now = Instant::now();
         let call = store.write(|tx| {
-            block::start_call(tx, &self.block.id, &prospect, track.as_deref(), now_wall)
+            calls::start_call(tx, &self.block.id, &prospect, track.as_deref(), now_wall)
         })?;
         self.call = Some((call, CallClock::new(now_wall, Duration::ZERO, now)));
         self.last_outcome = None;
         Ok(())
     }
 
-    fn open_call(&self) -> Result<&block::OpenCall> {
+    fn open_call(&self) -> Result<&OpenCall> {
         self.call.as_ref().map(|(c, _)| c).ok_or_else(|| {
             Error::Conflict("no call is in progress; start the call first (Space)".into())
         })
@@ -289,7 +289,7 @@ impl Session {
             })
             .map(|o| o.objection.response_id.clone());
         let logged = store.write(|tx| {
-            block::log_objection(tx, &call_id, objection_id, response_id.as_deref(), at_ms)
+            calls::log_objection(tx, &call_id, objection_id, response_id.as_deref(), at_ms)
         })?;
         if let Some((c, _)) = &mut self.call {
             c.objections.push(logged);
@@ -299,7 +299,7 @@ impl Session {
 
     pub fn save_notes(&mut self, store: &mut Store, notes: CallNotes) -> Result<()> {
         let call_id = self.open_call()?.id.clone();
-        store.write(|tx| block::save_draft(tx, &call_id, &notes))?;
+        store.write(|tx| calls::save_draft(tx, &call_id, &notes))?;
         if let Some((c, _)) = &mut self.call {
             c.notes = notes;
         }
@@ -320,7 +320,7 @@ impl Session {
         let card = self.current.as_ref().map(|(_, c)| c.clone());
         let rep = reps::current_rep(store.conn())?;
         let (done, warning, ics_path) = store.write(|tx| {
-            let done = block::finish_call(tx, &call.id, result, now_wall, &settings)?;
+            let done = calls::finish_call(tx, &call.id, result, now_wall, &settings)?;
             let (mut warning, mut ics_path) = (None, None);
             if let (Some(meeting_id), Some(m), Some(card)) =
                 (&done.meeting_id, &result.meeting, &card)
@@ -331,9 +331,11 @@ impl Session {
                         calls::set_meeting_invitation(tx, meeting_id, &path)?;
                         ics_path = Some(path);
                     }
-                    Err(e) => warning = Some(format!(
+                    Err(e) => {
+                        warning = Some(format!(
                         "The meeting is saved, but its invitation file could not be written: {e}"
-                    )),
+                    ))
+                    }
                 }
             }
             Ok::<_, Error>((done, warning, ics_path))

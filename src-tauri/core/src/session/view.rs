@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::block::{BlockSummary, LoggedObjection};
-use crate::calls::CallNotes;
+use crate::block::BlockSummary;
+use crate::calls::{CallNotes, LoggedObjection};
 use crate::card::CallCard;
 use crate::clock::{Alert, CallPhase, Tick};
 use crate::domain::{Outcome, Settings};
