@@ -24,3 +24,12 @@ pub mod playbook;
 pub mod review;
 pub mod settings;
 pub mod team;
+
+/// A database on disk filled with the demo (seed 7), for the tests here.
+#[cfg(test)]
+pub(crate) fn demo_on_disk() -> (tempfile::TempDir, crate::Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = crate::Store::open(dir.path().join("a.db")).unwrap();
+    crate::demo::fill(&mut store, 7, chrono::Utc::now()).unwrap();
+    (dir, store)
+}

@@ -437,14 +437,8 @@ pub fn report(conn: &Connection, typed: &TypedFilter, by: Option<&str>) -> Resul
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::Store;
 
-    fn demo() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path().join("a.db")).unwrap();
-        crate::demo::fill(&mut store, 7, chrono::Utc::now()).unwrap();
-        (dir, store)
-    }
+    use crate::api::demo_on_disk as demo;
 
     #[test]
     fn options_list_what_the_filters_offer() {

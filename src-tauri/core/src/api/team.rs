@@ -167,12 +167,7 @@ pub fn import_bundle_files(store: &mut Store, paths: &[PathBuf]) -> Result<Vec<B
 mod tests {
     use super::*;
 
-    fn demo() -> (tempfile::TempDir, Store) {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path().join("a.db")).unwrap();
-        crate::demo::fill(&mut store, 7, chrono::Utc::now()).unwrap();
-        (dir, store)
-    }
+    use crate::api::demo_on_disk as demo;
 
     #[test]
     fn bundles_round_trip_and_a_refused_one_stops_all() {
