@@ -1,7 +1,8 @@
 // The one place the UI talks to Rust. Commands come from the generated
-// bindings; `unwrap` turns their `Result` into a value or a thrown ApiError
-// with the message the core wrote for the user.
-import type { AppError, Result } from "./bindings";
+// bindings, which return a `Result`; `api` has every one of them, and turns
+// an error into a thrown ApiError (with the message the core wrote for the
+// user) so that callers get the value or an exception.
+import { commands, type AppError, type Result } from "./bindings";
 
 export { commands, events } from "./bindings";
 export type * from "./bindings";
@@ -15,11 +16,46 @@ export class ApiError extends Error {
   }
 }
 
-export async function unwrap<T>(call: Promise<Result<T, AppError>>): Promise<T> {
-  const result = await call;
-  if (result.status === "error") throw new ApiError(result.error);
-  return result.data;
+type Commands = typeof commands;
+
+/** A command as `api` has it: `Promise<Result<T, AppError>>` becomes `Promise<T>`; the others are unchanged. */
+export type Throwing<F> = F extends (...args: infer A) => Promise<Result<infer T, AppError>> ? (...args: A) => Promise<T> : F;
+
+export type Api = { readonly [K in keyof Commands]: Throwing<Commands[K]> };
+
+function isResult(value: unknown): value is Result<unknown, AppError> {
+  if (!value || typeof value !== "object" || !("status" in value)) return false;
+  const v = value as Record<string, unknown>;
+  return Object.keys(v).length === 2 && ((v.status === "ok" && "data" in v) || (v.status === "error" && "error" in v));
 }
+
+const calls = new Map<string, (...args: unknown[]) => Promise<unknown>>();
+
+/**
+ * Every command, throwing ApiError instead of returning an error `Result`.
+ * Each one is looked up on `commands` when it is called, so a test that
+ * replaces a command (vi.spyOn, vi.mock of the bindings) is seen here too.
+ */
+export const api: Api = new Proxy({} as Api, {
+  get(_, key) {
+    // Only commands: anything else (`then`, symbols) is not there, so `api` is never taken for a promise.
+    if (typeof key !== "string" || !(key in commands)) return undefined;
+    let call = calls.get(key);
+    if (!call) {
+      call = async (...args: unknown[]) => {
+        const value = await (commands as unknown as Record<string, (...a: unknown[]) => Promise<unknown>>)[key](...args);
+        if (!isResult(value)) return value;
+        if (value.status === "error") throw new ApiError(value.error);
+        return value.data;
+      };
+      calls.set(key, call);
+    }
+    return call;
+  },
+  has(_, key) {
+    return typeof key === "string" && key in commands;
+  },
+});
 
 /** The message to show for anything thrown by a command. */
 export function messageOf(e: unknown): string {

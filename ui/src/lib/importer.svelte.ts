@@ -7,7 +7,7 @@
 // again, then checks every row: a dry run that writes nothing) -> import the
 // valid rows, or nothing -> the report. Only one run holds the database at
 // a time: a change while a check runs cancels it first.
-import { commands, events, unwrap, messageOf, ApiError } from "./api";
+import { api, events, messageOf, ApiError } from "./api";
 import type {
   CsvImportReport,
   Field,
@@ -81,7 +81,7 @@ class Importer {
   async loadDefaults(throwing = false): Promise<void> {
     if (this.defaults) return;
     try {
-      this.defaults = await unwrap(commands.importDefaults());
+      this.defaults = await api.importDefaults();
       if (!this.path) this.path = this.defaults.folder ?? "";
     } catch (e) {
       if (throwing) throw e;
@@ -122,7 +122,7 @@ class Importer {
     this.check = null;
     this.report = null;
     try {
-      const draft = await unwrap(commands.openImport(path));
+      const draft = await api.openImport(path);
       if (mine !== this.generation) return;
       this.draft = draft;
       this.setup = draft.setup;
@@ -188,7 +188,7 @@ class Importer {
     this.phase = "previewing";
     this.error = null;
     try {
-      const draft = await unwrap(commands.previewImport(this.setup));
+      const draft = await api.previewImport(this.setup);
       if (mine !== this.generation) return;
       this.draft = draft;
     } catch (e) {
@@ -208,7 +208,7 @@ class Importer {
     }
     this.phase = "checking";
     this.progress = null;
-    const run = unwrap(commands.checkImport(this.setup));
+    const run = api.checkImport(this.setup);
     this.running = run.catch(() => undefined);
     try {
       const report = await run;
@@ -225,7 +225,7 @@ class Importer {
   /** Cancel a running check and wait until the database is free. */
   private async stopCheck(): Promise<void> {
     if (this.running && this.phase === "checking") {
-      await commands.cancelImport().catch(() => false);
+      await api.cancelImport().catch(() => false);
     }
     if (this.running) await this.running;
     this.running = null;
@@ -239,7 +239,7 @@ class Importer {
     this.progress = null;
     this.error = null;
     this.notice = null;
-    const run = unwrap(commands.runImport(this.setup, "import_valid", this.rememberRegion));
+    const run = api.runImport(this.setup, "import_valid", this.rememberRegion);
     this.running = run.catch(() => undefined);
     try {
       this.report = await run;
@@ -262,7 +262,7 @@ class Importer {
 
   /** Stop the running import or check; it rolls back and changes nothing. */
   async cancel(): Promise<void> {
-    if (this.busy) await commands.cancelImport().catch(() => false);
+    if (this.busy) await api.cancelImport().catch(() => false);
   }
 
   /** Close the panel: nothing is imported (a running check is cancelled). */

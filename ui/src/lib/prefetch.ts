@@ -1,18 +1,18 @@
 // The first view's data is asked for as soon as the script runs, alongside
 // the app's own info, instead of after it: one round trip less at start-up.
-import { commands } from "./bindings";
+import { api, type ThemeSummary } from "./api";
 
-let themes: ReturnType<typeof commands.listThemes> | null = null;
+let themes: Promise<ThemeSummary[]> | null = null;
 
 export function prefetchThemes(): void {
-  themes = commands.listThemes();
+  themes = api.listThemes();
   // A failure is reported by the view that takes it.
   themes.catch(() => {});
 }
 
 /** The prefetched theme list, once; later calls ask again. */
-export function takeThemes(): ReturnType<typeof commands.listThemes> {
-  const t = themes ?? commands.listThemes();
+export function takeThemes(): Promise<ThemeSummary[]> {
+  const t = themes ?? api.listThemes();
   themes = null;
   return t;
 }

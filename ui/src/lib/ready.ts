@@ -1,4 +1,4 @@
-import { commands } from "./bindings";
+import { api } from "./api";
 
 let reported = false;
 
@@ -7,6 +7,6 @@ export function reportReady(view: string, items: number): void {
   if (reported) return;
   reported = true;
   requestAnimationFrame(() => {
-    void commands.uiReady(view, items).catch(() => {});
+    void api.uiReady(view, items).catch(() => {});
   });
 }

@@ -1,0 +1,31 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { api, ApiError, commands } from "./api";
+
+afterEach(() => vi.restoreAllMocks());
+
+describe("api", () => {
+  it("returns a command's data and throws its error as an ApiError", async () => {
+    const list = vi.spyOn(commands, "listBlocks").mockResolvedValueOnce({ status: "ok", data: [] });
+    await expect(api.listBlocks(20)).resolves.toEqual([]);
+    expect(list).toHaveBeenCalledWith(20);
+
+    list.mockResolvedValueOnce({ status: "error", error: { kind: "conflict", message: "/tmp/x.csv already exists" } });
+    const e = await api.listBlocks(20).catch((x: unknown) => x);
+    expect(e).toBeInstanceOf(ApiError);
+    expect(e).toMatchObject({ kind: "conflict", message: "/tmp/x.csv already exists" });
+  });
+
+  it("passes through the commands that do not return a Result", async () => {
+    const info = { version: "0.1.0", db_path: "/tmp/x.db", db_error: null, current_rep: null };
+    vi.spyOn(commands, "appInfo").mockResolvedValueOnce(info);
+    await expect(api.appInfo()).resolves.toBe(info);
+    vi.spyOn(commands, "cancelImport").mockResolvedValueOnce(false);
+    await expect(api.cancelImport()).resolves.toBe(false);
+  });
+
+  it("has every command and nothing else, so it is never taken for a promise", () => {
+    for (const k of Object.keys(commands)) expect(typeof api[k as keyof typeof api]).toBe("function");
+    expect("then" in api).toBe(false);
+    expect((api as unknown as Record<string, unknown>).then).toBeUndefined();
+  });
+});
