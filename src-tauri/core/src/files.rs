@@ -21,7 +21,7 @@ pub fn home_dir() -> Option<PathBuf> {
 
 /// `text` with a leading `~` or `~/` replaced by the home folder, as a shell
 /// would do on the command line; anything else is taken as it is.
-pub fn expand_home(text: &str) -> PathBuf {
+fn expand_home(text: &str) -> PathBuf {
     if text == "~" {
         if let Some(h) = home_dir() {
             return h;

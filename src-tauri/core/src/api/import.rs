@@ -20,6 +20,17 @@ use crate::{files, settings};
 /// Rows the preview shows.
 pub const PREVIEW_ROWS: usize = 20;
 
+/// The path of the file to import as typed in the panel (`~/` allowed).
+fn typed_csv_path(text: &str) -> Result<std::path::PathBuf> {
+    if text.trim().is_empty() {
+        return Err(Error::invalid(
+            "file",
+            "type the path of a CSV file to import",
+        ));
+    }
+    files::typed_path(text, "contacts.csv")
+}
+
 /// A field a column can feed, as the mapping table lists it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct FieldInfo {
@@ -106,7 +117,7 @@ fn source_and_options(
     setup: &ImportSetup,
     settings: &Settings,
 ) -> Result<(SourceFile, ImportOptions)> {
-    let source = import::read_file(files::expand_home(setup.path.trim()))?;
+    let source = import::read_file(typed_csv_path(&setup.path)?)?;
     let mut opts = ImportOptions::new(&source, settings);
     opts.mapping = mapping_of(&source, &setup.columns)?;
     opts.theme = setup.theme.clone();
@@ -174,14 +185,8 @@ pub fn defaults(conn: Option<&Connection>, running: bool) -> ImportDefaults {
 /// they will be saved. A file that cannot be read fails here with the
 /// reason; nothing is written.
 pub fn open_draft(conn: &Connection, path: &str) -> Result<ImportDraft> {
-    if path.trim().is_empty() {
-        return Err(Error::invalid(
-            "file",
-            "type the path of a CSV file to import",
-        ));
-    }
     let settings = settings::load(conn)?;
-    let source = import::read_file(files::expand_home(path.trim()))?;
+    let source = import::read_file(typed_csv_path(path)?)?;
     let opts = ImportOptions::new(&source, &settings);
     let setup = ImportSetup {
         path: source.path.display().to_string(),
