@@ -66,25 +66,90 @@ pub fn build(
     from: Option<DateTime<Utc>>,
     to: Option<DateTime<Utc>>,
 ) -> Result<Bundle> {
-    let rep = conn
-        .query_row(
-            "SELECT id, name, email, time_zone FROM reps WHERE id = ?1",
-            [rep_id],
-            |r| {
-                Ok(BRep {
-                    id: r.get(0)?,
-                    name: r.get(1)?,
-                    email: r.get(2)?,
-                    time_zone: r.get(3)?,
-                })
-            },
-        )
-        .optional()?
-        .ok_or_else(|| Error::NotFound {
-            what: "rep",
-            id: rep_id.to_string(),
-        })?;
+    let rep = rep(conn, rep_id)?;
     let (f, t) = (from.map(time::to_db), to.map(time::to_db));
+    let calls = calls(conn, rep_id, &f, &t)?;
+    let call_ids: Vec<String> = calls.iter().map(|c| c.id.clone()).collect();
+    let block_ids = block_ids(conn, rep_id, &f, &t, &calls)?;
+    let blocks = blocks(conn, &block_ids)?;
+    let pauses = pauses(conn, &block_ids)?;
+    let call_objections = call_objections(conn, &call_ids)?;
+    let meetings = meetings(conn, &call_ids)?;
+    let prospects = prospects(conn, &calls, &meetings)?;
+    let versions = talk_track_versions(conn, &calls)?;
+    let tracks = talk_tracks(conn, &versions)?;
+    let responses = responses(conn, &call_objections)?;
+    let objections = objections(conn, &call_objections, &responses)?;
+    let themes = themes(conn, &calls, &prospects, &blocks, &tracks, &responses)?;
+    let mut bundle = Bundle {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        schema_version: LATEST,
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        created_at: time::to_db(time::now()),
+        from: f,
+        to: t,
+        rep,
+        themes,
+        prospects,
+        talk_tracks: tracks,
+        talk_track_versions: versions,
+        objections,
+        responses,
+        blocks,
+        pauses,
+        calls,
+        call_objections,
+        meetings,
+        counts: BundleCounts::default(),
+    };
+    bundle.counts = counts(&bundle);
+    Ok(bundle)
+}
+
+/// How many rows of each kind `b` holds.
+fn counts(b: &Bundle) -> BundleCounts {
+    BundleCounts {
+        themes: b.themes.len() as u32,
+        prospects: b.prospects.len() as u32,
+        talk_track_versions: b.talk_track_versions.len() as u32,
+        objections: b.objections.len() as u32,
+        responses: b.responses.len() as u32,
+        blocks: b.blocks.len() as u32,
+        pauses: b.pauses.len() as u32,
+        calls: b.calls.len() as u32,
+        call_objections: b.call_objections.len() as u32,
+        meetings: b.meetings.len() as u32,
+    }
+}
+
+fn rep(conn: &Connection, rep_id: &str) -> Result<BRep> {
+    conn.query_row(
+        "SELECT id, name, email, time_zone FROM reps WHERE id = ?1",
+        [rep_id],
+        |r| {
+            Ok(BRep {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                email: r.get(2)?,
+                time_zone: r.get(3)?,
+            })
+        },
+    )
+    .optional()?
+    .ok_or_else(|| Error::NotFound {
+        what: "rep",
+        id: rep_id.to_string(),
+    })
+}
+
+/// The rep's completed calls started in `[f, t)` (database instants), oldest first.
+fn calls(
+    conn: &Connection,
+    rep_id: &str,
+    f: &Option<String>,
+    t: &Option<String>,
+) -> Result<Vec<BCall>> {
     let mut stmt = conn.prepare(
         "SELECT id, prospect_id, block_id, theme_id, phone_e164, talk_track_version_id, started_at,
             ended_at, duration_ms, outcome, asked_for_meeting, prospect_time_zone, local_hour,
@@ -94,7 +159,7 @@ pub fn build(
            AND (?2 IS NULL OR started_at >= ?2) AND (?3 IS NULL OR started_at < ?3)
          ORDER BY started_at, id",
     )?;
-    let calls: Vec<BCall> = stmt
+    let calls = stmt
         .query_map(params![rep_id, f, t], |r| {
             Ok(BCall {
                 id: r.get(0)?,
@@ -119,9 +184,17 @@ pub fn build(
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let call_ids: Vec<String> = calls.iter().map(|c| c.id.clone()).collect();
+    Ok(calls)
+}
 
-    // Blocks of the period, and any block a call of the period ran in.
+/// Blocks of the period, and any block a call of the period ran in.
+fn block_ids(
+    conn: &Connection,
+    rep_id: &str,
+    f: &Option<String>,
+    t: &Option<String>,
+    calls: &[BCall],
+) -> Result<Vec<String>> {
     let mut block_ids: HashSet<String> = {
         let mut stmt = conn.prepare(
             "SELECT id FROM blocks WHERE rep_id = ?1
@@ -131,11 +204,15 @@ pub fn build(
         rows.collect::<rusqlite::Result<_>>()?
     };
     block_ids.extend(calls.iter().filter_map(|c| c.block_id.clone()));
-    let block_ids = sorted(block_ids);
+    Ok(sorted(block_ids))
+}
+
+/// The blocks with their themes, by start.
+fn blocks(conn: &Connection, block_ids: &[String]) -> Result<Vec<BBlock>> {
     let block_themes: Vec<(String, String)> = by_ids(
         conn,
         "SELECT block_id, theme_id FROM block_themes WHERE block_id IN (?) ORDER BY block_id, theme_id",
-        &block_ids,
+        block_ids,
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
     let mut themes_of: HashMap<String, Vec<String>> = HashMap::new();
@@ -146,7 +223,7 @@ pub fn build(
         conn,
         "SELECT id, planned_seconds, break_seconds, started_at, ended_at, end_reason
          FROM blocks WHERE id IN (?)",
-        &block_ids,
+        block_ids,
         |r| {
             Ok(BBlock {
                 id: r.get(0)?,
@@ -163,10 +240,14 @@ pub fn build(
         b.theme_ids = themes_of.remove(&b.id).unwrap_or_default();
     }
     blocks.sort_by(|a, b| (&a.started_at, &a.id).cmp(&(&b.started_at, &b.id)));
+    Ok(blocks)
+}
+
+fn pauses(conn: &Connection, block_ids: &[String]) -> Result<Vec<BPause>> {
     let mut pauses: Vec<BPause> = by_ids(
         conn,
         "SELECT id, block_id, paused_at, resumed_at FROM block_pauses WHERE block_id IN (?)",
-        &block_ids,
+        block_ids,
         |r| {
             Ok(BPause {
                 id: r.get(0)?,
@@ -177,12 +258,16 @@ pub fn build(
         },
     )?;
     pauses.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(pauses)
+}
 
+/// The objections raised in the calls, by call and position.
+fn call_objections(conn: &Connection, call_ids: &[String]) -> Result<Vec<BCallObjection>> {
     let mut call_objections: Vec<BCallObjection> = by_ids(
         conn,
         "SELECT id, call_id, objection_id, response_id, position, at_ms
          FROM call_objections WHERE call_id IN (?)",
-        &call_ids,
+        call_ids,
         |r| {
             Ok(BCallObjection {
                 id: r.get(0)?,
@@ -195,12 +280,17 @@ pub fn build(
         },
     )?;
     call_objections.sort_by(|a, b| (&a.call_id, a.position).cmp(&(&b.call_id, b.position)));
+    Ok(call_objections)
+}
+
+/// The meetings booked in the calls.
+fn meetings(conn: &Connection, call_ids: &[String]) -> Result<Vec<BMeeting>> {
     let mut meetings: Vec<BMeeting> = by_ids(
         conn,
         "SELECT id, call_id, prospect_id, starts_at, duration_minutes, format, email,
             invitation_sent_at, created_at
          FROM meetings WHERE call_id IN (?)",
-        &call_ids,
+        call_ids,
         |r| {
             Ok(BMeeting {
                 id: r.get(0)?,
@@ -216,7 +306,11 @@ pub fn build(
         },
     )?;
     meetings.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(meetings)
+}
 
+/// The prospects called or met.
+fn prospects(conn: &Connection, calls: &[BCall], meetings: &[BMeeting]) -> Result<Vec<BProspect>> {
     let prospect_ids = sorted(
         calls
             .iter()
@@ -260,7 +354,11 @@ pub fn build(
         },
     )?;
     prospects.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(prospects)
+}
 
+/// The talk-track versions the calls used.
+fn talk_track_versions(conn: &Connection, calls: &[BCall]) -> Result<Vec<BTalkTrackVersion>> {
     let version_ids = sorted(
         calls
             .iter()
@@ -291,6 +389,11 @@ pub fn build(
         },
     )?;
     versions.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(versions)
+}
+
+/// The talk tracks of those versions.
+fn talk_tracks(conn: &Connection, versions: &[BTalkTrackVersion]) -> Result<Vec<BTalkTrack>> {
     let track_ids = sorted(versions.iter().map(|v| v.talk_track_id.clone()).collect());
     let mut tracks: Vec<BTalkTrack> = by_ids(
         conn,
@@ -306,7 +409,11 @@ pub fn build(
         },
     )?;
     tracks.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(tracks)
+}
 
+/// The responses given to the objections raised.
+fn responses(conn: &Connection, call_objections: &[BCallObjection]) -> Result<Vec<BResponse>> {
     let response_ids = sorted(
         call_objections
             .iter()
@@ -330,6 +437,15 @@ pub fn build(
         },
     )?;
     responses.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(responses)
+}
+
+/// The objections raised, and those the responses answer.
+fn objections(
+    conn: &Connection,
+    call_objections: &[BCallObjection],
+    responses: &[BResponse],
+) -> Result<Vec<BObjection>> {
     let objection_ids = sorted(
         call_objections
             .iter()
@@ -353,7 +469,18 @@ pub fn build(
         },
     )?;
     objections.sort_by(|a, b| a.id.cmp(&b.id));
+    Ok(objections)
+}
 
+/// Every theme a row of the bundle refers to.
+fn themes(
+    conn: &Connection,
+    calls: &[BCall],
+    prospects: &[BProspect],
+    blocks: &[BBlock],
+    tracks: &[BTalkTrack],
+    responses: &[BResponse],
+) -> Result<Vec<BTheme>> {
     let theme_ids = sorted(
         calls
             .iter()
@@ -379,41 +506,7 @@ pub fn build(
         },
     )?;
     themes.sort_by(|a, b| a.id.cmp(&b.id));
-
-    let counts = BundleCounts {
-        themes: themes.len() as u32,
-        prospects: prospects.len() as u32,
-        talk_track_versions: versions.len() as u32,
-        objections: objections.len() as u32,
-        responses: responses.len() as u32,
-        blocks: blocks.len() as u32,
-        pauses: pauses.len() as u32,
-        calls: calls.len() as u32,
-        call_objections: call_objections.len() as u32,
-        meetings: meetings.len() as u32,
-    };
-    Ok(Bundle {
-        format: FORMAT.into(),
-        format_version: FORMAT_VERSION,
-        schema_version: LATEST,
-        app_version: env!("CARGO_PKG_VERSION").into(),
-        created_at: time::to_db(time::now()),
-        from: f,
-        to: t,
-        rep,
-        themes,
-        prospects,
-        talk_tracks: tracks,
-        talk_track_versions: versions,
-        objections,
-        responses,
-        blocks,
-        pauses,
-        calls,
-        call_objections,
-        meetings,
-        counts,
-    })
+    Ok(themes)
 }
 
 /// Write `rep_id`'s bundle for `[from, to)` to `writer` (gzip-compressed JSON).

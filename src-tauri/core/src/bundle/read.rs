@@ -16,83 +16,117 @@ use crate::time;
 
 /// Read and check a bundle (gzip-compressed or plain JSON) without importing it.
 pub fn read(mut reader: impl Read, source_name: &str) -> Result<Bundle> {
-    let damaged = |d: String| BundleError::Damaged {
-        source_name: source_name.to_string(),
-        detail: d,
-    };
     let mut raw = Vec::new();
     reader.read_to_end(&mut raw).map_err(|e| Error::Io {
         path: source_name.into(),
         source: e,
     })?;
-    let json = if raw.starts_with(&[0x1f, 0x8b]) {
-        let mut out = Vec::new();
-        GzDecoder::new(raw.as_slice())
-            .read_to_end(&mut out)
-            .map_err(|e| damaged(format!("the compressed data does not check out: {e}")))?;
-        out
-    } else if raw.first().is_some_and(|b| *b == b'{') {
-        raw
-    } else {
-        return Err(BundleError::NotABundle {
-            source_name: source_name.to_string(),
-            detail: "the file is neither a compressed bundle nor JSON".into(),
-        }
-        .into());
-    };
-    let header: Header = serde_json::from_slice(&json).map_err(|e| {
-        if e.is_eof() {
-            damaged(format!("the document ends too early: {e}"))
-        } else if e.is_syntax() {
-            damaged(format!("the document is not valid JSON: {e}"))
-        } else {
-            BundleError::NotABundle {
-                source_name: source_name.to_string(),
-                detail: e.to_string(),
-            }
-        }
-    })?;
-    if header.format.as_deref() != Some(FORMAT) {
-        return Err(BundleError::NotABundle {
-            source_name: source_name.to_string(),
-            detail: format!(
-                "its format is {:?}, not {FORMAT:?}",
-                header.format.unwrap_or_default()
-            ),
-        }
-        .into());
-    }
-    let app = header.app_version.unwrap_or_else(|| "unknown".into());
-    let version = header.format_version.unwrap_or(0);
-    if version > FORMAT_VERSION {
-        return Err(BundleError::TooNew {
-            source_name: source_name.to_string(),
-            detail: format!(
-                "bundle format {version} from Callblock {app}; this version reads format {FORMAT_VERSION}"
-            ),
-        }
-        .into());
-    }
-    let schema = header.schema_version.unwrap_or(0);
-    if schema > LATEST {
-        return Err(BundleError::TooNew {
-            source_name: source_name.to_string(),
-            detail: format!(
-                "database schema {schema} from Callblock {app}; this version knows up to {LATEST}"
-            ),
-        }
-        .into());
-    }
-    if version == 0 {
-        return Err(damaged("it has no format version".into()).into());
-    }
+    let json = json_of(raw, source_name)?;
+    check_header(read_header(&json, source_name)?, source_name)?;
+    let damaged = |d: String| damaged(source_name, d);
     let bundle: Bundle = serde_json::from_slice(&json).map_err(|e| damaged(format!("{e}")))?;
     check(&bundle).map_err(damaged)?;
     Ok(bundle)
 }
 
+fn damaged(source_name: &str, detail: String) -> BundleError {
+    BundleError::Damaged {
+        source_name: source_name.to_string(),
+        detail,
+    }
+}
+
+fn not_a_bundle(source_name: &str, detail: String) -> BundleError {
+    BundleError::NotABundle {
+        source_name: source_name.to_string(),
+        detail,
+    }
+}
+
+/// The JSON document: decompressed when gzip, as it is when JSON.
+fn json_of(raw: Vec<u8>, source_name: &str) -> Result<Vec<u8>> {
+    if raw.starts_with(&[0x1f, 0x8b]) {
+        let mut out = Vec::new();
+        GzDecoder::new(raw.as_slice())
+            .read_to_end(&mut out)
+            .map_err(|e| {
+                damaged(
+                    source_name,
+                    format!("the compressed data does not check out: {e}"),
+                )
+            })?;
+        Ok(out)
+    } else if raw.first().is_some_and(|b| *b == b'{') {
+        Ok(raw)
+    } else {
+        Err(not_a_bundle(
+            source_name,
+            "the file is neither a compressed bundle nor JSON".into(),
+        )
+        .into())
+    }
+}
+
+fn read_header(json: &[u8], source_name: &str) -> Result<Header> {
+    let header = serde_json::from_slice(json).map_err(|e| {
+        if e.is_eof() {
+            damaged(source_name, format!("the document ends too early: {e}"))
+        } else if e.is_syntax() {
+            damaged(source_name, format!("the document is not valid JSON: {e}"))
+        } else {
+            not_a_bundle(source_name, e.to_string())
+        }
+    })?;
+    Ok(header)
+}
+
+/// Ours, of a format and a schema this version reads.
+fn check_header(header: Header, source_name: &str) -> Result<()> {
+    if header.format.as_deref() != Some(FORMAT) {
+        return Err(not_a_bundle(
+            source_name,
+            format!(
+                "its format is {:?}, not {FORMAT:?}",
+                header.format.unwrap_or_default()
+            ),
+        )
+        .into());
+    }
+    let too_new = |detail: String| BundleError::TooNew {
+        source_name: source_name.to_string(),
+        detail,
+    };
+    let app = header.app_version.unwrap_or_else(|| "unknown".into());
+    let version = header.format_version.unwrap_or(0);
+    if version > FORMAT_VERSION {
+        return Err(too_new(format!(
+            "bundle format {version} from Callblock {app}; this version reads format {FORMAT_VERSION}"
+        ))
+        .into());
+    }
+    let schema = header.schema_version.unwrap_or(0);
+    if schema > LATEST {
+        return Err(too_new(format!(
+            "database schema {schema} from Callblock {app}; this version knows up to {LATEST}"
+        ))
+        .into());
+    }
+    if version == 0 {
+        return Err(damaged(source_name, "it has no format version".into()).into());
+    }
+    Ok(())
+}
+
 /// The bundle is whole: counts as stated, every reference inside it.
 fn check(b: &Bundle) -> std::result::Result<(), String> {
+    check_counts(b)?;
+    let ids = Ids::of(b);
+    check_prospects_and_playbook(b, &ids)?;
+    check_blocks(b, &ids)?;
+    check_calls(b, &ids)
+}
+
+fn check_counts(b: &Bundle) -> std::result::Result<(), String> {
     let c = &b.counts;
     let stated = [
         ("themes", c.themes, b.themes.len()),
@@ -119,21 +153,50 @@ fn check(b: &Bundle) -> std::result::Result<(), String> {
             return Err(format!("it says {said} {what} but holds {has}"));
         }
     }
-    let ids = |v: Vec<&String>| -> HashSet<String> { v.into_iter().cloned().collect() };
-    let themes = ids(b.themes.iter().map(|x| &x.id).collect());
-    let prospects = ids(b.prospects.iter().map(|x| &x.id).collect());
-    let tracks = ids(b.talk_tracks.iter().map(|x| &x.id).collect());
-    let versions = ids(b.talk_track_versions.iter().map(|x| &x.id).collect());
-    let objections = ids(b.objections.iter().map(|x| &x.id).collect());
-    let responses = ids(b.responses.iter().map(|x| &x.id).collect());
-    let blocks = ids(b.blocks.iter().map(|x| &x.id).collect());
-    let calls = ids(b.calls.iter().map(|x| &x.id).collect());
-    let theme_ok = |t: &Option<String>| t.as_ref().map_or(true, |t| themes.contains(t));
-    let missing = |what: &str, id: &str, whose: &str| {
-        format!("{whose} refers to {what} {id}, which is not in the bundle")
-    };
+    Ok(())
+}
+
+/// The ids of each kind of row the bundle holds.
+struct Ids {
+    themes: HashSet<String>,
+    prospects: HashSet<String>,
+    tracks: HashSet<String>,
+    versions: HashSet<String>,
+    objections: HashSet<String>,
+    responses: HashSet<String>,
+    blocks: HashSet<String>,
+    calls: HashSet<String>,
+}
+
+impl Ids {
+    fn of(b: &Bundle) -> Ids {
+        let ids = |v: Vec<&String>| -> HashSet<String> { v.into_iter().cloned().collect() };
+        Ids {
+            themes: ids(b.themes.iter().map(|x| &x.id).collect()),
+            prospects: ids(b.prospects.iter().map(|x| &x.id).collect()),
+            tracks: ids(b.talk_tracks.iter().map(|x| &x.id).collect()),
+            versions: ids(b.talk_track_versions.iter().map(|x| &x.id).collect()),
+            objections: ids(b.objections.iter().map(|x| &x.id).collect()),
+            responses: ids(b.responses.iter().map(|x| &x.id).collect()),
+            blocks: ids(b.blocks.iter().map(|x| &x.id).collect()),
+            calls: ids(b.calls.iter().map(|x| &x.id).collect()),
+        }
+    }
+
+    /// No theme, or one the bundle holds.
+    fn theme_ok(&self, t: &Option<String>) -> bool {
+        t.as_ref().map_or(true, |t| self.themes.contains(t))
+    }
+}
+
+fn missing(what: &str, id: &str, whose: &str) -> String {
+    format!("{whose} refers to {what} {id}, which is not in the bundle")
+}
+
+/// Prospects, talk tracks, their versions and responses refer to rows of the bundle.
+fn check_prospects_and_playbook(b: &Bundle, ids: &Ids) -> std::result::Result<(), String> {
     for p in &b.prospects {
-        if !theme_ok(&p.theme_id) {
+        if !ids.theme_ok(&p.theme_id) {
             return Err(missing(
                 "theme",
                 p.theme_id.as_deref().unwrap_or(""),
@@ -142,7 +205,7 @@ fn check(b: &Bundle) -> std::result::Result<(), String> {
         }
     }
     for t in &b.talk_tracks {
-        if !theme_ok(&t.theme_id) {
+        if !ids.theme_ok(&t.theme_id) {
             return Err(missing(
                 "theme",
                 t.theme_id.as_deref().unwrap_or(""),
@@ -151,7 +214,7 @@ fn check(b: &Bundle) -> std::result::Result<(), String> {
         }
     }
     for v in &b.talk_track_versions {
-        if !tracks.contains(&v.talk_track_id) {
+        if !ids.tracks.contains(&v.talk_track_id) {
             return Err(missing(
                 "talk track",
                 &v.talk_track_id,
@@ -160,7 +223,7 @@ fn check(b: &Bundle) -> std::result::Result<(), String> {
         }
     }
     for r in &b.responses {
-        if !objections.contains(&r.objection_id) || !theme_ok(&r.theme_id) {
+        if !ids.objections.contains(&r.objection_id) || !ids.theme_ok(&r.theme_id) {
             return Err(missing(
                 "objection or theme",
                 &r.objection_id,
@@ -168,26 +231,38 @@ fn check(b: &Bundle) -> std::result::Result<(), String> {
             ));
         }
     }
+    Ok(())
+}
+
+/// Blocks refer to themes of the bundle and start at a readable instant;
+/// pauses refer to blocks of the bundle.
+fn check_blocks(b: &Bundle, ids: &Ids) -> std::result::Result<(), String> {
     for bl in &b.blocks {
-        if let Some(t) = bl.theme_ids.iter().find(|t| !themes.contains(*t)) {
+        if let Some(t) = bl.theme_ids.iter().find(|t| !ids.themes.contains(*t)) {
             return Err(missing("theme", t, &format!("block {}", bl.id)));
         }
         time::from_db(&bl.started_at).map_err(|e| e.to_string())?;
     }
     for p in &b.pauses {
-        if !blocks.contains(&p.block_id) {
+        if !ids.blocks.contains(&p.block_id) {
             return Err(missing("block", &p.block_id, &format!("pause {}", p.id)));
         }
     }
+    Ok(())
+}
+
+/// Calls, the objections raised in them and the meetings booked refer to
+/// rows of the bundle.
+fn check_calls(b: &Bundle, ids: &Ids) -> std::result::Result<(), String> {
     for c in &b.calls {
         let whose = format!("call {}", c.id);
-        if !prospects.contains(&c.prospect_id) {
+        if !ids.prospects.contains(&c.prospect_id) {
             return Err(missing("prospect", &c.prospect_id, &whose));
         }
-        if let Some(bl) = c.block_id.as_ref().filter(|x| !blocks.contains(*x)) {
+        if let Some(bl) = c.block_id.as_ref().filter(|x| !ids.blocks.contains(*x)) {
             return Err(missing("block", bl, &whose));
         }
-        if !theme_ok(&c.theme_id) {
+        if !ids.theme_ok(&c.theme_id) {
             return Err(missing(
                 "theme",
                 c.theme_id.as_deref().unwrap_or(""),
@@ -197,7 +272,7 @@ fn check(b: &Bundle) -> std::result::Result<(), String> {
         if let Some(v) = c
             .talk_track_version_id
             .as_ref()
-            .filter(|x| !versions.contains(*x))
+            .filter(|x| !ids.versions.contains(*x))
         {
             return Err(missing("talk-track version", v, &whose));
         }
@@ -205,18 +280,22 @@ fn check(b: &Bundle) -> std::result::Result<(), String> {
     }
     for o in &b.call_objections {
         let whose = format!("objection raised {}", o.id);
-        if !calls.contains(&o.call_id) {
+        if !ids.calls.contains(&o.call_id) {
             return Err(missing("call", &o.call_id, &whose));
         }
-        if !objections.contains(&o.objection_id) {
+        if !ids.objections.contains(&o.objection_id) {
             return Err(missing("objection", &o.objection_id, &whose));
         }
-        if let Some(r) = o.response_id.as_ref().filter(|x| !responses.contains(*x)) {
+        if let Some(r) = o
+            .response_id
+            .as_ref()
+            .filter(|x| !ids.responses.contains(*x))
+        {
             return Err(missing("response", r, &whose));
         }
     }
     for m in &b.meetings {
-        if !calls.contains(&m.call_id) || !prospects.contains(&m.prospect_id) {
+        if !ids.calls.contains(&m.call_id) || !ids.prospects.contains(&m.prospect_id) {
             return Err(missing(
                 "call or prospect",
                 &m.call_id,
