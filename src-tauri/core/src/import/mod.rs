@@ -47,7 +47,6 @@ pub mod write;
 mod tests;
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
 
 use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 use serde::{Deserialize, Serialize};
@@ -750,17 +749,4 @@ pub fn source_format(headers: &[String]) -> &'static str {
 /// that the first preview of an import does not wait for it.
 pub fn warm_up() {
     let _ = phone::parse_region("US");
-}
-
-/// Convenience: read `path` with the suggested mapping corrected by
-/// `overrides` (`FIELD=HEADER` pairs).
-pub fn read_with_overrides(
-    path: impl AsRef<Path>,
-    overrides: &[(String, String)],
-    settings: &Settings,
-) -> Result<(SourceFile, ImportOptions)> {
-    let source = read_file(path)?;
-    let mut opts = ImportOptions::new(&source, settings);
-    opts.mapping.apply_overrides(&source.path, overrides)?;
-    Ok((source, opts))
 }
