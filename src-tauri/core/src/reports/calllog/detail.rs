@@ -154,7 +154,21 @@ fn phase_at(phases: &[Phase], at_ms: u32) -> String {
 }
 
 pub fn call_detail(conn: &Connection, call_id: &str, settings: &Settings) -> Result<CallDetail> {
-    let mut d = conn
+    let mut d = call_row(conn, call_id, settings)?.ok_or_else(|| Error::NotFound {
+        what: "call",
+        id: call_id.to_string(),
+    })?;
+    let objections = objections_raised(conn, call_id, &d.phases)?;
+    d.meeting = meeting(conn, call_id)?;
+    d.timeline = timeline(&d, &objections);
+    d.objections = objections;
+    Ok(d)
+}
+
+/// The call with its rep, theme, prospect and talk track, and the phases it
+/// reached; no objections, timeline or meeting yet.
+fn call_row(conn: &Connection, call_id: &str, settings: &Settings) -> Result<Option<CallDetail>> {
+    let d = conn
         .query_row(
             "SELECT c.id, c.started_at, c.ended_at, c.rep_id, ifnull(r.name, c.rep_id), c.theme_id, t.name,
                 c.prospect_id, trim(ifnull(p.first_name, '') || ' ' || ifnull(p.last_name, '')),
@@ -215,11 +229,16 @@ pub fn call_detail(conn: &Connection, call_id: &str, settings: &Settings) -> Res
                 })
             },
         )
-        .optional()?
-        .ok_or_else(|| Error::NotFound {
-            what: "call",
-            id: call_id.to_string(),
-        })?;
+        .optional()?;
+    Ok(d)
+}
+
+/// The objections raised in the call, in order, each with the phase it came in.
+fn objections_raised(
+    conn: &Connection,
+    call_id: &str,
+    phases: &[Phase],
+) -> Result<Vec<CallObjection>> {
     let mut stmt = conn.prepare(
         "SELECT co.position, co.at_ms, co.objection_id, ifnull(o.label, co.objection_id),
             co.response_id, x.response, x.version
@@ -228,7 +247,7 @@ pub fn call_detail(conn: &Connection, call_id: &str, settings: &Settings) -> Res
          LEFT JOIN objection_responses x ON x.id = co.response_id
          WHERE co.call_id = ?1 ORDER BY co.position",
     )?;
-    let objections: Vec<CallObjection> = stmt
+    let objections = stmt
         .query_map([call_id], |r| {
             let at: u32 = r.get(1)?;
             Ok(CallObjection {
@@ -239,11 +258,16 @@ pub fn call_detail(conn: &Connection, call_id: &str, settings: &Settings) -> Res
                 response_id: r.get(4)?,
                 response: r.get(5)?,
                 response_version: r.get(6)?,
-                phase: phase_at(&d.phases, at),
+                phase: phase_at(phases, at),
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    d.meeting = conn
+    Ok(objections)
+}
+
+/// The meeting booked in the call, if any.
+fn meeting(conn: &Connection, call_id: &str) -> Result<Option<MeetingInfo>> {
+    let m = conn
         .query_row(
             "SELECT id, starts_at, duration_minutes, format, email, invitation_sent_at
              FROM meetings WHERE call_id = ?1",
@@ -260,6 +284,12 @@ pub fn call_detail(conn: &Connection, call_id: &str, settings: &Settings) -> Res
             },
         )
         .optional()?;
+    Ok(m)
+}
+
+/// Phases reached, objections and the end, in time order (at the same
+/// instant: phase, then objection, then end).
+fn timeline(d: &CallDetail, objections: &[CallObjection]) -> Vec<TimelineEvent> {
     let mut timeline: Vec<TimelineEvent> = d
         .phases
         .iter()
@@ -271,7 +301,7 @@ pub fn call_detail(conn: &Connection, call_id: &str, settings: &Settings) -> Res
             detail: String::new(),
         })
         .collect();
-    for o in &objections {
+    for o in objections {
         timeline.push(TimelineEvent {
             at_ms: o.at_ms,
             kind: TimelineKind::Objection,
@@ -305,7 +335,5 @@ pub fn call_detail(conn: &Connection, call_id: &str, settings: &Settings) -> Res
             },
         )
     });
-    d.objections = objections;
-    d.timeline = timeline;
-    Ok(d)
+    timeline
 }
