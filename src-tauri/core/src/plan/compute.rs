@@ -97,43 +97,13 @@ pub fn compute_plan(
     let days = working_days(inputs.starts_on, ends_on).max(1);
     let weeks = f64::from(days) / 5.0;
 
-    let wins = ceil_count(inputs.quota / inputs.deal_size, "wins")?;
-    let opportunities = ceil_count(f64::from(wins) * inputs.close_ratio, "opportunities")?;
-    let meetings = ceil_count(
-        f64::from(opportunities) / rates.meeting_to_opportunity.value,
-        "meetings",
+    let total = StageCounts::needed(inputs, &rates)?;
+    let blocks = ceil_count(
+        f64::from(total.dials) / rates.dials_per_block.value,
+        "blocks",
     )?;
-    let conversations = ceil_count(
-        f64::from(meetings) / rates.conversation_to_meeting.value,
-        "conversations",
-    )?;
-    let connects = ceil_count(
-        f64::from(conversations) / rates.connect_to_conversation.value,
-        "connects",
-    )?;
-    let dials = ceil_count(f64::from(connects) / rates.dial_to_connect.value, "dials")?;
-    let blocks = ceil_count(f64::from(dials) / rates.dials_per_block.value, "blocks")?;
-
-    let total = StageCounts {
-        wins,
-        opportunities,
-        meetings,
-        conversations,
-        connects,
-        dials,
-    };
-    let split = |by: f64| -> Result<StageCounts> {
-        Ok(StageCounts {
-            wins: ceil_count(f64::from(total.wins) / by, "wins")?,
-            opportunities: ceil_count(f64::from(total.opportunities) / by, "opportunities")?,
-            meetings: ceil_count(f64::from(total.meetings) / by, "meetings")?,
-            conversations: ceil_count(f64::from(total.conversations) / by, "conversations")?,
-            connects: ceil_count(f64::from(total.connects) / by, "connects")?,
-            dials: ceil_count(f64::from(total.dials) / by, "dials")?,
-        })
-    };
-    let per_week = split(weeks)?;
-    let per_working_day = split(f64::from(days))?;
+    let per_week = total.split(weeks)?;
+    let per_working_day = total.split(f64::from(days))?;
     let blocks_per_week = ceil_count(f64::from(blocks) / weeks, "blocks")?;
     let blocks_per_day = ceil_count(f64::from(blocks) / f64::from(days), "blocks")?;
     let block_hours_per_week =
@@ -145,7 +115,94 @@ pub fn compute_plan(
         * rates.dial_to_connect.value
         * rates.connect_to_conversation.value
         * rates.conversation_to_meeting.value;
+    let notes = notes(
+        settings,
+        days,
+        block_hours_per_week,
+        selling_hours_per_week,
+        blocks_per_day,
+    );
+    Ok(PlanResult {
+        period: inputs.period,
+        starts_on: inputs.starts_on,
+        ends_on,
+        working_days: days,
+        weeks,
+        quota: inputs.quota,
+        deal_size: inputs.deal_size,
+        close_ratio: inputs.close_ratio,
+        wins: total.wins,
+        opportunities: total.opportunities,
+        meetings: total.meetings,
+        conversations: total.conversations,
+        connects: total.connects,
+        dials: total.dials,
+        per_week,
+        per_working_day,
+        blocks,
+        blocks_per_week,
+        blocks_per_day,
+        block_minutes: settings.block_minutes,
+        block_hours_per_week,
+        selling_hours_per_week,
+        selling_hours_share,
+        meetings_per_block,
+        rates,
+        notes,
+    })
+}
 
+impl StageCounts {
+    /// What the period needs, step by step down the funnel from the quota,
+    /// each step rounded up before the next divides it.
+    fn needed(inputs: &PlanInputs, rates: &PlanRates) -> Result<StageCounts> {
+        let wins = ceil_count(inputs.quota / inputs.deal_size, "wins")?;
+        let opportunities = ceil_count(f64::from(wins) * inputs.close_ratio, "opportunities")?;
+        let meetings = ceil_count(
+            f64::from(opportunities) / rates.meeting_to_opportunity.value,
+            "meetings",
+        )?;
+        let conversations = ceil_count(
+            f64::from(meetings) / rates.conversation_to_meeting.value,
+            "conversations",
+        )?;
+        let connects = ceil_count(
+            f64::from(conversations) / rates.connect_to_conversation.value,
+            "connects",
+        )?;
+        let dials = ceil_count(f64::from(connects) / rates.dial_to_connect.value, "dials")?;
+        Ok(StageCounts {
+            wins,
+            opportunities,
+            meetings,
+            conversations,
+            connects,
+            dials,
+        })
+    }
+
+    /// Each count over `by` (weeks or days), rounded up.
+    fn split(&self, by: f64) -> Result<StageCounts> {
+        Ok(StageCounts {
+            wins: ceil_count(f64::from(self.wins) / by, "wins")?,
+            opportunities: ceil_count(f64::from(self.opportunities) / by, "opportunities")?,
+            meetings: ceil_count(f64::from(self.meetings) / by, "meetings")?,
+            conversations: ceil_count(f64::from(self.conversations) / by, "conversations")?,
+            connects: ceil_count(f64::from(self.connects) / by, "connects")?,
+            dials: ceil_count(f64::from(self.dials) / by, "dials")?,
+        })
+    }
+}
+
+/// The plan's definitions, and a warning when it asks more than a rep can do.
+fn notes(
+    settings: &Settings,
+    days: u32,
+    block_hours_per_week: f64,
+    selling_hours_per_week: f64,
+    blocks_per_day: u32,
+) -> Vec<String> {
+    let selling_hours_share = block_hours_per_week / selling_hours_per_week;
     let mut notes = vec![
         "Every step rounds up: you cannot book half a meeting.".to_string(),
         format!(
@@ -173,32 +230,5 @@ pub fn compute_plan(
             "{blocks_per_day} blocks a day is more than most reps sustain."
         ));
     }
-    Ok(PlanResult {
-        period: inputs.period,
-        starts_on: inputs.starts_on,
-        ends_on,
-        working_days: days,
-        weeks,
-        quota: inputs.quota,
-        deal_size: inputs.deal_size,
-        close_ratio: inputs.close_ratio,
-        wins,
-        opportunities,
-        meetings,
-        conversations,
-        connects,
-        dials,
-        per_week,
-        per_working_day,
-        blocks,
-        blocks_per_week,
-        blocks_per_day,
-        block_minutes: settings.block_minutes,
-        block_hours_per_week,
-        selling_hours_per_week,
-        selling_hours_share,
-        meetings_per_block,
-        rates,
-        notes,
-    })
+    notes
 }

@@ -8,7 +8,7 @@ use specta::Type;
 
 use super::compute::{ceil_count, compute_plan, PlanResult};
 use super::inputs::working_days;
-use super::rates::{history_rates, history_window};
+use super::rates::{history_rates, history_window, HistoryCounts};
 use super::saved::SavedPlan;
 use super::schedule::{self, SlotKind, SlotOccurrence};
 use crate::domain::Settings;
@@ -91,12 +91,7 @@ pub fn week_so_far(
     let from = local_midnight(tz, monday);
     let next_monday = local_midnight(tz, monday + Duration::days(7));
     let counts = history_window(conn, rep_id, from, now, settings)?;
-    let (blocks_started, blocks_completed): (u32, u32) = conn.query_row(
-        "SELECT count(*), count(*) FILTER (WHERE end_reason = 'completed') FROM blocks
-         WHERE rep_id = ?1 AND started_at >= ?2 AND started_at < ?3",
-        params![rep_id, time::to_db(from), time::to_db(now)],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let (blocks_started, blocks_completed) = blocks_run(conn, rep_id, from, now)?;
     let scheduled_blocks = schedule::schedule_occurrences(conn, rep_id, from, next_monday)?
         .into_iter()
         .filter(|o| o.kind == SlotKind::Block && o.starts_at >= from)
@@ -175,93 +170,27 @@ pub fn progress(
 
     let until = now.min(end);
     let actual = history_window(conn, &plan.rep_id, start, until, settings)?;
-    let expected = |target: u32| -> Result<u32> {
-        ceil_count(
-            f64::from(target) * f64::from(elapsed) / f64::from(days.max(1)),
-            "expected",
-        )
-    };
-    let mut stages = Vec::new();
-    for (stage, target, got) in [
-        ("dials", result.dials, actual.dials),
-        ("connects", result.connects, actual.connects),
-        ("conversations", result.conversations, actual.conversations),
-        ("meetings", result.meetings, actual.meetings),
-    ] {
-        let exp = expected(target)?;
-        stages.push(ProgressStage {
-            stage: stage.to_string(),
-            target,
-            expected_by_now: exp,
-            actual: got,
-            behind: exp as i32 - got as i32,
-        });
-    }
-    let (blocks_started, blocks_completed): (u32, u32) = conn.query_row(
-        "SELECT count(*), count(*) FILTER (WHERE end_reason = 'completed') FROM blocks
-         WHERE rep_id = ?1 AND started_at >= ?2 AND started_at < ?3",
-        params![plan.rep_id, time::to_db(start), time::to_db(until)],
-        |r| Ok((r.get(0)?, r.get(1)?)),
-    )?;
+    let stages = stages(&result, &actual, elapsed)?;
+    let (blocks_started, blocks_completed) = blocks_run(conn, &plan.rep_id, start, until)?;
     let past = schedule::past_block_occurrences(conn, &plan.rep_id, start, until)?.len() as u32;
     let missed = schedule::missed_blocks(conn, &plan.rep_id, start, until)?;
 
-    let meetings = &stages[3];
-    let behind = meetings.behind;
+    let behind = stages[3].behind;
     let extra = if behind > 0 && result.meetings_per_block > 0.0 {
         ceil_count(f64::from(behind) / result.meetings_per_block, "blocks")?
     } else {
         0
     };
-    let bpw = result.blocks_per_week;
-    let mut summary = if now < start {
-        format!(
-            "The period starts on {}: {} to book, {} a week at your rates.",
-            result.starts_on,
-            plural(i64::from(result.meetings), "meeting", "meetings"),
-            plural(i64::from(bpw), "block", "blocks")
-        )
+    let when = if now < start {
+        When::Before
     } else if now >= end {
-        let short = i64::from(result.meetings) - i64::from(meetings.actual);
-        if short > 0 {
-            format!(
-                "The period is over: {} of {} meetings booked, {short} short.",
-                meetings.actual, result.meetings
-            )
-        } else {
-            format!(
-                "The period is over: {} of {} meetings booked; the plan was met.",
-                meetings.actual, result.meetings
-            )
-        }
+        When::Over
     } else if elapsed == 0 {
-        format!(
-            "The period has just begun: {} to book by {}; that is {} a week at your rates.",
-            plural(i64::from(result.meetings), "meeting", "meetings"),
-            result.ends_on,
-            plural(i64::from(bpw), "block", "blocks")
-        )
-    } else if behind > 0 {
-        format!(
-            "{} behind; at your rates that is {} more {} this week.",
-            plural(i64::from(behind), "meeting", "meetings"),
-            extra,
-            if extra == 1 { "block" } else { "blocks" }
-        )
-    } else if behind == 0 {
-        format!(
-            "On plan: {} of {} meetings expected by now; keep to {} a week.",
-            meetings.actual,
-            meetings.expected_by_now,
-            plural(i64::from(bpw), "block", "blocks")
-        )
+        When::JustBegun
     } else {
-        format!(
-            "{} ahead of plan; keep to {} a week.",
-            plural(-i64::from(behind), "meeting", "meetings"),
-            plural(i64::from(bpw), "block", "blocks")
-        )
+        When::UnderWay
     };
+    let mut summary = summary(&result, &stages[3], when, extra);
     if !missed.is_empty() {
         summary.push_str(&format!(
             " {} of {past} scheduled {} missed this period.",
@@ -285,4 +214,109 @@ pub fn progress(
         this_week: week_so_far(conn, &plan.rep_id, now, settings)?,
         summary,
     })
+}
+
+/// Dials, connects, conversations and meetings: the target, the share of it
+/// due after `elapsed` working days, and what was done.
+fn stages(result: &PlanResult, actual: &HistoryCounts, elapsed: u32) -> Result<Vec<ProgressStage>> {
+    let days = result.working_days;
+    let expected = |target: u32| -> Result<u32> {
+        ceil_count(
+            f64::from(target) * f64::from(elapsed) / f64::from(days.max(1)),
+            "expected",
+        )
+    };
+    let mut stages = Vec::new();
+    for (stage, target, got) in [
+        ("dials", result.dials, actual.dials),
+        ("connects", result.connects, actual.connects),
+        ("conversations", result.conversations, actual.conversations),
+        ("meetings", result.meetings, actual.meetings),
+    ] {
+        let exp = expected(target)?;
+        stages.push(ProgressStage {
+            stage: stage.to_string(),
+            target,
+            expected_by_now: exp,
+            actual: got,
+            behind: exp as i32 - got as i32,
+        });
+    }
+    Ok(stages)
+}
+
+/// Blocks the rep started in `[from, until)`, and of those completed.
+fn blocks_run(
+    conn: &Connection,
+    rep_id: &str,
+    from: DateTime<Utc>,
+    until: DateTime<Utc>,
+) -> Result<(u32, u32)> {
+    Ok(conn.query_row(
+        "SELECT count(*), count(*) FILTER (WHERE end_reason = 'completed') FROM blocks
+         WHERE rep_id = ?1 AND started_at >= ?2 AND started_at < ?3",
+        params![rep_id, time::to_db(from), time::to_db(until)],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Where the period is at the instant asked about.
+#[derive(Clone, Copy)]
+enum When {
+    Before,
+    /// Its first working day (none has passed yet).
+    JustBegun,
+    UnderWay,
+    Over,
+}
+
+/// The gap, said plainly.
+fn summary(result: &PlanResult, meetings: &ProgressStage, when: When, extra: u32) -> String {
+    let bpw = result.blocks_per_week;
+    let behind = meetings.behind;
+    match when {
+        When::Before => format!(
+            "The period starts on {}: {} to book, {} a week at your rates.",
+            result.starts_on,
+            plural(i64::from(result.meetings), "meeting", "meetings"),
+            plural(i64::from(bpw), "block", "blocks")
+        ),
+        When::Over => {
+            let short = i64::from(result.meetings) - i64::from(meetings.actual);
+            if short > 0 {
+                format!(
+                    "The period is over: {} of {} meetings booked, {short} short.",
+                    meetings.actual, result.meetings
+                )
+            } else {
+                format!(
+                    "The period is over: {} of {} meetings booked; the plan was met.",
+                    meetings.actual, result.meetings
+                )
+            }
+        }
+        When::JustBegun => format!(
+            "The period has just begun: {} to book by {}; that is {} a week at your rates.",
+            plural(i64::from(result.meetings), "meeting", "meetings"),
+            result.ends_on,
+            plural(i64::from(bpw), "block", "blocks")
+        ),
+        When::UnderWay if behind > 0 => format!(
+            "{} behind; at your rates that is {} more {} this week.",
+            plural(i64::from(behind), "meeting", "meetings"),
+            extra,
+            if extra == 1 { "block" } else { "blocks" }
+        ),
+        When::UnderWay if behind == 0 => format!(
+            "On plan: {} of {} meetings expected by now; keep to {} a week.",
+            meetings.actual,
+            meetings.expected_by_now,
+            plural(i64::from(bpw), "block", "blocks")
+        ),
+        When::UnderWay => format!(
+            "{} ahead of plan; keep to {} a week.",
+            plural(-i64::from(behind), "meeting", "meetings"),
+            plural(i64::from(bpw), "block", "blocks")
+        ),
+    }
 }
