@@ -1,19 +1,10 @@
 //! A call's place in the log (newest first: by start, then id), and the
 //! conditions that select calls after a cursor or within the period.
 
-use serde::{Deserialize, Serialize};
-use specta::Type;
-
+use super::query::CallCursor;
 use crate::reports::sql::Params;
 use crate::reports::ReportFilter;
 use crate::time;
-
-/// Where a page ends: the next page starts after this call.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct CallCursor {
-    pub started_at: String,
-    pub id: String,
-}
 
 /// A call's place in the list.
 #[derive(Debug, Clone)]

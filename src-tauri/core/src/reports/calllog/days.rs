@@ -5,8 +5,8 @@
 use chrono::NaiveDate;
 use rusqlite::Connection;
 
-use super::cursor::{key_from, keyset, period, CallCursor, Key};
-use super::page::CallCount;
+use super::cursor::{key_from, keyset, period, Key};
+use super::query::{CallCount, CallCursor};
 use crate::domain::Settings;
 use crate::error::Result;
 use crate::reports::rollup::{self, BY_LENGTH, BY_OUTCOME};

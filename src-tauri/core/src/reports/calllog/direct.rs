@@ -4,8 +4,8 @@
 
 use rusqlite::Connection;
 
-use super::cursor::{key_from, keyset, period, CallCursor, Key};
-use super::page::CallCount;
+use super::cursor::{key_from, keyset, period, Key};
+use super::query::{CallCount, CallCursor};
 use crate::error::Result;
 use crate::reports::sql::{self, Params};
 use crate::reports::ReportFilter;

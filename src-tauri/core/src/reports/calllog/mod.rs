@@ -10,7 +10,8 @@
 //! else by walking the days of the rest of the filter until the page is
 //! full; the total is then an estimate, and says so.
 //!
-//! - `page`: the query, the page and its rows
+//! - `query`: what the log is asked, and what a page holds
+//! - `page`: which way a page is found, and its rows
 //! - `cursor`: a call's place in the log, and the conditions that select after it
 //! - `days`: pages found through the rollups' calls per day
 //! - `direct`: pages read from the calls, or from the text or objection index
@@ -23,14 +24,15 @@ mod detail;
 mod direct;
 mod export;
 mod page;
+mod query;
 
-pub use cursor::CallCursor;
 pub use detail::{
     call_detail, phases, CallDetail, CallObjection, MeetingInfo, Phase, TalkTrackRef,
     TimelineEvent, TimelineKind,
 };
 pub use export::{for_each_call, ExportCall};
+pub use page::call_log;
 /// The tests ask for a page with and without the rollups.
 #[cfg(test)]
 pub(crate) use page::call_log_with;
-pub use page::{call_log, CallCount, CallLogPage, CallLogQuery, CallLogRow};
+pub use query::{CallCount, CallCursor, CallLogPage, CallLogQuery, CallLogRow};

@@ -1,82 +1,17 @@
-//! The log page: the query, what a page holds, and which way it is found.
+//! A page of the log: which way it is found (the rollups' day counts, an
+//! index, or the calls in order), and its rows.
 
-use rusqlite::types::Value;
-use rusqlite::Connection;
-use serde::{Deserialize, Serialize};
-use specta::Type;
-
-use super::cursor::{CallCursor, Key};
+use super::cursor::Key;
 use super::days::{day_counts, estimate, walk_days, DayCounts};
 use super::direct::{capped_count, drive_small, plain};
+use super::query::{CallCount, CallCursor, CallLogPage, CallLogQuery, CallLogRow};
 use crate::domain::{Outcome, Settings};
 use crate::error::Result;
 use crate::reports::rollup::{self, BY_LENGTH, BY_OUTCOME};
 use crate::reports::sql::{self, Params};
 use crate::reports::ReportFilter;
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-#[serde(default)]
-pub struct CallLogQuery {
-    pub filter: ReportFilter,
-    /// Continue after this call (keyset paging).
-    pub after: Option<CallCursor>,
-    /// Or start at this row of the list (0 = the newest call); used when
-    /// `after` is `None`.
-    pub offset: u32,
-    /// Rows per page, 1 to 500.
-    pub limit: u32,
-}
-
-impl Default for CallLogQuery {
-    fn default() -> Self {
-        CallLogQuery {
-            filter: ReportFilter::default(),
-            after: None,
-            offset: 0,
-            limit: 100,
-        }
-    }
-}
-
-/// How many calls the filter selects.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct CallCount {
-    pub value: u32,
-    /// False when `value` is an estimate (a text or objection filter over
-    /// many calls): show it as "about".
-    pub exact: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct CallLogRow {
-    pub id: String,
-    pub started_at: String,
-    pub rep_id: String,
-    pub rep_name: String,
-    pub theme_id: Option<String>,
-    pub theme_name: Option<String>,
-    pub prospect_id: String,
-    pub prospect_name: String,
-    pub company: String,
-    pub duration_ms: u32,
-    pub outcome: Outcome,
-    pub outcome_label: String,
-    /// The objections raised, in order (labels).
-    pub objections: Vec<String>,
-    /// The first 160 characters of the notes.
-    pub notes: String,
-    pub has_gap_notes: bool,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct CallLogPage {
-    pub rows: Vec<CallLogRow>,
-    /// `None` on the last page.
-    pub next: Option<CallCursor>,
-    pub total: CallCount,
-    /// The row number of the first row, when known (offset paging).
-    pub offset: Option<u32>,
-}
+use rusqlite::types::Value;
+use rusqlite::Connection;
 
 const MAX_LIMIT: u32 = 500;
 
