@@ -13,9 +13,8 @@ use specta::Type;
 
 use super::format::{
     BBlock, BCall, BCallObjection, BMeeting, BObjection, BPause, BProspect, BRep, BResponse,
-    BTalkTrack, BTalkTrackVersion, BTheme, Bundle, BundleCounts,
+    BTalkTrack, BTalkTrackVersion, BTheme, Bundle, BundleCounts, FORMAT, FORMAT_VERSION,
 };
-use super::{FORMAT, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::store::LATEST;
 use crate::time;

@@ -1,10 +1,16 @@
-//! The bundle document: the rep, and every row their calls need, as they
-//! travel in the file (JSON, gzip-compressed).
+//! The bundle document: its format name and version, the file extension,
+//! and the rep and every row their calls need, as they travel in the file
+//! (JSON, gzip-compressed).
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::domain::Outcome;
+
+pub const FORMAT: &str = "callblock-bundle";
+pub const FORMAT_VERSION: u32 = 1;
+/// The file extension bundles are written with.
+pub const EXTENSION: &str = "cbbundle";
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Bundle {

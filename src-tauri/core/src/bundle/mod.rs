@@ -36,15 +36,10 @@ pub use error::BundleError;
 pub use export::{build, export, export_file, write_bundle, ExportSummary};
 pub use format::{
     BBlock, BCall, BCallObjection, BMeeting, BObjection, BPause, BProspect, BRep, BResponse,
-    BTalkTrack, BTalkTrackVersion, BTheme, Bundle, BundleCounts,
+    BTalkTrack, BTalkTrackVersion, BTheme, Bundle, BundleCounts, EXTENSION, FORMAT, FORMAT_VERSION,
 };
 pub use import::{import, import_file, import_named, BundleReport, ImportCount};
 pub use read::read;
-
-pub const FORMAT: &str = "callblock-bundle";
-pub const FORMAT_VERSION: u32 = 1;
-/// The file extension bundles are written with.
-pub const EXTENSION: &str = "cbbundle";
 
 #[cfg(test)]
 mod tests;

@@ -8,8 +8,7 @@ use std::io::Read;
 use flate2::read::GzDecoder;
 
 use super::error::BundleError;
-use super::format::{Bundle, Header};
-use super::{FORMAT, FORMAT_VERSION};
+use super::format::{Bundle, Header, FORMAT, FORMAT_VERSION};
 use crate::error::{Error, Result};
 use crate::store::LATEST;
 use crate::time;

@@ -7,8 +7,9 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use super::format::{FileObjection, FileOverride, FileTalkTrack, PlaybookFile};
-use super::{FORMAT_NAME, FORMAT_VERSION};
+use super::format::{
+    FileObjection, FileOverride, FileTalkTrack, PlaybookFile, FORMAT_NAME, FORMAT_VERSION,
+};
 use crate::error::{Error, Result};
 use crate::playbook::objections::objection_library;
 use crate::playbook::talk_tracks::own_talk_track;

@@ -1,9 +1,17 @@
-//! The playbook file's types, as they are written and read.
+//! The playbook file: its format name and version, its size limit, and its
+//! types as they are written and read.
 
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::playbook::TalkTrackSections;
+
+/// The `format` of a playbook file.
+pub const FORMAT_NAME: &str = "callblock-playbook";
+/// The newest `format_version` this build writes and reads.
+pub const FORMAT_VERSION: u32 = 1;
+/// Larger files are refused before they are parsed.
+pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 
 /// A playbook file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]

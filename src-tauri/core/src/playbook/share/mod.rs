@@ -53,17 +53,13 @@ mod parse;
 mod report;
 
 pub use export::{export_playbook, export_playbook_to_path, playbook_to_json, ExportSummary};
-pub use format::{FileObjection, FileOverride, FileTalkTrack, PlaybookFile};
+pub use format::{
+    FileObjection, FileOverride, FileTalkTrack, PlaybookFile, FORMAT_NAME, FORMAT_VERSION,
+    MAX_FILE_BYTES,
+};
 pub use import::{import_parsed, import_playbook, import_playbook_file, ImportOptions};
 pub use parse::{parse_playbook, read_playbook_file, ParsedPlaybook};
 pub use report::{ImportAction, ImportItem, ImportItemKind, ImportReport};
-
-/// The `format` of a playbook file.
-pub const FORMAT_NAME: &str = "callblock-playbook";
-/// The newest `format_version` this build writes and reads.
-pub const FORMAT_VERSION: u32 = 1;
-/// Larger files are refused before they are parsed.
-pub const MAX_FILE_BYTES: u64 = 5 * 1024 * 1024;
 
 #[cfg(test)]
 mod tests;

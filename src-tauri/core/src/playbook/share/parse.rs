@@ -8,8 +8,9 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use super::format::{FileObjection, FileTalkTrack, PlaybookFile};
-use super::{FORMAT_NAME, FORMAT_VERSION, MAX_FILE_BYTES};
+use super::format::{
+    FileObjection, FileTalkTrack, PlaybookFile, FORMAT_NAME, FORMAT_VERSION, MAX_FILE_BYTES,
+};
 use crate::error::{Error, Result};
 use crate::playbook::objections::normalize_hotkey;
 use crate::playbook::placeholders::{lint_text, PlaceholderWarning};
