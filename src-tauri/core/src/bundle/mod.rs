@@ -25,6 +25,10 @@
 //!   manager's own when its number is taken), so that the playbook reports
 //!   compare it like any other.
 //! - Prospects are matched by id only (two reps' lists are their own).
+//!
+//! By concept: `error` (why a bundle is refused; a leaf the crate's error
+//! wraps), `format` (the document), `export`, `read` (the checks before an
+//! import), `import` (each kind of row merged through [`crate::store::merge`]).
 
 pub mod error;
 mod export;

@@ -45,6 +45,10 @@
 //!   file's objections take the file's order at the top of the library and the
 //!   file's hotkeys; an objection the file does not mention that holds one of
 //!   those keys loses its key (reported).
+//!
+//! By concept: `format` (the file), `export`, `parse` (validation), `import`
+//! (objections found through [`crate::store::merge`], then written), and
+//! `report` (what the import did, and its summary).
 
 mod export;
 mod format;
