@@ -1,8 +1,15 @@
 //! Typed errors of the core. Every variant reads as a complete sentence for the
 //! user (the CLI prints it on one line, the UI shows it), and `kind()` gives a
 //! stable machine name for tests and for the UI to pick an icon or a hint.
+//!
+//! A domain with errors of its own keeps them in a leaf file (it names
+//! nothing of the core) that [`Error`] wraps: this file imports only those
+//! leaves, std and rusqlite, so that it depends on no domain module.
 
 use std::path::PathBuf;
+
+use crate::bundle::error::BundleError;
+use crate::import::error::ImportError;
 
 /// Errors from opening or using the database file.
 #[derive(Debug, thiserror::Error)]
@@ -76,10 +83,10 @@ pub enum Error {
     Conflict(String),
 
     #[error(transparent)]
-    Bundle(#[from] crate::bundle::BundleError),
+    Bundle(#[from] BundleError),
 
     #[error(transparent)]
-    Import(#[from] crate::import::ImportError),
+    Import(#[from] ImportError),
 
     #[error("{}: {source}", path.display())]
     Io {

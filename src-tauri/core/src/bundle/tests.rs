@@ -1,11 +1,16 @@
 use std::hash::{Hash, Hasher};
+use std::io::Read;
 
 use chrono::{TimeZone, Utc};
+use flate2::read::GzDecoder;
+use flate2::write::GzEncoder;
 use rusqlite::types::Value;
+use rusqlite::Connection;
 
 use super::*;
 use crate::domain::Settings;
 use crate::reports::{self, GroupBy, ReportFilter};
+use crate::store::{Store, LATEST};
 
 fn demo_store() -> Store {
     let mut store = Store::open_in_memory().unwrap();

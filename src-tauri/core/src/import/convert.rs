@@ -197,6 +197,48 @@ impl Converter {
 
     /// The prospect a row becomes, or why it cannot.
     pub fn convert(&mut self, rec: &Record) -> Result<Candidate, String> {
+        self.check_width(rec)?;
+        let mut c = Candidate::default();
+
+        // Where: the country first, as phone numbers are read in it.
+        let country_cell = self.line_cell(rec, Field::Country);
+        let mut country_code: Option<&'static str> = None;
+        if let Some((code, _)) = geo::country(&country_cell) {
+            country_code = Some(code);
+        }
+        self.read_phones(rec, &mut c, &mut country_code, country_cell.is_empty())?;
+        if country_code.is_none() && country_cell.is_empty() {
+            country_code = geo::country(&self.default_country).map(|c| c.0);
+        }
+        c.country = match country_code {
+            Some(code) => code.to_string(),
+            None => country_cell.to_string(),
+        };
+        let region_cell = self.line_cell(rec, Field::Region);
+        c.region = match country_code.and_then(|cc| geo::state(cc, &region_cell)) {
+            Some((code, _)) => code.to_string(),
+            None => region_cell.to_string(),
+        };
+        c.city = self.line_cell(rec, Field::City).into_owned();
+        let zone_given = self.time_zone(rec, &mut c, country_code, &region_cell);
+        c.location_given = zone_given || !country_cell.is_empty() || !region_cell.is_empty();
+
+        self.person(rec, &mut c);
+        self.extra(rec, &mut c);
+        c.theme = self.theme_for(rec, &c, country_code);
+        c.keys = super::write::candidate_keys(
+            c.crm_id.as_deref(),
+            c.email.as_deref(),
+            &c.first_name,
+            &c.last_name,
+            &c.company,
+        )
+        .collect();
+        Ok(c)
+    }
+
+    /// As many fields as the header, or more that are empty.
+    fn check_width(&self, rec: &Record) -> Result<(), String> {
         let n = self.headers.len();
         if rec.len() < n || (rec.len() > n && (n..rec.len()).any(|i| !rec.get(i).trim().is_empty()))
         {
@@ -206,19 +248,23 @@ impl Converter {
                 n
             ));
         }
-        let mut c = Candidate::default();
+        Ok(())
+    }
 
-        // Where: the country first, as phone numbers are read in it.
-        let country_cell = self.line_cell(rec, Field::Country);
-        let mut country_code: Option<&'static str> = None;
-        if let Some((code, _)) = geo::country(&country_cell) {
-            country_code = Some(code);
-        }
+    /// The row's phones, in dialling order, read in the row's country (else
+    /// the default region); the same number twice is kept once. When the row
+    /// names no country, the first valid number tells it. A row without a
+    /// dialable number is refused.
+    fn read_phones(
+        &mut self,
+        rec: &Record,
+        c: &mut Candidate,
+        country_code: &mut Option<&'static str>,
+        no_country_cell: bool,
+    ) -> Result<(), String> {
         let phone_region = country_code
             .and_then(parse_region)
             .unwrap_or(self.default_region);
-
-        // Phones, in dialling order; the same number twice is kept once.
         let mut raw_cells: Vec<&str> = Vec::new();
         for (field, kind) in PHONE_FIELDS {
             let raw = self.cell(rec, field);
@@ -240,10 +286,10 @@ impl Converter {
                     "{} {raw:?} is not a valid phone number; kept as text, not dialled",
                     self.header_of(field)
                 ));
-            } else if country_code.is_none() && country_cell.is_empty() {
+            } else if country_code.is_none() && no_country_cell {
                 // The first valid number tells the country the row leaves out.
                 if let Some(cc) = norm.country.as_deref().and_then(geo::country) {
-                    country_code = Some(cc.0);
+                    *country_code = Some(cc.0);
                 }
             }
             c.phones.push(PhoneOut {
@@ -266,23 +312,19 @@ impl Converter {
                     .join(", ")
             ));
         }
-        if country_code.is_none() && country_cell.is_empty() {
-            country_code = geo::country(&self.default_country).map(|c| c.0);
-        }
-        c.country = match country_code {
-            Some(code) => code.to_string(),
-            None => country_cell.to_string(),
-        };
+        Ok(())
+    }
 
-        let region_cell = self.line_cell(rec, Field::Region);
-        c.region = match country_code.and_then(|cc| geo::state(cc, &region_cell)) {
-            Some((code, _)) => code.to_string(),
-            None => region_cell.to_string(),
-        };
-        c.city = self.line_cell(rec, Field::City).into_owned();
-
-        // When: the file's zone column, else the location.
-        let location = geo::zone_for_location(country_code, &region_cell, &c.city);
+    /// When: the file's zone column, else the location. Returns whether the
+    /// row has a zone cell.
+    fn time_zone(
+        &self,
+        rec: &Record,
+        c: &mut Candidate,
+        country_code: Option<&str>,
+        region_cell: &str,
+    ) -> bool {
+        let location = geo::zone_for_location(country_code, region_cell, &c.city);
         let tz_cell = self.line_cell(rec, Field::TimeZone);
         let mut zone = None;
         if !tz_cell.is_empty() {
@@ -300,10 +342,12 @@ impl Converter {
             }
         }
         c.time_zone = zone.or(location).map(|z| z.name().to_string());
-        c.location_given =
-            !tz_cell.is_empty() || !country_cell.is_empty() || !region_cell.is_empty();
+        !tz_cell.is_empty()
+    }
 
-        // Who.
+    /// Who: the name (split from a full name when there is no first or last
+    /// name), title, company, industry, size and CRM id.
+    fn person(&self, rec: &Record, c: &mut Candidate) {
         c.first_name = self.line_cell(rec, Field::FirstName).into_owned();
         c.last_name = self.line_cell(rec, Field::LastName).into_owned();
         if c.first_name.is_empty() && c.last_name.is_empty() {
@@ -316,8 +360,11 @@ impl Converter {
         c.employees = self.line_cell(rec, Field::Employees).into_owned();
         let crm = self.line_cell(rec, Field::CrmId);
         c.crm_id = (!crm.is_empty()).then(|| crm.into_owned());
+    }
 
-        // Other columns, and an e-mail that is not one, kept as JSON.
+    /// The e-mail when it is one; other columns, and an e-mail that is not
+    /// one, kept as JSON in `extra`.
+    fn extra(&self, rec: &Record, c: &mut Candidate) {
         let mut extra = String::from("{");
         let email = self.line_cell(rec, Field::Email);
         if valid_email(&email) {
@@ -346,17 +393,6 @@ impl Converter {
         }
         extra.push('}');
         c.extra = extra;
-
-        c.theme = self.theme_for(rec, &c, country_code);
-        c.keys = super::write::candidate_keys(
-            c.crm_id.as_deref(),
-            c.email.as_deref(),
-            &c.first_name,
-            &c.last_name,
-            &c.company,
-        )
-        .collect();
-        Ok(c)
     }
 
     fn theme_for(

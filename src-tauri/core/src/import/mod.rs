@@ -41,32 +41,31 @@ pub mod group;
 pub mod mapping;
 pub mod phone;
 pub mod reader;
+mod run;
 pub mod write;
 
 #[cfg(test)]
 mod tests;
 
-use std::collections::{BTreeMap, HashMap};
-use std::path::Path;
+use std::collections::BTreeMap;
 
-use rusqlite::{params, Connection, Transaction, TransactionBehavior};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use crate::domain::Settings;
 use crate::error::Result;
-use crate::store::Store;
-use crate::time;
 
 pub use convert::Candidate;
 pub use error::ImportError;
 pub use group::{employee_band, role_family, RoleFamily, EMPLOYEE_BANDS};
 pub use mapping::{parse_override, suggest_mapping, Field, Mapping, MappingEntry};
 pub use reader::{read_file, Delimiter, SourceFile, TextEncoding};
+pub use run::run;
 pub use write::MatchKey;
 
 use convert::{Converter, ThemeRule};
-use write::{find_match, KeyFilter, ThemeCache, Writer};
+use write::{find_match, ThemeCache};
 
 /// How imported prospects are put into themes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -394,335 +393,6 @@ pub fn preview(
     })
 }
 
-fn push_issue(list: &mut Vec<RowIssue>, count: &mut u32, line: u32, reason: String) {
-    *count += 1;
-    if list.len() < ISSUE_LIST_LIMIT {
-        list.push(RowIssue { line, reason });
-    }
-}
-
-/// Import the file in one transaction. `progress` is called every
-/// [`PROGRESS_EVERY`] rows; returning false cancels the import, which then
-/// changes nothing and fails with [`ImportError::Cancelled`].
-///
-/// With `dry_run`, or with [`OnRejects::ImportNothing`] and a rejected row,
-/// everything is rolled back and the report says `committed: false`.
-pub fn run(
-    store: &mut Store,
-    source: &SourceFile,
-    opts: &ImportOptions,
-    progress: &mut dyn FnMut(Progress) -> bool,
-) -> Result<ImportReport> {
-    check_mapping(source, opts)?;
-    let rule = theme_rule(source, opts)?;
-    let conv = Converter::new(&opts.mapping, rule, region_id(&opts.region)?);
-    let file = source.path.display().to_string();
-    // A larger page cache for the import (the default 2 MB spills the
-    // transaction's pages to the log and reads them back); restored after.
-    let cache_size: i64 = store
-        .conn()
-        .query_row("PRAGMA cache_size", [], |r| r.get(0))?;
-    store
-        .conn()
-        .execute_batch(&format!("PRAGMA cache_size = -{IMPORT_CACHE_KIB}"))?;
-    // CHECK, NOT NULL and UNIQUE are checked as the rows go in. Foreign keys
-    // are checked once, by SQLite's own `foreign_key_check` over the tables
-    // the import writes, before the commit: checked row by row, they make
-    // every multi-row INSERT keep a statement journal (a copy of each page it
-    // touches), about a sixth of the import's time. They are switched back
-    // on whatever happens.
-    store.conn().execute_batch("PRAGMA foreign_keys = OFF")?;
-    // Rows are read and converted (phones, zones, themes) on a second thread
-    // while this one writes; a bounded channel keeps memory flat.
-    let result = std::thread::scope(|scope| {
-        let (sender, receiver) = std::sync::mpsc::sync_channel(8);
-        let (garbage, to_free) = std::sync::mpsc::channel::<Vec<Candidate>>();
-        scope.spawn(move || {
-            convert_rows(source, conv, sender, &to_free);
-            // Free the rows written, until the import is over.
-            for rows in to_free {
-                drop(rows);
-            }
-        });
-        run_in_transaction(store, source, opts, progress, receiver, garbage, file)
-    });
-    let restored = store.conn().execute_batch(&format!(
-        "PRAGMA foreign_keys = ON; PRAGMA cache_size = {cache_size}"
-    ));
-    let report = result?;
-    restored?;
-    Ok(report)
-}
-
-/// The tables an import writes, whose references are checked before commit.
-const IMPORT_TABLES: [&str; 4] = ["imports", "themes", "prospects", "prospect_phones"];
-
-/// SQLite's own check of the references the import wrote (foreign keys are
-/// off while it writes): any broken one fails the import, which is then
-/// rolled back.
-fn check_references(conn: &Connection) -> Result<()> {
-    for table in IMPORT_TABLES {
-        let broken: i64 = conn.query_row(
-            "SELECT count(*) FROM pragma_foreign_key_check(?1)",
-            [table],
-            |r| r.get(0),
-        )?;
-        if broken > 0 {
-            return Err(ImportError::BrokenReferences {
-                table,
-                rows: broken,
-            }
-            .into());
-        }
-    }
-    Ok(())
-}
-
-/// Page cache during an import, in KiB.
-const IMPORT_CACHE_KIB: i64 = 96 * 1024;
-
-fn id_hash(id: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    id.hash(&mut h);
-    h.finish()
-}
-
-/// A row converted on the reading thread.
-struct Converted {
-    line: u64,
-    bytes_read: u64,
-    result: std::result::Result<Candidate, String>,
-}
-
-/// Rows travel between the threads in batches.
-const BATCH_ROWS: usize = 256;
-
-type Batch = Result<Vec<Converted>>;
-
-/// Read and convert every non-blank row of the file, sending them in
-/// batches; stops when the receiver is gone (the import ended early).
-fn convert_rows(
-    source: &SourceFile,
-    mut conv: Converter,
-    out: std::sync::mpsc::SyncSender<Batch>,
-    to_free: &std::sync::mpsc::Receiver<Vec<Candidate>>,
-) {
-    let mut read = || -> Result<()> {
-        let mut records = source.records()?;
-        let mut rec = reader::Record::default();
-        let mut batch = Vec::with_capacity(BATCH_ROWS);
-        while records.next_into(&mut rec)? {
-            if rec.is_blank() {
-                continue;
-            }
-            batch.push(Converted {
-                line: rec.line,
-                bytes_read: records.bytes_read(),
-                result: conv.convert(&rec),
-            });
-            if batch.len() == BATCH_ROWS {
-                // Free the rows the writer is done with as we go, so that
-                // they never pile up.
-                while let Ok(rows) = to_free.try_recv() {
-                    drop(rows);
-                }
-                let full = std::mem::replace(&mut batch, Vec::with_capacity(BATCH_ROWS));
-                if out.send(Ok(full)).is_err() {
-                    return Ok(());
-                }
-            }
-        }
-        if !batch.is_empty() {
-            let _ = out.send(Ok(batch));
-        }
-        Ok(())
-    };
-    if let Err(e) = read() {
-        let _ = out.send(Err(e));
-    }
-}
-
-fn run_in_transaction(
-    store: &mut Store,
-    source: &SourceFile,
-    opts: &ImportOptions,
-    progress: &mut dyn FnMut(Progress) -> bool,
-    rows: std::sync::mpsc::Receiver<Batch>,
-    garbage: std::sync::mpsc::Sender<Vec<Candidate>>,
-    file: String,
-) -> Result<ImportReport> {
-    let tx = Transaction::new_unchecked(store.conn(), TransactionBehavior::Immediate)?;
-    let import_id = crate::store::new_id();
-    let now = time::to_db(time::now());
-    tx.execute(
-        "INSERT INTO imports (id, source_file, source_format, mapping, started_at)
-         VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![
-            import_id,
-            file,
-            source_format(&source.headers),
-            opts.mapping.to_json(),
-            now
-        ],
-    )?;
-    let mut writer = Writer::new(
-        &tx,
-        import_id.clone(),
-        file.clone(),
-        now,
-        opts.retheme_existing,
-    )?;
-    writer.garbage = Some(garbage);
-    let mut report = ImportReport {
-        file: file.clone(),
-        import_id: None,
-        committed: false,
-        dry_run: opts.dry_run,
-        encoding: source.encoding,
-        delimiter: source.delimiter,
-        rows_read: 0,
-        imported: 0,
-        updated: 0,
-        rejected_count: 0,
-        rejected: Vec::new(),
-        warning_count: 0,
-        warnings: Vec::new(),
-        time_zone_unknown: 0,
-        themes: BTreeMap::new(),
-        unthemed: 0,
-    };
-    let mut themes = ThemeCache::default();
-    // Prospects written by this import (rowid -> line), to catch a person
-    // who appears twice in the file.
-    // Keyed by a hash of the prospect id (8 bytes instead of 36).
-    let mut written: HashMap<u64, u32> = HashMap::new();
-    // Rows are at least ~60 bytes in the exports people have.
-    let mut filter = KeyFilter::load(&tx, (source.size_bytes / 60.0) as u64)?;
-    let total = source.size_bytes.max(1.0);
-    for item in rows.iter().flat_map(|batch| match batch {
-        Ok(items) => items.into_iter().map(Ok).collect::<Vec<_>>(),
-        Err(e) => vec![Err(e)],
-    }) {
-        let item = item?;
-        report.rows_read += 1;
-        if report.rows_read % PROGRESS_EVERY == 0 {
-            let fraction = (item.bytes_read as f64 / total).min(1.0);
-            if !progress(Progress {
-                rows_read: report.rows_read,
-                fraction,
-            }) {
-                return Err(ImportError::Cancelled {
-                    path: source.path.clone(),
-                    rows: u64::from(report.rows_read),
-                }
-                .into());
-            }
-        }
-        let line = line32(item.line);
-        let mut c = match item.result {
-            Ok(c) => c,
-            Err(reason) => {
-                push_issue(
-                    &mut report.rejected,
-                    &mut report.rejected_count,
-                    line,
-                    reason,
-                );
-                continue;
-            }
-        };
-        let (found, remark) = if filter.may_match(&c) {
-            // The lookups must see the prospects still waiting in the batch.
-            writer.flush()?;
-            find_match(&tx, &c)?
-        } else {
-            (None, None)
-        };
-        c.warnings.extend(remark);
-        if let Some(f) = &found {
-            if let Some(first) = written.get(&id_hash(&f.id)) {
-                let reason = format!(
-                    "the same prospect as line {first} (same {}); not imported twice",
-                    f.by.label()
-                );
-                push_issue(
-                    &mut report.rejected,
-                    &mut report.rejected_count,
-                    line,
-                    reason,
-                );
-                continue;
-            }
-        }
-        let theme = match &c.theme {
-            Some((name, kind)) => Some(themes.get_or_create(&tx, name, *kind)?),
-            None => None,
-        };
-        let theme_id = theme.as_ref().map(|(id, _)| id.as_str());
-        if c.time_zone.is_none() {
-            report.time_zone_unknown += 1;
-        }
-        for w in std::mem::take(&mut c.warnings) {
-            push_issue(&mut report.warnings, &mut report.warning_count, line, w);
-        }
-        let theme_after = match &found {
-            Some(f) => {
-                let (after, keys) = writer.update(f, &c, theme_id)?;
-                filter.add(&keys);
-                written.insert(id_hash(&f.id), line);
-                report.updated += 1;
-                after
-            }
-            None => {
-                filter.add_candidate(&c);
-                let id = writer.insert(c, theme_id)?;
-                written.insert(id_hash(&id), line);
-                report.imported += 1;
-                theme_id.map(str::to_string)
-            }
-        };
-        match (&theme, theme_after) {
-            (Some((id, name)), Some(after)) if *id == after => {
-                *report.themes.entry(name.clone()).or_insert(0) += 1;
-            }
-            (_, None) => report.unthemed += 1,
-            _ => {}
-        }
-    }
-    writer.flush()?;
-    let _ = progress(Progress {
-        rows_read: report.rows_read,
-        fraction: 1.0,
-    });
-    tx.execute(
-        "UPDATE imports SET finished_at = ?2, rows_read = ?3, imported = ?4, updated = ?5,
-            rejected = ?6 WHERE id = ?1",
-        params![
-            import_id,
-            time::to_db(time::now()),
-            report.rows_read,
-            report.imported,
-            report.updated,
-            report.rejected_count
-        ],
-    )?;
-    // The writer's statements borrow the transaction.
-    drop(writer);
-    let refuse = opts.on_rejects == OnRejects::ImportNothing && report.rejected_count > 0;
-    let keep = !opts.dry_run && !refuse;
-    if keep {
-        // Only what is kept needs its references checked.
-        check_references(&tx)?;
-        tx.commit()?;
-        report.committed = true;
-        report.import_id = Some(import_id);
-    } else {
-        tx.rollback()?;
-    }
-    Ok(report)
-}
-
 /// The CRM or provider a header looks like it comes from.
 pub fn source_format(headers: &[String]) -> &'static str {
     let has = |name: &str| {
@@ -750,17 +420,4 @@ pub fn source_format(headers: &[String]) -> &'static str {
 /// that the first preview of an import does not wait for it.
 pub fn warm_up() {
     let _ = phone::parse_region("US");
-}
-
-/// Convenience: read `path` with the suggested mapping corrected by
-/// `overrides` (`FIELD=HEADER` pairs).
-pub fn read_with_overrides(
-    path: impl AsRef<Path>,
-    overrides: &[(String, String)],
-    settings: &Settings,
-) -> Result<(SourceFile, ImportOptions)> {
-    let source = read_file(path)?;
-    let mut opts = ImportOptions::new(&source, settings);
-    opts.mapping.apply_overrides(&source.path, overrides)?;
-    Ok((source, opts))
 }

@@ -1,5 +1,6 @@
 use std::path::{Path, PathBuf};
 
+use super::run::check_references;
 use super::*;
 use crate::domain::ThemeKind;
 use crate::store::Store;

@@ -247,29 +247,10 @@ pub fn slots_to_ics(
     calendar_name: &str,
     dtstamp: DateTime<Utc>,
 ) -> Result<String> {
-    // Each slot's zone and first occurrence (on or after the day it was created).
-    let mut events = Vec::new();
-    for s in slots {
-        let tz = time::parse_tz(&s.time_zone).ok_or_else(|| {
-            Error::invalid(
-                format!("schedule slot {}", s.id),
-                format!("{:?} is not an IANA time zone", s.time_zone),
-            )
-        })?;
-        let created = time::from_db(&s.created_at)?
-            .with_timezone(&tz)
-            .date_naive();
-        let date = first_on_weekday(created, s.weekday);
-        let start = date
-            .and_hms_opt(s.start_minute / 60, s.start_minute % 60, 0)
-            .ok_or_else(|| {
-                Error::invalid(
-                    format!("schedule slot {}", s.id),
-                    format!("start minute {} is not a time of day", s.start_minute),
-                )
-            })?;
-        events.push((s, tz, start));
-    }
+    let events = slots
+        .iter()
+        .map(first_occurrence)
+        .collect::<Result<Vec<_>>>()?;
     let mut out = String::new();
     push_line(&mut out, "BEGIN:VCALENDAR");
     push_line(&mut out, "VERSION:2.0");
@@ -299,69 +280,106 @@ pub fn slots_to_ics(
         }
     }
     for (s, tz, start) in &events {
-        let theme = s.theme_name.as_deref();
-        let (summary, description) = match (s.kind, theme) {
-            (SlotKind::Block, Some(t)) => (
-                format!("Call block: {t}"),
-                format!(
-                    "{} minutes of calls, one right after the other, on the theme {t}. Open \
-                     Callblock's Block view to start it.",
-                    s.minutes
-                ),
-            ),
-            (SlotKind::Block, None) => (
-                "Call block".to_string(),
-                format!(
-                    "{} minutes of calls, one right after the other. Open Callblock's Block \
-                     view to start it.",
-                    s.minutes
-                ),
-            ),
-            (SlotKind::Prep, Some(t)) => (
-                format!("Preparation: {t}"),
-                format!("Research and list preparation for the theme {t}, kept apart from the call blocks."),
-            ),
-            (SlotKind::Prep, None) => (
-                "Preparation".to_string(),
-                "Research and list preparation, kept apart from the call blocks.".to_string(),
-            ),
-        };
-        push_line(&mut out, "BEGIN:VEVENT");
-        push_line(&mut out, &format!("UID:{}@callblock", s.id));
-        push_line(&mut out, &format!("DTSTAMP:{}", utc_stamp(dtstamp)));
-        push_line(
-            &mut out,
-            &format!("DTSTART;TZID={}:{}", tz.name(), local_stamp(*start)),
-        );
-        push_line(&mut out, &format!("DURATION:{}", duration_text(s.minutes)));
-        push_line(
-            &mut out,
-            &format!(
-                "RRULE:FREQ=WEEKLY;BYDAY={}",
-                BYDAY[usize::from(s.weekday.min(6))]
-            ),
-        );
-        push_line(&mut out, &format!("SUMMARY:{}", escape_text(&summary)));
-        push_line(
-            &mut out,
-            &format!("DESCRIPTION:{}", escape_text(&description)),
-        );
-        push_line(
-            &mut out,
-            &format!(
-                "CATEGORIES:{}",
-                if s.kind == SlotKind::Block {
-                    "Callblock,Call block"
-                } else {
-                    "Callblock,Preparation"
-                }
-            ),
-        );
-        push_line(&mut out, "TRANSP:OPAQUE");
-        push_line(&mut out, "END:VEVENT");
+        vevent(&mut out, s, *tz, *start, dtstamp);
     }
     push_line(&mut out, "END:VCALENDAR");
     Ok(out)
+}
+
+/// A slot's zone and first occurrence (on or after the day it was created).
+fn first_occurrence(s: &ScheduleSlot) -> Result<(&ScheduleSlot, Tz, NaiveDateTime)> {
+    let tz = time::parse_tz(&s.time_zone).ok_or_else(|| {
+        Error::invalid(
+            format!("schedule slot {}", s.id),
+            format!("{:?} is not an IANA time zone", s.time_zone),
+        )
+    })?;
+    let created = time::from_db(&s.created_at)?
+        .with_timezone(&tz)
+        .date_naive();
+    let date = first_on_weekday(created, s.weekday);
+    let start = date
+        .and_hms_opt(s.start_minute / 60, s.start_minute % 60, 0)
+        .ok_or_else(|| {
+            Error::invalid(
+                format!("schedule slot {}", s.id),
+                format!("start minute {} is not a time of day", s.start_minute),
+            )
+        })?;
+    Ok((s, tz, start))
+}
+
+/// The event's title and description.
+fn slot_text(s: &ScheduleSlot) -> (String, String) {
+    match (s.kind, s.theme_name.as_deref()) {
+        (SlotKind::Block, Some(t)) => (
+            format!("Call block: {t}"),
+            format!(
+                "{} minutes of calls, one right after the other, on the theme {t}. Open \
+                 Callblock's Block view to start it.",
+                s.minutes
+            ),
+        ),
+        (SlotKind::Block, None) => (
+            "Call block".to_string(),
+            format!(
+                "{} minutes of calls, one right after the other. Open Callblock's Block \
+                 view to start it.",
+                s.minutes
+            ),
+        ),
+        (SlotKind::Prep, Some(t)) => (
+            format!("Preparation: {t}"),
+            format!(
+                "Research and list preparation for the theme {t}, kept apart from the call blocks."
+            ),
+        ),
+        (SlotKind::Prep, None) => (
+            "Preparation".to_string(),
+            "Research and list preparation, kept apart from the call blocks.".to_string(),
+        ),
+    }
+}
+
+/// One slot as a weekly event from its first occurrence.
+fn vevent(
+    out: &mut String,
+    s: &ScheduleSlot,
+    tz: Tz,
+    start: NaiveDateTime,
+    dtstamp: DateTime<Utc>,
+) {
+    let (summary, description) = slot_text(s);
+    push_line(out, "BEGIN:VEVENT");
+    push_line(out, &format!("UID:{}@callblock", s.id));
+    push_line(out, &format!("DTSTAMP:{}", utc_stamp(dtstamp)));
+    push_line(
+        out,
+        &format!("DTSTART;TZID={}:{}", tz.name(), local_stamp(start)),
+    );
+    push_line(out, &format!("DURATION:{}", duration_text(s.minutes)));
+    push_line(
+        out,
+        &format!(
+            "RRULE:FREQ=WEEKLY;BYDAY={}",
+            BYDAY[usize::from(s.weekday.min(6))]
+        ),
+    );
+    push_line(out, &format!("SUMMARY:{}", escape_text(&summary)));
+    push_line(out, &format!("DESCRIPTION:{}", escape_text(&description)));
+    push_line(
+        out,
+        &format!(
+            "CATEGORIES:{}",
+            if s.kind == SlotKind::Block {
+                "Callblock,Call block"
+            } else {
+                "Callblock,Preparation"
+            }
+        ),
+    );
+    push_line(out, "TRANSP:OPAQUE");
+    push_line(out, "END:VEVENT");
 }
 
 /// A rep's schedule as an iCalendar file.

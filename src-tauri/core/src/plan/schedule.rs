@@ -303,7 +303,7 @@ pub fn add_slot(
     slot: &NewSlot,
     settings: &Settings,
 ) -> Result<SavedSlot> {
-    super::check_rep(conn, rep_id)?;
+    super::saved::check_rep(conn, rep_id)?;
     check_slot(conn, rep_id, slot, None)?;
     let id = crate::store::new_id();
     conn.execute(

@@ -1,7 +1,9 @@
 use super::*;
-use crate::domain::ThemeKind;
+use crate::domain::{Settings, ThemeKind};
 use crate::store::Store;
-use chrono::TimeZone;
+use crate::time;
+use chrono::{DateTime, Duration, NaiveDate, TimeZone, Utc};
+use rusqlite::{params, Connection};
 
 fn d(y: i32, m: u32, day: u32) -> NaiveDate {
     NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -141,76 +141,7 @@ pub(crate) fn blocks_with(
     fresh: bool,
     now: DateTime<Utc>,
 ) -> Result<BlocksReport> {
-    let mut p = Params::default();
-    let mut w = Vec::new();
-    if let Some(f) = filter.from {
-        w.push(format!("b.started_at >= {}", p.bind(time::to_db(f))));
-    }
-    if let Some(t) = filter.to {
-        w.push(format!("b.started_at < {}", p.bind(time::to_db(t))));
-    }
-    if !filter.rep_ids.is_empty() {
-        w.push(format!("b.rep_id IN {}", p.list(filter.rep_ids.clone())));
-    }
-    if !filter.theme_ids.is_empty() {
-        w.push(format!(
-            "EXISTS (SELECT 1 FROM block_themes bt WHERE bt.block_id = b.id AND bt.theme_id IN {})",
-            p.list(filter.theme_ids.clone())
-        ));
-    }
-    let c = Outcome::CONNECT_SQL;
-    let (join, sums) = if fresh {
-        (
-            "LEFT JOIN review_by_block s ON s.block_id = b.id".to_string(),
-            "ifnull(sum(s.dials), 0), ifnull(sum(s.connects), 0), ifnull(sum(s.conversations), 0),
-             ifnull(sum(s.meetings), 0), ifnull(sum(s.talk_ms), 0)"
-                .to_string(),
-        )
-    } else {
-        (
-            "LEFT JOIN calls c ON c.block_id = b.id AND c.outcome IS NOT NULL".to_string(),
-            format!(
-                "count(c.id), count(c.id) FILTER (WHERE c.outcome IN {c}),
-                 count(c.id) FILTER (WHERE c.outcome IN {c} AND (c.duration_ms >= {conv}
-                    OR c.asked_for_meeting = 1 OR c.outcome = 'meeting')),
-                 count(c.id) FILTER (WHERE c.outcome = 'meeting'), ifnull(sum(c.duration_ms), 0)",
-                conv = i64::from(settings.conversation_seconds) * 1000
-            ),
-        )
-    };
-    let sql = format!(
-        "SELECT b.rep_id,
-            date(substr(b.started_at, 1, 10), '-' || ((CAST(strftime('%w', substr(b.started_at, 1, 10)) AS INTEGER) + 6) % 7) || ' days'),
-            b.end_reason, b.planned_seconds,
-            CASE WHEN b.ended_at IS NULL THEN NULL ELSE max(0,
-                CAST(round((julianday(b.ended_at) - julianday(b.started_at)) * 86400) AS INTEGER)
-                - ifnull((SELECT CAST(round(sum(julianday(min(ifnull(pp.resumed_at, b.ended_at), b.ended_at))
-                    - julianday(pp.paused_at)) * 86400) AS INTEGER)
-                  FROM block_pauses pp WHERE pp.block_id = b.id), 0)) END,
-            {sums}
-         FROM blocks b {join}
-         WHERE {}
-         GROUP BY b.id",
-        super::sql::and(&w)
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let facts: Vec<BlockFacts> = stmt
-        .query_map(p.as_params(), |r| {
-            Ok(BlockFacts {
-                rep_id: r.get(0)?,
-                week: r.get(1)?,
-                end_reason: r.get(2)?,
-                planned: r.get(3)?,
-                active: r.get(4)?,
-                dials: r.get(5)?,
-                connects: r.get(6)?,
-                conversations: r.get(7)?,
-                meetings: r.get(8)?,
-                talk_ms: r.get::<_, i64>(9)?.max(0) as u64,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
-
+    let facts = block_facts(conn, filter, settings, fresh)?;
     let schedule = planned_blocks(conn, filter, now)?;
     let planned_for = |pick: &dyn Fn(&(String, String)) -> bool| -> Option<u32> {
         schedule
@@ -260,8 +191,111 @@ pub(crate) fn blocks_with(
             key: week,
         })
         .collect();
-    let dials_per_hour = pace
-        .iter()
+    Ok(BlocksReport {
+        schedule_defined: schedule.is_some(),
+        total: total.finish(planned_for(&|_| true)),
+        by_rep,
+        by_week,
+        dials_per_hour: pace_bins(&pace),
+        definitions: definitions(settings, schedule.is_some()),
+    })
+}
+
+/// Every block the filter selects, with the figures of its calls (from the
+/// rollups when they are fresh, else from the calls).
+fn block_facts(
+    conn: &Connection,
+    filter: &ReportFilter,
+    settings: &Settings,
+    fresh: bool,
+) -> Result<Vec<BlockFacts>> {
+    let mut p = Params::default();
+    let w = block_conditions(filter, &mut p);
+    let (join, sums) = call_sums(settings, fresh);
+    let sql = format!(
+        "SELECT b.rep_id,
+            date(substr(b.started_at, 1, 10), '-' || ((CAST(strftime('%w', substr(b.started_at, 1, 10)) AS INTEGER) + 6) % 7) || ' days'),
+            b.end_reason, b.planned_seconds,
+            CASE WHEN b.ended_at IS NULL THEN NULL ELSE max(0,
+                CAST(round((julianday(b.ended_at) - julianday(b.started_at)) * 86400) AS INTEGER)
+                - ifnull((SELECT CAST(round(sum(julianday(min(ifnull(pp.resumed_at, b.ended_at), b.ended_at))
+                    - julianday(pp.paused_at)) * 86400) AS INTEGER)
+                  FROM block_pauses pp WHERE pp.block_id = b.id), 0)) END,
+            {sums}
+         FROM blocks b {join}
+         WHERE {}
+         GROUP BY b.id",
+        super::sql::and(&w)
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let facts = stmt
+        .query_map(p.as_params(), |r| {
+            Ok(BlockFacts {
+                rep_id: r.get(0)?,
+                week: r.get(1)?,
+                end_reason: r.get(2)?,
+                planned: r.get(3)?,
+                active: r.get(4)?,
+                dials: r.get(5)?,
+                connects: r.get(6)?,
+                conversations: r.get(7)?,
+                meetings: r.get(8)?,
+                talk_ms: r.get::<_, i64>(9)?.max(0) as u64,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(facts)
+}
+
+/// Blocks by when they started, their rep and their themes.
+fn block_conditions(filter: &ReportFilter, p: &mut Params) -> Vec<String> {
+    let mut w = Vec::new();
+    if let Some(f) = filter.from {
+        w.push(format!("b.started_at >= {}", p.bind(time::to_db(f))));
+    }
+    if let Some(t) = filter.to {
+        w.push(format!("b.started_at < {}", p.bind(time::to_db(t))));
+    }
+    if !filter.rep_ids.is_empty() {
+        w.push(format!("b.rep_id IN {}", p.list(filter.rep_ids.clone())));
+    }
+    if !filter.theme_ids.is_empty() {
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM block_themes bt WHERE bt.block_id = b.id AND bt.theme_id IN {})",
+            p.list(filter.theme_ids.clone())
+        ));
+    }
+    w
+}
+
+/// (join, columns): a block's dials, connects, conversations, meetings and
+/// talk time, from the per-block rollup or from its calls.
+fn call_sums(settings: &Settings, fresh: bool) -> (String, String) {
+    let c = Outcome::CONNECT_SQL;
+    if fresh {
+        (
+            "LEFT JOIN review_by_block s ON s.block_id = b.id".to_string(),
+            "ifnull(sum(s.dials), 0), ifnull(sum(s.connects), 0), ifnull(sum(s.conversations), 0),
+             ifnull(sum(s.meetings), 0), ifnull(sum(s.talk_ms), 0)"
+                .to_string(),
+        )
+    } else {
+        (
+            "LEFT JOIN calls c ON c.block_id = b.id AND c.outcome IS NOT NULL".to_string(),
+            format!(
+                "count(c.id), count(c.id) FILTER (WHERE c.outcome IN {c}),
+                 count(c.id) FILTER (WHERE c.outcome IN {c} AND (c.duration_ms >= {conv}
+                    OR c.asked_for_meeting = 1 OR c.outcome = 'meeting')),
+                 count(c.id) FILTER (WHERE c.outcome = 'meeting'), ifnull(sum(c.duration_ms), 0)",
+                conv = i64::from(settings.conversation_seconds) * 1000
+            ),
+        )
+    }
+}
+
+/// Blocks per pace, in bins of 5 dials an hour (the last one open).
+fn pace_bins(pace: &[u32; 13]) -> Vec<DialsPerHourBin> {
+    pace.iter()
         .enumerate()
         .map(|(i, &n)| {
             let from = i as u32 * 5;
@@ -276,7 +310,10 @@ pub(crate) fn blocks_with(
                 blocks: n,
             }
         })
-        .collect();
+        .collect()
+}
+
+fn definitions(settings: &Settings, schedule_defined: bool) -> Vec<String> {
     let mut defs = super::definitions(settings);
     defs.push(
         "Blocks are selected by when they started, their rep and their themes; the other \
@@ -294,21 +331,14 @@ pub(crate) fn blocks_with(
          Minutes on the phone: the sum of the lengths of its calls."
             .into(),
     );
-    if schedule.is_none() {
+    if !schedule_defined {
         defs.push(
             "No weekly schedule of blocks exists for this selection, so blocks planned cannot \
              be counted."
                 .into(),
         );
     }
-    Ok(BlocksReport {
-        schedule_defined: schedule.is_some(),
-        total: total.finish(planned_for(&|_| true)),
-        by_rep,
-        by_week,
-        dials_per_hour,
-        definitions: defs,
-    })
+    defs
 }
 
 /// Planned blocks per (rep, week Monday) from the weekly schedule, or

@@ -61,17 +61,6 @@ pub struct ReportFilter {
 }
 
 impl ReportFilter {
-    /// A filter over a period given as dates `YYYY-MM-DD` (UTC, both days
-    /// included), the way the command line takes it.
-    pub fn for_dates(from: Option<&str>, to: Option<&str>) -> Result<ReportFilter> {
-        let (from, to) = parse_period(from, to)?;
-        Ok(ReportFilter {
-            from,
-            to,
-            ..ReportFilter::default()
-        })
-    }
-
     /// The text query, trimmed; `None` when it has no word.
     pub(crate) fn text_query(&self) -> Option<String> {
         self.text.as_deref().and_then(fts_query)
@@ -262,11 +251,6 @@ impl DurationBand {
             (Some(a), Some(b)) => format!("{}-{}", mmss(a), mmss(b)),
             (None, None) => "any length".into(),
         }
-    }
-
-    pub fn contains_ms(&self, ms: u64) -> bool {
-        self.min_seconds.map_or(true, |a| ms >= u64::from(a) * 1000)
-            && self.max_seconds.map_or(true, |b| ms < u64::from(b) * 1000)
     }
 }
 

@@ -99,7 +99,23 @@ pub(crate) fn playbook_with(
     fresh: bool,
 ) -> Result<PlaybookReport> {
     let connects = funnel_with(conn, filter, settings, fresh)?.connects;
+    Ok(PlaybookReport {
+        connects,
+        objections: objection_stats(conn, filter, settings, fresh, connects)?,
+        responses: response_stats(conn, filter, settings, fresh)?,
+        talk_tracks: talk_track_stats(conn, filter, settings, fresh)?,
+        definitions: definitions(settings),
+    })
+}
 
+/// Objections heard, most first, against the `connects` of the selection.
+fn objection_stats(
+    conn: &Connection,
+    filter: &ReportFilter,
+    settings: &Settings,
+    fresh: bool,
+    connects: u32,
+) -> Result<Vec<ObjectionStat>> {
     let mut p = Params::default();
     let src = rollup::source(&OBJECTIONS, filter, settings, fresh, &mut p);
     let sql = format!(
@@ -126,7 +142,16 @@ pub(crate) fn playbook_with(
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(objections)
+}
 
+/// Responses used, by objection (library order), then most used first.
+fn response_stats(
+    conn: &Connection,
+    filter: &ReportFilter,
+    settings: &Settings,
+    fresh: bool,
+) -> Result<Vec<ResponseStat>> {
     let mut p = Params::default();
     let src = rollup::source(&RESPONSES, filter, settings, fresh, &mut p);
     let sql = format!(
@@ -159,7 +184,16 @@ pub(crate) fn playbook_with(
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(responses)
+}
 
+/// Talk-track versions by track, then version.
+fn talk_track_stats(
+    conn: &Connection,
+    filter: &ReportFilter,
+    settings: &Settings,
+    fresh: bool,
+) -> Result<Vec<TalkTrackStat>> {
     let mut p = Params::default();
     let src = rollup::source(&BY_TRACK, filter, settings, fresh, &mut p);
     let sql = format!(
@@ -196,7 +230,10 @@ pub(crate) fn playbook_with(
             })
         })?
         .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(talk_tracks)
+}
 
+fn definitions(settings: &Settings) -> Vec<String> {
     let mut defs = super::definitions(settings);
     defs.push(
         "Objection heard: the calls on which it was raised, out of the connects of the selection. \
@@ -208,11 +245,5 @@ pub(crate) fn playbook_with(
          each figure stands on."
             .into(),
     );
-    Ok(PlaybookReport {
-        connects,
-        objections,
-        responses,
-        talk_tracks,
-        definitions: defs,
-    })
+    defs
 }

@@ -15,6 +15,7 @@
 //!    migrations in one transaction.
 
 pub mod checkpoint;
+pub mod merge;
 pub mod migrations;
 
 use std::fs::File;

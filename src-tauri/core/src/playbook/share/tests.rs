@@ -1,11 +1,15 @@
+use rusqlite::Connection;
+
 use super::*;
 use crate::domain::ThemeKind;
+use crate::error::Result;
 use crate::lists::create_theme;
 use crate::playbook::{
     archive_objection, create_objection, default_talk_track, objection_library, objections_for,
     save_talk_track, save_theme_override, talk_track_versions,
 };
 use crate::store::Store;
+use crate::time;
 
 /// A database with a logistics track, a finance override and one objection of its own.
 fn source_db() -> Store {

@@ -1,0 +1,38 @@
+//! The call log: completed calls newest first, filtered, a page at a time,
+//! fast at any depth of a million calls; and one call's detail (its timeline).
+//!
+//! How a page is found. The rollups know how many calls each UTC day holds
+//! for any filter of period, reps, themes, outcomes and length bands, so a
+//! page reads only the days that hold its rows: the total is exact, a deep
+//! offset skips whole days, and a sparse filter skips empty days. Filters the
+//! rollups do not know (the text query, an objection) are served from their
+//! own index when they match few calls (all matches are read and sorted), or
+//! else by walking the days of the rest of the filter until the page is
+//! full; the total is then an estimate, and says so.
+//!
+//! - `query`: what the log is asked, and what a page holds
+//! - `page`: which way a page is found, and its rows
+//! - `cursor`: a call's place in the log, and the conditions that select after it
+//! - `days`: pages found through the rollups' calls per day
+//! - `direct`: pages read from the calls, or from the text or objection index
+//! - `detail`: one call's detail and timeline
+//! - `export`: every call of a filter, streamed for exports
+
+mod cursor;
+mod days;
+mod detail;
+mod direct;
+mod export;
+mod page;
+mod query;
+
+pub use detail::{
+    call_detail, phases, CallDetail, CallObjection, MeetingInfo, Phase, TalkTrackRef,
+    TimelineEvent, TimelineKind,
+};
+pub use export::{for_each_call, ExportCall};
+pub use page::call_log;
+/// The tests ask for a page with and without the rollups.
+#[cfg(test)]
+pub(crate) use page::call_log_with;
+pub use query::{CallCount, CallCursor, CallLogPage, CallLogQuery, CallLogRow};
