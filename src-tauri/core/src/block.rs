@@ -106,7 +106,7 @@ pub fn start_block(
             time::to_db(running.started_at)
         )));
     }
-    let id = crate::store::new_id();
+    let id = crate::ids::new_id();
     conn.execute(
         "INSERT INTO blocks (id, rep_id, planned_seconds, break_seconds, started_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![id, rep_id, minutes * 60, settings.break_minutes * 60, time::to_db(now)],
@@ -221,7 +221,7 @@ pub fn pause_block(conn: &Connection, block_id: &str, now: DateTime<Utc>) -> Res
     let at = now.max(b.started_at);
     conn.execute(
         "INSERT INTO block_pauses (id, block_id, paused_at) VALUES (?1, ?2, ?3)",
-        params![crate::store::new_id(), block_id, time::to_db(at)],
+        params![crate::ids::new_id(), block_id, time::to_db(at)],
     )?;
     Ok(())
 }
@@ -277,7 +277,7 @@ pub fn skip(
     let b = running(conn, block_id)?;
     conn.execute(
         "INSERT INTO skips (id, block_id, prospect_id, rep_id, skipped_at, reason) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![crate::store::new_id(), block_id, prospect_id, b.rep_id, time::to_db(now), reason],
+        params![crate::ids::new_id(), block_id, prospect_id, b.rep_id, time::to_db(now), reason],
     )?;
     Ok(())
 }
@@ -460,7 +460,7 @@ pub struct FinishedBlock<'a> {
 }
 
 pub fn insert_finished_block(conn: &Connection, b: &FinishedBlock<'_>) -> Result<String> {
-    let id = crate::store::new_id();
+    let id = crate::ids::new_id();
     conn.execute(
         "INSERT INTO blocks (id, rep_id, planned_seconds, break_seconds, started_at, ended_at, end_reason)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",

@@ -141,7 +141,7 @@ pub fn insert_open_call(conn: &Connection, call: &NewCall<'_>) -> Result<String>
     let (_, tz_name, phone) = load_state(conn, call.prospect_id)?;
     let tz = tz_name.as_deref().and_then(time::parse_tz);
     let local = tz.map(|z| call.started_at.with_timezone(&z));
-    let id = crate::store::new_id();
+    let id = crate::ids::new_id();
     conn.prepare_cached(
         "INSERT INTO calls (id, prospect_id, rep_id, block_id, theme_id, phone_e164, talk_track_version_id,
             started_at, prospect_time_zone, local_hour, local_weekday)
@@ -176,7 +176,7 @@ pub fn insert_objection(conn: &Connection, call_id: &str, o: &RaisedObjection) -
          VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
     )?
     .execute(params![
-        crate::store::new_id(),
+        crate::ids::new_id(),
         call_id,
         o.objection_id,
         o.response_id,
@@ -252,7 +252,7 @@ pub fn complete_call(
     ])?;
     let mut meeting_id = None;
     if let (Outcome::Meeting, Some(m)) = (end.outcome, end.meeting) {
-        let id = crate::store::new_id();
+        let id = crate::ids::new_id();
         let rep_id: String = conn
             .prepare_cached("SELECT rep_id FROM calls WHERE id = ?1")?
             .query_row([call_id], |r| r.get(0))?;

@@ -25,6 +25,7 @@
 //! - [`themes`]: theme operations of the Lists view (rename, merge, split, move, recycle)
 //! - [`export`]: prospects to CSV, with spreadsheet formulas escaped
 //! - [`paths`]: where the database lives
+//! - [`ids`]: new row ids (UUID v7)
 //! - [`files`]: the user's files: typed paths, default folders, atomic writes
 
 pub mod api;
@@ -38,6 +39,7 @@ pub mod domain;
 pub mod error;
 pub mod export;
 pub mod files;
+pub mod ids;
 pub mod import;
 pub mod invite;
 pub mod lists;

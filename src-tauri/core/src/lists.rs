@@ -64,7 +64,7 @@ pub fn create_theme(
         )));
     }
     let theme = Theme {
-        id: crate::store::new_id(),
+        id: crate::ids::new_id(),
         name: name.to_string(),
         kind,
         description: description.to_string(),
@@ -184,7 +184,7 @@ pub struct NewPhone {
 }
 
 pub fn insert_prospect(conn: &Connection, p: &NewProspect, at: DateTime<Utc>) -> Result<String> {
-    let id = crate::store::new_id();
+    let id = crate::ids::new_id();
     let now = time::to_db(at);
     conn.execute(
         "INSERT INTO prospects (id, theme_id, first_name, last_name, title, company, email, city,

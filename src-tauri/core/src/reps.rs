@@ -35,7 +35,7 @@ pub fn create_rep(
         }
     }
     let rep = Rep {
-        id: crate::store::new_id(),
+        id: crate::ids::new_id(),
         name: name.to_string(),
         email: email.map(str::to_string),
         time_zone: time_zone.map(str::to_string),

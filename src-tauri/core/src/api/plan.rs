@@ -237,7 +237,7 @@ pub fn schedule(conn: &Connection, now: DateTime<Utc>) -> Result<ScheduleView> {
             let slots = plan::slots(conn, &r.id)?
                 .into_iter()
                 .map(|slot| {
-                    let warnings = plan::slot_warnings(&as_new(&slot), &settings);
+                    let warnings = plan::slot_warnings(&plan::schedule::as_new(&slot), &settings);
                     SavedSlot { slot, warnings }
                 })
                 .collect();
@@ -254,17 +254,6 @@ pub fn schedule(conn: &Connection, now: DateTime<Utc>) -> Result<ScheduleView> {
         default_file: default_ics_file().display().to_string(),
         next_due,
     })
-}
-
-fn as_new(s: &plan::ScheduleSlot) -> NewSlot {
-    NewSlot {
-        kind: s.kind,
-        weekday: s.weekday,
-        start_minute: s.start_minute,
-        minutes: s.minutes,
-        time_zone: s.time_zone.clone(),
-        theme_id: s.theme_id.clone(),
-    }
 }
 
 /// Add slots for the current rep, all or none (one user action).

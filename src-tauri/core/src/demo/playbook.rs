@@ -62,7 +62,7 @@ impl DemoPlaybook {
                 "INSERT INTO objection_responses (id, objection_id, theme_id, version, response, created_at)
                  VALUES (?1, ?2, ?3, 1, ?4, ?5)",
                 rusqlite::params![
-                    crate::store::new_id(),
+                    crate::ids::new_id(),
                     no_budget.objection_id,
                     theme_ids[3],
                     "Most finance teams we meet found the budget in what they already spend. The meeting \

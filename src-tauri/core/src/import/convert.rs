@@ -226,7 +226,7 @@ impl Converter {
         self.person(rec, &mut c);
         self.extra(rec, &mut c);
         c.theme = self.theme_for(rec, &c, country_code);
-        c.keys = super::write::candidate_keys(
+        c.keys = super::keys::candidate_keys(
             c.crm_id.as_deref(),
             c.email.as_deref(),
             &c.first_name,

@@ -38,6 +38,7 @@ pub mod convert;
 pub mod error;
 pub mod geo;
 pub mod group;
+mod keys;
 pub mod mapping;
 pub mod phone;
 pub mod reader;

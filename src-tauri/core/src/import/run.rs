@@ -176,7 +176,7 @@ fn run_in_transaction(
     file: String,
 ) -> Result<ImportReport> {
     let tx = Transaction::new_unchecked(store.conn(), TransactionBehavior::Immediate)?;
-    let import_id = crate::store::new_id();
+    let import_id = crate::ids::new_id();
     let now = time::to_db(time::now());
     tx.execute(
         "INSERT INTO imports (id, source_file, source_format, mapping, started_at)

@@ -7,7 +7,6 @@
 //! phones and never touches the call history, status or attempts.
 
 use std::collections::HashMap;
-use std::hash::{DefaultHasher, Hash, Hasher};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
@@ -18,6 +17,9 @@ use crate::error::Result;
 use crate::lists;
 
 use super::convert::{Candidate, PhoneOut};
+use super::keys::candidate_keys;
+#[cfg(test)]
+use super::keys::key_hash;
 
 /// What a row was matched on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -160,37 +162,6 @@ pub struct KeyFilter {
 /// Bits per expected key, and probes per key (false positives ~0.5 %).
 const BITS_PER_KEY: u64 = 12;
 const PROBES: u64 = 6;
-
-fn key_hash(kind: u8, parts: &[&str]) -> u64 {
-    let mut h = DefaultHasher::new();
-    kind.hash(&mut h);
-    for p in parts {
-        for b in p.bytes() {
-            h.write_u8(b.to_ascii_lowercase());
-        }
-        h.write_u8(0);
-    }
-    h.finish()
-}
-
-pub(crate) fn candidate_keys(
-    crm: Option<&str>,
-    email: Option<&str>,
-    first: &str,
-    last: &str,
-    company: &str,
-) -> impl Iterator<Item = u64> {
-    let crm = crm.map(|c| {
-        let mut h = DefaultHasher::new();
-        b'c'.hash(&mut h);
-        c.hash(&mut h);
-        h.finish()
-    });
-    let email = email.map(|e| key_hash(b'e', &[e]));
-    let name = (!first.is_empty() && !last.is_empty() && !company.is_empty())
-        .then(|| key_hash(b'n', &[last, first, company]));
-    [crm, email, name].into_iter().flatten()
-}
 
 impl KeyFilter {
     /// A filter sized for about `keys` keys.
@@ -504,7 +475,7 @@ impl<'c> Writer<'c> {
     /// Queue a new prospect; returns its id. It is written by the next
     /// [`Writer::flush`] (at the latest when the batch is full).
     pub fn insert(&mut self, c: Candidate, theme_id: Option<&str>) -> Result<String> {
-        let id = crate::store::new_id();
+        let id = crate::ids::new_id();
         self.pending.push(Pending {
             id: id.clone(),
             theme_id: theme_id.map(str::to_string),

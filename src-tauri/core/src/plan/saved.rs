@@ -34,7 +34,7 @@ pub fn save_plan(conn: &Connection, rep_id: &str, inputs: &PlanInputs) -> Result
     check_rep(conn, rep_id)?;
     let overrides = serde_json::to_string(&inputs.overrides)
         .map_err(|e| Error::invalid("rate overrides", e.to_string()))?;
-    let id = crate::store::new_id();
+    let id = crate::ids::new_id();
     conn.execute(
         "INSERT INTO plans (id, rep_id, period, starts_on, quota, deal_size, close_ratio,
             rate_overrides, created_at)

@@ -232,7 +232,8 @@ pub fn slot_by_id(conn: &Connection, id: &str) -> Result<ScheduleSlot> {
     })
 }
 
-fn as_new(s: &ScheduleSlot) -> NewSlot {
+/// The slot as it would be entered again (to check it against others).
+pub fn as_new(s: &ScheduleSlot) -> NewSlot {
     NewSlot {
         kind: s.kind,
         weekday: s.weekday,
@@ -305,7 +306,7 @@ pub fn add_slot(
 ) -> Result<SavedSlot> {
     super::saved::check_rep(conn, rep_id)?;
     check_slot(conn, rep_id, slot, None)?;
-    let id = crate::store::new_id();
+    let id = crate::ids::new_id();
     conn.execute(
         "INSERT INTO schedule_slots (id, rep_id, kind, weekday, start_minute, minutes, time_zone,
             theme_id, created_at)

@@ -199,7 +199,7 @@ pub const DEFAULT_OBJECTIONS: &[(&str, &str, &str, &str)] = &[
 /// transaction that creates a new database.
 pub fn seed_default(tx: &Transaction<'_>) -> rusqlite::Result<()> {
     let now = time::to_db(time::now());
-    let track_id = crate::store::new_id();
+    let track_id = crate::ids::new_id();
     tx.execute(
         "INSERT INTO talk_tracks (id, theme_id, name, created_at) VALUES (?1, NULL, ?2, ?3)",
         params![track_id, "Default talk track", now],
@@ -214,7 +214,7 @@ pub fn seed_default(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         &now,
     )?;
     for (i, (slug, label, hotkey, response)) in DEFAULT_OBJECTIONS.iter().enumerate() {
-        let oid = crate::store::new_id();
+        let oid = crate::ids::new_id();
         tx.execute(
             "INSERT INTO objections (id, slug, label, hotkey, position, created_at)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
@@ -223,7 +223,7 @@ pub fn seed_default(tx: &Transaction<'_>) -> rusqlite::Result<()> {
         tx.execute(
             "INSERT INTO objection_responses (id, objection_id, theme_id, version, response, created_at)
              VALUES (?1, ?2, NULL, 1, ?3, ?4)",
-            params![crate::store::new_id(), oid, response, now],
+            params![crate::ids::new_id(), oid, response, now],
         )?;
     }
     Ok(())

@@ -278,7 +278,7 @@ pub(crate) fn append_response(
         }
     }
     let next = cur.map(|c| c.version + 1).unwrap_or(1);
-    let id = crate::store::new_id();
+    let id = crate::ids::new_id();
     conn.execute(
         "INSERT INTO objection_responses
             (id, objection_id, theme_id, version, response, created_by, created_at)
@@ -419,7 +419,7 @@ pub fn create_objection(
     check_label_free(conn, &label, "")?;
     check_hotkey_free(conn, hotkey.as_deref(), "")?;
     let slug = unique_slug(conn, &slugify(&label))?;
-    let id = crate::store::new_id();
+    let id = crate::ids::new_id();
     conn.execute(
         "INSERT INTO objections (id, slug, label, hotkey, position, created_at)
          VALUES (?1, ?2, ?3, ?4, (SELECT ifnull(max(position), -1) + 1 FROM objections), ?5)",

@@ -57,7 +57,7 @@ pub(crate) fn insert_version(
     created_by: Option<&str>,
     now: &str,
 ) -> rusqlite::Result<String> {
-    let id = crate::store::new_id();
+    let id = crate::ids::new_id();
     conn.execute(
         "INSERT INTO talk_track_versions
            (id, talk_track_id, version, opener, engage_statement, impact_question,
@@ -173,7 +173,7 @@ pub fn save_talk_track(
                     format!("must be at most {NAME_MAX_CHARS} characters"),
                 ));
             }
-            let id = crate::store::new_id();
+            let id = crate::ids::new_id();
             conn.execute(
                 "INSERT INTO talk_tracks (id, theme_id, name, created_at) VALUES (?1, ?2, ?3, ?4)",
                 params![id, theme_id, name, now],

@@ -26,12 +26,6 @@ use std::time::Duration;
 use rusqlite::{Connection, ErrorCode, OpenFlags, Transaction, TransactionBehavior};
 
 use crate::error::StoreError;
-
-/// A new row id: a UUID v7 (time-ordered, so new rows land at the end of
-/// their indexes), as text.
-pub fn new_id() -> String {
-    uuid::Uuid::now_v7().to_string()
-}
 pub use migrations::{APPLICATION_ID, LATEST};
 
 const SQLITE_MAGIC: &[u8; 16] = b"SQLite format 3\0";

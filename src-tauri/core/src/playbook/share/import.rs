@@ -432,7 +432,7 @@ impl Apply<'_> {
         pos: usize,
         now: &str,
     ) -> Result<String> {
-        let id = crate::store::new_id();
+        let id = crate::ids::new_id();
         let slug = unique_slug(self.conn, &o.slug)?;
         self.conn.execute(
             "INSERT INTO objections (id, slug, label, hotkey, position, created_at)
