@@ -126,6 +126,12 @@ impl AppState {
         self.desk.lock().map(|d| d.is_running()).unwrap_or(false)
     }
 
+    /// Refused while a block runs (see `BlockDesk::check_list_work`).
+    pub fn check_list_work(&self) -> Result<(), AppError> {
+        let desk = self.desk.lock().map_err(|_| poisoned())?;
+        Ok(desk.check_list_work()?)
+    }
+
     /// The block's id, clocks and thresholds, for the ticker.
     pub fn clocks(&self) -> Option<(String, Clocks, Settings)> {
         self.desk.lock().ok()?.clocks()

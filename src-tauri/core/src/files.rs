@@ -39,11 +39,17 @@ fn expand_home(text: &str) -> PathBuf {
 /// from). `example` is a file name for the messages, such as
 /// `callblock-calls.csv`.
 pub fn typed_path(text: &str, example: &str) -> Result<PathBuf> {
+    typed_path_of(text, "file", example)
+}
+
+/// [`typed_path`] for a field that names its kind of file (`what`: "playbook
+/// file", "calendar file") in its message when it is left empty.
+pub fn typed_path_of(text: &str, what: &str, example: &str) -> Result<PathBuf> {
     let t = text.trim();
     if t.is_empty() {
         return Err(Error::invalid(
             "file",
-            format!("enter the path of the file, such as ~/Documents/{example}"),
+            format!("enter the path of the {what}, such as ~/Documents/{example}"),
         ));
     }
     let path = expand_home(t);
@@ -163,13 +169,15 @@ pub fn write_file<T>(
 /// The write of [`write_file`] without its friendly checks first (for a
 /// caller that made them already): what is under the name must be a regular
 /// file, and is replaced only with `replace`; a folder that does not exist is
-/// an I/O error.
+/// an I/O error. A link is followed to the file it names (even one not there
+/// yet). A replaced file keeps its permissions, from the first byte written.
 pub fn write_atomic<T>(
     path: &Path,
     replace: bool,
     write: impl FnOnce(&mut dyn Write) -> Result<T>,
 ) -> Result<T> {
-    match std::fs::metadata(path) {
+    let target = link_target(path)?;
+    let old = match std::fs::metadata(&target) {
         Ok(meta) if !meta.is_file() => {
             return Err(Error::invalid(
                 "file",
@@ -180,28 +188,20 @@ pub fn write_atomic<T>(
             ))
         }
         Ok(_) if !replace => return Err(exists(path)),
-        _ => {}
-    }
-    // A link to a file: the file it points to is the one the user means.
-    let target = match path.symlink_metadata() {
-        Ok(m) if m.file_type().is_symlink() => std::fs::canonicalize(path).map_err(io(path))?,
-        _ => path.to_path_buf(),
+        Ok(meta) => Some(meta.permissions()),
+        Err(_) => None,
     };
-    let (tmp, file) = temp_beside(&target).map_err(io(path))?;
+    let (tmp, file) = temp_beside(&target, old.as_ref()).map_err(io(path))?;
     let written = (|| {
         let mut w = std::io::BufWriter::new(file);
         let out = write(&mut w)?;
         let file = w.into_inner().map_err(|e| io(path)(e.into_error()))?;
-        if let Ok(old) = std::fs::metadata(&target) {
-            // A replaced file keeps who may read it.
-            let _ = file.set_permissions(old.permissions());
-        }
         file.sync_all().map_err(io(path))?;
         drop(file);
-        if !replace && target.symlink_metadata().is_ok() {
-            return Err(exists(path));
-        }
-        std::fs::rename(&tmp, &target).map_err(io(path))?;
+        put_in_place(&tmp, &target, replace).map_err(|e| match e.kind() {
+            std::io::ErrorKind::AlreadyExists => exists(path),
+            _ => io(path)(e),
+        })?;
         Ok(out)
     })();
     match written {
@@ -213,6 +213,49 @@ pub fn write_atomic<T>(
             let _ = std::fs::remove_file(&tmp);
             Err(e)
         }
+    }
+}
+
+/// The file `path` names: itself, or what a link (or a chain of links)
+/// points to, whether that file is there yet or not.
+fn link_target(path: &Path) -> Result<PathBuf> {
+    let mut at = path.to_path_buf();
+    for _ in 0..16 {
+        match at.symlink_metadata() {
+            Ok(m) if m.file_type().is_symlink() => {
+                let to = std::fs::read_link(&at).map_err(io(path))?;
+                at = match at.parent() {
+                    Some(dir) if to.is_relative() => dir.join(to),
+                    _ => to,
+                };
+            }
+            _ => return Ok(at),
+        }
+    }
+    Err(Error::invalid(
+        "file",
+        format!("{}: too many links to follow", path.display()),
+    ))
+}
+
+/// Move the written `tmp` to `target`: a rename when replacing; otherwise a
+/// hard link, which fails if a file appeared under the name meanwhile (then
+/// the temporary name is removed). Where hard links are not supported, a
+/// last look and a rename.
+fn put_in_place(tmp: &Path, target: &Path, replace: bool) -> std::io::Result<()> {
+    if replace {
+        return std::fs::rename(tmp, target);
+    }
+    match std::fs::hard_link(tmp, target) {
+        Ok(()) => {
+            let _ = std::fs::remove_file(tmp);
+            Ok(())
+        }
+        Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(e),
+        Err(_) if target.symlink_metadata().is_ok() => {
+            Err(std::io::Error::from(std::io::ErrorKind::AlreadyExists))
+        }
+        Err(_) => std::fs::rename(tmp, target),
     }
 }
 
@@ -238,12 +281,22 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
 }
 
 /// A new file beside `target` (`.NAME.XXXXXXXX.tmp`, hidden, never an
-/// existing one), for writing before the rename.
-fn temp_beside(target: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
+/// existing one), for writing before the rename; with `permissions` (those of
+/// the file it replaces) set before anything is written to it.
+fn temp_beside(
+    target: &Path,
+    permissions: Option<&std::fs::Permissions>,
+) -> std::io::Result<(PathBuf, std::fs::File)> {
     let name = target
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .unwrap_or_else(|| "file".to_string());
+    // A name near the system's limit (255 bytes) still leaves room for ours.
+    let mut cut = name.len().min(200);
+    while !name.is_char_boundary(cut) {
+        cut -= 1;
+    }
+    let name = &name[..cut];
     let dir = target.parent().filter(|d| !d.as_os_str().is_empty());
     let mut last = None;
     for _ in 0..8 {
@@ -253,17 +306,36 @@ fn temp_beside(target: &Path) -> std::io::Result<(PathBuf, std::fs::File)> {
             Some(d) => d.join(tmp_name),
             None => PathBuf::from(tmp_name),
         };
-        match std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&tmp)
-        {
-            Ok(f) => return Ok((tmp, f)),
+        let mut open = std::fs::OpenOptions::new();
+        open.write(true).create_new(true);
+        #[cfg(unix)]
+        if let Some(p) = permissions {
+            use std::os::unix::fs::{OpenOptionsExt, PermissionsExt};
+            open.mode(p.mode() & 0o777);
+        }
+        match open.open(&tmp) {
+            Ok(f) => {
+                if let Some(p) = permissions {
+                    // The creation mode passed through the umask; the
+                    // replaced file's own mode, exactly.
+                    if let Err(e) = f.set_permissions(p.clone()) {
+                        let _ = std::fs::remove_file(&tmp);
+                        return Err(e);
+                    }
+                }
+                return Ok((tmp, f));
+            }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => last = Some(e),
             Err(e) => return Err(e),
         }
     }
     Err(last.unwrap_or_else(|| std::io::Error::other("no temporary name is free")))
+}
+
+/// Create the folder `dir` (and its parents) if it is not there, for files
+/// the app saves on its own (invitations).
+pub fn ensure_folder(dir: &Path) -> Result<()> {
+    std::fs::create_dir_all(dir).map_err(io(dir))
 }
 
 /// Make the rename durable: fsync the folder that holds `path`. A folder that
@@ -365,6 +437,22 @@ mod tests {
         let real = dir.path().join("real.csv");
         std::fs::write(&real, "old").unwrap();
         std::fs::set_permissions(&real, std::fs::Permissions::from_mode(0o600)).unwrap();
+        // Nobody else may read it while it is written, either.
+        let seen = write_file(&real, true, "out.csv", |_| {
+            let mut seen = 0;
+            for e in std::fs::read_dir(dir.path()).unwrap() {
+                let e = e.unwrap();
+                if e.file_name().to_string_lossy().ends_with(".tmp") {
+                    let mode = e.metadata().unwrap().permissions().mode();
+                    assert_eq!(mode & 0o777, 0o600, "{:?}", e.file_name());
+                    seen += 1;
+                }
+            }
+            Ok(seen)
+        })
+        .unwrap();
+        assert_eq!(seen, 1);
+        std::fs::write(&real, "old").unwrap();
         let link = dir.path().join("link.csv");
         std::os::unix::fs::symlink(&real, &link).unwrap();
         write_bytes(&link, true, "out.csv", b"new").unwrap();
@@ -372,6 +460,36 @@ mod tests {
         assert_eq!(std::fs::read(&real).unwrap(), b"new");
         let mode = std::fs::metadata(&real).unwrap().permissions().mode();
         assert_eq!(mode & 0o777, 0o600);
+
+        // A link to a file not there yet: the file is written where it points.
+        let later = dir.path().join("later.csv");
+        let dangling = dir.path().join("dangling.csv");
+        std::os::unix::fs::symlink("later.csv", &dangling).unwrap();
+        let e = write_file(&dangling, false, "out.csv", |_| Ok(())).unwrap_err();
+        assert_eq!(e.kind(), "conflict");
+        write_bytes(&dangling, true, "out.csv", b"at last").unwrap();
+        assert_eq!(std::fs::read(&later).unwrap(), b"at last");
+    }
+
+    #[test]
+    fn a_long_name_and_a_file_that_appears_meanwhile() {
+        let dir = tempfile::tempdir().unwrap();
+        let long = dir.path().join(format!("{}.csv", "é".repeat(120)));
+        write_bytes(&long, false, "out.csv", b"x").unwrap();
+        assert_eq!(std::fs::read(&long).unwrap(), b"x");
+        // A file created under the name while the export was written is not
+        // replaced without asking.
+        let raced = dir.path().join("raced.csv");
+        let e = write_atomic(&raced, false, |_| {
+            std::fs::write(&raced, "theirs").unwrap();
+            Ok(())
+        })
+        .unwrap_err();
+        assert_eq!(e.kind(), "conflict");
+        assert_eq!(std::fs::read(&raced).unwrap(), b"theirs");
+        let mut left = entries(dir.path());
+        left.sort();
+        assert_eq!(left.len(), 2, "{left:?}");
     }
 
     #[test]

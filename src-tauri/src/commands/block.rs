@@ -92,12 +92,12 @@ pub fn block_summary(
     state: State<'_, AppState>,
     block_id: String,
 ) -> Result<BlockSummary, AppError> {
-    state.with_store(|s| callblock_core::api::settings::block_summary(s.conn(), &block_id))
+    state.with_store(|s| callblock_core::api::block::summary(s.conn(), &block_id))
 }
 
 /// The newest blocks, for the Block view's list.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn list_blocks(state: State<'_, AppState>, limit: u32) -> Result<Vec<BlockRow>, AppError> {
-    state.with_store(|s| callblock_core::api::settings::recent_blocks(s.conn(), limit))
+    state.with_store(|s| callblock_core::api::block::recent(s.conn(), limit))
 }

@@ -122,12 +122,7 @@ pub fn run_blocking(
     how: RunOptions,
     emit: impl Fn(ImportProgress),
 ) -> Result<ImportReport, AppError> {
-    if state.block_running() {
-        return Err(AppError::new(
-            "conflict",
-            "a block is running; import between blocks (list work is preparation time)",
-        ));
-    }
+    state.check_list_work()?;
     let gate = &state.import;
     let Some((job, _guard)) = gate.enter() else {
         return Err(ImportGate::busy_error());

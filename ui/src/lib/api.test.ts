@@ -27,5 +27,8 @@ describe("api", () => {
     for (const k of Object.keys(commands)) expect(typeof api[k as keyof typeof api]).toBe("function");
     expect("then" in api).toBe(false);
     expect((api as unknown as Record<string, unknown>).then).toBeUndefined();
+    // Inherited names are not commands either.
+    expect((api as unknown as Record<string, unknown>).toString).toBeUndefined();
+    expect("constructor" in api).toBe(false);
   });
 });

@@ -23,6 +23,9 @@ export type Throwing<F> = F extends (...args: infer A) => Promise<Result<infer T
 
 export type Api = { readonly [K in keyof Commands]: Throwing<Commands[K]> };
 
+// The generated bindings wrap a command that can fail as `{ status, data }` or
+// `{ status, error }`; a command that cannot fail returns its value as it is,
+// and none of today's values has that shape.
 function isResult(value: unknown): value is Result<unknown, AppError> {
   if (!value || typeof value !== "object" || !("status" in value)) return false;
   const v = value as Record<string, unknown>;
@@ -39,7 +42,7 @@ const calls = new Map<string, (...args: unknown[]) => Promise<unknown>>();
 export const api: Api = new Proxy({} as Api, {
   get(_, key) {
     // Only commands: anything else (`then`, symbols) is not there, so `api` is never taken for a promise.
-    if (typeof key !== "string" || !(key in commands)) return undefined;
+    if (typeof key !== "string" || !Object.hasOwn(commands, key)) return undefined;
     let call = calls.get(key);
     if (!call) {
       call = async (...args: unknown[]) => {
@@ -53,7 +56,7 @@ export const api: Api = new Proxy({} as Api, {
     return call;
   },
   has(_, key) {
-    return typeof key === "string" && key in commands;
+    return typeof key === "string" && Object.hasOwn(commands, key);
   },
 });
 

@@ -7,16 +7,18 @@
 //! domain function, when that is all a view needs); the command line prints
 //! what they return.
 //!
+//! - [`block`]: past blocks and a block's summary
 //! - [`import`]: the import panel (draft, preview, the run) and `callblock import`'s run
 //! - [`lists`]: a theme by name, prospects to CSV, what a database holds
 //! - [`playbook`]: the talk-track editor, the preview, the library's changes, sharing
 //! - [`plan`]: the Plan view, the schedule and its `.ics`, the due block
 //! - [`review`]: Review's options, dashboards, call log, figures and files; typed selections
-//! - [`settings`]: saving the settings (with Review recomputed), past blocks
+//! - [`settings`]: saving the settings (with Review recomputed)
 //! - [`team`]: bundles of a rep's calls, exported and imported
 //!
 //! The running block is [`crate::session`]'s [`BlockDesk`](crate::session::BlockDesk).
 
+pub mod block;
 pub mod import;
 pub mod lists;
 pub mod plan;

@@ -294,7 +294,7 @@ pub fn default_ics_file() -> PathBuf {
 
 /// The path typed in the export field: `~` is the home folder; it must be absolute.
 pub fn typed_ics_path(text: &str) -> Result<PathBuf> {
-    files::typed_path(text, DEFAULT_ICS_NAME)
+    files::typed_path_of(text, "calendar file", DEFAULT_ICS_NAME)
 }
 
 /// Write the current rep's schedule to `path` as iCalendar. An existing file

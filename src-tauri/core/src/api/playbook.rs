@@ -109,7 +109,7 @@ pub fn default_file() -> PathBuf {
 
 /// The path typed in a field: `~` is the home folder; it must be absolute.
 pub fn typed_path(text: &str) -> Result<PathBuf> {
-    files::typed_path(text, DEFAULT_FILE_NAME)
+    files::typed_path_of(text, "playbook file", DEFAULT_FILE_NAME)
 }
 
 /// What the editor shows for `theme_id`'s track (`None`: the default track).

@@ -510,6 +510,12 @@ mod tests {
         .unwrap_err();
         assert!(e.to_string().contains("does not exist"), "{e}");
         assert!(!d.path().join("calls.csv.partial").exists());
+        let tmp: Vec<_> = std::fs::read_dir(d.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.ends_with(".tmp"))
+            .collect();
+        assert!(tmp.is_empty(), "temporary files left: {tmp:?}");
     }
 
     #[test]

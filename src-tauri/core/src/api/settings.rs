@@ -1,14 +1,9 @@
-//! The Settings view's save, and a past block's summary: what the window
-//! and the command line ask of the settings and the blocks.
+//! The Settings view's save: every default of the method, checked together.
 
-use rusqlite::Connection;
-
-use crate::block::BlockRow;
-use crate::block::BlockSummary;
 use crate::domain::Settings;
 use crate::error::Result;
+use crate::settings;
 use crate::store::Store;
-use crate::{settings, time};
 
 /// Save the settings (every default of the method a user can change),
 /// checked together first, in one transaction. A change to what counts as a
@@ -25,15 +20,4 @@ pub fn save(store: &mut Store, new: &Settings) -> Result<Settings> {
         }
         settings::load(tx)
     })
-}
-
-/// A past block's summary, as the settings define its figures.
-pub fn block_summary(conn: &Connection, block_id: &str) -> Result<BlockSummary> {
-    let settings = settings::load(conn)?;
-    crate::block::summary(conn, block_id, &settings, time::now())
-}
-
-/// The newest blocks of every rep (1 to 500 of them).
-pub fn recent_blocks(conn: &Connection, limit: u32) -> Result<Vec<BlockRow>> {
-    crate::block::recent_blocks(conn, None, limit.clamp(1, 500))
 }

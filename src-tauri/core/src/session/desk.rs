@@ -44,6 +44,19 @@ impl BlockDesk {
         self.session.is_some()
     }
 
+    /// List work (an import) waits for the end of the block: preparation
+    /// and calling are kept apart (domain.md section 1), and an import
+    /// holds the database for seconds that the block's next card must not
+    /// wait for.
+    pub fn check_list_work(&self) -> Result<()> {
+        if self.is_running() {
+            return Err(Error::Conflict(
+                "a block is running; import between blocks (list work is preparation time)".into(),
+            ));
+        }
+        Ok(())
+    }
+
     /// The running block's id, clocks and thresholds, for the ticker.
     pub fn clocks(&mut self) -> Option<(String, Clocks, Settings)> {
         let s = self.session.as_mut()?;

@@ -8,7 +8,7 @@ use chrono::{DateTime, Utc};
 
 use crate::calls::NewMeeting;
 use crate::card::CallCard;
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::reps::Rep;
 use crate::{files, invite, time};
 
@@ -88,10 +88,7 @@ pub(crate) fn save(
         organizer_email: rep.and_then(|r| r.email.as_deref()),
         created_at: now,
     });
-    std::fs::create_dir_all(dir).map_err(|source| Error::Io {
-        path: dir.to_path_buf(),
-        source,
-    })?;
+    files::ensure_folder(dir)?;
     let name = invite::file_name(m.starts_at, &full_name(card));
     let path = dir.join(&name);
     // The same prospect booked twice at one time: the newer invitation wins.

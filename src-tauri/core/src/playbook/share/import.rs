@@ -153,6 +153,9 @@ fn match_objections(
     let mut matched = Vec::new();
     let mut used: HashSet<String> = HashSet::new();
     for o in objections {
+        // A playbook file has no row ids: its slug is the objection's
+        // identity across databases, so a match by slug is the "by id" step
+        // of the merge, and the label the natural key.
         let found = merge::find(
             || -> Result<Option<String>> {
                 let by_slug: Option<String> = conn

@@ -478,6 +478,15 @@ fn files_on_disk_round_trip_and_bad_files_are_refused() {
     let s = export_playbook_to_path(src.conn(), &path, false).unwrap();
     assert_eq!((s.talk_tracks, s.objections, s.overrides), (2, 8, 1));
     assert!(!dir.path().join("team.callblock-playbook.json.tmp").exists());
+    let names: Vec<String> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(
+        names,
+        ["team.callblock-playbook.json"],
+        "nothing else is left"
+    );
     let mut dst = target_db(&["Logistics", "Finance"]);
     let r = dst
         .write(|tx| import_playbook_file(tx, &path, &ImportOptions::default()))
