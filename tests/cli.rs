@@ -1987,3 +1987,106 @@ fn lists_shows_the_imported_themes() {
         "{text}"
     );
 }
+
+/// Names that came from a file reach the terminal cut to a column and with
+/// their control characters shown, not run: a 70,000-character theme name
+/// with an escape sequence lists and reports without a panic.
+#[test]
+fn hostile_names_reach_the_terminal_cleaned_and_cut() {
+    use callblock_core::domain::ThemeKind;
+    let d = Dir::new();
+    let db = d.file("hostile.db");
+    let long = format!("\u{1b}]0;owned\u{7}Texas\u{1b}[2J{}", "x".repeat(70_000));
+    {
+        // As a bundle brings them today (its names are not checked yet).
+        let store = callblock_core::Store::open(&db).unwrap();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO themes (id, name, kind, created_at) VALUES ('t1', ?1, ?2, '2026-12-01T00:00:00Z')",
+                [long.as_str(), ThemeKind::Geography.as_str()],
+            )
+            .unwrap();
+        store
+            .conn()
+            .execute(
+                "INSERT INTO reps (id, name, created_at) VALUES ('r1', 'Ada\u{1b}[31m', '2026-12-01T00:00:00Z')",
+                [],
+            )
+            .unwrap();
+        // One call, so that the theme and the rep have a row in the report.
+        let c = store.conn();
+        let prospect = callblock_core::lists::insert_prospect(
+            c,
+            &callblock_core::lists::NewProspect {
+                theme_id: Some("t1".into()),
+                first_name: "Pat".into(),
+                company: "Acme".into(),
+                ..Default::default()
+            },
+            chrono::Utc::now(),
+        )
+        .unwrap();
+        callblock_core::calls::record_completed_call(
+            c,
+            &callblock_core::calls::CompletedCall {
+                prospect_id: prospect,
+                rep_id: "r1".into(),
+                block_id: None,
+                theme_id: Some("t1".into()),
+                talk_track_version_id: None,
+                started_at: chrono::Utc::now() - chrono::Duration::hours(1),
+                duration_ms: 30_000,
+                outcome: callblock_core::domain::Outcome::NotInterested,
+                asked_for_meeting: false,
+                callback_at: None,
+                notes: String::new(),
+                gap_current_state: String::new(),
+                gap_objectives: String::new(),
+                gap_impact: String::new(),
+                objections: Vec::new(),
+                meeting: None,
+            },
+            &callblock_core::domain::Settings::default(),
+        )
+        .unwrap();
+    }
+    let db = db.to_str().unwrap();
+    for args in [
+        &["--db", db, "lists"][..],
+        &["--db", db, "report", "--by", "theme"][..],
+        &["--db", db, "report", "--by", "rep"][..],
+    ] {
+        let out = d.run(args);
+        assert_eq!(out.status.code(), Some(0), "{args:?}: {}", stderr(&out));
+        let text = stdout(&out);
+        assert!(
+            !text.contains('\u{1b}') && !text.contains('\u{7}'),
+            "{args:?}: {text:.300}"
+        );
+        assert!(
+            text.lines().all(|l| l.chars().count() < 300),
+            "{args:?}: a line is not cut"
+        );
+    }
+    let lists = stdout(&d.run(&["--db", db, "lists"]));
+    assert!(
+        lists.contains("\u{FFFD}]0;owned\u{FFFD}Texas\u{FFFD}[2J"),
+        "{lists:.200}"
+    );
+    let by_theme = stdout(&d.run(&["--db", db, "report", "--by", "theme"]));
+    assert!(
+        by_theme.contains("\u{FFFD}]0;owned\u{FFFD}Texas"),
+        "{by_theme:.400}"
+    );
+    let by_rep = stdout(&d.run(&["--db", db, "report", "--by", "rep"]));
+    assert!(by_rep.contains("Ada\u{FFFD}[31m"), "{by_rep:.400}");
+    // JSON keeps the name whole, escaped by JSON itself.
+    let json = stdout(&d.run(&["--db", db, "lists", "--json"]));
+    let v: serde_json::Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(v[0]["theme"].as_str().unwrap(), long);
+    // An error that quotes a name is one clean line.
+    let out = d.run(&["--db", db, "report", "--theme", "Nope\u{1b}[2J"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!stderr(&out).contains('\u{1b}'), "{}", stderr(&out));
+}

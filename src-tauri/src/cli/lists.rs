@@ -10,7 +10,7 @@ use callblock_core::import;
 use callblock_core::{demo, lists};
 
 use super::open;
-use super::output::{count, file_error, print_json, thousands};
+use super::output::{cell, count, file_error, print_json, thousands, width, CELL_MAX};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -90,7 +90,7 @@ pub fn run_demo(path: &Path, seed: u64, json: bool) -> Result<(), String> {
     if json {
         return print_json(&summary);
     }
-    println!(
+    say!(
         "Demo written to {}: {} themes, {} prospects, {} reps, {} blocks, {} calls, {} meetings.",
         path.display(),
         summary.themes,
@@ -144,19 +144,15 @@ pub fn run_lists(path: &Path, json: bool) -> Result<(), String> {
         return print_json(&out);
     }
     if rows.is_empty() {
-        println!(
+        say!(
             "No call lists yet in {}. Load the demo with `callblock demo`.",
             path.display()
         );
         return Ok(());
     }
-    let width = rows
-        .iter()
-        .map(|r| r.name.chars().count())
-        .max()
-        .unwrap_or(5)
-        .max(5);
-    println!(
+    let names: Vec<String> = rows.iter().map(|r| cell(&r.name, CELL_MAX)).collect();
+    let width = width(names.iter().map(String::as_str), 5);
+    say!(
         "{:<width$}  {:<9}  {:>9}  {:>5}  {:>7}  {:>9}  {:>8}  {:>9}  {:>3}",
         "THEME",
         "KIND",
@@ -168,10 +164,10 @@ pub fn run_lists(path: &Path, json: bool) -> Result<(), String> {
         "EXHAUSTED",
         "DNC"
     );
-    for r in rows {
-        println!(
+    for (r, name) in rows.iter().zip(&names) {
+        say!(
             "{:<width$}  {:<9}  {:>9}  {:>5}  {:>7}  {:>9}  {:>8}  {:>9}  {:>3}",
-            r.name,
+            name,
             r.kind.map(|k| k.as_str()).unwrap_or("-"),
             r.prospects,
             r.ready,
@@ -191,9 +187,13 @@ pub fn run_info(path: &Path, json: bool) -> Result<(), String> {
     if json {
         return print_json(&info);
     }
-    println!(
+    say!(
         "Database {} (schema version {}): {} themes, {} prospects, {} calls.",
-        info.database, info.schema_version, info.themes, info.prospects, info.calls
+        info.database,
+        info.schema_version,
+        info.themes,
+        info.prospects,
+        info.calls
     );
     Ok(())
 }
@@ -281,18 +281,18 @@ fn print_import(
         thousands(f64::from(r.rejected_count)),
     );
     if r.dry_run {
-        println!("Dry run of {}: nothing was written.", r.file);
-        println!("{what}.");
+        say!("Dry run of {}: nothing was written.", r.file);
+        say!("{what}.");
     } else if r.committed {
-        println!("Imported {}.", r.file);
-        println!("{what}.");
+        say!("Imported {}.", r.file);
+        say!("{what}.");
     } else if opts.on_rejects == OnRejects::ImportNothing && r.rejected_count > 0 {
-        println!(
+        say!(
             "Nothing was imported from {}: {} rejected and --all-or-nothing was given.",
             r.file,
             n(r.rejected_count, "row was", "rows were")
         );
-        println!("{what}.");
+        say!("{what}.");
     }
     let mapped: Vec<String> = opts
         .mapping
@@ -300,34 +300,30 @@ fn print_import(
         .iter()
         .map(|e| format!("{}={:?}", e.field.as_str(), e.header))
         .collect();
-    println!("Columns: {}", mapped.join(", "));
+    say!("Columns: {}", mapped.join(", "));
     if r.rejected_count > 0 {
-        println!();
-        println!("Rejected rows:");
+        say!();
+        say!("Rejected rows:");
         for issue in &r.rejected {
-            println!("  line {}: {}", issue.line, issue.reason);
+            say!("  line {}: {}", issue.line, issue.reason);
         }
         if r.rejected_count as usize > r.rejected.len() {
-            println!(
+            say!(
                 "  ... and {} more",
                 r.rejected_count as usize - r.rejected.len()
             );
         }
     }
     if !r.themes.is_empty() {
-        println!();
-        println!("Themes:");
-        let width = r
-            .themes
-            .keys()
-            .map(|k| k.chars().count())
-            .max()
-            .unwrap_or(5);
-        for (name, count) in &r.themes {
-            println!("  {name:<width$}  {:>7}", thousands(f64::from(*count)));
+        say!();
+        say!("Themes:");
+        let names: Vec<String> = r.themes.keys().map(|k| cell(k, CELL_MAX)).collect();
+        let width = width(names.iter().map(String::as_str), 10);
+        for (name, count) in names.iter().zip(r.themes.values()) {
+            say!("  {name:<width$}  {:>7}", thousands(f64::from(*count)));
         }
         if r.unthemed > 0 {
-            println!(
+            say!(
                 "  {:<width$}  {:>7}",
                 "(no theme)",
                 thousands(f64::from(r.unthemed))
@@ -335,8 +331,8 @@ fn print_import(
         }
     }
     if r.warning_count > 0 {
-        println!();
-        println!(
+        say!();
+        say!(
             "{} with a remark (kept; --json lists them), e.g. line {}: {}",
             n(r.warning_count, "row imported", "rows imported"),
             r.warnings.first().map(|w| w.line).unwrap_or(0),
@@ -344,7 +340,7 @@ fn print_import(
         );
     }
     if r.time_zone_unknown > 0 {
-        println!(
+        say!(
             "{} no known time zone (no zone or location in the file).",
             n(r.time_zone_unknown, "prospect has", "prospects have")
         );
@@ -371,7 +367,7 @@ pub fn run_export_prospects(
     if json {
         return print_json(&done);
     }
-    println!(
+    say!(
         "Exported {} to {}.",
         count(done.prospects, "prospect", "prospects"),
         output.display()

@@ -14,8 +14,9 @@ use clap::{Parser, Subcommand};
 use callblock_core::paths::{self, DbSource};
 use callblock_core::Store;
 
-mod lists;
+#[macro_use]
 mod output;
+mod lists;
 mod plan;
 mod playbook;
 mod review;
@@ -213,7 +214,11 @@ fn usage_for(args: impl Iterator<Item = std::ffi::OsString>) -> String {
 }
 
 fn fail(message: impl std::fmt::Display) -> i32 {
-    let _ = writeln!(std::io::stderr(), "callblock: error: {message}");
+    let _ = writeln!(
+        std::io::stderr(),
+        "{}",
+        output::error_line(&message.to_string())
+    );
     1
 }
 
@@ -320,7 +325,8 @@ fn usage_error(subcommand: &str, message: &str) -> i32 {
     let args = ["callblock", subcommand].map(std::ffi::OsString::from);
     let _ = writeln!(
         std::io::stderr(),
-        "callblock: error: {message}\n\n{}",
+        "{}\n\n{}",
+        output::error_line(message),
         usage_for(args.into_iter())
     );
     2

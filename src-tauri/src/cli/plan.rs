@@ -263,7 +263,7 @@ pub fn run_plan(path: &Path, a: &PlanArgs) -> Result<(), PlanError> {
 }
 
 fn print_plan(rep: &str, p: &PlanResult, progress: Option<&PlanProgress>, just_saved: bool) {
-    println!(
+    say!(
         "Plan for {rep}: the {} of {} to {} ({} working days){}",
         p.period.as_str(),
         p.starts_on,
@@ -271,16 +271,16 @@ fn print_plan(rep: &str, p: &PlanResult, progress: Option<&PlanProgress>, just_s
         p.working_days,
         if just_saved { ", saved" } else { "" }
     );
-    println!(
+    say!(
         "Quota {} at {} a deal, {}:1 close ratio.",
         thousands(p.quota),
         thousands(p.deal_size),
         p.close_ratio
     );
-    println!();
+    say!();
     print_needed(p);
-    println!();
-    println!(
+    say!();
+    say!(
         "{} blocks a week of {} minutes = {:.1} calling hours, {} of your {:.0} selling hours a week.",
         p.blocks_per_week,
         p.block_minutes,
@@ -288,23 +288,26 @@ fn print_plan(rep: &str, p: &PlanResult, progress: Option<&PlanProgress>, just_s
         share(p.selling_hours_share),
         p.selling_hours_per_week
     );
-    println!();
+    say!();
     print_rates(p);
-    println!();
+    say!();
     for note in &p.notes {
-        println!("- {note}");
+        say!("- {note}");
     }
     if let Some(pr) = progress {
-        println!();
+        say!();
         print_progress(p, pr);
     }
 }
 
 /// What the plan needs, in the period, a week and a working day.
 fn print_needed(p: &PlanResult) {
-    println!(
+    say!(
         "{:<15} {:>10} {:>10} {:>13}",
-        "NEEDED", "PERIOD", "PER WEEK", "PER WORK DAY"
+        "NEEDED",
+        "PERIOD",
+        "PER WEEK",
+        "PER WORK DAY"
     );
     let rows = [
         ("Wins", p.wins, p.per_week.wins, p.per_working_day.wins),
@@ -336,7 +339,7 @@ fn print_needed(p: &PlanResult) {
         ("Blocks", p.blocks, p.blocks_per_week, p.blocks_per_day),
     ];
     for (label, total, week, day) in rows {
-        println!(
+        say!(
             "{label:<15} {:>10} {:>10} {:>13}",
             thousands(f64::from(total)),
             thousands(f64::from(week)),
@@ -347,7 +350,7 @@ fn print_needed(p: &PlanResult) {
 
 /// The rates the plan uses, each with where it comes from.
 fn print_rates(p: &PlanResult) {
-    println!("Rates:");
+    say!("Rates:");
     let r = &p.rates;
     for (label, rate) in [
         ("Dials that connect", &r.dial_to_connect),
@@ -355,14 +358,14 @@ fn print_rates(p: &PlanResult) {
         ("Conversations -> meetings", &r.conversation_to_meeting),
         ("Meetings -> opportunities", &r.meeting_to_opportunity),
     ] {
-        println!(
+        say!(
             "  {label:<26} {:>7}  {:<10} {}",
             share(rate.value),
             source_word(rate.source),
             rate.basis
         );
     }
-    println!(
+    say!(
         "  {:<26} {:>7.1}  {:<10} {}",
         "Dials per block",
         r.dials_per_block.value,
@@ -373,12 +376,14 @@ fn print_rates(p: &PlanResult) {
 
 /// This period so far against the plan.
 fn print_progress(p: &PlanResult, pr: &PlanProgress) {
-    println!(
+    say!(
         "Progress ({} of {} working days done): {}",
-        pr.elapsed_working_days, p.working_days, pr.summary
+        pr.elapsed_working_days,
+        p.working_days,
+        pr.summary
     );
     for st in &pr.stages {
-        println!(
+        say!(
             "  {:<15} {:>7} of {:>7}, {:>7} expected by now",
             st.stage,
             thousands(f64::from(st.actual)),
@@ -387,7 +392,7 @@ fn print_progress(p: &PlanResult, pr: &PlanProgress) {
         );
     }
     let w = &pr.this_week;
-    println!(
+    say!(
         "  This week (from {}): {} dials, {} meetings, {} blocks of {} a week.",
         w.starts_on,
         thousands(f64::from(w.dials)),
@@ -417,7 +422,7 @@ pub fn run_schedule_list(path: &Path, json: bool) -> Result<(), String> {
         return print_json(&view.slots);
     }
     if view.slots.is_empty() {
-        println!(
+        say!(
             "{} has no slots in the week yet. Add them in the Plan view.",
             rep.name
         );
@@ -425,7 +430,7 @@ pub fn run_schedule_list(path: &Path, json: bool) -> Result<(), String> {
     }
     for s in &view.slots {
         let slot = &s.slot;
-        println!(
+        say!(
             "{} {}-{}  {:<5}  {}  {}",
             WEEKDAYS[usize::from(slot.weekday.min(6))],
             plan::hhmm(slot.start_minute),
@@ -435,7 +440,7 @@ pub fn run_schedule_list(path: &Path, json: bool) -> Result<(), String> {
             slot.theme_name.as_deref().unwrap_or("-")
         );
         for w in &s.warnings {
-            println!("    warning: {w}");
+            say!("    warning: {w}");
         }
     }
     Ok(())
@@ -453,7 +458,7 @@ pub fn run_schedule_export(
     if json {
         return print_json(&out);
     }
-    println!(
+    say!(
         "Schedule exported to {}: {} block {}, {} preparation {}.",
         out.path,
         out.blocks,

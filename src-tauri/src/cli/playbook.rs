@@ -45,7 +45,7 @@ pub fn run_export(db: &Path, file: &Path, force: bool, json: bool) -> Result<(),
     if json {
         return print_json(&summary);
     }
-    println!(
+    say!(
         "Playbook exported to {}: {}, {}, {}.",
         summary.path,
         count(summary.talk_tracks, "talk track", "talk tracks"),
@@ -62,7 +62,7 @@ pub fn run_import(db: &Path, file: &Path, dry_run: bool, json: bool) -> Result<(
     if json {
         return print_json(&report);
     }
-    println!("{}", report.summary);
+    say!("{}", report.summary);
     for item in report
         .items
         .iter()
@@ -94,10 +94,10 @@ pub fn run_import(db: &Path, file: &Path, dry_run: bool, json: bool) -> Result<(
         } else {
             format!(": {}", item.detail)
         };
-        println!("  {action}{version}  {kind} {}{theme}{detail}", item.name);
+        say!("  {action}{version}  {kind} {}{theme}{detail}", item.name);
     }
     for w in &report.warnings {
-        println!("  warning: {}: {}", w.section, w.message);
+        say!("  warning: {}: {}", w.section, w.message);
     }
     Ok(())
 }

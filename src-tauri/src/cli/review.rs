@@ -9,7 +9,7 @@ use callblock_core::api::team;
 use callblock_core::reports::{self, export::ExportFormat};
 
 use super::open;
-use super::output::{file_error, print_json};
+use super::output::{cell, file_error, print_json, width, CELL_MAX};
 
 /// Which calls: the same filters as the Review view.
 #[derive(Debug, Clone, clap::Args)]
@@ -79,7 +79,7 @@ pub fn run_report(db: &Path, args: &ReportArgs) -> Result<(), String> {
     if args.json {
         return print_json(&report);
     }
-    print!("{}", report_text(&report));
+    super::output::say_text(&report_text(&report));
     Ok(())
 }
 
@@ -136,18 +136,14 @@ pub fn report_text(r: &reports::FunnelReport) -> String {
     if let (Some(by), Some(groups)) = (r.by, &r.groups) {
         let _ = writeln!(out);
         let head = by.as_str().to_uppercase();
-        let width = groups
-            .iter()
-            .map(|g| g.label.chars().count())
-            .max()
-            .unwrap_or(0)
-            .max(head.len());
+        let labels: Vec<String> = groups.iter().map(|g| cell(&g.label, CELL_MAX)).collect();
+        let width = width(labels.iter().map(String::as_str), head.len());
         let _ = writeln!(
             out,
             "{head:<width$}  {:>7}  {:>8}  {:>13}  {:>8}  {:>12}  {:>16}",
             "DIALS", "CONNECTS", "CONVERSATIONS", "MEETINGS", "CONNECT RATE", "MEETINGS/CONNECT"
         );
-        for g in groups {
+        for (g, label) in groups.iter().zip(&labels) {
             let pct = |x: &reports::Rate| {
                 x.value
                     .map(|v| format!("{:.1} %", v * 100.0))
@@ -156,7 +152,7 @@ pub fn report_text(r: &reports::FunnelReport) -> String {
             let _ = writeln!(
                 out,
                 "{:<width$}  {:>7}  {:>8}  {:>13}  {:>8}  {:>12}  {:>16}",
-                g.label,
+                label,
                 g.funnel.dials,
                 g.funnel.connects,
                 g.funnel.conversations,
@@ -203,7 +199,7 @@ pub fn run_export_calls(
         Some(path) => {
             let saved =
                 review::export_calls_to(conn, &filter, format, path, force).map_err(file_error)?;
-            println!(
+            say!(
                 "Exported {} call{} to {}.",
                 saved.rows,
                 if saved.rows == 1 { "" } else { "s" },
@@ -257,7 +253,7 @@ pub fn run_export_bundle(
         (None, None) => "all time".to_string(),
         (f, t) => format!("{} to {}", f.unwrap_or("the start"), t.unwrap_or("now")),
     };
-    println!(
+    say!(
         "Bundle of {}'s calls ({period}) written to {}: {} calls, {} blocks, {} prospects, {} meetings.",
         summary.rep_name,
         output.display(),
@@ -277,13 +273,15 @@ pub fn run_import_bundles(db: &Path, files: &[PathBuf], json: bool) -> Result<()
     }
     for r in &reports {
         if r.unchanged {
-            println!(
+            say!(
                 "{}: {}'s {} calls were already imported; nothing changed.",
-                r.source, r.rep_name, r.calls.in_bundle
+                r.source,
+                r.rep_name,
+                r.calls.in_bundle
             );
             continue;
         }
-        println!(
+        say!(
             "{}: {}'s calls imported: {} calls added ({} already present), {} blocks, {} prospects, {} meetings added.",
             r.source,
             r.rep_name,
@@ -294,10 +292,10 @@ pub fn run_import_bundles(db: &Path, files: &[PathBuf], json: bool) -> Result<()
             r.meetings.added
         );
         if !r.themes_added.is_empty() {
-            println!("  new themes: {}", r.themes_added.join(", "));
+            say!("  new themes: {}", r.themes_added.join(", "));
         }
         if !r.objections_added.is_empty() {
-            println!("  new objections: {}", r.objections_added.join(", "));
+            say!("  new objections: {}", r.objections_added.join(", "));
         }
     }
     Ok(())
