@@ -227,6 +227,30 @@ fn opening_the_window_without_a_display_is_a_clear_error() {
     assert!(!db.exists(), "nothing was created");
 }
 
+#[test]
+fn a_display_that_cannot_be_opened_is_a_clear_error_not_a_panic() {
+    let d = Dir::new();
+    let db = d.file("x.db");
+    let out = Command::new(bin())
+        .args(["--db", db.to_str().unwrap()])
+        .env("HOME", d.path())
+        .env("XDG_DATA_HOME", d.path().join("data"))
+        .env("XDG_RUNTIME_DIR", d.path())
+        .env("DISPLAY", ":987")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("CALLBLOCK_DB")
+        .output()
+        .expect("run callblock");
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(
+        err.contains("the display \":987\" cannot be opened"),
+        "{err}"
+    );
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+}
+
 /// Every row of the playbook's tables, to see that nothing changed.
 fn playbook_rows(db: &Path) -> Vec<String> {
     let conn = rusqlite::Connection::open(db).unwrap();

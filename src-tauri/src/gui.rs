@@ -24,11 +24,35 @@ fn has_display() -> bool {
         .any(|v| std::env::var_os(v).is_some_and(|s| !s.is_empty()))
 }
 
+/// Whether the toolkit can open the display; the reason when it cannot.
+/// (Tauri's event loop would panic on the same failure.)
+fn display_opens() -> Result<(), String> {
+    #[cfg(target_os = "linux")]
+    {
+        gtk::init().map_err(|e| e.to_string())
+    }
+    #[cfg(not(target_os = "linux"))]
+    {
+        Ok(())
+    }
+}
+
 /// Open the window on `db_path`; returns the exit code.
 pub fn run(db_path: PathBuf) -> i32 {
     if !has_display() {
         eprintln!(
             "callblock: error: cannot open the window: no display (neither DISPLAY nor WAYLAND_DISPLAY is set). \
+             The commands (see `callblock --help`) work without one."
+        );
+        return 1;
+    }
+    if let Err(why) = display_opens() {
+        let display = ["WAYLAND_DISPLAY", "DISPLAY"]
+            .iter()
+            .find_map(|v| std::env::var(v).ok().filter(|s| !s.is_empty()))
+            .unwrap_or_default();
+        eprintln!(
+            "callblock: error: cannot open the window: the display {display:?} cannot be opened ({why}). \
              The commands (see `callblock --help`) work without one."
         );
         return 1;
