@@ -15,6 +15,9 @@ pub enum BundleError {
 
     #[error("{source_name}: {detail}; nothing was imported")]
     Conflict { source_name: String, detail: String },
+
+    #[error("{source_name}: holds more than {limit_mib} MiB of data (the most a bundle may hold, years of one rep's calls); nothing was imported")]
+    TooLarge { source_name: String, limit_mib: u64 },
 }
 
 impl BundleError {
@@ -24,6 +27,7 @@ impl BundleError {
             BundleError::TooNew { .. } => "bundle_too_new",
             BundleError::Damaged { .. } => "bundle_damaged",
             BundleError::Conflict { .. } => "bundle_conflict",
+            BundleError::TooLarge { .. } => "bundle_too_large",
         }
     }
 }

@@ -43,7 +43,7 @@ pub use format::{
     BTalkTrack, BTalkTrackVersion, BTheme, Bundle, BundleCounts, EXTENSION, FORMAT, FORMAT_VERSION,
 };
 pub use import::{import, import_file, import_named, BundleReport, ImportCount};
-pub use read::read;
+pub use read::{read, MAX_BUNDLE_BYTES};
 
 #[cfg(test)]
 mod tests;

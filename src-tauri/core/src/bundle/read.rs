@@ -14,18 +14,36 @@ use crate::store::LATEST;
 use crate::time;
 
 /// Read and check a bundle (gzip-compressed or plain JSON) without importing it.
-pub fn read(mut reader: impl Read, source_name: &str) -> Result<Bundle> {
+pub fn read(reader: impl Read, source_name: &str) -> Result<Bundle> {
     let mut raw = Vec::new();
-    reader.read_to_end(&mut raw).map_err(|e| Error::Io {
-        path: source_name.into(),
-        source: e,
-    })?;
+    reader
+        .take(MAX_BUNDLE_BYTES + 1)
+        .read_to_end(&mut raw)
+        .map_err(|e| Error::Io {
+            path: source_name.into(),
+            source: e,
+        })?;
+    if raw.len() as u64 > MAX_BUNDLE_BYTES {
+        return Err(too_large(source_name).into());
+    }
     let json = json_of(raw, source_name)?;
     check_header(read_header(&json, source_name)?, source_name)?;
     let damaged = |d: String| damaged(source_name, d);
     let bundle: Bundle = serde_json::from_slice(&json).map_err(|e| damaged(format!("{e}")))?;
     check(&bundle).map_err(damaged)?;
     Ok(bundle)
+}
+
+/// The most a bundle may hold, compressed or not: years of one rep's calls
+/// (about 500 bytes of JSON a call), and little enough that reading one
+/// stays within a few hundred MB of memory.
+pub const MAX_BUNDLE_BYTES: u64 = 64 * 1024 * 1024;
+
+fn too_large(source_name: &str) -> BundleError {
+    BundleError::TooLarge {
+        source_name: source_name.to_string(),
+        limit_mib: MAX_BUNDLE_BYTES / (1024 * 1024),
+    }
 }
 
 fn damaged(source_name: &str, detail: String) -> BundleError {
@@ -46,7 +64,9 @@ fn not_a_bundle(source_name: &str, detail: String) -> BundleError {
 fn json_of(raw: Vec<u8>, source_name: &str) -> Result<Vec<u8>> {
     if raw.starts_with(&[0x1f, 0x8b]) {
         let mut out = Vec::new();
+        // Read no more than the limit: a small file may inflate to gigabytes.
         GzDecoder::new(raw.as_slice())
+            .take(MAX_BUNDLE_BYTES + 1)
             .read_to_end(&mut out)
             .map_err(|e| {
                 damaged(
@@ -54,6 +74,9 @@ fn json_of(raw: Vec<u8>, source_name: &str) -> Result<Vec<u8>> {
                     format!("the compressed data does not check out: {e}"),
                 )
             })?;
+        if out.len() as u64 > MAX_BUNDLE_BYTES {
+            return Err(too_large(source_name).into());
+        }
         Ok(out)
     } else if raw.first().is_some_and(|b| *b == b'{') {
         Ok(raw)

@@ -372,3 +372,27 @@ fn a_rep_known_by_name_keeps_the_managers_id_and_new_playbook_text_is_added() {
         "the logistics track's versions"
     );
 }
+
+#[test]
+fn a_bundle_that_inflates_past_the_limit_is_refused_before_it_is_read_whole() {
+    use std::io::Write;
+    // 65 MiB of spaces inside a JSON object compress to about 65 KiB.
+    let mut gz = GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(b"{\"format\": \"callblock-bundle\", \"pad\": \"")
+        .unwrap();
+    let chunk = vec![b' '; 1024 * 1024];
+    for _ in 0..65 {
+        gz.write_all(&chunk).unwrap();
+    }
+    gz.write_all(b"\"}").unwrap();
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 1024 * 1024, "{} bytes", bomb.len());
+    let e = read(bomb.as_slice(), "bomb.cbbundle").unwrap_err();
+    assert_eq!(e.kind(), "bundle_too_large", "{e}");
+    assert!(e.to_string().contains("more than 64 MiB"), "{e}");
+    assert!(e.to_string().ends_with("nothing was imported"), "{e}");
+    // So is a file larger than the limit before it is decompressed.
+    let big = vec![b'{'; (MAX_BUNDLE_BYTES + 10) as usize];
+    let e = read(big.as_slice(), "big.cbbundle").unwrap_err();
+    assert_eq!(e.kind(), "bundle_too_large", "{e}");
+}

@@ -40,6 +40,13 @@ pub enum ImportError {
         limit_mib: u64,
     },
 
+    #[error("{}: line {line}: more than {limit} columns in one record, more than any export has; nothing was imported", path.display())]
+    TooManyFields {
+        path: PathBuf,
+        line: u64,
+        limit: u64,
+    },
+
     #[error("unknown field {name:?} in the column mapping; the fields are: {known}")]
     UnknownField { name: String, known: String },
 
@@ -95,6 +102,7 @@ impl ImportError {
             ImportError::NoRows { .. } => "no_rows",
             ImportError::TruncatedQuote { .. } => "truncated_quote",
             ImportError::RecordTooLong { .. } => "record_too_long",
+            ImportError::TooManyFields { .. } => "too_many_fields",
             ImportError::UnknownField { .. } => "unknown_field",
             ImportError::UnknownHeader { .. } => "unknown_header",
             ImportError::AmbiguousHeader { .. } => "ambiguous_header",

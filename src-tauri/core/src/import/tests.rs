@@ -957,3 +957,33 @@ fn imported_rows_satisfy_every_constraint_of_the_schema() {
         .unwrap_err();
     assert!(e.to_string().contains("CHECK"), "{e}");
 }
+
+#[test]
+fn a_header_of_millions_of_columns_is_refused_at_once() {
+    let dir = tempfile::tempdir().unwrap();
+    // 10 MB of commas: ten million empty columns.
+    let mut bytes = vec![b','; 10 * 1024 * 1024];
+    bytes.extend_from_slice(b"\nAda,+13125550142\n");
+    let path = write(dir.path(), "wide.csv", &bytes);
+    let e = read_file(&path).unwrap_err();
+    assert_eq!(e.kind(), "too_many_fields", "{e}");
+    assert!(
+        e.to_string()
+            .contains("line 1: more than 10000 columns in one record"),
+        "{e}"
+    );
+    // A row of a normal header with too many fields is refused the same way.
+    let mut wide_row = b"Name,Phone\nAda,+13125550142\n".to_vec();
+    wide_row.extend(std::iter::repeat_n(b',', 20_000));
+    wide_row.push(b'\n');
+    let path = write(dir.path(), "wide-row.csv", &wide_row);
+    let source = read_file(&path).unwrap();
+    let mut store = Store::open_in_memory().unwrap();
+    let opts = ImportOptions::new(&source, &crate::domain::Settings::default());
+    let e = run(&mut store, &source, &opts, &mut no_progress()).unwrap_err();
+    assert!(
+        e.to_string().contains("line 3: more than 10000 columns"),
+        "{e}"
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM prospects"), 0);
+}
