@@ -33,6 +33,9 @@ pub enum StoreError {
     #[error("{}: is a directory, not a database file", path.display())]
     IsDirectory { path: PathBuf },
 
+    #[error("{}: is not a regular file (a device, pipe or socket), so not a database; nothing was changed", path.display())]
+    NotAFile { path: PathBuf },
+
     #[error("{}: cannot be read or created ({detail})", path.display())]
     CannotOpen { path: PathBuf, detail: String },
 
@@ -59,6 +62,7 @@ impl StoreError {
             StoreError::TooNew { .. } => "too_new",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::IsDirectory { .. } => "is_directory",
+            StoreError::NotAFile { .. } => "not_a_file",
             StoreError::CannotOpen { .. } => "cannot_open",
             StoreError::Busy { .. } => "busy",
             StoreError::MigrationFailed { .. } => "migration_failed",

@@ -57,6 +57,20 @@ enum Header {
 }
 
 fn read_header(path: &Path) -> Result<Header, StoreError> {
+    // Look before opening: opening a pipe waits for a writer for ever.
+    match std::fs::metadata(path) {
+        Ok(meta) if meta.is_dir() => {
+            return Err(StoreError::IsDirectory {
+                path: path.to_owned(),
+            })
+        }
+        Ok(meta) if !meta.is_file() => {
+            return Err(StoreError::NotAFile {
+                path: path.to_owned(),
+            })
+        }
+        _ => {}
+    }
     let mut file = match File::open(path) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Header::Empty),

@@ -269,6 +269,28 @@ fn a_missing_parent_directory_is_a_clear_error() {
     assert_eq!(err.kind(), "cannot_open", "{err}");
 }
 
+#[cfg(unix)]
+#[test]
+fn a_pipe_or_a_device_is_refused_without_waiting_or_writing_beside_it() {
+    let dir = tmp();
+    let fifo = dir.path().join("pipe.db");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if made.map(|s| s.success()).unwrap_or(false) {
+        // Opening the pipe would wait for a writer for ever.
+        let err = Store::open(&fifo).unwrap_err();
+        assert_eq!(err.kind(), "not_a_file", "{err}");
+        assert!(err.to_string().contains("not a regular file"), "{err}");
+    }
+    let err = Store::open("/dev/null").unwrap_err();
+    assert_eq!(err.kind(), "not_a_file", "{err}");
+    assert!(!std::path::Path::new("/dev/null-journal").exists());
+    let left: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(left.len() <= 1, "nothing written beside the pipe: {left:?}");
+}
+
 #[test]
 fn foreign_keys_are_enforced() {
     let store = Store::open_in_memory().unwrap();
