@@ -2114,3 +2114,47 @@ fn hostile_names_reach_the_terminal_cleaned_and_cut() {
     assert_eq!(out.status.code(), Some(1));
     assert!(!stderr(&out).contains('\u{1b}'), "{}", stderr(&out));
 }
+
+#[test]
+fn an_import_refused_by_all_or_nothing_reports_its_rows_and_exits_1() {
+    let d = Dir::new();
+    let db = d.file("strict.db");
+    let path = sample("messy-hubspot.csv");
+    let args = [
+        "--db",
+        db.to_str().unwrap(),
+        "import",
+        path.to_str().unwrap(),
+        "--all-or-nothing",
+    ];
+    let out = d.run(&args);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("Nothing was imported from") && stdout(&out).contains("line 7:"),
+        "the report still lists the rejected rows: {}",
+        stdout(&out)
+    );
+    assert!(
+        stderr(&out).contains("nothing was imported: 2 rows were rejected and --all-or-nothing was given"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM prospects"), 0);
+    // With --json, the report on stdout and the same exit code.
+    let mut json = args.to_vec();
+    json.push("--json");
+    let out = d.run(&json);
+    assert_eq!(out.status.code(), Some(1));
+    let r: serde_json::Value = serde_json::from_str(&stdout(&out)).unwrap();
+    assert_eq!(r["committed"].as_bool(), Some(false));
+    // A dry run that finds rejected rows is not a failure.
+    let out = d.run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "import",
+        path.to_str().unwrap(),
+        "--all-or-nothing",
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+}

@@ -239,8 +239,17 @@ pub fn run_import(db: &Path, args: &ImportArgs) -> Result<(), String> {
     }
     let report = result.map_err(|e| e.to_string())?;
     let format = import::source_format(&source.headers);
+    // An import that --all-or-nothing refused wrote nothing: a failure for
+    // a script, after the report that says which rows were rejected.
+    let refused = (!report.dry_run && !report.committed).then(|| {
+        format!(
+            "{}: nothing was imported: {} and --all-or-nothing was given",
+            report.file,
+            count(report.rejected_count, "row was rejected", "rows were rejected")
+        )
+    });
     if args.json {
-        return print_json(&ImportJson {
+        print_json(&ImportJson {
             mapping: opts
                 .mapping
                 .entries
@@ -249,10 +258,11 @@ pub fn run_import(db: &Path, args: &ImportArgs) -> Result<(), String> {
                 .collect(),
             report,
             format,
-        });
+        })?;
+    } else {
+        print_import(&report, format, &source, &opts);
     }
-    print_import(&report, format, &source, &opts);
-    Ok(())
+    refused.map_or(Ok(()), Err)
 }
 
 fn print_import(
