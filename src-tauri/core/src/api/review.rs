@@ -378,8 +378,26 @@ pub fn filter(conn: &Connection, typed: &TypedFilter) -> Result<ReportFilter> {
             .collect::<Result<_>>()?,
         duration,
         objection_id,
-        text: typed.search.clone().filter(|t| !t.trim().is_empty()),
+        text: search(typed.search.as_deref())?,
     })
+}
+
+/// The words to look for in the notes; a search that has none (`*`, `"`)
+/// is refused rather than taken for "every call".
+fn search(typed: Option<&str>) -> Result<Option<String>> {
+    let Some(text) = typed.filter(|t| !t.trim().is_empty()) else {
+        return Ok(None);
+    };
+    if reports::fts_query(text).is_none() {
+        let shown: String = text.trim().chars().take(80).collect();
+        return Err(Error::invalid(
+            "--search",
+            format!(
+                "{shown:?} has no word to look for; give words, \"a phrase\" or word* for a prefix"
+            ),
+        ));
+    }
+    Ok(Some(text.to_string()))
 }
 
 fn parse_outcome(typed: &str) -> Result<Outcome> {
@@ -581,5 +599,25 @@ mod tests {
         )
         .unwrap_err();
         assert!(e.to_string().contains("no_answer"), "{e}");
+        for nothing in ["*", "\"", " \"\" * "] {
+            let e = filter(
+                conn,
+                &TypedFilter {
+                    search: Some(nothing.into()),
+                    ..TypedFilter::default()
+                },
+            )
+            .unwrap_err();
+            assert!(e.to_string().contains("has no word to look for"), "{e}");
+        }
+        let f = filter(
+            conn,
+            &TypedFilter {
+                search: Some("budg*".into()),
+                ..TypedFilter::default()
+            },
+        )
+        .unwrap();
+        assert_eq!(f.text.as_deref(), Some("budg*"));
     }
 }
