@@ -2135,7 +2135,8 @@ fn an_import_refused_by_all_or_nothing_reports_its_rows_and_exits_1() {
         stdout(&out)
     );
     assert!(
-        stderr(&out).contains("nothing was imported: 2 rows were rejected and --all-or-nothing was given"),
+        stderr(&out)
+            .contains("nothing was imported: 2 rows were rejected and --all-or-nothing was given"),
         "{}",
         stderr(&out)
     );

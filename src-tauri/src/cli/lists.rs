@@ -245,7 +245,11 @@ pub fn run_import(db: &Path, args: &ImportArgs) -> Result<(), String> {
         format!(
             "{}: nothing was imported: {} and --all-or-nothing was given",
             report.file,
-            count(report.rejected_count, "row was rejected", "rows were rejected")
+            count(
+                report.rejected_count,
+                "row was rejected",
+                "rows were rejected"
+            )
         )
     });
     if args.json {

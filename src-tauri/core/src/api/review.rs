@@ -305,8 +305,27 @@ impl ChartImage {
     }
 }
 
-/// Save a chart drawn by the view as a PNG or SVG file.
+/// Save a chart drawn by the view as a PNG or SVG file. The window hands
+/// over the bytes, so they go only where a chart belongs: a file named
+/// `.png` (PNG data) or `.svg` (an SVG document), and nowhere else.
 pub fn save_image_to(path: &Path, image: &ChartImage, replace: bool) -> Result<SavedFile> {
+    let wanted = match image {
+        ChartImage::Png { .. } => "png",
+        ChartImage::Svg { .. } => "svg",
+    };
+    let ext = path
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    if ext.as_deref() != Some(wanted) {
+        return Err(Error::invalid(
+            "file",
+            format!(
+                "{} does not end in .{wanted}; a chart is saved as a .png image or an .svg drawing",
+                path.display()
+            ),
+        ));
+    }
     let bytes = image.bytes()?;
     files::write_file(path, replace, "chart.png", |w| {
         w.write_all(&bytes).map_err(|source| Error::Io {
@@ -570,6 +589,32 @@ mod tests {
         )
         .unwrap();
         assert!(svg.exists());
+        // Only where a chart belongs.
+        for (name, image) in [
+            (
+                "notes.txt",
+                ChartImage::Svg {
+                    text: "<svg/>".into(),
+                },
+            ),
+            (
+                ".bashrc",
+                ChartImage::Svg {
+                    text: "<svg/>".into(),
+                },
+            ),
+            ("chart.svg", ChartImage::Png { base64: one.into() }),
+        ] {
+            let e = save_image_to(&d.path().join(name), &image, true).unwrap_err();
+            assert!(e.to_string().contains("a chart is saved as"), "{name}: {e}");
+            assert!(!d.path().join(name).exists() || name == "chart.svg");
+        }
+        save_image_to(
+            &d.path().join("CHART.PNG"),
+            &ChartImage::Png { base64: one.into() },
+            false,
+        )
+        .unwrap();
     }
 
     #[test]
