@@ -22,6 +22,31 @@ pub fn escape_text(s: &str) -> String {
     out
 }
 
+/// Text as a quoted parameter value (RFC 5545 section 3.2: QSAFE-CHAR, any
+/// character but a control or a double quote): a name such as `CN="..."`.
+/// Control characters (a CR/LF would start a calendar line of its own)
+/// become spaces; a double quote becomes a single one.
+pub fn param_text(s: &str) -> String {
+    s.chars()
+        .map(|c| match c {
+            '"' => '\'',
+            c if c.is_control() => ' ',
+            c => c,
+        })
+        .collect()
+}
+
+/// An e-mail address as a `mailto:` calendar address: no control
+/// characters and no spaces (they cannot be part of an address).
+fn cal_address(email: &str) -> String {
+    let clean: String = email
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control() && !c.is_whitespace())
+        .collect();
+    format!("mailto:{clean}")
+}
+
 /// A content line folded at 75 octets (never inside a UTF-8 sequence), each
 /// physical line ended with CRLF.
 pub fn fold_line(line: &str) -> String {
@@ -130,16 +155,16 @@ pub fn meeting_ics(inv: &Invitation<'_>) -> String {
         .raw("SEQUENCE", "0");
     if let Some(org) = inv.organizer_email.filter(|e| !e.trim().is_empty()) {
         cal.raw(
-            &format!("ORGANIZER;CN=\"{}\"", inv.organizer_name.replace('"', "'")),
-            &format!("mailto:{}", org.trim()),
+            &format!("ORGANIZER;CN=\"{}\"", param_text(inv.organizer_name)),
+            &cal_address(org),
         );
     }
     cal.raw(
         &format!(
             "ATTENDEE;CN=\"{}\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE",
-            inv.attendee_name.replace('"', "'")
+            param_text(inv.attendee_name)
         ),
-        &format!("mailto:{}", inv.attendee_email.trim()),
+        &cal_address(inv.attendee_email),
     )
     .raw("END", "VEVENT");
     cal.finish(Some("REQUEST"))
@@ -244,6 +269,26 @@ mod tests {
         assert!(unfolded.contains("ATTENDEE;CN=\"Dana 'DL' Lee\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:dana.lee@acme.example"));
         assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
         assert_eq!(ics.matches("END:VEVENT").count(), 1);
+    }
+
+    #[test]
+    fn names_and_addresses_cannot_start_calendar_lines_of_their_own() {
+        let mut i = inv();
+        i.attendee_name = "Dana\r\nATTENDEE:mailto:evil@x.example\r\nX";
+        i.organizer_name = "Alex\nMETHOD:CANCEL";
+        i.organizer_email = Some("alex@callblock.example\r\nSTATUS:CANCELLED");
+        let ics = meeting_ics(&i);
+        let unfolded = ics.replace("\r\n ", "");
+        let lines: Vec<&str> = unfolded.split("\r\n").collect();
+        assert_eq!(
+            lines.iter().filter(|l| l.starts_with("ATTENDEE")).count(),
+            1,
+            "{unfolded}"
+        );
+        assert!(!lines.iter().any(|l| l.starts_with("METHOD:CANCEL")));
+        assert!(!lines.iter().any(|l| l.starts_with("STATUS:CANCELLED")));
+        assert!(unfolded.contains("ATTENDEE;CN=\"Dana  ATTENDEE:mailto:evil@x.example  X\";"));
+        assert!(unfolded.contains(":mailto:alex@callblock.exampleSTATUS:CANCELLED\r\n"));
     }
 
     #[test]
