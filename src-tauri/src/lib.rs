@@ -12,10 +12,12 @@
 //! - [`instance`]: one window per database
 //! - [`desktop`]: links, invitations, clipboard and notifications handed to the desktop
 //! - [`error`]: the error the UI receives
+//! - [`crash`]: an unexpected failure as one line and a crash file
 
 pub mod bindings;
 pub mod cli;
 pub mod commands;
+pub mod crash;
 pub mod desktop;
 pub mod error;
 pub mod events;
@@ -36,5 +38,6 @@ pub fn process_start() -> Instant {
 /// The program's entry point; returns the exit code.
 pub fn main_entry() -> i32 {
     process_start();
+    crash::install();
     cli::main()
 }
