@@ -280,11 +280,9 @@ mod tests {
 
     fn prospects(state: &AppState) -> i64 {
         state
-            .with_store(|s| {
-                Ok(s.conn()
-                    .query_row("SELECT count(*) FROM prospects", [], |r| r.get(0))?)
-            })
+            .with_store(|s| lists::info(s.conn(), &state.db_path))
             .unwrap()
+            .prospects
     }
 
     fn how(dry_run: bool) -> RunOptions {
