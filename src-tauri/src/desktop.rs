@@ -60,7 +60,7 @@ pub fn open_invitation(
     let inside = p
         .canonicalize()
         .ok()
-        .zip(state.invitations_dir.canonicalize().ok())
+        .zip(state.invitations_dir()?.canonicalize().ok())
         .is_some_and(|(file, dir)| file.starts_with(dir));
     if !inside || p.extension().and_then(|e| e.to_str()) != Some("ics") {
         return Err(AppError::new(

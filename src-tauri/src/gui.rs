@@ -53,7 +53,7 @@ pub fn run(db_path: PathBuf) -> i32 {
             .unwrap_or_default();
         eprintln!(
             "callblock: error: cannot open the window: the display {display:?} cannot be opened ({why}). \
-             The commands (see `callblock --help`) work without one."
+             Check that DISPLAY names a running display; the commands (see `callblock --help`) work without one."
         );
         return 1;
     }

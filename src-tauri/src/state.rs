@@ -26,8 +26,6 @@ pub struct AppState {
     desk: Mutex<BlockDesk>,
     /// Notified when the block changes, so that the ticker wakes.
     pub changed: Arc<Notify>,
-    /// Where the invitations of booked meetings are saved.
-    pub invitations_dir: PathBuf,
     /// An import holds the store for its transaction; meanwhile the other
     /// commands fail fast instead of waiting.
     pub import: ImportGate,
@@ -47,8 +45,7 @@ impl AppState {
     /// with its time left and its call in progress); a failure is kept and
     /// shown by the window.
     pub fn open(db_path: PathBuf) -> AppState {
-        let invitations_dir = callblock_core::files::invitations_dir(&db_path);
-        let mut desk = BlockDesk::new(invitations_dir.clone());
+        let mut desk = BlockDesk::new(callblock_core::files::invitations_dir(&db_path));
         let (store, open_error) = match Store::open(&db_path) {
             Ok(store) => (Some(store), None),
             Err(e) => (None, Some(AppError::from(e))),
@@ -71,7 +68,6 @@ impl AppState {
             ready_reported: Mutex::new(false),
             desk: Mutex::new(desk),
             changed: Arc::new(Notify::new()),
-            invitations_dir,
             import: ImportGate::default(),
             _checkpointer: checkpointer,
         }
@@ -119,6 +115,12 @@ impl AppState {
         let out = self.with_store(|store| f(&mut desk, store));
         self.changed.notify_one();
         out
+    }
+
+    /// Where the invitations of booked meetings are saved (the desk's folder).
+    pub fn invitations_dir(&self) -> Result<PathBuf, AppError> {
+        let desk = self.desk.lock().map_err(|_| poisoned())?;
+        Ok(desk.invitations().to_path_buf())
     }
 
     /// True while a block runs in this window.

@@ -33,7 +33,7 @@ pub enum StoreError {
     #[error("{}: is a directory, not a database file", path.display())]
     IsDirectory { path: PathBuf },
 
-    #[error("{}: is not a regular file (a device, pipe or socket), so not a database; nothing was changed", path.display())]
+    #[error("{}: is not a regular file (a device, pipe or socket), so not a database; nothing was changed. Give the path of a database file (--db PATH)", path.display())]
     NotAFile { path: PathBuf },
 
     #[error("{}: cannot be read or created ({detail})", path.display())]

@@ -372,7 +372,7 @@ pub fn run_export_prospects(
     let store = open(db)?;
     let scope = match theme {
         Some(name) => ExportScope::Theme(
-            lists_api::theme_by_name(store.conn(), name).map_err(|e| e.to_string())?,
+            callblock_core::api::review::theme_id(store.conn(), name).map_err(|e| e.to_string())?,
         ),
         None => ExportScope::All,
     };

@@ -22,13 +22,7 @@ pub const PREVIEW_ROWS: usize = 20;
 
 /// The path of the file to import as typed in the panel (`~/` allowed).
 fn typed_csv_path(text: &str) -> Result<std::path::PathBuf> {
-    if text.trim().is_empty() {
-        return Err(Error::invalid(
-            "file",
-            "type the path of a CSV file to import",
-        ));
-    }
-    files::typed_path(text, "contacts.csv")
+    files::typed_path_of(text, "CSV file to import", "contacts.csv")
 }
 
 /// A field a column can feed, as the mapping table lists it.

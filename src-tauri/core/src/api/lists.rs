@@ -1,6 +1,5 @@
 //! Call lists as the Lists view and `callblock lists|info|export prospects`
-//! use them: a theme found by its name, prospects written to a CSV file, and
-//! what a database holds. The rules are [`crate::lists`], [`crate::themes`]
+//! use them: prospects written to a CSV file, and what a database holds. The rules are [`crate::lists`], [`crate::themes`]
 //! and [`crate::export`]'s.
 
 use std::path::Path;
@@ -9,9 +8,9 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use crate::export::{self, ExportScope};
-use crate::{files, lists};
+use crate::files;
 
 /// The file name examples in messages.
 const EXAMPLE: &str = "prospects.csv";
@@ -37,32 +36,6 @@ pub fn export_prospects(
         path: path.display().to_string(),
         prospects,
     })
-}
-
-/// The id of the (live) theme named `name`, ignoring case; the error lists
-/// the themes there are.
-pub fn theme_by_name(conn: &Connection, name: &str) -> Result<String> {
-    let themes = lists::themes(conn)?;
-    let wanted = name.trim();
-    themes
-        .iter()
-        .find(|t| t.name.to_lowercase() == wanted.to_lowercase())
-        .map(|t| t.id.clone())
-        .ok_or_else(|| {
-            let reason = if themes.is_empty() {
-                format!("no theme named {wanted:?}: this database has no themes yet")
-            } else {
-                format!(
-                    "no theme named {wanted:?}; the themes are: {}",
-                    themes
-                        .iter()
-                        .map(|t| format!("{:?}", t.name))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
-            };
-            Error::invalid("--theme", reason)
-        })
 }
 
 /// What a database holds, for `callblock info`.
@@ -116,18 +89,13 @@ mod tests {
     }
 
     #[test]
-    fn themes_are_found_by_name_and_info_counts_rows() {
+    fn info_counts_rows() {
         let mut store = Store::open_in_memory().unwrap();
-        let e = theme_by_name(store.conn(), "Logistics").unwrap_err();
-        assert!(e.to_string().contains("no themes yet"), "{e}");
-        let t = store
+        store
             .write(|tx| {
-                lists::create_theme(tx, "Logistics", crate::domain::ThemeKind::Vertical, "")
+                crate::lists::create_theme(tx, "Logistics", crate::domain::ThemeKind::Vertical, "")
             })
             .unwrap();
-        assert_eq!(theme_by_name(store.conn(), " logistics ").unwrap(), t.id);
-        let e = theme_by_name(store.conn(), "Finance").unwrap_err();
-        assert!(e.to_string().contains("\"Logistics\""), "{e}");
         let i = info(store.conn(), Path::new("x.db")).unwrap();
         assert_eq!((i.themes, i.prospects, i.calls), (1, 0, 0));
     }

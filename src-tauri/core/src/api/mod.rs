@@ -9,10 +9,11 @@
 //!
 //! - [`block`]: past blocks and a block's summary
 //! - [`import`]: the import panel (draft, preview, the run) and `callblock import`'s run
-//! - [`lists`]: a theme by name, prospects to CSV, what a database holds
+//! - [`lists`]: prospects to CSV, what a database holds
 //! - [`playbook`]: the talk-track editor, the preview, the library's changes, sharing
 //! - [`plan`]: the Plan view, the schedule and its `.ics`, the due block
 //! - [`review`]: Review's options, dashboards, call log, figures and files; typed selections
+//!   (reps and themes by name or unique prefix)
 //! - [`settings`]: saving the settings (with Review recomputed)
 //! - [`team`]: bundles of a rep's calls, exported and imported
 //!

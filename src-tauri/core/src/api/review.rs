@@ -385,10 +385,7 @@ pub fn filter(conn: &Connection, typed: &TypedFilter) -> Result<ReportFilter> {
         theme_ids: typed
             .themes
             .iter()
-            .map(|t| {
-                reports::resolve_theme(conn, t)
-                    .or_else(|e| unique_prefix(conn, "SELECT id, name FROM themes", t)?.ok_or(e))
-            })
+            .map(|t| theme_id(conn, t))
             .collect::<Result<_>>()?,
         outcomes: typed
             .outcomes
@@ -440,6 +437,13 @@ fn parse_outcome(typed: &str) -> Result<Outcome> {
 pub fn rep_id(conn: &Connection, typed: &str) -> Result<String> {
     reports::resolve_rep(conn, typed)
         .or_else(|e| unique_prefix(conn, "SELECT id, name FROM reps", typed)?.ok_or(e))
+}
+
+/// A theme by name (any case), id, or the start of a name that only one
+/// theme has; the error lists the themes there are.
+pub fn theme_id(conn: &Connection, typed: &str) -> Result<String> {
+    reports::resolve_theme(conn, typed)
+        .or_else(|e| unique_prefix(conn, "SELECT id, name FROM themes", typed)?.ok_or(e))
 }
 
 /// The id of the only row of `sql` (id, name) whose name starts with `typed`
@@ -633,6 +637,18 @@ mod tests {
             assert_eq!(rep_id(conn, &prefix).unwrap(), first.id);
         }
         assert_eq!(rep_id(conn, &first.name.to_uppercase()).unwrap(), first.id);
+        let themes = crate::lists::themes(conn).unwrap();
+        let theme = &themes[0];
+        assert_eq!(
+            theme_id(conn, &format!(" {} ", theme.name.to_lowercase())).unwrap(),
+            theme.id
+        );
+        let e = theme_id(conn, "Nope").unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("no theme named \"Nope\"; the themes are:"),
+            "{e}"
+        );
         let e = rep_id(conn, "nobody at all").unwrap_err();
         assert!(e.to_string().contains("the reps are"), "{e}");
         let e = filter(

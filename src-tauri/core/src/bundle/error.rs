@@ -16,7 +16,7 @@ pub enum BundleError {
     #[error("{source_name}: {detail}; nothing was imported")]
     Conflict { source_name: String, detail: String },
 
-    #[error("{source_name}: holds more than {limit_mib} MiB of data (the most a bundle may hold, years of one rep's calls); nothing was imported")]
+    #[error("{source_name}: holds more than {limit_mib} MiB of data (the most a bundle may hold, years of one rep's calls); nothing was imported. Export a shorter period (--from, --to) in several bundles")]
     TooLarge { source_name: String, limit_mib: u64 },
 }
 

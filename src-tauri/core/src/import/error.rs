@@ -40,7 +40,7 @@ pub enum ImportError {
         limit_mib: u64,
     },
 
-    #[error("{}: line {line}: more than {limit} columns in one record, more than any export has; nothing was imported", path.display())]
+    #[error("{}: line {line}: more than {limit} columns in one record, more than any export has (the file is probably not a list, or was cut and joined wrongly); nothing was imported. Export the list from the CRM again", path.display())]
     TooManyFields {
         path: PathBuf,
         line: u64,

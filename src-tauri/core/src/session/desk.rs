@@ -39,6 +39,11 @@ impl BlockDesk {
         Ok(())
     }
 
+    /// Where the invitations of booked meetings are saved.
+    pub fn invitations(&self) -> &std::path::Path {
+        &self.invitations
+    }
+
     /// True while a block runs.
     pub fn is_running(&self) -> bool {
         self.session.is_some()
@@ -150,8 +155,12 @@ impl BlockDesk {
     /// Log the outcome of the call in progress; the view shows the next
     /// prospect (or the summary, when the block's time is up).
     pub fn log_outcome(&mut self, store: &mut Store, result: &CallResult) -> Result<BlockView> {
-        let dir = self.invitations.clone();
-        self.running(store, |s, store| s.log_outcome(store, result, &dir))
+        let session = self.session.as_mut().ok_or_else(not_running)?;
+        let summary = session.log_outcome(store, result, &self.invitations)?;
+        if summary.is_some() {
+            self.session = None;
+        }
+        Ok(self.view_with(summary))
     }
 
     pub fn skip(&mut self, store: &mut Store) -> Result<BlockView> {
