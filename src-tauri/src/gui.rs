@@ -84,6 +84,9 @@ pub fn run(db_path: PathBuf) -> i32 {
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {
             specta.mount_events(app);
+            if let Some(w) = app.get_webview_window("main") {
+                fit_on_screen(&w);
+            }
             // The phone metadata takes a moment of CPU to load: after start-up
             // (two cores are busy starting WebKit), before a first import preview.
             std::thread::spawn(|| {
@@ -115,6 +118,39 @@ pub fn run(db_path: PathBuf) -> i32 {
             1
         }
     }
+}
+
+/// Keep the window on its screen: a size remembered from a larger screen
+/// (or the default 1280x820 on a small one) is cut to the screen, and a
+/// window that would stick out is placed in the middle of it, so that the
+/// navigation is never off the edge. (The inner size: before the window is
+/// shown, its frame is not known yet.)
+fn fit_on_screen(w: &tauri::WebviewWindow) {
+    let (Ok(Some(monitor)), Ok(size), Ok(at)) =
+        (w.current_monitor(), w.inner_size(), w.outer_position())
+    else {
+        return;
+    };
+    let (screen, origin) = (monitor.size(), monitor.position());
+    let (sw, sh) = (screen.width as i64, screen.height as i64);
+    let (width, height) = (
+        i64::from(size.width).min(sw),
+        i64::from(size.height).min(sh),
+    );
+    let (x, y) = (i64::from(at.x - origin.x), i64::from(at.y - origin.y));
+    if (width, height) == (i64::from(size.width), i64::from(size.height))
+        && x >= 0
+        && y >= 0
+        && x + width <= sw
+        && y + height <= sh
+    {
+        return;
+    }
+    let _ = w.set_size(tauri::PhysicalSize::new(width as u32, height as u32));
+    let _ = w.set_position(tauri::PhysicalPosition::new(
+        origin.x + ((sw - width) / 2) as i32,
+        origin.y + ((sh - height) / 2) as i32,
+    ));
 }
 
 /// Emit [`BlockTick`]s while a block runs, with a desktop notification (and

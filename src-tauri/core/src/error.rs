@@ -92,6 +92,9 @@ pub enum Error {
     #[error(transparent)]
     Import(#[from] ImportError),
 
+    #[error("{}: the disk is full, so nothing was written (a file already there is as it was); free some space or choose another folder", path.display())]
+    DiskFull { path: PathBuf },
+
     #[error("{}: {source}", path.display())]
     Io {
         path: PathBuf,
@@ -109,6 +112,7 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::Bundle(e) => e.kind(),
             Error::Io { .. } => "io",
+            Error::DiskFull { .. } => "disk_full",
             Error::Import(e) => e.kind(),
         }
     }
@@ -128,3 +132,14 @@ impl From<rusqlite::Error> for Error {
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// A value a user gave, as a message quotes it: in quotes, escaped, and cut
+/// to 80 characters (a 100,000-character value makes no readable message).
+pub fn quoted(value: &str) -> String {
+    const MAX: usize = 80;
+    if value.chars().count() <= MAX {
+        return format!("{value:?}");
+    }
+    let cut: String = value.chars().take(MAX - 1).collect();
+    format!("{:?}", format!("{cut}…"))
+}

@@ -57,7 +57,8 @@ pub fn typed_path_of(text: &str, what: &str, example: &str) -> Result<PathBuf> {
         return Err(Error::invalid(
             "file",
             format!(
-                "{t:?} is not a full path; start it with / or ~/ (for example ~/Documents/{example})"
+                "{} is not a full path; start it with / or ~/ (for example ~/Documents/{example})",
+                crate::error::quoted(t)
             ),
         ));
     }
@@ -191,7 +192,7 @@ pub fn write_atomic<T>(
         Ok(meta) => Some(meta.permissions()),
         Err(_) => None,
     };
-    let (tmp, file) = temp_beside(&target, old.as_ref()).map_err(io(path))?;
+    let (tmp, file) = temp_beside(&target, old.as_ref()).map_err(|e| named(io(path)(e), path))?;
     let written = (|| {
         let mut w = std::io::BufWriter::new(file);
         let out = write(&mut w)?;
@@ -211,8 +212,36 @@ pub fn write_atomic<T>(
         }
         Err(e) => {
             let _ = std::fs::remove_file(&tmp);
-            Err(e)
+            Err(named(e, path))
         }
+    }
+}
+
+/// No room left on the disk (or in the user's quota). By the OS's own
+/// numbers: `ErrorKind::StorageFull` is newer than this crate's Rust.
+fn disk_full(e: &std::io::Error) -> bool {
+    match e.raw_os_error() {
+        // ENOSPC, and EDQUOT on Linux.
+        Some(code) if cfg!(unix) => code == 28 || (cfg!(target_os = "linux") && code == 122),
+        // ERROR_HANDLE_DISK_FULL, ERROR_DISK_FULL.
+        Some(code) if cfg!(windows) => code == 39 || code == 112,
+        _ => false,
+    }
+}
+
+/// A failed write as the user should read it: named after the file they
+/// asked for (the writers inside name their stream, not the file), and a
+/// full disk said in words.
+fn named(e: Error, path: &Path) -> Error {
+    match e {
+        Error::Io { source, .. } if disk_full(&source) => Error::DiskFull {
+            path: path.to_path_buf(),
+        },
+        Error::Io { source, .. } => Error::Io {
+            path: path.to_path_buf(),
+            source,
+        },
+        e => e,
     }
 }
 
@@ -472,6 +501,40 @@ mod tests {
     }
 
     #[test]
+    fn a_failed_write_names_the_file_and_a_full_disk_is_said_in_words() {
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("calls.csv");
+        std::fs::write(&file, "good").unwrap();
+        let full = write_file(&file, true, "calls.csv", |_| {
+            Err::<(), _>(Error::Io {
+                path: "output".into(),
+                source: std::io::Error::from_raw_os_error(if cfg!(windows) { 112 } else { 28 }),
+            })
+        })
+        .unwrap_err();
+        assert_eq!(full.kind(), "disk_full");
+        let m = full.to_string();
+        assert!(m.starts_with(&file.display().to_string()), "{m}");
+        assert!(
+            m.contains("free some space or choose another folder"),
+            "{m}"
+        );
+        let other = write_file(&file, true, "calls.csv", |_| {
+            Err::<(), _>(Error::Io {
+                path: "output".into(),
+                source: std::io::Error::from(std::io::ErrorKind::PermissionDenied),
+            })
+        })
+        .unwrap_err();
+        assert!(
+            other.to_string().starts_with(&file.display().to_string()),
+            "{other}"
+        );
+        assert_eq!(std::fs::read(&file).unwrap(), b"good");
+        assert_eq!(entries(dir.path()), vec!["calls.csv"]);
+    }
+
+    #[test]
     fn a_long_name_and_a_file_that_appears_meanwhile() {
         let dir = tempfile::tempdir().unwrap();
         let long = dir.path().join(format!("{}.csv", "é".repeat(120)));
@@ -507,5 +570,10 @@ mod tests {
             assert_eq!(expand_home("~"), home);
         }
         assert_eq!(expand_home("a/~/b"), PathBuf::from("a/~/b"));
+        // A huge value is quoted cut, not whole.
+        let e = typed_path(&"x".repeat(100_000), "x.csv")
+            .unwrap_err()
+            .to_string();
+        assert!(e.len() < 300 && e.contains("…"), "{} characters", e.len());
     }
 }

@@ -405,11 +405,11 @@ fn search(typed: Option<&str>) -> Result<Option<String>> {
         return Ok(None);
     };
     if reports::fts_query(text).is_none() {
-        let shown: String = text.trim().chars().take(80).collect();
         return Err(Error::invalid(
             "--search",
             format!(
-                "{shown:?} has no word to look for; give words, \"a phrase\" or word* for a prefix"
+                "{} has no word to look for; give words, \"a phrase\" or word* for a prefix",
+                crate::error::quoted(text.trim())
             ),
         ));
     }

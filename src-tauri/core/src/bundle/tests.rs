@@ -390,7 +390,11 @@ fn a_bundle_that_inflates_past_the_limit_is_refused_before_it_is_read_whole() {
     let e = read(bomb.as_slice(), "bomb.cbbundle").unwrap_err();
     assert_eq!(e.kind(), "bundle_too_large", "{e}");
     assert!(e.to_string().contains("more than 64 MiB"), "{e}");
-    assert!(e.to_string().contains("nothing was imported. Export a shorter period"), "{e}");
+    assert!(
+        e.to_string()
+            .contains("nothing was imported. Export a shorter period"),
+        "{e}"
+    );
     // So is a file larger than the limit before it is decompressed.
     let big = vec![b'{'; (MAX_BUNDLE_BYTES + 10) as usize];
     let e = read(big.as_slice(), "big.cbbundle").unwrap_err();
