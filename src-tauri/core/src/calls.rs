@@ -124,6 +124,19 @@ pub struct CallNotes {
     pub gap_impact: String,
 }
 
+impl CallNotes {
+    /// The notes normalized and within their limits (see [`crate::text`]).
+    pub fn checked(&self) -> Result<CallNotes> {
+        use crate::text::{check, GAP_NOTE, NOTES};
+        Ok(CallNotes {
+            notes: check(NOTES, &self.notes)?,
+            gap_current_state: check(GAP_NOTE.named("current state"), &self.gap_current_state)?,
+            gap_objectives: check(GAP_NOTE.named("objectives"), &self.gap_objectives)?,
+            gap_impact: check(GAP_NOTE.named("impact"), &self.gap_impact)?,
+        })
+    }
+}
+
 /// A call as it starts: the row is written at once (outcome NULL), so that a
 /// call in progress survives a crash.
 #[derive(Debug, Clone)]
@@ -216,6 +229,7 @@ pub fn complete_call(
     settings: &Settings,
 ) -> Result<Completed> {
     rules::check_outcome_details(end.outcome, end.callback_at, end.meeting)?;
+    let notes = end.notes.checked()?;
     let (prospect_id, started_at, outcome): (String, String, Option<Outcome>) = conn
         .prepare_cached("SELECT prospect_id, started_at, outcome FROM calls WHERE id = ?1")?
         .query_row([call_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
@@ -245,10 +259,10 @@ pub fn complete_call(
         end.outcome,
         end.asked_for_meeting || end.outcome == Outcome::Meeting,
         end.callback_at.map(time::to_db),
-        end.notes.notes,
-        end.notes.gap_current_state,
-        end.notes.gap_objectives,
-        end.notes.gap_impact,
+        notes.notes,
+        notes.gap_current_state,
+        notes.gap_objectives,
+        notes.gap_impact,
     ])?;
     let mut meeting_id = None;
     if let (Outcome::Meeting, Some(m)) = (end.outcome, end.meeting) {
@@ -269,7 +283,7 @@ pub fn complete_call(
             time::to_db(m.starts_at),
             m.duration_minutes,
             m.format,
-            m.email.trim(),
+            crate::text::normalize(&m.email, crate::text::Lines::One),
             time::to_db(ended)
         ])?;
         meeting_id = Some(id);
@@ -525,6 +539,7 @@ pub fn log_objection(
 /// Keep what the rep has typed so far in an open call (a crash keeps it).
 pub fn save_draft(conn: &Connection, call_id: &str, notes: &CallNotes) -> Result<()> {
     open_call_by_id(conn, call_id)?;
+    let notes = notes.checked()?;
     conn.prepare_cached(
         "UPDATE calls SET notes = ?2, gap_current_state = ?3, gap_objectives = ?4, gap_impact = ?5 WHERE id = ?1",
     )?

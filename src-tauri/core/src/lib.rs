@@ -22,6 +22,7 @@
 //! - [`bundle`]: a rep's calls and blocks as a file, imported by a manager
 //! - [`demo`]: the demo database
 //! - [`import`]: CSV exports of CRMs into themed call lists
+//! - [`text`]: one normalization and one set of length limits for every text that comes in
 //! - [`themes`]: theme operations of the Lists view (rename, merge, split, move, recycle)
 //! - [`export`]: prospects to CSV, with spreadsheet formulas escaped
 //! - [`paths`]: where the database lives
@@ -53,6 +54,7 @@ pub mod rules;
 pub mod session;
 pub mod settings;
 pub mod store;
+pub mod text;
 pub mod themes;
 pub mod time;
 

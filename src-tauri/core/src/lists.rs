@@ -7,6 +7,7 @@ use specta::Type;
 
 use crate::domain::{ProspectStatus, ThemeKind};
 use crate::error::{Error, Result};
+use crate::text;
 use crate::time;
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -43,16 +44,10 @@ pub fn create_theme(
     kind: ThemeKind,
     description: &str,
 ) -> Result<Theme> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::invalid("theme name", "must not be empty"));
-    }
-    if name.chars().count() > 80 {
-        return Err(Error::invalid(
-            "theme name",
-            "must be at most 80 characters",
-        ));
-    }
+    let name = text::required(text::THEME_NAME, name)?;
+    let name = name.as_str();
+    let description = text::check(text::THEME_DESCRIPTION, description)?;
+    let description = description.as_str();
     let exists: Option<String> = conn
         .query_row("SELECT name FROM themes WHERE name = ?1", [name], |r| {
             r.get(0)

@@ -22,10 +22,12 @@ pub fn create_rep(
     email: Option<&str>,
     time_zone: Option<&str>,
 ) -> Result<Rep> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::invalid("rep name", "must not be empty"));
-    }
+    let name = crate::text::required(crate::text::REP_NAME, name)?;
+    let name = name.as_str();
+    let email = crate::text::optional(crate::text::EMAIL, email)?;
+    let email = email.as_deref();
+    let time_zone = crate::text::optional(crate::text::TIME_ZONE, time_zone)?;
+    let time_zone = time_zone.as_deref();
     if let Some(tz) = time_zone {
         if time::parse_tz(tz).is_none() {
             return Err(Error::invalid(

@@ -193,17 +193,11 @@ pub fn check_callback_ahead(
 
 /// A meeting needs a plausible e-mail address, a length and a known format.
 pub fn check_meeting(m: &NewMeeting) -> Result<()> {
-    let email = m.email.trim();
-    let valid_email = email.split_once('@').is_some_and(|(local, domain)| {
-        !local.is_empty()
-            && domain.contains('.')
-            && !domain.starts_with('.')
-            && !domain.ends_with('.')
-    }) && !email.contains(char::is_whitespace);
-    if !valid_email {
+    let email = crate::text::check(crate::text::EMAIL.named("meeting e-mail"), &m.email)?;
+    if !crate::text::valid_email(&email) {
         return Err(Error::invalid(
             "meeting e-mail",
-            format!("{email:?} is not an e-mail address"),
+            format!("{} is not an e-mail address", crate::error::quoted(&email)),
         ));
     }
     if m.duration_minutes == 0 || m.duration_minutes > 480 {

@@ -48,17 +48,7 @@ fn live_theme(conn: &Connection, id: &str) -> Result<Theme> {
 }
 
 fn check_name(name: &str) -> Result<String> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::invalid("theme name", "must not be empty"));
-    }
-    if name.chars().count() > 80 {
-        return Err(Error::invalid(
-            "theme name",
-            "must be at most 80 characters",
-        ));
-    }
-    Ok(name.to_string())
+    crate::text::required(crate::text::THEME_NAME, name)
 }
 
 /// Rename a theme. Names are unique regardless of case; a theme may change

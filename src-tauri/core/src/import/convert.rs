@@ -8,6 +8,8 @@ use std::borrow::Cow;
 use phonenumber::country::Id;
 
 use crate::domain::ThemeKind;
+use crate::error::quoted;
+use crate::text::{self, Lines, Rule};
 
 use super::geo;
 use super::group;
@@ -93,38 +95,41 @@ pub fn push_json_str(out: &mut String, s: &str) {
     out.push('"');
 }
 
-/// A cell as text: trimmed; an apostrophe that a spreadsheet export put in
-/// front of `=`, `+`, `-` or `@` is removed (the text is stored as text
-/// either way and escaped again on export).
-pub fn clean_cell(cell: &str) -> &str {
-    let t = cell.trim();
+/// A cell as text, normalized as every text that comes in (see
+/// [`crate::text`]); an apostrophe that a spreadsheet export put in front of
+/// `=`, `+`, `-` or `@` is removed (the text is stored as text either way
+/// and escaped again on export). Multi-line: line breaks are kept.
+pub fn clean_cell(cell: &str) -> Cow<'_, str> {
+    strip_formula_guard(text::normalize(cell, Lines::Many))
+}
+
+/// A cell for a one-line field: line breaks and tabs become spaces.
+fn one_line(cell: &str) -> Cow<'_, str> {
+    strip_formula_guard(text::normalize(cell, Lines::One))
+}
+
+fn strip_formula_guard(t: Cow<'_, str>) -> Cow<'_, str> {
     match t.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => rest,
+        Some(rest) if rest.starts_with(['=', '+', '-', '@']) => match t {
+            Cow::Borrowed(b) => Cow::Borrowed(&b[1..]),
+            Cow::Owned(o) => Cow::Owned(o[1..].to_string()),
+        },
         _ => t,
     }
 }
 
-/// A cell for a one-line field: line breaks become spaces.
-fn one_line(cell: &str) -> Cow<'_, str> {
-    let t = clean_cell(cell);
-    if t.contains(['\n', '\r']) {
-        Cow::Owned(t.split_whitespace().collect::<Vec<_>>().join(" "))
-    } else {
-        Cow::Borrowed(t)
-    }
-}
+pub use crate::text::valid_email;
 
-/// A plausible e-mail address: one `@`, a dot in the domain, no spaces.
-pub fn valid_email(s: &str) -> bool {
-    let Some((local, domain)) = s.split_once('@') else {
-        return false;
+fn cut_warning(header: &str, rule: Rule, n: usize) -> String {
+    let name = if header.is_empty() {
+        rule.field
+    } else {
+        header
     };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
-        && !domain.ends_with('.')
-        && !domain.contains('@')
-        && !s.chars().any(|c| c.is_whitespace() || c == ',' || c == ';')
+    format!(
+        "{name} is {n} characters long; cut to the first {}",
+        rule.max_chars
+    )
 }
 
 const HONORIFICS: &[&str] = &["mr", "mrs", "ms", "miss", "dr", "prof", "sir", "mx"];
@@ -174,13 +179,6 @@ impl Converter {
         }
     }
 
-    fn cell<'r>(&self, rec: &'r Record, f: Field) -> &'r str {
-        match self.columns[field_index(f)] {
-            Some(c) => clean_cell(rec.get(c)),
-            None => "",
-        }
-    }
-
     fn line_cell<'r>(&self, rec: &'r Record, f: Field) -> Cow<'r, str> {
         match self.columns[field_index(f)] {
             Some(c) => one_line(rec.get(c)),
@@ -225,6 +223,7 @@ impl Converter {
 
         self.person(rec, &mut c);
         self.extra(rec, &mut c);
+        self.clip_fields(&mut c);
         c.theme = self.theme_for(rec, &c, country_code);
         c.keys = super::keys::candidate_keys(
             c.crm_id.as_deref(),
@@ -265,14 +264,25 @@ impl Converter {
         let phone_region = country_code
             .and_then(parse_region)
             .unwrap_or(self.default_region);
-        let mut raw_cells: Vec<&str> = Vec::new();
+        let mut raw_cells: Vec<Cow<'_, str>> = Vec::new();
         for (field, kind) in PHONE_FIELDS {
-            let raw = self.cell(rec, field);
+            let raw = self.line_cell(rec, field);
             if raw.is_empty() {
                 continue;
             }
-            raw_cells.push(raw);
-            let norm = self.phones.normalize(raw, phone_region);
+            // No number is that long: not parsed, kept (cut) as text.
+            let too_long = raw.chars().count() > text::PHONE.max_chars;
+            let raw = match text::clip(text::PHONE, &raw) {
+                (cut, Some(_)) => Cow::Owned(cut.into_owned()),
+                _ => raw,
+            };
+            raw_cells.push(raw.clone());
+            let raw = raw.as_ref();
+            let norm = if too_long {
+                Default::default()
+            } else {
+                self.phones.normalize(raw, phone_region)
+            };
             let dup = c.phones.iter().any(|p| match (&p.e164, &norm.e164) {
                 (Some(a), Some(b)) => a == b && p.extension == norm.extension,
                 (None, None) => p.raw == raw,
@@ -283,8 +293,9 @@ impl Converter {
             }
             if norm.e164.is_none() {
                 c.warnings.push(format!(
-                    "{} {raw:?} is not a valid phone number; kept as text, not dialled",
-                    self.header_of(field)
+                    "{} {} is not a valid phone number; kept as text, not dialled",
+                    self.header_of(field),
+                    quoted(raw)
                 ));
             } else if country_code.is_none() && no_country_cell {
                 // The first valid number tells the country the row leaves out.
@@ -307,7 +318,7 @@ impl Converter {
                 "no dialable phone number ({})",
                 raw_cells
                     .iter()
-                    .map(|r| format!("{r:?}"))
+                    .map(|r| quoted(r))
                     .collect::<Vec<_>>()
                     .join(", ")
             ));
@@ -331,8 +342,8 @@ impl Converter {
             zone = geo::parse_zone_text(&tz_cell, country_code, location);
             if zone.is_none() {
                 c.warnings.push(format!(
-                    "time zone {:?} is not recognized; {}",
-                    tz_cell.as_ref(),
+                    "time zone {} is not recognized; {}",
+                    quoted(&tz_cell),
                     if location.is_some() {
                         "taken from the location instead"
                     } else {
@@ -362,18 +373,49 @@ impl Converter {
         c.crm_id = (!crm.is_empty()).then(|| crm.into_owned());
     }
 
+    /// Fields longer than their limit (see [`crate::text`]) cut to it, with
+    /// a warning: one overlong cell does not cost the row.
+    fn clip_fields(&self, c: &mut Candidate) {
+        let fields: [(&mut String, Rule, Field); 9] = [
+            (&mut c.first_name, text::FIRST_NAME, Field::FirstName),
+            (&mut c.last_name, text::LAST_NAME, Field::LastName),
+            (&mut c.title, text::TITLE, Field::Title),
+            (&mut c.company, text::COMPANY, Field::Company),
+            (&mut c.city, text::CITY, Field::City),
+            (&mut c.region, text::REGION, Field::Region),
+            (&mut c.country, text::COUNTRY, Field::Country),
+            (&mut c.industry, text::INDUSTRY, Field::Industry),
+            (&mut c.employees, text::EMPLOYEES, Field::Employees),
+        ];
+        for (value, rule, field) in fields {
+            if let (cut, Some(n)) = text::clip(rule, value) {
+                let cut = cut.into_owned();
+                c.warnings.push(cut_warning(self.header_of(field), rule, n));
+                *value = cut;
+            }
+        }
+        if let Some(id) = &c.crm_id {
+            if let (cut, Some(n)) = text::clip(text::CRM_ID, id) {
+                let cut = cut.into_owned();
+                c.warnings
+                    .push(cut_warning(self.header_of(Field::CrmId), text::CRM_ID, n));
+                c.crm_id = Some(cut);
+            }
+        }
+    }
+
     /// The e-mail when it is one; other columns, and an e-mail that is not
     /// one, kept as JSON in `extra`.
     fn extra(&self, rec: &Record, c: &mut Candidate) {
         let mut extra = String::from("{");
         let email = self.line_cell(rec, Field::Email);
-        if valid_email(&email) {
+        if email.len() <= text::EMAIL.max_chars && valid_email(&email) {
             c.email = Some(email.into_owned());
         } else if !email.is_empty() {
             c.warnings.push(format!(
-                "{} {:?} is not an e-mail address; kept with the other columns",
+                "{} {} is not an e-mail address; kept with the other columns",
                 self.header_of(Field::Email),
-                email.as_ref()
+                quoted(&email)
             ));
             push_json_str(&mut extra, self.header_of(Field::Email));
             extra.push(':');
@@ -389,7 +431,7 @@ impl Converter {
             }
             extra.push_str(key);
             extra.push(':');
-            push_json_str(&mut extra, v);
+            push_json_str(&mut extra, &v);
         }
         extra.push('}');
         c.extra = extra;
@@ -428,7 +470,7 @@ impl Converter {
                 Field::City => c.city.clone(),
                 Field::Company => c.company.clone(),
                 Field::TimeZone => c.time_zone.clone().unwrap_or_default(),
-                other => one_line(self.cell(rec, *other)).into_owned(),
+                other => self.line_cell(rec, *other).into_owned(),
             },
         };
         let name = group::clip_theme_name(&name);

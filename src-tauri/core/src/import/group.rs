@@ -201,10 +201,14 @@ pub fn theme_kind_for(field: Field) -> ThemeKind {
     }
 }
 
-/// Theme names are at most 80 characters.
+/// A theme name from a cell: normalized (see [`crate::text`]), its spaces
+/// collapsed, cut to the longest theme name.
 pub fn clip_theme_name(name: &str) -> String {
-    let t = name.split_whitespace().collect::<Vec<_>>().join(" ");
-    t.chars().take(80).collect()
+    let t = crate::text::normalize(name, crate::text::Lines::One);
+    let t = t.split_whitespace().collect::<Vec<_>>().join(" ");
+    crate::text::clip(crate::text::THEME_NAME, &t)
+        .0
+        .into_owned()
 }
 
 /// The theme name for a size band.

@@ -18,8 +18,8 @@ use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
 use phonenumber::{Mode, PhoneNumber};
 use regex::Regex;
 
-/// A phone cell, normalized.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// A phone cell, normalized (the default: not a valid number).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Normalized {
     /// E.164 (`+13125550142`) when the text is a valid number.
     pub e164: Option<String>,
