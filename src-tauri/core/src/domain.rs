@@ -35,7 +35,8 @@ macro_rules! str_enum {
                     _ => Err(Error::invalid(
                         stringify!($name),
                         format!(
-                            "{s:?} is not one of: {}",
+                            "{} is not one of: {}",
+                            crate::error::quoted(s),
                             [$($text),+].join(", ")
                         ),
                     )),

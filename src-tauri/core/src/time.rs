@@ -17,7 +17,12 @@ pub fn to_db(t: DateTime<Utc>) -> String {
 pub fn from_db(s: &str) -> Result<DateTime<Utc>> {
     DateTime::parse_from_rfc3339(s)
         .map(|t| t.with_timezone(&Utc))
-        .map_err(|e| Error::invalid("time", format!("{s:?} is not an RFC 3339 time ({e})")))
+        .map_err(|e| {
+            Error::invalid(
+                "time",
+                format!("{} is not an RFC 3339 time ({e})", crate::error::quoted(s)),
+            )
+        })
 }
 
 /// The current instant, rounded to the millisecond the store keeps.

@@ -72,13 +72,29 @@ pub fn import_named(
     source_name: &str,
 ) -> Result<BundleReport> {
     let bundle = read(reader, source_name)?;
-    store.write(|tx| {
-        let mut report = apply(tx, &bundle, source_name)?;
-        report.source = source_name.to_string();
-        let settings = crate::settings::load(tx)?;
-        crate::reports::rollup::ensure_fresh(tx, &settings);
-        Ok(report)
-    })
+    store
+        .write(|tx| {
+            let mut report = apply(tx, &bundle, source_name)?;
+            report.source = source_name.to_string();
+            let settings = crate::settings::load(tx)?;
+            crate::reports::rollup::ensure_fresh(tx, &settings);
+            Ok(report)
+        })
+        .map_err(|e| refused_by_the_database(e, source_name))
+}
+
+/// A row the checks let through but the database's constraints refuse is
+/// a damaged bundle, named as such (not a raw constraint message).
+fn refused_by_the_database(e: Error, source_name: &str) -> Error {
+    match &e {
+        Error::Store(crate::error::StoreError::Sqlite(s))
+            if s.sqlite_error_code() == Some(rusqlite::ErrorCode::ConstraintViolation) =>
+        {
+            super::read::damaged(source_name, format!("a row does not fit the database: {s}"))
+                .into()
+        }
+        _ => e,
+    }
 }
 
 /// `id` when `table` has a row with it.

@@ -28,13 +28,16 @@
 //!
 //! By concept: `error` (why a bundle is refused; a leaf the crate's error
 //! wraps), `format` (the document), `export`, `read` (the checks before an
-//! import), `import` (each kind of row merged through [`crate::store::merge`]).
+//! import: the document whole, every reference inside it), `values` (every
+//! value checked and normalized by the rules of [`crate::text`], ids unique),
+//! `import` (each kind of row merged through [`crate::store::merge`]).
 
 pub mod error;
 mod export;
 mod format;
 mod import;
 mod read;
+mod values;
 
 pub use error::BundleError;
 pub use export::{build, export, export_file, write_bundle, ExportSummary};

@@ -334,7 +334,7 @@ fn a_rep_known_by_name_keeps_the_managers_id_and_new_playbook_text_is_added() {
     assert!(theme.is_none());
     sc.execute(
         "INSERT INTO objection_responses (id, objection_id, theme_id, version, response, created_at)
-         VALUES ('alex-busy-v2', ?1, NULL, 2, 'Two minutes now, or Thursday?', 'x')",
+         VALUES ('alex-busy-v2', ?1, NULL, 2, 'Two minutes now, or Thursday?', '2026-11-20T10:00:00.000Z')",
         [&oid],
     )
     .unwrap();
@@ -399,4 +399,120 @@ fn a_bundle_that_inflates_past_the_limit_is_refused_before_it_is_read_whole() {
     let big = vec![b'{'; (MAX_BUNDLE_BYTES + 10) as usize];
     let e = read(big.as_slice(), "big.cbbundle").unwrap_err();
     assert_eq!(e.kind(), "bundle_too_large", "{e}");
+}
+
+#[test]
+fn every_value_of_a_bundle_is_checked_by_the_rules_of_every_way_in() {
+    let source = demo_store();
+    let sc = source.conn();
+    let bytes = bundle_bytes(sc, &rep_id(sc, "Alex Rivera"));
+    let mut manager = Store::open_in_memory().unwrap();
+    let before = fingerprint(manager.conn());
+    let refuse = |m: &mut Store, b: &[u8], words: &str| {
+        let e = import_named(m, b, "alex.cbbundle").unwrap_err();
+        assert_eq!(e.kind(), "bundle_damaged", "{e}");
+        let msg = e.to_string();
+        assert!(msg.contains("alex.cbbundle"), "{msg}");
+        assert!(msg.contains(words), "{words:?} in {msg}");
+        assert!(
+            msg.len() < 600,
+            "a refusal never echoes a long value: {msg}"
+        );
+    };
+    let huge = "x".repeat(10 * 1024 * 1024);
+    for (path, words) in [
+        (
+            &["themes", "0", "name"][..],
+            "theme name: is 10485760 characters long",
+        ),
+        (
+            &["rep", "name"][..],
+            "rep name: is 10485760 characters long",
+        ),
+        (
+            &["prospects", "0", "company"][..],
+            "company: is 10485760 characters",
+        ),
+        (&["meetings", "0", "starts_at"][..], "starts_at"),
+        (&["themes", "0", "kind"][..], "ThemeKind"),
+        (&["meetings", "0", "format"][..], "format"),
+        (&["calls", "0", "outcome"][..], "unknown variant"),
+    ] {
+        let long = reencode(&bytes, |v| {
+            let mut at = &mut *v;
+            for k in path {
+                at = match k.parse::<usize>() {
+                    Ok(i) => &mut at[i],
+                    Err(_) => &mut at[*k],
+                };
+            }
+            *at = serde_json::json!(huge);
+        });
+        refuse(&mut manager, &long, words);
+    }
+    let not_a_date = reencode(&bytes, |v| {
+        v["meetings"][0]["starts_at"] = serde_json::json!("not a date")
+    });
+    refuse(&mut manager, &not_a_date, "meeting");
+    let twice = reencode(&bytes, |v| {
+        let first = v["prospects"][0]["id"].clone();
+        v["prospects"][1]["id"] = first;
+    });
+    refuse(&mut manager, &twice, "two prospect rows have the id");
+    let bad_kind = reencode(&bytes, |v| {
+        v["themes"][0]["kind"] = serde_json::json!("galaxy")
+    });
+    refuse(&mut manager, &bad_kind, "\"galaxy\" is not one of");
+    let bad_id = reencode(&bytes, |v| {
+        v["calls"][0]["id"] = serde_json::json!("a b\r\nc")
+    });
+    refuse(&mut manager, &bad_id, "which is not an id");
+    assert_eq!(fingerprint(manager.conn()), before, "nothing was imported");
+
+    // Text is normalized as it comes in: a line break in a first name and a
+    // look-alike theme name (zero-width space, right-to-left override).
+    let theme_name: String = sc
+        .query_row("SELECT name FROM themes ORDER BY name LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let odd = reencode(&bytes, |v| {
+        v["prospects"][0]["first_name"] = serde_json::json!("Ann\r\nATTENDEE:evil");
+        let t = v["themes"]
+            .as_array_mut()
+            .unwrap()
+            .iter_mut()
+            .find(|t| t["name"] == serde_json::json!(theme_name))
+            .unwrap();
+        t["name"] = serde_json::json!(format!("\u{202E}{theme_name}\u{200B}"));
+    });
+    import(&mut manager, odd.as_slice()).unwrap();
+    let mc = manager.conn();
+    let first: String = mc
+        .query_row(
+            "SELECT first_name FROM prospects WHERE first_name LIKE 'Ann%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(first, "Ann ATTENDEE:evil");
+    let count = |c: &Connection| -> i64 {
+        c.query_row("SELECT count(*) FROM themes", [], |r| r.get(0))
+            .unwrap()
+    };
+    assert_eq!(
+        count(mc),
+        count(sc),
+        "the look-alike name is the theme's own name"
+    );
+    assert!(mc
+        .query_row(
+            "SELECT 1 FROM themes WHERE name = ?1",
+            [&theme_name],
+            |_| Ok(())
+        )
+        .is_ok());
+    // A later bundle with the plain name matches that theme: no second one.
+    import(&mut manager, bytes.as_slice()).unwrap();
+    assert_eq!(count(manager.conn()), count(sc));
 }

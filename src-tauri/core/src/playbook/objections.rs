@@ -78,8 +78,9 @@ pub fn normalize_hotkey(key: Option<&str>) -> Result<Option<String>> {
         _ => Err(Error::invalid(
             "hotkey",
             format!(
-                "{k:?} is not allowed: a hotkey is one letter from a to z (digits and other \
-                 keys are used by the call screen)"
+                "{} is not allowed: a hotkey is one letter from a to z (digits and other \
+                 keys are used by the call screen)",
+                crate::error::quoted(k)
             ),
         )),
     }
@@ -113,6 +114,14 @@ pub fn clean_response(text: &str) -> Result<String> {
         ));
     }
     Ok(text.to_string())
+}
+
+/// A well-formed slug: 1 to 64 lower-case ASCII letters, digits or `_`.
+pub fn is_valid_slug(s: &str) -> bool {
+    !s.is_empty()
+        && s.len() <= 64
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 /// A slug from a label: lower-case ASCII letters and digits joined by `_`.

@@ -15,7 +15,7 @@ use crate::error::{Error, Result};
 use crate::playbook::objections::normalize_hotkey;
 use crate::playbook::placeholders::{lint_text, PlaceholderWarning};
 use crate::playbook::talk_tracks::{NAME_MAX_CHARS, SECTION_MAX_CHARS};
-use crate::playbook::{LABEL_MAX_CHARS, RESPONSE_MAX_CHARS};
+use crate::playbook::{is_valid_slug, LABEL_MAX_CHARS, RESPONSE_MAX_CHARS};
 use crate::time;
 
 /// How many problems an error message lists before "and N more".
@@ -46,13 +46,6 @@ fn track_where(t: &FileTalkTrack) -> String {
         Some(name) => format!("theme {:?}", name.trim()),
         None => "default track".to_string(),
     }
-}
-
-fn is_valid_slug(s: &str) -> bool {
-    !s.is_empty()
-        && s.len() <= 64
-        && s.chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
 fn check_text(problems: &mut Vec<String>, at: &str, text: &str, required: bool, max: usize) {
