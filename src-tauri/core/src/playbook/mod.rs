@@ -58,16 +58,18 @@ impl TalkTrackSections {
         ]
     }
 
-    /// Every section trimmed of surrounding white space.
-    pub fn trimmed(&self) -> TalkTrackSections {
+    /// Every section normalized as all text that comes in (trimmed, control
+    /// and invisible characters removed, NFC; see [`crate::text`]).
+    pub fn normalized(&self) -> TalkTrackSections {
+        let n = |s: &str| crate::text::normalize(s, crate::text::Lines::Many).into_owned();
         TalkTrackSections {
-            opener: self.opener.trim().to_string(),
-            engage_statement: self.engage_statement.trim().to_string(),
-            impact_question: self.impact_question.trim().to_string(),
-            appointment_request: self.appointment_request.trim().to_string(),
-            voicemail_script: self.voicemail_script.trim().to_string(),
-            referral: self.referral.trim().to_string(),
-            agenda_line: self.agenda_line.trim().to_string(),
+            opener: n(&self.opener),
+            engage_statement: n(&self.engage_statement),
+            impact_question: n(&self.impact_question),
+            appointment_request: n(&self.appointment_request),
+            voicemail_script: n(&self.voicemail_script),
+            referral: n(&self.referral),
+            agenda_line: n(&self.agenda_line),
         }
     }
 }

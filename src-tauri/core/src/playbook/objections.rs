@@ -26,9 +26,9 @@ use crate::time;
 /// The keys an objection may use.
 pub const HOTKEYS: &str = "abcdefghijklmnopqrstuvwxyz";
 /// The longest a label may be, in characters.
-pub const LABEL_MAX_CHARS: usize = 80;
+pub const LABEL_MAX_CHARS: usize = crate::text::OBJECTION_LABEL.max_chars;
 /// The longest a response may be, in characters.
-pub const RESPONSE_MAX_CHARS: usize = 2000;
+pub const RESPONSE_MAX_CHARS: usize = crate::text::RESPONSE.max_chars;
 
 /// One version of a response.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -87,33 +87,13 @@ pub fn normalize_hotkey(key: Option<&str>) -> Result<Option<String>> {
 }
 
 fn clean_label(label: &str) -> Result<String> {
-    let label = label.trim();
-    if label.is_empty() {
-        return Err(Error::invalid("objection label", "must not be empty"));
-    }
-    if label.chars().count() > LABEL_MAX_CHARS {
-        return Err(Error::invalid(
-            "objection label",
-            format!("must be at most {LABEL_MAX_CHARS} characters"),
-        ));
-    }
-    Ok(label.to_string())
+    crate::text::required(crate::text::OBJECTION_LABEL, label)
 }
 
-/// Check a response's text (trimmed): not empty, not too long.
+/// Check a response's text (normalized, see [`crate::text`]): not empty,
+/// not too long.
 pub fn clean_response(text: &str) -> Result<String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Err(Error::invalid("response", "must not be empty"));
-    }
-    let n = text.chars().count();
-    if n > RESPONSE_MAX_CHARS {
-        return Err(Error::invalid(
-            "response",
-            format!("is {n} characters long; at most {RESPONSE_MAX_CHARS} are allowed"),
-        ));
-    }
-    Ok(text.to_string())
+    crate::text::required(crate::text::RESPONSE, text)
 }
 
 /// A well-formed slug: 1 to 64 lower-case ASCII letters, digits or `_`.

@@ -11,9 +11,9 @@ use crate::error::{Error, Result};
 use crate::time;
 
 /// The longest a section may be, in characters.
-pub const SECTION_MAX_CHARS: usize = 4000;
-/// The longest a talk track's name or change note may be, in characters.
-pub const NAME_MAX_CHARS: usize = 120;
+pub const SECTION_MAX_CHARS: usize = crate::text::SECTION.max_chars;
+/// The longest a talk track's name may be, in characters.
+pub const NAME_MAX_CHARS: usize = crate::text::TALK_TRACK_NAME.max_chars;
 
 /// Check the sections before they are saved: every section but the referral
 /// must have text, and none may be longer than [`SECTION_MAX_CHARS`].
@@ -27,13 +27,7 @@ pub fn validate_sections(s: &TalkTrackSections) -> Result<()> {
                 "must not be empty (the rep reads it during the call)",
             ));
         }
-        let n = text.chars().count();
-        if n > SECTION_MAX_CHARS {
-            return Err(Error::invalid(
-                name,
-                format!("is {n} characters long; at most {SECTION_MAX_CHARS} are allowed"),
-            ));
-        }
+        crate::text::check(crate::text::SECTION.named(name), text)?;
     }
     Ok(())
 }
@@ -139,16 +133,12 @@ pub fn save_talk_track(
     change_note: &str,
     created_by: Option<&str>,
 ) -> Result<TalkTrackVersion> {
-    let sections = sections.trimmed();
+    let sections = sections.normalized();
     validate_sections(&sections)?;
-    let name = name.trim();
-    let change_note = change_note.trim();
-    if change_note.chars().count() > NAME_MAX_CHARS * 4 {
-        return Err(Error::invalid(
-            "change note",
-            format!("must be at most {} characters", NAME_MAX_CHARS * 4),
-        ));
-    }
+    let name = crate::text::check(crate::text::TALK_TRACK_NAME, name)?;
+    let name = name.as_str();
+    let change_note = crate::text::check(crate::text::CHANGE_NOTE, change_note)?;
+    let change_note = change_note.as_str();
     if let Some(t) = theme_id {
         check_theme(conn, t)?;
     }
@@ -166,12 +156,6 @@ pub fn save_talk_track(
         None => {
             if name.is_empty() {
                 return Err(Error::invalid("talk track name", "must not be empty"));
-            }
-            if name.chars().count() > NAME_MAX_CHARS {
-                return Err(Error::invalid(
-                    "talk track name",
-                    format!("must be at most {NAME_MAX_CHARS} characters"),
-                ));
             }
             let id = crate::ids::new_id();
             conn.execute(

@@ -11,7 +11,7 @@ use specta::Type;
 use super::format::{
     FileObjection, FileTalkTrack, PlaybookFile, FORMAT_NAME, FORMAT_VERSION, MAX_FILE_BYTES,
 };
-use crate::error::{Error, Result};
+use crate::error::{clipped, quoted, Error, Result};
 use crate::playbook::objections::normalize_hotkey;
 use crate::playbook::placeholders::{lint_text, PlaceholderWarning};
 use crate::playbook::talk_tracks::{NAME_MAX_CHARS, SECTION_MAX_CHARS};
@@ -32,18 +32,20 @@ fn refuse(source: &str, reason: impl Into<String>) -> Error {
     Error::invalid(source, format!("{}; nothing was imported", reason.into()))
 }
 
-/// serde_json's message without its " at line L column C" tail.
+/// serde_json's message without its " at line L column C" tail, cut to a
+/// readable length (it may quote a value of any length).
 fn bare_message(e: &serde_json::Error) -> String {
     let s = e.to_string();
-    match s.rfind(" at line ") {
-        Some(i) => s[..i].to_string(),
-        None => s,
-    }
+    let s = match s.rfind(" at line ") {
+        Some(i) => &s[..i],
+        None => &s,
+    };
+    clipped(s, 240).into_owned()
 }
 
 fn track_where(t: &FileTalkTrack) -> String {
     match &t.theme {
-        Some(name) => format!("theme {:?}", name.trim()),
+        Some(name) => format!("theme {}", quoted(name.trim())),
         None => "default track".to_string(),
     }
 }
@@ -71,7 +73,8 @@ pub fn parse_playbook(text: &str, source: &str) -> Result<ParsedPlaybook> {
         ));
     }
     check_format(text, source)?;
-    let file = read_shape(text, source)?;
+    let mut file = read_shape(text, source)?;
+    normalize(&mut file);
     let mut check = Check::default();
     check.header(&file);
     check.talk_tracks(&file.talk_tracks);
@@ -83,6 +86,29 @@ pub fn parse_playbook(text: &str, source: &str) -> Result<ParsedPlaybook> {
         file,
         warnings: check.warnings,
     })
+}
+
+/// Every text of the file normalized as all text that comes in (see
+/// [`crate::text`]): a CR/LF or a bidi override in a label does not reach
+/// the call screen. Lengths are checked afterwards, on the normalized text.
+fn normalize(file: &mut PlaybookFile) {
+    use crate::text::{normalize, Lines};
+    let line = |s: &mut String| *s = normalize(s, Lines::One).into_owned();
+    for t in &mut file.talk_tracks {
+        if let Some(theme) = t.theme.as_mut() {
+            line(theme);
+        }
+        line(&mut t.name);
+        t.sections = t.sections.normalized();
+    }
+    for o in &mut file.objections {
+        line(&mut o.label);
+        o.response = normalize(&o.response, Lines::Many).into_owned();
+        for ov in &mut o.overrides {
+            line(&mut ov.theme);
+            ov.response = normalize(&ov.response, Lines::Many).into_owned();
+        }
+    }
 }
 
 /// JSON at all, ours, and a version we read.
@@ -117,7 +143,10 @@ fn check_format(text: &str, source: &str) -> Result<()> {
         Some(other) => {
             return Err(refuse(
                 source,
-                format!("not a Callblock playbook: its format is {other}, not \"{FORMAT_NAME}\""),
+                format!(
+                    "not a Callblock playbook: its format is {}, not \"{FORMAT_NAME}\"",
+                    clipped(&other.to_string(), 80)
+                ),
             ))
         }
     }
@@ -134,7 +163,10 @@ fn check_format(text: &str, source: &str) -> Result<()> {
             Some(n) if n >= 1 => Ok(()),
             _ => Err(refuse(
                 source,
-                format!("\"format_version\" is {v}, not a version number such as 1"),
+                format!(
+                    "\"format_version\" is {}, not a version number such as 1",
+                    clipped(&v.to_string(), 80)
+                ),
             )),
         },
     }
@@ -190,8 +222,8 @@ impl Check {
     fn header(&mut self, file: &PlaybookFile) {
         if time::from_db(&file.exported_at).is_err() {
             self.problems.push(format!(
-                "exported_at: {:?} is not a date and time (RFC 3339)",
-                file.exported_at
+                "exported_at: {} is not a date and time (RFC 3339)",
+                quoted(&file.exported_at)
             ));
         }
         if file.talk_tracks.is_empty() && file.objections.is_empty() {
@@ -246,16 +278,16 @@ impl Check {
         let mut labels = HashMap::new();
         let mut keys = HashMap::new();
         for (i, o) in objections.iter().enumerate() {
-            let at = format!("objections[{i}] ({:?})", o.label.trim());
+            let at = format!("objections[{i}] ({})", quoted(o.label.trim()));
             if !is_valid_slug(&o.slug) {
                 self.problems.push(format!(
-                    "{at}: slug {:?} must be 1 to 64 lower-case letters, digits or _",
-                    o.slug
+                    "{at}: slug {} must be 1 to 64 lower-case letters, digits or _",
+                    quoted(&o.slug)
                 ));
             } else if let Some(j) = slugs.insert(o.slug.clone(), i) {
                 self.problems.push(format!(
-                    "{at}: slug {:?} is also used by objections[{j}]",
-                    o.slug
+                    "{at}: slug {} is also used by objections[{j}]",
+                    quoted(&o.slug)
                 ));
             }
             if o.label.trim().is_empty() {
@@ -303,8 +335,8 @@ impl Check {
                     .push(format!("{at_o}: the theme name is empty"));
             } else if !override_themes.insert(ov.theme.trim().to_lowercase()) {
                 self.problems.push(format!(
-                    "{at_o}: theme {:?} has two overrides",
-                    ov.theme.trim()
+                    "{at_o}: theme {} has two overrides",
+                    quoted(ov.theme.trim())
                 ));
             }
             check_text(

@@ -547,3 +547,49 @@ fn the_importing_rep_is_recorded_and_must_exist() {
     let v = talk_track_versions(dst.conn(), None).unwrap();
     assert_eq!(v[0].created_by.as_deref(), Some(rep.id.as_str()));
 }
+
+#[test]
+fn labels_and_texts_are_normalized_and_long_ones_refused_without_an_echo() {
+    let src = source_db();
+    let good = export_json(src.conn());
+    let v: serde_json::Value = serde_json::from_str(&good).unwrap();
+    let edit = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut v = v.clone();
+        f(&mut v);
+        serde_json::to_string_pretty(&v).unwrap()
+    };
+    // A 100k-character label: refused with its length, not echoed.
+    let long = edit(&|v| v["objections"][0]["label"] = "L".repeat(100_000).into());
+    let target = target_db(&[]);
+    let before = fingerprint(target.conn());
+    let e = import(target.conn(), &long).unwrap_err().to_string();
+    assert!(e.contains("longer than 80 characters"), "{e}");
+    assert!(e.len() < 1000, "the label is not echoed: {} bytes", e.len());
+    let huge_format = edit(&|v| v["format"] = "F".repeat(100_000).into());
+    let e = import(target.conn(), &huge_format).unwrap_err().to_string();
+    assert!(e.len() < 500, "{} bytes", e.len());
+    assert_eq!(fingerprint(target.conn()), before);
+
+    // CR/LF, a right-to-left override and a zero-width space in a label,
+    // an escape sequence in a response: stored as clean text.
+    let odd = edit(&|v| {
+        v["objections"][0]["label"] = "\u{202E}Send me\r\nan e-mail\u{200B}".into();
+        v["objections"][0]["response"] = "\u{1b}[2JHappy to.\r\nWhat should it cover?".into();
+    });
+    let parsed = parse_playbook(&odd, "team.json").unwrap();
+    assert_eq!(parsed.file.objections[0].label, "Send me an e-mail");
+    assert_eq!(
+        parsed.file.objections[0].response,
+        "[2JHappy to.\nWhat should it cover?"
+    );
+    import(target.conn(), &odd).unwrap();
+    let label: String = target
+        .conn()
+        .query_row(
+            "SELECT label FROM objections WHERE label LIKE 'Send me%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(label, "Send me an e-mail");
+}
