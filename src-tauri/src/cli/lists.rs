@@ -315,6 +315,9 @@ fn print_import(
         .map(|e| format!("{}={:?}", e.field.as_str(), e.header))
         .collect();
     say!("Columns: {}", mapped.join(", "));
+    for note in &source.notes {
+        say!("Note: {note}.");
+    }
     if r.rejected_count > 0 {
         say!();
         say!("Rejected rows:");

@@ -2301,7 +2301,12 @@ header_line: number;
 /**
  * The file's size in bytes (for progress).
  */
-size_bytes: number }
+size_bytes: number; 
+/**
+ * What the reader changed in the header, for the user to see: a name
+ * that repeats an earlier column's gets a number ("Phone (2)").
+ */
+notes: string[] }
 /**
  * What a split did.
  */

@@ -60,7 +60,7 @@ function draft(setup: ImportSetup): ImportDraft {
     delimiter_label: "comma",
     setup,
     preview: {
-      file: { path: PATH, encoding: "utf8", delimiter: "comma", headers: HEADERS, header_line: 1, size_bytes: 900 },
+      file: { path: PATH, encoding: "utf8", delimiter: "comma", headers: HEADERS, header_line: 1, size_bytes: 900, notes: [] },
       mapping: { headers: HEADERS, entries: setup.columns.map((c) => ({ ...c, header: HEADERS[c.column] })) },
       unmapped: HEADERS.filter((_, i) => !setup.columns.some((c) => c.column === i)),
       rows: [row(2, title, theme), row(4, title, theme)],

@@ -197,6 +197,17 @@ impl Converter {
     pub fn convert(&mut self, rec: &Record) -> Result<Candidate, String> {
         self.check_width(rec)?;
         let mut c = Candidate::default();
+        if rec.invalid_utf8 {
+            c.warnings.push(
+                "holds bytes that are not UTF-8 text, shown as \u{FFFD}; the file may mix \
+                 encodings: check this row in its CRM"
+                    .to_string(),
+            );
+        }
+        if rec.nul_bytes {
+            c.warnings
+                .push("holds NUL bytes (a damaged export?); they were removed".to_string());
+        }
 
         // Where: the country first, as phone numbers are read in it.
         let country_cell = self.line_cell(rec, Field::Country);

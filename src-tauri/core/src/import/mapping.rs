@@ -392,7 +392,7 @@ pub struct Mapping {
 
 /// The field a header name suggests, if any.
 pub fn field_for_header(header: &str) -> Option<Field> {
-    let c = compact(header);
+    let c = compact(without_copy_number(header));
     if c.is_empty() {
         return None;
     }
@@ -425,13 +425,44 @@ pub fn suggest_mapping(headers: &[String]) -> Mapping {
         entries: Vec::new(),
     };
     for (i, h) in headers.iter().enumerate() {
-        if let Some(f) = field_for_header(h) {
-            if m.column(f).is_none() {
-                m.set(f, Some(i));
+        let Some(f) = field_for_header(h) else {
+            continue;
+        };
+        if m.column(f).is_none() {
+            m.set(f, Some(i));
+        } else if f.is_phone() {
+            // A second phone column of the same kind is another number of
+            // the prospect: read as the first phone field still free.
+            let free = ANOTHER_PHONE.iter().find(|p| m.column(**p).is_none());
+            if let Some(p) = free {
+                m.set(*p, Some(i));
             }
         }
     }
     m
+}
+
+/// Where a repeated phone column goes, in order.
+const ANOTHER_PHONE: [Field; 5] = [
+    Field::OtherPhone,
+    Field::Mobile,
+    Field::DirectPhone,
+    Field::CorporatePhone,
+    Field::Phone,
+];
+
+/// A header without the number the reader gives a repeated name
+/// ("Phone (2)" -> "Phone").
+fn without_copy_number(header: &str) -> &str {
+    let h = header.trim_end();
+    if let Some(rest) = h.strip_suffix(')') {
+        if let Some((name, n)) = rest.rsplit_once(" (") {
+            if !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()) {
+                return name;
+            }
+        }
+    }
+    header
 }
 
 impl Mapping {

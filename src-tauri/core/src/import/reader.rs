@@ -112,6 +112,9 @@ pub struct SourceFile {
     pub header_line: u32,
     /// The file's size in bytes (for progress).
     pub size_bytes: f64,
+    /// What the reader changed in the header, for the user to see: a name
+    /// that repeats an earlier column's gets a number ("Phone (2)").
+    pub notes: Vec<String>,
     /// Lines to skip before the header (an Excel `sep=` line).
     #[serde(skip)]
     #[specta(skip)]
@@ -126,6 +129,11 @@ pub struct Record {
     ends: Vec<usize>,
     raw: Vec<u8>,
     raw_ends: Vec<usize>,
+    /// Bytes that are not UTF-8 were replaced by U+FFFD.
+    pub invalid_utf8: bool,
+    /// The record holds NUL bytes (removed from the values by
+    /// [`crate::text::normalize`]).
+    pub nul_bytes: bool,
 }
 
 impl Record {
@@ -159,12 +167,15 @@ impl Record {
     fn finish(&mut self) {
         self.text.clear();
         self.ends.clear();
+        self.nul_bytes = self.raw.contains(&0);
+        self.invalid_utf8 = false;
         match std::str::from_utf8(&self.raw) {
             Ok(s) => {
                 self.text.push_str(s);
                 self.ends.extend_from_slice(&self.raw_ends);
             }
             Err(_) => {
+                self.invalid_utf8 = true;
                 let mut start = 0;
                 for &end in &self.raw_ends {
                     self.text
@@ -640,6 +651,45 @@ fn looks_like_data(cell: &str) -> bool {
     digits >= 5 && digits * 2 >= c.chars().count()
 }
 
+/// Header names as the user will see them: normalized as all text that
+/// comes in, "Column N" for an empty one, and a name that repeats an
+/// earlier one (ignoring case) numbered ("Phone (2)"), with a note saying
+/// so. Two columns of one name are two columns: both are read.
+fn unique_headers(cells: Vec<String>) -> (Vec<String>, Vec<String>) {
+    use crate::text::{clip, Rule};
+    const HEADER: Rule = Rule::line("column name", 200);
+    let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    let mut notes = Vec::new();
+    let mut headers = Vec::with_capacity(cells.len());
+    for (i, c) in cells.into_iter().enumerate() {
+        let c = clip(HEADER, &c).0.into_owned();
+        let name = if c.is_empty() {
+            format!("Column {}", i + 1)
+        } else {
+            c
+        };
+        let mut unique = name.clone();
+        let mut n = 1;
+        while seen.contains_key(&unique.to_lowercase()) {
+            n += 1;
+            unique = format!("{name} ({n})");
+        }
+        if n > 1 {
+            let first = seen.get(&name.to_lowercase()).copied().unwrap_or(0);
+            notes.push(format!(
+                "columns {} and {} are both named {}; the second is called {} here",
+                first + 1,
+                i + 1,
+                crate::error::quoted(&name),
+                crate::error::quoted(&unique)
+            ));
+        }
+        seen.insert(unique.to_lowercase(), i);
+        headers.push(unique);
+    }
+    (headers, notes)
+}
+
 /// Open a CSV export: detect its encoding and delimiter, read its header and
 /// make sure it has at least one row. Nothing is written anywhere.
 pub fn read_file(path: impl AsRef<Path>) -> Result<SourceFile, ImportError> {
@@ -677,6 +727,7 @@ pub fn read_file(path: impl AsRef<Path>) -> Result<SourceFile, ImportError> {
         headers: Vec::new(),
         header_line: 1,
         size_bytes: meta.len() as f64,
+        notes: Vec::new(),
         skip_lines,
     };
 
@@ -736,17 +787,7 @@ pub fn read_file(path: impl AsRef<Path>) -> Result<SourceFile, ImportError> {
             });
         }
     }
-    source.headers = cells
-        .into_iter()
-        .enumerate()
-        .map(|(i, c)| {
-            if c.is_empty() {
-                format!("Column {}", i + 1)
-            } else {
-                c
-            }
-        })
-        .collect();
+    (source.headers, source.notes) = unique_headers(cells);
     // At least one row that is not blank.
     loop {
         if !records.next_into(&mut rec)? {

@@ -987,3 +987,109 @@ fn a_header_of_millions_of_columns_is_refused_at_once() {
     );
     assert_eq!(count(&store, "SELECT count(*) FROM prospects"), 0);
 }
+
+#[test]
+fn bytes_past_the_sample_that_are_not_text_are_said_and_never_stored() {
+    // 70 KiB of good rows (past the 64 KiB the encoding is detected on),
+    // then a row with a NUL byte and invalid UTF-8, an escape sequence and
+    // look-alike characters.
+    let mut csv = b"First Name,Last Name,Company,Phone,Email\n".to_vec();
+    let mut i = 0;
+    while csv.len() < 70 * 1024 {
+        csv.extend_from_slice(
+            format!(
+                "Ann{i},Lee,Acme,+1 312 555 {:04},ann{i}@acme.example\n",
+                i % 10_000
+            )
+            .as_bytes(),
+        );
+        i += 1;
+    }
+    csv.extend_from_slice(
+        b"Bo\0b,Sm\xffith,\x1b[31mRed\x1b[0m Co,+1 312 555 9999,bob@red.example\n",
+    );
+    csv.extend_from_slice(
+        "Cara\u{200B},\u{202E}Diaz,Tex\u{200B}as Co,+1 312 555 9998,cara@tx.example\n".as_bytes(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(dir.path(), "late.csv", &csv);
+    let mut store = Store::open_in_memory().unwrap();
+    let r = import(&mut store, &path, ThemeChoice::None);
+    assert!(r.rejected.is_empty(), "{:?}", r.rejected);
+    let bob_line = u32::try_from(i).unwrap() + 2;
+    let said: Vec<&str> = r
+        .warnings
+        .iter()
+        .filter(|w| w.line == bob_line)
+        .map(|w| w.reason.as_str())
+        .collect();
+    assert!(said.iter().any(|w| w.contains("not UTF-8")), "{said:?}");
+    assert!(said.iter().any(|w| w.contains("NUL")), "{said:?}");
+    assert_eq!(
+        prospect_field(&store, "bob@red.example", "first_name").unwrap(),
+        "Bob"
+    );
+    assert_eq!(
+        prospect_field(&store, "bob@red.example", "last_name").unwrap(),
+        "Sm\u{FFFD}ith"
+    );
+    assert_eq!(
+        prospect_field(&store, "bob@red.example", "company").unwrap(),
+        "[31mRed[0m Co"
+    );
+    assert_eq!(
+        prospect_field(&store, "cara@tx.example", "first_name").unwrap(),
+        "Cara"
+    );
+    assert_eq!(
+        prospect_field(&store, "cara@tx.example", "last_name").unwrap(),
+        "Diaz"
+    );
+    assert_eq!(
+        prospect_field(&store, "cara@tx.example", "company").unwrap(),
+        "Texas Co"
+    );
+    let nul: i64 = count(&store, "SELECT count(*) FROM prospects WHERE instr(first_name || last_name || company || extra, char(0)) > 0");
+    assert_eq!(nul, 0);
+}
+
+#[test]
+fn a_repeated_header_is_numbered_said_and_read_as_another_phone() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "two-phones.csv",
+        b"Name,Phone,Email,Phone,Email,Column 6,\n\
+          Ann Lee,+1 312 555 0101,ann@acme.example,+1 312 555 0199,ann.lee@home.example,x,y\n",
+    );
+    let source = read_file(&path).unwrap();
+    assert_eq!(
+        source.headers,
+        [
+            "Name",
+            "Phone",
+            "Email",
+            "Phone (2)",
+            "Email (2)",
+            "Column 6",
+            "Column 7"
+        ]
+    );
+    assert_eq!(source.notes.len(), 2, "{:?}", source.notes);
+    assert!(
+        source.notes[0].contains("columns 2 and 4 are both named \"Phone\""),
+        "{:?}",
+        source.notes
+    );
+    let m = suggest_mapping(&source.headers);
+    assert_eq!(m.column(Field::Phone), Some(1));
+    assert_eq!(m.column(Field::OtherPhone), Some(3));
+    assert_eq!(m.column(Field::Email), Some(2));
+    let mut store = Store::open_in_memory().unwrap();
+    import(&mut store, &path, ThemeChoice::None);
+    let phones = count(&store, "SELECT count(*) FROM prospect_phones");
+    assert_eq!(phones, 2, "both numbers are kept");
+    let extra = prospect_field(&store, "ann@acme.example", "extra").unwrap();
+    let v: serde_json::Value = serde_json::from_str(&extra).unwrap();
+    assert_eq!(v["Email (2)"], "ann.lee@home.example", "{extra}");
+}
