@@ -1237,11 +1237,15 @@ mod review {
         hand_made(&db);
         let db_arg = db.to_str().unwrap();
         let cases: [(&[&str], i32, &str); 8] = [
-            (&["report", "--rep", "Nobody"], 1, "the reps are: Alex, Sam"),
+            (
+                &["report", "--rep", "Nobody"],
+                1,
+                "the reps are: \"Alex\", \"Sam\"",
+            ),
             (
                 &["report", "--theme", "Ohio"],
                 1,
-                "the themes are: Finance, Texas",
+                "the themes are: \"Finance\", \"Texas\"",
             ),
             (
                 &["report", "--from", "2026-13-01"],

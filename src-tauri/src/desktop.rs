@@ -21,7 +21,10 @@ fn allowed_link(url: &str) -> Result<(), AppError> {
     } else {
         Err(AppError::new(
             "invalid",
-            format!("{url:?} is not a tel: or mailto: link"),
+            format!(
+                "{} is not a tel: or mailto: link",
+                callblock_core::quote::quoted(url)
+            ),
         ))
     }
 }

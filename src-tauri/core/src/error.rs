@@ -133,19 +133,4 @@ impl From<rusqlite::Error> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-/// A value a user gave, as a message quotes it: in quotes, escaped, and cut
-/// to 80 characters (a 100,000-character value makes no readable message).
-pub fn quoted(value: &str) -> String {
-    format!("{:?}", clipped(value, 80))
-}
-
-/// A message from elsewhere (a parser's, a library's) cut to `max`
-/// characters, with "…" where it was cut: such messages may hold a value
-/// of any length.
-pub fn clipped(value: &str, max: usize) -> std::borrow::Cow<'_, str> {
-    if value.len() <= max || value.chars().count() <= max {
-        return std::borrow::Cow::Borrowed(value);
-    }
-    let cut: String = value.chars().take(max.saturating_sub(1)).collect();
-    std::borrow::Cow::Owned(format!("{cut}…"))
-}
+pub use crate::quote::{clipped, quoted};

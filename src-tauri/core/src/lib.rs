@@ -48,6 +48,7 @@ pub mod paths;
 pub mod plan;
 pub mod playbook;
 pub mod queue;
+pub mod quote;
 pub mod reports;
 pub mod reps;
 pub mod rules;

@@ -65,7 +65,10 @@ fn parse_region_arg(text: &str) -> Result<String, String> {
     callblock_core::import::phone::parse_region(text)
         .map(|id| id.as_ref().to_string())
         .ok_or_else(|| {
-            format!("{text:?} is not a region phone numbers know; give a two-letter country code such as US, GB or DE")
+            format!(
+                "{} is not a region phone numbers know; give a two-letter country code such as US, GB or DE",
+                callblock_core::quote::quoted(text)
+            )
         })
 }
 

@@ -104,11 +104,17 @@ fn parse_amount(text: &str) -> Result<f64, String> {
         Some('m' | 'M') => (&t[..t.len() - 1], 1e6),
         _ => (t, 1.0),
     };
-    let v: f64 = digits
-        .parse()
-        .map_err(|_| format!("{text:?} is not an amount (for example 120000, 120,000 or 120k)"))?;
+    let v: f64 = digits.parse().map_err(|_| {
+        format!(
+            "{} is not an amount (for example 120000, 120,000 or 120k)",
+            callblock_core::quote::quoted(text)
+        )
+    })?;
     if !v.is_finite() {
-        return Err(format!("{text:?} is not an amount"));
+        return Err(format!(
+            "{} is not an amount",
+            callblock_core::quote::quoted(text)
+        ));
     }
     Ok(if neg { -v * factor } else { v * factor })
 }

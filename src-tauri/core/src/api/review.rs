@@ -211,7 +211,8 @@ pub fn figure_table(
         Error::invalid(
             "figure",
             format!(
-                "no figure named {name:?}; the figures are: {}",
+                "no figure named {}; the figures are: {}",
+                crate::quote::quoted(name),
                 names.join(", ")
             ),
         )
@@ -421,7 +422,8 @@ fn parse_outcome(typed: &str) -> Result<Outcome> {
         Error::invalid(
             "--outcome",
             format!(
-                "{typed:?} is not an outcome; use one of: {}",
+                "{} is not an outcome; use one of: {}",
+                crate::quote::quoted(typed),
                 Outcome::ALL
                     .iter()
                     .map(|o| o.as_str())

@@ -113,8 +113,8 @@ fn check_header(header: Header, source_name: &str) -> Result<()> {
         return Err(not_a_bundle(
             source_name,
             format!(
-                "its format is {:?}, not {FORMAT:?}",
-                header.format.unwrap_or_default()
+                "its format is {}, not {FORMAT:?}",
+                crate::quote::quoted(&header.format.unwrap_or_default())
             ),
         )
         .into());

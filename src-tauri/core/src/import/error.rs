@@ -4,6 +4,8 @@
 
 use std::path::PathBuf;
 
+use crate::quote::quoted;
+
 /// Errors that stop an import (or a preview) before anything is written.
 /// Every message names the file and, where there is one, the line.
 #[derive(Debug, thiserror::Error)]
@@ -47,10 +49,13 @@ pub enum ImportError {
         limit: u64,
     },
 
-    #[error("unknown field {name:?} in the column mapping; the fields are: {known}")]
+    #[error(
+        "unknown field {} in the column mapping; the fields are: {known}",
+        quoted(name)
+    )]
     UnknownField { name: String, known: String },
 
-    #[error("{}: no column named {header:?} (for {field}); the columns are: {columns}", path.display())]
+    #[error("{}: no column named {} (for {field}); the columns are: {columns}", path.display(), quoted(header))]
     UnknownHeader {
         path: PathBuf,
         field: String,
@@ -58,7 +63,7 @@ pub enum ImportError {
         columns: String,
     },
 
-    #[error("{}: the column name {header:?} (for {field}) appears more than once, in columns {columns}; name the column by its number instead, e.g. {field}=#{first}", path.display())]
+    #[error("{}: the column name {} (for {field}) appears more than once, in columns {columns}; name the column by its number instead, e.g. {field}=#{first}", path.display(), quoted(header))]
     AmbiguousHeader {
         path: PathBuf,
         field: String,
@@ -67,20 +72,23 @@ pub enum ImportError {
         first: usize,
     },
 
-    #[error("invalid column mapping {text:?}: write FIELD=HEADER, e.g. phone=\"Phone Number\"")]
+    #[error(
+        "invalid column mapping {}: write FIELD=HEADER, e.g. phone=\"Phone Number\"",
+        quoted(text)
+    )]
     BadMappingSyntax { text: String },
 
     #[error("{}: no column is mapped to a phone number; map one, e.g. phone=\"Phone Number\" (fields: phone, mobile, direct_phone, corporate_phone, other_phone)", path.display())]
     NoPhoneColumn { path: PathBuf },
 
-    #[error("{}: no column named {header:?} to group themes by; the columns are: {columns}", path.display())]
+    #[error("{}: no column named {} to group themes by; the columns are: {columns}", path.display(), quoted(header))]
     UnknownThemeColumn {
         path: PathBuf,
         header: String,
         columns: String,
     },
 
-    #[error("{region:?} is not a region phone numbers know; give a two-letter country code such as US, GB or DE")]
+    #[error("{} is not a region phone numbers know; give a two-letter country code such as US, GB or DE", quoted(region))]
     BadRegion { region: String },
 
     #[error("the import would leave {rows} rows of {table} pointing at rows that do not exist; nothing was imported (this is a bug in Callblock, please report it)")]

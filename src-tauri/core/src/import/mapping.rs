@@ -550,11 +550,7 @@ impl Mapping {
     }
 
     fn columns_list(&self) -> String {
-        self.headers
-            .iter()
-            .map(|h| format!("{h:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
+        crate::quote::quoted_list(self.headers.iter().map(String::as_str), 40)
     }
 
     /// Apply the user's corrections, `(FIELD, HEADER)` pairs as given to

@@ -258,12 +258,10 @@ fn theme_rule(source: &SourceFile, opts: &ImportOptions) -> Result<ThemeRule> {
                 .map_err(|_| ImportError::UnknownThemeColumn {
                     path: source.path.clone(),
                     header: h.clone(),
-                    columns: source
-                        .headers
-                        .iter()
-                        .map(|h| format!("{h:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", "),
+                    columns: crate::quote::quoted_list(
+                        source.headers.iter().map(String::as_str),
+                        40,
+                    ),
                 })?;
             ThemeRule::Column(c)
         }

@@ -31,7 +31,7 @@ impl Period {
             "quarter" => Ok(Period::Quarter),
             _ => Err(Error::invalid(
                 "period",
-                format!("{s:?} is not one of: month, quarter"),
+                format!("{} is not one of: month, quarter", crate::quote::quoted(s)),
             )),
         }
     }

@@ -74,7 +74,10 @@ fn plan_from(row: PlanRow) -> Result<SavedPlan> {
     let starts_on = NaiveDate::parse_from_str(&starts_on, "%Y-%m-%d").map_err(|e| {
         Error::invalid(
             format!("plan {id}"),
-            format!("starts_on {starts_on:?} is not a date ({e})"),
+            format!(
+                "starts_on {} is not a date ({e})",
+                crate::quote::quoted(&starts_on)
+            ),
         )
     })?;
     let overrides: RateOverrides = serde_json::from_str(&overrides).map_err(|e| {

@@ -64,7 +64,7 @@ impl SlotKind {
             "prep" | "preparation" => Ok(SlotKind::Prep),
             _ => Err(Error::invalid(
                 "slot kind",
-                format!("{s:?} is not one of: block, prep"),
+                format!("{} is not one of: block, prep", crate::quote::quoted(s)),
             )),
         }
     }
@@ -115,7 +115,10 @@ fn parse_zone(name: &str) -> Result<Tz> {
     time::parse_tz(name).ok_or_else(|| {
         Error::invalid(
             "time zone",
-            format!("{name:?} is not an IANA time zone such as America/Chicago"),
+            format!(
+                "{} is not an IANA time zone such as America/Chicago",
+                crate::quote::quoted(name)
+            ),
         )
     })
 }

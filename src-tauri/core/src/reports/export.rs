@@ -32,7 +32,10 @@ impl ExportFormat {
             "json" => Ok(ExportFormat::Json),
             _ => Err(Error::invalid(
                 "--format",
-                format!("{s:?} is not a format; use csv or json"),
+                format!(
+                    "{} is not a format; use csv or json",
+                    crate::quote::quoted(s)
+                ),
             )),
         }
     }

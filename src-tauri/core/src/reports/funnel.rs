@@ -118,7 +118,8 @@ impl GroupBy {
                 Error::invalid(
                     "--by",
                     format!(
-                        "{s:?} is not a grouping; use one of: {}",
+                        "{} is not a grouping; use one of: {}",
+                        crate::quote::quoted(s),
                         GroupBy::ALL
                             .iter()
                             .map(|g| g.as_str())

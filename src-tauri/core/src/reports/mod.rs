@@ -122,7 +122,7 @@ impl ReportFilter {
             ));
         }
         if let Some(t) = self.text.as_deref().filter(|t| !t.trim().is_empty()) {
-            parts.push(format!("notes matching {:?}", t.trim()));
+            parts.push(format!("notes matching {}", crate::quote::quoted(t.trim())));
         }
         Ok(parts.join("; "))
     }
@@ -194,8 +194,9 @@ impl DurationBand {
             Error::invalid(
                 "duration",
                 format!(
-                    "{s:?} is not a length band; use under-1, 1-2, 2-3, over-3 or a range such \
-                     as 1:30-2:45 (either side may be empty)"
+                    "{} is not a length band; use under-1, 1-2, 2-3, over-3 or a range such \
+                     as 1:30-2:45 (either side may be empty)",
+                    crate::quote::quoted(s)
                 ),
             )
         };
@@ -299,7 +300,10 @@ pub fn parse_date(field: &str, s: &str) -> Result<NaiveDate> {
     NaiveDate::parse_from_str(s.trim(), "%Y-%m-%d").map_err(|_| {
         Error::invalid(
             field,
-            format!("{s:?} is not a date; write it as YYYY-MM-DD, for example 2026-11-16"),
+            format!(
+                "{} is not a date; write it as YYYY-MM-DD, for example 2026-11-16",
+                crate::quote::quoted(s)
+            ),
         )
     })
 }
@@ -314,8 +318,9 @@ pub fn parse_period(from: Option<&str>, to: Option<&str>) -> Result<Period> {
                 Error::invalid(
                     field,
                     format!(
-                        "{s:?} is neither a date (YYYY-MM-DD) nor a time such as \
-                         2026-11-16T09:00:00Z"
+                        "{} is neither a date (YYYY-MM-DD) nor a time such as \
+                         2026-11-16T09:00:00Z",
+                        crate::quote::quoted(s)
                     ),
                 )
             });
@@ -350,7 +355,7 @@ fn list_names(conn: &Connection, sql: &str) -> Result<String> {
     Ok(if names.is_empty() {
         "none yet".to_string()
     } else {
-        names.join(", ")
+        crate::quote::quoted_list(names.iter().map(String::as_str), 40)
     })
 }
 
@@ -369,8 +374,8 @@ pub fn resolve_rep(conn: &Connection, name: &str) -> Result<String> {
         None => Err(Error::invalid(
             "--rep",
             format!(
-                "no rep named {:?}; the reps are: {}",
-                name.trim(),
+                "no rep named {}; the reps are: {}",
+                crate::quote::quoted(name.trim()),
                 list_names(conn, "SELECT name FROM reps ORDER BY name")?
             ),
         )),
@@ -392,8 +397,8 @@ pub fn resolve_theme(conn: &Connection, name: &str) -> Result<String> {
         None => Err(Error::invalid(
             "--theme",
             format!(
-                "no theme named {:?}; the themes are: {}",
-                name.trim(),
+                "no theme named {}; the themes are: {}",
+                crate::quote::quoted(name.trim()),
                 list_names(conn, "SELECT name FROM themes ORDER BY name")?
             ),
         )),
@@ -415,8 +420,8 @@ pub fn resolve_objection(conn: &Connection, name: &str) -> Result<String> {
         None => Err(Error::invalid(
             "--objection",
             format!(
-                "no objection {:?}; the objections are: {}",
-                name.trim(),
+                "no objection {}; the objections are: {}",
+                crate::quote::quoted(name.trim()),
                 list_names(conn, "SELECT slug FROM objections ORDER BY position")?
             ),
         )),

@@ -622,7 +622,7 @@ fn parse_helpers_give_clear_errors() {
     let c = h.store.conn();
     assert_eq!(resolve_rep(c, "alex").unwrap(), h.alex);
     let e = resolve_rep(c, "Zed").unwrap_err().to_string();
-    assert!(e.contains("Alex, Sam"), "{e}");
+    assert!(e.contains("\"Alex\", \"Sam\""), "{e}");
     assert_eq!(resolve_theme(c, "TEXAS").unwrap(), h.texas);
     assert_eq!(resolve_objection(c, "no_budget").unwrap(), h.no_budget);
     assert_eq!(
