@@ -98,6 +98,11 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// A search of the notes with no word in it (`*`, `"`): refused rather
+    /// than taken for "every call". `field` is how the front names the box.
+    #[error("{field}: {} has no word to look for; give words, \"a phrase\" or word* for a prefix", quoted(typed.trim()))]
+    NoSearchWords { field: &'static str, typed: String },
+
     #[error(transparent)]
     Bundle(#[from] BundleError),
 
@@ -122,6 +127,7 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::Invalid { .. } => "invalid",
             Error::Conflict(_) => "conflict",
+            Error::NoSearchWords { .. } => "no_search_words",
             Error::Bundle(e) => e.kind(),
             Error::Io { .. } => "io",
             Error::DiskFull { .. } => "disk_full",
