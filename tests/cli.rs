@@ -2163,3 +2163,286 @@ fn an_import_refused_by_all_or_nothing_reports_its_rows_and_exits_1() {
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
 }
+
+// -- A database the user cannot write ------------------------------------------
+
+/// `callblock ARGS...` as `callblock()` runs it, as the user `nobody` when
+/// `as_nobody` (root writes any file whatever its mode, so only another user
+/// meets a read-only file).
+#[cfg(target_os = "linux")]
+fn callblock_as(as_nobody: bool, home: &Path, args: &[&str]) -> std::io::Result<Output> {
+    use std::os::unix::process::CommandExt;
+    let mut cmd = Command::new(bin());
+    cmd.args(args)
+        .env("HOME", home)
+        .env("XDG_DATA_HOME", home.join("data"))
+        .env_remove("CALLBLOCK_DB")
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY");
+    if as_nobody {
+        cmd.uid(65534).gid(65534);
+    }
+    cmd.output()
+}
+
+#[cfg(target_os = "linux")]
+fn set_mode(path: &Path, mode: u32) {
+    use std::os::unix::fs::PermissionsExt;
+    std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// The names in a folder, sorted.
+fn names_in(dir: &Path) -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    v.sort();
+    v
+}
+
+fn fingerprint(path: &Path) -> (usize, u64) {
+    use std::hash::{Hash, Hasher};
+    let bytes = std::fs::read(path).unwrap();
+    let mut h = std::collections::hash_map::DefaultHasher::new();
+    bytes.hash(&mut h);
+    (bytes.len(), h.finish())
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn read_only_commands_work_on_a_database_the_user_cannot_write_and_change_nothing() {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let d = Dir::new();
+    // `nobody` must reach the folders (the temporary folder is private).
+    set_mode(d.path(), 0o755);
+    let out = d.file("out");
+    std::fs::create_dir(&out).unwrap();
+    set_mode(&out, 0o777);
+    if root {
+        match callblock_as(true, d.path(), &["--version"]) {
+            Ok(o) if o.status.success() => {}
+            other => {
+                eprintln!(
+                    "note: skipped: running as root, and `callblock` cannot be run as nobody here \
+                     ({other:?}); the read-only open is tested through the core \
+                     (callblock-core store tests: a_read_only_open_*)"
+                );
+                return;
+            }
+        }
+    }
+
+    // A folder the reader may write (SQLite creates -wal and -shm there,
+    // which must go again), and one it may not (a read-only mount: nothing
+    // can be created, the file is read as it is).
+    for folder_mode in [0o777, 0o555] {
+        let case = d.file(&format!("case-{folder_mode:o}"));
+        std::fs::create_dir(&case).unwrap();
+        let db = case.join("team.db");
+        let db_arg = db.to_str().unwrap();
+        let o = d.run(&["--db", db_arg, "demo"]);
+        assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+        // A weekly slot, for `schedule list|export`.
+        rusqlite::Connection::open(&db)
+            .unwrap()
+            .execute(
+                "INSERT INTO schedule_slots (id, rep_id, kind, weekday, start_minute, minutes, time_zone,
+                    theme_id, created_at)
+                 SELECT 'slot-1', id, 'block', 1, 540, 52, 'America/Chicago', NULL,
+                    '2026-01-01T00:00:00.000Z' FROM reps WHERE name = 'Alex Rivera'",
+                [],
+            )
+            .unwrap();
+
+        let o_ref = |name: &str| d.file(&format!("ref-{folder_mode:o}-{name}"));
+        let o_ro = |name: &str| out.join(format!("{folder_mode:o}-{name}"));
+        // (command, the file it writes if any, compare that file's bytes)
+        type Cmd = (Vec<String>, Option<&'static str>, bool);
+        let commands: Vec<Cmd> = vec![
+            (vec!["lists".into(), "--json".into()], None, false),
+            (vec!["lists".into()], None, false),
+            (vec!["info".into(), "--json".into()], None, false),
+            (
+                vec![
+                    "report".into(),
+                    "--json".into(),
+                    "--by".into(),
+                    "rep".into(),
+                ],
+                None,
+                false,
+            ),
+            (
+                vec!["report".into(), "--search".into(), "budget".into()],
+                None,
+                false,
+            ),
+            (vec!["export".into(), "calls".into()], None, false),
+            (
+                vec!["export".into(), "calls".into(), "-o".into()],
+                Some("calls.csv"),
+                true,
+            ),
+            (
+                vec!["export".into(), "prospects".into(), "-o".into()],
+                Some("prospects.csv"),
+                true,
+            ),
+            (
+                vec!["export".into(), "bundle".into(), "-o".into()],
+                Some("rep.cbbundle"),
+                false,
+            ),
+            (vec!["schedule".into(), "list".into()], None, false),
+            (
+                vec!["schedule".into(), "export".into(), "-o".into()],
+                Some("week.ics"),
+                false,
+            ),
+            (
+                vec!["playbook".into(), "export".into()],
+                Some("playbook.json"),
+                false,
+            ),
+            (
+                vec![
+                    "plan".into(),
+                    "--quota".into(),
+                    "120000".into(),
+                    "--deal-size".into(),
+                    "10000".into(),
+                    "--json".into(),
+                ],
+                None,
+                false,
+            ),
+        ];
+        let args_for = |c: &Cmd, file: Option<PathBuf>| -> Vec<String> {
+            let mut a = vec!["--db".to_string(), db_arg.to_string()];
+            a.extend(c.0.iter().cloned());
+            if let Some(f) = file {
+                a.push(f.to_str().unwrap().to_string());
+            }
+            a
+        };
+        // What each command prints on the writable file.
+        let mut expected = Vec::new();
+        for c in &commands {
+            let args = args_for(c, c.1.map(o_ref));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let o = d.run(&args);
+            assert_eq!(o.status.code(), Some(0), "{args:?}: {}", stderr(&o));
+            expected.push(o.stdout);
+        }
+
+        set_mode(&db, 0o444);
+        set_mode(&case, folder_mode);
+        assert_eq!(names_in(&case), ["team.db"]);
+        let before = fingerprint(&db);
+        for (c, want) in commands.iter().zip(&expected) {
+            let args = args_for(c, c.1.map(o_ro));
+            let args: Vec<&str> = args.iter().map(String::as_str).collect();
+            let o = if root {
+                callblock_as(true, d.path(), &args).unwrap()
+            } else {
+                d.run(&args)
+            };
+            assert_eq!(
+                o.status.code(),
+                Some(0),
+                "{args:?} on a read-only file (folder {folder_mode:o}): {}",
+                stderr(&o)
+            );
+            match c.1 {
+                None => assert_eq!(
+                    String::from_utf8_lossy(&o.stdout),
+                    String::from_utf8_lossy(want),
+                    "{args:?}: the same output as on the writable file"
+                ),
+                Some(name) => {
+                    let written = std::fs::read(o_ro(name)).unwrap();
+                    assert!(!written.is_empty(), "{name}");
+                    if c.2 {
+                        assert_eq!(written, std::fs::read(o_ref(name)).unwrap(), "{name}");
+                    }
+                }
+            }
+            assert_eq!(fingerprint(&db), before, "{args:?} changed no byte");
+            assert_eq!(
+                names_in(&case),
+                ["team.db"],
+                "{args:?} left no -wal, -shm or -journal (folder {folder_mode:o})"
+            );
+        }
+
+        // A command that writes is refused, clearly, and changes nothing.
+        let args = [
+            "--db",
+            db_arg,
+            "plan",
+            "--quota",
+            "120000",
+            "--deal-size",
+            "10000",
+            "--save",
+        ];
+        let o = if root {
+            callblock_as(true, d.path(), &args).unwrap()
+        } else {
+            d.run(&args)
+        };
+        assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+        let err = stderr(&o);
+        assert_eq!(err.trim().lines().count(), 1, "one line: {err}");
+        assert!(
+            err.contains("readonly") || err.contains("read-only"),
+            "{err}"
+        );
+        assert_eq!(fingerprint(&db), before);
+        assert_eq!(names_in(&case), ["team.db"], "{err}");
+        set_mode(&case, 0o755);
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn an_older_database_the_user_cannot_write_is_refused_with_what_to_do() {
+    // SAFETY: geteuid has no preconditions.
+    let root = unsafe { libc::geteuid() } == 0;
+    let d = Dir::new();
+    set_mode(d.path(), 0o755);
+    let db = d.file("old.db");
+    let db_arg = db.to_str().unwrap();
+    assert_eq!(d.run(&["--db", db_arg, "demo"]).status.code(), Some(0));
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute_batch(&format!(
+            "PRAGMA user_version = {};",
+            callblock_core::store::LATEST - 1
+        ))
+        .unwrap();
+    set_mode(&db, 0o444);
+    let before = fingerprint(&db);
+    let o = if root {
+        match callblock_as(true, d.path(), &["--db", db_arg, "lists"]) {
+            Ok(o) if o.status.code() != Some(127) => o,
+            other => {
+                eprintln!("note: skipped: running as root and cannot run as nobody ({other:?}); see the core's store tests");
+                return;
+            }
+        }
+    } else {
+        d.run(&["--db", db_arg, "lists"])
+    };
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    let err = stderr(&o);
+    assert!(err.contains("cannot be upgraded"), "{err}");
+    assert!(
+        err.contains("Open it once with a Callblock that can write to it"),
+        "{err}"
+    );
+    assert_eq!(fingerprint(&db), before);
+    assert_eq!(names_in(d.path()), ["old.db"]);
+}

@@ -67,6 +67,8 @@ pub fn run(db_path: PathBuf) -> i32 {
             );
             return 0;
         }
+        // Another user holds this database's name: run, saying nothing.
+        Instance::Alone => None,
         Instance::Unsupported(why) => {
             eprintln!("callblock: note: cannot check for another window on this database ({why})");
             None

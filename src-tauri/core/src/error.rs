@@ -27,6 +27,13 @@ pub enum StoreError {
         supported: i64,
     },
 
+    #[error("{}: the database has schema version {found} and this Callblock uses version {current}; it is opened read-only here, so it cannot be upgraded. Open it once with a Callblock that can write to it (or make the file writable), then try again. Nothing was changed", path.display())]
+    NeedsUpgrade {
+        path: PathBuf,
+        found: i64,
+        current: i64,
+    },
+
     #[error("{}: the database is damaged ({detail}); nothing was changed. Restore a backup or open another file", path.display())]
     Corrupt { path: PathBuf, detail: String },
 
@@ -38,6 +45,9 @@ pub enum StoreError {
 
     #[error("{}: cannot be read or created ({detail})", path.display())]
     CannotOpen { path: PathBuf, detail: String },
+
+    #[error("{}: this user cannot write the database (its permissions, or a read-only disk or folder), and this command changes it; nothing was changed. Commands that only read it work", path.display())]
+    ReadOnly { path: PathBuf },
 
     #[error("{}: the database is busy (another program holds a lock on it); try again", path.display())]
     Busy { path: PathBuf },
@@ -60,11 +70,13 @@ impl StoreError {
             StoreError::NotSqlite { .. } => "not_sqlite",
             StoreError::ForeignDatabase { .. } => "foreign_database",
             StoreError::TooNew { .. } => "too_new",
+            StoreError::NeedsUpgrade { .. } => "needs_upgrade",
             StoreError::Corrupt { .. } => "corrupt",
             StoreError::IsDirectory { .. } => "is_directory",
             StoreError::NotAFile { .. } => "not_a_file",
             StoreError::CannotOpen { .. } => "cannot_open",
             StoreError::Busy { .. } => "busy",
+            StoreError::ReadOnly { .. } => "read_only",
             StoreError::MigrationFailed { .. } => "migration_failed",
             StoreError::Sqlite(_) => "database",
         }
@@ -85,6 +97,11 @@ pub enum Error {
 
     #[error("{0}")]
     Conflict(String),
+
+    /// A search of the notes with no word in it (`*`, `"`): refused rather
+    /// than taken for "every call". `field` is how the front names the box.
+    #[error("{field}: {} has no word to look for; give words, \"a phrase\" or word* for a prefix", quoted(typed.trim()))]
+    NoSearchWords { field: &'static str, typed: String },
 
     #[error(transparent)]
     Bundle(#[from] BundleError),
@@ -110,6 +127,7 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::Invalid { .. } => "invalid",
             Error::Conflict(_) => "conflict",
+            Error::NoSearchWords { .. } => "no_search_words",
             Error::Bundle(e) => e.kind(),
             Error::Io { .. } => "io",
             Error::DiskFull { .. } => "disk_full",

@@ -9,8 +9,8 @@ use callblock_core::api::lists as lists_api;
 use callblock_core::import;
 use callblock_core::{demo, lists};
 
-use super::open;
 use super::output::{cell, count, file_error, print_json, thousands, width, CELL_MAX};
+use super::{open, open_to_read};
 
 #[derive(Debug, clap::Args)]
 #[command(
@@ -123,7 +123,7 @@ struct ListJson {
 }
 
 pub fn run_lists(path: &Path, json: bool) -> Result<(), String> {
-    let store = open(path)?;
+    let store = open_to_read(path)?;
     let rows =
         lists::theme_summaries(store.conn(), chrono::Utc::now()).map_err(|e| e.to_string())?;
     if json {
@@ -185,7 +185,7 @@ pub fn run_lists(path: &Path, json: bool) -> Result<(), String> {
 }
 
 pub fn run_info(path: &Path, json: bool) -> Result<(), String> {
-    let store = open(path)?;
+    let store = open_to_read(path)?;
     let info = lists_api::info(store.conn(), path).map_err(|e| e.to_string())?;
     if json {
         return print_json(&info);
@@ -375,7 +375,7 @@ pub fn run_export_prospects(
     json: bool,
 ) -> Result<(), String> {
     use callblock_core::export::ExportScope;
-    let store = open(db)?;
+    let store = open_to_read(db)?;
     let scope = match theme {
         Some(name) => ExportScope::Theme(
             callblock_core::api::review::theme_id(store.conn(), name).map_err(|e| e.to_string())?,

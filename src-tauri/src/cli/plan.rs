@@ -9,8 +9,8 @@ use clap::Subcommand;
 use callblock_core::api::plan::{self as plan_api, PlanForm};
 use callblock_core::plan::{self, Period, PlanProgress, PlanResult, RateSource};
 
-use super::open;
 use super::output::{file_error, print_json, share, thousands};
+use super::{open, open_to_read};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
 pub enum PeriodArg {
@@ -186,7 +186,12 @@ impl From<PlanProgress> for ProgressJson {
 }
 
 pub fn run_plan(path: &Path, a: &PlanArgs) -> Result<(), PlanError> {
-    let mut store = open(path)?;
+    // Only --save writes.
+    let mut store = if a.save {
+        open(path)?
+    } else {
+        open_to_read(path)?
+    };
     let now = callblock_core::time::now();
     let rep = plan_api::require_rep(store.conn())?;
     let today = plan_api::today_for(Some(&rep), now);
@@ -420,7 +425,7 @@ fn source_word(s: RateSource) -> &'static str {
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
 
 pub fn run_schedule_list(path: &Path, json: bool) -> Result<(), String> {
-    let store = open(path)?;
+    let store = open_to_read(path)?;
     let rep = plan_api::require_rep(store.conn()).map_err(|e| e.to_string())?;
     let view =
         plan_api::schedule(store.conn(), callblock_core::time::now()).map_err(|e| e.to_string())?;
@@ -458,7 +463,7 @@ pub fn run_schedule_export(
     force: bool,
     json: bool,
 ) -> Result<(), String> {
-    let store = open(path)?;
+    let store = open_to_read(path)?;
     let out = plan_api::export_ics(store.conn(), file, force, callblock_core::time::now())
         .map_err(file_error)?;
     if json {

@@ -6,8 +6,8 @@ use clap::Subcommand;
 
 use callblock_core::api::playbook;
 
-use super::open;
 use super::output::{count, file_error, print_json};
+use super::{open, open_to_read};
 
 #[derive(Debug, Subcommand)]
 pub enum PlaybookCommand {
@@ -40,7 +40,7 @@ pub enum PlaybookCommand {
 }
 
 pub fn run_export(db: &Path, file: &Path, force: bool, json: bool) -> Result<(), String> {
-    let store = open(db)?;
+    let store = open_to_read(db)?;
     let summary = playbook::export_to(store.conn(), file, force).map_err(file_error)?;
     if json {
         return print_json(&summary);

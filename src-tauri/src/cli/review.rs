@@ -8,8 +8,8 @@ use callblock_core::api::review::{self, TypedFilter};
 use callblock_core::api::team;
 use callblock_core::reports::{self, export::ExportFormat};
 
-use super::open;
 use super::output::{cell, file_error, print_json, width, CELL_MAX};
+use super::{open, open_to_read};
 
 /// Which calls: the same filters as the Review view.
 #[derive(Debug, Clone, clap::Args)]
@@ -73,7 +73,7 @@ impl FilterArgs {
 }
 
 pub fn run_report(db: &Path, args: &ReportArgs) -> Result<(), String> {
-    let store = open(db)?;
+    let store = open_to_read(db)?;
     let report = review::report(store.conn(), &args.filter.typed(), args.by.as_deref())
         .map_err(|e| e.to_string())?;
     if args.json {
@@ -180,7 +180,7 @@ pub fn run_export_calls(
     output: Option<&Path>,
     force: bool,
 ) -> Result<(), String> {
-    let store = open(db)?;
+    let store = open_to_read(db)?;
     let conn = store.conn();
     let filter = review::filter(conn, &filter.typed()).map_err(|e| e.to_string())?;
     let format = match format {
@@ -237,7 +237,7 @@ pub fn run_export_bundle(
     force: bool,
     json: bool,
 ) -> Result<(), String> {
-    let store = open(db)?;
+    let store = open_to_read(db)?;
     let conn = store.conn();
     let summary = team::bundle_rep(conn, rep)
         .and_then(|rep_id| team::export_bundle_to(conn, &rep_id, from, to, output, force))

@@ -138,3 +138,53 @@ pub fn import_bundles(
     let paths = team::typed_bundle_paths(&paths)?;
     state.with_store(|s| team::import_bundle_files(s, &paths))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// What the Review view's commands do with a search of `*` or `"`: the
+    /// store's state runs the core, whose typed refusal reaches the window
+    /// as `{ kind, message }` (the view shows it under the search box).
+    #[test]
+    fn a_search_with_no_word_reaches_the_window_as_the_cores_refusal() {
+        let dir = tempfile::tempdir().unwrap();
+        let state = AppState::open(dir.path().join("t.db"));
+        for typed in ["*", "\""] {
+            let filter = ReportFilter {
+                text: Some(typed.into()),
+                ..ReportFilter::default()
+            };
+            let query = CallLogQuery {
+                filter: filter.clone(),
+                after: None,
+                offset: 0,
+                limit: 50,
+            };
+            let errors = [
+                state
+                    .with_store(|s| review::dashboards(s.conn(), &filter))
+                    .map(|_| ())
+                    .unwrap_err(),
+                state
+                    .with_store(|s| review::funnel_by(s.conn(), &filter, GroupBy::Rep))
+                    .map(|_| ())
+                    .unwrap_err(),
+                state
+                    .with_store(|s| review::call_log(s.conn(), &query))
+                    .map(|_| ())
+                    .unwrap_err(),
+            ];
+            for e in errors {
+                let sent = serde_json::to_value(&e).unwrap();
+                assert_eq!(sent["kind"], "no_search_words", "{sent}");
+                assert_eq!(
+                    sent["message"],
+                    format!(
+                        "Search the notes: {typed:?} has no word to look for; give words, \"a phrase\" or word* for a prefix"
+                    ),
+                );
+            }
+        }
+    }
+}

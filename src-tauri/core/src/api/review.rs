@@ -4,8 +4,12 @@
 //! CSV file, charts saved as images, and the calls exported. The figures come
 //! from [`crate::reports`] with the settings of the database.
 //!
-//! Reports bring the rollups up to date before they read them, so every
-//! function here works on the read-write store.
+//! Reports bring the rollups up to date before they read them (on a
+//! read-only store, where they cannot, they read the calls directly).
+//!
+//! A search of the notes with no word in it (`*`, `"`) would select every
+//! call; it is refused with [`Error::NoSearchWords`], for the window's
+//! selections ([`ReportFilter`]) as for the command line's ([`TypedFilter`]).
 
 use std::path::Path;
 
@@ -151,8 +155,21 @@ pub fn options(conn: &Connection) -> Result<ReviewOptions> {
 
 // -- Figures ---------------------------------------------------------------------
 
+/// How the window names its search box, in the refusal of a search with no word.
+pub const SEARCH_BOX: &str = "Search the notes";
+
+/// A selection from the window, held to the command line's rule: a search
+/// must have a word to look for.
+fn check_selection(filter: &ReportFilter) -> Result<()> {
+    match filter.text.as_deref() {
+        Some(text) if !text.trim().is_empty() => check_search(SEARCH_BOX, text),
+        _ => Ok(()),
+    }
+}
+
 /// Every dashboard of the Review view for one selection.
 pub fn dashboards(conn: &Connection, filter: &ReportFilter) -> Result<Dashboards> {
+    check_selection(filter)?;
     reports::dashboards(conn, filter, &settings::load(conn)?)
 }
 
@@ -163,11 +180,13 @@ pub fn funnel_by(
     filter: &ReportFilter,
     by: GroupBy,
 ) -> Result<Vec<FunnelGroup>> {
+    check_selection(filter)?;
     reports::funnel_by(conn, filter, by, &settings::load(conn)?)
 }
 
 /// A page of the call log (newest first), after a cursor or at an offset.
 pub fn call_log(conn: &Connection, query: &CallLogQuery) -> Result<CallLogPage> {
+    check_selection(&query.filter)?;
     calllog::call_log(conn, query, &settings::load(conn)?)
 }
 
@@ -186,6 +205,7 @@ pub fn figure_table(
     name: &str,
     settings: &Settings,
 ) -> Result<Table> {
+    check_selection(filter)?;
     let name = name.trim();
     if let Some(by) = name.strip_prefix("funnel_by_") {
         if let Ok(by) = GroupBy::parse(by) {
@@ -258,6 +278,7 @@ pub fn export_calls_to(
     path: &Path,
     replace: bool,
 ) -> Result<SavedFile> {
+    check_selection(filter)?;
     let example = format!("calls.{}", format.extension());
     let rows = files::write_file(path, replace, &example, |w| {
         export::export_calls(conn, filter, format, w)
@@ -405,16 +426,19 @@ fn search(typed: Option<&str>) -> Result<Option<String>> {
     let Some(text) = typed.filter(|t| !t.trim().is_empty()) else {
         return Ok(None);
     };
-    if reports::fts_query(text).is_none() {
-        return Err(Error::invalid(
-            "--search",
-            format!(
-                "{} has no word to look for; give words, \"a phrase\" or word* for a prefix",
-                crate::error::quoted(text.trim())
-            ),
-        ));
-    }
+    check_search("--search", text)?;
     Ok(Some(text.to_string()))
+}
+
+/// Refuse a search that has no word to look for; `field` names where it was typed.
+fn check_search(field: &'static str, text: &str) -> Result<()> {
+    if reports::fts_query(text).is_none() {
+        return Err(Error::NoSearchWords {
+            field,
+            typed: text.to_string(),
+        });
+    }
+    Ok(())
 }
 
 fn parse_outcome(typed: &str) -> Result<Outcome> {
@@ -682,5 +706,63 @@ mod tests {
         )
         .unwrap();
         assert_eq!(f.text.as_deref(), Some("budg*"));
+    }
+
+    #[test]
+    fn a_window_search_with_no_word_is_refused_like_the_command_lines() {
+        let (d, store) = demo();
+        let conn = store.conn();
+        for nothing in ["*", "\"", " \"\" * "] {
+            let typed = TypedFilter {
+                search: Some(nothing.into()),
+                ..TypedFilter::default()
+            };
+            let cli = report(conn, &typed, None).unwrap_err();
+            assert_eq!(cli.kind(), "no_search_words");
+            let cli = cli.to_string();
+            assert!(cli.starts_with("--search: "), "{cli}");
+
+            let f = ReportFilter {
+                text: Some(nothing.into()),
+                ..ReportFilter::default()
+            };
+            let query = CallLogQuery {
+                filter: f.clone(),
+                after: None,
+                offset: 0,
+                limit: 50,
+            };
+            let out = d.path().join("calls.csv");
+            let table = d.path().join("funnel.csv");
+            let refusals = [
+                dashboards(conn, &f).map(|_| ()).unwrap_err(),
+                funnel_by(conn, &f, GroupBy::Rep).map(|_| ()).unwrap_err(),
+                call_log(conn, &query).map(|_| ()).unwrap_err(),
+                export_table_to(conn, &f, "funnel", &table, false)
+                    .map(|_| ())
+                    .unwrap_err(),
+                export_calls_to(conn, &f, ExportFormat::Csv, &out, false)
+                    .map(|_| ())
+                    .unwrap_err(),
+            ];
+            for e in refusals {
+                assert_eq!(e.kind(), "no_search_words", "{nothing:?}: {e}");
+                // The command line's message, naming the window's box.
+                assert_eq!(
+                    e.to_string(),
+                    cli.replacen("--search", SEARCH_BOX, 1),
+                    "{nothing:?}"
+                );
+            }
+            assert!(!out.exists() && !table.exists(), "no file written");
+        }
+        // A blank search is no search; a word is a search.
+        for fine in ["", "   ", "budg*", "\"next quarter\""] {
+            let f = ReportFilter {
+                text: Some(fine.into()),
+                ..ReportFilter::default()
+            };
+            dashboards(conn, &f).unwrap();
+        }
     }
 }

@@ -13,6 +13,16 @@
 //! 4. open read-write, set WAL, `synchronous=FULL`, foreign keys and a busy
 //!    timeout, back the file up if a migration is due, and run all pending
 //!    migrations in one transaction.
+//!
+//! [`Store::open_read_only`] is for a file the user cannot write (its mode, a
+//! read-only mount): steps 1 to 3, then it keeps the read-only connection of
+//! step 3. It never migrates: a file older than this Callblock is refused
+//! with a message saying that a writable Callblock must open it once. SQLite
+//! creates `-wal` and `-shm` files beside a WAL database even for a reader;
+//! the ones it created are removed when the store is dropped (if they did not
+//! exist before and the log is empty), so the directory is left as found.
+//! Where SQLite cannot create them (a read-only directory) and there is no
+//! log to read, the file is read as immutable (no locks, no side files).
 
 pub mod checkpoint;
 pub mod merge;
@@ -33,7 +43,11 @@ pub(crate) const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 
 /// An open, migrated Callblock database.
 pub struct Store {
+    // Dropped in this order: the connection is closed before the side files
+    // of a read-only store are tidied.
     conn: Connection,
+    /// For a read-only store: the side files that were there before it.
+    read_only: Option<Sidecars>,
     path: PathBuf,
     /// The schema version the file had before it was opened (0: new file).
     opened_at_version: i64,
@@ -179,45 +193,121 @@ fn sidecar(path: &Path, suffix: &str) -> PathBuf {
     PathBuf::from(s)
 }
 
-/// Look at an existing SQLite file through a read-only connection. SQLite
-/// creates the `-wal` and `-shm` files of a WAL database even for a read-only
-/// reader; the ones this look created are removed again, so that a refused
-/// file is left exactly as it was found.
-fn inspect_read_only(path: &Path) -> Result<(), StoreError> {
-    let wal = sidecar(path, "-wal");
-    let shm = sidecar(path, "-shm");
-    let (had_wal, had_shm) = (wal.exists(), shm.exists());
-    let result = inspect_read_only_inner(path);
-    if !had_wal && !had_shm {
-        if std::fs::metadata(&wal)
+/// The `-wal` and `-shm` files beside a database, as found before a
+/// read-only connection opened it. SQLite creates them for a reader of a WAL
+/// database too; when this is dropped (after the connection is closed), the
+/// ones that were not there before are removed again, as long as the log is
+/// empty (a non-empty log holds commits, and is never removed).
+struct Sidecars {
+    wal: PathBuf,
+    shm: PathBuf,
+    had_any: bool,
+}
+
+impl Sidecars {
+    fn note(path: &Path) -> Sidecars {
+        let wal = sidecar(path, "-wal");
+        let shm = sidecar(path, "-shm");
+        let had_any = wal.exists() || shm.exists();
+        Sidecars { wal, shm, had_any }
+    }
+}
+
+impl Drop for Sidecars {
+    fn drop(&mut self) {
+        if self.had_any {
+            return;
+        }
+        if std::fs::metadata(&self.wal)
             .map(|m| m.len() == 0)
             .unwrap_or(false)
         {
-            let _ = std::fs::remove_file(&wal);
+            let _ = std::fs::remove_file(&self.wal);
         }
-        if !wal.exists() {
-            let _ = std::fs::remove_file(&shm);
+        if !self.wal.exists() {
+            let _ = std::fs::remove_file(&self.shm);
         }
     }
-    result
 }
 
-fn inspect_read_only_inner(path: &Path) -> Result<(), StoreError> {
-    let conn = Connection::open_with_flags(
-        path,
-        OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
+/// Look at an existing SQLite file through a read-only connection, leaving
+/// no side file behind (see [`Sidecars`]), so that a refused file is left
+/// exactly as it was found.
+fn inspect_read_only(path: &Path) -> Result<(), StoreError> {
+    let _sidecars = Sidecars::note(path);
+    // The connection is closed when this returns, before the side files are tidied.
+    read_only_connection(path).map(|_| ())
+}
+
+/// A read-only connection to an existing file, its identity checked; returns
+/// it with the file's schema version.
+fn read_only_connection(path: &Path) -> Result<(Connection, i64), StoreError> {
+    let conn = open_read_only_flags(path, false)?;
+    match read_identity(&conn) {
+        Ok(identity) => return checked(path, conn, identity),
+        // SQLite cannot set up the log's index: the directory is read-only
+        // and the `-shm` file is missing. With no log to read, the file alone
+        // is the database, and can be read as immutable.
+        Err(e)
+            if e.sqlite_error_code() == Some(ErrorCode::ReadOnly)
+                && std::fs::metadata(sidecar(path, "-wal"))
+                    .map(|m| m.len() == 0)
+                    .unwrap_or(true) => {}
+        Err(e) => return Err(map_open_error(path, e)),
+    }
+    drop(conn);
+    let conn = open_read_only_flags(path, true)?;
+    let identity = read_identity(&conn).map_err(|e| map_open_error(path, e))?;
+    checked(path, conn, identity)
+}
+
+fn open_read_only_flags(path: &Path, immutable: bool) -> Result<Connection, StoreError> {
+    let base = OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    let conn = if immutable {
+        Connection::open_with_flags(immutable_uri(path), base | OpenFlags::SQLITE_OPEN_URI)
+    } else {
+        Connection::open_with_flags(path, base)
+    }
     .map_err(|e| map_open_error(path, e))?;
     conn.busy_timeout(BUSY_TIMEOUT)
         .map_err(|e| map_open_error(path, e))?;
-    let read = || -> rusqlite::Result<(i64, u32, i64)> {
-        let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
-        let a: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
-        let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
-        Ok((v, a as u32, n))
+    Ok(conn)
+}
+
+/// `file:PATH?immutable=1`, the path percent-encoded.
+fn immutable_uri(path: &Path) -> String {
+    use percent_encoding::{percent_encode, AsciiSet, NON_ALPHANUMERIC};
+    const KEEP: &AsciiSet = &NON_ALPHANUMERIC
+        .remove(b'/')
+        .remove(b'-')
+        .remove(b'_')
+        .remove(b'.')
+        .remove(b'~');
+    #[cfg(unix)]
+    let bytes = {
+        use std::os::unix::ffi::OsStrExt;
+        path.as_os_str().as_bytes().to_vec()
     };
-    let (version, app_id, tables) = read().map_err(|e| map_open_error(path, e))?;
-    check_identity(path, version, app_id, tables > 0)
+    #[cfg(not(unix))]
+    let bytes = path.to_string_lossy().replace('\\', "/").into_bytes();
+    format!("file:{}?immutable=1", percent_encode(&bytes, KEEP))
+}
+
+/// (user_version, application_id, schema rows) of an open file.
+fn read_identity(conn: &Connection) -> rusqlite::Result<(i64, u32, i64)> {
+    let v: i64 = conn.query_row("PRAGMA user_version", [], |r| r.get(0))?;
+    let a: i64 = conn.query_row("PRAGMA application_id", [], |r| r.get(0))?;
+    let n: i64 = conn.query_row("SELECT count(*) FROM sqlite_schema", [], |r| r.get(0))?;
+    Ok((v, a as u32, n))
+}
+
+fn checked(
+    path: &Path,
+    conn: Connection,
+    (version, app_id, tables): (i64, u32, i64),
+) -> Result<(Connection, i64), StoreError> {
+    check_identity(path, version, app_id, tables > 0)?;
+    Ok((conn, version))
 }
 
 fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
@@ -266,11 +356,63 @@ impl Store {
             .map_err(|e| map_open_error(&path, e))?;
         let mut store = Store {
             conn,
+            read_only: None,
             path,
             opened_at_version: version,
         };
         store.migrate()?;
         Ok(store)
+    }
+
+    /// Open an existing database for reading only, for a file the user
+    /// cannot write: the same checks as [`Store::open`] with the same
+    /// refusals, no migration (an older file is refused with
+    /// [`StoreError::NeedsUpgrade`]), and no side file left beside it once
+    /// the store is dropped. Every write through it fails.
+    pub fn open_read_only(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        let path = path.as_ref().to_owned();
+        match read_header(&path)? {
+            Header::Empty if !path.exists() => {
+                return Err(StoreError::CannotOpen {
+                    detail: "no such file".into(),
+                    path,
+                })
+            }
+            // An empty file has no schema yet: it needs setting up.
+            Header::Empty => {
+                return Err(StoreError::NeedsUpgrade {
+                    path,
+                    found: 0,
+                    current: LATEST,
+                })
+            }
+            Header::Sqlite {
+                user_version,
+                application_id,
+            } => check_identity(&path, user_version, application_id, application_id != 0)?,
+        }
+        let sidecars = Sidecars::note(&path);
+        let (conn, version) = read_only_connection(&path)?;
+        if version < LATEST {
+            return Err(StoreError::NeedsUpgrade {
+                path,
+                found: version,
+                current: LATEST,
+            });
+        }
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")
+            .map_err(|e| map_open_error(&path, e))?;
+        Ok(Store {
+            conn,
+            read_only: Some(sidecars),
+            path,
+            opened_at_version: version,
+        })
+    }
+
+    /// True for a store opened with [`Store::open_read_only`].
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.is_some()
     }
 
     /// An in-memory database with the full schema, for tests and benchmarks.
@@ -279,6 +421,7 @@ impl Store {
         conn.execute_batch("PRAGMA foreign_keys = ON;")?;
         let mut store = Store {
             conn,
+            read_only: None,
             path: PathBuf::from(":memory:"),
             opened_at_version: 0,
         };

@@ -460,3 +460,184 @@ fn version_4_keeps_every_phone_and_its_bad_mark() {
         .unwrap();
     assert_eq!(fk, 0);
 }
+
+// -- Read-only opening ---------------------------------------------------------
+
+/// A demo database at `path`, closed (so no `-wal` or `-shm` is left), whose
+/// review rollups are stale: a report on it wants to write them.
+fn closed_demo_at(path: &Path) {
+    let mut store = Store::open(path).unwrap();
+    crate::demo::fill(&mut store, 3, chrono::Utc::now()).unwrap();
+    store
+        .conn()
+        .execute_batch("DELETE FROM review_rollup_state;")
+        .unwrap();
+    drop(store);
+    assert!(!sidecar(path, "-wal").exists() && !sidecar(path, "-shm").exists());
+}
+
+fn report_json(store: &Store) -> String {
+    let r = crate::api::review::report(
+        store.conn(),
+        &crate::api::review::TypedFilter::default(),
+        Some("rep"),
+    )
+    .unwrap();
+    serde_json::to_string(&r).unwrap()
+}
+
+#[test]
+fn a_read_only_open_reads_everything_and_leaves_the_folder_as_found() {
+    let dir = tmp();
+    let path = dir.path().join("shared.db");
+    closed_demo_at(&path);
+    let before = snapshot(dir.path());
+
+    let store = Store::open_read_only(&path).unwrap();
+    assert!(store.is_read_only());
+    assert_eq!(store.opened_at_version(), LATEST);
+    let calls: i64 = store
+        .conn()
+        .query_row("SELECT count(*) FROM calls", [], |r| r.get(0))
+        .unwrap();
+    assert!(calls > 100, "the demo's calls are read ({calls})");
+    let lists = crate::lists::theme_summaries(store.conn(), chrono::Utc::now()).unwrap();
+    assert_eq!(lists.len(), 4);
+    // The rollups are stale and cannot be written: the report reads the calls.
+    let read_only_report = report_json(&store);
+    // Every write is refused.
+    let err = store
+        .conn()
+        .execute("DELETE FROM calls", [])
+        .expect_err("a read-only store does not write");
+    assert!(err.to_string().contains("readonly"), "{err}");
+    drop(store);
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "same bytes, no -wal, -shm or -journal left"
+    );
+
+    // The same figures as a writable store computes (with fresh rollups).
+    let writable = Store::open(&path).unwrap();
+    assert_eq!(report_json(&writable), read_only_report);
+}
+
+#[test]
+fn a_read_only_open_reads_the_log_and_leaves_side_files_it_did_not_create() {
+    let dir = tmp();
+    let path = dir.path().join("live.db");
+    let writer = Store::open(&path).unwrap();
+    writer
+        .conn()
+        .execute_batch(
+            "PRAGMA wal_autocheckpoint = 0;
+             INSERT INTO reps (id, name, created_at) VALUES ('r1', 'Only In The Log', '2026-01-01T00:00:00Z');",
+        )
+        .unwrap();
+    let wal = sidecar(&path, "-wal");
+    assert!(fs::metadata(&wal).unwrap().len() > 0);
+    {
+        let reader = Store::open_read_only(&path).unwrap();
+        let name: String = reader
+            .conn()
+            .query_row("SELECT name FROM reps WHERE id = 'r1'", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(name, "Only In The Log");
+    }
+    assert!(wal.exists() && sidecar(&path, "-shm").exists());
+    // The writer goes on writing.
+    writer
+        .conn()
+        .execute("UPDATE reps SET name = 'Still Writing' WHERE id = 'r1'", [])
+        .unwrap();
+}
+
+#[test]
+fn a_read_only_open_refuses_what_open_refuses_with_the_same_messages() {
+    let dir = tmp();
+    let newer = dir.path().join("newer.db");
+    Store::open(&newer)
+        .unwrap()
+        .conn()
+        .execute_batch(&format!("PRAGMA user_version = {};", LATEST + 1))
+        .unwrap();
+    let foreign = dir.path().join("foreign.db");
+    Connection::open(&foreign)
+        .unwrap()
+        .execute_batch("CREATE TABLE notes (body TEXT);")
+        .unwrap();
+    let text = dir.path().join("text.db");
+    fs::write(&text, b"name,phone\nAnn,555\n").unwrap();
+    let damaged = dir.path().join("damaged.db");
+    closed_demo_at(&damaged);
+    let mut bytes = fs::read(&damaged).unwrap();
+    for b in bytes.iter_mut().skip(100).take(8000) {
+        *b = 0xA5;
+    }
+    fs::write(&damaged, &bytes).unwrap();
+
+    let before = snapshot(dir.path());
+    for (path, kinds) in [
+        (&newer, &["too_new"][..]),
+        (&foreign, &["foreign_database"][..]),
+        (&text, &["not_sqlite"][..]),
+        (&damaged, &["corrupt", "not_sqlite"][..]),
+    ] {
+        let ro = Store::open_read_only(path).unwrap_err();
+        let rw = Store::open(path).unwrap_err();
+        assert!(kinds.contains(&ro.kind()), "{}: {ro}", path.display());
+        assert_eq!(ro.to_string(), rw.to_string());
+    }
+    assert_eq!(snapshot(dir.path()), before, "all left untouched");
+
+    let missing = Store::open_read_only(dir.path().join("missing.db")).unwrap_err();
+    assert_eq!(missing.kind(), "cannot_open", "{missing}");
+    assert_eq!(snapshot(dir.path()), before, "nothing created");
+}
+
+#[test]
+fn an_older_file_opened_read_only_is_refused_and_says_how_to_upgrade_it() {
+    let dir = tmp();
+    let path = dir.path().join("old.db");
+    database_at(&path, LATEST - 1);
+    let empty = dir.path().join("empty.db");
+    fs::write(&empty, b"").unwrap();
+    let before = snapshot(dir.path());
+    for p in [&path, &empty] {
+        let err = Store::open_read_only(p).unwrap_err();
+        assert_eq!(err.kind(), "needs_upgrade", "{err}");
+        let msg = err.to_string();
+        assert!(msg.contains("cannot be upgraded"), "{msg}");
+        assert!(
+            msg.contains("Open it once with a Callblock that can write to it"),
+            "{msg}"
+        );
+        assert!(msg.contains(&p.display().to_string()), "{msg}");
+        assert!(!msg.contains('\n'));
+    }
+    assert_eq!(
+        snapshot(dir.path()),
+        before,
+        "no migration, no backup, no side file"
+    );
+    // A writable open upgrades it as before.
+    assert_eq!(Store::open(&path).unwrap().opened_at_version(), LATEST - 1);
+}
+
+#[test]
+fn the_immutable_fallback_opens_any_path() {
+    // What a read-only folder without `-shm` falls back to, for any name a
+    // user can give (the path is a URI there).
+    let dir = tmp();
+    let sub = dir.path().join("a dir ? # %20");
+    fs::create_dir(&sub).unwrap();
+    let path = sub.join("we?ird #name %41 ünï.db");
+    closed_demo_at(&path);
+    let before = snapshot(&sub);
+    let conn = open_read_only_flags(&path, true).unwrap();
+    let (version, app_id, _) = read_identity(&conn).unwrap();
+    assert_eq!((version, app_id), (LATEST, APPLICATION_ID));
+    drop(conn);
+    assert_eq!(snapshot(&sub), before, "an immutable reader writes nothing");
+}

@@ -1,0 +1,94 @@
+import { render, screen, waitFor } from "@testing-library/svelte";
+import userEvent from "@testing-library/user-event";
+import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
+import ReviewView from "./ReviewView.svelte";
+import { reviewState } from "../lib/reviewState.svelte";
+import { emptyFilter } from "../lib/review";
+import type { Dashboards, ReportFilter, ReviewOptions } from "../lib/bindings";
+
+const options: ReviewOptions = {
+  reps: [],
+  themes: [],
+  objections: [],
+  duration_bands: [],
+  outcomes: [],
+  first_call: null,
+  last_call: null,
+  current_rep_id: null,
+  export_dir: "/home/a/Documents",
+  small_sample: 30,
+  limit_seconds: 180,
+};
+
+// No calls: the view shows its empty state, and the filter bar above it.
+const noCalls = {
+  summary: { total: { dials: 0 }, definitions: [] },
+} as unknown as Dashboards;
+
+/** What the core answers a search with no word in it (api::review, Error::NoSearchWords). */
+function refusal(typed: string) {
+  return {
+    kind: "no_search_words",
+    message: `Search the notes: ${JSON.stringify(typed.trim())} has no word to look for; give words, "a phrase" or word* for a prefix`,
+  };
+}
+
+let asked: ReportFilter[] = [];
+
+beforeEach(() => {
+  asked = [];
+  localStorage.clear();
+  reviewState.filter = emptyFilter();
+  reviewState.tab = "dashboard";
+  mockIPC((cmd, args) => {
+    if (cmd === "review_options") return options;
+    if (cmd === "review_dashboards") {
+      const filter = (args as { filter: ReportFilter }).filter;
+      asked.push(filter);
+      if (filter.text !== null && !/[\p{L}\p{N}]/u.test(filter.text)) throw refusal(filter.text);
+      return noCalls;
+    }
+    throw new Error(cmd);
+  });
+});
+
+afterEach(() => clearMocks());
+
+describe("the Review view's search", () => {
+  it.each(["*", '"'])("shows the core's refusal of %s under the box, not a failure banner", async (typed) => {
+    const user = userEvent.setup();
+    render(ReviewView);
+    const box = await screen.findByRole("searchbox", { name: "Search the notes" });
+    await waitFor(() => expect(asked.length).toBe(1));
+
+    await user.type(box, `${typed}{Enter}`);
+    // The query goes to the core, which decides (the same rule as `callblock report --search`).
+    await waitFor(() => expect(asked.at(-1)?.text).toBe(typed));
+    const problem = await screen.findByText(/has no word to look for/);
+    expect(problem).toHaveTextContent(refusal(typed).message);
+    expect(problem).toHaveAttribute("role", "alert");
+    expect(box).toHaveAttribute("aria-invalid", "true");
+    expect(box).toHaveAccessibleDescription(refusal(typed).message);
+    // Not the view's error banner with its retry: the search is what to change.
+    expect(screen.queryByRole("button", { name: "Try again" })).not.toBeInTheDocument();
+
+    // Words make it a search again, and the refusal goes.
+    await user.clear(box);
+    await user.type(box, "budget{Enter}");
+    await waitFor(() => expect(screen.queryByText(/has no word to look for/)).not.toBeInTheDocument());
+    expect(asked.at(-1)?.text).toBe("budget");
+    expect(box).toHaveAttribute("aria-invalid", "false");
+  });
+
+  it("keeps other failures in the error banner", async () => {
+    mockIPC((cmd) => {
+      if (cmd === "review_options") return options;
+      if (cmd === "review_dashboards") throw { kind: "busy", message: "the database is busy" };
+      throw new Error(cmd);
+    });
+    render(ReviewView);
+    expect(await screen.findByText("the database is busy")).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Try again" })).toBeInTheDocument();
+    expect(screen.getByRole("searchbox", { name: "Search the notes" })).toHaveAttribute("aria-invalid", "false");
+  });
+});
