@@ -46,7 +46,7 @@ impl AppState {
     /// shown by the window.
     pub fn open(db_path: PathBuf) -> AppState {
         let mut desk = BlockDesk::new(callblock_core::files::invitations_dir(&db_path));
-        let (store, open_error) = match Store::open(&db_path) {
+        let (store, open_error) = match Store::open_to_write(&db_path) {
             Ok(store) => (Some(store), None),
             Err(e) => (None, Some(AppError::from(e))),
         };

@@ -24,6 +24,7 @@
 //! Where SQLite cannot create them (a read-only directory) and there is no
 //! log to read, the file is read as immutable (no locks, no side files).
 
+mod access;
 pub mod checkpoint;
 pub mod merge;
 pub mod migrations;
@@ -322,6 +323,22 @@ fn set_pragmas(conn: &Connection) -> rusqlite::Result<()> {
          PRAGMA temp_store = MEMORY;",
     )?;
     Ok(())
+}
+
+impl Store {
+    /// Open for a user action that may write (the window, a writing
+    /// command): a file this user cannot write is refused with
+    /// [`StoreError::ReadOnly`] before SQLite touches it.
+    pub fn open_to_write(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        access::open_to_write(path)
+    }
+
+    /// Open for a command that only reads: read-only when this user cannot
+    /// write the file (nothing beside it is created or left), else as usual
+    /// (an older schema is upgraded, report rollups kept fresh).
+    pub fn open_to_read(path: impl AsRef<Path>) -> Result<Store, StoreError> {
+        access::open_to_read(path)
+    }
 }
 
 impl Store {
