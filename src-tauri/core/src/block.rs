@@ -359,11 +359,7 @@ fn run_seconds(b: &BlockRecord, now: DateTime<Utc>) -> u32 {
 }
 
 fn per_hour(n: u32, seconds: u32) -> f64 {
-    if seconds == 0 {
-        0.0
-    } else {
-        f64::from(n) * 3600.0 / f64::from(seconds)
-    }
+    crate::reports::blocks::dials_per_hour(n, seconds).unwrap_or(0.0)
 }
 
 pub fn summary(
@@ -484,7 +480,7 @@ pub fn insert_finished_block(conn: &Connection, b: &FinishedBlock<'_>) -> Result
 }
 
 /// A block as the Block view lists it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct BlockRow {
     pub id: String,
     pub rep_name: String,
@@ -498,6 +494,10 @@ pub struct BlockRow {
     pub meetings: u32,
     /// Seconds on the phone (sum of call durations).
     pub talk_seconds: u32,
+    /// Start to end less pauses; `None` while the block runs.
+    pub active_seconds: Option<u32>,
+    /// Dials per active hour (see [`crate::reports::blocks::dials_per_hour`]).
+    pub dials_per_hour: Option<f64>,
 }
 
 pub fn recent_blocks(conn: &Connection, rep_id: Option<&str>, limit: u32) -> Result<Vec<BlockRow>> {
@@ -509,13 +509,15 @@ pub fn recent_blocks(conn: &Connection, rep_id: Option<&str>, limit: u32) -> Res
             count(c.id),
             count(c.id) FILTER (WHERE c.outcome IN {connects}),
             count(c.id) FILTER (WHERE c.outcome = 'meeting'),
-            ifnull(sum(c.duration_ms), 0) / 1000
+            ifnull(sum(c.duration_ms), 0) / 1000,
+            {active}
          FROM blocks b JOIN reps r ON r.id = b.rep_id
          LEFT JOIN calls c ON c.block_id = b.id AND c.outcome IS NOT NULL
          WHERE ?1 IS NULL OR b.rep_id = ?1
          GROUP BY b.id
          ORDER BY b.started_at DESC LIMIT ?2",
-        connects = Outcome::CONNECT_SQL
+        connects = Outcome::CONNECT_SQL,
+        active = crate::reports::blocks::ACTIVE_SECONDS_SQL
     ))?;
     let rows = stmt.query_map(params![rep_id, limit], |r| {
         let themes: Option<String> = r.get(2)?;
@@ -533,9 +535,17 @@ pub fn recent_blocks(conn: &Connection, rep_id: Option<&str>, limit: u32) -> Res
             connects: r.get(8)?,
             meetings: r.get(9)?,
             talk_seconds: r.get(10)?,
+            active_seconds: r.get(11)?,
+            dials_per_hour: None,
         })
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut rows: Vec<BlockRow> = rows.collect::<rusqlite::Result<_>>()?;
+    for b in &mut rows {
+        b.dials_per_hour = b
+            .active_seconds
+            .and_then(|a| crate::reports::blocks::dials_per_hour(b.dials, a));
+    }
+    Ok(rows)
 }
 
 #[cfg(test)]
@@ -877,5 +887,39 @@ pub(crate) mod tests {
         assert_eq!(prev.blocks, 1);
         assert_eq!((prev.dials_per_block, prev.connects_per_block), (2.0, 1.0));
         assert!(!sum.definitions.is_empty());
+    }
+
+    #[test]
+    fn dials_per_hour_is_one_number_in_the_summary_the_recent_blocks_and_review() {
+        let f = fixture(8);
+        let s = Settings::default();
+        let c = f.store.conn();
+        let theme = vec![f.theme.clone()];
+        let b = start_block(c, &f.rep, &theme, Some(52), &s, t0()).unwrap();
+        let mut at = t0();
+        for p in &f.prospects[..6] {
+            let call = start_call(c, &b.id, p, None, at).unwrap();
+            at += Duration::seconds(40);
+            finish_call(c, &call.id, &result(Outcome::NoAnswer), at, &s).unwrap();
+        }
+        // A 10-minute pause: 40 minutes on the wall, 30 of them active.
+        pause_block(c, &b.id, t0() + Duration::minutes(10)).unwrap();
+        resume_block(c, &b.id, t0() + Duration::minutes(20)).unwrap();
+        end_block(
+            c,
+            &b.id,
+            EndReason::EndedEarly,
+            t0() + Duration::minutes(40),
+        )
+        .unwrap();
+
+        let sum = summary(c, &b.id, &s, t0() + Duration::hours(1)).unwrap();
+        assert_eq!(sum.run_seconds, 30 * 60);
+        assert_eq!(sum.dials_per_hour, 12.0, "6 dials in 30 active minutes");
+        let row = recent_blocks(c, None, 5).unwrap().remove(0);
+        assert_eq!(row.active_seconds, Some(30 * 60));
+        assert_eq!(row.dials_per_hour, Some(12.0));
+        let review = crate::reports::blocks::blocks(c, &Default::default(), &s).unwrap();
+        assert_eq!(review.total.dials_per_hour, Some(12.0));
     }
 }

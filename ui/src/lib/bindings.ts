@@ -854,7 +854,15 @@ export type BlockRow = { id: string; rep_name: string; themes: string[]; started
 /**
  * Seconds on the phone (sum of call durations).
  */
-talk_seconds: number }
+talk_seconds: number; 
+/**
+ * Start to end less pauses; `None` while the block runs.
+ */
+active_seconds: number | null; 
+/**
+ * Dials per active hour (see [`crate::reports::blocks::dials_per_hour`]).
+ */
+dials_per_hour: number | null }
 /**
  * Everything the Block view shows while a block runs.
  */

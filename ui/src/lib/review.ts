@@ -188,11 +188,9 @@ export function tickLabel(v: number, share: boolean): string {
   return v.toLocaleString("en-US");
 }
 
-/** Seconds as m:ss. */
-export function mmss(seconds: number): string {
-  const s = Math.max(0, Math.round(seconds));
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, "0")}`;
-}
+/** Seconds as m:ss: whole seconds elapsed, as the call timer and the
+ *  "Logged" banner show them (never rounded up). */
+export { clock as mmss } from "./format";
 
 // -- The virtualized call log ---------------------------------------------------
 

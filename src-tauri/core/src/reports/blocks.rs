@@ -74,6 +74,22 @@ pub struct BlocksReport {
     pub definitions: Vec<String>,
 }
 
+/// A block's active time, in whole seconds, from its row `b`: start to end
+/// less its pauses (NULL while it runs). The one definition of "the
+/// block's time" every figure per hour divides by.
+pub const ACTIVE_SECONDS_SQL: &str = "CASE WHEN b.ended_at IS NULL THEN NULL ELSE max(0,
+    CAST(round((julianday(b.ended_at) - julianday(b.started_at)) * 86400) AS INTEGER)
+    - ifnull((SELECT CAST(round(sum(julianday(min(ifnull(pp.resumed_at, b.ended_at), b.ended_at))
+        - julianday(pp.paused_at)) * 86400) AS INTEGER)
+      FROM block_pauses pp WHERE pp.block_id = b.id), 0)) END";
+
+/// Dials per hour: dials / active hours (pauses not counted); `None`
+/// without active time. The block summary, the recent blocks and Review
+/// all show this number.
+pub fn dials_per_hour(dials: u32, active_seconds: u32) -> Option<f64> {
+    (active_seconds > 0).then(|| f64::from(dials) * 3600.0 / f64::from(active_seconds))
+}
+
 /// One block as read from the store.
 struct BlockFacts {
     rep_id: String,
@@ -117,8 +133,7 @@ impl Acc {
 
     fn finish(mut self, planned: Option<u32>) -> BlockStats {
         self.s.phone_seconds = (self.talk_ms / 1000) as u32;
-        self.s.dials_per_hour = (self.s.active_seconds > 0)
-            .then(|| f64::from(self.s.dials) * 3600.0 / f64::from(self.s.active_seconds));
+        self.s.dials_per_hour = dials_per_hour(self.s.dials, self.s.active_seconds);
         self.s.planned = planned;
         self.s.run_vs_planned = planned.map(|p| Rate::new(self.s.run, p));
         self.s
@@ -203,6 +218,9 @@ pub(crate) fn blocks_with(
 
 /// Every block the filter selects, with the figures of its calls (from the
 /// rollups when they are fresh, else from the calls).
+///
+/// See [`ACTIVE_SECONDS_SQL`] and [`dials_per_hour`] for the definitions
+/// every view shares.
 fn block_facts(
     conn: &Connection,
     filter: &ReportFilter,
@@ -216,11 +234,7 @@ fn block_facts(
         "SELECT b.rep_id,
             date(substr(b.started_at, 1, 10), '-' || ((CAST(strftime('%w', substr(b.started_at, 1, 10)) AS INTEGER) + 6) % 7) || ' days'),
             b.end_reason, b.planned_seconds,
-            CASE WHEN b.ended_at IS NULL THEN NULL ELSE max(0,
-                CAST(round((julianday(b.ended_at) - julianday(b.started_at)) * 86400) AS INTEGER)
-                - ifnull((SELECT CAST(round(sum(julianday(min(ifnull(pp.resumed_at, b.ended_at), b.ended_at))
-                    - julianday(pp.paused_at)) * 86400) AS INTEGER)
-                  FROM block_pauses pp WHERE pp.block_id = b.id), 0)) END,
+            {ACTIVE_SECONDS_SQL},
             {sums}
          FROM blocks b {join}
          WHERE {}
