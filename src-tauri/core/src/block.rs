@@ -304,6 +304,8 @@ pub struct BlockSummary {
     pub longest_call_seconds: u32,
     /// Calls longer than the outer limit (3:00 by default).
     pub calls_past_limit: u32,
+    /// The outer limit, in seconds, as the settings say (the label's "3:00").
+    pub limit_seconds: u32,
     pub objections_heard: u32,
     pub break_minutes: u32,
     /// The rep's earlier ended blocks on the same themes, for comparison.
@@ -435,6 +437,7 @@ pub fn summary(
         },
         longest_call_seconds: c.longest_ms / 1000,
         calls_past_limit: c.funnel.calls_past_limit,
+        limit_seconds: settings.phase_limit,
         objections_heard: c.objections,
         break_minutes: b.break_seconds / 60,
         previous,

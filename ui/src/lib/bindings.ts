@@ -917,7 +917,11 @@ run_seconds: number; dials: number; connects: number; conversations: number; mee
 /**
  * Calls longer than the outer limit (3:00 by default).
  */
-calls_past_limit: number; objections_heard: number; break_minutes: number; 
+calls_past_limit: number; 
+/**
+ * The outer limit, in seconds, as the settings say (the label's "3:00").
+ */
+limit_seconds: number; objections_heard: number; break_minutes: number; 
 /**
  * The rep's earlier ended blocks on the same themes, for comparison.
  */

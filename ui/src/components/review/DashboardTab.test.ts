@@ -89,4 +89,10 @@ describe("the Dashboard tab", () => {
     expect(screen.getByRole("button", { name: "Save the chart “The funnel” as an image" })).toBeInTheDocument();
     expect(screen.getByRole("radio", { name: "Rep" })).toHaveAttribute("aria-checked", "true");
   });
+
+  it("names the outer limit as the settings set it", () => {
+    render(DashboardTab, { props: { dash: dashboards() }, context: new Map([[REVIEW_CONTEXT_KEY, { ...ctx, limitSeconds: 240 }]]) });
+    expect(screen.getByText("Calls past 4:00")).toBeInTheDocument();
+    expect(screen.queryByText("Calls past 3:00")).not.toBeInTheDocument();
+  });
 });
