@@ -630,6 +630,154 @@ mod tests {
     }
 
     #[test]
+    fn the_file_reads_back_with_the_icalendar_parser() {
+        use icalendar::parser::{read_calendar, unfold, Component as Parsed};
+
+        fn values<'a>(c: &'a Parsed<'_>, name: &str) -> Vec<&'a str> {
+            c.properties
+                .iter()
+                .filter(|p| p.name == name)
+                .map(|p| p.val.as_str())
+                .collect()
+        }
+        fn names<'a>(c: &'a Parsed<'_>) -> Vec<&'a str> {
+            let mut n: Vec<&str> = c.properties.iter().map(|p| p.name.as_str()).collect();
+            n.sort_unstable();
+            n
+        }
+
+        let stamp = Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap();
+        let theme = "Logistics, freight; & more \\ back\r\nEND:VEVENT";
+        let slots = [
+            slot(
+                "s1",
+                SlotKind::Block,
+                0,
+                9 * 60,
+                52,
+                "America/Chicago",
+                Some(theme),
+            ),
+            slot(
+                "s2",
+                SlotKind::Prep,
+                4,
+                14 * 60 + 30,
+                90,
+                "Europe/London",
+                None,
+            ),
+            slot("s3", SlotKind::Block, 1, 10 * 60, 52, "Asia/Kolkata", None),
+        ];
+        let ics = slots_to_ics(&slots, "Callblock: Ann, \"Lee\"", stamp).unwrap();
+        let unfolded = unfold(&ics);
+        let cal = read_calendar(&unfolded).expect("the icalendar parser reads the file");
+
+        let props: Vec<(&str, &str)> = cal
+            .properties
+            .iter()
+            .map(|p| (p.name.as_str(), p.val.as_str()))
+            .collect();
+        assert_eq!(
+            props,
+            [
+                ("VERSION", "2.0"),
+                (
+                    "PRODID",
+                    concat!(
+                        "-//Callblock//Callblock ",
+                        env!("CARGO_PKG_VERSION"),
+                        "//EN"
+                    )
+                ),
+                ("CALSCALE", "GREGORIAN"),
+                ("METHOD", "PUBLISH"),
+                // icalendar 0.17.6 reads an X- property without unescaping it.
+                ("X-WR-CALNAME", "Callblock: Ann\\, \"Lee\""),
+            ]
+        );
+
+        let kinds: Vec<&str> = cal.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "VTIMEZONE",
+                "VTIMEZONE",
+                "VTIMEZONE",
+                "VEVENT",
+                "VEVENT",
+                "VEVENT"
+            ]
+        );
+        let (zones, events) = cal.components.split_at(3);
+        let zone_ids: Vec<&str> = zones.iter().flat_map(|z| values(z, "TZID")).collect();
+        assert_eq!(
+            zone_ids,
+            ["America/Chicago", "Asia/Kolkata", "Europe/London"]
+        );
+        for zone in zones {
+            // Nothing the crate would add to a component of its own.
+            assert_eq!(names(zone), ["TZID"]);
+            assert!(!zone.components.is_empty());
+            for part in &zone.components {
+                assert!(["STANDARD", "DAYLIGHT"].contains(&part.name.as_str()));
+                let n = names(part);
+                assert!(!n.contains(&"DTSTAMP") && !n.contains(&"UID"), "{n:?}");
+                for required in ["DTSTART", "TZOFFSETFROM", "TZOFFSETTO"] {
+                    assert_eq!(values(part, required).len(), 1, "{required} in {n:?}");
+                }
+            }
+        }
+
+        let e1 = &events[0];
+        assert_eq!(
+            names(e1),
+            [
+                "CATEGORIES",
+                "CATEGORIES",
+                "DESCRIPTION",
+                "DTSTAMP",
+                "DTSTART",
+                "DURATION",
+                "RRULE",
+                "SUMMARY",
+                "TRANSP",
+                "UID"
+            ]
+        );
+        assert_eq!(values(e1, "UID"), ["s1@callblock"]);
+        assert_eq!(values(e1, "DTSTAMP"), ["20261122T093000Z"]);
+        let start = e1.find_prop("DTSTART").unwrap();
+        assert_eq!(start.val.as_str(), "20261123T090000");
+        assert_eq!(start.params.len(), 1);
+        assert_eq!(start.params[0].key.as_str(), "TZID");
+        assert_eq!(
+            start.params[0].val.as_ref().map(|v| v.as_str()),
+            Some("America/Chicago")
+        );
+        assert_eq!(values(e1, "DURATION"), ["PT52M"]);
+        assert_eq!(values(e1, "RRULE"), ["FREQ=WEEKLY;BYDAY=MO"]);
+        // The theme's text comes back as it was, less the carriage return.
+        let clean_theme = "Logistics, freight; & more \\ back\nEND:VEVENT";
+        assert_eq!(
+            values(e1, "SUMMARY"),
+            [format!("Call block: {clean_theme}")]
+        );
+        assert!(values(e1, "DESCRIPTION")[0].contains(&format!("on the theme {clean_theme}.")));
+        assert_eq!(values(e1, "CATEGORIES"), ["Callblock", "Call block"]);
+        assert_eq!(values(e1, "TRANSP"), ["OPAQUE"]);
+
+        let e2 = &events[1];
+        assert_eq!(values(e2, "UID"), ["s2@callblock"]);
+        assert_eq!(values(e2, "DTSTART"), ["20261120T143000"]);
+        assert_eq!(values(e2, "DURATION"), ["PT1H30M"]);
+        assert_eq!(values(e2, "RRULE"), ["FREQ=WEEKLY;BYDAY=FR"]);
+        assert_eq!(values(e2, "SUMMARY"), ["Preparation"]);
+        assert_eq!(values(e2, "CATEGORIES"), ["Callblock", "Preparation"]);
+        assert_eq!(values(&events[2], "UID"), ["s3@callblock"]);
+    }
+
+    #[test]
     fn irregular_zones_list_their_change_dates() {
         // Morocco suspends its offset around Ramadan, on dates no yearly rule gives.
         let stamp = Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap();
