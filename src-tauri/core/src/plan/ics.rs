@@ -298,6 +298,15 @@ fn first_occurrence(s: &ScheduleSlot) -> Result<(&ScheduleSlot, Tz, NaiveDateTim
             format!("{:?} is not an IANA time zone", s.time_zone),
         )
     })?;
+    if s.weekday > 6 {
+        return Err(Error::invalid(
+            format!("schedule slot {}", s.id),
+            format!(
+                "weekday {} is not a day of the week (0 = Monday to 6 = Sunday)",
+                s.weekday
+            ),
+        ));
+    }
     let created = time::from_db(&s.created_at)?
         .with_timezone(&tz)
         .date_naive();
