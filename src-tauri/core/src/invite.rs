@@ -1,47 +1,56 @@
 //! Calendar invitations for booked meetings: an iCalendar file (RFC 5545)
 //! saved for the rep, and a mail draft (`mailto:`, RFC 6068) that describes
-//! the meeting, since a `mailto:` link cannot carry an attachment.
+//! the meeting, since a `mailto:` link cannot carry an attachment. The
+//! content-line writing here ([`Calendar`], [`escape_text`], [`param_text`],
+//! [`fold_line`]) is shared with the schedule's `.ics` (`plan::ics`).
 //!
-//! Both `.ics` writers, this one and the schedule's (`plan::ics`), build the
-//! calendar with the `icalendar` crate and write it with [`write_calendar`].
-//! What they hand the crate, and why:
+//! Why these files are not written by the `icalendar` crate (which the tests
+//! use to read every file back): its writer, 0.17.6 (the newest whose
+//! rust-version fits ours; the first two points hold in 0.17.17 too),
+//! - panics on some user text: `fold_line` mixes byte and character
+//!   positions, so a SUMMARY of 141 no-break spaces (U+00A0, as pasted from
+//!   a web page) slices a string backwards;
+//! - folds a content line of 150 octets into a last line of 76;
+//! - passes a CR, NUL or other control character in a TEXT value through;
+//! - leaves a parameter with a comma unquoted (`CN=Lee, Dana`: two values);
+//! - gives every component a `DTSTAMP` (now) and a random `UID` when it has
+//!   none, VTIMEZONE and its STANDARD/DAYLIGHT parts included (RFC 5545
+//!   defines neither there, and the file would change at every export);
+//! - and 0.17.6 writes an `X-` property (X-WR-CALNAME) without escaping it.
 //!
-//! - Every TEXT value (SUMMARY, DESCRIPTION, UID, ...) is cleaned first
-//!   ([`clean_text`]): a carriage return and every other control character
-//!   is dropped, a line feed is kept (the crate writes it as `\n`). The crate
-//!   escapes `\`, `;`, `,` and line feeds but passes any other control
-//!   character through, and a bare CR would end the line for some readers.
-//! - A name in a parameter (`CN="..."`) is cleaned with [`clean_param`] and
-//!   always quoted ([`common_name`]): RFC 5545 section 3.2 wants quotes
-//!   around a value holding `,`, `;` or `:`, and icalendar 0.17.6 adds them
-//!   only for `:` and `;`.
-//! - `X-WR-CALNAME` is escaped here ([`x_text`]): icalendar 0.17.6 writes an
-//!   `X-` property's value verbatim (later versions treat it as TEXT).
-//! - [`write_calendar`] folds the crate's output again: icalendar 0.17.6
-//!   folds a line of exactly 150 octets (and others) into a last line of 76.
-
-use std::fmt::Write as _;
+//! Working around all of it left the crate nothing to write, and the panic
+//! cannot be worked around from outside. What is written here is small:
+//! text cleaned and escaped, names always quoted, lines folded at 75 octets.
 
 use chrono::{DateTime, Datelike, Duration, Utc};
-use icalendar::{Calendar, Component, Event, EventLike, EventStatus, Parameter, Property};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::error::{Error, Result};
 
-/// A TEXT value as the calendar files carry it: a carriage return and every
-/// other control character (C0, DEL, C1; tabs too) dropped, line feeds kept.
-/// So `"a\r\nb"` becomes `"a\nb"`, and no value can start a line of its own.
-pub fn clean_text(s: &str) -> String {
-    s.chars()
-        .filter(|&c| c == '\n' || !c.is_control())
-        .collect()
+/// Text escaped for an iCalendar TEXT value (RFC 5545 section 3.3.11). A
+/// carriage return and every other control character (C0, DEL, C1; tabs
+/// too) are dropped, line feeds kept (as `\n`): so `"a\r\nb"` reads back as
+/// `"a\nb"`, and no value can start a line of its own.
+pub fn escape_text(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
 }
 
-/// Text for a quoted parameter value (RFC 5545 section 3.2: QSAFE-CHAR, any
+/// Text as a quoted parameter value (RFC 5545 section 3.2: QSAFE-CHAR, any
 /// character but a control or a double quote): a name such as `CN="..."`.
 /// Control characters (a CR/LF would start a calendar line of its own)
 /// become spaces; a double quote becomes a single one.
-pub fn clean_param(s: &str) -> String {
+pub fn param_text(s: &str) -> String {
     s.chars()
         .map(|c| match c {
             '"' => '\'',
@@ -51,44 +60,15 @@ pub fn clean_param(s: &str) -> String {
         .collect()
 }
 
-/// The `CN` parameter of an ORGANIZER or ATTENDEE, always quoted; none for
-/// an empty name (`CN=""` says nothing, and the crate's parser reads it as
-/// two quotes).
-///
-/// Hand-quoted because icalendar 0.17.6 quotes a parameter value only when
-/// it holds `:` or `;`, not for `,`, which RFC 5545 also forbids unquoted
-/// (`CN=Lee, Dana` reads as two values). A value already in quotes and
-/// without `:` or `;` is written as it is; one with them is quoted by the
-/// crate. [`clean_param`] leaves no double quote inside.
-pub(crate) fn common_name(name: &str) -> Option<Parameter> {
-    let clean = clean_param(name);
-    if clean.is_empty() {
-        None
-    } else if clean.contains([':', ';']) {
-        Some(Parameter::new("CN", &clean))
+/// `;CN="<name>"` for an ORGANIZER or ATTENDEE, always quoted (a name may
+/// hold `,` `;` or `:`); nothing for an empty name (`CN=""` says nothing).
+fn common_name(name: &str) -> String {
+    let name = param_text(name);
+    if name.is_empty() {
+        String::new()
     } else {
-        Some(Parameter::new("CN", &format!("\"{clean}\"")))
+        format!(";CN=\"{name}\"")
     }
-}
-
-/// A value for an `X-` property whose value is TEXT (`X-WR-CALNAME`),
-/// cleaned and escaped as RFC 5545 section 3.3.11 says.
-///
-/// By hand because icalendar 0.17.6 writes an `X-` property verbatim (0.17.9
-/// and later escape it as TEXT themselves; with them this would escape
-/// twice, which the tests reading the file back would show).
-pub(crate) fn x_text(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in clean_text(s).chars() {
-        match c {
-            '\\' => out.push_str("\\\\"),
-            ';' => out.push_str("\\;"),
-            ',' => out.push_str("\\,"),
-            '\n' => out.push_str("\\n"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// An e-mail address as a `mailto:` calendar address: no control
@@ -104,7 +84,7 @@ fn cal_address(email: &str) -> Option<String> {
 
 /// A content line folded at 75 octets (never inside a UTF-8 sequence), each
 /// physical line ended with CRLF.
-fn fold_line(line: &str) -> String {
+pub fn fold_line(line: &str) -> String {
     let mut out = String::with_capacity(line.len() + line.len() / 70 * 3 + 2);
     let mut width = 0;
     for c in line.chars() {
@@ -120,42 +100,14 @@ fn fold_line(line: &str) -> String {
     out
 }
 
-/// A calendar with the properties both files start with: VERSION, PRODID,
-/// CALSCALE and METHOD (REQUEST for an invitation, PUBLISH for the schedule).
-pub(crate) fn new_calendar(prodid: &str, method: &str) -> Calendar {
-    let mut cal = Calendar::empty();
-    cal.append_property(Property::new("VERSION", "2.0"))
-        .append_property(Property::new("PRODID", prodid))
-        .append_property(Property::new("CALSCALE", "GREGORIAN"))
-        .append_property(Property::new("METHOD", method));
-    cal
+/// An instant as an iCalendar UTC DATE-TIME (`20261124T150000Z`).
+pub fn ics_time(t: DateTime<Utc>) -> String {
+    t.format("%Y%m%dT%H%M%SZ").to_string()
 }
 
-/// The calendar as the text of an `.ics` file: the crate writes it (escaping
-/// TEXT values, CRLF line ends), then its folds are undone and every line
-/// folded again at 75 octets, since icalendar 0.17.6 can leave a last
-/// continuation line of 76 (it stops folding when 75 octets are left, which
-/// the leading space makes 76). Undoing its folds is exact: what it folds
-/// holds no CR of its own (every value was cleaned).
-pub(crate) fn write_calendar(cal: &Calendar) -> Result<String> {
-    let mut written = String::new();
-    write!(written, "{cal}").map_err(|e| {
-        Error::invalid(
-            "calendar",
-            format!("the iCalendar file could not be written: {e}"),
-        )
-    })?;
-    let unfolded = written.replace("\r\n ", "");
-    let mut out = String::with_capacity(written.len() + written.len() / 32);
-    for line in unfolded.split_terminator("\r\n") {
-        out.push_str(&fold_line(line));
-    }
-    Ok(out)
-}
-
-/// An instant the calendar can carry: years 0 to 9999 (a DATE-TIME has four
-/// digits for the year).
-pub(crate) fn checked_instant(what: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
+/// `t` if a calendar can hold it: a DATE-TIME has four digits for the year
+/// (0 to 9999).
+pub fn checked_instant(what: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
     if (0..=9999).contains(&t.year()) {
         Ok(t)
     } else {
@@ -163,6 +115,47 @@ pub(crate) fn checked_instant(what: &str, t: DateTime<Utc>) -> Result<DateTime<U
             what,
             format!("{t} is outside the years a calendar file can hold"),
         ))
+    }
+}
+
+/// A calendar made of content lines; `finish` adds the frame and folds.
+#[derive(Debug, Default)]
+pub struct Calendar {
+    lines: Vec<String>,
+}
+
+impl Calendar {
+    pub fn new() -> Self {
+        Calendar::default()
+    }
+
+    /// A property with a raw (already valid) value.
+    pub fn raw(&mut self, name: &str, value: &str) -> &mut Self {
+        self.lines.push(format!("{name}:{value}"));
+        self
+    }
+
+    /// A TEXT property, escaped.
+    pub fn text(&mut self, name: &str, value: &str) -> &mut Self {
+        self.lines.push(format!("{name}:{}", escape_text(value)));
+        self
+    }
+
+    /// The whole VCALENDAR, with `method` (e.g. REQUEST, PUBLISH) when given.
+    pub fn finish(&self, method: Option<&str>) -> String {
+        let mut out = String::new();
+        out.push_str(&fold_line("BEGIN:VCALENDAR"));
+        out.push_str(&fold_line("VERSION:2.0"));
+        out.push_str(&fold_line("PRODID:-//Callblock//Callblock//EN"));
+        out.push_str(&fold_line("CALSCALE:GREGORIAN"));
+        if let Some(m) = method {
+            out.push_str(&fold_line(&format!("METHOD:{m}")));
+        }
+        for l in &self.lines {
+            out.push_str(&fold_line(l));
+        }
+        out.push_str(&fold_line("END:VCALENDAR"));
+        out
     }
 }
 
@@ -202,42 +195,34 @@ pub fn meeting_ics(inv: &Invitation<'_>) -> Result<String> {
         .ok_or_else(|| Error::invalid("meeting length", "the meeting would never end"))?;
     let end = checked_instant("meeting end", end)?;
     let created_at = checked_instant("invitation time", inv.created_at)?;
-    let mut event = Event::new();
-    event
-        .uid(&clean_text(&format!("{}@callblock", inv.uid)))
-        .timestamp(created_at)
-        .starts(starts_at)
-        .ends(end)
-        .summary(&clean_text(inv.summary))
-        .description(&clean_text(&format!(
-            "{}\n\n{}",
-            format_label(inv.format),
-            inv.description
-        )))
-        .status(EventStatus::Confirmed)
-        .sequence(0);
+    let mut cal = Calendar::new();
+    cal.raw("BEGIN", "VEVENT")
+        .text("UID", &format!("{}@callblock", inv.uid))
+        .raw("DTSTAMP", &ics_time(created_at))
+        .raw("DTSTART", &ics_time(starts_at))
+        .raw("DTEND", &ics_time(end))
+        .text("SUMMARY", inv.summary)
+        .text(
+            "DESCRIPTION",
+            &format!("{}\n\n{}", format_label(inv.format), inv.description),
+        )
+        .raw("STATUS", "CONFIRMED")
+        .raw("SEQUENCE", "0");
     if let Some(address) = inv.organizer_email.and_then(cal_address) {
-        let mut organizer = Property::new("ORGANIZER", address);
-        if let Some(cn) = common_name(inv.organizer_name) {
-            organizer.append_parameter(cn);
-        }
-        event.append_property(organizer);
+        cal.raw(
+            &format!("ORGANIZER{}", common_name(inv.organizer_name)),
+            &address,
+        );
     }
-    let mut attendee = Property::new(
-        "ATTENDEE",
-        cal_address(inv.attendee_email).unwrap_or_else(|| "mailto:".to_string()),
-    );
-    if let Some(cn) = common_name(inv.attendee_name) {
-        attendee.append_parameter(cn);
-    }
-    attendee
-        .add_parameter("ROLE", "REQ-PARTICIPANT")
-        .add_parameter("PARTSTAT", "NEEDS-ACTION")
-        .add_parameter("RSVP", "TRUE");
-    event.append_multi_property(attendee);
-    let mut cal = new_calendar("-//Callblock//Callblock//EN", "REQUEST");
-    cal.push(event.done());
-    write_calendar(&cal)
+    cal.raw(
+        &format!(
+            "ATTENDEE{};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE",
+            common_name(inv.attendee_name)
+        ),
+        &cal_address(inv.attendee_email).unwrap_or_else(|| "mailto:".to_string()),
+    )
+    .raw("END", "VEVENT");
+    Ok(cal.finish(Some("REQUEST")))
 }
 
 /// Characters kept as they are in a `mailto:` header value.
@@ -368,9 +353,8 @@ mod tests {
         );
         assert!(unfolded
             .contains("DESCRIPTION:Web meeting\\n\\nAgenda:\\n1. Your questions\\, first item"));
-        // The crate writes parameters in the order of their names.
         assert!(
-            unfolded.contains("ATTENDEE;CN=\"Dana 'DL' Lee\";PARTSTAT=NEEDS-ACTION;ROLE=REQ-PARTICIPANT;RSVP=TRUE:mailto:dana.lee@acme.example\r\n"),
+            unfolded.contains("ATTENDEE;CN=\"Dana 'DL' Lee\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:dana.lee@acme.example\r\n"),
             "{unfolded}"
         );
         assert!(unfolded.contains("ORGANIZER;CN=\"Alex Rivera\":mailto:alex@callblock.example\r\n"));
@@ -411,8 +395,8 @@ mod tests {
             params,
             [
                 ("CN", "Dana 'DL' Lee"),
-                ("PARTSTAT", "NEEDS-ACTION"),
                 ("ROLE", "REQ-PARTICIPANT"),
+                ("PARTSTAT", "NEEDS-ACTION"),
                 ("RSVP", "TRUE")
             ]
         );
@@ -491,7 +475,7 @@ mod tests {
         let ics = meeting_ics(&i).unwrap();
         let unfolded = ics.replace("\r\n ", "");
         assert!(
-            unfolded.contains("ATTENDEE;CN=\"Lee, Dana\";PARTSTAT="),
+            unfolded.contains("ATTENDEE;CN=\"Lee, Dana\";ROLE="),
             "{unfolded}"
         );
         assert!(
@@ -505,12 +489,18 @@ mod tests {
     }
 
     #[test]
-    fn no_line_is_longer_than_75_octets_even_where_the_crate_folds_to_76() {
-        // icalendar 0.17.6 folds a content line of 150 octets into 75 + 76.
-        for len in 140..=160 {
+    fn text_the_icalendar_writer_fails_on_folds_within_75_octets() {
+        // icalendar's writer folds a content line of 150 octets into 75 + 76
+        // octets, and panics on 141 or more no-break spaces (module note).
+        let mut summaries: Vec<String> = (140..=160)
+            .map(|len| "a".repeat(len - "SUMMARY:".len()))
+            .collect();
+        summaries.extend((139..=160).map(|n| "\u{a0}".repeat(n)));
+        summaries.push("\u{3000}".repeat(200));
+        summaries.push("é\u{a0}".repeat(100));
+        for summary in &summaries {
             let mut i = inv();
-            let summary = "a".repeat(len - "SUMMARY:".len());
-            i.summary = &summary;
+            i.summary = summary;
             let ics = meeting_ics(&i).unwrap();
             assert_lines(&ics);
             let unfolded = unfold(&ics);

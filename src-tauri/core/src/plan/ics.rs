@@ -6,29 +6,31 @@
 //! updates the events instead of doubling them. Each zone used gets a
 //! `VTIMEZONE` built from the time-zone database: a yearly `RRULE` per
 //! observance when the zone's changes follow one (as in the US and the EU),
-//! else the exact change dates as `RDATE`s.
-//!
-//! The calendar is built with the `icalendar` crate and written by
-//! [`invite::write_calendar`] (lines end in CRLF, are folded at 75 octets
-//! never inside a UTF-8 character, text is cleaned and escaped; see
-//! `invite.rs` for what is done around the crate). The VTIMEZONE is the one
-//! part the crate cannot express; see [`vtimezone`].
+//! else the exact change dates as `RDATE`s. Lines end in CRLF, are folded at
+//! 75 octets (never inside a UTF-8 character), and text is escaped, by the
+//! content-line writer of `invite.rs` (which says why the `icalendar` crate
+//! does not write these files; the tests read them back with its parser).
 
 use std::collections::BTreeSet;
 
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveDateTime, Offset, TimeZone, Utc};
 use chrono_tz::{OffsetComponents, OffsetName, Tz};
-use icalendar::{Calendar, CalendarDateTime, Component, Event, EventLike, Property};
 use rusqlite::{Connection, OptionalExtension};
 
 use super::schedule::{slots, ScheduleSlot, SlotKind};
 use crate::error::{Error, Result};
-use crate::invite::{self, clean_text};
 use crate::time;
 
 const BYDAY: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 /// Years of zone rules written into each VTIMEZONE, from the first event's year.
 const ZONE_YEARS: i32 = 6;
+
+use crate::invite::{checked_instant, escape_text, fold_line, ics_time as utc_stamp};
+
+/// Append one content line, folded at 75 octets, with CRLF.
+fn push_line(out: &mut String, line: &str) {
+    out.push_str(&fold_line(line));
+}
 
 fn local_stamp(t: NaiveDateTime) -> String {
     t.format("%Y%m%dT%H%M%S").to_string()
@@ -166,20 +168,8 @@ fn yearly_rule(group: &[&Transition], last_year: i32) -> Option<String> {
     ))
 }
 
-/// The VTIMEZONE of `tz` for events from `first_year` on, appended to `cal`.
-///
-/// Written as the calendar's own content lines (`BEGIN:VTIMEZONE`,
-/// `TZID:...`, ...), each a crate `Property` (so the crate escapes and folds
-/// them), because the crate's components cannot carry it: icalendar 0.17.6
-/// gives every component it writes a `DTSTAMP` (now) and a random `UID`
-/// when it has none, and RFC 5545 defines neither in a VTIMEZONE or its
-/// STANDARD/DAYLIGHT parts; the file would also change at every export. The
-/// calendar writes its properties before its components, which is where a
-/// VTIMEZONE goes: before the events that name it.
-fn vtimezone(cal: &mut Calendar, tz: Tz, first_year: i32) {
-    let mut line = |key: &str, value: &str| {
-        cal.append_property(Property::new(key, value));
-    };
+/// The VTIMEZONE of `tz` for events from `first_year` on.
+fn vtimezone(out: &mut String, tz: Tz, first_year: i32) {
     let start = Utc
         .with_ymd_and_hms(first_year - 1, 1, 1, 0, 0, 0)
         .single()
@@ -189,19 +179,19 @@ fn vtimezone(cal: &mut Calendar, tz: Tz, first_year: i32) {
         .with_ymd_and_hms(end_year + 1, 1, 1, 0, 0, 0)
         .single()
         .unwrap_or_else(Utc::now);
-    line("BEGIN", "VTIMEZONE");
-    line("TZID", tz.name());
+    push_line(out, "BEGIN:VTIMEZONE");
+    push_line(out, &format!("TZID:{}", tz.name()));
     let changes = transitions(tz, start, end);
     if changes.is_empty() {
         let s = state_at(tz, start);
-        line("BEGIN", "STANDARD");
-        line("DTSTART", "19700101T000000");
-        line("TZOFFSETFROM", &offset_text(s.offset));
-        line("TZOFFSETTO", &offset_text(s.offset));
+        push_line(out, "BEGIN:STANDARD");
+        push_line(out, "DTSTART:19700101T000000");
+        push_line(out, &format!("TZOFFSETFROM:{}", offset_text(s.offset)));
+        push_line(out, &format!("TZOFFSETTO:{}", offset_text(s.offset)));
         if !s.abbr.is_empty() {
-            line("TZNAME", &clean_text(&s.abbr));
+            push_line(out, &format!("TZNAME:{}", escape_text(&s.abbr)));
         }
-        line("END", "STANDARD");
+        push_line(out, "END:STANDARD");
     } else {
         // Group the changes into observances: same kind, offsets and name.
         let mut keys: Vec<(bool, i32, i32, String)> = Vec::new();
@@ -216,30 +206,27 @@ fn vtimezone(cal: &mut Calendar, tz: Tz, first_year: i32) {
                 .iter()
                 .filter(|c| (c.to.dst, c.from.offset, c.to.offset, c.to.abbr.clone()) == k)
                 .collect();
-            let Some(first) = group.first() else {
-                continue;
-            };
             let kind = if k.0 { "DAYLIGHT" } else { "STANDARD" };
-            line("BEGIN", kind);
-            line("DTSTART", &local_stamp(first.local()));
-            line("TZOFFSETFROM", &offset_text(k.1));
-            line("TZOFFSETTO", &offset_text(k.2));
+            push_line(out, &format!("BEGIN:{kind}"));
+            push_line(out, &format!("DTSTART:{}", local_stamp(group[0].local())));
+            push_line(out, &format!("TZOFFSETFROM:{}", offset_text(k.1)));
+            push_line(out, &format!("TZOFFSETTO:{}", offset_text(k.2)));
             if !k.3.is_empty() {
-                line("TZNAME", &clean_text(&k.3));
+                push_line(out, &format!("TZNAME:{}", escape_text(&k.3)));
             }
             match yearly_rule(&group, end_year) {
-                Some(rule) => line("RRULE", &rule),
+                Some(rule) => push_line(out, &format!("RRULE:{rule}")),
                 None if group.len() > 1 => {
                     let dates: Vec<String> =
                         group[1..].iter().map(|t| local_stamp(t.local())).collect();
-                    line("RDATE", &dates.join(","));
+                    push_line(out, &format!("RDATE:{}", dates.join(",")));
                 }
                 None => {}
             }
-            line("END", kind);
+            push_line(out, &format!("END:{kind}"));
         }
     }
-    line("END", "VTIMEZONE");
+    push_line(out, "END:VTIMEZONE");
 }
 
 /// The first local date on or after `from` that falls on `weekday` (0 = Monday).
@@ -262,16 +249,27 @@ pub fn slots_to_ics(
     calendar_name: &str,
     dtstamp: DateTime<Utc>,
 ) -> Result<String> {
-    let dtstamp = invite::checked_instant("export time", dtstamp)?;
+    let dtstamp = checked_instant("export time", dtstamp)?;
     let events = slots
         .iter()
         .map(first_occurrence)
         .collect::<Result<Vec<_>>>()?;
-    let mut cal = invite::new_calendar(
-        &format!("-//Callblock//Callblock {}//EN", env!("CARGO_PKG_VERSION")),
-        "PUBLISH",
+    let mut out = String::new();
+    push_line(&mut out, "BEGIN:VCALENDAR");
+    push_line(&mut out, "VERSION:2.0");
+    push_line(
+        &mut out,
+        &format!(
+            "PRODID:-//Callblock//Callblock {}//EN",
+            env!("CARGO_PKG_VERSION")
+        ),
     );
-    cal.append_property(Property::new("X-WR-CALNAME", invite::x_text(calendar_name)));
+    push_line(&mut out, "CALSCALE:GREGORIAN");
+    push_line(&mut out, "METHOD:PUBLISH");
+    push_line(
+        &mut out,
+        &format!("X-WR-CALNAME:{}", escape_text(calendar_name)),
+    );
     let zones: BTreeSet<&str> = events.iter().map(|(_, tz, _)| tz.name()).collect();
     for name in zones {
         let first_year = events
@@ -281,13 +279,14 @@ pub fn slots_to_ics(
             .min()
             .unwrap_or_else(|| dtstamp.year());
         if let Some(tz) = time::parse_tz(name) {
-            vtimezone(&mut cal, tz, first_year);
+            vtimezone(&mut out, tz, first_year);
         }
     }
     for (s, tz, start) in &events {
-        cal.push(vevent(s, *tz, *start, dtstamp));
+        vevent(&mut out, s, *tz, *start, dtstamp);
     }
-    invite::write_calendar(&cal)
+    push_line(&mut out, "END:VCALENDAR");
+    Ok(out)
 }
 
 /// A slot's zone and first occurrence (on or after the day it was created).
@@ -365,36 +364,47 @@ fn slot_text(s: &ScheduleSlot) -> (String, String) {
 }
 
 /// One slot as a weekly event from its first occurrence.
-fn vevent(s: &ScheduleSlot, tz: Tz, start: NaiveDateTime, dtstamp: DateTime<Utc>) -> Event {
+fn vevent(
+    out: &mut String,
+    s: &ScheduleSlot,
+    tz: Tz,
+    start: NaiveDateTime,
+    dtstamp: DateTime<Utc>,
+) {
     let (summary, description) = slot_text(s);
-    let mut event = Event::new();
-    event
-        .uid(&clean_text(&format!("{}@callblock", s.id)))
-        .timestamp(dtstamp)
-        .starts(CalendarDateTime::WithTimezone {
-            date_time: start,
-            tzid: tz.name().to_string(),
-        })
-        .add_property("DURATION", duration_text(s.minutes))
-        .add_property(
-            "RRULE",
-            format!("FREQ=WEEKLY;BYDAY={}", BYDAY[usize::from(s.weekday.min(6))]),
-        )
-        .summary(&clean_text(&summary))
-        .description(&clean_text(&description))
-        // One CATEGORIES per category: the crate escapes the whole value as
-        // one TEXT, so "Callblock,Call block" would become one category.
-        .append_multi_property(Property::new("CATEGORIES", "Callblock"))
-        .append_multi_property(Property::new(
-            "CATEGORIES",
+    push_line(out, "BEGIN:VEVENT");
+    push_line(
+        out,
+        &format!("UID:{}", escape_text(&format!("{}@callblock", s.id))),
+    );
+    push_line(out, &format!("DTSTAMP:{}", utc_stamp(dtstamp)));
+    push_line(
+        out,
+        &format!("DTSTART;TZID={}:{}", tz.name(), local_stamp(start)),
+    );
+    push_line(out, &format!("DURATION:{}", duration_text(s.minutes)));
+    push_line(
+        out,
+        &format!(
+            "RRULE:FREQ=WEEKLY;BYDAY={}",
+            BYDAY[usize::from(s.weekday.min(6))]
+        ),
+    );
+    push_line(out, &format!("SUMMARY:{}", escape_text(&summary)));
+    push_line(out, &format!("DESCRIPTION:{}", escape_text(&description)));
+    push_line(
+        out,
+        &format!(
+            "CATEGORIES:{}",
             if s.kind == SlotKind::Block {
-                "Call block"
+                "Callblock,Call block"
             } else {
-                "Preparation"
-            },
-        ))
-        .add_property("TRANSP", "OPAQUE");
-    event.done()
+                "Callblock,Preparation"
+            }
+        ),
+    );
+    push_line(out, "TRANSP:OPAQUE");
+    push_line(out, "END:VEVENT");
 }
 
 /// A rep's schedule as an iCalendar file.
@@ -725,7 +735,7 @@ mod tests {
             ["America/Chicago", "Asia/Kolkata", "Europe/London"]
         );
         for zone in zones {
-            // Nothing the crate would add to a component of its own.
+            // Nothing but the zone (icalendar's writer would add a DTSTAMP and a UID).
             assert_eq!(names(zone), ["TZID"]);
             assert!(!zone.components.is_empty());
             for part in &zone.components {
@@ -742,7 +752,6 @@ mod tests {
         assert_eq!(
             names(e1),
             [
-                "CATEGORIES",
                 "CATEGORIES",
                 "DESCRIPTION",
                 "DTSTAMP",
@@ -773,7 +782,7 @@ mod tests {
             [format!("Call block: {clean_theme}")]
         );
         assert!(values(e1, "DESCRIPTION")[0].contains(&format!("on the theme {clean_theme}.")));
-        assert_eq!(values(e1, "CATEGORIES"), ["Callblock", "Call block"]);
+        assert_eq!(values(e1, "CATEGORIES"), ["Callblock,Call block"]);
         assert_eq!(values(e1, "TRANSP"), ["OPAQUE"]);
 
         let e2 = &events[1];
@@ -782,7 +791,7 @@ mod tests {
         assert_eq!(values(e2, "DURATION"), ["PT1H30M"]);
         assert_eq!(values(e2, "RRULE"), ["FREQ=WEEKLY;BYDAY=FR"]);
         assert_eq!(values(e2, "SUMMARY"), ["Preparation"]);
-        assert_eq!(values(e2, "CATEGORIES"), ["Callblock", "Preparation"]);
+        assert_eq!(values(e2, "CATEGORIES"), ["Callblock,Preparation"]);
         assert_eq!(values(&events[2], "UID"), ["s3@callblock"]);
     }
 
