@@ -1,11 +1,36 @@
 //! Calendar invitations for booked meetings: an iCalendar file (RFC 5545)
 //! saved for the rep, and a mail draft (`mailto:`, RFC 6068) that describes
-//! the meeting, since a `mailto:` link cannot carry an attachment.
+//! the meeting, since a `mailto:` link cannot carry an attachment. The
+//! content-line writing here ([`Calendar`], [`escape_text`], [`param_text`],
+//! [`fold_line`]) is shared with the schedule's `.ics` (`plan::ics`).
+//!
+//! Why these files are not written by the `icalendar` crate (which the tests
+//! use to read every file back): its writer, 0.17.6 (the newest whose
+//! rust-version fits ours; the first two points hold in 0.17.17 too),
+//! - panics on some user text: `fold_line` mixes byte and character
+//!   positions, so a SUMMARY of 141 no-break spaces (U+00A0, as pasted from
+//!   a web page) slices a string backwards;
+//! - folds a content line of 150 octets into a last line of 76;
+//! - passes a CR, NUL or other control character in a TEXT value through;
+//! - leaves a parameter with a comma unquoted (`CN=Lee, Dana`: two values);
+//! - gives every component a `DTSTAMP` (now) and a random `UID` when it has
+//!   none, VTIMEZONE and its STANDARD/DAYLIGHT parts included (RFC 5545
+//!   defines neither there, and the file would change at every export);
+//! - and 0.17.6 writes an `X-` property (X-WR-CALNAME) without escaping it.
+//!
+//! Working around all of it left the crate nothing to write, and the panic
+//! cannot be worked around from outside. What is written here is small:
+//! text cleaned and escaped, names always quoted, lines folded at 75 octets.
 
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Datelike, Duration, Utc};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
-/// Text escaped for an iCalendar TEXT value (RFC 5545 section 3.3.11).
+use crate::error::{Error, Result};
+
+/// Text escaped for an iCalendar TEXT value (RFC 5545 section 3.3.11). A
+/// carriage return and every other control character (C0, DEL, C1; tabs
+/// too) are dropped, line feeds kept (as `\n`): so `"a\r\nb"` reads back as
+/// `"a\nb"`, and no value can start a line of its own.
 pub fn escape_text(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
@@ -14,7 +39,6 @@ pub fn escape_text(s: &str) -> String {
             ';' => out.push_str("\\;"),
             ',' => out.push_str("\\,"),
             '\n' => out.push_str("\\n"),
-            '\r' => {}
             c if c.is_control() => {}
             c => out.push(c),
         }
@@ -36,15 +60,26 @@ pub fn param_text(s: &str) -> String {
         .collect()
 }
 
+/// `;CN="<name>"` for an ORGANIZER or ATTENDEE, always quoted (a name may
+/// hold `,` `;` or `:`); nothing for an empty name (`CN=""` says nothing).
+fn common_name(name: &str) -> String {
+    let name = param_text(name);
+    if name.is_empty() {
+        String::new()
+    } else {
+        format!(";CN=\"{name}\"")
+    }
+}
+
 /// An e-mail address as a `mailto:` calendar address: no control
-/// characters and no spaces (they cannot be part of an address).
-fn cal_address(email: &str) -> String {
+/// characters and no spaces (they cannot be part of an address). None when
+/// nothing is left.
+fn cal_address(email: &str) -> Option<String> {
     let clean: String = email
-        .trim()
         .chars()
         .filter(|c| !c.is_control() && !c.is_whitespace())
         .collect();
-    format!("mailto:{clean}")
+    (!clean.is_empty()).then(|| format!("mailto:{clean}"))
 }
 
 /// A content line folded at 75 octets (never inside a UTF-8 sequence), each
@@ -68,6 +103,19 @@ pub fn fold_line(line: &str) -> String {
 /// An instant as an iCalendar UTC DATE-TIME (`20261124T150000Z`).
 pub fn ics_time(t: DateTime<Utc>) -> String {
     t.format("%Y%m%dT%H%M%SZ").to_string()
+}
+
+/// `t` if a calendar can hold it: a DATE-TIME has four digits for the year
+/// (0 to 9999).
+pub fn checked_instant(what: &str, t: DateTime<Utc>) -> Result<DateTime<Utc>> {
+    if (0..=9999).contains(&t.year()) {
+        Ok(t)
+    } else {
+        Err(Error::invalid(
+            what,
+            format!("{t} is outside the years a calendar file can hold"),
+        ))
+    }
 }
 
 /// A calendar made of content lines; `finish` adds the frame and folds.
@@ -138,13 +186,20 @@ fn format_label(format: &str) -> &'static str {
 }
 
 /// The invitation as an .ics file (METHOD:REQUEST, one VEVENT).
-pub fn meeting_ics(inv: &Invitation<'_>) -> String {
-    let end = inv.starts_at + Duration::minutes(i64::from(inv.duration_minutes));
+///
+/// Fails only for times a calendar cannot hold (before year 0 or after 9999).
+pub fn meeting_ics(inv: &Invitation<'_>) -> Result<String> {
+    let starts_at = checked_instant("meeting start", inv.starts_at)?;
+    let end = starts_at
+        .checked_add_signed(Duration::minutes(i64::from(inv.duration_minutes)))
+        .ok_or_else(|| Error::invalid("meeting length", "the meeting would never end"))?;
+    let end = checked_instant("meeting end", end)?;
+    let created_at = checked_instant("invitation time", inv.created_at)?;
     let mut cal = Calendar::new();
     cal.raw("BEGIN", "VEVENT")
-        .raw("UID", &format!("{}@callblock", inv.uid))
-        .raw("DTSTAMP", &ics_time(inv.created_at))
-        .raw("DTSTART", &ics_time(inv.starts_at))
+        .text("UID", &format!("{}@callblock", inv.uid))
+        .raw("DTSTAMP", &ics_time(created_at))
+        .raw("DTSTART", &ics_time(starts_at))
         .raw("DTEND", &ics_time(end))
         .text("SUMMARY", inv.summary)
         .text(
@@ -153,21 +208,21 @@ pub fn meeting_ics(inv: &Invitation<'_>) -> String {
         )
         .raw("STATUS", "CONFIRMED")
         .raw("SEQUENCE", "0");
-    if let Some(org) = inv.organizer_email.filter(|e| !e.trim().is_empty()) {
+    if let Some(address) = inv.organizer_email.and_then(cal_address) {
         cal.raw(
-            &format!("ORGANIZER;CN=\"{}\"", param_text(inv.organizer_name)),
-            &cal_address(org),
+            &format!("ORGANIZER{}", common_name(inv.organizer_name)),
+            &address,
         );
     }
     cal.raw(
         &format!(
-            "ATTENDEE;CN=\"{}\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE",
-            param_text(inv.attendee_name)
+            "ATTENDEE{};ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE",
+            common_name(inv.attendee_name)
         ),
-        &cal_address(inv.attendee_email),
+        &cal_address(inv.attendee_email).unwrap_or_else(|| "mailto:".to_string()),
     )
     .raw("END", "VEVENT");
-    cal.finish(Some("REQUEST"))
+    Ok(cal.finish(Some("REQUEST")))
 }
 
 /// Characters kept as they are in a `mailto:` header value.
@@ -225,6 +280,7 @@ pub fn file_name(starts_at: DateTime<Utc>, attendee: &str) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+    use icalendar::parser::{read_calendar, unfold, Component as Parsed};
 
     fn inv() -> Invitation<'static> {
         Invitation {
@@ -243,9 +299,43 @@ mod tests {
         }
     }
 
+    /// Every physical line ends with CRLF, holds no other CR or LF, and is
+    /// at most 75 octets.
+    fn assert_lines(ics: &str) {
+        assert!(ics.ends_with("\r\n"), "{ics:?}");
+        for line in ics.trim_end_matches("\r\n").split("\r\n") {
+            assert!(line.len() <= 75, "{} octets: {line:?}", line.len());
+            assert!(!line.contains('\n') && !line.contains('\r'), "{line:?}");
+        }
+    }
+
+    /// The one VEVENT of an invitation, read back with the crate's parser.
+    fn the_event(unfolded: &str) -> Parsed<'_> {
+        let cal = read_calendar(unfolded).expect("the icalendar parser reads the file");
+        let method: Vec<&str> = cal
+            .properties
+            .iter()
+            .filter(|p| p.name == "METHOD")
+            .map(|p| p.val.as_str())
+            .collect();
+        assert_eq!(method, ["REQUEST"]);
+        assert_eq!(cal.components.len(), 1);
+        let event = cal.components.into_iter().next().unwrap();
+        assert_eq!(event.name.as_str(), "VEVENT");
+        event
+    }
+
+    fn value<'a>(event: &'a Parsed<'_>, name: &str) -> &'a str {
+        event
+            .find_prop(name)
+            .unwrap_or_else(|| panic!("no {name}"))
+            .val
+            .as_str()
+    }
+
     #[test]
     fn the_ics_is_valid_icalendar() {
-        let ics = meeting_ics(&inv());
+        let ics = meeting_ics(&inv()).unwrap();
         assert!(ics.starts_with("BEGIN:VCALENDAR\r\nVERSION:2.0\r\n"));
         assert!(ics.ends_with("END:VCALENDAR\r\n"));
         assert!(ics.contains("\r\nMETHOD:REQUEST\r\n"));
@@ -254,10 +344,7 @@ mod tests {
         assert!(ics.contains("\r\nDTSTAMP:20261123T150400Z\r\n"));
         assert!(ics.contains("\r\nUID:0190-abc@callblock\r\n"));
         // Every line ends with CRLF, is at most 75 octets, and folds start with a space.
-        for line in ics.split("\r\n").filter(|l| !l.is_empty()) {
-            assert!(line.len() <= 75, "{line:?}");
-            assert!(!line.contains('\n') && !line.contains('\r'));
-        }
+        assert_lines(&ics);
         // Unfolded, the text comes back escaped.
         let unfolded = ics.replace("\r\n ", "");
         assert!(
@@ -266,9 +353,79 @@ mod tests {
         );
         assert!(unfolded
             .contains("DESCRIPTION:Web meeting\\n\\nAgenda:\\n1. Your questions\\, first item"));
-        assert!(unfolded.contains("ATTENDEE;CN=\"Dana 'DL' Lee\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:dana.lee@acme.example"));
+        assert!(
+            unfolded.contains("ATTENDEE;CN=\"Dana 'DL' Lee\";ROLE=REQ-PARTICIPANT;PARTSTAT=NEEDS-ACTION;RSVP=TRUE:mailto:dana.lee@acme.example\r\n"),
+            "{unfolded}"
+        );
+        assert!(unfolded.contains("ORGANIZER;CN=\"Alex Rivera\":mailto:alex@callblock.example\r\n"));
         assert_eq!(ics.matches("BEGIN:VEVENT").count(), 1);
         assert_eq!(ics.matches("END:VEVENT").count(), 1);
+    }
+
+    #[test]
+    fn the_ics_reads_back_with_the_icalendar_parser() {
+        let i = inv();
+        let ics = meeting_ics(&i).unwrap();
+        let unfolded = unfold(&ics);
+        let event = the_event(&unfolded);
+        assert_eq!(value(&event, "UID"), "0190-abc@callblock");
+        assert_eq!(value(&event, "DTSTAMP"), "20261123T150400Z");
+        assert_eq!(value(&event, "DTSTART"), "20261124T150000Z");
+        assert_eq!(value(&event, "DTEND"), "20261124T153000Z");
+        assert_eq!(value(&event, "SUMMARY"), i.summary);
+        assert_eq!(
+            value(&event, "DESCRIPTION"),
+            format!("Web meeting\n\n{}", i.description)
+        );
+        assert_eq!(value(&event, "STATUS"), "CONFIRMED");
+        assert_eq!(value(&event, "SEQUENCE"), "0");
+        let attendees: Vec<_> = event
+            .properties
+            .iter()
+            .filter(|p| p.name == "ATTENDEE")
+            .collect();
+        assert_eq!(attendees.len(), 1);
+        assert_eq!(attendees[0].val.as_str(), "mailto:dana.lee@acme.example");
+        let params: Vec<(&str, &str)> = attendees[0]
+            .params
+            .iter()
+            .map(|p| (p.key.as_str(), p.val.as_ref().map_or("", |v| v.as_str())))
+            .collect();
+        assert_eq!(
+            params,
+            [
+                ("CN", "Dana 'DL' Lee"),
+                ("ROLE", "REQ-PARTICIPANT"),
+                ("PARTSTAT", "NEEDS-ACTION"),
+                ("RSVP", "TRUE")
+            ]
+        );
+        let organizer = event.find_prop("ORGANIZER").expect("an organizer");
+        assert_eq!(organizer.val.as_str(), "mailto:alex@callblock.example");
+        assert_eq!(organizer.params.len(), 1);
+        assert_eq!(
+            organizer.params[0].val.as_ref().map(|v| v.as_str()),
+            Some("Alex Rivera")
+        );
+        // Nothing else in the event.
+        let mut names: Vec<&str> = event.properties.iter().map(|p| p.name.as_str()).collect();
+        names.sort_unstable();
+        assert_eq!(
+            names,
+            [
+                "ATTENDEE",
+                "DESCRIPTION",
+                "DTEND",
+                "DTSTAMP",
+                "DTSTART",
+                "ORGANIZER",
+                "SEQUENCE",
+                "STATUS",
+                "SUMMARY",
+                "UID"
+            ]
+        );
+        assert!(event.components.is_empty());
     }
 
     #[test]
@@ -277,7 +434,9 @@ mod tests {
         i.attendee_name = "Dana\r\nATTENDEE:mailto:evil@x.example\r\nX";
         i.organizer_name = "Alex\nMETHOD:CANCEL";
         i.organizer_email = Some("alex@callblock.example\r\nSTATUS:CANCELLED");
-        let ics = meeting_ics(&i);
+        i.summary = "Intro\r\nEND:VEVENT\r\nBEGIN:VEVENT\r\nUID:evil";
+        let ics = meeting_ics(&i).unwrap();
+        assert_lines(&ics);
         let unfolded = ics.replace("\r\n ", "");
         let lines: Vec<&str> = unfolded.split("\r\n").collect();
         assert_eq!(
@@ -289,6 +448,73 @@ mod tests {
         assert!(!lines.iter().any(|l| l.starts_with("STATUS:CANCELLED")));
         assert!(unfolded.contains("ATTENDEE;CN=\"Dana  ATTENDEE:mailto:evil@x.example  X\";"));
         assert!(unfolded.contains(":mailto:alex@callblock.exampleSTATUS:CANCELLED\r\n"));
+        // The crate's parser agrees: one event, one attendee, the text kept as text.
+        let unfolded = unfold(&ics);
+        let event = the_event(&unfolded);
+        assert_eq!(
+            event
+                .properties
+                .iter()
+                .filter(|p| p.name == "ATTENDEE")
+                .count(),
+            1
+        );
+        assert_eq!(
+            value(&event, "SUMMARY"),
+            "Intro\nEND:VEVENT\nBEGIN:VEVENT\nUID:evil"
+        );
+        assert_eq!(value(&event, "UID"), "0190-abc@callblock");
+        assert_eq!(value(&event, "STATUS"), "CONFIRMED");
+    }
+
+    #[test]
+    fn a_name_with_a_comma_is_quoted_and_an_empty_one_left_out() {
+        let mut i = inv();
+        i.attendee_name = "Lee, Dana";
+        i.organizer_name = "";
+        let ics = meeting_ics(&i).unwrap();
+        let unfolded = ics.replace("\r\n ", "");
+        assert!(
+            unfolded.contains("ATTENDEE;CN=\"Lee, Dana\";ROLE="),
+            "{unfolded}"
+        );
+        assert!(
+            unfolded.contains("\r\nORGANIZER:mailto:alex@callblock.example\r\n"),
+            "{unfolded}"
+        );
+        // No organizer without an address left after cleaning.
+        i.organizer_email = Some(" \r\n\t");
+        let ics = meeting_ics(&i).unwrap();
+        assert!(!ics.contains("ORGANIZER"), "{ics}");
+    }
+
+    #[test]
+    fn text_the_icalendar_writer_fails_on_folds_within_75_octets() {
+        // icalendar's writer folds a content line of 150 octets into 75 + 76
+        // octets, and panics on 141 or more no-break spaces (module note).
+        let mut summaries: Vec<String> = (140..=160)
+            .map(|len| "a".repeat(len - "SUMMARY:".len()))
+            .collect();
+        summaries.extend((139..=160).map(|n| "\u{a0}".repeat(n)));
+        summaries.push("\u{3000}".repeat(200));
+        summaries.push("é\u{a0}".repeat(100));
+        for summary in &summaries {
+            let mut i = inv();
+            i.summary = summary;
+            let ics = meeting_ics(&i).unwrap();
+            assert_lines(&ics);
+            let unfolded = unfold(&ics);
+            assert_eq!(value(&the_event(&unfolded), "SUMMARY"), summary);
+        }
+    }
+
+    #[test]
+    fn times_a_calendar_cannot_hold_are_refused() {
+        let mut i = inv();
+        i.starts_at = Utc.with_ymd_and_hms(9999, 12, 31, 23, 50, 0).unwrap();
+        assert_eq!(meeting_ics(&i).unwrap_err().kind(), "invalid");
+        i.duration_minutes = 5;
+        assert!(meeting_ics(&i).is_ok());
     }
 
     #[test]

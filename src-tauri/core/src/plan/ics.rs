@@ -7,7 +7,9 @@
 //! `VTIMEZONE` built from the time-zone database: a yearly `RRULE` per
 //! observance when the zone's changes follow one (as in the US and the EU),
 //! else the exact change dates as `RDATE`s. Lines end in CRLF, are folded at
-//! 75 octets (never inside a UTF-8 character), and text is escaped.
+//! 75 octets (never inside a UTF-8 character), and text is escaped, by the
+//! content-line writer of `invite.rs` (which says why the `icalendar` crate
+//! does not write these files; the tests read them back with its parser).
 
 use std::collections::BTreeSet;
 
@@ -23,7 +25,7 @@ const BYDAY: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 /// Years of zone rules written into each VTIMEZONE, from the first event's year.
 const ZONE_YEARS: i32 = 6;
 
-use crate::invite::{escape_text, fold_line, ics_time as utc_stamp};
+use crate::invite::{checked_instant, escape_text, fold_line, ics_time as utc_stamp};
 
 /// Append one content line, folded at 75 octets, with CRLF.
 fn push_line(out: &mut String, line: &str) {
@@ -228,9 +230,9 @@ fn vtimezone(out: &mut String, tz: Tz, first_year: i32) {
 }
 
 /// The first local date on or after `from` that falls on `weekday` (0 = Monday).
-fn first_on_weekday(from: NaiveDate, weekday: u8) -> NaiveDate {
+fn first_on_weekday(from: NaiveDate, weekday: u8) -> Option<NaiveDate> {
     let shift = (7 + u32::from(weekday) - from.weekday().num_days_from_monday()) % 7;
-    from + Duration::days(i64::from(shift))
+    from.checked_add_signed(Duration::days(i64::from(shift)))
 }
 
 fn duration_text(minutes: u32) -> String {
@@ -247,6 +249,7 @@ pub fn slots_to_ics(
     calendar_name: &str,
     dtstamp: DateTime<Utc>,
 ) -> Result<String> {
+    let dtstamp = checked_instant("export time", dtstamp)?;
     let events = slots
         .iter()
         .map(first_occurrence)
@@ -294,10 +297,29 @@ fn first_occurrence(s: &ScheduleSlot) -> Result<(&ScheduleSlot, Tz, NaiveDateTim
             format!("{:?} is not an IANA time zone", s.time_zone),
         )
     })?;
+    if s.weekday > 6 {
+        return Err(Error::invalid(
+            format!("schedule slot {}", s.id),
+            format!(
+                "weekday {} is not a day of the week (0 = Monday to 6 = Sunday)",
+                s.weekday
+            ),
+        ));
+    }
     let created = time::from_db(&s.created_at)?
         .with_timezone(&tz)
         .date_naive();
-    let date = first_on_weekday(created, s.weekday);
+    let date = first_on_weekday(created, s.weekday)
+        .filter(|d| (0..=9999).contains(&d.year()))
+        .ok_or_else(|| {
+            Error::invalid(
+                format!("schedule slot {}", s.id),
+                format!(
+                    "created at {}, outside the years a calendar file can hold",
+                    s.created_at
+                ),
+            )
+        })?;
     let start = date
         .and_hms_opt(s.start_minute / 60, s.start_minute % 60, 0)
         .ok_or_else(|| {
@@ -351,7 +373,10 @@ fn vevent(
 ) {
     let (summary, description) = slot_text(s);
     push_line(out, "BEGIN:VEVENT");
-    push_line(out, &format!("UID:{}@callblock", s.id));
+    push_line(
+        out,
+        &format!("UID:{}", escape_text(&format!("{}@callblock", s.id))),
+    );
     push_line(out, &format!("DTSTAMP:{}", utc_stamp(dtstamp)));
     push_line(
         out,
@@ -621,6 +646,153 @@ mod tests {
             ics.split("\r\n").any(|l| l.starts_with(' ')),
             "something was folded"
         );
+    }
+
+    #[test]
+    fn the_file_reads_back_with_the_icalendar_parser() {
+        use icalendar::parser::{read_calendar, unfold, Component as Parsed};
+
+        fn values<'a>(c: &'a Parsed<'_>, name: &str) -> Vec<&'a str> {
+            c.properties
+                .iter()
+                .filter(|p| p.name == name)
+                .map(|p| p.val.as_str())
+                .collect()
+        }
+        fn names<'a>(c: &'a Parsed<'_>) -> Vec<&'a str> {
+            let mut n: Vec<&str> = c.properties.iter().map(|p| p.name.as_str()).collect();
+            n.sort_unstable();
+            n
+        }
+
+        let stamp = Utc.with_ymd_and_hms(2026, 11, 22, 9, 30, 0).unwrap();
+        let theme = "Logistics, freight; & more \\ back\r\nEND:VEVENT";
+        let slots = [
+            slot(
+                "s1",
+                SlotKind::Block,
+                0,
+                9 * 60,
+                52,
+                "America/Chicago",
+                Some(theme),
+            ),
+            slot(
+                "s2",
+                SlotKind::Prep,
+                4,
+                14 * 60 + 30,
+                90,
+                "Europe/London",
+                None,
+            ),
+            slot("s3", SlotKind::Block, 1, 10 * 60, 52, "Asia/Kolkata", None),
+        ];
+        let ics = slots_to_ics(&slots, "Callblock: Ann, \"Lee\"", stamp).unwrap();
+        let unfolded = unfold(&ics);
+        let cal = read_calendar(&unfolded).expect("the icalendar parser reads the file");
+
+        let props: Vec<(&str, &str)> = cal
+            .properties
+            .iter()
+            .map(|p| (p.name.as_str(), p.val.as_str()))
+            .collect();
+        assert_eq!(
+            props,
+            [
+                ("VERSION", "2.0"),
+                (
+                    "PRODID",
+                    concat!(
+                        "-//Callblock//Callblock ",
+                        env!("CARGO_PKG_VERSION"),
+                        "//EN"
+                    )
+                ),
+                ("CALSCALE", "GREGORIAN"),
+                ("METHOD", "PUBLISH"),
+                // icalendar 0.17.6 reads an X- property without unescaping it.
+                ("X-WR-CALNAME", "Callblock: Ann\\, \"Lee\""),
+            ]
+        );
+
+        let kinds: Vec<&str> = cal.components.iter().map(|c| c.name.as_str()).collect();
+        assert_eq!(
+            kinds,
+            [
+                "VTIMEZONE",
+                "VTIMEZONE",
+                "VTIMEZONE",
+                "VEVENT",
+                "VEVENT",
+                "VEVENT"
+            ]
+        );
+        let (zones, events) = cal.components.split_at(3);
+        let zone_ids: Vec<&str> = zones.iter().flat_map(|z| values(z, "TZID")).collect();
+        assert_eq!(
+            zone_ids,
+            ["America/Chicago", "Asia/Kolkata", "Europe/London"]
+        );
+        for zone in zones {
+            // Nothing but the zone (icalendar's writer would add a DTSTAMP and a UID).
+            assert_eq!(names(zone), ["TZID"]);
+            assert!(!zone.components.is_empty());
+            for part in &zone.components {
+                assert!(["STANDARD", "DAYLIGHT"].contains(&part.name.as_str()));
+                let n = names(part);
+                assert!(!n.contains(&"DTSTAMP") && !n.contains(&"UID"), "{n:?}");
+                for required in ["DTSTART", "TZOFFSETFROM", "TZOFFSETTO"] {
+                    assert_eq!(values(part, required).len(), 1, "{required} in {n:?}");
+                }
+            }
+        }
+
+        let e1 = &events[0];
+        assert_eq!(
+            names(e1),
+            [
+                "CATEGORIES",
+                "DESCRIPTION",
+                "DTSTAMP",
+                "DTSTART",
+                "DURATION",
+                "RRULE",
+                "SUMMARY",
+                "TRANSP",
+                "UID"
+            ]
+        );
+        assert_eq!(values(e1, "UID"), ["s1@callblock"]);
+        assert_eq!(values(e1, "DTSTAMP"), ["20261122T093000Z"]);
+        let start = e1.find_prop("DTSTART").unwrap();
+        assert_eq!(start.val.as_str(), "20261123T090000");
+        assert_eq!(start.params.len(), 1);
+        assert_eq!(start.params[0].key.as_str(), "TZID");
+        assert_eq!(
+            start.params[0].val.as_ref().map(|v| v.as_str()),
+            Some("America/Chicago")
+        );
+        assert_eq!(values(e1, "DURATION"), ["PT52M"]);
+        assert_eq!(values(e1, "RRULE"), ["FREQ=WEEKLY;BYDAY=MO"]);
+        // The theme's text comes back as it was, less the carriage return.
+        let clean_theme = "Logistics, freight; & more \\ back\nEND:VEVENT";
+        assert_eq!(
+            values(e1, "SUMMARY"),
+            [format!("Call block: {clean_theme}")]
+        );
+        assert!(values(e1, "DESCRIPTION")[0].contains(&format!("on the theme {clean_theme}.")));
+        assert_eq!(values(e1, "CATEGORIES"), ["Callblock,Call block"]);
+        assert_eq!(values(e1, "TRANSP"), ["OPAQUE"]);
+
+        let e2 = &events[1];
+        assert_eq!(values(e2, "UID"), ["s2@callblock"]);
+        assert_eq!(values(e2, "DTSTART"), ["20261120T143000"]);
+        assert_eq!(values(e2, "DURATION"), ["PT1H30M"]);
+        assert_eq!(values(e2, "RRULE"), ["FREQ=WEEKLY;BYDAY=FR"]);
+        assert_eq!(values(e2, "SUMMARY"), ["Preparation"]);
+        assert_eq!(values(e2, "CATEGORIES"), ["Callblock,Preparation"]);
+        assert_eq!(values(&events[2], "UID"), ["s3@callblock"]);
     }
 
     #[test]

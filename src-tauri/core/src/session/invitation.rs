@@ -87,7 +87,7 @@ pub(crate) fn save(
         organizer_name: rep.map(|r| r.name.as_str()).unwrap_or("Callblock"),
         organizer_email: rep.and_then(|r| r.email.as_deref()),
         created_at: now,
-    });
+    })?;
     files::ensure_folder(dir)?;
     let name = invite::file_name(m.starts_at, &full_name(card));
     let path = dir.join(&name);
