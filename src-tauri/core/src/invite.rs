@@ -242,12 +242,14 @@ const ADDRESS: &AsciiSet = &NON_ALPHANUMERIC
 
 /// A mail draft to the prospect describing the meeting.
 pub fn mailto(to: &str, subject: &str, body: &str) -> String {
-    // Line breaks in a mailto body are CRLF, percent-encoded.
-    let body = body.replace("\r\n", "\n").replace('\n', "\r\n");
+    // Line breaks in a mailto body are CRLF, percent-encoded; a subject is
+    // one line (a CR/LF there would break the mail's Subject header).
+    let body = crate::text::normalize(body, crate::text::Lines::Many).replace('\n', "\r\n");
+    let subject = crate::text::normalize(subject, crate::text::Lines::One);
     format!(
         "mailto:{}?subject={}&body={}",
         utf8_percent_encode(to.trim(), ADDRESS),
-        utf8_percent_encode(subject, MAILTO),
+        utf8_percent_encode(&subject, MAILTO),
         utf8_percent_encode(&body, MAILTO)
     )
 }
@@ -538,6 +540,16 @@ mod tests {
             m,
             "mailto:dana.lee+x@acme.example?subject=Our%20meeting%20on%20Tue%20%26%20more&body=Hi%20Dana%2C%0D%0Asee%20you%20then."
         );
+    }
+
+    #[test]
+    fn a_subject_is_one_line() {
+        let m = mailto("a@b.example", "Meeting\r\nBcc: x@evil.example", "Hi");
+        assert!(
+            m.contains("subject=Meeting%20Bcc%3A%20x%40evil.example&"),
+            "{m}"
+        );
+        assert!(!m.contains("%0D") && !m.contains("%0A"), "{m}");
     }
 
     #[test]

@@ -177,7 +177,7 @@ pub struct FieldFilter {
 
 impl ProspectFilter {
     pub fn is_empty(&self) -> bool {
-        self.search.as_deref().map_or(true, |s| s.trim().is_empty())
+        self.search.as_deref().is_none_or(|s| s.trim().is_empty())
             && self.field.is_none()
             && self.status.is_none()
     }

@@ -212,7 +212,7 @@ impl Ids {
 
     /// No theme, or one the bundle holds.
     fn theme_ok(&self, t: &Option<String>) -> bool {
-        t.as_ref().map_or(true, |t| self.themes.contains(t))
+        t.as_ref().is_none_or(|t| self.themes.contains(t))
     }
 }
 

@@ -40,9 +40,7 @@ pub(super) fn drive_small(conn: &Connection, filter: &ReportFilter) -> Result<Op
         None => None,
     };
     let use_text = matches!(text_n, Some(n) if n <= DRIVE_TEXT_MAX)
-        && obj_n.map_or(true, |o| {
-            text_n.unwrap_or(0) <= o || o > DRIVE_OBJECTION_MAX
-        });
+        && obj_n.is_none_or(|o| text_n.unwrap_or(0) <= o || o > DRIVE_OBJECTION_MAX);
     let use_obj = !use_text && matches!(obj_n, Some(n) if n <= DRIVE_OBJECTION_MAX);
     if !use_text && !use_obj {
         return Ok(None);
