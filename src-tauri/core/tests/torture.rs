@@ -58,7 +58,13 @@ fn main() {
     if let Ok(config) = std::env::var(CHILD_ENV) {
         child::main(&config);
     }
-    let args = Args::parse(std::env::args().skip(1));
+    let args = match Args::parse(std::env::args().skip(1)) {
+        Ok(args) => args,
+        Err(e) => {
+            eprintln!("torture: {e}");
+            std::process::exit(2);
+        }
+    };
     if args.list {
         println!("torture: test");
         return;
@@ -85,7 +91,9 @@ fn main() {
 
 /// The command line: ours (`--long`, `--seed N`, `--kills N`), and what
 /// libtest takes, which cargo may pass on: a name filter runs this test
-/// only when it matches `torture`; other flags are ignored.
+/// only when it matches `torture` (as does `--skip`), `--ignored` and
+/// `--bench` run nothing (this test is neither ignored nor a benchmark),
+/// `--list` lists it; other flags are ignored.
 #[derive(Debug, Default)]
 struct Args {
     long: bool,
@@ -93,12 +101,14 @@ struct Args {
     kills: Option<u32>,
     list: bool,
     exact: bool,
+    /// `--ignored` or `--bench`: not this test.
+    other_tests: bool,
     filters: Vec<String>,
     skips: Vec<String>,
 }
 
 impl Args {
-    fn parse(args: impl Iterator<Item = String>) -> Args {
+    fn parse(args: impl Iterator<Item = String>) -> Result<Args, String> {
         let mut a = Args::default();
         let mut args = args.peekable();
         while let Some(arg) = args.next() {
@@ -107,12 +117,20 @@ impl Args {
                 _ => (arg.clone(), None),
             };
             let mut value = |inline: Option<String>| inline.or_else(|| args.next());
+            let mut number = |inline| {
+                let v = value(inline).unwrap_or_default();
+                v.parse::<u64>()
+                    .map_err(|_| format!("{flag} takes a number, not {v:?}"))
+            };
             match flag.as_str() {
                 "--long" => a.long = true,
-                "--seed" => a.seed = value(inline).and_then(|v| v.parse().ok()),
-                "--kills" => a.kills = value(inline).and_then(|v| v.parse().ok()),
+                "--seed" => a.seed = Some(number(inline)?),
+                "--kills" => {
+                    a.kills = Some(u32::try_from(number(inline)?).map_err(|e| e.to_string())?)
+                }
                 "--list" => a.list = true,
                 "--exact" => a.exact = true,
+                "--ignored" | "--bench" => a.other_tests = true,
                 "--skip" => a.skips.extend(value(inline)),
                 // libtest's flags that take a value.
                 "--test-threads" | "--format" | "--color" | "--logfile" | "-Z" => {
@@ -122,7 +140,7 @@ impl Args {
                 _ => a.filters.push(arg),
             }
         }
-        a
+        Ok(a)
     }
 
     /// Selected by the name filters, as libtest selects a test.
@@ -135,7 +153,8 @@ impl Args {
                 name.contains(f.as_str())
             }
         };
-        (self.filters.is_empty() || self.filters.iter().any(matches))
+        !self.other_tests
+            && (self.filters.is_empty() || self.filters.iter().any(matches))
             && !self.skips.iter().any(matches)
     }
 }
@@ -295,7 +314,12 @@ impl Torture {
                 aims = ROUND.to_vec();
                 aims.shuffle(&mut self.rng);
             }
-            let aim = aims.pop().unwrap_or(Aim::Any);
+            // A new database is killed while it is being created first.
+            let aim = if k % PER_DATABASE == 0 {
+                Aim::Kind(Kind::Open)
+            } else {
+                aims.pop().unwrap_or(Aim::Any)
+            };
             let result = self.kill_point(k, aim, &db_dir, &mut expected);
             if let Err(e) = result {
                 let kept = std::mem::replace(
