@@ -262,6 +262,7 @@ fn failure(k: u32, what: &str, details: &[String]) -> String {
 
 impl Torture {
     fn new(seed: u64, kills: u32) -> Result<Torture, String> {
+        let started = Instant::now();
         let work = tempfile::Builder::new()
             .prefix("callblock-torture-")
             .tempdir()
@@ -289,7 +290,7 @@ impl Torture {
             bundles,
             took,
             stats: Stats::default(),
-            started: Instant::now(),
+            started,
         })
     }
 
