@@ -428,13 +428,15 @@ impl Torture {
             .or_default() += 1;
 
         // The files as the kill left them, copied: the next child recovers
-        // the originals itself.
+        // the originals itself. The log or the rollback journal (the switch
+        // to WAL of a new file uses one) is part of the crash; the shared
+        // memory index is not (SQLite rebuilds it, as after a reboot).
         let check = db_dir.join("check");
         let copy = check.join("callblock.db");
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
         }
-        for suffix in ["", "-wal"] {
+        for suffix in ["", "-wal", "-journal"] {
             let from = PathBuf::from(format!("{}{suffix}", db.display()));
             if from.exists() {
                 std::fs::copy(&from, format!("{}{suffix}", copy.display()))
