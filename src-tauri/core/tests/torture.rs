@@ -235,6 +235,8 @@ struct Stats {
     /// transaction was killed), and temporary files of killed writes.
     orphan_invitations: u32,
     temp_files: u32,
+    /// Kills that left a rollback journal (a new file's switch to WAL).
+    journals: u32,
 }
 
 struct Torture {
@@ -374,8 +376,14 @@ impl Torture {
         let trigger = match aim {
             Aim::Kind(kind) => {
                 // Anywhere in the action, and a little past its end (between
-                // its commit and its acknowledgement, or just after).
-                let span = self.took[&kind] * 1.25;
+                // its commit and its acknowledgement, or just after). A new
+                // file is half the time killed in its first milliseconds,
+                // where it switches to WAL with a rollback journal.
+                let span = if k % PER_DATABASE == 0 && self.rng.random_bool(0.5) {
+                    3000.0
+                } else {
+                    self.took[&kind] * 1.25
+                };
                 Trigger::Begin {
                     kind,
                     delay: Duration::from_micros(self.rng.random_range(0.0..span) as u64),
@@ -435,6 +443,9 @@ impl Torture {
         let copy = check.join("callblock.db");
         for suffix in ["", "-wal", "-shm", "-journal"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", copy.display()));
+        }
+        if Path::new(&format!("{}-journal", db.display())).exists() {
+            self.stats.journals += 1;
         }
         for suffix in ["", "-wal", "-journal"] {
             let from = PathBuf::from(format!("{}{suffix}", db.display()));
@@ -694,8 +705,9 @@ impl Torture {
             s.landed.get(&None).copied().unwrap_or(0)
         );
         println!(
-            "torture: interrupted actions found committed (unacknowledged) {}, rolled back {}",
-            s.applied, s.rolled_back
+            "torture: interrupted actions found committed (unacknowledged) {}, rolled back {}; \
+             kills that left a rollback journal (a new file's switch to WAL) {}",
+            s.applied, s.rolled_back, s.journals
         );
         let acked: Vec<String> = s
             .acked
