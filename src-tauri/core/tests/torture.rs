@@ -211,6 +211,8 @@ struct ChildRun {
     /// Why the run is a failure before any check: the child ended by
     /// itself, never reached its aim, or would not die.
     fault: Option<String>,
+    /// The action the kill interrupted and how long after its `BEGIN`.
+    interrupted: Option<(Kind, f64)>,
 }
 
 #[derive(Default)]
@@ -223,6 +225,8 @@ struct Stats {
     /// commit and the acknowledgement) / rolled back.
     applied: u32,
     rolled_back: u32,
+    /// Kills inside an action of a kind that found it committed.
+    landed_applied: BTreeMap<Kind, u32>,
     /// Acknowledgements received, by kind.
     acked: BTreeMap<Kind, u32>,
     resumed_blocks: u32,
@@ -248,6 +252,10 @@ struct Torture {
     /// How long each kind of action takes (BEGIN to ACK as seen here), in
     /// microseconds: where inside it to kill.
     took: BTreeMap<Kind, f64>,
+    /// Where in each kind of action its commit falls, in microseconds after
+    /// its `BEGIN`, as far as the kills so far tell (committed: before the
+    /// kill; rolled back: after it): most kills aim around it.
+    commit_at: BTreeMap<Kind, f64>,
     stats: Stats,
     started: Instant,
 }
@@ -276,14 +284,16 @@ impl Torture {
             .iter()
             .map(|&k| {
                 let us = match k {
-                    Kind::Import => 150_000.0,
-                    Kind::Bundle => 30_000.0,
+                    // What a debug build takes; learnt as the run goes.
+                    Kind::Import => 600_000.0,
+                    Kind::Bundle => 250_000.0,
                     Kind::Open => 20_000.0,
                     _ => 3_000.0,
                 };
                 (k, us)
             })
-            .collect();
+            .collect::<BTreeMap<Kind, f64>>();
+        let commit_at = took.iter().map(|(k, us)| (*k, us / 2.0)).collect();
         Ok(Torture {
             seed,
             kills,
@@ -291,6 +301,7 @@ impl Torture {
             work,
             bundles,
             took,
+            commit_at,
             stats: Stats::default(),
             started,
         })
@@ -379,8 +390,12 @@ impl Torture {
                 // its commit and its acknowledgement, or just after). A new
                 // file is half the time killed in its first milliseconds,
                 // where it switches to WAL with a rollback journal.
+                // Else mostly around its commit: before it the action must
+                // leave no trace, after it all of it.
                 let span = if k % PER_DATABASE == 0 && self.rng.random_bool(0.5) {
                     3000.0
+                } else if self.rng.random_bool(0.6) {
+                    self.commit_at[&kind] * 1.5
                 } else {
                     self.took[&kind] * 1.25
                 };
@@ -487,8 +502,22 @@ impl Torture {
                 &details,
             ));
         }
+        if let Some((kind, us)) = run.interrupted {
+            let c = self.commit_at.entry(kind).or_insert(us);
+            let moved = 0.7 * *c + 0.3 * us;
+            match interrupted {
+                Pending::Applied if us < *c => *c = moved,
+                Pending::NotApplied if us > *c => *c = moved.min(self.took[&kind]),
+                _ => {}
+            }
+        }
         match interrupted {
-            Pending::Applied => self.stats.applied += 1,
+            Pending::Applied => {
+                self.stats.applied += 1;
+                if let Some(l) = &pending {
+                    *self.stats.landed_applied.entry(l.kind).or_default() += 1;
+                }
+            }
             Pending::NotApplied => self.stats.rolled_back += 1,
             Pending::None => {}
         }
@@ -569,6 +598,7 @@ impl Torture {
         let mut run = ChildRun {
             lines: Vec::new(),
             fault: None,
+            interrupted: None,
         };
         let mut begun: Option<(Kind, Instant)> = None;
         let mut acks = 0;
@@ -607,6 +637,7 @@ impl Torture {
         }
         // SIGKILL (on Unix): no destructor, no flush, no checkpoint runs.
         let _ = child.kill();
+        let killed_at = Instant::now();
         let status = reap(&mut child);
         let deadline = Instant::now() + REAP_TIMEOUT;
         loop {
@@ -625,6 +656,16 @@ impl Torture {
                         .get_or_insert_with(|| "the child's output did not close".into());
                     break;
                 }
+            }
+        }
+        // An action killed late in its expected time took longer than
+        // expected: expect longer (only acknowledged ones teach otherwise).
+        if let Some((kind, t0)) = begun {
+            let us = killed_at.duration_since(t0).as_micros() as f64;
+            run.interrupted = Some((kind, us));
+            let e = self.took.entry(kind).or_insert(us);
+            if us > 0.75 * *e {
+                *e = e.max(1.3 * us);
             }
         }
         match status {
@@ -669,12 +710,16 @@ impl Torture {
             Kind::Bundle,
         ] {
             landed.push(format!(
-                "{} {}",
+                "{} {} ({})",
                 k.label(),
-                s.landed.get(&Some(k)).copied().unwrap_or(0)
+                s.landed.get(&Some(k)).copied().unwrap_or(0),
+                s.landed_applied.get(&k).copied().unwrap_or(0)
             ));
         }
-        println!("torture: kills inside: {}", landed.join(", "));
+        println!(
+            "torture: kills inside (of which found committed): {}",
+            landed.join(", ")
+        );
         let others: Vec<String> = s
             .landed
             .iter()
@@ -728,9 +773,21 @@ impl Torture {
             Kind::Bundle,
         ]
         .iter()
-        .map(|k| format!("{} {:.1} ms", k.label(), self.took[k] / 1000.0))
+        .map(|k| {
+            let mut t = format!("{} {:.1} ms", k.label(), self.took[k] / 1000.0);
+            if *k != Kind::Open {
+                t.push_str(&format!(
+                    " (commit near {:.1} ms)",
+                    self.commit_at[k] / 1000.0
+                ));
+            }
+            t
+        })
         .collect();
-        println!("torture: typical action times: {}", took.join(", "));
+        println!(
+            "torture: typical action times, BEGIN to ACK: {}",
+            took.join(", ")
+        );
         println!(
             "torture: largest database {:.1} MB ({} prospects); left beside the databases: \
              {} invitation files without a meeting, {} temporary files",
