@@ -469,7 +469,7 @@ impl Torture {
                     .map_err(|e| format!("copying {}: {e}", from.display()))?;
             }
         }
-        let store = Store::open(&copy).map_err(|e| {
+        let store = Store::open_to_write(&copy).map_err(|e| {
             failure(
                 k,
                 &format!("the database does not open after the kill: {e}"),

@@ -62,9 +62,9 @@ fn say(line: &str) {
 
 fn run(cfg: &ChildConfig) -> R<()> {
     say("BEGIN open");
-    let store = Store::open(&cfg.db).map_err(|e| format!("open: {e}"))?;
-    // As the app does (state.rs), with a short period so that kills land
-    // during checkpoints too.
+    let store = Store::open_to_write(&cfg.db).map_err(|e| format!("open: {e}"))?;
+    // As the app does (state.rs: open_to_write, background checkpoints),
+    // with a short period so that kills land during checkpoints too.
     let _checkpointer = store
         .checkpoint_in_background(Duration::from_millis(cfg.checkpoint_ms))
         .map_err(|e| format!("checkpointer: {e}"))?;

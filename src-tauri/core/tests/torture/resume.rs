@@ -56,7 +56,7 @@ fn outcome_of(store: &Store, call: &str) -> Result<Option<String>, String> {
 /// Run the check on `copy` (a copy of the database just checked, whose
 /// state is `state`), with `scratch` for invitations.
 pub fn check(copy: &Path, scratch: &Path, state: &State) -> Result<Resumed, String> {
-    let mut store = Store::open(copy).map_err(|e| format!("reopening the copy: {e}"))?;
+    let mut store = Store::open_to_write(copy).map_err(|e| format!("reopening the copy: {e}"))?;
     let mut desk = BlockDesk::new(scratch.join("invitations"));
     desk.reopen(&store)
         .map_err(|e| format!("reopening the block: {e}"))?;
