@@ -105,6 +105,58 @@ fn an_empty_file_is_a_new_database() {
     assert_eq!(store.opened_at_version(), 0);
 }
 
+/// A rollback journal's header (SQLite's file format, section 3): magic,
+/// page records, nonce, the database's page count before the transaction,
+/// sector size, page size; padded to a sector.
+fn journal_header(pages_before: u32) -> Vec<u8> {
+    let mut j = vec![0xd9, 0xd5, 0x05, 0xf9, 0x20, 0xa1, 0x63, 0xd7];
+    for word in [0u32, 0x81cb_7cea, pages_before, 512, 4096] {
+        j.extend_from_slice(&word.to_be_bytes());
+    }
+    j.resize(512, 0);
+    j
+}
+
+#[test]
+fn a_new_database_whose_creation_was_killed_opens_as_new() {
+    // What a kill during the first open leaves (found by the torture test):
+    // the first page written with the switch to WAL, and the rollback journal
+    // of that switch, which says the file had no page before. The read-only
+    // look cannot roll it back (SQLITE_READONLY_ROLLBACK: it reads the file
+    // as immutable instead); the read-write open does. Before that fallback
+    // the file was refused at every open ("attempt to write a readonly
+    // database").
+    let dir = tmp();
+    let path = dir.path().join("new.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.query_row("PRAGMA journal_mode = WAL", [], |_| Ok(()))
+            .unwrap();
+    }
+    assert_eq!(fs::metadata(&path).unwrap().len(), 4096);
+    let journal = sidecar(&path, "-journal");
+    fs::write(&journal, journal_header(0)).unwrap();
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.opened_at_version(), 0);
+    assert!(table_names(&store).contains(&"calls".to_string()));
+    assert!(!journal.exists(), "rolled back");
+}
+
+#[test]
+fn another_applications_file_with_a_hot_journal_is_refused_and_untouched() {
+    let dir = tmp();
+    let path = dir.path().join("other.db");
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch("CREATE TABLE notes (body TEXT); INSERT INTO notes VALUES ('hi');")
+            .unwrap();
+    }
+    fs::write(sidecar(&path, "-journal"), journal_header(2)).unwrap();
+    let before = snapshot(dir.path());
+    assert!(Store::open(&path).is_err());
+    assert_eq!(snapshot(dir.path()), before);
+}
+
 #[test]
 fn reopening_keeps_the_data_and_does_not_migrate_again() {
     let dir = tmp();
