@@ -75,7 +75,8 @@ pub fn reps(conn: &Connection) -> Result<Vec<Rep>> {
 }
 
 /// The rep this copy of the app works as: the one set in settings, else the
-/// first rep, else none yet.
+/// first rep, else none yet. Set to "" (see [`pin_current_rep`]): none yet,
+/// whatever reps other copies sent.
 pub fn current_rep(conn: &Connection) -> Result<Option<Rep>> {
     let set = settings::get_app_value(conn, "current_rep")?;
     let all = reps(conn)?;
@@ -83,8 +84,22 @@ pub fn current_rep(conn: &Connection) -> Result<Option<Rep>> {
         if let Some(r) = all.iter().find(|r| r.id == id) {
             return Ok(Some(r.clone()));
         }
+        if id.is_empty() {
+            return Ok(None);
+        }
     }
     Ok(all.into_iter().next())
+}
+
+/// Make who this copy works as explicit before reps of other copies arrive
+/// (a bundle): the current rep as it is now, or "none yet" (the window then
+/// asks the name of the rep who calls) on a database without a rep.
+pub fn pin_current_rep(conn: &Connection) -> Result<()> {
+    if settings::get_app_value(conn, "current_rep")?.is_some() {
+        return Ok(());
+    }
+    let id = current_rep(conn)?.map(|r| r.id).unwrap_or_default();
+    settings::set_app_value(conn, "current_rep", &id)
 }
 
 pub fn set_current_rep(conn: &Connection, rep_id: &str) -> Result<()> {

@@ -179,8 +179,11 @@ impl<'a> Apply<'a> {
         t.as_ref().and_then(|t| self.themes.get(t).cloned())
     }
 
-    /// The rep: by id, else by name, else added.
+    /// The rep: by id, else by name, else added. Who this copy of the app
+    /// works as is pinned first, so that a rep added by a bundle never
+    /// becomes the one who calls here.
     fn rep(&mut self) -> Result<()> {
+        crate::reps::pin_current_rep(self.tx)?;
         let (tx, r) = (self.tx, &self.b.rep);
         let merged = merge(
             || here(tx, "reps", &r.id),

@@ -516,3 +516,21 @@ fn every_value_of_a_bundle_is_checked_by_the_rules_of_every_way_in() {
     import(&mut manager, bytes.as_slice()).unwrap();
     assert_eq!(count(manager.conn()), count(sc));
 }
+
+#[test]
+fn a_bundle_never_changes_who_calls_here() {
+    let source = demo_store();
+    let sc = source.conn();
+    let bytes = bundle_bytes(sc, &rep_id(sc, "Alex Rivera"));
+    // A manager's database with no rep of its own: still none after the
+    // import (the window asks the name of the rep who calls).
+    let mut manager = Store::open_in_memory().unwrap();
+    import(&mut manager, bytes.as_slice()).unwrap();
+    assert_eq!(crate::reps::current_rep(manager.conn()).unwrap(), None);
+    // A rep whose name sorts after the bundle's stays the one who calls.
+    let mut rep_db = Store::open_in_memory().unwrap();
+    let zed = crate::reps::create_rep(rep_db.conn(), "Zed Young", None, None).unwrap();
+    import(&mut rep_db, bytes.as_slice()).unwrap();
+    let now = crate::reps::current_rep(rep_db.conn()).unwrap().unwrap();
+    assert_eq!(now.id, zed.id);
+}
