@@ -93,8 +93,10 @@ pub fn parse_playbook(text: &str, source: &str) -> Result<ParsedPlaybook> {
 /// [`crate::text`]): a CR/LF or a bidi override in a label does not reach
 /// the call screen. Lengths are checked afterwards, on the normalized text.
 fn normalize(file: &mut PlaybookFile) {
-    use crate::text::{normalize, Lines};
+    use crate::text::{clip, normalize, Lines, APP_VERSION};
     let line = |s: &mut String| *s = normalize(s, Lines::One).into_owned();
+    // Only shown, in the import's report: one clean line, cut to its limit.
+    file.app_version = clip(APP_VERSION, &file.app_version).0.into_owned();
     for t in &mut file.talk_tracks {
         if let Some(theme) = t.theme.as_mut() {
             line(theme);
