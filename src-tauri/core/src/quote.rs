@@ -10,7 +10,20 @@ pub const QUOTE_MAX_CHARS: usize = 80;
 /// A value a user gave, as a message quotes it: in quotes, escaped, and cut
 /// to 80 characters (a 100,000-character value makes no readable message).
 pub fn quoted(value: &str) -> String {
-    format!("{:?}", clipped(value, QUOTE_MAX_CHARS))
+    quoted_cut(value, QUOTE_MAX_CHARS)
+}
+
+/// As [`quoted`], cut to `max` characters, escapes included (80 bidi
+/// controls are 640 characters escaped, so fewer of them are shown).
+pub fn quoted_cut(value: &str, max: usize) -> String {
+    let mut n = max;
+    loop {
+        let q = format!("{:?}", clipped(value, n));
+        if q.chars().count() <= max + 2 || n <= 1 {
+            return q;
+        }
+        n -= (n / 4).max(1);
+    }
 }
 
 /// A message from elsewhere (a parser's, a library's) cut to `max`
@@ -71,14 +84,21 @@ fn unseen(c: char) -> bool {
         )
 }
 
-/// A list of names for a message ("the columns are: ..."): each quoted,
-/// at most `max` of them, then how many more.
+/// A list of names for a message ("the columns are: ..."): each quoted and
+/// cut to 40 characters, at most `max` of them and about 240 characters in
+/// all (40 names of 80 characters would make a 3,000-character message),
+/// then how many more.
 pub fn quoted_list<'a>(names: impl IntoIterator<Item = &'a str>, max: usize) -> String {
-    let mut out = Vec::new();
+    const LIST_MAX_CHARS: usize = 240;
+    let mut out: Vec<String> = Vec::new();
+    let mut chars = 0;
     let mut more = 0usize;
     for n in names {
-        if out.len() < max {
-            out.push(quoted(n));
+        let q = quoted_cut(n, 40);
+        let k = q.chars().count() + 2;
+        if more == 0 && out.len() < max && (out.is_empty() || chars + k <= LIST_MAX_CHARS) {
+            chars += k;
+            out.push(q);
         } else {
             more += 1;
         }
@@ -102,6 +122,22 @@ mod tests {
         let names: Vec<String> = (0..1000).map(|i| format!("c{i}")).collect();
         let l = quoted_list(names.iter().map(String::as_str), 3);
         assert_eq!(l, "\"c0\", \"c1\", \"c2\", and 997 more");
+        // Long names: about 240 characters of them, each cut to 40.
+        let long: Vec<String> = (0..40)
+            .map(|i| format!("{i:02}{}", "n".repeat(198)))
+            .collect();
+        let l = quoted_list(long.iter().map(String::as_str), 40);
+        assert!(l.chars().count() < 300, "{l}");
+        assert!(l.ends_with("and 35 more"), "{l}");
+    }
+
+    #[test]
+    fn a_quoted_value_is_short_escapes_included() {
+        assert_eq!(quoted("Texas"), "\"Texas\"");
+        assert_eq!(quoted(&"x".repeat(100)).chars().count(), 82);
+        let q = quoted(&"\u{202a}".repeat(1000));
+        assert!(q.chars().count() <= 82, "{q}");
+        assert!(q.starts_with("\"\\u{202a}"), "{q}");
     }
 
     #[test]

@@ -1093,3 +1093,37 @@ fn a_repeated_header_is_numbered_said_and_read_as_another_phone() {
     let v: serde_json::Value = serde_json::from_str(&extra).unwrap();
     assert_eq!(v["Email (2)"], "ann.lee@home.example", "{extra}");
 }
+
+#[test]
+fn a_message_lists_some_columns_not_ten_thousand() {
+    let dir = tempfile::tempdir().unwrap();
+    // 2,000 columns of 150-character names, and a row.
+    let names: Vec<String> = (0..2000)
+        .map(|i| format!("{i:04}{}", "n".repeat(146)))
+        .collect();
+    let mut text = format!("Phone,{}\n+1 312 555 0142", names.join(","));
+    text.push_str(&",x".repeat(names.len()));
+    text.push('\n');
+    let path = write(dir.path(), "wide.csv", text.as_bytes());
+    let source = read_file(&path).unwrap();
+    let mut opts = ImportOptions::new(&source, &Settings::default());
+    let mut store = Store::open_in_memory().unwrap();
+    opts.theme = ThemeChoice::Column(format!("\u{1b}[2J{}", "q".repeat(10_000)));
+    let e = run(&mut store, &source, &opts, &mut no_progress())
+        .unwrap_err()
+        .to_string();
+    assert!(e.len() < 500 + path.display().to_string().len(), "{e}");
+    assert!(e.contains("\"Phone\", \"0000nnn"), "{e}");
+    assert!(e.contains("more"), "{e}");
+    assert!(!e.chars().any(char::is_control), "{e:?}");
+    let e = opts
+        .mapping
+        .apply_overrides(&path, &[("email".into(), "no such column".into())])
+        .unwrap_err()
+        .to_string();
+    assert!(e.len() < 500 + path.display().to_string().len(), "{e}");
+    let e = parse_override(&"x".repeat(100_000))
+        .unwrap_err()
+        .to_string();
+    assert!(e.len() < 300, "{e}");
+}
