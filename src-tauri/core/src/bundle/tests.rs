@@ -402,6 +402,23 @@ fn a_bundle_that_inflates_past_the_limit_is_refused_before_it_is_read_whole() {
 }
 
 #[test]
+fn a_block_naming_millions_of_themes_is_refused_as_it_is_read() {
+    let source = demo_store();
+    let sc = source.conn();
+    let bytes = bundle_bytes(sc, &rep_id(sc, "Alex Rivera"));
+    let mut manager = Store::open_in_memory().unwrap();
+    let before = fingerprint(manager.conn());
+    let many = reencode(&bytes, |v| {
+        let ids = vec![serde_json::json!(""); format::MAX_BLOCK_THEMES + 1];
+        v["blocks"][0]["theme_ids"] = ids.into();
+    });
+    let e = import_named(&mut manager, many.as_slice(), "alex.cbbundle").unwrap_err();
+    assert_eq!(e.kind(), "bundle_damaged", "{e}");
+    assert!(e.to_string().contains("at most 1000 theme ids"), "{e}");
+    assert_eq!(fingerprint(manager.conn()), before);
+}
+
+#[test]
 fn a_refusal_shows_the_bundles_text_escaped_and_cut() {
     let source = demo_store();
     let sc = source.conn();
