@@ -24,7 +24,7 @@ use serde_json::Value;
 
 use crate::common::{self, check_integrity, check_message, check_stored_text, fingerprint};
 use crate::mutate::{self, Damage, Mutation};
-use crate::{check, hold, Outcome};
+use crate::{check, Outcome};
 
 /// The longest a refusal of a bundle may be.
 const MESSAGE_MAX: usize = 500;
@@ -152,7 +152,10 @@ fn one(case: &BundleCase, tally: &RefCell<common::Tally>) -> Result<(), String> 
             }
         }
         Ok(report) => {
-            tally.borrow_mut().accepted += 1;
+            tally.borrow_mut().accept(&format!(
+                "{} calls added, {} present",
+                report.calls.added, report.calls.already_present
+            ));
             let summary = serde_json::to_value(&report).unwrap();
             if let Some(p) = common::json_problem(&summary) {
                 return Err(format!("the report {p}"));
@@ -168,7 +171,9 @@ pub fn property(run: &common::Run) -> Outcome {
     let cases = run.cases(64, 3_000);
     demo();
     let tally = RefCell::new(common::Tally::default());
-    let result = check(run, cases, bundle_case(), |case| hold(one(&case, &tally)));
+    let result = check(run, cases, bundle_case(), |case| {
+        crate::outcome(one(&case, &tally), &tally)
+    });
     Outcome {
         cases,
         tally: tally.into_inner(),

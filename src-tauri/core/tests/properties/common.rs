@@ -452,13 +452,15 @@ pub fn reset_peak_rss() -> bool {
     std::fs::write("/proc/self/clear_refs", "5").is_ok()
 }
 
-/// Counts of one property's run, for the figures.
+/// Counts of one property's run, for the figures; with `--outcomes FILE`,
+/// what came of each input, one line each.
 #[derive(Debug, Default, Clone)]
 pub struct Tally {
     pub tried: u64,
     pub accepted: u64,
     pub refused: u64,
     pub largest_bytes: u64,
+    pub log: Vec<String>,
 }
 
 impl Tally {
@@ -468,6 +470,24 @@ impl Tally {
         self.refused += 1;
         if std::env::var_os("PROPERTIES_VERBOSE").is_some() {
             println!("  refused: {}", clip(why, 160));
+        }
+        // The temporary folder is not part of the outcome.
+        let why = match why.strip_prefix('/') {
+            Some(_) => why.split_once(": ").map_or(why, |x| x.1),
+            None => why,
+        };
+        self.note(&format!("refused: {}", clip(why, 100)));
+    }
+
+    pub fn accept(&mut self, what: &str) {
+        self.accepted += 1;
+        self.note(&format!("accepted: {what}"));
+    }
+
+    /// A line of the outcomes, when they are recorded.
+    pub fn note(&mut self, line: &str) {
+        if crate::recording() {
+            self.log.push(format!("{} {line}", self.tried));
         }
     }
 

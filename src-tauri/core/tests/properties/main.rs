@@ -21,7 +21,13 @@
 //! cargo test -p callblock-core --test properties -- --long       # the full counts, a new seed
 //! cargo test -p callblock-core --test properties -- --seed 42 csv
 //! PROPTEST_CASES=1000 cargo test -p callblock-core --test properties
+//! cargo test -p callblock-core --test properties -- --cases 300 --outcomes after.txt
 //! ```
+//!
+//! `--outcomes FILE` writes what came of each input, one line each, and
+//! lets every case run whatever it finds: the same seed on two builds reads
+//! the same inputs, so the two files compare a change to the readers (which
+//! inputs import before and after).
 //!
 //! Failures are not written to `proptest-regressions/` files: the seed is
 //! fixed in CI and printed by every run, so `--seed N` replays a failure, and
@@ -37,7 +43,7 @@ mod mutate;
 mod playbook;
 
 use std::fmt::Debug;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 
@@ -99,13 +105,35 @@ where
     }
 }
 
-/// `Err` as a failed case.
-pub fn hold(r: Result<(), String>) -> Result<(), TestCaseError> {
-    r.map_err(TestCaseError::fail)
+/// Whether outcomes are recorded (`--outcomes FILE`): then every case runs
+/// whatever it finds (a violation is a line of the file, not a failure), so
+/// that two builds given the same seed read the same inputs and their
+/// outcomes can be compared line by line.
+static RECORDING: AtomicBool = AtomicBool::new(false);
+
+pub fn recording() -> bool {
+    RECORDING.load(Ordering::Relaxed)
 }
 
-fn parse_args() -> Result<(Run, Vec<String>), String> {
+/// A case's result: `Err` fails the case, unless outcomes are recorded.
+pub fn outcome(
+    r: Result<(), String>,
+    tally: &std::cell::RefCell<Tally>,
+) -> Result<(), TestCaseError> {
+    match r {
+        Err(e) if recording() => {
+            tally
+                .borrow_mut()
+                .note(&format!("VIOLATED: {}", common::clip(&e, 200)));
+            Ok(())
+        }
+        r => r.map_err(TestCaseError::fail),
+    }
+}
+
+fn parse_args() -> Result<(Run, Vec<String>, Option<String>), String> {
     let mut long = false;
+    let mut outcomes = None;
     let mut seed = std::env::var("PROPTEST_RNG_SEED")
         .ok()
         .and_then(|s| s.parse().ok());
@@ -124,6 +152,7 @@ fn parse_args() -> Result<(Run, Vec<String>), String> {
                         .ok_or("--seed needs a number")?,
                 )
             }
+            "--outcomes" => outcomes = Some(args.next().ok_or("--outcomes needs a file")?),
             "--cases" => {
                 cases = Some(
                     args.next()
@@ -152,11 +181,11 @@ fn parse_args() -> Result<(Run, Vec<String>), String> {
             CI_SEED
         }
     });
-    Ok((Run { long, seed, cases }, filters))
+    Ok((Run { long, seed, cases }, filters, outcomes))
 }
 
 fn main() {
-    let (run, filters) = match parse_args() {
+    let (run, filters, outcomes) = match parse_args() {
         Ok(a) => a,
         Err(e) => {
             eprintln!(
@@ -184,6 +213,8 @@ fn main() {
         run.seed,
         if run.long { " --long" } else { "" }
     );
+    RECORDING.store(outcomes.is_some(), Ordering::Relaxed);
+    let mut log = String::new();
     let mut passed = 0;
     let mut failed = 0;
     let mut rows = Vec::new();
@@ -203,7 +234,16 @@ fn main() {
                 println!("FAILED {name} ({what}): {e}");
             }
         }
+        for line in &outcome.tally.log {
+            log.push_str(&format!("{name} {line}\n"));
+        }
         rows.push((*name, *what, outcome, elapsed, peak));
+    }
+    if let Some(path) = &outcomes {
+        if let Err(e) = std::fs::write(path, &log) {
+            eprintln!("properties: cannot write {path}: {e}");
+            std::process::exit(2);
+        }
     }
     println!();
     println!(

@@ -20,7 +20,7 @@ use serde_json::Value;
 
 use crate::common::{self, check_integrity, check_message, check_stored_text, fingerprint};
 use crate::mutate::{self, Damage, Mutation};
-use crate::{check, hold, Outcome};
+use crate::{check, Outcome};
 
 /// The longest a refusal of a playbook file may be.
 const MESSAGE_MAX: usize = 2_000;
@@ -128,7 +128,7 @@ fn one(case: &PlaybookCase, tally: &RefCell<common::Tally>) -> Result<(), String
             }
         }
         Ok(report) => {
-            tally.borrow_mut().accepted += 1;
+            tally.borrow_mut().accept(&report.summary);
             if case.dry_run && fingerprint(store.conn()) != before {
                 return Err("a dry run changed the database".into());
             }
@@ -147,7 +147,9 @@ pub fn property(run: &common::Run) -> Outcome {
     let cases = run.cases(128, 5_000);
     demo();
     let tally = RefCell::new(common::Tally::default());
-    let result = check(run, cases, playbook_case(), |case| hold(one(&case, &tally)));
+    let result = check(run, cases, playbook_case(), |case| {
+        crate::outcome(one(&case, &tally), &tally)
+    });
     Outcome {
         cases,
         tally: tally.into_inner(),
