@@ -355,7 +355,7 @@ pub fn json_problem(v: &serde_json::Value) -> Option<String> {
         J::Object(o) => o.iter().find_map(|(k, v)| {
             text_problem(k, false, usize::MAX)
                 .map(|p| format!("key {p}"))
-                .or_else(|| json_problem(v))
+                .or_else(|| json_problem(v).map(|p| format!("{k}: {p}")))
         }),
         _ => None,
     }
