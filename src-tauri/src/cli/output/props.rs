@@ -13,7 +13,11 @@ use proptest::prelude::*;
 use super::*;
 
 fn config() -> ProptestConfig {
-    let mut c = ProptestConfig::with_cases(256);
+    // The default reads PROPTEST_CASES and PROPTEST_RNG_SEED.
+    let mut c = ProptestConfig::default();
+    if std::env::var_os("PROPTEST_CASES").is_none() {
+        c.cases = 256;
+    }
     if std::env::var_os("PROPTEST_RNG_SEED").is_none() {
         c.rng_seed = proptest::test_runner::RngSeed::Fixed(0x00C0_FFEE_5EED);
     }
