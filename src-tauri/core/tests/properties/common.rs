@@ -145,7 +145,7 @@ fn piece(max_run: usize) -> impl Strategy<Value = String> {
         1 => (proptest::sample::select(NASTY), 1..=max_run.max(1))
             .prop_map(|(p, n)| p.repeat(n)),
         1 => (proptest::char::range('a', 'z'), 1..=max_run.max(1))
-            .prop_map(|(c, n)| std::iter::repeat(c).take(n).collect()),
+            .prop_map(|(c, n)| std::iter::repeat_n(c, n).collect()),
     ]
 }
 
