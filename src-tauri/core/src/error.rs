@@ -151,4 +151,4 @@ impl From<rusqlite::Error> for Error {
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
-pub use crate::quote::{clipped, quoted};
+pub use crate::quote::{clipped, escaped, quoted};

@@ -93,6 +93,8 @@ pub const RESPONSE: Rule = Rule::text("response", 2000);
 pub const NOTES: Rule = Rule::text("notes", 10_000);
 pub const GAP_NOTE: Rule = Rule::text("gap note", 2000);
 pub const MEETING_FORMAT: Rule = Rule::line("meeting format", 40);
+/// The Callblock version a file says wrote it (shown, never stored).
+pub const APP_VERSION: Rule = Rule::line("app version", 40);
 /// A row id: a UUID as Callblock writes them, or any short id of letters,
 /// digits, `-` and `_` (see [`check_id`]).
 pub const ID_MAX_CHARS: usize = 64;

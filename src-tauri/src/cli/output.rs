@@ -11,6 +11,9 @@
 use std::borrow::Cow;
 use std::io::Write;
 
+#[cfg(test)]
+mod props;
+
 /// The widest a table column of names gets, in characters.
 pub const CELL_MAX: usize = 60;
 

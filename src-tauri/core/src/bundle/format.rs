@@ -148,7 +148,44 @@ pub struct BBlock {
     pub started_at: String,
     pub ended_at: Option<String>,
     pub end_reason: Option<String>,
+    /// At most [`MAX_BLOCK_THEMES`] (a longer list is refused as it is read).
+    #[serde(deserialize_with = "bounded_theme_ids")]
     pub theme_ids: Vec<String>,
+}
+
+/// The most themes a block of a bundle may name. A block runs on a few
+/// themes; the list is bounded as it is read because it is the one list of a
+/// bundle whose items can be 3 bytes of JSON each (`"",`) and 24 in memory:
+/// 60 MB of them took 550 MB of memory before any check could run.
+pub const MAX_BLOCK_THEMES: usize = 1000;
+
+fn bounded_theme_ids<'de, D>(d: D) -> Result<Vec<String>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+{
+    struct Ids;
+    impl<'de> serde::de::Visitor<'de> for Ids {
+        type Value = Vec<String>;
+
+        fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+            write!(f, "a list of at most {MAX_BLOCK_THEMES} theme ids")
+        }
+
+        fn visit_seq<A>(self, mut seq: A) -> Result<Vec<String>, A::Error>
+        where
+            A: serde::de::SeqAccess<'de>,
+        {
+            let mut ids = Vec::new();
+            while let Some(id) = seq.next_element::<String>()? {
+                if ids.len() == MAX_BLOCK_THEMES {
+                    return Err(serde::de::Error::invalid_length(ids.len() + 1, &self));
+                }
+                ids.push(id);
+            }
+            Ok(ids)
+        }
+    }
+    d.deserialize_seq(Ids)
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

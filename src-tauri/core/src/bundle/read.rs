@@ -9,7 +9,7 @@ use flate2::read::GzDecoder;
 
 use super::error::BundleError;
 use super::format::{Bundle, Header, FORMAT, FORMAT_VERSION};
-use crate::error::{clipped, Error, Result};
+use crate::error::{escaped, Error, Result};
 use crate::store::LATEST;
 
 /// Read and check a bundle (gzip-compressed or plain JSON) without importing it.
@@ -48,20 +48,21 @@ fn too_large(source_name: &str) -> BundleError {
 }
 
 /// The most of a detail a refusal shows: a parser's message may quote a
-/// value of any length.
+/// value of any length (and any content: control and bidi characters are
+/// shown escaped).
 const DETAIL_MAX_CHARS: usize = 240;
 
 pub(super) fn damaged(source_name: &str, detail: String) -> BundleError {
     BundleError::Damaged {
         source_name: source_name.to_string(),
-        detail: clipped(&detail, DETAIL_MAX_CHARS).into_owned(),
+        detail: escaped(&detail, DETAIL_MAX_CHARS),
     }
 }
 
 fn not_a_bundle(source_name: &str, detail: String) -> BundleError {
     BundleError::NotABundle {
         source_name: source_name.to_string(),
-        detail: clipped(&detail, DETAIL_MAX_CHARS).into_owned(),
+        detail: escaped(&detail, DETAIL_MAX_CHARS),
     }
 }
 
@@ -121,7 +122,7 @@ fn check_header(header: Header, source_name: &str) -> Result<()> {
     }
     let too_new = |detail: String| BundleError::TooNew {
         source_name: source_name.to_string(),
-        detail,
+        detail: escaped(&detail, DETAIL_MAX_CHARS),
     };
     let app = header.app_version.unwrap_or_else(|| "unknown".into());
     let version = header.format_version.unwrap_or(0);

@@ -402,6 +402,69 @@ fn a_bundle_that_inflates_past_the_limit_is_refused_before_it_is_read_whole() {
 }
 
 #[test]
+fn a_block_naming_millions_of_themes_is_refused_as_it_is_read() {
+    let source = demo_store();
+    let sc = source.conn();
+    let bytes = bundle_bytes(sc, &rep_id(sc, "Alex Rivera"));
+    let mut manager = Store::open_in_memory().unwrap();
+    let before = fingerprint(manager.conn());
+    let many = reencode(&bytes, |v| {
+        let ids = vec![serde_json::json!(""); format::MAX_BLOCK_THEMES + 1];
+        v["blocks"][0]["theme_ids"] = ids.into();
+    });
+    let e = import_named(&mut manager, many.as_slice(), "alex.cbbundle").unwrap_err();
+    assert_eq!(e.kind(), "bundle_damaged", "{e}");
+    assert!(e.to_string().contains("at most 1000 theme ids"), "{e}");
+    assert_eq!(fingerprint(manager.conn()), before);
+}
+
+#[test]
+fn a_refusal_shows_the_bundles_text_escaped_and_cut() {
+    let source = demo_store();
+    let sc = source.conn();
+    let bytes = bundle_bytes(sc, &rep_id(sc, "Alex Rivera"));
+    let mut manager = Store::open_in_memory().unwrap();
+    let before = fingerprint(manager.conn());
+    let refused = |m: &mut Store, b: &[u8]| {
+        let msg = import_named(m, b, "alex.cbbundle").unwrap_err().to_string();
+        assert!(
+            !msg.chars()
+                .any(|c| c.is_control() || c == '\u{200e}' || c == '\u{202e}'),
+            "{msg:?}"
+        );
+        assert!(msg.len() < 500, "{msg}");
+        msg
+    };
+    // serde's "unknown variant" quotes the value raw.
+    let m = refused(
+        &mut manager,
+        &reencode(&bytes, |v| {
+            v["calls"][0]["outcome"] = "\u{1b}[31m\u{9b}2J".into()
+        }),
+    );
+    assert!(m.contains("unknown variant"), "{m}");
+    // A reference to a row that is not there quotes the reference.
+    let m = refused(
+        &mut manager,
+        &reencode(&bytes, |v| {
+            let id = v["calls"][0]["prospect_id"].as_str().unwrap().to_string();
+            v["calls"][0]["prospect_id"] = format!("\u{200e}{id}\u{202e}").into();
+        }),
+    );
+    assert!(m.contains("refers to prospect"), "{m}");
+    // A newer bundle names the app version it came from: cut, escaped.
+    let m = refused(
+        &mut manager,
+        &reencode(&bytes, |v| {
+            v["format_version"] = serde_json::json!(FORMAT_VERSION + 1);
+            v["app_version"] = format!("9\u{1b}[2J{}", "9".repeat(1_000_000)).into();
+        }),
+    );
+    assert!(m.contains("newer version"), "{m}");
+    assert_eq!(fingerprint(manager.conn()), before);
+}
+
+#[test]
 fn every_value_of_a_bundle_is_checked_by_the_rules_of_every_way_in() {
     let source = demo_store();
     let sc = source.conn();

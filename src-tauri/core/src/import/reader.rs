@@ -654,12 +654,17 @@ fn looks_like_data(cell: &str) -> bool {
 /// Header names as the user will see them: normalized as all text that
 /// comes in, "Column N" for an empty one, and a name that repeats an
 /// earlier one (ignoring case) numbered ("Phone (2)"), with a note saying
-/// so. Two columns of one name are two columns: both are read.
+/// so (the first [`MAX_NOTES`], then how many more). Two columns of one name
+/// are two columns: both are read.
 fn unique_headers(cells: Vec<String>) -> (Vec<String>, Vec<String>) {
     use crate::text::{clip, Rule};
     const HEADER: Rule = Rule::line("column name", 200);
     let mut seen: std::collections::HashMap<String, usize> = Default::default();
+    // The number a repeated name tries next: every lower one is taken, so
+    // 10,000 columns of one name cost 10,000 steps, not 50 million.
+    let mut next: std::collections::HashMap<String, usize> = Default::default();
     let mut notes = Vec::new();
+    let mut renamed = 0;
     let mut headers = Vec::with_capacity(cells.len());
     for (i, c) in cells.into_iter().enumerate() {
         let c = clip(HEADER, &c).0.into_owned();
@@ -668,27 +673,45 @@ fn unique_headers(cells: Vec<String>) -> (Vec<String>, Vec<String>) {
         } else {
             c
         };
-        let mut unique = name.clone();
-        let mut n = 1;
+        let base = name.to_lowercase();
+        let mut n = next.get(&base).copied().unwrap_or(1);
+        let mut unique = if n == 1 {
+            name.clone()
+        } else {
+            format!("{name} ({n})")
+        };
         while seen.contains_key(&unique.to_lowercase()) {
             n += 1;
             unique = format!("{name} ({n})");
         }
+        next.insert(base, n);
         if n > 1 {
-            let first = seen.get(&name.to_lowercase()).copied().unwrap_or(0);
-            notes.push(format!(
-                "columns {} and {} are both named {}; the second is called {} here",
-                first + 1,
-                i + 1,
-                crate::error::quoted(&name),
-                crate::error::quoted(&unique)
-            ));
+            renamed += 1;
+            if renamed <= MAX_NOTES {
+                let first = seen.get(&name.to_lowercase()).copied().unwrap_or(0);
+                notes.push(format!(
+                    "columns {} and {} are both named {}; the second is called {} here",
+                    first + 1,
+                    i + 1,
+                    crate::error::quoted(&name),
+                    crate::error::quoted(&unique)
+                ));
+            }
         }
         seen.insert(unique.to_lowercase(), i);
         headers.push(unique);
     }
+    if renamed > MAX_NOTES {
+        notes.push(format!(
+            "{} more columns repeat an earlier column's name and are numbered the same way",
+            renamed - MAX_NOTES
+        ));
+    }
     (headers, notes)
 }
+
+/// Notes about renamed columns listed one by one.
+const MAX_NOTES: usize = 20;
 
 /// Open a CSV export: detect its encoding and delimiter, read its header and
 /// make sure it has at least one row. Nothing is written anywhere.

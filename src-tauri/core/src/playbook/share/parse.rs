@@ -11,7 +11,7 @@ use specta::Type;
 use super::format::{
     FileObjection, FileTalkTrack, PlaybookFile, FORMAT_NAME, FORMAT_VERSION, MAX_FILE_BYTES,
 };
-use crate::error::{clipped, quoted, Error, Result};
+use crate::error::{escaped, quoted, Error, Result};
 use crate::playbook::objections::normalize_hotkey;
 use crate::playbook::placeholders::{lint_text, PlaceholderWarning};
 use crate::playbook::talk_tracks::{NAME_MAX_CHARS, SECTION_MAX_CHARS};
@@ -33,14 +33,15 @@ fn refuse(source: &str, reason: impl Into<String>) -> Error {
 }
 
 /// serde_json's message without its " at line L column C" tail, cut to a
-/// readable length (it may quote a value of any length).
+/// readable length and with control and bidi characters escaped (it may
+/// quote a value of any length and content).
 fn bare_message(e: &serde_json::Error) -> String {
     let s = e.to_string();
     let s = match s.rfind(" at line ") {
         Some(i) => &s[..i],
         None => &s,
     };
-    clipped(s, 240).into_owned()
+    escaped(s, 240)
 }
 
 fn track_where(t: &FileTalkTrack) -> String {
@@ -92,8 +93,10 @@ pub fn parse_playbook(text: &str, source: &str) -> Result<ParsedPlaybook> {
 /// [`crate::text`]): a CR/LF or a bidi override in a label does not reach
 /// the call screen. Lengths are checked afterwards, on the normalized text.
 fn normalize(file: &mut PlaybookFile) {
-    use crate::text::{normalize, Lines};
+    use crate::text::{clip, normalize, Lines, APP_VERSION};
     let line = |s: &mut String| *s = normalize(s, Lines::One).into_owned();
+    // Only shown, in the import's report: one clean line, cut to its limit.
+    file.app_version = clip(APP_VERSION, &file.app_version).0.into_owned();
     for t in &mut file.talk_tracks {
         if let Some(theme) = t.theme.as_mut() {
             line(theme);
@@ -145,7 +148,7 @@ fn check_format(text: &str, source: &str) -> Result<()> {
                 source,
                 format!(
                     "not a Callblock playbook: its format is {}, not \"{FORMAT_NAME}\"",
-                    clipped(&other.to_string(), 80)
+                    escaped(&other.to_string(), 80)
                 ),
             ))
         }
@@ -165,7 +168,7 @@ fn check_format(text: &str, source: &str) -> Result<()> {
                 source,
                 format!(
                     "\"format_version\" is {}, not a version number such as 1",
-                    clipped(&v.to_string(), 80)
+                    escaped(&v.to_string(), 80)
                 ),
             )),
         },

@@ -568,6 +568,36 @@ fn labels_and_texts_are_normalized_and_long_ones_refused_without_an_echo() {
     let huge_format = edit(&|v| v["format"] = "F".repeat(100_000).into());
     let e = import(target.conn(), &huge_format).unwrap_err().to_string();
     assert!(e.len() < 500, "{} bytes", e.len());
+    // The app version is only shown (in the report): one clean line, cut.
+    let odd_version =
+        edit(&|v| v["app_version"] = format!("\u{1b}[31m1.0\r\n{}", "9".repeat(100_000)).into());
+    let dry = ImportOptions {
+        dry_run: true,
+        created_by: None,
+    };
+    let r = import_playbook(target.conn(), &odd_version, "team.json", &dry).unwrap();
+    assert!(
+        r.app_version.starts_with("[31m1.0 999"),
+        "{:?}",
+        r.app_version
+    );
+    assert_eq!(
+        r.app_version.chars().count(),
+        crate::text::APP_VERSION.max_chars
+    );
+    // A parser's message quotes the file's text: its control characters
+    // (DEL, which JSON does not escape; an escape sequence in a wrong type)
+    // are shown escaped, never raw.
+    for odd in [
+        edit(&|v| v["format"] = "\u{7f}\u{202e}x".into()),
+        edit(&|v| v["talk_tracks"][0]["version"] = "\u{1b}[2J".into()),
+    ] {
+        let e = import(target.conn(), &odd).unwrap_err().to_string();
+        assert!(
+            !e.chars().any(|c| c.is_control() || c == '\u{202e}'),
+            "{e:?}"
+        );
+    }
     assert_eq!(fingerprint(target.conn()), before);
 
     // CR/LF, a right-to-left override and a zero-width space in a label,
