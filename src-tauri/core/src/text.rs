@@ -91,6 +91,8 @@ pub const CHANGE_NOTE: Rule = Rule::text("change note", 480);
 pub const OBJECTION_LABEL: Rule = Rule::line("objection label", 80);
 pub const RESPONSE: Rule = Rule::text("response", 2000);
 pub const NOTES: Rule = Rule::text("notes", 10_000);
+/// A CSV column no field reads, kept with the prospect.
+pub const EXTRA_VALUE: Rule = Rule::text("value", 10_000);
 pub const GAP_NOTE: Rule = Rule::text("gap note", 2000);
 pub const MEETING_FORMAT: Rule = Rule::line("meeting format", 40);
 /// The Callblock version a file says wrote it (shown, never stored).

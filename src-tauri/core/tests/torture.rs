@@ -392,7 +392,7 @@ impl Torture {
                 // where it switches to WAL with a rollback journal.
                 // Else mostly around its commit: before it the action must
                 // leave no trace, after it all of it.
-                let span = if k % PER_DATABASE == 0 && self.rng.random_bool(0.5) {
+                let span = if k.is_multiple_of(PER_DATABASE) && self.rng.random_bool(0.5) {
                     3000.0
                 } else if self.rng.random_bool(0.6) {
                     self.commit_at[&kind] * 1.5

@@ -437,6 +437,14 @@ impl Converter {
             if v.is_empty() {
                 continue;
             }
+            let v = match text::clip(text::EXTRA_VALUE, &v) {
+                (cut, Some(n)) => {
+                    let header = self.headers.get(*i).map(String::as_str).unwrap_or("");
+                    c.warnings.push(cut_warning(header, text::EXTRA_VALUE, n));
+                    Cow::Owned(cut.into_owned())
+                }
+                _ => v,
+            };
             if extra.len() > 1 {
                 extra.push(',');
             }
