@@ -309,6 +309,52 @@ fn io(path: &Path) -> impl Fn(std::io::Error) -> Error + '_ {
     }
 }
 
+/// Remove, from `dir`, the temporary files of writes that never finished
+/// (`.NAME.XXXXXXXX.tmp`, see [`temp_beside`]: the process was killed
+/// between creating and renaming one) last changed at least `older_than`
+/// ago. Only regular files of exactly that shape; errors are ignored (a
+/// file left is harmless). Returns how many were removed.
+pub fn sweep_stale_temp_files(dir: &Path, older_than: std::time::Duration) -> usize {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return 0;
+    };
+    let mut removed = 0;
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(name) = name.to_str() else { continue };
+        if !is_temp_name(name) {
+            continue;
+        }
+        let stale = e.metadata().ok().filter(|m| m.is_file()).and_then(|m| {
+            m.modified()
+                .ok()
+                .and_then(|t| t.elapsed().ok())
+                .map(|age| age >= older_than)
+        });
+        if stale == Some(true) && std::fs::remove_file(e.path()).is_ok() {
+            removed += 1;
+        }
+    }
+    removed
+}
+
+/// `.NAME.XXXXXXXX.tmp` with eight lower-case hex digits.
+fn is_temp_name(name: &str) -> bool {
+    let Some(rest) = name.strip_prefix('.').and_then(|r| r.strip_suffix(".tmp")) else {
+        return false;
+    };
+    match rest.rsplit_once('.') {
+        Some((base, hex)) => {
+            !base.is_empty()
+                && hex.len() == 8
+                && hex
+                    .bytes()
+                    .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b))
+        }
+        None => false,
+    }
+}
+
 /// A new file beside `target` (`.NAME.XXXXXXXX.tmp`, hidden, never an
 /// existing one), for writing before the rename; with `permissions` (those of
 /// the file it replaces) set before anything is written to it.
@@ -575,5 +621,45 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(e.len() < 300 && e.contains("…"), "{} characters", e.len());
+    }
+
+    #[test]
+    fn stale_temporary_files_of_killed_writes_are_swept_and_nothing_else() {
+        let dir = tempfile::tempdir().unwrap();
+        let d = dir.path();
+        for n in [
+            ".meeting.ics.0a1b2c3d.tmp",
+            ".x.ics.ffffffff.tmp",
+            "meeting.ics",
+            ".meeting.ics.0A1B2C3D.tmp",
+            ".meeting.ics.tmp",
+            "notes.tmp",
+        ] {
+            std::fs::write(d.join(n), "x").unwrap();
+        }
+        assert_eq!(
+            sweep_stale_temp_files(d, std::time::Duration::from_secs(3600)),
+            0,
+            "too new"
+        );
+        assert_eq!(sweep_stale_temp_files(d, std::time::Duration::ZERO), 2);
+        let mut left: Vec<String> = std::fs::read_dir(d)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        left.sort();
+        assert_eq!(
+            left,
+            [
+                ".meeting.ics.0A1B2C3D.tmp",
+                ".meeting.ics.tmp",
+                "meeting.ics",
+                "notes.tmp"
+            ]
+        );
+        assert_eq!(
+            sweep_stale_temp_files(&d.join("missing"), std::time::Duration::ZERO),
+            0
+        );
     }
 }

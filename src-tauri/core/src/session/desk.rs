@@ -12,6 +12,9 @@ use crate::error::{Error, Result};
 use crate::store::Store;
 use crate::time;
 
+/// A temporary file older than this is no write in progress.
+const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
+
 /// Where the rep's blocks run: at most one block at a time, and where the
 /// invitations of the meetings it books are saved.
 pub struct BlockDesk {
@@ -35,6 +38,9 @@ impl BlockDesk {
     /// Take up the block the current rep left running, if any (see
     /// [`Session::reopen`]).
     pub fn reopen(&mut self, store: &Store) -> Result<()> {
+        // A write killed half-way (the app was killed while it saved an
+        // invitation) leaves its hidden temporary file; the folder is ours.
+        crate::files::sweep_stale_temp_files(&self.invitations, STALE_TEMP);
         self.session = Session::reopen(store)?;
         Ok(())
     }
