@@ -375,7 +375,18 @@ pub fn check_stored_text(conn: &Connection) -> Result<(), String> {
                 let Value::Text(v) = r.get::<_, Value>(i).unwrap() else {
                     continue;
                 };
-                let problem = match kind_of(&t, col) {
+                // App values (`app.current_rep`, ...) are plain text, not
+                // JSON settings.
+                let app_value = t == "settings"
+                    && col == "value"
+                    && r.get::<_, String>("key")
+                        .is_ok_and(|k| k.starts_with("app."));
+                let kind = if app_value {
+                    Kind::Line(200)
+                } else {
+                    kind_of(&t, col)
+                };
+                let problem = match kind {
                     Kind::Skip => None,
                     Kind::Line(max) => text_problem(&v, false, max),
                     Kind::Text(max) => text_problem(&v, true, max),
