@@ -268,3 +268,81 @@ fn a_csv_imported_through_the_lists_view_matches_the_database() {
     app.screenshot("lists-after-import");
     app.close();
 }
+
+/// A file with two columns named "Phone", and names that differ from others
+/// only by invisible characters: the panel says so, the second phone is read
+/// as another number, and the database holds both numbers and clean names.
+#[test]
+fn a_repeated_column_is_said_and_both_numbers_are_kept() {
+    let env = TestEnv::new("a_repeated_column_is_said_and_both_numbers_are_kept");
+    let file = env.dir().join("two-phones.csv");
+    let mut csv = String::from("Name,Phone,Email,Phone,Industry\n");
+    for i in 0..12 {
+        let industry = if i % 2 == 0 {
+            "Logistics"
+        } else {
+            "Logis\u{200B}tics\u{202C}"
+        };
+        csv.push_str(&format!(
+            "Ann{} Lee,+1 312 555 {:04},ann{i}@acme.example,+1 312 555 9{:03},{industry}\n",
+            "\u{200B}".repeat(i % 2),
+            100 + i,
+            i
+        ));
+    }
+    std::fs::write(&file, csv).expect("the test file");
+    let app = env.launch();
+    app.wait_for(&By::xpath("//h2[normalize-space(.)='No call lists yet']"));
+    app.alt('i');
+    let path = app.wait_for(&By::named("File to import"));
+    path.clear();
+    path.type_text(&file.display().to_string());
+    app.wait_for(&By::button("Open")).click();
+
+    let note = app.wait_for(&By::testid("import-header-note")).text();
+    assert!(
+        note.contains("Columns 2 and 4 are both named \"Phone\"") && note.contains("\"Phone (2)\""),
+        "{note}"
+    );
+    app.wait_for(&By::named("Column for Other phone"));
+    assert_eq!(
+        value_of(&app, r#"[aria-label="Column for Other phone"]"#),
+        "3",
+        "the second Phone column is read as another phone"
+    );
+    // Industry is the field first offered: choose another, then it, so the
+    // choice fires as a user's would.
+    choose(&app, "Field to group by", "Country (geography)");
+    choose(&app, "Field to group by", "Industry (vertical)");
+    app.wait_until(
+        "the check of every row",
+        crate::harness::WAIT_TIMEOUT,
+        |app| {
+            text_now(app, "[data-testid=import-check]")
+                .is_some_and(|t| t.contains("All 12 rows checked"))
+        },
+    );
+    app.screenshot("import-repeated-column");
+    app.wait_for(&By::testid("import-run")).click();
+    app.wait_for(&By::testid("import-report"));
+    assert_eq!(app.text(&By::testid("report-imported")), "12");
+
+    let conn = env.open_db();
+    let phones: i64 = conn
+        .query_row("SELECT count(*) FROM prospect_phones", [], |r| r.get(0))
+        .expect("phones");
+    assert_eq!(phones, 24, "two numbers a prospect");
+    let themes: Vec<String> = conn
+        .prepare("SELECT name FROM themes")
+        .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())
+        .expect("themes");
+    assert_eq!(themes, ["Logistics"], "one theme, not two that look alike");
+    let odd: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM prospects WHERE instr(first_name, char(8203)) > 0",
+            [],
+            |r| r.get(0),
+        )
+        .expect("names");
+    assert_eq!(odd, 0, "no zero-width space stored");
+}
