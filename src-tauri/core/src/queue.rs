@@ -96,6 +96,24 @@ fn candidates(
 }
 
 /// The next prospect to call in block `block_id` on `theme_ids` at `now`.
+/// Why a prospect in a call was offered, read from its state: a call
+/// reopened after a restart no longer has the queue's answer, and its
+/// prospect keeps the state it was offered in until the outcome.
+pub fn reason_of(conn: &Connection, prospect_id: &str) -> Result<QueueReason> {
+    let (status, attempts): (String, u32) = conn.query_row(
+        "SELECT status, attempts FROM prospects WHERE id = ?1",
+        [prospect_id],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    Ok(if status == "callback" {
+        QueueReason::CallbackDue
+    } else if attempts > 0 {
+        QueueReason::Retry
+    } else {
+        QueueReason::New
+    })
+}
+
 pub fn next(
     conn: &Connection,
     block_id: &str,
@@ -250,6 +268,8 @@ mod tests {
         while let Some(e) = next(c, &b.id, themes, &s, t0()).unwrap() {
             order.push((e.prospect_id.clone(), e.reason));
             let call = calls::start_call(c, &b.id, &e.prospect_id, None, t0()).unwrap();
+            // A call reopened after a restart tells the same reason.
+            assert_eq!(reason_of(c, &e.prospect_id).unwrap(), e.reason);
             calls::finish_call(
                 c,
                 &call.id,

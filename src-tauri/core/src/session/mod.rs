@@ -27,7 +27,7 @@ use crate::card::{self, CallCard};
 use crate::clock::{self, BlockClock, CallClock, CallPhase, Clocks};
 use crate::domain::Settings;
 use crate::error::{Error, Result};
-use crate::queue::{self, QueueReason, QueueRest};
+use crate::queue::{self, QueueRest};
 use crate::store::Store;
 use crate::{reps, settings, time};
 
@@ -161,7 +161,8 @@ impl Session {
                 prospect_id: c.prospect_id.clone(),
                 reason: match &self.current {
                     Some((e, _)) if e.prospect_id == c.prospect_id => e.reason,
-                    _ => QueueReason::New,
+                    // Reopened after a restart: from the prospect's state.
+                    _ => queue::reason_of(store.conn(), &c.prospect_id)?,
                 },
                 time_zone: None,
             }),
