@@ -213,16 +213,25 @@ fn too_long(rule: Rule, n: usize) -> Error {
 /// when it was cut.
 pub fn clip(rule: Rule, raw: &str) -> (Cow<'_, str>, Option<usize>) {
     let text = normalize(raw, rule.lines);
+    match cut(rule, &text) {
+        Some((cut, n)) => (Cow::Owned(cut), Some(n)),
+        None => (text, None),
+    }
+}
+
+/// Text already normalized, cut to its rule's length: the cut text and the
+/// length it had, or `None` when it fits.
+pub fn cut(rule: Rule, text: &str) -> Option<(String, usize)> {
     // Fast: a value of at most `max_chars` bytes has at most that many characters.
     if text.len() <= rule.max_chars {
-        return (text, None);
+        return None;
     }
     let n = text.chars().count();
     if n <= rule.max_chars {
-        return (text, None);
+        return None;
     }
     let cut: String = text.chars().take(rule.max_chars).collect();
-    (Cow::Owned(cut.trim_end().to_string()), Some(n))
+    Some((cut.trim_end().to_string(), n))
 }
 
 /// A plausible e-mail address: one `@`, a dot in the domain, no spaces.

@@ -112,7 +112,10 @@ fn strip_formula_guard(t: Cow<'_, str>) -> Cow<'_, str> {
     match t.strip_prefix('\'') {
         Some(rest) if rest.starts_with(['=', '+', '-', '@']) => match t {
             Cow::Borrowed(b) => Cow::Borrowed(&b[1..]),
-            Cow::Owned(o) => Cow::Owned(o[1..].to_string()),
+            Cow::Owned(mut o) => {
+                o.remove(0);
+                Cow::Owned(o)
+            }
         },
         _ => t,
     }
@@ -282,10 +285,9 @@ impl Converter {
                 continue;
             }
             // No number is that long: not parsed, kept (cut) as text.
-            let too_long = raw.chars().count() > text::PHONE.max_chars;
-            let raw = match text::clip(text::PHONE, &raw) {
-                (cut, Some(_)) => Cow::Owned(cut.into_owned()),
-                _ => raw,
+            let (raw, too_long) = match text::cut(text::PHONE, &raw) {
+                Some((cut, _)) => (Cow::Owned(cut), true),
+                None => (raw, false),
             };
             raw_cells.push(raw.clone());
             let raw = raw.as_ref();
@@ -398,16 +400,15 @@ impl Converter {
             (&mut c.industry, text::INDUSTRY, Field::Industry),
             (&mut c.employees, text::EMPLOYEES, Field::Employees),
         ];
+        // The values are normalized already (`line_cell`): only cut.
         for (value, rule, field) in fields {
-            if let (cut, Some(n)) = text::clip(rule, value) {
-                let cut = cut.into_owned();
+            if let Some((cut, n)) = text::cut(rule, value) {
                 c.warnings.push(cut_warning(self.header_of(field), rule, n));
                 *value = cut;
             }
         }
         if let Some(id) = &c.crm_id {
-            if let (cut, Some(n)) = text::clip(text::CRM_ID, id) {
-                let cut = cut.into_owned();
+            if let Some((cut, n)) = text::cut(text::CRM_ID, id) {
                 c.warnings
                     .push(cut_warning(self.header_of(Field::CrmId), text::CRM_ID, n));
                 c.crm_id = Some(cut);
@@ -437,13 +438,13 @@ impl Converter {
             if v.is_empty() {
                 continue;
             }
-            let v = match text::clip(text::EXTRA_VALUE, &v) {
-                (cut, Some(n)) => {
+            let v = match text::cut(text::EXTRA_VALUE, &v) {
+                Some((cut, n)) => {
                     let header = self.headers.get(*i).map(String::as_str).unwrap_or("");
                     c.warnings.push(cut_warning(header, text::EXTRA_VALUE, n));
-                    Cow::Owned(cut.into_owned())
+                    Cow::Owned(cut)
                 }
-                _ => v,
+                None => v,
             };
             if extra.len() > 1 {
                 extra.push(',');
