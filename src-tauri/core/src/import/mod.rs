@@ -243,13 +243,11 @@ fn region_id(region: &str) -> Result<phonenumber::country::Id> {
 fn theme_rule(source: &SourceFile, opts: &ImportOptions) -> Result<ThemeRule> {
     Ok(match &opts.theme {
         ThemeChoice::None => ThemeRule::None,
-        ThemeChoice::Named(n) => {
-            let n = group::clip_theme_name(n);
-            if n.is_empty() {
-                return Err(crate::Error::invalid("theme name", "must not be empty"));
-            }
-            ThemeRule::Named(n)
-        }
+        // A name the user typed: refused when too long, never cut unseen.
+        ThemeChoice::Named(n) => ThemeRule::Named(group::clip_theme_name(&crate::text::required(
+            crate::text::THEME_NAME,
+            n,
+        )?)),
         ThemeChoice::Field(f) => ThemeRule::Field(*f),
         ThemeChoice::Column(h) => {
             let c = opts

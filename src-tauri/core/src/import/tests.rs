@@ -1147,3 +1147,24 @@ fn ten_thousand_columns_of_one_name_are_numbered_at_once() {
     assert_eq!(source.notes.len(), 21, "twenty notes, then how many more");
     assert!(source.notes[20].starts_with(&format!("{} more columns", n - 21)));
 }
+
+#[test]
+fn a_typed_theme_name_too_long_is_refused_not_cut() {
+    let mut store = Store::open_in_memory().unwrap();
+    let path = sample("hubspot-contacts.csv");
+    let source = read_file(&path).unwrap();
+    let before = snapshot(&store);
+    for (name, words) in [
+        ("T".repeat(100_000), "is 100000 characters long; at most 80"),
+        (" \u{200B} ".to_string(), "must not be empty"),
+    ] {
+        let mut opts = ImportOptions::new(&source, &Settings::default());
+        opts.theme = ThemeChoice::Named(name);
+        let e = run(&mut store, &source, &opts, &mut no_progress())
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains(words), "{e}");
+        assert!(e.len() < 200, "{e}");
+    }
+    assert_eq!(snapshot(&store), before);
+}
