@@ -60,8 +60,11 @@ pub enum StoreError {
         detail: String,
     },
 
+    #[error("the disk that holds the database is full, so this was not saved (the database is as it was before); free some space and try again")]
+    DatabaseFull,
+
     #[error("database error: {0}")]
-    Sqlite(#[from] rusqlite::Error),
+    Sqlite(rusqlite::Error),
 }
 
 impl StoreError {
@@ -78,6 +81,7 @@ impl StoreError {
             StoreError::Busy { .. } => "busy",
             StoreError::ReadOnly { .. } => "read_only",
             StoreError::MigrationFailed { .. } => "migration_failed",
+            StoreError::DatabaseFull => "disk_full",
             StoreError::Sqlite(_) => "database",
         }
     }
@@ -143,12 +147,43 @@ impl Error {
     }
 }
 
+/// A write the disk had no room for is said as such, whatever wrote it
+/// (SQLite rolled the transaction back).
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> Self {
+        match e.sqlite_error_code() {
+            Some(rusqlite::ErrorCode::DiskFull) => StoreError::DatabaseFull,
+            _ => StoreError::Sqlite(e),
+        }
+    }
+}
+
 impl From<rusqlite::Error> for Error {
     fn from(e: rusqlite::Error) -> Self {
-        Error::Store(StoreError::Sqlite(e))
+        Error::Store(StoreError::from(e))
     }
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 pub use crate::quote::{clipped, escaped, quoted};
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_full_disk_is_said_with_what_to_do() {
+        let full = rusqlite::Error::SqliteFailure(
+            rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_FULL),
+            Some("database or disk is full".into()),
+        );
+        let e = Error::from(full);
+        assert_eq!(e.kind(), "disk_full");
+        let m = e.to_string();
+        assert!(m.contains("disk that holds the database is full"), "{m}");
+        assert!(m.contains("free some space and try again"), "{m}");
+        let other = Error::from(rusqlite::Error::QueryReturnedNoRows);
+        assert_eq!(other.kind(), "database");
+    }
+}
