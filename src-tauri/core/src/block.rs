@@ -836,6 +836,8 @@ pub(crate) mod tests {
         for (i, (o, secs)) in plan.iter().enumerate() {
             let c = f.store.conn();
             let call = start_call(c, &b.id, &f.prospects[i], None, at).unwrap();
+            // Someone picked up at once: the whole call is talk.
+            crate::calls::mark_answered(c, &call.id, at).unwrap();
             if *o == Outcome::NotInterested {
                 let oid: String = c
                     .query_row("SELECT id FROM objections LIMIT 1", [], |r| r.get(0))
@@ -924,5 +926,115 @@ pub(crate) mod tests {
         assert_eq!(row.dials_per_hour, Some(12.0));
         let review = crate::reports::blocks::blocks(c, &Default::default(), &s).unwrap();
         assert_eq!(review.total.dials_per_hour, Some(12.0));
+    }
+
+    fn add_mobile(c: &rusqlite::Connection, prospect: &str) {
+        c.execute(
+            "INSERT INTO prospect_phones (prospect_id, position, kind, e164, raw)
+             VALUES (?1, 1, 'mobile', '+15125559999', '512 555 9999')",
+            [prospect],
+        )
+        .unwrap();
+    }
+
+    #[test]
+    fn a_bad_number_marks_that_number_only_and_the_next_is_due_at_once() {
+        let f = fixture(1);
+        let c = f.store.conn();
+        let s = Settings::default();
+        let p = &f.prospects[0];
+        add_mobile(c, p);
+        let b = start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0()).unwrap();
+        let call = start_call(c, &b.id, p, None, t0()).unwrap();
+        assert_eq!(
+            call.phone.as_deref(),
+            Some("+15125550000"),
+            "the first number"
+        );
+        let at = t0() + Duration::seconds(20);
+        finish_call(c, &call.id, &result(Outcome::BadNumber), at, &s).unwrap();
+        let (status, bad, next): (String, bool, Option<String>) = c
+            .query_row(
+                "SELECT status, bad_number, next_attempt_at FROM prospects WHERE id = ?1",
+                [p],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap();
+        assert_eq!((status.as_str(), bad), ("attempting", false));
+        assert_eq!(next, Some(crate::time::to_db(at)), "due at once");
+        let card = crate::card::call_card(c, p, None).unwrap();
+        assert_eq!(
+            card.phones
+                .iter()
+                .map(|p| (p.bad, p.tel_uri.is_some()))
+                .collect::<Vec<_>>(),
+            [(true, false), (false, true)],
+            "the bad number stays on the card, not dialable"
+        );
+        // The next call dials the second number; the first is refused.
+        let again = start_call(c, &b.id, p, None, at).unwrap();
+        assert_eq!(again.phone.as_deref(), Some("+15125559999"));
+        let e = crate::calls::dial_number(c, &again.id, 0).unwrap_err();
+        assert!(e.to_string().contains("marked bad"), "{e}");
+        let d = crate::calls::dial_number(c, &again.id, 1).unwrap();
+        assert_eq!(d.tel_uri.as_deref(), Some("tel:+15125559999"));
+        let end = at + Duration::seconds(15);
+        finish_call(c, &again.id, &result(Outcome::BadNumber), end, &s).unwrap();
+        let (status, bad): (String, bool) = c
+            .query_row(
+                "SELECT status, bad_number FROM prospects WHERE id = ?1",
+                [p],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (status.as_str(), bad),
+            ("bad_number", true),
+            "out when no good number is left"
+        );
+        assert!(start_call(c, &b.id, p, None, end).is_err());
+    }
+
+    #[test]
+    fn talk_counts_from_the_answer_and_ring_time_is_kept_apart() {
+        let f = fixture(3);
+        let c = f.store.conn();
+        let s = Settings::default();
+        let b = start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0()).unwrap();
+        let read = |id: &str| -> (Option<u32>, u32, bool) {
+            c.query_row(
+                "SELECT ring_ms, duration_ms, asked_for_meeting FROM calls WHERE id = ?1",
+                [id],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .unwrap()
+        };
+        // Answered after 8 s, 50 s of talk, the ask marked: a conversation.
+        let call = start_call(c, &b.id, &f.prospects[0], None, t0()).unwrap();
+        crate::calls::mark_answered(c, &call.id, t0() + Duration::seconds(8)).unwrap();
+        crate::calls::mark_answered(c, &call.id, t0() + Duration::seconds(30)).unwrap();
+        crate::calls::mark_asked(c, &call.id, true).unwrap();
+        let end = t0() + Duration::seconds(58);
+        finish_call(c, &call.id, &result(Outcome::NotInterested), end, &s).unwrap();
+        assert_eq!(
+            read(&call.id),
+            (Some(8_000), 50_000, true),
+            "the first mark holds"
+        );
+        // Nobody answered: all ringing, no talk.
+        let call = start_call(c, &b.id, &f.prospects[1], None, end).unwrap();
+        let end2 = end + Duration::seconds(25);
+        finish_call(c, &call.id, &result(Outcome::NoAnswer), end2, &s).unwrap();
+        assert_eq!(read(&call.id), (Some(25_000), 0, false));
+        // A connect whose answer was not marked counts whole.
+        let call = start_call(c, &b.id, &f.prospects[2], None, end2).unwrap();
+        let end3 = end2 + Duration::seconds(70);
+        finish_call(c, &call.id, &result(Outcome::NotInterested), end3, &s).unwrap();
+        assert_eq!(read(&call.id), (None, 70_000, false));
+        let sum = summary(c, &b.id, &s, end3).unwrap();
+        // 50 s of talk is short of 60, but the ask makes it a conversation;
+        // the 70 s connect is one by its length.
+        assert_eq!((sum.dials, sum.connects, sum.conversations), (3, 2, 2));
+        assert_eq!(sum.longest_call_seconds, 70);
     }
 }

@@ -33,6 +33,10 @@ pub struct CompletedCall {
     pub theme_id: Option<String>,
     pub talk_track_version_id: Option<String>,
     pub started_at: DateTime<Utc>,
+    /// Ring time: before the answer (talk is `duration_ms` after it), or
+    /// the whole call with `duration_ms` 0 when nobody answered; `None`:
+    /// unknown, `duration_ms` is the whole call.
+    pub ring_ms: Option<u32>,
     pub duration_ms: u32,
     pub outcome: Outcome,
     pub asked_for_meeting: bool,
@@ -208,6 +212,8 @@ pub struct CallEnd<'a> {
     pub callback_at: Option<DateTime<Utc>>,
     pub meeting: Option<&'a NewMeeting>,
     pub notes: &'a CallNotes,
+    /// Written whole without its ring time: its length is the whole call.
+    pub ring_unknown: bool,
 }
 
 /// What completing a call did.
@@ -215,9 +221,56 @@ pub struct CallEnd<'a> {
 pub struct Completed {
     pub call_id: String,
     pub prospect_id: String,
+    /// Talk time (from the answer).
     pub duration_ms: u32,
+    pub ring_ms: Option<u32>,
     pub meeting_id: Option<String>,
     pub prospect_status: ProspectStatus,
+}
+
+/// A call's ring and talk time, in milliseconds, from its start, the answer
+/// the rep marked (if any) and its end (domain.md section 3: talk time
+/// starts at the answer). Not marked: a connect was all talk (ring time
+/// unknown), any other call all ringing; `whole` (a call written whole,
+/// measured elsewhere, without its ring time) counts every call whole.
+pub fn ring_and_talk(
+    started: DateTime<Utc>,
+    answered: Option<DateTime<Utc>>,
+    ended: DateTime<Utc>,
+    outcome: Outcome,
+    whole: bool,
+) -> (Option<u32>, u32) {
+    let ms = |a: DateTime<Utc>, b: DateTime<Utc>| {
+        u32::try_from((b - a).num_milliseconds().max(0)).unwrap_or(u32::MAX)
+    };
+    match answered {
+        Some(a) => {
+            let a = a.clamp(started, ended);
+            (Some(ms(started, a)), ms(a, ended))
+        }
+        None if whole || outcome.is_connect() => (None, ms(started, ended)),
+        None => (Some(ms(started, ended)), 0),
+    }
+}
+
+/// Mark the number a call dialled as bad (the prospect's first good number
+/// when the call names none); returns how many good numbers the prospect
+/// has left.
+fn mark_number_bad(conn: &Connection, call_id: &str, prospect_id: &str) -> Result<u32> {
+    let phone: Option<String> = conn
+        .prepare_cached("SELECT phone_e164 FROM calls WHERE id = ?1")?
+        .query_row([call_id], |r| r.get(0))?;
+    conn.prepare_cached(
+        "UPDATE prospect_phones SET bad = 1
+         WHERE prospect_id = ?1 AND bad = 0 AND position = (
+             SELECT position FROM prospect_phones
+             WHERE prospect_id = ?1 AND bad = 0 AND (?2 IS NULL OR e164 = ?2)
+             ORDER BY position LIMIT 1)",
+    )?
+    .execute(params![prospect_id, phone])?;
+    Ok(conn
+        .prepare_cached("SELECT count(*) FROM prospect_phones WHERE prospect_id = ?1 AND bad = 0")?
+        .query_row([prospect_id], |r| r.get(0))?)
 }
 
 /// Complete an open call: its outcome, notes and meeting, and the prospect's
@@ -230,26 +283,45 @@ pub fn complete_call(
 ) -> Result<Completed> {
     rules::check_outcome_details(end.outcome, end.callback_at, end.meeting)?;
     let notes = end.notes.checked()?;
-    let (prospect_id, started_at, outcome): (String, String, Option<Outcome>) = conn
-        .prepare_cached("SELECT prospect_id, started_at, outcome FROM calls WHERE id = ?1")?
-        .query_row([call_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+    let row: (String, String, Option<String>, bool, Option<Outcome>) = conn
+        .prepare_cached(
+            "SELECT prospect_id, started_at, answered_at, asked_for_meeting, outcome
+             FROM calls WHERE id = ?1",
+        )?
+        .query_row([call_id], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+        })
         .optional()?
         .ok_or_else(|| Error::NotFound {
             what: "call",
             id: call_id.to_string(),
         })?;
+    let (prospect_id, started_at, answered_at, asked_before, outcome) = row;
     if outcome.is_some() {
         return Err(Error::Conflict("this call already has its outcome".into()));
     }
     let started_at = time::from_db(&started_at)?;
+    let answered_at = answered_at.map(|a| time::from_db(&a)).transpose()?;
     let ended = end.ended_at.max(started_at);
-    let duration_ms = u32::try_from((ended - started_at).num_milliseconds()).unwrap_or(u32::MAX);
+    let (ring_ms, duration_ms) = ring_and_talk(
+        started_at,
+        answered_at,
+        ended,
+        end.outcome,
+        end.ring_unknown,
+    );
     let (before, tz_name, _) = load_state(conn, &prospect_id)?;
     let tz = tz_name.as_deref().and_then(time::parse_tz);
-    let after = apply_outcome(&before, end.outcome, ended, end.callback_at, tz, settings);
+    let after = if end.outcome == Outcome::BadNumber {
+        let left = mark_number_bad(conn, call_id, &prospect_id)?;
+        rules::apply_bad_number(&before, left, ended, tz, settings)
+    } else {
+        apply_outcome(&before, end.outcome, ended, end.callback_at, tz, settings)
+    };
     conn.prepare_cached(
         "UPDATE calls SET ended_at = ?2, duration_ms = ?3, outcome = ?4, asked_for_meeting = ?5,
-            callback_at = ?6, notes = ?7, gap_current_state = ?8, gap_objectives = ?9, gap_impact = ?10
+            callback_at = ?6, notes = ?7, gap_current_state = ?8, gap_objectives = ?9, gap_impact = ?10,
+            ring_ms = ?11
          WHERE id = ?1",
     )?
     .execute(params![
@@ -257,12 +329,13 @@ pub fn complete_call(
         time::to_db(ended),
         duration_ms,
         end.outcome,
-        end.asked_for_meeting || end.outcome == Outcome::Meeting,
+        asked_before || end.asked_for_meeting || end.outcome == Outcome::Meeting,
         end.callback_at.map(time::to_db),
         notes.notes,
         notes.gap_current_state,
         notes.gap_objectives,
         notes.gap_impact,
+        ring_ms,
     ])?;
     let mut meeting_id = None;
     if let (Outcome::Meeting, Some(m)) = (end.outcome, end.meeting) {
@@ -293,6 +366,7 @@ pub fn complete_call(
         call_id: call_id.to_string(),
         prospect_id,
         duration_ms,
+        ring_ms,
         meeting_id,
         prospect_status: after.status,
     })
@@ -329,6 +403,10 @@ pub fn record_completed_call(
     for o in &call.objections {
         insert_objection(conn, &id, o)?;
     }
+    let ring = Duration::milliseconds(i64::from(call.ring_ms.unwrap_or(0)));
+    if call.ring_ms.is_some() && call.duration_ms > 0 {
+        mark_answered(conn, &id, call.started_at + ring)?;
+    }
     let notes = CallNotes {
         notes: call.notes.clone(),
         gap_current_state: call.gap_current_state.clone(),
@@ -340,11 +418,12 @@ pub fn record_completed_call(
         &id,
         &CallEnd {
             outcome: call.outcome,
-            ended_at: call.started_at + Duration::milliseconds(i64::from(call.duration_ms)),
+            ended_at: call.started_at + ring + Duration::milliseconds(i64::from(call.duration_ms)),
             asked_for_meeting: call.asked_for_meeting,
             callback_at: call.callback_at,
             meeting: call.meeting.as_ref(),
             notes: &notes,
+            ring_unknown: call.ring_ms.is_none(),
         },
         settings,
     )?;
@@ -371,6 +450,12 @@ pub struct OpenCall {
     pub theme_id: Option<String>,
     pub talk_track_version_id: Option<String>,
     pub started_at: DateTime<Utc>,
+    /// When the rep marked the answer ("connected").
+    pub answered_at: Option<DateTime<Utc>>,
+    /// The rep asked for the meeting.
+    pub asked: bool,
+    /// The number dialled (E.164).
+    pub phone: Option<String>,
     pub objections: Vec<LoggedObjection>,
     pub notes: CallNotes,
 }
@@ -415,12 +500,18 @@ pub fn start_call(
             started_at: now,
         },
     )?;
+    let phone: Option<String> = conn
+        .prepare_cached("SELECT phone_e164 FROM calls WHERE id = ?1")?
+        .query_row([&id], |r| r.get(0))?;
     Ok(OpenCall {
         id,
         prospect_id: prospect_id.to_string(),
         theme_id,
         talk_track_version_id: talk_track_version_id.map(str::to_string),
         started_at: now,
+        answered_at: None,
+        asked: false,
+        phone,
         objections: Vec::new(),
         notes: CallNotes::default(),
     })
@@ -431,7 +522,7 @@ pub fn open_call(conn: &Connection, block_id: &str) -> Result<Option<OpenCall>> 
     let row = conn
         .prepare_cached(
             "SELECT id, prospect_id, theme_id, talk_track_version_id, started_at, notes, gap_current_state,
-                gap_objectives, gap_impact
+                gap_objectives, gap_impact, answered_at, asked_for_meeting, phone_e164
              FROM calls WHERE block_id = ?1 AND outcome IS NULL ORDER BY started_at DESC LIMIT 1",
         )?
         .query_row([block_id], |r| {
@@ -447,10 +538,16 @@ pub fn open_call(conn: &Connection, block_id: &str) -> Result<Option<OpenCall>> 
                     gap_objectives: r.get(7)?,
                     gap_impact: r.get(8)?,
                 },
+                (
+                    r.get::<_, Option<String>>(9)?,
+                    r.get::<_, bool>(10)?,
+                    r.get::<_, Option<String>>(11)?,
+                ),
             ))
         })
         .optional()?;
-    let Some((id, prospect_id, theme_id, track, started_at, notes)) = row else {
+    let Some((id, prospect_id, theme_id, track, started_at, notes, (answered, asked, phone))) = row
+    else {
         return Ok(None);
     };
     let objections = call_objections(conn, &id)?;
@@ -460,6 +557,9 @@ pub fn open_call(conn: &Connection, block_id: &str) -> Result<Option<OpenCall>> 
         theme_id,
         talk_track_version_id: track,
         started_at: time::from_db(&started_at)?,
+        answered_at: answered.map(|a| time::from_db(&a)).transpose()?,
+        asked,
+        phone,
         objections,
         notes,
     }))
@@ -553,6 +653,76 @@ pub fn save_draft(conn: &Connection, call_id: &str, notes: &CallNotes) -> Result
     Ok(())
 }
 
+/// The prospect answered (the rep said so) at `at`; a second mark keeps the
+/// first.
+pub fn mark_answered(conn: &Connection, call_id: &str, at: DateTime<Utc>) -> Result<()> {
+    open_call_by_id(conn, call_id)?;
+    conn.prepare_cached("UPDATE calls SET answered_at = ?2 WHERE id = ?1 AND answered_at IS NULL")?
+        .execute(params![call_id, time::to_db(at)])?;
+    Ok(())
+}
+
+/// The rep dials the prospect's number at `position` in the open call
+/// (before the answer): the call records that number. A number marked bad
+/// is refused. Returns the number (E.164) and its `tel:` link, `None` when
+/// the number is not dialable from here.
+pub fn dial_number(conn: &Connection, call_id: &str, position: u32) -> Result<DialedNumber> {
+    open_call_by_id(conn, call_id)?;
+    let (prospect_id, answered): (String, Option<String>) = conn
+        .prepare_cached("SELECT prospect_id, answered_at FROM calls WHERE id = ?1")?
+        .query_row([call_id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let number: Option<(Option<String>, Option<String>, bool)> = conn
+        .prepare_cached(
+            "SELECT e164, extension, bad FROM prospect_phones WHERE prospect_id = ?1 AND position = ?2",
+        )?
+        .query_row(params![prospect_id, position], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?))
+        })
+        .optional()?;
+    let Some((e164, extension, bad)) = number else {
+        return Err(Error::NotFound {
+            what: "phone number",
+            id: (position + 1).to_string(),
+        });
+    };
+    if bad {
+        return Err(Error::Conflict(
+            "this number is marked bad; it is never dialled again".into(),
+        ));
+    }
+    if answered.is_some() {
+        return Err(Error::Conflict(
+            "the prospect has answered this call; log its outcome before dialling another number"
+                .into(),
+        ));
+    }
+    if let Some(e) = &e164 {
+        conn.prepare_cached("UPDATE calls SET phone_e164 = ?2 WHERE id = ?1")?
+            .execute(params![call_id, e])?;
+    }
+    Ok(DialedNumber {
+        tel_uri: e164
+            .as_deref()
+            .and_then(|e| crate::card::tel_uri(e, extension.as_deref())),
+        e164,
+    })
+}
+
+/// A number the rep dials.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DialedNumber {
+    pub e164: Option<String>,
+    pub tel_uri: Option<String>,
+}
+
+/// The rep asked for the meeting in this call (or takes the mark back).
+pub fn mark_asked(conn: &Connection, call_id: &str, asked: bool) -> Result<()> {
+    open_call_by_id(conn, call_id)?;
+    conn.prepare_cached("UPDATE calls SET asked_for_meeting = ?2 WHERE id = ?1")?
+        .execute(params![call_id, asked])?;
+    Ok(())
+}
+
 /// The outcome the rep logs for an open call.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct CallResult {
@@ -585,6 +755,7 @@ pub fn finish_call(
             callback_at: result.callback_at,
             meeting: result.meeting.as_ref(),
             notes: &result.notes,
+            ring_unknown: false,
         },
         settings,
     )
@@ -632,6 +803,7 @@ mod tests {
             talk_track_version_id: None,
             // 15:00 UTC = 09:00 in Chicago, a Thursday.
             started_at: Utc.with_ymd_and_hms(2026, 11, 19, 15, 0, 0).unwrap(),
+            ring_ms: None,
             duration_ms: 42_000,
             outcome,
             asked_for_meeting: false,

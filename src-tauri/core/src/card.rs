@@ -13,8 +13,12 @@ use crate::playbook::{self, CallPlaybook};
 /// One number to dial.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct CardPhone {
+    /// Its place among the prospect's numbers (0 = tried first).
+    pub position: u32,
     /// direct, mobile, office, corporate or other
     pub kind: String,
+    /// Marked bad on an earlier call: never dialled again.
+    pub bad: bool,
     /// What to show: E.164 when known (with " x" and the extension), else the raw text.
     pub display: String,
     /// The `tel:` link handed to the softphone (RFC 3966); `None` when the
@@ -28,8 +32,13 @@ pub struct PastCall {
     pub started_at: String,
     pub rep_name: String,
     pub outcome: Outcome,
+    /// Talk time (from the answer).
     pub duration_seconds: u32,
     pub notes: String,
+    /// The gap the rep noted: current state, objectives, impact.
+    pub gap_current_state: String,
+    pub gap_objectives: String,
+    pub gap_impact: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -108,8 +117,8 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
         })?;
 
     let mut stmt = conn.prepare_cached(
-        "SELECT kind, e164, extension, raw FROM prospect_phones
-         WHERE prospect_id = ?1 AND bad = 0 ORDER BY position",
+        "SELECT kind, e164, extension, raw, position, bad FROM prospect_phones
+         WHERE prospect_id = ?1 ORDER BY position",
     )?;
     card.phones = stmt
         .query_map([prospect_id], |r| {
@@ -122,16 +131,24 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
                 (Some(e), _) => e.clone(),
                 (None, _) => raw,
             };
+            let bad: bool = r.get(5)?;
             Ok(CardPhone {
+                position: r.get(4)?,
+                bad,
                 kind,
-                tel_uri: e164.as_deref().and_then(|e| tel_uri(e, ext.as_deref())),
+                // A bad number is never dialled again.
+                tel_uri: e164
+                    .as_deref()
+                    .filter(|_| !bad)
+                    .and_then(|e| tel_uri(e, ext.as_deref())),
                 display,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
 
     let mut stmt = conn.prepare_cached(
-        "SELECT c.started_at, r.name, c.outcome, c.duration_ms / 1000, c.notes
+        "SELECT c.started_at, r.name, c.outcome, c.duration_ms / 1000, c.notes,
+            c.gap_current_state, c.gap_objectives, c.gap_impact
          FROM calls c JOIN reps r ON r.id = c.rep_id
          WHERE c.prospect_id = ?1 AND c.outcome IS NOT NULL
          ORDER BY c.started_at DESC LIMIT 20",
@@ -144,6 +161,9 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
                 outcome: r.get(2)?,
                 duration_seconds: r.get(3)?,
                 notes: r.get(4)?,
+                gap_current_state: r.get(5)?,
+                gap_objectives: r.get(6)?,
+                gap_impact: r.get(7)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
@@ -189,6 +209,8 @@ mod tests {
         let b =
             block::start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0).unwrap();
         let call = calls::start_call(c, &b.id, &f.prospects[0], None, t0).unwrap();
+        // The front desk picked up after 6 s of ringing.
+        calls::mark_answered(c, &call.id, t0 + Duration::seconds(6)).unwrap();
         calls::finish_call(
             c,
             &call.id,
@@ -215,7 +237,7 @@ mod tests {
         assert_eq!(card.attempts, 1);
         assert_eq!(card.history.len(), 1);
         assert_eq!(card.history[0].outcome, Outcome::Gatekeeper);
-        assert_eq!(card.history[0].duration_seconds, 40);
+        assert_eq!(card.history[0].duration_seconds, 34, "talk from the answer");
         assert_eq!(card.history[0].notes, "ask for Dana in accounts");
         assert!(
             card.playbook.talk_track.is_some(),

@@ -125,10 +125,13 @@ impl BlockClock {
     }
 }
 
-/// Where a call is, by its elapsed time (domain.md section 3).
+/// Where a call is (domain.md section 3): ringing until the rep marks the
+/// answer, then by its talk time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
 #[serde(rename_all = "snake_case")]
 pub enum CallPhase {
+    /// Dialled, nobody has answered yet (or the rep has not said so).
+    Ringing,
     /// 0:00-0:45: introduction, Engage Statement, Impact Question.
     Opening,
     /// 0:45-1:00: the prospect answers; ask for the appointment.
@@ -142,8 +145,9 @@ pub enum CallPhase {
 }
 
 impl CallPhase {
-    pub fn at(elapsed: Duration, s: &Settings) -> CallPhase {
-        let secs = elapsed.as_secs();
+    /// The phase at `talk` seconds after the answer.
+    pub fn at(talk: Duration, s: &Settings) -> CallPhase {
+        let secs = talk.as_secs();
         if secs < u64::from(s.phase_opening_end) {
             CallPhase::Opening
         } else if secs < u64::from(s.phase_request_end) {
@@ -157,9 +161,9 @@ impl CallPhase {
         }
     }
 
-    /// The next threshold after `elapsed`, in seconds of the call, if any.
-    pub fn next_threshold(elapsed: Duration, s: &Settings) -> Option<u32> {
-        let secs = elapsed.as_secs();
+    /// The next threshold after `talk`, in seconds of talk, if any.
+    pub fn next_threshold(talk: Duration, s: &Settings) -> Option<u32> {
+        let secs = talk.as_secs();
         [
             s.phase_opening_end,
             s.phase_request_end,
@@ -171,12 +175,30 @@ impl CallPhase {
     }
 }
 
-/// A call's timer: from the moment the rep started the call.
+/// A call's clocks, all offsets from the moment the rep started the call
+/// (dialling): when the prospect answered (ring time before it, talk time
+/// after it), when the rep began logging the outcome (talk stops there: the
+/// outcome form is not talk time), and when the last objection was raised.
 #[derive(Debug, Clone, Copy)]
 pub struct CallClock {
     pub started_at: DateTime<Utc>,
     anchor: Instant,
     anchor_elapsed: Duration,
+    answered: Option<Duration>,
+    stopped: Option<Duration>,
+    last_objection: Option<Duration>,
+}
+
+/// A call's clocks read at one instant.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct CallReading {
+    /// Ringing until the answer, then the talk time: what the timer shows.
+    pub shown: Duration,
+    pub answered: bool,
+    /// The rep is logging the outcome: the timer stands still.
+    pub stopped: bool,
+    /// How long the current (last raised) objection has taken.
+    pub objection: Option<Duration>,
 }
 
 impl CallClock {
@@ -185,17 +207,107 @@ impl CallClock {
             started_at,
             anchor: now,
             anchor_elapsed: elapsed,
+            answered: None,
+            stopped: None,
+            last_objection: None,
         }
     }
 
-    /// A call that started at `started_at`, resumed after a restart at `now_wall`.
-    pub fn recovered(started_at: DateTime<Utc>, now: Instant, now_wall: DateTime<Utc>) -> Self {
-        let elapsed = (now_wall - started_at).to_std().unwrap_or(Duration::ZERO);
-        CallClock::new(started_at, elapsed, now)
+    /// A call that started at `started_at`, resumed after a restart at
+    /// `now_wall`, answered at `answered_at` if the rep had said so, its last
+    /// objection `last_objection_ms` into the talk.
+    pub fn recovered(
+        started_at: DateTime<Utc>,
+        answered_at: Option<DateTime<Utc>>,
+        last_objection_ms: Option<u32>,
+        now: Instant,
+        now_wall: DateTime<Utc>,
+    ) -> Self {
+        let since = |t: DateTime<Utc>| (t - started_at).to_std().unwrap_or(Duration::ZERO);
+        let mut c = CallClock::new(started_at, since(now_wall), now);
+        c.answered = answered_at.map(since);
+        c.last_objection = last_objection_ms.map(|ms| Duration::from_millis(u64::from(ms)));
+        c
     }
 
+    /// Time since the call started, standing still once the rep logs the
+    /// outcome.
     pub fn elapsed(&self, now: Instant) -> Duration {
-        self.anchor_elapsed + now.saturating_duration_since(self.anchor)
+        let e = self.anchor_elapsed + now.saturating_duration_since(self.anchor);
+        self.stopped.map_or(e, |s| s.min(e))
+    }
+
+    /// Ring time: up to the answer, or all of it while nobody has answered.
+    pub fn ring(&self, now: Instant) -> Duration {
+        self.answered.unwrap_or_else(|| self.elapsed(now))
+    }
+
+    /// Talk time since the answer; `None` before it.
+    pub fn talk(&self, now: Instant) -> Option<Duration> {
+        self.answered.map(|a| self.elapsed(now).saturating_sub(a))
+    }
+
+    pub fn is_answered(&self) -> bool {
+        self.answered.is_some()
+    }
+
+    /// Mark the answer now (once); returns the ring time.
+    pub fn answer(&mut self, now: Instant) -> Duration {
+        if self.answered.is_none() {
+            self.answered = Some(self.elapsed(now));
+        }
+        self.ring(now)
+    }
+
+    /// The rep begins logging the outcome: the clocks stand still.
+    pub fn stop(&mut self, now: Instant) {
+        if self.stopped.is_none() {
+            self.stopped = Some(self.elapsed(now));
+        }
+    }
+
+    /// The rep went back to the call: the clocks run again (the time spent
+    /// in the form counts, as the call went on).
+    pub fn go_on(&mut self) {
+        self.stopped = None;
+    }
+
+    /// An objection raised `talk` into the call.
+    pub fn objection_at(&mut self, talk: Duration) {
+        self.last_objection = Some(talk);
+    }
+
+    pub fn phase(&self, now: Instant, s: &Settings) -> CallPhase {
+        match self.talk(now) {
+            Some(t) => CallPhase::at(t, s),
+            None => CallPhase::Ringing,
+        }
+    }
+
+    pub fn read(&self, now: Instant) -> CallReading {
+        let talk = self.talk(now);
+        CallReading {
+            shown: talk.unwrap_or_else(|| self.ring(now)),
+            answered: talk.is_some(),
+            stopped: self.stopped.is_some(),
+            objection: talk
+                .zip(self.last_objection)
+                .map(|(t, o)| t.saturating_sub(o)),
+        }
+    }
+
+    /// When what [`CallClock::read`] shows next changes: the next whole
+    /// second of the timer or of the current objection; `None` when stopped.
+    fn next_change(&self, now: Instant) -> Option<Instant> {
+        if self.stopped.is_some() {
+            return None;
+        }
+        let r = self.read(now);
+        let mut wake = now + (next_second(r.shown) - r.shown);
+        if let Some(o) = r.objection {
+            wake = wake.min(now + (next_second(o) - o));
+        }
+        Some(wake)
     }
 }
 
@@ -243,7 +355,7 @@ pub struct Tick {
     pub block_elapsed: Duration,
     pub block_remaining: Duration,
     pub paused: bool,
-    pub call_elapsed: Option<Duration>,
+    pub call: Option<CallReading>,
     pub alert: Option<Alert>,
 }
 
@@ -270,8 +382,7 @@ pub fn next_wake(c: &Clocks, now: Instant) -> Option<Instant> {
         }
     }
     if let Some(call) = &c.call {
-        let e = call.elapsed(now);
-        consider(Some(now + (next_second(e) - e)));
+        consider(call.next_change(now));
     }
     wake
 }
@@ -318,7 +429,7 @@ where
                 block_elapsed: elapsed,
                 block_remaining: remaining,
                 paused: clocks.block.is_paused(),
-                call_elapsed: clocks.call.as_ref().map(|c| c.elapsed(now)),
+                call: clocks.call.as_ref().map(|c| c.read(now)),
                 alert,
             },
         );
@@ -461,12 +572,22 @@ mod tests {
         let started = wall0();
         let c = CallClock::recovered(
             started,
+            Some(started + chrono::Duration::seconds(8)),
+            Some(20_000),
             Instant::now(),
             started + chrono::Duration::seconds(75),
         );
         assert_eq!(c.elapsed(Instant::now()), Duration::from_secs(75));
         tokio::time::advance(Duration::from_secs(5)).await;
         assert_eq!(c.elapsed(Instant::now()), Duration::from_secs(80));
+        let r = c.read(Instant::now());
+        assert_eq!(
+            r.shown,
+            Duration::from_secs(72),
+            "talk counts from the answer"
+        );
+        assert_eq!(r.objection, Some(Duration::from_secs(52)));
+        assert_eq!(c.ring(Instant::now()), Duration::from_secs(8));
     }
 
     #[tokio::test(start_paused = true)]
@@ -548,5 +669,50 @@ mod tests {
             Some(t0 + Duration::from_millis(500)),
             "the call timer still runs"
         );
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn ring_then_talk_from_the_answer_and_the_form_is_not_talk() {
+        let s = Settings::default();
+        let t0 = Instant::now();
+        let mut c = CallClock::new(wall0(), Duration::ZERO, t0);
+        tokio::time::advance(Duration::from_secs(8)).await;
+        let r = c.read(Instant::now());
+        assert_eq!((r.shown, r.answered), (Duration::from_secs(8), false));
+        assert_eq!(c.phase(Instant::now(), &s), CallPhase::Ringing);
+        assert_eq!(c.answer(Instant::now()), Duration::from_secs(8));
+        let r = c.read(Instant::now());
+        assert_eq!(
+            (r.shown, r.answered),
+            (Duration::ZERO, true),
+            "0:00 at the answer"
+        );
+        assert_eq!(c.phase(Instant::now(), &s), CallPhase::Opening);
+        tokio::time::advance(Duration::from_secs(61)).await;
+        assert_eq!(c.phase(Instant::now(), &s), CallPhase::Objections);
+        c.objection_at(c.talk(Instant::now()).unwrap());
+        tokio::time::advance(Duration::from_secs(25)).await;
+        assert_eq!(
+            c.read(Instant::now()).objection,
+            Some(Duration::from_secs(25))
+        );
+        // A second answer mark changes nothing.
+        assert_eq!(c.answer(Instant::now()), Duration::from_secs(8));
+        c.stop(Instant::now());
+        tokio::time::advance(Duration::from_secs(40)).await;
+        assert_eq!(c.talk(Instant::now()), Some(Duration::from_secs(86)));
+        assert!(c.read(Instant::now()).stopped);
+        let clocks = Clocks {
+            block: BlockClock::new(Duration::from_secs(600), Duration::ZERO, true, t0, wall0()),
+            call: Some(c),
+        };
+        assert_eq!(
+            next_wake(&clocks, Instant::now()),
+            None,
+            "a stopped call does not tick"
+        );
+        c.go_on();
+        tokio::time::advance(Duration::from_secs(1)).await;
+        assert_eq!(c.talk(Instant::now()), Some(Duration::from_secs(127)));
     }
 }

@@ -164,6 +164,9 @@ pub struct Settings {
     pub phase_caution: u32,
     /// ... the outer limit: ask for the meeting or let go (180).
     pub phase_limit: u32,
+    /// An objection raised and answered takes about this many seconds (20);
+    /// past it the objection timer turns to caution.
+    pub objection_seconds: u32,
     /// Default region for phone numbers without a country code (ISO 3166 alpha-2).
     pub default_region: String,
     /// The rep's prime time, when blocks go (domain.md section 1), in minutes
@@ -189,6 +192,7 @@ impl Default for Settings {
             phase_request_end: 60,
             phase_caution: 120,
             phase_limit: 180,
+            objection_seconds: 20,
             default_region: "US".to_string(),
             prime_time_start_minute: 9 * 60,
             prime_time_end_minute: 12 * 60,
@@ -221,6 +225,9 @@ impl Settings {
                 "phases",
                 "thresholds must increase: opening < request < caution < limit",
             );
+        }
+        if self.objection_seconds == 0 || self.objection_seconds > 600 {
+            return bad("objection_seconds", "must be between 1 and 600 seconds");
         }
         if self.default_region.len() != 2
             || !self.default_region.chars().all(|c| c.is_ascii_alphabetic())

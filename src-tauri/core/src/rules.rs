@@ -114,6 +114,27 @@ pub fn apply_outcome(
     s
 }
 
+/// The prospect's state after a call whose number turned out bad, with
+/// `numbers_left` good numbers still on file: the prospect is out (status
+/// bad number) only when none is left; otherwise the attempt counts and the
+/// next number is due at once.
+pub fn apply_bad_number(
+    before: &ProspectState,
+    numbers_left: u32,
+    at: DateTime<Utc>,
+    tz: Option<Tz>,
+    settings: &Settings,
+) -> ProspectState {
+    if numbers_left == 0 {
+        return apply_outcome(before, Outcome::BadNumber, at, None, tz, settings);
+    }
+    let mut s = apply_outcome(before, Outcome::NoAnswer, at, None, tz, settings);
+    if s.status == ProspectStatus::Attempting {
+        s.next_attempt_at = Some(at);
+    }
+    s
+}
+
 /// Put an exhausted (or not interested) prospect back into play for a new
 /// list: attempts start again. Do-not-call and bad numbers stay out.
 pub fn recycle(before: &ProspectState) -> Option<ProspectState> {
@@ -341,5 +362,19 @@ mod tests {
         m.duration_minutes = 30;
         m.format = "carrier pigeon".into();
         assert!(check_meeting(&m).is_err());
+    }
+
+    #[test]
+    fn a_bad_number_puts_the_prospect_out_only_without_another_number() {
+        let s = Settings::default();
+        let at = Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap();
+        let before = ProspectState::new();
+        let left = apply_bad_number(&before, 1, at, None, &s);
+        assert_eq!(left.status, ProspectStatus::Attempting);
+        assert_eq!((left.attempts, left.next_attempt_at), (1, Some(at)));
+        assert!(left.dialable());
+        let none = apply_bad_number(&left, 0, at, None, &s);
+        assert_eq!(none.status, ProspectStatus::BadNumber);
+        assert!(!none.dialable());
     }
 }

@@ -640,6 +640,7 @@ mod tests {
             theme_id: Some(a.id.clone()),
             talk_track_version_id: Some(v.id),
             started_at: Utc::now(),
+            ring_ms: None,
             duration_ms: 40_000,
             outcome: crate::domain::Outcome::NoAnswer,
             asked_for_meeting: false,

@@ -5,7 +5,7 @@ use tauri::State;
 
 use callblock_core::block::{BlockRow, BlockSummary};
 use callblock_core::calls::{CallNotes, CallResult};
-use callblock_core::session::BlockView;
+use callblock_core::session::{BlockView, Dialled};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -53,6 +53,42 @@ pub fn end_block(state: State<'_, AppState>) -> Result<BlockView, AppError> {
 #[specta::specta]
 pub fn start_call(state: State<'_, AppState>) -> Result<BlockView, AppError> {
     state.with_desk(|desk, store| desk.start_call(store))
+}
+
+/// The prospect answered ("connected"): talk time starts now.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn answer_call(state: State<'_, AppState>) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.answer(store))
+}
+
+/// Mark (or unmark) that the rep asked for the meeting in this call.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn toggle_asked(state: State<'_, AppState>) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.toggle_asked(store))
+}
+
+/// Dial the prospect's number at `position` (0 = the first), starting the
+/// call; returns the `tel:` link to open.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn dial_number(state: State<'_, AppState>, position: u32) -> Result<Dialled, AppError> {
+    state.with_desk(|desk, store| desk.dial(store, position))
+}
+
+/// The rep opened an outcome's form: the call's clocks stand still.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn begin_outcome(state: State<'_, AppState>) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.begin_outcome(store))
+}
+
+/// The rep left the outcome's form without logging: the call goes on.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn back_to_call(state: State<'_, AppState>) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.back_to_call(store))
 }
 
 #[tauri::command(async)]

@@ -132,6 +132,62 @@ async startCall() : Promise<Result<BlockView, AppError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The prospect answered ("connected"): talk time starts now.
+ */
+async answerCall() : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("answer_call") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Mark (or unmark) that the rep asked for the meeting in this call.
+ */
+async toggleAsked() : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("toggle_asked") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Dial the prospect's number at `position` (0 = the first), starting the
+ * call; returns the `tel:` link to open.
+ */
+async dialNumber(position: number) : Promise<Result<Dialled, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("dial_number", { position }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The rep opened an outcome's form: the call's clocks stand still.
+ */
+async beginOutcome() : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("begin_outcome") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The rep left the outcome's form without logging: the call goes on.
+ */
+async backToCall() : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("back_to_call") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async logObjection(objectionId: string) : Promise<Result<BlockView, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("log_objection", { objectionId }) };
@@ -1009,9 +1065,13 @@ export type CallDetail = { id: string; started_at: string; ended_at: string | nu
  */
 local_hour: number | null; local_weekday: number | null; block_id: string | null; talk_track: TalkTrackRef | null; 
 /**
- * `None` while the call is in progress.
+ * Talk time (from the answer); `None` while the call is in progress.
  */
-duration_ms: number | null; outcome: Outcome | null; outcome_label: string; asked_for_meeting: boolean; callback_at: string | null; phases: Phase[]; objections: CallObjection[]; 
+duration_ms: number | null; 
+/**
+ * Ring time; `None` when unknown (the answer not marked on a connect).
+ */
+ring_ms: number | null; outcome: Outcome | null; outcome_label: string; asked_for_meeting: boolean; callback_at: string | null; phases: Phase[]; objections: CallObjection[]; 
 /**
  * Phases reached, objections and the end, in time order.
  */
@@ -1039,7 +1099,15 @@ offset: number;
  * Rows per page, 1 to 500.
  */
 limit: number }
-export type CallLogRow = { id: string; started_at: string; rep_id: string; rep_name: string; theme_id: string | null; theme_name: string | null; prospect_id: string; prospect_name: string; company: string; duration_ms: number; outcome: Outcome; outcome_label: string; 
+export type CallLogRow = { id: string; started_at: string; rep_id: string; rep_name: string; theme_id: string | null; theme_name: string | null; prospect_id: string; prospect_name: string; company: string; 
+/**
+ * Talk time (from the answer).
+ */
+duration_ms: number; 
+/**
+ * Ring time; `None` when unknown.
+ */
+ring_ms: number | null; outcome: Outcome; outcome_label: string; 
 /**
  * The objections raised, in order (labels).
  */
@@ -1062,9 +1130,14 @@ export type CallObjection = { position: number; at_ms: number; objection_id: str
  */
 phase: string }
 /**
- * Where a call is, by its elapsed time (domain.md section 3).
+ * Where a call is (domain.md section 3): ringing until the rep marks the
+ * answer, then by its talk time.
  */
 export type CallPhase = 
+/**
+ * Dialled, nobody has answered yet (or the rep has not said so).
+ */
+"ringing" | 
 /**
  * 0:00-0:45: introduction, Engage Statement, Impact Question.
  */
@@ -1120,15 +1193,52 @@ asked_for_meeting: boolean }
 /**
  * The call in progress.
  */
-export type CallState = { call_id: string; started_at: string; elapsed_ms: number; phase: CallPhase; objections: LoggedObjection[]; notes: CallNotes }
+export type CallState = { call_id: string; started_at: string; timer: CallTimer; 
+/**
+ * The rep marked that they asked for the meeting.
+ */
+asked: boolean; 
+/**
+ * The number dialled (E.164), when known.
+ */
+phone: string | null; objections: LoggedObjection[]; notes: CallNotes }
+/**
+ * The call timer as the UI draws it: ringing until the rep marks the
+ * answer, then the talk time; the current objection's time.
+ */
+export type CallTimer = { 
+/**
+ * Ring time before the answer, talk time after it.
+ */
+elapsed_ms: number; answered: boolean; 
+/**
+ * The rep is logging the outcome: the timer stands still.
+ */
+stopped: boolean; phase: CallPhase; 
+/**
+ * How long the current objection has taken (after the first one).
+ */
+objection_ms: number | null; 
+/**
+ * The current objection has taken longer than its budget (setting).
+ */
+objection_over: boolean }
 /**
  * One number to dial.
  */
 export type CardPhone = { 
 /**
+ * Its place among the prospect's numbers (0 = tried first).
+ */
+position: number; 
+/**
  * direct, mobile, office, corporate or other
  */
 kind: string; 
+/**
+ * Marked bad on an earlier call: never dialled again.
+ */
+bad: boolean; 
 /**
  * What to show: E.164 when known (with " x" and the extension), else the raw text.
  */
@@ -1199,6 +1309,11 @@ export type Dashboards = { summary: ReviewSummary; blocks: BlocksReport; timing:
  * The field delimiter of a file.
  */
 export type Delimiter = "comma" | "semicolon" | "tab"
+/**
+ * A number dialled: the view, and the `tel:` link to hand to the phone
+ * (`None`: the number is not dialable from here; dial it by hand).
+ */
+export type Dialled = { view: BlockView; tel_uri: string | null }
 export type DialsPerHourBin = { from: number; 
 /**
  * `None` for the last, open bin.
@@ -1432,7 +1547,15 @@ export type ImportSetup = { path: string; columns: FieldColumn[]; theme: ThemeCh
 /**
  * What the last logged outcome produced, for the rep to act on.
  */
-export type LastOutcome = { prospect_name: string; outcome: Outcome; duration_ms: number; 
+export type LastOutcome = { prospect_name: string; outcome: Outcome; 
+/**
+ * Talk time (from the answer).
+ */
+duration_ms: number; 
+/**
+ * Ring time; `None` when the answer was not marked on a connect.
+ */
+ring_ms: number | null; 
 /**
  * For a meeting: the invitation file saved for the rep.
  */
@@ -1621,7 +1744,15 @@ export type OutcomeOption = { value: Outcome; label: string; connect: boolean }
 /**
  * An earlier call to the prospect.
  */
-export type PastCall = { started_at: string; rep_name: string; outcome: Outcome; duration_seconds: number; notes: string }
+export type PastCall = { started_at: string; rep_name: string; outcome: Outcome; 
+/**
+ * Talk time (from the answer).
+ */
+duration_seconds: number; notes: string; 
+/**
+ * The gap the rep noted: current state, objectives, impact.
+ */
+gap_current_state: string; gap_objectives: string; gap_impact: string }
 export type Period = "month" | "quarter"
 export type Phase = { key: string; label: string; from_seconds: number; 
 /**
@@ -1635,7 +1766,11 @@ reached: boolean }
 /**
  * The call thresholds, in seconds (domain.md section 3; settings).
  */
-export type Phases = { opening_end: number; request_end: number; caution: number; limit: number }
+export type Phases = { opening_end: number; request_end: number; caution: number; limit: number; 
+/**
+ * An objection's budget.
+ */
+objection: number }
 /**
  * One known placeholder, for the editor's help.
  */
@@ -2251,6 +2386,11 @@ phase_caution: number;
  */
 phase_limit: number; 
 /**
+ * An objection raised and answered takes about this many seconds (20);
+ * past it the objection timer turns to caution.
+ */
+objection_seconds: number; 
+/**
  * Default region for phone numbers without a country code (ISO 3166 alpha-2).
  */
 default_region: string; 
@@ -2419,7 +2559,7 @@ id: string | null; name: string; kind: ThemeKind | null; prospects: number; read
  * the block's and the call's whole seconds, while a block runs); the window
  * sends it as its `BlockTick` event and the UI draws the clocks from it.
  */
-export type TickView = { block_id: string; elapsed_ms: number; remaining_ms: number; paused: boolean; time_up: boolean; call_elapsed_ms: number | null; phase: CallPhase | null; 
+export type TickView = { block_id: string; elapsed_ms: number; remaining_ms: number; paused: boolean; time_up: boolean; call: CallTimer | null; 
 /**
  * Given once per block: five minutes left, then time up.
  */

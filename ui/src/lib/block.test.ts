@@ -1,4 +1,4 @@
-import { blockAction, objectionAdvice, nextBusinessDayAt, OUTCOMES } from "./block";
+import { blockAction, dialKey, objectionAdvice, nextBusinessDayAt, OUTCOMES } from "./block";
 
 const key = (k: string, code: string, mods: Partial<KeyboardEvent> = {}) =>
   ({ key: k, code, altKey: false, ctrlKey: false, metaKey: false, shiftKey: false, ...mods }) as KeyboardEvent;
@@ -23,6 +23,14 @@ describe("block keys", () => {
     expect(blockAction(key("p", "KeyP", { altKey: true }), false, objections)).toEqual({ kind: "pause" });
     expect(blockAction(key("n", "KeyN", { altKey: true }), false, objections)).toEqual({ kind: "notes" });
     expect(blockAction(key("z", "KeyZ"), false, objections)).toBeNull();
+  });
+
+  it("dials the first number or the one named, and marks the ask", () => {
+    expect(blockAction(key("d", "KeyD", { altKey: true }), false, objections)).toEqual({ kind: "dial", position: null });
+    expect(blockAction(key("2", "Digit2", { altKey: true }), false, objections)).toEqual({ kind: "dial", position: 1 });
+    expect(blockAction(key("a", "KeyA", { altKey: true }), true, objections)).toEqual({ kind: "asked" });
+    expect(dialKey(0)).toBe("Alt+1");
+    expect(dialKey(9)).toBeNull();
   });
 
   it("leaves typing alone except for Alt shortcuts", () => {

@@ -27,6 +27,7 @@ export const OUTCOME_LABELS: Record<Outcome, string> = Object.fromEntries(
 ) as Record<Outcome, string>;
 
 export const PHASE_LABELS: Record<CallPhase, string> = {
+  ringing: "Ringing · press Space when they answer",
   opening: "Opening · Engage Statement · Impact Question",
   request: "Their answer · ask for the appointment",
   objections: "Objections",
@@ -60,11 +61,18 @@ export const BLOCK_KEYS = {
   voicemail: "Alt+V",
   notes: "Alt+N",
   gap: "Alt+G",
+  asked: "Alt+A",
 } as const;
+
+/** The key that dials the prospect's number at `position` (0 = the first). */
+export function dialKey(position: number): string | null {
+  return position < 9 ? `Alt+${position + 1}` : null;
+}
 
 export type BlockAction =
   | { kind: "start_call" }
-  | { kind: "dial" }
+  | { kind: "dial"; position: number | null }
+  | { kind: "asked" }
   | { kind: "copy" }
   | { kind: "skip" }
   | { kind: "pause" }
@@ -86,6 +94,7 @@ const ALT_ACTIONS: Record<string, BlockAction["kind"]> = {
   KeyV: "voicemail",
   KeyN: "notes",
   KeyG: "gap",
+  KeyA: "asked",
 };
 
 /**
@@ -99,7 +108,10 @@ export function blockAction(
 ): BlockAction | null {
   if (e.ctrlKey || e.metaKey) return null;
   if (e.altKey) {
+    const digit = /^Digit([1-9])$/.exec(e.code);
+    if (digit) return { kind: "dial", position: Number(digit[1]) - 1 };
     const kind = ALT_ACTIONS[e.code];
+    if (kind === "dial") return { kind: "dial", position: null };
     return kind ? ({ kind } as BlockAction) : null;
   }
   if (typing || e.shiftKey) return null;

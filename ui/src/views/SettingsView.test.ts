@@ -15,6 +15,7 @@ const defaults = {
   phase_request_end: 60,
   phase_caution: 120,
   phase_limit: 180,
+  objection_seconds: 20,
   default_region: "US",
   prime_time_start_minute: 540,
   prime_time_end_minute: 720,

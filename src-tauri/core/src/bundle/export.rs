@@ -152,7 +152,8 @@ fn calls(
     let mut stmt = conn.prepare(
         "SELECT id, prospect_id, block_id, theme_id, phone_e164, talk_track_version_id, started_at,
             ended_at, duration_ms, outcome, asked_for_meeting, prospect_time_zone, local_hour,
-            local_weekday, callback_at, notes, gap_current_state, gap_objectives, gap_impact
+            local_weekday, callback_at, notes, gap_current_state, gap_objectives, gap_impact,
+            answered_at, ring_ms
          FROM calls
          WHERE rep_id = ?1 AND outcome IS NOT NULL
            AND (?2 IS NULL OR started_at >= ?2) AND (?3 IS NULL OR started_at < ?3)
@@ -170,6 +171,8 @@ fn calls(
                 started_at: r.get(6)?,
                 ended_at: r.get(7)?,
                 duration_ms: r.get(8)?,
+                answered_at: r.get(19)?,
+                ring_ms: r.get(20)?,
                 outcome: r.get(9)?,
                 asked_for_meeting: r.get(10)?,
                 prospect_time_zone: r.get(11)?,

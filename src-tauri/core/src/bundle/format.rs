@@ -206,7 +206,14 @@ pub struct BCall {
     pub talk_track_version_id: Option<String>,
     pub started_at: String,
     pub ended_at: String,
+    /// Talk time (from the answer, when it was marked).
     pub duration_ms: u32,
+    /// When the rep marked the answer; absent from older bundles.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub answered_at: Option<String>,
+    /// Ring time; absent when unknown (and from older bundles).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ring_ms: Option<u32>,
     pub outcome: Outcome,
     pub asked_for_meeting: bool,
     pub prospect_time_zone: Option<String>,

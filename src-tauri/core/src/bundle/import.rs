@@ -585,8 +585,10 @@ impl<'a> Apply<'a> {
         self.tx.execute(
             "INSERT INTO calls (id, prospect_id, rep_id, block_id, theme_id, phone_e164, talk_track_version_id,
                 started_at, ended_at, duration_ms, outcome, asked_for_meeting, prospect_time_zone,
-                local_hour, local_weekday, callback_at, notes, gap_current_state, gap_objectives, gap_impact)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20)",
+                local_hour, local_weekday, callback_at, notes, gap_current_state, gap_objectives, gap_impact,
+                answered_at, ring_ms)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20,
+                ?21, ?22)",
             params![
                 c.id,
                 c.prospect_id,
@@ -609,7 +611,12 @@ impl<'a> Apply<'a> {
                 c.notes,
                 c.gap_current_state,
                 c.gap_objectives,
-                c.gap_impact
+                c.gap_impact,
+                c.answered_at
+                    .as_deref()
+                    .map(|a| time::from_db(a).map(time::to_db))
+                    .transpose()?,
+                c.ring_ms,
             ],
         )?;
         Ok(())

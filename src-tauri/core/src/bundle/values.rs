@@ -260,6 +260,7 @@ fn calls(b: &mut Bundle) -> Checked<()> {
         optional_of(&whose, text::PHONE, &mut c.phone_e164)?;
         instant(&whose, "started_at", &c.started_at)?;
         instant(&whose, "ended_at", &c.ended_at)?;
+        optional_instant(&whose, "answered_at", &c.answered_at)?;
         optional_instant(&whose, "callback_at", &c.callback_at)?;
         zone(&whose, &mut c.prospect_time_zone)?;
         if c.local_hour.is_some_and(|h| h > 23) || c.local_weekday.is_some_and(|d| d > 6) {

@@ -30,6 +30,15 @@ pub(super) fn demo_call(
 ) -> CompletedCall {
     let outcome = outcome(rng);
     let secs = seconds(rng, outcome);
+    // Someone picked up (the rep pressed "connected"): ring time apart;
+    // nobody did: the whole call rang (a voicemail's message included).
+    let answered = outcome.is_connect() || outcome == Outcome::Gatekeeper;
+    let length = secs * 1000 + rng.random_range(0..1000);
+    let (ring_ms, duration_ms) = if answered {
+        (rng.random_range(4_000..20_000), length)
+    } else {
+        (length, 0)
+    };
     let raised = objections(rng, outcome, secs, d.objections);
     let callback_at = (outcome == Outcome::Callback).then(|| callback_at(rng, p, t));
     let meeting = (outcome == Outcome::Meeting).then(|| meeting(rng, p, t));
@@ -41,7 +50,8 @@ pub(super) fn demo_call(
         theme_id: Some(d.theme_id.to_string()),
         talk_track_version_id: d.track.cloned(),
         started_at: t,
-        duration_ms: secs * 1000 + rng.random_range(0..1000),
+        ring_ms: Some(ring_ms),
+        duration_ms,
         outcome,
         asked_for_meeting: matches!(outcome, Outcome::Meeting | Outcome::Callback)
             || (outcome == Outcome::NotInterested && secs > 50),
@@ -83,7 +93,8 @@ fn outcome(rng: &mut StdRng) -> Outcome {
     }
 }
 
-/// The call's length in whole seconds.
+/// The call's length in whole seconds: the talk after the answer, or the
+/// ringing (and the voicemail) when nobody answered.
 fn seconds(rng: &mut StdRng, outcome: Outcome) -> u32 {
     match outcome {
         Outcome::BadNumber => rng.random_range(6..20),

@@ -196,6 +196,7 @@ impl<'a> History<'a> {
             };
             let call = demo_call(rng, p, &dialling, t);
             let next = t
+                + Duration::milliseconds(i64::from(call.ring_ms.unwrap_or(0)))
                 + Duration::milliseconds(i64::from(call.duration_ms))
                 + Duration::seconds(rng.random_range(4..25));
             if call.outcome == Outcome::Meeting {

@@ -103,11 +103,12 @@ mod tests {
             )),
             0
         );
-        // Nobody was dialled after a do-not-call or a bad number.
+        // Nobody was dialled after a do-not-call, no number after it was bad.
         assert_eq!(
             n(
                 "SELECT count(*) FROM calls c JOIN calls d ON d.prospect_id = c.prospect_id
-               WHERE c.outcome IN ('do_not_call', 'bad_number') AND d.started_at > c.started_at"
+               WHERE d.started_at > c.started_at AND (c.outcome = 'do_not_call'
+                  OR (c.outcome = 'bad_number' AND d.phone_e164 IS c.phone_e164))"
             ),
             0
         );

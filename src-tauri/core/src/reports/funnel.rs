@@ -139,12 +139,17 @@ pub fn definitions(settings: &Settings) -> Vec<String> {
          meeting booked, do not call)."
             .to_string(),
         format!(
-            "Conversation: a connect that lasted at least {} s or reached the appointment request.",
+            "Conversation: a connect with at least {} s of talk or on which the rep asked for the \
+             meeting (the appointment request).",
             settings.conversation_seconds
         ),
+        "Talk time: from the moment the rep marked the answer (\"Connected\") to the outcome; the \
+         ringing before it is kept apart, and so is the time spent filling the outcome form. A \
+         connect whose answer was not marked counts whole."
+            .to_string(),
         "Meeting: a call that ended with a meeting booked.".to_string(),
         format!(
-            "Past the limit: a call longer than {} (the outer limit).",
+            "Past the limit: a call with more than {} of talk (the outer limit).",
             super::mmss(settings.phase_limit)
         ),
         "Rates are shown with their counts (meetings / connects ...): a rate over a few calls \

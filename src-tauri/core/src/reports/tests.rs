@@ -279,6 +279,7 @@ pub(crate) fn hand() -> Hand {
                 theme_id: theme.map(str::to_string),
                 talk_track_version_id: Some(track.to_string()),
                 started_at: start,
+                ring_ms: None,
                 duration_ms: secs * 1000,
                 outcome,
                 asked_for_meeting: asked,
@@ -1195,11 +1196,12 @@ fn exports_escape_formulas_and_quote() {
     assert_eq!(headers.len(), super::export::CALL_COLUMNS.len());
     let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.unwrap()).collect();
     assert_eq!(rows.len(), 8);
-    let injected = rows.iter().find(|r| r[12].contains("HYPERLINK")).unwrap();
-    assert_eq!(&injected[12], "'=HYPERLINK(\"http://x\") went long");
+    let injected = rows.iter().find(|r| r[13].contains("HYPERLINK")).unwrap();
+    assert_eq!(&injected[13], "'=HYPERLINK(\"http://x\") went long");
     assert_eq!(&injected[6], "185");
+    assert_eq!(&injected[7], "", "ring time unknown: a call written whole");
     let three = rows.iter().find(|r| r[0] == h.calls[2]).unwrap();
-    assert_eq!(&three[11], "No budget; Send me information");
+    assert_eq!(&three[12], "No budget; Send me information");
     // JSON.
     let mut out = Vec::new();
     export_calls(

@@ -3,7 +3,7 @@
 
 use std::path::PathBuf;
 
-use super::{BlockView, Session};
+use super::{BlockView, Dialled, Session};
 use crate::block::{BlockSummary, EndReason};
 use crate::calls::{CallNotes, CallResult};
 use crate::clock::Clocks;
@@ -144,6 +144,40 @@ impl BlockDesk {
 
     pub fn start_call(&mut self, store: &mut Store) -> Result<BlockView> {
         self.running(store, |s, store| s.start_call(store).map(|_| None))
+    }
+
+    /// The prospect answered ("connected"): talk time starts now.
+    pub fn answer(&mut self, store: &mut Store) -> Result<BlockView> {
+        self.running(store, |s, store| s.answer(store).map(|_| None))
+    }
+
+    /// The rep asked for the meeting (again: takes the mark back).
+    pub fn toggle_asked(&mut self, store: &mut Store) -> Result<BlockView> {
+        self.running(store, |s, store| s.toggle_asked(store).map(|_| None))
+    }
+
+    /// Dial the number at `position` of the prospect on screen (starting
+    /// the call); the view and the number's `tel:` link.
+    pub fn dial(&mut self, store: &mut Store, position: u32) -> Result<Dialled> {
+        let mut tel_uri = None;
+        let view = self.running(store, |s, store| {
+            tel_uri = s.dial(store, position)?;
+            Ok(None)
+        })?;
+        Ok(Dialled { view, tel_uri })
+    }
+
+    /// The rep opened an outcome's form: the call's clocks stand still.
+    pub fn begin_outcome(&mut self, store: &mut Store) -> Result<BlockView> {
+        self.running(store, |s, _| s.begin_outcome().map(|_| None))
+    }
+
+    /// The rep left the outcome's form: the call goes on.
+    pub fn back_to_call(&mut self, store: &mut Store) -> Result<BlockView> {
+        self.running(store, |s, _| {
+            s.back_to_call();
+            Ok(None)
+        })
     }
 
     pub fn log_objection(&mut self, store: &mut Store, objection_id: &str) -> Result<BlockView> {

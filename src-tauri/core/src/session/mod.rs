@@ -12,7 +12,8 @@ mod view;
 
 pub use desk::BlockDesk;
 pub use view::{
-    BlockSnapshot, BlockView, CallState, ClockState, LastOutcome, Phases, ThemeRef, TickView,
+    BlockSnapshot, BlockView, CallState, CallTimer, ClockState, Dialled, LastOutcome, Phases,
+    ThemeRef, TickView,
 };
 
 use std::path::Path;
@@ -24,14 +25,18 @@ use tokio::time::Instant;
 use crate::block::{self, BlockRecord, BlockSummary, EndReason};
 use crate::calls::{self, CallNotes, CallResult, OpenCall};
 use crate::card::{self, CallCard};
-use crate::clock::{self, BlockClock, CallClock, CallPhase, Clocks};
-use crate::domain::Settings;
+use crate::clock::{self, BlockClock, CallClock, Clocks};
+use crate::domain::{Outcome, ProspectStatus, Settings};
 use crate::error::{Error, Result};
 use crate::queue::{self, QueueRest};
 use crate::store::Store;
 use crate::{reps, settings, time};
 
 use view::ms;
+
+fn no_call() -> Error {
+    Error::Conflict("no call is in progress; start the call first (Space)".into())
+}
 
 pub struct Session {
     block: BlockRecord,
@@ -119,7 +124,8 @@ impl Session {
             now_wall,
         );
         let call = calls::open_call(store.conn(), &block.id)?.map(|c| {
-            let clock = CallClock::recovered(c.started_at, now, now_wall);
+            let last = c.objections.last().map(|o| o.at_ms);
+            let clock = CallClock::recovered(c.started_at, c.answered_at, last, now, now_wall);
             (c, clock)
         });
         let themes = theme_refs(store, &block.theme_ids)?;
@@ -175,11 +181,7 @@ impl Session {
             )?,
         };
         match entry {
-            Some(e) => {
-                let card = card::call_card(store.conn(), &e.prospect_id, Some(&self.block.rep_id))?;
-                self.current = Some((e, card));
-                self.queue_rest = None;
-            }
+            Some(e) => self.show(store, e)?,
             None => {
                 self.current = None;
                 self.queue_rest = Some(queue::rest(
@@ -190,6 +192,14 @@ impl Session {
                 )?);
             }
         }
+        Ok(())
+    }
+
+    /// Put `entry`'s prospect on screen.
+    fn show(&mut self, store: &Store, entry: queue::QueueEntry) -> Result<()> {
+        let card = card::call_card(store.conn(), &entry.prospect_id, Some(&self.block.rep_id))?;
+        self.current = Some((entry, card));
+        self.queue_rest = None;
         Ok(())
     }
 
@@ -209,16 +219,14 @@ impl Session {
                 paused: self.clock.is_paused(),
                 time_up: elapsed >= planned,
             },
-            call: self.call.as_ref().map(|(c, clock)| {
-                let e = clock.elapsed(now);
-                CallState {
-                    call_id: c.id.clone(),
-                    started_at: time::to_db(c.started_at),
-                    elapsed_ms: ms(e),
-                    phase: CallPhase::at(e, settings),
-                    objections: c.objections.clone(),
-                    notes: c.notes.clone(),
-                }
+            call: self.call.as_ref().map(|(c, clock)| CallState {
+                call_id: c.id.clone(),
+                started_at: time::to_db(c.started_at),
+                timer: CallTimer::of(&clock.read(now), settings),
+                asked: c.asked,
+                phone: c.phone.clone(),
+                objections: c.objections.clone(),
+                notes: c.notes.clone(),
             }),
             card: self.current.as_ref().map(|(_, c)| c.clone()),
             reason: self.current.as_ref().map(|(e, _)| e.reason),
@@ -265,19 +273,81 @@ impl Session {
     }
 
     fn open_call(&self) -> Result<&OpenCall> {
-        self.call.as_ref().map(|(c, _)| c).ok_or_else(|| {
-            Error::Conflict("no call is in progress; start the call first (Space)".into())
-        })
+        self.call.as_ref().map(|(c, _)| c).ok_or_else(no_call)
+    }
+
+    /// The prospect answered: talk time starts now (a second mark keeps the
+    /// first).
+    pub fn answer(&mut self, store: &mut Store) -> Result<()> {
+        let now = Instant::now();
+        let Some((c, clock)) = &mut self.call else {
+            return Err(no_call());
+        };
+        if clock.is_answered() {
+            return Ok(());
+        }
+        let ring = chrono::Duration::from_std(clock.ring(now)).unwrap_or_default();
+        let at = c.started_at + ring;
+        store.write(|tx| calls::mark_answered(tx, &c.id, at))?;
+        clock.answer(now);
+        c.answered_at = Some(at);
+        Ok(())
+    }
+
+    /// The rep asked for the meeting (or takes the mark back). Asking means
+    /// someone answered.
+    pub fn toggle_asked(&mut self, store: &mut Store) -> Result<()> {
+        self.answer(store)?;
+        let Some((c, _)) = &mut self.call else {
+            return Err(no_call());
+        };
+        let asked = !c.asked;
+        store.write(|tx| calls::mark_asked(tx, &c.id, asked))?;
+        c.asked = asked;
+        Ok(())
+    }
+
+    /// The rep dials the number at `position`, starting the call if none
+    /// is in progress. Returns its `tel:` link (`None`: not dialable from
+    /// here).
+    pub fn dial(&mut self, store: &mut Store, position: u32) -> Result<Option<String>> {
+        self.start_call(store)?;
+        let Some((c, _)) = &mut self.call else {
+            return Err(no_call());
+        };
+        let number = store.write(|tx| calls::dial_number(tx, &c.id, position))?;
+        if number.e164.is_some() {
+            c.phone = number.e164;
+        }
+        Ok(number.tel_uri)
+    }
+
+    /// The rep opened the outcome's form: the call's clocks stand still (the
+    /// form is not talk time).
+    pub fn begin_outcome(&mut self) -> Result<()> {
+        let Some((_, clock)) = &mut self.call else {
+            return Err(no_call());
+        };
+        clock.stop(Instant::now());
+        Ok(())
+    }
+
+    /// The rep left the form without logging: the call went on.
+    pub fn back_to_call(&mut self) {
+        if let Some((_, clock)) = &mut self.call {
+            clock.go_on();
+        }
     }
 
     pub fn log_objection(&mut self, store: &mut Store, objection_id: &str) -> Result<()> {
+        // An objection means someone answered.
+        self.answer(store)?;
         let (call_id, at_ms) = match &self.call {
-            Some((c, clock)) => (c.id.clone(), ms(clock.elapsed(Instant::now()))),
-            None => {
-                return Err(Error::Conflict(
-                    "no call is in progress; start the call first (Space)".into(),
-                ))
-            }
+            Some((c, clock)) => (
+                c.id.clone(),
+                ms(clock.talk(Instant::now()).unwrap_or_default()),
+            ),
+            None => return Err(no_call()),
         };
         let response_id = self
             .current
@@ -292,7 +362,8 @@ impl Session {
         let logged = store.write(|tx| {
             calls::log_objection(tx, &call_id, objection_id, response_id.as_deref(), at_ms)
         })?;
-        if let Some((c, _)) = &mut self.call {
+        if let Some((c, clock)) = &mut self.call {
+            clock.objection_at(Duration::from_millis(u64::from(logged.at_ms)));
             c.objections.push(logged);
         }
         Ok(())
@@ -318,10 +389,20 @@ impl Session {
         let call = self.open_call()?.clone();
         let settings = self.settings.clone();
         let now_wall = time::now();
+        // The call ended when the rep began logging it (the form is not talk).
+        let ended = self
+            .call
+            .as_ref()
+            .map(|(c, clock)| {
+                c.started_at
+                    + chrono::Duration::from_std(clock.elapsed(Instant::now())).unwrap_or_default()
+            })
+            .unwrap_or(now_wall)
+            .min(now_wall);
         let card = self.current.as_ref().map(|(_, c)| c.clone());
         let rep = reps::current_rep(store.conn())?;
         let (done, warning, ics_path) = store.write(|tx| {
-            let done = calls::finish_call(tx, &call.id, result, now_wall, &settings)?;
+            let done = calls::finish_call(tx, &call.id, result, ended, &settings)?;
             let (mut warning, mut ics_path) = (None, None);
             if let (Some(meeting_id), Some(m), Some(card)) =
                 (&done.meeting_id, &result.meeting, &card)
@@ -350,16 +431,31 @@ impl Session {
             prospect_name: name,
             outcome: result.outcome,
             duration_ms: done.duration_ms,
+            ring_ms: done.ring_ms,
             ics_path,
             mailto,
             warning,
         });
         self.call = None;
+        // A bad number with another number left: the same prospect, next number.
+        let keep = (result.outcome == Outcome::BadNumber
+            && done.prospect_status == ProspectStatus::Attempting)
+            .then(|| self.current.take())
+            .flatten();
         self.current = None;
         if self.clock.is_over(Instant::now()) {
             return self.end(store, EndReason::Completed).map(Some);
         }
-        self.refresh_current(store, now_wall)?;
+        match keep {
+            Some((entry, _)) => self.show(
+                store,
+                queue::QueueEntry {
+                    reason: queue::QueueReason::Retry,
+                    ..entry
+                },
+            )?,
+            None => self.refresh_current(store, now_wall)?,
+        }
         Ok(None)
     }
 

@@ -8,7 +8,7 @@ use specta::Type;
 use crate::block::BlockSummary;
 use crate::calls::{CallNotes, LoggedObjection};
 use crate::card::CallCard;
-use crate::clock::{Alert, CallPhase, Tick};
+use crate::clock::{Alert, CallPhase, CallReading, Tick};
 use crate::domain::{Outcome, Settings};
 use crate::queue::{QueueReason, QueueRest};
 
@@ -30,13 +30,51 @@ pub struct ClockState {
     pub time_up: bool,
 }
 
+/// The call timer as the UI draws it: ringing until the rep marks the
+/// answer, then the talk time; the current objection's time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct CallTimer {
+    /// Ring time before the answer, talk time after it.
+    pub elapsed_ms: u32,
+    pub answered: bool,
+    /// The rep is logging the outcome: the timer stands still.
+    pub stopped: bool,
+    pub phase: CallPhase,
+    /// How long the current objection has taken (after the first one).
+    pub objection_ms: Option<u32>,
+    /// The current objection has taken longer than its budget (setting).
+    pub objection_over: bool,
+}
+
+impl CallTimer {
+    pub fn of(r: &CallReading, settings: &Settings) -> CallTimer {
+        CallTimer {
+            elapsed_ms: ms(r.shown),
+            answered: r.answered,
+            stopped: r.stopped,
+            phase: if r.answered {
+                CallPhase::at(r.shown, settings)
+            } else {
+                CallPhase::Ringing
+            },
+            objection_ms: r.objection.map(ms),
+            objection_over: r
+                .objection
+                .is_some_and(|o| o.as_secs() >= u64::from(settings.objection_seconds)),
+        }
+    }
+}
+
 /// The call in progress.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct CallState {
     pub call_id: String,
     pub started_at: String,
-    pub elapsed_ms: u32,
-    pub phase: CallPhase,
+    pub timer: CallTimer,
+    /// The rep marked that they asked for the meeting.
+    pub asked: bool,
+    /// The number dialled (E.164), when known.
+    pub phone: Option<String>,
     pub objections: Vec<LoggedObjection>,
     pub notes: CallNotes,
 }
@@ -48,6 +86,8 @@ pub struct Phases {
     pub request_end: u32,
     pub caution: u32,
     pub limit: u32,
+    /// An objection's budget.
+    pub objection: u32,
 }
 
 /// What the last logged outcome produced, for the rep to act on.
@@ -55,7 +95,10 @@ pub struct Phases {
 pub struct LastOutcome {
     pub prospect_name: String,
     pub outcome: Outcome,
+    /// Talk time (from the answer).
     pub duration_ms: u32,
+    /// Ring time; `None` when the answer was not marked on a connect.
+    pub ring_ms: Option<u32>,
     /// For a meeting: the invitation file saved for the rep.
     pub ics_path: Option<String>,
     /// For a meeting: a mail draft to the prospect describing it.
@@ -99,8 +142,7 @@ pub struct TickView {
     pub remaining_ms: u32,
     pub paused: bool,
     pub time_up: bool,
-    pub call_elapsed_ms: Option<u32>,
-    pub phase: Option<CallPhase>,
+    pub call: Option<CallTimer>,
     /// Given once per block: five minutes left, then time up.
     pub alert: Option<Alert>,
 }
@@ -113,8 +155,7 @@ impl TickView {
             remaining_ms: ms(tick.block_remaining),
             paused: tick.paused,
             time_up: tick.block_remaining.is_zero(),
-            call_elapsed_ms: tick.call_elapsed.map(ms),
-            phase: tick.call_elapsed.map(|e| CallPhase::at(e, settings)),
+            call: tick.call.as_ref().map(|r| CallTimer::of(r, settings)),
             alert: tick.alert,
         }
     }
@@ -132,6 +173,15 @@ impl Phases {
             request_end: s.phase_request_end,
             caution: s.phase_caution,
             limit: s.phase_limit,
+            objection: s.objection_seconds,
         }
     }
+}
+
+/// A number dialled: the view, and the `tel:` link to hand to the phone
+/// (`None`: the number is not dialable from here; dial it by hand).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct Dialled {
+    pub view: BlockView,
+    pub tel_uri: Option<String>,
 }

@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "prospect phones keyed by (prospect, position), without a surrogate id",
         sql: V4_PHONES_BY_PROSPECT,
     },
+    Migration {
+        version: 5,
+        description: "calls: the answer marked apart, ring time in its own column",
+        sql: V5_RING_AND_TALK,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -553,4 +558,14 @@ INSERT INTO prospect_phones_v4 (prospect_id, position, kind, e164, extension, ra
 DROP TABLE prospect_phones;
 ALTER TABLE prospect_phones_v4 RENAME TO prospect_phones;
 CREATE INDEX prospect_phones_e164 ON prospect_phones(e164) WHERE e164 IS NOT NULL;
+"#;
+
+/// Talk time counts from the answer (domain.md section 3). A call row keeps
+/// the moment the rep marked "connected" while it runs, and its ring time
+/// (start to answer, or the whole call when nobody answered) once it ends;
+/// `duration_ms` is then the talk time. Older calls have neither: their
+/// length is the whole call, as it was measured.
+const V5_RING_AND_TALK: &str = r#"
+ALTER TABLE calls ADD COLUMN answered_at TEXT;
+ALTER TABLE calls ADD COLUMN ring_ms INTEGER CHECK (ring_ms IS NULL OR ring_ms >= 0);
 "#;

@@ -513,6 +513,40 @@ fn version_4_keeps_every_phone_and_its_bad_mark() {
     assert_eq!(fk, 0);
 }
 
+#[test]
+fn version_5_keeps_old_calls_whole_and_checks_ring_time() {
+    let dir = tmp();
+    let path = dir.path().join("v4.db");
+    database_at(&path, 4);
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "INSERT INTO reps (id, name, created_at) VALUES ('r', 'Ana', 'n');
+             INSERT INTO prospects (id, last_name, created_at, updated_at) VALUES ('p', 'Ng', 'n', 'n');
+             INSERT INTO calls (id, prospect_id, rep_id, started_at, ended_at, duration_ms, outcome)
+                 VALUES ('c', 'p', 'r', '2026-11-02T15:00:00.000Z', '2026-11-02T15:01:10.000Z', 70000, 'not_interested');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.opened_at_version(), 4);
+    let c = store.conn();
+    let row: (i64, Option<String>, Option<i64>) = c
+        .query_row(
+            "SELECT duration_ms, answered_at, ring_ms FROM calls WHERE id = 'c'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    // An old call's length stays the whole call; its answer is unknown.
+    assert_eq!(row, (70000, None, None));
+    assert!(c
+        .execute("UPDATE calls SET ring_ms = -1 WHERE id = 'c'", [])
+        .is_err());
+    c.execute("UPDATE calls SET ring_ms = 8000 WHERE id = 'c'", [])
+        .unwrap();
+}
+
 // -- Read-only opening ---------------------------------------------------------
 
 /// A demo database at `path`, closed (so no `-wal` or `-shm` is left), whose

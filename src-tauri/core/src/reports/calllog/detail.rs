@@ -85,8 +85,10 @@ pub struct CallDetail {
     pub local_weekday: Option<u32>,
     pub block_id: Option<String>,
     pub talk_track: Option<TalkTrackRef>,
-    /// `None` while the call is in progress.
+    /// Talk time (from the answer); `None` while the call is in progress.
     pub duration_ms: Option<u32>,
+    /// Ring time; `None` when unknown (the answer not marked on a connect).
+    pub ring_ms: Option<u32>,
     pub outcome: Option<Outcome>,
     pub outcome_label: String,
     pub asked_for_meeting: bool,
@@ -175,7 +177,7 @@ fn call_row(conn: &Connection, call_id: &str, settings: &Settings) -> Result<Opt
                 ifnull(p.company, ''), ifnull(p.title, ''), c.phone_e164, c.prospect_time_zone,
                 c.local_hour, c.local_weekday, c.block_id, c.talk_track_version_id, tt.name, v.version,
                 c.duration_ms, c.outcome, c.asked_for_meeting, c.callback_at, c.notes,
-                c.gap_current_state, c.gap_objectives, c.gap_impact
+                c.gap_current_state, c.gap_objectives, c.gap_impact, c.ring_ms
              FROM calls c
              LEFT JOIN reps r ON r.id = c.rep_id
              LEFT JOIN themes t ON t.id = c.theme_id
@@ -214,6 +216,7 @@ fn call_row(conn: &Connection, call_id: &str, settings: &Settings) -> Result<Opt
                         None => None,
                     },
                     duration_ms: duration,
+                    ring_ms: r.get(27)?,
                     outcome,
                     outcome_label: outcome.map_or("In progress", |o| o.label()).to_string(),
                     asked_for_meeting: r.get(21)?,

@@ -29,7 +29,7 @@ pub fn for_each_call(
                 SELECT o.label AS label FROM call_objections co JOIN objections o ON o.id = co.objection_id
                 WHERE co.call_id = c.id ORDER BY co.position)),
             c.notes, c.gap_current_state, c.gap_objectives, c.gap_impact,
-            (SELECT starts_at FROM meetings m WHERE m.call_id = c.id)
+            (SELECT starts_at FROM meetings m WHERE m.call_id = c.id), c.ring_ms
          FROM calls c
          LEFT JOIN reps r ON r.id = c.rep_id
          LEFT JOIN themes t ON t.id = c.theme_id
@@ -50,6 +50,9 @@ pub fn for_each_call(
             prospect: r.get(4)?,
             company: r.get(5)?,
             duration_seconds: f64::from(r.get::<_, u32>(6)?) / 1000.0,
+            ring_seconds: r
+                .get::<_, Option<u32>>(17)?
+                .map(|ms| f64::from(ms) / 1000.0),
             outcome: outcome.as_str().to_string(),
             outcome_label: outcome.label().to_string(),
             asked_for_meeting: r.get(8)?,
@@ -77,7 +80,10 @@ pub struct ExportCall {
     pub theme: String,
     pub prospect: String,
     pub company: String,
+    /// Talk time, from the answer.
     pub duration_seconds: f64,
+    /// Ring time; `None` when unknown.
+    pub ring_seconds: Option<f64>,
     pub outcome: String,
     pub outcome_label: String,
     pub asked_for_meeting: bool,

@@ -132,7 +132,8 @@ fn rows_for(conn: &Connection, keys: &[Key]) -> Result<Vec<CallLogRow>> {
             c.gap_current_state <> '' OR c.gap_objectives <> '' OR c.gap_impact <> '',
             (SELECT group_concat(label, char(31)) FROM (
                 SELECT o.label AS label FROM call_objections co JOIN objections o ON o.id = co.objection_id
-                WHERE co.call_id = c.id ORDER BY co.position))
+                WHERE co.call_id = c.id ORDER BY co.position)),
+            c.ring_ms
          FROM calls c
          LEFT JOIN reps r ON r.id = c.rep_id
          LEFT JOIN themes t ON t.id = c.theme_id
@@ -157,6 +158,7 @@ fn rows_for(conn: &Connection, keys: &[Key]) -> Result<Vec<CallLogRow>> {
                     prospect_name: r.get(8)?,
                     company: r.get(9)?,
                     duration_ms: r.get(10)?,
+                    ring_ms: r.get(15)?,
                     outcome,
                     outcome_label: outcome.label().to_string(),
                     objections: objections

@@ -58,7 +58,10 @@ pub struct CallLogRow {
     pub prospect_id: String,
     pub prospect_name: String,
     pub company: String,
+    /// Talk time (from the answer).
     pub duration_ms: u32,
+    /// Ring time; `None` when unknown.
+    pub ring_ms: Option<u32>,
     pub outcome: Outcome,
     pub outcome_label: String,
     /// The objections raised, in order (labels).
