@@ -403,3 +403,139 @@ fn a_killed_app_reopens_the_running_block_with_its_call_in_progress() {
     assert_eq!(outcome, "not_interested");
     app.close();
 }
+
+/// The timer's seconds as shown.
+fn timer_seconds(app: &App) -> u32 {
+    parse_clock(&app.text(&By::css(r#"[data-testid="call-timer"] .big"#)))
+}
+
+fn conversations_today(env: &TestEnv) -> u64 {
+    let today = chrono::Utc::now().format("%Y-%m-%d").to_string();
+    let out = env.cli_ok(&["report", "--from", &today, "--to", &today, "--json"]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("report --json is JSON");
+    v["conversations"]
+        .as_u64()
+        .unwrap_or_else(|| panic!("no conversations in {out}"))
+}
+
+#[test]
+fn connected_starts_the_talk_the_ask_is_a_conversation_and_a_bad_number_leaves_the_next() {
+    let env = demo_env("connected_ask_and_second_number");
+    // Every prospect gets a second number, tried after the first.
+    env.write_db(
+        "INSERT INTO prospect_phones (prospect_id, position, kind, e164, raw)
+         SELECT id, 9, 'mobile', '+1512555' || printf('%04d', rowid % 10000), 'mobile'
+         FROM prospects;",
+    );
+    let before = conversations_today(&env);
+    let app = env.launch();
+    start_block(&app, 30);
+
+    // 1. Ringing for 8 s, then Space: "Connected", and the timer starts at 0:00.
+    let p1 = card_prospect(&app);
+    start_call(&app);
+    app.wait_for(&By::css(
+        r#"[data-testid="call-timer"] .phase[data-phase="ringing"]"#,
+    ));
+    app.wait_for(&By::button("Connected Space"));
+    std::thread::sleep(Duration::from_secs(8));
+    assert!(timer_seconds(&app) >= 7, "the timer counts the ringing");
+    app.screenshot("ringing");
+    app.press(" ");
+    app.wait_for(&By::css(
+        r#"[data-testid="call-timer"] .phase[data-phase="opening"]"#,
+    ));
+    let at_answer = timer_seconds(&app);
+    assert!(
+        at_answer <= 1,
+        "talk starts at 0:00 at the answer, not {at_answer} s"
+    );
+
+    // 2. The ask, marked with Alt+A, then not interested after a few seconds.
+    app.alt('a');
+    app.wait_for(&By::css(
+        r#"button[aria-pressed="true"][aria-keyshortcuts="Alt+A"]"#,
+    ));
+    std::thread::sleep(Duration::from_secs(2));
+    // Two objection keys pressed at once: both count, in order.
+    app.press("nb");
+    app.wait_until("both objections", Duration::from_secs(10), |a| {
+        a.text(&By::testid("objection-count")) == "2"
+    });
+    app.wait_for(&By::testid("objection-timer"));
+    app.screenshot("objections");
+    app.press("5");
+    let p2 = next_card(&app, &p1);
+    let logged = app.wait_for(&By::testid("last-outcome")).text();
+    assert!(logged.contains("rang 0:0"), "ring time apart: {logged}");
+    let db = env.open_db();
+    let (ring, talk, asked, first_at): (u32, u32, bool, u32) = db
+        .query_row(
+            "SELECT ring_ms, duration_ms, asked_for_meeting,
+                (SELECT at_ms FROM call_objections WHERE call_id = c.id AND position = 1)
+             FROM calls c WHERE prospect_id = ?1
+             AND outcome = 'not_interested' ORDER BY started_at DESC LIMIT 1",
+            [&p1],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("the call is saved");
+    assert!(
+        first_at < talk,
+        "an objection's time counts from the answer: {first_at} ms"
+    );
+    assert!((7_500..14_000).contains(&ring), "ring {ring} ms");
+    assert!(
+        (1_000..30_000).contains(&talk),
+        "talk {talk} ms, from the answer"
+    );
+    assert!(asked, "the ask is recorded");
+    drop(db);
+
+    // 3. A bad number on the first of two numbers: the same prospect stays,
+    //    the first number marked bad, the second dialable.
+    start_call(&app);
+    app.press("4");
+    app.wait_for(&By::css(".phones li.bad"));
+    app.screenshot("bad-number");
+    assert_eq!(card_prospect(&app), p2, "the same prospect, next number");
+    let dial_second = app.wait_for(&By::css(".phones li:not(.bad) button[aria-label^='Dial']"));
+    assert_eq!(
+        dial_second.attr("disabled"),
+        None,
+        "the second number is dialable"
+    );
+    start_call(&app);
+    let db = env.open_db();
+    let (first_bad, second_bad): (bool, bool) = db
+        .query_row(
+            "SELECT (SELECT bad FROM prospect_phones WHERE prospect_id = ?1 ORDER BY position LIMIT 1),
+                    (SELECT bad FROM prospect_phones WHERE prospect_id = ?1 AND position = 9)",
+            [&p2],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((first_bad, second_bad), (true, false));
+    let (status, dialling, second): (String, String, String) = db
+        .query_row(
+            "SELECT p.status, c.phone_e164,
+                (SELECT e164 FROM prospect_phones WHERE prospect_id = p.id AND position = 9)
+             FROM prospects p JOIN calls c ON c.prospect_id = p.id
+             WHERE p.id = ?1 AND c.outcome IS NULL",
+            [&p2],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+        )
+        .unwrap();
+    assert_eq!(status, "attempting", "not out: a good number is left");
+    assert_eq!(dialling, second, "the call dials the second number");
+    drop(db);
+    app.press("1");
+    next_card(&app, &p2);
+
+    // The ask made the short call a conversation, on screen and in the report.
+    app.alt('e');
+    app.press(&App::enter().to_string());
+    app.wait_for(&By::testid("block-summary"));
+    assert_eq!(figure(&app, "conversations"), 1);
+    app.close();
+    assert_eq!(conversations_today(&env), before + 1);
+}

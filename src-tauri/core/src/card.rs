@@ -34,6 +34,8 @@ pub struct PastCall {
     pub outcome: Outcome,
     /// Talk time (from the answer).
     pub duration_seconds: u32,
+    /// Ring time; `None` when unknown.
+    pub ring_seconds: Option<u32>,
     pub notes: String,
     /// The gap the rep noted: current state, objectives, impact.
     pub gap_current_state: String,
@@ -148,7 +150,7 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
 
     let mut stmt = conn.prepare_cached(
         "SELECT c.started_at, r.name, c.outcome, c.duration_ms / 1000, c.notes,
-            c.gap_current_state, c.gap_objectives, c.gap_impact
+            c.gap_current_state, c.gap_objectives, c.gap_impact, c.ring_ms / 1000
          FROM calls c JOIN reps r ON r.id = c.rep_id
          WHERE c.prospect_id = ?1 AND c.outcome IS NOT NULL
          ORDER BY c.started_at DESC LIMIT 20",
@@ -164,6 +166,7 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
                 gap_current_state: r.get(5)?,
                 gap_objectives: r.get(6)?,
                 gap_impact: r.get(7)?,
+                ring_seconds: r.get(8)?,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

@@ -23,6 +23,8 @@ pub enum QueueReason {
     New,
     /// An earlier attempt did not reach them; the next one is due.
     Retry,
+    /// The number just dialled was bad: their next number, now.
+    NextNumber,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -71,7 +73,7 @@ fn candidates(
             "p.callback_at, p.id",
         ),
         QueueReason::New => ("p.status = 'new'", "p.created_at, p.id"),
-        QueueReason::Retry => (
+        QueueReason::Retry | QueueReason::NextNumber => (
             "p.status = 'attempting' AND p.next_attempt_at <= ?3",
             "p.next_attempt_at, p.id",
         ),

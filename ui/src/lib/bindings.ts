@@ -1748,7 +1748,11 @@ export type PastCall = { started_at: string; rep_name: string; outcome: Outcome;
 /**
  * Talk time (from the answer).
  */
-duration_seconds: number; notes: string; 
+duration_seconds: number; 
+/**
+ * Ring time; `None` when unknown.
+ */
+ring_seconds: number | null; notes: string; 
 /**
  * The gap the rep noted: current state, objectives, impact.
  */
@@ -2108,7 +2112,11 @@ export type QueueReason =
 /**
  * An earlier attempt did not reach them; the next one is due.
  */
-"retry"
+"retry" | 
+/**
+ * The number just dialled was bad: their next number, now.
+ */
+"next_number"
 /**
  * What the queue has left, when it offers nobody.
  */

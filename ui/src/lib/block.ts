@@ -39,6 +39,7 @@ export const REASON_LABELS: Record<QueueReason, string> = {
   callback_due: "Callback due",
   new: "First call",
   retry: "Next attempt",
+  next_number: "Next number",
 };
 
 /** What the objection counter says after `n` objections. */

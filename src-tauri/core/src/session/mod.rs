@@ -450,7 +450,7 @@ impl Session {
             Some((entry, _)) => self.show(
                 store,
                 queue::QueueEntry {
-                    reason: queue::QueueReason::Retry,
+                    reason: queue::QueueReason::NextNumber,
                     ..entry
                 },
             )?,
