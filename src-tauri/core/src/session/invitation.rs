@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use chrono::{DateTime, Utc};
 
-use crate::calls::NewMeeting;
+use crate::calls::{CallNotes, NewMeeting};
 use crate::card::CallCard;
 use crate::error::Result;
 use crate::reps::Rep;
@@ -19,8 +19,32 @@ pub(crate) fn full_name(card: &CallCard) -> String {
         .to_string()
 }
 
+/// The gap the rep noted on the call (current state, objectives, impact),
+/// in the prospect's words, for the meeting's agenda; empty when none.
+fn gap_lines(gap: &CallNotes) -> String {
+    let lines: Vec<String> = [
+        ("Where you are today", &gap.gap_current_state),
+        ("What you want to reach", &gap.gap_objectives),
+        ("What it would mean", &gap.gap_impact),
+    ]
+    .into_iter()
+    .filter(|(_, v)| !v.trim().is_empty())
+    .map(|(k, v)| format!("- {k}: {}", v.trim()))
+    .collect();
+    if lines.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nWhat I heard today:\n{}", lines.join("\n"))
+    }
+}
+
 /// The meeting's summary and description.
-fn meeting_text(m: &NewMeeting, card: &CallCard, rep: Option<&Rep>) -> (String, String) {
+fn meeting_text(
+    m: &NewMeeting,
+    card: &CallCard,
+    rep: Option<&Rep>,
+    gap: &CallNotes,
+) -> (String, String) {
     let company = if card.company.is_empty() {
         String::new()
     } else {
@@ -44,19 +68,25 @@ fn meeting_text(m: &NewMeeting, card: &CallCard, rep: Option<&Rep>) -> (String, 
         .unwrap_or_default();
     let description = format!(
         "Hi {},\n\nThank you for your time today. As agreed: {} ({} minutes).\n\n\
-         Agenda: your questions first, then where you stand today and what you want to reach.\n{}\n\n{}",
+         Agenda: your questions first, then where you stand today and what you want to reach.\n{}{}\n\n{}",
         if card.first_name.is_empty() { "there" } else { &card.first_name },
         when,
         m.duration_minutes,
         agenda,
+        gap_lines(gap),
         rep_name
     );
     (summary, description)
 }
 
 /// A `mailto:` draft to the prospect describing the meeting.
-pub(crate) fn mailto(m: &NewMeeting, card: &CallCard, rep: Option<&Rep>) -> String {
-    let (summary, description) = meeting_text(m, card, rep);
+pub(crate) fn mailto(
+    m: &NewMeeting,
+    card: &CallCard,
+    rep: Option<&Rep>,
+    gap: &CallNotes,
+) -> String {
+    let (summary, description) = meeting_text(m, card, rep, gap);
     invite::mailto(
         &m.email,
         &summary,
@@ -72,9 +102,10 @@ pub(crate) fn save(
     m: &NewMeeting,
     card: &CallCard,
     rep: Option<&Rep>,
+    gap: &CallNotes,
     now: DateTime<Utc>,
 ) -> Result<PathBuf> {
-    let (summary, description) = meeting_text(m, card, rep);
+    let (summary, description) = meeting_text(m, card, rep, gap);
     let ics = invite::meeting_ics(&invite::Invitation {
         uid: meeting_id,
         starts_at: m.starts_at,
@@ -94,4 +125,64 @@ pub(crate) fn save(
     // The same prospect booked twice at one time: the newer invitation wins.
     files::write_bytes(&path, true, &name, ics.as_bytes())?;
     Ok(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::ProspectStatus;
+    use chrono::TimeZone;
+
+    fn card() -> CallCard {
+        CallCard {
+            prospect_id: "p".into(),
+            first_name: "Dana".into(),
+            last_name: "Ng".into(),
+            title: String::new(),
+            company: "Acme".into(),
+            email: None,
+            location: String::new(),
+            time_zone: Some("America/Chicago".into()),
+            status: ProspectStatus::New,
+            attempts: 0,
+            callback_at: None,
+            phones: vec![],
+            history: vec![],
+            theme_id: None,
+            theme_name: None,
+            playbook: Default::default(),
+        }
+    }
+
+    #[test]
+    fn the_gap_heard_on_the_call_goes_with_the_meeting() {
+        let m = NewMeeting {
+            starts_at: Utc.with_ymd_and_hms(2026, 12, 8, 16, 0, 0).unwrap(),
+            duration_minutes: 30,
+            email: "dana@acme.example".into(),
+            format: "web".into(),
+        };
+        let gap = CallNotes {
+            notes: "internal: sounded rushed".into(),
+            gap_current_state: "Reports by hand every Monday".into(),
+            gap_objectives: String::new(),
+            gap_impact: "A day a week back".into(),
+        };
+        let (_, text) = meeting_text(&m, &card(), None, &gap);
+        assert!(text.contains("What I heard today:\n- Where you are today: Reports by hand every Monday\n- What it would mean: A day a week back"), "{text}");
+        assert!(
+            !text.contains("What you want to reach:"),
+            "empty parts are left out"
+        );
+        assert!(
+            !text.contains("rushed"),
+            "the rep's own notes stay with the rep"
+        );
+        assert!(
+            text.contains("Tuesday 8 December 2026, 10:00 CST"),
+            "{text}"
+        );
+        let (_, none) = meeting_text(&m, &card(), None, &CallNotes::default());
+        assert!(!none.contains("What I heard"));
+    }
 }

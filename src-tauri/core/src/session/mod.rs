@@ -407,7 +407,16 @@ impl Session {
             if let (Some(meeting_id), Some(m), Some(card)) =
                 (&done.meeting_id, &result.meeting, &card)
             {
-                match invitation::save(invitations, meeting_id, m, card, rep.as_ref(), now_wall) {
+                let gap = &result.notes;
+                match invitation::save(
+                    invitations,
+                    meeting_id,
+                    m,
+                    card,
+                    rep.as_ref(),
+                    gap,
+                    now_wall,
+                ) {
                     Ok(path) => {
                         let path = path.to_string_lossy().into_owned();
                         calls::set_meeting_invitation(tx, meeting_id, &path)?;
@@ -424,7 +433,7 @@ impl Session {
         })?;
         let name = card.as_ref().map(invitation::full_name).unwrap_or_default();
         let mailto = match (&result.meeting, &card) {
-            (Some(m), Some(card)) => Some(invitation::mailto(m, card, rep.as_ref())),
+            (Some(m), Some(card)) => Some(invitation::mailto(m, card, rep.as_ref(), &result.notes)),
             _ => None,
         };
         self.last_outcome = Some(LastOutcome {
