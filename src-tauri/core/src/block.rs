@@ -8,6 +8,7 @@
 //! which prospect comes next is [`crate::queue`].
 
 use chrono::{DateTime, Utc};
+use chrono_tz::Tz;
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -118,6 +119,40 @@ pub fn start_block(
         )?;
     }
     load_block(conn, &id)
+}
+
+/// The words to say when a block starts outside the rep's prime time
+/// (domain.md section 1: the block runs in the rep's peak hours), in the
+/// rep's zone (`tz`; UTC when unknown); `None` inside it. A warning, never a
+/// refusal.
+pub fn prime_time_warning(
+    settings: &Settings,
+    tz: Option<Tz>,
+    now: DateTime<Utc>,
+) -> Option<String> {
+    use chrono::Timelike;
+    let local = now.with_timezone(&tz.unwrap_or(Tz::UTC));
+    let minute = local.hour() * 60 + local.minute();
+    let (from, to) = (
+        settings.prime_time_start_minute,
+        settings.prime_time_end_minute,
+    );
+    if (from..to).contains(&minute) {
+        return None;
+    }
+    let hm = |m: u32| format!("{:02}:{:02}", m / 60, m % 60);
+    Some(format!(
+        "It is {} for you, outside your prime time ({}-{}{}): blocks go best in your peak hours. \
+         The block runs all the same; the Plan view sets the window.",
+        hm(minute),
+        hm(from),
+        hm(to),
+        if tz.is_some() {
+            ""
+        } else {
+            " UTC: set your time zone in the Plan view"
+        }
+    ))
 }
 
 pub fn load_block(conn: &Connection, id: &str) -> Result<BlockRecord> {
@@ -1036,5 +1071,22 @@ pub(crate) mod tests {
         // the 70 s connect is one by its length.
         assert_eq!((sum.dials, sum.connects, sum.conversations), (3, 2, 2));
         assert_eq!(sum.longest_call_seconds, 70);
+    }
+
+    #[test]
+    fn a_block_outside_prime_time_is_said_not_refused() {
+        let s = Settings::default(); // 09:00-12:00
+        let chicago: Tz = "America/Chicago".parse().unwrap();
+        // 15:00 UTC = 09:00 in Chicago: inside.
+        assert_eq!(prime_time_warning(&s, Some(chicago), t0()), None);
+        let late = t0() + Duration::hours(5); // 14:00 in Chicago
+        let w = prime_time_warning(&s, Some(chicago), late).unwrap();
+        assert!(
+            w.contains("It is 14:00 for you, outside your prime time (09:00-12:00)"),
+            "{w}"
+        );
+        // Without the rep's zone, UTC is said as such.
+        let w = prime_time_warning(&s, None, t0()).unwrap();
+        assert!(w.contains("15:00") && w.contains("UTC"), "{w}");
     }
 }

@@ -123,29 +123,51 @@ pub fn next(
     s: &Settings,
     now: DateTime<Utc>,
 ) -> Result<Option<QueueEntry>> {
-    let themes = serde_json::to_string(theme_ids).unwrap_or_else(|_| "[]".into());
+    let json = |ids: &[String]| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     let now_db = time::to_db(now);
-    for reason in [
-        QueueReason::CallbackDue,
-        QueueReason::New,
-        QueueReason::Retry,
-    ] {
-        let mut offset = 0;
-        loop {
-            let page = candidates(conn, reason, &themes, block_id, &now_db, offset)?;
-            if let Some(e) = page
-                .iter()
-                .find(|e| in_calling_hours(e.time_zone.as_deref(), now, s))
-            {
-                return Ok(Some(e.clone()));
+    let first = |reason, themes: &str| first_in(conn, reason, themes, block_id, &now_db, now, s);
+    // Callbacks come back at the time agreed, whatever their theme ...
+    if let Some(e) = first(QueueReason::CallbackDue, &json(theme_ids))? {
+        return Ok(Some(e));
+    }
+    // ... then the themes one after the other, so that one talk track
+    // serves the calls in a row (domain.md section 1).
+    for theme in theme_ids {
+        let one = json(std::slice::from_ref(theme));
+        for reason in [QueueReason::New, QueueReason::Retry] {
+            if let Some(e) = first(reason, &one)? {
+                return Ok(Some(e));
             }
-            if (page.len() as u32) < PAGE {
-                break;
-            }
-            offset += PAGE;
         }
     }
     Ok(None)
+}
+
+/// The first prospect of `reason` on the themes (a JSON array) inside their
+/// calling hours, page by page.
+fn first_in(
+    conn: &Connection,
+    reason: QueueReason,
+    themes: &str,
+    block_id: &str,
+    now_db: &str,
+    now: DateTime<Utc>,
+    s: &Settings,
+) -> Result<Option<QueueEntry>> {
+    let mut offset = 0;
+    loop {
+        let page = candidates(conn, reason, themes, block_id, now_db, offset)?;
+        if let Some(e) = page
+            .iter()
+            .find(|e| in_calling_hours(e.time_zone.as_deref(), now, s))
+        {
+            return Ok(Some(e.clone()));
+        }
+        if (page.len() as u32) < PAGE {
+            return Ok(None);
+        }
+        offset += PAGE;
+    }
 }
 
 /// Why the queue is empty: how many are due but outside their hours, and how

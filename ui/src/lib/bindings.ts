@@ -930,7 +930,12 @@ card: CallCard | null; reason: QueueReason | null;
 /**
  * Why nobody is offered (when `card` is `None`).
  */
-queue_rest: QueueRest | null; last_outcome: LastOutcome | null; phases: Phases }
+queue_rest: QueueRest | null; last_outcome: LastOutcome | null; 
+/**
+ * Something to say once, in words (outside prime time; the block moved
+ * on to its next theme and talk track).
+ */
+notice: string | null; phases: Phases }
 export type BlockStats = { 
 /**
  * Blocks the schedule planned in the period (up to now); `None` when no

@@ -34,6 +34,22 @@ use crate::{reps, settings, time};
 
 use view::ms;
 
+/// What the rep is told when the block moves on to its next theme: the
+/// talk track on screen changes with it.
+fn theme_switch(card: &CallCard) -> String {
+    let theme = card
+        .theme_name
+        .as_deref()
+        .unwrap_or("prospects without a theme");
+    match &card.playbook.talk_track {
+        Some(t) => format!(
+            "Now calling {theme}: its talk track is on screen ({} v{}).",
+            t.name, t.version
+        ),
+        None => format!("Now calling {theme}: it has no talk track yet."),
+    }
+}
+
 fn no_call() -> Error {
     Error::Conflict("no call is in progress; start the call first (Space)".into())
 }
@@ -48,6 +64,11 @@ pub struct Session {
     current: Option<(queue::QueueEntry, CallCard)>,
     queue_rest: Option<QueueRest>,
     last_outcome: Option<LastOutcome>,
+    /// Something to say once, in words: the block started outside prime
+    /// time, the block moved on to its next theme (and talk track).
+    notice: Option<String>,
+    /// The theme of the card shown last, to say when the block moves on.
+    last_theme: Option<Option<String>>,
 }
 
 fn theme_refs(store: &Store, ids: &[String]) -> Result<Vec<ThemeRef>> {
@@ -93,9 +114,14 @@ impl Session {
                     rep
                 }
             };
-            block::start_block(tx, &rep.id, theme_ids, minutes, &settings, now)
+            let tz = rep.time_zone.as_deref().and_then(time::parse_tz);
+            let block = block::start_block(tx, &rep.id, theme_ids, minutes, &settings, now)?;
+            Ok::<_, Error>((block, block::prime_time_warning(&settings, tz, now)))
         })?;
-        Session::open(store, block, now)
+        let (block, warning) = block;
+        let mut session = Session::open(store, block, now)?;
+        session.notice = warning;
+        Ok(session)
     }
 
     /// The block the current rep left running (the app closed or crashed
@@ -138,6 +164,8 @@ impl Session {
             current: None,
             queue_rest: None,
             last_outcome: None,
+            notice: None,
+            last_theme: None,
         };
         s.refresh_current(store, now_wall)?;
         Ok(s)
@@ -198,6 +226,11 @@ impl Session {
     /// Put `entry`'s prospect on screen.
     fn show(&mut self, store: &Store, entry: queue::QueueEntry) -> Result<()> {
         let card = card::call_card(store.conn(), &entry.prospect_id, Some(&self.block.rep_id))?;
+        if let Some(before) = self.last_theme.replace(card.theme_id.clone()) {
+            if before != card.theme_id && self.block.theme_ids.len() > 1 {
+                self.notice = Some(theme_switch(&card));
+            }
+        }
         self.current = Some((entry, card));
         self.queue_rest = None;
         Ok(())
@@ -232,6 +265,7 @@ impl Session {
             reason: self.current.as_ref().map(|(e, _)| e.reason),
             queue_rest: self.queue_rest.clone(),
             last_outcome: self.last_outcome.clone(),
+            notice: self.notice.clone(),
             phases: Phases::of(settings),
         }
     }
@@ -446,6 +480,7 @@ impl Session {
             warning,
         });
         self.call = None;
+        self.notice = None;
         // A bad number with another number left: the same prospect, next number.
         let keep = (result.outcome == Outcome::BadNumber
             && done.prospect_status == ProspectStatus::Attempting)
@@ -481,6 +516,7 @@ impl Session {
         let now_wall = time::now();
         store.write(|tx| block::skip(tx, &self.block.id, &prospect, "", now_wall))?;
         self.last_outcome = None;
+        self.notice = None;
         self.refresh_current(store, now_wall)
     }
 
@@ -501,5 +537,54 @@ impl Session {
         };
         store.write(|tx| block::end_block(tx, &self.block.id, reason, now_wall))?;
         block::summary(store.conn(), &self.block.id, &self.settings, now_wall)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::block::tests_fixture;
+    use crate::calls::CallResult;
+    use crate::domain::ThemeKind;
+
+    #[test]
+    fn the_block_calls_its_themes_one_after_the_other_and_says_when_it_moves_on() {
+        let mut f = tests_fixture(3);
+        let c = f.store.conn();
+        reps::set_current_rep(c, &f.rep).unwrap();
+        let ohio = crate::lists::create_theme(c, "Ohio", ThemeKind::Geography, "")
+            .unwrap()
+            .id;
+        // Unknown zones are inside calling hours whenever the test runs.
+        c.execute_batch("UPDATE prospects SET time_zone = NULL")
+            .unwrap();
+        c.execute(
+            "UPDATE prospects SET theme_id = ?1 WHERE id = ?2",
+            [&ohio, &f.prospects[0]],
+        )
+        .unwrap();
+        let themes = [f.theme.clone(), ohio];
+        let mut s = Session::start(&mut f.store, &themes, Some(30), None, time::now()).unwrap();
+        let shown = |s: &Session| s.snapshot().card.map(|c| c.prospect_id).unwrap();
+        // Texas first (both of its prospects), although Ohio's is older.
+        assert_eq!(shown(&s), f.prospects[1]);
+        let no_answer = CallResult {
+            outcome: Outcome::NoAnswer,
+            callback_at: None,
+            meeting: None,
+            notes: CallNotes::default(),
+            asked_for_meeting: false,
+        };
+        let dir = tempfile::tempdir().unwrap();
+        for _ in 0..2 {
+            s.start_call(&mut f.store).unwrap();
+            s.log_outcome(&mut f.store, &no_answer, dir.path()).unwrap();
+        }
+        assert_eq!(shown(&s), f.prospects[0], "then Ohio");
+        let notice = s.snapshot().notice.unwrap_or_default();
+        assert!(notice.starts_with("Now calling Ohio"), "{notice}");
+        s.start_call(&mut f.store).unwrap();
+        s.log_outcome(&mut f.store, &no_answer, dir.path()).unwrap();
+        assert_eq!(s.snapshot().notice, None, "said once");
     }
 }

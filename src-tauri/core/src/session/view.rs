@@ -121,6 +121,9 @@ pub struct BlockSnapshot {
     /// Why nobody is offered (when `card` is `None`).
     pub queue_rest: Option<QueueRest>,
     pub last_outcome: Option<LastOutcome>,
+    /// Something to say once, in words (outside prime time; the block moved
+    /// on to its next theme and talk track).
+    pub notice: Option<String>,
     pub phases: Phases,
 }
 
