@@ -97,7 +97,11 @@ pub fn builder() -> Builder<tauri::Wry> {
             lists::recycle_prospects,
             lists::export_prospects,
         ])
-        .events(collect_events![events::BlockTick, events::ImportProgress])
+        .events(collect_events![
+            events::BlockTick,
+            events::BreakTick,
+            events::ImportProgress
+        ])
 }
 
 /// The TypeScript text for the current commands and types.

@@ -23,3 +23,12 @@ pub struct ImportProgress {
     /// Share of the file read, 0 to 1.
     pub fraction: f64,
 }
+
+/// Sent every second of the break after a block, and once when it is over.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct BreakTick {
+    /// The block the break follows.
+    pub block_id: String,
+    pub remaining_ms: u32,
+    pub over: bool,
+}

@@ -11,7 +11,7 @@ use callblock_core::clock::Alert;
 use callblock_core::session::TickView;
 
 use crate::desktop;
-use crate::events::BlockTick;
+use crate::events::{BlockTick, BreakTick};
 use crate::instance::{self, Instance};
 use crate::state::AppState;
 
@@ -96,6 +96,7 @@ pub fn run(db_path: PathBuf) -> i32 {
                 callblock_core::import::warm_up();
             });
             spawn_ticker(app.handle().clone());
+            spawn_break_ticker(app.handle().clone());
             watch_due_blocks(app.handle().clone());
             #[cfg(target_os = "linux")]
             if let Some(listener) = listener {
@@ -183,6 +184,36 @@ fn spawn_ticker(app: tauri::AppHandle) {
                     None => {}
                 }
                 let _ = BlockTick(TickView::new(block_id.to_string(), &tick, settings)).emit(&app);
+            },
+            &changed,
+        )
+        .await;
+    });
+}
+
+/// Emit [`BreakTick`]s during the break after a block, with a desktop
+/// notification when it is over.
+fn spawn_break_ticker(app: tauri::AppHandle) {
+    use tauri_specta::Event;
+    tauri::async_runtime::spawn(async move {
+        let state = app.state::<AppState>();
+        let changed = state.break_changed.clone();
+        callblock_core::clock::run_break_ticker(
+            || state.break_left(),
+            |block_id, left, over| {
+                if over {
+                    desktop::notify(
+                        &app,
+                        "Break over",
+                        "Time for the next block. Open Callblock's Block view to start it.",
+                    );
+                }
+                let _ = BreakTick {
+                    block_id: block_id.to_string(),
+                    remaining_ms: u32::try_from(left.as_millis()).unwrap_or(u32::MAX),
+                    over,
+                }
+                .emit(&app);
             },
             &changed,
         )

@@ -26,6 +26,8 @@ pub struct AppState {
     desk: Mutex<BlockDesk>,
     /// Notified when the block changes, so that the ticker wakes.
     pub changed: Arc<Notify>,
+    /// Notified when the block changes, so that the break ticker re-reads.
+    pub break_changed: Arc<Notify>,
     /// An import holds the store for its transaction; meanwhile the other
     /// commands fail fast instead of waiting.
     pub import: ImportGate,
@@ -68,6 +70,7 @@ impl AppState {
             ready_reported: Mutex::new(false),
             desk: Mutex::new(desk),
             changed: Arc::new(Notify::new()),
+            break_changed: Arc::new(Notify::new()),
             import: ImportGate::default(),
             _checkpointer: checkpointer,
         }
@@ -114,6 +117,7 @@ impl AppState {
         let mut desk = self.desk.lock().map_err(|_| poisoned())?;
         let out = self.with_store(|store| f(&mut desk, store));
         self.changed.notify_one();
+        self.break_changed.notify_one();
         out
     }
 
@@ -132,6 +136,27 @@ impl AppState {
     pub fn check_list_work(&self) -> Result<(), AppError> {
         let desk = self.desk.lock().map_err(|_| poisoned())?;
         Ok(desk.check_list_work()?)
+    }
+
+    /// The current rep's break: the block it follows and the time left.
+    pub fn break_left(&self) -> Option<(String, std::time::Duration)> {
+        let b = self
+            .with_store(|s| {
+                let rep = callblock_core::reps::current_rep(s.conn())?;
+                match rep {
+                    Some(r) => callblock_core::block::break_state(
+                        s.conn(),
+                        &r.id,
+                        callblock_core::time::now(),
+                    ),
+                    None => Ok(None),
+                }
+            })
+            .ok()??;
+        Some((
+            b.block_id,
+            std::time::Duration::from_millis(u64::from(b.remaining_ms)),
+        ))
     }
 
     /// The block's id, clocks and thresholds, for the ticker.

@@ -121,6 +121,60 @@ pub fn start_block(
     load_block(conn, &id)
 }
 
+/// The break after a block (domain.md section 2: 17 minutes after 52), from
+/// the persisted end of the rep's last block and its break length.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct BreakState {
+    /// The block the break follows.
+    pub block_id: String,
+    pub started_at: String,
+    pub ends_at: String,
+    pub break_minutes: u32,
+    /// Left at the moment this was read; 0 once it is over.
+    pub remaining_ms: u32,
+    pub over: bool,
+}
+
+/// How long after its end a break is still shown as over (the next block
+/// offered); later the Block view simply offers a block.
+const BREAK_SHOWN_AFTER_END: i64 = 30 * 60;
+
+/// The rep's break after their last block at `now`, while it runs or ended
+/// less than half an hour ago; `None` while a block runs, or without one.
+pub fn break_state(
+    conn: &Connection,
+    rep_id: &str,
+    now: DateTime<Utc>,
+) -> Result<Option<BreakState>> {
+    let last: Option<(String, Option<String>, u32)> = conn
+        .prepare_cached(
+            "SELECT id, ended_at, break_seconds FROM blocks WHERE rep_id = ?1
+             ORDER BY started_at DESC LIMIT 1",
+        )?
+        .query_row([rep_id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .optional()?;
+    let Some((block_id, Some(ended), break_seconds)) = last else {
+        return Ok(None);
+    };
+    if break_seconds == 0 {
+        return Ok(None);
+    }
+    let ended = time::from_db(&ended)?;
+    let ends = ended + chrono::Duration::seconds(i64::from(break_seconds));
+    if now >= ends + chrono::Duration::seconds(BREAK_SHOWN_AFTER_END) || now < ended {
+        return Ok(None);
+    }
+    let remaining = (ends - now).num_milliseconds().max(0);
+    Ok(Some(BreakState {
+        block_id,
+        started_at: time::to_db(ended),
+        ends_at: time::to_db(ends),
+        break_minutes: break_seconds.div_ceil(60),
+        remaining_ms: u32::try_from(remaining).unwrap_or(u32::MAX),
+        over: remaining == 0,
+    }))
+}
+
 /// The words to say when a block starts outside the rep's prime time
 /// (domain.md section 1: the block runs in the rep's peak hours), in the
 /// rep's zone (`tz`; UTC when unknown); `None` inside it. A warning, never a
@@ -1088,5 +1142,30 @@ pub(crate) mod tests {
         // Without the rep's zone, UTC is said as such.
         let w = prime_time_warning(&s, None, t0()).unwrap();
         assert!(w.contains("15:00") && w.contains("UTC"), "{w}");
+    }
+
+    #[test]
+    fn the_break_runs_from_the_end_of_the_block_for_its_length() {
+        let f = fixture(1);
+        let c = f.store.conn();
+        let s = Settings::default();
+        assert_eq!(break_state(c, &f.rep, t0()).unwrap(), None, "no block yet");
+        let b = start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0()).unwrap();
+        assert_eq!(break_state(c, &f.rep, t0()).unwrap(), None, "a block runs");
+        let end = t0() + Duration::minutes(52);
+        end_block(c, &b.id, EndReason::Completed, end).unwrap();
+        let at = |m: i64| break_state(c, &f.rep, end + Duration::minutes(m)).unwrap();
+        let b5 = at(5).unwrap();
+        assert_eq!(
+            (b5.remaining_ms, b5.over, b5.break_minutes),
+            (12 * 60_000, false, 17)
+        );
+        assert_eq!(b5.ends_at, time::to_db(end + Duration::minutes(17)));
+        let over = at(20).unwrap();
+        assert!(
+            over.over && over.remaining_ms == 0,
+            "over: the next block is offered"
+        );
+        assert_eq!(at(17 + 31), None, "long over");
     }
 }

@@ -445,6 +445,57 @@ where
     }
 }
 
+/// Emits the break's ticks for as long as the process lives: `read` gives
+/// the break's key (the block it follows) and the time left, read from the
+/// persisted end of the block; `emit` gets the time left at every whole
+/// second, and `over = true` once per break when it ends. Re-reads when
+/// `changed` is notified (a block started or ended), and every minute.
+pub async fn run_break_ticker<R, E>(mut read: R, mut emit: E, changed: &tokio::sync::Notify)
+where
+    R: FnMut() -> Option<(String, Duration)>,
+    E: FnMut(&str, Duration, bool),
+{
+    let mut announced: Option<String> = None;
+    let idle = Duration::from_secs(60);
+    loop {
+        let Some((key, remaining)) = read() else {
+            tokio::select! {
+                _ = tokio::time::sleep(idle) => {}
+                _ = changed.notified() => {}
+            }
+            continue;
+        };
+        let deadline = Instant::now() + remaining;
+        loop {
+            let now = Instant::now();
+            let left = deadline.saturating_duration_since(now);
+            if left.is_zero() {
+                if announced.as_deref() != Some(key.as_str()) {
+                    emit(&key, Duration::ZERO, true);
+                    announced = Some(key.clone());
+                }
+                tokio::select! {
+                    _ = tokio::time::sleep(idle) => {}
+                    _ = changed.notified() => {}
+                }
+                break;
+            }
+            emit(&key, left, false);
+            let frac = left - Duration::from_secs(left.as_secs());
+            let wake = now
+                + if frac.is_zero() {
+                    Duration::from_secs(1)
+                } else {
+                    frac
+                };
+            tokio::select! {
+                _ = tokio::time::sleep_until(wake) => {}
+                _ = changed.notified() => break,
+            }
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -714,5 +765,39 @@ mod tests {
         c.go_on();
         tokio::time::advance(Duration::from_secs(1)).await;
         assert_eq!(c.talk(Instant::now()), Some(Duration::from_secs(127)));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn the_break_ticks_each_second_and_says_once_when_it_is_over() {
+        use std::sync::{Arc, Mutex};
+        let t0 = Instant::now();
+        let end = t0 + Duration::from_secs(3);
+        let seen: Arc<Mutex<Vec<(Duration, bool)>>> = Arc::default();
+        let s2 = seen.clone();
+        let changed = Arc::new(tokio::sync::Notify::new());
+        let n = changed.clone();
+        let task = tokio::spawn(async move {
+            run_break_ticker(
+                move || {
+                    Some((
+                        "b1".to_string(),
+                        end.saturating_duration_since(Instant::now()),
+                    ))
+                },
+                move |_, left, over| s2.lock().unwrap().push((left, over)),
+                &n,
+            )
+            .await
+        });
+        tokio::time::sleep(Duration::from_secs(200)).await;
+        task.abort();
+        let seen = seen.lock().unwrap();
+        assert_eq!(
+            seen.iter().filter(|(_, over)| *over).count(),
+            1,
+            "over is said once: {seen:?}"
+        );
+        let lefts: Vec<u64> = seen.iter().map(|(l, _)| l.as_secs()).collect();
+        assert_eq!(&lefts[..4], &[3, 2, 1, 0], "{seen:?}");
     }
 }

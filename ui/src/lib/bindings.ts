@@ -862,9 +862,11 @@ async exportProspects(scope: ExportScope, path: string, replace: boolean) : Prom
 
 export const events = __makeEvents__<{
 blockTick: BlockTick,
+breakTick: BreakTick,
 importProgress: ImportProgress
 }>({
 blockTick: "block-tick",
+breakTick: "break-tick",
 importProgress: "import-progress"
 })
 
@@ -999,7 +1001,7 @@ export type BlockTick = TickView
 /**
  * The Block view's state: a running block, or none (with the last summary).
  */
-export type BlockView = { state: "idle"; summary: BlockSummary | null } | { state: "running"; snapshot: BlockSnapshot }
+export type BlockView = { state: "idle"; summary: BlockSummary | null; rest: BreakState | null } | { state: "running"; snapshot: BlockSnapshot }
 export type BlocksReport = { 
 /**
  * True when the selected reps have a weekly schedule of blocks.
@@ -1009,6 +1011,27 @@ schedule_defined: boolean; total: BlockStats; by_rep: BlockGroup[]; by_week: Blo
  * How many blocks ran at each pace (dials per active hour, bins of 5).
  */
 dials_per_hour: DialsPerHourBin[]; definitions: string[] }
+/**
+ * The break after a block (domain.md section 2: 17 minutes after 52), from
+ * the persisted end of the rep's last block and its break length.
+ */
+export type BreakState = { 
+/**
+ * The block the break follows.
+ */
+block_id: string; started_at: string; ends_at: string; break_minutes: number; 
+/**
+ * Left at the moment this was read; 0 once it is over.
+ */
+remaining_ms: number; over: boolean }
+/**
+ * Sent every second of the break after a block, and once when it is over.
+ */
+export type BreakTick = { 
+/**
+ * The block the break follows.
+ */
+block_id: string; remaining_ms: number; over: boolean }
 /**
  * How many rows of each kind the bundle holds (checked on import).
  */

@@ -4,7 +4,7 @@
 use std::path::PathBuf;
 
 use super::{BlockView, Dialled, Session};
-use crate::block::{BlockSummary, EndReason};
+use crate::block::{BlockSummary, BreakState, EndReason};
 use crate::calls::{CallNotes, CallResult};
 use crate::clock::Clocks;
 use crate::domain::Settings;
@@ -20,6 +20,14 @@ const STALE_TEMP: std::time::Duration = std::time::Duration::from_secs(3600);
 pub struct BlockDesk {
     session: Option<Session>,
     invitations: PathBuf,
+}
+
+/// The current rep's break at this moment, if any.
+fn current_break(store: &Store) -> Result<Option<BreakState>> {
+    match crate::reps::current_rep(store.conn())? {
+        Some(rep) => crate::block::break_state(store.conn(), &rep.id, time::now()),
+        None => Ok(None),
+    }
 }
 
 fn not_running() -> Error {
@@ -75,15 +83,16 @@ impl BlockDesk {
     }
 
     /// The Block view's state now, with `summary` shown when no block runs.
-    fn view_with(&self, summary: Option<BlockSummary>) -> BlockView {
-        match &self.session {
+    fn view_with(&self, store: &Store, summary: Option<BlockSummary>) -> Result<BlockView> {
+        Ok(match &self.session {
             Some(s) => BlockView::Running {
                 snapshot: Box::new(s.snapshot()),
             },
             None => BlockView::Idle {
                 summary: summary.map(Box::new),
+                rest: current_break(store)?,
             },
-        }
+        })
     }
 
     /// The Block view's state, after looking again for someone to call
@@ -92,7 +101,7 @@ impl BlockDesk {
         if let Some(s) = &mut self.session {
             s.refresh(store)?;
         }
-        Ok(self.view_with(None))
+        self.view_with(store, None)
     }
 
     /// Start a block (see [`Session::start`]); refused while one runs.
@@ -110,7 +119,7 @@ impl BlockDesk {
         }
         let session = Session::start(store, theme_ids, minutes, rep_name, time::now())?;
         self.session = Some(session);
-        Ok(self.view_with(None))
+        self.view_with(store, None)
     }
 
     /// Apply `f` to the running block; a summary from it ends the block.
@@ -124,7 +133,7 @@ impl BlockDesk {
         if summary.is_some() {
             self.session = None;
         }
-        Ok(self.view_with(summary))
+        self.view_with(store, summary)
     }
 
     pub fn pause(&mut self, store: &mut Store) -> Result<BlockView> {
@@ -200,7 +209,7 @@ impl BlockDesk {
         if summary.is_some() {
             self.session = None;
         }
-        Ok(self.view_with(summary))
+        self.view_with(store, summary)
     }
 
     pub fn skip(&mut self, store: &mut Store) -> Result<BlockView> {

@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::block::BlockSummary;
+use crate::block::{BlockSummary, BreakState};
 use crate::calls::{CallNotes, LoggedObjection};
 use crate::card::CallCard;
 use crate::clock::{Alert, CallPhase, CallReading, Tick};
@@ -131,8 +131,14 @@ pub struct BlockSnapshot {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 #[serde(tag = "state", rename_all = "snake_case")]
 pub enum BlockView {
-    Idle { summary: Option<Box<BlockSummary>> },
-    Running { snapshot: Box<BlockSnapshot> },
+    Idle {
+        summary: Option<Box<BlockSummary>>,
+        /// The break after the last block, while it runs (or just ended).
+        rest: Option<BreakState>,
+    },
+    Running {
+        snapshot: Box<BlockSnapshot>,
+    },
 }
 
 /// The clocks as one tick of the ticker gives them (about once a second, on
