@@ -38,6 +38,12 @@ pub struct PlanArgs {
     /// Opportunities per win (4 means one win in four opportunities) [default: 4]
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub close_ratio: Option<f64>,
+    /// Revenue already won this period, in the same money [default: 0]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_hyphen_values = true)]
+    pub won_to_date: Option<f64>,
+    /// The value of the opportunities already open; they close at the close ratio [default: 0]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_hyphen_values = true)]
+    pub open_pipeline: Option<f64>,
     /// The period the quota is for (the one that contains today) [default: month]
     #[arg(long, value_enum)]
     pub period: Option<PeriodArg>,
@@ -233,6 +239,11 @@ pub fn run_plan(path: &Path, a: &PlanArgs) -> Result<(), PlanError> {
             .close_ratio
             .or(base.map(|b| b.close_ratio))
             .unwrap_or(plan::DEFAULT_CLOSE_RATIO),
+        won_to_date: a.won_to_date.or(base.map(|b| b.won_to_date)).unwrap_or(0.0),
+        open_pipeline: a
+            .open_pipeline
+            .or(base.map(|b| b.open_pipeline))
+            .unwrap_or(0.0),
         overrides,
     };
     let result = plan_api::preview(store.conn(), &form, now).map_err(|e| {
@@ -244,6 +255,8 @@ pub fn run_plan(path: &Path, a: &PlanArgs) -> Result<(), PlanError> {
             ("rate conversation_to_meeting", "--rate-meeting"),
             ("rate meeting_to_opportunity", "--rate-opportunity"),
             ("dials per block", "--dials-per-block"),
+            ("wins to date", "--won-to-date"),
+            ("open pipeline", "--open-pipeline"),
         ] {
             if let Some(rest) = m.strip_prefix(field) {
                 m = format!("{flag}{rest}");
@@ -288,18 +301,21 @@ fn print_plan(rep: &str, p: &PlanResult, progress: Option<&PlanProgress>, just_s
         thousands(p.deal_size),
         p.close_ratio
     );
+    say!("{}", p.cover.summary);
     say!();
-    print_needed(p);
-    say!();
-    say!(
-        "{} blocks a week of {} minutes = {:.1} calling hours, {} of your {:.0} selling hours a week.",
-        p.blocks_per_week,
-        p.block_minutes,
-        p.block_hours_per_week,
-        share(p.selling_hours_share),
-        p.selling_hours_per_week
-    );
-    say!();
+    if !p.cover.covered {
+        print_needed(p);
+        say!();
+        say!(
+            "{} blocks a week of {} minutes = {:.1} calling hours, {} of your {:.0} selling hours a week.",
+            p.blocks_per_week,
+            p.block_minutes,
+            p.block_hours_per_week,
+            share(p.selling_hours_share),
+            p.selling_hours_per_week
+        );
+        say!();
+    }
     print_rates(p);
     say!();
     for note in &p.notes {

@@ -1667,7 +1667,15 @@ export type PlanForm = { period: Period; quota: number; deal_size: number;
 /**
  * Opportunities per win (4 by default).
  */
-close_ratio: number; overrides?: RateOverrides }
+close_ratio: number; 
+/**
+ * Revenue already won in the period (0 for none).
+ */
+won_to_date: number; 
+/**
+ * The value of the opportunities already open (0 for none).
+ */
+open_pipeline: number; overrides?: RateOverrides }
 /**
  * What the rep enters.
  */
@@ -1687,7 +1695,16 @@ deal_size: number;
 /**
  * Opportunities per win (4 means one win in four opportunities).
  */
-close_ratio: number; overrides?: RateOverrides }
+close_ratio: number; 
+/**
+ * Revenue already won in the period, in the same money (0 for none).
+ */
+won_to_date: number; 
+/**
+ * The value of the opportunities already open, in the same money (0 for
+ * none); they are expected to close at the close ratio.
+ */
+open_pipeline: number; overrides?: RateOverrides }
 /**
  * What the Plan view shows when it opens.
  */
@@ -1803,7 +1820,11 @@ working_days: number;
 /**
  * Working days / 5.
  */
-weeks: number; quota: number; deal_size: number; close_ratio: number; wins: number; opportunities: number; meetings: number; conversations: number; connects: number; dials: number; per_week: StageCounts; per_working_day: StageCounts; 
+weeks: number; quota: number; deal_size: number; close_ratio: number; 
+/**
+ * What is won and open already, and what is left to find.
+ */
+cover: QuotaCover; wins: number; opportunities: number; meetings: number; conversations: number; connects: number; dials: number; per_week: StageCounts; per_working_day: StageCounts; 
 /**
  * Blocks for the period, per week and per working day, at the rep's dials per block.
  */
@@ -1986,6 +2007,40 @@ outside_hours: number;
  * Waiting for a later attempt or an agreed callback time.
  */
 waiting: number }
+/**
+ * The quota's account: won, expected from the open pipeline, left to find.
+ */
+export type QuotaCover = { quota: number; 
+/**
+ * Revenue already won this period.
+ */
+won_to_date: number; 
+/**
+ * `quota - won_to_date`, never below 0.
+ */
+remaining_quota: number; 
+/**
+ * The value of the opportunities already open.
+ */
+open_pipeline: number; 
+/**
+ * `open_pipeline / close_ratio`: what they should bring at the close ratio.
+ */
+expected_from_pipeline: number; 
+/**
+ * `remaining_quota - expected_from_pipeline`, never below 0: what new
+ * opportunities must bring, and so what the funnel below is computed for.
+ */
+to_find: number; 
+/**
+ * Wins to date and the pipeline's expected wins cover the quota: no new
+ * opportunity is needed to hit it.
+ */
+covered: boolean; 
+/**
+ * The account in one sentence.
+ */
+summary: string }
 /**
  * A share with what it is made of: `numerator / denominator`. `value` is
  * `None` when the denominator is 0.

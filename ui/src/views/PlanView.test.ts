@@ -26,7 +26,11 @@ const settings = { prime_time_start_minute: 540, prime_time_end_minute: 720, sel
 function result(form: PlanForm): PlanResult {
   const rates = { ...autoRates };
   if (form.overrides?.dial_to_connect) rates.dial_to_connect = r(form.overrides.dial_to_connect, "user");
-  const wins = Math.ceil(form.quota / form.deal_size);
+  const remaining = Math.max(form.quota - form.won_to_date, 0);
+  const expected = form.open_pipeline / form.close_ratio;
+  const toFind = Math.max(remaining - expected, 0);
+  const wins = Math.ceil(toFind / form.deal_size);
+  const covered = wins === 0;
   const opportunities = Math.ceil(wins * form.close_ratio);
   const meetings = Math.ceil(opportunities / rates.meeting_to_opportunity.value);
   const conversations = Math.ceil(meetings / rates.conversation_to_meeting.value);
@@ -36,9 +40,22 @@ function result(form: PlanForm): PlanResult {
   const counts = { wins, opportunities, meetings, conversations, connects, dials };
   const split = (by: number) =>
     Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Math.ceil(v / by)])) as typeof counts;
+  const cover = {
+    quota: form.quota,
+    won_to_date: form.won_to_date,
+    remaining_quota: remaining,
+    open_pipeline: form.open_pipeline,
+    expected_from_pipeline: expected,
+    to_find: covered ? 0 : toFind,
+    covered,
+    summary: covered
+      ? "That covers the quota. Nothing more is needed to hit it; keep prospecting to fill the next period."
+      : `${toFind} is left to find in new opportunities: if you're short, prospect.`,
+  };
   return {
     period: form.period,
     starts_on: "2026-11-01",
+    cover,
     ends_on: "2026-11-30",
     working_days: 21,
     weeks: 4.2,
@@ -185,6 +202,47 @@ describe("PlanView", () => {
     expect(screen.getByTestId("missed-blocks")).toHaveTextContent("1 of 2");
     expect(screen.getByTestId("missed-blocks")).toHaveTextContent("09:00 · Texas");
     expect(screen.queryByTestId("plan-dirty")).toBeNull();
+  });
+
+  it("takes what is won and open, and says plainly when the quota is covered", async () => {
+    const previews: PlanForm[] = [];
+    mockIPC((cmd, args) => {
+      const a = (args ?? {}) as Record<string, unknown>;
+      if (cmd === "plan_overview") return overview(null);
+      if (cmd === "preview_plan") {
+        previews.push(a.form as PlanForm);
+        return result(a.form as PlanForm);
+      }
+      if (cmd === "plan_schedule") return schedule;
+      if (cmd === "list_themes") return [];
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(PlanView);
+    await userEvent.type(await screen.findByRole("textbox", { name: "Quota for the month" }), "60,000");
+    await userEvent.type(screen.getByRole("textbox", { name: "Average deal size" }), "15k");
+    const won = screen.getByRole("textbox", { name: "Won so far this month" });
+    await userEvent.type(won, "15k");
+    const output = await screen.findByTestId("plan-output");
+    await waitFor(() => expect(previews.at(-1)).toMatchObject({ won_to_date: 15000, open_pipeline: 0 }));
+    expect(await within(output).findByTestId("plan-cover")).toHaveTextContent("45000 is left to find");
+    const funnel = within(output).getByRole("table", { name: "What the plan needs" });
+    await waitFor(() => expect(within(funnel).getByRole("row", { name: /^Wins/ })).toHaveTextContent("3"));
+
+
+    // Open pipeline enough to cover the rest: said plainly, no table of zeros.
+    await userEvent.type(screen.getByRole("textbox", { name: "Open pipeline" }), "200k");
+    expect(await within(output).findByTestId("plan-covered")).toHaveTextContent("Nothing more is needed to hit it");
+    expect(within(output).queryByRole("table", { name: "What the plan needs" })).toBeNull();
+    expect(previews.at(-1)).toMatchObject({ won_to_date: 15000, open_pipeline: 200000 });
+
+    // Not an amount: said at the field, nothing sent.
+    await userEvent.clear(won);
+    await userEvent.type(won, "lots");
+    expect(await screen.findByText(/Enter an amount, such as 30,000/)).toBeInTheDocument();
+    expect(won).toHaveAttribute("aria-invalid", "true");
+    const sent = previews.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(previews.length).toBe(sent);
   });
 
   it("shows the core's refusal of impossible inputs and keeps Save off", async () => {

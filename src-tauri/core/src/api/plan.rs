@@ -36,6 +36,10 @@ pub struct PlanForm {
     pub deal_size: f64,
     /// Opportunities per win (4 by default).
     pub close_ratio: f64,
+    /// Revenue already won in the period (0 for none).
+    pub won_to_date: f64,
+    /// The value of the opportunities already open (0 for none).
+    pub open_pipeline: f64,
     #[serde(default)]
     pub overrides: RateOverrides,
 }
@@ -48,6 +52,8 @@ impl PlanForm {
             quota: self.quota,
             deal_size: self.deal_size,
             close_ratio: self.close_ratio,
+            won_to_date: self.won_to_date,
+            open_pipeline: self.open_pipeline,
             overrides: self.overrides.clone(),
         }
     }
@@ -58,6 +64,8 @@ impl PlanForm {
             quota: i.quota,
             deal_size: i.deal_size,
             close_ratio: i.close_ratio,
+            won_to_date: i.won_to_date,
+            open_pipeline: i.open_pipeline,
             overrides: i.overrides.clone(),
         }
     }
@@ -417,6 +425,8 @@ mod tests {
             quota,
             deal_size: deal,
             close_ratio: 4.0,
+            won_to_date: 0.0,
+            open_pipeline: 0.0,
             overrides: RateOverrides::default(),
         }
     }

@@ -1,10 +1,13 @@
-//! From quota to dials: wins, opportunities, meetings, conversations,
-//! connects and dials needed, and so the blocks per week (pure arithmetic).
+//! From quota to dials: what is left to find after the wins to date and the
+//! open pipeline, then the wins, opportunities, meetings, conversations,
+//! connects and dials needed for it, and so the blocks per week (pure
+//! arithmetic).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use super::cover::QuotaCover;
 use super::inputs::{working_days, Period, PlanInputs};
 use super::rates::{
     choose_rates, HistoryCounts, PlanRates, HISTORY_DAYS, MIN_HISTORY, MIN_HISTORY_BLOCKS,
@@ -40,7 +43,9 @@ pub struct PlanResult {
     pub quota: f64,
     pub deal_size: f64,
     pub close_ratio: f64,
-    // What the period needs.
+    /// What is won and open already, and what is left to find.
+    pub cover: QuotaCover,
+    // What the period needs from new opportunities (all 0 when `cover.covered`).
     pub wins: u32,
     pub opportunities: u32,
     pub meetings: u32,
@@ -97,7 +102,8 @@ pub fn compute_plan(
     let days = working_days(inputs.starts_on, ends_on).max(1);
     let weeks = f64::from(days) / 5.0;
 
-    let total = StageCounts::needed(inputs, &rates)?;
+    let (cover, wins) = QuotaCover::of(inputs)?;
+    let total = StageCounts::needed(wins, inputs.close_ratio, &rates)?;
     let blocks = ceil_count(
         f64::from(total.dials) / rates.dials_per_block.value,
         "blocks",
@@ -131,6 +137,7 @@ pub fn compute_plan(
         quota: inputs.quota,
         deal_size: inputs.deal_size,
         close_ratio: inputs.close_ratio,
+        cover,
         wins: total.wins,
         opportunities: total.opportunities,
         meetings: total.meetings,
@@ -153,11 +160,10 @@ pub fn compute_plan(
 }
 
 impl StageCounts {
-    /// What the period needs, step by step down the funnel from the quota,
-    /// each step rounded up before the next divides it.
-    fn needed(inputs: &PlanInputs, rates: &PlanRates) -> Result<StageCounts> {
-        let wins = ceil_count(inputs.quota / inputs.deal_size, "wins")?;
-        let opportunities = ceil_count(f64::from(wins) * inputs.close_ratio, "opportunities")?;
+    /// What the period needs, step by step down the funnel from the new
+    /// wins, each step rounded up before the next divides it.
+    fn needed(wins: u32, close_ratio: f64, rates: &PlanRates) -> Result<StageCounts> {
+        let opportunities = ceil_count(f64::from(wins) * close_ratio, "opportunities")?;
         let meetings = ceil_count(
             f64::from(opportunities) / rates.meeting_to_opportunity.value,
             "meetings",

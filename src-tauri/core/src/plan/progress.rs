@@ -274,6 +274,9 @@ enum When {
 fn summary(result: &PlanResult, meetings: &ProgressStage, when: When, extra: u32) -> String {
     let bpw = result.blocks_per_week;
     let behind = meetings.behind;
+    if result.cover.covered {
+        return result.cover.summary.clone();
+    }
     match when {
         When::Before => format!(
             "The period starts on {}: {} to book, {} a week at your rates.",

@@ -30,6 +30,8 @@ fn november(quota: f64, deal: f64, close: f64, overrides: RateOverrides) -> Plan
         quota,
         deal_size: deal,
         close_ratio: close,
+        won_to_date: 0.0,
+        open_pipeline: 0.0,
         overrides,
     }
 }
@@ -338,6 +340,169 @@ fn impossible_inputs_are_refused_with_the_field_named() {
     assert!(e.contains("which no rep can make"), "{e}");
 }
 
+// -- What is won and open ------------------------------------------------------
+
+/// November, 60,000 at 15,000 a deal with the hand-computed rates, with what
+/// is already won and open.
+fn with_pipeline(won: f64, pipeline: f64, close: f64) -> PlanInputs {
+    PlanInputs {
+        won_to_date: won,
+        open_pipeline: pipeline,
+        ..november(60_000.0, 15_000.0, close, rates(0.5, 0.25, 0.5, 0.1, 26.0))
+    }
+}
+
+fn plan_of(inputs: &PlanInputs) -> PlanResult {
+    compute_plan(inputs, &HistoryCounts::default(), &Settings::default()).unwrap()
+}
+
+fn funnel(p: &PlanResult) -> (u32, u32, u32, u32, u32, u32, u32) {
+    (
+        p.wins,
+        p.opportunities,
+        p.meetings,
+        p.conversations,
+        p.connects,
+        p.dials,
+        p.blocks,
+    )
+}
+
+#[test]
+fn wins_to_date_come_off_the_quota() {
+    let none = plan_of(&with_pipeline(0.0, 0.0, 4.0));
+    assert_eq!(funnel(&none), (4, 16, 32, 128, 256, 2560, 99));
+    assert!(
+        none.cover.summary.starts_with("Nothing won or open yet"),
+        "{}",
+        none.cover.summary
+    );
+    // 15,000 won: 45,000 to go, 3 wins, 12 opportunities, 24 meetings...
+    let p = plan_of(&with_pipeline(15_000.0, 0.0, 4.0));
+    assert_eq!(funnel(&p), (3, 12, 24, 96, 192, 1920, 74));
+    let c = &p.cover;
+    assert_eq!(
+        (c.quota, c.won_to_date, c.remaining_quota),
+        (60_000.0, 15_000.0, 45_000.0)
+    );
+    assert_eq!(
+        (c.expected_from_pipeline, c.to_find, c.covered),
+        (0.0, 45_000.0, false)
+    );
+    assert_eq!(
+        c.summary,
+        "Quota 60,000 - 15,000 won = 45,000 to go; the open pipeline of 0 should bring 0 at 4:1; \
+         45,000 is left to find in new opportunities: if you're short, prospect."
+    );
+    assert!(p.blocks_per_week < none.blocks_per_week);
+}
+
+#[test]
+fn the_open_pipeline_counts_at_the_close_ratio() {
+    // 60,000 open at 4:1 should bring 15,000: 45,000 to find, 3 wins.
+    let p = plan_of(&with_pipeline(0.0, 60_000.0, 4.0));
+    assert_eq!(p.cover.expected_from_pipeline, 15_000.0);
+    assert_eq!(p.cover.to_find, 45_000.0);
+    assert_eq!((p.wins, p.opportunities, p.meetings), (3, 12, 24));
+    // The same pipeline at 2:1 brings 30,000: 2 wins of 2 opportunities each.
+    let p = plan_of(&with_pipeline(0.0, 60_000.0, 2.0));
+    assert_eq!(p.cover.expected_from_pipeline, 30_000.0);
+    assert_eq!((p.wins, p.opportunities, p.meetings), (2, 4, 8));
+    // Won and open together: 60,000 - 15,000 - 60,000 / 4 = 30,000.
+    let p = plan_of(&with_pipeline(15_000.0, 60_000.0, 4.0));
+    assert_eq!(
+        (p.cover.remaining_quota, p.cover.to_find),
+        (45_000.0, 30_000.0)
+    );
+    assert_eq!((p.wins, p.opportunities), (2, 8));
+    assert!(p
+        .cover
+        .summary
+        .contains("the open pipeline of 60,000 should bring 15,000 at 4:1"));
+    // A shortfall smaller than a deal is still one win to find.
+    let p = plan_of(&with_pipeline(44_999.0, 60_000.0, 4.0));
+    assert_eq!((p.cover.to_find, p.wins, p.cover.covered), (1.0, 1, false));
+}
+
+#[test]
+fn a_quota_covered_by_wins_and_pipeline_needs_nothing_more() {
+    // 40,000 won and 80,000 open at 4:1 (20,000) cover 60,000.
+    let p = plan_of(&with_pipeline(40_000.0, 80_000.0, 4.0));
+    assert!(p.cover.covered);
+    assert_eq!(p.cover.to_find, 0.0);
+    assert_eq!(funnel(&p), (0, 0, 0, 0, 0, 0, 0));
+    assert_eq!(p.per_week, StageCounts::default());
+    assert_eq!((p.blocks_per_week, p.blocks_per_day), (0, 0));
+    assert_eq!(
+        p.cover.summary,
+        "40,000 won, and the open pipeline of 80,000 should bring 20,000 at 4:1: that covers the \
+         quota of 60,000. Nothing more is needed to hit it; keep prospecting to fill the next \
+         period."
+    );
+    // More won than the quota: nothing left, never a negative figure.
+    let p = plan_of(&with_pipeline(75_000.0, 0.0, 4.0));
+    assert!(p.cover.covered);
+    assert_eq!((p.cover.remaining_quota, p.cover.to_find), (0.0, 0.0));
+    assert_eq!(funnel(&p), (0, 0, 0, 0, 0, 0, 0));
+    assert_eq!(
+        p.cover.summary,
+        "75,000 won of a quota of 60,000: the quota is hit; keep prospecting to fill the next period."
+    );
+}
+
+#[test]
+fn won_and_open_amounts_are_refused_when_negative_or_not_numbers() {
+    let err = |won: f64, open: f64| {
+        compute_plan(
+            &with_pipeline(won, open, 4.0),
+            &HistoryCounts::default(),
+            &Settings::default(),
+        )
+        .unwrap_err()
+    };
+    let e = err(-1.0, 0.0);
+    assert_eq!(e.kind(), "invalid");
+    assert_eq!(
+        e.to_string(),
+        "wins to date: must be 0 or more (an amount of money); got -1"
+    );
+    assert_eq!(
+        err(0.0, -2500.5).to_string(),
+        "open pipeline: must be 0 or more (an amount of money); got -2500.5"
+    );
+    assert!(err(f64::NAN, 0.0)
+        .to_string()
+        .starts_with("wins to date: must be 0 or more"));
+    assert!(err(0.0, f64::INFINITY)
+        .to_string()
+        .starts_with("open pipeline: must be 0 or more"));
+    // The store refuses them too.
+    let (store, rep, _) = setup();
+    let e = save_plan(store.conn(), &rep, &with_pipeline(0.0, -1.0, 4.0)).unwrap_err();
+    assert!(e.to_string().starts_with("open pipeline"), "{e}");
+}
+
+#[test]
+fn progress_of_a_covered_plan_says_so_instead_of_a_gap() {
+    let (store, rep, p) = setup();
+    let c = store.conn();
+    let plan = save_plan(c, &rep, &with_pipeline(50_000.0, 40_000.0, 4.0)).unwrap();
+    assert_eq!(
+        plan_by_id(c, &plan.id).unwrap().inputs.won_to_date,
+        50_000.0
+    );
+    call(c, &rep, &p, utc(2026, 11, 3, 15, 0), "meeting", 200, None);
+    let pr = progress(c, &plan, utc(2026, 11, 16, 15, 0), &Settings::default()).unwrap();
+    assert!(pr.plan.cover.covered);
+    assert!(
+        pr.summary.contains("Nothing more is needed to hit it"),
+        "{}",
+        pr.summary
+    );
+    assert_eq!((pr.meetings_behind, pr.extra_blocks_this_week), (-1, 0));
+    assert!(pr.stages.iter().all(|s| s.target == 0 && s.behind <= 0));
+}
+
 fn setup() -> (Store, String, String) {
     let store = Store::open_in_memory().unwrap();
     let c = store.conn();
@@ -436,7 +601,7 @@ fn history_counts_the_reps_calls_in_the_window_with_the_report_definitions() {
 #[test]
 fn plans_are_saved_loaded_and_found_by_date() {
     let (mut store, rep, _) = setup();
-    let inputs = november(60_000.0, 15_000.0, 4.0, rates(0.5, 0.25, 0.5, 0.1, 26.0));
+    let inputs = with_pipeline(12_500.5, 80_000.0, 4.0);
     let saved = store.write(|tx| save_plan(tx, &rep, &inputs)).unwrap();
     let c = store.conn();
     assert_eq!(plan_by_id(c, &saved.id).unwrap().inputs, inputs);

@@ -35,6 +35,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "prospect phones keyed by (prospect, position), without a surrogate id",
         sql: V4_PHONES_BY_PROSPECT,
     },
+    Migration {
+        version: 5,
+        description: "plans: revenue won to date and the open pipeline's value",
+        sql: V5_PLAN_PIPELINE,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -553,4 +558,12 @@ INSERT INTO prospect_phones_v4 (prospect_id, position, kind, e164, extension, ra
 DROP TABLE prospect_phones;
 ALTER TABLE prospect_phones_v4 RENAME TO prospect_phones;
 CREATE INDEX prospect_phones_e164 ON prospect_phones(e164) WHERE e164 IS NOT NULL;
+"#;
+
+/// A plan accounts for what is already won in its period and what the open
+/// pipeline should bring (domain.md section 7: "if you're short, prospect").
+/// Both are money, 0 for plans saved before.
+const V5_PLAN_PIPELINE: &str = r#"
+ALTER TABLE plans ADD COLUMN won_to_date REAL NOT NULL DEFAULT 0 CHECK (won_to_date >= 0);
+ALTER TABLE plans ADD COLUMN open_pipeline REAL NOT NULL DEFAULT 0 CHECK (open_pipeline >= 0);
 "#;
