@@ -792,7 +792,7 @@ fn a_saved_plan_is_shown_with_its_progress_and_a_database_without_a_rep_is_refus
 }
 
 #[test]
-fn a_plan_counts_wins_to_date_and_the_open_pipeline() {
+fn a_plan_counts_wins_to_date_and_the_open_pipeline_and_splits_the_selling_hours() {
     let d = Dir::new();
     let db = demo_db(&d);
     let rates = [
@@ -844,6 +844,26 @@ fn a_plan_counts_wins_to_date_and_the_open_pipeline() {
         (p["wins"].as_u64(), p["opportunities"].as_u64()),
         (Some(5), Some(20))
     );
+    // The hours: blocks with their breaks, no prep slot in the demo, 30-minute meetings.
+    let h = &p["hours"];
+    let acts = h["activities"].as_array().expect("activities");
+    let names: Vec<&str> = acts
+        .iter()
+        .map(|a| a["activity"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["prospecting", "prep", "meetings", "other"]);
+    let week = |i: usize| acts[i]["hours_per_week"].as_f64().unwrap();
+    let bpw = p["blocks_per_week"].as_f64().unwrap();
+    assert!((week(0) - bpw * 69.0 / 60.0).abs() < 1e-9, "{}", acts[0]);
+    assert_eq!(week(1), 0.0);
+    let mpw = p["per_week"]["meetings"].as_f64().unwrap();
+    assert!((week(2) - mpw * 30.0 / 60.0).abs() < 1e-9, "{}", acts[2]);
+    let year: f64 = acts
+        .iter()
+        .map(|a| a["hours_per_year"].as_f64().unwrap())
+        .sum();
+    assert!((year - 1760.0).abs() < 1e-6, "{year}");
+    assert_eq!(h["over_by_hours_per_week"].as_f64(), Some(0.0));
 
     // Saved with the plan: shown again without the flags, in text too.
     let shown = plan_json(&d, &db, &[]);
@@ -855,6 +875,11 @@ fn a_plan_counts_wins_to_date_and_the_open_pipeline() {
         text.contains("75,000 is left to find in new opportunities"),
         "{text}"
     );
+    assert!(
+        text.contains("Selling hours: 1,760 a year = 40 a week over 44 weeks."),
+        "{text}"
+    );
+    assert!(text.contains("Other work"), "{text}");
     assert!(text.contains("NEEDED"), "{text}");
 
     // Covered: said plainly, no table of zeros.

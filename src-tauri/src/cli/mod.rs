@@ -75,8 +75,9 @@ pub enum Command {
     Playbook(PlaybookCommand),
     /// The current rep's plan: from quota, less the wins to date and what the
     /// open pipeline should bring, to wins, opportunities, meetings,
-    /// conversations, connects, dials and blocks per week. Without --quota and
-    /// --deal-size, the plan saved for this period (with its progress)
+    /// conversations, connects, dials and blocks per week, and the selling
+    /// hours split across the work. Without --quota and --deal-size, the plan
+    /// saved for this period (with its progress)
     Plan(PlanArgs),
     /// The current rep's weekly schedule of block and preparation slots
     #[command(subcommand)]

@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use callblock_core::api::plan::{self as plan_api, PlanForm};
-use callblock_core::plan::{self, Period, PlanProgress, PlanResult, RateSource};
+use callblock_core::plan::{
+    self, Activity, HourSplit, Period, PlanProgress, PlanResult, RateSource,
+};
 
 use super::output::{file_error, print_json, share, thousands};
 use super::{open, open_to_read};
@@ -316,6 +318,8 @@ fn print_plan(rep: &str, p: &PlanResult, progress: Option<&PlanProgress>, just_s
         );
         say!();
     }
+    print_hours(&p.hours);
+    say!();
     print_rates(p);
     say!();
     for note in &p.notes {
@@ -372,6 +376,43 @@ fn print_needed(p: &PlanResult) {
             thousands(f64::from(week)),
             thousands(f64::from(day))
         );
+    }
+}
+
+/// The selling hours split across the rep's work, a week and a year.
+fn print_hours(h: &HourSplit) {
+    say!(
+        "Selling hours: {} a year = {:.0} a week over {:.0} weeks.",
+        thousands(h.selling_hours_per_year),
+        h.selling_hours_per_week,
+        h.weeks_per_year
+    );
+    say!(
+        "  {:<13} {:>8} {:>8} {:>6}  {}",
+        "ACTIVITY",
+        "PER WEEK",
+        "PER YEAR",
+        "SHARE",
+        "COUNTED AS"
+    );
+    for a in &h.activities {
+        say!(
+            "  {:<13} {:>8.1} {:>8} {:>6}  {}",
+            activity_word(a.activity),
+            a.hours_per_week,
+            thousands(a.hours_per_year),
+            share(a.share),
+            a.basis
+        );
+    }
+}
+
+fn activity_word(a: Activity) -> &'static str {
+    match a {
+        Activity::Prospecting => "Prospecting",
+        Activity::Prep => "Preparation",
+        Activity::Meetings => "Meetings",
+        Activity::Other => "Other work",
     }
 }
 

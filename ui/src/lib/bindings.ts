@@ -819,6 +819,26 @@ importProgress: "import-progress"
 /** user-defined types **/
 
 /**
+ * What the selling hours go to.
+ */
+export type Activity = 
+/**
+ * The plan's call blocks and the break after each.
+ */
+"prospecting" | 
+/**
+ * The preparation slots of the weekly schedule.
+ */
+"prep" | 
+/**
+ * The meetings the plan books, held.
+ */
+"meetings" | 
+/**
+ * Everything else: follow-up, admin, e-mail; what the others leave.
+ */
+"other"
+/**
  * Something the rep must be told, once per block.
  */
 export type Alert = 
@@ -1310,6 +1330,39 @@ export type HistoryCounts = { from: string | null; until: string | null; dials: 
  * Dials made inside those completed blocks.
  */
 dials_in_completed_blocks: number }
+/**
+ * One activity's hours and its share of the selling hours.
+ */
+export type HourShare = { activity: Activity; hours_per_week: number; 
+/**
+ * `hours_per_week` x the weeks of the selling year.
+ */
+hours_per_year: number; 
+/**
+ * Of the selling hours (0.25 = a quarter).
+ */
+share: number; 
+/**
+ * How the hours are counted, in words.
+ */
+basis: string }
+/**
+ * The selling hours split across the activities.
+ */
+export type HourSplit = { selling_hours_per_year: number; selling_hours_per_week: number; 
+/**
+ * Selling days / 5 (220 days = 44 weeks).
+ */
+weeks_per_year: number; 
+/**
+ * Prospecting, prep, meetings and other, in that order. When the first
+ * three fit, the four add up to the selling hours.
+ */
+activities: HourShare[]; 
+/**
+ * Hours a week the first three ask beyond the selling hours (0 when they fit).
+ */
+over_by_hours_per_week: number }
 export type ImportAction = 
 /**
  * A new talk track, objection or override (its version 1).
@@ -1844,7 +1897,11 @@ selling_hours_share: number;
 /**
  * Meetings one block books at these rates.
  */
-meetings_per_block: number; rates: PlanRates; 
+meetings_per_block: number; 
+/**
+ * The selling hours split across blocks, preparation, meetings and the rest.
+ */
+hours: HourSplit; rates: PlanRates; 
 /**
  * Definitions and warnings, in sentences.
  */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PlanForm, PlanRate } from "./bindings";
-import { RATES, fieldsOf, formOf, gridHours, hhmm, parseAmount, parseHhmm, placement, rateText, sameForm, sourceBadge } from "./plan";
+import { RATES, fieldsOf, formOf, gridHours, hhmm, hoursText, parseAmount, parseHhmm, placement, rateText, sameForm, sourceBadge } from "./plan";
 
 const rate = (over: Partial<PlanRate>): PlanRate => ({
   value: 0.1,
@@ -79,6 +79,11 @@ describe("plan helpers", () => {
     expect(bad.errors.wonToDate).toMatch(/or leave it empty/);
   });
 
+  it("shows hours a week to one decimal and a year whole", () => {
+    expect(hoursText(27.6)).toBe("27.6");
+    expect(hoursText(4)).toBe("4.0");
+    expect(hoursText(1214.4, true)).toBe("1,214");
+  });
 
   it("says which field is not a number, and leaves the sense of the numbers to the core", () => {
     const fields = fieldsOf(null, 4);

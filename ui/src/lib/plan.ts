@@ -1,6 +1,6 @@
 // The Plan view's vocabulary: the rates down the funnel, their sources in
 // words, reading the numbers the rep types, and placing slots on the week grid.
-import type { NewSlot, PlanForm, PlanRate, PlanRates, RateOverrides, RateSource, SlotKind, StageCounts } from "./bindings";
+import type { Activity, NewSlot, PlanForm, PlanRate, PlanRates, RateOverrides, RateSource, SlotKind, StageCounts } from "./bindings";
 
 export type RateKey = keyof PlanRates;
 
@@ -33,6 +33,19 @@ export const STAGES: readonly { key: StageKey; label: string }[] = [
   { key: "connects", label: "Connects" },
   { key: "dials", label: "Dials" },
 ];
+
+/** The selling hours' activities in words, in the core's order. */
+export const ACTIVITY_LABELS: Record<Activity, string> = {
+  prospecting: "Prospecting blocks",
+  prep: "Preparation",
+  meetings: "Meetings held",
+  other: "Everything else",
+};
+
+/** Hours as shown: one decimal a week (27.6), whole a year (1,214). */
+export function hoursText(v: number, perYear = false): string {
+  return perYear ? counts.format(Math.round(v)) : v.toFixed(1);
+}
 
 const counts = new Intl.NumberFormat("en-US");
 

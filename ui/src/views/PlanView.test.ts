@@ -2,7 +2,7 @@ import { render, screen, within, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import PlanView from "./PlanView.svelte";
-import type { PlanForm, PlanOverview, PlanProgress, PlanRate, PlanRates, PlanResult, ScheduleView } from "../lib/bindings";
+import type { HourSplit, PlanForm, PlanOverview, PlanProgress, PlanRate, PlanRates, PlanResult, ScheduleView } from "../lib/bindings";
 
 const r = (value: number, source: PlanRate["source"], den = 0): PlanRate => ({
   value,
@@ -23,6 +23,26 @@ const autoRates: PlanRates = {
 
 const settings = { prime_time_start_minute: 540, prime_time_end_minute: 720, selling_hours_per_year: 1760, block_minutes: 52, break_minutes: 17 };
 
+/** The core's split for 52 + 17-minute blocks, 2.5 h of prep and 30-minute meetings. */
+function hours(blocksPerWeek: number, meetingsPerWeek: number): HourSplit {
+  const week = [blocksPerWeek * 1.15, 2.5, meetingsPerWeek * 0.5];
+  const other = Math.max(40 - week.reduce((a, b) => a + b, 0), 0);
+  const kinds = ["prospecting", "prep", "meetings", "other"] as const;
+  return {
+    selling_hours_per_year: 1760,
+    selling_hours_per_week: 40,
+    weeks_per_year: 44,
+    activities: [...week, other].map((h, i) => ({
+      activity: kinds[i],
+      hours_per_week: h,
+      hours_per_year: h * 44,
+      share: h / 40,
+      basis: `${kinds[i]} basis`,
+    })),
+    over_by_hours_per_week: 0,
+  };
+}
+
 function result(form: PlanForm): PlanResult {
   const rates = { ...autoRates };
   if (form.overrides?.dial_to_connect) rates.dial_to_connect = r(form.overrides.dial_to_connect, "user");
@@ -40,6 +60,7 @@ function result(form: PlanForm): PlanResult {
   const counts = { wins, opportunities, meetings, conversations, connects, dials };
   const split = (by: number) =>
     Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Math.ceil(v / by)])) as typeof counts;
+  const blocksPerWeek = Math.ceil(blocks / 4.2);
   const cover = {
     quota: form.quota,
     won_to_date: form.won_to_date,
@@ -56,6 +77,7 @@ function result(form: PlanForm): PlanResult {
     period: form.period,
     starts_on: "2026-11-01",
     cover,
+    hours: hours(blocksPerWeek, split(4.2).meetings),
     ends_on: "2026-11-30",
     working_days: 21,
     weeks: 4.2,
@@ -204,7 +226,7 @@ describe("PlanView", () => {
     expect(screen.queryByTestId("plan-dirty")).toBeNull();
   });
 
-  it("takes what is won and open, and says plainly when the quota is covered", async () => {
+  it("takes what is won and open, says plainly when the quota is covered, and splits the selling hours", async () => {
     const previews: PlanForm[] = [];
     mockIPC((cmd, args) => {
       const a = (args ?? {}) as Record<string, unknown>;
@@ -228,12 +250,22 @@ describe("PlanView", () => {
     const funnel = within(output).getByRole("table", { name: "What the plan needs" });
     await waitFor(() => expect(within(funnel).getByRole("row", { name: /^Wins/ })).toHaveTextContent("3"));
 
+    // The hours of the week and the year, each activity named, the bar described.
+    const table = within(output).getByRole("table", { name: "Selling hours by activity" });
+    const prospecting = within(table).getByRole("row", { name: /^Prospecting blocks/ });
+    // 3 wins -> 48 blocks -> 12 a week x 69 minutes = 13.8 h, 607 h a year.
+    expect(prospecting).toHaveTextContent("13.8 h");
+    expect(prospecting).toHaveTextContent("607 h");
+    expect(within(table).getByRole("row", { name: /^Preparation/ })).toHaveTextContent("2.5 h");
+    expect(within(table).getByRole("row", { name: /^Selling hours/ })).toHaveTextContent("1,760 h");
+    expect(within(output).getByRole("img", { name: /^A week's selling hours: Prospecting blocks 35 %, Preparation 6 %/ })).toBeInTheDocument();
 
     // Open pipeline enough to cover the rest: said plainly, no table of zeros.
     await userEvent.type(screen.getByRole("textbox", { name: "Open pipeline" }), "200k");
     expect(await within(output).findByTestId("plan-covered")).toHaveTextContent("Nothing more is needed to hit it");
     expect(within(output).queryByRole("table", { name: "What the plan needs" })).toBeNull();
     expect(previews.at(-1)).toMatchObject({ won_to_date: 15000, open_pipeline: 200000 });
+    expect(within(output).getByRole("row", { name: /^Prospecting blocks/ })).toHaveTextContent("0.0 h");
 
     // Not an amount: said at the field, nothing sent.
     await userEvent.clear(won);

@@ -17,8 +17,8 @@ use specta::Type;
 use crate::domain::Settings;
 use crate::error::{Error, Result};
 use crate::plan::{
-    self, DueBlock, HistoryCounts, NewSlot, Period, PlanInputs, PlanProgress, PlanRates,
-    PlanResult, RateOverrides, SavedPlan, SavedSlot, SlotSuggestion,
+    self, DueBlock, HistoryCounts, HourInputs, NewSlot, Period, PlanInputs, PlanProgress,
+    PlanRates, PlanResult, RateOverrides, SavedPlan, SavedSlot, SlotSuggestion,
 };
 use crate::reps::Rep;
 use crate::store::Store;
@@ -187,14 +187,24 @@ fn history_for(
     }
 }
 
+/// The rep's preparation slots and meeting length at `now`; none without a rep.
+fn hours_for(conn: &Connection, rep: Option<&Rep>, now: DateTime<Utc>) -> Result<HourInputs> {
+    match rep {
+        Some(r) => plan::hour_inputs(conn, &r.id, now),
+        None => Ok(HourInputs::none()),
+    }
+}
+
 /// The plan of `form` for the current rep at `now` (benchmarks without a rep).
 pub fn preview(conn: &Connection, form: &PlanForm, now: DateTime<Utc>) -> Result<PlanResult> {
     let settings = settings::load(conn)?;
     let rep = crate::reps::current_rep(conn)?;
     let history = history_for(conn, rep.as_ref(), now, &settings)?;
+    let time = hours_for(conn, rep.as_ref(), now)?;
     plan::compute_plan(
         &form.inputs(today_for(rep.as_ref(), now)),
         &history,
+        &time,
         &settings,
     )
 }

@@ -1,13 +1,14 @@
 //! From quota to dials: what is left to find after the wins to date and the
 //! open pipeline, then the wins, opportunities, meetings, conversations,
-//! connects and dials needed for it, and so the blocks per week (pure
-//! arithmetic).
+//! connects and dials needed for it, and so the blocks per week and the
+//! selling hours they take (pure arithmetic).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::cover::QuotaCover;
+use super::hours::{self, HourInputs, HourSplit};
 use super::inputs::{working_days, Period, PlanInputs};
 use super::rates::{
     choose_rates, HistoryCounts, PlanRates, HISTORY_DAYS, MIN_HISTORY, MIN_HISTORY_BLOCKS,
@@ -67,6 +68,8 @@ pub struct PlanResult {
     pub selling_hours_share: f64,
     /// Meetings one block books at these rates.
     pub meetings_per_block: f64,
+    /// The selling hours split across blocks, preparation, meetings and the rest.
+    pub hours: HourSplit,
     pub rates: PlanRates,
     /// Definitions and warnings, in sentences.
     pub notes: Vec<String>,
@@ -89,11 +92,12 @@ pub(super) fn ceil_count(x: f64, what: &str) -> Result<u32> {
     Ok(c as u32)
 }
 
-/// The plan, from the inputs and the rep's history (pure arithmetic; see the
-/// documentation of [`crate::plan`] for the rules).
+/// The plan, from the inputs, the rep's history and the rep's other time
+/// (pure arithmetic; see the documentation of [`crate::plan`] for the rules).
 pub fn compute_plan(
     inputs: &PlanInputs,
     history: &HistoryCounts,
+    time: &HourInputs,
     settings: &Settings,
 ) -> Result<PlanResult> {
     inputs.validate()?;
@@ -121,13 +125,27 @@ pub fn compute_plan(
         * rates.dial_to_connect.value
         * rates.connect_to_conversation.value
         * rates.conversation_to_meeting.value;
-    let notes = notes(
+    let hours = hours::split(
+        blocks_per_week,
+        per_week.meetings,
+        time,
+        selling_hours_per_week,
+        settings,
+    );
+    let mut notes = notes(
         settings,
         days,
         block_hours_per_week,
         selling_hours_per_week,
         blocks_per_day,
     );
+    if hours.over_by_hours_per_week > 0.0 && selling_hours_share <= 1.0 {
+        notes.push(format!(
+            "Blocks, preparation and meetings need {:.1} hours a week more than your \
+             {selling_hours_per_week:.0} selling hours.",
+            hours.over_by_hours_per_week
+        ));
+    }
     Ok(PlanResult {
         period: inputs.period,
         starts_on: inputs.starts_on,
@@ -154,6 +172,7 @@ pub fn compute_plan(
         selling_hours_per_week,
         selling_hours_share,
         meetings_per_block,
+        hours,
         rates,
         notes,
     })

@@ -23,7 +23,15 @@
 //!   off. A week is five working days.
 //! - Selling hours: [`Settings::selling_hours_per_year`](crate::domain::Settings::selling_hours_per_year) over
 //!   [`SELLING_DAYS_PER_YEAR`] days (1,760 / 220 = 8 a day, 40 a week). Blocks
-//!   count their calling minutes, not the break after them.
+//!   count their calling minutes, not the break after them, in the share of
+//!   selling hours.
+//! - The selling hours split ([`HourSplit`], per week and per year of 44
+//!   weeks): prospecting (blocks a week x their minutes and the break after
+//!   each), preparation (the prep slots of the weekly schedule), meetings
+//!   (meetings a week x their length: the average of the rep's booked
+//!   meetings over [`HISTORY_DAYS`] days, else [`DEFAULT_MEETING_MINUTES`]),
+//!   and the rest of the job (what the others leave). When the first three
+//!   fit, the four add up to the selling hours.
 //!
 //! [`schedule`] holds the weekly block and preparation slots, and [`ics`] the
 //! calendar export.
@@ -32,11 +40,13 @@
 //! the quota, what is won and open, the rates they set), `rates` (the rep's
 //! history and the rate chosen for each step), `cover` (won, expected from
 //! the pipeline, left to find), `compute` (from quota to dials and blocks),
+//! `hours` (the selling hours split across the rep's work),
 //! `saved` (plans kept per rep), `progress` (the period and the week so far
 //! against the plan).
 
 mod compute;
 mod cover;
+mod hours;
 pub mod ics;
 mod inputs;
 mod progress;
@@ -46,6 +56,7 @@ pub mod schedule;
 
 pub use compute::{compute_plan, PlanResult, StageCounts, SELLING_DAYS_PER_YEAR};
 pub use cover::QuotaCover;
+pub use hours::{hour_inputs, Activity, HourInputs, HourShare, HourSplit, DEFAULT_MEETING_MINUTES};
 pub use inputs::{working_days, Period, PlanInputs, RateOverrides, DEFAULT_CLOSE_RATIO};
 pub use progress::{progress, week_so_far, PlanProgress, ProgressStage, WeekSoFar};
 pub use rates::{
