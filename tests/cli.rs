@@ -792,6 +792,147 @@ fn a_saved_plan_is_shown_with_its_progress_and_a_database_without_a_rep_is_refus
 }
 
 #[test]
+fn a_plan_counts_wins_to_date_and_the_open_pipeline_and_splits_the_selling_hours() {
+    let d = Dir::new();
+    let db = demo_db(&d);
+    let rates = [
+        "--rate-opportunity",
+        "0.5",
+        "--rate-meeting",
+        "0.25",
+        "--rate-conversation",
+        "0.5",
+        "--rate-connect",
+        "0.1",
+        "--dials-per-block",
+        "26",
+        "--period",
+        "quarter",
+    ];
+    let mut args = vec![
+        "--quota",
+        "120k",
+        "--deal-size",
+        "15000",
+        "--won-to-date",
+        "30,000",
+        "--open-pipeline",
+        "60k",
+        "--save",
+    ];
+    args.extend_from_slice(&rates);
+    let p = plan_json(&d, &db, &args);
+    // 120,000 - 30,000 won - 60,000 / 4 expected = 75,000 to find: 5 wins, 20 opportunities.
+    let c = &p["cover"];
+    assert_eq!(
+        (
+            c["won_to_date"].as_f64(),
+            c["remaining_quota"].as_f64(),
+            c["expected_from_pipeline"].as_f64(),
+            c["to_find"].as_f64(),
+            c["covered"].as_bool()
+        ),
+        (
+            Some(30_000.0),
+            Some(90_000.0),
+            Some(15_000.0),
+            Some(75_000.0),
+            Some(false)
+        )
+    );
+    assert_eq!(
+        (p["wins"].as_u64(), p["opportunities"].as_u64()),
+        (Some(5), Some(20))
+    );
+    // The hours: blocks with their breaks, no prep slot in the demo, 30-minute meetings.
+    let h = &p["hours"];
+    let acts = h["activities"].as_array().expect("activities");
+    let names: Vec<&str> = acts
+        .iter()
+        .map(|a| a["activity"].as_str().unwrap())
+        .collect();
+    assert_eq!(names, ["prospecting", "prep", "meetings", "other"]);
+    let week = |i: usize| acts[i]["hours_per_week"].as_f64().unwrap();
+    let bpw = p["blocks_per_week"].as_f64().unwrap();
+    assert!((week(0) - bpw * 69.0 / 60.0).abs() < 1e-9, "{}", acts[0]);
+    assert_eq!(week(1), 0.0);
+    let mpw = p["per_week"]["meetings"].as_f64().unwrap();
+    assert!((week(2) - mpw * 30.0 / 60.0).abs() < 1e-9, "{}", acts[2]);
+    let year: f64 = acts
+        .iter()
+        .map(|a| a["hours_per_year"].as_f64().unwrap())
+        .sum();
+    assert!((year - 1760.0).abs() < 1e-6, "{year}");
+    assert_eq!(h["over_by_hours_per_week"].as_f64(), Some(0.0));
+
+    // Saved with the plan: shown again without the flags, in text too.
+    let shown = plan_json(&d, &db, &[]);
+    assert_eq!(shown["saved_plan_id"], p["saved_plan_id"]);
+    assert_eq!(shown["cover"]["open_pipeline"].as_f64(), Some(60_000.0));
+    let out = d.run(&["--db", &db, "plan"]);
+    let text = stdout(&out);
+    assert!(
+        text.contains("75,000 is left to find in new opportunities"),
+        "{text}"
+    );
+    assert!(
+        text.contains("Selling hours: 1,760 a year = 40 a week over 44 weeks."),
+        "{text}"
+    );
+    assert!(text.contains("Other work"), "{text}");
+    assert!(text.contains("NEEDED"), "{text}");
+
+    // Covered: said plainly, no table of zeros.
+    let mut args = vec![
+        "--quota",
+        "120k",
+        "--deal-size",
+        "15000",
+        "--won-to-date",
+        "100k",
+        "--open-pipeline",
+        "80k",
+    ];
+    args.extend_from_slice(&rates);
+    let p = plan_json(&d, &db, &args);
+    assert_eq!(p["cover"]["covered"].as_bool(), Some(true));
+    assert_eq!(
+        (p["wins"].as_u64(), p["dials"].as_u64()),
+        (Some(0), Some(0))
+    );
+    let mut all = vec!["--db", db.as_str(), "plan"];
+    all.extend_from_slice(&args);
+    let out = d.run(&all);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Nothing more is needed to hit it"), "{text}");
+    assert!(!text.contains("NEEDED"), "{text}");
+
+    // Refused with the flag named; nothing saved.
+    for (flag, needle) in [
+        ("--won-to-date", "--won-to-date: must be 0 or more"),
+        ("--open-pipeline", "--open-pipeline: must be 0 or more"),
+    ] {
+        let out = d.run(&[
+            "--db",
+            &db,
+            "plan",
+            "--quota",
+            "1",
+            "--deal-size",
+            "1",
+            flag,
+            "-5",
+            "--save",
+        ]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        assert!(stderr(&out).contains(needle), "{}", stderr(&out));
+    }
+    let shown = plan_json(&d, &db, &[]);
+    assert_eq!(shown["cover"]["won_to_date"].as_f64(), Some(30_000.0));
+}
+
+#[test]
 fn the_schedule_exports_as_an_ics_file() {
     let d = Dir::new();
     let db = demo_db(&d);

@@ -73,9 +73,11 @@ pub enum Command {
     /// Share the playbook (talk tracks and objection library) as a file
     #[command(subcommand)]
     Playbook(PlaybookCommand),
-    /// The current rep's plan: from quota to wins, opportunities, meetings,
-    /// conversations, connects, dials and blocks per week. Without --quota and
-    /// --deal-size, the plan saved for this period (with its progress)
+    /// The current rep's plan: from quota, less the wins to date and what the
+    /// open pipeline should bring, to wins, opportunities, meetings,
+    /// conversations, connects, dials and blocks per week, and the selling
+    /// hours split across the work. Without --quota and --deal-size, the plan
+    /// saved for this period (with its progress)
     Plan(PlanArgs),
     /// The current rep's weekly schedule of block and preparation slots
     #[command(subcommand)]

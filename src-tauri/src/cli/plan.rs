@@ -7,7 +7,9 @@ use std::path::{Path, PathBuf};
 use clap::Subcommand;
 
 use callblock_core::api::plan::{self as plan_api, PlanForm};
-use callblock_core::plan::{self, Period, PlanProgress, PlanResult, RateSource};
+use callblock_core::plan::{
+    self, Activity, HourSplit, Period, PlanProgress, PlanResult, RateSource,
+};
 
 use super::output::{file_error, print_json, share, thousands};
 use super::{open, open_to_read};
@@ -38,6 +40,12 @@ pub struct PlanArgs {
     /// Opportunities per win (4 means one win in four opportunities) [default: 4]
     #[arg(long, value_name = "N", allow_hyphen_values = true)]
     pub close_ratio: Option<f64>,
+    /// Revenue already won this period, in the same money [default: 0]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_hyphen_values = true)]
+    pub won_to_date: Option<f64>,
+    /// The value of the opportunities already open; they close at the close ratio [default: 0]
+    #[arg(long, value_name = "AMOUNT", value_parser = parse_amount, allow_hyphen_values = true)]
+    pub open_pipeline: Option<f64>,
     /// The period the quota is for (the one that contains today) [default: month]
     #[arg(long, value_enum)]
     pub period: Option<PeriodArg>,
@@ -233,6 +241,11 @@ pub fn run_plan(path: &Path, a: &PlanArgs) -> Result<(), PlanError> {
             .close_ratio
             .or(base.map(|b| b.close_ratio))
             .unwrap_or(plan::DEFAULT_CLOSE_RATIO),
+        won_to_date: a.won_to_date.or(base.map(|b| b.won_to_date)).unwrap_or(0.0),
+        open_pipeline: a
+            .open_pipeline
+            .or(base.map(|b| b.open_pipeline))
+            .unwrap_or(0.0),
         overrides,
     };
     let result = plan_api::preview(store.conn(), &form, now).map_err(|e| {
@@ -244,6 +257,8 @@ pub fn run_plan(path: &Path, a: &PlanArgs) -> Result<(), PlanError> {
             ("rate conversation_to_meeting", "--rate-meeting"),
             ("rate meeting_to_opportunity", "--rate-opportunity"),
             ("dials per block", "--dials-per-block"),
+            ("wins to date", "--won-to-date"),
+            ("open pipeline", "--open-pipeline"),
         ] {
             if let Some(rest) = m.strip_prefix(field) {
                 m = format!("{flag}{rest}");
@@ -288,17 +303,22 @@ fn print_plan(rep: &str, p: &PlanResult, progress: Option<&PlanProgress>, just_s
         thousands(p.deal_size),
         p.close_ratio
     );
+    say!("{}", p.cover.summary);
     say!();
-    print_needed(p);
-    say!();
-    say!(
-        "{} blocks a week of {} minutes = {:.1} calling hours, {} of your {:.0} selling hours a week.",
-        p.blocks_per_week,
-        p.block_minutes,
-        p.block_hours_per_week,
-        share(p.selling_hours_share),
-        p.selling_hours_per_week
-    );
+    if !p.cover.covered {
+        print_needed(p);
+        say!();
+        say!(
+            "{} blocks a week of {} minutes = {:.1} calling hours, {} of your {:.0} selling hours a week.",
+            p.blocks_per_week,
+            p.block_minutes,
+            p.block_hours_per_week,
+            share(p.selling_hours_share),
+            p.selling_hours_per_week
+        );
+        say!();
+    }
+    print_hours(&p.hours);
     say!();
     print_rates(p);
     say!();
@@ -356,6 +376,43 @@ fn print_needed(p: &PlanResult) {
             thousands(f64::from(week)),
             thousands(f64::from(day))
         );
+    }
+}
+
+/// The selling hours split across the rep's work, a week and a year.
+fn print_hours(h: &HourSplit) {
+    say!(
+        "Selling hours: {} a year = {:.0} a week over {:.0} weeks.",
+        thousands(h.selling_hours_per_year),
+        h.selling_hours_per_week,
+        h.weeks_per_year
+    );
+    say!(
+        "  {:<13} {:>8} {:>8} {:>6}  {}",
+        "ACTIVITY",
+        "PER WEEK",
+        "PER YEAR",
+        "SHARE",
+        "COUNTED AS"
+    );
+    for a in &h.activities {
+        say!(
+            "  {:<13} {:>8.1} {:>8} {:>6}  {}",
+            activity_word(a.activity),
+            a.hours_per_week,
+            thousands(a.hours_per_year),
+            share(a.share),
+            a.basis
+        );
+    }
+}
+
+fn activity_word(a: Activity) -> &'static str {
+    match a {
+        Activity::Prospecting => "Prospecting",
+        Activity::Prep => "Preparation",
+        Activity::Meetings => "Meetings",
+        Activity::Other => "Other work",
     }
 }
 

@@ -877,6 +877,26 @@ importProgress: "import-progress"
 /** user-defined types **/
 
 /**
+ * What the selling hours go to.
+ */
+export type Activity = 
+/**
+ * The plan's call blocks and the break after each.
+ */
+"prospecting" | 
+/**
+ * The preparation slots of the weekly schedule.
+ */
+"prep" | 
+/**
+ * The meetings the plan books, held.
+ */
+"meetings" | 
+/**
+ * Everything else: follow-up, admin, e-mail; what the others leave.
+ */
+"other"
+/**
  * Something the rep must be told, once per block.
  */
 export type Alert = 
@@ -1453,6 +1473,39 @@ export type HistoryCounts = { from: string | null; until: string | null; dials: 
  * Dials made inside those completed blocks.
  */
 dials_in_completed_blocks: number }
+/**
+ * One activity's hours and its share of the selling hours.
+ */
+export type HourShare = { activity: Activity; hours_per_week: number; 
+/**
+ * `hours_per_week` x the weeks of the selling year.
+ */
+hours_per_year: number; 
+/**
+ * Of the selling hours (0.25 = a quarter).
+ */
+share: number; 
+/**
+ * How the hours are counted, in words.
+ */
+basis: string }
+/**
+ * The selling hours split across the activities.
+ */
+export type HourSplit = { selling_hours_per_year: number; selling_hours_per_week: number; 
+/**
+ * Selling days / 5 (220 days = 44 weeks).
+ */
+weeks_per_year: number; 
+/**
+ * Prospecting, prep, meetings and other, in that order. When the first
+ * three fit, the four add up to the selling hours.
+ */
+activities: HourShare[]; 
+/**
+ * Hours a week the first three ask beyond the selling hours (0 when they fit).
+ */
+over_by_hours_per_week: number }
 export type ImportAction = 
 /**
  * A new talk track, objection or override (its version 1).
@@ -1834,7 +1887,15 @@ export type PlanForm = { period: Period; quota: number; deal_size: number;
 /**
  * Opportunities per win (4 by default).
  */
-close_ratio: number; overrides?: RateOverrides }
+close_ratio: number; 
+/**
+ * Revenue already won in the period (0 for none).
+ */
+won_to_date: number; 
+/**
+ * The value of the opportunities already open (0 for none).
+ */
+open_pipeline: number; overrides?: RateOverrides }
 /**
  * What the rep enters.
  */
@@ -1854,7 +1915,16 @@ deal_size: number;
 /**
  * Opportunities per win (4 means one win in four opportunities).
  */
-close_ratio: number; overrides?: RateOverrides }
+close_ratio: number; 
+/**
+ * Revenue already won in the period, in the same money (0 for none).
+ */
+won_to_date: number; 
+/**
+ * The value of the opportunities already open, in the same money (0 for
+ * none); they are expected to close at the close ratio.
+ */
+open_pipeline: number; overrides?: RateOverrides }
 /**
  * What the Plan view shows when it opens.
  */
@@ -1970,7 +2040,11 @@ working_days: number;
 /**
  * Working days / 5.
  */
-weeks: number; quota: number; deal_size: number; close_ratio: number; wins: number; opportunities: number; meetings: number; conversations: number; connects: number; dials: number; per_week: StageCounts; per_working_day: StageCounts; 
+weeks: number; quota: number; deal_size: number; close_ratio: number; 
+/**
+ * What is won and open already, and what is left to find.
+ */
+cover: QuotaCover; wins: number; opportunities: number; meetings: number; conversations: number; connects: number; dials: number; per_week: StageCounts; per_working_day: StageCounts; 
 /**
  * Blocks for the period, per week and per working day, at the rep's dials per block.
  */
@@ -1990,7 +2064,11 @@ selling_hours_share: number;
 /**
  * Meetings one block books at these rates.
  */
-meetings_per_block: number; rates: PlanRates; 
+meetings_per_block: number; 
+/**
+ * The selling hours split across blocks, preparation, meetings and the rest.
+ */
+hours: HourSplit; rates: PlanRates; 
 /**
  * Definitions and warnings, in sentences.
  */
@@ -2157,6 +2235,40 @@ outside_hours: number;
  * Waiting for a later attempt or an agreed callback time.
  */
 waiting: number }
+/**
+ * The quota's account: won, expected from the open pipeline, left to find.
+ */
+export type QuotaCover = { quota: number; 
+/**
+ * Revenue already won this period.
+ */
+won_to_date: number; 
+/**
+ * `quota - won_to_date`, never below 0.
+ */
+remaining_quota: number; 
+/**
+ * The value of the opportunities already open.
+ */
+open_pipeline: number; 
+/**
+ * `open_pipeline / close_ratio`: what they should bring at the close ratio.
+ */
+expected_from_pipeline: number; 
+/**
+ * `remaining_quota - expected_from_pipeline`, never below 0: what new
+ * opportunities must bring, and so what the funnel below is computed for.
+ */
+to_find: number; 
+/**
+ * Wins to date and the pipeline's expected wins cover the quota: no new
+ * opportunity is needed to hit it.
+ */
+covered: boolean; 
+/**
+ * The account in one sentence.
+ */
+summary: string }
 /**
  * A share with what it is made of: `numerator / denominator`. `value` is
  * `None` when the denominator is 0.

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { PlanForm, PlanRate } from "./bindings";
-import { RATES, fieldsOf, formOf, gridHours, hhmm, parseAmount, parseHhmm, placement, rateText, sameForm, sourceBadge } from "./plan";
+import { RATES, fieldsOf, formOf, gridHours, hhmm, hoursText, parseAmount, parseHhmm, placement, rateText, sameForm, sourceBadge } from "./plan";
 
 const rate = (over: Partial<PlanRate>): PlanRate => ({
   value: 0.1,
@@ -39,6 +39,8 @@ describe("plan helpers", () => {
       quota: 120000,
       deal_size: 15000,
       close_ratio: 4,
+      won_to_date: 0,
+      open_pipeline: 0,
       overrides: {
         meeting_to_opportunity: null,
         conversation_to_meeting: null,
@@ -53,6 +55,34 @@ describe("plan helpers", () => {
     expect(again.overrides.dial_to_connect).toBe("8");
     expect(sameForm(formOf(again).form, form)).toBe(true);
     expect(sameForm({ ...(form as PlanForm), quota: 1 }, form)).toBe(false);
+    expect(again.wonToDate).toBe("");
+  });
+
+  it("reads what is won and open as amounts, empty as none, and keeps them in the saved plan", () => {
+    const fields = fieldsOf(null, 4);
+    fields.quota = "120k";
+    fields.dealSize = "15,000";
+    fields.wonToDate = "$30,000";
+    fields.openPipeline = "60k";
+    const { form } = formOf(fields);
+    expect(form).toMatchObject({ won_to_date: 30000, open_pipeline: 60000 });
+    const again = fieldsOf(form, 4);
+    expect([again.wonToDate, again.openPipeline]).toEqual(["30,000", "60,000"]);
+    expect(sameForm(formOf(again).form, form)).toBe(true);
+    expect(sameForm({ ...(form as PlanForm), open_pipeline: 0 }, form)).toBe(false);
+    expect(sameForm({ ...(form as PlanForm), won_to_date: 1 }, form)).toBe(false);
+    fields.wonToDate = "some";
+    fields.openPipeline = "a bit";
+    const bad = formOf(fields);
+    expect(bad.form).toBeNull();
+    expect(Object.keys(bad.errors).sort()).toEqual(["openPipeline", "wonToDate"]);
+    expect(bad.errors.wonToDate).toMatch(/or leave it empty/);
+  });
+
+  it("shows hours a week to one decimal and a year whole", () => {
+    expect(hoursText(27.6)).toBe("27.6");
+    expect(hoursText(4)).toBe("4.0");
+    expect(hoursText(1214.4, true)).toBe("1,214");
   });
 
   it("says which field is not a number, and leaves the sense of the numbers to the core", () => {

@@ -1,6 +1,6 @@
 // The Plan view's vocabulary: the rates down the funnel, their sources in
 // words, reading the numbers the rep types, and placing slots on the week grid.
-import type { NewSlot, PlanForm, PlanRate, PlanRates, RateOverrides, RateSource, SlotKind, StageCounts } from "./bindings";
+import type { Activity, NewSlot, PlanForm, PlanRate, PlanRates, RateOverrides, RateSource, SlotKind, StageCounts } from "./bindings";
 
 export type RateKey = keyof PlanRates;
 
@@ -33,6 +33,19 @@ export const STAGES: readonly { key: StageKey; label: string }[] = [
   { key: "connects", label: "Connects" },
   { key: "dials", label: "Dials" },
 ];
+
+/** The selling hours' activities in words, in the core's order. */
+export const ACTIVITY_LABELS: Record<Activity, string> = {
+  prospecting: "Prospecting blocks",
+  prep: "Preparation",
+  meetings: "Meetings held",
+  other: "Everything else",
+};
+
+/** Hours as shown: one decimal a week (27.6), whole a year (1,214). */
+export function hoursText(v: number, perYear = false): string {
+  return perYear ? counts.format(Math.round(v)) : v.toFixed(1);
+}
 
 const counts = new Intl.NumberFormat("en-US");
 
@@ -95,6 +108,9 @@ export interface PlanFields {
   quota: string;
   dealSize: string;
   closeRatio: string;
+  /** Revenue won this period and the open pipeline's value, as typed ("" for none). */
+  wonToDate: string;
+  openPipeline: string;
   /** Per rate, the rep's own value as typed: a percentage for shares; "" for none. */
   overrides: Record<RateKey, string>;
 }
@@ -117,6 +133,8 @@ export function fieldsOf(form: PlanForm | null, defaultCloseRatio: number): Plan
     quota: form ? amountText(form.quota) : "",
     dealSize: form ? amountText(form.deal_size) : "",
     closeRatio: trimNumber(form?.close_ratio ?? defaultCloseRatio),
+    wonToDate: form?.won_to_date ? amountText(form.won_to_date) : "",
+    openPipeline: form?.open_pipeline ? amountText(form.open_pipeline) : "",
     overrides,
   };
 }
@@ -125,7 +143,12 @@ function trimNumber(v: number): string {
   return String(Number(v.toFixed(6)));
 }
 
-export type FieldErrors = Partial<Record<"quota" | "dealSize" | "closeRatio" | RateKey, string>>;
+export type FieldErrors = Partial<Record<"quota" | "dealSize" | "closeRatio" | "wonToDate" | "openPipeline" | RateKey, string>>;
+
+/** An amount that may be left empty (0): null when it is not an amount. */
+function optionalAmount(text: string): number | null {
+  return text.trim() === "" ? 0 : parseAmount(text);
+}
 
 /**
  * The form to send, or what is wrong with the fields. Only what the UI can
@@ -140,6 +163,10 @@ export function formOf(f: PlanFields): { form: PlanForm | null; errors: FieldErr
   if (f.dealSize.trim() !== "" && deal === null) errors.dealSize = "Enter an amount, such as 15,000 or 15k.";
   const close = f.closeRatio.trim() === "" ? null : Number(f.closeRatio.trim());
   if (close === null || !Number.isFinite(close)) errors.closeRatio = "Enter opportunities per win, such as 4.";
+  const won = optionalAmount(f.wonToDate);
+  const open = optionalAmount(f.openPipeline);
+  if (won === null) errors.wonToDate = "Enter an amount, such as 30,000 or 30k, or leave it empty.";
+  if (open === null) errors.openPipeline = "Enter an amount, such as 60,000 or 60k, or leave it empty.";
   const overrides: RateOverrides = {
     meeting_to_opportunity: null,
     conversation_to_meeting: null,
@@ -160,7 +187,7 @@ export function formOf(f: PlanFields): { form: PlanForm | null; errors: FieldErr
   const missing = quota === null || deal === null;
   if (missing || Object.keys(errors).length > 0 || close === null) return { form: null, errors, missing };
   return {
-    form: { period: f.period, quota: quota!, deal_size: deal!, close_ratio: close, overrides },
+    form: { period: f.period, quota: quota!, deal_size: deal!, close_ratio: close, won_to_date: won!, open_pipeline: open!, overrides },
     errors,
     missing,
   };
@@ -170,6 +197,7 @@ export function formOf(f: PlanFields): { form: PlanForm | null; errors: FieldErr
 export function sameForm(a: PlanForm | null | undefined, b: PlanForm | null | undefined): boolean {
   if (!a || !b) return false;
   if (a.period !== b.period || a.quota !== b.quota || a.deal_size !== b.deal_size || a.close_ratio !== b.close_ratio) return false;
+  if (a.won_to_date !== b.won_to_date || a.open_pipeline !== b.open_pipeline) return false;
   return RATES.every((d) => (a.overrides?.[d.key] ?? null) === (b.overrides?.[d.key] ?? null));
 }
 

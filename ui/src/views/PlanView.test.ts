@@ -2,7 +2,7 @@ import { render, screen, within, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import PlanView from "./PlanView.svelte";
-import type { PlanForm, PlanOverview, PlanProgress, PlanRate, PlanRates, PlanResult, ScheduleView } from "../lib/bindings";
+import type { HourSplit, PlanForm, PlanOverview, PlanProgress, PlanRate, PlanRates, PlanResult, ScheduleView } from "../lib/bindings";
 
 const r = (value: number, source: PlanRate["source"], den = 0): PlanRate => ({
   value,
@@ -23,10 +23,34 @@ const autoRates: PlanRates = {
 
 const settings = { prime_time_start_minute: 540, prime_time_end_minute: 720, selling_hours_per_year: 1760, block_minutes: 52, break_minutes: 17 };
 
+/** The core's split for 52 + 17-minute blocks, 2.5 h of prep and 30-minute meetings. */
+function hours(blocksPerWeek: number, meetingsPerWeek: number): HourSplit {
+  const week = [blocksPerWeek * 1.15, 2.5, meetingsPerWeek * 0.5];
+  const other = Math.max(40 - week.reduce((a, b) => a + b, 0), 0);
+  const kinds = ["prospecting", "prep", "meetings", "other"] as const;
+  return {
+    selling_hours_per_year: 1760,
+    selling_hours_per_week: 40,
+    weeks_per_year: 44,
+    activities: [...week, other].map((h, i) => ({
+      activity: kinds[i],
+      hours_per_week: h,
+      hours_per_year: h * 44,
+      share: h / 40,
+      basis: `${kinds[i]} basis`,
+    })),
+    over_by_hours_per_week: 0,
+  };
+}
+
 function result(form: PlanForm): PlanResult {
   const rates = { ...autoRates };
   if (form.overrides?.dial_to_connect) rates.dial_to_connect = r(form.overrides.dial_to_connect, "user");
-  const wins = Math.ceil(form.quota / form.deal_size);
+  const remaining = Math.max(form.quota - form.won_to_date, 0);
+  const expected = form.open_pipeline / form.close_ratio;
+  const toFind = Math.max(remaining - expected, 0);
+  const wins = Math.ceil(toFind / form.deal_size);
+  const covered = wins === 0;
   const opportunities = Math.ceil(wins * form.close_ratio);
   const meetings = Math.ceil(opportunities / rates.meeting_to_opportunity.value);
   const conversations = Math.ceil(meetings / rates.conversation_to_meeting.value);
@@ -36,9 +60,24 @@ function result(form: PlanForm): PlanResult {
   const counts = { wins, opportunities, meetings, conversations, connects, dials };
   const split = (by: number) =>
     Object.fromEntries(Object.entries(counts).map(([k, v]) => [k, Math.ceil(v / by)])) as typeof counts;
+  const blocksPerWeek = Math.ceil(blocks / 4.2);
+  const cover = {
+    quota: form.quota,
+    won_to_date: form.won_to_date,
+    remaining_quota: remaining,
+    open_pipeline: form.open_pipeline,
+    expected_from_pipeline: expected,
+    to_find: covered ? 0 : toFind,
+    covered,
+    summary: covered
+      ? "That covers the quota. Nothing more is needed to hit it; keep prospecting to fill the next period."
+      : `${toFind} is left to find in new opportunities: if you're short, prospect.`,
+  };
   return {
     period: form.period,
     starts_on: "2026-11-01",
+    cover,
+    hours: hours(blocksPerWeek, split(4.2).meetings),
     ends_on: "2026-11-30",
     working_days: 21,
     weeks: 4.2,
@@ -185,6 +224,57 @@ describe("PlanView", () => {
     expect(screen.getByTestId("missed-blocks")).toHaveTextContent("1 of 2");
     expect(screen.getByTestId("missed-blocks")).toHaveTextContent("09:00 · Texas");
     expect(screen.queryByTestId("plan-dirty")).toBeNull();
+  });
+
+  it("takes what is won and open, says plainly when the quota is covered, and splits the selling hours", async () => {
+    const previews: PlanForm[] = [];
+    mockIPC((cmd, args) => {
+      const a = (args ?? {}) as Record<string, unknown>;
+      if (cmd === "plan_overview") return overview(null);
+      if (cmd === "preview_plan") {
+        previews.push(a.form as PlanForm);
+        return result(a.form as PlanForm);
+      }
+      if (cmd === "plan_schedule") return schedule;
+      if (cmd === "list_themes") return [];
+      throw new Error(`unexpected command ${cmd}`);
+    });
+    render(PlanView);
+    await userEvent.type(await screen.findByRole("textbox", { name: "Quota for the month" }), "60,000");
+    await userEvent.type(screen.getByRole("textbox", { name: "Average deal size" }), "15k");
+    const won = screen.getByRole("textbox", { name: "Won so far this month" });
+    await userEvent.type(won, "15k");
+    const output = await screen.findByTestId("plan-output");
+    await waitFor(() => expect(previews.at(-1)).toMatchObject({ won_to_date: 15000, open_pipeline: 0 }));
+    expect(await within(output).findByTestId("plan-cover")).toHaveTextContent("45000 is left to find");
+    const funnel = within(output).getByRole("table", { name: "What the plan needs" });
+    await waitFor(() => expect(within(funnel).getByRole("row", { name: /^Wins/ })).toHaveTextContent("3"));
+
+    // The hours of the week and the year, each activity named, the bar described.
+    const table = within(output).getByRole("table", { name: "Selling hours by activity" });
+    const prospecting = within(table).getByRole("row", { name: /^Prospecting blocks/ });
+    // 3 wins -> 48 blocks -> 12 a week x 69 minutes = 13.8 h, 607 h a year.
+    expect(prospecting).toHaveTextContent("13.8 h");
+    expect(prospecting).toHaveTextContent("607 h");
+    expect(within(table).getByRole("row", { name: /^Preparation/ })).toHaveTextContent("2.5 h");
+    expect(within(table).getByRole("row", { name: /^Selling hours/ })).toHaveTextContent("1,760 h");
+    expect(within(output).getByRole("img", { name: /^A week's selling hours: Prospecting blocks 35 %, Preparation 6 %/ })).toBeInTheDocument();
+
+    // Open pipeline enough to cover the rest: said plainly, no table of zeros.
+    await userEvent.type(screen.getByRole("textbox", { name: "Open pipeline" }), "200k");
+    expect(await within(output).findByTestId("plan-covered")).toHaveTextContent("Nothing more is needed to hit it");
+    expect(within(output).queryByRole("table", { name: "What the plan needs" })).toBeNull();
+    expect(previews.at(-1)).toMatchObject({ won_to_date: 15000, open_pipeline: 200000 });
+    expect(within(output).getByRole("row", { name: /^Prospecting blocks/ })).toHaveTextContent("0.0 h");
+
+    // Not an amount: said at the field, nothing sent.
+    await userEvent.clear(won);
+    await userEvent.type(won, "lots");
+    expect(await screen.findByText(/Enter an amount, such as 30,000/)).toBeInTheDocument();
+    expect(won).toHaveAttribute("aria-invalid", "true");
+    const sent = previews.length;
+    await new Promise((r) => setTimeout(r, 200));
+    expect(previews.length).toBe(sent);
   });
 
   it("shows the core's refusal of impossible inputs and keeps Save off", async () => {

@@ -17,8 +17,8 @@ use specta::Type;
 use crate::domain::Settings;
 use crate::error::{Error, Result};
 use crate::plan::{
-    self, DueBlock, HistoryCounts, NewSlot, Period, PlanInputs, PlanProgress, PlanRates,
-    PlanResult, RateOverrides, SavedPlan, SavedSlot, SlotSuggestion,
+    self, DueBlock, HistoryCounts, HourInputs, NewSlot, Period, PlanInputs, PlanProgress,
+    PlanRates, PlanResult, RateOverrides, SavedPlan, SavedSlot, SlotSuggestion,
 };
 use crate::reps::Rep;
 use crate::store::Store;
@@ -36,6 +36,10 @@ pub struct PlanForm {
     pub deal_size: f64,
     /// Opportunities per win (4 by default).
     pub close_ratio: f64,
+    /// Revenue already won in the period (0 for none).
+    pub won_to_date: f64,
+    /// The value of the opportunities already open (0 for none).
+    pub open_pipeline: f64,
     #[serde(default)]
     pub overrides: RateOverrides,
 }
@@ -48,6 +52,8 @@ impl PlanForm {
             quota: self.quota,
             deal_size: self.deal_size,
             close_ratio: self.close_ratio,
+            won_to_date: self.won_to_date,
+            open_pipeline: self.open_pipeline,
             overrides: self.overrides.clone(),
         }
     }
@@ -58,6 +64,8 @@ impl PlanForm {
             quota: i.quota,
             deal_size: i.deal_size,
             close_ratio: i.close_ratio,
+            won_to_date: i.won_to_date,
+            open_pipeline: i.open_pipeline,
             overrides: i.overrides.clone(),
         }
     }
@@ -179,14 +187,24 @@ fn history_for(
     }
 }
 
+/// The rep's preparation slots and meeting length at `now`; none without a rep.
+fn hours_for(conn: &Connection, rep: Option<&Rep>, now: DateTime<Utc>) -> Result<HourInputs> {
+    match rep {
+        Some(r) => plan::hour_inputs(conn, &r.id, now),
+        None => Ok(HourInputs::none()),
+    }
+}
+
 /// The plan of `form` for the current rep at `now` (benchmarks without a rep).
 pub fn preview(conn: &Connection, form: &PlanForm, now: DateTime<Utc>) -> Result<PlanResult> {
     let settings = settings::load(conn)?;
     let rep = crate::reps::current_rep(conn)?;
     let history = history_for(conn, rep.as_ref(), now, &settings)?;
+    let time = hours_for(conn, rep.as_ref(), now)?;
     plan::compute_plan(
         &form.inputs(today_for(rep.as_ref(), now)),
         &history,
+        &time,
         &settings,
     )
 }
@@ -417,6 +435,8 @@ mod tests {
             quota,
             deal_size: deal,
             close_ratio: 4.0,
+            won_to_date: 0.0,
+            open_pipeline: 0.0,
             overrides: RateOverrides::default(),
         }
     }

@@ -1,10 +1,14 @@
-//! From quota to dials: wins, opportunities, meetings, conversations,
-//! connects and dials needed, and so the blocks per week (pure arithmetic).
+//! From quota to dials: what is left to find after the wins to date and the
+//! open pipeline, then the wins, opportunities, meetings, conversations,
+//! connects and dials needed for it, and so the blocks per week and the
+//! selling hours they take (pure arithmetic).
 
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use super::cover::QuotaCover;
+use super::hours::{self, HourInputs, HourSplit};
 use super::inputs::{working_days, Period, PlanInputs};
 use super::rates::{
     choose_rates, HistoryCounts, PlanRates, HISTORY_DAYS, MIN_HISTORY, MIN_HISTORY_BLOCKS,
@@ -40,7 +44,9 @@ pub struct PlanResult {
     pub quota: f64,
     pub deal_size: f64,
     pub close_ratio: f64,
-    // What the period needs.
+    /// What is won and open already, and what is left to find.
+    pub cover: QuotaCover,
+    // What the period needs from new opportunities (all 0 when `cover.covered`).
     pub wins: u32,
     pub opportunities: u32,
     pub meetings: u32,
@@ -62,6 +68,8 @@ pub struct PlanResult {
     pub selling_hours_share: f64,
     /// Meetings one block books at these rates.
     pub meetings_per_block: f64,
+    /// The selling hours split across blocks, preparation, meetings and the rest.
+    pub hours: HourSplit,
     pub rates: PlanRates,
     /// Definitions and warnings, in sentences.
     pub notes: Vec<String>,
@@ -84,11 +92,12 @@ pub(super) fn ceil_count(x: f64, what: &str) -> Result<u32> {
     Ok(c as u32)
 }
 
-/// The plan, from the inputs and the rep's history (pure arithmetic; see the
-/// documentation of [`crate::plan`] for the rules).
+/// The plan, from the inputs, the rep's history and the rep's other time
+/// (pure arithmetic; see the documentation of [`crate::plan`] for the rules).
 pub fn compute_plan(
     inputs: &PlanInputs,
     history: &HistoryCounts,
+    time: &HourInputs,
     settings: &Settings,
 ) -> Result<PlanResult> {
     inputs.validate()?;
@@ -97,7 +106,8 @@ pub fn compute_plan(
     let days = working_days(inputs.starts_on, ends_on).max(1);
     let weeks = f64::from(days) / 5.0;
 
-    let total = StageCounts::needed(inputs, &rates)?;
+    let (cover, wins) = QuotaCover::of(inputs)?;
+    let total = StageCounts::needed(wins, inputs.close_ratio, &rates)?;
     let blocks = ceil_count(
         f64::from(total.dials) / rates.dials_per_block.value,
         "blocks",
@@ -115,13 +125,27 @@ pub fn compute_plan(
         * rates.dial_to_connect.value
         * rates.connect_to_conversation.value
         * rates.conversation_to_meeting.value;
-    let notes = notes(
+    let hours = hours::split(
+        blocks_per_week,
+        per_week.meetings,
+        time,
+        selling_hours_per_week,
+        settings,
+    );
+    let mut notes = notes(
         settings,
         days,
         block_hours_per_week,
         selling_hours_per_week,
         blocks_per_day,
     );
+    if hours.over_by_hours_per_week > 0.0 && selling_hours_share <= 1.0 {
+        notes.push(format!(
+            "Blocks, preparation and meetings need {:.1} hours a week more than your \
+             {selling_hours_per_week:.0} selling hours.",
+            hours.over_by_hours_per_week
+        ));
+    }
     Ok(PlanResult {
         period: inputs.period,
         starts_on: inputs.starts_on,
@@ -131,6 +155,7 @@ pub fn compute_plan(
         quota: inputs.quota,
         deal_size: inputs.deal_size,
         close_ratio: inputs.close_ratio,
+        cover,
         wins: total.wins,
         opportunities: total.opportunities,
         meetings: total.meetings,
@@ -147,17 +172,17 @@ pub fn compute_plan(
         selling_hours_per_week,
         selling_hours_share,
         meetings_per_block,
+        hours,
         rates,
         notes,
     })
 }
 
 impl StageCounts {
-    /// What the period needs, step by step down the funnel from the quota,
-    /// each step rounded up before the next divides it.
-    fn needed(inputs: &PlanInputs, rates: &PlanRates) -> Result<StageCounts> {
-        let wins = ceil_count(inputs.quota / inputs.deal_size, "wins")?;
-        let opportunities = ceil_count(f64::from(wins) * inputs.close_ratio, "opportunities")?;
+    /// What the period needs, step by step down the funnel from the new
+    /// wins, each step rounded up before the next divides it.
+    fn needed(wins: u32, close_ratio: f64, rates: &PlanRates) -> Result<StageCounts> {
+        let opportunities = ceil_count(f64::from(wins) * close_ratio, "opportunities")?;
         let meetings = ceil_count(
             f64::from(opportunities) / rates.meeting_to_opportunity.value,
             "meetings",

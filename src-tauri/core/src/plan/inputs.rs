@@ -1,5 +1,5 @@
 //! What the rep enters: the period, the quota, the deal size, the close
-//! ratio and any rate they set.
+//! ratio, what is already won and open in the period, and any rate they set.
 
 use chrono::{Datelike, Months, NaiveDate, Weekday};
 use serde::{Deserialize, Serialize};
@@ -92,6 +92,11 @@ pub struct PlanInputs {
     pub deal_size: f64,
     /// Opportunities per win (4 means one win in four opportunities).
     pub close_ratio: f64,
+    /// Revenue already won in the period, in the same money (0 for none).
+    pub won_to_date: f64,
+    /// The value of the opportunities already open, in the same money (0 for
+    /// none); they are expected to close at the close ratio.
+    pub open_pipeline: f64,
     #[serde(default)]
     pub overrides: RateOverrides,
 }
@@ -106,31 +111,15 @@ impl PlanInputs {
             quota,
             deal_size,
             close_ratio: DEFAULT_CLOSE_RATIO,
+            won_to_date: 0.0,
+            open_pipeline: 0.0,
             overrides: RateOverrides::default(),
         }
     }
 
     /// Refuse impossible inputs with a message naming the field.
     pub fn validate(&self) -> Result<()> {
-        let num = |v: f64| {
-            if v.fract() == 0.0 && v.abs() < 1e15 {
-                format!("{v:.0}")
-            } else {
-                format!("{v}")
-            }
-        };
-        if !self.quota.is_finite() || self.quota <= 0.0 {
-            return Err(Error::invalid(
-                "quota",
-                format!("must be more than 0; got {}", num(self.quota)),
-            ));
-        }
-        if !self.deal_size.is_finite() || self.deal_size <= 0.0 {
-            return Err(Error::invalid(
-                "deal size",
-                format!("must be more than 0; got {}", num(self.deal_size)),
-            ));
-        }
+        self.validate_money()?;
         if !self.close_ratio.is_finite() || self.close_ratio < 1.0 {
             return Err(Error::invalid(
                 "close ratio",
@@ -140,33 +129,71 @@ impl PlanInputs {
                 ),
             ));
         }
-        let o = &self.overrides;
+        self.overrides.validate()
+    }
+
+    /// The quota and the deal size are more than 0; what is won and open is 0 or more.
+    fn validate_money(&self) -> Result<()> {
+        for (name, v) in [("quota", self.quota), ("deal size", self.deal_size)] {
+            if !v.is_finite() || v <= 0.0 {
+                return Err(Error::invalid(
+                    name,
+                    format!("must be more than 0; got {}", num(v)),
+                ));
+            }
+        }
         for (name, v) in [
-            ("meeting_to_opportunity", o.meeting_to_opportunity),
-            ("conversation_to_meeting", o.conversation_to_meeting),
-            ("connect_to_conversation", o.connect_to_conversation),
-            ("dial_to_connect", o.dial_to_connect),
+            ("wins to date", self.won_to_date),
+            ("open pipeline", self.open_pipeline),
         ] {
-            if let Some(v) = v {
-                if !v.is_finite() || v <= 0.0 || v > 1.0 {
+            if !v.is_finite() || v < 0.0 {
+                return Err(Error::invalid(
+                    name,
+                    format!("must be 0 or more (an amount of money); got {}", num(v)),
+                ));
+            }
+        }
+        Ok(())
+    }
+}
+
+impl RateOverrides {
+    /// Shares are more than 0 and at most 1; dials per block more than 0 and at most 1000.
+    fn validate(&self) -> Result<()> {
+        for (name, v) in [
+            ("meeting_to_opportunity", self.meeting_to_opportunity),
+            ("conversation_to_meeting", self.conversation_to_meeting),
+            ("connect_to_conversation", self.connect_to_conversation),
+            ("dial_to_connect", self.dial_to_connect),
+        ] {
+            match v {
+                Some(v) if !v.is_finite() || v <= 0.0 || v > 1.0 => {
                     return Err(Error::invalid(
                         format!("rate {name}"),
                         format!(
                             "must be more than 0 and at most 1 (0.25 means 25 %); got {}",
                             num(v)
                         ),
-                    ));
+                    ))
                 }
+                _ => {}
             }
         }
-        if let Some(v) = o.dials_per_block {
-            if !v.is_finite() || v <= 0.0 || v > 1000.0 {
-                return Err(Error::invalid(
-                    "dials per block",
-                    format!("must be more than 0 and at most 1000; got {}", num(v)),
-                ));
-            }
+        match self.dials_per_block {
+            Some(v) if !v.is_finite() || v <= 0.0 || v > 1000.0 => Err(Error::invalid(
+                "dials per block",
+                format!("must be more than 0 and at most 1000; got {}", num(v)),
+            )),
+            _ => Ok(()),
         }
-        Ok(())
+    }
+}
+
+/// A number as a message shows it: whole numbers without a decimal point.
+fn num(v: f64) -> String {
+    if v.fract() == 0.0 && v.abs() < 1e15 {
+        format!("{v:.0}")
+    } else {
+        format!("{v}")
     }
 }

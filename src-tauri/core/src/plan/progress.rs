@@ -7,6 +7,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::compute::{ceil_count, compute_plan, PlanResult};
+use super::hours::hour_inputs;
 use super::inputs::working_days;
 use super::rates::{history_rates, history_window, HistoryCounts};
 use super::saved::SavedPlan;
@@ -152,7 +153,8 @@ pub fn progress(
 ) -> Result<PlanProgress> {
     let tz = rep_zone(conn, &plan.rep_id)?;
     let history = history_rates(conn, &plan.rep_id, now, settings)?;
-    let result = compute_plan(&plan.inputs, &history, settings)?;
+    let time = hour_inputs(conn, &plan.rep_id, now)?;
+    let result = compute_plan(&plan.inputs, &history, &time, settings)?;
     let start = local_midnight(tz, result.starts_on);
     let end_day = result.ends_on.succ_opt().unwrap_or(result.ends_on);
     let end = local_midnight(tz, end_day);
@@ -274,6 +276,9 @@ enum When {
 fn summary(result: &PlanResult, meetings: &ProgressStage, when: When, extra: u32) -> String {
     let bpw = result.blocks_per_week;
     let behind = meetings.behind;
+    if result.cover.covered {
+        return result.cover.summary.clone();
+    }
     match when {
         When::Before => format!(
             "The period starts on {}: {} to book, {} a week at your rates.",

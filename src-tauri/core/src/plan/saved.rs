@@ -37,8 +37,8 @@ pub fn save_plan(conn: &Connection, rep_id: &str, inputs: &PlanInputs) -> Result
     let id = crate::ids::new_id();
     conn.execute(
         "INSERT INTO plans (id, rep_id, period, starts_on, quota, deal_size, close_ratio,
-            rate_overrides, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
+            won_to_date, open_pipeline, rate_overrides, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         params![
             id,
             rep_id,
@@ -47,6 +47,8 @@ pub fn save_plan(conn: &Connection, rep_id: &str, inputs: &PlanInputs) -> Result
             inputs.quota,
             inputs.deal_size,
             inputs.close_ratio,
+            inputs.won_to_date,
+            inputs.open_pipeline,
             overrides,
             time::to_db(time::now())
         ],
@@ -54,23 +56,31 @@ pub fn save_plan(conn: &Connection, rep_id: &str, inputs: &PlanInputs) -> Result
     plan_by_id(conn, &id)
 }
 
-const PLAN_COLUMNS: &str =
-    "id, rep_id, period, starts_on, quota, deal_size, close_ratio, rate_overrides, created_at";
+const PLAN_COLUMNS: &str = "id, rep_id, period, starts_on, quota, deal_size, close_ratio,
+    won_to_date, open_pipeline, rate_overrides, created_at";
 
-type PlanRow = (
-    String,
-    String,
-    String,
-    String,
-    f64,
-    f64,
-    f64,
-    String,
-    String,
-);
+/// A `plans` row as read, before its text is parsed.
+struct PlanRow {
+    id: String,
+    rep_id: String,
+    period: String,
+    starts_on: String,
+    /// quota, deal_size, close_ratio, won_to_date, open_pipeline
+    figures: [f64; 5],
+    overrides: String,
+    created_at: String,
+}
 
 fn plan_from(row: PlanRow) -> Result<SavedPlan> {
-    let (id, rep_id, period, starts_on, quota, deal_size, close_ratio, overrides, created_at) = row;
+    let PlanRow {
+        id,
+        rep_id,
+        period,
+        starts_on,
+        figures: [quota, deal_size, close_ratio, won_to_date, open_pipeline],
+        overrides,
+        created_at,
+    } = row;
     let starts_on = NaiveDate::parse_from_str(&starts_on, "%Y-%m-%d").map_err(|e| {
         Error::invalid(
             format!("plan {id}"),
@@ -95,6 +105,8 @@ fn plan_from(row: PlanRow) -> Result<SavedPlan> {
             quota,
             deal_size,
             close_ratio,
+            won_to_date,
+            open_pipeline,
             overrides,
         },
         created_at,
@@ -102,17 +114,15 @@ fn plan_from(row: PlanRow) -> Result<SavedPlan> {
 }
 
 fn plan_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<PlanRow> {
-    Ok((
-        r.get(0)?,
-        r.get(1)?,
-        r.get(2)?,
-        r.get(3)?,
-        r.get(4)?,
-        r.get(5)?,
-        r.get(6)?,
-        r.get(7)?,
-        r.get(8)?,
-    ))
+    Ok(PlanRow {
+        id: r.get(0)?,
+        rep_id: r.get(1)?,
+        period: r.get(2)?,
+        starts_on: r.get(3)?,
+        figures: [r.get(4)?, r.get(5)?, r.get(6)?, r.get(7)?, r.get(8)?],
+        overrides: r.get(9)?,
+        created_at: r.get(10)?,
+    })
 }
 
 pub fn plan_by_id(conn: &Connection, id: &str) -> Result<SavedPlan> {

@@ -30,6 +30,8 @@ fn november(quota: f64, deal: f64, close: f64, overrides: RateOverrides) -> Plan
         quota,
         deal_size: deal,
         close_ratio: close,
+        won_to_date: 0.0,
+        open_pipeline: 0.0,
         overrides,
     }
 }
@@ -69,6 +71,7 @@ fn the_arithmetic_matches_a_hand_computed_plan() {
     let p = compute_plan(
         &november(60_000.0, 15_000.0, 4.0, rates(0.5, 0.25, 0.5, 0.1, 26.0)),
         &HistoryCounts::default(),
+        &HourInputs::none(),
         &s,
     )
     .unwrap();
@@ -119,6 +122,7 @@ fn every_step_rounds_up_but_exact_divisions_stay_exact() {
     let p = compute_plan(
         &november(10_001.0, 10_000.0, 1.5, rates(0.4, 0.5, 0.5, 0.5, 10.0)),
         &HistoryCounts::default(),
+        &HourInputs::none(),
         &s,
     )
     .unwrap();
@@ -132,6 +136,7 @@ fn every_step_rounds_up_but_exact_divisions_stay_exact() {
     let p = compute_plan(
         &november(30_000.0, 10_000.0, 1.0, rates(1.0, 0.05, 0.07, 0.1, 7.0)),
         &HistoryCounts::default(),
+        &HourInputs::none(),
         &s,
     )
     .unwrap();
@@ -144,6 +149,7 @@ fn every_step_rounds_up_but_exact_divisions_stay_exact() {
     let p = compute_plan(
         &november(5_000.0, 80_000.0, 4.0, RateOverrides::default()),
         &HistoryCounts::default(),
+        &HourInputs::none(),
         &s,
     )
     .unwrap();
@@ -156,6 +162,7 @@ fn benchmarks_and_the_assumption_apply_without_history() {
     let p = compute_plan(
         &november(60_000.0, 15_000.0, 4.0, RateOverrides::default()),
         &HistoryCounts::default(),
+        &HourInputs::none(),
         &s,
     )
     .unwrap();
@@ -296,9 +303,14 @@ fn impossible_inputs_are_refused_with_the_field_named() {
     let s = Settings::default();
     let h = HistoryCounts::default();
     let plan = |quota: f64, deal: f64, close: f64, o: RateOverrides| {
-        compute_plan(&november(quota, deal, close, o), &h, &s)
-            .unwrap_err()
-            .to_string()
+        compute_plan(
+            &november(quota, deal, close, o),
+            &h,
+            &HourInputs::none(),
+            &s,
+        )
+        .unwrap_err()
+        .to_string()
     };
     let none = RateOverrides::default;
     assert_eq!(
@@ -336,6 +348,377 @@ fn impossible_inputs_are_refused_with_the_field_named() {
     // Absurd but valid numbers overflow into a clear refusal, not a panic.
     let e = plan(1e15, 1.0, 1000.0, rates(0.001, 0.001, 0.001, 0.001, 1.0));
     assert!(e.contains("which no rep can make"), "{e}");
+}
+
+// -- What is won and open, and the selling hours ------------------------------
+
+/// November, 60,000 at 15,000 a deal with the hand-computed rates, with what
+/// is already won and open.
+fn with_pipeline(won: f64, pipeline: f64, close: f64) -> PlanInputs {
+    PlanInputs {
+        won_to_date: won,
+        open_pipeline: pipeline,
+        ..november(60_000.0, 15_000.0, close, rates(0.5, 0.25, 0.5, 0.1, 26.0))
+    }
+}
+
+fn plan_of(inputs: &PlanInputs) -> PlanResult {
+    compute_plan(
+        inputs,
+        &HistoryCounts::default(),
+        &HourInputs::none(),
+        &Settings::default(),
+    )
+    .unwrap()
+}
+
+fn funnel(p: &PlanResult) -> (u32, u32, u32, u32, u32, u32, u32) {
+    (
+        p.wins,
+        p.opportunities,
+        p.meetings,
+        p.conversations,
+        p.connects,
+        p.dials,
+        p.blocks,
+    )
+}
+
+#[test]
+fn wins_to_date_come_off_the_quota() {
+    let none = plan_of(&with_pipeline(0.0, 0.0, 4.0));
+    assert_eq!(funnel(&none), (4, 16, 32, 128, 256, 2560, 99));
+    assert!(
+        none.cover.summary.starts_with("Nothing won or open yet"),
+        "{}",
+        none.cover.summary
+    );
+    // 15,000 won: 45,000 to go, 3 wins, 12 opportunities, 24 meetings...
+    let p = plan_of(&with_pipeline(15_000.0, 0.0, 4.0));
+    assert_eq!(funnel(&p), (3, 12, 24, 96, 192, 1920, 74));
+    let c = &p.cover;
+    assert_eq!(
+        (c.quota, c.won_to_date, c.remaining_quota),
+        (60_000.0, 15_000.0, 45_000.0)
+    );
+    assert_eq!(
+        (c.expected_from_pipeline, c.to_find, c.covered),
+        (0.0, 45_000.0, false)
+    );
+    assert_eq!(
+        c.summary,
+        "Quota 60,000 - 15,000 won = 45,000 to go; the open pipeline of 0 should bring 0 at 4:1; \
+         45,000 is left to find in new opportunities: if you're short, prospect."
+    );
+    assert!(p.blocks_per_week < none.blocks_per_week);
+}
+
+#[test]
+fn the_open_pipeline_counts_at_the_close_ratio() {
+    // 60,000 open at 4:1 should bring 15,000: 45,000 to find, 3 wins.
+    let p = plan_of(&with_pipeline(0.0, 60_000.0, 4.0));
+    assert_eq!(p.cover.expected_from_pipeline, 15_000.0);
+    assert_eq!(p.cover.to_find, 45_000.0);
+    assert_eq!((p.wins, p.opportunities, p.meetings), (3, 12, 24));
+    // The same pipeline at 2:1 brings 30,000: 2 wins of 2 opportunities each.
+    let p = plan_of(&with_pipeline(0.0, 60_000.0, 2.0));
+    assert_eq!(p.cover.expected_from_pipeline, 30_000.0);
+    assert_eq!((p.wins, p.opportunities, p.meetings), (2, 4, 8));
+    // Won and open together: 60,000 - 15,000 - 60,000 / 4 = 30,000.
+    let p = plan_of(&with_pipeline(15_000.0, 60_000.0, 4.0));
+    assert_eq!(
+        (p.cover.remaining_quota, p.cover.to_find),
+        (45_000.0, 30_000.0)
+    );
+    assert_eq!((p.wins, p.opportunities), (2, 8));
+    assert!(p
+        .cover
+        .summary
+        .contains("the open pipeline of 60,000 should bring 15,000 at 4:1"));
+    // A shortfall smaller than a deal is still one win to find.
+    let p = plan_of(&with_pipeline(44_999.0, 60_000.0, 4.0));
+    assert_eq!((p.cover.to_find, p.wins, p.cover.covered), (1.0, 1, false));
+}
+
+#[test]
+fn a_quota_covered_by_wins_and_pipeline_needs_nothing_more() {
+    // 40,000 won and 80,000 open at 4:1 (20,000) cover 60,000.
+    let p = plan_of(&with_pipeline(40_000.0, 80_000.0, 4.0));
+    assert!(p.cover.covered);
+    assert_eq!(p.cover.to_find, 0.0);
+    assert_eq!(funnel(&p), (0, 0, 0, 0, 0, 0, 0));
+    assert_eq!(p.per_week, StageCounts::default());
+    assert_eq!((p.blocks_per_week, p.blocks_per_day), (0, 0));
+    assert_eq!(
+        p.cover.summary,
+        "40,000 won, and the open pipeline of 80,000 should bring 20,000 at 4:1: that covers the \
+         quota of 60,000. Nothing more is needed to hit it; keep prospecting to fill the next \
+         period."
+    );
+    // More won than the quota: nothing left, never a negative figure.
+    let p = plan_of(&with_pipeline(75_000.0, 0.0, 4.0));
+    assert!(p.cover.covered);
+    assert_eq!((p.cover.remaining_quota, p.cover.to_find), (0.0, 0.0));
+    assert_eq!(funnel(&p), (0, 0, 0, 0, 0, 0, 0));
+    assert_eq!(
+        p.cover.summary,
+        "75,000 won of a quota of 60,000: the quota is hit; keep prospecting to fill the next period."
+    );
+    let prospecting = &p.hours.activities[0];
+    assert_eq!(
+        (prospecting.activity, prospecting.hours_per_week),
+        (Activity::Prospecting, 0.0)
+    );
+}
+
+#[test]
+fn won_and_open_amounts_are_refused_when_negative_or_not_numbers() {
+    let err = |won: f64, open: f64| {
+        compute_plan(
+            &with_pipeline(won, open, 4.0),
+            &HistoryCounts::default(),
+            &HourInputs::none(),
+            &Settings::default(),
+        )
+        .unwrap_err()
+    };
+    let e = err(-1.0, 0.0);
+    assert_eq!(e.kind(), "invalid");
+    assert_eq!(
+        e.to_string(),
+        "wins to date: must be 0 or more (an amount of money); got -1"
+    );
+    assert_eq!(
+        err(0.0, -2500.5).to_string(),
+        "open pipeline: must be 0 or more (an amount of money); got -2500.5"
+    );
+    assert!(err(f64::NAN, 0.0)
+        .to_string()
+        .starts_with("wins to date: must be 0 or more"));
+    assert!(err(0.0, f64::INFINITY)
+        .to_string()
+        .starts_with("open pipeline: must be 0 or more"));
+    // The store refuses them too.
+    let (store, rep, _) = setup();
+    let e = save_plan(store.conn(), &rep, &with_pipeline(0.0, -1.0, 4.0)).unwrap_err();
+    assert!(e.to_string().starts_with("open pipeline"), "{e}");
+}
+
+/// The selling hours of `p`'s split, checked to add up per week and per year.
+fn assert_adds_up(p: &PlanResult, year: f64) {
+    let h = &p.hours;
+    assert_eq!(h.over_by_hours_per_week, 0.0);
+    let week: f64 = h.activities.iter().map(|a| a.hours_per_week).sum();
+    let total: f64 = h.activities.iter().map(|a| a.hours_per_year).sum();
+    let shares: f64 = h.activities.iter().map(|a| a.share).sum();
+    assert!((week - h.selling_hours_per_week).abs() < 1e-9, "{week}");
+    assert!((total - year).abs() < 1e-6, "{total} of {year}");
+    assert!((shares - 1.0).abs() < 1e-12, "{shares}");
+    assert_eq!(h.selling_hours_per_year, year);
+}
+
+#[test]
+fn the_selling_hours_split_adds_up_to_the_year() {
+    let time = HourInputs {
+        prep_minutes_per_week: 150,
+        prep_slots: 3,
+        meeting_minutes: 30.0,
+        meetings_measured: 12,
+    };
+    let s = Settings::default();
+    let p = compute_plan(
+        &with_pipeline(0.0, 0.0, 4.0),
+        &HistoryCounts::default(),
+        &time,
+        &s,
+    )
+    .unwrap();
+    // 24 blocks x (52 + 17) minutes = 27.6 h; 2.5 h of prep; 8 meetings x 30 min = 4 h;
+    // 40 - 34.1 = 5.9 h for the rest. 44 weeks make the year.
+    let h = &p.hours;
+    assert_eq!(h.weeks_per_year, 44.0);
+    let got: Vec<(Activity, f64)> = h
+        .activities
+        .iter()
+        .map(|a| (a.activity, (a.hours_per_week * 1000.0).round() / 1000.0))
+        .collect();
+    assert_eq!(
+        got,
+        [
+            (Activity::Prospecting, 27.6),
+            (Activity::Prep, 2.5),
+            (Activity::Meetings, 4.0),
+            (Activity::Other, 5.9)
+        ]
+    );
+    assert!((h.activities[0].hours_per_year - 1214.4).abs() < 1e-9);
+    assert!((h.activities[0].share - 0.69).abs() < 1e-12);
+    assert_eq!(h.activities[2].hours_per_year, 176.0);
+    assert_adds_up(&p, 1760.0);
+    assert_eq!(
+        h.activities[0].basis,
+        "24 blocks a week x (52 calling + 17 break minutes)"
+    );
+    assert_eq!(
+        h.activities[1].basis,
+        "3 preparation slots in your week, 150 minutes"
+    );
+    assert!(
+        h.activities[2].basis.contains("average of the 12 meetings"),
+        "{}",
+        h.activities[2].basis
+    );
+    // Another selling year, and a smaller plan: still the whole year.
+    let s = Settings {
+        selling_hours_per_year: 1500,
+        ..Settings::default()
+    };
+    let p = compute_plan(
+        &with_pipeline(30_000.0, 0.0, 4.0),
+        &HistoryCounts::default(),
+        &time,
+        &s,
+    )
+    .unwrap();
+    assert_adds_up(&p, 1500.0);
+    // Without prep slots or booked meetings, the basis says so.
+    let p = plan_of(&with_pipeline(0.0, 0.0, 4.0));
+    assert!(p.hours.activities[1]
+        .basis
+        .starts_with("no preparation slot"));
+    assert!(p.hours.activities[2].basis.contains("you booked none"));
+    assert_eq!(
+        p.hours.activities[2].hours_per_week, 4.0,
+        "the default 30 minutes"
+    );
+}
+
+#[test]
+fn a_plan_that_needs_more_than_the_selling_hours_leaves_nothing_for_the_rest() {
+    // 84 wins of 1,000 at 1:1, every rate 1 but half the conversations book:
+    // 84 meetings, 168 dials, 21 blocks of 8 dials: 5 blocks and 20 meetings a week.
+    let time = HourInputs {
+        prep_minutes_per_week: 480,
+        prep_slots: 4,
+        meeting_minutes: 90.0,
+        meetings_measured: 3,
+    };
+    let inputs = PlanInputs {
+        overrides: rates(1.0, 0.5, 1.0, 1.0, 8.0),
+        ..november(84_000.0, 1_000.0, 1.0, RateOverrides::default())
+    };
+    let p = compute_plan(
+        &inputs,
+        &HistoryCounts::default(),
+        &time,
+        &Settings::default(),
+    )
+    .unwrap();
+    assert_eq!((p.per_week.meetings, p.blocks_per_week), (20, 5));
+    // 5 x 69 min = 5.75 h, 8 h of prep, 20 x 90 min = 30 h: 43.75 h of 40.
+    let h = &p.hours;
+    assert_eq!(h.over_by_hours_per_week, 3.75);
+    let other = &h.activities[3];
+    assert_eq!(
+        (other.activity, other.hours_per_week, other.hours_per_year),
+        (Activity::Other, 0.0, 0.0)
+    );
+    assert!(other.basis.starts_with("nothing left"), "{}", other.basis);
+    assert_eq!(h.activities[2].hours_per_week, 30.0);
+    // The blocks alone fit (a tenth of the hours): the note is about the whole week.
+    assert!(p.selling_hours_share < 1.0);
+    assert!(
+        p.notes.iter().any(
+            |n| n.starts_with("Blocks, preparation and meetings need 3.")
+                && n.ends_with("more than your 40 selling hours.")
+        ),
+        "{:?}",
+        p.notes
+    );
+}
+
+fn meeting(c: &Connection, rep: &str, prospect: &str, at: DateTime<Utc>, minutes: u32) {
+    let call_id = uuid::Uuid::now_v7().to_string();
+    c.execute(
+        "INSERT INTO calls (id, prospect_id, rep_id, started_at, ended_at, duration_ms, outcome,
+            asked_for_meeting)
+         VALUES (?1, ?2, ?3, ?4, ?4, 200000, 'meeting', 1)",
+        params![call_id, prospect, rep, time::to_db(at)],
+    )
+    .unwrap();
+    c.execute(
+        "INSERT INTO meetings (id, call_id, prospect_id, rep_id, starts_at, duration_minutes,
+            email, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, 'dana@example.com', ?5)",
+        params![
+            uuid::Uuid::now_v7().to_string(),
+            call_id,
+            prospect,
+            rep,
+            time::to_db(at),
+            minutes
+        ],
+    )
+    .unwrap();
+}
+
+#[test]
+fn hour_inputs_read_the_prep_slots_and_the_reps_meeting_length() {
+    let (store, rep, p) = setup();
+    let c = store.conn();
+    let now = utc(2026, 11, 16, 15, 0);
+    let none = hour_inputs(c, &rep, now).unwrap();
+    assert_eq!(none, HourInputs::none());
+    let s = Settings::default();
+    for (kind, weekday, start, minutes) in [
+        (SlotKind::Prep, 0, 14 * 60, 60),
+        (SlotKind::Prep, 2, 14 * 60, 45),
+        (SlotKind::Block, 1, 9 * 60, 52),
+    ] {
+        add_slot(
+            c,
+            &rep,
+            &new_slot(kind, weekday, start, minutes, "America/Chicago"),
+            &s,
+        )
+        .unwrap();
+    }
+    meeting(c, &rep, &p, utc(2026, 11, 10, 15, 0), 30);
+    meeting(c, &rep, &p, utc(2026, 11, 12, 15, 0), 45);
+    meeting(c, &rep, &p, now - Duration::days(91), 240); // too old
+    let other = crate::reps::create_rep(c, "Sam", None, None).unwrap();
+    meeting(c, &other.id, &p, utc(2026, 11, 12, 16, 0), 240); // another rep's
+    let got = hour_inputs(c, &rep, now).unwrap();
+    assert_eq!(
+        got,
+        HourInputs {
+            prep_minutes_per_week: 105,
+            prep_slots: 2,
+            meeting_minutes: 37.5,
+            meetings_measured: 2,
+        }
+    );
+}
+
+#[test]
+fn progress_of_a_covered_plan_says_so_instead_of_a_gap() {
+    let (store, rep, p) = setup();
+    let c = store.conn();
+    let plan = save_plan(c, &rep, &with_pipeline(50_000.0, 40_000.0, 4.0)).unwrap();
+    assert_eq!(
+        plan_by_id(c, &plan.id).unwrap().inputs.won_to_date,
+        50_000.0
+    );
+    call(c, &rep, &p, utc(2026, 11, 3, 15, 0), "meeting", 200, None);
+    let pr = progress(c, &plan, utc(2026, 11, 16, 15, 0), &Settings::default()).unwrap();
+    assert!(pr.plan.cover.covered);
+    assert!(
+        pr.summary.contains("Nothing more is needed to hit it"),
+        "{}",
+        pr.summary
+    );
+    assert_eq!((pr.meetings_behind, pr.extra_blocks_this_week), (-1, 0));
+    assert!(pr.stages.iter().all(|s| s.target == 0 && s.behind <= 0));
 }
 
 fn setup() -> (Store, String, String) {
@@ -436,7 +819,7 @@ fn history_counts_the_reps_calls_in_the_window_with_the_report_definitions() {
 #[test]
 fn plans_are_saved_loaded_and_found_by_date() {
     let (mut store, rep, _) = setup();
-    let inputs = november(60_000.0, 15_000.0, 4.0, rates(0.5, 0.25, 0.5, 0.1, 26.0));
+    let inputs = with_pipeline(12_500.5, 80_000.0, 4.0);
     let saved = store.write(|tx| save_plan(tx, &rep, &inputs)).unwrap();
     let c = store.conn();
     assert_eq!(plan_by_id(c, &saved.id).unwrap().inputs, inputs);

@@ -40,6 +40,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "calls: the answer marked apart, ring time in its own column",
         sql: V5_RING_AND_TALK,
     },
+    Migration {
+        version: 6,
+        description: "plans: revenue won to date and the open pipeline's value",
+        sql: V6_PLAN_PIPELINE,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -568,4 +573,12 @@ CREATE INDEX prospect_phones_e164 ON prospect_phones(e164) WHERE e164 IS NOT NUL
 const V5_RING_AND_TALK: &str = r#"
 ALTER TABLE calls ADD COLUMN answered_at TEXT;
 ALTER TABLE calls ADD COLUMN ring_ms INTEGER CHECK (ring_ms IS NULL OR ring_ms >= 0);
+"#;
+
+/// A plan accounts for what is already won in its period and what the open
+/// pipeline should bring (domain.md section 7: "if you're short, prospect").
+/// Both are money, 0 for plans saved before.
+const V6_PLAN_PIPELINE: &str = r#"
+ALTER TABLE plans ADD COLUMN won_to_date REAL NOT NULL DEFAULT 0 CHECK (won_to_date >= 0);
+ALTER TABLE plans ADD COLUMN open_pipeline REAL NOT NULL DEFAULT 0 CHECK (open_pipeline >= 0);
 "#;

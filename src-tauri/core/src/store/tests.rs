@@ -547,6 +547,57 @@ fn version_5_keeps_old_calls_whole_and_checks_ring_time() {
         .unwrap();
 }
 
+#[test]
+fn version_6_keeps_every_plan_with_nothing_won_or_open() {
+    // From every version that has the plans table (all of them) to the latest.
+    for from in 1..6 {
+        let dir = tmp();
+        let path = dir.path().join(format!("v{from}.db"));
+        database_at(&path, from);
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "INSERT INTO reps (id, name, created_at) VALUES ('r1', 'Alex', 'n');
+                 INSERT INTO plans (id, rep_id, period, starts_on, quota, deal_size, close_ratio,
+                     rate_overrides, created_at)
+                 VALUES ('p1', 'r1', 'quarter', '2026-10-01', 120000, 15000, 4,
+                     '{\"dial_to_connect\":0.08}', '2026-10-02T09:00:00Z');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.opened_at_version(), from);
+        let plan = crate::plan::plan_by_id(store.conn(), "p1").unwrap();
+        let i = &plan.inputs;
+        assert_eq!(
+            (
+                i.quota,
+                i.deal_size,
+                i.close_ratio,
+                i.overrides.dial_to_connect
+            ),
+            (120_000.0, 15_000.0, 4.0, Some(0.08)),
+            "from version {from}"
+        );
+        assert_eq!(
+            (i.won_to_date, i.open_pipeline),
+            (0.0, 0.0),
+            "from version {from}"
+        );
+        // The new columns refuse what the plan refuses.
+        for column in ["won_to_date", "open_pipeline"] {
+            let e = store
+                .conn()
+                .execute(
+                    &format!("UPDATE plans SET {column} = -1 WHERE id = 'p1'"),
+                    [],
+                )
+                .unwrap_err();
+            assert!(e.to_string().contains("CHECK"), "{column}: {e}");
+        }
+    }
+}
+
 // -- Read-only opening ---------------------------------------------------------
 
 /// A demo database at `path`, closed (so no `-wal` or `-shm` is left), whose
