@@ -22,6 +22,7 @@ const COMMANDS: &[&str] = &[
     "dial_number",
     "begin_outcome",
     "back_to_call",
+    "callbacks_due",
     "log_objection",
     "save_call_notes",
     "log_outcome",

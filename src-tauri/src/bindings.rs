@@ -32,6 +32,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             block::dial_number,
             block::begin_outcome,
             block::back_to_call,
+            block::callbacks_due,
             block::log_objection,
             block::save_call_notes,
             block::log_outcome,
@@ -100,6 +101,7 @@ pub fn builder() -> Builder<tauri::Wry> {
         .events(collect_events![
             events::BlockTick,
             events::BreakTick,
+            events::CallbacksChanged,
             events::ImportProgress
         ])
 }

@@ -32,3 +32,9 @@ pub struct BreakTick {
     pub remaining_ms: u32,
     pub over: bool,
 }
+
+/// Sent when the number of callbacks due changes (looked at every 30 s).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, tauri_specta::Event)]
+pub struct CallbacksChanged {
+    pub total: u32,
+}

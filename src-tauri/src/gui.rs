@@ -221,6 +221,37 @@ fn spawn_break_ticker(app: tauri::AppHandle) {
     });
 }
 
+/// What the watcher said of the callbacks due: each once, at its time; the
+/// count as the sidebar shows it.
+#[derive(Default)]
+struct CallbackWatch {
+    announced: HashSet<String>,
+    total: Option<u32>,
+}
+
+impl CallbackWatch {
+    /// Notify the callbacks that came due (not during a block), and tell the
+    /// window when their number changed. Fails soft.
+    fn look(&mut self, app: &tauri::AppHandle, state: &AppState, running: bool) {
+        use callblock_core::api::block;
+        use tauri_specta::Event;
+        let Ok((total, due)) =
+            state.with_store(|s| block::callbacks_due(s.conn(), callblock_core::time::now(), 50))
+        else {
+            return;
+        };
+        if let Some((title, body)) =
+            block::callback_notification(&due, running, &mut self.announced)
+        {
+            desktop::notify(app, &title, &body);
+        }
+        if self.total != Some(total) {
+            self.total = Some(total);
+            let _ = crate::events::CallbacksChanged { total }.emit(app);
+        }
+    }
+}
+
 /// How often the app looks for a due block.
 const DUE_CHECK_EVERY: Duration = Duration::from_secs(30);
 
@@ -232,6 +263,7 @@ fn watch_due_blocks(app: tauri::AppHandle) {
     tauri::async_runtime::spawn(async move {
         let mut announced = HashSet::new();
         let mut warned = false;
+        let mut callbacks = CallbackWatch::default();
         loop {
             let state = app.state::<AppState>();
             let running = state.block_running();
@@ -254,6 +286,9 @@ fn watch_due_blocks(app: tauri::AppHandle) {
                 plan::due_notification(due.as_ref(), running, &mut announced)
             {
                 desktop::notify(&app, &title, &body);
+            }
+            if !state.import.is_running() {
+                callbacks.look(&app, &state, running);
             }
             tokio::time::sleep(DUE_CHECK_EVERY).await;
         }

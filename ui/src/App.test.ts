@@ -1,21 +1,30 @@
-import { render, screen, within } from "@testing-library/svelte";
+import { cleanup, render, screen, within } from "@testing-library/svelte";
+import { emit } from "@tauri-apps/api/event";
 import userEvent from "@testing-library/user-event";
 import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import App from "./App.svelte";
 
 type Handler = (args: Record<string, unknown>) => unknown;
 
+const noCallbacks = () => ({ total: 0, oldest: [] });
+
 function backend(handlers: Record<string, Handler>) {
-  mockIPC((cmd, args) => {
-    const h = handlers[cmd];
-    if (!h) throw new Error(`unexpected command ${cmd}`);
-    return h((args ?? {}) as Record<string, unknown>);
-  });
+  mockIPC(
+    (cmd, args) => {
+      const h = handlers[cmd] ?? (cmd === "callbacks_due" ? noCallbacks : undefined);
+      if (!h) throw new Error(`unexpected command ${cmd}`);
+      return h((args ?? {}) as Record<string, unknown>);
+    },
+    { shouldMockEvents: true },
+  );
 }
 
 const okInfo = { version: "0.1.0", db_path: "/tmp/x.db", db_error: null, current_rep: null };
 
-afterEach(() => clearMocks());
+afterEach(() => {
+  cleanup();
+  clearMocks();
+});
 
 describe("App", () => {
   it("shows why the database cannot be opened instead of the views", async () => {
@@ -32,6 +41,26 @@ describe("App", () => {
     expect(alert).toHaveTextContent("not an SQLite database");
     expect(alert).toHaveTextContent("/home/ana/leads.csv");
     expect(screen.queryByRole("navigation", { name: "Main" })).toBeNull();
+  });
+
+  it("shows the callbacks due in the sidebar and looks again when Rust says they changed", async () => {
+    let total = 1;
+    const dana = { prospect_id: "p1", name: "Dana Ng", company: "Acme", theme_name: "Texas", callback_at: "2026-12-07T15:00:00.000Z" };
+    const lee = { ...dana, prospect_id: "p2", name: "Lee Park" };
+    backend({
+      app_info: () => okInfo,
+      list_themes: () => [],
+      ui_ready: () => null,
+      callbacks_due: () => ({ total, oldest: [dana, lee].slice(0, total) }),
+    });
+    render(App);
+    const due = await screen.findByTestId("callbacks-due");
+    expect(due).toHaveTextContent("1 callback due");
+    expect(due).toHaveTextContent("Dana Ng, Acme");
+    total = 2;
+    await emit("callbacks-changed", { total: 2 });
+    expect(await screen.findByText("2 callbacks due")).toBeInTheDocument();
+    expect(screen.getByTestId("callbacks-due")).toHaveTextContent("Lee Park");
   });
 
   it("says what to do when there are no call lists yet", async () => {

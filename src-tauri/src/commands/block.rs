@@ -137,3 +137,16 @@ pub fn block_summary(
 pub fn list_blocks(state: State<'_, AppState>, limit: u32) -> Result<Vec<BlockRow>, AppError> {
     state.with_store(|s| callblock_core::api::block::recent(s.conn(), limit))
 }
+
+/// The callbacks due now (how many, the oldest five), for the sidebar.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn callbacks_due(
+    state: State<'_, AppState>,
+) -> Result<callblock_core::api::block::CallbacksDue, AppError> {
+    state.with_store(|s| {
+        let (total, oldest) =
+            callblock_core::api::block::callbacks_due(s.conn(), callblock_core::time::now(), 5)?;
+        Ok(callblock_core::api::block::CallbacksDue { total, oldest })
+    })
+}

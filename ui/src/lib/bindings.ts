@@ -188,6 +188,17 @@ async backToCall() : Promise<Result<BlockView, AppError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * The callbacks due now (how many, the oldest five), for the sidebar.
+ */
+async callbacksDue() : Promise<Result<CallbacksDue, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("callbacks_due") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async logObjection(objectionId: string) : Promise<Result<BlockView, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("log_objection", { objectionId }) };
@@ -863,10 +874,12 @@ async exportProspects(scope: ExportScope, path: string, replace: boolean) : Prom
 export const events = __makeEvents__<{
 blockTick: BlockTick,
 breakTick: BreakTick,
+callbacksChanged: CallbacksChanged,
 importProgress: ImportProgress
 }>({
 blockTick: "block-tick",
 breakTick: "break-tick",
+callbacksChanged: "callbacks-changed",
 importProgress: "import-progress"
 })
 
@@ -1272,6 +1285,14 @@ objection_ms: number | null;
  */
 objection_over: boolean }
 /**
+ * Sent when the number of callbacks due changes (looked at every 30 s).
+ */
+export type CallbacksChanged = { total: number }
+/**
+ * The callbacks due now: how many, and the oldest few.
+ */
+export type CallbacksDue = { total: number; oldest: DueCallback[] }
+/**
  * One number to dial.
  */
 export type CardPhone = { 
@@ -1379,6 +1400,14 @@ due_now: boolean;
  * Minutes until it begins (0 when due).
  */
 minutes_until: number }
+/**
+ * A callback a prospect asked for, at its time.
+ */
+export type DueCallback = { prospect_id: string; name: string; company: string; theme_name: string | null; 
+/**
+ * The time agreed (UTC).
+ */
+callback_at: string }
 /**
  * A band of call length: from `min_seconds` (included) to `max_seconds`
  * (excluded); `None` leaves that side open.
