@@ -23,6 +23,7 @@ const COMMANDS: &[&str] = &[
     "begin_outcome",
     "back_to_call",
     "callbacks_due",
+    "add_referral",
     "log_objection",
     "save_call_notes",
     "log_outcome",

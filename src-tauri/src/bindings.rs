@@ -33,6 +33,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             block::begin_outcome,
             block::back_to_call,
             block::callbacks_due,
+            block::add_referral,
             block::log_objection,
             block::save_call_notes,
             block::log_outcome,

@@ -63,6 +63,8 @@ pub struct CallCard {
     pub history: Vec<PastCall>,
     pub theme_id: Option<String>,
     pub theme_name: Option<String>,
+    /// Who referred them, and what was said ("Rosa Abbott: talk to Dana").
+    pub referred_by: Option<String>,
     /// The theme's talk track and objection responses, filled for this prospect.
     pub playbook: CallPlaybook,
 }
@@ -107,6 +109,7 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
                 callback_at: r.get(10)?,
                 theme_id: r.get(11)?,
                 theme_name: r.get(12)?,
+                referred_by: None,
                 phones: Vec::new(),
                 history: Vec::new(),
                 playbook: CallPlaybook::default(),
@@ -171,6 +174,7 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
         })?
         .collect::<rusqlite::Result<_>>()?;
 
+    card.referred_by = crate::referral::referred_by(conn, prospect_id)?;
     let values = playbook::placeholder_values(conn, prospect_id, rep_id)?;
     card.playbook = playbook::call_playbook(conn, card.theme_id.as_deref(), &values)?;
     Ok(card)

@@ -49,6 +49,7 @@ pub mod plan;
 pub mod playbook;
 pub mod queue;
 pub mod quote;
+pub mod referral;
 pub mod reports;
 pub mod reps;
 pub mod rules;

@@ -25,6 +25,8 @@ pub enum QueueReason {
     Retry,
     /// The number just dialled was bad: their next number, now.
     NextNumber,
+    /// Referred on the call just made; the rep chose to call them next.
+    Referral,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -73,7 +75,7 @@ fn candidates(
             "p.callback_at, p.id",
         ),
         QueueReason::New => ("p.status = 'new'", "p.created_at, p.id"),
-        QueueReason::Retry | QueueReason::NextNumber => (
+        QueueReason::Retry | QueueReason::NextNumber | QueueReason::Referral => (
             "p.status = 'attempting' AND p.next_attempt_at <= ?3",
             "p.next_attempt_at, p.id",
         ),

@@ -77,6 +77,18 @@ pub fn dial_number(state: State<'_, AppState>, position: u32) -> Result<Dialled,
     state.with_desk(|desk, store| desk.dial(store, position))
 }
 
+/// Save a referral heard on the call in progress as a new prospect on its
+/// theme; with `call_next`, it is the next card of the block.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn add_referral(
+    state: State<'_, AppState>,
+    referral: callblock_core::referral::NewReferral,
+    call_next: bool,
+) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.add_referral(store, &referral, call_next))
+}
+
 /// The rep opened an outcome's form: the call's clocks stand still.
 #[tauri::command(async)]
 #[specta::specta]

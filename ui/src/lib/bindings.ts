@@ -199,6 +199,18 @@ async callbacksDue() : Promise<Result<CallbacksDue, AppError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Save a referral heard on the call in progress as a new prospect on its
+ * theme; with `call_next`, it is the next card of the block.
+ */
+async addReferral(referral: NewReferral, callNext: boolean) : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_referral", { referral, callNext }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async logObjection(objectionId: string) : Promise<Result<BlockView, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("log_objection", { objectionId }) };
@@ -1104,6 +1116,10 @@ attempts: number; callback_at: string | null; phones: CardPhone[];
  */
 history: PastCall[]; theme_id: string | null; theme_name: string | null; 
 /**
+ * Who referred them, and what was said ("Rosa Abbott: talk to Dana").
+ */
+referred_by: string | null; 
+/**
  * The theme's talk track and objection responses, filled for this prospect.
  */
 playbook: CallPlaybook }
@@ -1781,6 +1797,27 @@ export type NewMeeting = { starts_at: string; duration_minutes: number; email: s
  */
 format: string }
 /**
+ * What the rep types about the person they were referred to.
+ */
+export type NewReferral = { 
+/**
+ * "Dana" or "Dana Ruiz".
+ */
+name: string; 
+/**
+ * Their role, if said ("operations").
+ */
+title: string; 
+/**
+ * Their number, if given; empty: the number the call dialled (their
+ * company's line).
+ */
+phone: string; 
+/**
+ * What was said ("talk to Dana in operations, she owns the budget").
+ */
+note: string }
+/**
  * A slot as entered.
  */
 export type NewSlot = { kind: SlotKind; 
@@ -2251,7 +2288,11 @@ export type QueueReason =
 /**
  * The number just dialled was bad: their next number, now.
  */
-"next_number"
+"next_number" | 
+/**
+ * Referred on the call just made; the rep chose to call them next.
+ */
+"referral"
 /**
  * What the queue has left, when it offers nobody.
  */

@@ -40,6 +40,7 @@ export const REASON_LABELS: Record<QueueReason, string> = {
   new: "First call",
   retry: "Next attempt",
   next_number: "Next number",
+  referral: "Referral",
 };
 
 /** What the objection counter says after `n` objections. */
@@ -63,6 +64,7 @@ export const BLOCK_KEYS = {
   notes: "Alt+N",
   gap: "Alt+G",
   asked: "Alt+A",
+  referral: "Alt+R",
 } as const;
 
 /** The key that dials the prospect's number at `position` (0 = the first). */
@@ -74,6 +76,7 @@ export type BlockAction =
   | { kind: "start_call" }
   | { kind: "dial"; position: number | null }
   | { kind: "asked" }
+  | { kind: "referral" }
   | { kind: "copy" }
   | { kind: "skip" }
   | { kind: "pause" }
@@ -96,6 +99,7 @@ const ALT_ACTIONS: Record<string, BlockAction["kind"]> = {
   KeyN: "notes",
   KeyG: "gap",
   KeyA: "asked",
+  KeyR: "referral",
 };
 
 /**

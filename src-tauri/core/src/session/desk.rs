@@ -176,6 +176,19 @@ impl BlockDesk {
         Ok(Dialled { view, tel_uri })
     }
 
+    /// Save a referral heard on the call in progress (see
+    /// [`Session::add_referral`]).
+    pub fn add_referral(
+        &mut self,
+        store: &mut Store,
+        referral: &crate::referral::NewReferral,
+        call_next: bool,
+    ) -> Result<BlockView> {
+        self.running(store, |s, store| {
+            s.add_referral(store, referral, call_next).map(|_| None)
+        })
+    }
+
     /// The rep opened an outcome's form: the call's clocks stand still.
     pub fn begin_outcome(&mut self, store: &mut Store) -> Result<BlockView> {
         self.running(store, |s, _| s.begin_outcome().map(|_| None))

@@ -150,6 +150,7 @@ mod tests {
             history: vec![],
             theme_id: None,
             theme_name: None,
+            referred_by: None,
             playbook: Default::default(),
         }
     }

@@ -69,6 +69,8 @@ pub struct Session {
     notice: Option<String>,
     /// The theme of the card shown last, to say when the block moves on.
     last_theme: Option<Option<String>>,
+    /// A referral the rep chose to call right after this call.
+    call_next: Option<String>,
 }
 
 fn theme_refs(store: &Store, ids: &[String]) -> Result<Vec<ThemeRef>> {
@@ -166,6 +168,7 @@ impl Session {
             last_outcome: None,
             notice: None,
             last_theme: None,
+            call_next: None,
         };
         s.refresh_current(store, now_wall)?;
         Ok(s)
@@ -356,6 +359,26 @@ impl Session {
         Ok(number.tel_uri)
     }
 
+    /// Save a referral heard on the call in progress as a new prospect on
+    /// its theme; with `call_next`, the block calls them right after this
+    /// call. Returns the new prospect's id.
+    pub fn add_referral(
+        &mut self,
+        store: &mut Store,
+        referral: &crate::referral::NewReferral,
+        call_next: bool,
+    ) -> Result<String> {
+        let call_id = self.open_call()?.id.clone();
+        let settings = self.settings.clone();
+        let id = store.write(|tx| {
+            crate::referral::add_referral(tx, &call_id, referral, &settings, time::now())
+        })?;
+        if call_next {
+            self.call_next = Some(id.clone());
+        }
+        Ok(id)
+    }
+
     /// The rep opened the outcome's form: the call's clocks stand still (the
     /// form is not talk time).
     pub fn begin_outcome(&mut self) -> Result<()> {
@@ -490,6 +513,14 @@ impl Session {
         if self.clock.is_over(Instant::now()) {
             return self.end(store, EndReason::Completed).map(Some);
         }
+        if let Some(referral) = self.call_next.take() {
+            let entry = queue::QueueEntry {
+                prospect_id: referral,
+                reason: queue::QueueReason::Referral,
+                time_zone: None,
+            };
+            return self.show(store, entry).map(|_| None);
+        }
         match keep {
             Some((entry, _)) => self.show(
                 store,
@@ -586,5 +617,52 @@ mod tests {
         s.start_call(&mut f.store).unwrap();
         s.log_outcome(&mut f.store, &no_answer, dir.path()).unwrap();
         assert_eq!(s.snapshot().notice, None, "said once");
+    }
+
+    #[test]
+    fn a_referral_heard_on_a_call_is_called_next_when_the_rep_wants() {
+        let mut f = tests_fixture(3);
+        let c = f.store.conn();
+        reps::set_current_rep(c, &f.rep).unwrap();
+        c.execute_batch("UPDATE prospects SET time_zone = NULL")
+            .unwrap();
+        let theme = [f.theme.clone()];
+        let mut s = Session::start(&mut f.store, &theme, Some(30), None, time::now()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let not_interested = CallResult {
+            outcome: Outcome::NotInterested,
+            callback_at: None,
+            meeting: None,
+            notes: CallNotes::default(),
+            asked_for_meeting: false,
+        };
+        let referral = crate::referral::NewReferral {
+            name: "Dana Ruiz".into(),
+            note: "runs operations".into(),
+            ..Default::default()
+        };
+        assert!(
+            s.add_referral(&mut f.store, &referral, true).is_err(),
+            "heard on a call: none yet"
+        );
+        s.start_call(&mut f.store).unwrap();
+        let dana = s.add_referral(&mut f.store, &referral, true).unwrap();
+        s.log_outcome(&mut f.store, &not_interested, dir.path())
+            .unwrap();
+        let snap = s.snapshot();
+        let card = snap.card.unwrap();
+        assert_eq!(card.prospect_id, dana, "called next");
+        assert_eq!(snap.reason, Some(queue::QueueReason::Referral));
+        assert_eq!(card.referred_by.as_deref(), Some("P0 Doe: runs operations"));
+        // Not wanted next: saved on the theme, the queue goes on.
+        s.start_call(&mut f.store).unwrap();
+        let later = crate::referral::NewReferral {
+            name: "Lee".into(),
+            ..Default::default()
+        };
+        let lee = s.add_referral(&mut f.store, &later, false).unwrap();
+        s.log_outcome(&mut f.store, &not_interested, dir.path())
+            .unwrap();
+        assert_ne!(s.snapshot().card.unwrap().prospect_id, lee);
     }
 }

@@ -45,6 +45,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "plans: revenue won to date and the open pipeline's value",
         sql: V6_PLAN_PIPELINE,
     },
+    Migration {
+        version: 7,
+        description: "prospects: the call a referral was heard on, and what was said",
+        sql: V7_REFERRALS,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -581,4 +586,11 @@ ALTER TABLE calls ADD COLUMN ring_ms INTEGER CHECK (ring_ms IS NULL OR ring_ms >
 const V6_PLAN_PIPELINE: &str = r#"
 ALTER TABLE plans ADD COLUMN won_to_date REAL NOT NULL DEFAULT 0 CHECK (won_to_date >= 0);
 ALTER TABLE plans ADD COLUMN open_pipeline REAL NOT NULL DEFAULT 0 CHECK (open_pipeline >= 0);
+"#;
+
+/// A referral heard on a call ("talk to Dana in operations") becomes a
+/// prospect linked to that call, with the rep's words.
+const V7_REFERRALS: &str = r#"
+ALTER TABLE prospects ADD COLUMN referred_by_call TEXT REFERENCES calls(id) ON DELETE SET NULL;
+ALTER TABLE prospects ADD COLUMN referral_note TEXT NOT NULL DEFAULT '';
 "#;
