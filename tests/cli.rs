@@ -1236,7 +1236,12 @@ mod review {
             .as_array()
             .unwrap_or_else(|| panic!("buckets in {curve}"))
             .iter()
-            .map(|b| (b["calls"].as_u64().unwrap(), b["meetings"].as_u64().unwrap()))
+            .map(|b| {
+                (
+                    b["calls"].as_u64().unwrap(),
+                    b["meetings"].as_u64().unwrap(),
+                )
+            })
             .collect()
     }
 
@@ -1251,9 +1256,11 @@ mod review {
             let store = Store::open(&db).unwrap();
             let c = store.conn();
             let objection: String = c
-                .query_row("SELECT id FROM objections ORDER BY position LIMIT 1", [], |r| {
-                    r.get(0)
-                })
+                .query_row(
+                    "SELECT id FROM objections ORDER BY position LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
                 .unwrap();
             for (start, n) in [
                 (at(16, 15, 5), 3),
@@ -1286,7 +1293,10 @@ mod review {
             .unwrap();
         }
         let db_arg = db.to_str().unwrap();
-        let r = json_of(&d, &["--db", db_arg, "report", "--by", "objections", "--json"]);
+        let r = json_of(
+            &d,
+            &["--db", db_arg, "report", "--by", "objections", "--json"],
+        );
         assert_eq!(r["by"], "objections");
         assert!(r.get("groups").is_none(), "{r}");
         let o = &r["by_objections"];
@@ -1332,7 +1342,16 @@ mod review {
         // The filters apply: Sam's calls only (#5 and #7, both 4+).
         let sam = json_of(
             &d,
-            &["--db", db_arg, "report", "--by", "objections", "--rep", "sam", "--json"],
+            &[
+                "--db",
+                db_arg,
+                "report",
+                "--by",
+                "objections",
+                "--rep",
+                "sam",
+                "--json",
+            ],
         );
         assert_eq!(
             buckets(&sam["by_objections"]["overall"]),

@@ -225,8 +225,7 @@ pub fn figure_table(
                 by,
                 GroupBy::Rep | GroupBy::Theme | GroupBy::Week | GroupBy::Day
             ) {
-                let report =
-                    reports::report(conn, filter, Some(ReportBy::Funnel(by)), settings)?;
+                let report = reports::report(conn, filter, Some(ReportBy::Funnel(by)), settings)?;
                 if let Some(t) = report.tables().into_iter().next() {
                     return Ok(t);
                 }

@@ -270,13 +270,7 @@ fn themes_and_versions_split_the_same_calls() {
     let versions: Vec<(&str, Option<u32>, Option<&str>)> = r
         .by_version
         .iter()
-        .map(|v| {
-            (
-                v.curve.label.as_str(),
-                v.version,
-                v.theme_name.as_deref(),
-            )
-        })
+        .map(|v| (v.curve.label.as_str(), v.version, v.theme_name.as_deref()))
         .collect();
     assert_eq!(
         versions,
@@ -294,10 +288,7 @@ fn themes_and_versions_split_the_same_calls() {
         counts(&r.by_version[1].curve),
         vec![(0, 0), (0, 0), (2, 1), (0, 0), (1, 0)]
     );
-    assert_eq!(
-        counts(&r.by_version[2].curve),
-        counts(&r.by_theme[1].curve)
-    );
+    assert_eq!(counts(&r.by_version[2].curve), counts(&r.by_theme[1].curve));
     // Every split adds up to the whole.
     for split in [
         r.by_theme.iter().map(|t| &t.curve).collect::<Vec<_>>(),
@@ -463,7 +454,12 @@ fn the_hand_data_set_counts_the_same() {
     // reports::tests::hand(): conversations #3 (2 objections), #4 (1, asked),
     // #5 (2, meeting), #7 (0), #8 (1, meeting); #2 is a 30 s connect.
     let h = crate::reports::tests::hand();
-    let r = by_objections(h.store.conn(), &ReportFilter::default(), &Settings::default()).unwrap();
+    let r = by_objections(
+        h.store.conn(),
+        &ReportFilter::default(),
+        &Settings::default(),
+    )
+    .unwrap();
     assert_eq!(
         counts(&r.overall),
         vec![(1, 0), (2, 1), (2, 1), (0, 0), (0, 0)]
@@ -478,9 +474,16 @@ fn the_hand_data_set_counts_the_same() {
         vec![(0, 0), (1, 0), (1, 1), (0, 0), (0, 0)]
     );
     // It agrees with the funnel's conversations and meetings.
-    let f = crate::reports::funnel(h.store.conn(), &ReportFilter::default(), &Settings::default())
-        .unwrap();
-    assert_eq!((r.overall.calls, r.overall.meetings), (f.conversations, f.meetings));
+    let f = crate::reports::funnel(
+        h.store.conn(),
+        &ReportFilter::default(),
+        &Settings::default(),
+    )
+    .unwrap();
+    assert_eq!(
+        (r.overall.calls, r.overall.meetings),
+        (f.conversations, f.meetings)
+    );
 }
 
 #[test]
