@@ -8,6 +8,11 @@
 //! one pass over the selection's conversations (by `calls_outcome_started`,
 //! or the filter's own index) counting each call's rows of `call_objections`
 //! (by its `(call_id, position)` key). Every filter of the selection applies.
+//! On the review bench's year of a million calls: about 25 ms for the last 30
+//! days or one rep, 0.5 s for the whole year once the file is in the page
+//! cache (seconds when it is not). A rollup keyed by (day, rep, theme,
+//! version, objections heard) would bring the whole year to rollup speed; it
+//! needs a schema step, so it is not here yet.
 
 use std::collections::BTreeMap;
 
