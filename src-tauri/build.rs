@@ -67,6 +67,7 @@ const COMMANDS: &[&str] = &[
     "review_options",
     "review_dashboards",
     "review_funnel_by",
+    "review_by_objections",
     "review_call_log",
     "review_call_detail",
     "export_review_table",

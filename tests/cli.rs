@@ -1245,7 +1245,7 @@ mod review {
         by: Option<&str>,
     ) -> serde_json::Value {
         let store = Store::open(db).unwrap();
-        let by = by.map(|b| callblock_core::reports::GroupBy::parse(b).unwrap());
+        let by = by.map(|b| callblock_core::reports::ReportBy::parse(b).unwrap());
         let r = callblock_core::reports::report(store.conn(), filter, by, &Settings::default())
             .unwrap();
         serde_json::to_value(r).unwrap()
@@ -1367,6 +1367,157 @@ mod review {
             "Sam",
             "Definitions:",
             "Conversation: a connect",
+        ] {
+            assert!(text.contains(needle), "report lacks {needle:?}:\n{text}");
+        }
+    }
+
+    /// (conversations, meetings) of each bucket of a JSON curve.
+    fn buckets(curve: &serde_json::Value) -> Vec<(u64, u64)> {
+        curve["buckets"]
+            .as_array()
+            .unwrap_or_else(|| panic!("buckets in {curve}"))
+            .iter()
+            .map(|b| {
+                (
+                    b["calls"].as_u64().unwrap(),
+                    b["meetings"].as_u64().unwrap(),
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn report_by_objections_counts_conversations_by_objections_heard() {
+        let d = Dir::new();
+        let db = d.file("team.db");
+        hand_made(&db);
+        // Objections on the hand-made calls (by start): #2 is a 30 s connect,
+        // not a conversation, so its three are left out; #8 heard none.
+        {
+            let store = Store::open(&db).unwrap();
+            let c = store.conn();
+            let objection: String = c
+                .query_row(
+                    "SELECT id FROM objections ORDER BY position LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            for (start, n) in [
+                (at(16, 15, 5), 3),
+                (at(16, 15, 10), 1),
+                (at(16, 16, 0), 2),
+                (at(17, 14, 30), 4),
+                (at(17, 21, 0), 5),
+            ] {
+                for k in 1..=n {
+                    c.execute(
+                        "INSERT INTO call_objections (id, call_id, objection_id, position, at_ms)
+                         SELECT ?1 || id, id, ?2, ?3, 60000 FROM calls WHERE started_at = ?4",
+                        rusqlite::params![
+                            format!("o{k}-"),
+                            objection,
+                            k,
+                            callblock_core::time::to_db(start)
+                        ],
+                    )
+                    .unwrap();
+                }
+            }
+            // Finance's calls used the default talk track's first version.
+            c.execute(
+                "UPDATE calls SET talk_track_version_id =
+                    (SELECT id FROM talk_track_versions ORDER BY version LIMIT 1)
+                 WHERE theme_id = (SELECT id FROM themes WHERE name = 'Finance')",
+                [],
+            )
+            .unwrap();
+        }
+        let db_arg = db.to_str().unwrap();
+        let r = json_of(
+            &d,
+            &["--db", db_arg, "report", "--by", "objections", "--json"],
+        );
+        assert_eq!(r["by"], "objections");
+        assert!(r.get("groups").is_none(), "{r}");
+        let o = &r["by_objections"];
+        assert_eq!(o["denominator"], "conversations");
+        assert_eq!(
+            buckets(&o["overall"]),
+            vec![(1, 1), (1, 0), (1, 0), (0, 0), (2, 1)]
+        );
+        assert_eq!(o["overall"]["calls"].as_u64(), r["conversations"].as_u64());
+        let four_plus = &o["overall"]["buckets"][4];
+        assert_eq!(four_plus["label"], "4+");
+        assert_eq!(four_plus["meeting_rate"]["numerator"], 1);
+        assert_eq!(four_plus["meeting_rate"]["denominator"], 2);
+        assert_eq!(four_plus["meeting_rate"]["value"], 0.5);
+        assert!(o["overall"]["buckets"][3]["meeting_rate"]["value"].is_null());
+        let themes: Vec<(&str, Vec<(u64, u64)>)> = o["by_theme"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| (t["label"].as_str().unwrap(), buckets(t)))
+            .collect();
+        assert_eq!(
+            themes,
+            vec![
+                ("Finance", vec![(0, 0), (0, 0), (1, 0), (0, 0), (1, 1)]),
+                ("Texas", vec![(0, 0), (1, 0), (0, 0), (0, 0), (1, 0)]),
+                ("No theme", vec![(1, 1), (0, 0), (0, 0), (0, 0), (0, 0)]),
+            ]
+        );
+        let versions = o["by_version"].as_array().unwrap();
+        assert_eq!(versions.len(), 2, "{o}");
+        assert!(versions[0]["label"].as_str().unwrap().ends_with(" v1"));
+        assert_eq!(versions[0]["version"], 1);
+        assert_eq!(buckets(&versions[0]), themes[0].1);
+        assert!(versions[1]["version_id"].is_null());
+        assert_eq!(versions[1]["label"], "No talk track recorded");
+        assert!(o["definitions"][0]
+            .as_str()
+            .unwrap()
+            .contains("meetings / conversations"));
+        assert_eq!(r, core_report(&db, &Default::default(), Some("objections")));
+
+        // The filters apply: Sam's calls only (#5 and #7, both 4+).
+        let sam = json_of(
+            &d,
+            &[
+                "--db",
+                db_arg,
+                "report",
+                "--by",
+                "objections",
+                "--rep",
+                "sam",
+                "--json",
+            ],
+        );
+        assert_eq!(
+            buckets(&sam["by_objections"]["overall"]),
+            vec![(0, 0), (0, 0), (0, 0), (0, 0), (2, 1)]
+        );
+        // Not asked for: not there.
+        let plain = json_of(&d, &["--db", db_arg, "report", "--json"]);
+        assert!(plain.get("by_objections").is_none(), "{plain}");
+
+        let out = d.run(&["--db", db_arg, "report", "--by", "objections"]);
+        assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+        let text = stdout(&out);
+        for needle in [
+            "Meeting rate by objections heard",
+            "All conversations: 5 conversations, 2 meetings",
+            "OBJECTIONS",
+            "4+",
+            "50.0 % (1/2)",
+            "- (0/0)",
+            "Theme: Finance",
+            "Theme: No theme",
+            "Talk track: No talk track recorded",
+            "(default track)",
+            "Out of conversations, not connects",
         ] {
             assert!(text.contains(needle), "report lacks {needle:?}:\n{text}");
         }

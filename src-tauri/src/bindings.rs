@@ -77,6 +77,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             review::review_options,
             review::review_dashboards,
             review::review_funnel_by,
+            review::review_by_objections,
             review::review_call_log,
             review::review_call_detail,
             review::export_review_table,

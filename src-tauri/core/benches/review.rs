@@ -20,8 +20,8 @@ use std::time::{Duration as StdDuration, Instant};
 use callblock_core::domain::{Outcome, Settings};
 use callblock_core::reports::calllog::{call_detail, call_log, CallLogQuery};
 use callblock_core::reports::{
-    self, blocks::blocks, length::length, playbook::playbook, timing::timing, DurationBand,
-    GroupBy, ReportFilter,
+    self, blocks::blocks, by_objections, length::length, playbook::playbook, timing::timing,
+    DurationBand, GroupBy, ReportFilter,
 };
 use callblock_core::store::{Store, LATEST};
 use callblock_core::time;
@@ -831,6 +831,19 @@ fn run(path: &Path) {
     });
     tm.time("playbook, whole year", || playbook(c, &year, &s).unwrap());
     tm.time("playbook, one theme", || playbook(c, &theme, &s).unwrap());
+    // Read from the calls (no rollup keeps a call's objection count).
+    tm.time("meeting rate by objections heard, whole year", || {
+        by_objections(c, &year, &s).unwrap()
+    });
+    tm.time("meeting rate by objections heard, last 30 days", || {
+        by_objections(c, &last30, &s).unwrap()
+    });
+    tm.time("meeting rate by objections heard, one rep", || {
+        by_objections(c, &rep, &s).unwrap()
+    });
+    tm.time("meeting rate by objections heard, one theme", || {
+        by_objections(c, &theme, &s).unwrap()
+    });
     tm.time_to(
         "all five dashboards together, whole year (target 1 s)",
         StdDuration::from_secs(1),

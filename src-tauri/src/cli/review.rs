@@ -46,12 +46,14 @@ pub struct ReportArgs {
     #[command(flatten)]
     pub filter: FilterArgs,
     /// Also show the funnel grouped by rep, theme, day, week (from Monday),
-    /// hour or weekday (the prospect's local time), or outcome
+    /// hour or weekday (the prospect's local time), or outcome; or `objections`:
+    /// the meeting rate of conversations by objections heard (0, 1, 2, 3, 4+),
+    /// overall, per theme and per talk-track version
     #[arg(long, value_name = "GROUPING",
-          value_parser = ["rep", "theme", "day", "week", "hour", "weekday", "outcome"])]
+          value_parser = ["rep", "theme", "day", "week", "hour", "weekday", "outcome", "objections"])]
     pub by: Option<String>,
     /// Print JSON: dials, connects, conversations, meetings (and more) at the top
-    /// level, `groups` with --by
+    /// level, `groups` with --by, `by_objections` with --by objections
     #[arg(long)]
     pub json: bool,
 }
@@ -133,6 +135,9 @@ pub fn report_text(r: &reports::FunnelReport) -> String {
         f.calls_past_limit,
         rate(&r.rates.past_limit)
     );
+    if let Some(o) = &r.by_objections {
+        by_objections_text(&mut out, o);
+    }
     if let (Some(by), Some(groups)) = (r.by, &r.groups) {
         let _ = writeln!(out);
         let head = by.as_str().to_uppercase();
@@ -167,10 +172,62 @@ pub fn report_text(r: &reports::FunnelReport) -> String {
     }
     let _ = writeln!(out);
     let _ = writeln!(out, "Definitions:");
-    for d in &r.definitions {
+    let extra = r.by_objections.iter().flat_map(|o| &o.definitions);
+    for d in r.definitions.iter().chain(extra) {
         let _ = writeln!(out, "  - {d}");
     }
     out
+}
+
+/// The meeting rate by objections heard: one small table per group (all
+/// conversations, each theme, each talk-track version), every bucket shown.
+fn by_objections_text(out: &mut String, o: &reports::ByObjections) {
+    use std::fmt::Write as _;
+    let _ = writeln!(out);
+    let _ = writeln!(
+        out,
+        "Meeting rate by objections heard (out of conversations; n = conversations)"
+    );
+    objection_curve(out, "All conversations", &o.overall);
+    for t in &o.by_theme {
+        let head = format!("Theme: {}", cell(&t.curve.label, CELL_MAX));
+        objection_curve(out, &head, &t.curve);
+    }
+    for v in &o.by_version {
+        let theme = v
+            .theme_name
+            .as_deref()
+            .map_or("default track".into(), |t| cell(t, CELL_MAX));
+        let head = format!("Talk track: {} ({theme})", cell(&v.curve.label, CELL_MAX));
+        objection_curve(out, &head, &v.curve);
+    }
+}
+
+fn objection_curve(out: &mut String, head: &str, c: &reports::by_objections::ObjectionCurve) {
+    use std::fmt::Write as _;
+    let _ = writeln!(out);
+    let plural = |n: u32, one: &str| format!("{n} {one}{}", if n == 1 { "" } else { "s" });
+    let _ = writeln!(
+        out,
+        "{head}: {}, {}",
+        plural(c.calls, "conversation"),
+        plural(c.meetings, "meeting")
+    );
+    let _ = writeln!(
+        out,
+        "  {:<10}  {:>13}  {:>8}  MEETING RATE",
+        "OBJECTIONS", "CONVERSATIONS", "MEETINGS"
+    );
+    for b in &c.buckets {
+        let _ = writeln!(
+            out,
+            "  {:<10}  {:>13}  {:>8}  {}",
+            b.label,
+            b.calls,
+            b.meetings,
+            rate(&b.meeting_rate)
+        );
+    }
 }
 
 pub fn run_export_calls(

@@ -1,5 +1,6 @@
 //! The Review view's commands: the dashboards of a selection, the funnel by
-//! a grouping, the call log and a call's detail, figures and calls saved as
+//! a grouping, the meeting rate by objections heard, the call log and a
+//! call's detail, figures and calls saved as
 //! files, charts saved as images, and a team's bundles. Each is a shim over
 //! `callblock_core::api::review` or `api::team`.
 
@@ -11,7 +12,7 @@ use callblock_core::bundle::{self, BundleReport};
 use callblock_core::files::typed_path;
 use callblock_core::reports::calllog::{CallDetail, CallLogPage, CallLogQuery};
 use callblock_core::reports::export::ExportFormat;
-use callblock_core::reports::{Dashboards, FunnelGroup, GroupBy, ReportFilter};
+use callblock_core::reports::{ByObjections, Dashboards, FunnelGroup, GroupBy, ReportFilter};
 
 use crate::error::AppError;
 use crate::state::AppState;
@@ -41,6 +42,17 @@ pub fn review_funnel_by(
     by: GroupBy,
 ) -> Result<Vec<FunnelGroup>, AppError> {
     state.with_store(|s| review::funnel_by(s.conn(), &filter, by))
+}
+
+/// Meeting rate by objections heard (0, 1, 2, 3, 4+) on the selection's
+/// conversations, overall, per theme and per talk-track version.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn review_by_objections(
+    state: State<'_, AppState>,
+    filter: ReportFilter,
+) -> Result<ByObjections, AppError> {
+    state.with_store(|s| review::by_objections(s.conn(), &filter))
 }
 
 /// A page of the call log (newest first), after a cursor or at an offset.

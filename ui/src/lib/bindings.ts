@@ -643,6 +643,18 @@ async reviewFunnelBy(filter: ReportFilter, by: GroupBy) : Promise<Result<FunnelG
 }
 },
 /**
+ * Meeting rate by objections heard (0, 1, 2, 3, 4+) on the selection's
+ * conversations, overall, per theme and per talk-track version.
+ */
+async reviewByObjections(filter: ReportFilter) : Promise<Result<ByObjections, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_by_objections", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * A page of the call log (newest first), after a cursor or at an offset.
  */
 async reviewCallLog(query: CallLogQuery) : Promise<Result<CallLogPage, AppError>> {
@@ -1102,6 +1114,23 @@ themes_matched: string[]; objections_added: string[]; talk_track_versions_added:
  * True when nothing new was imported (the bundle was imported before).
  */
 unchanged: boolean }
+/**
+ * Meeting rate by objections heard: what `callblock report --by objections`
+ * prints (`by_objections` in its JSON) and the Playbook tab draws.
+ */
+export type ByObjections = { 
+/**
+ * What the rates are out of: always `conversations`.
+ */
+denominator: string; overall: ObjectionCurve; 
+/**
+ * By theme name; calls outside any theme last.
+ */
+by_theme: ThemeCurve[]; 
+/**
+ * By track name, then version; calls with no version recorded last.
+ */
+by_version: VersionCurve[]; definitions: string[] }
 export type CallCard = { prospect_id: string; first_name: string; last_name: string; title: string; company: string; email: string | null; location: string; 
 /**
  * IANA zone; `None`: unknown (shown as such, never guessed).
@@ -1837,6 +1866,42 @@ time_zone: string;
  * The theme the block calls (or the preparation readies).
  */
 theme_id: string | null }
+/**
+ * The conversations that heard a number of objections.
+ */
+export type ObjectionBucket = { 
+/**
+ * Objections heard: 0 to 3; 4 stands for four or more.
+ */
+objections: number; 
+/**
+ * `0`, `1`, `2`, `3`, `4+`.
+ */
+label: string; 
+/**
+ * Conversations in the bucket: the sample size.
+ */
+calls: number; 
+/**
+ * Of those, the ones that booked a meeting.
+ */
+meetings: number; 
+/**
+ * meetings / calls
+ */
+meeting_rate: Rate }
+/**
+ * Meeting rate by objections heard for one group of conversations.
+ */
+export type ObjectionCurve = { label: string; 
+/**
+ * Conversations in the group (every bucket together).
+ */
+calls: number; meetings: number; 
+/**
+ * Always five, in order: 0, 1, 2, 3, 4+ (an empty one has 0 calls).
+ */
+buckets: ObjectionBucket[] }
 export type ObjectionOption = { id: string; slug: string; label: string; 
 /**
  * Archived from the library (old calls may still have it).
@@ -2754,6 +2819,19 @@ export type ThemeChoice =
  * A theme per value of any column, by header name (kind custom).
  */
 { by: "column"; value: string }
+export type ThemeCurve = ({ label: string; 
+/**
+ * Conversations in the group (every bucket together).
+ */
+calls: number; meetings: number; 
+/**
+ * Always five, in order: 0, 1, 2, 3, 4+ (an empty one has 0 calls).
+ */
+buckets: ObjectionBucket[] }) & { 
+/**
+ * `None`: calls made outside any theme.
+ */
+theme_id: string | null }
 /**
  * What a theme groups its prospects by (domain.md section 1).
  */
@@ -2857,6 +2935,27 @@ export type TrackTheme = { id: string; name: string;
  * The version number of the theme's own track; `None`: it uses the default.
  */
 own_version: number | null }
+export type VersionCurve = 
+/**
+ * `label` is `<track> v<version>`, as the Playbook tab names versions.
+ */
+({ label: string; 
+/**
+ * Conversations in the group (every bucket together).
+ */
+calls: number; meetings: number; 
+/**
+ * Always five, in order: 0, 1, 2, 3, 4+ (an empty one has 0 calls).
+ */
+buckets: ObjectionBucket[] }) & { 
+/**
+ * `None`: calls with no talk-track version recorded.
+ */
+version_id: string | null; track_name: string; 
+/**
+ * The track's theme; `None` for the default track.
+ */
+theme_name: string | null; version: number | null }
 /**
  * The rep's calendar week so far: from Monday 00:00 in the rep's zone to
  * the instant asked about. The week may begin before the plan's period.

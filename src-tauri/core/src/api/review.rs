@@ -23,7 +23,8 @@ use crate::error::{Error, Result};
 use crate::reports::calllog::{self, CallDetail, CallLogPage, CallLogQuery};
 use crate::reports::export::{self, ExportFormat, Figures, Table};
 use crate::reports::{
-    self, Dashboards, DurationBand, FunnelGroup, FunnelReport, GroupBy, ReportFilter,
+    self, ByObjections, Dashboards, DurationBand, FunnelGroup, FunnelReport, GroupBy, ReportBy,
+    ReportFilter,
 };
 use crate::{files, settings};
 
@@ -184,6 +185,13 @@ pub fn funnel_by(
     reports::funnel_by(conn, filter, by, &settings::load(conn)?)
 }
 
+/// Meeting rate by the number of objections heard on the selection's
+/// conversations, overall, per theme and per talk-track version.
+pub fn by_objections(conn: &Connection, filter: &ReportFilter) -> Result<ByObjections> {
+    check_selection(filter)?;
+    reports::by_objections(conn, filter, &settings::load(conn)?)
+}
+
 /// A page of the call log (newest first), after a cursor or at an offset.
 pub fn call_log(conn: &Connection, query: &CallLogQuery) -> Result<CallLogPage> {
     check_selection(&query.filter)?;
@@ -194,6 +202,10 @@ pub fn call_log(conn: &Connection, query: &CallLogQuery) -> Result<CallLogPage> 
 pub fn call_detail(conn: &Connection, call_id: &str) -> Result<CallDetail> {
     calllog::call_detail(conn, call_id, &settings::load(conn)?)
 }
+
+/// The table of the meeting rate by objections heard (not a dashboard: the
+/// Playbook tab asks for it on its own).
+pub const BY_OBJECTIONS_TABLE: &str = reports::by_objections::TABLE;
 
 /// Every figure table of the dashboards, by name (`funnel`, `funnel_by_rep`,
 /// `blocks_by_week`, `connects_by_hour`, `length_distribution`,
@@ -213,12 +225,15 @@ pub fn figure_table(
                 by,
                 GroupBy::Rep | GroupBy::Theme | GroupBy::Week | GroupBy::Day
             ) {
-                let report = reports::report(conn, filter, Some(by), settings)?;
+                let report = reports::report(conn, filter, Some(ReportBy::Funnel(by)), settings)?;
                 if let Some(t) = report.tables().into_iter().next() {
                     return Ok(t);
                 }
             }
         }
+    }
+    if name == BY_OBJECTIONS_TABLE {
+        return Ok(reports::by_objections(conn, filter, settings)?.table());
     }
     let d = reports::dashboards(conn, filter, settings)?;
     let mut all = d.summary.tables();
@@ -226,7 +241,11 @@ pub fn figure_table(
     all.extend(d.timing.tables());
     all.extend(d.length.tables());
     all.extend(d.playbook.tables());
-    let names: Vec<String> = all.iter().map(|t| t.name.clone()).collect();
+    let names: Vec<String> = all
+        .iter()
+        .map(|t| t.name.clone())
+        .chain([BY_OBJECTIONS_TABLE.to_string()])
+        .collect();
     all.into_iter().find(|t| t.name == name).ok_or_else(|| {
         Error::invalid(
             "figure",
@@ -494,10 +513,11 @@ fn unique_prefix(conn: &Connection, sql: &'static str, typed: &str) -> Result<Op
 }
 
 /// The funnel report of a typed selection, grouped by `by` (`rep`, `theme`,
-/// `day`, `week`, `hour`, `weekday`, `outcome`) when given.
+/// `day`, `week`, `hour`, `weekday`, `outcome`, or `objections` for the
+/// meeting rate by objections heard) when given.
 pub fn report(conn: &Connection, typed: &TypedFilter, by: Option<&str>) -> Result<FunnelReport> {
     let filter = filter(conn, typed)?;
-    let by = by.map(GroupBy::parse).transpose()?;
+    let by = by.map(ReportBy::parse).transpose()?;
     reports::report(conn, &filter, by, &settings::load(conn)?)
 }
 
@@ -544,6 +564,7 @@ mod tests {
             "objections",
             "responses",
             "talk_tracks",
+            BY_OBJECTIONS_TABLE,
         ] {
             let t = figure_table(store.conn(), &filter, name, &settings).unwrap();
             assert_eq!(t.name, name);

@@ -10,6 +10,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::blocks::{BlockGroup, BlocksReport};
+use super::by_objections::{ByObjections, ObjectionCurve};
 use super::calllog::{for_each_call, ExportCall};
 use super::funnel::{FunnelGroup, FunnelReport, ReviewSummary};
 use super::length::LengthReport;
@@ -167,12 +168,13 @@ fn funnel_table(
 impl Figures for FunnelReport {
     fn tables(&self) -> Vec<Table> {
         let mut rows = vec![funnel_row("All", &self.total)];
-        let first = self.by.map_or("Selection", |b| b.as_str());
+        let by = self.by.and_then(super::ReportBy::grouping);
+        let first = by.map_or("Selection", |b| b.as_str());
         if let Some(g) = &self.groups {
             rows.extend(g.iter().map(|g| funnel_row(&g.label, &g.funnel)));
         }
-        vec![Table {
-            name: match self.by {
+        let mut tables = vec![Table {
+            name: match by {
                 Some(b) => format!("funnel_by_{}", b.as_str()),
                 None => "funnel".into(),
             },
@@ -180,7 +182,9 @@ impl Figures for FunnelReport {
             columns: funnel_columns(first),
             rows,
             definitions: self.definitions.clone(),
-        }]
+        }];
+        tables.extend(self.by_objections.iter().map(ByObjections::table));
+        tables
     }
 }
 
@@ -350,6 +354,54 @@ impl Figures for LengthReport {
             definitions: self.definitions.clone(),
         };
         vec![hist, summary]
+    }
+}
+
+impl ByObjections {
+    /// One row per group and number of objections heard: the overall curve,
+    /// then each theme's, then each talk-track version's.
+    pub fn table(&self) -> Table {
+        let mut rows = Vec::new();
+        let mut add = |kind: &str, c: &ObjectionCurve| {
+            rows.extend(c.buckets.iter().map(|b| {
+                vec![
+                    kind.into(),
+                    c.label.as_str().into(),
+                    b.label.as_str().into(),
+                    b.calls.into(),
+                    b.meetings.into(),
+                    pct(&b.meeting_rate),
+                ]
+            }));
+        };
+        add("All", &self.overall);
+        self.by_theme.iter().for_each(|t| add("Theme", &t.curve));
+        self.by_version
+            .iter()
+            .for_each(|v| add("Talk-track version", &v.curve));
+        Table {
+            name: super::by_objections::TABLE.into(),
+            title: "Meeting rate by objections heard".into(),
+            columns: [
+                "Group",
+                "Name",
+                "Objections heard",
+                "Conversations",
+                "Meetings",
+                "Meetings per conversation %",
+            ]
+            .iter()
+            .map(|s| s.to_string())
+            .collect(),
+            rows,
+            definitions: self.definitions.clone(),
+        }
+    }
+}
+
+impl Figures for ByObjections {
+    fn tables(&self) -> Vec<Table> {
+        vec![self.table()]
     }
 }
 

@@ -8,6 +8,7 @@ use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use super::by_objections::{by_objections, ByObjections};
 use super::rollup::{self, BY_HOUR, BY_OUTCOME};
 use super::sql::Params;
 use super::{Rate, ReportFilter};
@@ -128,6 +129,61 @@ impl GroupBy {
                     ),
                 )
             })
+    }
+}
+
+/// What `callblock report --by` groups by: a grouping of the funnel, or the
+/// meeting rate by objections heard ([`super::by_objections`]). Written as
+/// its name in JSON (`"rep"`, `"objections"`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(untagged)]
+pub enum ReportBy {
+    Funnel(GroupBy),
+    Objections(ObjectionsHeard),
+}
+
+/// The name of the grouping by objections heard: `"objections"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ObjectionsHeard {
+    Objections,
+}
+
+impl ReportBy {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ReportBy::Funnel(g) => g.as_str(),
+            ReportBy::Objections(_) => "objections",
+        }
+    }
+
+    /// A funnel grouping (`rep`, `theme`, ...) or `objections`.
+    pub fn parse(s: &str) -> Result<ReportBy> {
+        if s.trim().eq_ignore_ascii_case("objections") {
+            return Ok(ReportBy::Objections(ObjectionsHeard::Objections));
+        }
+        GroupBy::parse(s).map(ReportBy::Funnel).map_err(|_| {
+            Error::invalid(
+                "--by",
+                format!(
+                    "{} is not a grouping; use one of: {}, objections",
+                    crate::quote::quoted(s),
+                    GroupBy::ALL
+                        .iter()
+                        .map(|g| g.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            )
+        })
+    }
+
+    /// The funnel grouping, if this is one.
+    pub fn grouping(self) -> Option<GroupBy> {
+        match self {
+            ReportBy::Funnel(g) => Some(g),
+            ReportBy::Objections(_) => None,
+        }
     }
 }
 
@@ -388,7 +444,8 @@ pub fn week_label(monday: &str) -> String {
 
 /// The funnel of a selection, optionally grouped: what `callblock report`
 /// prints (its JSON has `dials`, `connects`, `conversations`, `meetings` at
-/// the top level and `groups` when a grouping was asked for).
+/// the top level, `groups` when a funnel grouping was asked for and
+/// `by_objections` for `--by objections`).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct FunnelReport {
     /// The selection in words.
@@ -398,20 +455,23 @@ pub struct FunnelReport {
     #[serde(flatten)]
     pub total: Funnel,
     pub rates: FunnelRates,
-    pub by: Option<GroupBy>,
+    pub by: Option<ReportBy>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub groups: Option<Vec<FunnelGroup>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub by_objections: Option<ByObjections>,
     pub definitions: Vec<String>,
 }
 
 pub fn report(
     conn: &Connection,
     filter: &ReportFilter,
-    by: Option<GroupBy>,
+    by: Option<ReportBy>,
     settings: &Settings,
 ) -> Result<FunnelReport> {
     let fresh = rollup::ensure_fresh(conn, settings);
     let total = funnel_with(conn, filter, settings, fresh)?;
+    let objections = matches!(by, Some(ReportBy::Objections(_)));
     Ok(FunnelReport {
         selection: filter.describe(conn)?,
         from: filter.from.map(time::to_db),
@@ -420,7 +480,11 @@ pub fn report(
         total,
         by,
         groups: by
+            .and_then(ReportBy::grouping)
             .map(|b| funnel_by_with(conn, filter, b, settings, fresh))
+            .transpose()?,
+        by_objections: objections
+            .then(|| by_objections(conn, filter, settings))
             .transpose()?,
         definitions: definitions(settings),
     })

@@ -9,6 +9,8 @@
 //! - [`timing`]: when to call (prospect's local hour and weekday)
 //! - [`length`]: call length by outcome, share past the outer limit
 //! - [`playbook`]: objections heard, responses and talk-track versions that book
+//! - [`by_objections`]: meeting rate by the number of objections heard (the
+//!   method's claim that the third, at times the fourth, seals a call)
 //! - [`calllog`]: the call log (paged, filtered, full-text) and a call's detail
 //! - [`export`]: CSV and JSON of any figure table and of the calls
 //! - [`rollup`]: the precomputed sums that keep all of it fast
@@ -17,6 +19,7 @@
 //! duration band, an objection and a full-text query on the notes.
 
 pub mod blocks;
+pub mod by_objections;
 pub mod calllog;
 pub mod export;
 pub mod funnel;
@@ -35,9 +38,10 @@ use specta::Type;
 use crate::domain::{Outcome, Settings};
 use crate::error::{Error, Result};
 
+pub use by_objections::{by_objections, ByObjections};
 pub use funnel::{
     definitions, funnel, funnel_by, report, review_summary, Funnel, FunnelGroup, FunnelRates,
-    FunnelReport, GroupBy, ReviewSummary,
+    FunnelReport, GroupBy, ReportBy, ReviewSummary,
 };
 
 /// Which calls a report looks at. Empty lists and `None` select everything.

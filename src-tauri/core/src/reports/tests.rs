@@ -487,7 +487,7 @@ fn the_report_has_the_cli_shape() {
     let h = hand();
     let c = h.store.conn();
     let s = Settings::default();
-    let r = report(c, &all(), Some(GroupBy::Rep), &s).unwrap();
+    let r = report(c, &all(), Some(ReportBy::Funnel(GroupBy::Rep)), &s).unwrap();
     let json = serde_json::to_value(&r).unwrap();
     assert_eq!(json["dials"], 8);
     assert_eq!(json["connects"], 6);
@@ -1218,7 +1218,7 @@ fn exports_escape_formulas_and_quote() {
     assert_eq!(v.as_array().unwrap().len(), 2);
     assert_eq!(v[0]["outcome"], "meeting");
     // A figure table.
-    let r = report(c, &all(), Some(GroupBy::Rep), &s).unwrap();
+    let r = report(c, &all(), Some(ReportBy::Funnel(GroupBy::Rep)), &s).unwrap();
     let tables = r.tables();
     let mut out = Vec::new();
     write_csv(&tables[0], &mut out).unwrap();
