@@ -422,6 +422,11 @@ impl<'c> RowWriter<'c> {
                 }
                 self.filter.add_candidate(&c);
                 let id = self.writer.insert(c, theme_id, listed)?;
+                if listed {
+                    // Its values on the list now, for a later row that
+                    // shares only a number with it (no key to flush on).
+                    self.writer.flush()?;
+                }
                 self.written.insert(id_hash(&id), line);
                 self.report.imported += 1;
                 theme_id.map(str::to_string)

@@ -232,6 +232,35 @@ fn the_same_e_mail_with_another_number_is_not_queued_either() {
 }
 
 #[test]
+fn a_row_listed_in_the_same_file_lists_its_other_number_for_the_rows_after_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = dana_said_do_not_call(dir.path());
+    let again = csv(
+        dir.path(),
+        "again.csv",
+        &[
+            // Her listed e-mail, and a new mobile written in the same row.
+            ("SF-9", "D", "N", "dana.ng@acme.example", "+1 415 555 0100"),
+            // Someone sharing only that new mobile, two rows down.
+            ("SF-7", "Lou", "Vo", "lou@else.example", "+1 312 555 0177"),
+            ("SF-8", "Dee", "En", "dee@other.example", "+1 415 555 0100"),
+        ],
+    );
+    // No saved e-mail left to match on: every row is new.
+    store
+        .conn()
+        .execute("UPDATE prospects SET email = NULL", [])
+        .unwrap();
+    let r = import_into(&mut store, &again, "Again");
+    assert_eq!((r.imported, r.do_not_call), (3, 2), "{r:?}");
+    assert_eq!(
+        status(&store, &prospect_by_crm(&store, "SF-8")).0,
+        "do_not_call"
+    );
+    assert_eq!(status(&store, &prospect_by_crm(&store, "SF-7")).0, "new");
+}
+
+#[test]
 fn a_different_person_is_unaffected() {
     let dir = tempfile::tempdir().unwrap();
     let mut store = dana_said_do_not_call(dir.path());
