@@ -2484,7 +2484,13 @@ fn a_person_who_said_do_not_call_is_not_callable_when_imported_again_under_a_new
     .unwrap();
     let csv_arg = csv.to_str().unwrap();
     let out = d.run(&[
-        "--db", &db_arg, "import", csv_arg, "--theme", "Came back", "--dry-run",
+        "--db",
+        &db_arg,
+        "import",
+        csv_arg,
+        "--theme",
+        "Came back",
+        "--dry-run",
     ]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
     assert!(

@@ -84,9 +84,9 @@ pub fn list_prospect(
          SELECT 'email', lower(trim(p.email)), ?2, ?3, ?4, ?5, ?1 FROM prospects p
           WHERE p.id = ?1 AND p.email IS NOT NULL AND trim(p.email) <> ''"
     );
-    let n = conn
-        .prepare_cached(&sql)?
-        .execute(params![prospect_id, at, kind, call_id, import_id])?;
+    let n =
+        conn.prepare_cached(&sql)?
+            .execute(params![prospect_id, at, kind, call_id, import_id])?;
     Ok(n)
 }
 

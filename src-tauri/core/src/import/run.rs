@@ -8,7 +8,6 @@ use rusqlite::{params, Connection, Transaction, TransactionBehavior};
 
 use super::convert::{Candidate, Converter};
 use super::write::{find_match, Found, KeyFilter, ThemeCache, Writer};
-use crate::suppress::ListFilter;
 use super::{
     check_mapping, line32, reader, region_id, source_format, theme_rule, ImportError,
     ImportOptions, ImportReport, OnRejects, Progress, RowIssue, SourceFile, ISSUE_LIST_LIMIT,
@@ -16,6 +15,7 @@ use super::{
 };
 use crate::error::Result;
 use crate::store::Store;
+use crate::suppress::ListFilter;
 use crate::time;
 
 fn push_issue(list: &mut Vec<RowIssue>, count: &mut u32, line: u32, reason: String) {
@@ -326,7 +326,8 @@ impl<'c> RowWriter<'c> {
 
     /// Is a number or the e-mail of the row on the do-not-call list?
     fn on_the_list(&self, c: &Candidate) -> Result<bool> {
-        self.listed.any_listed(self.tx, c.listed_values(), c.email.as_deref())
+        self.listed
+            .any_listed(self.tx, c.listed_values(), c.email.as_deref())
     }
 
     /// A row kept as do-not-call: counted, and its values (on the list from

@@ -658,44 +658,43 @@ impl<'c> Writer<'c> {
         c: &Candidate,
         theme_id: Option<&str>,
     ) -> Result<Updated> {
-        let updated: Updated =
-            self.conn.prepare_cached(UPDATE_PROSPECT)?.query_row(
-                params![
-                    found.rowid,
-                    c.first_name,
-                    c.last_name,
-                    c.title,
-                    c.company,
-                    c.email,
-                    c.city,
-                    c.region,
-                    c.country,
-                    c.time_zone,
-                    c.location_given,
-                    c.industry,
-                    c.employees,
-                    c.crm_id,
-                    theme_id,
-                    self.retheme_existing,
-                    c.extra,
-                    self.source_file,
-                    self.import_id,
-                    self.now,
-                ],
-                |r| {
-                    Ok(Updated {
-                        theme_id: r.get(0)?,
-                        keys: SavedKeys {
-                            crm_id: r.get(1)?,
-                            email: r.get(2)?,
-                            first_name: r.get(3)?,
-                            last_name: r.get(4)?,
-                            company: r.get(5)?,
-                        },
-                        do_not_call: r.get(6)?,
-                    })
-                },
-            )?;
+        let updated: Updated = self.conn.prepare_cached(UPDATE_PROSPECT)?.query_row(
+            params![
+                found.rowid,
+                c.first_name,
+                c.last_name,
+                c.title,
+                c.company,
+                c.email,
+                c.city,
+                c.region,
+                c.country,
+                c.time_zone,
+                c.location_given,
+                c.industry,
+                c.employees,
+                c.crm_id,
+                theme_id,
+                self.retheme_existing,
+                c.extra,
+                self.source_file,
+                self.import_id,
+                self.now,
+            ],
+            |r| {
+                Ok(Updated {
+                    theme_id: r.get(0)?,
+                    keys: SavedKeys {
+                        crm_id: r.get(1)?,
+                        email: r.get(2)?,
+                        first_name: r.get(3)?,
+                        last_name: r.get(4)?,
+                        company: r.get(5)?,
+                    },
+                    do_not_call: r.get(6)?,
+                })
+            },
+        )?;
         // Phones: replaced when they changed; a number marked bad stays bad.
         let saved: Vec<SavedPhone> = self
             .conn

@@ -37,7 +37,8 @@ pub const MIGRATIONS: &[Migration] = &[
     },
     Migration {
         version: 5,
-        description: "the do-not-call list: numbers and e-mails never dialled again, across re-imports",
+        description:
+            "the do-not-call list: numbers and e-mails never dialled again, across re-imports",
         sql: V5_DO_NOT_CALL_LIST,
     },
 ];

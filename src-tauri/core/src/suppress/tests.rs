@@ -224,7 +224,13 @@ fn the_same_e_mail_with_another_number_is_not_queued_either() {
     let third = csv(
         dir.path(),
         "third.csv",
-        &[("ZI-3", "D.", "N.", "dana.ng@acme.example", "+1 206 555 0142")],
+        &[(
+            "ZI-3",
+            "D.",
+            "N.",
+            "dana.ng@acme.example",
+            "+1 206 555 0142",
+        )],
     );
     let report = import_into(&mut store, &third, "Third");
     assert_eq!((report.imported, report.do_not_call), (1, 1));
@@ -270,9 +276,21 @@ fn a_different_person_is_unaffected() {
         dir.path(),
         "others.csv",
         &[
-            ("SF-1", "Sam", "Ortiz", "sam@acme.example", "+1 312 555 0101"),
+            (
+                "SF-1",
+                "Sam",
+                "Ortiz",
+                "sam@acme.example",
+                "+1 312 555 0101",
+            ),
             // The switchboard Dana shares, with another extension.
-            ("SF-2", "Kim", "Ruiz", "kim@acme.example", "+1 312 555 0100 x12"),
+            (
+                "SF-2",
+                "Kim",
+                "Ruiz",
+                "kim@acme.example",
+                "+1 312 555 0100 x12",
+            ),
         ],
     );
     let report = import_into(&mut store, &others, "Others");
@@ -318,9 +336,11 @@ fn a_do_not_call_marks_who_shares_the_number_and_a_call_on_them_is_refused() {
     let s = Settings::default();
     let theme: String = store
         .conn()
-        .query_row("SELECT theme_id FROM prospects WHERE id = ?1", [&twin], |r| {
-            r.get(0)
-        })
+        .query_row(
+            "SELECT theme_id FROM prospects WHERE id = ?1",
+            [&twin],
+            |r| r.get(0),
+        )
         .unwrap();
     let block = store
         .write(|tx| crate::block::start_block(tx, &rep, &[theme], Some(30), &s, t0()))
@@ -363,7 +383,13 @@ fn the_preview_says_a_row_is_on_the_list() {
         "again.csv",
         &[
             ("SF-9", "Dana", "Ng", "dng@newjob.example", "+13125550100"),
-            ("SF-1", "Sam", "Ortiz", "sam@acme.example", "+1 312 555 0101"),
+            (
+                "SF-1",
+                "Sam",
+                "Ortiz",
+                "sam@acme.example",
+                "+1 312 555 0101",
+            ),
         ],
     );
     let source = import::read_file(&again).unwrap();
@@ -422,7 +448,13 @@ fn bundles_bring_the_list_and_are_checked_against_it() {
     let again = csv(
         mdir.path(),
         "again.csv",
-        &[("SF-9", "Dana", "Ng", "dng@newjob.example", "+1 312 555 0100")],
+        &[(
+            "SF-9",
+            "Dana",
+            "Ng",
+            "dng@newjob.example",
+            "+1 312 555 0100",
+        )],
     );
     let r = import_into(&mut manager, &again, "Re-import");
     assert_eq!(r.do_not_call, 1);
