@@ -297,7 +297,7 @@ fn a_different_person_is_unaffected() {
     assert_eq!((report.imported, report.do_not_call), (2, 0));
     assert!(queued(&mut store, "Others").is_some());
     for crm in ["SF-1", "SF-2"] {
-        assert_eq!(status(&store, &prospect_by_crm(&store, crm)).1, false);
+        assert!(!status(&store, &prospect_by_crm(&store, crm)).1, "{crm}");
     }
 }
 
