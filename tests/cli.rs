@@ -2740,3 +2740,88 @@ fn an_older_database_the_user_cannot_write_is_refused_with_what_to_do() {
     assert_eq!(fingerprint(&db), before);
     assert_eq!(names_in(d.path()), ["old.db"]);
 }
+
+#[test]
+fn a_person_who_said_do_not_call_is_not_callable_when_imported_again_under_a_new_crm_id() {
+    // The demo's calls include do-not-call outcomes: their numbers and
+    // e-mails are on the list.
+    let d = Dir::new();
+    let db_arg = demo_db(&d);
+    let db = PathBuf::from(&db_arg);
+    let (phone, email): (String, String) = rusqlite::Connection::open(&db)
+        .unwrap()
+        .query_row(
+            "SELECT ph.e164, p.email FROM calls c JOIN prospects p ON p.id = c.prospect_id
+               JOIN prospect_phones ph ON ph.prospect_id = p.id AND ph.position = 0
+             WHERE c.outcome = 'do_not_call' ORDER BY c.started_at LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let listed = format!(
+        "SELECT count(*) FROM do_not_call WHERE (kind = 'phone' AND value = '{phone}')
+            OR (kind = 'email' AND value = lower('{email}'))"
+    );
+    assert_eq!(count(&db, &listed), 2, "{phone} and {email} are listed");
+
+    // The same person from another CRM: new record id, new e-mail and
+    // company, the same number; and someone else.
+    let csv = d.file("came-back.csv");
+    std::fs::write(
+        &csv,
+        format!(
+            "Record ID,First Name,Last Name,Email,Phone Number,Company Name\n\
+             NEW-1,Pat,Again,pat.again@elsewhere.example,{phone},Elsewhere Inc\n\
+             NEW-2,Sam,Fresh,sam@fresh.example,+44 20 7946 0958,Fresh Co\n"
+        ),
+    )
+    .unwrap();
+    let csv_arg = csv.to_str().unwrap();
+    let out = d.run(&[
+        "--db",
+        &db_arg,
+        "import",
+        csv_arg,
+        "--theme",
+        "Came back",
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("1 row is on the do-not-call list: kept, not to be called."),
+        "{}",
+        stdout(&out)
+    );
+    let report = import_json(&d, &db, &[csv_arg, "--theme", "Came back"]);
+    assert_eq!(report["imported"], 2, "{report}");
+    assert_eq!(report["do_not_call"], 1, "{report}");
+
+    let out = d.run(&["--db", &db_arg, "lists", "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let lists: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let came_back = lists
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["theme"] == "Came back")
+        .expect("the new theme is listed");
+    assert_eq!(came_back["prospects"], 2, "{came_back}");
+    assert_eq!(came_back["ready"], 1, "only Sam is callable: {came_back}");
+    assert_eq!(came_back["do_not_call"], 1, "{came_back}");
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM prospects WHERE crm_id = 'NEW-1' AND status = 'do_not_call'
+               AND do_not_call = 1"
+        ),
+        1
+    );
+    // Her new e-mail joined the list.
+    assert_eq!(
+        count(
+            &db,
+            "SELECT count(*) FROM do_not_call WHERE value = 'pat.again@elsewhere.example'"
+        ),
+        1
+    );
+}

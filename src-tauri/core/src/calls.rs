@@ -1,8 +1,10 @@
 //! A call's life in the store: started in a running block (the row is
 //! written at once, so a call in progress survives a crash), objections and
 //! notes logged while it runs, completed with its outcome in one transaction
-//! that also updates the prospect by the rules of [`crate::rules`]; and calls
-//! written whole (the demo, bundles).
+//! that also updates the prospect by the rules of [`crate::rules`] (a
+//! do-not-call puts the prospect's numbers and e-mail on the list of
+//! [`crate::suppress`]); and calls written whole (the demo, bundles). A call
+//! never starts on a number or e-mail on that list.
 
 use chrono::{DateTime, Datelike, Duration, Timelike, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -362,6 +364,9 @@ pub fn complete_call(
         meeting_id = Some(id);
     }
     save_state(conn, &prospect_id, &after, ended)?;
+    if end.outcome == Outcome::DoNotCall {
+        crate::suppress::after_do_not_call(conn, &prospect_id, call_id, &time::to_db(ended))?;
+    }
     Ok(Completed {
         call_id: call_id.to_string(),
         prospect_id,
@@ -489,6 +494,7 @@ pub fn start_call(
             id: prospect_id.to_string(),
         })?;
     rules::check_may_call(dnc, bad)?;
+    crate::suppress::check_not_listed(conn, prospect_id)?;
     let id = insert_open_call(
         conn,
         &NewCall {

@@ -102,6 +102,15 @@ pub enum Error {
     #[error("{0}")]
     Conflict(String),
 
+    /// Starting a call on a prospect whose number or e-mail is on the
+    /// do-not-call list (`suppress.rs`), whatever the prospect row says.
+    #[error("this prospect's {what} {} is on the do-not-call list (since {since}); they asked not to be called and are never dialled again. Skip them", quoted(value))]
+    OnDoNotCallList {
+        what: &'static str,
+        value: String,
+        since: String,
+    },
+
     /// A search of the notes with no word in it (`*`, `"`): refused rather
     /// than taken for "every call". `field` is how the front names the box.
     #[error("{field}: {} has no word to look for; give words, \"a phrase\" or word* for a prefix", quoted(typed.trim()))]
@@ -131,6 +140,7 @@ impl Error {
             Error::NotFound { .. } => "not_found",
             Error::Invalid { .. } => "invalid",
             Error::Conflict(_) => "conflict",
+            Error::OnDoNotCallList { .. } => "do_not_call",
             Error::NoSearchWords { .. } => "no_search_words",
             Error::Bundle(e) => e.kind(),
             Error::Io { .. } => "io",

@@ -15,6 +15,7 @@
 //! - [`calls`]: writing calls (open at the start, completed with the outcome)
 //! - [`block`]: a block's life (start, pause, resume, end), its calls and its summary
 //! - [`queue`]: which prospect comes next in a block
+//! - [`suppress`]: the do-not-call list, per number and per e-mail, checked by every write of a prospect
 //! - [`card`]: what the call card shows about a prospect
 //! - [`clock`]: the block clock and the call timer (monotonic, never counted in ticks)
 //! - [`invite`]: iCalendar writing (RFC 5545) and mail drafts for booked meetings
@@ -56,6 +57,7 @@ pub mod rules;
 pub mod session;
 pub mod settings;
 pub mod store;
+pub mod suppress;
 pub mod text;
 pub mod themes;
 pub mod time;

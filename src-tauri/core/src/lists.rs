@@ -178,6 +178,8 @@ pub struct NewPhone {
     pub raw: String,
 }
 
+/// Write a new prospect and its numbers. One with a number or e-mail on the
+/// do-not-call list is stored as do-not-call (see [`crate::suppress`]).
 pub fn insert_prospect(conn: &Connection, p: &NewProspect, at: DateTime<Utc>) -> Result<String> {
     let id = crate::ids::new_id();
     let now = time::to_db(at);
@@ -211,6 +213,7 @@ pub fn insert_prospect(conn: &Connection, p: &NewProspect, at: DateTime<Utc>) ->
             params![id, i as i64, ph.kind, ph.e164, ph.extension, ph.raw],
         )?;
     }
+    crate::suppress::check_written(conn, &id, crate::suppress::Source::Manual, &now)?;
     Ok(id)
 }
 

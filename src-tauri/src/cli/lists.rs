@@ -311,6 +311,12 @@ fn print_import(
         );
         say!("{what}.");
     }
+    if r.do_not_call > 0 {
+        say!(
+            "{} on the do-not-call list: kept, not to be called.",
+            n(r.do_not_call, "row is", "rows are")
+        );
+    }
     let mapped: Vec<String> = opts
         .mapping
         .entries

@@ -8,7 +8,7 @@ use callblock_core::api::review::{self, TypedFilter};
 use callblock_core::api::team;
 use callblock_core::reports::{self, export::ExportFormat};
 
-use super::output::{cell, file_error, print_json, width, CELL_MAX};
+use super::output::{cell, count, file_error, print_json, width, CELL_MAX};
 use super::{open, open_to_read};
 
 /// Which calls: the same filters as the Review view.
@@ -348,6 +348,12 @@ pub fn run_import_bundles(db: &Path, files: &[PathBuf], json: bool) -> Result<()
             r.prospects.added,
             r.meetings.added
         );
+        if r.do_not_call > 0 {
+            say!(
+                "  {} on the do-not-call list: kept, not to be called.",
+                count(r.do_not_call, "prospect is", "prospects are")
+            );
+        }
         if !r.themes_added.is_empty() {
             say!("  new themes: {}", r.themes_added.join(", "));
         }

@@ -1111,6 +1111,12 @@ rep_matched_by_name: boolean; from: string | null; to: string | null; calls: Imp
  */
 themes_matched: string[]; objections_added: string[]; talk_track_versions_added: number; responses_added: number; 
 /**
+ * Prospects added who asked not to be called (marked so in the bundle,
+ * or a number or e-mail of theirs is on this database's do-not-call
+ * list): kept as do-not-call, never queued or dialled.
+ */
+do_not_call: number; 
+/**
  * True when nothing new was imported (the bundle was imported before).
  */
 unchanged: boolean }
@@ -1397,7 +1403,13 @@ rows_read: number; imported: number; updated: number; rejected_count: number;
 /**
  * The rejected rows (the first [`ISSUE_LIST_LIMIT`]).
  */
-rejected: RowIssue[]; warning_count: number; 
+rejected: RowIssue[]; 
+/**
+ * Rows (imported or updated) of people who asked not to be called: a
+ * number or the e-mail is on the do-not-call list, or the saved
+ * prospect was marked. Kept, as do-not-call: never queued or dialled.
+ */
+do_not_call: number; warning_count: number; 
 /**
  * Rows imported with a remark: a number kept as text, a time zone not
  * recognized, an e-mail that is not one (the first [`ISSUE_LIST_LIMIT`]).

@@ -84,6 +84,7 @@ function report(over: Partial<CsvImportReport> = {}): CsvImportReport {
     updated: 0,
     rejected_count: 1,
     rejected: [{ line: 3, reason: "no phone number" }],
+    do_not_call: 0,
     warning_count: 0,
     warnings: [],
     time_zone_unknown: 1,
@@ -211,6 +212,23 @@ describe("ListsView: importing a CSV", () => {
     expect(within(themes).getByRole("button", { name: "Construction" })).toBeInTheDocument();
     await userEvent.click(within(done).getByRole("button", { name: "Done" }));
     expect(screen.queryByTestId("import-panel")).toBeNull();
+  });
+
+  it("says how many rows are on the do-not-call list, in the check and in the report", async () => {
+    backend({
+      check_import: () => report({ do_not_call: 1 }),
+      run_import: () => report({ committed: true, dry_run: false, import_id: "i1", do_not_call: 1 }),
+    });
+    render(ListsView);
+    await userEvent.click(await screen.findByRole("button", { name: /Import a CSV/ }));
+    const path = await screen.findByRole("textbox", { name: "File to import" });
+    await userEvent.clear(path);
+    await userEvent.type(path, `${PATH}{Enter}`);
+    expect(await screen.findByTestId("import-dnc")).toHaveTextContent("1 row is on the do-not-call list: kept, not to be called.");
+    await userEvent.click(await screen.findByRole("button", { name: "Import 2 valid rows" }));
+    const done = await screen.findByTestId("import-report");
+    expect(within(done).getByTestId("report-dnc")).toHaveTextContent("1");
+    expect(done).toHaveTextContent("1 row is on the do-not-call list: kept, not to be called.");
   });
 
   it("shows why a file cannot be read, and writes nothing", async () => {

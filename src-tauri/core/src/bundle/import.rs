@@ -15,6 +15,7 @@ use super::read::read;
 use crate::error::{Error, Result};
 use crate::store::merge::{merge, Merged};
 use crate::store::Store;
+use crate::suppress;
 use crate::time;
 
 /// What one kind of row did on import.
@@ -46,6 +47,10 @@ pub struct BundleReport {
     pub objections_added: Vec<String>,
     pub talk_track_versions_added: u32,
     pub responses_added: u32,
+    /// Prospects added who asked not to be called (marked so in the bundle,
+    /// or a number or e-mail of theirs is on this database's do-not-call
+    /// list): kept as do-not-call, never queued or dialled.
+    pub do_not_call: u32,
     /// True when nothing new was imported (the bundle was imported before).
     pub unchanged: bool,
 }
@@ -116,6 +121,16 @@ fn lookup(conn: &Connection, sql: &str, params: impl rusqlite::Params) -> Result
         .optional()?)
 }
 
+/// Is any of these numbers on the do-not-call list?
+fn any_listed(conn: &Connection, phones: Option<&Vec<&str>>) -> Result<bool> {
+    for phone in phones.into_iter().flatten() {
+        if suppress::is_listed(conn, "phone", phone)? {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
 /// The bundle's ids of one kind of row -> their ids in this database.
 type IdMap = HashMap<String, String>;
 
@@ -156,12 +171,14 @@ fn apply(tx: &Connection, b: &Bundle, source_name: &str) -> Result<BundleReport>
     a.responses()?;
     a.talk_tracks()?;
     a.talk_track_versions()?;
-    a.prospects()?;
+    let new_prospects = a.prospects()?;
     a.blocks()?;
     a.pauses()?;
     let new_calls = a.calls()?;
     a.call_objections(&new_calls)?;
     a.meetings(&new_calls)?;
+    a.do_not_call(&new_calls)?;
+    a.suppress_listed(&new_prospects)?;
     Ok(a.finish())
 }
 
@@ -422,9 +439,11 @@ impl<'a> Apply<'a> {
     }
 
     /// Prospects: by id only (two reps' lists are their own), else added.
-    fn prospects(&mut self) -> Result<()> {
+    /// Returns the prospects added.
+    fn prospects(&mut self) -> Result<Vec<&'a BProspect>> {
         let (tx, b) = (self.tx, self.b);
         self.report.prospects.in_bundle = b.prospects.len() as u32;
+        let mut added = Vec::new();
         for p in &b.prospects {
             let merged = merge(
                 || here(tx, "prospects", &p.id),
@@ -435,8 +454,56 @@ impl<'a> Apply<'a> {
                 },
             )?;
             match merged {
-                Merged::Inserted(_) => self.report.prospects.added += 1,
+                Merged::Inserted(_) => {
+                    self.report.prospects.added += 1;
+                    added.push(p);
+                }
                 _ => self.report.prospects.already_present += 1,
+            }
+        }
+        Ok(added)
+    }
+
+    /// The do-not-call calls added: their prospect marked, its e-mail (and
+    /// numbers, when this database has them) and the number called on the
+    /// list, and every prospect here who shares one of them marked too (as
+    /// a call logged here does; see [`crate::suppress`]).
+    fn do_not_call(&mut self, new_calls: &HashSet<&str>) -> Result<()> {
+        let tx = self.tx;
+        let dnc = self.b.calls.iter().filter(|c| {
+            c.outcome == crate::domain::Outcome::DoNotCall && new_calls.contains(c.id.as_str())
+        });
+        for c in dnc {
+            let source = suppress::Source::Call(&c.id);
+            if let Some(phone) = c.phone_e164.as_deref().filter(|p| p.starts_with('+')) {
+                suppress::list_phone(tx, phone, &c.prospect_id, source, &c.ended_at)?;
+            }
+            suppress::mark(tx, &c.prospect_id, &c.ended_at)?;
+            suppress::after_do_not_call(tx, &c.prospect_id, &c.id, &c.ended_at)?;
+        }
+        Ok(())
+    }
+
+    /// The prospects added: one marked do-not-call in the bundle puts its
+    /// e-mail on the list; one whose e-mail, or a number it was called on,
+    /// is on the list is stored as do-not-call. Each is counted.
+    fn suppress_listed(&mut self, added: &[&BProspect]) -> Result<()> {
+        let tx = self.tx;
+        let now = time::to_db(time::now());
+        let mut called_on: HashMap<&str, Vec<&str>> = HashMap::new();
+        for c in &self.b.calls {
+            if let Some(phone) = c.phone_e164.as_deref() {
+                called_on.entry(&c.prospect_id).or_default().push(phone);
+            }
+        }
+        for p in added {
+            let listed = p.do_not_call
+                || suppress::listed_contact(tx, &p.id)?.is_some()
+                || any_listed(tx, called_on.get(p.id.as_str()))?;
+            if listed {
+                suppress::mark(tx, &p.id, &now)?;
+                suppress::list_prospect(tx, &p.id, suppress::Source::Bundle, &now)?;
+                self.report.do_not_call += 1;
             }
         }
         Ok(())

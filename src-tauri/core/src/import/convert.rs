@@ -54,6 +54,15 @@ pub struct Candidate {
     pub keys: Vec<u64>,
 }
 
+impl Candidate {
+    /// The row's dialable numbers: (E.164, extension).
+    pub fn listed_values(&self) -> impl Iterator<Item = (&str, Option<&str>)> {
+        self.phones
+            .iter()
+            .filter_map(|p| Some((p.e164.as_deref()?, p.extension.as_deref())))
+    }
+}
+
 /// How rows are grouped into themes, resolved against the file's columns.
 #[derive(Debug, Clone)]
 pub enum ThemeRule {

@@ -31,6 +31,11 @@
 //!   with a warning;
 //! - a second row for a prospect already written by the same run is rejected
 //!   as "the same prospect as line N";
+//! - a row with a number or an e-mail on the do-not-call list (see
+//!   [`crate::suppress`]), even under a new CRM id, is written as
+//!   do-not-call (never queued) and counted in the report; its other
+//!   numbers and e-mail join the list, as do those of a do-not-call prospect
+//!   an update refreshes;
 //! - everything else is a new prospect; columns no field reads are kept as
 //!   JSON in `prospects.extra`.
 
@@ -130,6 +135,10 @@ pub struct RowIssue {
     pub reason: String,
 }
 
+/// A preview's remark on a row whose number or e-mail is on the do-not-call list.
+pub const ON_THE_LIST: &str =
+    "on the do-not-call list: kept as do-not-call, never queued or dialled";
+
 /// Progress of a long import.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Type)]
 pub struct Progress {
@@ -161,6 +170,10 @@ pub struct ImportReport {
     pub rejected_count: u32,
     /// The rejected rows (the first [`ISSUE_LIST_LIMIT`]).
     pub rejected: Vec<RowIssue>,
+    /// Rows (imported or updated) of people who asked not to be called: a
+    /// number or the e-mail is on the do-not-call list, or the saved
+    /// prospect was marked. Kept, as do-not-call: never queued or dialled.
+    pub do_not_call: u32,
     pub warning_count: u32,
     /// Rows imported with a remark: a number kept as text, a time zone not
     /// recognized, an e-mail that is not one (the first [`ISSUE_LIST_LIMIT`]).
@@ -308,6 +321,7 @@ pub fn preview(
     let rule = theme_rule(source, opts)?;
     let mut conv = Converter::new(&opts.mapping, rule, region_id(&opts.region)?);
     let mut themes = ThemeCache::default();
+    let listed = crate::suppress::ListFilter::load(conn)?;
     let mut records = source.records()?;
     let mut rec = reader::Record::default();
     let mut rows = Vec::new();
@@ -331,6 +345,9 @@ pub fn preview(
         };
         let (found, remark) = find_match(conn, &c)?;
         c.warnings.extend(remark);
+        if listed.any_listed(conn, c.listed_values(), c.email.as_deref())? {
+            c.warnings.push(ON_THE_LIST.to_string());
+        }
         let action = match found {
             Some(f) => RowAction::Update {
                 prospect_id: f.id,

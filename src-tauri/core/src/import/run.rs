@@ -15,6 +15,7 @@ use super::{
 };
 use crate::error::Result;
 use crate::store::Store;
+use crate::suppress::ListFilter;
 use crate::time;
 
 fn push_issue(list: &mut Vec<RowIssue>, count: &mut u32, line: u32, reason: String) {
@@ -78,7 +79,13 @@ pub fn run(
 }
 
 /// The tables an import writes, whose references are checked before commit.
-const IMPORT_TABLES: [&str; 4] = ["imports", "themes", "prospects", "prospect_phones"];
+const IMPORT_TABLES: [&str; 5] = [
+    "imports",
+    "themes",
+    "prospects",
+    "prospect_phones",
+    "do_not_call",
+];
 
 /// SQLite's own check of the references the import wrote (foreign keys are
 /// off while it writes): any broken one fails the import, which is then
@@ -229,6 +236,7 @@ fn new_report(file: String, source: &SourceFile, opts: &ImportOptions) -> Import
         updated: 0,
         rejected_count: 0,
         rejected: Vec::new(),
+        do_not_call: 0,
         warning_count: 0,
         warnings: Vec::new(),
         time_zone_unknown: 0,
@@ -293,6 +301,8 @@ struct RowWriter<'c> {
     /// Keyed by a hash of the prospect id (8 bytes instead of 36).
     written: HashMap<u64, u32>,
     filter: KeyFilter,
+    /// The do-not-call list.
+    listed: ListFilter,
 }
 
 impl<'c> RowWriter<'c> {
@@ -310,7 +320,28 @@ impl<'c> RowWriter<'c> {
             written: HashMap::new(),
             // Rows are at least ~60 bytes in the exports people have.
             filter: KeyFilter::load(tx, (source.size_bytes / 60.0) as u64)?,
+            listed: ListFilter::load(tx)?,
         })
+    }
+
+    /// Is a number or the e-mail of the row on the do-not-call list?
+    fn on_the_list(&self, c: &Candidate) -> Result<bool> {
+        self.listed
+            .any_listed(self.tx, c.listed_values(), c.email.as_deref())
+    }
+
+    /// A row kept as do-not-call: counted, and its values (on the list from
+    /// now on) remembered for the rows after it.
+    fn kept_as_do_not_call(&mut self, c: &Candidate, saved_email: Option<&str>) {
+        self.report.do_not_call += 1;
+        for p in &c.phones {
+            if let Some(e164) = &p.e164 {
+                self.listed.add_phone(e164, p.extension.as_deref());
+            }
+        }
+        for email in c.email.as_deref().into_iter().chain(saved_email) {
+            self.listed.add_email(email);
+        }
     }
 
     /// One row: rejected (with the reason), or written as a new prospect or
@@ -373,17 +404,30 @@ impl<'c> RowWriter<'c> {
                 w,
             );
         }
+        let listed = self.on_the_list(&c)?;
         let theme_after = match &found {
             Some(f) => {
-                let (after, keys) = self.writer.update(f, &c, theme_id)?;
-                self.filter.add(&keys);
+                let u = self.writer.update(f, &c, theme_id)?;
+                if listed || u.do_not_call {
+                    self.writer.suppress(&f.id)?;
+                    self.kept_as_do_not_call(&c, u.keys.email.as_deref());
+                }
+                self.filter.add(&u.keys);
                 self.written.insert(id_hash(&f.id), line);
                 self.report.updated += 1;
-                after
+                u.theme_id
             }
             None => {
+                if listed {
+                    self.kept_as_do_not_call(&c, None);
+                }
                 self.filter.add_candidate(&c);
-                let id = self.writer.insert(c, theme_id)?;
+                let id = self.writer.insert(c, theme_id, listed)?;
+                if listed {
+                    // Its values on the list now, for a later row that
+                    // shares only a number with it (no key to flush on).
+                    self.writer.flush()?;
+                }
                 self.written.insert(id_hash(&id), line);
                 self.report.imported += 1;
                 theme_id.map(str::to_string)

@@ -318,7 +318,7 @@ pub(crate) const UPDATE_PROSPECT: &str = "UPDATE prospects SET
     extra = CASE WHEN ?17 = '{}' THEN extra ELSE json_patch(extra, ?17) END,
     source_file = ?18, import_id = ?19, updated_at = ?20
     WHERE rowid = ?1
-    RETURNING theme_id, crm_id, email, first_name, last_name, company";
+    RETURNING theme_id, crm_id, email, first_name, last_name, company, do_not_call";
 
 /// The match keys of a prospect as saved.
 #[derive(Debug, Clone, Default)]
@@ -431,6 +431,17 @@ struct Pending {
     id: String,
     theme_id: Option<String>,
     c: Candidate,
+    /// A number or the e-mail is on the do-not-call list.
+    do_not_call: bool,
+}
+
+/// A saved prospect as an update left it.
+#[derive(Debug, Clone, Default)]
+pub struct Updated {
+    pub theme_id: Option<String>,
+    pub keys: SavedKeys,
+    /// It was marked do-not-call before the update.
+    pub do_not_call: bool,
 }
 
 /// A saved phone: kind, E.164, extension, raw text, marked bad.
@@ -473,13 +484,21 @@ impl<'c> Writer<'c> {
     }
 
     /// Queue a new prospect; returns its id. It is written by the next
-    /// [`Writer::flush`] (at the latest when the batch is full).
-    pub fn insert(&mut self, c: Candidate, theme_id: Option<&str>) -> Result<String> {
+    /// [`Writer::flush`] (at the latest when the batch is full), as
+    /// do-not-call when `do_not_call` (its numbers and e-mail then go on
+    /// the list).
+    pub fn insert(
+        &mut self,
+        c: Candidate,
+        theme_id: Option<&str>,
+        do_not_call: bool,
+    ) -> Result<String> {
         let id = crate::ids::new_id();
         self.pending.push(Pending {
             id: id.clone(),
             theme_id: theme_id.map(str::to_string),
             c,
+            do_not_call,
         });
         if self.pending.len() >= INSERT_BATCH {
             self.flush()?;
@@ -574,9 +593,22 @@ impl<'c> Writer<'c> {
             }
             self.statement(false, phones)?.execute(values.as_slice())?;
         }
+        for p in pending.iter().filter(|p| p.do_not_call) {
+            self.suppress(&p.id)?;
+        }
         if let Some(g) = &self.garbage {
             let _ = g.send(pending.into_iter().map(|p| p.c).collect());
         }
+        Ok(())
+    }
+
+    /// A prospect written by this import whose number or e-mail is on the
+    /// do-not-call list (or who was marked before): stored as do-not-call,
+    /// and every number and e-mail of theirs on the list.
+    pub fn suppress(&self, prospect_id: &str) -> Result<()> {
+        crate::suppress::mark(self.conn, prospect_id, &self.now)?;
+        let source = crate::suppress::Source::Import(&self.import_id);
+        crate::suppress::list_prospect(self.conn, prospect_id, source, &self.now)?;
         Ok(())
     }
 
@@ -618,51 +650,51 @@ impl<'c> Writer<'c> {
         Ok(())
     }
 
-    /// Refresh a saved prospect from a row; returns the prospect's theme
-    /// afterwards.
+    /// Refresh a saved prospect from a row; returns the prospect as the
+    /// update left it.
     pub fn update(
         &mut self,
         found: &Found,
         c: &Candidate,
         theme_id: Option<&str>,
-    ) -> Result<(Option<String>, SavedKeys)> {
-        let (theme_after, keys): (Option<String>, SavedKeys) =
-            self.conn.prepare_cached(UPDATE_PROSPECT)?.query_row(
-                params![
-                    found.rowid,
-                    c.first_name,
-                    c.last_name,
-                    c.title,
-                    c.company,
-                    c.email,
-                    c.city,
-                    c.region,
-                    c.country,
-                    c.time_zone,
-                    c.location_given,
-                    c.industry,
-                    c.employees,
-                    c.crm_id,
-                    theme_id,
-                    self.retheme_existing,
-                    c.extra,
-                    self.source_file,
-                    self.import_id,
-                    self.now,
-                ],
-                |r| {
-                    Ok((
-                        r.get(0)?,
-                        SavedKeys {
-                            crm_id: r.get(1)?,
-                            email: r.get(2)?,
-                            first_name: r.get(3)?,
-                            last_name: r.get(4)?,
-                            company: r.get(5)?,
-                        },
-                    ))
-                },
-            )?;
+    ) -> Result<Updated> {
+        let updated: Updated = self.conn.prepare_cached(UPDATE_PROSPECT)?.query_row(
+            params![
+                found.rowid,
+                c.first_name,
+                c.last_name,
+                c.title,
+                c.company,
+                c.email,
+                c.city,
+                c.region,
+                c.country,
+                c.time_zone,
+                c.location_given,
+                c.industry,
+                c.employees,
+                c.crm_id,
+                theme_id,
+                self.retheme_existing,
+                c.extra,
+                self.source_file,
+                self.import_id,
+                self.now,
+            ],
+            |r| {
+                Ok(Updated {
+                    theme_id: r.get(0)?,
+                    keys: SavedKeys {
+                        crm_id: r.get(1)?,
+                        email: r.get(2)?,
+                        first_name: r.get(3)?,
+                        last_name: r.get(4)?,
+                        company: r.get(5)?,
+                    },
+                    do_not_call: r.get(6)?,
+                })
+            },
+        )?;
         // Phones: replaced when they changed; a number marked bad stays bad.
         let saved: Vec<SavedPhone> = self
             .conn
@@ -687,7 +719,7 @@ impl<'c> Writer<'c> {
                 .execute([&found.id])?;
             self.replace_phones(&found.id, &c.phones, &bad)?;
         }
-        Ok((theme_after, keys))
+        Ok(updated)
     }
 }
 

@@ -50,6 +50,12 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "prospects: the call a referral was heard on, and what was said",
         sql: V7_REFERRALS,
     },
+    Migration {
+        version: 8,
+        description:
+            "the do-not-call list: numbers and e-mails never dialled again, across re-imports",
+        sql: V8_DO_NOT_CALL_LIST,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -593,4 +599,57 @@ ALTER TABLE plans ADD COLUMN open_pipeline REAL NOT NULL DEFAULT 0 CHECK (open_p
 const V7_REFERRALS: &str = r#"
 ALTER TABLE prospects ADD COLUMN referred_by_call TEXT REFERENCES calls(id) ON DELETE SET NULL;
 ALTER TABLE prospects ADD COLUMN referral_note TEXT NOT NULL DEFAULT '';
+"#;
+
+/// The do-not-call list (domain.md section 4: do-not-call requests are never
+/// dialled again), kept per number and per e-mail, apart from the prospect
+/// rows: a person imported again under a new CRM id, with the same number or
+/// the same e-mail, is still not called (see `suppress.rs`). A number is its
+/// E.164 text, with `;ext=` and its extension when it has one (RFC 3966: a
+/// switchboard's number with someone's extension is that person's line, not
+/// the whole company's); an e-mail is trimmed and lower-cased (ASCII letters, as
+/// SQLite's `lower` and NOCASE fold them). The first entry of a value stays:
+/// `since` is when it was first put on the list. References are kept when
+/// the call, import or prospect they name is gone (SET NULL): the list
+/// outlives them.
+///
+/// Filled here from every prospect already marked do-not-call: all its
+/// numbers (bad ones too) and its e-mail, from its do-not-call call when
+/// there is one.
+const V8_DO_NOT_CALL_LIST: &str = r#"
+CREATE TABLE do_not_call (
+    kind        TEXT NOT NULL CHECK (kind IN ('phone', 'email')),
+    value       TEXT NOT NULL CHECK (value <> ''),
+    since       TEXT NOT NULL,
+    source      TEXT NOT NULL CHECK (source IN ('call', 'import', 'bundle', 'manual', 'migration')),
+    call_id     TEXT REFERENCES calls(id) ON DELETE SET NULL,
+    import_id   TEXT REFERENCES imports(id) ON DELETE SET NULL,
+    prospect_id TEXT REFERENCES prospects(id) ON DELETE SET NULL,
+    PRIMARY KEY (kind, value)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX do_not_call_prospect ON do_not_call(prospect_id) WHERE prospect_id IS NOT NULL;
+CREATE INDEX do_not_call_call ON do_not_call(call_id) WHERE call_id IS NOT NULL;
+
+WITH marked AS (
+    SELECT p.id, p.email, p.last_called_at, p.updated_at,
+        (SELECT c.id FROM calls c WHERE c.prospect_id = p.id AND c.outcome = 'do_not_call'
+         ORDER BY c.started_at LIMIT 1) AS call_id
+    FROM prospects p WHERE p.do_not_call = 1
+), entries AS (
+    SELECT 'phone' AS kind, ph.e164 || ifnull(';ext=' || nullif(ph.extension, ''), '') AS value, m.*
+        FROM marked m
+        JOIN prospect_phones ph ON ph.prospect_id = m.id
+        WHERE ph.e164 IS NOT NULL AND ph.e164 <> ''
+    UNION ALL
+    SELECT 'email', lower(trim(m.email)), m.* FROM marked m
+        WHERE m.email IS NOT NULL AND trim(m.email) <> ''
+)
+INSERT OR IGNORE INTO do_not_call (kind, value, since, source, call_id, prospect_id)
+SELECT e.kind, e.value,
+    coalesce((SELECT c.ended_at FROM calls c WHERE c.id = e.call_id), e.last_called_at, e.updated_at),
+    CASE WHEN e.call_id IS NULL THEN 'migration' ELSE 'call' END,
+    e.call_id, e.id
+FROM entries e
+ORDER BY e.kind, e.value,
+    coalesce((SELECT c.ended_at FROM calls c WHERE c.id = e.call_id), e.last_called_at, e.updated_at);
 "#;

@@ -598,6 +598,93 @@ fn version_6_keeps_every_plan_with_nothing_won_or_open() {
     }
 }
 
+#[test]
+fn version_8_puts_every_do_not_call_prospects_numbers_and_e_mail_on_the_list() {
+    let dir = tmp();
+    let path = dir.path().join("v4.db");
+    database_at(&path, 4);
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "INSERT INTO reps (id, name, created_at) VALUES ('r', 'Alex', 'n');
+             INSERT INTO prospects (id, last_name, email, status, do_not_call, last_called_at,
+                    created_at, updated_at)
+                 VALUES ('p1', 'Ng', ' Dana.Ng@Acme.example', 'do_not_call', 1,
+                         '2026-03-02T10:00:30Z', 'n', '2026-03-02T10:00:31Z'),
+                        ('p2', 'Ruiz', 'ruiz@acme.example', 'new', 0, NULL, 'n', 'n'),
+                        ('p3', 'Old', NULL, 'do_not_call', 1, NULL, 'n', '2025-01-01T00:00:00Z'),
+                        ('p4', 'Twin', 'dana.ng@acme.example', 'do_not_call', 1, NULL, 'n',
+                         '2027-01-01T00:00:00Z');
+             INSERT INTO prospect_phones (prospect_id, position, kind, e164, extension, raw, bad)
+                 VALUES ('p1', 0, 'direct', '+13125550100', NULL, '312-555-0100', 0),
+                        ('p1', 1, 'corporate', '+13125550199', '12', '312 555 0199 x12', 1),
+                        ('p1', 2, 'other', NULL, NULL, 'ask reception', 0),
+                        ('p2', 0, 'direct', '+13125550111', NULL, '312-555-0111', 0),
+                        ('p3', 0, 'mobile', '+14155550142', '', '415 555 0142', 0);
+             INSERT INTO calls (id, prospect_id, rep_id, started_at, ended_at, duration_ms, outcome)
+                 VALUES ('c0', 'p1', 'r', '2026-03-01T10:00:00Z', '2026-03-01T10:00:20Z', 20000,
+                         'no_answer'),
+                        ('c1', 'p1', 'r', '2026-03-02T10:00:00Z', '2026-03-02T10:00:30Z', 30000,
+                         'do_not_call');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.opened_at_version(), 4);
+    let rows: Vec<String> = store
+        .conn()
+        .prepare(
+            "SELECT kind || ' ' || value || ' ' || since || ' ' || source || ' '
+                    || ifnull(call_id, '-') || ' ' || ifnull(prospect_id, '-')
+             FROM do_not_call ORDER BY kind, value",
+        )
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    assert_eq!(
+        rows,
+        [
+            // The twin's e-mail is the same value: the first entry stays.
+            "email dana.ng@acme.example 2026-03-02T10:00:30Z call c1 p1",
+            "phone +13125550100 2026-03-02T10:00:30Z call c1 p1",
+            "phone +13125550199;ext=12 2026-03-02T10:00:30Z call c1 p1",
+            "phone +14155550142 2025-01-01T00:00:00Z migration - p3",
+        ]
+    );
+    // One entry per value; the list outlives the prospect it came from.
+    let c = store.conn();
+    assert!(c
+        .execute(
+            "INSERT INTO do_not_call (kind, value, since, source) VALUES ('email', 'dana.ng@acme.example', 'n', 'manual')",
+            [],
+        )
+        .is_err());
+    assert!(c
+        .execute(
+            "INSERT INTO do_not_call (kind, value, since, source) VALUES ('fax', 'x', 'n', 'manual')",
+            [],
+        )
+        .is_err());
+    c.execute_batch("DELETE FROM calls; DELETE FROM prospects WHERE id = 'p1';")
+        .unwrap();
+    let kept: i64 = c
+        .query_row(
+            "SELECT count(*) FROM do_not_call WHERE prospect_id IS NULL AND call_id IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(kept, 3);
+    let fk: i64 = c
+        .query_row("SELECT count(*) FROM pragma_foreign_key_check", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(fk, 0);
+}
+
 // -- Read-only opening ---------------------------------------------------------
 
 /// A demo database at `path`, closed (so no `-wal` or `-shm` is left), whose

@@ -634,7 +634,9 @@ pub fn read(c: &Connection, bundles: &[BundleFile]) -> Result<(State, Vec<String
 
 /// An outcome and the prospect's state agree (they are one transaction):
 /// attempts = completed calls, the last call's time, the status the last
-/// outcome gives (rules.rs), a callback's time.
+/// outcome gives (rules.rs), a callback's time; or do-not-call, whatever the
+/// calls said, when a number or the e-mail is on the do-not-call list
+/// (suppress.rs: the torture's lists share numbers between people).
 fn prospects_agree_with_calls(c: &Connection, errors: &mut Vec<String>) -> Result<(), String> {
     let mut stmt = c
         .prepare(
@@ -644,7 +646,12 @@ fn prospects_agree_with_calls(c: &Connection, errors: &mut Vec<String>) -> Resul
                 (SELECT outcome FROM calls c WHERE c.prospect_id = p.id AND c.outcome IS NOT NULL
                  ORDER BY ended_at DESC LIMIT 1),
                 (SELECT callback_at FROM calls c WHERE c.prospect_id = p.id AND c.outcome IS NOT NULL
-                 ORDER BY ended_at DESC LIMIT 1)
+                 ORDER BY ended_at DESC LIMIT 1),
+                EXISTS (SELECT 1 FROM prospect_phones ph JOIN do_not_call d ON d.kind = 'phone'
+                          AND d.value = ph.e164 || ifnull(';ext=' || nullif(ph.extension, ''), '')
+                        WHERE ph.prospect_id = p.id)
+                OR EXISTS (SELECT 1 FROM do_not_call d WHERE d.kind = 'email'
+                          AND d.value = lower(trim(p.email)))
              FROM prospects p
              WHERE p.crm_id GLOB 'T*'
                AND (p.attempts > 0 OR p.status <> 'new' OR p.last_called_at IS NOT NULL
@@ -663,6 +670,7 @@ fn prospects_agree_with_calls(c: &Connection, errors: &mut Vec<String>) -> Resul
         Option<String>,
         Option<String>,
         Option<String>,
+        bool,
     );
     let rows: Vec<Row> = stmt
         .query_map([], |r| {
@@ -678,11 +686,14 @@ fn prospects_agree_with_calls(c: &Connection, errors: &mut Vec<String>) -> Resul
                 r.get(8)?,
                 r.get(9)?,
                 r.get(10)?,
+                r.get(11)?,
             ))
         })
         .and_then(|rows| rows.collect::<rusqlite::Result<Vec<_>>>())
         .map_err(|e| e.to_string())?;
-    for (id, status, attempts, last, callback, dnc, bad, n, last_call, outcome, call_cb) in rows {
+    for (id, status, attempts, last, callback, dnc, bad, n, last_call, outcome, call_cb, listed) in
+        rows
+    {
         let mut wrong = Vec::new();
         if attempts != n {
             wrong.push(format!("{attempts} attempts for {n} calls"));
@@ -693,6 +704,7 @@ fn prospects_agree_with_calls(c: &Connection, errors: &mut Vec<String>) -> Resul
             ));
         }
         let fits = match outcome.as_deref() {
+            _ if listed && status == "do_not_call" && dnc => true,
             None => status == "new",
             Some("no_answer" | "voicemail" | "gatekeeper") => {
                 status == "attempting" || status == "exhausted"

@@ -1,0 +1,346 @@
+//! The do-not-call list (domain.md section 4: do-not-call requests are never
+//! dialled again), kept per number and per e-mail in the `do_not_call` table,
+//! apart from the prospect rows, so that a person imported again under a new
+//! CRM id is still not called.
+//!
+//! - A call that ends "do not call" puts every number and the e-mail of its
+//!   prospect on the list, and marks every other prospect with one of them
+//!   ([`after_do_not_call`]), in the call's transaction.
+//! - Every write of a prospect (CSV import, bundle, [`crate::lists::insert_prospect`])
+//!   checks the list: a prospect with a number or e-mail on it is stored as
+//!   do-not-call ([`mark`]), and its other numbers and e-mail join the list.
+//! - Starting a call refuses a prospect with a number or e-mail on the list
+//!   even if the prospect row was not marked ([`check_not_listed`]).
+//!
+//! Every number and e-mail of a do-not-call prospect is on the list (the
+//! migration filled it from the prospects already marked).
+//!
+//! A number's value is its E.164 text, with `;ext=` and the extension when it
+//! has one (RFC 3966): a switchboard with someone's extension is their line,
+//! not the whole company's. An e-mail's value is trimmed of spaces and
+//! lower-cased (ASCII letters, as SQLite's `lower` and NOCASE fold them).
+
+use std::collections::HashSet;
+use std::hash::{DefaultHasher, Hash, Hasher};
+
+use rusqlite::{params, Connection, OptionalExtension};
+
+use crate::error::{Error, Result};
+
+/// The list's value of a phone (see the module documentation).
+pub fn phone_value(e164: &str, extension: Option<&str>) -> String {
+    match extension.filter(|e| !e.is_empty()) {
+        Some(ext) => format!("{e164};ext={ext}"),
+        None => e164.to_string(),
+    }
+}
+
+/// The list's value of an e-mail (see the module documentation).
+pub fn email_value(email: &str) -> String {
+    email.trim_matches(' ').to_ascii_lowercase()
+}
+
+/// The same as [`phone_value`] in SQL, over a `prospect_phones` row `ph`.
+const PHONE_VALUE_SQL: &str = "ph.e164 || ifnull(';ext=' || nullif(ph.extension, ''), '')";
+
+/// Why an entry went on the list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Source<'a> {
+    /// A call that ended "do not call" (its id).
+    Call(&'a str),
+    /// A CSV import (its id) wrote a prospect already on the list.
+    Import(&'a str),
+    /// A bundle brought a prospect marked do-not-call.
+    Bundle,
+    /// A prospect written one at a time (the demo, a prospect added by hand).
+    Manual,
+}
+
+impl<'a> Source<'a> {
+    fn parts(self) -> (&'static str, Option<&'a str>, Option<&'a str>) {
+        match self {
+            Source::Call(id) => ("call", Some(id), None),
+            Source::Import(id) => ("import", None, Some(id)),
+            Source::Bundle => ("bundle", None, None),
+            Source::Manual => ("manual", None, None),
+        }
+    }
+}
+
+/// Put every number and the e-mail of `prospect_id` on the list; values
+/// already there keep their first entry. Returns the entries added.
+pub fn list_prospect(
+    conn: &Connection,
+    prospect_id: &str,
+    source: Source<'_>,
+    at: &str,
+) -> Result<usize> {
+    let (kind, call_id, import_id) = source.parts();
+    let sql = format!(
+        "INSERT OR IGNORE INTO do_not_call (kind, value, since, source, call_id, import_id, prospect_id)
+         SELECT 'phone', {PHONE_VALUE_SQL}, ?2, ?3, ?4, ?5, ?1 FROM prospect_phones ph
+          WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL AND ph.e164 <> ''
+         UNION ALL
+         SELECT 'email', lower(trim(p.email)), ?2, ?3, ?4, ?5, ?1 FROM prospects p
+          WHERE p.id = ?1 AND p.email IS NOT NULL AND trim(p.email) <> ''"
+    );
+    let n =
+        conn.prepare_cached(&sql)?
+            .execute(params![prospect_id, at, kind, call_id, import_id])?;
+    Ok(n)
+}
+
+/// Put one number on the list (a bundled call's number, which its prospect
+/// row does not carry). Returns whether it was new.
+pub fn list_phone(
+    conn: &Connection,
+    value: &str,
+    prospect_id: &str,
+    source: Source<'_>,
+    at: &str,
+) -> Result<bool> {
+    let (kind, call_id, import_id) = source.parts();
+    let n = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO do_not_call (kind, value, since, source, call_id, import_id, prospect_id)
+             VALUES ('phone', ?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![value, at, kind, call_id, import_id, prospect_id])?;
+    Ok(n > 0)
+}
+
+/// A prospect as do-not-call: the status and the flag, no retry or callback
+/// left. Returns whether it changed.
+pub fn mark(conn: &Connection, prospect_id: &str, at: &str) -> Result<bool> {
+    let n = conn
+        .prepare_cached(
+            "UPDATE prospects SET status = 'do_not_call', do_not_call = 1, next_attempt_at = NULL,
+                callback_at = NULL, updated_at = ?2
+             WHERE id = ?1 AND (do_not_call = 0 OR status <> 'do_not_call')",
+        )?
+        .execute(params![prospect_id, at])?;
+    Ok(n > 0)
+}
+
+/// A number or e-mail on the list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Listed {
+    /// "phone" or "email".
+    pub kind: String,
+    pub value: String,
+    /// When it went on the list.
+    pub since: String,
+}
+
+/// The first number or e-mail of `prospect_id` that is on the list.
+pub fn listed_contact(conn: &Connection, prospect_id: &str) -> Result<Option<Listed>> {
+    let sql = format!(
+        "SELECT d.kind, d.value, d.since FROM prospect_phones ph
+           JOIN do_not_call d ON d.kind = 'phone' AND d.value = {PHONE_VALUE_SQL}
+          WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL
+         UNION ALL
+         SELECT d.kind, d.value, d.since FROM prospects p
+           JOIN do_not_call d ON d.kind = 'email' AND d.value = lower(trim(p.email))
+          WHERE p.id = ?1 AND p.email IS NOT NULL
+         LIMIT 1"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([prospect_id], |r| {
+            Ok(Listed {
+                kind: r.get(0)?,
+                value: r.get(1)?,
+                since: r.get(2)?,
+            })
+        })
+        .optional()?)
+}
+
+/// Starting a call: refused when a number or the e-mail of the prospect is
+/// on the list, even if the prospect row was not marked.
+pub fn check_not_listed(conn: &Connection, prospect_id: &str) -> Result<()> {
+    match listed_contact(conn, prospect_id)? {
+        None => Ok(()),
+        Some(l) => Err(Error::OnDoNotCallList {
+            what: if l.kind == "email" {
+                "e-mail"
+            } else {
+                "number"
+            },
+            value: l.value,
+            since: l.since,
+        }),
+    }
+}
+
+/// A prospect written one at a time (lists, the demo): stored as
+/// do-not-call when a number or its e-mail is on the list, its other values
+/// joining the list. Returns whether it was listed.
+pub fn check_written(
+    conn: &Connection,
+    prospect_id: &str,
+    source: Source<'_>,
+    at: &str,
+) -> Result<bool> {
+    if listed_contact(conn, prospect_id)?.is_none() {
+        return Ok(false);
+    }
+    mark(conn, prospect_id, at)?;
+    list_prospect(conn, prospect_id, source, at)?;
+    Ok(true)
+}
+
+/// After a call on `prospect_id` ended "do not call" (`call_id`, at `at`):
+/// its numbers and e-mail go on the list, and every other prospect with one
+/// of them is marked do-not-call too. Returns the other prospects marked.
+pub fn after_do_not_call(
+    conn: &Connection,
+    prospect_id: &str,
+    call_id: &str,
+    at: &str,
+) -> Result<usize> {
+    list_prospect(conn, prospect_id, Source::Call(call_id), at)?;
+    mark_sharing(conn, prospect_id, at)
+}
+
+/// Mark every prospect but `prospect_id` that shares one of its numbers (with
+/// the same extension) or its e-mail. Returns how many changed.
+fn mark_sharing(conn: &Connection, prospect_id: &str, at: &str) -> Result<usize> {
+    const SET: &str = "UPDATE prospects SET status = 'do_not_call', do_not_call = 1,
+        next_attempt_at = NULL, callback_at = NULL, updated_at = ?2";
+    let by_phone = conn
+        .prepare_cached(&format!(
+            "{SET} WHERE do_not_call = 0 AND id <> ?1 AND id IN (
+                SELECT other.prospect_id FROM prospect_phones ph
+                  JOIN prospect_phones other ON other.e164 = ph.e164
+                   AND ifnull(other.extension, '') = ifnull(ph.extension, '')
+                 WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL AND other.e164 IS NOT NULL)"
+        ))?
+        .execute(params![prospect_id, at])?;
+    let by_email = conn
+        .prepare_cached(&format!(
+            "{SET} WHERE do_not_call = 0 AND id <> ?1 AND email IS NOT NULL
+                AND email = (SELECT trim(email) FROM prospects WHERE id = ?1) COLLATE NOCASE"
+        ))?
+        .execute(params![prospect_id, at])?;
+    Ok(by_phone + by_email)
+}
+
+/// The list for a long run of writes (a CSV import): the hashes of its
+/// values in memory, so that a row none of whose values is listed (nearly
+/// every row) costs no lookup and no copy; a hash that is there is confirmed
+/// in the table. Values listed during the run are added as they go.
+#[derive(Debug, Default)]
+pub struct ListFilter {
+    hashes: HashSet<u64>,
+}
+
+/// The hash of the value made of `parts` end to end, ASCII letters folded
+/// (so that an e-mail hashes as its list value does).
+fn value_hash(kind: &str, parts: &[&str]) -> u64 {
+    let mut h = DefaultHasher::new();
+    kind.hash(&mut h);
+    for p in parts {
+        for b in p.bytes() {
+            h.write_u8(b.to_ascii_lowercase());
+        }
+    }
+    h.finish()
+}
+
+fn phone_parts<'a>(e164: &'a str, extension: Option<&'a str>) -> ([&'a str; 3], usize) {
+    match extension.filter(|e| !e.is_empty()) {
+        Some(ext) => ([e164, ";ext=", ext], 3),
+        None => ([e164, "", ""], 1),
+    }
+}
+
+impl ListFilter {
+    /// The whole list, read once.
+    pub fn load(conn: &Connection) -> Result<ListFilter> {
+        let mut f = ListFilter::default();
+        let mut stmt = conn.prepare("SELECT kind, value FROM do_not_call")?;
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let kind: String = r.get(0)?;
+            let value: String = r.get(1)?;
+            f.hashes.insert(value_hash(&kind, &[&value]));
+        }
+        Ok(f)
+    }
+
+    /// Remember a number put on the list.
+    pub fn add_phone(&mut self, e164: &str, extension: Option<&str>) {
+        let (parts, n) = phone_parts(e164, extension);
+        self.hashes.insert(value_hash("phone", &parts[..n]));
+    }
+
+    /// Remember an e-mail put on the list.
+    pub fn add_email(&mut self, email: &str) {
+        self.hashes
+            .insert(value_hash("email", &[email.trim_matches(' ')]));
+    }
+
+    /// Is this number on the list?
+    pub fn phone_listed(
+        &self,
+        conn: &Connection,
+        e164: &str,
+        extension: Option<&str>,
+    ) -> Result<bool> {
+        let (parts, n) = phone_parts(e164, extension);
+        if !self.hashes.contains(&value_hash("phone", &parts[..n])) {
+            return Ok(false);
+        }
+        is_listed(conn, "phone", &phone_value(e164, extension))
+    }
+
+    /// Is this e-mail on the list?
+    pub fn email_listed(&self, conn: &Connection, email: &str) -> Result<bool> {
+        if !self
+            .hashes
+            .contains(&value_hash("email", &[email.trim_matches(' ')]))
+        {
+            return Ok(false);
+        }
+        is_listed(conn, "email", &email_value(email))
+    }
+
+    /// Is any of these numbers (E.164, extension) or the e-mail on the list?
+    pub fn any_listed<'a>(
+        &self,
+        conn: &Connection,
+        phones: impl IntoIterator<Item = (&'a str, Option<&'a str>)>,
+        email: Option<&str>,
+    ) -> Result<bool> {
+        if self.is_empty() {
+            return Ok(false);
+        }
+        for (e164, extension) in phones {
+            if self.phone_listed(conn, e164, extension)? {
+                return Ok(true);
+            }
+        }
+        match email {
+            Some(email) => self.email_listed(conn, email),
+            None => Ok(false),
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.hashes.is_empty()
+    }
+}
+
+/// Is this value (of `kind`, as [`phone_value`] or [`email_value`] made it)
+/// on the list?
+pub fn is_listed(conn: &Connection, kind: &str, value: &str) -> Result<bool> {
+    Ok(conn
+        .prepare_cached("SELECT 1 FROM do_not_call WHERE kind = ?1 AND value = ?2")?
+        .query_row([kind, value], |_| Ok(()))
+        .optional()?
+        .is_some())
+}
+
+#[cfg(test)]
+mod tests;
