@@ -539,3 +539,79 @@ fn connected_starts_the_talk_the_ask_is_a_conversation_and_a_bad_number_leaves_t
     app.close();
     assert_eq!(conversations_today(&env), before + 1);
 }
+
+#[test]
+fn a_referral_is_called_next_the_break_follows_the_block_and_callbacks_show_outside_it() {
+    let env = demo_env("referral_break_and_callbacks");
+    // One callback agreed for a minute ago, a callback nobody has made yet.
+    env.write_db(
+        "UPDATE prospects SET status = 'callback', next_attempt_at = NULL,
+             callback_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 minute')
+         WHERE id = (SELECT id FROM prospects WHERE status IN ('new', 'attempting')
+                     AND do_not_call = 0 AND bad_number = 0 ORDER BY id LIMIT 1);",
+    );
+    let app = env.launch();
+    let due = app.wait_for(&By::testid("callbacks-due")).text();
+    assert!(
+        due.contains("callback due") || due.contains("callbacks due"),
+        "{due}"
+    );
+    start_block(&app, 30);
+
+    // Alt+R, a name, Enter: the referral is saved and called next.
+    let referrer = card_prospect(&app);
+    start_call(&app);
+    app.press(" ");
+    app.alt('r');
+    let name = app.wait_for(&By::named("Name"));
+    name.type_text("Dana Ruiz");
+    app.find(&By::named("What was said"))
+        .expect("the note field")
+        .type_text("owns the freight budget");
+    app.press(&App::enter().to_string());
+    app.wait_until("the referral to be saved", Duration::from_secs(10), |a| {
+        a.find(&By::css(r#"form[aria-label="Referral"]"#)).is_none()
+    });
+    app.press("5");
+    let referred = next_card(&app, &referrer);
+    let card = app.wait_for(&By::testid("call-card")).text();
+    assert!(card.contains("Dana Ruiz"), "{card}");
+    let by = app.text(&By::testid("referred-by"));
+    assert!(by.contains("owns the freight budget"), "{by}");
+    let db = env.open_db();
+    let (first, last, call_prospect, theme_same): (String, String, String, bool) = db
+        .query_row(
+            "SELECT r.first_name, r.last_name, c.prospect_id,
+                r.theme_id IS (SELECT theme_id FROM prospects WHERE id = c.prospect_id)
+             FROM prospects r JOIN calls c ON c.id = r.referred_by_call WHERE r.id = ?1",
+            [&referred],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("the referral is linked to the call it was heard on");
+    assert_eq!((first.as_str(), last.as_str()), ("Dana", "Ruiz"));
+    assert_eq!(call_prospect, referrer);
+    assert!(theme_same, "on the referrer's theme");
+    drop(db);
+
+    // End the block: the break runs, ticked from Rust.
+    app.alt('e');
+    app.press(&App::enter().to_string());
+    app.wait_for(&By::testid("break-panel"));
+    let first_read = parse_clock(
+        &app.text(&By::testid("break-clock"))
+            .split_whitespace()
+            .next()
+            .unwrap_or_default()
+            .to_string(),
+    );
+    assert!(
+        (16 * 60..=17 * 60).contains(&first_read),
+        "a 17-minute break: {first_read} s left"
+    );
+    app.wait_until("the break clock to tick", Duration::from_secs(10), |a| {
+        let t = a.text(&By::testid("break-clock"));
+        parse_clock(t.split_whitespace().next().unwrap_or("0:00")) < first_read
+    });
+    app.screenshot("break");
+    app.close();
+}

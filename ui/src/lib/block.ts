@@ -144,3 +144,6 @@ export function nextBusinessDayAt(from: Date, hour: number): Date {
   } while (d.getDay() === 0 || d.getDay() === 6);
   return d;
 }
+
+/** A window event the Block view sends after each action (the sidebar's callbacks look again). */
+export const BLOCK_CHANGED = "callblock:block-changed";
