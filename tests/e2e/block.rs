@@ -598,11 +598,10 @@ fn a_referral_is_called_next_the_break_follows_the_block_and_callbacks_show_outs
     app.press(&App::enter().to_string());
     app.wait_for(&By::testid("break-panel"));
     let first_read = parse_clock(
-        &app.text(&By::testid("break-clock"))
+        app.text(&By::testid("break-clock"))
             .split_whitespace()
             .next()
-            .unwrap_or_default()
-            .to_string(),
+            .unwrap_or_default(),
     );
     assert!(
         (16 * 60..=17 * 60).contains(&first_read),
