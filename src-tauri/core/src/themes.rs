@@ -238,6 +238,13 @@ fn matches_field(row: &Row, f: &FieldFilter) -> bool {
         Field::FullName => same(&format!("{} {}", row.first_name, row.last_name), v),
         Field::Email => row.email.to_lowercase().contains(&lower),
         Field::CrmId => false,
+        // A prospect keeps the parts of an address: any of them.
+        Field::Address => {
+            [&row.city, &row.region, &row.country]
+                .iter()
+                .any(|part| same(part, v))
+                || geo::country(v).is_some_and(|(code, _)| same(&row.country, code))
+        }
         Field::Phone
         | Field::DirectPhone
         | Field::Mobile

@@ -68,6 +68,8 @@ pub struct ImportSetup {
 pub struct ImportDraft {
     /// `hubspot`, `salesforce`, `apollo`, `pipedrive`, `zoominfo` or `csv`.
     pub format: String,
+    /// The format as the user knows it ("Pipedrive", "CSV").
+    pub format_label: String,
     pub encoding_label: String,
     pub delimiter_label: String,
     pub setup: ImportSetup,
@@ -119,8 +121,12 @@ fn source_and_options(
     Ok((source, opts))
 }
 
-/// The mapping the user chose; a column feeds one field (the last one given).
+/// The mapping the user chose; a column feeds one field (the last one given);
+/// phones, e-mails and the location fields may read several columns (in
+/// the order given). A column mapped as suggested keeps the rule that
+/// suggested it.
 fn mapping_of(source: &SourceFile, columns: &[FieldColumn]) -> Result<Mapping> {
+    let suggested = import::suggest_mapping(&source.headers);
     let mut m = Mapping {
         headers: source.headers.clone(),
         entries: Vec::new(),
@@ -137,7 +143,7 @@ fn mapping_of(source: &SourceFile, columns: &[FieldColumn]) -> Result<Mapping> {
                 ),
             ));
         }
-        m.set(fc.field, Some(fc.column as usize));
+        m.add(fc.field, fc.column as usize, Some(&suggested));
     }
     Ok(m)
 }
@@ -215,6 +221,8 @@ fn draft(
     };
     Ok(ImportDraft {
         format: import::source_format(&source.headers).to_string(),
+        format_label: import::source_format_label(import::source_format(&source.headers))
+            .to_string(),
         encoding_label: source.encoding.label().to_string(),
         delimiter_label: source.delimiter.label().to_string(),
         setup,

@@ -11,6 +11,7 @@ use crate::domain::ThemeKind;
 use crate::error::quoted;
 use crate::text::{self, Lines, Rule};
 
+use super::address;
 use super::geo;
 use super::group;
 use super::mapping::{Field, Mapping, PHONE_FIELDS};
@@ -72,8 +73,17 @@ pub enum ThemeRule {
     Column(usize),
 }
 
+/// Where the row's country came from: said when a number is not valid in it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum CountryFrom {
+    Column,
+    Address,
+    Default,
+}
+
 pub struct Converter {
-    columns: Vec<Option<usize>>,
+    /// The columns each field reads (by [`field_index`]), its own first.
+    columns: Vec<Vec<usize>>,
     headers: Vec<String>,
     /// Unmapped columns and their JSON-escaped keys.
     extra_columns: Vec<(usize, String)>,
@@ -168,9 +178,9 @@ pub fn split_full_name(full: &str) -> (String, String) {
 impl Converter {
     /// `region`: the default region for numbers without a country code.
     pub fn new(mapping: &Mapping, theme: ThemeRule, region: Id) -> Converter {
-        let mut columns = vec![None; Field::ALL.len()];
+        let mut columns = vec![Vec::new(); Field::ALL.len()];
         for e in &mapping.entries {
-            columns[field_index(e.field)] = Some(e.column as usize);
+            columns[field_index(e.field)].push(e.column as usize);
         }
         let extra_columns = (0..mapping.headers.len())
             .filter(|&i| mapping.field_of(i).is_none())
@@ -191,16 +201,27 @@ impl Converter {
         }
     }
 
+    /// The field's cell: its first column that is not empty.
     fn line_cell<'r>(&self, rec: &'r Record, f: Field) -> Cow<'r, str> {
-        match self.columns[field_index(f)] {
-            Some(c) => one_line(rec.get(c)),
-            None => Cow::Borrowed(""),
+        let mut first = Cow::Borrowed("");
+        for (i, &c) in self.columns[field_index(f)].iter().enumerate() {
+            let cell = one_line(rec.get(c));
+            if i == 0 || !cell.is_empty() {
+                first = cell;
+            }
+            if !first.is_empty() {
+                break;
+            }
         }
+        first
     }
 
     fn header_of(&self, f: Field) -> &str {
-        self.columns[field_index(f)]
-            .and_then(|c| self.headers.get(c))
+        self.column_header(self.columns[field_index(f)].first().copied())
+    }
+
+    fn column_header(&self, c: Option<usize>) -> &str {
+        c.and_then(|c| self.headers.get(c))
             .map(String::as_str)
             .unwrap_or("")
     }
@@ -221,13 +242,56 @@ impl Converter {
                 .push("holds NUL bytes (a damaged export?); they were removed".to_string());
         }
 
-        // Where: the country first, as phone numbers are read in it.
+        // Where: the country first, as phone numbers are read in it; from
+        // the country column, else from a one-cell address.
         let country_cell = self.line_cell(rec, Field::Country);
-        let mut country_code: Option<&'static str> = None;
-        if let Some((code, _)) = geo::country(&country_cell) {
-            country_code = Some(code);
+        let mut country_code: Option<&'static str> = geo::country(&country_cell).map(|c| c.0);
+        let mut from = CountryFrom::Column;
+        let mut region_cell = self.line_cell(rec, Field::Region).into_owned();
+        let mut city = self.line_cell(rec, Field::City).into_owned();
+        let mut address_given = false;
+        // Each address column in turn (the person's, then the company's)
+        // fills what is still unknown.
+        for &col in &self.columns[field_index(Field::Address)] {
+            if country_code.is_some() && !region_cell.is_empty() && !city.is_empty() {
+                break;
+            }
+            let cell = clean_cell(rec.get(col));
+            if cell.is_empty() {
+                continue;
+            }
+            let a = address::parse(&cell, country_code);
+            if country_code.is_none() && a.country.is_some() {
+                country_code = a.country;
+                from = CountryFrom::Address;
+                address_given = true;
+            }
+            if a.country.is_none() || a.country != country_code {
+                // Nothing more from an address of another (or no) country,
+                // but its city when there is none.
+                if city.is_empty() && a.country.is_none() {
+                    city = a.city;
+                }
+                continue;
+            }
+            if region_cell.is_empty() && !a.region.is_empty() {
+                region_cell = a.region;
+                address_given = true;
+            }
+            if city.is_empty() && !a.city.is_empty() {
+                city = a.city;
+            }
         }
-        self.read_phones(rec, &mut c, &mut country_code, country_cell.is_empty())?;
+        if country_code.is_none() && country_cell.is_empty() {
+            from = CountryFrom::Default;
+        }
+        self.read_phones(
+            rec,
+            &mut c,
+            &mut country_code,
+            country_cell.is_empty(),
+            from,
+        )?;
         if country_code.is_none() && country_cell.is_empty() {
             country_code = geo::country(&self.default_country).map(|c| c.0);
         }
@@ -235,14 +299,14 @@ impl Converter {
             Some(code) => code.to_string(),
             None => country_cell.to_string(),
         };
-        let region_cell = self.line_cell(rec, Field::Region);
         c.region = match country_code.and_then(|cc| geo::state(cc, &region_cell)) {
             Some((code, _)) => code.to_string(),
-            None => region_cell.to_string(),
+            None => region_cell.clone(),
         };
-        c.city = self.line_cell(rec, Field::City).into_owned();
+        c.city = city;
         let zone_given = self.time_zone(rec, &mut c, country_code, &region_cell);
-        c.location_given = zone_given || !country_cell.is_empty() || !region_cell.is_empty();
+        c.location_given =
+            zone_given || !country_cell.is_empty() || !region_cell.is_empty() || address_given;
 
         self.person(rec, &mut c);
         self.extra(rec, &mut c);
@@ -257,6 +321,19 @@ impl Converter {
         )
         .collect();
         Ok(c)
+    }
+
+    /// The words that say which country a number was read in, and why.
+    fn read_in(&self, region: Id, from: CountryFrom) -> String {
+        let name = geo::country_name(region.as_ref()).unwrap_or(region.as_ref());
+        match from {
+            CountryFrom::Column => format!("{name}, the row's country"),
+            CountryFrom::Address => format!("{name}, from the row's address"),
+            CountryFrom::Default => format!(
+                "{name}, the default region: the row names no country (map its country or \
+                 address column, or choose another region)"
+            ),
+        }
     }
 
     /// As many fields as the header, or more that are empty.
@@ -283,13 +360,20 @@ impl Converter {
         c: &mut Candidate,
         country_code: &mut Option<&'static str>,
         no_country_cell: bool,
+        from: CountryFrom,
     ) -> Result<(), String> {
-        let phone_region = country_code
-            .and_then(parse_region)
-            .unwrap_or(self.default_region);
+        let (phone_region, from) = match country_code.and_then(parse_region) {
+            Some(r) => (r, from),
+            None => (self.default_region, CountryFrom::Default),
+        };
         let mut raw_cells: Vec<Cow<'_, str>> = Vec::new();
-        for (field, kind) in PHONE_FIELDS {
-            let raw = self.line_cell(rec, field);
+        let cells = PHONE_FIELDS.iter().flat_map(|&(field, kind)| {
+            self.columns[field_index(field)]
+                .iter()
+                .map(move |&col| (col, kind))
+        });
+        for (col, kind) in cells {
+            let raw = one_line(rec.get(col));
             if raw.is_empty() {
                 continue;
             }
@@ -315,9 +399,10 @@ impl Converter {
             }
             if norm.e164.is_none() {
                 c.warnings.push(format!(
-                    "{} {} is not a valid phone number; kept as text, not dialled",
-                    self.header_of(field),
-                    quoted(raw)
+                    "{} {} is not a valid phone number (read in {}); kept as text, not dialled",
+                    self.column_header(Some(col)),
+                    quoted(raw),
+                    self.read_in(phone_region, from)
                 ));
             } else if country_code.is_none() && no_country_cell {
                 // The first valid number tells the country the row leaves out.
@@ -337,12 +422,13 @@ impl Converter {
         }
         if c.phones.iter().all(|p| p.e164.is_none()) {
             return Err(format!(
-                "no dialable phone number ({})",
+                "no dialable phone number ({}: not valid in {})",
                 raw_cells
                     .iter()
                     .map(|r| quoted(r))
                     .collect::<Vec<_>>()
-                    .join(", ")
+                    .join(", "),
+                self.read_in(phone_region, from)
             ));
         }
         Ok(())
@@ -429,16 +515,35 @@ impl Converter {
     /// one, kept as JSON in `extra`.
     fn extra(&self, rec: &Record, c: &mut Candidate) {
         let mut extra = String::from("{");
-        let email = self.line_cell(rec, Field::Email);
-        if email.len() <= text::EMAIL.max_chars && valid_email(&email) {
-            c.email = Some(email.into_owned());
-        } else if !email.is_empty() {
-            c.warnings.push(format!(
-                "{} {} is not an e-mail address; kept with the other columns",
-                self.header_of(Field::Email),
-                quoted(&email)
-            ));
-            push_json_str(&mut extra, self.header_of(Field::Email));
+        // The first e-mail is the prospect's; the others are kept as extra
+        // values under their headers.
+        for &col in &self.columns[field_index(Field::Email)] {
+            let email = one_line(rec.get(col));
+            if email.is_empty() {
+                continue;
+            }
+            let valid = email.len() <= text::EMAIL.max_chars && valid_email(&email);
+            if valid && c.email.is_none() {
+                c.email = Some(email.into_owned());
+                continue;
+            }
+            if !valid {
+                c.warnings.push(format!(
+                    "{} {} is not an e-mail address; kept with the other columns",
+                    self.column_header(Some(col)),
+                    quoted(&email)
+                ));
+            } else if c
+                .email
+                .as_deref()
+                .is_some_and(|e| e.eq_ignore_ascii_case(&email))
+            {
+                continue;
+            }
+            if extra.len() > 1 {
+                extra.push(',');
+            }
+            push_json_str(&mut extra, self.column_header(Some(col)));
             extra.push(':');
             push_json_str(&mut extra, &email);
         }

@@ -52,6 +52,7 @@ fields! {
     Industry = "industry" / "Industry",
     Employees = "employees" / "Employees",
     TimeZone = "time_zone" / "Time zone",
+    Address = "address" / "Address (one cell)",
 }
 
 impl std::fmt::Display for Field {
@@ -94,6 +95,7 @@ impl Field {
                 "state" | "province" => Some(Field::Region),
                 "employeecount" | "employeeband" | "size" => Some(Field::Employees),
                 "timezone" | "tz" => Some(Field::TimeZone),
+                "location" | "fulladdress" => Some(Field::Address),
                 _ => None,
             });
         found.ok_or_else(|| ImportError::UnknownField {
@@ -108,6 +110,28 @@ impl Field {
 
     pub fn is_phone(self) -> bool {
         PHONE_FIELDS.iter().any(|(f, _)| *f == self)
+    }
+
+    /// Fields several columns may feed: every phone (the extra columns are
+    /// the prospect's other numbers) and the e-mail (the first valid one is
+    /// the prospect's; the others are kept with the extra values).
+    pub fn takes_many(self) -> bool {
+        self.is_phone() || self == Field::Email
+    }
+
+    /// Fields that read several columns: the phones and e-mails (all of
+    /// them kept) and where the prospect is (the first column that is not
+    /// empty: the person's city, else their company's).
+    pub fn reads_several(self) -> bool {
+        self.takes_many() || self.is_location()
+    }
+
+    /// Fields of where the prospect is: a person's own beats their company's.
+    fn is_location(self) -> bool {
+        matches!(
+            self,
+            Field::City | Field::Region | Field::Country | Field::Address | Field::TimeZone
+        )
     }
 }
 
@@ -212,6 +236,8 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "employer",
             "companynameforemails",
             "personorganization",
+            "associatedcompany",
+            "organizationname",
         ],
     ),
     (
@@ -287,6 +313,7 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "personphonework",
             "personphone",
             "primaryphone",
+            "firstphone",
             "contactphone",
             "phone1",
         ],
@@ -303,7 +330,15 @@ const SYNONYMS: &[(Field, &[&str])] = &[
     ),
     (
         Field::City,
-        &["city", "mailingcity", "personcity", "contactcity", "town"],
+        &[
+            "city",
+            "mailingcity",
+            "personcity",
+            "contactcity",
+            "town",
+            "citytown",
+            "locality",
+        ],
     ),
     (
         Field::Region,
@@ -318,6 +353,8 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "personstate",
             "contactstate",
             "statecode",
+            "statecounty",
+            "stateprovinceregion",
             "county",
         ],
     ),
@@ -330,6 +367,7 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "personcountry",
             "contactcountry",
             "countrycode",
+            "countryname",
         ],
     ),
     (
@@ -357,7 +395,25 @@ const SYNONYMS: &[(Field, &[&str])] = &[
             "employeesize",
             "estimatednumemployees",
             "companyemployees",
+            "employeecountrange",
+            "employeesrange",
+            "sizerange",
+            "employeerangeband",
             "size",
+        ],
+    ),
+    (
+        Field::Address,
+        &[
+            "address",
+            "fulladdress",
+            "location",
+            "postaladdress",
+            "mailingaddress",
+            "formattedaddress",
+            "addressformatted",
+            "streetaddressfull",
+            "geo",
         ],
     ),
     (
@@ -372,6 +428,65 @@ const SYNONYMS: &[(Field, &[&str])] = &[
     ),
 ];
 
+/// Whose record a column comes from, when its header says ("Person -",
+/// "Organization -", "Account:", "Company ...").
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum Entity {
+    Person,
+    Company,
+}
+
+/// How a column came to feed its field: shown beside it on the mapping
+/// screen and by `--dry-run`, so that a wrong guess is seen and corrected.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(tag = "rule", rename_all = "snake_case")]
+pub enum MatchRule {
+    /// The header is one of the field's names.
+    Name,
+    /// The header is one of the field's names once the record it comes from
+    /// ("Organization -", "Account:", "lead.custom.") and words such as
+    /// "Billing" or "Work" are taken off.
+    Entity {
+        entity: Option<Entity>,
+        /// What was taken off, as written in the header.
+        removed: String,
+    },
+    /// Another column of a field that reads several: another number of the
+    /// prospect, another e-mail.
+    Another { first: String },
+    /// Read where the field's first column is empty (the company's city
+    /// where the person's is not given).
+    Fallback { first: String },
+    /// Chosen by the user.
+    Chosen,
+}
+
+impl MatchRule {
+    /// The rule in words, after the header: `"Organization - Industry":` ...
+    pub fn describe(&self) -> String {
+        match self {
+            MatchRule::Name => "its name".to_string(),
+            MatchRule::Entity { entity, removed } => {
+                let whose = match entity {
+                    Some(Entity::Company) => "; the company's",
+                    Some(Entity::Person) => "; the person's",
+                    None => "",
+                };
+                format!("its name without {}{whose}", crate::error::quoted(removed))
+            }
+            MatchRule::Another { first } => format!(
+                "another column like {}: kept as well",
+                crate::error::quoted(first)
+            ),
+            MatchRule::Fallback { first } => {
+                format!("read where {} is empty", crate::error::quoted(first))
+            }
+            MatchRule::Chosen => "chosen by you".to_string(),
+        }
+    }
+}
+
 /// One field and the column it is read from.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct MappingEntry {
@@ -379,77 +494,340 @@ pub struct MappingEntry {
     /// 0-based column index.
     pub column: u32,
     pub header: String,
+    /// How the column was matched.
+    pub rule: MatchRule,
+    /// The rule in words ([`MatchRule::describe`]).
+    pub why: String,
 }
 
-/// Which column feeds which field. A column feeds at most one field; columns
-/// no field reads are kept with the prospect as "extra" values.
+/// Which column feeds which field. A column feeds at most one field; a field
+/// reads one column, but for phones and e-mails, which read every column
+/// given (the first is the field's own). Columns no field reads are kept
+/// with the prospect as "extra" values.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct Mapping {
     pub headers: Vec<String>,
-    /// Sorted by field.
+    /// Sorted by field; a field's first column first.
     pub entries: Vec<MappingEntry>,
 }
 
-/// The field a header name suggests, if any.
-pub fn field_for_header(header: &str) -> Option<Field> {
-    let c = compact(without_copy_number(header));
+/// Header words that name the record a column comes from (compacted).
+const ENTITY_WORDS: &[(&str, Entity)] = &[
+    ("person", Entity::Person),
+    ("people", Entity::Person),
+    ("contact", Entity::Person),
+    ("contacts", Entity::Person),
+    ("lead", Entity::Person),
+    ("prospect", Entity::Person),
+    ("organization", Entity::Company),
+    ("organisation", Entity::Company),
+    ("org", Entity::Company),
+    ("account", Entity::Company),
+    ("accountname", Entity::Company),
+    ("company", Entity::Company),
+    ("associatedcompany", Entity::Company),
+    ("employer", Entity::Company),
+];
+
+/// Header words that qualify a field without changing it (compacted):
+/// "Billing Country", "Email - Work", "address_1_city", "lead.custom.".
+const QUALIFIERS: &[&str] = &[
+    "custom",
+    "customfield",
+    "cf",
+    "billing",
+    "shipping",
+    "mailing",
+    "postal",
+    "primary",
+    "main",
+    "work",
+    "business",
+    "home",
+    "personal",
+    "hq",
+    "headquarters",
+    "office",
+    "address",
+    "voip",
+    "current",
+    "default",
+];
+
+/// How headers are read: a few CRMs use an entity word for another record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dialect {
+    Plain,
+    /// Close: a "lead" is a company; its people are "contacts".
+    Close,
+}
+
+fn dialect_of(headers: &[String]) -> Dialect {
+    let close = headers.iter().any(|h| {
+        let t = h.trim().to_ascii_lowercase();
+        t.starts_with("lead.") || t == "display_name" || t == "status_label" || t == "lead_name"
+    });
+    if close {
+        Dialect::Close
+    } else {
+        Dialect::Plain
+    }
+}
+
+fn entity_of(word: &str, dialect: Dialect) -> Option<Entity> {
+    if dialect == Dialect::Close && word == "lead" {
+        return Some(Entity::Company);
+    }
+    ENTITY_WORDS
+        .iter()
+        .find(|(w, _)| *w == word)
+        .map(|(_, e)| *e)
+}
+
+fn lookup(c: &str) -> Option<Field> {
+    SYNONYMS
+        .iter()
+        .find(|(_, names)| names.contains(&c))
+        .map(|(f, _)| *f)
+}
+
+/// A field looked up from a compacted name, allowing up to two leading
+/// entity or qualifier words run into it ("Company City", "Company Billing
+/// Country") and a plural ("Work Phones").
+fn lookup_words(c: &str, dialect: Dialect) -> Option<(Field, Option<Entity>, usize)> {
+    lookup_words_within(c, dialect, 2)
+}
+
+fn lookup_words_within(
+    c: &str,
+    dialect: Dialect,
+    words_left: u8,
+) -> Option<(Field, Option<Entity>, usize)> {
     if c.is_empty() {
         return None;
     }
-    let lookup = |c: &str| {
-        SYNONYMS
-            .iter()
-            .find(|(_, names)| names.contains(&c))
-            .map(|(f, _)| *f)
-    };
-    if let Some(f) = lookup(&c) {
-        return Some(f);
+    if let Some(f) = lookup(c) {
+        return Some((f, None, 0));
     }
-    for prefix in [
-        "person", "contact", "lead", "mailing", "primary", "prospect",
-    ] {
-        if let Some(rest) = c.strip_prefix(prefix) {
-            if let Some(f) = lookup(rest) {
-                return Some(f);
+    if let Some(f) = c.strip_suffix('s').and_then(lookup) {
+        return Some((f, None, 0));
+    }
+    if words_left == 0 {
+        return None;
+    }
+    let mut words: Vec<(&str, Option<Entity>)> = ENTITY_WORDS
+        .iter()
+        .map(|(w, _)| (*w, entity_of(w, dialect)))
+        .chain(QUALIFIERS.iter().map(|w| (*w, None)))
+        .collect();
+    // Longest first: "accountname" before "account".
+    words.sort_by_key(|(w, _)| std::cmp::Reverse(w.len()));
+    for (w, entity) in words {
+        if let Some(rest) = c.strip_prefix(w) {
+            if rest.is_empty() {
+                continue;
+            }
+            let rest_entity = lookup(rest).map(|f| (f, None)).or_else(|| {
+                lookup_words_within(rest, dialect, words_left - 1).map(|(f, e, _)| (f, e))
+            });
+            if let Some((f, e)) = rest_entity {
+                return Some((f, entity.or(e), w.len()));
             }
         }
     }
     None
 }
 
-/// Suggest a mapping from header names. The first column that names a field
-/// gets it.
+/// The parts of a header split at the separators exports put between a
+/// record and its field (" - ", ":", ".", "_", brackets, "|"), compacted.
+fn segments(header: &str) -> Vec<(String, String)> {
+    header
+        .split(|ch: char| {
+            matches!(
+                ch,
+                '-' | ':' | '.' | '_' | '(' | ')' | '[' | ']' | '|' | '>'
+            )
+        })
+        .map(|s| (s.trim().to_string(), compact(s)))
+        .filter(|(_, c)| !c.is_empty())
+        .collect()
+}
+
+/// What a header suggests: the field, whose record it is when the header
+/// says, and how it matched.
+#[derive(Debug, Clone, PartialEq, Eq)]
+struct Suggestion {
+    field: Field,
+    entity: Option<Entity>,
+    rule: MatchRule,
+}
+
+fn suggest(header: &str, dialect: Dialect) -> Option<Suggestion> {
+    let h = without_copy_number(header);
+    let c = compact(h);
+    if c.is_empty() {
+        return None;
+    }
+    let close_lead = dialect == Dialect::Close && c.starts_with("lead");
+    if !close_lead {
+        if let Some(field) = lookup(&c) {
+            return Some(Suggestion {
+                field,
+                entity: None,
+                rule: MatchRule::Name,
+            });
+        }
+    }
+    // Step two: take the record and the qualifiers off.
+    let segs = segments(h);
+    let is_word = |s: &str| entity_of(s, dialect).is_some() || QUALIFIERS.contains(&s);
+    let is_noise = |s: &str| is_word(s) || s.bytes().all(|b| b.is_ascii_digit());
+    let mut entity = None;
+    let mut candidates: Vec<(Vec<usize>, usize)> = Vec::new();
+    let n = segs.len();
+    if n > 1 {
+        // Leading and trailing record/qualifier parts off, then every one.
+        let lead = segs.iter().take_while(|(_, c)| is_noise(c)).count();
+        let trail = segs[lead..]
+            .iter()
+            .rev()
+            .take_while(|(_, c)| is_noise(c))
+            .count();
+        let core: Vec<usize> = (lead..n - trail).collect();
+        candidates.push(((lead..n).collect(), lead));
+        candidates.push((core.clone(), lead));
+        candidates.push(((0..n).filter(|&i| !is_noise(&segs[i].1)).collect(), lead));
+        for (_, c) in &segs {
+            if let Some(e) = entity_of(c, dialect) {
+                entity = Some(e);
+                break;
+            }
+        }
+    }
+    candidates.push(((0..n).collect(), 0));
+    for (idx, _) in &candidates {
+        if idx.is_empty() {
+            continue;
+        }
+        let joined: String = idx.iter().map(|&i| segs[i].1.as_str()).collect();
+        let found = if idx.len() < n {
+            lookup(&joined)
+                .map(|f| (f, None, 0))
+                .or_else(|| lookup_words(&joined, dialect))
+        } else {
+            lookup_words(&joined, dialect)
+        };
+        let Some((field, word_entity, cut)) = found else {
+            continue;
+        };
+        let mut removed: Vec<String> = (0..n)
+            .filter(|i| !idx.contains(i))
+            .map(|i| segs[i].0.clone())
+            .collect();
+        if cut > 0 {
+            // The word run into the name: shown as the header writes it.
+            let first = &segs[idx[0]].0;
+            let mut taken = 0;
+            let mut end = 0;
+            for (i, ch) in first.char_indices() {
+                if taken == cut {
+                    end = i;
+                    break;
+                }
+                if ch.is_alphanumeric() {
+                    taken += ch.to_lowercase().count();
+                }
+                end = i + ch.len_utf8();
+            }
+            removed.push(first[..end].trim().to_string());
+        }
+        return Some(Suggestion {
+            field,
+            entity: entity.or(word_entity),
+            rule: MatchRule::Entity {
+                entity: entity.or(word_entity),
+                removed: removed.join(" "),
+            },
+        });
+    }
+    None
+}
+
+/// A company's column of a person's field: the company's line for a phone,
+/// its name for a name; none for the fields that are the person's only.
+fn as_company_field(field: Field) -> Option<Field> {
+    match field {
+        f if f.is_phone() => Some(Field::CorporatePhone),
+        Field::FullName | Field::Company => Some(Field::Company),
+        Field::FirstName | Field::LastName | Field::Title | Field::Email => None,
+        other => Some(other),
+    }
+}
+
+/// The field a header name suggests, if any.
+pub fn field_for_header(header: &str) -> Option<Field> {
+    let s = suggest(header, Dialect::Plain)?;
+    match s.entity {
+        Some(Entity::Company) => as_company_field(s.field),
+        _ => Some(s.field),
+    }
+}
+
+/// Suggest a mapping from header names: a field reads the first column that
+/// names it, a person's own column before their company's for where they
+/// are; phones and e-mails read every column that names them.
 pub fn suggest_mapping(headers: &[String]) -> Mapping {
+    let dialect = dialect_of(headers);
     let mut m = Mapping {
         headers: headers.to_vec(),
         entries: Vec::new(),
     };
+    // (rank, column, field, rule): lower ranks are taken first.
+    let mut found: Vec<(u8, usize, Field, MatchRule, Option<Entity>)> = Vec::new();
     for (i, h) in headers.iter().enumerate() {
-        let Some(f) = field_for_header(h) else {
+        let Some(s) = suggest(h, dialect) else {
             continue;
         };
-        if m.column(f).is_none() {
-            m.set(f, Some(i));
-        } else if f.is_phone() {
-            // A second phone column of the same kind is another number of
-            // the prospect: read as the first phone field still free.
-            let free = ANOTHER_PHONE.iter().find(|p| m.column(**p).is_none());
-            if let Some(p) = free {
-                m.set(*p, Some(i));
+        let field = match s.entity {
+            Some(Entity::Company) => match as_company_field(s.field) {
+                Some(f) => f,
+                None => continue,
+            },
+            _ => s.field,
+        };
+        let rank = match s.entity {
+            Some(Entity::Company) if field.is_location() => 1,
+            // A company's record id is the prospect's only in a file of
+            // companies (checked below).
+            Some(Entity::Company) if field == Field::CrmId => 2,
+            _ => 0,
+        };
+        found.push((rank, i, field, s.rule, s.entity));
+    }
+    found.sort_by_key(|(rank, i, ..)| (*rank, *i));
+    let people = found.iter().any(|(_, _, f, _, e)| {
+        matches!(f, Field::FirstName | Field::LastName | Field::FullName)
+            && *e != Some(Entity::Company)
+    });
+    for (_, i, field, rule, entity) in found {
+        if field == Field::CrmId && entity == Some(Entity::Company) && people {
+            continue;
+        }
+        match m.first_entry(field) {
+            None => m.push(field, i, rule),
+            Some(first) if field.takes_many() => {
+                let first = first.header.clone();
+                m.push(field, i, MatchRule::Another { first });
             }
+            Some(first) if field.reads_several() => {
+                let first = first.header.clone();
+                m.push(field, i, MatchRule::Fallback { first });
+            }
+            Some(_) => {}
         }
     }
     m
 }
-
-/// Where a repeated phone column goes, in order.
-const ANOTHER_PHONE: [Field; 5] = [
-    Field::OtherPhone,
-    Field::Mobile,
-    Field::DirectPhone,
-    Field::CorporatePhone,
-    Field::Phone,
-];
 
 /// A header without the number the reader gives a repeated name
 /// ("Phone (2)" -> "Phone").
@@ -466,12 +844,22 @@ fn without_copy_number(header: &str) -> &str {
 }
 
 impl Mapping {
-    /// The column (0-based) a field is read from.
+    /// The column (0-based) a field is read from (its first, for a field
+    /// that reads several).
     pub fn column(&self, field: Field) -> Option<usize> {
+        self.first_entry(field).map(|e| e.column as usize)
+    }
+
+    /// Every column a field reads, its own first.
+    pub fn columns(&self, field: Field) -> impl Iterator<Item = usize> + '_ {
         self.entries
             .iter()
-            .find(|e| e.field == field)
+            .filter(move |e| e.field == field)
             .map(|e| e.column as usize)
+    }
+
+    fn first_entry(&self, field: Field) -> Option<&MappingEntry> {
+        self.entries.iter().find(|e| e.field == field)
     }
 
     /// The field a column feeds.
@@ -482,19 +870,77 @@ impl Mapping {
             .map(|e| e.field)
     }
 
-    /// Read `field` from `column` (or from no column). A column feeds one
-    /// field, so a field that read `column` before loses it.
+    /// Add `column` to what `field` reads (after its other columns), taking
+    /// it from any field that read it.
+    fn push(&mut self, field: Field, column: usize, rule: MatchRule) {
+        self.entries.retain(|e| e.column as usize != column);
+        let why = rule.describe();
+        self.entries.push(MappingEntry {
+            field,
+            column: column as u32,
+            header: self.headers.get(column).cloned().unwrap_or_default(),
+            rule,
+            why,
+        });
+        self.entries.sort_by_key(|e| e.field);
+    }
+
+    /// Read `field` from `column` (or from no column), as the user chose:
+    /// the field reads that column only. A column feeds one field, so a
+    /// field that read `column` before loses it.
     pub fn set(&mut self, field: Field, column: Option<usize>) {
         self.entries.retain(|e| e.field != field);
         if let Some(c) = column {
-            self.entries.retain(|e| e.column as usize != c);
-            self.entries.push(MappingEntry {
-                field,
-                column: c as u32,
-                header: self.headers.get(c).cloned().unwrap_or_default(),
-            });
-            self.entries.sort_by_key(|e| e.field);
+            self.push(field, c, MatchRule::Chosen);
         }
+    }
+
+    /// Read `field` from `column` as well (a field that takes several: see
+    /// [`Field::takes_many`]), or from it alone. The rule is the suggested
+    /// one when `suggested` maps the column the same way, else "chosen".
+    pub fn add(&mut self, field: Field, column: usize, suggested: Option<&Mapping>) {
+        let rule = suggested
+            .and_then(|s| {
+                s.entries
+                    .iter()
+                    .find(|e| e.field == field && e.column as usize == column)
+            })
+            .map(|e| e.rule.clone());
+        let first = self
+            .first_entry(field)
+            .filter(|e| e.column as usize != column)
+            .map(|e| e.header.clone());
+        match first {
+            Some(first) if field.takes_many() => {
+                let rule = rule.unwrap_or(MatchRule::Another { first });
+                self.push(field, column, rule);
+            }
+            Some(first) if field.reads_several() => {
+                let rule = rule.unwrap_or(MatchRule::Fallback { first });
+                self.push(field, column, rule);
+            }
+            _ => {
+                self.entries.retain(|e| e.field != field);
+                self.push(field, column, rule.unwrap_or(MatchRule::Chosen));
+            }
+        }
+    }
+
+    /// Columns read as another column of the same field, in words, for the
+    /// report: `"Phone (2)" read as another phone beside "Phone"`.
+    pub fn merged(&self) -> Vec<String> {
+        self.entries
+            .iter()
+            .filter_map(|e| match &e.rule {
+                MatchRule::Another { first } => Some(format!(
+                    "{} read as another {} beside {}",
+                    crate::error::quoted(&e.header),
+                    e.field.label().to_lowercase(),
+                    crate::error::quoted(first)
+                )),
+                _ => None,
+            })
+            .collect()
     }
 
     /// True when at least one phone field is mapped.
@@ -576,11 +1022,18 @@ impl Mapping {
 
     /// The mapping as JSON (field -> header), as the `imports` table keeps it.
     pub fn to_json(&self) -> String {
-        let map: serde_json::Map<String, serde_json::Value> = self
-            .entries
-            .iter()
-            .map(|e| (e.field.as_str().to_string(), e.header.clone().into()))
-            .collect();
+        // A field that reads several columns lists their headers.
+        let mut map = serde_json::Map::new();
+        for e in &self.entries {
+            let header = serde_json::Value::from(e.header.clone());
+            match map.get_mut(e.field.as_str()) {
+                None => {
+                    map.insert(e.field.as_str().to_string(), header);
+                }
+                Some(serde_json::Value::Array(list)) => list.push(header),
+                Some(first) => *first = serde_json::Value::Array(vec![first.take(), header]),
+            }
+        }
         serde_json::Value::Object(map).to_string()
     }
 }

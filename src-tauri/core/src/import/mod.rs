@@ -39,6 +39,7 @@
 //! - everything else is a new prospect; columns no field reads are kept as
 //!   JSON in `prospects.extra`.
 
+pub mod address;
 pub mod convert;
 pub mod error;
 pub mod geo;
@@ -65,7 +66,9 @@ use crate::error::Result;
 pub use convert::Candidate;
 pub use error::ImportError;
 pub use group::{employee_band, role_family, RoleFamily, EMPLOYEE_BANDS};
-pub use mapping::{parse_override, suggest_mapping, Field, Mapping, MappingEntry};
+pub use mapping::{
+    parse_override, suggest_mapping, Entity, Field, Mapping, MappingEntry, MatchRule,
+};
 pub use reader::{read_file, Delimiter, SourceFile, TextEncoding};
 pub use run::run;
 pub use write::MatchKey;
@@ -414,18 +417,50 @@ pub fn source_format(headers: &[String]) -> &'static str {
             .iter()
             .any(|h| mapping::compact(h) == mapping::compact(name))
     };
-    if has("Record ID") && (has("Lifecycle Stage") || has("Contact owner")) {
+    let starts = |prefix: &str| headers.iter().any(|h| h.starts_with(prefix));
+    if has("Record ID")
+        && (has("Lifecycle Stage") || has("Contact owner") || has("Company Domain Name"))
+    {
         "hubspot"
-    } else if has("Lead ID") || has("Contact ID") && has("Account Name") || has("Lead Owner") {
+    } else if starts("lead.") || has("lead_id") && has("contact_name") || has("status_label") {
+        // Before Salesforce: Close's "lead_id" reads as "Lead ID".
+        "close"
+    } else if has("Lead ID")
+        || has("Contact ID") && has("Account Name")
+        || has("Lead Owner")
+        || has("Id") && (has("OwnerId") || has("AccountId"))
+    {
         "salesforce"
     } else if has("Apollo Contact Id") || (has("Email Status") && has("Seniority")) {
         "apollo"
-    } else if headers.iter().any(|h| h.starts_with("Person - ")) {
+    } else if starts("Person - ") || starts("Organization - ") {
         "pipedrive"
     } else if has("ZoomInfo Contact ID") {
         "zoominfo"
+    } else if has("Phone 1 Type") || has("Phone 1") && has("Company Domain") {
+        "lusha"
+    } else if has("Sales Navigator Profile URL") || has("LinkedIn Sales Navigator URL") {
+        "linkedin"
+    } else if has("Work Phones") || has("Mobile Phones") || has("Voip Phones") {
+        "outreach"
     } else {
         "csv"
+    }
+}
+
+/// The name of a source format ([`source_format`]) as the user knows it.
+pub fn source_format_label(format: &str) -> &'static str {
+    match format {
+        "hubspot" => "HubSpot",
+        "salesforce" => "Salesforce",
+        "apollo" => "Apollo",
+        "pipedrive" => "Pipedrive",
+        "zoominfo" => "ZoomInfo",
+        "close" => "Close",
+        "lusha" => "Lusha",
+        "linkedin" => "LinkedIn Sales Navigator",
+        "outreach" => "Outreach",
+        _ => "CSV",
     }
 }
 

@@ -1082,9 +1082,15 @@ fn a_repeated_header_is_numbered_said_and_read_as_another_phone() {
         source.notes
     );
     let m = suggest_mapping(&source.headers);
-    assert_eq!(m.column(Field::Phone), Some(1));
-    assert_eq!(m.column(Field::OtherPhone), Some(3));
-    assert_eq!(m.column(Field::Email), Some(2));
+    assert_eq!(m.columns(Field::Phone).collect::<Vec<_>>(), vec![1, 3]);
+    assert_eq!(m.columns(Field::Email).collect::<Vec<_>>(), vec![2, 4]);
+    assert_eq!(
+        m.merged(),
+        vec![
+            "\"Email (2)\" read as another e-mail beside \"Email\"".to_string(),
+            "\"Phone (2)\" read as another phone beside \"Phone\"".to_string()
+        ]
+    );
     let mut store = Store::open_in_memory().unwrap();
     import(&mut store, &path, ThemeChoice::None);
     let phones = count(&store, "SELECT count(*) FROM prospect_phones");
@@ -1167,4 +1173,283 @@ fn a_typed_theme_name_too_long_is_refused_not_cut() {
         assert!(e.len() < 200, "{e}");
     }
     assert_eq!(snapshot(&store), before);
+}
+
+/// Each CRM's export as it is (headers from the vendors' documented
+/// exports): mapped without `--map`, every number read in its row's
+/// country, no row lost.
+#[test]
+fn every_crm_export_maps_by_itself() {
+    // (file, has a job title column, (line, country, region) of some rows)
+    type Expected<'a> = (&'a str, bool, &'a [(u32, &'a str, &'a str)]);
+    let files: &[Expected] = &[
+        (
+            "pipedrive-persons.csv",
+            true,
+            &[
+                (2, "US", "IL"),
+                (3, "DE", ""),
+                (4, "GB", "England"),
+                (5, "FR", ""),
+            ],
+        ),
+        (
+            "pipedrive-organizations.csv",
+            false,
+            &[(2, "US", "IL"), (3, "DE", ""), (4, "AU", "NSW")],
+        ),
+        (
+            "salesforce-report.csv",
+            true,
+            &[(2, "US", "TX"), (3, "IN", "Maharashtra"), (4, "US", "")],
+        ),
+        (
+            "salesforce-dataloader.csv",
+            true,
+            &[(2, "US", "CA"), (3, "IE", ""), (4, "FR", "")],
+        ),
+        (
+            "hubspot-contacts.csv",
+            true,
+            &[(2, "US", "CO"), (3, "DE", "Bayern"), (4, "JP", "")],
+        ),
+        (
+            "hubspot-companies.csv",
+            false,
+            &[(2, "US", "CO"), (3, "DE", "Bayern"), (4, "CA", "ON")],
+        ),
+        (
+            "close-leads.csv",
+            true,
+            &[(2, "US", "TX"), (3, "NO", ""), (4, "AU", "WA")],
+        ),
+        (
+            "apollo-contacts.csv",
+            true,
+            &[
+                (2, "TR", ""),
+                (3, "ES", "Community of Madrid"),
+                (4, "IT", ""),
+            ],
+        ),
+        (
+            "zoominfo-contacts.csv",
+            true,
+            &[(2, "US", "GA"), (3, "CA", "BC")],
+        ),
+        (
+            "lusha-contacts.csv",
+            true,
+            &[
+                (2, "NL", "North Holland"),
+                (3, "CH", ""),
+                (4, "JP", "Tokyo"),
+            ],
+        ),
+        (
+            "salesnav-evaboot.csv",
+            true,
+            &[
+                (2, "GB", "England"),
+                (3, "BR", "São Paulo"),
+                (4, "US", "WA"),
+            ],
+        ),
+        (
+            "outreach-prospects.csv",
+            true,
+            &[(2, "US", "MN"), (3, "GB", "")],
+        ),
+    ];
+    let store = Store::open_in_memory().unwrap();
+    for (name, has_title, rows) in files {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("tests/fixtures/crm")
+            .join(name);
+        let source = read_file(&path).unwrap();
+        let opts = ImportOptions::new(&source, &Settings::default());
+        let m = &opts.mapping;
+        let shown: Vec<String> = m
+            .entries
+            .iter()
+            .map(|e| format!("{}={:?} ({})", e.field, e.header, e.why))
+            .collect();
+        for f in [Field::Industry, Field::Employees, Field::Company] {
+            assert!(m.column(f).is_some(), "{name}: {f} unmapped: {shown:#?}");
+        }
+        if *has_title {
+            assert!(m.column(Field::Title).is_some(), "{name}: {shown:#?}");
+        }
+        assert!(
+            m.column(Field::Country).is_some() || m.column(Field::Address).is_some(),
+            "{name}: no country: {shown:#?}"
+        );
+        // Every column that holds a number is read as one.
+        for (i, h) in source.headers.iter().enumerate() {
+            let lower = h.to_lowercase();
+            if lower.contains("phone") && !lower.contains("type") {
+                assert!(
+                    m.field_of(i).is_some_and(Field::is_phone),
+                    "{name}: {h:?} is not read as a phone: {shown:#?}"
+                );
+            }
+        }
+        let preview = preview(store.conn(), &source, &opts, 100).unwrap();
+        assert!(
+            preview.rejected.is_empty(),
+            "{name}: {:?}",
+            preview.rejected
+        );
+        for row in &preview.rows {
+            assert!(
+                row.phones.iter().all(|p| p.e164.is_some()),
+                "{name} line {}: {:?} {:?}",
+                row.line,
+                row.phones,
+                row.warnings
+            );
+            assert!(
+                group::employee_band(&row.employees).is_some(),
+                "{name} line {}: employees {:?}",
+                row.line,
+                row.employees
+            );
+        }
+        for (line, country, region) in rows.iter() {
+            let row = preview.rows.iter().find(|r| r.line == *line).unwrap();
+            assert_eq!(
+                (row.country.as_str(), row.region.as_str()),
+                (*country, *region),
+                "{name} line {line}: {row:?}"
+            );
+            // Brazil spans four zones and its states are not in the table:
+            // unknown, not guessed.
+            assert_eq!(
+                row.time_zone.is_some(),
+                *country != "BR" && (*country != "US" || !region.is_empty()),
+                "{name} line {line}: {row:?}"
+            );
+        }
+    }
+}
+
+#[test]
+fn entity_prefixes_are_taken_off_and_said() {
+    let h = |s: &str| s.split('|').map(str::to_string).collect::<Vec<_>>();
+    let m = suggest_mapping(&h(
+        "Person - Name|Organization - Phone|Person - Phone - Work|Organization - Industry|Account Name: Billing Country|Person - Email - Home|Person - Email - Work|Organization - ID|Person - ID",
+    ));
+    assert_eq!(
+        m.column(Field::CorporatePhone),
+        Some(1),
+        "the company's line"
+    );
+    assert_eq!(m.column(Field::Phone), Some(2));
+    assert_eq!(m.column(Field::Industry), Some(3));
+    assert_eq!(m.column(Field::Country), Some(4));
+    assert_eq!(m.columns(Field::Email).collect::<Vec<_>>(), vec![5, 6]);
+    assert_eq!(
+        m.column(Field::CrmId),
+        Some(8),
+        "a person's id, not the company's"
+    );
+    let why = |c: usize| {
+        m.entries
+            .iter()
+            .find(|e| e.column as usize == c)
+            .unwrap()
+            .why
+            .clone()
+    };
+    assert_eq!(why(3), "its name without \"Organization\"; the company's");
+    assert_eq!(
+        why(4),
+        "its name without \"Account Name Billing\"; the company's"
+    );
+    assert_eq!(
+        why(6),
+        "another column like \"Person - Email - Home\": kept as well"
+    );
+    // A company's id is the record id of a file of companies.
+    let m = suggest_mapping(&h(
+        "Organization - ID|Organization - Name|Organization - Phone",
+    ));
+    assert_eq!(m.column(Field::CrmId), Some(0));
+    assert_eq!(m.column(Field::Company), Some(1));
+    // Words that are not fields stay extra values.
+    for header in [
+        "Company Domain Name",
+        "Account Owner",
+        "Lead Status",
+        "Email Status",
+        "Phone 1 Type",
+        "Primary Sub-Industry",
+        "Last Contacted",
+        "Person - Label",
+    ] {
+        assert_eq!(mapping::field_for_header(header), None, "{header}");
+    }
+    for (header, field) in [
+        ("lead.custom.Industry", Field::Industry),
+        ("contact_name", Field::FullName),
+        ("Company Industry", Field::Industry),
+        ("# Employees", Field::Employees),
+        ("Associated Company", Field::Company),
+        ("Organization - Number of employees", Field::Employees),
+        ("Person - Job title", Field::Title),
+        ("Account: Industry", Field::Industry),
+        ("Industry (Company)", Field::Industry),
+        ("Work Phones", Field::Phone),
+        ("Company City", Field::City),
+        ("Location", Field::Address),
+    ] {
+        assert_eq!(mapping::field_for_header(header), Some(field), "{header}");
+    }
+}
+
+#[test]
+fn a_number_is_read_in_its_rows_country_and_a_rejection_says_which() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = write(
+        dir.path(),
+        "where.csv",
+        "Name,Phone,Location\n\
+         Ann Lee,030 12345678,\"10115 Berlin, Germany\"\n\
+         Bo Sand,030 12345678,\n\
+         Cy Ode,12345,\"London, England, UK\"\n"
+            .as_bytes(),
+    );
+    let source = read_file(&path).unwrap();
+    let opts = ImportOptions::new(&source, &Settings::default());
+    let store = Store::open_in_memory().unwrap();
+    let p = preview(store.conn(), &source, &opts, 10).unwrap();
+    let ann = &p.rows[0];
+    assert_eq!(ann.phones[0].e164.as_deref(), Some("+493012345678"));
+    assert_eq!((ann.country.as_str(), ann.city.as_str()), ("DE", "Berlin"));
+    assert_eq!(ann.time_zone.as_deref(), Some("Europe/Berlin"));
+    let reasons: Vec<&str> = p.rejected.iter().map(|r| r.reason.as_str()).collect();
+    assert_eq!(reasons.len(), 2, "{reasons:?}");
+    assert!(
+        reasons[0].contains("United States, the default region: the row names no country"),
+        "{reasons:?}"
+    );
+    assert!(
+        reasons[1].contains("United Kingdom, from the row's address"),
+        "{reasons:?}"
+    );
+}
+
+#[test]
+fn employee_bands_read_as_exports_write_them() {
+    for (text, band) in [
+        ("1001-5000", "1001-5000"),
+        ("5,001-10,000", "5000+"),
+        ("10K+", "5000+"),
+        ("51 to 200", "51-200"),
+        ("Micro (1-9)", "1-10"),
+        ("250", "201-500"),
+        ("1,000 - 5,000", "1001-5000"),
+    ] {
+        assert_eq!(group::employee_band(text), Some(band), "{text}");
+    }
 }
