@@ -1992,6 +1992,94 @@ fn files_that_cannot_be_read_fail_clearly_and_write_nothing() {
     }
 }
 
+/// Each CRM's export as it is: `--dry-run --json` maps industry, size,
+/// title, every phone and the country without `--map`, names the CRM, and
+/// groups by industry; the text says how each column was matched.
+#[test]
+fn every_crm_export_maps_without_map() {
+    let d = Dir::new();
+    let db = d.file("crm.db");
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("src-tauri/core/tests/fixtures/crm");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    files.sort();
+    assert!(files.len() >= 12, "{files:?}");
+    for path in &files {
+        let name = path.file_name().unwrap().to_string_lossy().to_string();
+        let r = import_json(
+            &d,
+            &db,
+            &[
+                path.to_str().unwrap(),
+                "--theme-by",
+                "industry",
+                "--dry-run",
+            ],
+        );
+        let vendor = name.split('-').next().unwrap();
+        let format = r["format"].as_str().unwrap();
+        assert_eq!(
+            format,
+            match vendor {
+                "salesnav" => "linkedin",
+                other => other,
+            },
+            "{name}: the CRM is named"
+        );
+        assert_eq!(r["rejected_count"], 0, "{name}: {r:#}");
+        let mapping = r["mapping"].as_object().unwrap();
+        for field in ["industry", "employees", "company"] {
+            assert!(mapping.contains_key(field), "{name}: {field}: {r:#}");
+        }
+        let companies = name.contains("organizations") || name.contains("companies");
+        assert!(companies || mapping.contains_key("title"), "{name}: {r:#}");
+        assert!(
+            mapping.contains_key("country") || mapping.contains_key("address"),
+            "{name}: {r:#}"
+        );
+        let columns = r["columns"].as_array().unwrap();
+        let text = std::fs::read_to_string(path).unwrap();
+        let headers: Vec<&str> = text.lines().next().unwrap().split(',').collect();
+        for (i, h) in headers.iter().enumerate() {
+            let lower = h.to_lowercase();
+            if lower.contains("phone") && !lower.contains("type") {
+                let c = columns
+                    .iter()
+                    .find(|c| c["column"].as_u64() == Some(i as u64 + 1))
+                    .unwrap_or_else(|| panic!("{name}: {h:?} is not read: {r:#}"));
+                assert!(
+                    c["field"].as_str().unwrap().contains("phone") || c["field"] == "mobile",
+                    "{name}: {h:?}: {c}"
+                );
+            }
+        }
+        assert!(!r["themes"].as_object().unwrap().is_empty(), "{name}");
+        assert_eq!(r["unthemed"], 0, "{name}: every row has an industry");
+    }
+    // The words: how each column was matched, and what was merged.
+    let out = d.run(&[
+        "--db",
+        db.to_str().unwrap(),
+        "import",
+        dir.join("pipedrive-persons.csv").to_str().unwrap(),
+        "--dry-run",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Pipedrive export"), "{text}");
+    assert!(
+        text.contains("industry         \"Organization - Industry\": its name without \"Organization\"; the company's"),
+        "{text}"
+    );
+    assert!(
+        text.contains("\"Person - Phone - Home\": another column like \"Person - Phone - Work\""),
+        "{text}"
+    );
+    assert_eq!(count(&db, "SELECT count(*) FROM prospects"), 0, "a dry run");
+}
+
 #[test]
 fn dry_run_reports_everything_and_writes_nothing() {
     let d = Dir::new();

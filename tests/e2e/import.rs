@@ -272,19 +272,33 @@ fn a_csv_imported_through_the_lists_view_matches_the_database() {
 /// A file with two columns named "Phone", and names that differ from others
 /// only by invisible characters: the panel says so, the second phone is read
 /// as another number, and the database holds both numbers and clean names.
+/// A CRM export with entity-prefixed headers ("Person - Phone",
+/// "Organization - Industry"), a repeated column and one-cell addresses:
+/// the mapping screen says how each column was matched, both numbers are
+/// kept, and a national-format number is read in the country of the row's
+/// address.
 #[test]
 fn a_repeated_column_is_said_and_both_numbers_are_kept() {
     let env = TestEnv::new("a_repeated_column_is_said_and_both_numbers_are_kept");
     let file = env.dir().join("two-phones.csv");
-    let mut csv = String::from("Name,Phone,Email,Phone,Industry\n");
+    let mut csv = String::from(
+        "Person - Name,Person - Phone,Person - Email,Person - Phone,Organization - Industry,Person - Postal address\n",
+    );
     for i in 0..12 {
         let industry = if i % 2 == 0 {
             "Logistics"
         } else {
             "Logis\u{200B}tics\u{202C}"
         };
+        if i == 11 {
+            // A Berlin number written as Germans write it.
+            csv.push_str(&format!(
+                "Jürgen Hoffmann,030 12345678,jh@rheinland.example,,{industry},\"10115 Berlin, Germany\"\n"
+            ));
+            continue;
+        }
         csv.push_str(&format!(
-            "Ann{} Lee,+1 312 555 {:04},ann{i}@acme.example,+1 312 555 9{:03},{industry}\n",
+            "Ann{} Lee,+1 312 555 {:04},ann{i}@acme.example,+1 312 555 9{:03},{industry},\"Chicago, IL, United States\"\n",
             "\u{200B}".repeat(i % 2),
             100 + i,
             i
@@ -301,14 +315,27 @@ fn a_repeated_column_is_said_and_both_numbers_are_kept() {
 
     let note = app.wait_for(&By::testid("import-header-note")).text();
     assert!(
-        note.contains("Columns 2 and 4 are both named \"Phone\"") && note.contains("\"Phone (2)\""),
+        note.contains("Columns 2 and 4 are both named \"Person - Phone\"")
+            && note.contains("\"Person - Phone (2)\""),
         "{note}"
     );
-    app.wait_for(&By::named("Column for Other phone"));
+    app.wait_for(&By::named("Column for Phone"));
+    assert_eq!(value_of(&app, r#"[aria-label="Column for Phone"]"#), "1");
+    let phone_row = text_now(&app, r#"[data-field="phone"]"#).unwrap_or_default();
+    assert!(
+        phone_row.contains("its name without \"Person\"")
+            && phone_row
+                .contains("Also “Person - Phone (2)”: another column like \"Person - Phone\""),
+        "the Phone row says how both columns were matched: {phone_row:?}"
+    );
+    let industry_row = text_now(&app, r#"[data-field="industry"]"#).unwrap_or_default();
+    assert!(
+        industry_row.contains("its name without \"Organization\"; the company's"),
+        "{industry_row:?}"
+    );
     assert_eq!(
-        value_of(&app, r#"[aria-label="Column for Other phone"]"#),
-        "3",
-        "the second Phone column is read as another phone"
+        value_of(&app, r#"[aria-label="Column for Address (one cell)"]"#),
+        "5"
     );
     // Industry is the field first offered: choose another, then it, so the
     // choice fires as a user's would.
@@ -331,7 +358,25 @@ fn a_repeated_column_is_said_and_both_numbers_are_kept() {
     let phones: i64 = conn
         .query_row("SELECT count(*) FROM prospect_phones", [], |r| r.get(0))
         .expect("phones");
-    assert_eq!(phones, 24, "two numbers a prospect");
+    assert_eq!(phones, 23, "two numbers a prospect, one for the last");
+    let (e164, country, city, zone): (String, String, String, String) = conn
+        .query_row(
+            "SELECT ph.e164, p.country, p.city, p.time_zone FROM prospects p
+             JOIN prospect_phones ph ON ph.prospect_id = p.id WHERE p.last_name = 'Hoffmann'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .expect("the Berlin prospect");
+    assert_eq!(
+        (
+            e164.as_str(),
+            country.as_str(),
+            city.as_str(),
+            zone.as_str()
+        ),
+        ("+493012345678", "DE", "Berlin", "Europe/Berlin"),
+        "read in the country of the row's address"
+    );
     let themes: Vec<String> = conn
         .prepare("SELECT name FROM themes")
         .and_then(|mut s| s.query_map([], |r| r.get(0))?.collect())

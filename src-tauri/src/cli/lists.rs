@@ -207,8 +207,24 @@ struct ImportJson {
     #[serde(flatten)]
     report: callblock_core::import::ImportReport,
     format: &'static str,
-    /// Field -> column header.
+    /// Field -> column header (the field's first column).
     mapping: std::collections::BTreeMap<&'static str, String>,
+    /// Every column read, with how it was matched.
+    columns: Vec<ColumnJson>,
+    /// Columns read as another column of the same field (extra phones and
+    /// e-mails), in words.
+    merged: Vec<String>,
+}
+
+/// A column read by a field, as `import --json` shows it.
+#[derive(serde::Serialize)]
+struct ColumnJson {
+    field: &'static str,
+    header: String,
+    /// 1-based, as `--map FIELD=#N` takes it.
+    column: u32,
+    rule: callblock_core::import::MatchRule,
+    why: String,
 }
 
 pub fn run_import(db: &Path, args: &ImportArgs) -> Result<(), String> {
@@ -256,13 +272,27 @@ pub fn run_import(db: &Path, args: &ImportArgs) -> Result<(), String> {
         )
     });
     if args.json {
+        let mut mapping = std::collections::BTreeMap::new();
+        for e in &opts.mapping.entries {
+            mapping
+                .entry(e.field.as_str())
+                .or_insert_with(|| e.header.clone());
+        }
         print_json(&ImportJson {
-            mapping: opts
+            mapping,
+            columns: opts
                 .mapping
                 .entries
                 .iter()
-                .map(|e| (e.field.as_str(), e.header.clone()))
+                .map(|e| ColumnJson {
+                    field: e.field.as_str(),
+                    header: e.header.clone(),
+                    column: e.column + 1,
+                    rule: e.rule.clone(),
+                    why: e.why.clone(),
+                })
                 .collect(),
+            merged: opts.mapping.merged(),
             report,
             format,
         })?;
@@ -283,14 +313,7 @@ fn print_import(
     let what = format!(
         "{} read ({} export, {}, {}): {} new, {} updated, {} rejected",
         n(r.rows_read, "row", "rows"),
-        match format {
-            "hubspot" => "HubSpot",
-            "salesforce" => "Salesforce",
-            "apollo" => "Apollo",
-            "pipedrive" => "Pipedrive",
-            "zoominfo" => "ZoomInfo",
-            _ => "CSV",
-        },
+        import::source_format_label(format),
         source.encoding.label(),
         source.delimiter.label(),
         thousands(f64::from(r.imported)),
@@ -317,13 +340,10 @@ fn print_import(
             n(r.do_not_call, "row is", "rows are")
         );
     }
-    let mapped: Vec<String> = opts
-        .mapping
-        .entries
-        .iter()
-        .map(|e| format!("{}={:?}", e.field.as_str(), e.header))
-        .collect();
-    say!("Columns: {}", mapped.join(", "));
+    say!("Columns (correct one with --map FIELD=HEADER):");
+    for e in &opts.mapping.entries {
+        say!("  {:<16} {:?}: {}", e.field.as_str(), e.header, e.why);
+    }
     for note in &source.notes {
         say!("Note: {note}.");
     }

@@ -1470,6 +1470,11 @@ callback_at: string }
  * (excluded); `None` leaves that side open.
  */
 export type DurationBand = { min_seconds: number | null; max_seconds: number | null }
+/**
+ * Whose record a column comes from, when its header says ("Person -",
+ * "Organization -", "Account:", "Company ...").
+ */
+export type Entity = "person" | "company"
 export type ExportFormat = "csv" | "json"
 /**
  * Which prospects to export.
@@ -1483,7 +1488,7 @@ export type ExportSummary = { path: string; talk_tracks: number; objections: num
  * A prospect field a column can be mapped to. The names are stable:
  * the CLI's `--map FIELD=HEADER` uses them.
  */
-export type Field = "crm_id" | "first_name" | "last_name" | "full_name" | "title" | "company" | "email" | "phone" | "direct_phone" | "mobile" | "corporate_phone" | "other_phone" | "city" | "region" | "country" | "industry" | "employees" | "time_zone"
+export type Field = "crm_id" | "first_name" | "last_name" | "full_name" | "title" | "company" | "email" | "phone" | "direct_phone" | "mobile" | "corporate_phone" | "other_phone" | "city" | "region" | "country" | "industry" | "employees" | "time_zone" | "address"
 /**
  * One field and the column (0-based) it is read from.
  */
@@ -1641,7 +1646,11 @@ export type ImportDraft = {
 /**
  * `hubspot`, `salesforce`, `apollo`, `pipedrive`, `zoominfo` or `csv`.
  */
-format: string; encoding_label: string; delimiter_label: string; setup: ImportSetup; preview: ImportPreview; 
+format: string; 
+/**
+ * The format as the user knows it ("Pipedrive", "CSV").
+ */
+format_label: string; encoding_label: string; delimiter_label: string; setup: ImportSetup; preview: ImportPreview; 
 /**
  * For each column, its first non-empty value among the first rows (to
  * see what a column holds while correcting the mapping).
@@ -1788,12 +1797,14 @@ warnings: PlaceholderWarning[] }
  */
 export type LoggedObjection = { objection_id: string; label: string; response_id: string | null; position: number; at_ms: number }
 /**
- * Which column feeds which field. A column feeds at most one field; columns
- * no field reads are kept with the prospect as "extra" values.
+ * Which column feeds which field. A column feeds at most one field; a field
+ * reads one column, but for phones and e-mails, which read every column
+ * given (the first is the field's own). Columns no field reads are kept
+ * with the prospect as "extra" values.
  */
 export type Mapping = { headers: string[]; 
 /**
- * Sorted by field.
+ * Sorted by field; a field's first column first.
  */
 entries: MappingEntry[] }
 /**
@@ -1803,11 +1814,48 @@ export type MappingEntry = { field: Field;
 /**
  * 0-based column index.
  */
-column: number; header: string }
+column: number; header: string; 
+/**
+ * How the column was matched.
+ */
+rule: MatchRule; 
+/**
+ * The rule in words ([`MatchRule::describe`]).
+ */
+why: string }
 /**
  * What a row was matched on.
  */
 export type MatchKey = "crm_id" | "email" | "name_and_company"
+/**
+ * How a column came to feed its field: shown beside it on the mapping
+ * screen and by `--dry-run`, so that a wrong guess is seen and corrected.
+ */
+export type MatchRule = 
+/**
+ * The header is one of the field's names.
+ */
+{ rule: "name" } | 
+/**
+ * The header is one of the field's names once the record it comes from
+ * ("Organization -", "Account:", "lead.custom.") and words such as
+ * "Billing" or "Work" are taken off.
+ */
+{ rule: "entity"; entity: Entity | null; removed: string } | 
+/**
+ * Another column of a field that reads several: another number of the
+ * prospect, another e-mail.
+ */
+{ rule: "another"; first: string } | 
+/**
+ * Read where the field's first column is empty (the company's city
+ * where the person's is not given).
+ */
+{ rule: "fallback"; first: string } | 
+/**
+ * Chosen by the user.
+ */
+{ rule: "chosen" }
 export type MeetingInfo = { id: string; starts_at: string; duration_minutes: number; format: string; email: string; invitation_sent_at: string | null }
 /**
  * What a merge did.

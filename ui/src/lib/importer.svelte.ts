@@ -17,7 +17,7 @@ import type {
   ImportSetup,
   ThemeChoice,
 } from "./bindings";
-import { assign, hasPhone, regionCode } from "./importing";
+import { assign, hasPhone, regionCode, withoutColumn } from "./importing";
 
 export type ImportPhase =
   | "closed"
@@ -144,6 +144,11 @@ class Importer {
     const { columns, displaced } = assign(this.setup.columns, field, column);
     this.change({ ...this.setup, columns });
     return displaced;
+  }
+
+  /** Stop reading `column` (an extra column of a field). */
+  dropColumn(column: number): void {
+    if (this.setup) this.change({ ...this.setup, columns: withoutColumn(this.setup.columns, column) });
   }
 
   setTheme(theme: ThemeChoice): void {

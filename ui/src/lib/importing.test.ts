@@ -1,4 +1,4 @@
-import { assign, exportPath, hasPhone, regionCode, themeChoiceText, themeCounts, unmappedHeaders, validRows } from "./importing";
+import { assign, exportPath, extraColumns, withoutColumn, hasPhone, regionCode, themeChoiceText, themeCounts, unmappedHeaders, validRows } from "./importing";
 import type { FieldColumn, FieldInfo } from "./bindings";
 
 const fields: FieldInfo[] = [
@@ -27,6 +27,26 @@ describe("the column mapping", () => {
     const unmapped = assign(columns, "title", null);
     expect(unmapped.columns.some((c) => c.field === "title")).toBe(false);
     expect(columns).toHaveLength(3);
+  });
+
+  it("changes a field's own column and keeps the other columns it reads", () => {
+    const several: FieldColumn[] = [
+      { field: "phone", column: 2 },
+      { field: "phone", column: 4 },
+      { field: "city", column: 5 },
+      { field: "city", column: 6 },
+    ];
+    expect(extraColumns(several, "phone")).toEqual([4]);
+    const moved = assign(several, "phone", 7);
+    expect(moved.columns.filter((c) => c.field === "phone").map((c) => c.column)).toEqual([7, 4]);
+    // Unmapping the first: the next one becomes the field's own.
+    const unmapped = assign(several, "city", null);
+    expect(unmapped.columns.filter((c) => c.field === "city").map((c) => c.column)).toEqual([6]);
+    // An extra column chosen as the field's own is read once.
+    const promoted = assign(several, "phone", 4);
+    expect(promoted.columns.filter((c) => c.field === "phone")).toEqual([{ field: "phone", column: 4 }]);
+    expect(promoted.displaced).toBeNull();
+    expect(withoutColumn(several, 4).some((c) => c.column === 4)).toBe(false);
   });
 
   it("knows when no phone is mapped and which columns stay extra", () => {

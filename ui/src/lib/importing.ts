@@ -24,7 +24,8 @@ export function fieldOf(columns: readonly FieldColumn[], column: number): Field 
 /**
  * Read `field` from `column` (null: from no column). A column feeds one
  * field, as in the core: the field that read it before loses it and is
- * returned as `displaced`.
+ * returned as `displaced`. Only the field's own (first) column changes; the
+ * other columns it reads (extra phones, the company's city) stay.
  */
 export function assign(
   columns: readonly FieldColumn[],
@@ -32,16 +33,34 @@ export function assign(
   column: number | null,
 ): { columns: FieldColumn[]; displaced: Field | null } {
   let displaced: Field | null = null;
-  const out = columns.filter((c) => {
-    if (c.field === field) return false;
-    if (column !== null && c.column === column) {
-      displaced = c.field;
-      return false;
+  const first = columns.findIndex((c) => c.field === field);
+  const out: FieldColumn[] = [];
+  columns.forEach((c, i) => {
+    if (i === first) {
+      if (column !== null) out.push({ field, column });
+      return;
     }
-    return true;
+    if (column !== null && c.column === column) {
+      if (c.field !== field) displaced = c.field;
+      return;
+    }
+    out.push(c);
   });
-  if (column !== null) out.push({ field, column });
+  if (first < 0 && column !== null) out.push({ field, column });
   return { columns: out, displaced };
+}
+
+/** The columns `field` reads besides its own (first) one. */
+export function extraColumns(columns: readonly FieldColumn[], field: Field): number[] {
+  return columns
+    .filter((c) => c.field === field)
+    .slice(1)
+    .map((c) => c.column);
+}
+
+/** The mapping without `column`. */
+export function withoutColumn(columns: readonly FieldColumn[], column: number): FieldColumn[] {
+  return columns.filter((c) => c.column !== column);
 }
 
 /** True when at least one phone field is mapped. */

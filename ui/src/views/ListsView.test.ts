@@ -56,12 +56,13 @@ function draft(setup: ImportSetup): ImportDraft {
   const theme = setup.theme.by === "field" ? "Construction" : setup.theme.by === "named" ? setup.theme.value : null;
   return {
     format: "salesforce",
+    format_label: "Salesforce",
     encoding_label: "UTF-8",
     delimiter_label: "comma",
     setup,
     preview: {
       file: { path: PATH, encoding: "utf8", delimiter: "comma", headers: HEADERS, header_line: 1, size_bytes: 900, notes: [] },
-      mapping: { headers: HEADERS, entries: setup.columns.map((c) => ({ ...c, header: HEADERS[c.column] })) },
+      mapping: { headers: HEADERS, entries: setup.columns.map((c) => ({ ...c, header: HEADERS[c.column], rule: { rule: "name" as const }, why: "its name" })) },
       unmapped: HEADERS.filter((_, i) => !setup.columns.some((c) => c.column === i)),
       rows: [row(2, title, theme), row(4, title, theme)],
       rejected: [{ line: 3, reason: "no phone number" }],
