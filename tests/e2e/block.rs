@@ -489,6 +489,19 @@ fn connected_starts_the_talk_the_ask_is_a_conversation_and_a_bad_number_leaves_t
         "talk {talk} ms, from the answer"
     );
     assert!(asked, "the ask is recorded");
+    // The header's live scoreboard counts the block as the database does.
+    let (dials, conversations): (u32, u32) = db
+        .query_row(
+            "SELECT count(*), count(*) FILTER (WHERE asked_for_meeting OR duration_ms >= 60000)
+             FROM calls WHERE outcome IS NOT NULL
+               AND block_id = (SELECT id FROM blocks WHERE ended_at IS NULL)",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the block's calls");
+    assert_eq!(conversations, 1);
+    assert_eq!(app.text(&By::testid("score-dials")), dials.to_string());
+    assert_eq!(app.text(&By::testid("score-conversations")), "1");
     drop(db);
 
     // 3. A bad number on the first of two numbers: the same prospect stays,
@@ -529,7 +542,41 @@ fn connected_starts_the_talk_the_ask_is_a_conversation_and_a_bad_number_leaves_t
     assert_eq!(dialling, second, "the call dials the second number");
     drop(db);
     app.press("1");
-    next_card(&app, &p2);
+    let p3 = next_card(&app, &p2);
+
+    // "Do not call" is permanent: its key asks once more; Esc keeps calling.
+    start_call(&app);
+    app.press("8");
+    let confirm = app.wait_for(&By::testid("confirm-outcome")).text();
+    assert!(confirm.contains("It is permanent"), "{confirm}");
+    let open_calls = |env: &TestEnv| -> i64 {
+        env.open_db()
+            .query_row(
+                "SELECT count(*) FROM calls WHERE prospect_id = ?1 AND outcome IS NULL",
+                [&p3],
+                |r| r.get(0),
+            )
+            .expect("calls")
+    };
+    assert_eq!(
+        open_calls(&env),
+        1,
+        "nothing logged before the confirmation"
+    );
+    app.press(&App::escape().to_string());
+    app.wait_for_absent(&By::testid("confirm-outcome"));
+    app.press("8");
+    app.wait_for(&By::testid("confirm-outcome"));
+    app.press("8");
+    next_card(&app, &p3);
+    let status: String = env
+        .open_db()
+        .query_row("SELECT status FROM prospects WHERE id = ?1", [&p3], |r| {
+            r.get(0)
+        })
+        .expect("the prospect");
+    assert_eq!(status, "do_not_call");
+    assert_eq!(open_calls(&env), 0);
 
     // The ask made the short call a conversation, on screen and in the report.
     app.alt('e');

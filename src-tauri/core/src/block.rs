@@ -421,6 +421,18 @@ struct Counts {
     objections: u32,
 }
 
+/// The funnel of one block so far (its logged calls), counted as every
+/// report counts it.
+pub fn block_funnel(
+    conn: &Connection,
+    block_id: &str,
+    settings: &Settings,
+) -> Result<crate::reports::Funnel> {
+    let ids =
+        serde_json::to_string(&[block_id]).map_err(|e| Error::invalid("block", e.to_string()))?;
+    Ok(block_counts(conn, &ids, settings)?.funnel)
+}
+
 /// The funnel of the blocks in `block_ids_json` (a JSON array), and the rest of a summary.
 fn block_counts(conn: &Connection, block_ids_json: &str, settings: &Settings) -> Result<Counts> {
     let sql = format!(

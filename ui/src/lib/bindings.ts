@@ -979,6 +979,24 @@ active_seconds: number | null;
  */
 dials_per_hour: number | null }
 /**
+ * The block so far, for its header: the funnel (as every report counts
+ * it) and the pace against what the plan needs.
+ */
+export type BlockScore = { dials: number; connects: number; conversations: number; meetings: number; 
+/**
+ * Dials an hour of the block's running time so far (pauses excluded);
+ * `None` before the first minute.
+ */
+dials_per_hour: number | null; 
+/**
+ * Dials an hour the plan needs; `None` when it cannot be told.
+ */
+needed_dials_per_hour: number | null; 
+/**
+ * Where the needed pace comes from, in words.
+ */
+needed_basis: string | null }
+/**
  * Everything the Block view shows while a block runs.
  */
 export type BlockSnapshot = { block_id: string; themes: ThemeRef[]; started_at: string; clock: ClockState; call: CallState | null; 
@@ -994,7 +1012,7 @@ queue_rest: QueueRest | null; last_outcome: LastOutcome | null;
  * Something to say once, in words (outside prime time; the block moved
  * on to its next theme and talk track).
  */
-notice: string | null; phases: Phases }
+notice: string | null; phases: Phases; score: BlockScore }
 export type BlockStats = { 
 /**
  * Blocks the schedule planned in the period (up to now); `None` when no

@@ -8,6 +8,8 @@ export interface OutcomeDef {
   label: string;
   /** Needs details before it is logged (an inline form, never a dialog). */
   form?: "meeting" | "callback";
+  /** Permanent: asks for its key again (or Enter) before it is logged. */
+  confirm?: boolean;
 }
 
 /** domain.md section 5, in its order, one number key each. */
@@ -19,7 +21,7 @@ export const OUTCOMES: readonly OutcomeDef[] = [
   { outcome: "not_interested", key: "5", label: "Not interested" },
   { outcome: "callback", key: "6", label: "Callback requested", form: "callback" },
   { outcome: "meeting", key: "7", label: "Meeting booked", form: "meeting" },
-  { outcome: "do_not_call", key: "8", label: "Do not call" },
+  { outcome: "do_not_call", key: "8", label: "Do not call", confirm: true },
 ];
 
 export const OUTCOME_LABELS: Record<Outcome, string> = Object.fromEntries(

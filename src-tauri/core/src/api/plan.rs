@@ -209,6 +209,53 @@ pub fn preview(conn: &Connection, form: &PlanForm, now: DateTime<Utc>) -> Result
     )
 }
 
+/// The dials an hour a block needs to keep the plan: the saved plan's
+/// dials per block (else the rates a plan would use: the rep's history or
+/// the benchmark) over the block's length; with the words of its basis.
+pub fn block_pace(conn: &Connection, now: DateTime<Utc>) -> Result<BlockPace> {
+    let settings = settings::load(conn)?;
+    let rep = crate::reps::current_rep(conn)?;
+    let today = today_for(rep.as_ref(), now);
+    let history = history_for(conn, rep.as_ref(), now, &settings)?;
+    let saved = match &rep {
+        Some(r) => plan::current_plan(conn, &r.id, today)?,
+        None => None,
+    };
+    let (rate, from_plan) = match &saved {
+        Some(p) => {
+            let time = hours_for(conn, rep.as_ref(), now)?;
+            let result = plan::compute_plan(&p.inputs, &history, &time, &settings)?;
+            (result.rates.dials_per_block, true)
+        }
+        None => (
+            plan::choose_rates(&RateOverrides::default(), &history, &settings).dials_per_block,
+            false,
+        ),
+    };
+    let minutes = f64::from(settings.block_minutes.max(1));
+    Ok(BlockPace {
+        dials_per_hour: rate.value * 60.0 / minutes,
+        basis: format!(
+            "{}: {:.0} dials a {}-minute block ({})",
+            if from_plan {
+                "your plan"
+            } else {
+                "no plan saved"
+            },
+            rate.value,
+            settings.block_minutes,
+            rate.basis
+        ),
+    })
+}
+
+/// The pace a block needs ([`block_pace`]).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct BlockPace {
+    pub dials_per_hour: f64,
+    pub basis: String,
+}
+
 /// The Plan view's state at `now`.
 pub fn overview(conn: &Connection, now: DateTime<Utc>) -> Result<PlanOverview> {
     let settings = settings::load(conn)?;

@@ -12,8 +12,8 @@ mod view;
 
 pub use desk::BlockDesk;
 pub use view::{
-    BlockSnapshot, BlockView, CallState, CallTimer, ClockState, Dialled, LastOutcome, Phases,
-    ThemeRef, TickView,
+    BlockScore, BlockSnapshot, BlockView, CallState, CallTimer, ClockState, Dialled, LastOutcome,
+    Phases, ThemeRef, TickView,
 };
 
 use std::path::Path;
@@ -71,6 +71,10 @@ pub struct Session {
     last_theme: Option<Option<String>>,
     /// A referral the rep chose to call right after this call.
     call_next: Option<String>,
+    /// The block's funnel so far (read again after every outcome).
+    funnel: crate::reports::Funnel,
+    /// The pace the plan needs, read when the block opened.
+    pace: Option<crate::api::plan::BlockPace>,
 }
 
 fn theme_refs(store: &Store, ids: &[String]) -> Result<Vec<ThemeRef>> {
@@ -169,7 +173,11 @@ impl Session {
             notice: None,
             last_theme: None,
             call_next: None,
+            funnel: Default::default(),
+            // A plan that cannot be read costs the header its target, never the block.
+            pace: crate::api::plan::block_pace(store.conn(), now_wall).ok(),
         };
+        s.funnel = block::block_funnel(store.conn(), &s.block.id, &s.settings)?;
         s.refresh_current(store, now_wall)?;
         Ok(s)
     }
@@ -270,6 +278,22 @@ impl Session {
             last_outcome: self.last_outcome.clone(),
             notice: self.notice.clone(),
             phases: Phases::of(settings),
+            score: BlockScore {
+                dials: self.funnel.dials,
+                connects: self.funnel.connects,
+                conversations: self.funnel.conversations,
+                meetings: self.funnel.meetings,
+                dials_per_hour: (elapsed.as_secs() >= 60)
+                    .then(|| {
+                        crate::reports::blocks::dials_per_hour(
+                            self.funnel.dials,
+                            elapsed.as_secs() as u32,
+                        )
+                    })
+                    .flatten(),
+                needed_dials_per_hour: self.pace.as_ref().map(|p| p.dials_per_hour),
+                needed_basis: self.pace.as_ref().map(|p| p.basis.clone()),
+            },
         }
     }
 
@@ -504,6 +528,7 @@ impl Session {
         });
         self.call = None;
         self.notice = None;
+        self.funnel = block::block_funnel(store.conn(), &self.block.id, &settings)?;
         // A bad number with another number left: the same prospect, next number.
         let keep = (result.outcome == Outcome::BadNumber
             && done.prospect_status == ProspectStatus::Attempting)
@@ -617,6 +642,64 @@ mod tests {
         s.start_call(&mut f.store).unwrap();
         s.log_outcome(&mut f.store, &no_answer, dir.path()).unwrap();
         assert_eq!(s.snapshot().notice, None, "said once");
+    }
+
+    #[test]
+    fn the_header_keeps_the_blocks_score_and_the_pace_the_plan_needs() {
+        let mut f = tests_fixture(3);
+        let c = f.store.conn();
+        reps::set_current_rep(c, &f.rep).unwrap();
+        c.execute_batch("UPDATE prospects SET time_zone = NULL")
+            .unwrap();
+        let theme = [f.theme.clone()];
+        let mut s = Session::start(&mut f.store, &theme, Some(30), None, time::now()).unwrap();
+        let score = s.snapshot().score;
+        assert_eq!((score.dials, score.connects, score.meetings), (0, 0, 0));
+        assert_eq!(score.dials_per_hour, None, "not before the first minute");
+        // No plan saved: the benchmark's 30 dials an hour, said so.
+        let needed = score.needed_dials_per_hour.unwrap();
+        assert!((needed - 30.0).abs() < 0.01, "{needed}");
+        assert!(
+            score.needed_basis.unwrap().starts_with("no plan saved"),
+            "the basis is said"
+        );
+        let dir = tempfile::tempdir().unwrap();
+        let result = |outcome, asked| CallResult {
+            outcome,
+            callback_at: None,
+            meeting: None,
+            notes: CallNotes::default(),
+            asked_for_meeting: asked,
+        };
+        s.start_call(&mut f.store).unwrap();
+        s.log_outcome(&mut f.store, &result(Outcome::NoAnswer, false), dir.path())
+            .unwrap();
+        s.start_call(&mut f.store).unwrap();
+        s.answer(&mut f.store).unwrap();
+        s.log_outcome(
+            &mut f.store,
+            &result(Outcome::NotInterested, true),
+            dir.path(),
+        )
+        .unwrap();
+        let score = s.snapshot().score;
+        assert_eq!(
+            (
+                score.dials,
+                score.connects,
+                score.conversations,
+                score.meetings
+            ),
+            (2, 1, 1, 0),
+            "an asked call is a conversation, as in every report"
+        );
+        let summary =
+            block::summary(f.store.conn(), s.block_id(), s.settings(), time::now()).unwrap();
+        assert_eq!(
+            (summary.dials, summary.conversations),
+            (2, 1),
+            "the same numbers"
+        );
     }
 
     #[test]

@@ -107,6 +107,23 @@ pub struct LastOutcome {
     pub warning: Option<String>,
 }
 
+/// The block so far, for its header: the funnel (as every report counts
+/// it) and the pace against what the plan needs.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
+pub struct BlockScore {
+    pub dials: u32,
+    pub connects: u32,
+    pub conversations: u32,
+    pub meetings: u32,
+    /// Dials an hour of the block's running time so far (pauses excluded);
+    /// `None` before the first minute.
+    pub dials_per_hour: Option<f64>,
+    /// Dials an hour the plan needs; `None` when it cannot be told.
+    pub needed_dials_per_hour: Option<f64>,
+    /// Where the needed pace comes from, in words.
+    pub needed_basis: Option<String>,
+}
+
 /// Everything the Block view shows while a block runs.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type)]
 pub struct BlockSnapshot {
@@ -125,6 +142,7 @@ pub struct BlockSnapshot {
     /// on to its next theme and talk track).
     pub notice: Option<String>,
     pub phases: Phases,
+    pub score: BlockScore,
 }
 
 /// The Block view's state: a running block, or none (with the last summary).
