@@ -28,6 +28,7 @@ const COMMANDS: &[&str] = &[
     "save_call_notes",
     "log_outcome",
     "skip_prospect",
+    "undo_outcome",
     "block_summary",
     "open_link",
     "open_invitation",

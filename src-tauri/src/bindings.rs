@@ -38,6 +38,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             block::save_call_notes,
             block::log_outcome,
             block::skip_prospect,
+            block::undo_outcome,
             block::block_summary,
             desktop::open_link,
             desktop::open_invitation,

@@ -565,17 +565,50 @@ fn connected_starts_the_talk_the_ask_is_a_conversation_and_a_bad_number_leaves_t
     );
     app.press(&App::escape().to_string());
     app.wait_for_absent(&By::testid("confirm-outcome"));
+    let state_of = |env: &TestEnv| -> (String, i64, Option<String>) {
+        env.open_db()
+            .query_row(
+                "SELECT status, attempts, next_attempt_at FROM prospects WHERE id = ?1",
+                [&p3],
+                |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+            )
+            .expect("the prospect")
+    };
+    let p3_before = state_of(&env);
     app.press("8");
     app.wait_for(&By::testid("confirm-outcome"));
     app.press("8");
     next_card(&app, &p3);
-    let status: String = env
+    assert_eq!(state_of(&env).0, "do_not_call");
+    assert_eq!(open_calls(&env), 0);
+
+    // Undo (Alt+Z) takes it back: the prospect as it was, the call open
+    // again on their card for the right outcome.
+    app.wait_for(&By::testid("undo-outcome"));
+    app.alt('z');
+    app.wait_until(
+        "the card of the call taken back",
+        Duration::from_secs(15),
+        |a| {
+            a.find(&By::testid("call-card"))
+                .and_then(|c| c.attr("data-prospect-id"))
+                .is_some_and(|id| id == p3)
+        },
+    );
+    assert_eq!(state_of(&env), p3_before, "the prospect's state restored");
+    assert_eq!(open_calls(&env), 1, "the call is open again");
+    let dnc: i64 = env
         .open_db()
-        .query_row("SELECT status FROM prospects WHERE id = ?1", [&p3], |r| {
-            r.get(0)
-        })
-        .expect("the prospect");
-    assert_eq!(status, "do_not_call");
+        .query_row(
+            "SELECT count(*) FROM do_not_call WHERE prospect_id = ?1",
+            [&p3],
+            |r| r.get(0),
+        )
+        .expect("the list");
+    assert_eq!(dnc, 0, "off the do-not-call list");
+    app.press("1");
+    next_card(&app, &p3);
+    assert_eq!(state_of(&env).0, "attempting");
     assert_eq!(open_calls(&env), 0);
 
     // The ask made the short call a conversation, on screen and in the report.

@@ -266,6 +266,12 @@ impl CallClock {
         }
     }
 
+    /// The clocks stand at `elapsed` into the call (an outcome taken back:
+    /// where the call ended).
+    pub fn stop_at(&mut self, elapsed: Duration) {
+        self.stopped = Some(elapsed);
+    }
+
     /// The rep went back to the call: the clocks run again (the time spent
     /// in the form counts, as the call went on).
     pub fn go_on(&mut self) {

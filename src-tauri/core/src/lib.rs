@@ -61,6 +61,7 @@ pub mod suppress;
 pub mod text;
 pub mod themes;
 pub mod time;
+pub mod undo;
 
 pub use error::{Error, Result, StoreError};
 pub use store::Store;

@@ -127,6 +127,13 @@ pub fn log_outcome(state: State<'_, AppState>, result: CallResult) -> Result<Blo
     state.with_desk(|desk, store| desk.log_outcome(store, &result))
 }
 
+/// Take back the last outcome (a few seconds, until the next call starts).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn undo_outcome(state: State<'_, AppState>) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.undo(store))
+}
+
 #[tauri::command(async)]
 #[specta::specta]
 pub fn skip_prospect(state: State<'_, AppState>) -> Result<BlockView, AppError> {

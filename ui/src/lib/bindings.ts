@@ -251,6 +251,17 @@ async skipProspect() : Promise<Result<BlockView, AppError>> {
 }
 },
 /**
+ * Take back the last outcome (a few seconds, until the next call starts).
+ */
+async undoOutcome() : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("undo_outcome") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * A block's summary (a past block from the list).
  */
 async blockSummary(blockId: string) : Promise<Result<BlockSummary, AppError>> {
@@ -1761,7 +1772,12 @@ mailto: string | null;
 /**
  * Something the rep should know (e.g. the invitation could not be saved).
  */
-warning: string | null }
+warning: string | null; 
+/**
+ * Undo is offered while the block's running time is below this (ms),
+ * until the next call starts.
+ */
+undo_until_ms: number | null }
 export type LengthBin = { from_seconds: number; 
 /**
  * `None` for the last, open bin.

@@ -30,6 +30,7 @@ describe("block keys", () => {
     expect(blockAction(key("2", "Digit2", { altKey: true }), false, objections)).toEqual({ kind: "dial", position: 1 });
     expect(blockAction(key("a", "KeyA", { altKey: true }), true, objections)).toEqual({ kind: "asked" });
     expect(blockAction(key("r", "KeyR", { altKey: true }), false, objections)).toEqual({ kind: "referral" });
+    expect(blockAction(key("z", "KeyZ", { altKey: true }), true, objections)).toEqual({ kind: "undo" });
     expect(dialKey(0)).toBe("Alt+1");
     expect(dialKey(9)).toBeNull();
   });

@@ -67,6 +67,7 @@ export const BLOCK_KEYS = {
   gap: "Alt+G",
   asked: "Alt+A",
   referral: "Alt+R",
+  undo: "Alt+Z",
 } as const;
 
 /** The key that dials the prospect's number at `position` (0 = the first). */
@@ -79,6 +80,7 @@ export type BlockAction =
   | { kind: "dial"; position: number | null }
   | { kind: "asked" }
   | { kind: "referral" }
+  | { kind: "undo" }
   | { kind: "copy" }
   | { kind: "skip" }
   | { kind: "pause" }
@@ -102,6 +104,7 @@ const ALT_ACTIONS: Record<string, BlockAction["kind"]> = {
   KeyG: "gap",
   KeyA: "asked",
   KeyR: "referral",
+  KeyZ: "undo",
 };
 
 /**

@@ -228,4 +228,9 @@ impl BlockDesk {
     pub fn skip(&mut self, store: &mut Store) -> Result<BlockView> {
         self.running(store, |s, store| s.skip(store).map(|_| None))
     }
+
+    /// Take back the last outcome: the call open again, for the right one.
+    pub fn undo(&mut self, store: &mut Store) -> Result<BlockView> {
+        self.running(store, |s, store| s.undo(store).map(|_| None))
+    }
 }

@@ -75,6 +75,23 @@ pub struct Session {
     funnel: crate::reports::Funnel,
     /// The pace the plan needs, read when the block opened.
     pace: Option<crate::api::plan::BlockPace>,
+    /// The last outcome, while it can be taken back.
+    undo: Option<PendingUndo>,
+}
+
+/// How long after an outcome Undo is offered (of the block's running time),
+/// and never once the next call starts.
+pub const UNDO_WINDOW: Duration = Duration::from_secs(30);
+
+/// An outcome that can still be taken back.
+#[derive(Debug, Clone)]
+struct PendingUndo {
+    point: crate::undo::UndoPoint,
+    entry: queue::QueueEntry,
+    /// When the call ended (its clock stands there again after the undo).
+    ended: DateTime<Utc>,
+    /// The block's running time until which Undo is offered.
+    until: Duration,
 }
 
 fn theme_refs(store: &Store, ids: &[String]) -> Result<Vec<ThemeRef>> {
@@ -176,6 +193,7 @@ impl Session {
             funnel: Default::default(),
             // A plan that cannot be read costs the header its target, never the block.
             pace: crate::api::plan::block_pace(store.conn(), now_wall).ok(),
+            undo: None,
         };
         s.funnel = block::block_funnel(store.conn(), &s.block.id, &s.settings)?;
         s.refresh_current(store, now_wall)?;
@@ -330,7 +348,46 @@ impl Session {
         })?;
         self.call = Some((call, CallClock::new(now_wall, Duration::ZERO, now)));
         self.last_outcome = None;
+        self.undo = None;
         Ok(())
+    }
+
+    /// Take back the last outcome (within [`UNDO_WINDOW`], before the next
+    /// call): the prospect's state as it was, the call open again on
+    /// screen, its clock standing where it ended, for the right outcome.
+    pub fn undo(&mut self, store: &mut Store) -> Result<()> {
+        let now = Instant::now();
+        let pending = match &self.undo {
+            Some(u) if self.call.is_none() && self.clock.elapsed(now) <= u.until => u.clone(),
+            _ => {
+                return Err(Error::Conflict(
+                    "there is no outcome to undo: Undo takes back the last outcome for a few \
+                     seconds, until the next call starts"
+                        .into(),
+                ))
+            }
+        };
+        let ics = store.write(|tx| crate::undo::undo_outcome(tx, &pending.point))?;
+        self.undo = None;
+        if let Some(path) = ics {
+            // The invitation of a meeting taken back is no longer true.
+            let _ = std::fs::remove_file(path);
+        }
+        let now_wall = time::now();
+        let call = calls::open_call(store.conn(), &self.block.id)?.ok_or_else(no_call)?;
+        let last = call.objections.last().map(|o| o.at_ms);
+        let mut clock =
+            CallClock::recovered(call.started_at, call.answered_at, last, now, now_wall);
+        clock.stop_at(
+            (pending.ended - call.started_at)
+                .to_std()
+                .unwrap_or_default(),
+        );
+        self.call = Some((call, clock));
+        self.last_outcome = None;
+        self.notice = None;
+        self.funnel = block::block_funnel(store.conn(), &self.block.id, &self.settings)?;
+        self.show(store, pending.entry)
     }
 
     fn open_call(&self) -> Result<&OpenCall> {
@@ -481,8 +538,10 @@ impl Session {
             .unwrap_or(now_wall)
             .min(now_wall);
         let card = self.current.as_ref().map(|(_, c)| c.clone());
+        let entry = self.current.as_ref().map(|(e, _)| e.clone());
         let rep = reps::current_rep(store.conn())?;
-        let (done, warning, ics_path) = store.write(|tx| {
+        let (done, warning, ics_path, point) = store.write(|tx| {
+            let point = crate::undo::undo_point(tx, &call.id, result.outcome)?;
             let done = calls::finish_call(tx, &call.id, result, ended, &settings)?;
             let (mut warning, mut ics_path) = (None, None);
             if let (Some(meeting_id), Some(m), Some(card)) =
@@ -510,8 +569,15 @@ impl Session {
                     }
                 }
             }
-            Ok::<_, Error>((done, warning, ics_path))
+            Ok::<_, Error>((done, warning, ics_path, point))
         })?;
+        let until = self.clock.elapsed(Instant::now()) + UNDO_WINDOW;
+        self.undo = entry.map(|entry| PendingUndo {
+            point,
+            entry,
+            ended,
+            until,
+        });
         let name = card.as_ref().map(invitation::full_name).unwrap_or_default();
         let mailto = match (&result.meeting, &card) {
             (Some(m), Some(card)) => Some(invitation::mailto(m, card, rep.as_ref(), &result.notes)),
@@ -525,6 +591,7 @@ impl Session {
             ics_path,
             mailto,
             warning,
+            undo_until_ms: Some(ms(until)),
         });
         self.call = None;
         self.notice = None;
@@ -572,6 +639,7 @@ impl Session {
         let now_wall = time::now();
         store.write(|tx| block::skip(tx, &self.block.id, &prospect, "", now_wall))?;
         self.last_outcome = None;
+        self.undo = None;
         self.notice = None;
         self.refresh_current(store, now_wall)
     }
@@ -586,6 +654,7 @@ impl Session {
 
     pub fn end(&mut self, store: &mut Store, reason: EndReason) -> Result<BlockSummary> {
         let now_wall = time::now();
+        self.undo = None;
         let reason = if reason == EndReason::EndedEarly && self.clock.is_over(Instant::now()) {
             EndReason::Completed
         } else {
@@ -700,6 +769,69 @@ mod tests {
             (2, 1),
             "the same numbers"
         );
+    }
+
+    #[test]
+    fn undo_takes_the_last_outcome_back_until_the_next_call() {
+        let mut f = tests_fixture(3);
+        let c = f.store.conn();
+        reps::set_current_rep(c, &f.rep).unwrap();
+        c.execute_batch("UPDATE prospects SET time_zone = NULL")
+            .unwrap();
+        let theme = [f.theme.clone()];
+        let mut s = Session::start(&mut f.store, &theme, Some(30), None, time::now()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        assert_eq!(
+            s.undo(&mut f.store).unwrap_err().kind(),
+            "conflict",
+            "nothing yet"
+        );
+        let first = s.snapshot().card.unwrap().prospect_id;
+        let state = |store: &Store| -> (String, i64) {
+            store
+                .conn()
+                .query_row(
+                    "SELECT status, attempts FROM prospects WHERE id = ?1",
+                    [&first],
+                    |r| Ok((r.get(0)?, r.get(1)?)),
+                )
+                .unwrap()
+        };
+        let before = state(&f.store);
+        s.start_call(&mut f.store).unwrap();
+        s.answer(&mut f.store).unwrap();
+        let dnc = CallResult {
+            outcome: Outcome::DoNotCall,
+            callback_at: None,
+            meeting: None,
+            notes: CallNotes {
+                notes: "said not now".into(),
+                ..CallNotes::default()
+            },
+            asked_for_meeting: false,
+        };
+        s.log_outcome(&mut f.store, &dnc, dir.path()).unwrap();
+        assert_eq!(state(&f.store).0, "do_not_call");
+        let snap = s.snapshot();
+        assert!(snap.last_outcome.unwrap().undo_until_ms.is_some());
+        assert_eq!(snap.score.dials, 1);
+        s.undo(&mut f.store).unwrap();
+        assert_eq!(state(&f.store), before, "the prospect as it was");
+        let snap = s.snapshot();
+        assert_eq!(snap.card.unwrap().prospect_id, first, "back on the card");
+        let call = snap.call.expect("the call is open again");
+        assert_eq!(call.notes.notes, "said not now");
+        assert!(call.timer.stopped, "its clock stands where it ended");
+        assert_eq!(snap.score.dials, 0);
+        // The right outcome, then the next call: no undo any more.
+        let no = CallResult {
+            outcome: Outcome::NotInterested,
+            ..dnc
+        };
+        s.log_outcome(&mut f.store, &no, dir.path()).unwrap();
+        assert_eq!(state(&f.store).0, "not_interested");
+        s.start_call(&mut f.store).unwrap();
+        assert_eq!(s.undo(&mut f.store).unwrap_err().kind(), "conflict");
     }
 
     #[test]

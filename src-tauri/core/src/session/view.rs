@@ -105,6 +105,9 @@ pub struct LastOutcome {
     pub mailto: Option<String>,
     /// Something the rep should know (e.g. the invitation could not be saved).
     pub warning: Option<String>,
+    /// Undo is offered while the block's running time is below this (ms),
+    /// until the next call starts.
+    pub undo_until_ms: Option<u32>,
 }
 
 /// The block so far, for its header: the funnel (as every report counts
