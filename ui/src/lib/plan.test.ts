@@ -120,3 +120,14 @@ describe("plan helpers", () => {
     expect(gridHours([{ start_minute: 20 * 60, minutes: 90 }], 540, 720)).toEqual({ from: 7, to: 22 });
   });
 });
+
+describe("a rate's basis", () => {
+  it("does not repeat the badge's word", async () => {
+    const { basisText } = await import("./plan");
+    const rate = (source: "assumption" | "benchmark" | "history" | "user", basis: string) =>
+      ({ value: 0.5, source, basis, history_numerator: 0, history_denominator: 0, min_history: 0 }) as Parameters<typeof basisText>[0];
+    expect(basisText(rate("assumption", "assumption: 50 % of meetings become opportunities"))).toBe("50 % of meetings become opportunities");
+    expect(basisText(rate("benchmark", "benchmark: 7.5 % of dials connect"))).toBe("7.5 % of dials connect");
+    expect(basisText(rate("history", "your last 90 days: 40 of 80"))).toBe("Your last 90 days: 40 of 80");
+  });
+});

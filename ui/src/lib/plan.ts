@@ -63,6 +63,17 @@ export function sourceBadge(rate: PlanRate, def: RateDef): { text: string; cls: 
   }
 }
 
+/**
+ * A rate's basis beside its badge, without the word the badge already says
+ * ("Assumption" then "assumption: 50 % of …" reads twice), its first letter
+ * capitalised.
+ */
+export function basisText(rate: PlanRate): string {
+  const lead = `${rate.source}: `;
+  const t = rate.basis.toLowerCase().startsWith(lead) ? rate.basis.slice(lead.length) : rate.basis;
+  return t.charAt(0).toUpperCase() + t.slice(1);
+}
+
 /** 0.1158 -> "11.6 %", 0.5 -> "50 %"; a count (dials per block) to one decimal. */
 export function rateText(value: number, share: boolean): string {
   if (!share) return value.toFixed(1);
