@@ -29,6 +29,8 @@ const COMMANDS: &[&str] = &[
     "log_outcome",
     "skip_prospect",
     "undo_outcome",
+    "add_block_themes",
+    "callable_themes",
     "block_summary",
     "open_link",
     "open_invitation",

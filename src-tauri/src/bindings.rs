@@ -39,6 +39,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             block::log_outcome,
             block::skip_prospect,
             block::undo_outcome,
+            block::add_block_themes,
+            block::callable_themes,
             block::block_summary,
             desktop::open_link,
             desktop::open_invitation,

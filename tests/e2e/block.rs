@@ -694,3 +694,70 @@ fn a_referral_is_called_next_the_break_follows_the_block_and_callbacks_show_outs
     app.screenshot("break");
     app.close();
 }
+
+/// The setup says who is callable on each theme; a block that runs dry
+/// offers the themes that still have people callable now, and one click
+/// adds one without ending the block.
+#[test]
+fn a_block_that_runs_dry_offers_another_theme_and_goes_on() {
+    let env = demo_env("block_runs_dry");
+    // Texas keeps one prospect to call; the others wait.
+    env.write_db(
+        "CREATE TEMP TABLE keep AS SELECT min(id) AS id FROM prospects
+           WHERE theme_id = (SELECT id FROM themes WHERE name = 'Texas')
+             AND status = 'attempting' AND do_not_call = 0 AND bad_number = 0;
+         UPDATE prospects SET next_attempt_at = '2000-01-01T00:00:00.000Z'
+          WHERE id = (SELECT id FROM keep);
+         UPDATE prospects SET status = 'exhausted', next_attempt_at = NULL, callback_at = NULL
+          WHERE theme_id = (SELECT id FROM themes WHERE name = 'Texas')
+            AND id <> (SELECT id FROM keep) AND status IN ('new', 'attempting', 'callback');",
+    );
+    let app = env.launch();
+    app.wait_for(&By::nav("Main"));
+    app.alt('2');
+    let texas = By::xpath(
+        "//label[contains(@class,'theme-choice')][.//span[@class='name' and normalize-space(.)='Texas']]",
+    );
+    app.wait_until("the callable counts", crate::harness::WAIT_TIMEOUT, |a| {
+        a.find(&texas)
+            .is_some_and(|l| l.text().contains("1 callable now"))
+    });
+    app.screenshot("setup-callable");
+    // Only Texas.
+    for checked in app.find_all(&By::css(".theme-choice input:checked")) {
+        checked.click();
+    }
+    app.wait_for(&texas).find(&By::css("input")).click();
+    app.wait_for(&By::named("Length (minutes)"));
+    app.press(&App::enter().to_string());
+    app.wait_for(&By::testid("block-clock"));
+
+    let p1 = card_prospect(&app);
+    start_call(&app);
+    app.press("1");
+    let offer = app.wait_for(&By::testid("callable-elsewhere")).text();
+    assert!(offer.contains("Logistics & freight"), "{offer}");
+    app.screenshot("dry-offer");
+    app.wait_for(&By::button("Add Logistics & freight to this block"))
+        .click();
+    let p2 = next_card(&app, &p1);
+    let theme: String = env
+        .open_db()
+        .query_row(
+            "SELECT t.name FROM prospects p JOIN themes t ON t.id = p.theme_id WHERE p.id = ?1",
+            [&p2],
+            |r| r.get(0),
+        )
+        .expect("the next prospect");
+    assert_eq!(theme, "Logistics & freight");
+    let themes: i64 = env
+        .open_db()
+        .query_row(
+            "SELECT count(*) FROM block_themes WHERE block_id = (SELECT id FROM blocks WHERE ended_at IS NULL)",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the block's themes");
+    assert_eq!(themes, 2, "the block goes on with both themes");
+    app.screenshot("dry-block-went-on");
+}

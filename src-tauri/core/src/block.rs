@@ -121,6 +121,36 @@ pub fn start_block(
     load_block(conn, &id)
 }
 
+/// Add themes to a running block (one that ran dry): their prospects join
+/// its queue after the themes it has. An unknown or archived theme is
+/// refused; a theme the block has already is kept once.
+pub fn add_themes(conn: &Connection, block_id: &str, theme_ids: &[String]) -> Result<BlockRecord> {
+    let b = load_block(conn, block_id)?;
+    if b.ended_at.is_some() {
+        return Err(Error::Conflict("this block has ended".into()));
+    }
+    for t in theme_ids {
+        let known: Option<i64> = conn
+            .query_row(
+                "SELECT 1 FROM themes WHERE id = ?1 AND archived_at IS NULL",
+                [t],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if known.is_none() {
+            return Err(Error::NotFound {
+                what: "theme",
+                id: t.clone(),
+            });
+        }
+        conn.execute(
+            "INSERT OR IGNORE INTO block_themes (block_id, theme_id) VALUES (?1, ?2)",
+            params![block_id, t],
+        )?;
+    }
+    load_block(conn, block_id)
+}
+
 /// The break after a block (domain.md section 2: 17 minutes after 52), from
 /// the persisted end of the rep's last block and its break length.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]

@@ -203,6 +203,141 @@ pub fn rest(
     })
 }
 
+/// Who on a theme can be called, said before a block starts (and when a
+/// block runs dry): due now and inside their local calling hours, until
+/// when, and when the next window opens for the others due.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct ThemeCallable {
+    pub theme_id: String,
+    pub theme_name: String,
+    /// Due now (new, callback due, retry due) and inside their calling hours
+    /// (an unknown zone counts: it is allowed).
+    pub callable_now: u32,
+    /// When the last of them leaves their calling hours (UTC); `None` when
+    /// nobody is callable now, or when some have no known zone.
+    pub callable_until: Option<DateTime<Utc>>,
+    /// Due now but outside their calling hours.
+    pub later: u32,
+    /// When the first of those enters their calling hours (UTC).
+    pub next_window_at: Option<DateTime<Utc>>,
+}
+
+/// The calling window of a zone around `now`: `Ok(end)` when `now` is inside
+/// it (the end today), `Err(start)` when outside (the next start).
+fn window(
+    tz: chrono_tz::Tz,
+    now: DateTime<Utc>,
+    s: &Settings,
+) -> std::result::Result<DateTime<Utc>, DateTime<Utc>> {
+    use chrono::TimeZone;
+    let local = now.with_timezone(&tz);
+    let at = |date: chrono::NaiveDate, hour: u32| {
+        tz.from_local_datetime(&date.and_hms_opt(hour.min(23), 0, 0).unwrap_or_default())
+            .earliest()
+            .map(|t| t.with_timezone(&Utc))
+            .unwrap_or(now)
+    };
+    let workday = |d: chrono::NaiveDate| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun);
+    let today = local.date_naive();
+    if workday(today) && local.hour() >= s.calling_hour_start && local.hour() < s.calling_hour_end {
+        let end = if s.calling_hour_end >= 24 {
+            at(today.succ_opt().unwrap_or(today), 0)
+        } else {
+            at(today, s.calling_hour_end)
+        };
+        return Ok(end);
+    }
+    let mut d = today;
+    if !(workday(d) && local.hour() < s.calling_hour_start) {
+        d = d.succ_opt().unwrap_or(d);
+    }
+    for _ in 0..7 {
+        if workday(d) {
+            break;
+        }
+        d = d.succ_opt().unwrap_or(d);
+    }
+    Err(at(d, s.calling_hour_start))
+}
+
+/// Who is callable on each theme of `theme_ids` (all themes when empty) at
+/// `now`, by the same rules as the block's queue (without the block's own
+/// calls and skips): counted by time zone, so a million prospects cost one
+/// grouped count.
+pub fn callable(
+    conn: &Connection,
+    theme_ids: &[String],
+    s: &Settings,
+    now: DateTime<Utc>,
+) -> Result<Vec<ThemeCallable>> {
+    let themes = serde_json::to_string(theme_ids).unwrap_or_else(|_| "[]".into());
+    let mut stmt = conn.prepare_cached(
+        "SELECT t.id, t.name, p.time_zone, count(p.id)
+         FROM themes t LEFT JOIN prospects p ON p.theme_id = t.id
+              AND p.do_not_call = 0 AND p.bad_number = 0
+              AND (p.status = 'new'
+                   OR (p.status = 'callback' AND p.callback_at <= ?2)
+                   OR (p.status = 'attempting' AND p.next_attempt_at <= ?2))
+         WHERE t.archived_at IS NULL
+           AND (json_array_length(?1) = 0 OR t.id IN (SELECT value FROM json_each(?1)))
+         GROUP BY t.id, p.time_zone
+         ORDER BY t.name COLLATE NOCASE, t.id",
+    )?;
+    let rows = stmt.query_map(params![themes, time::to_db(now)], |r| {
+        Ok((
+            r.get::<_, String>(0)?,
+            r.get::<_, String>(1)?,
+            r.get::<_, Option<String>>(2)?,
+            r.get::<_, u32>(3)?,
+        ))
+    })?;
+    let mut out: Vec<ThemeCallable> = Vec::new();
+    let mut unknown_now: Vec<bool> = Vec::new();
+    for row in rows {
+        let (id, name, zone, n) = row?;
+        if out.last().map(|t| &t.theme_id) != Some(&id) {
+            out.push(ThemeCallable {
+                theme_id: id,
+                theme_name: name,
+                callable_now: 0,
+                callable_until: None,
+                later: 0,
+                next_window_at: None,
+            });
+            unknown_now.push(false);
+        }
+        if n == 0 {
+            continue;
+        }
+        let (t, unknown) = (
+            out.last_mut().expect("pushed"),
+            unknown_now.last_mut().expect("pushed"),
+        );
+        match zone.as_deref().and_then(time::parse_tz) {
+            None => {
+                t.callable_now += n;
+                *unknown = true;
+            }
+            Some(tz) => match window(tz, now, s) {
+                Ok(end) => {
+                    t.callable_now += n;
+                    t.callable_until = Some(t.callable_until.map_or(end, |u| u.max(end)));
+                }
+                Err(start) => {
+                    t.later += n;
+                    t.next_window_at = Some(t.next_window_at.map_or(start, |u| u.min(start)));
+                }
+            },
+        }
+    }
+    for (t, unknown) in out.iter_mut().zip(unknown_now) {
+        if unknown || t.callable_now == 0 {
+            t.callable_until = None;
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -215,6 +350,57 @@ mod tests {
     fn t0() -> DateTime<Utc> {
         // Monday 2026-11-23 15:00 UTC = 09:00 Chicago, 07:00 Los Angeles, 10:00 New York.
         Utc.with_ymd_and_hms(2026, 11, 23, 15, 0, 0).unwrap()
+    }
+
+    #[test]
+    fn who_is_callable_now_until_when_and_when_the_next_window_opens() {
+        let f = block::tests_fixture(3);
+        let c = f.store.conn();
+        let s = Settings::default();
+        // Chicago (09:00 there), Los Angeles (07:00: opens at 08:00), unknown.
+        c.execute(
+            "UPDATE prospects SET time_zone = 'America/Los_Angeles' WHERE id = ?1",
+            [&f.prospects[1]],
+        )
+        .unwrap();
+        c.execute(
+            "UPDATE prospects SET time_zone = NULL WHERE id = ?1",
+            [&f.prospects[2]],
+        )
+        .unwrap();
+        let all = callable(c, &[], &s, t0()).unwrap();
+        assert_eq!(all.len(), 1);
+        let t = &all[0];
+        assert_eq!((t.callable_now, t.later), (2, 1));
+        assert_eq!(
+            t.callable_until, None,
+            "an unknown zone is callable any time"
+        );
+        assert_eq!(
+            t.next_window_at,
+            Some(t0() + Duration::hours(1)),
+            "08:00 in LA"
+        );
+        c.execute(
+            "UPDATE prospects SET time_zone = 'America/New_York' WHERE id = ?1",
+            [&f.prospects[2]],
+        )
+        .unwrap();
+        let t = &callable(c, std::slice::from_ref(&f.theme), &s, t0()).unwrap()[0];
+        assert_eq!(
+            t.callable_until,
+            Some(t0() + Duration::hours(8)),
+            "17:00 in Chicago, the last to close"
+        );
+        // Friday 17:30 in Los Angeles: the next window is Monday.
+        let friday = Utc.with_ymd_and_hms(2026, 11, 28, 1, 30, 0).unwrap();
+        let t = &callable(c, &[], &s, friday).unwrap()[0];
+        assert_eq!(t.callable_now, 0);
+        assert_eq!(
+            t.next_window_at,
+            Some(Utc.with_ymd_and_hms(2026, 11, 30, 13, 0, 0).unwrap()),
+            "Monday 08:00 in New York"
+        );
     }
 
     #[test]

@@ -127,6 +127,27 @@ pub fn log_outcome(state: State<'_, AppState>, result: CallResult) -> Result<Blo
     state.with_desk(|desk, store| desk.log_outcome(store, &result))
 }
 
+/// Add themes to the running block (one that ran dry offers them).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn add_block_themes(
+    state: State<'_, AppState>,
+    theme_ids: Vec<String>,
+) -> Result<BlockView, AppError> {
+    state.with_desk(|desk, store| desk.add_themes(store, &theme_ids))
+}
+
+/// Who is callable now on each theme (all when none is given), until when,
+/// and when the next window opens.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn callable_themes(
+    state: State<'_, AppState>,
+    theme_ids: Vec<String>,
+) -> Result<Vec<callblock_core::queue::ThemeCallable>, AppError> {
+    state.with_store(|s| callblock_core::api::block::callable(s.conn(), &theme_ids))
+}
+
 /// Take back the last outcome (a few seconds, until the next call starts).
 #[tauri::command(async)]
 #[specta::specta]

@@ -262,6 +262,29 @@ async undoOutcome() : Promise<Result<BlockView, AppError>> {
 }
 },
 /**
+ * Add themes to the running block (one that ran dry offers them).
+ */
+async addBlockThemes(themeIds: string[]) : Promise<Result<BlockView, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_block_themes", { themeIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Who is callable now on each theme (all when none is given), until when,
+ * and when the next window opens.
+ */
+async callableThemes(themeIds: string[]) : Promise<Result<ThemeCallable[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("callable_themes", { themeIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * A block's summary (a past block from the list).
  */
 async blockSummary(blockId: string) : Promise<Result<BlockSummary, AppError>> {
@@ -1023,7 +1046,12 @@ queue_rest: QueueRest | null; last_outcome: LastOutcome | null;
  * Something to say once, in words (outside prime time; the block moved
  * on to its next theme and talk track).
  */
-notice: string | null; phases: Phases; score: BlockScore }
+notice: string | null; phases: Phases; score: BlockScore; 
+/**
+ * When the queue ran dry: other themes with people callable now, to add
+ * to the block without ending it.
+ */
+callable_elsewhere: ThemeCallable[] }
 export type BlockStats = { 
 /**
  * Blocks the schedule planned in the period (up to now); `None` when no
@@ -2892,6 +2920,30 @@ created_by: string | null; created_at: string }
  */
 export type TextEncoding = "utf8" | "utf8_bom" | "utf16_le" | "utf16_be" | "windows1252"
 export type Theme = { id: string; name: string; kind: ThemeKind; description: string }
+/**
+ * Who on a theme can be called, said before a block starts (and when a
+ * block runs dry): due now and inside their local calling hours, until
+ * when, and when the next window opens for the others due.
+ */
+export type ThemeCallable = { theme_id: string; theme_name: string; 
+/**
+ * Due now (new, callback due, retry due) and inside their calling hours
+ * (an unknown zone counts: it is allowed).
+ */
+callable_now: number; 
+/**
+ * When the last of them leaves their calling hours (UTC); `None` when
+ * nobody is callable now, or when some have no known zone.
+ */
+callable_until: string | null; 
+/**
+ * Due now but outside their calling hours.
+ */
+later: number; 
+/**
+ * When the first of those enters their calling hours (UTC).
+ */
+next_window_at: string | null }
 /**
  * How imported prospects are put into themes.
  */

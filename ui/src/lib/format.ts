@@ -52,3 +52,32 @@ export function localTime(zone: string | null, at: Date = new Date()): string | 
     return null;
   }
 }
+
+const dayTime = new Intl.DateTimeFormat("en-US", { weekday: "short", hour: "numeric", minute: "2-digit" });
+const timeOnly = new Intl.DateTimeFormat("en-US", { hour: "numeric", minute: "2-digit" });
+
+/**
+ * When a calling window closes or opens, in the viewer's time: "4:00 PM"
+ * today, "Mon 8:00 AM" another day.
+ */
+export function windowTime(iso: string, now: Date = new Date()): string {
+  const d = new Date(iso);
+  if (Number.isNaN(d.getTime())) return iso;
+  return d.toDateString() === now.toDateString() ? timeOnly.format(d) : dayTime.format(d);
+}
+
+/** Who is callable on a theme, in words: "42 callable now, until 4:00 PM · 7 later, from Mon 8:00 AM". */
+export function callableText(
+  c: { callable_now: number; callable_until: string | null; later: number; next_window_at: string | null },
+  now: Date = new Date(),
+): string {
+  const n = (x: number) => new Intl.NumberFormat("en-US").format(x);
+  const parts: string[] = [];
+  if (c.callable_now > 0) {
+    parts.push(`${n(c.callable_now)} callable now${c.callable_until ? `, until ${windowTime(c.callable_until, now)}` : ""}`);
+  } else {
+    parts.push("nobody callable now");
+  }
+  if (c.later > 0) parts.push(`${n(c.later)} later${c.next_window_at ? `, from ${windowTime(c.next_window_at, now)}` : ""}`);
+  return parts.join(" · ");
+}

@@ -15,6 +15,16 @@ pub fn summary(conn: &Connection, block_id: &str) -> Result<BlockSummary> {
     crate::block::summary(conn, block_id, &settings, time::now())
 }
 
+/// Who is callable now on each theme (all themes when `theme_ids` is
+/// empty), until when, and when the next window opens for the others.
+pub fn callable(
+    conn: &Connection,
+    theme_ids: &[String],
+) -> Result<Vec<crate::queue::ThemeCallable>> {
+    let settings = settings::load(conn)?;
+    crate::queue::callable(conn, theme_ids, &settings, time::now())
+}
+
 /// The newest blocks of every rep (1 to 500 of them).
 pub fn recent(conn: &Connection, limit: u32) -> Result<Vec<BlockRow>> {
     crate::block::recent_blocks(conn, None, limit.clamp(1, 500))

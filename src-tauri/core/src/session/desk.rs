@@ -229,6 +229,13 @@ impl BlockDesk {
         self.running(store, |s, store| s.skip(store).map(|_| None))
     }
 
+    /// Add themes to the running block (when it ran dry).
+    pub fn add_themes(&mut self, store: &mut Store, theme_ids: &[String]) -> Result<BlockView> {
+        self.running(store, |s, store| {
+            s.add_themes(store, theme_ids).map(|_| None)
+        })
+    }
+
     /// Take back the last outcome: the call open again, for the right one.
     pub fn undo(&mut self, store: &mut Store) -> Result<BlockView> {
         self.running(store, |s, store| s.undo(store).map(|_| None))

@@ -77,6 +77,8 @@ pub struct Session {
     pace: Option<crate::api::plan::BlockPace>,
     /// The last outcome, while it can be taken back.
     undo: Option<PendingUndo>,
+    /// When the queue ran dry: other themes with people callable now.
+    callable_elsewhere: Vec<queue::ThemeCallable>,
 }
 
 /// How long after an outcome Undo is offered (of the block's running time),
@@ -194,6 +196,7 @@ impl Session {
             // A plan that cannot be read costs the header its target, never the block.
             pace: crate::api::plan::block_pace(store.conn(), now_wall).ok(),
             undo: None,
+            callable_elsewhere: Vec::new(),
         };
         s.funnel = block::block_funnel(store.conn(), &s.block.id, &s.settings)?;
         s.refresh_current(store, now_wall)?;
@@ -237,10 +240,15 @@ impl Session {
                 now_wall,
             )?,
         };
+        self.callable_elsewhere.clear();
         match entry {
             Some(e) => self.show(store, e)?,
             None => {
                 self.current = None;
+                self.callable_elsewhere = queue::callable(store.conn(), &[], settings, now_wall)?
+                    .into_iter()
+                    .filter(|t| t.callable_now > 0 && !self.block.theme_ids.contains(&t.theme_id))
+                    .collect();
                 self.queue_rest = Some(queue::rest(
                     store.conn(),
                     &self.block.id,
@@ -296,6 +304,7 @@ impl Session {
             last_outcome: self.last_outcome.clone(),
             notice: self.notice.clone(),
             phases: Phases::of(settings),
+            callable_elsewhere: self.callable_elsewhere.clone(),
             score: BlockScore {
                 dials: self.funnel.dials,
                 connects: self.funnel.connects,
@@ -349,6 +358,20 @@ impl Session {
         self.call = Some((call, CallClock::new(now_wall, Duration::ZERO, now)));
         self.last_outcome = None;
         self.undo = None;
+        Ok(())
+    }
+
+    /// Add themes to the block (one that ran dry offers them): their
+    /// prospects are offered next, the block goes on.
+    pub fn add_themes(&mut self, store: &mut Store, theme_ids: &[String]) -> Result<()> {
+        if theme_ids.is_empty() {
+            return Err(Error::invalid("themes", "choose at least one theme to add"));
+        }
+        self.block = store.write(|tx| block::add_themes(tx, &self.block.id, theme_ids))?;
+        self.themes = theme_refs(store, &self.block.theme_ids)?;
+        if self.call.is_none() {
+            self.refresh_current(store, time::now())?;
+        }
         Ok(())
     }
 
@@ -768,6 +791,59 @@ mod tests {
             (summary.dials, summary.conversations),
             (2, 1),
             "the same numbers"
+        );
+    }
+
+    #[test]
+    fn a_block_that_runs_dry_offers_themes_with_people_callable_and_takes_them_in() {
+        let mut f = tests_fixture(2);
+        let c = f.store.conn();
+        reps::set_current_rep(c, &f.rep).unwrap();
+        c.execute_batch("UPDATE prospects SET time_zone = NULL")
+            .unwrap();
+        let ohio = crate::lists::create_theme(c, "Ohio", ThemeKind::Geography, "")
+            .unwrap()
+            .id;
+        c.execute(
+            "UPDATE prospects SET theme_id = ?1 WHERE id = ?2",
+            [&ohio, &f.prospects[1]],
+        )
+        .unwrap();
+        let texas = [f.theme.clone()];
+        let mut s = Session::start(&mut f.store, &texas, Some(30), None, time::now()).unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        s.start_call(&mut f.store).unwrap();
+        let no_answer = CallResult {
+            outcome: Outcome::NoAnswer,
+            callback_at: None,
+            meeting: None,
+            notes: CallNotes::default(),
+            asked_for_meeting: false,
+        };
+        s.log_outcome(&mut f.store, &no_answer, dir.path()).unwrap();
+        let snap = s.snapshot();
+        assert!(snap.card.is_none(), "Texas ran dry");
+        let offered: Vec<(&str, u32)> = snap
+            .callable_elsewhere
+            .iter()
+            .map(|t| (t.theme_name.as_str(), t.callable_now))
+            .collect();
+        assert_eq!(offered, [("Ohio", 1)]);
+        s.add_themes(&mut f.store, std::slice::from_ref(&ohio))
+            .unwrap();
+        let snap = s.snapshot();
+        assert_eq!(
+            snap.card.unwrap().prospect_id,
+            f.prospects[1],
+            "the block goes on"
+        );
+        assert_eq!(snap.themes.len(), 2);
+        assert!(snap.callable_elsewhere.is_empty());
+        assert_eq!(
+            s.add_themes(&mut f.store, &["nope".to_string()])
+                .unwrap_err()
+                .kind(),
+            "not_found"
         );
     }
 

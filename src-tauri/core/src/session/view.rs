@@ -146,6 +146,9 @@ pub struct BlockSnapshot {
     pub notice: Option<String>,
     pub phases: Phases,
     pub score: BlockScore,
+    /// When the queue ran dry: other themes with people callable now, to add
+    /// to the block without ending it.
+    pub callable_elsewhere: Vec<crate::queue::ThemeCallable>,
 }
 
 /// The Block view's state: a running block, or none (with the last summary).

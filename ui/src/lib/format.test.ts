@@ -1,0 +1,17 @@
+import { describe, expect, it } from "vitest";
+import { callableText, windowTime } from "./format";
+
+describe("who is callable, in words", () => {
+  const now = new Date(2026, 11, 7, 10, 0);
+  it("says now and until, later and from", () => {
+    const until = new Date(2026, 11, 7, 17, 0).toISOString();
+    const from = new Date(2026, 11, 8, 8, 0).toISOString();
+    expect(callableText({ callable_now: 42, callable_until: until, later: 7, next_window_at: from }, now)).toBe(
+      `42 callable now, until ${windowTime(until, now)} · 7 later, from ${windowTime(from, now)}`,
+    );
+    expect(windowTime(until, now)).toBe("5:00 PM");
+    expect(windowTime(from, now)).toMatch(/^Tue/);
+    expect(callableText({ callable_now: 0, callable_until: null, later: 3, next_window_at: null }, now)).toBe("nobody callable now · 3 later");
+    expect(callableText({ callable_now: 2, callable_until: null, later: 0, next_window_at: null }, now)).toBe("2 callable now");
+  });
+});
