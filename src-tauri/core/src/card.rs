@@ -19,8 +19,12 @@ pub struct CardPhone {
     pub kind: String,
     /// Marked bad on an earlier call: never dialled again.
     pub bad: bool,
-    /// What to show: E.164 when known (with " x" and the extension), else the raw text.
+    /// What to show: the number in national format when it is in the rep's
+    /// region, else international (with " ext. " and the extension); the
+    /// raw text when it could not be read.
     pub display: String,
+    /// The number in E.164, when it could be read.
+    pub e164: Option<String>,
     /// The `tel:` link handed to the softphone (RFC 3966); `None` when the
     /// number could not be read as a dialable number.
     pub tel_uri: Option<String>,
@@ -121,6 +125,9 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
             id: prospect_id.to_string(),
         })?;
 
+    let home = crate::settings::load(conn)
+        .ok()
+        .and_then(|s| crate::import::phone::parse_region(&s.default_region));
     let mut stmt = conn.prepare_cached(
         "SELECT kind, e164, extension, raw, position, bad FROM prospect_phones
          WHERE prospect_id = ?1 ORDER BY position",
@@ -131,10 +138,9 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
             let e164: Option<String> = r.get(1)?;
             let ext: Option<String> = r.get(2)?;
             let raw: String = r.get(3)?;
-            let display = match (&e164, &ext) {
-                (Some(e), Some(x)) if !x.is_empty() => format!("{e} x{x}"),
-                (Some(e), _) => e.clone(),
-                (None, _) => raw,
+            let display = match &e164 {
+                Some(e) => crate::import::phone::display(e, ext.as_deref(), home),
+                None => raw,
             };
             let bad: bool = r.get(5)?;
             Ok(CardPhone {
@@ -147,6 +153,7 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
                     .filter(|_| !bad)
                     .and_then(|e| tel_uri(e, ext.as_deref())),
                 display,
+                e164,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;

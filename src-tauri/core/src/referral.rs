@@ -210,7 +210,8 @@ mod tests {
         );
         let card = crate::card::call_card(c, &id, None).unwrap();
         assert_eq!(
-            card.phones[0].display, "+15125550000",
+            card.phones[0].e164.as_deref(),
+            Some("+15125550000"),
             "the company's line, as dialled"
         );
         assert_eq!(

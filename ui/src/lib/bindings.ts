@@ -1417,9 +1417,15 @@ kind: string;
  */
 bad: boolean; 
 /**
- * What to show: E.164 when known (with " x" and the extension), else the raw text.
+ * What to show: the number in national format when it is in the rep's
+ * region, else international (with " ext. " and the extension); the
+ * raw text when it could not be read.
  */
 display: string; 
+/**
+ * The number in E.164, when it could be read.
+ */
+e164: string | null; 
 /**
  * The `tel:` link handed to the softphone (RFC 3966); `None` when the
  * number could not be read as a dialable number.

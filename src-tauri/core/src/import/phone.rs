@@ -294,6 +294,31 @@ fn from_scientific(s: &str) -> Option<String> {
     Some(format!("{int}{frac}"))
 }
 
+/// A saved number as a person reads it: in national format when it shares
+/// the calling code of `home` (the rep's region: "(312) 555-0142" for a US
+/// rep), else in international format ("+49 30 12345678"); the extension
+/// after " ext. ". A number that does not parse is shown as saved.
+pub fn display(e164: &str, extension: Option<&str>, home: Option<Id>) -> String {
+    let base = match phonenumber::parse(None, e164) {
+        Ok(n) => {
+            let home_code = home
+                .and_then(|h| DATABASE.by_id(h.as_ref()))
+                .map(|m| m.country_code());
+            let mode = if home_code == Some(n.code().value()) {
+                Mode::National
+            } else {
+                Mode::International
+            };
+            n.format().mode(mode).to_string()
+        }
+        Err(_) => e164.to_string(),
+    };
+    match extension.filter(|x| !x.is_empty()) {
+        Some(x) => format!("{base} ext. {x}"),
+        None => base,
+    }
+}
+
 /// Parse a two-letter region code for phone numbers.
 pub fn parse_region(code: &str) -> Option<Id> {
     let c = code.trim().to_ascii_uppercase();
@@ -306,6 +331,24 @@ pub fn parse_region(code: &str) -> Option<Id> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_number_shows_as_its_reader_writes_it() {
+        let us = parse_region("US");
+        assert_eq!(display("+13125550142", None, us), "(312) 555-0142");
+        assert_eq!(
+            display("+13125550142", Some("12"), us),
+            "(312) 555-0142 ext. 12"
+        );
+        assert_eq!(display("+493012345678", None, us), "+49 30 12345678");
+        assert_eq!(
+            display("+493012345678", None, parse_region("DE")),
+            "030 12345678"
+        );
+        assert_eq!(display("+13125550142", None, None), "+1 312-555-0142");
+        assert_eq!(display("not a number", None, us), "not a number");
+    }
+
     use super::*;
 
     fn norm(raw: &str, region: &str) -> (Option<String>, Option<String>) {
