@@ -34,6 +34,7 @@ const COMMANDS: &[&str] = &[
     "block_summary",
     "open_link",
     "open_invitation",
+    "reveal_invitation",
     "copy_text",
     "talk_track_editor",
     "save_talk_track",

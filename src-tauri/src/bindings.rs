@@ -44,6 +44,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             block::block_summary,
             desktop::open_link,
             desktop::open_invitation,
+            desktop::reveal_invitation,
             desktop::copy_text,
             playbook::talk_track_editor,
             playbook::save_talk_track,

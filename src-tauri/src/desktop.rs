@@ -34,19 +34,25 @@ fn allowed_link(url: &str) -> Result<(), AppError> {
 #[specta::specta]
 pub fn open_link(app: AppHandle, url: String) -> Result<(), AppError> {
     allowed_link(&url)?;
-    let scheme = if url.to_ascii_lowercase().starts_with("tel:") {
-        "a softphone for tel: links"
-    } else {
-        "a mail program for mailto: links"
-    };
+    let tel = url.to_ascii_lowercase().starts_with("tel:");
     app.opener()
         .open_url(url.trim(), None::<&str>)
         .map_err(|e| {
+            // The launcher's own words (its command, an exit status, an OS
+            // error number) are for the log, not for the rep.
+            eprintln!("callblock: opening a link failed: {e}");
             AppError::new(
-                "desktop",
-                format!(
-                    "No program could take the link ({e}). Set up {scheme}, or copy it instead."
-                ),
+                if tel {
+                    "no_softphone"
+                } else {
+                    "no_mail_program"
+                },
+                if tel {
+                    "No softphone took the number. Copy it (Alt+C) and dial it by hand."
+                } else {
+                    "No mail program took the invitation e-mail. Copy the e-mail instead, \
+                     and attach the invitation file."
+                },
             )
         })
 }
@@ -72,9 +78,39 @@ pub fn open_invitation(
         ));
     }
     app.opener().open_path(&path, None::<&str>).map_err(|e| {
+        eprintln!("callblock: opening {path} failed: {e}");
         AppError::new(
-            "desktop",
-            format!("No calendar program could open {path} ({e})"),
+            "no_calendar_program",
+            "No calendar program opened the invitation. Show it in its folder instead.",
+        )
+    })
+}
+
+/// Show a saved invitation (.ics) in the file manager, selected.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn reveal_invitation(
+    app: AppHandle,
+    state: State<'_, AppState>,
+    path: String,
+) -> Result<(), AppError> {
+    let p = Path::new(&path);
+    let inside = p
+        .canonicalize()
+        .ok()
+        .zip(state.invitations_dir()?.canonicalize().ok())
+        .is_some_and(|(file, dir)| file.starts_with(dir));
+    if !inside || p.extension().and_then(|e| e.to_str()) != Some("ics") {
+        return Err(AppError::new(
+            "invalid",
+            format!("{path} is not an invitation saved by Callblock"),
+        ));
+    }
+    app.opener().reveal_item_in_dir(p).map_err(|e| {
+        eprintln!("callblock: showing {path} failed: {e}");
+        AppError::new(
+            "no_file_manager",
+            format!("No file manager could show it; the invitation is saved at {path}"),
         )
     })
 }
@@ -82,9 +118,10 @@ pub fn open_invitation(
 #[tauri::command(async)]
 #[specta::specta]
 pub fn copy_text(app: AppHandle, text: String) -> Result<(), AppError> {
-    app.clipboard()
-        .write_text(text)
-        .map_err(|e| AppError::new("desktop", format!("The clipboard is not available ({e})")))
+    app.clipboard().write_text(text).map_err(|e| {
+        eprintln!("callblock: the clipboard failed: {e}");
+        AppError::new("no_clipboard", "The clipboard is not available here.")
+    })
 }
 
 /// A desktop notification; returns false when the desktop has no

@@ -132,6 +132,18 @@ fn a_short_block_runs_on_the_keyboard_and_its_summary_matches_the_database() {
         logged.contains("Meeting booked") && logged.contains(".ics"),
         "{logged}"
     );
+    // No mail program here: one plain line, and the e-mail to copy instead.
+    app.wait_for(&By::button("Write the invitation e-mail"))
+        .click();
+    let problem = app.wait_for(&By::testid("mail-problem")).text();
+    assert!(problem.starts_with("No mail program took"), "{problem}");
+    let banner = app.wait_for(&By::testid("last-outcome")).text();
+    for launcher in ["os error", "exit status", "xdg-open", "gio "] {
+        assert!(!banner.contains(launcher), "no launcher's words: {banner}");
+    }
+    app.wait_for(&By::button("Copy e-mail"));
+    app.wait_for(&By::button("Show the invitation file"));
+    app.screenshot("mail-problem");
 
     // 5. No answer.
     start_call(&app);

@@ -317,6 +317,17 @@ async openInvitation(path: string) : Promise<Result<null, AppError>> {
     else return { status: "error", error: e  as any };
 }
 },
+/**
+ * Show a saved invitation (.ics) in the file manager, selected.
+ */
+async revealInvitation(path: string) : Promise<Result<null, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("reveal_invitation", { path }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 async copyText(text: string) : Promise<Result<null, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("copy_text", { text }) };
@@ -1803,6 +1814,11 @@ ics_path: string | null;
  * For a meeting: a mail draft to the prospect describing it.
  */
 mailto: string | null; 
+/**
+ * For a meeting: the same e-mail as text (address, subject, body), to
+ * copy when no mail program takes the draft.
+ */
+mail_text: string | null; 
 /**
  * Something the rep should know (e.g. the invitation could not be saved).
  */

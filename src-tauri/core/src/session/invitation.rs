@@ -52,27 +52,37 @@ fn meeting_text(
     };
     let rep_name = rep.map(|r| r.name.as_str()).unwrap_or("your Callblock rep");
     let summary = format!("Meeting: {}{} and {}", full_name(card), company, rep_name);
-    let when = match card.time_zone.as_deref().and_then(time::parse_tz) {
-        Some(tz) => m
-            .starts_at
-            .with_timezone(&tz)
-            .format("%A %-d %B %Y, %H:%M %Z")
-            .to_string(),
-        None => m.starts_at.format("%A %-d %B %Y, %H:%M UTC").to_string(),
+    // The time in the prospect's zone, named; else in the rep's, said so.
+    let zone_of = |z: Option<&str>| z.and_then(time::parse_tz);
+    let when = match (
+        zone_of(card.time_zone.as_deref()),
+        zone_of(rep.and_then(|r| r.time_zone.as_deref())),
+    ) {
+        (Some(tz), _) => format!(
+            "{} ({})",
+            m.starts_at
+                .with_timezone(&tz)
+                .format("%A %-d %B %Y, %H:%M %Z"),
+            tz.name()
+        ),
+        (None, Some(tz)) => format!(
+            "{} ({}, my time)",
+            m.starts_at
+                .with_timezone(&tz)
+                .format("%A %-d %B %Y, %H:%M %Z"),
+            tz.name()
+        ),
+        (None, None) => m.starts_at.format("%A %-d %B %Y, %H:%M (UTC)").to_string(),
     };
-    let agenda = card
-        .playbook
-        .rendered
-        .as_ref()
-        .map(|t| t.sections.agenda_line.clone())
-        .unwrap_or_default();
+    // Only what the prospect should read: the talk track's agenda line is
+    // the rep's script ("let's make it the first item on our agenda") and
+    // stays on the rep's screen.
     let description = format!(
         "Hi {},\n\nThank you for your time today. As agreed: {} ({} minutes).\n\n\
-         Agenda: your questions first, then where you stand today and what you want to reach.\n{}{}\n\n{}",
+         Agenda: your questions first, then where you stand today and what you want to reach.{}\n\n{}",
         if card.first_name.is_empty() { "there" } else { &card.first_name },
         when,
         m.duration_minutes,
-        agenda,
         gap_lines(gap),
         rep_name
     );
@@ -91,6 +101,21 @@ pub(crate) fn mailto(
         &m.email,
         &summary,
         &format!("{description}\n\n(The calendar invitation is attached.)"),
+    )
+}
+
+/// The same e-mail as text, to paste into any mail program when none takes
+/// the `mailto:` link: the address, the subject, the body.
+pub(crate) fn mail_text(
+    m: &NewMeeting,
+    card: &CallCard,
+    rep: Option<&Rep>,
+    gap: &CallNotes,
+) -> String {
+    let (summary, description) = meeting_text(m, card, rep, gap);
+    format!(
+        "To: {}\nSubject: {summary}\n\n{description}\n\n(The calendar invitation is attached.)",
+        m.email
     )
 }
 
@@ -169,7 +194,13 @@ mod tests {
             gap_objectives: String::new(),
             gap_impact: "A day a week back".into(),
         };
-        let (_, text) = meeting_text(&m, &card(), None, &gap);
+        let mut with_track = card();
+        with_track.playbook.rendered = Some(crate::playbook::placeholders::RenderedTrack {
+            sections: crate::playbook::default_talk_track(),
+            missing: vec![],
+            unknown: vec![],
+        });
+        let (_, text) = meeting_text(&m, &with_track, None, &gap);
         assert!(text.contains("What I heard today:\n- Where you are today: Reports by hand every Monday\n- What it would mean: A day a week back"), "{text}");
         assert!(
             !text.contains("What you want to reach:"),
@@ -180,8 +211,12 @@ mod tests {
             "the rep's own notes stay with the rep"
         );
         assert!(
-            text.contains("Tuesday 8 December 2026, 10:00 CST"),
+            text.contains("Tuesday 8 December 2026, 10:00 CST (America/Chicago)"),
             "{text}"
+        );
+        assert!(
+            !text.contains("first item on our agenda"),
+            "the rep's script line stays with the rep: {text}"
         );
         let (_, none) = meeting_text(&m, &card(), None, &CallNotes::default());
         assert!(!none.contains("What I heard"));

@@ -606,6 +606,12 @@ impl Session {
             (Some(m), Some(card)) => Some(invitation::mailto(m, card, rep.as_ref(), &result.notes)),
             _ => None,
         };
+        let mail_text = match (&result.meeting, &card) {
+            (Some(m), Some(card)) => {
+                Some(invitation::mail_text(m, card, rep.as_ref(), &result.notes))
+            }
+            _ => None,
+        };
         self.last_outcome = Some(LastOutcome {
             prospect_name: name,
             outcome: result.outcome,
@@ -613,6 +619,7 @@ impl Session {
             ring_ms: done.ring_ms,
             ics_path,
             mailto,
+            mail_text,
             warning,
             undo_until_ms: Some(ms(until)),
         });

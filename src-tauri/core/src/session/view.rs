@@ -103,6 +103,9 @@ pub struct LastOutcome {
     pub ics_path: Option<String>,
     /// For a meeting: a mail draft to the prospect describing it.
     pub mailto: Option<String>,
+    /// For a meeting: the same e-mail as text (address, subject, body), to
+    /// copy when no mail program takes the draft.
+    pub mail_text: Option<String>,
     /// Something the rep should know (e.g. the invitation could not be saved).
     pub warning: Option<String>,
     /// Undo is offered while the block's running time is below this (ms),
