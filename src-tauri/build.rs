@@ -11,6 +11,7 @@ const COMMANDS: &[&str] = &[
     "ui_ready",
     "get_settings",
     "save_settings",
+    "save_profile",
     "block_view",
     "start_block",
     "pause_block",

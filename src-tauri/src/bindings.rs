@@ -21,6 +21,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             app::ui_ready,
             app::get_settings,
             app::save_settings,
+            app::save_profile,
             block::block_view,
             block::start_block,
             block::pause_block,

@@ -448,3 +448,30 @@ fn a_quota_entered_in_the_plan_view_gives_the_figures_the_rates_imply_and_progre
     assert!(started <= Utc::now());
     app.close();
 }
+
+/// The footer's rep opens the rep's own profile in Settings; a new name is
+/// saved to the database and the footer says it.
+#[test]
+fn the_reps_profile_is_edited_from_the_footer() {
+    let env = TestEnv::new("reps_profile");
+    env.cli_ok(&["demo"]);
+    let app = env.launch();
+    app.wait_for(&By::testid("rep-link")).click();
+    let name = app.wait_for(&By::css("#profile-name"));
+    name.clear();
+    name.type_text("Alex R. Rivera");
+    app.wait_for(&By::button("Save profile")).click();
+    app.wait_until("the footer's new name", crate::harness::WAIT_TIMEOUT, |a| {
+        a.find(&By::testid("rep-link"))
+            .is_some_and(|l| l.text() == "Alex R. Rivera")
+    });
+    let saved: String = env
+        .open_db()
+        .query_row(
+            "SELECT r.name FROM reps r JOIN settings s ON s.value = r.id WHERE s.key = 'app.current_rep'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the current rep");
+    assert_eq!(saved, "Alex R. Rivera");
+}

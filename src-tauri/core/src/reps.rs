@@ -16,19 +16,20 @@ pub struct Rep {
     pub time_zone: Option<String>,
 }
 
-pub fn create_rep(
-    conn: &Connection,
-    name: &str,
-    email: Option<&str>,
-    time_zone: Option<&str>,
-) -> Result<Rep> {
+/// A rep's name, e-mail and zone checked as every form checks them.
+fn checked(id: String, name: &str, email: Option<&str>, time_zone: Option<&str>) -> Result<Rep> {
     let name = crate::text::required(crate::text::REP_NAME, name)?;
-    let name = name.as_str();
     let email = crate::text::optional(crate::text::EMAIL, email)?;
-    let email = email.as_deref();
+    if let Some(e) = &email {
+        if !crate::text::valid_email(e) {
+            return Err(Error::invalid(
+                "e-mail",
+                format!("{e:?} is not an e-mail address such as alex@example.com"),
+            ));
+        }
+    }
     let time_zone = crate::text::optional(crate::text::TIME_ZONE, time_zone)?;
-    let time_zone = time_zone.as_deref();
-    if let Some(tz) = time_zone {
+    if let Some(tz) = time_zone.as_deref() {
         if time::parse_tz(tz).is_none() {
             return Err(Error::invalid(
                 "time zone",
@@ -36,12 +37,56 @@ pub fn create_rep(
             ));
         }
     }
-    let rep = Rep {
-        id: crate::ids::new_id(),
-        name: name.to_string(),
-        email: email.map(str::to_string),
-        time_zone: time_zone.map(str::to_string),
-    };
+    Ok(Rep {
+        id,
+        name,
+        email,
+        time_zone,
+    })
+}
+
+fn name_taken(name: &str) -> impl Fn(rusqlite::Error) -> Error + '_ {
+    move |e| match e.sqlite_error_code() {
+        Some(rusqlite::ErrorCode::ConstraintViolation) => {
+            Error::Conflict(format!("a rep named {name:?} already exists"))
+        }
+        _ => e.into(),
+    }
+}
+
+/// Change a rep's profile: name, e-mail (for invitations), time zone (for
+/// the plan's days and the meeting's time).
+pub fn update_rep(
+    conn: &Connection,
+    id: &str,
+    name: &str,
+    email: Option<&str>,
+    time_zone: Option<&str>,
+) -> Result<Rep> {
+    let rep = checked(id.to_string(), name, email, time_zone)?;
+    let n = conn
+        .execute(
+            "UPDATE reps SET name = ?2, email = ?3, time_zone = ?4 WHERE id = ?1",
+            params![rep.id, rep.name, rep.email, rep.time_zone],
+        )
+        .map_err(name_taken(&rep.name))?;
+    if n == 0 {
+        return Err(Error::NotFound {
+            what: "rep",
+            id: id.to_string(),
+        });
+    }
+    Ok(rep)
+}
+
+pub fn create_rep(
+    conn: &Connection,
+    name: &str,
+    email: Option<&str>,
+    time_zone: Option<&str>,
+) -> Result<Rep> {
+    let rep = checked(crate::ids::new_id(), name, email, time_zone)?;
+    let name = rep.name.as_str();
     conn.execute(
         "INSERT INTO reps (id, name, email, time_zone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
@@ -52,12 +97,7 @@ pub fn create_rep(
             time::to_db(time::now())
         ],
     )
-    .map_err(|e| match e.sqlite_error_code() {
-        Some(rusqlite::ErrorCode::ConstraintViolation) => {
-            Error::Conflict(format!("a rep named {name:?} already exists"))
-        }
-        _ => e.into(),
-    })?;
+    .map_err(name_taken(name))?;
     Ok(rep)
 }
 
@@ -113,4 +153,43 @@ pub fn set_current_rep(conn: &Connection, rep_id: &str) -> Result<()> {
         });
     }
     settings::set_app_value(conn, "current_rep", rep_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    #[test]
+    fn a_reps_profile_is_edited_and_checked() {
+        let store = Store::open_in_memory().unwrap();
+        let c = store.conn();
+        let alex = create_rep(c, "Alex", None, None).unwrap();
+        create_rep(c, "Sam", None, None).unwrap();
+        let r = update_rep(
+            c,
+            &alex.id,
+            " Alex Rivera ",
+            Some("alex@example.com"),
+            Some("America/Chicago"),
+        )
+        .unwrap();
+        assert_eq!(r.name, "Alex Rivera");
+        assert_eq!(reps(c).unwrap().iter().find(|x| x.id == alex.id), Some(&r));
+        let e = update_rep(c, &alex.id, "Sam", None, None).unwrap_err();
+        assert_eq!(e.kind(), "conflict");
+        let e = update_rep(c, &alex.id, "Alex", Some("not mail"), None).unwrap_err();
+        assert!(e.to_string().contains("not an e-mail address"), "{e}");
+        let e = update_rep(c, &alex.id, "Alex", None, Some("Mars/Base")).unwrap_err();
+        assert!(e.to_string().contains("IANA"), "{e}");
+        assert_eq!(
+            update_rep(c, "nobody", "X", None, None).unwrap_err().kind(),
+            "not_found"
+        );
+        assert_eq!(
+            reps(c).unwrap().iter().find(|x| x.id == alex.id),
+            Some(&r),
+            "unchanged by a refused edit"
+        );
+    }
 }

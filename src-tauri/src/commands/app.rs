@@ -97,6 +97,16 @@ pub fn get_settings(state: State<'_, AppState>) -> Result<Settings, AppError> {
     state.with_store(|s| callblock_core::settings::load(s.conn()))
 }
 
+/// Save the rep's own profile (name, e-mail, time zone).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn save_profile(
+    state: State<'_, AppState>,
+    profile: callblock_core::api::settings::Profile,
+) -> Result<Rep, AppError> {
+    state.with_store(|s| callblock_core::api::settings::save_profile(s, &profile))
+}
+
 /// Save the settings, checked together; a new conversation threshold or
 /// outer limit recomputes Review's figures. A running block keeps the
 /// settings it started with.

@@ -75,6 +75,17 @@ async saveSettings(settings: Settings) : Promise<Result<Settings, AppError>> {
 }
 },
 /**
+ * Save the rep's own profile (name, e-mail, time zone).
+ */
+async saveProfile(profile: Profile) : Promise<Result<Rep, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("save_profile", { profile }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The Block view's state: the running block (reopened after a restart), or none.
  */
 async blockView() : Promise<Result<BlockView, AppError>> {
@@ -2413,6 +2424,18 @@ export type PreviewRow = { line: number; action: RowAction; first_name: string; 
  */
 time_zone: string | null; industry: string; employees: string; crm_id: string | null; theme: string | null; warnings: string[] }
 export type PreviousBlocks = { blocks: number; dials_per_block: number; connects_per_block: number; conversations_per_block: number; meetings_per_block: number; dials_per_hour: number }
+/**
+ * The rep's profile as the Settings view edits it.
+ */
+export type Profile = { name: string; 
+/**
+ * For invitations (the organizer of the meeting).
+ */
+email: string | null; 
+/**
+ * IANA name; the plan's days and the meeting's time are in it.
+ */
+time_zone: string | null }
 /**
  * One stage of the funnel, this period so far.
  */

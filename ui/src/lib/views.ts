@@ -23,3 +23,6 @@ export function viewForShortcut(e: Pick<KeyboardEvent, "altKey" | "ctrlKey" | "m
   if (!digit) return null;
   return VIEWS[Number(digit) - 1]?.id ?? null;
 }
+
+/** A window event Settings sends after the rep's profile is saved (the footer shows the new name). */
+export const PROFILE_CHANGED = "callblock:profile-changed";

@@ -49,9 +49,42 @@ describe("SettingsView", () => {
     expect(await screen.findByRole("status")).toHaveTextContent(/Saved/);
   });
 
+  it("edits the rep's own profile and tells the footer", async () => {
+    const sent: unknown[] = [];
+    let told = 0;
+    window.addEventListener("callblock:profile-changed", () => told++);
+    mockIPC((cmd, args) => {
+      if (cmd === "get_settings") return defaults;
+      if (cmd === "app_info") return { version: "0", db_path: "/x", db_error: null, current_rep: { id: "r", name: "Alex", email: null, time_zone: null } };
+      if (cmd === "save_profile") {
+        const p = (args as { profile: { name: string; email: string | null; time_zone: string | null } }).profile;
+        sent.push(p);
+        if (p.time_zone === "Mars/Base") throw { kind: "invalid", message: "time zone: \"Mars/Base\" is not an IANA time zone such as America/Chicago" };
+        return { id: "r", ...p };
+      }
+      throw new Error(cmd);
+    });
+    render(SettingsView);
+    const name = await screen.findByLabelText(/^Name/);
+    await screen.findByDisplayValue("Alex");
+    await userEvent.clear(name);
+    await userEvent.type(name, "Alex Rivera");
+    const zone = screen.getByLabelText(/^Time zone/);
+    await userEvent.type(zone, "Mars/Base");
+    await userEvent.click(screen.getByRole("button", { name: "Save profile" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(/not an IANA time zone/);
+    await userEvent.clear(zone);
+    await userEvent.type(zone, "America/Chicago");
+    await userEvent.click(screen.getByRole("button", { name: "Save profile" }));
+    expect(await screen.findByRole("status")).toHaveTextContent("Profile saved.");
+    expect(sent.at(-1)).toEqual({ name: "Alex Rivera", email: null, time_zone: "America/Chicago" });
+    expect(told).toBe(1);
+  });
+
   it("shows the core's reason when the numbers do not fit together", async () => {
     mockIPC((cmd) => {
       if (cmd === "get_settings") return defaults;
+      if (cmd === "app_info") return { version: "0", db_path: "/x", db_error: null, current_rep: null };
       if (cmd === "save_settings") throw { kind: "invalid", message: "phases: thresholds must increase: opening < request < caution < limit" };
       throw new Error(cmd);
     });

@@ -1,4 +1,5 @@
-//! The Settings view's save: every default of the method, checked together.
+//! The Settings view's save: every default of the method, checked together,
+//! and the rep's own profile.
 
 use crate::domain::Settings;
 use crate::error::Result;
@@ -19,5 +20,36 @@ pub fn save(store: &mut Store, new: &Settings) -> Result<Settings> {
             crate::reports::rollup::rebuild(tx, new)?;
         }
         settings::load(tx)
+    })
+}
+
+/// The rep's profile as the Settings view edits it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize, specta::Type)]
+pub struct Profile {
+    pub name: String,
+    /// For invitations (the organizer of the meeting).
+    pub email: Option<String>,
+    /// IANA name; the plan's days and the meeting's time are in it.
+    pub time_zone: Option<String>,
+}
+
+/// Save the profile of the rep this copy works as (created, and made the
+/// current rep, on a database that has none yet), in one transaction.
+pub fn save_profile(store: &mut Store, p: &Profile) -> Result<crate::reps::Rep> {
+    store.write(|tx| {
+        let email = p.email.as_deref().map(str::trim).filter(|e| !e.is_empty());
+        let zone = p
+            .time_zone
+            .as_deref()
+            .map(str::trim)
+            .filter(|z| !z.is_empty());
+        match crate::reps::current_rep(tx)? {
+            Some(r) => crate::reps::update_rep(tx, &r.id, &p.name, email, zone),
+            None => {
+                let r = crate::reps::create_rep(tx, &p.name, email, zone)?;
+                crate::reps::set_current_rep(tx, &r.id)?;
+                Ok(r)
+            }
+        }
     })
 }
