@@ -136,7 +136,9 @@ fn prospect(
 
 /// A direct line, and for some a switchboard with an extension.
 fn phones(rng: &mut StdRng, area: &str, n: usize) -> Vec<NewPhone> {
-    let line = format!("{:04}", 100 + (n % 100));
+    // 0100 to 0198: never the switchboard's 0199, so that a prospect's two
+    // numbers differ (a bad number marks one of them).
+    let line = format!("{:04}", 100 + (n % 99));
     let mut phones = vec![NewPhone {
         kind: "direct".into(),
         e164: Some(format!("+1{area}555{line}")),

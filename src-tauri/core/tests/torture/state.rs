@@ -620,12 +620,16 @@ pub fn read(c: &Connection, bundles: &[BundleFile]) -> Result<(State, Vec<String
     }
     let after_flag: i64 = one(
         c,
+        // A bad number marks that number only: a later call may dial the
+        // prospect's next number, never the bad one again.
         "SELECT count(*) FROM calls c JOIN calls d ON d.prospect_id = c.prospect_id
-         WHERE c.outcome IN ('do_not_call', 'bad_number') AND d.started_at > c.started_at",
+         WHERE d.started_at > c.started_at
+           AND (c.outcome = 'do_not_call'
+                OR (c.outcome = 'bad_number' AND d.phone_e164 = c.phone_e164))",
     )?;
     if after_flag != 0 {
         errors.push(format!(
-            "{after_flag} calls after a do-not-call or a bad number"
+            "{after_flag} calls after a do-not-call, or to a number marked bad"
         ));
     }
     prospects_agree_with_calls(c, &mut errors)?;
