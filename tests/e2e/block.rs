@@ -166,6 +166,9 @@ fn a_short_block_runs_on_the_keyboard_and_its_summary_matches_the_database() {
     app.press("3");
     app.wait_for(&By::testid("block-summary"));
     app.screenshot("summary");
+    // A one-minute block against the demo's full ones: compared per hour.
+    let compared = app.wait_for(&By::testid("compared-per-hour")).text();
+    assert!(compared.contains("shorter than your usual"), "{compared}");
 
     let shown = [
         ("dials", figure(&app, "dials")),

@@ -419,6 +419,13 @@ pub struct BlockSummary {
     pub callbacks: u32,
     pub skips: u32,
     pub dials_per_hour: f64,
+    /// Per hour of running time, to compare a short block with longer ones.
+    pub connects_per_hour: f64,
+    pub conversations_per_hour: f64,
+    pub meetings_per_hour: f64,
+    /// This block ran much shorter than the earlier ones (under three
+    /// quarters of their average): compare it per hour, not per block.
+    pub compare_per_hour: bool,
     pub average_call_seconds: f64,
     pub longest_call_seconds: u32,
     /// Calls longer than the outer limit (3:00 by default).
@@ -441,6 +448,11 @@ pub struct PreviousBlocks {
     pub conversations_per_block: f64,
     pub meetings_per_block: f64,
     pub dials_per_hour: f64,
+    pub connects_per_hour: f64,
+    pub conversations_per_hour: f64,
+    pub meetings_per_hour: f64,
+    /// Their average running time, in seconds.
+    pub average_run_seconds: f64,
 }
 
 struct Counts {
@@ -545,8 +557,15 @@ pub fn summary(
             conversations_per_block: per(p.funnel.conversations),
             meetings_per_block: per(p.funnel.meetings),
             dials_per_hour: per_hour(p.funnel.dials, seconds),
+            connects_per_hour: per_hour(p.funnel.connects, seconds),
+            conversations_per_hour: per_hour(p.funnel.conversations, seconds),
+            meetings_per_hour: per_hour(p.funnel.meetings, seconds),
+            average_run_seconds: f64::from(seconds) / f64::from(n),
         })
     };
+    let compare_per_hour = previous
+        .as_ref()
+        .is_some_and(|p| f64::from(run) < 0.75 * p.average_run_seconds);
     Ok(BlockSummary {
         block_id: block_id.to_string(),
         started_at: time::to_db(b.started_at),
@@ -561,6 +580,10 @@ pub fn summary(
         callbacks: c.callbacks,
         skips,
         dials_per_hour: per_hour(c.funnel.dials, run),
+        connects_per_hour: per_hour(c.funnel.connects, run),
+        conversations_per_hour: per_hour(c.funnel.conversations, run),
+        meetings_per_hour: per_hour(c.funnel.meetings, run),
+        compare_per_hour,
         average_call_seconds: if c.funnel.dials == 0 {
             0.0
         } else {
@@ -1022,6 +1045,11 @@ pub(crate) mod tests {
         let prev = sum.previous.unwrap();
         assert_eq!(prev.blocks, 1);
         assert_eq!((prev.dials_per_block, prev.connects_per_block), (2.0, 1.0));
+        // 30 minutes against a 52-minute block: compared per hour.
+        assert_eq!(prev.average_run_seconds, 52.0 * 60.0);
+        assert!(sum.compare_per_hour);
+        assert_eq!(sum.connects_per_hour, 6.0);
+        assert!((prev.connects_per_hour - 60.0 / 52.0).abs() < 1e-9);
         assert!(!sum.definitions.is_empty());
     }
 

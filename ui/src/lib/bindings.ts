@@ -1112,7 +1112,16 @@ export type BlockSummary = { block_id: string; started_at: string; ended_at: str
 /**
  * Running time in seconds (pauses excluded).
  */
-run_seconds: number; dials: number; connects: number; conversations: number; meetings: number; callbacks: number; skips: number; dials_per_hour: number; average_call_seconds: number; longest_call_seconds: number; 
+run_seconds: number; dials: number; connects: number; conversations: number; meetings: number; callbacks: number; skips: number; dials_per_hour: number; 
+/**
+ * Per hour of running time, to compare a short block with longer ones.
+ */
+connects_per_hour: number; conversations_per_hour: number; meetings_per_hour: number; 
+/**
+ * This block ran much shorter than the earlier ones (under three
+ * quarters of their average): compare it per hour, not per block.
+ */
+compare_per_hour: boolean; average_call_seconds: number; longest_call_seconds: number; 
 /**
  * Calls longer than the outer limit (3:00 by default).
  */
@@ -2423,7 +2432,11 @@ export type PreviewRow = { line: number; action: RowAction; first_name: string; 
  * `None`: time zone unknown.
  */
 time_zone: string | null; industry: string; employees: string; crm_id: string | null; theme: string | null; warnings: string[] }
-export type PreviousBlocks = { blocks: number; dials_per_block: number; connects_per_block: number; conversations_per_block: number; meetings_per_block: number; dials_per_hour: number }
+export type PreviousBlocks = { blocks: number; dials_per_block: number; connects_per_block: number; conversations_per_block: number; meetings_per_block: number; dials_per_hour: number; connects_per_hour: number; conversations_per_hour: number; meetings_per_hour: number; 
+/**
+ * Their average running time, in seconds.
+ */
+average_run_seconds: number }
 /**
  * The rep's profile as the Settings view edits it.
  */
