@@ -120,6 +120,20 @@ fn a_short_block_runs_on_the_keyboard_and_its_summary_matches_the_database() {
     // 4. Meeting booked: time prefilled, e-mail from the card; Enter saves it.
     start_call(&app);
     app.press("7");
+    // The length the talk track asks for, and the time in both zones.
+    assert_eq!(
+        app.execute(r#"return document.querySelector('form[aria-label="Meeting booked"] input[type="number"]').value"#)
+            .as_str()
+            .unwrap_or_default(),
+        "20",
+        "the demo's request asks for 20 minutes"
+    );
+    let zones = app.wait_for(&By::testid("meeting-zones")).text();
+    assert!(
+        zones.contains("your time") && zones.contains("their"),
+        "{zones}"
+    );
+    assert!(!zones.contains("Z)"), "never a bare UTC: {zones}");
     let email = app.wait_for(&By::named("E-mail"));
     let prefilled = app.execute(r#"return document.querySelector('form[aria-label="Meeting booked"] input[type="email"]').value"#);
     if prefilled.as_str().unwrap_or_default().is_empty() {

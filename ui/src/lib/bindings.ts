@@ -1373,7 +1373,13 @@ missing: string[];
 /**
  * Unknown placeholders (dropped), over the track and the responses.
  */
-unknown: string[] }
+unknown: string[]; 
+/**
+ * The meeting's length the appointment request asks for ("20 minutes
+ * on the calendar"), the meeting form's default; `None` when it names
+ * none.
+ */
+meeting_minutes: number | null }
 /**
  * The outcome the rep logs for an open call.
  */

@@ -257,6 +257,10 @@ pub struct CallPlaybook {
     pub missing: Vec<String>,
     /// Unknown placeholders (dropped), over the track and the responses.
     pub unknown: Vec<String>,
+    /// The meeting's length the appointment request asks for ("20 minutes
+    /// on the calendar"), the meeting form's default; `None` when it names
+    /// none.
+    pub meeting_minutes: Option<u32>,
 }
 
 /// The playbook `theme_id` sees, filled with `values` (see
@@ -306,19 +310,63 @@ pub fn fill_playbook(pb: Playbook, values: &PlaceholderValues) -> CallPlaybook {
             }
         })
         .collect();
+    let meeting_minutes = rendered
+        .as_ref()
+        .and_then(|r| minutes_asked(&r.sections.appointment_request));
     CallPlaybook {
         talk_track: pb.talk_track,
         rendered,
         objections,
         missing,
         unknown,
+        meeting_minutes,
     }
+}
+
+/// The first length of time a request names: "20 minutes", "a 15-min call",
+/// "half an hour" (30); from 5 to 240 minutes.
+pub fn minutes_asked(text: &str) -> Option<u32> {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(
+            r"(?i)\b(\d{1,3})[\s-]?(?:minutes?|mins?)\b|\b(half an hour)\b|\b(an hour)\b",
+        )
+        .expect("a valid pattern")
+    });
+    let c = re.captures(text)?;
+    let n = if let Some(m) = c.get(1) {
+        m.as_str().parse().ok()?
+    } else if c.get(2).is_some() {
+        30
+    } else {
+        60
+    };
+    (5..=240).contains(&n).then_some(n)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::store::Store;
+
+    #[test]
+    fn the_meetings_length_is_read_from_the_request() {
+        assert_eq!(
+            minutes_asked(&default_talk_track().appointment_request),
+            Some(20)
+        );
+        assert_eq!(minutes_asked("Can we do a 15-min call Tuesday?"), Some(15));
+        assert_eq!(
+            minutes_asked("Let's take half an hour next week."),
+            Some(30)
+        );
+        assert_eq!(minutes_asked("Are you free Thursday?"), None);
+        assert_eq!(
+            minutes_asked("It takes 1 minute"),
+            None,
+            "too short to be a meeting"
+        );
+    }
 
     #[test]
     fn a_new_database_has_the_default_playbook() {

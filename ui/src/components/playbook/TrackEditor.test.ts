@@ -75,7 +75,7 @@ function preview(s: TalkTrackSections): PlaybookPreview {
   return {
     prospect: { prospect_id: "p1", first_name: "Dana", last_name: "Reyes", title: "COO", company: "Acme Freight", location: "Austin, TX", index: 0, of: 12 },
     rep_name: "Alex Rivera",
-    playbook: { talk_track: version(2, s), rendered: { sections, missing: [], unknown: [] }, objections: [], missing: [], unknown: [] },
+    playbook: { talk_track: version(2, s), rendered: { sections, missing: [], unknown: [] }, objections: [], missing: [], unknown: [], meeting_minutes: 20 },
     warnings: lint(s),
   };
 }
