@@ -12,6 +12,7 @@ const COMMANDS: &[&str] = &[
     "get_settings",
     "save_settings",
     "save_profile",
+    "load_demo",
     "block_view",
     "start_block",
     "pause_block",

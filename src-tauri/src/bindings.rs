@@ -22,6 +22,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             app::get_settings,
             app::save_settings,
             app::save_profile,
+            app::load_demo,
             block::block_view,
             block::start_block,
             block::pause_block,

@@ -391,3 +391,21 @@ fn a_repeated_column_is_said_and_both_numbers_are_kept() {
         .expect("names");
     assert_eq!(odd, 0, "no zero-width space stored");
 }
+
+/// An empty database says what to click: "Load the demo" fills it from the
+/// window, and the Lists view shows the demo's themes from the database.
+#[test]
+fn an_empty_database_offers_the_demo_in_one_click() {
+    let env = TestEnv::new("an_empty_database_offers_the_demo");
+    let app = env.launch();
+    app.wait_for(&By::xpath("//h2[normalize-space(.)='No call lists yet']"));
+    app.wait_for(&By::button("Load the demo")).click();
+    app.wait_until("the demo's themes", crate::harness::WAIT_TIMEOUT, |a| {
+        text_now(a, "main").is_some_and(|t| t.contains("Logistics & freight"))
+    });
+    let themes: i64 = env
+        .open_db()
+        .query_row("SELECT count(*) FROM themes", [], |r| r.get(0))
+        .expect("themes");
+    assert_eq!(themes, 4);
+}

@@ -67,7 +67,10 @@ describe("App", () => {
     backend({ app_info: () => okInfo, list_themes: () => [], ui_ready: () => null });
     render(App);
     expect(await screen.findByRole("heading", { name: "No call lists yet" })).toBeInTheDocument();
-    expect(screen.getByText(/callblock demo/)).toBeInTheDocument();
+    // What to click, not a command to type.
+    expect(screen.getByRole("button", { name: "Import a CSV" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Load the demo" })).toBeInTheDocument();
+    expect(screen.queryByText(/callblock demo/)).not.toBeInTheDocument();
   });
 
   it("moves between views with the navigation and with Alt+digit", async () => {

@@ -97,6 +97,18 @@ pub fn get_settings(state: State<'_, AppState>) -> Result<Settings, AppError> {
     state.with_store(|s| callblock_core::settings::load(s.conn()))
 }
 
+/// Fill an empty database with the demo (the same as `callblock demo`), to
+/// try Callblock from the window.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn load_demo(
+    state: State<'_, AppState>,
+) -> Result<callblock_core::demo::DemoSummary, AppError> {
+    state.with_store(|s| {
+        callblock_core::demo::fill(s, callblock_core::demo::DEFAULT_SEED, chrono::Utc::now())
+    })
+}
+
 /// Save the rep's own profile (name, e-mail, time zone).
 #[tauri::command(async)]
 #[specta::specta]

@@ -86,6 +86,18 @@ async saveProfile(profile: Profile) : Promise<Result<Rep, AppError>> {
 }
 },
 /**
+ * Fill an empty database with the demo (the same as `callblock demo`), to
+ * try Callblock from the window.
+ */
+async loadDemo() : Promise<Result<DemoSummary, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("load_demo") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The Block view's state: the running block (reopened after a restart), or none.
  */
 async blockView() : Promise<Result<BlockView, AppError>> {
@@ -1535,6 +1547,7 @@ export type Dashboards = { summary: ReviewSummary; blocks: BlocksReport; timing:
  * The field delimiter of a file.
  */
 export type Delimiter = "comma" | "semicolon" | "tab"
+export type DemoSummary = { themes: number; prospects: number; reps: number; blocks: number; calls: number; meetings: number }
 /**
  * A number dialled: the view, and the `tel:` link to hand to the phone
  * (`None`: the number is not dialable from here; dial it by hand).

@@ -26,7 +26,7 @@ use crate::error::{Error, Result};
 use crate::settings as settings_store;
 use crate::store::Store;
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, specta::Type)]
 pub struct DemoSummary {
     pub themes: u32,
     pub prospects: u32,
@@ -38,6 +38,9 @@ pub struct DemoSummary {
 
 /// Fill an empty database with the demo. `now` anchors the two weeks of
 /// history (they end the day before `now`).
+/// The seed `callblock demo` and the window's "Load the demo" use.
+pub const DEFAULT_SEED: u64 = 52;
+
 pub fn fill(store: &mut Store, seed: u64, now: DateTime<Utc>) -> Result<DemoSummary> {
     if !store.is_empty()? {
         return Err(Error::Conflict(format!(
