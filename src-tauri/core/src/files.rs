@@ -52,6 +52,17 @@ pub fn typed_path_of(text: &str, what: &str, example: &str) -> Result<PathBuf> {
             format!("enter the path of the {what}, such as ~/Documents/{example}"),
         ));
     }
+    // A file dragged from a file manager is pasted as a file: URL.
+    let decoded;
+    let t = match t.strip_prefix("file://") {
+        Some(rest) => {
+            decoded = percent_encoding::percent_decode_str(rest)
+                .decode_utf8_lossy()
+                .into_owned();
+            decoded.as_str()
+        }
+        None => t,
+    };
     let path = expand_home(t);
     if !path.is_absolute() {
         return Err(Error::invalid(
@@ -428,6 +439,16 @@ fn sync_folder(path: &Path) {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn a_file_url_is_read_as_its_path() {
+        assert_eq!(
+            typed_path_of("file:///tmp/My%20Leads.csv", "CSV file", "x.csv").unwrap(),
+            PathBuf::from("/tmp/My Leads.csv")
+        );
+        assert!(typed_path_of("file://relative.csv", "CSV file", "x.csv").is_err());
+    }
+
     use super::*;
 
     fn entries(dir: &Path) -> Vec<String> {

@@ -1,4 +1,4 @@
-import { assign, exportPath, extraColumns, withoutColumn, hasPhone, regionCode, themeChoiceText, themeCounts, unmappedHeaders, validRows } from "./importing";
+import { assign, exportPath, extraColumns, isWholePath, withoutColumn, hasPhone, regionCode, themeChoiceText, themeCounts, unmappedHeaders, validRows } from "./importing";
 import type { FieldColumn, FieldInfo } from "./bindings";
 
 const fields: FieldInfo[] = [
@@ -79,5 +79,12 @@ describe("words and names", () => {
     expect(exportPath("/x/", "***")).toBe("/x/prospects.csv");
     expect(regionCode(" gb ")).toBe("GB");
     expect(regionCode("USA")).toBeNull();
+  });
+});
+
+describe("a pasted path", () => {
+  it("stands on its own when it is absolute or from home", () => {
+    for (const p of ["/tmp/leads.csv", "~/Downloads/a.csv", "C:\\Users\\me\\a.csv", "file:///tmp/a.csv"]) expect(isWholePath(p)).toBe(true);
+    for (const p of ["leads.csv", "Downloads/a.csv", ""]) expect(isWholePath(p)).toBe(false);
   });
 });

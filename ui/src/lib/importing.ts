@@ -126,3 +126,8 @@ export function regionCode(text: string): string | null {
   const t = text.trim().toUpperCase();
   return /^[A-Z]{2}$/.test(t) ? t : null;
 }
+
+/** A path that stands on its own: absolute ("/tmp/x.csv", "C:\\x.csv", "\\\\server\\x.csv"), from home ("~/x.csv") or a file: URL. */
+export function isWholePath(text: string): boolean {
+  return /^(\/|~\/|~$|[A-Za-z]:[\\/]|\\\\|file:\/\/)/.test(text.trim());
+}
