@@ -790,3 +790,34 @@ fn a_block_that_runs_dry_offers_another_theme_and_goes_on() {
     assert_eq!(themes, 2, "the block goes on with both themes");
     app.screenshot("dry-block-went-on");
 }
+
+/// A window of 800 x 600 beside the CRM: the running block keeps every
+/// control inside the window, and Lists and Review need no sideways
+/// scrolling.
+#[test]
+fn a_narrow_window_keeps_every_control_of_a_block_on_screen() {
+    let env = demo_env("narrow_window");
+    let app = env.launch();
+    app.resize(800, 600);
+    start_block(&app, 30);
+    start_call(&app);
+    app.screenshot("narrow-block");
+    let off = app.controls_off_screen();
+    assert!(off.is_empty(), "controls past the right edge: {off:?}");
+    let sideways = |app: &App| -> bool {
+        app.execute(
+            "const m = document.querySelector('main'); return m.scrollWidth > m.clientWidth + 1;",
+        )
+        .as_bool()
+        .unwrap_or(true)
+    };
+    assert!(!sideways(&app), "the block scrolls sideways");
+    app.press("1");
+    for (key, name) in [('1', "narrow-lists"), ('4', "narrow-review")] {
+        app.alt(key);
+        app.wait_for(&By::css("main h1"));
+        std::thread::sleep(Duration::from_millis(500));
+        app.screenshot(name);
+        assert!(!sideways(&app), "{name} scrolls sideways");
+    }
+}

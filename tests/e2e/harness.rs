@@ -907,6 +907,33 @@ impl App {
         self.block("execute script", self.client().execute(script, Vec::new()))
     }
 
+    /// Resize the window (its outer size, in CSS pixels at scale 1).
+    pub fn resize(&self, width: u32, height: u32) {
+        self.block(
+            "resize the window",
+            self.client().set_window_size(width, height),
+        )
+    }
+
+    /// Controls (buttons, inputs, selects, textareas) that are shown but
+    /// reach past the window's right edge: "tag: text" of each.
+    pub fn controls_off_screen(&self) -> Vec<String> {
+        let v = self.execute(
+            "const w = document.documentElement.clientWidth; \
+             return [...document.querySelectorAll('button, input, select, textarea')] \
+               .filter(e => { const r = e.getBoundingClientRect(); \
+                 return r.width > 0 && r.height > 0 && r.right > w + 1; }) \
+               .map(e => e.tagName.toLowerCase() + ': ' + (e.innerText || e.getAttribute('aria-label') || e.name || '').trim());",
+        );
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
     pub fn title(&self) -> String {
         self.block("read the title", self.client().title())
     }
