@@ -679,11 +679,17 @@ ORDER BY e.kind, e.value,
 ///   marked by the triggers below (a searched field changed, a number
 ///   changed or was added to a prospect already indexed, a row deleted). An
 ///   import pays nothing for it but a lookup per number once the index has
-///   been built; the first search after it indexes what came in.
+///   been built; the first search after it indexes what came in. Its
+///   version tells a remembered search whether it still holds.
 const V9_LIST_PAGES: &str = r#"
 DROP INDEX prospects_theme_status;
 CREATE INDEX prospects_list ON prospects(
     theme_id, status, last_name COLLATE NOCASE, first_name COLLATE NOCASE, id);
+-- The queue reads callbacks and retries by time, then id: the id in the index.
+DROP INDEX prospects_queue_callback;
+CREATE INDEX prospects_queue_callback ON prospects(theme_id, callback_at, id) WHERE status = 'callback';
+DROP INDEX prospects_queue_retry;
+CREATE INDEX prospects_queue_retry ON prospects(theme_id, next_attempt_at, id) WHERE status = 'attempting';
 
 CREATE TABLE prospect_list_counts (
     theme_id  TEXT NOT NULL,          -- '' = no theme
@@ -742,9 +748,10 @@ CREATE VIRTUAL TABLE prospects_search USING fts5(
 );
 CREATE TABLE prospects_search_state (
     id         INTEGER PRIMARY KEY CHECK (id = 1),
-    indexed_to INTEGER NOT NULL       -- every prospect up to this rowid is indexed
+    indexed_to INTEGER NOT NULL,      -- every prospect up to this rowid is indexed
+    version    INTEGER NOT NULL       -- moved whenever the index takes in a change
 ) STRICT;
-INSERT INTO prospects_search_state (id, indexed_to) VALUES (1, 0);
+INSERT INTO prospects_search_state (id, indexed_to, version) VALUES (1, 0, 0);
 CREATE TABLE prospects_search_dirty (
     prospect_rowid INTEGER PRIMARY KEY
 ) STRICT;

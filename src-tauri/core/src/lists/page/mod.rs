@@ -18,6 +18,7 @@
 //! the list's order (a set of rowids tested per row, then LIKE on the rows
 //! kept), and the total is then an estimate from the rows walked.
 
+mod memo;
 mod order;
 mod posts;
 mod search;
@@ -26,6 +27,7 @@ mod tests;
 
 use std::cmp::Ordering;
 use std::collections::{HashMap, HashSet, VecDeque};
+use std::sync::Arc;
 
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -130,30 +132,48 @@ struct Found {
     has_after: bool,
 }
 
-/// Search candidates up to this many are read, checked and sorted whole.
-const SMALL: usize = 5_000;
-/// Up to this many, they are a set each row of the list is tested against;
-/// beyond, every row walked is checked with LIKE (a text found almost
-/// everywhere, where a page needs few rows).
-const BIG: usize = 100_000;
-
-pub fn prospects(conn: &Connection, q: &ProspectQuery) -> Result<ProspectPage> {
-    prospects_with(conn, q, SMALL, BIG)
+/// How a search is served (the tests try each way).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) struct Tuning {
+    /// Rows walked at a glance, each checked with LIKE: enough for a page
+    /// of a text most rows contain.
+    pub glance: usize,
+    /// Candidates from the search index up to this many are read, checked
+    /// and sorted whole.
+    pub small: usize,
+    /// Up to this many, they are a set the list's rows are tested against
+    /// while at most `budget` rows are walked; beyond, or past the budget,
+    /// every match is found and sorted (and remembered).
+    pub big: usize,
+    pub budget: usize,
+    /// Remember the matches found whole for the next pages.
+    pub memo: bool,
 }
 
-/// [`prospects`] with the search's thresholds given (the tests try each way).
+pub(crate) const TUNING: Tuning = Tuning {
+    glance: 2_000,
+    small: 5_000,
+    big: 300_000,
+    budget: 50_000,
+    memo: true,
+};
+
+pub fn prospects(conn: &Connection, q: &ProspectQuery) -> Result<ProspectPage> {
+    prospects_with(conn, q, TUNING)
+}
+
+/// [`prospects`] with the search served a given way.
 pub(crate) fn prospects_with(
     conn: &Connection,
     q: &ProspectQuery,
-    small: usize,
-    big: usize,
+    t: Tuning,
 ) -> Result<ProspectPage> {
     let limit = q.limit.clamp(1, 1000) as usize;
     let text = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let counts = posts::counts(conn, q.theme_id.as_deref(), q.status)?;
     let found = match text {
         None => plain(conn, &counts, q.status, &q.seek, limit)?,
-        Some(text) => searched(conn, &counts, q.status, text, &q.seek, limit, (small, big))?,
+        Some(text) => searched(conn, &counts, q.status, text, &q.seek, limit, t)?,
     };
     Ok(ProspectPage {
         rows: rows_for(conn, &found.entries)?,
@@ -185,6 +205,9 @@ struct Rows<'a> {
     matched: usize,
     /// The walk reached the end of the list.
     exhausted: bool,
+    /// Rows walked at most before giving up (`over`).
+    budget: usize,
+    over: bool,
 }
 
 impl<'a> Rows<'a> {
@@ -199,7 +222,11 @@ impl<'a> Rows<'a> {
             if let Some(e) = self.pending.pop_front() {
                 return Ok(Some(e));
             }
-            if self.exhausted {
+            if self.exhausted || self.over {
+                return Ok(None);
+            }
+            if self.walk.taken >= self.budget {
+                self.over = true;
                 return Ok(None);
             }
             let mut batch = Vec::new();
@@ -263,6 +290,8 @@ struct Source<'a> {
     counts: &'a Counts,
     check: Option<(&'a str, Option<&'a RowSet>)>,
     limit: usize,
+    /// Rows walked at most.
+    budget: usize,
 }
 
 impl<'a> Source<'a> {
@@ -275,6 +304,8 @@ impl<'a> Source<'a> {
             batch: self.limit + 1,
             matched: 0,
             exhausted: false,
+            budget: self.budget,
+            over: false,
         }
     }
 
@@ -319,45 +350,48 @@ impl<'a> Source<'a> {
 
     /// The rows after a key, before it, or from it; `None` when the page is
     /// rather the first (less than a page before the key) or the last
-    /// (nothing from the key on).
-    fn keyed(&self, seek: &ProspectSeek) -> Result<Option<(Found, Rows<'a>)>> {
+    /// (nothing from the key on), or the walk went past its budget.
+    fn keyed(&self, seek: &ProspectSeek) -> Result<(Option<Found>, Rows<'a>)> {
         let (dir, start) = match seek {
             ProspectSeek::After(k) => (Dir::Forward, Start::Past(k.clone())),
             ProspectSeek::Before(k) => (Dir::Backward, Start::Past(k.clone())),
             ProspectSeek::From(k) => (Dir::Forward, Start::At(k.clone())),
-            _ => return Ok(None),
+            _ => (Dir::Forward, Start::Edge),
         };
         let mut rows = self.open(dir, start);
         let mut entries = rows.take(self.limit + 1)?;
+        if rows.over {
+            return Ok((None, rows));
+        }
         let found = match dir {
-            Dir::Forward if entries.is_empty() => return Ok(None),
+            Dir::Forward if entries.is_empty() => None,
             Dir::Forward => {
                 let has_after = entries.len() > self.limit;
                 entries.truncate(self.limit);
-                Found {
+                Some(Found {
                     entries,
                     total: 0,
                     exact: false,
                     offset: None,
                     has_before: !matches!(seek, ProspectSeek::From(_)),
                     has_after,
-                }
+                })
             }
-            Dir::Backward if entries.len() <= self.limit => return Ok(None),
+            Dir::Backward if entries.len() <= self.limit => None,
             Dir::Backward => {
                 entries.truncate(self.limit);
                 entries.reverse();
-                Found {
+                Some(Found {
                     entries,
                     total: 0,
                     exact: false,
                     offset: None,
                     has_before: true,
                     has_after: true,
-                }
+                })
             }
         };
-        Ok(Some((found, rows)))
+        Ok((found, rows))
     }
 }
 
@@ -375,6 +409,7 @@ fn plain(
         counts,
         check: None,
         limit,
+        budget: usize::MAX,
     };
     let last = || -> Result<Found> {
         let (mut f, _) = src.last()?;
@@ -404,8 +439,8 @@ fn plain(
                 }
             }
         }
-        keyed => match src.keyed(keyed)? {
-            Some((mut f, _)) => {
+        keyed => match src.keyed(keyed)?.0 {
+            Some(mut f) => {
                 // The row number, from the page index when it is current, or
                 // written now when the filters changed (a jump back to where
                 // the page was); a short list is read from the top.
@@ -433,7 +468,11 @@ fn plain(
     Ok(found)
 }
 
-/// A list with a search.
+/// A list with a search: from the memo of this search, or a glance at the
+/// rows (a text most rows contain), or the candidates of the search index
+/// (read whole when few, else a set the list's rows are tested against
+/// while few rows are walked), or else every match found, sorted and kept
+/// in the memo for the next pages.
 fn searched(
     conn: &Connection,
     counts: &Counts,
@@ -441,25 +480,80 @@ fn searched(
     text: &str,
     seek: &ProspectSeek,
     limit: usize,
-    (small_max, big): (usize, usize),
+    t: Tuning,
 ) -> Result<Found> {
     let pattern = like_pattern(text);
-    let candidates = search::candidates(conn, text, big)?;
-    if let Some(c) = candidates.as_ref().filter(|c| c.len() <= small_max) {
-        let all = small(conn, counts, one, c, &pattern)?;
-        return Ok(in_memory(&all, seek, limit));
-    }
-    // Many candidates (or none known): walk the list, checking its rows.
-    let set = candidates
-        .as_ref()
-        .filter(|c| c.len() <= big)
-        .map(|c| RowSet::new(c));
-    let src = Source {
-        conn,
-        counts,
-        check: Some((&pattern, set.as_ref())),
-        limit,
+    let key = |version: i64| memo::Key {
+        path: conn.path().unwrap_or_default().to_string(),
+        theme_id: counts.list.theme_id.clone(),
+        status: one,
+        text: text.to_string(),
+        list_version: counts.version,
+        search_version: version,
     };
+    let remembered = |version: Option<i64>| -> Option<Found> {
+        let all = memo::get(&key(version?)).filter(|_| t.memo)?;
+        Some(in_memory(&all, seek, limit))
+    };
+    if let Some(f) = remembered(search::current_version(conn)) {
+        return Ok(f);
+    }
+    // A glance at the first rows walked, every row checked with LIKE.
+    let deep = matches!(seek, ProspectSeek::Row(r) if *r as usize >= t.glance);
+    if !deep {
+        let src = Source {
+            conn,
+            counts,
+            check: Some((&pattern, None)),
+            limit,
+            budget: t.glance,
+        };
+        if let Some(f) = walk_search(&src, seek, None)? {
+            return Ok(f);
+        }
+    }
+    let version = search::refresh(conn);
+    if let Some(f) = remembered(version) {
+        return Ok(f);
+    }
+    let candidates = match version {
+        Some(_) => search::candidates(conn, text, t.big)?,
+        None => None,
+    };
+    let all = match &candidates {
+        Some(c) if c.len() <= t.small => with_candidates(conn, counts, one, c, &pattern)?,
+        Some(c) if c.len() <= t.big => {
+            let set = RowSet::new(c);
+            let src = Source {
+                conn,
+                counts,
+                check: Some((&pattern, Some(&set))),
+                limit,
+                budget: t.budget,
+            };
+            if let Some(f) = walk_search(&src, seek, Some(c.len()))? {
+                return Ok(f);
+            }
+            with_candidates(conn, counts, one, c, &pattern)?
+        }
+        _ => scan(conn, counts, one, &pattern)?,
+    };
+    let all = Arc::new(all);
+    if let (Some(v), true) = (version, t.memo) {
+        memo::put(key(v), all.clone());
+    }
+    Ok(in_memory(&all, seek, limit))
+}
+
+/// A page of a search found by walking the list from an edge or a key;
+/// `None` when the walk went past its budget first. `candidates`: how many
+/// the search index gave (a bound on the total).
+fn walk_search(
+    src: &Source,
+    seek: &ProspectSeek,
+    candidates: Option<usize>,
+) -> Result<Option<Found>> {
+    let limit = src.limit;
     let (mut found, rows, from_edge) = match seek {
         ProspectSeek::First => {
             let (f, r) = src.first()?;
@@ -473,6 +567,9 @@ fn searched(
             let mut rows = src.open(Dir::Forward, Start::Edge);
             rows.skip(*n as usize)?;
             let mut entries = rows.take(limit + 1)?;
+            if rows.over {
+                return Ok(None);
+            }
             if entries.is_empty() {
                 let (f, r) = src.last()?;
                 (f, r, true)
@@ -490,17 +587,24 @@ fn searched(
                 (f, rows, true)
             }
         }
-        keyed => match src.keyed(keyed)? {
-            Some((f, r)) => (f, r, false),
-            None => {
-                let (f, r) = match keyed {
-                    ProspectSeek::Before(_) => src.first()?,
-                    _ => src.last()?,
-                };
-                (f, r, true)
+        keyed => {
+            let (found, rows) = src.keyed(keyed)?;
+            match found {
+                Some(f) => (f, rows, false),
+                None if rows.over => return Ok(None),
+                None => {
+                    let (f, r) = match keyed {
+                        ProspectSeek::Before(_) => src.first()?,
+                        _ => src.last()?,
+                    };
+                    (f, r, true)
+                }
             }
-        },
+        }
     };
+    if rows.over {
+        return Ok(None);
+    }
     // The total: every match when the walk went through the whole list from
     // one end, else the share of matches among the rows walked.
     if from_edge && rows.exhausted {
@@ -510,21 +614,49 @@ fn searched(
             found.offset = Some(found.total.saturating_sub(found.entries.len() as u32));
         }
     } else {
-        let estimate = (rows.density() * f64::from(counts.total)).round() as u32;
+        let estimate = (rows.density() * f64::from(src.counts.total)).round() as u32;
         let at_least =
             found.offset.unwrap_or(0) + found.entries.len() as u32 + u32::from(found.has_after);
-        let at_most = candidates
-            .as_ref()
-            .filter(|c| c.len() <= big)
-            .map_or(counts.total, |c| c.len() as u32);
+        let at_most = candidates.map_or(src.counts.total, |c| c as u32);
         found.total = estimate.min(at_most).max(at_least);
         found.exact = false;
     }
-    Ok(found)
+    Ok(Some(found))
 }
 
-/// Every match of a search with few candidates, in the table's order.
-fn small(
+/// Every match of a search in a list, read by checking each of its rows.
+fn scan(
+    conn: &Connection,
+    counts: &Counts,
+    one: Option<ProspectStatus>,
+    pattern: &str,
+) -> Result<Vec<Entry>> {
+    let mut stmt = conn.prepare_cached(&format!(
+        "SELECT p.rowid, p.last_name, p.first_name, p.id FROM prospects p
+         WHERE p.theme_id IS ?1 AND (?2 IS NULL OR p.status = ?2) AND {}",
+        search::matches_sql("?3")
+    ))?;
+    let mut all: Vec<Entry> = stmt
+        .query_map(params![counts.list.theme_id, one, pattern], entry)?
+        .collect::<rusqlite::Result<_>>()?;
+    all.sort_by(|a, b| a.key.order(&b.key));
+    Ok(all)
+}
+
+fn entry(r: &rusqlite::Row<'_>) -> rusqlite::Result<Entry> {
+    Ok(Entry {
+        rowid: r.get(0)?,
+        key: ProspectKey {
+            last_name: r.get(1)?,
+            first_name: r.get(2)?,
+            id: r.get(3)?,
+        },
+    })
+}
+
+/// Every match of a search among the candidates of the search index, in
+/// the table's order.
+fn with_candidates(
     conn: &Connection,
     counts: &Counts,
     one: Option<ProspectStatus>,

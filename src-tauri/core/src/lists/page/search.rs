@@ -124,27 +124,29 @@ pub(crate) fn trigram_query(text: &str) -> Option<String> {
     )
 }
 
-/// Bring the index up to date. False when it could not be (a read-only
-/// connection): the search then reads the rows.
-pub(crate) fn refresh(conn: &Connection) -> bool {
-    let needed = || -> rusqlite::Result<bool> {
-        conn.query_row(
-            "SELECT (SELECT ifnull(max(rowid), 0) FROM prospects)
-                    > (SELECT indexed_to FROM prospects_search_state)
-                 OR EXISTS (SELECT 1 FROM prospects_search_dirty)",
+/// The index's version when it is up to date (nothing to take in).
+pub(crate) fn current_version(conn: &Connection) -> Option<i64> {
+    let (pending, version): (bool, i64) = conn
+        .query_row(
+            "SELECT (SELECT ifnull(max(rowid), 0) FROM prospects) > indexed_to
+                    OR EXISTS (SELECT 1 FROM prospects_search_dirty),
+                    version
+             FROM prospects_search_state",
             [],
-            |r| r.get(0),
+            |r| Ok((r.get(0)?, r.get(1)?)),
         )
-    };
-    match needed() {
-        Ok(false) => return true,
-        Ok(true) => {}
-        Err(_) => return false,
+        .ok()?;
+    (!pending).then_some(version)
+}
+
+/// Bring the index up to date; its version then. `None` when it could not
+/// be (a read-only connection): the search then reads the rows.
+pub(crate) fn refresh(conn: &Connection) -> Option<i64> {
+    if let Some(v) = current_version(conn) {
+        return Some(v);
     }
-    if conn.execute_batch("SAVEPOINT prospects_search").is_err() {
-        return false;
-    }
-    let run = || -> rusqlite::Result<()> {
+    conn.execute_batch("SAVEPOINT prospects_search").ok()?;
+    let run = || -> rusqlite::Result<i64> {
         let to: i64 = conn.query_row("SELECT indexed_to FROM prospects_search_state", [], |r| {
             r.get(0)
         })?;
@@ -178,35 +180,40 @@ pub(crate) fn refresh(conn: &Connection) -> bool {
         }
         conn.execute(
             "UPDATE prospects_search_state
-             SET indexed_to = (SELECT ifnull(max(rowid), 0) FROM prospects)",
+             SET indexed_to = (SELECT ifnull(max(rowid), 0) FROM prospects), version = version + 1",
             [],
         )?;
-        Ok(())
+        conn.query_row("SELECT version FROM prospects_search_state", [], |r| {
+            r.get(0)
+        })
     };
     match run() {
-        Ok(()) => conn.execute_batch("RELEASE prospects_search").is_ok(),
+        Ok(v) => conn
+            .execute_batch("RELEASE prospects_search")
+            .ok()
+            .map(|_| v),
         Err(_) => {
             let _ = conn.execute_batch("ROLLBACK TO prospects_search; RELEASE prospects_search");
-            false
+            None
         }
     }
 }
 
 /// The rowids (ascending) of the prospects that may contain `text`, up to
-/// `cap + 1` of them; `None` when the index cannot answer (a short text, or
-/// an index that could not be brought up to date).
+/// `cap + 1` of them, from an index brought up to date; `None` for a text
+/// too short for it.
 pub(crate) fn candidates(conn: &Connection, text: &str, cap: usize) -> Result<Option<Vec<i64>>> {
     let Some(q) = trigram_query(text) else {
         return Ok(None);
     };
-    if !refresh(conn) {
-        return Ok(None);
-    }
     let mut stmt = conn.prepare_cached(
         "SELECT rowid FROM prospects_search WHERE prospects_search MATCH ?1 ORDER BY rowid LIMIT ?2",
     )?;
     let ids = stmt
-        .query_map(params![q, cap as i64 + 1], |r| r.get(0))?
+        .query_map(
+            params![q, i64::try_from(cap).unwrap_or(i64::MAX - 1) + 1],
+            |r| r.get(0),
+        )?
         .collect::<rusqlite::Result<Vec<i64>>>()?;
     Ok(Some(ids))
 }
@@ -325,7 +332,7 @@ mod tests {
             "lee\nacme",
             "x",
         ];
-        assert!(refresh(c));
+        assert!(refresh(c).is_some());
         let one_by_one: Vec<Vec<i64>> = queries
             .iter()
             .filter(|q| q.len() >= 3)

@@ -8,9 +8,52 @@ use crate::domain::ThemeKind;
 use crate::lists::{create_theme, insert_prospect, NewPhone, NewProspect};
 use crate::store::Store;
 
-/// Search thresholds that make each way of serving a search be taken:
-/// the candidates read whole, walked as a set, or every row checked.
-const WAYS: [(usize, usize); 3] = [(SMALL, BIG), (0, BIG), (0, 0)];
+/// Each way of serving a search (nothing remembered, so that each is taken):
+/// as the app does; the rows walked and checked with LIKE; the candidates
+/// of the search index walked as a set; read whole; found whole from the
+/// candidates after a walk over its budget; found whole by checking every
+/// row.
+const WAYS: [Tuning; 6] = [
+    Tuning {
+        memo: false,
+        ..TUNING
+    },
+    Tuning {
+        glance: usize::MAX,
+        small: 0,
+        big: 0,
+        budget: 0,
+        memo: false,
+    },
+    Tuning {
+        glance: 0,
+        small: 0,
+        big: usize::MAX,
+        budget: usize::MAX,
+        memo: false,
+    },
+    Tuning {
+        glance: 0,
+        small: usize::MAX,
+        big: usize::MAX,
+        budget: 0,
+        memo: false,
+    },
+    Tuning {
+        glance: 0,
+        small: 0,
+        big: usize::MAX,
+        budget: 0,
+        memo: false,
+    },
+    Tuning {
+        glance: 0,
+        small: 0,
+        big: 0,
+        budget: 0,
+        memo: false,
+    },
+];
 
 fn prospect(theme: &str, first: &str, last: &str, company: &str) -> NewProspect {
     NewProspect {
@@ -137,13 +180,8 @@ fn expected(c: &Connection, q: &ProspectQuery) -> Vec<String> {
         .unwrap()
 }
 
-fn page(
-    c: &Connection,
-    q: &ProspectQuery,
-    seek: ProspectSeek,
-    way: (usize, usize),
-) -> ProspectPage {
-    prospects_with(c, &ProspectQuery { seek, ..q.clone() }, way.0, way.1).unwrap()
+fn page(c: &Connection, q: &ProspectQuery, seek: ProspectSeek, way: Tuning) -> ProspectPage {
+    prospects_with(c, &ProspectQuery { seek, ..q.clone() }, way).unwrap()
 }
 
 fn ids(p: &ProspectPage) -> Vec<String> {
@@ -151,7 +189,7 @@ fn ids(p: &ProspectPage) -> Vec<String> {
 }
 
 /// Every page from the first by "next", and from the last by "previous".
-fn check_paging(c: &Connection, q: &ProspectQuery, way: (usize, usize)) {
+fn check_paging(c: &Connection, q: &ProspectQuery, way: Tuning) {
     let all = expected(c, q);
     let what = format!("{:?} {:?} {:?} way {way:?}", q.theme_id, q.status, q.search);
     let limit = q.limit as usize;
@@ -556,14 +594,19 @@ fn the_search_index_follows_every_change_to_what_it_searches() {
     let t = create_theme(c, "Logistics", ThemeKind::Vertical, "").unwrap();
     let ann = insert_prospect(c, &prospect(&t.id, "Ann", "Doe", "Northwind"), Utc::now()).unwrap();
     let bob = insert_prospect(c, &prospect(&t.id, "Bob", "Roe", "Contoso"), Utc::now()).unwrap();
+    // Through the search index (its candidates read whole), and every other
+    // way agreeing.
     let found = |s: &str| -> Vec<String> {
-        let p = page(
-            c,
-            &query(Some(&t.id), None, Some(s)),
-            ProspectSeek::First,
-            WAYS[0],
-        );
-        ids(&p)
+        let q = query(Some(&t.id), None, Some(s));
+        let p = ids(&page(c, &q, ProspectSeek::First, WAYS[3]));
+        for way in WAYS {
+            assert_eq!(
+                ids(&page(c, &q, ProspectSeek::First, way)),
+                p,
+                "{s:?} {way:?}"
+            );
+        }
+        p
     };
     assert_eq!(found("northwind"), [ann.clone()]);
     let indexed: i64 = c
@@ -695,4 +738,50 @@ fn the_counts_follow_every_write_to_the_prospects() {
         p.total as usize,
         expected(c, &query(Some(&a), None, None)).len()
     );
+}
+
+#[test]
+fn a_search_found_whole_is_remembered_until_the_list_or_the_index_changes() {
+    let (store, a, _) = setup(120);
+    let c = store.conn();
+    let whole = Tuning {
+        glance: 0,
+        small: 0,
+        big: usize::MAX,
+        budget: 0,
+        memo: true,
+    };
+    let q = query(Some(&a), None, Some("acme"));
+    check_paging(c, &q, whole);
+    check_paging(
+        c,
+        &query(Some(&a), Some(ProspectStatus::New), Some("acme")),
+        whole,
+    );
+    // A searched field changed: the next page reads the change.
+    let other: String = c
+        .query_row(
+            "SELECT id FROM prospects WHERE theme_id = ?1 AND company = 'Initech' LIMIT 1",
+            [&a],
+            |r| r.get(0),
+        )
+        .unwrap();
+    c.execute(
+        "UPDATE prospects SET company = 'Acme West' WHERE id = ?1",
+        [&other],
+    )
+    .unwrap();
+    check_paging(c, &q, whole);
+    assert!(expected(c, &q).contains(&other));
+    // A status changed: the list of that status reads it.
+    let q_new = query(Some(&a), Some(ProspectStatus::New), Some("acme"));
+    let first = page(c, &q_new, ProspectSeek::First, whole);
+    c.execute(
+        "UPDATE prospects SET status = 'meeting' WHERE id = ?1",
+        [&first.rows[0].id],
+    )
+    .unwrap();
+    let again = page(c, &q_new, ProspectSeek::First, whole);
+    assert!(!ids(&again).contains(&first.rows[0].id));
+    check_paging(c, &q_new, whole);
 }
