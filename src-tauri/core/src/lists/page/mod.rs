@@ -12,11 +12,16 @@
 //! - `order`: the table's order, and a list read in it from any key
 //! - `posts`: the lists' sizes, and their page index (a post every 500 rows)
 //! - `search`: the search box (a trigram index, then LIKE)
+//! - `memo`: the matches of the last searches found whole
 //!
-//! With a search, the candidates come from the search index: a few thousand
-//! are read, checked and sorted, so every page is exact; more are walked in
-//! the list's order (a set of rowids tested per row, then LIKE on the rows
-//! kept), and the total is then an estimate from the rows walked.
+//! With a search, the search index gives the candidates: a few thousand are
+//! read, checked and sorted (every page exact); more are a set the list's
+//! rows are tested against while a page needs few rows walked (the total is
+//! then an estimate); when it would need many (a jump deep into a big
+//! result, matches gathered at the other end of the list), every match is
+//! found, sorted and remembered, and the next pages of that search are read
+//! from memory. A text the index cannot narrow (one or two characters, or
+//! in more than 150,000 prospects) is checked with LIKE on the rows walked.
 
 mod memo;
 mod order;
@@ -135,8 +140,9 @@ struct Found {
 /// How a search is served (the tests try each way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Tuning {
-    /// Rows walked at a glance, each checked with LIKE: enough for a page
-    /// of a text most rows contain.
+    /// Rows walked, each checked with LIKE, for a text the index cannot
+    /// narrow (too short, or in too many prospects): enough for a page of a
+    /// text most rows contain.
     pub glance: usize,
     /// Candidates from the search index up to this many are read, checked
     /// and sorted whole.
@@ -151,10 +157,10 @@ pub(crate) struct Tuning {
 }
 
 pub(crate) const TUNING: Tuning = Tuning {
-    glance: 2_000,
+    glance: 3_000,
     small: 5_000,
-    big: 300_000,
-    budget: 50_000,
+    big: 150_000,
+    budget: 10_000,
     memo: true,
 };
 
@@ -468,11 +474,12 @@ fn plain(
     Ok(found)
 }
 
-/// A list with a search: from the memo of this search, or a glance at the
-/// rows (a text most rows contain), or the candidates of the search index
-/// (read whole when few, else a set the list's rows are tested against
-/// while few rows are walked), or else every match found, sorted and kept
-/// in the memo for the next pages.
+/// A list with a search: from the memo of this search; else from the
+/// candidates of the search index (read whole when few, else a set the
+/// list's rows are tested against while few rows are walked); a text too
+/// short for the index, or found in too many prospects, by checking the rows
+/// walked with LIKE; and when the walk would be long, every match found,
+/// sorted and remembered for the next pages.
 fn searched(
     conn: &Connection,
     counts: &Counts,
@@ -491,30 +498,9 @@ fn searched(
         list_version: counts.version,
         search_version: version,
     };
-    let remembered = |version: Option<i64>| -> Option<Found> {
-        let all = memo::get(&key(version?)).filter(|_| t.memo)?;
-        Some(in_memory(&all, seek, limit))
-    };
-    if let Some(f) = remembered(search::current_version(conn)) {
-        return Ok(f);
-    }
-    // A glance at the first rows walked, every row checked with LIKE.
-    let deep = matches!(seek, ProspectSeek::Row(r) if *r as usize >= t.glance);
-    if !deep {
-        let src = Source {
-            conn,
-            counts,
-            check: Some((&pattern, None)),
-            limit,
-            budget: t.glance,
-        };
-        if let Some(f) = walk_search(&src, seek, None)? {
-            return Ok(f);
-        }
-    }
     let version = search::refresh(conn);
-    if let Some(f) = remembered(version) {
-        return Ok(f);
+    if let Some(all) = version.and_then(|v| memo::get(&key(v))).filter(|_| t.memo) {
+        return Ok(in_memory(&all, seek, limit));
     }
     let candidates = match version {
         Some(_) => search::candidates(conn, text, t.big)?,
@@ -531,12 +517,31 @@ fn searched(
                 limit,
                 budget: t.budget,
             };
-            if let Some(f) = walk_search(&src, seek, Some(c.len()))? {
+            // About the list's share of the candidates, at most.
+            let everyone: i64 = conn.query_row(
+                "SELECT ifnull(sum(prospects), 0) FROM prospect_list_counts",
+                [],
+                |r| r.get(0),
+            )?;
+            let bound = c.len() as f64 * f64::from(counts.total) / (everyone.max(1) as f64);
+            if let Some(f) = walk_search(&src, seek, Some(bound))? {
                 return Ok(f);
             }
             with_candidates(conn, counts, one, c, &pattern)?
         }
-        _ => scan(conn, counts, one, &pattern)?,
+        _ => {
+            let src = Source {
+                conn,
+                counts,
+                check: Some((&pattern, None)),
+                limit,
+                budget: t.glance,
+            };
+            if let Some(f) = walk_search(&src, seek, None)? {
+                return Ok(f);
+            }
+            scan(conn, counts, one, &pattern)?
+        }
     };
     let all = Arc::new(all);
     if let (Some(v), true) = (version, t.memo) {
@@ -546,13 +551,9 @@ fn searched(
 }
 
 /// A page of a search found by walking the list from an edge or a key;
-/// `None` when the walk went past its budget first. `candidates`: how many
-/// the search index gave (a bound on the total).
-fn walk_search(
-    src: &Source,
-    seek: &ProspectSeek,
-    candidates: Option<usize>,
-) -> Result<Option<Found>> {
+/// `None` when the walk went past its budget first. `bound`: about how many
+/// of the list's prospects the search index allows at most.
+fn walk_search(src: &Source, seek: &ProspectSeek, bound: Option<f64>) -> Result<Option<Found>> {
     let limit = src.limit;
     let (mut found, rows, from_edge) = match seek {
         ProspectSeek::First => {
@@ -617,7 +618,7 @@ fn walk_search(
         let estimate = (rows.density() * f64::from(src.counts.total)).round() as u32;
         let at_least =
             found.offset.unwrap_or(0) + found.entries.len() as u32 + u32::from(found.has_after);
-        let at_most = candidates.map_or(src.counts.total, |c| c as u32);
+        let at_most = bound.map_or(src.counts.total, |b| b.round() as u32);
         found.total = estimate.min(at_most).max(at_least);
         found.exact = false;
     }
