@@ -271,7 +271,7 @@ fn generate(path: &Path) {
                     ])
                     .unwrap();
             }
-            if n_total % 200_000 == 0 {
+            if n_total.is_multiple_of(200_000) {
                 println!(
                     "  {n_total} prospects ({:.0} s)",
                     started.elapsed().as_secs_f64()

@@ -155,7 +155,7 @@ fn build(conn: &Connection, c: &Counts) -> Result<Posts> {
     let mut walk = Walk::new(conn, &c.list, Dir::Forward, Start::Edge, 1024);
     let mut i: u32 = 0;
     while let Some(e) = walk.next_entry()? {
-        if i % STEP == 0 {
+        if i.is_multiple_of(STEP) {
             keys.push(e.key);
         }
         i += 1;
