@@ -60,43 +60,80 @@ pub fn in_calling_hours(tz: Option<&str>, now: DateTime<Utc>, s: &Settings) -> b
 
 const PAGE: u32 = 200;
 
-/// The candidates of one kind, in order, a page at a time.
+/// Where the previous page of candidates ended: its last row's order value
+/// and id (keyset paging: a page deep in a theme of a million costs what
+/// the first does).
+type After = (String, String);
+
+/// The candidates of one kind, in order, a page at a time: each kind read
+/// in its own index's order (`prospects_queue_*`, schema 9: by theme, time,
+/// then id), so a page costs what the first one does.
 fn candidates(
     conn: &Connection,
     reason: QueueReason,
-    themes_json: &str,
+    themes: &[String],
     block_id: &str,
     now: &str,
-    offset: u32,
-) -> Result<Vec<QueueEntry>> {
-    let (filter, order) = match reason {
+    after: Option<&After>,
+) -> Result<Vec<(QueueEntry, String)>> {
+    let (index, filter, col) = match reason {
         QueueReason::CallbackDue => (
+            "prospects_queue_callback",
             "p.status = 'callback' AND p.callback_at <= ?3",
-            "p.callback_at, p.id",
+            "p.callback_at",
         ),
-        QueueReason::New => ("p.status = 'new'", "p.created_at, p.id"),
+        QueueReason::New => ("prospects_queue_new", "p.status = 'new'", "p.created_at"),
         QueueReason::Retry | QueueReason::NextNumber | QueueReason::Referral => (
+            "prospects_queue_retry",
             "p.status = 'attempting' AND p.next_attempt_at <= ?3",
-            "p.next_attempt_at, p.id",
+            "p.next_attempt_at",
         ),
     };
+    // One theme: its range of the index, in order. Several: each theme's
+    // range, sorted together.
+    let theme = if themes.len() == 1 {
+        "p.theme_id = ?1"
+    } else {
+        "p.theme_id IN (SELECT value FROM json_each(?1))"
+    };
+    let past = if after.is_some() {
+        format!("AND {col} >= ?5 AND ({col} > ?5 OR p.id > ?6)")
+    } else {
+        String::new()
+    };
     let sql = format!(
-        "SELECT p.id, p.time_zone FROM prospects p
-         WHERE p.theme_id IN (SELECT value FROM json_each(?1)) AND {filter}
+        "SELECT p.id, p.time_zone, {col} FROM prospects p INDEXED BY {index}
+         WHERE {theme} AND {filter} {past}
            AND p.do_not_call = 0 AND p.bad_number = 0
            AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.block_id = ?2 AND c.prospect_id = p.id)
            AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.block_id = ?2 AND s.prospect_id = p.id)
-         ORDER BY {order} LIMIT ?4 OFFSET ?5"
+         ORDER BY {col}, p.id LIMIT ?4"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let rows = stmt.query_map(params![themes_json, block_id, now, PAGE, offset], |r| {
-        Ok(QueueEntry {
-            prospect_id: r.get(0)?,
-            reason,
-            time_zone: r.get(1)?,
-        })
-    })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let themes_param = if themes.len() == 1 {
+        themes[0].clone()
+    } else {
+        serde_json::to_string(themes).unwrap_or_else(|_| "[]".into())
+    };
+    let map = |r: &rusqlite::Row<'_>| {
+        Ok((
+            QueueEntry {
+                prospect_id: r.get(0)?,
+                reason,
+                time_zone: r.get(1)?,
+            },
+            r.get(2)?,
+        ))
+    };
+    let rows = match after {
+        Some((v, id)) => stmt
+            .query_map(params![themes_param, block_id, now, PAGE, v, id], map)?
+            .collect::<rusqlite::Result<_>>()?,
+        None => stmt
+            .query_map(params![themes_param, block_id, now, PAGE], map)?
+            .collect::<rusqlite::Result<_>>()?,
+    };
+    Ok(rows)
 }
 
 /// The next prospect to call in block `block_id` on `theme_ids` at `now`.
@@ -125,19 +162,19 @@ pub fn next(
     s: &Settings,
     now: DateTime<Utc>,
 ) -> Result<Option<QueueEntry>> {
-    let json = |ids: &[String]| serde_json::to_string(ids).unwrap_or_else(|_| "[]".into());
     let now_db = time::to_db(now);
-    let first = |reason, themes: &str| first_in(conn, reason, themes, block_id, &now_db, now, s);
+    let first =
+        |reason, themes: &[String]| first_in(conn, reason, themes, block_id, &now_db, now, s);
     // Callbacks come back at the time agreed, whatever their theme ...
-    if let Some(e) = first(QueueReason::CallbackDue, &json(theme_ids))? {
+    if let Some(e) = first(QueueReason::CallbackDue, theme_ids)? {
         return Ok(Some(e));
     }
     // ... then the themes one after the other, so that one talk track
     // serves the calls in a row (domain.md section 1).
     for theme in theme_ids {
-        let one = json(std::slice::from_ref(theme));
+        let one = std::slice::from_ref(theme);
         for reason in [QueueReason::New, QueueReason::Retry] {
-            if let Some(e) = first(reason, &one)? {
+            if let Some(e) = first(reason, one)? {
                 return Ok(Some(e));
             }
         }
@@ -145,30 +182,32 @@ pub fn next(
     Ok(None)
 }
 
-/// The first prospect of `reason` on the themes (a JSON array) inside their
-/// calling hours, page by page.
+/// The first prospect of `reason` on the themes inside their calling
+/// hours, page by page.
 fn first_in(
     conn: &Connection,
     reason: QueueReason,
-    themes: &str,
+    themes: &[String],
     block_id: &str,
     now_db: &str,
     now: DateTime<Utc>,
     s: &Settings,
 ) -> Result<Option<QueueEntry>> {
-    let mut offset = 0;
+    let mut after: Option<After> = None;
     loop {
-        let page = candidates(conn, reason, themes, block_id, now_db, offset)?;
-        if let Some(e) = page
+        let page = candidates(conn, reason, themes, block_id, now_db, after.as_ref())?;
+        if let Some((e, _)) = page
             .iter()
-            .find(|e| in_calling_hours(e.time_zone.as_deref(), now, s))
+            .find(|(e, _)| in_calling_hours(e.time_zone.as_deref(), now, s))
         {
             return Ok(Some(e.clone()));
         }
-        if (page.len() as u32) < PAGE {
-            return Ok(None);
+        match page.last() {
+            Some((e, v)) if page.len() as u32 == PAGE => {
+                after = Some((v.clone(), e.prospect_id.clone()));
+            }
+            _ => return Ok(None),
         }
-        offset += PAGE;
     }
 }
 
@@ -541,5 +580,59 @@ mod tests {
             .query_row("SELECT count(*) FROM calls", [], |r| r.get(0))
             .unwrap();
         assert_eq!((skips, calls), (2, 0), "skips are logged, not dials");
+    }
+
+    #[test]
+    fn the_queue_pages_past_hundreds_outside_their_hours_in_order_with_ties() {
+        let f = block::tests_fixture(0);
+        let c = f.store.conn();
+        let s = Settings::default();
+        // 650 new prospects in Tokyo (midnight there), all created at the
+        // same instant (the id decides), then Chicago ones.
+        let mut ins = c
+            .prepare(
+                "INSERT INTO prospects (id, theme_id, last_name, time_zone, status, created_at, updated_at)
+                 VALUES (?1, ?2, 'Doe', ?3, 'new', ?4, 'n')",
+            )
+            .unwrap();
+        for i in 0..650 {
+            ins.execute(params![
+                format!("t{i:04}"),
+                f.theme,
+                "Asia/Tokyo",
+                "2026-01-01T00:00:00Z"
+            ])
+            .unwrap();
+        }
+        for id in ["c2", "c1"] {
+            ins.execute(params![
+                id,
+                f.theme,
+                "America/Chicago",
+                "2026-01-01T00:00:00Z"
+            ])
+            .unwrap();
+        }
+        ins.execute(params![
+            "a0",
+            f.theme,
+            "America/Chicago",
+            "2026-01-02T00:00:00Z"
+        ])
+        .unwrap();
+        let b =
+            block::start_block(c, &f.rep, std::slice::from_ref(&f.theme), None, &s, t0()).unwrap();
+        let themes = std::slice::from_ref(&f.theme);
+        let mut order = Vec::new();
+        while let Some(e) = next(c, &b.id, themes, &s, t0()).unwrap() {
+            order.push(e.prospect_id.clone());
+            crate::block::skip(c, &b.id, &e.prospect_id, "", t0()).unwrap();
+        }
+        // Same creation time: by id ("c1" < "c2" < "t0000"); then the later one.
+        assert_eq!(order, ["c1", "c2", "a0"]);
+        // Nine hours later it is 9:00 in Tokyo (Tuesday): their turn, in id order.
+        let later = t0() + Duration::hours(9);
+        let first = next(c, &b.id, themes, &s, later).unwrap().unwrap();
+        assert_eq!(first.prospect_id, "t0000");
     }
 }

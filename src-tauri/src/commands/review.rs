@@ -170,6 +170,7 @@ mod tests {
             let query = CallLogQuery {
                 filter: filter.clone(),
                 after: None,
+                before: None,
                 offset: 0,
                 limit: 50,
             };

@@ -1290,21 +1290,31 @@ ring_ms: number | null; outcome: Outcome | null; outcome_label: string; asked_fo
 timeline: TimelineEvent[]; notes: string; gap_current_state: string; gap_objectives: string; gap_impact: string; meeting: MeetingInfo | null }
 export type CallLogPage = { rows: CallLogRow[]; 
 /**
- * `None` on the last page.
+ * Where the next page starts (`after`); `None` on the last page.
  */
-next: CallCursor | null; total: CallCount; 
+next: CallCursor | null; 
 /**
- * The row number of the first row, when known (offset paging).
+ * Where the previous page ends (`before`); `None` on the first page.
+ */
+prev: CallCursor | null; total: CallCount; 
+/**
+ * The row number of the first row, when known: `None` from a cursor,
+ * or for a row far down a list whose total is an estimate (the page is
+ * then about there).
  */
 offset: number | null }
 export type CallLogQuery = { filter: ReportFilter; 
 /**
- * Continue after this call (keyset paging).
+ * Continue after this call (keyset paging: the next page).
  */
 after: CallCursor | null; 
 /**
+ * Or end before this call (the previous page); `after` is then ignored.
+ */
+before: CallCursor | null; 
+/**
  * Or start at this row of the list (0 = the newest call); used when
- * `after` is `None`.
+ * neither cursor is given.
  */
 offset: number; 
 /**
@@ -2507,7 +2517,34 @@ search: string | null;
  * ("51-200"), a role family ("finance") or words of the title.
  */
 field: FieldFilter | null; status: ProspectStatus | null }
-export type ProspectPage = { total: number; rows: ProspectRow[] }
+/**
+ * A prospect's place in the table: where a page starts or ends.
+ */
+export type ProspectKey = { last_name: string; first_name: string; id: string }
+export type ProspectPage = { rows: ProspectRow[]; 
+/**
+ * How many prospects the filters select.
+ */
+total: number; 
+/**
+ * False when `total` is an estimate (a search matching many prospects
+ * of a long list): show it as "about".
+ */
+exact: boolean; 
+/**
+ * The row number of the first row (0 = the top), when known.
+ */
+offset: number | null; 
+/**
+ * The keys of the first and the last row: ask for the rows before the
+ * first (previous page), after the last (next page), or from the first
+ * (the filters changed).
+ */
+first: ProspectKey | null; last: ProspectKey | null; 
+/**
+ * Whether rows come before the first row and after the last.
+ */
+has_before: boolean; has_after: boolean }
 export type ProspectQuery = { 
 /**
  * A theme id; `None` for prospects without a theme.
@@ -2516,7 +2553,11 @@ theme_id: string | null;
 /**
  * Matches name, company, title, e-mail or phone (case-insensitive).
  */
-search: string | null; status: ProspectStatus | null; offset: number; limit: number }
+search: string | null; status: ProspectStatus | null; seek: ProspectSeek; 
+/**
+ * Rows per page, 1 to 1,000.
+ */
+limit: number }
 /**
  * One prospect as the Lists table shows it.
  */
@@ -2529,6 +2570,27 @@ phone: string; location: string;
  * IANA time zone; `None` when unknown.
  */
 time_zone: string | null; status: ProspectStatus; attempts: number; next_attempt_at: string | null; callback_at: string | null }
+/**
+ * Where a page starts.
+ */
+export type ProspectSeek = { to: "first" } | { to: "last" } | 
+/**
+ * The rows after this one (the next page).
+ */
+{ to: "after"; at: ProspectKey } | 
+/**
+ * The rows before this one (the previous page).
+ */
+{ to: "before"; at: ProspectKey } | 
+/**
+ * From this row on, itself included if it still matches (the filters
+ * changed: stay where the page was).
+ */
+{ to: "from"; at: ProspectKey } | 
+/**
+ * From this row number (0 = the first row): a jump to a page.
+ */
+{ to: "row"; at: number }
 /**
  * Where a prospect stands (domain.md section 4).
  */

@@ -281,6 +281,12 @@ describe("ListsView: importing a CSV", () => {
 describe("ListsView: theme tools", () => {
   const page = {
     total: 2,
+    exact: true,
+    offset: 0,
+    first: { last_name: "Lee", first_name: "Ann", id: "p1" },
+    last: { last_name: "Roe", first_name: "Bob", id: "p2" },
+    has_before: false,
+    has_after: false,
     rows: [
       { id: "p1", name: "Ann Lee", title: "CFO", company: "Acme", phone: "+13125550100", location: "Chicago, IL, US", time_zone: null, status: "new", attempts: 0, next_attempt_at: null, callback_at: null },
       { id: "p2", name: "Bob Roe", title: "CIO", company: "Contoso", phone: "+13125550101", location: "", time_zone: null, status: "exhausted", attempts: 6, next_attempt_at: null, callback_at: null },

@@ -750,6 +750,7 @@ mod tests {
             let query = CallLogQuery {
                 filter: f.clone(),
                 after: None,
+                before: None,
                 offset: 0,
                 limit: 50,
             };

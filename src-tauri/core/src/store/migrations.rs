@@ -56,6 +56,12 @@ pub const MIGRATIONS: &[Migration] = &[
             "the do-not-call list: numbers and e-mails never dialled again, across re-imports",
         sql: V8_DO_NOT_CALL_LIST,
     },
+    Migration {
+        version: 9,
+        description:
+            "long lists a page at a time: prospects in the table's order, their counts, search",
+        sql: V9_LIST_PAGES,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -652,4 +658,129 @@ SELECT e.kind, e.value,
 FROM entries e
 ORDER BY e.kind, e.value,
     coalesce((SELECT c.ended_at FROM calls c WHERE c.id = e.call_id), e.last_called_at, e.updated_at);
+"#;
+
+/// The Lists table a page at a time at any depth of a theme of a million
+/// prospects (see `lists::page`).
+///
+/// - The table's order (last name, first name, id) per theme and status: one
+///   index that replaces `prospects_theme_status` (its first two columns are
+///   that index), so an import keeps as many B-trees as before. A theme's
+///   list over every status is the merge of its status ranges.
+/// - How many prospects each theme holds per status, kept by triggers, with
+///   a version that any change of membership or order bumps: the total of a
+///   page without counting, and how a page index knows it is stale.
+/// - The page index: the key of every 500th prospect of a list (a theme, or a
+///   theme and a status), written when a jump needs it and rewritten when the
+///   list's version moved; a jump to row n reads from the nearest post.
+/// - The search: a trigram index over what the search matches (name, company,
+///   title, e-mail, numbers), without content, brought up to date before a
+///   search reads it: the prospects past `indexed_to` (new rows) and those
+///   marked by the triggers below (a searched field changed, a number
+///   changed or was added to a prospect already indexed, a row deleted). An
+///   import pays nothing for it but a lookup per number once the index has
+///   been built; the first search after it indexes what came in. Its
+///   version tells a remembered search whether it still holds.
+const V9_LIST_PAGES: &str = r#"
+DROP INDEX prospects_theme_status;
+CREATE INDEX prospects_list ON prospects(
+    theme_id, status, last_name COLLATE NOCASE, first_name COLLATE NOCASE, id);
+-- The queue reads callbacks and retries by time, then id: the id in the index.
+DROP INDEX prospects_queue_callback;
+CREATE INDEX prospects_queue_callback ON prospects(theme_id, callback_at, id) WHERE status = 'callback';
+DROP INDEX prospects_queue_retry;
+CREATE INDEX prospects_queue_retry ON prospects(theme_id, next_attempt_at, id) WHERE status = 'attempting';
+
+CREATE TABLE prospect_list_counts (
+    theme_id  TEXT NOT NULL,          -- '' = no theme
+    status    TEXT NOT NULL,
+    prospects INTEGER NOT NULL CHECK (prospects >= 0),
+    version   INTEGER NOT NULL,
+    PRIMARY KEY (theme_id, status)
+) STRICT, WITHOUT ROWID;
+INSERT INTO prospect_list_counts (theme_id, status, prospects, version)
+    SELECT ifnull(theme_id, ''), status, count(*), 1 FROM prospects GROUP BY 1, 2;
+
+CREATE TRIGGER prospects_list_insert AFTER INSERT ON prospects BEGIN
+    INSERT INTO prospect_list_counts (theme_id, status, prospects, version)
+    VALUES (ifnull(NEW.theme_id, ''), NEW.status, 1, 1)
+    ON CONFLICT (theme_id, status) DO UPDATE SET prospects = prospects + 1, version = version + 1;
+END;
+CREATE TRIGGER prospects_list_delete AFTER DELETE ON prospects BEGIN
+    UPDATE prospect_list_counts SET prospects = prospects - 1, version = version + 1
+    WHERE theme_id = ifnull(OLD.theme_id, '') AND status = OLD.status;
+END;
+CREATE TRIGGER prospects_list_update
+AFTER UPDATE OF theme_id, status, last_name, first_name ON prospects
+WHEN OLD.theme_id IS NOT NEW.theme_id OR OLD.status IS NOT NEW.status
+    OR OLD.last_name IS NOT NEW.last_name OR OLD.first_name IS NOT NEW.first_name BEGIN
+    UPDATE prospect_list_counts SET prospects = prospects - 1, version = version + 1
+    WHERE theme_id = ifnull(OLD.theme_id, '') AND status = OLD.status;
+    INSERT INTO prospect_list_counts (theme_id, status, prospects, version)
+    VALUES (ifnull(NEW.theme_id, ''), NEW.status, 1, 1)
+    ON CONFLICT (theme_id, status) DO UPDATE SET prospects = prospects + 1, version = version + 1;
+END;
+
+-- The page index of a list: status '' is the theme's list over every status.
+CREATE TABLE prospect_list_posts (
+    theme_id   TEXT NOT NULL,
+    status     TEXT NOT NULL,
+    n          INTEGER NOT NULL,      -- this prospect is row n * step of the list
+    last_name  TEXT NOT NULL,
+    first_name TEXT NOT NULL,
+    id         TEXT NOT NULL,
+    PRIMARY KEY (theme_id, status, n)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE prospect_list_post_state (
+    theme_id TEXT NOT NULL,
+    status   TEXT NOT NULL,
+    version  INTEGER NOT NULL,        -- the list's version when written
+    step     INTEGER NOT NULL CHECK (step > 0),
+    PRIMARY KEY (theme_id, status)
+) STRICT, WITHOUT ROWID;
+
+CREATE VIRTUAL TABLE prospects_search USING fts5(
+    text,
+    content = '',
+    contentless_delete = 1,
+    tokenize = 'trigram',
+    detail = none
+);
+CREATE TABLE prospects_search_state (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    indexed_to INTEGER NOT NULL,      -- every prospect up to this rowid is indexed
+    version    INTEGER NOT NULL       -- moved whenever the index takes in a change
+) STRICT;
+INSERT INTO prospects_search_state (id, indexed_to, version) VALUES (1, 0, 0);
+CREATE TABLE prospects_search_dirty (
+    prospect_rowid INTEGER PRIMARY KEY
+) STRICT;
+
+CREATE TRIGGER prospects_search_update
+AFTER UPDATE OF first_name, last_name, title, company, email ON prospects
+WHEN NEW.rowid <= (SELECT indexed_to FROM prospects_search_state) BEGIN
+    INSERT OR IGNORE INTO prospects_search_dirty (prospect_rowid) VALUES (NEW.rowid);
+END;
+CREATE TRIGGER prospects_search_delete AFTER DELETE ON prospects
+WHEN OLD.rowid <= (SELECT indexed_to FROM prospects_search_state) BEGIN
+    INSERT OR IGNORE INTO prospects_search_dirty (prospect_rowid) VALUES (OLD.rowid);
+END;
+CREATE TRIGGER prospect_phones_search_insert AFTER INSERT ON prospect_phones
+WHEN (SELECT indexed_to FROM prospects_search_state) > 0 BEGIN
+    INSERT OR IGNORE INTO prospects_search_dirty (prospect_rowid)
+    SELECT p.rowid FROM prospects p
+    WHERE p.id = NEW.prospect_id AND p.rowid <= (SELECT indexed_to FROM prospects_search_state);
+END;
+CREATE TRIGGER prospect_phones_search_update
+AFTER UPDATE OF prospect_id, e164, raw ON prospect_phones BEGIN
+    INSERT OR IGNORE INTO prospects_search_dirty (prospect_rowid)
+    SELECT p.rowid FROM prospects p
+    WHERE p.id IN (OLD.prospect_id, NEW.prospect_id)
+      AND p.rowid <= (SELECT indexed_to FROM prospects_search_state);
+END;
+CREATE TRIGGER prospect_phones_search_delete AFTER DELETE ON prospect_phones BEGIN
+    INSERT OR IGNORE INTO prospects_search_dirty (prospect_rowid)
+    SELECT p.rowid FROM prospects p
+    WHERE p.id = OLD.prospect_id AND p.rowid <= (SELECT indexed_to FROM prospects_search_state);
+END;
 "#;

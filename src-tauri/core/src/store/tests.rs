@@ -685,6 +685,79 @@ fn version_8_puts_every_do_not_call_prospects_numbers_and_e_mail_on_the_list() {
     assert_eq!(fk, 0);
 }
 
+#[test]
+fn version_9_counts_every_list_and_pages_and_searches_the_prospects_kept() {
+    // From every version since prospects have had their phones keyed by
+    // prospect (4) to the latest.
+    for from in 4..LATEST {
+        let dir = tmp();
+        let path = dir.path().join(format!("v{from}.db"));
+        database_at(&path, from);
+        {
+            let c = Connection::open(&path).unwrap();
+            c.execute_batch(
+                "INSERT INTO themes (id, name, kind, created_at) VALUES ('t', 'Texas', 'geography', 'n');
+                 INSERT INTO prospects (id, theme_id, first_name, last_name, company, status,
+                        created_at, updated_at)
+                     VALUES ('p1', 't', 'Ann', 'Doe', 'Acme', 'new', 'n', 'n'),
+                            ('p2', 't', 'Bob', 'doe', 'Northwind', 'meeting', 'n', 'n'),
+                            ('p3', NULL, 'Cy', 'Roe', 'Acme', 'new', 'n', 'n'),
+                            ('p0', 't', 'Ann', 'DOE', 'Contoso', 'new', 'n', 'n');
+                 INSERT INTO prospect_phones (prospect_id, position, kind, e164, raw)
+                     VALUES ('p2', 0, 'direct', '+13125550100', '312-555-0100');",
+            )
+            .unwrap();
+        }
+        let store = Store::open(&path).unwrap();
+        assert_eq!(store.opened_at_version(), from);
+        let c = store.conn();
+        let counts: Vec<(String, String, i64)> = c
+            .prepare("SELECT theme_id, status, prospects FROM prospect_list_counts ORDER BY 1, 2")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            counts,
+            [
+                ("".to_string(), "new".to_string(), 1),
+                ("t".to_string(), "meeting".to_string(), 1),
+                ("t".to_string(), "new".to_string(), 2),
+            ],
+            "from version {from}"
+        );
+        let page = |search: Option<&str>| {
+            crate::lists::prospects(
+                c,
+                &crate::lists::ProspectQuery {
+                    theme_id: Some("t".into()),
+                    search: search.map(str::to_string),
+                    ..Default::default()
+                },
+            )
+            .unwrap()
+        };
+        let all = page(None);
+        assert_eq!(
+            all.rows.iter().map(|r| r.id.as_str()).collect::<Vec<_>>(),
+            ["p0", "p1", "p2"],
+            "Doe, Doe, Doe by first name then id; from version {from}"
+        );
+        assert_eq!((all.total, all.exact), (3, true));
+        assert_eq!(page(Some("0100")).rows[0].id, "p2");
+        assert_eq!(page(Some("acm")).rows[0].id, "p1");
+        let index: String = c
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE name = 'prospects_list'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(index.contains("last_name COLLATE NOCASE"), "{index}");
+    }
+}
+
 // -- Read-only opening ---------------------------------------------------------
 
 /// A demo database at `path`, closed (so no `-wal` or `-shm` is left), whose

@@ -1,7 +1,6 @@
 //! A call's place in the log (newest first: by start, then id), and the
-//! conditions that select calls after a cursor or within the period.
+//! conditions that select calls within the period.
 
-use super::query::CallCursor;
 use crate::reports::sql::Params;
 use crate::reports::ReportFilter;
 use crate::time;
@@ -12,13 +11,6 @@ pub(super) struct Key {
     pub rowid: i64,
     pub started_at: String,
     pub id: String,
-}
-
-impl Key {
-    /// True when this call comes after the cursor in the list (older).
-    pub fn before(&self, c: &CallCursor) -> bool {
-        (self.started_at.as_str(), self.id.as_str()) < (c.started_at.as_str(), c.id.as_str())
-    }
 }
 
 pub(super) fn key_from(r: &rusqlite::Row<'_>) -> rusqlite::Result<Key> {
@@ -38,12 +30,4 @@ pub(super) fn period(filter: &ReportFilter, p: &mut Params) -> Vec<String> {
         w.push(format!("c.started_at < {}", p.bind(time::to_db(t))));
     }
     w
-}
-
-pub(super) fn keyset(c: &CallCursor, p: &mut Params) -> String {
-    let s = p.bind(c.started_at.clone());
-    format!(
-        "(c.started_at < {s} OR (c.started_at = {s} AND c.id < {}))",
-        p.bind(c.id.clone())
-    )
 }

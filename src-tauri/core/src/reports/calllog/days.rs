@@ -1,173 +1,241 @@
-//! Pages found through the rollups: they know how many calls each UTC day
-//! holds for the filter (exactly, or at most), so a page reads only the
-//! days that hold its rows.
+//! How many calls of the filter each stretch of days holds, from the
+//! rollups: per month for the whole period (a dozen rows a year from the
+//! monthly rollups), and per day for the one month a page starts in. The
+//! counts are exact when the rollups know every part of the filter (period,
+//! reps, themes, outcomes, length bands on the bins, or one objection with
+//! neither outcome nor band), else upper bounds scaled by the share of calls
+//! the text or the objection matches: an estimate.
 
-use chrono::NaiveDate;
+use chrono::{Months, NaiveDate, TimeZone, Utc};
 use rusqlite::Connection;
 
-use super::cursor::{key_from, keyset, period, Key};
-use super::query::{CallCount, CallCursor};
+use super::query::CallCount;
 use crate::domain::Settings;
 use crate::error::Result;
-use crate::reports::rollup::{self, BY_LENGTH, BY_OUTCOME};
+use crate::reports::rollup::{self, Cube, BY_LENGTH, BY_OUTCOME, OBJECTIONS};
 use crate::reports::sql::{self, Params};
 use crate::reports::ReportFilter;
 
-/// Per UTC day (newest first): calls the filter selects, exactly or at most.
-pub(super) struct DayCounts {
-    pub days: Vec<(String, u32)>,
+/// Days `[lo, hi)` (`YYYY-MM-DD`) and the calls of the filter in them.
+#[derive(Debug, Clone, PartialEq)]
+pub(super) struct Span {
+    pub lo: String,
+    pub hi: String,
+    pub calls: f64,
+}
+
+/// Where the counts come from.
+#[derive(Clone)]
+enum Source {
+    /// A rollup that knows the filter; the measure to sum.
+    Cube(&'static Cube, &'static str),
+    /// The objections' rollup: the calls that raised this objection.
+    Objection(String),
+}
+
+/// The filter's calls per stretch of days, newest first.
+#[derive(Clone)]
+pub(super) struct Counts {
+    source: Source,
+    /// The filter the rollups are asked (all of it, or what they know of it).
+    filter: ReportFilter,
+    /// Each count times this (1 when exact).
+    scale: f64,
     pub exact: bool,
+    /// Per month, newest first.
+    pub months: Vec<Span>,
 }
 
-pub(super) fn day_counts(
-    conn: &Connection,
-    filter: &ReportFilter,
-    settings: &Settings,
-) -> Result<DayCounts> {
-    let mut p = Params::default();
-    let (cube, measure) = if filter.duration.is_some() {
-        (&BY_LENGTH, "calls")
-    } else {
-        (&BY_OUTCOME, "dials")
-    };
-    let src = rollup::source_grains(cube, filter, settings, true, false, &mut p);
-    let sql = format!(
-        "SELECT day, sum({measure}) FROM ({src}) s GROUP BY 1 HAVING sum({measure}) > 0 ORDER BY 1 DESC"
-    );
-    let mut stmt = conn.prepare(&sql)?;
-    let days = stmt
-        .query_map(p.as_params(), |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<_>>()?;
-    Ok(DayCounts { days, exact: true })
+impl Counts {
+    /// What the estimates keep of the bounds (1 when exact).
+    pub fn scale(&self) -> f64 {
+        self.scale
+    }
+
+    pub fn total(&self) -> CallCount {
+        CallCount {
+            value: self.months.iter().map(|m| m.calls).sum::<f64>().round() as u32,
+            exact: self.exact,
+        }
+    }
+
+    /// The days of `month`, newest first.
+    pub fn days_of(
+        &self,
+        conn: &Connection,
+        settings: &Settings,
+        month: &Span,
+    ) -> Result<Vec<Span>> {
+        let start = day_instant(&month.lo);
+        let end = day_instant(&month.hi);
+        let filter = ReportFilter {
+            from: Some(self.filter.from.map_or(start, |f| f.max(start))),
+            to: Some(self.filter.to.map_or(end, |t| t.min(end))),
+            ..self.filter.clone()
+        };
+        let mut days = grouped(conn, &self.source, &filter, settings, false)?;
+        for d in &mut days {
+            d.calls *= self.scale;
+        }
+        Ok(days)
+    }
 }
 
-fn next_day(day: &str) -> String {
+fn day_instant(day: &str) -> chrono::DateTime<Utc> {
     NaiveDate::parse_from_str(day, "%Y-%m-%d")
         .ok()
-        .and_then(|d| d.succ_opt())
-        .map(|d| d.format("%Y-%m-%d").to_string())
-        .unwrap_or_else(|| format!("{day}U"))
+        .and_then(|d| d.and_hms_opt(0, 0, 0))
+        .map_or_else(Utc::now, |t| Utc.from_utc_datetime(&t))
 }
 
-/// Find the page by reading only the days that hold its rows.
-pub(super) fn walk_days(
+/// Sum the measure per month (`months`) or per day, newest first.
+fn grouped(
     conn: &Connection,
+    source: &Source,
     filter: &ReportFilter,
-    counts: &DayCounts,
-    after: Option<&CallCursor>,
-    offset: u32,
-    limit: u32,
-) -> Result<Vec<Key>> {
-    let want = limit as usize + 1;
-    let mut days: Vec<(String, u32)> = match after {
-        Some(c) => {
-            let cday = c.started_at.get(..10).unwrap_or("");
-            counts
-                .days
-                .iter()
-                .filter(|d| d.0.as_str() <= cday)
-                .cloned()
-                .collect()
-        }
-        None => counts.days.clone(),
-    };
-    // Skip whole days before the offset (exact counts only).
-    let mut skip = offset as usize;
-    if counts.exact {
-        let mut drop = 0;
-        for d in &days {
-            if skip >= d.1 as usize {
-                skip -= d.1 as usize;
-                drop += 1;
-            } else {
-                break;
-            }
-        }
-        days.drain(..drop);
-    }
-    let mut out: Vec<Key> = Vec::new();
-    let mut at = 0;
-    let mut factor = 1usize;
-    while out.len() < want && at < days.len() {
-        // Take days until they hold enough rows (bounds: grow the batch).
-        let need = (want - out.len() + skip) * factor;
-        let mut sum = 0usize;
-        let start = at;
-        while at < days.len() && (sum < need || at == start) {
-            sum += days[at].1 as usize;
-            at += 1;
-        }
-        let batch = &days[start..at];
-        let mut p = Params::default();
-        // Contiguous days become one range.
-        let mut ranges: Vec<(String, String)> = Vec::new();
-        for (d, _) in batch.iter().rev() {
-            let lo = format!("{d}T");
-            let hi = format!("{}T", next_day(d));
-            match ranges.last_mut() {
-                Some(r) if r.1 == lo => r.1 = hi,
-                _ => ranges.push((lo, hi)),
-            }
-        }
-        let values: Vec<String> = ranges
-            .iter()
-            .map(|(a, b)| format!("({}, {})", p.bind(a.clone()), p.bind(b.clone())))
-            .collect();
-        let mut w = vec![
-            "c.started_at >= r.lo AND c.started_at < r.hi".to_string(),
-            "c.outcome IS NOT NULL".to_string(),
-        ];
-        w.extend(period(filter, &mut p));
-        w.extend(sql::raw_conditions(filter, &mut p));
-        if let Some(c) = after {
-            w.push(keyset(c, &mut p));
-        }
-        let sql = format!(
-            "WITH r(lo, hi) AS (VALUES {})
-             SELECT c.rowid, c.started_at, c.id FROM r CROSS JOIN calls c INDEXED BY calls_log
-             WHERE {} ORDER BY c.started_at DESC, c.id DESC LIMIT {} OFFSET {}",
-            values.join(", "),
-            sql::and(&w),
-            p.bind((want - out.len()) as i64),
-            p.bind(skip as i64),
-        );
-        let mut stmt = conn.prepare(&sql)?;
-        let got: Vec<Key> = stmt
-            .query_map(p.as_params(), key_from)?
-            .collect::<rusqlite::Result<_>>()?;
-        skip = 0;
-        out.extend(got);
-        factor = (factor * 2).min(64);
-    }
-    Ok(out)
-}
-
-/// The total when the rollups only bound it: the bound times the share of
-/// calls the text query or objection matches overall.
-pub(super) fn estimate(
-    conn: &Connection,
-    filter: &ReportFilter,
-    counts: &DayCounts,
     settings: &Settings,
-) -> Result<CallCount> {
-    let bound: u64 = counts.days.iter().map(|d| u64::from(d.1)).sum();
-    let all = u64::from(
+    months: bool,
+) -> Result<Vec<Span>> {
+    let mut p = Params::default();
+    let (cube, measure, only) = match source {
+        Source::Cube(c, m) => (*c, *m, None),
+        Source::Objection(o) => (&OBJECTIONS, "calls", Some(o.clone())),
+    };
+    let src = rollup::source_grains(cube, filter, settings, true, months, &mut p);
+    let only = match only {
+        Some(o) => format!("WHERE s.item_id = {}", p.bind(o)),
+        None => String::new(),
+    };
+    let key = if months {
+        "substr(s.day, 1, 7)"
+    } else {
+        "s.day"
+    };
+    let sql = format!(
+        "SELECT {key}, sum(s.{measure}) FROM ({src}) s {only}
+         GROUP BY 1 HAVING sum(s.{measure}) > 0 ORDER BY 1 DESC"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let rows: Vec<(String, i64)> = stmt
+        .query_map(p.as_params(), |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .into_iter()
+        .map(|(k, n)| {
+            let (lo, hi) = if months {
+                let lo = format!("{k}-01");
+                let hi = NaiveDate::parse_from_str(&lo, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.checked_add_months(Months::new(1)))
+                    .map_or_else(|| format!("{k}-99"), |d| d.format("%Y-%m-%d").to_string());
+                (lo, hi)
+            } else {
+                let hi = NaiveDate::parse_from_str(&k, "%Y-%m-%d")
+                    .ok()
+                    .and_then(|d| d.succ_opt())
+                    .map_or_else(|| format!("{k}U"), |d| d.format("%Y-%m-%d").to_string());
+                (k, hi)
+            };
+            Span {
+                lo,
+                hi,
+                calls: n as f64,
+            }
+        })
+        .collect())
+}
+
+/// The counts of `filter`: exact when the rollups know all of it, else the
+/// bounds of what they know times the share of calls the rest matches.
+pub(super) fn counts(
+    conn: &Connection,
+    filter: &ReportFilter,
+    settings: &Settings,
+) -> Result<Counts> {
+    let cube_for = |f: &ReportFilter| {
+        if f.duration.is_some() {
+            Source::Cube(&BY_LENGTH, "calls")
+        } else {
+            Source::Cube(&BY_OUTCOME, "dials")
+        }
+    };
+    let exact_cube =
+        sql::cube_can_serve(filter, BY_OUTCOME.caps) || sql::cube_can_serve(filter, BY_LENGTH.caps);
+    let without_objection = ReportFilter {
+        objection_id: None,
+        ..filter.clone()
+    };
+    let (source, asked, scale, exact) = if exact_cube {
+        (cube_for(filter), filter.clone(), 1.0, true)
+    } else if let (Some(o), true) = (
+        &filter.objection_id,
+        sql::cube_can_serve(&without_objection, OBJECTIONS.caps),
+    ) {
+        (Source::Objection(o.clone()), without_objection, 1.0, true)
+    } else {
+        // Bounds from what the rollups know, scaled by the share of calls
+        // the text or the objection matches.
+        let relaxed = ReportFilter {
+            objection_id: None,
+            text: None,
+            duration: filter.duration.filter(|b| sql::band_bins(*b).is_some()),
+            ..filter.clone()
+        };
+        (
+            cube_for(&relaxed),
+            relaxed,
+            share(conn, filter, settings)?,
+            false,
+        )
+    };
+    let mut months = grouped(conn, &source, &asked, settings, true)?;
+    for m in &mut months {
+        m.calls *= scale;
+    }
+    Ok(Counts {
+        source,
+        filter: asked,
+        scale,
+        exact,
+        months,
+    })
+}
+
+/// Text matches counted exactly up to this many.
+const TEXT_COUNTED: i64 = 50_000;
+/// Past that, their share among this many of the last calls written.
+const TEXT_SAMPLE: i64 = 20_000;
+
+/// The share of calls the text query and the objection match overall (and
+/// about half of its bins' calls for a band off the bins).
+fn share(conn: &Connection, filter: &ReportFilter, settings: &Settings) -> Result<f64> {
+    let all = f64::from(
         crate::reports::funnel::funnel_with(conn, &ReportFilter::default(), settings, true)?.dials,
     );
-    if all == 0 || bound == 0 {
-        return Ok(CallCount {
-            value: 0,
-            exact: true,
-        });
+    if all == 0.0 {
+        return Ok(0.0);
     }
     let mut share = 1.0f64;
     if let Some(q) = filter.text_query() {
+        // Counted up to a cap (a cost of its matches); past it, the share of
+        // the last calls written.
         let n: i64 = conn.query_row(
-            "SELECT count(*) FROM calls_fts WHERE calls_fts MATCH ?1",
-            [q],
+            "SELECT count(*) FROM (SELECT 1 FROM calls_fts WHERE calls_fts MATCH ?1 LIMIT ?2)",
+            rusqlite::params![q, TEXT_COUNTED + 1],
             |r| r.get(0),
         )?;
-        share *= n as f64 / all as f64;
+        if n <= TEXT_COUNTED {
+            share *= n as f64 / all;
+        } else {
+            let (hits, of): (i64, i64) = conn.query_row(
+                "SELECT (SELECT count(*) FROM calls_fts WHERE calls_fts MATCH ?1 AND rowid > m.lo),
+                        (SELECT count(*) FROM calls WHERE rowid > m.lo)
+                 FROM (SELECT ifnull(max(rowid), 0) - ?2 AS lo FROM calls) m",
+                rusqlite::params![q, TEXT_SAMPLE],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )?;
+            share *= hits as f64 / of.max(1) as f64;
+        }
     }
     if let Some(o) = &filter.objection_id {
         let n: i64 = conn.query_row(
@@ -175,14 +243,10 @@ pub(super) fn estimate(
             [o],
             |r| r.get(0),
         )?;
-        share *= n as f64 / all as f64;
+        share *= n as f64 / all;
     }
     if filter.duration.is_some_and(|b| sql::band_bins(b).is_none()) {
-        // A band off the bins: about the share of its bins' calls.
         share *= 0.5;
     }
-    Ok(CallCount {
-        value: (bound as f64 * share.min(1.0)).round() as u32,
-        exact: false,
-    })
+    Ok(share.min(1.0))
 }

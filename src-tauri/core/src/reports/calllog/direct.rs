@@ -4,15 +4,17 @@
 
 use rusqlite::Connection;
 
-use super::cursor::{key_from, keyset, period, Key};
-use super::query::{CallCount, CallCursor};
+use super::cursor::{key_from, period, Key};
+use super::page::{From, Placed};
+use super::query::CallCount;
+use super::walk::{keyset, Dir};
 use crate::error::Result;
 use crate::reports::sql::{self, Params};
 use crate::reports::ReportFilter;
 
 /// A text filter that matches at most this many calls is served from the
 /// full-text index (a lookup per match by rowid).
-const DRIVE_TEXT_MAX: i64 = 30_000;
+const DRIVE_TEXT_MAX: i64 = 10_000;
 /// An objection raised in at most this many calls is served from its index
 /// (a lookup per call by id, dearer than by rowid).
 const DRIVE_OBJECTION_MAX: i64 = 5_000;
@@ -99,35 +101,67 @@ pub(super) fn capped_count(conn: &Connection, filter: &ReportFilter) -> Result<C
     })
 }
 
-/// The page read straight from the calls (no rollups).
+/// The page read straight from the calls (no rollups): by OFFSET, or from
+/// a cursor either way.
 pub(super) fn plain(
     conn: &Connection,
     filter: &ReportFilter,
-    after: Option<&CallCursor>,
-    offset: u32,
-    limit: u32,
-) -> Result<Vec<Key>> {
+    from: &From,
+    limit: usize,
+) -> Result<Placed> {
     let mut p = Params::default();
     let mut w = vec!["c.outcome IS NOT NULL".to_string()];
     w.extend(period(filter, &mut p));
     w.extend(sql::raw_conditions(filter, &mut p));
-    let skip = match after {
-        Some(c) => {
-            w.push(keyset(c, &mut p));
-            0
+    let (skip, order) = match from {
+        From::Row(n) => (*n, "DESC"),
+        From::After(c) => {
+            w.push(keyset(c, Dir::Older, &mut p));
+            (0, "DESC")
         }
-        None => offset,
+        From::Before(c) => {
+            w.push(keyset(c, Dir::Newer, &mut p));
+            (0, "ASC")
+        }
     };
     let sql = format!(
         "SELECT c.rowid, c.started_at, c.id FROM calls c WHERE {}
-         ORDER BY c.started_at DESC, c.id DESC LIMIT {} OFFSET {}",
+         ORDER BY c.started_at {order}, c.id {order} LIMIT {} OFFSET {}",
         sql::and(&w),
-        p.bind(i64::from(limit) + 1),
+        p.bind(limit as i64 + 1),
         p.bind(i64::from(skip))
     );
     let mut stmt = conn.prepare(&sql)?;
-    let keys = stmt
+    let mut keys: Vec<Key> = stmt
         .query_map(p.as_params(), key_from)?
         .collect::<rusqlite::Result<_>>()?;
-    Ok(keys)
+    Ok(match from {
+        From::Row(n) => Placed {
+            keys,
+            offset: Some(*n),
+            before: *n > 0,
+        },
+        From::After(_) => Placed {
+            keys,
+            offset: None,
+            before: true,
+        },
+        From::Before(c) => {
+            if keys.len() <= limit {
+                return plain(conn, filter, &From::Row(0), limit);
+            }
+            keys.truncate(limit);
+            keys.reverse();
+            keys.push(Key {
+                rowid: -1,
+                started_at: c.started_at.clone(),
+                id: c.id.clone(),
+            });
+            Placed {
+                keys,
+                offset: None,
+                before: true,
+            }
+        }
+    })
 }

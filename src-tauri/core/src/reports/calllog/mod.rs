@@ -12,9 +12,12 @@
 //!
 //! - `query`: what the log is asked, and what a page holds
 //! - `page`: which way a page is found, and its rows
-//! - `cursor`: a call's place in the log, and the conditions that select after it
-//! - `days`: pages found through the rollups' calls per day
-//! - `direct`: pages read from the calls, or from the text or objection index
+//! - `cursor`: a call's place in the log, and the period's conditions
+//! - `days`: how many calls each month (and each day of a month) holds
+//! - `walk`: the calls read in order over stretches of days, from a cursor,
+//!   either way
+//! - `direct`: few calls read from the text or objection index; the calls in
+//!   order without rollups
 //! - `detail`: one call's detail and timeline
 //! - `export`: every call of a filter, streamed for exports
 
@@ -25,6 +28,9 @@ mod direct;
 mod export;
 mod page;
 mod query;
+#[cfg(test)]
+mod tests;
+mod walk;
 
 pub use detail::{
     call_detail, phases, CallDetail, CallObjection, MeetingInfo, Phase, TalkTrackRef,
@@ -32,7 +38,7 @@ pub use detail::{
 };
 pub use export::{for_each_call, ExportCall};
 pub use page::call_log;
-/// The tests ask for a page with and without the rollups.
+/// The tests ask for a page with and without the rollups, each way.
 #[cfg(test)]
-pub(crate) use page::call_log_with;
+pub(crate) use page::{call_log_tuned, call_log_with, Tuning};
 pub use query::{CallCount, CallCursor, CallLogPage, CallLogQuery, CallLogRow};

@@ -1,19 +1,52 @@
-//! A page of the log: which way it is found (the rollups' day counts, an
-//! index, or the calls in order), and its rows.
+//! A page of the log: which way it is found, and its rows.
+//!
+//! - A text query or an objection matching few calls: all of them, sorted.
+//! - Otherwise the rollups say how many calls of the filter each month holds
+//!   (and each day of the month the page starts in): a page at row n reads
+//!   from the day that holds row n, past the rows of that day before it; a
+//!   page after or before a cursor reads from the cursor's month on. When
+//!   the counts are estimates (a text or an objection matching many calls,
+//!   with what the rollups do not know), a row far down is placed by the
+//!   estimate (the page says its row number is not known); near the top it
+//!   is counted.
+//! - Without rollups (a file this connection cannot write): the calls in
+//!   order, the total counted up to a cap.
 
-use super::cursor::Key;
-use super::days::{day_counts, estimate, walk_days, DayCounts};
-use super::direct::{capped_count, drive_small, plain};
-use super::query::{CallCount, CallCursor, CallLogPage, CallLogQuery, CallLogRow};
-use crate::domain::{Outcome, Settings};
-use crate::error::Result;
-use crate::reports::rollup::{self, BY_LENGTH, BY_OUTCOME};
-use crate::reports::sql::{self, Params};
-use crate::reports::ReportFilter;
 use rusqlite::types::Value;
 use rusqlite::Connection;
 
+use super::cursor::Key;
+use super::days::{self, Counts, Span};
+use super::direct::{capped_count, drive_small, plain};
+use super::query::{CallCount, CallCursor, CallLogPage, CallLogQuery, CallLogRow};
+use super::walk::{walk, Dir};
+use crate::domain::{Outcome, Settings};
+use crate::error::Result;
+use crate::reports::rollup;
+use crate::reports::sql::Params;
+
 const MAX_LIMIT: u32 = 500;
+/// With estimated counts, a row is counted exactly when reaching it reads
+/// at most about this many calls.
+pub(super) const COUNTED: f64 = 20_000.0;
+
+/// Where a page starts.
+#[derive(Debug, Clone)]
+pub(super) enum From {
+    Row(u32),
+    After(CallCursor),
+    Before(CallCursor),
+}
+
+/// A page's calls before their rows are read.
+pub(super) struct Placed {
+    /// Up to `limit + 1` calls, newest first (one more tells a next page).
+    pub keys: Vec<Key>,
+    /// The row number of the first, when known.
+    pub offset: Option<u32>,
+    /// Calls come before the first.
+    pub before: bool,
+}
 
 pub fn call_log(
     conn: &Connection,
@@ -24,99 +57,245 @@ pub fn call_log(
     call_log_with(conn, query, settings, fresh)
 }
 
+/// How a page is found (the tests try each way).
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tuning {
+    /// Read a text or an objection matching few calls whole.
+    pub drive_small: bool,
+    /// With estimated counts, count row n when reaching it reads at most
+    /// about this many calls.
+    pub counted: f64,
+}
+
+pub(crate) const TUNING: Tuning = Tuning {
+    drive_small: true,
+    counted: COUNTED,
+};
+
 pub(crate) fn call_log_with(
     conn: &Connection,
     query: &CallLogQuery,
     settings: &Settings,
     fresh: bool,
 ) -> Result<CallLogPage> {
+    call_log_tuned(conn, query, settings, fresh, TUNING)
+}
+
+pub(crate) fn call_log_tuned(
+    conn: &Connection,
+    query: &CallLogQuery,
+    settings: &Settings,
+    fresh: bool,
+    t: Tuning,
+) -> Result<CallLogPage> {
     if let Some(b) = query.filter.duration {
         b.validate()?;
     }
-    let limit = query.limit.clamp(1, MAX_LIMIT);
+    let limit = query.limit.clamp(1, MAX_LIMIT) as usize;
     let filter = &query.filter;
-    let keys: Vec<Key>;
-    let total: CallCount;
-    let mut offset = if query.after.is_none() {
-        Some(query.offset)
+    let from = match (&query.before, &query.after) {
+        (Some(c), _) => From::Before(c.clone()),
+        (None, Some(c)) => From::After(c.clone()),
+        (None, None) => From::Row(query.offset),
+    };
+    let driven = if t.drive_small {
+        drive_small(conn, filter)?
     } else {
         None
     };
-    let exact_cube = fresh
-        && (sql::cube_can_serve(filter, BY_OUTCOME.caps)
-            || sql::cube_can_serve(filter, BY_LENGTH.caps));
-    if exact_cube {
-        let counts = day_counts(conn, filter, settings)?;
-        total = CallCount {
-            value: counts.days.iter().map(|d| d.1).sum(),
-            exact: true,
-        };
-        keys = walk_days(
-            conn,
-            filter,
-            &counts,
-            query.after.as_ref(),
-            query.offset,
-            limit,
-        )?;
-    } else if let Some(driven) = drive_small(conn, filter)? {
-        total = CallCount {
+    let (placed, total) = if let Some(driven) = driven {
+        let total = CallCount {
             value: driven.len() as u32,
             exact: true,
         };
-        let start = match &query.after {
-            Some(c) => driven
-                .iter()
-                .position(|k| k.before(c))
-                .unwrap_or(driven.len()),
-            None => (query.offset as usize).min(driven.len()),
-        };
-        keys = driven
-            .into_iter()
-            .skip(start)
-            .take(limit as usize + 1)
-            .collect();
+        (in_memory(driven, &from, limit), total)
     } else if fresh {
-        // Per-day upper bounds from what the rollups know of the filter.
-        let relaxed = ReportFilter {
-            objection_id: None,
-            text: None,
-            duration: filter.duration.filter(|b| sql::band_bins(*b).is_some()),
-            ..filter.clone()
-        };
-        let counts = DayCounts {
-            exact: false,
-            ..day_counts(conn, &relaxed, settings)?
-        };
-        total = estimate(conn, filter, &counts, settings)?;
-        if query.after.is_none() && query.offset > 0 {
-            keys = plain(conn, filter, None, query.offset, limit)?;
-        } else {
-            keys = walk_days(conn, filter, &counts, query.after.as_ref(), 0, limit)?;
-        }
+        let counts = days::counts(conn, filter, settings)?;
+        (
+            by_counts(conn, filter, settings, &counts, &from, limit, t)?,
+            counts.total(),
+        )
     } else {
-        total = capped_count(conn, filter)?;
-        keys = plain(conn, filter, query.after.as_ref(), query.offset, limit)?;
-    }
-    if query.after.is_some() {
-        offset = None;
-    }
-    let has_more = keys.len() > limit as usize;
-    let keys: Vec<Key> = keys.into_iter().take(limit as usize).collect();
-    let next = if has_more {
-        keys.last().map(|k| CallCursor {
-            started_at: k.started_at.clone(),
-            id: k.id.clone(),
-        })
-    } else {
-        None
+        let total = capped_count(conn, filter)?;
+        (plain(conn, filter, &from, limit)?, total)
+    };
+    let has_more = placed.keys.len() > limit;
+    let keys: Vec<Key> = placed.keys.into_iter().take(limit).collect();
+    let cursor = |k: &Key| CallCursor {
+        started_at: k.started_at.clone(),
+        id: k.id.clone(),
     };
     Ok(CallLogPage {
+        next: if has_more {
+            keys.last().map(cursor)
+        } else {
+            None
+        },
+        prev: if placed.before {
+            keys.first().map(cursor)
+        } else {
+            None
+        },
         rows: rows_for(conn, &keys)?,
-        next,
         total,
-        offset,
+        offset: placed.offset,
     })
+}
+
+/// A page of every matching call, held sorted (newest first).
+fn in_memory(all: Vec<Key>, from: &From, limit: usize) -> Placed {
+    let older = |k: &Key, c: &CallCursor| {
+        (k.started_at.as_str(), k.id.as_str()) < (c.started_at.as_str(), c.id.as_str())
+    };
+    let first = match from {
+        From::Row(n) => *n as usize,
+        From::After(c) => all.iter().position(|k| older(k, c)).unwrap_or(all.len()),
+        From::Before(c) => {
+            // The calls newer than the cursor end where the older begin.
+            let end = all
+                .iter()
+                .position(|k| older(k, c) || (k.started_at == c.started_at && k.id == c.id))
+                .unwrap_or(all.len());
+            end.saturating_sub(limit)
+        }
+    };
+    Placed {
+        offset: Some(first as u32),
+        before: first > 0,
+        keys: all.into_iter().skip(first).take(limit + 1).collect(),
+    }
+}
+
+/// A page found through the rollups' counts.
+fn by_counts(
+    conn: &Connection,
+    filter: &crate::reports::ReportFilter,
+    settings: &Settings,
+    counts: &Counts,
+    from: &From,
+    limit: usize,
+    t: Tuning,
+) -> Result<Placed> {
+    // A text query the counts do not know is tested as the calls are read.
+    let text = filter.text_query().filter(|_| !counts.exact);
+    let text = text.as_deref();
+    let month_of = |c: &CallCursor| c.started_at.get(..7).unwrap_or("").to_string();
+    match from {
+        From::Row(n) => {
+            let n = *n as usize;
+            let months = &counts.months;
+            // Near the top of estimated counts, row n is counted: reaching
+            // it reads about n / scale calls.
+            if !counts.exact && n as f64 <= t.counted * counts.scale() {
+                let keys = walk(conn, filter, months, Dir::Older, None, n, limit + 1, text)?;
+                return Ok(Placed {
+                    offset: Some(n as u32),
+                    before: n > 0,
+                    keys,
+                });
+            }
+            // The month, then the day, that holds row n.
+            let mut cum = 0.0;
+            let mut i = 0;
+            while i < months.len() && cum + months[i].calls <= n as f64 {
+                cum += months[i].calls;
+                i += 1;
+            }
+            if i == months.len() {
+                return Ok(Placed {
+                    keys: vec![],
+                    offset: Some(n as u32),
+                    before: n > 0,
+                });
+            }
+            let days = counts.days_of(conn, settings, &months[i])?;
+            let mut j = 0;
+            while j < days.len() && cum + days[j].calls <= n as f64 {
+                cum += days[j].calls;
+                j += 1;
+            }
+            let mut spans: Vec<Span> = days[j.min(days.len())..].to_vec();
+            spans.extend(months[i + 1..].iter().cloned());
+            let skip = (n as f64 - cum).max(0.0).round() as usize;
+            let keys = walk(
+                conn,
+                filter,
+                &spans,
+                Dir::Older,
+                None,
+                skip,
+                limit + 1,
+                text,
+            )?;
+            Ok(Placed {
+                offset: counts.exact.then_some(n as u32),
+                before: n > 0,
+                keys,
+            })
+        }
+        From::After(c) => {
+            let m = month_of(c);
+            let spans: Vec<Span> = counts
+                .months
+                .iter()
+                .filter(|s| s.lo.get(..7).unwrap_or("") <= m.as_str())
+                .cloned()
+                .collect();
+            let keys = walk(
+                conn,
+                filter,
+                &spans,
+                Dir::Older,
+                Some(c),
+                0,
+                limit + 1,
+                text,
+            )?;
+            Ok(Placed {
+                keys,
+                offset: None,
+                before: true,
+            })
+        }
+        From::Before(c) => {
+            let m = month_of(c);
+            let spans: Vec<Span> = counts
+                .months
+                .iter()
+                .rev()
+                .filter(|s| s.lo.get(..7).unwrap_or("") >= m.as_str())
+                .cloned()
+                .collect();
+            let mut keys = walk(
+                conn,
+                filter,
+                &spans,
+                Dir::Newer,
+                Some(c),
+                0,
+                limit + 1,
+                text,
+            )?;
+            if keys.len() <= limit {
+                // Less than a page before the cursor: the top of the log.
+                return by_counts(conn, filter, settings, counts, &From::Row(0), limit, t);
+            }
+            keys.truncate(limit);
+            keys.reverse();
+            // The cursor's call comes after these: it stands for the next
+            // page (its row is never read).
+            keys.push(Key {
+                rowid: -1,
+                started_at: c.started_at.clone(),
+                id: c.id.clone(),
+            });
+            Ok(Placed {
+                keys,
+                offset: None,
+                before: true,
+            })
+        }
+    }
 }
 
 fn rows_for(conn: &Connection, keys: &[Key]) -> Result<Vec<CallLogRow>> {

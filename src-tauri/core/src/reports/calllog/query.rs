@@ -18,10 +18,12 @@ pub struct CallCursor {
 #[serde(default)]
 pub struct CallLogQuery {
     pub filter: ReportFilter,
-    /// Continue after this call (keyset paging).
+    /// Continue after this call (keyset paging: the next page).
     pub after: Option<CallCursor>,
+    /// Or end before this call (the previous page); `after` is then ignored.
+    pub before: Option<CallCursor>,
     /// Or start at this row of the list (0 = the newest call); used when
-    /// `after` is `None`.
+    /// neither cursor is given.
     pub offset: u32,
     /// Rows per page, 1 to 500.
     pub limit: u32,
@@ -32,6 +34,7 @@ impl Default for CallLogQuery {
         CallLogQuery {
             filter: ReportFilter::default(),
             after: None,
+            before: None,
             offset: 0,
             limit: 100,
         }
@@ -74,9 +77,13 @@ pub struct CallLogRow {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct CallLogPage {
     pub rows: Vec<CallLogRow>,
-    /// `None` on the last page.
+    /// Where the next page starts (`after`); `None` on the last page.
     pub next: Option<CallCursor>,
+    /// Where the previous page ends (`before`); `None` on the first page.
+    pub prev: Option<CallCursor>,
     pub total: CallCount,
-    /// The row number of the first row, when known (offset paging).
+    /// The row number of the first row, when known: `None` from a cursor,
+    /// or for a row far down a list whose total is an estimate (the page is
+    /// then about there).
     pub offset: Option<u32>,
 }

@@ -1,11 +1,16 @@
-//! Themes and their prospects: the call lists of domain.md section 1.
+//! Themes and their prospects: the call lists of domain.md section 1; the
+//! Lists table a page at a time is `page`.
+
+pub mod page;
+
+pub use page::{prospects, ProspectKey, ProspectPage, ProspectQuery, ProspectRow, ProspectSeek};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use crate::domain::{ProspectStatus, ThemeKind};
+use crate::domain::ThemeKind;
 use crate::error::{Error, Result};
 use crate::text;
 use crate::time;
@@ -217,107 +222,6 @@ pub fn insert_prospect(conn: &Connection, p: &NewProspect, at: DateTime<Utc>) ->
     Ok(id)
 }
 
-/// One prospect as the Lists table shows it.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct ProspectRow {
-    pub id: String,
-    pub name: String,
-    pub title: String,
-    pub company: String,
-    /// The first number to dial, E.164 when known, else the raw text.
-    pub phone: String,
-    pub location: String,
-    /// IANA time zone; `None` when unknown.
-    pub time_zone: Option<String>,
-    pub status: ProspectStatus,
-    pub attempts: u32,
-    pub next_attempt_at: Option<String>,
-    pub callback_at: Option<String>,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct ProspectQuery {
-    /// A theme id; `None` for prospects without a theme.
-    pub theme_id: Option<String>,
-    /// Matches name, company, title, e-mail or phone (case-insensitive).
-    pub search: Option<String>,
-    pub status: Option<ProspectStatus>,
-    pub offset: u32,
-    pub limit: u32,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
-pub struct ProspectPage {
-    pub total: u32,
-    pub rows: Vec<ProspectRow>,
-}
-
-fn like_pattern(s: &str) -> String {
-    let escaped = s
-        .replace('\\', "\\\\")
-        .replace('%', "\\%")
-        .replace('_', "\\_");
-    format!("%{escaped}%")
-}
-
-pub fn prospects(conn: &Connection, q: &ProspectQuery) -> Result<ProspectPage> {
-    let limit = q.limit.clamp(1, 1000);
-    let search = q
-        .search
-        .as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(like_pattern);
-    let filter = "(p.theme_id = ?1 OR (?1 IS NULL AND p.theme_id IS NULL))
-        AND (?2 IS NULL OR p.status = ?2)
-        AND (?3 IS NULL
-             OR (p.first_name || ' ' || p.last_name) LIKE ?3 ESCAPE '\\'
-             OR p.company LIKE ?3 ESCAPE '\\' OR p.title LIKE ?3 ESCAPE '\\'
-             OR ifnull(p.email, '') LIKE ?3 ESCAPE '\\'
-             OR EXISTS (SELECT 1 FROM prospect_phones ph WHERE ph.prospect_id = p.id
-                        AND (ifnull(ph.e164, '') LIKE ?3 ESCAPE '\\' OR ph.raw LIKE ?3 ESCAPE '\\')))";
-    let total: u32 = conn.query_row(
-        &format!("SELECT count(*) FROM prospects p WHERE {filter}"),
-        params![q.theme_id, q.status, search],
-        |r| r.get(0),
-    )?;
-    let mut stmt = conn.prepare(&format!(
-        "SELECT p.id, trim(p.first_name || ' ' || p.last_name), p.title, p.company,
-            ifnull((SELECT ifnull(ph.e164, ph.raw) || ifnull(' x' || ph.extension, '')
-                    FROM prospect_phones ph WHERE ph.prospect_id = p.id AND ph.bad = 0
-                    ORDER BY ph.position LIMIT 1), ''),
-            trim(p.city || CASE WHEN p.city <> '' AND p.region <> '' THEN ', ' ELSE '' END || p.region
-                 || CASE WHEN p.country <> '' AND (p.city <> '' OR p.region <> '') THEN ', ' ELSE '' END
-                 || p.country),
-            p.time_zone, p.status, p.attempts, p.next_attempt_at, p.callback_at
-         FROM prospects p WHERE {filter}
-         ORDER BY p.last_name COLLATE NOCASE, p.first_name COLLATE NOCASE, p.id
-         LIMIT ?4 OFFSET ?5"
-    ))?;
-    let rows = stmt.query_map(
-        params![q.theme_id, q.status, search, limit, q.offset],
-        |r| {
-            Ok(ProspectRow {
-                id: r.get(0)?,
-                name: r.get(1)?,
-                title: r.get(2)?,
-                company: r.get(3)?,
-                phone: r.get(4)?,
-                location: r.get(5)?,
-                time_zone: r.get(6)?,
-                status: r.get(7)?,
-                attempts: r.get(8)?,
-                next_attempt_at: r.get(9)?,
-                callback_at: r.get(10)?,
-            })
-        },
-    )?;
-    Ok(ProspectPage {
-        total,
-        rows: rows.collect::<rusqlite::Result<_>>()?,
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -399,34 +303,5 @@ mod tests {
         let e = create_theme(store.conn(), "texas", ThemeKind::Geography, "").unwrap_err();
         assert!(e.to_string().contains("already exists"), "{e}");
         assert!(create_theme(store.conn(), "  ", ThemeKind::Custom, "").is_err());
-    }
-
-    #[test]
-    fn prospect_search_matches_names_companies_and_phones_literally() {
-        let store = Store::open_in_memory().unwrap();
-        let c = store.conn();
-        let now = Utc::now();
-        let t = create_theme(c, "Logistics", ThemeKind::Vertical, "").unwrap();
-        insert_prospect(c, &prospect(&t.id, "Ann", "Northwind 100%"), now).unwrap();
-        insert_prospect(c, &prospect(&t.id, "Bob", "Contoso"), now).unwrap();
-        let q = |s: &str| {
-            prospects(
-                c,
-                &ProspectQuery {
-                    theme_id: Some(t.id.clone()),
-                    search: Some(s.into()),
-                    limit: 50,
-                    ..ProspectQuery::default()
-                },
-            )
-            .unwrap()
-        };
-        assert_eq!(q("ann").total, 1);
-        assert_eq!(q("contoso").rows[0].name, "Bob Doe");
-        assert_eq!(q("100%").total, 1);
-        assert_eq!(q("%").total, 1, "% is matched literally");
-        assert_eq!(q("555014").total, 2);
-        assert_eq!(q("").total, 2);
-        assert_eq!(q("ann").rows[0].phone, "+13125550142 x12");
     }
 }
