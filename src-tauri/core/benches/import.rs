@@ -21,7 +21,9 @@
 //! - `BENCH_ONLY_IMPORT=fresh|mixed|reimport` (with `BENCH_ROWS`): make the
 //!   files of that case, import once in this process, print the time and
 //!   stop (for `perf record`; the files are made first, so sample from the
-//!   import's start or subtract them).
+//!   import's start or subtract them);
+//! - `BENCH_DIR=/some/folder`: make the files there and leave those of
+//!   `BENCH_ONLY_IMPORT` (the database `only.db` or `saved-N.db`) for a look.
 //!
 //! Targets: end to end under 2 s for 100,000 rows; 1,000,000 mixed rows
 //! under 10 s with under 300 MB peak RSS.
@@ -533,16 +535,18 @@ fn main() {
         return;
     }
     // `cargo bench` passes --bench; a filter argument other than ours skips.
-    let dir = tempfile::tempdir().expect("temp dir");
+    let temp = tempfile::tempdir().expect("temp dir");
+    let kept = std::env::var_os("BENCH_DIR").map(std::path::PathBuf::from);
+    let dir = kept.as_deref().unwrap_or(temp.path());
     if let Ok(case) = std::env::var("BENCH_ONLY_IMPORT") {
-        only_import(dir.path(), &case);
+        only_import(dir, &case);
         return;
     }
     if std::env::var("BENCH_SCALING_ONLY").is_err() {
-        detail(dir.path());
+        detail(dir);
     }
     if std::env::var("BENCH_ROWS").is_err() || std::env::var("BENCH_SIZES").is_ok() {
-        scaling(dir.path());
+        scaling(dir);
     }
 }
 
@@ -729,6 +733,7 @@ fn prepare(
     let saved_csv = dir.join(format!("saved-{rows}.csv"));
     generate(&saved_csv, (rows / 10).max(1), SAVED_FIRST);
     let saved_db = dir.join(format!("saved-{rows}.db"));
+    remove_db(&saved_db);
     let _ = run_child(&saved_db, &saved_csv, "background");
     let _ = std::fs::remove_file(&saved_csv);
     let mixed = dir.join(format!("mixed-{rows}.csv"));
@@ -859,7 +864,11 @@ fn only_import(dir: &Path, case: &str) {
             let _ = run_child(&saved_db, &mixed, "background");
             (saved_db, mixed)
         }
-        _ => (dir.join("only.db"), fresh),
+        _ => {
+            let db = dir.join("only.db");
+            remove_db(&db);
+            (db, fresh)
+        }
     };
     let (report, wall, cpu) = full_import(&db, &csv, Checkpoints::Background);
     println!(
