@@ -360,7 +360,7 @@ const SAVED_FIRST: u64 = 50_000_000;
 fn generate_mixed(path: &Path, rows: usize, first: u64) {
     let mut out = create(path);
     let mut line = String::with_capacity(512);
-    let mut rng = Rng(0x5EED_0F_0D0B_1E5);
+    let mut rng = Rng(0x0005_EED0_F0D0_B1E5);
     let saved = (rows / 10).max(1) as u64;
     let mut next_saved = 0u64;
     // Rows of new people so far, for the duplicates to repeat.
@@ -746,8 +746,7 @@ fn prepare(
 /// each in a new process (its peak memory its own).
 fn scaling(dir: &Path) {
     println!(
-        "--- scaling: each import in a new process, CPU of both threads; mixed = 80 % new, 10 % repeated in the file, 10 % updates of {} saved ---",
-        "rows/10"
+        "--- scaling: each import in a new process, CPU of both threads; dups + updates = 80 % new, 10 % repeated in the file, 10 % updates of rows/10 saved ---"
     );
     println!(
         "{:>9}  {:<22} {:>7} {:>7} {:>9} {:>9} {:>8} {:>9} {:>8} {:>8} {:>7}",
@@ -826,7 +825,7 @@ fn thousands(n: usize) -> String {
     let s = n.to_string();
     let mut out = String::new();
     for (i, c) in s.chars().enumerate() {
-        if i > 0 && (s.len() - i) % 3 == 0 {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
             out.push(',');
         }
         out.push(c);
