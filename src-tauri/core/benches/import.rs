@@ -1,21 +1,39 @@
-//! Import benchmark: a 100,000-row HubSpot-shaped export imported end to end
-//! into a fresh database file (parse, map, normalize phones, infer zones,
-//! match, insert), against a bare parse-and-insert of the same file; then a
-//! 1,000,000-row file imported in a child process whose peak memory (VmHWM)
-//! is read from /proc.
+//! Import benchmark, in two parts.
 //!
-//! Run: `cargo bench -p callblock-core --bench import`
-//! (`BENCH_ROWS=20000` to run the first part only, on that many rows;
-//! `BENCH_ONLY_IMPORT=1` to stop after the end-to-end import, for `perf stat`).
-//! Targets: end to end under 2 s for 100,000 rows; under 300 MB peak RSS for
-//! 1,000,000 rows.
+//! 1. A 100,000-row HubSpot-shaped export imported end to end into a fresh
+//!    database file (parse, map, normalize phones, infer zones, match,
+//!    insert), against a bare parse-and-insert of the same file; the parts
+//!    of a row's conversion.
+//! 2. Scaling: at 100,000, 300,000 and 1,000,000 rows, three imports, each
+//!    in a new process (its peak memory, VmHWM, read from /proc): a fresh
+//!    import into a new database; a "mixed" file (80 % new people, 10 %
+//!    rows repeating an earlier row of the file under the same record id,
+//!    the same e-mail in other case or the same name and company, 10 %
+//!    updates of the people of a database made beforehand from another
+//!    file of rows/10 people) into that database; and the mixed file again
+//!    (nothing left to change). Rows per second of wall and of CPU time
+//!    show whether the time is linear in the rows.
 //!
-//! The end-to-end figure is the median of five imports, each in a new
-//! process (so each loads the phone metadata, which the `phonenumber` crate
-//! compiles once per process) into a new database opened as the app opens
-//! it: log checkpoints on the store's background thread, not in the commit.
-//! The same import with the checkpoint in the commit (as a one-shot CLI
-//! import) and a second import in a warm process are printed beside it.
+//! Run: `cargo bench -p callblock-core --bench import`. Knobs:
+//! - `BENCH_ROWS=20000`: the first part only, on that many rows;
+//! - `BENCH_SCALING_ONLY=1`: the second part only; `BENCH_SIZES=100000,300000`
+//!   its sizes;
+//! - `BENCH_ONLY_IMPORT=fresh|mixed|reimport` (with `BENCH_ROWS`): make the
+//!   files of that case, import once in this process, print the time and
+//!   stop (for `perf record`; the files are made first, so sample from the
+//!   import's start or subtract them);
+//! - `BENCH_DIR=/some/folder`: make the files there and leave those of
+//!   `BENCH_ONLY_IMPORT` (the database `only.db` or `saved-N.db`) for a look.
+//!
+//! Targets: end to end under 2 s for 100,000 rows; 1,000,000 mixed rows
+//! under 10 s with under 300 MB peak RSS.
+//!
+//! The end-to-end figure of part 1 is the median of five imports, each in a
+//! new process (so each loads the phone metadata, which the `phonenumber`
+//! crate compiles once per process) into a new database opened as the app
+//! opens it: log checkpoints on the store's background thread, not in the
+//! commit. The same import with the checkpoint in the commit (as a one-shot
+//! CLI import) and a second import in a warm process are printed beside it.
 //! Wall and CPU time are both printed: on a shared machine wall time also
 //! counts the time other programs hold the cores.
 
@@ -212,64 +230,182 @@ fn phone(rng: &mut Rng, area: &str) -> String {
     }
 }
 
-/// Write a HubSpot-shaped export of `rows` contacts.
-fn generate(path: &Path, rows: usize, seed: u64) {
+/// One contact of a generated export: the same `n` always makes the same
+/// person (so that a later file can bring them again).
+struct Person {
+    record_id: u64,
+    first: &'static str,
+    last: String,
+    email: String,
+    phone: String,
+    mobile: String,
+    title: &'static str,
+    company: String,
+    industry: &'static str,
+    place: (&'static str, &'static str, &'static str, &'static str),
+    country: &'static str,
+    band: &'static str,
+    zone_text: String,
+    owner: usize,
+}
+
+fn person(n: u64) -> Person {
+    let mut rng = Rng((n ^ 0x9E37_79B9_7F4A_7C15).wrapping_mul(0xD6E8_FEB8_6659_FD93) | 1);
+    rng.next();
+    let first = rng.pick(FIRST);
+    let last = format!("{}{}", rng.pick(LAST), rng.pick(LAST_SUFFIX));
+    let company = format!(
+        "{} {} {}",
+        rng.pick(COMPANY_A),
+        rng.pick(COMPANY_C),
+        rng.pick(COMPANY_B)
+    )
+    .replace("  ", " ");
+    let place = PLACES[rng.below(PLACES.len())];
+    let (_, _, area, zone) = place;
+    let domain: String = company
+        .split_whitespace()
+        .next()
+        .unwrap_or("x")
+        .to_lowercase();
+    let mobile = if rng.below(3) == 0 {
+        phone(&mut rng, area)
+    } else {
+        String::new()
+    };
+    let zone_text = match rng.pick(ZONE_FORMS) {
+        "iana" => zone.to_string(),
+        "windows" => match zone {
+            "America/Chicago" => "(GMT-06:00) Central Time (US & Canada)".to_string(),
+            "America/New_York" => "Eastern Time (US & Canada)".to_string(),
+            "America/Los_Angeles" => "PST".to_string(),
+            _ => zone.to_string(),
+        },
+        _ => String::new(),
+    };
+    let email = format!(
+        "{}.{}.{n}@{domain}.example",
+        first.to_lowercase(),
+        last.to_lowercase().replace('\'', "")
+    );
+    Person {
+        record_id: 1_000_000 + n,
+        first,
+        email,
+        phone: phone(&mut rng, area),
+        mobile,
+        title: rng.pick(TITLES),
+        company,
+        industry: rng.pick(INDUSTRIES),
+        place,
+        country: rng.pick(COUNTRIES),
+        band: rng.pick(BANDS),
+        zone_text,
+        owner: 1 + rng.below(5),
+        last,
+    }
+}
+
+const HEADER: &str = "\u{feff}Record ID,First Name,Last Name,Email,Phone Number,Mobile Phone Number,Job Title,Company Name,Industry,City,State/Region,Country/Region,Number of Employees,Time Zone,Contact owner,Lifecycle Stage\r\n";
+
+fn write_person(out: &mut impl Write, line: &mut String, p: &Person) {
+    line.clear();
+    let (city, state, _, _) = p.place;
+    let _ = write!(
+        line,
+        "{},{},{},{},{},{},{},{},{},{city},{state},{},{},\"{}\",Rep {},Lead\r\n",
+        p.record_id,
+        p.first,
+        p.last,
+        p.email,
+        p.phone,
+        p.mobile,
+        p.title,
+        p.company,
+        p.industry,
+        p.country,
+        p.band,
+        p.zone_text,
+        p.owner,
+    );
+    out.write_all(line.as_bytes()).expect("write");
+}
+
+fn create(path: &Path) -> BufWriter<std::fs::File> {
     let file = std::fs::File::create(path).expect("create the benchmark file");
     let mut out = BufWriter::with_capacity(1 << 20, file);
-    out.write_all(
-        "\u{feff}Record ID,First Name,Last Name,Email,Phone Number,Mobile Phone Number,Job Title,Company Name,Industry,City,State/Region,Country/Region,Number of Employees,Time Zone,Contact owner,Lifecycle Stage\r\n"
-            .as_bytes(),
-    )
-    .expect("write");
-    let mut rng = Rng(seed);
+    out.write_all(HEADER.as_bytes()).expect("write");
+    out
+}
+
+/// Write a HubSpot-shaped export of `rows` contacts, people `first..`.
+fn generate(path: &Path, rows: usize, first: u64) {
+    let mut out = create(path);
     let mut line = String::with_capacity(512);
-    for i in 0..rows {
-        line.clear();
-        let first = rng.pick(FIRST);
-        let last = format!("{}{}", rng.pick(LAST), rng.pick(LAST_SUFFIX));
-        let last = last.as_str();
-        let company = format!(
-            "{} {} {}",
-            rng.pick(COMPANY_A),
-            rng.pick(COMPANY_C),
-            rng.pick(COMPANY_B)
-        )
-        .replace("  ", " ");
-        let (city, state, area, zone) = PLACES[rng.below(PLACES.len())];
-        let domain: String = company
-            .split_whitespace()
-            .next()
-            .unwrap_or("x")
-            .to_lowercase();
-        let mobile = if rng.below(3) == 0 {
-            phone(&mut rng, area)
-        } else {
-            String::new()
+    for i in 0..rows as u64 {
+        write_person(&mut out, &mut line, &person(first + i));
+    }
+    out.flush().expect("flush");
+}
+
+/// People of the database a mixed file updates: `rows / 10` of them.
+const SAVED_FIRST: u64 = 50_000_000;
+
+/// A file of `rows` rows: 80 % new people, 10 % the same person as an
+/// earlier row of the file (same record id; or the same e-mail in other
+/// case under another record id; or the same name and company with another
+/// e-mail and record id), 10 % people of the database made by
+/// `generate(_, rows / 10, SAVED_FIRST)` (by record id, or by e-mail under
+/// a new record id), each with a new title and a new number.
+fn generate_mixed(path: &Path, rows: usize, first: u64) {
+    let mut out = create(path);
+    let mut line = String::with_capacity(512);
+    let mut rng = Rng(0x0005_EED0_F0D0_B1E5);
+    let saved = (rows / 10).max(1) as u64;
+    let mut next_saved = 0u64;
+    // Rows of new people so far, for the duplicates to repeat.
+    let mut new_rows: Vec<u64> = Vec::with_capacity(rows);
+    for i in 0..rows as u64 {
+        let kind = match i % 10 {
+            3 if next_saved < saved => 1,
+            7 if !new_rows.is_empty() => 2,
+            _ => 0,
         };
-        let zone_text = match rng.pick(ZONE_FORMS) {
-            "iana" => zone.to_string(),
-            "windows" => match zone {
-                "America/Chicago" => "(GMT-06:00) Central Time (US & Canada)".to_string(),
-                "America/New_York" => "Eastern Time (US & Canada)".to_string(),
-                "America/Los_Angeles" => "PST".to_string(),
-                _ => zone.to_string(),
-            },
-            _ => String::new(),
+        let p = match kind {
+            1 => {
+                let mut p = person(SAVED_FIRST + next_saved);
+                next_saved += 1;
+                p.title = rng.pick(TITLES);
+                let area = p.place.2;
+                p.phone = phone(&mut rng, area);
+                if rng.below(4) == 0 {
+                    p.record_id = 9_000_000_000 + i;
+                }
+                p
+            }
+            2 => {
+                let n = new_rows[rng.below(new_rows.len())];
+                let mut p = person(n);
+                match rng.below(3) {
+                    0 => {}
+                    1 => {
+                        p.record_id = 9_000_000_000 + i;
+                        p.email = p.email.to_ascii_uppercase();
+                    }
+                    _ => {
+                        p.record_id = 9_000_000_000 + i;
+                        p.email = format!("other.{i}@elsewhere.example");
+                        p.company = p.company.to_ascii_uppercase();
+                    }
+                }
+                p
+            }
+            _ => {
+                new_rows.push(first + i);
+                person(first + i)
+            }
         };
-        let _ = write!(
-            line,
-            "{},{first},{last},{}.{}.{i}@{domain}.example,{},{mobile},{},{company},{},{city},{state},{},{},\"{zone_text}\",Rep {},Lead\r\n",
-            1_000_000 + i,
-            first.to_lowercase(),
-            last.to_lowercase().replace('\'', ""),
-            phone(&mut rng, area),
-            rng.pick(TITLES),
-            rng.pick(INDUSTRIES),
-            rng.pick(COUNTRIES),
-            rng.pick(BANDS),
-            1 + rng.below(5),
-        );
-        out.write_all(line.as_bytes()).expect("write");
+        write_person(&mut out, &mut line, &p);
     }
     out.flush().expect("flush");
 }
@@ -384,9 +520,11 @@ fn child(args: &str) {
     };
     let (report, wall, cpu) = full_import(Path::new(db), Path::new(csv), checkpoints);
     println!(
-        "child: rows={} imported={} seconds={wall:.2} cpu={cpu:.2} vmhwm_kib={}",
+        "child: rows={} imported={} updated={} rejected={} seconds={wall:.3} cpu={cpu:.3} vmhwm_kib={}",
         report.rows_read,
         report.imported,
+        report.updated,
+        report.rejected_count,
         vm_hwm_kib().unwrap_or(0)
     );
 }
@@ -397,14 +535,31 @@ fn main() {
         return;
     }
     // `cargo bench` passes --bench; a filter argument other than ours skips.
-    let dir = tempfile::tempdir().expect("temp dir");
+    let temp = tempfile::tempdir().expect("temp dir");
+    let kept = std::env::var_os("BENCH_DIR").map(std::path::PathBuf::from);
+    let dir = kept.as_deref().unwrap_or(temp.path());
+    if let Ok(case) = std::env::var("BENCH_ONLY_IMPORT") {
+        only_import(dir, &case);
+        return;
+    }
+    if std::env::var("BENCH_SCALING_ONLY").is_err() {
+        detail(dir);
+    }
+    if std::env::var("BENCH_ROWS").is_err() || std::env::var("BENCH_SIZES").is_ok() {
+        scaling(dir);
+    }
+}
+
+/// The 100,000-row figures: end to end against a bare parse-and-insert,
+/// the parts of a row's conversion.
+fn detail(dir: &Path) {
     let rows: usize = std::env::var("BENCH_ROWS")
         .ok()
         .and_then(|v| v.parse().ok())
         .unwrap_or(100_000);
-    let csv = dir.path().join("hubspot-100k.csv");
+    let csv = dir.join("hubspot-100k.csv");
     let t = Instant::now();
-    generate(&csv, rows, 42);
+    generate(&csv, rows, 0);
     let size = std::fs::metadata(&csv).map(|m| m.len()).unwrap_or(0);
     println!(
         "generated {rows} rows ({:.1} MB) in {:.2} s",
@@ -412,17 +567,10 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
 
-    if std::env::var("BENCH_ONLY_IMPORT").is_ok() {
-        let (_, full, full_cpu) =
-            full_import(&dir.path().join("only.db"), &csv, Checkpoints::Background);
-        // For `perf stat`: generate and import, nothing else.
-        println!("end to end import: {full:.2} s wall, {full_cpu:.2} s CPU");
-        return;
-    }
     let cold = |mode: &str, runs: usize| -> Vec<ChildRun> {
         (0..runs)
             .map(|i| {
-                let db = dir.path().join(format!("cold-{mode}-{i}.db"));
+                let db = dir.join(format!("cold-{mode}-{i}.db"));
                 let run = run_child(&db, &csv, mode);
                 let _ = std::fs::remove_file(&db);
                 run
@@ -442,7 +590,7 @@ fn main() {
             .join(" ")
     };
     // The database the re-import below updates.
-    let (report, _, _) = full_import(&dir.path().join("full.db"), &csv, Checkpoints::Background);
+    let (report, _, _) = full_import(&dir.join("full.db"), &csv, Checkpoints::Background);
     assert_eq!(
         report.imported as usize + report.rejected_count as usize,
         rows
@@ -451,7 +599,7 @@ fn main() {
         println!("rejected: line {}: {}", r.line, r.reason);
     }
 
-    let (bare_store, _background) = open(&dir.path().join("bare.db"), Checkpoints::Background);
+    let (bare_store, _background) = open(&dir.join("bare.db"), Checkpoints::Background);
     let t = Instant::now();
     let c = cpu_seconds();
     let n = bare_import(&bare_store, &csv);
@@ -460,13 +608,12 @@ fn main() {
     assert_eq!(n, rows);
 
     // Re-import into the same database: every row matched and updated.
-    let (again, reimport, _) =
-        full_import(&dir.path().join("full.db"), &csv, Checkpoints::Background);
+    let (again, reimport, _) = full_import(&dir.join("full.db"), &csv, Checkpoints::Background);
 
     // The same import into a new database, in a process that has already
     // loaded the phone metadata (the app has, once a file is previewed).
     let (warm_report, warm, warm_cpu) =
-        full_import(&dir.path().join("warm.db"), &csv, Checkpoints::Background);
+        full_import(&dir.join("warm.db"), &csv, Checkpoints::Background);
     assert_eq!(warm_report.imported, report.imported);
 
     // Parse and convert (phones, zones, themes), no database.
@@ -565,37 +712,170 @@ fn main() {
             .next()
             .unwrap_or("?")
     );
-    drop(cells);
-    if std::env::var("BENCH_ROWS").is_ok() {
-        return;
-    }
+}
 
-    // 1,000,000 rows in a child process, for its own peak memory.
-    let big = dir.path().join("hubspot-1m.csv");
-    let t = Instant::now();
-    generate(&big, 1_000_000, 7);
-    let size = std::fs::metadata(&big).map(|m| m.len()).unwrap_or(0);
+/// The sizes of the scaling table (`BENCH_SIZES=100000,300000`).
+fn sizes() -> Vec<usize> {
+    std::env::var("BENCH_SIZES")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_else(|| vec![100_000, 300_000, 1_000_000])
+}
+
+/// Make the files and databases of one size: the fresh file, the database
+/// a mixed file updates (its import not timed) and the mixed file.
+fn prepare(
+    dir: &Path,
+    rows: usize,
+) -> (std::path::PathBuf, std::path::PathBuf, std::path::PathBuf) {
+    let fresh = dir.join(format!("fresh-{rows}.csv"));
+    generate(&fresh, rows, 0);
+    let saved_csv = dir.join(format!("saved-{rows}.csv"));
+    generate(&saved_csv, (rows / 10).max(1), SAVED_FIRST);
+    let saved_db = dir.join(format!("saved-{rows}.db"));
+    remove_db(&saved_db);
+    let _ = run_child(&saved_db, &saved_csv, "background");
+    let _ = std::fs::remove_file(&saved_csv);
+    let mixed = dir.join(format!("mixed-{rows}.csv"));
+    generate_mixed(&mixed, rows, 0);
+    (fresh, saved_db, mixed)
+}
+
+/// Import time against rows: a fresh import, a file with duplicates and
+/// updates into a database, and that file again (nothing left to change),
+/// each in a new process (its peak memory its own).
+fn scaling(dir: &Path) {
     println!(
-        "--- 1,000,000 rows ({:.0} MB, generated in {:.1} s) ---",
-        size as f64 / 1e6,
-        t.elapsed().as_secs_f64()
+        "--- scaling: each import in a new process, CPU of both threads; dups + updates = 80 % new, 10 % repeated in the file, 10 % updates of rows/10 saved ---"
     );
-    let big_run = run_child(&dir.path().join("big.db"), &big, "background");
-    let hwm = big_run.vmhwm_kib;
     println!(
-        "import of 1,000,000 rows: {:.2} s wall, {:.2} s CPU, imported {}, peak RSS (VmHWM) {:.0} MB",
-        big_run.wall,
-        big_run.cpu,
-        big_run.imported,
-        hwm / 1024.0
+        "{:>9}  {:<22} {:>7} {:>7} {:>9} {:>9} {:>8} {:>9} {:>8} {:>8} {:>7}",
+        "rows",
+        "case",
+        "wall s",
+        "CPU s",
+        "rows/s",
+        "rows/CPUs",
+        "us/row",
+        "imported",
+        "updated",
+        "rejected",
+        "peak MB"
     );
-    println!(
-        "target peak RSS < 300 MB: {}",
-        if hwm / 1024.0 < 300.0 {
-            "met"
-        } else {
-            "NOT met"
+    let mut per_row: Vec<(usize, &str, f64)> = Vec::new();
+    for rows in sizes() {
+        let (fresh, saved_db, mixed) = prepare(dir, rows);
+        let db = dir.join(format!("fresh-{rows}.db"));
+        let r = run_child(&db, &fresh, "background");
+        remove_db(&db);
+        let _ = std::fs::remove_file(&fresh);
+        print_row(rows, "fresh", &r);
+        per_row.push((rows, "fresh", r.cpu / rows as f64));
+        let r = run_child(&saved_db, &mixed, "background");
+        print_row(rows, "dups + updates", &r);
+        per_row.push((rows, "dups + updates", r.cpu / rows as f64));
+        let r = run_child(&saved_db, &mixed, "background");
+        print_row(rows, "re-import, no change", &r);
+        per_row.push((rows, "re-import, no change", r.cpu / rows as f64));
+        remove_db(&saved_db);
+        let _ = std::fs::remove_file(&mixed);
+    }
+    // Linear: the CPU time per row does not grow with the rows.
+    let smallest = per_row.iter().map(|p| p.0).min().unwrap_or(0);
+    let largest = per_row.iter().map(|p| p.0).max().unwrap_or(0);
+    if largest > smallest {
+        for case in ["fresh", "dups + updates", "re-import, no change"] {
+            let at = |n: usize| {
+                per_row
+                    .iter()
+                    .find(|p| p.0 == n && p.1 == case)
+                    .map(|p| p.2)
+                    .unwrap_or(f64::NAN)
+            };
+            println!(
+                "CPU per row, {largest} rows against {smallest} rows, {case}: x{:.2}",
+                at(largest) / at(smallest)
+            );
         }
+    }
+    println!(
+        "targets at 1,000,000 rows: < 10 s, < 300 MB peak RSS (load average now {})",
+        load_average()
+    );
+}
+
+fn print_row(rows: usize, case: &str, r: &ChildRun) {
+    println!(
+        "{:>9}  {:<22} {:>7.2} {:>7.2} {:>9.0} {:>9.0} {:>8.2} {:>9} {:>8} {:>8} {:>7.0}",
+        thousands(rows),
+        case,
+        r.wall,
+        r.cpu,
+        rows as f64 / r.wall,
+        rows as f64 / r.cpu,
+        r.cpu * 1e6 / rows as f64,
+        r.imported,
+        r.updated,
+        r.rejected,
+        r.vmhwm_kib / 1024.0
+    );
+}
+
+fn thousands(n: usize) -> String {
+    let s = n.to_string();
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i > 0 && (s.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn load_average() -> String {
+    std::fs::read_to_string("/proc/loadavg")
+        .unwrap_or_default()
+        .split_whitespace()
+        .next()
+        .unwrap_or("?")
+        .to_string()
+}
+
+fn remove_db(db: &Path) {
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", db.display()));
+    }
+}
+
+/// For `perf`: make the files of one case (`BENCH_ONLY_IMPORT=fresh`,
+/// `mixed` or `reimport`, of `BENCH_ROWS` rows), then import once in this
+/// process and print the time; nothing else.
+fn only_import(dir: &Path, case: &str) {
+    let rows: usize = std::env::var("BENCH_ROWS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(100_000);
+    let (fresh, saved_db, mixed) = prepare(dir, rows);
+    let (db, csv) = match case {
+        "mixed" => (saved_db, mixed),
+        "reimport" => {
+            let _ = run_child(&saved_db, &mixed, "background");
+            (saved_db, mixed)
+        }
+        _ => {
+            let db = dir.join("only.db");
+            remove_db(&db);
+            (db, fresh)
+        }
+    };
+    let (report, wall, cpu) = full_import(&db, &csv, Checkpoints::Background);
+    println!(
+        "{case} import of {rows} rows: {wall:.2} s wall, {cpu:.2} s CPU (imported {}, updated {}, rejected {}; peak RSS {} MB)",
+        report.imported,
+        report.updated,
+        report.rejected_count,
+        vm_hwm_kib().unwrap_or(0) / 1024
     );
 }
 
@@ -604,6 +884,8 @@ struct ChildRun {
     wall: f64,
     cpu: f64,
     imported: String,
+    updated: String,
+    rejected: String,
     vmhwm_kib: f64,
 }
 
@@ -635,6 +917,8 @@ fn run_child(db: &Path, csv: &Path, mode: &str) -> ChildRun {
         wall: field("seconds=").parse().unwrap_or(f64::NAN),
         cpu: field("cpu=").parse().unwrap_or(f64::NAN),
         imported: field("imported="),
+        updated: field("updated="),
+        rejected: field("rejected="),
         vmhwm_kib: field("vmhwm_kib=").parse().unwrap_or(f64::NAN),
     }
 }

@@ -52,7 +52,7 @@ pub struct Candidate {
     pub warnings: Vec<String>,
     /// Hashes of the match keys (CRM id, e-mail, name and company), computed
     /// on the reading thread.
-    pub keys: Vec<u64>,
+    pub keys: super::keys::MatchKeys,
 }
 
 impl Candidate {
@@ -312,14 +312,13 @@ impl Converter {
         self.extra(rec, &mut c);
         self.clip_fields(&mut c);
         c.theme = self.theme_for(rec, &c, country_code);
-        c.keys = super::keys::candidate_keys(
+        c.keys = super::keys::MatchKeys::of(
             c.crm_id.as_deref(),
             c.email.as_deref(),
             &c.first_name,
             &c.last_name,
             &c.company,
-        )
-        .collect();
+        );
         Ok(c)
     }
 

@@ -142,12 +142,31 @@ pub struct RowIssue {
 pub const ON_THE_LIST: &str =
     "on the do-not-call list: kept as do-not-call, never queued or dialled";
 
+/// What a running import is doing.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum ImportStage {
+    /// Reading, checking and writing the rows.
+    Reading,
+    /// Building the indexes a big import leaves for its end.
+    Indexing,
+    /// Checking what was written and saving it (the commit).
+    Saving,
+}
+
 /// Progress of a long import.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize, Deserialize, Type)]
 pub struct Progress {
     pub rows_read: u32,
     /// Share of the file read, 0 to 1.
     pub fraction: f64,
+    pub stage: ImportStage,
+    /// Rows read per second since the import started.
+    pub rows_per_second: f64,
+    /// Seconds until every row is read, at the pace so far (the end, when
+    /// the import builds indexes and saves, comes after); `None` in the first
+    /// second and once the rows are read.
+    pub seconds_left: Option<f64>,
 }
 
 /// Rows between two progress calls.
@@ -169,7 +188,11 @@ pub struct ImportReport {
     /// Non-blank rows read.
     pub rows_read: u32,
     pub imported: u32,
+    /// Rows that matched a saved prospect (refreshed from the row).
     pub updated: u32,
+    /// Of those, rows that brought nothing new: nothing was written for them
+    /// (the prospect keeps the import and time of its last change).
+    pub unchanged: u32,
     pub rejected_count: u32,
     /// The rejected rows (the first [`ISSUE_LIST_LIMIT`]).
     pub rejected: Vec<RowIssue>,

@@ -1,17 +1,29 @@
 //! Running an import: rows are read and converted on a second thread while
 //! this one writes them, in one transaction, with foreign keys checked once
 //! before the commit.
+//!
+//! Linear in the rows (see `benches/import.rs`): rows are matched in memory
+//! ([`KeyIndex`], checked against the rows it names), new prospects get
+//! their rowids here, and an import that brings many new prospects drops
+//! the indexes whose keys arrive in random order (e-mail, name and company,
+//! phone number) once it has seen where it is heading, and builds them again
+//! at its end, inside its transaction: a sort instead of a random insert
+//! per row into B-trees larger than the page cache.
 
 use std::collections::{BTreeMap, HashMap};
+use std::time::Instant;
 
-use rusqlite::{params, Connection, Transaction, TransactionBehavior};
+use rusqlite::{params, Connection, OptionalExtension, Transaction, TransactionBehavior};
 
 use super::convert::{Candidate, Converter};
-use super::write::{find_match, Found, KeyFilter, ThemeCache, Writer};
+use super::keys::{KeyIndex, MatchKeys};
+use super::write::{
+    find_match, find_match_in, load_key_index, Found, IndexedLookup, ThemeCache, Writer,
+};
 use super::{
     check_mapping, line32, reader, region_id, source_format, theme_rule, ImportError,
-    ImportOptions, ImportReport, OnRejects, Progress, RowIssue, SourceFile, ISSUE_LIST_LIMIT,
-    PROGRESS_EVERY,
+    ImportOptions, ImportReport, ImportStage, OnRejects, Progress, RowIssue, SourceFile,
+    ISSUE_LIST_LIMIT, PROGRESS_EVERY,
 };
 use crate::error::Result;
 use crate::store::Store;
@@ -26,8 +38,9 @@ fn push_issue(list: &mut Vec<RowIssue>, count: &mut u32, line: u32, reason: Stri
 }
 
 /// Import the file in one transaction. `progress` is called every
-/// [`PROGRESS_EVERY`] rows; returning false cancels the import, which then
-/// changes nothing and fails with [`ImportError::Cancelled`].
+/// [`PROGRESS_EVERY`] rows and at each step of the end; returning false
+/// cancels the import, which then changes nothing and fails with
+/// [`ImportError::Cancelled`].
 ///
 /// With `dry_run`, or with [`OnRejects::ImportNothing`] and a rejected row,
 /// everything is rolled back and the report says `committed: false`.
@@ -36,6 +49,49 @@ pub fn run(
     source: &SourceFile,
     opts: &ImportOptions,
     progress: &mut dyn FnMut(Progress) -> bool,
+) -> Result<ImportReport> {
+    run_with(store, source, opts, progress, Tuning::default())
+}
+
+/// When an import leaves some indexes for its end.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Tuning {
+    /// Rows read before deciding where the import is heading.
+    pub decide_after: u32,
+    /// New prospects it must be heading for, at least (and at least as many
+    /// as the database holds: building an index again reads every row).
+    pub defer_from: u64,
+}
+
+impl Default for Tuning {
+    fn default() -> Tuning {
+        Tuning {
+            decide_after: 20_000,
+            defer_from: DEFER_FROM,
+        }
+    }
+}
+
+/// New prospects from which an import builds its random-key indexes at its
+/// end, measured with `benches/import.rs`: [see the figures in
+/// ARCHITECTURE.md, "Import"].
+const DEFER_FROM: u64 = 150_000;
+
+/// The indexes whose keys come in random order (so that each row's insert
+/// lands on a page of its own): dropped by an import heading for many new
+/// prospects, built again before its commit.
+const DEFERRED_INDEXES: [&str; 3] = [
+    "prospects_email",
+    "prospects_name_company",
+    "prospect_phones_e164",
+];
+
+pub(crate) fn run_with(
+    store: &mut Store,
+    source: &SourceFile,
+    opts: &ImportOptions,
+    progress: &mut dyn FnMut(Progress) -> bool,
+    tuning: Tuning,
 ) -> Result<ImportReport> {
     check_mapping(source, opts)?;
     let rule = theme_rule(source, opts)?;
@@ -68,14 +124,30 @@ pub fn run(
                 drop(rows);
             }
         });
-        run_in_transaction(store, source, opts, progress, receiver, garbage, file)
+        let how = How {
+            opts,
+            tuning,
+            file,
+            started: Instant::now(),
+        };
+        run_in_transaction(store, source, &how, progress, receiver, garbage)
     });
+    // The settings of the index builds too (see `build_deferred`).
     let restored = store.conn().execute_batch(&format!(
-        "PRAGMA foreign_keys = ON; PRAGMA cache_size = {cache_size}"
+        "PRAGMA foreign_keys = ON; PRAGMA cache_size = {cache_size};
+         PRAGMA threads = 0; PRAGMA temp_store = MEMORY;"
     ));
     let report = result?;
     restored?;
     Ok(report)
+}
+
+/// What a run was asked and when it started.
+struct How<'a> {
+    opts: &'a ImportOptions,
+    tuning: Tuning,
+    file: String,
+    started: Instant,
 }
 
 /// The tables an import writes, whose references are checked before commit.
@@ -110,13 +182,9 @@ pub(super) fn check_references(conn: &Connection) -> Result<()> {
 
 /// Page cache during an import, in KiB.
 const IMPORT_CACHE_KIB: i64 = 96 * 1024;
-
-fn id_hash(id: &str) -> u64 {
-    use std::hash::{Hash, Hasher};
-    let mut h = std::hash::DefaultHasher::new();
-    id.hash(&mut h);
-    h.finish()
-}
+/// Page cache while the deferred indexes are built, in KiB: the sorter
+/// takes as much before it spills to a temporary file.
+const BUILD_CACHE_KIB: i64 = 32 * 1024;
 
 /// A row converted on the reading thread.
 struct Converted {
@@ -130,8 +198,6 @@ const BATCH_ROWS: usize = 256;
 
 type Batch = Result<Vec<Converted>>;
 
-/// Read and convert every non-blank row of the file, sending them in
-/// batches; stops when the receiver is gone (the import ended early).
 fn convert_rows(
     source: &SourceFile,
     mut conv: Converter,
@@ -176,12 +242,12 @@ fn convert_rows(
 fn run_in_transaction(
     store: &mut Store,
     source: &SourceFile,
-    opts: &ImportOptions,
+    how: &How<'_>,
     progress: &mut dyn FnMut(Progress) -> bool,
     rows: std::sync::mpsc::Receiver<Batch>,
     garbage: std::sync::mpsc::Sender<Vec<Candidate>>,
-    file: String,
 ) -> Result<ImportReport> {
+    let opts = how.opts;
     let tx = Transaction::new_unchecked(store.conn(), TransactionBehavior::Immediate)?;
     let import_id = crate::ids::new_id();
     let now = time::to_db(time::now());
@@ -190,7 +256,7 @@ fn run_in_transaction(
          VALUES (?1, ?2, ?3, ?4, ?5)",
         params![
             import_id,
-            file,
+            how.file,
             source_format(&source.headers),
             opts.mapping.to_json(),
             now
@@ -199,27 +265,62 @@ fn run_in_transaction(
     let mut writer = Writer::new(
         &tx,
         import_id.clone(),
-        file.clone(),
+        how.file.clone(),
         now,
         opts.retheme_existing,
     )?;
     writer.garbage = Some(garbage);
-    let mut rw = RowWriter::new(&tx, writer, new_report(file, source, opts), source)?;
+    let report = new_report(how.file.clone(), source, opts);
+    let mut rw = RowWriter::new(&tx, writer, report, source, how.tuning)?;
     let total = source.size_bytes.max(1.0);
+    let mut fraction = 0.0;
     for item in rows.iter().flat_map(|batch| match batch {
         Ok(items) => items.into_iter().map(Ok).collect::<Vec<_>>(),
         Err(e) => vec![Err(e)],
     }) {
         let item = item?;
         rw.report.rows_read += 1;
+        fraction = (item.bytes_read as f64 / total).min(1.0);
         if rw.report.rows_read % PROGRESS_EVERY == 0 {
-            let fraction = (item.bytes_read as f64 / total).min(1.0);
-            go_on(progress, source, rw.report.rows_read, fraction)?;
+            let p = how.progress(ImportStage::Reading, rw.report.rows_read, fraction);
+            go_on(progress, source, p)?;
         }
         rw.row(item)?;
+        if rw.report.rows_read == how.tuning.decide_after {
+            rw.decide(fraction)?;
+        }
     }
-    let report = rw.finish(progress, &import_id)?;
+    let _ = fraction;
+    let report = rw.finish(how, source, progress, &import_id)?;
     settle(tx, opts, report, import_id)
+}
+
+impl How<'_> {
+    /// How far the import is, with its pace.
+    fn progress(&self, stage: ImportStage, rows_read: u32, fraction: f64) -> Progress {
+        let seconds = self.started.elapsed().as_secs_f64();
+        let rows_per_second = if seconds > 0.0 {
+            f64::from(rows_read) / seconds
+        } else {
+            0.0
+        };
+        // Told once the pace means something.
+        let seconds_left = (stage == ImportStage::Reading && seconds >= 1.0 && fraction > 0.0)
+            .then(|| seconds * (1.0 - fraction) / fraction);
+        Progress {
+            rows_read,
+            fraction,
+            stage,
+            rows_per_second,
+            seconds_left,
+        }
+    }
+
+    /// Is what was read to be kept (committed)?
+    fn keeps(&self, report: &ImportReport) -> bool {
+        let refuse = self.opts.on_rejects == OnRejects::ImportNothing && report.rejected_count > 0;
+        !self.opts.dry_run && !refuse
+    }
 }
 
 /// The report of an import that has read nothing yet.
@@ -234,6 +335,7 @@ fn new_report(file: String, source: &SourceFile, opts: &ImportOptions) -> Import
         rows_read: 0,
         imported: 0,
         updated: 0,
+        unchanged: 0,
         rejected_count: 0,
         rejected: Vec::new(),
         do_not_call: 0,
@@ -250,18 +352,14 @@ fn new_report(file: String, source: &SourceFile, opts: &ImportOptions) -> Import
 fn go_on(
     progress: &mut dyn FnMut(Progress) -> bool,
     source: &SourceFile,
-    rows_read: u32,
-    fraction: f64,
+    p: Progress,
 ) -> Result<()> {
-    if progress(Progress {
-        rows_read,
-        fraction,
-    }) {
+    if progress(p) {
         Ok(())
     } else {
         Err(ImportError::Cancelled {
             path: source.path.clone(),
-            rows: u64::from(rows_read),
+            rows: u64::from(p.rows_read),
         }
         .into())
     }
@@ -289,6 +387,51 @@ fn settle(
     Ok(report)
 }
 
+/// Drop the [`DEFERRED_INDEXES`] there are; returns their SQL, to build
+/// them again.
+fn drop_deferred(tx: &Connection) -> Result<Vec<String>> {
+    let mut dropped = Vec::new();
+    for name in DEFERRED_INDEXES {
+        let sql: Option<String> = tx
+            .query_row(
+                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(sql) = sql {
+            // `name` is one of the constants above.
+            tx.execute_batch(&format!("DROP INDEX {name}"))?;
+            dropped.push(sql);
+        }
+    }
+    Ok(dropped)
+}
+
+/// Build the dropped indexes again. The pages the import changed go to the
+/// log first and the page cache is made small, so that the sorter has the
+/// memory; it sorts with a second thread (the reading thread is done) and
+/// spills to a temporary file past the cache's size. `run_with` sets these
+/// back.
+fn build_deferred(
+    tx: &Connection,
+    sqls: &[String],
+    mut step: impl FnMut() -> Result<()>,
+) -> Result<()> {
+    tx.cache_flush()?;
+    // Refused inside a transaction once the connection has temporary tables
+    // (it has none); the sort then stays in memory.
+    let _ = tx.execute_batch("PRAGMA temp_store = FILE");
+    tx.execute_batch(&format!(
+        "PRAGMA cache_size = -{BUILD_CACHE_KIB}; PRAGMA threads = 2"
+    ))?;
+    for sql in sqls {
+        step()?;
+        tx.execute_batch(sql)?;
+    }
+    Ok(())
+}
+
 /// The rows of one import as they are written, with the report so far and
 /// what the next rows are checked against.
 struct RowWriter<'c> {
@@ -296,11 +439,23 @@ struct RowWriter<'c> {
     writer: Writer<'c>,
     report: ImportReport,
     themes: ThemeCache,
-    /// Prospects written by this import (rowid -> line), to catch a person
-    /// who appears twice in the file.
-    /// Keyed by a hash of the prospect id (8 bytes instead of 36).
-    written: HashMap<u64, u32>,
-    filter: KeyFilter,
+    /// The prospects by their match keys; `None` when their rowids do not
+    /// fit in one (rows are then matched with queries).
+    index: Option<KeyIndex>,
+    /// Reused by the lookups.
+    rowids: Vec<i64>,
+    /// The first rowid of this import: the prospects from it on are new.
+    first_new: i64,
+    /// The line of each new prospect, by rowid from `first_new`, and of each
+    /// saved prospect updated (by rowid): to catch a person who appears
+    /// twice in the file.
+    new_lines: Vec<u32>,
+    updated_lines: HashMap<i64, u32>,
+    /// Prospects saved before the import.
+    saved: u64,
+    /// The SQL of the indexes dropped for the import's end.
+    deferred: Vec<String>,
+    tuning: Tuning,
     /// The do-not-call list.
     listed: ListFilter,
 }
@@ -311,17 +466,72 @@ impl<'c> RowWriter<'c> {
         writer: Writer<'c>,
         report: ImportReport,
         source: &SourceFile,
+        tuning: Tuning,
     ) -> Result<RowWriter<'c>> {
+        let saved: i64 = tx.query_row("SELECT count(*) FROM prospects", [], |r| r.get(0))?;
         Ok(RowWriter {
             tx,
+            first_new: writer.next_rowid(),
             writer,
             report,
             themes: ThemeCache::default(),
-            written: HashMap::new(),
-            // Rows are at least ~60 bytes in the exports people have.
-            filter: KeyFilter::load(tx, (source.size_bytes / 60.0) as u64)?,
+            // Rows of the exports people have are 100 to 400 bytes; the
+            // index grows if there are more.
+            index: load_key_index(tx, (source.size_bytes / 200.0) as u64)?,
+            rowids: Vec::new(),
+            new_lines: Vec::new(),
+            updated_lines: HashMap::new(),
+            saved: saved as u64,
+            deferred: Vec::new(),
+            tuning,
             listed: ListFilter::load(tx)?,
         })
+    }
+
+    /// Once `decide_after` rows are read (`fraction` of the file): when the
+    /// import is heading for at least `defer_from` new prospects, and as
+    /// many as the database holds, drop the [`DEFERRED_INDEXES`].
+    fn decide(&mut self, fraction: f64) -> Result<()> {
+        if self.index.is_none() || fraction <= 0.0 {
+            return Ok(());
+        }
+        let heading_for = f64::from(self.report.imported) / fraction;
+        if heading_for >= self.tuning.defer_from as f64 && heading_for >= self.saved as f64 {
+            self.writer.flush()?;
+            self.deferred = drop_deferred(self.tx)?;
+        }
+        Ok(())
+    }
+
+    /// The line that wrote or updated the prospect at `rowid`, when this
+    /// import did.
+    fn written_line(&self, rowid: i64) -> Option<u32> {
+        if rowid >= self.first_new {
+            self.new_lines
+                .get((rowid - self.first_new) as usize)
+                .copied()
+        } else {
+            self.updated_lines.get(&rowid).copied()
+        }
+    }
+
+    /// The saved prospect the row is, if any (see [`find_match`]).
+    fn find(&mut self, c: &Candidate) -> Result<(Option<Found>, Option<String>)> {
+        match &self.index {
+            Some(index) => find_match_in(
+                &mut IndexedLookup {
+                    index,
+                    writer: &mut self.writer,
+                    rowids: &mut self.rowids,
+                },
+                c,
+            ),
+            None => {
+                // The queries must see the prospects still in the batch.
+                self.writer.flush()?;
+                find_match(self.tx, c)
+            }
+        }
     }
 
     /// Is a number or the e-mail of the row on the do-not-call list?
@@ -360,16 +570,10 @@ impl<'c> RowWriter<'c> {
                 return Ok(());
             }
         };
-        let (found, remark) = if self.filter.may_match(&c) {
-            // The lookups must see the prospects still waiting in the batch.
-            self.writer.flush()?;
-            find_match(self.tx, &c)?
-        } else {
-            (None, None)
-        };
+        let (found, remark) = self.find(&c)?;
         c.warnings.extend(remark);
         if let Some(f) = &found {
-            if let Some(first) = self.written.get(&id_hash(&f.id)) {
+            if let Some(first) = self.written_line(f.rowid) {
                 let reason = format!(
                     "the same prospect as line {first} (same {}); not imported twice",
                     f.by.label()
@@ -384,6 +588,15 @@ impl<'c> RowWriter<'c> {
             }
         }
         self.write(c, found, line)
+    }
+
+    /// Remember the keys of the prospect at `rowid`.
+    fn index_keys(&mut self, keys: MatchKeys, rowid: i64) {
+        if let Some(index) = &mut self.index {
+            for k in keys.iter() {
+                index.insert(k, rowid);
+            }
+        }
     }
 
     /// Write an accepted row, in its theme (created if need be).
@@ -412,23 +625,36 @@ impl<'c> RowWriter<'c> {
                     self.writer.suppress(&f.id)?;
                     self.kept_as_do_not_call(&c, u.keys.email.as_deref());
                 }
-                self.filter.add(&u.keys);
-                self.written.insert(id_hash(&f.id), line);
+                let k = &u.keys;
+                let keys = MatchKeys::of(
+                    k.crm_id.as_deref(),
+                    k.email.as_deref(),
+                    &k.first_name,
+                    &k.last_name,
+                    &k.company,
+                );
+                self.index_keys(keys, f.rowid);
+                self.updated_lines.insert(f.rowid, line);
                 self.report.updated += 1;
+                if !u.changed && (u.do_not_call || !listed) {
+                    self.report.unchanged += 1;
+                }
                 u.theme_id
             }
             None => {
                 if listed {
                     self.kept_as_do_not_call(&c, None);
                 }
-                self.filter.add_candidate(&c);
-                let id = self.writer.insert(c, theme_id, listed)?;
+                let keys = c.keys;
+                let rowid = self.writer.insert(c, theme_id, listed)?;
+                self.index_keys(keys, rowid);
                 if listed {
                     // Its values on the list now, for a later row that
                     // shares only a number with it (no key to flush on).
                     self.writer.flush()?;
                 }
-                self.written.insert(id_hash(&id), line);
+                debug_assert_eq!(rowid, self.first_new + self.new_lines.len() as i64);
+                self.new_lines.push(line);
                 self.report.imported += 1;
                 theme_id.map(str::to_string)
             }
@@ -443,18 +669,36 @@ impl<'c> RowWriter<'c> {
         Ok(())
     }
 
-    /// Write what is still queued, tell `progress` the file is read, and
-    /// record the import's figures in its `imports` row.
+    /// Write what is still queued, build the indexes left for the end (when
+    /// the import is kept: a rollback brings them back), and record the
+    /// import's figures in its `imports` row. `progress` hears each step
+    /// and may still cancel.
     fn finish(
         mut self,
+        how: &How<'_>,
+        source: &SourceFile,
         progress: &mut dyn FnMut(Progress) -> bool,
         import_id: &str,
     ) -> Result<ImportReport> {
         self.writer.flush()?;
-        let _ = progress(Progress {
-            rows_read: self.report.rows_read,
-            fraction: 1.0,
-        });
+        let rows = self.report.rows_read;
+        if how.keeps(&self.report) && !self.deferred.is_empty() {
+            // The reading thread's memory is free for the sorter.
+            self.index = None;
+            let deferred = std::mem::take(&mut self.deferred);
+            build_deferred(self.tx, &deferred, || {
+                go_on(
+                    progress,
+                    source,
+                    how.progress(ImportStage::Indexing, rows, 1.0),
+                )
+            })?;
+        }
+        go_on(
+            progress,
+            source,
+            how.progress(ImportStage::Saving, rows, 1.0),
+        )?;
         let r = &self.report;
         self.tx.execute(
             "UPDATE imports SET finished_at = ?2, rows_read = ?3, imported = ?4, updated = ?5,

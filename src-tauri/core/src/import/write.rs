@@ -17,9 +17,7 @@ use crate::error::Result;
 use crate::lists;
 
 use super::convert::{Candidate, PhoneOut};
-use super::keys::candidate_keys;
-#[cfg(test)]
-use super::keys::key_hash;
+use super::keys::{KeyIndex, MatchKeys};
 
 /// What a row was matched on.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -79,25 +77,73 @@ fn plainly_someone_else(first: &str, last: &str, email: Option<&str>, c: &Candid
     (emails.is_some() || names.is_some()) && emails != Some(true) && names != Some(true)
 }
 
+/// A saved prospect with the row's CRM id: rowid, id, first name, last
+/// name, e-mail.
+pub(crate) type CrmHit = (i64, String, String, String, Option<String>);
+
+/// Where matching finds the saved prospects that have a key: the indexes of
+/// the database ([`find_match`], for the preview) or the import's
+/// [`KeyIndex`] checked against the rows ([`IndexedLookup`]). Both answer
+/// as the queries [`BY_CRM`], [`BY_EMAIL`] and [`BY_NAME`] do.
+pub(crate) trait Lookup {
+    /// The first 8 prospects whose CRM id is the row's, by rowid.
+    fn by_crm(&mut self, c: &Candidate, crm: &str) -> Result<Vec<CrmHit>>;
+    /// The first prospect (by rowid) with the row's e-mail, ignoring case.
+    fn by_email(&mut self, c: &Candidate, email: &str) -> Result<Option<(i64, String)>>;
+    /// The first prospect (by rowid) with the row's last name, first name
+    /// and company, ignoring case.
+    fn by_name(&mut self, c: &Candidate) -> Result<Option<(i64, String)>>;
+}
+
+/// The indexes of the database.
+struct Queries<'c>(&'c Connection);
+
+impl Lookup for Queries<'_> {
+    fn by_crm(&mut self, _: &Candidate, crm: &str) -> Result<Vec<CrmHit>> {
+        let mut stmt = self.0.prepare_cached(BY_CRM)?;
+        let hits = stmt
+            .query_map([crm], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        Ok(hits)
+    }
+
+    fn by_email(&mut self, _: &Candidate, email: &str) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .0
+            .prepare_cached(BY_EMAIL)?
+            .query_row([email], |r| Ok((r.get(0)?, r.get(1)?)))
+            .optional()?)
+    }
+
+    fn by_name(&mut self, c: &Candidate) -> Result<Option<(i64, String)>> {
+        Ok(self
+            .0
+            .prepare_cached(BY_NAME)?
+            .query_row(params![c.last_name, c.first_name, c.company], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?)
+    }
+}
+
 /// The saved prospect this row is, if any, and a remark when the row's CRM
 /// id belongs to someone else (the row is then matched by e-mail or name,
 /// or is new).
 pub fn find_match(conn: &Connection, c: &Candidate) -> Result<(Option<Found>, Option<String>)> {
+    find_match_in(&mut Queries(conn), c)
+}
+
+/// [`find_match`] over any [`Lookup`].
+pub(crate) fn find_match_in(
+    saved: &mut impl Lookup,
+    c: &Candidate,
+) -> Result<(Option<Found>, Option<String>)> {
     let mut remark = None;
     if let Some(crm) = &c.crm_id {
-        let mut stmt = conn.prepare_cached(BY_CRM)?;
-        let hits = stmt.query_map([crm], |r| {
-            Ok((
-                r.get::<_, i64>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, String>(3)?,
-                r.get::<_, Option<String>>(4)?,
-            ))
-        })?;
         let mut other = None;
-        for hit in hits {
-            let (rowid, id, first, last, email) = hit?;
+        for (rowid, id, first, last, email) in saved.by_crm(c, crm)? {
             if !plainly_someone_else(&first, &last, email.as_deref(), c) {
                 return Ok((
                     Some(Found {
@@ -123,23 +169,13 @@ pub fn find_match(conn: &Connection, c: &Candidate) -> Result<(Option<Found>, Op
         }
     }
     if let Some(email) = &c.email {
-        let hit = conn
-            .prepare_cached(BY_EMAIL)?
-            .query_row([email], |r| Ok((r.get(0)?, r.get(1)?)))
-            .optional()?;
-        if let Some((rowid, id)) = hit {
+        if let Some((rowid, id)) = saved.by_email(c, email)? {
             let by = MatchKey::Email;
             return Ok((Some(Found { rowid, id, by }), remark));
         }
     }
     if !c.first_name.is_empty() && !c.last_name.is_empty() && !c.company.is_empty() {
-        let hit = conn
-            .prepare_cached(BY_NAME)?
-            .query_row(params![c.last_name, c.first_name, c.company], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        if let Some((rowid, id)) = hit {
+        if let Some((rowid, id)) = saved.by_name(c)? {
             let by = MatchKey::NameAndCompany;
             return Ok((Some(Found { rowid, id, by }), remark));
         }
@@ -147,98 +183,138 @@ pub fn find_match(conn: &Connection, c: &Candidate) -> Result<(Option<Found>, Op
     Ok((None, remark))
 }
 
-/// A Bloom filter of the match keys of every saved prospect, so that a row
-/// that matches none (most rows of a new list) skips the three lookups. A
-/// hit only means "maybe": the lookups then decide. Keys are folded the way
-/// SQLite's NOCASE folds them (ASCII letters only), so rows SQLite would
-/// match always hash alike. About 12 bits a key: a 1,000,000-row import
-/// needs a few MB where a set of hashes needed tens.
-pub struct KeyFilter {
-    bits: Vec<u64>,
-    /// Number of bits, a power of two.
-    mask: u64,
+/// The keys of every saved prospect in a [`KeyIndex`], with room for about
+/// `new_rows` more prospects; `None` when the rowids do not fit in one (the
+/// import then matches with queries, row by row).
+pub fn load_key_index(conn: &Connection, new_rows: u64) -> Result<Option<KeyIndex>> {
+    let (saved, low, high): (i64, Option<i64>, Option<i64>) = conn.query_row(
+        "SELECT count(*), min(rowid), max(rowid) FROM prospects",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+    )?;
+    // Half the rowids left for the rows to come.
+    if low.unwrap_or(0) < 0 || high.unwrap_or(0) > KeyIndex::MAX_ROWID / 2 {
+        return Ok(None);
+    }
+    let mut ix = KeyIndex::with_capacity(3 * (saved as u64 + new_rows) as usize);
+    let mut stmt =
+        conn.prepare("SELECT rowid, crm_id, email, first_name, last_name, company FROM prospects")?;
+    let mut rows = stmt.query([])?;
+    while let Some(r) = rows.next()? {
+        let rowid: i64 = r.get(0)?;
+        let crm: Option<String> = r.get(1)?;
+        let email: Option<String> = r.get(2)?;
+        let first: String = r.get(3)?;
+        let last: String = r.get(4)?;
+        let company: String = r.get(5)?;
+        for k in MatchKeys::of(crm.as_deref(), email.as_deref(), &first, &last, &company).iter() {
+            ix.insert(k, rowid);
+        }
+    }
+    Ok(Some(ix))
 }
 
-/// Bits per expected key, and probes per key (false positives ~0.5 %).
-const BITS_PER_KEY: u64 = 12;
-const PROBES: u64 = 6;
+/// A prospect's match keys, by rowid.
+pub(crate) const SAVED_KEYS: &str =
+    "SELECT id, crm_id, email, first_name, last_name, company FROM prospects WHERE rowid = ?1";
 
-impl KeyFilter {
-    /// A filter sized for about `keys` keys.
-    pub fn with_capacity(keys: u64) -> KeyFilter {
-        let bits = (keys.max(1024) * BITS_PER_KEY).next_power_of_two();
-        KeyFilter {
-            bits: vec![0; (bits / 64) as usize],
-            mask: bits - 1,
+/// The import's [`KeyIndex`], each candidate it gives read back and its keys
+/// compared as the queries compare them (the CRM id exactly, the others
+/// ignoring ASCII case, as NOCASE does), in rowid order. A candidate still
+/// waiting in the writer's batch is written first.
+pub(crate) struct IndexedLookup<'a, 'c> {
+    pub index: &'a KeyIndex,
+    pub writer: &'a mut Writer<'c>,
+    /// Reused between lookups.
+    pub rowids: &'a mut Vec<i64>,
+}
+
+/// A saved prospect's keys: id, CRM id, e-mail, first name, last name, company.
+type KeysRow = (
+    String,
+    Option<String>,
+    Option<String>,
+    String,
+    String,
+    String,
+);
+
+impl IndexedLookup<'_, '_> {
+    fn read(&mut self, rowid: i64) -> Result<Option<KeysRow>> {
+        if self.writer.is_pending(rowid) {
+            self.writer.flush()?;
         }
+        Ok(self
+            .writer
+            .conn
+            .prepare_cached(SAVED_KEYS)?
+            .query_row([rowid], |r| {
+                Ok((
+                    r.get(0)?,
+                    r.get(1)?,
+                    r.get(2)?,
+                    r.get(3)?,
+                    r.get(4)?,
+                    r.get(5)?,
+                ))
+            })
+            .optional()?)
     }
 
-    fn probes(key: u64) -> impl Iterator<Item = u64> {
-        // Double hashing: h1 + i * h2.
-        let h1 = key;
-        let h2 = key.rotate_left(32).wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
-        (0..PROBES).map(move |i| h1.wrapping_add(i.wrapping_mul(h2)))
-    }
-
-    fn insert(&mut self, key: u64) {
-        for p in Self::probes(key) {
-            let bit = p & self.mask;
-            self.bits[(bit / 64) as usize] |= 1 << (bit % 64);
-        }
-    }
-
-    fn contains(&self, key: u64) -> bool {
-        Self::probes(key).all(|p| {
-            let bit = p & self.mask;
-            self.bits[(bit / 64) as usize] & (1 << (bit % 64)) != 0
-        })
-    }
-
-    /// The keys of every saved prospect, with room for `new_rows` more.
-    pub fn load(conn: &Connection, new_rows: u64) -> Result<KeyFilter> {
-        let saved: u64 =
-            conn.query_row("SELECT count(*) FROM prospects", [], |r| r.get::<_, i64>(0))? as u64;
-        let mut f = KeyFilter::with_capacity(3 * (saved + new_rows));
-        let mut stmt =
-            conn.prepare("SELECT crm_id, email, first_name, last_name, company FROM prospects")?;
-        let mut rows = stmt.query([])?;
-        while let Some(r) = rows.next()? {
-            let crm: Option<String> = r.get(0)?;
-            let email: Option<String> = r.get(1)?;
-            let first: String = r.get(2)?;
-            let last: String = r.get(3)?;
-            let company: String = r.get(4)?;
-            for k in candidate_keys(crm.as_deref(), email.as_deref(), &first, &last, &company) {
-                f.insert(k);
+    /// The first `limit` prospects (by rowid) that have `key` and that
+    /// `keep` accepts.
+    fn first(
+        &mut self,
+        key: Option<u64>,
+        limit: usize,
+        mut keep: impl FnMut(&KeysRow) -> bool,
+    ) -> Result<Vec<(i64, KeysRow)>> {
+        let mut found = Vec::new();
+        let Some(key) = key else {
+            return Ok(found);
+        };
+        self.index.candidates(key, self.rowids);
+        let rowids = std::mem::take(self.rowids);
+        for &rowid in &rowids {
+            if found.len() == limit {
+                break;
+            }
+            if let Some(row) = self.read(rowid)? {
+                if keep(&row) {
+                    found.push((rowid, row));
+                }
             }
         }
-        Ok(f)
+        *self.rowids = rowids;
+        Ok(found)
+    }
+}
+
+fn nocase(a: &str, b: &str) -> bool {
+    a.eq_ignore_ascii_case(b)
+}
+
+impl Lookup for IndexedLookup<'_, '_> {
+    fn by_crm(&mut self, c: &Candidate, crm: &str) -> Result<Vec<CrmHit>> {
+        let hits = self.first(c.keys.crm, 8, |r| r.1.as_deref() == Some(crm))?;
+        Ok(hits
+            .into_iter()
+            .map(|(rowid, (id, _, email, first, last, _))| (rowid, id, first, last, email))
+            .collect())
     }
 
-    /// False when no saved prospect can match the row.
-    pub fn may_match(&self, c: &Candidate) -> bool {
-        c.keys.iter().any(|k| self.contains(*k))
+    fn by_email(&mut self, c: &Candidate, email: &str) -> Result<Option<(i64, String)>> {
+        let hit = self.first(c.keys.email, 1, |r| {
+            r.2.as_deref().is_some_and(|e| nocase(e, email))
+        })?;
+        Ok(hit.into_iter().next().map(|(rowid, r)| (rowid, r.0)))
     }
 
-    /// Remember the keys of a prospect inserted from a row.
-    pub fn add_candidate(&mut self, c: &Candidate) {
-        for k in &c.keys {
-            self.insert(*k);
-        }
-    }
-
-    /// Remember the keys of a prospect as an update left it.
-    pub fn add(&mut self, k: &SavedKeys) {
-        let keys = candidate_keys(
-            k.crm_id.as_deref(),
-            k.email.as_deref(),
-            &k.first_name,
-            &k.last_name,
-            &k.company,
-        );
-        for key in keys {
-            self.insert(key);
-        }
+    fn by_name(&mut self, c: &Candidate) -> Result<Option<(i64, String)>> {
+        let hit = self.first(c.keys.name, 1, |r| {
+            nocase(&r.4, &c.last_name) && nocase(&r.3, &c.first_name) && nocase(&r.5, &c.company)
+        })?;
+        Ok(hit.into_iter().next().map(|(rowid, r)| (rowid, r.0)))
     }
 }
 
@@ -330,6 +406,83 @@ pub struct SavedKeys {
     pub company: String,
 }
 
+/// What [`UPDATE_PROSPECT`] reads of a saved prospect, and its flag.
+pub(crate) const SAVED_ROW: &str = "SELECT first_name, last_name, title, company, email, city,
+    region, country, time_zone, industry, employees, crm_id, theme_id, extra, do_not_call
+    FROM prospects WHERE rowid = ?1";
+
+/// A saved prospect as [`SAVED_ROW`] reads it.
+struct SavedRow {
+    first_name: String,
+    last_name: String,
+    title: String,
+    company: String,
+    email: Option<String>,
+    city: String,
+    region: String,
+    country: String,
+    time_zone: Option<String>,
+    industry: String,
+    employees: String,
+    crm_id: Option<String>,
+    theme_id: Option<String>,
+    extra: String,
+    do_not_call: bool,
+}
+
+impl SavedRow {
+    /// Would [`UPDATE_PROSPECT`] leave every value as it is (the import,
+    /// file and time of the update aside)? Each column as its `CASE` says.
+    fn unchanged_by(&self, c: &Candidate, theme_id: Option<&str>, retheme: bool) -> bool {
+        let text = |new: &str, saved: &str| new.is_empty() || new == saved;
+        let theme = match theme_id {
+            None => self.theme_id.as_deref(),
+            Some(t) if retheme => Some(t),
+            Some(t) => self.theme_id.as_deref().or(Some(t)),
+        };
+        let zone = match (&c.time_zone, c.location_given) {
+            (Some(z), _) => Some(z.as_str()),
+            (None, true) => None,
+            (None, false) => self.time_zone.as_deref(),
+        };
+        text(&c.first_name, &self.first_name)
+            && text(&c.last_name, &self.last_name)
+            && text(&c.title, &self.title)
+            && text(&c.company, &self.company)
+            && c.email
+                .as_ref()
+                .is_none_or(|e| self.email.as_ref() == Some(e))
+            && text(&c.city, &self.city)
+            && text(&c.region, &self.region)
+            && text(&c.country, &self.country)
+            && zone == self.time_zone.as_deref()
+            && text(&c.industry, &self.industry)
+            && text(&c.employees, &self.employees)
+            && c.crm_id
+                .as_ref()
+                .is_none_or(|id| self.crm_id.as_ref() == Some(id))
+            && theme == self.theme_id.as_deref()
+            && (c.extra == "{}" || !patch_changes(&self.extra, &c.extra))
+    }
+}
+
+/// Would SQLite's `json_patch(saved, patch)` (RFC 7396) change anything?
+/// Read as JSON values; when in doubt (not objects, a nested object), yes.
+fn patch_changes(saved: &str, patch: &str) -> bool {
+    use serde_json::Value;
+    let (Ok(Value::Object(saved)), Ok(Value::Object(patch))) = (
+        serde_json::from_str::<Value>(saved),
+        serde_json::from_str::<Value>(patch),
+    ) else {
+        return true;
+    };
+    patch.iter().any(|(k, v)| match v {
+        Value::Null => saved.contains_key(k),
+        Value::Object(_) => true,
+        v => saved.get(k) != Some(v),
+    })
+}
+
 pub(crate) const SAVED_PHONES: &str = "SELECT kind, e164, extension, raw, bad
     FROM prospect_phones WHERE prospect_id = CAST(?1 AS TEXT) ORDER BY position";
 pub(crate) const DELETE_PHONES: &str = "DELETE FROM prospect_phones WHERE prospect_id = ?1";
@@ -337,7 +490,7 @@ pub(crate) const DELETE_PHONES: &str = "DELETE FROM prospect_phones WHERE prospe
 /// The columns of an inserted prospect, in the order of [`PROSPECT_SLOTS`].
 const PROSPECT_COLUMNS: &str = "id, theme_id, first_name, last_name, title, company, email, \
     city, region, country, time_zone, industry, employees, source_file, crm_id, import_id, extra, \
-    created_at, updated_at";
+    created_at, updated_at, rowid";
 /// Where each column's value comes from: `Row(k)`, the row's k-th value, or
 /// `Shared(j)`, a value the whole statement shares (bound once, not per row):
 /// the file (0), the import (1), now (2).
@@ -361,9 +514,10 @@ const PROSPECT_SLOTS: &[Slot] = &[
     Slot::Row(14),
     Slot::Shared(2),
     Slot::Shared(2),
+    Slot::Row(15),
 ];
 /// Values per prospect row, and shared by the statement.
-const PROSPECT_ROW_PARAMS: usize = 15;
+const PROSPECT_ROW_PARAMS: usize = 16;
 const PROSPECT_SHARED_PARAMS: usize = 3;
 const PHONE_COLUMNS: &str = "prospect_id, position, kind, e164, extension, raw, bad";
 const PHONE_SLOTS: &[Slot] = &[
@@ -429,6 +583,7 @@ pub const INSERT_BATCH: usize = 8;
 /// A prospect waiting in the batch.
 struct Pending {
     id: String,
+    rowid: i64,
     theme_id: Option<String>,
     c: Candidate,
     /// A number or the e-mail is on the do-not-call list.
@@ -442,6 +597,9 @@ pub struct Updated {
     pub keys: SavedKeys,
     /// It was marked do-not-call before the update.
     pub do_not_call: bool,
+    /// False when the row brought nothing new: nothing was written (not
+    /// even the import, file and time of the update).
+    pub changed: bool,
 }
 
 /// A saved phone: kind, E.164, extension, raw text, marked bad.
@@ -461,6 +619,10 @@ pub struct Writer<'c> {
     pub garbage: Option<std::sync::mpsc::Sender<Vec<Candidate>>>,
     /// Prepared inserts by (table, rows).
     inserts: HashMap<(bool, usize), rusqlite::Statement<'c>>,
+    /// The rowid of the next prospect inserted: rowids are given here, in
+    /// the order SQLite would give them (one past the largest), so that a
+    /// prospect has its rowid while it waits in the batch.
+    next_rowid: i64,
 }
 
 impl<'c> Writer<'c> {
@@ -480,10 +642,25 @@ impl<'c> Writer<'c> {
             pending: Vec::with_capacity(INSERT_BATCH),
             garbage: None,
             inserts: HashMap::new(),
+            next_rowid: conn.query_row(
+                "SELECT coalesce(max(rowid), 0) + 1 FROM prospects",
+                [],
+                |r| r.get(0),
+            )?,
         })
     }
 
-    /// Queue a new prospect; returns its id. It is written by the next
+    /// The rowid the next prospect inserted will have.
+    pub fn next_rowid(&self) -> i64 {
+        self.next_rowid
+    }
+
+    /// Is the prospect at `rowid` still waiting in the batch?
+    pub fn is_pending(&self, rowid: i64) -> bool {
+        self.pending.first().is_some_and(|p| rowid >= p.rowid)
+    }
+
+    /// Queue a new prospect; returns its rowid. It is written by the next
     /// [`Writer::flush`] (at the latest when the batch is full), as
     /// do-not-call when `do_not_call` (its numbers and e-mail then go on
     /// the list).
@@ -492,10 +669,12 @@ impl<'c> Writer<'c> {
         c: Candidate,
         theme_id: Option<&str>,
         do_not_call: bool,
-    ) -> Result<String> {
-        let id = crate::ids::new_id();
+    ) -> Result<i64> {
+        let rowid = self.next_rowid;
+        self.next_rowid += 1;
         self.pending.push(Pending {
-            id: id.clone(),
+            id: crate::ids::new_id(),
+            rowid,
             theme_id: theme_id.map(str::to_string),
             c,
             do_not_call,
@@ -503,7 +682,7 @@ impl<'c> Writer<'c> {
         if self.pending.len() >= INSERT_BATCH {
             self.flush()?;
         }
-        Ok(id)
+        Ok(rowid)
     }
 
     fn statement(&mut self, prospects: bool, rows: usize) -> Result<&mut rusqlite::Statement<'c>> {
@@ -568,6 +747,7 @@ impl<'c> Writer<'c> {
                     &c.employees,
                     &c.crm_id,
                     &c.extra,
+                    &p.rowid,
                 ]);
             }
             self.statement(true, pending.len())?
@@ -651,13 +831,61 @@ impl<'c> Writer<'c> {
     }
 
     /// Refresh a saved prospect from a row; returns the prospect as the
-    /// update left it.
+    /// update left it. A row that brings nothing new writes nothing.
     pub fn update(
         &mut self,
         found: &Found,
         c: &Candidate,
         theme_id: Option<&str>,
     ) -> Result<Updated> {
+        let saved: SavedRow =
+            self.conn
+                .prepare_cached(SAVED_ROW)?
+                .query_row([found.rowid], |r| {
+                    Ok(SavedRow {
+                        first_name: r.get(0)?,
+                        last_name: r.get(1)?,
+                        title: r.get(2)?,
+                        company: r.get(3)?,
+                        email: r.get(4)?,
+                        city: r.get(5)?,
+                        region: r.get(6)?,
+                        country: r.get(7)?,
+                        time_zone: r.get(8)?,
+                        industry: r.get(9)?,
+                        employees: r.get(10)?,
+                        crm_id: r.get(11)?,
+                        theme_id: r.get(12)?,
+                        extra: r.get(13)?,
+                        do_not_call: r.get(14)?,
+                    })
+                })?;
+        let phones: Vec<SavedPhone> = self
+            .conn
+            .prepare_cached(SAVED_PHONES)?
+            .query_map([&found.id], |r| {
+                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+            })?
+            .collect::<rusqlite::Result<_>>()?;
+        let same_phones = phones.len() == c.phones.len()
+            && phones
+                .iter()
+                .zip(&c.phones)
+                .all(|(s, p)| s.0 == p.kind && s.1 == p.e164 && s.2 == p.extension && s.3 == p.raw);
+        if same_phones && saved.unchanged_by(c, theme_id, self.retheme_existing) {
+            return Ok(Updated {
+                keys: SavedKeys {
+                    crm_id: saved.crm_id,
+                    email: saved.email,
+                    first_name: saved.first_name,
+                    last_name: saved.last_name,
+                    company: saved.company,
+                },
+                theme_id: saved.theme_id,
+                do_not_call: saved.do_not_call,
+                changed: false,
+            });
+        }
         let updated: Updated = self.conn.prepare_cached(UPDATE_PROSPECT)?.query_row(
             params![
                 found.rowid,
@@ -692,24 +920,13 @@ impl<'c> Writer<'c> {
                         company: r.get(5)?,
                     },
                     do_not_call: r.get(6)?,
+                    changed: true,
                 })
             },
         )?;
         // Phones: replaced when they changed; a number marked bad stays bad.
-        let saved: Vec<SavedPhone> = self
-            .conn
-            .prepare_cached(SAVED_PHONES)?
-            .query_map([&found.id], |r| {
-                Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
-            })?
-            .collect::<rusqlite::Result<_>>()?;
-        let same = saved.len() == c.phones.len()
-            && saved
-                .iter()
-                .zip(&c.phones)
-                .all(|(s, p)| s.0 == p.kind && s.1 == p.e164 && s.2 == p.extension && s.3 == p.raw);
-        if !same {
-            let bad: Vec<(Option<String>, String)> = saved
+        if !same_phones {
+            let bad: Vec<(Option<String>, String)> = phones
                 .into_iter()
                 .filter(|s| s.4)
                 .map(|s| (s.1, s.3))
@@ -720,25 +937,5 @@ impl<'c> Writer<'c> {
             self.replace_phones(&found.id, &c.phones, &bad)?;
         }
         Ok(updated)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn the_key_filter_never_misses_a_key_it_holds() {
-        let mut f = KeyFilter::with_capacity(30_000);
-        for i in 0..10_000u64 {
-            f.insert(key_hash(b'e', &[&format!("p{i}@x.example")]));
-        }
-        for i in 0..10_000u64 {
-            assert!(f.contains(key_hash(b'e', &[&format!("P{i}@X.example")])));
-        }
-        let false_hits = (10_000..20_000u64)
-            .filter(|i| f.contains(key_hash(b'e', &[&format!("p{i}@x.example")])))
-            .count();
-        assert!(false_hits < 200, "{false_hits}");
     }
 }
