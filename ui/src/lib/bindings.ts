@@ -1521,7 +1521,16 @@ import_id: string | null; committed: boolean; dry_run: boolean; encoding: TextEn
 /**
  * Non-blank rows read.
  */
-rows_read: number; imported: number; updated: number; rejected_count: number; 
+rows_read: number; imported: number; 
+/**
+ * Rows that matched a saved prospect (refreshed from the row).
+ */
+updated: number; 
+/**
+ * Of those, rows that brought nothing new: nothing was written for them
+ * (the prospect keeps the import and time of its last change).
+ */
+unchanged: number; rejected_count: number; 
 /**
  * The rejected rows (the first [`ISSUE_LIST_LIMIT`]).
  */

@@ -83,6 +83,7 @@ function report(over: Partial<CsvImportReport> = {}): CsvImportReport {
     rows_read: 3,
     imported: 2,
     updated: 0,
+    unchanged: 0,
     rejected_count: 1,
     rejected: [{ line: 3, reason: "no phone number" }],
     do_not_call: 0,
