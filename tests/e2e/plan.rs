@@ -45,7 +45,8 @@ fn ceil(x: f64) -> u64 {
 /// The rep's own counts in a rate's basis: "... your last 90 days: 109 connects
 /// of 941 dials = 11.6 %" gives (109, 941), whether or not they were enough.
 fn history_of(basis: &str) -> (u64, u64) {
-    let (_, after) = basis
+    let lower = basis.to_lowercase();
+    let (_, after) = lower
         .split_once("your last 90 days:")
         .unwrap_or_else(|| panic!("a basis with the rep's counts: {basis:?}"));
     let numbers: Vec<u64> = after

@@ -146,7 +146,7 @@ fn review_shows_the_funnel_counted_from_the_database_and_a_calls_timeline() {
     // The definitions are printed beside the figures.
     let defs = app.text(&By::css("#definitions-title + ul"));
     assert!(
-        defs.contains("Conversation: a connect that lasted at least 60 s"),
+        defs.contains("Conversation: a connect with at least 60 s of talk or on which the rep asked for the meeting"),
         "{defs}"
     );
     assert!(
