@@ -24,7 +24,7 @@ use chrono::{TimeZone, Utc};
 use rusqlite::{params, Connection};
 
 /// Bump when the generator changes, so a cached file is not reused.
-const GENERATOR_VERSION: i64 = 2;
+const GENERATOR_VERSION: i64 = 3;
 const BIG: u32 = 1_000_000;
 const SMALL_THEMES: u32 = 3;
 const SMALL: u32 = 20_000;

@@ -485,7 +485,9 @@ fn searched(
         list_version: counts.version,
         search_version: version,
     };
-    let version = search::refresh(conn);
+    // A list counted for this request only (a read-only connection) has no
+    // version a remembered search could hold.
+    let version = search::refresh(conn).filter(|_| counts.version >= 0);
     if let Some(all) = version.and_then(|v| memo::get(&key(v))).filter(|_| t.memo) {
         return Ok(in_memory(&all, seek, limit));
     }
