@@ -194,12 +194,15 @@ fn first_in(
     s: &Settings,
 ) -> Result<Option<QueueEntry>> {
     let mut after: Option<After> = None;
+    // Each zone's answer once: a theme holds few zones and many prospects.
+    let mut zones: std::collections::HashMap<Option<String>, bool> = Default::default();
     loop {
         let page = candidates(conn, reason, themes, block_id, now_db, after.as_ref())?;
-        if let Some((e, _)) = page
-            .iter()
-            .find(|(e, _)| in_calling_hours(e.time_zone.as_deref(), now, s))
-        {
+        if let Some((e, _)) = page.iter().find(|(e, _)| {
+            *zones
+                .entry(e.time_zone.clone())
+                .or_insert_with(|| in_calling_hours(e.time_zone.as_deref(), now, s))
+        }) {
             return Ok(Some(e.clone()));
         }
         match page.last() {

@@ -667,19 +667,21 @@ ORDER BY e.kind, e.value,
 ///   index that replaces `prospects_theme_status` (its first two columns are
 ///   that index), so an import keeps as many B-trees as before. A theme's
 ///   list over every status is the merge of its status ranges.
-/// - How many prospects each theme holds per status, kept by triggers, with
-///   a version that any change of membership or order bumps: the total of a
-///   page without counting, and how a page index knows it is stale.
+/// - How many prospects each theme holds per status, with a version that any
+///   change of membership or order bumps: the total of a page without
+///   counting, and how a page index knows it is stale. Kept by triggers for
+///   updates and deletes; rows inserted since (past `counted_to`) are added
+///   when a page is next asked for, so an insert (an import's hundred
+///   thousand) pays no trigger: one on each inserted row cost an import 30%.
 /// - The page index: the key of every 500th prospect of a list (a theme, or a
 ///   theme and a status), written when a jump needs it and rewritten when the
 ///   list's version moved; a jump to row n reads from the nearest post.
 /// - The search: a trigram index over what the search matches (name, company,
 ///   title, e-mail, numbers), without content, brought up to date before a
 ///   search reads it: the prospects past `indexed_to` (new rows) and those
-///   marked by the triggers below (a searched field changed, a number
-///   changed or was added to a prospect already indexed, a row deleted). An
-///   import pays nothing for it but a lookup per number once the index has
-///   been built; the first search after it indexes what came in. Its
+///   marked by the triggers below (a searched field or the row changed, a
+///   number changed or was removed, a row deleted). An import's inserts pay
+///   nothing for it; the first search after it indexes what came in. Its
 ///   version tells a remembered search whether it still holds.
 const V9_LIST_PAGES: &str = r#"
 DROP INDEX prospects_theme_status;
@@ -691,6 +693,8 @@ CREATE INDEX prospects_queue_callback ON prospects(theme_id, callback_at, id) WH
 DROP INDEX prospects_queue_retry;
 CREATE INDEX prospects_queue_retry ON prospects(theme_id, next_attempt_at, id) WHERE status = 'attempting';
 
+-- Counts of the prospects up to counted_to (by rowid); newer ones are added
+-- when a page is next asked for, so that an insert pays no trigger.
 CREATE TABLE prospect_list_counts (
     theme_id  TEXT NOT NULL,          -- '' = no theme
     status    TEXT NOT NULL,
@@ -698,22 +702,29 @@ CREATE TABLE prospect_list_counts (
     version   INTEGER NOT NULL,
     PRIMARY KEY (theme_id, status)
 ) STRICT, WITHOUT ROWID;
+CREATE TABLE prospect_list_state (
+    id         INTEGER PRIMARY KEY CHECK (id = 1),
+    counted_to INTEGER NOT NULL
+) STRICT;
 INSERT INTO prospect_list_counts (theme_id, status, prospects, version)
     SELECT ifnull(theme_id, ''), status, count(*), 1 FROM prospects GROUP BY 1, 2;
+INSERT INTO prospect_list_state (id, counted_to)
+    SELECT 1, ifnull(max(rowid), 0) FROM prospects;
 
-CREATE TRIGGER prospects_list_insert AFTER INSERT ON prospects BEGIN
-    INSERT INTO prospect_list_counts (theme_id, status, prospects, version)
-    VALUES (ifnull(NEW.theme_id, ''), NEW.status, 1, 1)
-    ON CONFLICT (theme_id, status) DO UPDATE SET prospects = prospects + 1, version = version + 1;
-END;
-CREATE TRIGGER prospects_list_delete AFTER DELETE ON prospects BEGIN
+-- A deleted row counted: out of its list; a rowid it frees is counted again
+-- as new (SQLite gives the next row the largest rowid plus one).
+CREATE TRIGGER prospects_list_delete AFTER DELETE ON prospects
+WHEN OLD.rowid <= (SELECT counted_to FROM prospect_list_state) BEGIN
     UPDATE prospect_list_counts SET prospects = prospects - 1, version = version + 1
     WHERE theme_id = ifnull(OLD.theme_id, '') AND status = OLD.status;
+    UPDATE prospect_list_state
+    SET counted_to = min(counted_to, ifnull((SELECT max(rowid) FROM prospects), 0));
 END;
 CREATE TRIGGER prospects_list_update
 AFTER UPDATE OF theme_id, status, last_name, first_name ON prospects
-WHEN OLD.theme_id IS NOT NEW.theme_id OR OLD.status IS NOT NEW.status
-    OR OLD.last_name IS NOT NEW.last_name OR OLD.first_name IS NOT NEW.first_name BEGIN
+WHEN (OLD.theme_id IS NOT NEW.theme_id OR OLD.status IS NOT NEW.status
+      OR OLD.last_name IS NOT NEW.last_name OR OLD.first_name IS NOT NEW.first_name)
+    AND OLD.rowid <= (SELECT counted_to FROM prospect_list_state) BEGIN
     UPDATE prospect_list_counts SET prospects = prospects - 1, version = version + 1
     WHERE theme_id = ifnull(OLD.theme_id, '') AND status = OLD.status;
     INSERT INTO prospect_list_counts (theme_id, status, prospects, version)
@@ -756,20 +767,18 @@ CREATE TABLE prospects_search_dirty (
     prospect_rowid INTEGER PRIMARY KEY
 ) STRICT;
 
+-- A searched field changed (or the row was written: updated_at), a number
+-- changed or was removed, a row deleted: marked, taken in at the next
+-- search. A number added to a prospect already indexed is seen through the
+-- prospect's row, which every writer updates with it (updated_at).
 CREATE TRIGGER prospects_search_update
-AFTER UPDATE OF first_name, last_name, title, company, email ON prospects
+AFTER UPDATE OF first_name, last_name, title, company, email, updated_at ON prospects
 WHEN NEW.rowid <= (SELECT indexed_to FROM prospects_search_state) BEGIN
     INSERT OR IGNORE INTO prospects_search_dirty (prospect_rowid) VALUES (NEW.rowid);
 END;
 CREATE TRIGGER prospects_search_delete AFTER DELETE ON prospects
 WHEN OLD.rowid <= (SELECT indexed_to FROM prospects_search_state) BEGIN
     INSERT OR IGNORE INTO prospects_search_dirty (prospect_rowid) VALUES (OLD.rowid);
-END;
-CREATE TRIGGER prospect_phones_search_insert AFTER INSERT ON prospect_phones
-WHEN (SELECT indexed_to FROM prospects_search_state) > 0 BEGIN
-    INSERT OR IGNORE INTO prospects_search_dirty (prospect_rowid)
-    SELECT p.rowid FROM prospects p
-    WHERE p.id = NEW.prospect_id AND p.rowid <= (SELECT indexed_to FROM prospects_search_state);
 END;
 CREATE TRIGGER prospect_phones_search_update
 AFTER UPDATE OF prospect_id, e164, raw ON prospect_phones BEGIN

@@ -15,13 +15,14 @@
 //! - `memo`: the matches of the last searches found whole
 //!
 //! With a search, the search index gives the candidates: a few thousand are
-//! read, checked and sorted (every page exact); more are a set the list's
-//! rows are tested against while a page needs few rows walked (the total is
-//! then an estimate); when it would need many (a jump deep into a big
-//! result, matches gathered at the other end of the list), every match is
-//! found, sorted and remembered, and the next pages of that search are read
-//! from memory. A text the index cannot narrow (one or two characters, or
-//! in more than 150,000 prospects) is checked with LIKE on the rows walked.
+//! read, checked and sorted (every page exact). More: the page is looked for
+//! among the rows walked, each checked with LIKE, when few rows hold it (a
+//! text found in many prospects), and the total is estimated from the first
+//! candidates (their share of the rowids, and the share of a sample that the
+//! list holds and LIKE keeps); else every match is found, sorted and
+//! remembered, and the next pages of that search are read from memory. A
+//! text the index cannot narrow (one or two characters) is walked the same
+//! way, its total estimated from the rows walked.
 
 mod memo;
 mod order;
@@ -44,7 +45,6 @@ pub use order::ProspectKey;
 use order::{Dir, Entry, Start, Walk};
 use posts::Counts;
 pub(crate) use search::like_pattern;
-use search::RowSet;
 
 /// One prospect as the Lists table shows it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -140,27 +140,26 @@ struct Found {
 /// How a search is served (the tests try each way).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) struct Tuning {
-    /// Rows walked, each checked with LIKE, for a text the index cannot
-    /// narrow (too short, or in too many prospects): enough for a page of a
-    /// text most rows contain.
-    pub glance: usize,
     /// Candidates from the search index up to this many are read, checked
     /// and sorted whole.
     pub small: usize,
-    /// Up to this many, they are a set the list's rows are tested against
-    /// while at most `budget` rows are walked; beyond, or past the budget,
-    /// every match is found and sorted (and remembered).
+    /// Past that, rows walked at most, each checked with LIKE (about 7 µs
+    /// a row): enough for a page of a text one prospect in forty holds.
+    pub glance: usize,
+    /// Past the glance, every match is found (from up to this many
+    /// candidates, else by checking the whole list) and remembered.
     pub big: usize,
-    pub budget: usize,
     /// Remember the matches found whole for the next pages.
     pub memo: bool,
 }
 
+/// Candidates sampled to estimate a search's total.
+const SAMPLE: usize = 200;
+
 pub(crate) const TUNING: Tuning = Tuning {
-    glance: 3_000,
     small: 5_000,
-    big: 150_000,
-    budget: 10_000,
+    glance: 4_000,
+    big: 300_000,
     memo: true,
 };
 
@@ -193,18 +192,12 @@ pub(crate) fn prospects_with(
     })
 }
 
-/// What a search keeps of the rows walked: the candidates from the search
-/// index (when it answered), then LIKE.
-struct Check<'a> {
-    pattern: &'a str,
-    set: Option<&'a RowSet>,
-}
-
 /// A list read in order, every row or only those a search keeps.
 struct Rows<'a> {
     conn: &'a Connection,
     walk: Walk<'a>,
-    check: Option<Check<'a>>,
+    /// A search's LIKE pattern: the rows walked are checked with it.
+    check: Option<&'a str>,
     pending: VecDeque<Entry>,
     batch: usize,
     /// Rows that matched so far (taken or pending).
@@ -218,7 +211,7 @@ struct Rows<'a> {
 
 impl<'a> Rows<'a> {
     fn next_row(&mut self) -> Result<Option<Entry>> {
-        let Some(check) = &self.check else {
+        let Some(pattern) = self.check else {
             let e = self.walk.next_entry()?;
             self.exhausted = e.is_none();
             self.matched += usize::from(e.is_some());
@@ -238,11 +231,7 @@ impl<'a> Rows<'a> {
             let mut batch = Vec::new();
             while batch.len() < self.batch {
                 match self.walk.next_entry()? {
-                    Some(e) => {
-                        if check.set.is_none_or(|s| s.contains(e.rowid)) {
-                            batch.push(e);
-                        }
-                    }
+                    Some(e) => batch.push(e),
                     None => {
                         self.exhausted = true;
                         break;
@@ -251,7 +240,7 @@ impl<'a> Rows<'a> {
             }
             self.batch = (self.batch * 2).min(4096);
             let rowids: Vec<i64> = batch.iter().map(|e| e.rowid).collect();
-            let ok: HashSet<i64> = search::check(self.conn, &rowids, check.pattern)?
+            let ok: HashSet<i64> = search::check(self.conn, &rowids, pattern)?
                 .into_iter()
                 .collect();
             let before = self.pending.len();
@@ -294,7 +283,7 @@ impl<'a> Rows<'a> {
 struct Source<'a> {
     conn: &'a Connection,
     counts: &'a Counts,
-    check: Option<(&'a str, Option<&'a RowSet>)>,
+    check: Option<&'a str>,
     limit: usize,
     /// Rows walked at most.
     budget: usize,
@@ -305,7 +294,7 @@ impl<'a> Source<'a> {
         Rows {
             conn: self.conn,
             walk: Walk::new(self.conn, &self.counts.list, dir, start, self.limit + 1),
-            check: self.check.map(|(pattern, set)| Check { pattern, set }),
+            check: self.check,
             pending: VecDeque::new(),
             batch: self.limit + 1,
             matched: 0,
@@ -475,11 +464,9 @@ fn plain(
 }
 
 /// A list with a search: from the memo of this search; else from the
-/// candidates of the search index (read whole when few, else a set the
-/// list's rows are tested against while few rows are walked); a text too
-/// short for the index, or found in too many prospects, by checking the rows
-/// walked with LIKE; and when the walk would be long, every match found,
-/// sorted and remembered for the next pages.
+/// candidates of the search index when few; else from a glance at the rows
+/// (each checked with LIKE) when few hold the page; else every match is
+/// found, sorted and remembered for the next pages.
 fn searched(
     conn: &Connection,
     counts: &Counts,
@@ -498,50 +485,75 @@ fn searched(
         list_version: counts.version,
         search_version: version,
     };
-    let version = search::refresh(conn);
+    // A list counted for this request only (a read-only connection) has no
+    // version a remembered search could hold.
+    let version = search::refresh(conn).filter(|_| counts.version >= 0);
     if let Some(all) = version.and_then(|v| memo::get(&key(v))).filter(|_| t.memo) {
         return Ok(in_memory(&all, seek, limit));
     }
-    let candidates = match version {
+    // The first candidates (the index stops there): all of them when few.
+    let first = match version {
+        Some(_) => search::candidates(conn, text, t.small)?,
+        None => None,
+    };
+    if let Some(c) = first.as_ref().filter(|c| c.len() <= t.small) {
+        let all = Arc::new(with_candidates(conn, counts, one, c, &pattern)?);
+        if let (Some(v), true) = (version, t.memo) {
+            memo::put(key(v), all.clone());
+        }
+        return Ok(in_memory(&all, seek, limit));
+    }
+    // Many: about how many of them are in the list and match, from the
+    // first ones (the index gives them in rowid order, the order they were
+    // written in, not the list's): their share of the rowids, and the share
+    // of a sample of them that the list holds and LIKE keeps.
+    let estimate = match &first {
+        Some(c) => {
+            let max: i64 =
+                conn.query_row("SELECT ifnull(max(rowid), 1) FROM prospects", [], |r| {
+                    r.get(0)
+                })?;
+            let reach = c.last().copied().unwrap_or(max).max(1);
+            let sample = &c[..c.len().min(SAMPLE)];
+            let kept = with_candidates(conn, counts, one, sample, &pattern)?.len();
+            Some(
+                c.len() as f64 * max as f64 / reach as f64 * kept as f64
+                    / sample.len().max(1) as f64,
+            )
+        }
+        None => None,
+    };
+    // A page that needs few rows walked, every row checked with LIKE: by
+    // the estimate when there is one (rows to walk = the rows before the
+    // page and on it, over the share of rows that match), else tried.
+    let reach = match seek {
+        ProspectSeek::Row(r) => *r as usize + limit,
+        _ => limit,
+    };
+    let few = match estimate {
+        Some(e) => (reach as f64) * f64::from(counts.total) / e.max(1.0) <= t.glance as f64,
+        None => reach < t.glance,
+    };
+    if few {
+        let src = Source {
+            conn,
+            counts,
+            check: Some(&pattern),
+            limit,
+            budget: t.glance,
+        };
+        if let Some(f) = walk_search(&src, seek, estimate)? {
+            return Ok(f);
+        }
+    }
+    // Else every match, found once and remembered for the next pages.
+    let candidates = match first {
         Some(_) => search::candidates(conn, text, t.big)?,
         None => None,
     };
     let all = match &candidates {
-        Some(c) if c.len() <= t.small => with_candidates(conn, counts, one, c, &pattern)?,
-        Some(c) if c.len() <= t.big => {
-            let set = RowSet::new(c);
-            let src = Source {
-                conn,
-                counts,
-                check: Some((&pattern, Some(&set))),
-                limit,
-                budget: t.budget,
-            };
-            // About the list's share of the candidates, at most.
-            let everyone: i64 = conn.query_row(
-                "SELECT ifnull(sum(prospects), 0) FROM prospect_list_counts",
-                [],
-                |r| r.get(0),
-            )?;
-            let bound = c.len() as f64 * f64::from(counts.total) / (everyone.max(1) as f64);
-            if let Some(f) = walk_search(&src, seek, Some(bound))? {
-                return Ok(f);
-            }
-            with_candidates(conn, counts, one, c, &pattern)?
-        }
-        _ => {
-            let src = Source {
-                conn,
-                counts,
-                check: Some((&pattern, None)),
-                limit,
-                budget: t.glance,
-            };
-            if let Some(f) = walk_search(&src, seek, None)? {
-                return Ok(f);
-            }
-            scan(conn, counts, one, &pattern)?
-        }
+        Some(c) if c.len() <= t.big => with_candidates(conn, counts, one, c, &pattern)?,
+        _ => scan(conn, counts, one, &pattern)?,
     };
     let all = Arc::new(all);
     if let (Some(v), true) = (version, t.memo) {
@@ -551,9 +563,9 @@ fn searched(
 }
 
 /// A page of a search found by walking the list from an edge or a key;
-/// `None` when the walk went past its budget first. `bound`: about how many
-/// of the list's prospects the search index allows at most.
-fn walk_search(src: &Source, seek: &ProspectSeek, bound: Option<f64>) -> Result<Option<Found>> {
+/// `None` when the walk went past its budget first. `estimate`: about how
+/// many prospects of the list match, from the search index.
+fn walk_search(src: &Source, seek: &ProspectSeek, estimate: Option<f64>) -> Result<Option<Found>> {
     let limit = src.limit;
     let (mut found, rows, from_edge) = match seek {
         ProspectSeek::First => {
@@ -615,11 +627,14 @@ fn walk_search(src: &Source, seek: &ProspectSeek, bound: Option<f64>) -> Result<
             found.offset = Some(found.total.saturating_sub(found.entries.len() as u32));
         }
     } else {
-        let estimate = (rows.density() * f64::from(src.counts.total)).round() as u32;
+        // From the search index when it answered; else the share of matches
+        // among the rows walked (off when the matches gather at one end).
+        let estimate = estimate
+            .unwrap_or_else(|| rows.density() * f64::from(src.counts.total))
+            .round() as u32;
         let at_least =
             found.offset.unwrap_or(0) + found.entries.len() as u32 + u32::from(found.has_after);
-        let at_most = bound.map_or(src.counts.total, |b| b.round() as u32);
-        found.total = estimate.min(at_most).max(at_least);
+        found.total = estimate.min(src.counts.total).max(at_least);
         found.exact = false;
     }
     Ok(Some(found))

@@ -1,4 +1,5 @@
-//! How many prospects a list holds (kept by triggers, schema 9), and its page
+//! How many prospects a list holds (kept by triggers for updates and deletes,
+//! and brought up to date with the rows inserted since, schema 9), and its page
 //! index: the key of every `STEP`th prospect, so that row n of a list of a
 //! million is read from the post before it, not counted from the top.
 //!
@@ -29,21 +30,42 @@ pub(crate) struct Counts {
 }
 
 /// The list of a theme (`None`: prospects without a theme), one status or
-/// all; only the statuses that hold prospects are read.
+/// all; only the statuses that hold prospects are read. The rows inserted
+/// since the counts were last brought up to date are added first (by a
+/// connection that cannot write, counted for this request: the version is
+/// then -1, which no page index or remembered search holds).
 pub(crate) fn counts(
     conn: &Connection,
     theme_id: Option<&str>,
     status: Option<ProspectStatus>,
 ) -> Result<Counts> {
+    let fresh = fold(conn);
     let mut stmt = conn.prepare_cached(
         "SELECT status, prospects, version FROM prospect_list_counts
          WHERE theme_id = ifnull(?1, '') AND (?2 IS NULL OR status = ?2)",
     )?;
-    let rows: Vec<(ProspectStatus, u32, i64)> = stmt
+    let mut rows: Vec<(ProspectStatus, u32, i64)> = stmt
         .query_map(params![theme_id, status], |r| {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    if !fresh {
+        let mut stmt = conn.prepare_cached(
+            "SELECT p.status, count(*) FROM prospects p
+             WHERE p.rowid > (SELECT counted_to FROM prospect_list_state)
+               AND p.theme_id IS ?1 AND (?2 IS NULL OR p.status = ?2)
+             GROUP BY 1",
+        )?;
+        let new: Vec<(ProspectStatus, u32)> = stmt
+            .query_map(params![theme_id, status], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (st, n) in new {
+            match rows.iter_mut().find(|r| r.0 == st) {
+                Some(r) => r.1 += n,
+                None => rows.push((st, n, 0)),
+            }
+        }
+    }
     let mut statuses: Vec<ProspectStatus> = rows.iter().filter(|r| r.1 > 0).map(|r| r.0).collect();
     statuses.sort_by_key(|s| s.as_str());
     Ok(Counts {
@@ -52,8 +74,54 @@ pub(crate) fn counts(
             statuses,
         },
         total: rows.iter().map(|r| r.1).sum(),
-        version: rows.iter().map(|r| r.2).sum(),
+        version: if fresh {
+            rows.iter().map(|r| r.2).sum()
+        } else {
+            -1
+        },
     })
+}
+
+/// Add the prospects inserted since the counts were last brought up to
+/// date (a scan of the new rows only). False when they could not be written.
+pub(crate) fn fold(conn: &Connection) -> bool {
+    let state = conn.query_row(
+        "SELECT counted_to, (SELECT ifnull(max(rowid), 0) FROM prospects) FROM prospect_list_state",
+        [],
+        |r| Ok((r.get::<_, i64>(0)?, r.get::<_, i64>(1)?)),
+    );
+    let Ok((to, max)) = state else {
+        return false;
+    };
+    if max <= to {
+        return true;
+    }
+    if conn
+        .execute_batch("SAVEPOINT prospect_list_counts")
+        .is_err()
+    {
+        return false;
+    }
+    let run = || -> rusqlite::Result<()> {
+        conn.execute(
+            "INSERT INTO prospect_list_counts (theme_id, status, prospects, version)
+             SELECT ifnull(theme_id, ''), status, count(*), 1 FROM prospects
+             WHERE rowid > ?1 AND rowid <= ?2 GROUP BY 1, 2
+             ON CONFLICT (theme_id, status) DO UPDATE
+             SET prospects = prospects + excluded.prospects, version = version + 1",
+            params![to, max],
+        )?;
+        conn.execute("UPDATE prospect_list_state SET counted_to = ?1", [max])?;
+        Ok(())
+    };
+    match run() {
+        Ok(()) => conn.execute_batch("RELEASE prospect_list_counts").is_ok(),
+        Err(_) => {
+            let _ = conn
+                .execute_batch("ROLLBACK TO prospect_list_counts; RELEASE prospect_list_counts");
+            false
+        }
+    }
 }
 
 fn status_key(list: &List, one: Option<ProspectStatus>) -> (String, &'static str) {

@@ -245,32 +245,6 @@ pub(crate) fn check(conn: &Connection, rowids: &[i64], pattern: &str) -> Result<
     Ok(rowids.iter().copied().filter(|r| ok.contains(r)).collect())
 }
 
-/// A set of rowids, for the walk of a list to test its rows against.
-pub(crate) struct RowSet {
-    bits: Vec<u64>,
-}
-
-impl RowSet {
-    pub fn new(rowids: &[i64]) -> RowSet {
-        let max = rowids.iter().copied().max().unwrap_or(0).max(0) as usize;
-        let mut bits = vec![0u64; max / 64 + 1];
-        for &r in rowids {
-            if r >= 0 {
-                bits[r as usize / 64] |= 1 << (r as usize % 64);
-            }
-        }
-        RowSet { bits }
-    }
-
-    pub fn contains(&self, r: i64) -> bool {
-        r >= 0
-            && self
-                .bits
-                .get(r as usize / 64)
-                .is_some_and(|w| w & (1 << (r as usize % 64)) != 0)
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -371,12 +345,5 @@ mod tests {
             side[0].1,
             "Ann Lee\nAcme\nCOO\nann@acme.example\n+14155550111\n415 555 0111"
         );
-    }
-
-    #[test]
-    fn a_row_set_holds_what_it_was_given() {
-        let s = RowSet::new(&[1, 64, 65, 1000]);
-        assert!(s.contains(1) && s.contains(64) && s.contains(65) && s.contains(1000));
-        assert!(!s.contains(0) && !s.contains(2) && !s.contains(1001) && !s.contains(-1));
     }
 }

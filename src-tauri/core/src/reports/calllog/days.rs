@@ -145,6 +145,65 @@ fn grouped(
         .collect())
 }
 
+/// Per month, newest first. A period cut inside months is counted as its
+/// whole months (the monthly rollups) less what lies outside the period in
+/// its first and last months: usually fewer days than inside them.
+fn months_of(
+    conn: &Connection,
+    source: &Source,
+    filter: &ReportFilter,
+    settings: &Settings,
+) -> Result<Vec<Span>> {
+    let floor = |t: chrono::DateTime<Utc>| day_instant(&format!("{}-01", t.format("%Y-%m")));
+    let ceil = |t: chrono::DateTime<Utc>| {
+        let f = floor(t);
+        if f == t {
+            t
+        } else {
+            f.checked_add_months(Months::new(1)).unwrap_or(t)
+        }
+    };
+    let whole_from = filter.from.map(floor);
+    let whole_to = filter.to.map(ceil);
+    if whole_from == filter.from && whole_to == filter.to {
+        return grouped(conn, source, filter, settings, true);
+    }
+    let whole = ReportFilter {
+        from: whole_from,
+        to: whole_to,
+        ..filter.clone()
+    };
+    let mut months = grouped(conn, source, &whole, settings, true)?;
+    let mut outside = Vec::new();
+    if let (Some(lo), Some(from)) = (whole_from, filter.from) {
+        if lo < from {
+            let before = ReportFilter {
+                from: Some(lo),
+                to: Some(from),
+                ..filter.clone()
+            };
+            outside.extend(grouped(conn, source, &before, settings, true)?);
+        }
+    }
+    if let (Some(to), Some(hi)) = (filter.to, whole_to) {
+        if to < hi {
+            let after = ReportFilter {
+                from: Some(to),
+                to: Some(hi),
+                ..filter.clone()
+            };
+            outside.extend(grouped(conn, source, &after, settings, true)?);
+        }
+    }
+    for o in outside {
+        if let Some(m) = months.iter_mut().find(|m| m.lo == o.lo) {
+            m.calls -= o.calls;
+        }
+    }
+    months.retain(|m| m.calls > 0.0);
+    Ok(months)
+}
+
 /// The counts of `filter`: exact when the rollups know all of it, else the
 /// bounds of what they know times the share of calls the rest matches.
 pub(super) fn counts(
@@ -188,7 +247,7 @@ pub(super) fn counts(
             false,
         )
     };
-    let mut months = grouped(conn, &source, &asked, settings, true)?;
+    let mut months = months_of(conn, &source, &asked, settings)?;
     for m in &mut months {
         m.calls *= scale;
     }
