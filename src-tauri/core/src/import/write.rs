@@ -490,7 +490,7 @@ pub(crate) const DELETE_PHONES: &str = "DELETE FROM prospect_phones WHERE prospe
 /// The columns of an inserted prospect, in the order of [`PROSPECT_SLOTS`].
 const PROSPECT_COLUMNS: &str = "id, theme_id, first_name, last_name, title, company, email, \
     city, region, country, time_zone, industry, employees, source_file, crm_id, import_id, extra, \
-    created_at, updated_at, rowid";
+    created_at, updated_at";
 /// Where each column's value comes from: `Row(k)`, the row's k-th value, or
 /// `Shared(j)`, a value the whole statement shares (bound once, not per row):
 /// the file (0), the import (1), now (2).
@@ -514,10 +514,9 @@ const PROSPECT_SLOTS: &[Slot] = &[
     Slot::Row(14),
     Slot::Shared(2),
     Slot::Shared(2),
-    Slot::Row(15),
 ];
 /// Values per prospect row, and shared by the statement.
-const PROSPECT_ROW_PARAMS: usize = 16;
+const PROSPECT_ROW_PARAMS: usize = 15;
 const PROSPECT_SHARED_PARAMS: usize = 3;
 const PHONE_COLUMNS: &str = "prospect_id, position, kind, e164, extension, raw, bad";
 const PHONE_SLOTS: &[Slot] = &[
@@ -619,9 +618,9 @@ pub struct Writer<'c> {
     pub garbage: Option<std::sync::mpsc::Sender<Vec<Candidate>>>,
     /// Prepared inserts by (table, rows).
     inserts: HashMap<(bool, usize), rusqlite::Statement<'c>>,
-    /// The rowid of the next prospect inserted: rowids are given here, in
-    /// the order SQLite would give them (one past the largest), so that a
-    /// prospect has its rowid while it waits in the batch.
+    /// The rowid of the next prospect inserted. SQLite gives one past the
+    /// largest; the writer knows it in advance, so that a prospect has its
+    /// rowid while it waits in the batch (checked after each batch).
     next_rowid: i64,
 }
 
@@ -747,11 +746,23 @@ impl<'c> Writer<'c> {
                     &c.employees,
                     &c.crm_id,
                     &c.extra,
-                    &p.rowid,
                 ]);
             }
             self.statement(true, pending.len())?
                 .execute(values.as_slice())?;
+        }
+        // SQLite gives each row one past the largest rowid, as `insert`
+        // said it would (a rowid in the statement would make SQLite keep a
+        // statement journal, to undo a row that is not an integer).
+        let last = pending.last().map_or(0, |p| p.rowid);
+        if self.conn.last_insert_rowid() != last {
+            return Err(crate::Error::invalid(
+                "import",
+                format!(
+                    "the prospects were written at rowid {} instead of {last}",
+                    self.conn.last_insert_rowid()
+                ),
+            ));
         }
         let phones: usize = pending.iter().map(|p| p.c.phones.len()).sum();
         if phones > 0 {
