@@ -1399,7 +1399,16 @@ import_id: string | null; committed: boolean; dry_run: boolean; encoding: TextEn
 /**
  * Non-blank rows read.
  */
-rows_read: number; imported: number; updated: number; rejected_count: number; 
+rows_read: number; imported: number; 
+/**
+ * Rows that matched a saved prospect (refreshed from the row).
+ */
+updated: number; 
+/**
+ * Of those, rows that brought nothing new: nothing was written for them
+ * (the prospect keeps the import and time of its last change).
+ */
+unchanged: number; rejected_count: number; 
 /**
  * The rejected rows (the first [`ISSUE_LIST_LIMIT`]).
  */
@@ -1682,8 +1691,8 @@ rejected: RowIssue[];
  */
 complete: boolean }
 /**
- * Sent every thousand rows of an import (or of the check of every row),
- * and once at its end.
+ * Sent while an import (or the check of every row) reads rows, at most
+ * ten times a second, and at each step of its end (indexes, saving).
  */
 export type ImportProgress = { job: number; 
 /**
@@ -1693,7 +1702,16 @@ dry_run: boolean; rows_read: number;
 /**
  * Share of the file read, 0 to 1.
  */
-fraction: number }
+fraction: number; stage: ImportStage; 
+/**
+ * Rows read per second since the start.
+ */
+rows_per_second: number; 
+/**
+ * Seconds until every row is read at that pace; `None` at first and
+ * once the rows are read.
+ */
+seconds_left: number | null }
 /**
  * What an import changed (or, for a dry run, would change).
  */
@@ -1711,6 +1729,22 @@ summary: string }
  * not listed are not mapped), the themes, the region.
  */
 export type ImportSetup = { path: string; columns: FieldColumn[]; theme: ThemeChoice; region: string }
+/**
+ * What a running import is doing.
+ */
+export type ImportStage = 
+/**
+ * Reading, checking and writing the rows.
+ */
+"reading" | 
+/**
+ * Building the indexes a big import leaves for its end.
+ */
+"indexing" | 
+/**
+ * Checking what was written and saving it (the commit).
+ */
+"saving"
 /**
  * What the last logged outcome produced, for the rep to act on.
  */
