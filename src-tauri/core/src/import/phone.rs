@@ -15,7 +15,7 @@ use std::collections::HashMap;
 
 use phonenumber::country::Id;
 use phonenumber::metadata::{Descriptor, Metadata, DATABASE};
-use phonenumber::{Mode, PhoneNumber};
+use phonenumber::PhoneNumber;
 use regex::Regex;
 
 /// A phone cell, normalized (the default: not a valid number).
@@ -230,7 +230,9 @@ impl PhoneNormalizer {
             None => return invalid,
         };
         Normalized {
-            e164: Some(n.format().mode(Mode::E164).to_string()),
+            // What `n.format().mode(Mode::E164)` writes, without the
+            // national format it looks up first (a regex per number).
+            e164: Some(format!("+{}{}", n.code().value(), n.national())),
             extension: n.extension().map(|e| e.to_string()),
             country: (country != "001").then(|| country.to_string()),
         }
@@ -373,6 +375,15 @@ mod tests {
             let id = parse_region(r).unwrap();
             if let Ok(p) = phonenumber::parse(Some(id), s) {
                 assert_eq!(n.is_valid(&p), phonenumber::is_valid(&p), "{s}");
+                if n.is_valid(&p) {
+                    // E.164 written as the crate writes it (Italian numbers
+                    // keep their leading zero).
+                    assert_eq!(
+                        n.normalize(s, id).e164,
+                        Some(p.format().mode(phonenumber::Mode::E164).to_string()),
+                        "{s}"
+                    );
+                }
             }
         }
     }

@@ -900,8 +900,8 @@ fn statements_are_not_prepared_again_for_each_row() {
         ThemeChoice::Field(Field::Industry),
     );
     // Again, matching on the CRM id, then on e-mail, then on name and company
-    // (each row's candidates read back by rowid, then the saved row and its
-    // phones compared with the row).
+    // (each row's candidates read back by rowid, the saved row and its phones
+    // compared with the row).
     let src = read_file(sample("hubspot-contacts.csv")).unwrap();
     for unmap in [vec![], vec!["crm_id"], vec!["crm_id", "email"]] {
         let mut opts = ImportOptions::new(&src, &Settings::default());
@@ -912,11 +912,15 @@ fn statements_are_not_prepared_again_for_each_row() {
         opts.mapping.apply_overrides(&src.path, &overrides).unwrap();
         let r = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
         assert_eq!(r.imported, 0, "{unmap:?}");
-        check(
-            &store,
-            &[write::SAVED_KEYS, write::SAVED_ROW, write::SAVED_PHONES],
-        );
+        check(&store, &[write::SAVED_ROW, write::SAVED_PHONES]);
     }
+    // Every row moved to another theme: every prospect updated.
+    let mut opts = ImportOptions::new(&src, &Settings::default());
+    opts.theme = ThemeChoice::Named("Moved".into());
+    opts.retheme_existing = true;
+    let r = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
+    assert_eq!((r.updated, r.unchanged), (239, 0));
+    check(&store, &[write::UPDATE_PROSPECT, write::SAVED_ROW]);
 }
 
 #[test]

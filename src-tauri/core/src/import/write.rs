@@ -214,14 +214,11 @@ pub fn load_key_index(conn: &Connection, new_rows: u64) -> Result<Option<KeyInde
     Ok(Some(ix))
 }
 
-/// A prospect's match keys, by rowid.
-pub(crate) const SAVED_KEYS: &str =
-    "SELECT id, crm_id, email, first_name, last_name, company FROM prospects WHERE rowid = ?1";
-
 /// The import's [`KeyIndex`], each candidate it gives read back and its keys
 /// compared as the queries compare them (the CRM id exactly, the others
 /// ignoring ASCII case, as NOCASE does), in rowid order. A candidate still
-/// waiting in the writer's batch is written first.
+/// waiting in the writer's batch is written first. The row read stays with
+/// the writer, for the update that usually follows.
 pub(crate) struct IndexedLookup<'a, 'c> {
     pub index: &'a KeyIndex,
     pub writer: &'a mut Writer<'c>,
@@ -229,46 +226,15 @@ pub(crate) struct IndexedLookup<'a, 'c> {
     pub rowids: &'a mut Vec<i64>,
 }
 
-/// A saved prospect's keys: id, CRM id, e-mail, first name, last name, company.
-type KeysRow = (
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    String,
-);
-
 impl IndexedLookup<'_, '_> {
-    fn read(&mut self, rowid: i64) -> Result<Option<KeysRow>> {
-        if self.writer.is_pending(rowid) {
-            self.writer.flush()?;
-        }
-        Ok(self
-            .writer
-            .conn
-            .prepare_cached(SAVED_KEYS)?
-            .query_row([rowid], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })
-            .optional()?)
-    }
-
     /// The first `limit` prospects (by rowid) that have `key` and that
-    /// `keep` accepts.
+    /// `keep` accepts: rowid, id, first name, last name, e-mail.
     fn first(
         &mut self,
         key: Option<u64>,
         limit: usize,
-        mut keep: impl FnMut(&KeysRow) -> bool,
-    ) -> Result<Vec<(i64, KeysRow)>> {
+        mut keep: impl FnMut(&SavedRow) -> bool,
+    ) -> Result<Vec<CrmHit>> {
         let mut found = Vec::new();
         let Some(key) = key else {
             return Ok(found);
@@ -279,9 +245,18 @@ impl IndexedLookup<'_, '_> {
             if found.len() == limit {
                 break;
             }
-            if let Some(row) = self.read(rowid)? {
-                if keep(&row) {
-                    found.push((rowid, row));
+            if self.writer.is_pending(rowid) {
+                self.writer.flush()?;
+            }
+            if let Some(row) = self.writer.read_saved(rowid)? {
+                if keep(row) {
+                    found.push((
+                        rowid,
+                        row.id.clone(),
+                        row.first_name.clone(),
+                        row.last_name.clone(),
+                        row.email.clone(),
+                    ));
                 }
             }
         }
@@ -296,25 +271,23 @@ fn nocase(a: &str, b: &str) -> bool {
 
 impl Lookup for IndexedLookup<'_, '_> {
     fn by_crm(&mut self, c: &Candidate, crm: &str) -> Result<Vec<CrmHit>> {
-        let hits = self.first(c.keys.crm, 8, |r| r.1.as_deref() == Some(crm))?;
-        Ok(hits
-            .into_iter()
-            .map(|(rowid, (id, _, email, first, last, _))| (rowid, id, first, last, email))
-            .collect())
+        self.first(c.keys.crm, 8, |r| r.crm_id.as_deref() == Some(crm))
     }
 
     fn by_email(&mut self, c: &Candidate, email: &str) -> Result<Option<(i64, String)>> {
         let hit = self.first(c.keys.email, 1, |r| {
-            r.2.as_deref().is_some_and(|e| nocase(e, email))
+            r.email.as_deref().is_some_and(|e| nocase(e, email))
         })?;
-        Ok(hit.into_iter().next().map(|(rowid, r)| (rowid, r.0)))
+        Ok(hit.into_iter().next().map(|h| (h.0, h.1)))
     }
 
     fn by_name(&mut self, c: &Candidate) -> Result<Option<(i64, String)>> {
         let hit = self.first(c.keys.name, 1, |r| {
-            nocase(&r.4, &c.last_name) && nocase(&r.3, &c.first_name) && nocase(&r.5, &c.company)
+            nocase(&r.last_name, &c.last_name)
+                && nocase(&r.first_name, &c.first_name)
+                && nocase(&r.company, &c.company)
         })?;
-        Ok(hit.into_iter().next().map(|(rowid, r)| (rowid, r.0)))
+        Ok(hit.into_iter().next().map(|h| (h.0, h.1)))
     }
 }
 
@@ -406,13 +379,15 @@ pub struct SavedKeys {
     pub company: String,
 }
 
-/// What [`UPDATE_PROSPECT`] reads of a saved prospect, and its flag.
-pub(crate) const SAVED_ROW: &str = "SELECT first_name, last_name, title, company, email, city,
+/// A saved prospect by rowid: its id, what [`UPDATE_PROSPECT`] reads and
+/// its flag (matching compares the keys among them).
+pub(crate) const SAVED_ROW: &str = "SELECT id, first_name, last_name, title, company, email, city,
     region, country, time_zone, industry, employees, crm_id, theme_id, extra, do_not_call
     FROM prospects WHERE rowid = ?1";
 
 /// A saved prospect as [`SAVED_ROW`] reads it.
-struct SavedRow {
+pub(crate) struct SavedRow {
+    id: String,
     first_name: String,
     last_name: String,
     title: String,
@@ -622,6 +597,9 @@ pub struct Writer<'c> {
     /// largest; the writer knows it in advance, so that a prospect has its
     /// rowid while it waits in the batch (checked after each batch).
     next_rowid: i64,
+    /// The saved prospect read last (by rowid), as it is in the database:
+    /// matching reads it, the update uses it; anything written to it drops it.
+    saved: Option<(i64, SavedRow)>,
 }
 
 impl<'c> Writer<'c> {
@@ -646,7 +624,38 @@ impl<'c> Writer<'c> {
                 [],
                 |r| r.get(0),
             )?,
+            saved: None,
         })
+    }
+
+    /// The saved prospect at `rowid`, read (and kept for an update).
+    pub(crate) fn read_saved(&mut self, rowid: i64) -> Result<Option<&SavedRow>> {
+        let row = self
+            .conn
+            .prepare_cached(SAVED_ROW)?
+            .query_row([rowid], |r| {
+                Ok(SavedRow {
+                    id: r.get(0)?,
+                    first_name: r.get(1)?,
+                    last_name: r.get(2)?,
+                    title: r.get(3)?,
+                    company: r.get(4)?,
+                    email: r.get(5)?,
+                    city: r.get(6)?,
+                    region: r.get(7)?,
+                    country: r.get(8)?,
+                    time_zone: r.get(9)?,
+                    industry: r.get(10)?,
+                    employees: r.get(11)?,
+                    crm_id: r.get(12)?,
+                    theme_id: r.get(13)?,
+                    extra: r.get(14)?,
+                    do_not_call: r.get(15)?,
+                })
+            })
+            .optional()?;
+        self.saved = row.map(|row| (rowid, row));
+        Ok(self.saved.as_ref().map(|(_, row)| row))
     }
 
     /// The rowid the next prospect inserted will have.
@@ -796,7 +805,8 @@ impl<'c> Writer<'c> {
     /// A prospect written by this import whose number or e-mail is on the
     /// do-not-call list (or who was marked before): stored as do-not-call,
     /// and every number and e-mail of theirs on the list.
-    pub fn suppress(&self, prospect_id: &str) -> Result<()> {
+    pub fn suppress(&mut self, prospect_id: &str) -> Result<()> {
+        self.saved = None;
         crate::suppress::mark(self.conn, prospect_id, &self.now)?;
         let source = crate::suppress::Source::Import(&self.import_id);
         crate::suppress::list_prospect(self.conn, prospect_id, source, &self.now)?;
@@ -849,28 +859,19 @@ impl<'c> Writer<'c> {
         c: &Candidate,
         theme_id: Option<&str>,
     ) -> Result<Updated> {
-        let saved: SavedRow =
-            self.conn
-                .prepare_cached(SAVED_ROW)?
-                .query_row([found.rowid], |r| {
-                    Ok(SavedRow {
-                        first_name: r.get(0)?,
-                        last_name: r.get(1)?,
-                        title: r.get(2)?,
-                        company: r.get(3)?,
-                        email: r.get(4)?,
-                        city: r.get(5)?,
-                        region: r.get(6)?,
-                        country: r.get(7)?,
-                        time_zone: r.get(8)?,
-                        industry: r.get(9)?,
-                        employees: r.get(10)?,
-                        crm_id: r.get(11)?,
-                        theme_id: r.get(12)?,
-                        extra: r.get(13)?,
-                        do_not_call: r.get(14)?,
-                    })
-                })?;
+        if self
+            .saved
+            .as_ref()
+            .is_none_or(|(rowid, _)| *rowid != found.rowid)
+        {
+            self.read_saved(found.rowid)?;
+        }
+        let Some((_, saved)) = self.saved.take() else {
+            return Err(crate::Error::invalid(
+                "import",
+                format!("prospect {} is gone", found.id),
+            ));
+        };
         let phones: Vec<SavedPhone> = self
             .conn
             .prepare_cached(SAVED_PHONES)?
