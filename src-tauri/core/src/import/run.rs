@@ -112,6 +112,11 @@ pub(crate) fn run_with(
     // touches), about a sixth of the import's time. They are switched back
     // on whatever happens.
     store.conn().execute_batch("PRAGMA foreign_keys = OFF")?;
+    // The sort that builds an index again spills to a temporary file past
+    // its run size (see `build_deferred`) instead of sorting everything in
+    // one run in memory. Set here: SQLite refuses it inside a transaction
+    // once the connection has opened its temporary database.
+    store.conn().execute_batch("PRAGMA temp_store = FILE")?;
     // Rows are read and converted (phones, zones, themes) on a second thread
     // while this one writes; a bounded channel keeps memory flat.
     let result = std::thread::scope(|scope| {
@@ -410,18 +415,15 @@ fn drop_deferred(tx: &Connection) -> Result<Vec<String>> {
 }
 
 /// Build the dropped indexes again. SQLite's sorter sorts runs as large as
-/// the page cache and merges them from a temporary file: with a small
-/// cache, runs that fit the processor's caches, and little memory (the
-/// pages the import changed go to the log as the cache needs room).
-/// `run_with` sets these back.
+/// the page cache and merges them from a temporary file (`temp_store` is
+/// FILE during an import): with a small cache, runs that fit the
+/// processor's caches, and little memory (the pages the import changed go
+/// to the log as the cache needs room). `run_with` sets these back.
 fn build_deferred(
     tx: &Connection,
     sqls: &[String],
     mut step: impl FnMut() -> Result<()>,
 ) -> Result<()> {
-    // Refused inside a transaction once the connection has temporary tables
-    // (it has none); the sort then stays in memory, in one run.
-    let _ = tx.execute_batch("PRAGMA temp_store = FILE");
     tx.execute_batch(&format!("PRAGMA cache_size = -{BUILD_CACHE_KIB}"))?;
     for sql in sqls {
         step()?;

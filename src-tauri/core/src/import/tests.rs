@@ -1354,7 +1354,9 @@ fn a_big_import_cancelled_or_checked_leaves_the_database_as_it_was() {
     );
     assert_eq!(schema(&store), before);
     assert_eq!(snapshot(&store), rows);
+    // The connection's settings are back (temporary storage in memory).
     assert_eq!(foreign_keys(&store), 1);
+    assert_eq!(count(&store, "PRAGMA temp_store"), 2);
 }
 
 #[test]
