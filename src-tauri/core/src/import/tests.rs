@@ -920,7 +920,14 @@ fn statements_are_not_prepared_again_for_each_row() {
     opts.retheme_existing = true;
     let r = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
     assert_eq!((r.updated, r.unchanged), (239, 0));
-    check(&store, &[write::UPDATE_PROSPECT, write::SAVED_ROW]);
+    check(&store, &[write::SAVED_ROW]);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM prospects p JOIN themes t ON t.id = p.theme_id WHERE t.name = 'Moved'"
+        ),
+        239
+    );
 }
 
 #[test]

@@ -347,28 +347,6 @@ impl ThemeCache {
     }
 }
 
-/// Empty cells never blank a saved value; a known zone is replaced by
-/// "unknown" only when the row says where the prospect is now.
-pub(crate) const UPDATE_PROSPECT: &str = "UPDATE prospects SET
-    first_name = CASE WHEN ?2 <> '' THEN ?2 ELSE first_name END,
-    last_name = CASE WHEN ?3 <> '' THEN ?3 ELSE last_name END,
-    title = CASE WHEN ?4 <> '' THEN ?4 ELSE title END,
-    company = CASE WHEN ?5 <> '' THEN ?5 ELSE company END,
-    email = coalesce(?6, email),
-    city = CASE WHEN ?7 <> '' THEN ?7 ELSE city END,
-    region = CASE WHEN ?8 <> '' THEN ?8 ELSE region END,
-    country = CASE WHEN ?9 <> '' THEN ?9 ELSE country END,
-    time_zone = CASE WHEN ?10 IS NOT NULL THEN ?10 WHEN ?11 THEN NULL ELSE time_zone END,
-    industry = CASE WHEN ?12 <> '' THEN ?12 ELSE industry END,
-    employees = CASE WHEN ?13 <> '' THEN ?13 ELSE employees END,
-    crm_id = coalesce(?14, crm_id),
-    theme_id = CASE WHEN ?15 IS NULL THEN theme_id WHEN ?16 THEN ?15
-                    ELSE coalesce(theme_id, ?15) END,
-    extra = CASE WHEN ?17 = '{}' THEN extra ELSE json_patch(extra, ?17) END,
-    source_file = ?18, import_id = ?19, updated_at = ?20
-    WHERE rowid = ?1
-    RETURNING theme_id, crm_id, email, first_name, last_name, company, do_not_call";
-
 /// The match keys of a prospect as saved.
 #[derive(Debug, Clone, Default)]
 pub struct SavedKeys {
@@ -379,8 +357,8 @@ pub struct SavedKeys {
     pub company: String,
 }
 
-/// A saved prospect by rowid: its id, what [`UPDATE_PROSPECT`] reads and
-/// its flag (matching compares the keys among them).
+/// A saved prospect by rowid: its id, the columns a row updates and its
+/// flag (matching compares the keys among them).
 pub(crate) const SAVED_ROW: &str = "SELECT id, first_name, last_name, title, company, email, city,
     region, country, time_zone, industry, employees, crm_id, theme_id, extra, do_not_call
     FROM prospects WHERE rowid = ?1";
@@ -405,39 +383,134 @@ pub(crate) struct SavedRow {
     do_not_call: bool,
 }
 
+/// The columns a row may update, in the order of [`SavedRow::changes`]'s bits.
+const UPDATED_COLUMNS: [&str; 14] = [
+    "first_name",
+    "last_name",
+    "title",
+    "company",
+    "email",
+    "city",
+    "region",
+    "country",
+    "time_zone",
+    "industry",
+    "employees",
+    "crm_id",
+    "theme_id",
+    "extra",
+];
+const EXTRA_BIT: u32 = 1 << 13;
+
+/// `UPDATE prospects SET` the columns of `mask` (bits of
+/// [`UPDATED_COLUMNS`]), `?1` to `?n` in that order (the unmapped columns
+/// merged into `extra` with `json_patch`), then the file, the import, the
+/// time and the rowid.
+fn update_sql(mask: u32) -> String {
+    use std::fmt::Write as _;
+    let mut sql = String::from("UPDATE prospects SET ");
+    let mut n = 0;
+    for (i, col) in UPDATED_COLUMNS.iter().enumerate() {
+        if mask & (1 << i) != 0 {
+            n += 1;
+            if 1 << i == EXTRA_BIT {
+                let _ = write!(sql, "extra = json_patch(extra, ?{n}), ");
+            } else {
+                let _ = write!(sql, "{col} = ?{n}, ");
+            }
+        }
+    }
+    let _ = write!(
+        sql,
+        "source_file = ?{}, import_id = ?{}, updated_at = ?{} WHERE rowid = ?{}",
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
+    );
+    sql
+}
+
 impl SavedRow {
-    /// Would [`UPDATE_PROSPECT`] leave every value as it is (the import,
-    /// file and time of the update aside)? Each column as its `CASE` says.
-    fn unchanged_by(&self, c: &Candidate, theme_id: Option<&str>, retheme: bool) -> bool {
-        let text = |new: &str, saved: &str| new.is_empty() || new == saved;
-        let theme = match theme_id {
-            None => self.theme_id.as_deref(),
-            Some(t) if retheme => Some(t),
-            Some(t) => self.theme_id.as_deref().or(Some(t)),
+    /// What a row changes in the saved prospect, as the rules of an update
+    /// say: an empty cell never blanks a saved value (nor a missing e-mail
+    /// or CRM id); a known zone becomes "unknown" only when the row says
+    /// where the prospect is now; the theme is given to a prospect without
+    /// one (to any with `retheme`); the unmapped columns are merged into
+    /// `extra`. Returns the columns that change (bits of
+    /// [`UPDATED_COLUMNS`]) and their new values, in that order.
+    fn changes<'a>(
+        &'a self,
+        c: &'a Candidate,
+        theme_id: Option<&'a str>,
+        retheme: bool,
+    ) -> (u32, Vec<Option<&'a str>>) {
+        let mut mask = 0;
+        let mut values = Vec::new();
+        let mut set = |bit: usize, new: Option<&'a str>| {
+            mask |= 1 << bit;
+            values.push(new);
         };
+        let texts: [(&'a str, &str); 4] = [
+            (&c.first_name, &self.first_name),
+            (&c.last_name, &self.last_name),
+            (&c.title, &self.title),
+            (&c.company, &self.company),
+        ];
+        for (i, (new, saved)) in texts.into_iter().enumerate() {
+            if !new.is_empty() && new != saved {
+                set(i, Some(new));
+            }
+        }
+        if let Some(e) = c.email.as_deref() {
+            if self.email.as_deref() != Some(e) {
+                set(4, Some(e));
+            }
+        }
+        let texts: [(&'a str, &str); 3] = [
+            (&c.city, &self.city),
+            (&c.region, &self.region),
+            (&c.country, &self.country),
+        ];
+        for (i, (new, saved)) in texts.into_iter().enumerate() {
+            if !new.is_empty() && new != saved {
+                set(5 + i, Some(new));
+            }
+        }
         let zone = match (&c.time_zone, c.location_given) {
             (Some(z), _) => Some(z.as_str()),
             (None, true) => None,
             (None, false) => self.time_zone.as_deref(),
         };
-        text(&c.first_name, &self.first_name)
-            && text(&c.last_name, &self.last_name)
-            && text(&c.title, &self.title)
-            && text(&c.company, &self.company)
-            && c.email
-                .as_ref()
-                .is_none_or(|e| self.email.as_ref() == Some(e))
-            && text(&c.city, &self.city)
-            && text(&c.region, &self.region)
-            && text(&c.country, &self.country)
-            && zone == self.time_zone.as_deref()
-            && text(&c.industry, &self.industry)
-            && text(&c.employees, &self.employees)
-            && c.crm_id
-                .as_ref()
-                .is_none_or(|id| self.crm_id.as_ref() == Some(id))
-            && theme == self.theme_id.as_deref()
-            && (c.extra == "{}" || !patch_changes(&self.extra, &c.extra))
+        if zone != self.time_zone.as_deref() {
+            set(8, zone);
+        }
+        let texts: [(&'a str, &str); 2] = [
+            (&c.industry, &self.industry),
+            (&c.employees, &self.employees),
+        ];
+        for (i, (new, saved)) in texts.into_iter().enumerate() {
+            if !new.is_empty() && new != saved {
+                set(9 + i, Some(new));
+            }
+        }
+        if let Some(id) = c.crm_id.as_deref() {
+            if self.crm_id.as_deref() != Some(id) {
+                set(11, Some(id));
+            }
+        }
+        let theme = match theme_id {
+            None => self.theme_id.as_deref(),
+            Some(t) if retheme => Some(t),
+            Some(t) => self.theme_id.as_deref().or(Some(t)),
+        };
+        if theme != self.theme_id.as_deref() {
+            set(12, theme);
+        }
+        if c.extra != "{}" && patch_changes(&self.extra, &c.extra) {
+            set(13, Some(&c.extra));
+        }
+        (mask, values)
     }
 }
 
@@ -602,6 +675,8 @@ pub struct Writer<'c> {
     /// The saved prospect read last (by rowid), as it is in the database:
     /// matching reads it, the update uses it; anything written to it drops it.
     saved: Option<(i64, SavedRow)>,
+    /// Prepared updates, by the columns they set (see [`update_sql`]).
+    updates: HashMap<u32, rusqlite::Statement<'c>>,
 }
 
 impl<'c> Writer<'c> {
@@ -627,6 +702,7 @@ impl<'c> Writer<'c> {
                 |r| r.get(0),
             )?,
             saved: None,
+            updates: HashMap::new(),
         })
     }
 
@@ -886,58 +962,48 @@ impl<'c> Writer<'c> {
                 .iter()
                 .zip(&c.phones)
                 .all(|(s, p)| s.0 == p.kind && s.1 == p.e164 && s.2 == p.extension && s.3 == p.raw);
-        if same_phones && saved.unchanged_by(c, theme_id, self.retheme_existing) {
-            return Ok(Updated {
-                keys: SavedKeys {
-                    crm_id: saved.crm_id,
-                    email: saved.email,
-                    first_name: saved.first_name,
-                    last_name: saved.last_name,
-                    company: saved.company,
-                },
-                theme_id: saved.theme_id,
-                do_not_call: saved.do_not_call,
-                changed: false,
-            });
-        }
-        let updated: Updated = self.conn.prepare_cached(UPDATE_PROSPECT)?.query_row(
-            params![
-                found.rowid,
-                c.first_name,
-                c.last_name,
-                c.title,
-                c.company,
-                c.email,
-                c.city,
-                c.region,
-                c.country,
-                c.time_zone,
-                c.location_given,
-                c.industry,
-                c.employees,
-                c.crm_id,
-                theme_id,
-                self.retheme_existing,
-                c.extra,
-                self.source_file,
-                self.import_id,
-                self.now,
-            ],
-            |r| {
-                Ok(Updated {
-                    theme_id: r.get(0)?,
-                    keys: SavedKeys {
-                        crm_id: r.get(1)?,
-                        email: r.get(2)?,
-                        first_name: r.get(3)?,
-                        last_name: r.get(4)?,
-                        company: r.get(5)?,
-                    },
-                    do_not_call: r.get(6)?,
-                    changed: true,
-                })
+        let (mask, values) = saved.changes(c, theme_id, self.retheme_existing);
+        // The prospect as the update leaves it.
+        let new = |bit: u32, saved: Option<&str>| -> Option<String> {
+            if mask & bit == 0 {
+                return saved.map(str::to_string);
+            }
+            let i = (mask & (bit - 1)).count_ones() as usize;
+            values[i].map(str::to_string)
+        };
+        let updated = Updated {
+            keys: SavedKeys {
+                crm_id: new(1 << 11, saved.crm_id.as_deref()),
+                email: new(1 << 4, saved.email.as_deref()),
+                first_name: new(1, Some(&saved.first_name)).unwrap_or_default(),
+                last_name: new(1 << 1, Some(&saved.last_name)).unwrap_or_default(),
+                company: new(1 << 3, Some(&saved.company)).unwrap_or_default(),
             },
-        )?;
+            theme_id: new(1 << 12, saved.theme_id.as_deref()),
+            do_not_call: saved.do_not_call,
+            changed: mask != 0 || !same_phones,
+        };
+        if !updated.changed {
+            return Ok(updated);
+        }
+        let conn = self.conn;
+        let stmt = match self.updates.entry(mask) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(conn.prepare(&update_sql(mask))?)
+            }
+        };
+        let mut bound: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(values.len() + 4);
+        for v in &values {
+            bound.push(v);
+        }
+        bound.extend_from_slice(&[
+            &self.source_file as &dyn rusqlite::ToSql,
+            &self.import_id,
+            &self.now,
+            &found.rowid,
+        ]);
+        stmt.execute(bound.as_slice())?;
         // Phones: replaced when they changed; a number marked bad stays bad.
         if !same_phones {
             let bad: Vec<(Option<String>, String)> = phones
@@ -951,5 +1017,192 @@ impl<'c> Writer<'c> {
             self.replace_phones(&found.id, &c.phones, &bad)?;
         }
         Ok(updated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// The update every import ran before rows that change nothing wrote
+    /// nothing: each column by a `CASE`, every column set.
+    const ONE_STATEMENT: &str = "UPDATE prospects SET
+        first_name = CASE WHEN ?2 <> '' THEN ?2 ELSE first_name END,
+        last_name = CASE WHEN ?3 <> '' THEN ?3 ELSE last_name END,
+        title = CASE WHEN ?4 <> '' THEN ?4 ELSE title END,
+        company = CASE WHEN ?5 <> '' THEN ?5 ELSE company END,
+        email = coalesce(?6, email),
+        city = CASE WHEN ?7 <> '' THEN ?7 ELSE city END,
+        region = CASE WHEN ?8 <> '' THEN ?8 ELSE region END,
+        country = CASE WHEN ?9 <> '' THEN ?9 ELSE country END,
+        time_zone = CASE WHEN ?10 IS NOT NULL THEN ?10 WHEN ?11 THEN NULL ELSE time_zone END,
+        industry = CASE WHEN ?12 <> '' THEN ?12 ELSE industry END,
+        employees = CASE WHEN ?13 <> '' THEN ?13 ELSE employees END,
+        crm_id = coalesce(?14, crm_id),
+        theme_id = CASE WHEN ?15 IS NULL THEN theme_id WHEN ?16 THEN ?15
+                        ELSE coalesce(theme_id, ?15) END,
+        extra = CASE WHEN ?17 = '{}' THEN extra ELSE json_patch(extra, ?17) END
+        WHERE rowid = ?1";
+
+    const COLUMNS: &str = "first_name, last_name, title, company, email, city, region, country, \
+        time_zone, industry, employees, crm_id, theme_id, extra";
+
+    fn row(conn: &Connection) -> Vec<rusqlite::types::Value> {
+        conn.query_row(&format!("SELECT {COLUMNS} FROM prospects"), [], |r| {
+            (0..14).map(|i| r.get(i)).collect()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn an_update_writes_what_the_one_statement_wrote() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        // As in an import (the writer's import id names no import here).
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        let t1 = lists::create_theme(conn, "One", ThemeKind::Custom, "")
+            .unwrap()
+            .id;
+        let t2 = lists::create_theme(conn, "Two", ThemeKind::Custom, "")
+            .unwrap()
+            .id;
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut pick = |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        for _ in 0..600 {
+            // A saved prospect, and a row: each value empty, the same, in
+            // other case, or another.
+            let saved_theme = [None, Some(t1.as_str())][pick(2) as usize];
+            let saved_zone = [None, Some("America/Chicago")][pick(2) as usize];
+            let saved_email = [None, Some("ann@x.example")][pick(2) as usize];
+            let saved_crm = [None, Some("100")][pick(2) as usize];
+            let saved_extra = [r#"{}"#, r#"{"Stage":"Lead"}"#][pick(2) as usize];
+            conn.execute("DELETE FROM prospects", []).unwrap();
+            conn.execute(
+                "INSERT INTO prospects (id, first_name, last_name, title, company, email, city,
+                    region, country, time_zone, industry, employees, crm_id, theme_id, extra,
+                    created_at, updated_at)
+                 VALUES ('p', 'Ann', 'Lee', 'CFO', 'Acme', ?1, 'Austin', 'TX', 'US', ?2,
+                    'Legal', '11-50', ?3, ?4, ?5, 'then', 'then')",
+                rusqlite::params![saved_email, saved_zone, saved_crm, saved_theme, saved_extra],
+            )
+            .unwrap();
+            let rowid: i64 = conn
+                .query_row("SELECT rowid FROM prospects", [], |r| r.get(0))
+                .unwrap();
+            let mut text = |saved: &str, other: &str| {
+                [
+                    String::new(),
+                    saved.to_string(),
+                    saved.to_uppercase(),
+                    other.to_string(),
+                ][pick(4) as usize]
+                    .clone()
+            };
+            let mut c = Candidate {
+                first_name: text("Ann", "Bea"),
+                last_name: text("Lee", "Roe"),
+                title: text("CFO", "CEO"),
+                company: text("Acme", "Initech"),
+                city: text("Austin", "Dallas"),
+                region: text("TX", "OK"),
+                country: text("US", "CA"),
+                industry: text("Legal", "Retail"),
+                employees: text("11-50", "51-200"),
+                ..Candidate::default()
+            };
+            c.email = [
+                None,
+                Some("ann@x.example"),
+                Some("ANN@x.example"),
+                Some("bea@x.example"),
+            ][pick(4) as usize]
+                .map(str::to_string);
+            c.crm_id = [None, Some("100"), Some("200")][pick(3) as usize].map(str::to_string);
+            c.time_zone = [None, Some("America/Chicago"), Some("America/Denver")][pick(3) as usize]
+                .map(str::to_string);
+            c.location_given = pick(2) == 0;
+            c.extra = [
+                r#"{}"#,
+                r#"{"Stage":"Lead"}"#,
+                r#"{"Stage":"Won"}"#,
+                r#"{"Owner":"Rep 1"}"#,
+            ][pick(4) as usize]
+                .to_string();
+            let theme = [None, Some(t1.as_str()), Some(t2.as_str())][pick(3) as usize];
+            let retheme = pick(2) == 0;
+
+            conn.execute_batch("SAVEPOINT one").unwrap();
+            conn.execute(
+                ONE_STATEMENT,
+                rusqlite::params![
+                    rowid,
+                    c.first_name,
+                    c.last_name,
+                    c.title,
+                    c.company,
+                    c.email,
+                    c.city,
+                    c.region,
+                    c.country,
+                    c.time_zone,
+                    c.location_given,
+                    c.industry,
+                    c.employees,
+                    c.crm_id,
+                    theme,
+                    retheme,
+                    c.extra,
+                ],
+            )
+            .unwrap();
+            let expected = row(conn);
+            conn.execute_batch("ROLLBACK TO one; RELEASE one").unwrap();
+
+            let before = row(conn);
+            let mut w =
+                Writer::new(conn, "i".into(), "f.csv".into(), "now".into(), retheme).unwrap();
+            let found = Found {
+                rowid,
+                id: "p".into(),
+                by: MatchKey::CrmId,
+            };
+            let u = w.update(&found, &c, theme).unwrap();
+            drop(w);
+            let got = row(conn);
+            // json_patch writes the same object its own way: compare values.
+            let json = |v: &rusqlite::types::Value| match v {
+                rusqlite::types::Value::Text(t) => {
+                    serde_json::from_str::<serde_json::Value>(t).unwrap()
+                }
+                _ => serde_json::Value::Null,
+            };
+            assert_eq!(
+                got[..13],
+                expected[..13],
+                "{c:?} theme {theme:?} retheme {retheme}"
+            );
+            assert_eq!(json(&got[13]), json(&expected[13]), "{c:?}");
+            assert_eq!(
+                u.changed,
+                got != before || json(&got[13]) != json(&before[13]),
+                "{c:?}"
+            );
+            let text = |v: &rusqlite::types::Value| match v {
+                rusqlite::types::Value::Text(t) => Some(t.clone()),
+                _ => None,
+            };
+            assert_eq!(u.theme_id, text(&got[12]));
+            assert_eq!(u.keys.crm_id, text(&got[11]));
+            assert_eq!(u.keys.email, text(&got[4]));
+            assert_eq!(Some(u.keys.first_name), text(&got[0]));
+            assert_eq!(Some(u.keys.last_name), text(&got[1]));
+            assert_eq!(Some(u.keys.company), text(&got[3]));
+        }
     }
 }
