@@ -874,6 +874,18 @@ fn matching_uses_the_indexes() {
         let plan = plan.join(" / ");
         assert!(plan.contains("USING INDEX"), "{sql}: {plan}");
     }
+    // An import reads the saved keys from the indexes alone.
+    for sql in [
+        write::KEYS_BY_CRM,
+        write::KEYS_BY_EMAIL,
+        write::KEYS_BY_NAME,
+    ] {
+        let plan: String = store
+            .conn()
+            .query_row(&format!("EXPLAIN QUERY PLAN {sql}"), [], |r| r.get(3))
+            .unwrap();
+        assert!(plan.contains("USING COVERING INDEX"), "{sql}: {plan}");
+    }
 }
 
 #[test]
