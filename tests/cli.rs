@@ -2128,6 +2128,59 @@ fn dry_run_reports_everything_and_writes_nothing() {
 }
 
 #[test]
+fn import_progress_goes_to_stderr_and_json_stays_whole() {
+    let d = Dir::new();
+    let db = d.file("p.db");
+    // Rows enough for the progress of the reading itself.
+    let mut text = String::from("Email,Phone,Industry\n");
+    for i in 0..2500 {
+        text.push_str(&format!("p{i}@x.example,312555{i:04},Logistics\n"));
+    }
+    let path = d.file("long.csv");
+    std::fs::write(&path, text).unwrap();
+    let args = [
+        "--db",
+        db.to_str().unwrap(),
+        "import",
+        path.to_str().unwrap(),
+        "--json",
+    ];
+    // stderr is not a terminal here: nothing unless asked.
+    let out = d.run(&args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("Importing"), "{}", stderr(&out));
+    let with = [&args[..], &["--progress"]].concat();
+    let out = d.run(&with);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let report: serde_json::Value = serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("one JSON object ({e}): {}", stdout(&out)));
+    assert_eq!(report["updated"].as_u64(), Some(2500));
+    assert_eq!(report["unchanged"].as_u64(), Some(2500));
+    let err = stderr(&out);
+    assert!(
+        err.lines()
+            .next()
+            .is_some_and(|l| l.starts_with("Importing ")
+                && l.contains("(1,000 rows, ")
+                && l.contains(" rows/s")),
+        "{err}"
+    );
+    assert!(
+        err.lines()
+            .any(|l| l == "Importing 100 %: saving (2,500 rows read)"),
+        "{err}"
+    );
+    // A dry run says it checks.
+    let dry = [&with[..], &["--dry-run"]].concat();
+    let err = stderr(&d.run(&dry));
+    assert!(err.starts_with("Checking "), "{err}");
+    assert!(
+        err.contains("Checking 100 %: finishing (2,500 rows read)"),
+        "{err}"
+    );
+}
+
+#[test]
 fn a_reimport_updates_instead_of_duplicating() {
     let d = Dir::new();
     let db = d.file("re.db");

@@ -3,6 +3,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use callblock_core::import::ImportStage;
 use callblock_core::session::TickView;
 
 /// Sent about once a second (on the block's and the call's whole seconds)
@@ -12,8 +13,8 @@ use callblock_core::session::TickView;
 #[specta(transparent)]
 pub struct BlockTick(pub TickView);
 
-/// Sent every thousand rows of an import (or of the check of every row),
-/// and once at its end.
+/// Sent while an import (or the check of every row) reads rows, at most
+/// ten times a second, and at each step of its end (indexes, saving).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Type, tauri_specta::Event)]
 pub struct ImportProgress {
     pub job: u32,
@@ -22,6 +23,12 @@ pub struct ImportProgress {
     pub rows_read: u32,
     /// Share of the file read, 0 to 1.
     pub fraction: f64,
+    pub stage: ImportStage,
+    /// Rows read per second since the start.
+    pub rows_per_second: f64,
+    /// Seconds until every row is read at that pace; `None` at first and
+    /// once the rows are read.
+    pub seconds_left: Option<f64>,
 }
 
 /// Sent every second of the break after a block, and once when it is over.

@@ -52,6 +52,11 @@ pub struct ImportArgs {
     /// Print the report as one JSON object
     #[arg(long)]
     pub json: bool,
+    /// Show the progress on stderr (rows, rows/s, time left) even when
+    /// stderr is not a terminal: a line a second. On a terminal it is shown
+    /// anyway, on one line
+    #[arg(long)]
+    pub progress: bool,
 }
 
 fn parse_map(text: &str) -> Result<(String, String), String> {
@@ -235,27 +240,14 @@ pub fn run_import(db: &Path, args: &ImportArgs) -> Result<(), String> {
     let mut store = open(db)?;
     let opts = import_api::typed_options(store.conn(), &source, &args.typed())
         .map_err(|e| e.to_string())?;
-    let tty = std::io::stderr().is_terminal() && !args.json;
-    let mut progress = |p: import::Progress| {
-        if tty {
-            let _ = write!(
-                std::io::stderr(),
-                "\r{} {:>3.0} % ({} rows)",
-                if args.dry_run {
-                    "Checking"
-                } else {
-                    "Importing"
-                },
-                p.fraction * 100.0,
-                thousands(f64::from(p.rows_read))
-            );
-        }
+    // On stderr only, so that stdout (the report, or its JSON) stays whole.
+    let tty = std::io::stderr().is_terminal();
+    let mut shown = ProgressLine::new(tty, args.progress || tty, args.dry_run);
+    let result = import::run(&mut store, &source, &opts, &mut |p| {
+        shown.show(&p);
         true
-    };
-    let result = import::run(&mut store, &source, &opts, &mut progress);
-    if tty {
-        let _ = write!(std::io::stderr(), "\r{:40}\r", "");
-    }
+    });
+    shown.clear();
     let report = result.map_err(|e| e.to_string())?;
     let format = import::source_format(&source.headers);
     // An import that --all-or-nothing refused wrote nothing: a failure for
@@ -302,6 +294,94 @@ pub fn run_import(db: &Path, args: &ImportArgs) -> Result<(), String> {
     refused.map_or(Ok(()), Err)
 }
 
+/// The progress of an import on stderr: on a terminal, one line drawn again
+/// at most ten times a second and cleared at the end; elsewhere (with
+/// `--progress`), a line a second and one at each step of the end.
+struct ProgressLine {
+    tty: bool,
+    on: bool,
+    verb: &'static str,
+    last: Option<(std::time::Instant, import::ImportStage)>,
+    width: usize,
+}
+
+impl ProgressLine {
+    fn new(tty: bool, on: bool, dry_run: bool) -> ProgressLine {
+        ProgressLine {
+            tty,
+            on,
+            verb: if dry_run { "Checking" } else { "Importing" },
+            last: None,
+            width: 0,
+        }
+    }
+
+    fn show(&mut self, p: &import::Progress) {
+        let every = std::time::Duration::from_millis(if self.tty { 100 } else { 1000 });
+        let due = self
+            .last
+            .is_none_or(|(at, stage)| stage != p.stage || at.elapsed() >= every);
+        if !self.on || !due {
+            return;
+        }
+        self.last = Some((std::time::Instant::now(), p.stage));
+        let text = format!(
+            "{} {}",
+            self.verb,
+            progress_text(p, self.verb == "Checking")
+        );
+        let mut err = std::io::stderr().lock();
+        if self.tty {
+            let pad = self.width.saturating_sub(text.chars().count());
+            let _ = write!(err, "\r{text}{:pad$}", "");
+            self.width = text.chars().count();
+        } else {
+            let _ = writeln!(err, "{text}");
+        }
+        let _ = err.flush();
+    }
+
+    /// Clear the terminal's line before the report.
+    fn clear(&mut self) {
+        if self.tty && self.width > 0 {
+            let _ = write!(std::io::stderr(), "\r{:w$}\r", "", w = self.width);
+        }
+    }
+}
+
+/// "40 % (400,000 rows, 52,300 rows/s, about 12 s left)", or the step of the
+/// end.
+fn progress_text(p: &import::Progress, dry_run: bool) -> String {
+    let rows = thousands(f64::from(p.rows_read));
+    match p.stage {
+        import::ImportStage::Indexing => format!("100 %: building the indexes ({rows} rows read)"),
+        import::ImportStage::Saving if dry_run => format!("100 %: finishing ({rows} rows read)"),
+        import::ImportStage::Saving => format!("100 %: saving ({rows} rows read)"),
+        import::ImportStage::Reading => {
+            let mut parts = vec![format!("{rows} rows")];
+            if p.rows_per_second > 0.0 {
+                parts.push(format!("{} rows/s", thousands(p.rows_per_second.round())));
+            }
+            if let Some(left) = p.seconds_left {
+                parts.push(format!("about {} left", time_left(left)));
+            }
+            format!("{:>3.0} % ({})", p.fraction * 100.0, parts.join(", "))
+        }
+    }
+}
+
+/// 4 -> "4 s", 200 -> "3 min 20 s", 4000 -> "1 h 06 min".
+fn time_left(seconds: f64) -> String {
+    let s = seconds.max(0.0).round() as u64;
+    if s < 60 {
+        format!("{s} s")
+    } else if s < 3600 {
+        format!("{} min {:02} s", s / 60, s % 60)
+    } else {
+        format!("{} h {:02} min", s / 3600, (s % 3600) / 60)
+    }
+}
+
 fn print_import(
     r: &callblock_core::import::ImportReport,
     format: &str,
@@ -311,13 +391,21 @@ fn print_import(
     use callblock_core::import::OnRejects;
     let n = count;
     let what = format!(
-        "{} read ({} export, {}, {}): {} new, {} updated, {} rejected",
+        "{} read ({} export, {}, {}): {} new, {} updated{}, {} rejected",
         n(r.rows_read, "row", "rows"),
         import::source_format_label(format),
         source.encoding.label(),
         source.delimiter.label(),
         thousands(f64::from(r.imported)),
         thousands(f64::from(r.updated)),
+        if r.unchanged > 0 {
+            format!(
+                " ({} with nothing new, left as they were)",
+                thousands(f64::from(r.unchanged))
+            )
+        } else {
+            String::new()
+        },
         thousands(f64::from(r.rejected_count)),
     );
     if r.dry_run {

@@ -20,7 +20,7 @@ use callblock_core::api::lists::{self, ProspectExport};
 use callblock_core::domain::ThemeKind;
 use callblock_core::export::ExportScope;
 use callblock_core::files;
-use callblock_core::import::{ImportReport, OnRejects};
+use callblock_core::import::{ImportReport, ImportStage, OnRejects};
 use callblock_core::lists::Theme;
 use callblock_core::themes::{
     self, MergeReport, ProspectFilter, RecycleReport, RecycleScope, SplitReport,
@@ -127,14 +127,26 @@ pub fn run_blocking(
     let Some((job, _guard)) = gate.enter() else {
         return Err(ImportGate::busy_error());
     };
+    // The core reports every thousand rows (and hears a cancel as often);
+    // the window hears at most ten times a second, and every change of stage.
+    let mut last: Option<(std::time::Instant, ImportStage)> = None;
     state.with_store_during_import(|s| {
         api::run(s, setup, how, &mut |p| {
-            emit(ImportProgress {
-                job,
-                dry_run: how.dry_run,
-                rows_read: p.rows_read,
-                fraction: p.fraction,
+            let due = last.is_none_or(|(at, stage)| {
+                stage != p.stage || at.elapsed() >= std::time::Duration::from_millis(100)
             });
+            if due {
+                last = Some((std::time::Instant::now(), p.stage));
+                emit(ImportProgress {
+                    job,
+                    dry_run: how.dry_run,
+                    rows_read: p.rows_read,
+                    fraction: p.fraction,
+                    stage: p.stage,
+                    rows_per_second: p.rows_per_second,
+                    seconds_left: p.seconds_left,
+                });
+            }
             !gate.cancelled()
         })
     })

@@ -1823,8 +1823,8 @@ rejected: RowIssue[];
  */
 complete: boolean }
 /**
- * Sent every thousand rows of an import (or of the check of every row),
- * and once at its end.
+ * Sent while an import (or the check of every row) reads rows, at most
+ * ten times a second, and at each step of its end (indexes, saving).
  */
 export type ImportProgress = { job: number; 
 /**
@@ -1834,7 +1834,16 @@ dry_run: boolean; rows_read: number;
 /**
  * Share of the file read, 0 to 1.
  */
-fraction: number }
+fraction: number; stage: ImportStage; 
+/**
+ * Rows read per second since the start.
+ */
+rows_per_second: number; 
+/**
+ * Seconds until every row is read at that pace; `None` at first and
+ * once the rows are read.
+ */
+seconds_left: number | null }
 /**
  * What an import changed (or, for a dry run, would change).
  */
@@ -1852,6 +1861,22 @@ summary: string }
  * not listed are not mapped), the themes, the region.
  */
 export type ImportSetup = { path: string; columns: FieldColumn[]; theme: ThemeChoice; region: string }
+/**
+ * What a running import is doing.
+ */
+export type ImportStage = 
+/**
+ * Reading, checking and writing the rows.
+ */
+"reading" | 
+/**
+ * Building the indexes a big import leaves for its end.
+ */
+"indexing" | 
+/**
+ * Checking what was written and saving it (the commit).
+ */
+"saving"
 /**
  * What the last logged outcome produced, for the rep to act on.
  */

@@ -1,4 +1,4 @@
-import { assign, exportPath, extraColumns, isWholePath, withoutColumn, hasPhone, regionCode, themeChoiceText, themeCounts, unmappedHeaders, validRows } from "./importing";
+import { assign, exportPath, extraColumns, isWholePath, withoutColumn, hasPhone, progressText, regionCode, themeChoiceText, themeCounts, timeLeft, unmappedHeaders, validRows } from "./importing";
 import type { FieldColumn, FieldInfo } from "./bindings";
 
 const fields: FieldInfo[] = [
@@ -86,5 +86,33 @@ describe("a pasted path", () => {
   it("stands on its own when it is absolute or from home", () => {
     for (const p of ["/tmp/leads.csv", "~/Downloads/a.csv", "C:\\Users\\me\\a.csv", "file:///tmp/a.csv"]) expect(isWholePath(p)).toBe(true);
     for (const p of ["leads.csv", "Downloads/a.csv", ""]) expect(isWholePath(p)).toBe(false);
+  });
+});
+
+describe("the progress of an import", () => {
+  it("tells rows, pace and time left as the core gives them", () => {
+    expect(progressText({ rows_read: 40000, fraction: 0.4 })).toBe("40 % (40,000 rows)");
+    expect(
+      progressText({ rows_read: 400000, fraction: 0.4, stage: "reading", rows_per_second: 52345.6, seconds_left: 11.6 }),
+    ).toBe("40 % (400,000 rows, 52,346 rows/s, about 12 s left)");
+    expect(progressText({ rows_read: 1000, fraction: 0.001, stage: "reading", rows_per_second: 900, seconds_left: null })).toBe(
+      "0 % (1,000 rows, 900 rows/s)",
+    );
+    expect(progressText({ rows_read: 1000000, fraction: 1, stage: "indexing" })).toBe(
+      "100 %: building the indexes (1,000,000 rows read)",
+    );
+    expect(progressText({ rows_read: 1000000, fraction: 1, stage: "saving", dry_run: false })).toBe(
+      "100 %: saving (1,000,000 rows read)",
+    );
+    expect(progressText({ rows_read: 1000000, fraction: 1, stage: "saving", dry_run: true })).toBe(
+      "100 %: finishing (1,000,000 rows read)",
+    );
+  });
+
+  it("says the time left in seconds, minutes or hours", () => {
+    expect(timeLeft(0.4)).toBe("0 s");
+    expect(timeLeft(59.4)).toBe("59 s");
+    expect(timeLeft(200)).toBe("3 min 20 s");
+    expect(timeLeft(4000)).toBe("1 h 06 min");
   });
 });

@@ -1,6 +1,7 @@
 // Helpers of the import panel and the theme tools: the column mapping as the
 // user corrects it, theme choices, and the words shown for them.
-import type { CsvImportReport, Field, FieldColumn, FieldInfo, PreviewRow, ThemeChoice } from "./bindings";
+import type { CsvImportReport, Field, FieldColumn, FieldInfo, ImportProgress, PreviewRow, ThemeChoice } from "./bindings";
+import { count } from "./format";
 
 /** The fields a list can be grouped by, and the kind of theme each makes. */
 export const GROUP_FIELDS: readonly { field: Field; label: string }[] = [
@@ -130,4 +131,28 @@ export function regionCode(text: string): string | null {
 /** A path that stands on its own: absolute ("/tmp/x.csv", "C:\\x.csv", "\\\\server\\x.csv"), from home ("~/x.csv") or a file: URL. */
 export function isWholePath(text: string): boolean {
   return /^(\/|~\/|~$|[A-Za-z]:[\\/]|\\\\|file:\/\/)/.test(text.trim());
+}
+
+/** Seconds left as "4 s", "3 min 20 s" or "1 h 07 min". */
+export function timeLeft(seconds: number): string {
+  const s = Math.max(0, Math.round(seconds));
+  if (s < 60) return `${s} s`;
+  if (s < 3600) return `${Math.floor(s / 60)} min ${String(s % 60).padStart(2, "0")} s`;
+  return `${Math.floor(s / 3600)} h ${String(Math.floor((s % 3600) / 60)).padStart(2, "0")} min`;
+}
+
+/**
+ * How far a running import (or check) is, as the panel and the terminal say
+ * it: "40 % (40,000 rows, 52,300 rows/s, about 12 s left)", then the steps of
+ * its end. The pace and the time left come from the core (its clock, not the
+ * window's); they are left out until it tells them.
+ */
+export function progressText(p: Pick<ImportProgress, "rows_read" | "fraction"> & Partial<ImportProgress>): string {
+  const rows = count(p.rows_read);
+  if (p.stage === "indexing") return `100 %: building the indexes (${rows} rows read)`;
+  if (p.stage === "saving") return `100 %: ${p.dry_run ? "finishing" : "saving"} (${rows} rows read)`;
+  const parts = [`${rows} rows`];
+  if (p.rows_per_second && p.rows_per_second > 0) parts.push(`${count(Math.round(p.rows_per_second))} rows/s`);
+  if (p.seconds_left != null) parts.push(`about ${timeLeft(p.seconds_left)} left`);
+  return `${Math.round(p.fraction * 100)} % (${parts.join(", ")})`;
 }

@@ -233,6 +233,26 @@ describe("ListsView: importing a CSV", () => {
     expect(done).toHaveTextContent("1 row is on the do-not-call list: kept, not to be called.");
   });
 
+  it("says how many matched rows bring nothing new, in the check and in the report", async () => {
+    const same = { imported: 0, updated: 2, unchanged: 2, rejected_count: 0, rejected: [] };
+    backend({
+      check_import: () => report(same),
+      run_import: () => report({ ...same, committed: true, dry_run: false, import_id: "i1" }),
+    });
+    render(ListsView);
+    await userEvent.click(await screen.findByRole("button", { name: /Import a CSV/ }));
+    const path = await screen.findByRole("textbox", { name: "File to import" });
+    await userEvent.clear(path);
+    await userEvent.type(path, `${PATH}{Enter}`);
+    expect(await screen.findByTestId("import-check")).toHaveTextContent(
+      "2 updates of prospects you already have (2 with nothing new, left as they are)",
+    );
+    await userEvent.click(await screen.findByRole("button", { name: "Import 2 rows" }));
+    const done = await screen.findByTestId("import-report");
+    expect(within(done).getByTestId("report-updated")).toHaveTextContent("2");
+    expect(within(done).getByTestId("report-unchanged")).toHaveTextContent("2");
+  });
+
   it("shows why a file cannot be read, and writes nothing", async () => {
     const calls = backend({
       open_import: () => {
@@ -271,6 +291,16 @@ describe("ListsView: importing a CSV", () => {
     const progress = await screen.findByTestId("import-progress");
     await emit("import-progress", { job: 2, dry_run: false, rows_read: 40000, fraction: 0.4 });
     await waitFor(() => expect(progress).toHaveTextContent("Importing… 40 % (40,000 rows)"));
+    await emit("import-progress", {
+      job: 2,
+      dry_run: false,
+      rows_read: 500000,
+      fraction: 0.5,
+      stage: "reading",
+      rows_per_second: 61234,
+      seconds_left: 8.2,
+    });
+    await waitFor(() => expect(progress).toHaveTextContent("Importing… 50 % (500,000 rows, 61,234 rows/s, about 8 s left)"));
     expect(screen.getByRole("combobox", { name: "Column for Job title" })).toBeDisabled();
     await userEvent.click(within(progress).getByRole("button", { name: "Cancel the import" }));
     expect(await screen.findByTestId("import-notice")).toHaveTextContent("Import cancelled: nothing was changed.");

@@ -4,19 +4,31 @@
 //! prospects by those hashes. A leaf: the conversion of a row computes its
 //! keys, the writer looks them up.
 
-use std::hash::{DefaultHasher, Hash, Hasher};
+/// A key of `kind` (a letter) over `parts`, each folded to lower case
+/// (ASCII letters, as NOCASE folds them) when `fold`. FNV-1a over the bytes,
+/// a 0 after each part, then mixed (MurmurHash3's finalizer) so that every
+/// bit depends on every byte: [`KeyIndex`] places keys by their top bits.
+/// Not a secure hash: a key that collides costs a read, never a wrong match.
+fn hash(kind: u8, parts: &[&str], fold: bool) -> u64 {
+    const PRIME: u64 = 0x0000_0100_0000_01B3;
+    let mut h = 0xCBF2_9CE4_8422_2325 ^ u64::from(kind);
+    for p in parts {
+        for &b in p.as_bytes() {
+            let b = if fold { b.to_ascii_lowercase() } else { b };
+            h = (h ^ u64::from(b)).wrapping_mul(PRIME);
+        }
+        h = h.wrapping_mul(PRIME);
+    }
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xFF51_AFD7_ED55_8CCD);
+    h ^= h >> 33;
+    h = h.wrapping_mul(0xC4CE_B9FE_1A85_EC53);
+    h ^ (h >> 33)
+}
 
 /// A key of `kind` (a letter) over `parts`, each folded to lower case.
 pub(crate) fn key_hash(kind: u8, parts: &[&str]) -> u64 {
-    let mut h = DefaultHasher::new();
-    kind.hash(&mut h);
-    for p in parts {
-        for b in p.bytes() {
-            h.write_u8(b.to_ascii_lowercase());
-        }
-        h.write_u8(0);
-    }
-    h.finish()
+    hash(kind, parts, true)
 }
 
 /// The hashes of the keys of a row or of a saved prospect: its CRM id, its
@@ -38,12 +50,8 @@ impl MatchKeys {
         company: &str,
     ) -> MatchKeys {
         MatchKeys {
-            crm: crm.map(|c| {
-                let mut h = DefaultHasher::new();
-                b'c'.hash(&mut h);
-                c.hash(&mut h);
-                h.finish()
-            }),
+            // Compared exactly (BINARY).
+            crm: crm.map(|c| hash(b'c', &[c], false)),
             email: email.map(|e| key_hash(b'e', &[e])),
             name: (!first.is_empty() && !last.is_empty() && !company.is_empty())
                 .then(|| key_hash(b'n', &[last, first, company])),

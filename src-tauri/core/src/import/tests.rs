@@ -874,6 +874,18 @@ fn matching_uses_the_indexes() {
         let plan = plan.join(" / ");
         assert!(plan.contains("USING INDEX"), "{sql}: {plan}");
     }
+    // An import reads the saved keys from the indexes alone.
+    for sql in [
+        write::KEYS_BY_CRM,
+        write::KEYS_BY_EMAIL,
+        write::KEYS_BY_NAME,
+    ] {
+        let plan: String = store
+            .conn()
+            .query_row(&format!("EXPLAIN QUERY PLAN {sql}"), [], |r| r.get(3))
+            .unwrap();
+        assert!(plan.contains("USING COVERING INDEX"), "{sql}: {plan}");
+    }
 }
 
 #[test]
@@ -900,8 +912,8 @@ fn statements_are_not_prepared_again_for_each_row() {
         ThemeChoice::Field(Field::Industry),
     );
     // Again, matching on the CRM id, then on e-mail, then on name and company
-    // (each row's candidates read back by rowid, then the saved row and its
-    // phones compared with the row).
+    // (each row's candidates read back by rowid, the saved row and its phones
+    // compared with the row).
     let src = read_file(sample("hubspot-contacts.csv")).unwrap();
     for unmap in [vec![], vec!["crm_id"], vec!["crm_id", "email"]] {
         let mut opts = ImportOptions::new(&src, &Settings::default());
@@ -912,11 +924,22 @@ fn statements_are_not_prepared_again_for_each_row() {
         opts.mapping.apply_overrides(&src.path, &overrides).unwrap();
         let r = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
         assert_eq!(r.imported, 0, "{unmap:?}");
-        check(
-            &store,
-            &[write::SAVED_KEYS, write::SAVED_ROW, write::SAVED_PHONES],
-        );
+        check(&store, &[write::SAVED_ROW, write::SAVED_PHONES]);
     }
+    // Every row moved to another theme: every prospect updated.
+    let mut opts = ImportOptions::new(&src, &Settings::default());
+    opts.theme = ThemeChoice::Named("Moved".into());
+    opts.retheme_existing = true;
+    let r = run(&mut store, &src, &opts, &mut no_progress()).unwrap();
+    assert_eq!((r.updated, r.unchanged), (239, 0));
+    check(&store, &[write::SAVED_ROW]);
+    assert_eq!(
+        count(
+            &store,
+            "SELECT count(*) FROM prospects p JOIN themes t ON t.id = p.theme_id WHERE t.name = 'Moved'"
+        ),
+        239
+    );
 }
 
 #[test]
@@ -1635,7 +1658,9 @@ fn a_big_import_cancelled_or_checked_leaves_the_database_as_it_was() {
     );
     assert_eq!(schema(&store), before);
     assert_eq!(snapshot(&store), rows);
+    // The connection's settings are back (temporary storage in memory).
     assert_eq!(foreign_keys(&store), 1);
+    assert_eq!(count(&store, "PRAGMA temp_store"), 2);
 }
 
 #[test]

@@ -183,6 +183,12 @@ pub(crate) fn find_match_in(
     Ok((None, remark))
 }
 
+/// The saved keys, each read from its index alone.
+pub(crate) const KEYS_BY_CRM: &str = "SELECT rowid, crm_id FROM prospects WHERE crm_id IS NOT NULL";
+pub(crate) const KEYS_BY_EMAIL: &str = "SELECT rowid, email FROM prospects WHERE email IS NOT NULL";
+pub(crate) const KEYS_BY_NAME: &str = "SELECT rowid, last_name, first_name, company FROM prospects
+    WHERE last_name <> '' AND first_name <> '' AND company <> ''";
+
 /// The keys of every saved prospect in a [`KeyIndex`], with room for about
 /// `new_rows` more prospects; `None` when the rowids do not fit in one (the
 /// import then matches with queries, row by row).
@@ -197,31 +203,37 @@ pub fn load_key_index(conn: &Connection, new_rows: u64) -> Result<Option<KeyInde
         return Ok(None);
     }
     let mut ix = KeyIndex::with_capacity(3 * (saved as u64 + new_rows) as usize);
-    let mut stmt =
-        conn.prepare("SELECT rowid, crm_id, email, first_name, last_name, company FROM prospects")?;
-    let mut rows = stmt.query([])?;
-    while let Some(r) = rows.next()? {
-        let rowid: i64 = r.get(0)?;
-        let crm: Option<String> = r.get(1)?;
-        let email: Option<String> = r.get(2)?;
-        let first: String = r.get(3)?;
-        let last: String = r.get(4)?;
-        let company: String = r.get(5)?;
-        for k in MatchKeys::of(crm.as_deref(), email.as_deref(), &first, &last, &company).iter() {
-            ix.insert(k, rowid);
-        }
-    }
+    // Each key from its own index (a covering scan: a fraction of the
+    // table's pages), filtered as `MatchKeys::of` filters them.
+    let mut keys =
+        |sql: &str, key: &dyn Fn(&rusqlite::Row<'_>) -> rusqlite::Result<Option<u64>>| {
+            let mut stmt = conn.prepare(sql)?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                if let Some(k) = key(r)? {
+                    ix.insert(k, r.get(0)?);
+                }
+            }
+            Ok::<_, crate::Error>(())
+        };
+    keys(KEYS_BY_CRM, &|r| {
+        Ok(MatchKeys::of(Some(r.get_ref(1)?.as_str()?), None, "", "", "").crm)
+    })?;
+    keys(KEYS_BY_EMAIL, &|r| {
+        Ok(MatchKeys::of(None, Some(r.get_ref(1)?.as_str()?), "", "", "").email)
+    })?;
+    keys(KEYS_BY_NAME, &|r| {
+        let (last, first) = (r.get_ref(1)?.as_str()?, r.get_ref(2)?.as_str()?);
+        Ok(MatchKeys::of(None, None, first, last, r.get_ref(3)?.as_str()?).name)
+    })?;
     Ok(Some(ix))
 }
-
-/// A prospect's match keys, by rowid.
-pub(crate) const SAVED_KEYS: &str =
-    "SELECT id, crm_id, email, first_name, last_name, company FROM prospects WHERE rowid = ?1";
 
 /// The import's [`KeyIndex`], each candidate it gives read back and its keys
 /// compared as the queries compare them (the CRM id exactly, the others
 /// ignoring ASCII case, as NOCASE does), in rowid order. A candidate still
-/// waiting in the writer's batch is written first.
+/// waiting in the writer's batch is written first. The row read stays with
+/// the writer, for the update that usually follows.
 pub(crate) struct IndexedLookup<'a, 'c> {
     pub index: &'a KeyIndex,
     pub writer: &'a mut Writer<'c>,
@@ -229,46 +241,15 @@ pub(crate) struct IndexedLookup<'a, 'c> {
     pub rowids: &'a mut Vec<i64>,
 }
 
-/// A saved prospect's keys: id, CRM id, e-mail, first name, last name, company.
-type KeysRow = (
-    String,
-    Option<String>,
-    Option<String>,
-    String,
-    String,
-    String,
-);
-
 impl IndexedLookup<'_, '_> {
-    fn read(&mut self, rowid: i64) -> Result<Option<KeysRow>> {
-        if self.writer.is_pending(rowid) {
-            self.writer.flush()?;
-        }
-        Ok(self
-            .writer
-            .conn
-            .prepare_cached(SAVED_KEYS)?
-            .query_row([rowid], |r| {
-                Ok((
-                    r.get(0)?,
-                    r.get(1)?,
-                    r.get(2)?,
-                    r.get(3)?,
-                    r.get(4)?,
-                    r.get(5)?,
-                ))
-            })
-            .optional()?)
-    }
-
     /// The first `limit` prospects (by rowid) that have `key` and that
-    /// `keep` accepts.
+    /// `keep` accepts: rowid, id, first name, last name, e-mail.
     fn first(
         &mut self,
         key: Option<u64>,
         limit: usize,
-        mut keep: impl FnMut(&KeysRow) -> bool,
-    ) -> Result<Vec<(i64, KeysRow)>> {
+        mut keep: impl FnMut(&SavedRow) -> bool,
+    ) -> Result<Vec<CrmHit>> {
         let mut found = Vec::new();
         let Some(key) = key else {
             return Ok(found);
@@ -279,9 +260,18 @@ impl IndexedLookup<'_, '_> {
             if found.len() == limit {
                 break;
             }
-            if let Some(row) = self.read(rowid)? {
-                if keep(&row) {
-                    found.push((rowid, row));
+            if self.writer.is_pending(rowid) {
+                self.writer.flush()?;
+            }
+            if let Some(row) = self.writer.read_saved(rowid)? {
+                if keep(row) {
+                    found.push((
+                        rowid,
+                        row.id.clone(),
+                        row.first_name.clone(),
+                        row.last_name.clone(),
+                        row.email.clone(),
+                    ));
                 }
             }
         }
@@ -296,25 +286,23 @@ fn nocase(a: &str, b: &str) -> bool {
 
 impl Lookup for IndexedLookup<'_, '_> {
     fn by_crm(&mut self, c: &Candidate, crm: &str) -> Result<Vec<CrmHit>> {
-        let hits = self.first(c.keys.crm, 8, |r| r.1.as_deref() == Some(crm))?;
-        Ok(hits
-            .into_iter()
-            .map(|(rowid, (id, _, email, first, last, _))| (rowid, id, first, last, email))
-            .collect())
+        self.first(c.keys.crm, 8, |r| r.crm_id.as_deref() == Some(crm))
     }
 
     fn by_email(&mut self, c: &Candidate, email: &str) -> Result<Option<(i64, String)>> {
         let hit = self.first(c.keys.email, 1, |r| {
-            r.2.as_deref().is_some_and(|e| nocase(e, email))
+            r.email.as_deref().is_some_and(|e| nocase(e, email))
         })?;
-        Ok(hit.into_iter().next().map(|(rowid, r)| (rowid, r.0)))
+        Ok(hit.into_iter().next().map(|h| (h.0, h.1)))
     }
 
     fn by_name(&mut self, c: &Candidate) -> Result<Option<(i64, String)>> {
         let hit = self.first(c.keys.name, 1, |r| {
-            nocase(&r.4, &c.last_name) && nocase(&r.3, &c.first_name) && nocase(&r.5, &c.company)
+            nocase(&r.last_name, &c.last_name)
+                && nocase(&r.first_name, &c.first_name)
+                && nocase(&r.company, &c.company)
         })?;
-        Ok(hit.into_iter().next().map(|(rowid, r)| (rowid, r.0)))
+        Ok(hit.into_iter().next().map(|h| (h.0, h.1)))
     }
 }
 
@@ -374,28 +362,6 @@ impl ThemeCache {
     }
 }
 
-/// Empty cells never blank a saved value; a known zone is replaced by
-/// "unknown" only when the row says where the prospect is now.
-pub(crate) const UPDATE_PROSPECT: &str = "UPDATE prospects SET
-    first_name = CASE WHEN ?2 <> '' THEN ?2 ELSE first_name END,
-    last_name = CASE WHEN ?3 <> '' THEN ?3 ELSE last_name END,
-    title = CASE WHEN ?4 <> '' THEN ?4 ELSE title END,
-    company = CASE WHEN ?5 <> '' THEN ?5 ELSE company END,
-    email = coalesce(?6, email),
-    city = CASE WHEN ?7 <> '' THEN ?7 ELSE city END,
-    region = CASE WHEN ?8 <> '' THEN ?8 ELSE region END,
-    country = CASE WHEN ?9 <> '' THEN ?9 ELSE country END,
-    time_zone = CASE WHEN ?10 IS NOT NULL THEN ?10 WHEN ?11 THEN NULL ELSE time_zone END,
-    industry = CASE WHEN ?12 <> '' THEN ?12 ELSE industry END,
-    employees = CASE WHEN ?13 <> '' THEN ?13 ELSE employees END,
-    crm_id = coalesce(?14, crm_id),
-    theme_id = CASE WHEN ?15 IS NULL THEN theme_id WHEN ?16 THEN ?15
-                    ELSE coalesce(theme_id, ?15) END,
-    extra = CASE WHEN ?17 = '{}' THEN extra ELSE json_patch(extra, ?17) END,
-    source_file = ?18, import_id = ?19, updated_at = ?20
-    WHERE rowid = ?1
-    RETURNING theme_id, crm_id, email, first_name, last_name, company, do_not_call";
-
 /// The match keys of a prospect as saved.
 #[derive(Debug, Clone, Default)]
 pub struct SavedKeys {
@@ -406,13 +372,15 @@ pub struct SavedKeys {
     pub company: String,
 }
 
-/// What [`UPDATE_PROSPECT`] reads of a saved prospect, and its flag.
-pub(crate) const SAVED_ROW: &str = "SELECT first_name, last_name, title, company, email, city,
+/// A saved prospect by rowid: its id, the columns a row updates and its
+/// flag (matching compares the keys among them).
+pub(crate) const SAVED_ROW: &str = "SELECT id, first_name, last_name, title, company, email, city,
     region, country, time_zone, industry, employees, crm_id, theme_id, extra, do_not_call
     FROM prospects WHERE rowid = ?1";
 
 /// A saved prospect as [`SAVED_ROW`] reads it.
-struct SavedRow {
+pub(crate) struct SavedRow {
+    id: String,
     first_name: String,
     last_name: String,
     title: String,
@@ -430,39 +398,134 @@ struct SavedRow {
     do_not_call: bool,
 }
 
+/// The columns a row may update, in the order of [`SavedRow::changes`]'s bits.
+const UPDATED_COLUMNS: [&str; 14] = [
+    "first_name",
+    "last_name",
+    "title",
+    "company",
+    "email",
+    "city",
+    "region",
+    "country",
+    "time_zone",
+    "industry",
+    "employees",
+    "crm_id",
+    "theme_id",
+    "extra",
+];
+const EXTRA_BIT: u32 = 1 << 13;
+
+/// `UPDATE prospects SET` the columns of `mask` (bits of
+/// [`UPDATED_COLUMNS`]), `?1` to `?n` in that order (the unmapped columns
+/// merged into `extra` with `json_patch`), then the file, the import, the
+/// time and the rowid.
+fn update_sql(mask: u32) -> String {
+    use std::fmt::Write as _;
+    let mut sql = String::from("UPDATE prospects SET ");
+    let mut n = 0;
+    for (i, col) in UPDATED_COLUMNS.iter().enumerate() {
+        if mask & (1 << i) != 0 {
+            n += 1;
+            if 1 << i == EXTRA_BIT {
+                let _ = write!(sql, "extra = json_patch(extra, ?{n}), ");
+            } else {
+                let _ = write!(sql, "{col} = ?{n}, ");
+            }
+        }
+    }
+    let _ = write!(
+        sql,
+        "source_file = ?{}, import_id = ?{}, updated_at = ?{} WHERE rowid = ?{}",
+        n + 1,
+        n + 2,
+        n + 3,
+        n + 4
+    );
+    sql
+}
+
 impl SavedRow {
-    /// Would [`UPDATE_PROSPECT`] leave every value as it is (the import,
-    /// file and time of the update aside)? Each column as its `CASE` says.
-    fn unchanged_by(&self, c: &Candidate, theme_id: Option<&str>, retheme: bool) -> bool {
-        let text = |new: &str, saved: &str| new.is_empty() || new == saved;
-        let theme = match theme_id {
-            None => self.theme_id.as_deref(),
-            Some(t) if retheme => Some(t),
-            Some(t) => self.theme_id.as_deref().or(Some(t)),
+    /// What a row changes in the saved prospect, as the rules of an update
+    /// say: an empty cell never blanks a saved value (nor a missing e-mail
+    /// or CRM id); a known zone becomes "unknown" only when the row says
+    /// where the prospect is now; the theme is given to a prospect without
+    /// one (to any with `retheme`); the unmapped columns are merged into
+    /// `extra`. Returns the columns that change (bits of
+    /// [`UPDATED_COLUMNS`]) and their new values, in that order.
+    fn changes<'a>(
+        &'a self,
+        c: &'a Candidate,
+        theme_id: Option<&'a str>,
+        retheme: bool,
+    ) -> (u32, Vec<Option<&'a str>>) {
+        let mut mask = 0;
+        let mut values = Vec::new();
+        let mut set = |bit: usize, new: Option<&'a str>| {
+            mask |= 1 << bit;
+            values.push(new);
         };
+        let texts: [(&'a str, &str); 4] = [
+            (&c.first_name, &self.first_name),
+            (&c.last_name, &self.last_name),
+            (&c.title, &self.title),
+            (&c.company, &self.company),
+        ];
+        for (i, (new, saved)) in texts.into_iter().enumerate() {
+            if !new.is_empty() && new != saved {
+                set(i, Some(new));
+            }
+        }
+        if let Some(e) = c.email.as_deref() {
+            if self.email.as_deref() != Some(e) {
+                set(4, Some(e));
+            }
+        }
+        let texts: [(&'a str, &str); 3] = [
+            (&c.city, &self.city),
+            (&c.region, &self.region),
+            (&c.country, &self.country),
+        ];
+        for (i, (new, saved)) in texts.into_iter().enumerate() {
+            if !new.is_empty() && new != saved {
+                set(5 + i, Some(new));
+            }
+        }
         let zone = match (&c.time_zone, c.location_given) {
             (Some(z), _) => Some(z.as_str()),
             (None, true) => None,
             (None, false) => self.time_zone.as_deref(),
         };
-        text(&c.first_name, &self.first_name)
-            && text(&c.last_name, &self.last_name)
-            && text(&c.title, &self.title)
-            && text(&c.company, &self.company)
-            && c.email
-                .as_ref()
-                .is_none_or(|e| self.email.as_ref() == Some(e))
-            && text(&c.city, &self.city)
-            && text(&c.region, &self.region)
-            && text(&c.country, &self.country)
-            && zone == self.time_zone.as_deref()
-            && text(&c.industry, &self.industry)
-            && text(&c.employees, &self.employees)
-            && c.crm_id
-                .as_ref()
-                .is_none_or(|id| self.crm_id.as_ref() == Some(id))
-            && theme == self.theme_id.as_deref()
-            && (c.extra == "{}" || !patch_changes(&self.extra, &c.extra))
+        if zone != self.time_zone.as_deref() {
+            set(8, zone);
+        }
+        let texts: [(&'a str, &str); 2] = [
+            (&c.industry, &self.industry),
+            (&c.employees, &self.employees),
+        ];
+        for (i, (new, saved)) in texts.into_iter().enumerate() {
+            if !new.is_empty() && new != saved {
+                set(9 + i, Some(new));
+            }
+        }
+        if let Some(id) = c.crm_id.as_deref() {
+            if self.crm_id.as_deref() != Some(id) {
+                set(11, Some(id));
+            }
+        }
+        let theme = match theme_id {
+            None => self.theme_id.as_deref(),
+            Some(t) if retheme => Some(t),
+            Some(t) => self.theme_id.as_deref().or(Some(t)),
+        };
+        if theme != self.theme_id.as_deref() {
+            set(12, theme);
+        }
+        if c.extra != "{}" && patch_changes(&self.extra, &c.extra) {
+            set(13, Some(&c.extra));
+        }
+        (mask, values)
     }
 }
 
@@ -490,7 +553,7 @@ pub(crate) const DELETE_PHONES: &str = "DELETE FROM prospect_phones WHERE prospe
 /// The columns of an inserted prospect, in the order of [`PROSPECT_SLOTS`].
 const PROSPECT_COLUMNS: &str = "id, theme_id, first_name, last_name, title, company, email, \
     city, region, country, time_zone, industry, employees, source_file, crm_id, import_id, extra, \
-    created_at, updated_at, rowid";
+    created_at, updated_at";
 /// Where each column's value comes from: `Row(k)`, the row's k-th value, or
 /// `Shared(j)`, a value the whole statement shares (bound once, not per row):
 /// the file (0), the import (1), now (2).
@@ -514,10 +577,9 @@ const PROSPECT_SLOTS: &[Slot] = &[
     Slot::Row(14),
     Slot::Shared(2),
     Slot::Shared(2),
-    Slot::Row(15),
 ];
 /// Values per prospect row, and shared by the statement.
-const PROSPECT_ROW_PARAMS: usize = 16;
+const PROSPECT_ROW_PARAMS: usize = 15;
 const PROSPECT_SHARED_PARAMS: usize = 3;
 const PHONE_COLUMNS: &str = "prospect_id, position, kind, e164, extension, raw, bad";
 const PHONE_SLOTS: &[Slot] = &[
@@ -575,10 +637,12 @@ pub(crate) fn insert_sql(
 }
 
 /// Rows inserted in one statement (at most). Measured with the import bench:
-/// 1 row per statement pays the statement's run 100,000 times; 64 or more
-/// make long programs and many shapes of the phones statement (one per
-/// number of phones in a batch) to prepare; 4 to 16 are fastest.
-pub const INSERT_BATCH: usize = 8;
+/// 1 row per statement pays the statement's run 100,000 times; each run
+/// also builds the lists of the schema's `IN (...)` checks again (an
+/// ephemeral table each). Measured in instructions (callgrind, 30,000 rows):
+/// 8 rows a statement cost 5 % more than 32; 64 no less than 32 (more shapes
+/// of the phones statement to prepare, one per number of phones in a batch).
+pub const INSERT_BATCH: usize = 32;
 
 /// A prospect waiting in the batch.
 struct Pending {
@@ -619,10 +683,15 @@ pub struct Writer<'c> {
     pub garbage: Option<std::sync::mpsc::Sender<Vec<Candidate>>>,
     /// Prepared inserts by (table, rows).
     inserts: HashMap<(bool, usize), rusqlite::Statement<'c>>,
-    /// The rowid of the next prospect inserted: rowids are given here, in
-    /// the order SQLite would give them (one past the largest), so that a
-    /// prospect has its rowid while it waits in the batch.
+    /// The rowid of the next prospect inserted. SQLite gives one past the
+    /// largest; the writer knows it in advance, so that a prospect has its
+    /// rowid while it waits in the batch (checked after each batch).
     next_rowid: i64,
+    /// The saved prospect read last (by rowid), as it is in the database:
+    /// matching reads it, the update uses it; anything written to it drops it.
+    saved: Option<(i64, SavedRow)>,
+    /// Prepared updates, by the columns they set (see [`update_sql`]).
+    updates: HashMap<u32, rusqlite::Statement<'c>>,
 }
 
 impl<'c> Writer<'c> {
@@ -647,7 +716,39 @@ impl<'c> Writer<'c> {
                 [],
                 |r| r.get(0),
             )?,
+            saved: None,
+            updates: HashMap::new(),
         })
+    }
+
+    /// The saved prospect at `rowid`, read (and kept for an update).
+    pub(crate) fn read_saved(&mut self, rowid: i64) -> Result<Option<&SavedRow>> {
+        let row = self
+            .conn
+            .prepare_cached(SAVED_ROW)?
+            .query_row([rowid], |r| {
+                Ok(SavedRow {
+                    id: r.get(0)?,
+                    first_name: r.get(1)?,
+                    last_name: r.get(2)?,
+                    title: r.get(3)?,
+                    company: r.get(4)?,
+                    email: r.get(5)?,
+                    city: r.get(6)?,
+                    region: r.get(7)?,
+                    country: r.get(8)?,
+                    time_zone: r.get(9)?,
+                    industry: r.get(10)?,
+                    employees: r.get(11)?,
+                    crm_id: r.get(12)?,
+                    theme_id: r.get(13)?,
+                    extra: r.get(14)?,
+                    do_not_call: r.get(15)?,
+                })
+            })
+            .optional()?;
+        self.saved = row.map(|row| (rowid, row));
+        Ok(self.saved.as_ref().map(|(_, row)| row))
     }
 
     /// The rowid the next prospect inserted will have.
@@ -747,11 +848,23 @@ impl<'c> Writer<'c> {
                     &c.employees,
                     &c.crm_id,
                     &c.extra,
-                    &p.rowid,
                 ]);
             }
             self.statement(true, pending.len())?
                 .execute(values.as_slice())?;
+        }
+        // SQLite gives each row one past the largest rowid, as `insert`
+        // said it would (a rowid in the statement would make SQLite keep a
+        // statement journal, to undo a row that is not an integer).
+        let last = pending.last().map_or(0, |p| p.rowid);
+        if self.conn.last_insert_rowid() != last {
+            return Err(crate::Error::invalid(
+                "import",
+                format!(
+                    "the prospects were written at rowid {} instead of {last}",
+                    self.conn.last_insert_rowid()
+                ),
+            ));
         }
         let phones: usize = pending.iter().map(|p| p.c.phones.len()).sum();
         if phones > 0 {
@@ -785,7 +898,8 @@ impl<'c> Writer<'c> {
     /// A prospect written by this import whose number or e-mail is on the
     /// do-not-call list (or who was marked before): stored as do-not-call,
     /// and every number and e-mail of theirs on the list.
-    pub fn suppress(&self, prospect_id: &str) -> Result<()> {
+    pub fn suppress(&mut self, prospect_id: &str) -> Result<()> {
+        self.saved = None;
         crate::suppress::mark(self.conn, prospect_id, &self.now)?;
         let source = crate::suppress::Source::Import(&self.import_id);
         crate::suppress::list_prospect(self.conn, prospect_id, source, &self.now)?;
@@ -838,28 +952,19 @@ impl<'c> Writer<'c> {
         c: &Candidate,
         theme_id: Option<&str>,
     ) -> Result<Updated> {
-        let saved: SavedRow =
-            self.conn
-                .prepare_cached(SAVED_ROW)?
-                .query_row([found.rowid], |r| {
-                    Ok(SavedRow {
-                        first_name: r.get(0)?,
-                        last_name: r.get(1)?,
-                        title: r.get(2)?,
-                        company: r.get(3)?,
-                        email: r.get(4)?,
-                        city: r.get(5)?,
-                        region: r.get(6)?,
-                        country: r.get(7)?,
-                        time_zone: r.get(8)?,
-                        industry: r.get(9)?,
-                        employees: r.get(10)?,
-                        crm_id: r.get(11)?,
-                        theme_id: r.get(12)?,
-                        extra: r.get(13)?,
-                        do_not_call: r.get(14)?,
-                    })
-                })?;
+        if self
+            .saved
+            .as_ref()
+            .is_none_or(|(rowid, _)| *rowid != found.rowid)
+        {
+            self.read_saved(found.rowid)?;
+        }
+        let Some((_, saved)) = self.saved.take() else {
+            return Err(crate::Error::invalid(
+                "import",
+                format!("prospect {} is gone", found.id),
+            ));
+        };
         let phones: Vec<SavedPhone> = self
             .conn
             .prepare_cached(SAVED_PHONES)?
@@ -872,58 +977,48 @@ impl<'c> Writer<'c> {
                 .iter()
                 .zip(&c.phones)
                 .all(|(s, p)| s.0 == p.kind && s.1 == p.e164 && s.2 == p.extension && s.3 == p.raw);
-        if same_phones && saved.unchanged_by(c, theme_id, self.retheme_existing) {
-            return Ok(Updated {
-                keys: SavedKeys {
-                    crm_id: saved.crm_id,
-                    email: saved.email,
-                    first_name: saved.first_name,
-                    last_name: saved.last_name,
-                    company: saved.company,
-                },
-                theme_id: saved.theme_id,
-                do_not_call: saved.do_not_call,
-                changed: false,
-            });
-        }
-        let updated: Updated = self.conn.prepare_cached(UPDATE_PROSPECT)?.query_row(
-            params![
-                found.rowid,
-                c.first_name,
-                c.last_name,
-                c.title,
-                c.company,
-                c.email,
-                c.city,
-                c.region,
-                c.country,
-                c.time_zone,
-                c.location_given,
-                c.industry,
-                c.employees,
-                c.crm_id,
-                theme_id,
-                self.retheme_existing,
-                c.extra,
-                self.source_file,
-                self.import_id,
-                self.now,
-            ],
-            |r| {
-                Ok(Updated {
-                    theme_id: r.get(0)?,
-                    keys: SavedKeys {
-                        crm_id: r.get(1)?,
-                        email: r.get(2)?,
-                        first_name: r.get(3)?,
-                        last_name: r.get(4)?,
-                        company: r.get(5)?,
-                    },
-                    do_not_call: r.get(6)?,
-                    changed: true,
-                })
+        let (mask, values) = saved.changes(c, theme_id, self.retheme_existing);
+        // The prospect as the update leaves it.
+        let new = |bit: u32, saved: Option<&str>| -> Option<String> {
+            if mask & bit == 0 {
+                return saved.map(str::to_string);
+            }
+            let i = (mask & (bit - 1)).count_ones() as usize;
+            values[i].map(str::to_string)
+        };
+        let updated = Updated {
+            keys: SavedKeys {
+                crm_id: new(1 << 11, saved.crm_id.as_deref()),
+                email: new(1 << 4, saved.email.as_deref()),
+                first_name: new(1, Some(&saved.first_name)).unwrap_or_default(),
+                last_name: new(1 << 1, Some(&saved.last_name)).unwrap_or_default(),
+                company: new(1 << 3, Some(&saved.company)).unwrap_or_default(),
             },
-        )?;
+            theme_id: new(1 << 12, saved.theme_id.as_deref()),
+            do_not_call: saved.do_not_call,
+            changed: mask != 0 || !same_phones,
+        };
+        if !updated.changed {
+            return Ok(updated);
+        }
+        let conn = self.conn;
+        let stmt = match self.updates.entry(mask) {
+            std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+            std::collections::hash_map::Entry::Vacant(e) => {
+                e.insert(conn.prepare(&update_sql(mask))?)
+            }
+        };
+        let mut bound: Vec<&dyn rusqlite::ToSql> = Vec::with_capacity(values.len() + 4);
+        for v in &values {
+            bound.push(v);
+        }
+        bound.extend_from_slice(&[
+            &self.source_file as &dyn rusqlite::ToSql,
+            &self.import_id,
+            &self.now,
+            &found.rowid,
+        ]);
+        stmt.execute(bound.as_slice())?;
         // Phones: replaced when they changed; a number marked bad stays bad.
         if !same_phones {
             let bad: Vec<(Option<String>, String)> = phones
@@ -937,5 +1032,192 @@ impl<'c> Writer<'c> {
             self.replace_phones(&found.id, &c.phones, &bad)?;
         }
         Ok(updated)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    /// The update every import ran before rows that change nothing wrote
+    /// nothing: each column by a `CASE`, every column set.
+    const ONE_STATEMENT: &str = "UPDATE prospects SET
+        first_name = CASE WHEN ?2 <> '' THEN ?2 ELSE first_name END,
+        last_name = CASE WHEN ?3 <> '' THEN ?3 ELSE last_name END,
+        title = CASE WHEN ?4 <> '' THEN ?4 ELSE title END,
+        company = CASE WHEN ?5 <> '' THEN ?5 ELSE company END,
+        email = coalesce(?6, email),
+        city = CASE WHEN ?7 <> '' THEN ?7 ELSE city END,
+        region = CASE WHEN ?8 <> '' THEN ?8 ELSE region END,
+        country = CASE WHEN ?9 <> '' THEN ?9 ELSE country END,
+        time_zone = CASE WHEN ?10 IS NOT NULL THEN ?10 WHEN ?11 THEN NULL ELSE time_zone END,
+        industry = CASE WHEN ?12 <> '' THEN ?12 ELSE industry END,
+        employees = CASE WHEN ?13 <> '' THEN ?13 ELSE employees END,
+        crm_id = coalesce(?14, crm_id),
+        theme_id = CASE WHEN ?15 IS NULL THEN theme_id WHEN ?16 THEN ?15
+                        ELSE coalesce(theme_id, ?15) END,
+        extra = CASE WHEN ?17 = '{}' THEN extra ELSE json_patch(extra, ?17) END
+        WHERE rowid = ?1";
+
+    const COLUMNS: &str = "first_name, last_name, title, company, email, city, region, country, \
+        time_zone, industry, employees, crm_id, theme_id, extra";
+
+    fn row(conn: &Connection) -> Vec<rusqlite::types::Value> {
+        conn.query_row(&format!("SELECT {COLUMNS} FROM prospects"), [], |r| {
+            (0..14).map(|i| r.get(i)).collect()
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn an_update_writes_what_the_one_statement_wrote() {
+        let store = Store::open_in_memory().unwrap();
+        let conn = store.conn();
+        // As in an import (the writer's import id names no import here).
+        conn.execute_batch("PRAGMA foreign_keys = OFF").unwrap();
+        let t1 = lists::create_theme(conn, "One", ThemeKind::Custom, "")
+            .unwrap()
+            .id;
+        let t2 = lists::create_theme(conn, "Two", ThemeKind::Custom, "")
+            .unwrap()
+            .id;
+        let mut rng = 0x9E37_79B9_7F4A_7C15u64;
+        let mut pick = |n: u64| {
+            rng ^= rng << 13;
+            rng ^= rng >> 7;
+            rng ^= rng << 17;
+            rng % n
+        };
+        for _ in 0..600 {
+            // A saved prospect, and a row: each value empty, the same, in
+            // other case, or another.
+            let saved_theme = [None, Some(t1.as_str())][pick(2) as usize];
+            let saved_zone = [None, Some("America/Chicago")][pick(2) as usize];
+            let saved_email = [None, Some("ann@x.example")][pick(2) as usize];
+            let saved_crm = [None, Some("100")][pick(2) as usize];
+            let saved_extra = [r#"{}"#, r#"{"Stage":"Lead"}"#][pick(2) as usize];
+            conn.execute("DELETE FROM prospects", []).unwrap();
+            conn.execute(
+                "INSERT INTO prospects (id, first_name, last_name, title, company, email, city,
+                    region, country, time_zone, industry, employees, crm_id, theme_id, extra,
+                    created_at, updated_at)
+                 VALUES ('p', 'Ann', 'Lee', 'CFO', 'Acme', ?1, 'Austin', 'TX', 'US', ?2,
+                    'Legal', '11-50', ?3, ?4, ?5, 'then', 'then')",
+                rusqlite::params![saved_email, saved_zone, saved_crm, saved_theme, saved_extra],
+            )
+            .unwrap();
+            let rowid: i64 = conn
+                .query_row("SELECT rowid FROM prospects", [], |r| r.get(0))
+                .unwrap();
+            let mut text = |saved: &str, other: &str| {
+                [
+                    String::new(),
+                    saved.to_string(),
+                    saved.to_uppercase(),
+                    other.to_string(),
+                ][pick(4) as usize]
+                    .clone()
+            };
+            let mut c = Candidate {
+                first_name: text("Ann", "Bea"),
+                last_name: text("Lee", "Roe"),
+                title: text("CFO", "CEO"),
+                company: text("Acme", "Initech"),
+                city: text("Austin", "Dallas"),
+                region: text("TX", "OK"),
+                country: text("US", "CA"),
+                industry: text("Legal", "Retail"),
+                employees: text("11-50", "51-200"),
+                ..Candidate::default()
+            };
+            c.email = [
+                None,
+                Some("ann@x.example"),
+                Some("ANN@x.example"),
+                Some("bea@x.example"),
+            ][pick(4) as usize]
+                .map(str::to_string);
+            c.crm_id = [None, Some("100"), Some("200")][pick(3) as usize].map(str::to_string);
+            c.time_zone = [None, Some("America/Chicago"), Some("America/Denver")][pick(3) as usize]
+                .map(str::to_string);
+            c.location_given = pick(2) == 0;
+            c.extra = [
+                r#"{}"#,
+                r#"{"Stage":"Lead"}"#,
+                r#"{"Stage":"Won"}"#,
+                r#"{"Owner":"Rep 1"}"#,
+            ][pick(4) as usize]
+                .to_string();
+            let theme = [None, Some(t1.as_str()), Some(t2.as_str())][pick(3) as usize];
+            let retheme = pick(2) == 0;
+
+            conn.execute_batch("SAVEPOINT one").unwrap();
+            conn.execute(
+                ONE_STATEMENT,
+                rusqlite::params![
+                    rowid,
+                    c.first_name,
+                    c.last_name,
+                    c.title,
+                    c.company,
+                    c.email,
+                    c.city,
+                    c.region,
+                    c.country,
+                    c.time_zone,
+                    c.location_given,
+                    c.industry,
+                    c.employees,
+                    c.crm_id,
+                    theme,
+                    retheme,
+                    c.extra,
+                ],
+            )
+            .unwrap();
+            let expected = row(conn);
+            conn.execute_batch("ROLLBACK TO one; RELEASE one").unwrap();
+
+            let before = row(conn);
+            let mut w =
+                Writer::new(conn, "i".into(), "f.csv".into(), "now".into(), retheme).unwrap();
+            let found = Found {
+                rowid,
+                id: "p".into(),
+                by: MatchKey::CrmId,
+            };
+            let u = w.update(&found, &c, theme).unwrap();
+            drop(w);
+            let got = row(conn);
+            // json_patch writes the same object its own way: compare values.
+            let json = |v: &rusqlite::types::Value| match v {
+                rusqlite::types::Value::Text(t) => {
+                    serde_json::from_str::<serde_json::Value>(t).unwrap()
+                }
+                _ => serde_json::Value::Null,
+            };
+            assert_eq!(
+                got[..13],
+                expected[..13],
+                "{c:?} theme {theme:?} retheme {retheme}"
+            );
+            assert_eq!(json(&got[13]), json(&expected[13]), "{c:?}");
+            assert_eq!(
+                u.changed,
+                got != before || json(&got[13]) != json(&before[13]),
+                "{c:?}"
+            );
+            let text = |v: &rusqlite::types::Value| match v {
+                rusqlite::types::Value::Text(t) => Some(t.clone()),
+                _ => None,
+            };
+            assert_eq!(u.theme_id, text(&got[12]));
+            assert_eq!(u.keys.crm_id, text(&got[11]));
+            assert_eq!(u.keys.email, text(&got[4]));
+            assert_eq!(Some(u.keys.first_name), text(&got[0]));
+            assert_eq!(Some(u.keys.last_name), text(&got[1]));
+            assert_eq!(Some(u.keys.company), text(&got[3]));
+        }
     }
 }
