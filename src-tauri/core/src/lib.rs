@@ -23,6 +23,7 @@
 //! - [`bundle`]: a rep's calls and blocks as a file, imported by a manager
 //! - [`demo`]: the demo database
 //! - [`import`]: CSV exports of CRMs into themed call lists
+//! - [`team`]: the team store's local half: its link, the outbox of what waits to be pushed, what a pull brings
 //! - [`text`]: one normalization and one set of length limits for every text that comes in
 //! - [`themes`]: theme operations of the Lists view (rename, merge, split, move, recycle)
 //! - [`export`]: prospects to CSV, with spreadsheet formulas escaped
@@ -58,6 +59,7 @@ pub mod session;
 pub mod settings;
 pub mod store;
 pub mod suppress;
+pub mod team;
 pub mod text;
 pub mod themes;
 pub mod time;

@@ -68,10 +68,24 @@ pub fn build(
     let rep = rep(conn, rep_id)?;
     let (f, t) = (from.map(time::to_db), to.map(time::to_db));
     let calls = calls(conn, rep_id, &f, &t)?;
-    let call_ids: Vec<String> = calls.iter().map(|c| c.id.clone()).collect();
     let block_ids = block_ids(conn, rep_id, &f, &t, &calls)?;
-    let blocks = blocks(conn, &block_ids)?;
-    let pauses = pauses(conn, &block_ids)?;
+    let mut bundle = build_of(conn, rep, calls, &block_ids)?;
+    bundle.from = f;
+    bundle.to = t;
+    Ok(bundle)
+}
+
+/// A bundle of these calls and blocks (already read), with every row they
+/// refer to. The team store's outbox builds its batches with it.
+pub(crate) fn build_of(
+    conn: &Connection,
+    rep: BRep,
+    calls: Vec<BCall>,
+    block_ids: &[String],
+) -> Result<Bundle> {
+    let call_ids: Vec<String> = calls.iter().map(|c| c.id.clone()).collect();
+    let blocks = blocks(conn, block_ids)?;
+    let pauses = pauses(conn, block_ids)?;
     let call_objections = call_objections(conn, &call_ids)?;
     let meetings = meetings(conn, &call_ids)?;
     let prospects = prospects(conn, &calls, &meetings)?;
@@ -86,8 +100,8 @@ pub fn build(
         schema_version: LATEST,
         app_version: env!("CARGO_PKG_VERSION").into(),
         created_at: time::to_db(time::now()),
-        from: f,
-        to: t,
+        from: None,
+        to: None,
         rep,
         themes,
         prospects,
@@ -107,7 +121,7 @@ pub fn build(
 }
 
 /// How many rows of each kind `b` holds.
-fn counts(b: &Bundle) -> BundleCounts {
+pub(crate) fn counts(b: &Bundle) -> BundleCounts {
     BundleCounts {
         themes: b.themes.len() as u32,
         prospects: b.prospects.len() as u32,
@@ -122,7 +136,7 @@ fn counts(b: &Bundle) -> BundleCounts {
     }
 }
 
-fn rep(conn: &Connection, rep_id: &str) -> Result<BRep> {
+pub(crate) fn rep(conn: &Connection, rep_id: &str) -> Result<BRep> {
     conn.query_row(
         "SELECT id, name, email, time_zone FROM reps WHERE id = ?1",
         [rep_id],
@@ -149,44 +163,50 @@ fn calls(
     f: &Option<String>,
     t: &Option<String>,
 ) -> Result<Vec<BCall>> {
-    let mut stmt = conn.prepare(
-        "SELECT id, prospect_id, block_id, theme_id, phone_e164, talk_track_version_id, started_at,
-            ended_at, duration_ms, outcome, asked_for_meeting, prospect_time_zone, local_hour,
-            local_weekday, callback_at, notes, gap_current_state, gap_objectives, gap_impact,
-            answered_at, ring_ms
-         FROM calls
-         WHERE rep_id = ?1 AND outcome IS NOT NULL
-           AND (?2 IS NULL OR started_at >= ?2) AND (?3 IS NULL OR started_at < ?3)
-         ORDER BY started_at, id",
-    )?;
+    let mut stmt = conn.prepare(&format!(
+        "SELECT {CALL_COLUMNS} FROM calls c
+             WHERE c.rep_id = ?1 AND c.outcome IS NOT NULL
+               AND (?2 IS NULL OR c.started_at >= ?2) AND (?3 IS NULL OR c.started_at < ?3)
+             ORDER BY c.started_at, c.id"
+    ))?;
     let calls = stmt
-        .query_map(params![rep_id, f, t], |r| {
-            Ok(BCall {
-                id: r.get(0)?,
-                prospect_id: r.get(1)?,
-                block_id: r.get(2)?,
-                theme_id: r.get(3)?,
-                phone_e164: r.get(4)?,
-                talk_track_version_id: r.get(5)?,
-                started_at: r.get(6)?,
-                ended_at: r.get(7)?,
-                duration_ms: r.get(8)?,
-                answered_at: r.get(19)?,
-                ring_ms: r.get(20)?,
-                outcome: r.get(9)?,
-                asked_for_meeting: r.get(10)?,
-                prospect_time_zone: r.get(11)?,
-                local_hour: r.get(12)?,
-                local_weekday: r.get(13)?,
-                callback_at: r.get(14)?,
-                notes: r.get(15)?,
-                gap_current_state: r.get(16)?,
-                gap_objectives: r.get(17)?,
-                gap_impact: r.get(18)?,
-            })
-        })?
+        .query_map(params![rep_id, f, t], call_row)?
         .collect::<rusqlite::Result<_>>()?;
     Ok(calls)
+}
+
+/// The columns [`call_row`] reads, in its order (`c` is the calls table).
+pub(crate) const CALL_COLUMNS: &str =
+    "c.id, c.prospect_id, c.block_id, c.theme_id, c.phone_e164, c.talk_track_version_id,
+     c.started_at, c.ended_at, c.duration_ms, c.outcome, c.asked_for_meeting,
+     c.prospect_time_zone, c.local_hour, c.local_weekday, c.callback_at, c.notes,
+     c.gap_current_state, c.gap_objectives, c.gap_impact, c.answered_at, c.ring_ms";
+
+/// A completed call as a bundle carries it, from [`CALL_COLUMNS`].
+pub(crate) fn call_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<BCall> {
+    Ok(BCall {
+        id: r.get(0)?,
+        prospect_id: r.get(1)?,
+        block_id: r.get(2)?,
+        theme_id: r.get(3)?,
+        phone_e164: r.get(4)?,
+        talk_track_version_id: r.get(5)?,
+        started_at: r.get(6)?,
+        ended_at: r.get(7)?,
+        duration_ms: r.get(8)?,
+        answered_at: r.get(19)?,
+        ring_ms: r.get(20)?,
+        outcome: r.get(9)?,
+        asked_for_meeting: r.get(10)?,
+        prospect_time_zone: r.get(11)?,
+        local_hour: r.get(12)?,
+        local_weekday: r.get(13)?,
+        callback_at: r.get(14)?,
+        notes: r.get(15)?,
+        gap_current_state: r.get(16)?,
+        gap_objectives: r.get(17)?,
+        gap_impact: r.get(18)?,
+    })
 }
 
 /// Blocks of the period, and any block a call of the period ran in.

@@ -88,6 +88,16 @@ pub fn import_named(
         .map_err(|e| refused_by_the_database(e, source_name))
 }
 
+/// Import a bundle already read and checked ([`super::read::checked`]) in
+/// the caller's transaction: the team store's pull, which does more in the
+/// same transaction.
+pub fn import_checked(tx: &Connection, bundle: &Bundle, source_name: &str) -> Result<BundleReport> {
+    let mut report =
+        apply(tx, bundle, source_name).map_err(|e| refused_by_the_database(e, source_name))?;
+    report.source = source_name.to_string();
+    Ok(report)
+}
+
 /// A row the checks let through but the database's constraints refuse is
 /// a damaged bundle, named as such (not a raw constraint message).
 fn refused_by_the_database(e: Error, source_name: &str) -> Error {

@@ -35,6 +35,15 @@ pub fn read(reader: impl Read, source_name: &str) -> Result<Bundle> {
     Ok(bundle)
 }
 
+/// A bundle that did not come from a file (the team store's rows, read back
+/// into bundles): every value and reference checked as [`read`] checks a file's.
+pub fn checked(mut bundle: Bundle, source_name: &str) -> Result<Bundle> {
+    let damaged = |d: String| damaged(source_name, d);
+    super::values::check(&mut bundle).map_err(damaged)?;
+    check(&bundle).map_err(damaged)?;
+    Ok(bundle)
+}
+
 /// The most a bundle may hold, compressed or not: years of one rep's calls
 /// (about 500 bytes of JSON a call), and little enough that reading one
 /// stays within a few hundred MB of memory.

@@ -62,6 +62,12 @@ pub const MIGRATIONS: &[Migration] = &[
             "long lists a page at a time: prospects in the table's order, their counts, search",
         sql: V9_LIST_PAGES,
     },
+    Migration {
+        version: 10,
+        description:
+            "the team store: its link and an outbox filled in the same transaction as each call",
+        sql: V10_TEAM_OUTBOX,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -791,5 +797,81 @@ CREATE TRIGGER prospect_phones_search_delete AFTER DELETE ON prospect_phones BEG
     INSERT OR IGNORE INTO prospects_search_dirty (prospect_rowid)
     SELECT p.rowid FROM prospects p
     WHERE p.id = OLD.prospect_id AND p.rowid <= (SELECT indexed_to FROM prospects_search_state);
+END;
+"#;
+
+const V10_TEAM_OUTBOX: &str = r#"
+-- The team store this database syncs with (PostgreSQL): at most one. The
+-- password is not here (the keyring, or a file only the user can read).
+CREATE TABLE team_link (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    url           TEXT NOT NULL,          -- the connection string without its password
+    role          TEXT NOT NULL,          -- the database role this rep connects as
+    rep_id        TEXT REFERENCES reps(id),  -- who this copy calls as (none: a manager who does not call)
+    manager       INTEGER NOT NULL DEFAULT 0 CHECK (manager IN (0, 1)),
+    team_schema   INTEGER NOT NULL,       -- the team schema's version when last seen
+    connected_at  TEXT NOT NULL,
+    pushed_at     TEXT,                   -- the last push that reached the server
+    pulled_at     TEXT,
+    pulled_seq    INTEGER NOT NULL DEFAULT 0,  -- the server's sequence read up to
+    offline_since TEXT,                   -- the first failure since the last success
+    last_error    TEXT
+) STRICT;
+
+-- What waits to be pushed, in the order it was committed: written by the
+-- triggers below in the very transaction that changed the row, so a crash
+-- can lose neither the row nor its place in the queue. A pushed entry is
+-- deleted once the server has committed it; pushing it twice duplicates
+-- nothing (upserts keyed by the rows' UUIDs).
+CREATE TABLE team_outbox (
+    seq       INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind      TEXT NOT NULL CHECK (kind IN ('call', 'block')),
+    row_id    TEXT NOT NULL,
+    queued_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))
+) STRICT;
+
+-- A call is queued when it ends and whenever it changes after (notes, gap
+-- notes, an undo that opens it again); its objections and meeting travel
+-- with it. Nothing is queued while no team store is linked.
+CREATE TRIGGER team_outbox_call_insert AFTER INSERT ON calls
+WHEN NEW.outcome IS NOT NULL AND EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_outbox (kind, row_id) VALUES ('call', NEW.id);
+END;
+CREATE TRIGGER team_outbox_call_update AFTER UPDATE ON calls
+WHEN (NEW.outcome IS NOT NULL OR OLD.outcome IS NOT NULL) AND EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_outbox (kind, row_id) VALUES ('call', NEW.id);
+END;
+CREATE TRIGGER team_outbox_call_objection AFTER INSERT ON call_objections
+WHEN EXISTS (SELECT 1 FROM team_link)
+ AND (SELECT outcome FROM calls WHERE id = NEW.call_id) IS NOT NULL BEGIN
+    INSERT INTO team_outbox (kind, row_id) VALUES ('call', NEW.call_id);
+END;
+CREATE TRIGGER team_outbox_meeting_insert AFTER INSERT ON meetings
+WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_outbox (kind, row_id) VALUES ('call', NEW.call_id);
+END;
+CREATE TRIGGER team_outbox_meeting_update AFTER UPDATE ON meetings
+WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_outbox (kind, row_id) VALUES ('call', NEW.call_id);
+END;
+CREATE TRIGGER team_outbox_meeting_delete AFTER DELETE ON meetings
+WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_outbox (kind, row_id) VALUES ('call', OLD.call_id);
+END;
+CREATE TRIGGER team_outbox_block_insert AFTER INSERT ON blocks
+WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_outbox (kind, row_id) VALUES ('block', NEW.id);
+END;
+CREATE TRIGGER team_outbox_block_update AFTER UPDATE ON blocks
+WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_outbox (kind, row_id) VALUES ('block', NEW.id);
+END;
+CREATE TRIGGER team_outbox_pause_insert AFTER INSERT ON block_pauses
+WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_outbox (kind, row_id) VALUES ('block', NEW.block_id);
+END;
+CREATE TRIGGER team_outbox_pause_update AFTER UPDATE ON block_pauses
+WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_outbox (kind, row_id) VALUES ('block', NEW.block_id);
 END;
 "#;

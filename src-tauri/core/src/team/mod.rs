@@ -1,0 +1,20 @@
+//! The team store's local half: which PostgreSQL team store this database
+//! syncs with ([`link`]), what waits to be pushed ([`outbox`]) and what the
+//! store sent back ([`pull`]). The network side (PostgreSQL, TLS, the team
+//! schema) is the `callblock-team` crate; nothing here opens a socket, so a
+//! block never waits on the network.
+//!
+//! Rows travel as the bundle's rows ([`crate::bundle`]): the same document a
+//! rep's export file holds, one row at a time, so the team store, a bundle
+//! file and a manager's database agree on what a call is.
+
+pub mod link;
+pub mod outbox;
+pub mod pull;
+
+pub use link::{LinkStatus, NewLink, TeamLink};
+pub use outbox::{Batch, Kind, TeamRow};
+pub use pull::PullReport;
+
+#[cfg(test)]
+mod tests;

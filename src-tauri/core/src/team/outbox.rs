@@ -1,0 +1,254 @@
+//! What waits to be pushed to the team store (`team_outbox`, filled by
+//! triggers in the transaction that changed each row), read as batches of
+//! rows the store upserts by id.
+
+use std::collections::{BTreeMap, BTreeSet, HashSet};
+
+use rusqlite::{Connection, OptionalExtension};
+use serde::Serialize;
+
+use crate::bundle::{self, BCall};
+use crate::error::Result;
+
+/// A kind of row in the team store, in the order a batch writes them (a row
+/// after the rows it refers to).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Kind {
+    Theme,
+    Prospect,
+    TalkTrack,
+    TalkTrackVersion,
+    Objection,
+    Response,
+    Block,
+    Pause,
+    Call,
+    CallObjection,
+    Meeting,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 11] = [
+        Kind::Theme,
+        Kind::Prospect,
+        Kind::TalkTrack,
+        Kind::TalkTrackVersion,
+        Kind::Objection,
+        Kind::Response,
+        Kind::Block,
+        Kind::Pause,
+        Kind::Call,
+        Kind::CallObjection,
+        Kind::Meeting,
+    ];
+
+    /// The name the team store's `kind` column holds.
+    pub fn name(self) -> &'static str {
+        match self {
+            Kind::Theme => "theme",
+            Kind::Prospect => "prospect",
+            Kind::TalkTrack => "talk_track",
+            Kind::TalkTrackVersion => "talk_track_version",
+            Kind::Objection => "objection",
+            Kind::Response => "response",
+            Kind::Block => "block",
+            Kind::Pause => "pause",
+            Kind::Call => "call",
+            Kind::CallObjection => "call_objection",
+            Kind::Meeting => "meeting",
+        }
+    }
+
+    pub fn from_name(name: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// A rep's own rows (their calls, blocks and what was said in them):
+    /// written only by that rep and read only by them and the managers.
+    /// The others (themes, prospects, the playbook) are the team's.
+    pub fn is_private(self) -> bool {
+        matches!(
+            self,
+            Kind::Block | Kind::Pause | Kind::Call | Kind::CallObjection | Kind::Meeting
+        )
+    }
+}
+
+/// One row for the team store: its bundle row as JSON.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TeamRow {
+    pub kind: Kind,
+    pub id: String,
+    /// Whose row it is (a private row's rep).
+    pub rep_id: Option<String>,
+    /// The call of an objection or meeting, the block of a pause.
+    pub parent_id: Option<String>,
+    pub body: serde_json::Value,
+}
+
+/// The entries of the outbox up to `upto`, as rows.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Batch {
+    /// The last outbox entry this batch answers for (acknowledged with [`ack`]).
+    pub upto: i64,
+    /// How many outbox entries it answers for.
+    pub entries: u32,
+    /// The reps whose rows these are.
+    pub reps: Vec<bundle::BRep>,
+    /// Rows in [`Kind`] order, each once.
+    pub rows: Vec<TeamRow>,
+    /// Calls the store should no longer hold as completed (an undo opened
+    /// them again, or they are gone): removed there with their objections
+    /// and meeting until they are completed again.
+    pub retracted_calls: Vec<String>,
+    /// For each call of the batch, the objections and meeting it has now:
+    /// the store drops any other it holds for the call (an undo removed it).
+    pub calls: Vec<String>,
+}
+
+fn json(v: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).expect("a bundle row is plain data")
+}
+
+/// The next batch: at most `limit` outbox entries, oldest first; `None` when
+/// nothing waits. With `only_rep`, rows of other reps (calls a bundle
+/// brought into a rep's own database) are left out: a rep pushes only their
+/// own calls; a manager (`None`) pushes every rep's.
+pub fn next_batch(conn: &Connection, limit: u32, only_rep: Option<&str>) -> Result<Option<Batch>> {
+    let entries: Vec<(i64, String, String)> = {
+        let mut stmt =
+            conn.prepare("SELECT seq, kind, row_id FROM team_outbox ORDER BY seq LIMIT ?1")?;
+        let rows = stmt.query_map([limit], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let Some(upto) = entries.last().map(|e| e.0) else {
+        return Ok(None);
+    };
+    let mut call_ids = BTreeSet::new();
+    let mut block_ids = BTreeSet::new();
+    for (_, kind, id) in &entries {
+        if kind == "call" {
+            call_ids.insert(id.clone());
+        } else {
+            block_ids.insert(id.clone());
+        }
+    }
+
+    // Completed calls and existing blocks, by rep.
+    let mut by_rep: BTreeMap<String, (Vec<BCall>, Vec<String>)> = BTreeMap::new();
+    let mut completed = HashSet::new();
+    {
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {}, c.rep_id FROM calls c WHERE c.id = ?1 AND c.outcome IS NOT NULL",
+            bundle::CALL_COLUMNS
+        ))?;
+        for id in &call_ids {
+            let found = stmt
+                .query_row([id], |r| {
+                    Ok((bundle::call_row(r)?, r.get::<_, String>(21)?))
+                })
+                .optional()?;
+            if let Some((call, rep)) = found {
+                completed.insert(call.id.clone());
+                if only_rep.is_some_and(|o| o != rep) {
+                    continue;
+                }
+                by_rep.entry(rep).or_default().0.push(call);
+            }
+        }
+        let mut stmt = conn.prepare("SELECT rep_id FROM blocks WHERE id = ?1")?;
+        for id in &block_ids {
+            if let Some(rep) = stmt.query_row([id], |r| r.get::<_, String>(0)).optional()? {
+                if only_rep.is_some_and(|o| o != rep) {
+                    continue;
+                }
+                by_rep.entry(rep).or_default().1.push(id.clone());
+            }
+        }
+    }
+
+    let mut reps = Vec::new();
+    let mut seen = HashSet::new();
+    let mut rows = Vec::new();
+    for (rep_id, (calls, blocks)) in by_rep {
+        let rep = bundle::rep(conn, &rep_id)?;
+        let b = bundle::build_of(conn, rep, calls, &blocks)?;
+        let mut add = |kind: Kind, id: &str, rep: Option<&str>, parent: Option<&str>, body| {
+            if seen.insert((kind, id.to_string())) {
+                rows.push(TeamRow {
+                    kind,
+                    id: id.to_string(),
+                    rep_id: rep.map(str::to_string),
+                    parent_id: parent.map(str::to_string),
+                    body,
+                });
+            }
+        };
+        let r = Some(rep_id.as_str());
+        for t in &b.themes {
+            add(Kind::Theme, &t.id, None, None, json(t));
+        }
+        for p in &b.prospects {
+            add(Kind::Prospect, &p.id, None, None, json(p));
+        }
+        for t in &b.talk_tracks {
+            add(Kind::TalkTrack, &t.id, None, None, json(t));
+        }
+        for v in &b.talk_track_versions {
+            add(
+                Kind::TalkTrackVersion,
+                &v.id,
+                None,
+                Some(&v.talk_track_id),
+                json(v),
+            );
+        }
+        for o in &b.objections {
+            add(Kind::Objection, &o.id, None, None, json(o));
+        }
+        for x in &b.responses {
+            add(Kind::Response, &x.id, None, Some(&x.objection_id), json(x));
+        }
+        for x in &b.blocks {
+            add(Kind::Block, &x.id, r, None, json(x));
+        }
+        for x in &b.pauses {
+            add(Kind::Pause, &x.id, r, Some(&x.block_id), json(x));
+        }
+        for x in &b.calls {
+            add(Kind::Call, &x.id, r, x.block_id.as_deref(), json(x));
+        }
+        for x in &b.call_objections {
+            add(Kind::CallObjection, &x.id, r, Some(&x.call_id), json(x));
+        }
+        for x in &b.meetings {
+            add(Kind::Meeting, &x.id, r, Some(&x.call_id), json(x));
+        }
+        reps.push(b.rep);
+    }
+    rows.sort_by_key(|r| r.kind);
+    let retracted_calls = call_ids
+        .iter()
+        .filter(|id| !completed.contains(*id))
+        .cloned()
+        .collect();
+    let mut calls: Vec<String> = rows
+        .iter()
+        .filter(|r| r.kind == Kind::Call)
+        .map(|r| r.id.clone())
+        .collect();
+    calls.sort();
+    Ok(Some(Batch {
+        upto,
+        entries: entries.len() as u32,
+        reps,
+        rows,
+        retracted_calls,
+        calls,
+    }))
+}
+
+/// The server committed the batch up to `upto`: its entries are done.
+pub fn ack(conn: &Connection, upto: i64) -> Result<u32> {
+    Ok(conn.execute("DELETE FROM team_outbox WHERE seq <= ?1", [upto])? as u32)
+}

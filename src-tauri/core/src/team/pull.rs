@@ -1,0 +1,250 @@
+//! What the team store sent back, written into this database: each rep's
+//! rows read back into a bundle and imported as a bundle file is (same
+//! checks, same matching), so a manager's database holds the team's calls
+//! and every report reads them with the same definitions as a rep's own.
+
+use std::collections::{BTreeMap, HashSet};
+
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use super::outbox::{Kind, TeamRow};
+use crate::bundle::{self, BRep, Bundle, FORMAT, FORMAT_VERSION};
+use crate::error::{Error, Result};
+use crate::store::{Store, LATEST};
+use crate::time;
+
+/// What a pull brought.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct PullReport {
+    /// Rows read from the store.
+    pub rows: u32,
+    pub calls_added: u32,
+    pub blocks_added: u32,
+    pub meetings_added: u32,
+    /// The reps whose calls came in, by name.
+    pub reps: Vec<String>,
+    /// The store's sequence number read up to.
+    pub seq: i64,
+}
+
+fn body<T: DeserializeOwned>(row: &TeamRow) -> Result<T> {
+    serde_json::from_value(row.body.clone()).map_err(|e| {
+        Error::invalid(
+            "team store",
+            format!(
+                "its {} {} cannot be read by this version of Callblock ({e})",
+                row.kind.name().replace('_', " "),
+                row.id
+            ),
+        )
+    })
+}
+
+/// The rows `rows` refer to that it does not hold, each once: the pull asks
+/// the store for them too, until nothing is missing.
+pub fn missing(rows: &[TeamRow]) -> Result<Vec<(Kind, String)>> {
+    let have: HashSet<(Kind, &str)> = rows.iter().map(|r| (r.kind, r.id.as_str())).collect();
+    let mut out = Vec::new();
+    let mut want = |kind: Kind, id: &Option<String>| {
+        if let Some(id) = id {
+            if !have.contains(&(kind, id.as_str())) && !out.contains(&(kind, id.clone())) {
+                out.push((kind, id.clone()));
+            }
+        }
+    };
+    for r in rows {
+        match r.kind {
+            Kind::Call => {
+                let c: bundle::BCall = body(r)?;
+                want(Kind::Prospect, &Some(c.prospect_id));
+                want(Kind::Block, &c.block_id);
+                want(Kind::Theme, &c.theme_id);
+                want(Kind::TalkTrackVersion, &c.talk_track_version_id);
+            }
+            Kind::CallObjection => {
+                let o: bundle::BCallObjection = body(r)?;
+                want(Kind::Call, &Some(o.call_id));
+                want(Kind::Objection, &Some(o.objection_id));
+                want(Kind::Response, &o.response_id);
+            }
+            Kind::Meeting => {
+                let m: bundle::BMeeting = body(r)?;
+                want(Kind::Call, &Some(m.call_id));
+                want(Kind::Prospect, &Some(m.prospect_id));
+            }
+            Kind::Pause => {
+                let p: bundle::BPause = body(r)?;
+                want(Kind::Block, &Some(p.block_id));
+            }
+            Kind::Block => {
+                let b: bundle::BBlock = body(r)?;
+                for t in b.theme_ids {
+                    want(Kind::Theme, &Some(t));
+                }
+            }
+            Kind::Prospect => {
+                let p: bundle::BProspect = body(r)?;
+                want(Kind::Theme, &p.theme_id);
+            }
+            Kind::TalkTrackVersion => {
+                let v: bundle::BTalkTrackVersion = body(r)?;
+                want(Kind::TalkTrack, &Some(v.talk_track_id));
+            }
+            Kind::TalkTrack => {
+                let t: bundle::BTalkTrack = body(r)?;
+                want(Kind::Theme, &t.theme_id);
+            }
+            Kind::Response => {
+                let x: bundle::BResponse = body(r)?;
+                want(Kind::Objection, &Some(x.objection_id));
+                want(Kind::Theme, &x.theme_id);
+            }
+            Kind::Theme | Kind::Objection => {}
+        }
+    }
+    Ok(out)
+}
+
+/// Write what a pull read (`rows`, whole: see [`missing`]) into this
+/// database in one transaction, one bundle per rep, and remember `seq`.
+/// Rows already here are left as they are (a call keeps its rep and its
+/// outcome). Nothing the pull writes is queued to be pushed back.
+pub fn apply(store: &mut Store, reps: &[BRep], rows: &[TeamRow], seq: i64) -> Result<PullReport> {
+    let mut shared = Bundle {
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        schema_version: LATEST,
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        created_at: time::to_db(time::now()),
+        from: None,
+        to: None,
+        rep: BRep {
+            id: String::new(),
+            name: String::new(),
+            email: None,
+            time_zone: None,
+        },
+        themes: vec![],
+        prospects: vec![],
+        talk_tracks: vec![],
+        talk_track_versions: vec![],
+        objections: vec![],
+        responses: vec![],
+        blocks: vec![],
+        pauses: vec![],
+        calls: vec![],
+        call_objections: vec![],
+        meetings: vec![],
+        counts: Default::default(),
+    };
+    let mut own: BTreeMap<String, Bundle> = BTreeMap::new();
+    for r in rows {
+        if !r.kind.is_private() {
+            match r.kind {
+                Kind::Theme => shared.themes.push(body(r)?),
+                Kind::Prospect => shared.prospects.push(body(r)?),
+                Kind::TalkTrack => shared.talk_tracks.push(body(r)?),
+                Kind::TalkTrackVersion => shared.talk_track_versions.push(body(r)?),
+                Kind::Objection => shared.objections.push(body(r)?),
+                Kind::Response => shared.responses.push(body(r)?),
+                _ => unreachable!("the shared kinds"),
+            }
+            continue;
+        }
+        let Some(rep_id) = &r.rep_id else { continue };
+        let Some(rep) = reps.iter().find(|x| &x.id == rep_id) else {
+            return Err(Error::invalid(
+                "team store",
+                format!(
+                    "its {} {} names a rep it does not hold ({rep_id})",
+                    r.kind.name(),
+                    r.id
+                ),
+            ));
+        };
+        let b = own.entry(rep_id.clone()).or_insert_with(|| Bundle {
+            rep: rep.clone(),
+            ..shared_empty(&shared)
+        });
+        match r.kind {
+            Kind::Block => b.blocks.push(body(r)?),
+            Kind::Pause => b.pauses.push(body(r)?),
+            Kind::Call => b.calls.push(body(r)?),
+            Kind::CallObjection => b.call_objections.push(body(r)?),
+            Kind::Meeting => b.meetings.push(body(r)?),
+            _ => unreachable!("the private kinds"),
+        }
+    }
+    let mut bundles = Vec::new();
+    for (_, mut b) in own {
+        b.themes = shared.themes.clone();
+        b.prospects = shared.prospects.clone();
+        b.talk_tracks = shared.talk_tracks.clone();
+        b.talk_track_versions = shared.talk_track_versions.clone();
+        b.objections = shared.objections.clone();
+        b.responses = shared.responses.clone();
+        b.counts = bundle::counts(&b);
+        let name = format!("the team store's rows of {}", b.rep.name);
+        bundles.push((bundle::checked(b, &name)?, name));
+    }
+    store.write(|tx| {
+        let before: i64 = tx.query_row("SELECT ifnull(max(seq), 0) FROM team_outbox", [], |r| {
+            r.get(0)
+        })?;
+        let mut report = PullReport {
+            rows: rows.len() as u32,
+            seq,
+            ..PullReport::default()
+        };
+        for (b, name) in &bundles {
+            let r = bundle::import_checked(tx, b, name)?;
+            report.calls_added += r.calls.added;
+            report.blocks_added += r.blocks.added;
+            report.meetings_added += r.meetings.added;
+            if r.calls.added > 0 {
+                report.reps.push(r.rep_name);
+            }
+        }
+        // What the import wrote came from the store: not queued back to it.
+        tx.execute("DELETE FROM team_outbox WHERE seq > ?1", [before])?;
+        tx.execute(
+            "UPDATE team_link SET pulled_seq = max(pulled_seq, ?1), pulled_at = ?2,
+                    offline_since = NULL, last_error = NULL
+             WHERE id = 1",
+            rusqlite::params![seq, time::to_db(time::now())],
+        )?;
+        if !bundles.is_empty() {
+            let settings = crate::settings::load(tx)?;
+            crate::reports::rollup::ensure_fresh(tx, &settings);
+        }
+        Ok(report)
+    })
+}
+
+/// An empty bundle with `shared`'s header.
+fn shared_empty(shared: &Bundle) -> Bundle {
+    Bundle {
+        format: shared.format.clone(),
+        format_version: shared.format_version,
+        schema_version: shared.schema_version,
+        app_version: shared.app_version.clone(),
+        created_at: shared.created_at.clone(),
+        from: None,
+        to: None,
+        rep: shared.rep.clone(),
+        themes: vec![],
+        prospects: vec![],
+        talk_tracks: vec![],
+        talk_track_versions: vec![],
+        objections: vec![],
+        responses: vec![],
+        blocks: vec![],
+        pauses: vec![],
+        calls: vec![],
+        call_objections: vec![],
+        meetings: vec![],
+        counts: Default::default(),
+    }
+}

@@ -1,0 +1,303 @@
+//! Callblock's team store: one PostgreSQL database a sales floor shares.
+//!
+//! Each rep's SQLite file stays the source of truth during a block; what
+//! they commit is queued in the same transaction (the core's outbox) and
+//! pushed from here in the background, so a slow or absent server never
+//! slows a call. A manager's database pulls the team's calls and reads them
+//! with the same reports as a rep's own.
+//!
+//! - [`config`]: the connection string (libpq's form and `sslmode`s), the
+//!   password file
+//! - [`client`]: TLS (rustls), the connection, a bound on every wait
+//! - [`migrate`]: the team schema as plain SQL files (`migrations/`), a newer
+//!   one refused
+//! - [`sync`]: push (the outbox, batch by batch, idempotent) and pull
+//! - this file: what the CLI and the window call: connect, status, sync,
+//!   add a rep, disconnect
+//!
+//! Why tokio-postgres and not sqlx: the queries are plain SQL strings checked
+//! by the tests against a real server (sqlx's checked queries need a
+//! database at build time, its runtime mode brings nothing here), the
+//! driver is small, and rustls plugs in through `tokio-postgres-rustls`.
+
+pub mod client;
+pub mod config;
+pub mod error;
+pub mod migrate;
+pub mod sync;
+
+use std::path::Path;
+use std::time::Duration;
+
+use callblock_core::team::{link, LinkStatus, NewLink, PullReport};
+use callblock_core::Store;
+use serde::{Deserialize, Serialize};
+
+pub use error::{Result, TeamError};
+pub use sync::PushReport;
+
+/// What `connect` did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ConnectReport {
+    /// role@host:port/database.
+    pub store: String,
+    pub role: String,
+    pub manager: bool,
+    pub schema_version: i64,
+    /// The schema was created (or brought up to date) by this connection.
+    pub schema_migrated_from: Option<Option<i64>>,
+    /// The rep registered with the store (none: a manager who does not call).
+    pub rep: Option<String>,
+    /// Calls and blocks queued to be pushed (the history, on a first link).
+    pub queued: u32,
+    pub password_kept: bool,
+}
+
+/// The link, what waits, and what the server says now.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TeamStatus {
+    pub local: LinkStatus,
+    /// The server's answer, or why there was none.
+    pub server: Result<ServerState, String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ServerState {
+    pub schema_version: Option<i64>,
+    pub manager: bool,
+    /// Calls of this role the store holds.
+    pub my_calls: i64,
+    /// Calls of the whole team this role may read.
+    pub team_calls: i64,
+}
+
+/// What a sync did.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SyncReport {
+    pub pushed: PushReport,
+    pub pulled: PullReport,
+}
+
+/// Run `f` on a runtime of its own (the CLI, the window's sync thread).
+pub fn block_on<F: std::future::Future>(f: F) -> F::Output {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("a single-threaded runtime")
+        .block_on(f)
+}
+
+/// Link `store` to the team store at `url`: the server checked, its schema
+/// created or brought up to date (a newer one refused), this copy's rep
+/// registered under the role, the password kept in `secrets` (not in the
+/// database), and the history queued to be pushed.
+pub async fn connect(store: &mut Store, url: &str, secrets: &Path) -> Result<ConnectReport> {
+    let target = config::parse(url)?;
+    let mut client = client::open(&target, secrets, client::WAIT).await?;
+    let c = &target;
+    let pg = |e| TeamError::pg(&c.label, e);
+    let found = client::bounded(c, client::WAIT, migrate::ensure(&mut client, c)).await?;
+    let row = client
+        .query_one("SELECT current_user::text, callblock.is_manager()", &[])
+        .await
+        .map_err(pg)?;
+    let (role, manager): (String, bool) = (row.get(0), row.get(1));
+    let rep = callblock_core::reps::current_rep(store.conn())?;
+    if let Some(rep) = &rep {
+        if let Some(other) = client
+            .query_opt(
+                "SELECT id, name FROM callblock.reps WHERE db_role = current_user AND id <> $1",
+                &[&rep.id],
+            )
+            .await
+            .map_err(pg)?
+        {
+            return Err(TeamError::RoleTaken {
+                role,
+                name: other.get(1),
+                id: other.get(0),
+            });
+        }
+        client
+            .execute(
+                "INSERT INTO callblock.reps (id, db_role, name, email, time_zone)
+                 VALUES ($1, current_user, $2, $3, $4)
+                 ON CONFLICT (id) DO UPDATE
+                 SET db_role = current_user, name = EXCLUDED.name, email = EXCLUDED.email,
+                     time_zone = EXCLUDED.time_zone",
+                &[&rep.id, &rep.name, &rep.email, &rep.time_zone],
+            )
+            .await
+            .map_err(pg)?;
+    }
+    let password = target
+        .config
+        .get_password()
+        .map(|p| String::from_utf8_lossy(p).into_owned());
+    if let Some(p) = &password {
+        config::store_password(secrets, &target.label, Some(p))?;
+    }
+    let new = NewLink {
+        url: target.url.clone(),
+        role: role.clone(),
+        rep_id: rep.as_ref().map(|r| r.id.clone()),
+        manager,
+        team_schema: migrate::LATEST,
+    };
+    let queued = store.write(|tx| link::save(tx, &new))?;
+    Ok(ConnectReport {
+        store: target.label.clone(),
+        role,
+        manager,
+        schema_version: migrate::LATEST,
+        schema_migrated_from: (found != Some(migrate::LATEST)).then_some(found),
+        rep: rep.map(|r| r.name),
+        queued,
+        password_kept: password.is_some(),
+    })
+}
+
+fn linked(store: &Store) -> Result<(callblock_core::team::TeamLink, config::Target)> {
+    let link = link::get(store.conn())?.ok_or(TeamError::NotLinked)?;
+    let target = config::parse(&link.url)?;
+    Ok((link, target))
+}
+
+/// The link and the outbox, and the server's answer within `wait`.
+pub async fn status(store: &Store, secrets: &Path, wait: Duration) -> Result<TeamStatus> {
+    let local = link::status(store.conn())?;
+    let (_, target) = linked(store)?;
+    let server = async {
+        let client = client::open(&target, secrets, wait).await?;
+        let pg = |e| TeamError::pg(&target.label, e);
+        let version = migrate::version(&client, &target).await?;
+        if version.is_none() {
+            return Ok(ServerState {
+                schema_version: None,
+                manager: false,
+                my_calls: 0,
+                team_calls: 0,
+            });
+        }
+        let row = client
+            .query_one(
+                "SELECT callblock.is_manager(),
+                        (SELECT count(*) FROM callblock.rows WHERE kind = 'call' AND owner = current_user),
+                        (SELECT count(*) FROM callblock.rows WHERE kind = 'call')",
+                &[],
+            )
+            .await
+            .map_err(pg)?;
+        Ok::<_, TeamError>(ServerState {
+            schema_version: version,
+            manager: row.get(0),
+            my_calls: row.get(1),
+            team_calls: row.get(2),
+        })
+    };
+    let server = client::bounded(&target, wait, server)
+        .await
+        .map_err(|e| e.to_string());
+    Ok(TeamStatus { local, server })
+}
+
+/// Push what waits, then pull what is new, once. A server that cannot be
+/// reached is recorded (the sidebar's "offline since"), and said.
+pub async fn sync(store: &mut Store, secrets: &Path) -> Result<SyncReport> {
+    let (me, target) = linked(store)?;
+    let outcome = async {
+        let mut client = client::open(&target, secrets, client::WAIT).await?;
+        if let Some(v) = migrate::version(&client, &target).await? {
+            if v > migrate::LATEST {
+                return Err(TeamError::Newer {
+                    found: v,
+                    known: migrate::LATEST,
+                });
+            }
+        }
+        let pushed = sync::push(&mut client, &target, store, &me).await?;
+        let me = link::get(store.conn())?.ok_or(TeamError::NotLinked)?;
+        let pulled = sync::pull(&mut client, &target, store, &me).await?;
+        Ok(SyncReport { pushed, pulled })
+    }
+    .await;
+    if let Err(e) = &outcome {
+        if matches!(e, TeamError::Core(_)) {
+            return outcome;
+        }
+        link::failed(store.conn(), &e.to_string())?;
+    }
+    outcome
+}
+
+/// Create a rep's login role in the team store (run by its owner or a
+/// manager who may create roles): a member of `callblock_rep`, and of
+/// `callblock_manager` with `manager`.
+pub async fn add_rep(
+    store: &Store,
+    secrets: &Path,
+    role: &str,
+    password: Option<&str>,
+    manager: bool,
+) -> Result<()> {
+    let (_, target) = linked(store)?;
+    let client = client::open(&target, secrets, client::WAIT).await?;
+    let pg = |e| TeamError::pg(&target.label, e);
+    let group = if manager {
+        "callblock_manager"
+    } else {
+        "callblock_rep"
+    };
+    let exists = client
+        .query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&role])
+        .await
+        .map_err(pg)?
+        .is_some();
+    let sql: String = if exists {
+        client
+            .query_one(
+                "SELECT format('GRANT %I TO %I', $1::text, $2::text)",
+                &[&group, &role],
+            )
+            .await
+            .map_err(pg)?
+            .get(0)
+    } else {
+        client
+            .query_one(
+                "SELECT format('CREATE ROLE %I LOGIN IN ROLE %I', $1::text, $2::text)
+                        || coalesce(format(' PASSWORD %L', $3::text), '')",
+                &[&role, &group, &password],
+            )
+            .await
+            .map_err(pg)?
+            .get(0)
+    };
+    client.batch_execute(&sql).await.map_err(pg)?;
+    if exists {
+        if let Some(p) = password {
+            let sql: String = client
+                .query_one(
+                    "SELECT format('ALTER ROLE %I PASSWORD %L', $1::text, $2::text)",
+                    &[&role, &p],
+                )
+                .await
+                .map_err(pg)?
+                .get(0);
+            client.batch_execute(&sql).await.map_err(pg)?;
+        }
+    }
+    Ok(())
+}
+
+/// Forget the link (and what waits); the store keeps what it holds.
+pub fn disconnect(store: &mut Store, secrets: &Path) -> Result<bool> {
+    let target = link::get(store.conn())?
+        .map(|l| config::parse(&l.url))
+        .transpose()?;
+    let was = store.write(|tx| link::forget(tx))?;
+    if let Some(t) = target {
+        config::store_password(secrets, &t.label, None)?;
+    }
+    Ok(was)
+}

@@ -1,0 +1,529 @@
+//! The team store against a real PostgreSQL server (see `support`): the
+//! schema, pushes and pulls, row-level security with a role per rep, a
+//! server that is down or does not answer.
+
+mod support;
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use callblock_core::domain::Settings;
+use callblock_core::reports::{self, ReportFilter};
+use callblock_core::team::link;
+use callblock_core::Store;
+use callblock_team::{self as team, block_on, TeamError};
+use chrono::{TimeZone, Utc};
+use support::Pg;
+
+struct Conn {
+    rt: tokio::runtime::Runtime,
+    c: tokio_postgres::Client,
+}
+
+struct Setup {
+    pg: Pg,
+    dir: tempfile::TempDir,
+}
+
+impl Setup {
+    /// A server with the team schema (created by its owner's first
+    /// connection, from a manager's empty database) and three roles.
+    fn new() -> Setup {
+        let pg = Pg::start();
+        let dir = tempfile::tempdir().unwrap();
+        let s = Setup { pg, dir };
+        let mut owner = s.store("owner.db");
+        let r = block_on(team::connect(&mut owner, &s.pg.owner_url(), &s.secrets())).unwrap();
+        assert_eq!(
+            r.schema_migrated_from,
+            Some(None),
+            "created by the first connection"
+        );
+        assert!(r.manager, "the owner reads the whole team");
+        for (role, pw, manager) in [
+            ("dana", "dana-pw", false),
+            ("sam", "sam-pw", false),
+            ("lee", "lee-pw", true),
+        ] {
+            block_on(team::add_rep(&owner, &s.secrets(), role, Some(pw), manager)).unwrap();
+        }
+        s
+    }
+
+    fn secrets(&self) -> PathBuf {
+        self.dir.path().join("config").join("team-passwords.json")
+    }
+
+    fn store(&self, name: &str) -> Store {
+        Store::open(self.dir.path().join(name)).unwrap()
+    }
+
+    /// A rep's database with the demo's calls, working as the demo's rep
+    /// renamed `rep_name`.
+    fn rep_db(&self, name: &str, seed: u64, rep_name: &str) -> Store {
+        let mut store = self.store(name);
+        let now = Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap();
+        callblock_core::demo::fill(&mut store, seed, now).unwrap();
+        let me = callblock_core::reps::current_rep(store.conn())
+            .unwrap()
+            .unwrap();
+        store
+            .conn()
+            .execute(
+                "UPDATE reps SET name = ?1 WHERE id = ?2",
+                [rep_name, &me.id],
+            )
+            .unwrap();
+        store
+    }
+
+    /// A plain connection as `role`, on a runtime of its own.
+    fn client(&self, role: &str, pw: &str) -> Conn {
+        let url = self.pg.url(role, pw);
+        let rt = tokio::runtime::Builder::new_multi_thread()
+            .worker_threads(1)
+            .enable_all()
+            .build()
+            .unwrap();
+        let c = rt.block_on(async {
+            let (c, conn) = tokio_postgres::connect(&url, tokio_postgres::NoTls)
+                .await
+                .unwrap();
+            tokio::spawn(conn);
+            c
+        });
+        Conn { rt, c }
+    }
+}
+
+fn count(store: &Store, sql: &str) -> i64 {
+    store.conn().query_row(sql, [], |r| r.get(0)).unwrap()
+}
+
+fn me(store: &Store) -> String {
+    callblock_core::reps::current_rep(store.conn())
+        .unwrap()
+        .unwrap()
+        .id
+}
+
+fn my_calls(store: &Store) -> i64 {
+    let me = callblock_core::reps::current_rep(store.conn())
+        .unwrap()
+        .unwrap();
+    store
+        .conn()
+        .query_row(
+            "SELECT count(*) FROM calls WHERE rep_id = ?1 AND outcome IS NOT NULL",
+            [&me.id],
+            |r| r.get(0),
+        )
+        .unwrap()
+}
+
+fn pg_count(s: &Setup, sql: &str) -> i64 {
+    s.pg.psql(sql).parse().unwrap()
+}
+
+#[test]
+fn reps_push_once_and_a_manager_pulls_the_same_figures() {
+    let s = Setup::new();
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    let r = block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    assert!(!r.manager);
+    assert!(r.password_kept);
+    assert_eq!(r.schema_migrated_from, None, "the schema was there");
+    assert!(r.queued > 0);
+    // The link keeps no password; the password file does.
+    let l = link::get(dana.conn()).unwrap().unwrap();
+    assert!(!l.url.contains("dana-pw"), "{}", l.url);
+    assert!(std::fs::read_to_string(s.secrets())
+        .unwrap()
+        .contains("dana-pw"));
+
+    let first = block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    assert_eq!(first.pushed.calls as i64, my_calls(&dana));
+    assert_eq!(link::status(dana.conn()).unwrap().waiting, 0);
+    assert_eq!(
+        pg_count(
+            &s,
+            "SELECT count(*) FROM callblock.rows WHERE kind = 'call'"
+        ),
+        my_calls(&dana)
+    );
+    // Everything pushed again (an acknowledgement lost in a crash): nothing changes.
+    let seq_before = s.pg.psql("SELECT max(seq) FROM callblock.rows");
+    dana.conn()
+        .execute_batch(
+            "INSERT INTO team_outbox (kind, row_id) SELECT 'call', id FROM calls WHERE outcome IS NOT NULL",
+        )
+        .unwrap();
+    let again = block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    assert_eq!(again.pushed.rows_written, 0, "{again:?}");
+    assert_eq!(s.pg.psql("SELECT max(seq) FROM callblock.rows"), seq_before);
+    assert_eq!(
+        pg_count(
+            &s,
+            "SELECT count(*) FROM callblock.rows WHERE kind = 'call'"
+        ),
+        my_calls(&dana)
+    );
+
+    // A note changed after the call: the store has the new text.
+    let call: String = dana
+        .conn()
+        .query_row(
+            &format!(
+                "SELECT id FROM calls WHERE outcome = 'meeting' AND rep_id = '{}' LIMIT 1",
+                me(&dana)
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    dana.conn()
+        .execute(
+            "UPDATE calls SET notes = 'budget in Q1' WHERE id = ?1",
+            [&call],
+        )
+        .unwrap();
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    assert_eq!(
+        s.pg.psql(&format!(
+            "SELECT body->>'notes' FROM callblock.rows WHERE kind = 'call' AND id = '{call}'"
+        )),
+        "budget in Q1"
+    );
+
+    // The manager's database pulls Dana's calls: the same figures.
+    let mut lee = s.store("lee.db");
+    block_on(team::connect(
+        &mut lee,
+        &s.pg.url("lee", "lee-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    let pulled = block_on(team::sync(&mut lee, &s.secrets())).unwrap();
+    assert_eq!(pulled.pulled.calls_added as i64, my_calls(&dana));
+    assert_eq!(pulled.pulled.reps, vec!["Dana Ruiz".to_string()]);
+    let me = callblock_core::reps::current_rep(dana.conn())
+        .unwrap()
+        .unwrap();
+    let f = ReportFilter {
+        rep_ids: vec![me.id.clone()],
+        ..ReportFilter::default()
+    };
+    let st = Settings::default();
+    assert_eq!(
+        reports::funnel(dana.conn(), &f, &st).unwrap(),
+        reports::funnel(lee.conn(), &f, &st).unwrap()
+    );
+    // A second pull brings nothing new; nothing pulled is pushed back.
+    let second = block_on(team::sync(&mut lee, &s.secrets())).unwrap();
+    assert_eq!(second.pulled.calls_added, 0);
+    assert_eq!(second.pushed.entries, 0);
+    assert_eq!(count(&lee, "SELECT count(*) FROM team_outbox"), 0);
+}
+
+#[test]
+fn a_rep_reads_and_writes_only_their_own_calls() {
+    let s = Setup::new();
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    let mut sam = s.rep_db("sam.db", 9, "Sam Lee");
+    block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    block_on(team::connect(
+        &mut sam,
+        &s.pg.url("sam", "sam-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    block_on(team::sync(&mut sam, &s.secrets())).unwrap();
+    let total = my_calls(&dana) + my_calls(&sam);
+    assert_eq!(
+        pg_count(
+            &s,
+            "SELECT count(*) FROM callblock.rows WHERE kind = 'call'"
+        ),
+        total
+    );
+
+    let Conn { rt, c } = s.client("sam", "sam-pw");
+    rt.block_on(async {
+        let seen: i64 = c
+            .query_one("SELECT count(*) FROM callblock.rows WHERE kind = 'call'", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(seen, my_calls(&sam), "Sam sees his own calls only");
+        let notes: i64 = c
+            .query_one("SELECT count(*) FROM callblock.rows WHERE owner = 'dana' AND rep_id IS NOT NULL", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(notes, 0, "none of Dana's calls, nor their notes");
+        let shared: i64 = c
+            .query_one("SELECT count(*) FROM callblock.rows WHERE kind = 'theme'", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert!(shared > 0, "the team's themes are read by all");
+        // Writing Dana's rows: no row of hers is touched, a call in her name is refused.
+        let touched = c
+            .execute("UPDATE callblock.rows SET body = '{}' WHERE owner = 'dana' AND kind = 'call'", &[])
+            .await
+            .unwrap();
+        assert_eq!(touched, 0);
+        let dana_rep: String = c
+            .query_one("SELECT id FROM callblock.reps WHERE db_role = 'dana'", &[])
+            .await
+            .unwrap()
+            .get(0);
+        let e = c
+            .execute(
+                "INSERT INTO callblock.rows (kind, id, rep_id, body) VALUES ('call', 'forged', $1, '{}')",
+                &[&dana_rep],
+            )
+            .await
+            .unwrap_err();
+        let msg = e.as_db_error().unwrap().message().to_string();
+        assert!(msg.contains("row-level security"), "{msg}");
+        let e = c
+            .execute("UPDATE callblock.reps SET name = 'x' WHERE db_role = 'dana'", &[])
+            .await
+            .unwrap();
+        assert_eq!(e, 0, "another rep's name is not Sam's to change");
+    });
+
+    // The manager reads both.
+    let l = s.client("lee", "lee-pw");
+    let both: i64 =
+        l.rt.block_on(l.c.query_one(
+            "SELECT count(*) FROM callblock.rows WHERE kind = 'call'",
+            &[],
+        ))
+        .unwrap()
+        .get(0);
+    assert_eq!(both, total);
+}
+
+#[test]
+fn a_server_down_loses_nothing_and_says_so() {
+    let s = Setup::new();
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    s.pg.stop_server();
+    let call: String = dana
+        .conn()
+        .query_row(
+            &format!(
+                "SELECT id FROM calls WHERE outcome = 'not_interested' AND rep_id = '{}' LIMIT 1",
+                me(&dana)
+            ),
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    dana.conn()
+        .execute(
+            "UPDATE calls SET asked_for_meeting = 1 WHERE id = ?1",
+            [&call],
+        )
+        .unwrap();
+    let e = block_on(team::sync(&mut dana, &s.secrets())).unwrap_err();
+    assert!(e.is_offline(), "{e}");
+    assert!(
+        e.to_string()
+            .starts_with("cannot reach the team store at dana@127.0.0.1:"),
+        "{e}"
+    );
+    let st = link::status(dana.conn()).unwrap();
+    assert_eq!(st.waiting, 1);
+    let l = st.link.unwrap();
+    assert!(l.offline_since.is_some());
+    assert!(l.last_error.unwrap().contains("cannot reach"));
+    let status = block_on(team::status(&dana, &s.secrets(), Duration::from_secs(3))).unwrap();
+    assert!(status.server.unwrap_err().contains("cannot reach"));
+
+    s.pg.start_server();
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    assert_eq!(link::status(dana.conn()).unwrap().waiting, 0);
+    assert!(link::get(dana.conn())
+        .unwrap()
+        .unwrap()
+        .offline_since
+        .is_none());
+    assert_eq!(
+        s.pg.psql(&format!(
+            "SELECT body->>'asked_for_meeting' FROM callblock.rows WHERE kind = 'call' AND id = '{call}'"
+        )),
+        "true"
+    );
+}
+
+#[test]
+fn a_server_that_never_answers_is_given_up_on_in_time() {
+    let s = Setup::new();
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    // A listener that accepts connections and says nothing.
+    let silent = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    let held = std::thread::spawn(move || {
+        let mut conns = vec![];
+        silent.set_nonblocking(false).unwrap();
+        for c in silent.incoming().take(1) {
+            conns.push(c);
+            std::thread::sleep(Duration::from_secs(8));
+        }
+    });
+    dana.conn()
+        .execute(
+            "UPDATE team_link SET url = ?1",
+            [format!(
+                "postgres://dana@127.0.0.1:{port}/postgres?sslmode=disable"
+            )],
+        )
+        .unwrap();
+    let st = block_on(team::status(&dana, &s.secrets(), Duration::from_secs(2))).unwrap();
+    let e = st.server.unwrap_err();
+    assert!(e.contains("did not answer within 2 s"), "{e}");
+    held.join().unwrap();
+}
+
+#[test]
+fn a_newer_schema_is_refused_and_a_rep_cannot_create_one() {
+    let s = Setup::new();
+    s.pg.psql("INSERT INTO callblock.schema_version (version, description) VALUES (99, 'from the future')");
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    let e = block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &s.secrets(),
+    ))
+    .unwrap_err();
+    assert!(matches!(e, TeamError::Newer { found: 99, .. }), "{e}");
+    assert!(link::get(dana.conn()).unwrap().is_none(), "nothing linked");
+    assert_eq!(
+        s.pg.psql("SELECT max(version) FROM callblock.schema_version"),
+        "99",
+        "never touched"
+    );
+
+    // A store without the schema, reached by a rep's role: said what to do.
+    s.pg.psql("DROP SCHEMA callblock CASCADE");
+    let e = block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &s.secrets(),
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("has no Callblock schema yet"), "{e}");
+    // A wrong password: the server's own words.
+    let e = block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "nope"),
+        &s.secrets(),
+    ))
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("password authentication failed"),
+        "{e}"
+    );
+}
+
+#[test]
+fn an_undone_call_leaves_the_store_until_it_is_logged_again() {
+    let s = Setup::new();
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    let (call, meeting): (String, String) = dana
+        .conn()
+        .query_row(
+            &format!(
+                "SELECT call_id, id FROM meetings WHERE rep_id = '{}' LIMIT 1",
+                me(&dana)
+            ),
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // The undo of a booked meeting: the meeting gone, the call open again.
+    dana.conn()
+        .execute_batch(&format!(
+            "DELETE FROM meetings WHERE id = '{meeting}';
+             UPDATE calls SET outcome = NULL, ended_at = NULL, duration_ms = NULL, callback_at = NULL WHERE id = '{call}';"
+        ))
+        .unwrap();
+    let r = block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    assert_eq!(r.pushed.retracted, 1);
+    assert_eq!(
+        pg_count(
+            &s,
+            &format!("SELECT count(*) FROM callblock.rows WHERE id IN ('{call}', '{meeting}')")
+        ),
+        0
+    );
+    assert_eq!(
+        pg_count(
+            &s,
+            &format!("SELECT count(*) FROM callblock.removed WHERE id = '{call}'")
+        ),
+        1
+    );
+    // Logged again as not interested: back, without the meeting.
+    dana.conn()
+        .execute(
+            "UPDATE calls SET outcome = 'not_interested', ended_at = started_at, duration_ms = 61000 WHERE id = ?1",
+            [&call],
+        )
+        .unwrap();
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    assert_eq!(
+        s.pg.psql(&format!(
+            "SELECT body->>'outcome' FROM callblock.rows WHERE kind = 'call' AND id = '{call}'"
+        )),
+        "not_interested"
+    );
+    assert_eq!(
+        pg_count(
+            &s,
+            &format!("SELECT count(*) FROM callblock.rows WHERE id = '{meeting}'")
+        ),
+        0
+    );
+    assert_eq!(
+        pg_count(
+            &s,
+            &format!("SELECT count(*) FROM callblock.removed WHERE id = '{call}'")
+        ),
+        0
+    );
+}
