@@ -36,6 +36,7 @@ APT_PACKAGES=(
   build-essential pkg-config curl ca-certificates file git
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev webkit2gtk-driver xvfb imagemagick dbus
+  postgresql  # the team store's tests start their own server (initdb into a temp dir)
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

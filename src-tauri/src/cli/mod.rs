@@ -20,11 +20,13 @@ mod lists;
 mod plan;
 mod playbook;
 mod review;
+mod team;
 
 use lists::ImportArgs;
 use plan::{PlanArgs, PlanError, ScheduleCommand};
 use playbook::PlaybookCommand;
 use review::{FilterArgs, ReportArgs};
+use team::TeamCommand;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -110,6 +112,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The team store: a PostgreSQL database the reps' calls sync to, and a
+    /// manager's review of the whole team reads from
+    #[command(subcommand)]
+    Team(TeamCommand),
 }
 
 #[derive(Debug, Subcommand)]
@@ -321,6 +327,7 @@ pub fn run(cli: Cli) -> i32 {
             json,
         ),
         Command::ImportBundle { files, json } => review::run_import_bundles(&path, &files, json),
+        Command::Team(command) => team::run(&path, command),
     };
     match result {
         Ok(()) => 0,

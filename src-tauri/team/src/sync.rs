@@ -31,6 +31,7 @@ pub struct PushReport {
     pub entries: u32,
     /// Rows the server wrote (new or changed).
     pub rows_written: u32,
+    /// Calls sent (each once, however often it changed).
     pub calls: u32,
     pub retracted: u32,
 }
@@ -43,6 +44,7 @@ pub(crate) async fn push(
 ) -> Result<PushReport> {
     let pg = |e| TeamError::pg(&target.label, e);
     let mut report = PushReport::default();
+    let mut calls = std::collections::HashSet::new();
     while let Some(b) = outbox::next_batch(
         store.conn(),
         BATCH,
@@ -132,7 +134,8 @@ pub(crate) async fn push(
         report.batches += 1;
         report.entries += b.entries;
         report.rows_written += written as u32;
-        report.calls += b.calls.len() as u32;
+        calls.extend(b.calls);
+        report.calls = calls.len() as u32;
         report.retracted += b.retracted_calls.len() as u32;
     }
     link::reached(store.conn(), true)?;

@@ -1,0 +1,230 @@
+//! `callblock team connect|add-rep|status|sync|disconnect`: the team store
+//! (PostgreSQL) from the command line. The window syncs by itself; these are
+//! for scripts, for a rep who works from a terminal and for the store's
+//! owner, who creates the reps' roles.
+
+use std::io::BufRead;
+use std::path::Path;
+use std::time::Duration;
+
+use clap::Subcommand;
+
+use callblock_team::{self as team, block_on, TeamError};
+
+use super::output::{count, print_json};
+use super::{open, open_to_read};
+
+#[derive(Debug, Subcommand)]
+pub enum TeamCommand {
+    /// Link this database to a team store: checks the server, creates or
+    /// updates its schema (as the database's owner), registers this rep
+    /// under the role, keeps the password apart from the database (a file
+    /// only you can read) and queues the history to be pushed
+    #[command(
+        after_help = "URL is a PostgreSQL connection string: postgres://ROLE[:PASSWORD]@HOST[:PORT]/DATABASE\
+                      [?sslmode=disable|prefer|require|verify-full[&sslrootcert=FILE]]. With verify-full the \
+                      server's certificate must chain to the system's roots (or FILE) and name HOST."
+    )]
+    Connect {
+        /// The connection string
+        #[arg(value_name = "URL")]
+        url: String,
+        /// Print what was done as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Create a rep's login role in the team store (as its owner, or a
+    /// role that may create roles); an existing role is given the team's
+    /// rights
+    AddRep {
+        /// The role's name, which the rep connects as
+        #[arg(value_name = "ROLE")]
+        role: String,
+        /// A manager: reads the whole team's calls
+        #[arg(long)]
+        manager: bool,
+        /// Read the role's password from the first line of standard input
+        #[arg(long)]
+        password_stdin: bool,
+    },
+    /// The link, what waits to be pushed, and the server's answer (within a
+    /// few seconds, whether or not it can be reached)
+    Status {
+        /// Print JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Push what waits and pull what is new, once
+    Sync {
+        /// Print what was done as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Forget the link and its password (the store keeps what it holds)
+    Disconnect,
+}
+
+fn message(e: TeamError) -> String {
+    e.to_string()
+}
+
+pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
+    let secrets = team::config::secrets_path();
+    match command {
+        TeamCommand::Connect { url, json } => {
+            let mut store = open(db)?;
+            let r = block_on(team::connect(&mut store, &url, &secrets)).map_err(message)?;
+            if json {
+                return print_json(&r);
+            }
+            let who = if r.manager { "a manager" } else { "a rep" };
+            say!("Connected to {} as {} ({who}).", r.store, r.role);
+            match r.schema_migrated_from {
+                Some(None) => say!("Team schema version {} created.", r.schema_version),
+                Some(Some(v)) => say!(
+                    "Team schema brought from version {v} to {}.",
+                    r.schema_version
+                ),
+                None => {}
+            }
+            if let Some(rep) = &r.rep {
+                say!("Calling as {rep}.");
+            }
+            if r.password_kept {
+                say!(
+                    "The password is kept in {}, not in the database.",
+                    secrets.display()
+                );
+            }
+            if r.queued > 0 {
+                say!(
+                    "{} queued to push: `callblock team sync` sends them now; the window sends them by itself.",
+                    count(r.queued, "call or block", "calls and blocks")
+                );
+            }
+            Ok(())
+        }
+        TeamCommand::AddRep {
+            role,
+            manager,
+            password_stdin,
+        } => {
+            let store = open_to_read(db)?;
+            let password = if password_stdin {
+                let mut line = String::new();
+                std::io::stdin()
+                    .lock()
+                    .read_line(&mut line)
+                    .map_err(|e| format!("standard input: {e}"))?;
+                let p = line.trim_end_matches(['\r', '\n']).to_string();
+                if p.is_empty() {
+                    return Err(
+                        "--password-stdin: the first line of standard input is empty".into(),
+                    );
+                }
+                Some(p)
+            } else {
+                None
+            };
+            block_on(team::add_rep(
+                &store,
+                &secrets,
+                &role,
+                password.as_deref(),
+                manager,
+            ))
+            .map_err(message)?;
+            say!(
+                "{role} may connect as {} ({}).",
+                if manager { "a manager" } else { "a rep" },
+                if password.is_some() {
+                    "with the password given"
+                } else {
+                    "no password set: give one with --password-stdin, or set it in PostgreSQL"
+                }
+            );
+            Ok(())
+        }
+        TeamCommand::Status { json } => {
+            let store = open_to_read(db)?;
+            let st = block_on(team::status(&store, &secrets, Duration::from_secs(3)))
+                .map_err(message)?;
+            if json {
+                return print_json(&st);
+            }
+            let Some(link) = &st.local.link else {
+                return Err(TeamError::NotLinked.to_string());
+            };
+            say!(
+                "Team store: {} (role {}, {}).",
+                link.url,
+                link.role,
+                if link.manager { "manager" } else { "rep" }
+            );
+            match &st.local.oldest_waiting {
+                Some(oldest) => say!(
+                    "Waiting to push: {} (the oldest since {oldest}).",
+                    st.local.waiting
+                ),
+                None => say!("Waiting to push: nothing."),
+            }
+            say!(
+                "Last push: {}; last pull: {}.",
+                link.pushed_at.as_deref().unwrap_or("never"),
+                link.pulled_at.as_deref().unwrap_or("never")
+            );
+            match &st.server {
+                Ok(s) => match s.schema_version {
+                    Some(v) => say!(
+                        "Server: reachable, team schema {v}; {} of yours there, {} the team's you can read.",
+                        s.my_calls,
+                        s.team_calls
+                    ),
+                    None => say!("Server: reachable, but it has no Callblock schema."),
+                },
+                Err(e) => match &link.offline_since {
+                    Some(since) => say!("Server: offline since {since}: {e}."),
+                    None => say!("Server: {e}."),
+                },
+            }
+            Ok(())
+        }
+        TeamCommand::Sync { json } => {
+            let mut store = open(db)?;
+            let r = block_on(team::sync(&mut store, &secrets)).map_err(|e| {
+                let waiting = callblock_core::team::link::status(store.conn())
+                    .map(|s| s.waiting)
+                    .unwrap_or(0);
+                if e.is_offline() && waiting > 0 {
+                    format!("{e}; {waiting} waiting stay queued and go with the next sync")
+                } else {
+                    e.to_string()
+                }
+            })?;
+            if json {
+                return print_json(&r);
+            }
+            say!(
+                "Pushed {} ({}); pulled {} ({}).",
+                count(r.pushed.calls, "call", "calls"),
+                count(r.pushed.entries, "change", "changes"),
+                count(r.pulled.calls_added, "new call", "new calls"),
+                if r.pulled.reps.is_empty() {
+                    "nothing new from the team".to_string()
+                } else {
+                    format!("from {}", r.pulled.reps.join(", "))
+                }
+            );
+            Ok(())
+        }
+        TeamCommand::Disconnect => {
+            let mut store = open(db)?;
+            if team::disconnect(&mut store, &secrets).map_err(message)? {
+                say!("Disconnected from the team store; its password forgotten.");
+            } else {
+                say!("This database was not linked to a team store.");
+            }
+            Ok(())
+        }
+    }
+}
