@@ -4,7 +4,7 @@
 use specta_typescript::Typescript;
 use tauri_specta::{collect_commands, collect_events, Builder};
 
-use crate::commands::{app, block, lists, plan, playbook, review};
+use crate::commands::{app, block, lists, plan, playbook, review, team};
 use crate::{desktop, events};
 
 /// Where the generated TypeScript lives, relative to the repository root.
@@ -23,6 +23,9 @@ pub fn builder() -> Builder<tauri::Wry> {
             app::save_settings,
             app::save_profile,
             app::load_demo,
+            team::team_status,
+            team::team_connect,
+            team::team_disconnect,
             block::block_view,
             block::start_block,
             block::pause_block,
@@ -110,7 +113,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             events::BlockTick,
             events::BreakTick,
             events::CallbacksChanged,
-            events::ImportProgress
+            events::ImportProgress,
+            events::TeamStatus
         ])
 }
 

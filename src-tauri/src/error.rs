@@ -45,3 +45,12 @@ impl AppError {
         }
     }
 }
+
+impl From<callblock_team::TeamError> for AppError {
+    fn from(e: callblock_team::TeamError) -> Self {
+        AppError {
+            kind: e.kind().to_string(),
+            message: e.to_string(),
+        }
+    }
+}

@@ -45,3 +45,10 @@ pub struct BreakTick {
 pub struct CallbacksChanged {
     pub total: u32,
 }
+
+/// Sent when the team store's link or what waits to be pushed changes
+/// (looked at every second by the sync thread).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type, tauri_specta::Event)]
+#[serde(transparent)]
+#[specta(transparent)]
+pub struct TeamStatus(pub callblock_core::team::LinkStatus);

@@ -75,6 +75,7 @@ pub fn run(db_path: PathBuf) -> i32 {
         }
     };
 
+    let team_db = db_path.clone();
     let state = AppState::open(db_path);
     let specta = crate::bindings::builder();
     let result = tauri::Builder::default()
@@ -98,6 +99,7 @@ pub fn run(db_path: PathBuf) -> i32 {
             spawn_ticker(app.handle().clone());
             spawn_break_ticker(app.handle().clone());
             watch_due_blocks(app.handle().clone());
+            crate::team_sync::spawn(app.handle().clone(), team_db);
             #[cfg(target_os = "linux")]
             if let Some(listener) = listener {
                 let handle = app.handle().clone();

@@ -24,6 +24,7 @@ pub mod events;
 pub mod gui;
 pub mod instance;
 pub mod state;
+pub mod team_sync;
 
 use std::sync::OnceLock;
 use std::time::Instant;

@@ -495,6 +495,16 @@ impl TestEnv {
             .unwrap_or_else(|e| panic!("run {sql:?}: {e}"));
     }
 
+    /// Run SQL on the database while the app runs (another connection, as
+    /// another program on the same file would; WAL lets both write).
+    pub fn write_db_while_running(&self, sql: &str) {
+        let conn = rusqlite::Connection::open(self.db())
+            .unwrap_or_else(|e| panic!("open {}: {e}", self.db().display()));
+        conn.busy_timeout(Duration::from_secs(10)).unwrap();
+        conn.execute_batch(sql)
+            .unwrap_or_else(|e| panic!("run {sql:?}: {e}"));
+    }
+
     /// Start Xvfb, tauri-driver and a WebDriver session on the app with
     /// `--db <db>`, and wait until the page has loaded.
     pub fn launch(&self) -> App {

@@ -18,6 +18,11 @@ mod import;
 mod plan;
 mod playbook;
 mod review;
+mod team;
+
+/// A real PostgreSQL server for the team store's test (the team crate's).
+#[path = "../../src-tauri/team/tests/support/mod.rs"]
+mod pg;
 
 use std::collections::BTreeMap;
 use std::fs;

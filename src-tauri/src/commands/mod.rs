@@ -11,3 +11,4 @@ pub mod lists;
 pub mod plan;
 pub mod playbook;
 pub mod review;
+pub mod team;

@@ -142,7 +142,7 @@ pub async fn connect(store: &mut Store, url: &str, secrets: &Path) -> Result<Con
         role: role.clone(),
         rep_id: rep.as_ref().map(|r| r.id.clone()),
         manager,
-        team_schema: migrate::LATEST,
+        team_schema: migrate::LATEST as u32,
     };
     let queued = store.write(|tx| link::save(tx, &new))?;
     Ok(ConnectReport {

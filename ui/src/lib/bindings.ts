@@ -97,6 +97,34 @@ async loadDemo() : Promise<Result<DemoSummary, AppError>> {
     else return { status: "error", error: e  as any };
 }
 },
+async teamStatus() : Promise<Result<LinkStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Link the database to a team store. A connection of its own, so the
+ * window's stays free while the server is asked (at most a few seconds).
+ */
+async teamConnect(url: string) : Promise<Result<TeamConnected, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_connect", { url }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+async teamDisconnect() : Promise<Result<boolean, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_disconnect") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
 /**
  * The Block view's state: the running block (reopened after a restart), or none.
  */
@@ -967,12 +995,14 @@ export const events = __makeEvents__<{
 blockTick: BlockTick,
 breakTick: BreakTick,
 callbacksChanged: CallbacksChanged,
-importProgress: ImportProgress
+importProgress: ImportProgress,
+teamStatus: TeamStatus
 }>({
 blockTick: "block-tick",
 breakTick: "break-tick",
 callbacksChanged: "callbacks-changed",
-importProgress: "import-progress"
+importProgress: "import-progress",
+teamStatus: "team-status"
 })
 
 /** user-defined constants **/
@@ -1959,6 +1989,18 @@ overrides: ResponseVersion[];
  * Placeholder problems in the response and the overrides.
  */
 warnings: PlaceholderWarning[] }
+/**
+ * The link and the outbox, as the sidebar and `team status` tell them.
+ */
+export type LinkStatus = { link: TeamLink | null; 
+/**
+ * Entries waiting to be pushed.
+ */
+waiting: number; 
+/**
+ * When the oldest of them was queued.
+ */
+oldest_waiting: string | null }
 /**
  * An objection logged in a call.
  */
@@ -3088,6 +3130,44 @@ theme_id: string | null; version: number; sections: TalkTrackSections; change_no
  * The rep who saved it, when known.
  */
 created_by: string | null; created_at: string }
+/**
+ * What connecting did, as the Settings view says it.
+ */
+export type TeamConnected = { store: string; role: string; manager: boolean; rep: string | null; queued: number; schema_created: boolean }
+/**
+ * The team store this database syncs with.
+ */
+export type TeamLink = { 
+/**
+ * The connection string without its password.
+ */
+url: string; 
+/**
+ * The database role this rep connects as.
+ */
+role: string; 
+/**
+ * Who this copy calls as, registered with the store (none yet: a
+ * manager who does not call).
+ */
+rep_id: string | null; 
+/**
+ * The role may read the whole team (a manager).
+ */
+manager: boolean; 
+/**
+ * The team schema's version when last seen.
+ */
+team_schema: number; connected_at: string; pushed_at: string | null; pulled_at: string | null; 
+/**
+ * The first failure since the last success.
+ */
+offline_since: string | null; last_error: string | null }
+/**
+ * Sent when the team store's link or what waits to be pushed changes
+ * (looked at every second by the sync thread).
+ */
+export type TeamStatus = LinkStatus
 /**
  * The text encoding of a file.
  */

@@ -21,11 +21,14 @@ pub struct TeamLink {
     /// The role may read the whole team (a manager).
     pub manager: bool,
     /// The team schema's version when last seen.
-    pub team_schema: i64,
+    pub team_schema: u32,
     pub connected_at: String,
     pub pushed_at: Option<String>,
     pub pulled_at: Option<String>,
-    /// The server's sequence number read up to.
+    /// Where the last pull read up to (the server's transaction horizon):
+    /// the sync's own business, not shown.
+    #[serde(skip)]
+    #[specta(skip)]
     pub pulled_seq: i64,
     /// The first failure since the last success.
     pub offline_since: Option<String>,
@@ -39,7 +42,7 @@ pub struct NewLink {
     pub role: String,
     pub rep_id: Option<String>,
     pub manager: bool,
-    pub team_schema: i64,
+    pub team_schema: u32,
 }
 
 /// The link and the outbox, as the sidebar and `team status` tell them.

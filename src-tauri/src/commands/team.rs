@@ -1,0 +1,68 @@
+//! The team store from the Settings view: connect, disconnect, the status
+//! (local: the link and what waits; the sync thread does the network).
+
+use serde::Serialize;
+use specta::Type;
+use tauri::State;
+
+use callblock_core::team::{link, LinkStatus};
+use callblock_core::Store;
+
+use crate::error::AppError;
+use crate::state::AppState;
+
+/// What connecting did, as the Settings view says it.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct TeamConnected {
+    pub store: String,
+    pub role: String,
+    pub manager: bool,
+    pub rep: Option<String>,
+    pub queued: u32,
+    pub schema_created: bool,
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn team_status(state: State<'_, AppState>) -> Result<LinkStatus, AppError> {
+    state.with_store(|s| link::status(s.conn()))
+}
+
+/// Link the database to a team store. A connection of its own, so the
+/// window's stays free while the server is asked (at most a few seconds).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn team_connect(state: State<'_, AppState>, url: String) -> Result<TeamConnected, AppError> {
+    let mut store = Store::open_to_write(&state.db_path)?;
+    let secrets = callblock_team::config::secrets_path();
+    // On a thread of its own: a command already runs inside Tauri's runtime,
+    // and the team crate's calls run on one of their own.
+    let r = std::thread::scope(|s| {
+        s.spawn(|| callblock_team::block_on(callblock_team::connect(&mut store, &url, &secrets)))
+            .join()
+    })
+    .map_err(|_| {
+        AppError::new(
+            "internal",
+            "connecting to the team store failed unexpectedly",
+        )
+    })??;
+    Ok(TeamConnected {
+        store: r.store,
+        role: r.role,
+        manager: r.manager,
+        rep: r.rep,
+        queued: r.queued,
+        schema_created: r.schema_migrated_from == Some(None),
+    })
+}
+
+#[tauri::command(async)]
+#[specta::specta]
+pub fn team_disconnect(state: State<'_, AppState>) -> Result<bool, AppError> {
+    let mut store = Store::open_to_write(&state.db_path)?;
+    Ok(callblock_team::disconnect(
+        &mut store,
+        &callblock_team::config::secrets_path(),
+    )?)
+}

@@ -1,0 +1,29 @@
+// The team store's status in words: the sidebar's line and the Settings
+// view's. The sync itself runs in Rust (a thread of its own); the window
+// only says what it reports.
+import type { LinkStatus } from "./bindings";
+import { when } from "./format";
+
+export type TeamLine = { text: string; detail: string; state: "synced" | "waiting" | "offline" };
+
+/** The sidebar's line; null when no team store is linked. */
+export function teamLine(s: LinkStatus | null): TeamLine | null {
+  const link = s?.link;
+  if (!s || !link) return null;
+  const waiting = s.waiting === 1 ? "1 change waiting" : `${s.waiting.toLocaleString("en-US")} changes waiting`;
+  if (link.offline_since) {
+    return {
+      text: `Team: offline since ${when(link.offline_since)}`,
+      detail: `${link.last_error ?? "The team store cannot be reached."} ${s.waiting > 0 ? `${waiting}: they go when it answers.` : "Nothing waits."} Your calls are saved on this computer either way.`,
+      state: "offline",
+    };
+  }
+  if (s.waiting > 0) {
+    return { text: `Team: ${waiting}`, detail: `Sent to ${link.url} in the background.`, state: "waiting" };
+  }
+  return {
+    text: link.pushed_at ? `Team: synced ${when(link.pushed_at)}` : "Team: connected",
+    detail: `Every call is sent to ${link.url} in the background.`,
+    state: "synced",
+  };
+}
