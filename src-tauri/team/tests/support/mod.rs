@@ -20,6 +20,7 @@ pub struct Pg {
     pub port: u16,
     bin: PathBuf,
     as_postgres: bool,
+    durable: bool,
 }
 
 fn bin_dir() -> PathBuf {
@@ -51,7 +52,18 @@ fn is_root() -> bool {
 }
 
 impl Pg {
+    /// A server as the tests use it (fsync off: they measure no time).
     pub fn start() -> Pg {
+        Pg::start_with(false)
+    }
+
+    /// A server that syncs its writes to disk, as a real one does (the
+    /// benchmarks).
+    pub fn start_durable() -> Pg {
+        Pg::start_with(true)
+    }
+
+    fn start_with(durable: bool) -> Pg {
         let dir = tempfile::Builder::new()
             .prefix("callblock-pg")
             .tempdir()
@@ -72,6 +84,7 @@ impl Pg {
             _dir: dir,
             bin,
             as_postgres,
+            durable,
         };
         let out = pg.run(
             "initdb",
@@ -114,9 +127,10 @@ impl Pg {
 
     pub fn start_server(&self) {
         let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync=off",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync={}",
             self.port,
-            self.socket_dir.display()
+            self.socket_dir.display(),
+            if self.durable { "on" } else { "off" }
         );
         let log = self.socket_dir.join("log");
         let out = self.run(
