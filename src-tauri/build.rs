@@ -16,6 +16,7 @@ const COMMANDS: &[&str] = &[
     "team_status",
     "team_connect",
     "team_disconnect",
+    "team_floor",
     "block_view",
     "start_block",
     "pause_block",

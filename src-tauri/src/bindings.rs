@@ -26,6 +26,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             team::team_status,
             team::team_connect,
             team::team_disconnect,
+            team::team_floor,
             block::block_view,
             block::start_block,
             block::pause_block,

@@ -66,3 +66,14 @@ pub fn team_disconnect(state: State<'_, AppState>) -> Result<bool, AppError> {
         &callblock_team::config::secrets_path(),
     )?)
 }
+
+/// Who is in a block now, from the team's blocks and calls this database
+/// holds (a manager's pulls them every few seconds).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn team_floor(state: State<'_, AppState>) -> Result<callblock_core::team::Floor, AppError> {
+    state.with_store(|s| {
+        let settings = callblock_core::settings::load(s.conn())?;
+        callblock_core::team::floor::floor(s.conn(), &settings, callblock_core::time::now())
+    })
+}

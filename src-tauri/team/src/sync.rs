@@ -225,6 +225,17 @@ pub(crate) async fn pull(
             rows.push(team_row(r)?);
         }
     }
+    let removed: Vec<String> = tx
+        .query(
+            "SELECT id FROM callblock.removed
+             WHERE kind = 'call' AND xid >= $1::text::xid8 AND xid < $2::text::xid8",
+            &[&me.pulled_seq.to_string(), &xmin.to_string()],
+        )
+        .await
+        .map_err(pg)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
     let reps: Vec<BRep> = tx
         .query("SELECT id, name, email, time_zone FROM callblock.reps", &[])
         .await
@@ -238,7 +249,7 @@ pub(crate) async fn pull(
         })
         .collect();
     tx.commit().await.map_err(pg)?;
-    Ok(pull::apply(store, &reps, &rows, xmin)?)
+    Ok(pull::apply(store, &reps, &rows, &removed, xmin)?)
 }
 
 /// `rows` without those that refer to a row in `gone`, and without what

@@ -527,3 +527,108 @@ fn an_undone_call_leaves_the_store_until_it_is_logged_again() {
         0
     );
 }
+
+#[test]
+fn a_managers_copy_follows_the_reps_changes_and_shows_the_floor() {
+    let s = Setup::new();
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    let me = me(&dana);
+    let now = Utc::now();
+    let at = |mins: i64| callblock_core::time::to_db(now - chrono::Duration::minutes(mins));
+    // Dana is in a block: one call logged in it so far.
+    dana.conn()
+        .execute(
+            "INSERT INTO blocks (id, rep_id, planned_seconds, break_seconds, started_at)
+             VALUES ('live-block', ?1, 3120, 1020, ?2)",
+            [&me, &at(10)],
+        )
+        .unwrap();
+    dana.conn()
+        .execute(
+            "INSERT INTO calls (id, prospect_id, rep_id, block_id, theme_id, started_at, ended_at,
+                                duration_ms, outcome, answered_at)
+             SELECT 'live-call', prospect_id, rep_id, 'live-block', theme_id, ?2, ?3, 75000,
+                    'not_interested', ?2
+             FROM calls WHERE rep_id = ?1 AND outcome IS NOT NULL LIMIT 1",
+            [&me, &at(5), &at(4)],
+        )
+        .unwrap();
+    block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+
+    let mut lee = s.store("lee.db");
+    block_on(team::connect(
+        &mut lee,
+        &s.pg.url("lee", "lee-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    block_on(team::sync(&mut lee, &s.secrets())).unwrap();
+    let st = Settings::default();
+    let floor = callblock_core::team::floor::floor(lee.conn(), &st, now).unwrap();
+    assert_eq!(floor.reps.len(), 1, "{floor:?}");
+    let f = &floor.reps[0];
+    assert_eq!(
+        (f.name.as_str(), f.dials, f.connects, f.conversations),
+        ("Dana Ruiz", 1, 1, 1)
+    );
+    assert!(floor.pulled_at.is_some());
+
+    // Dana adds a note, ends her block and takes back a booked meeting.
+    let (undone, meeting): (String, String) = dana
+        .conn()
+        .query_row(
+            "SELECT call_id, id FROM meetings WHERE rep_id = ?1 LIMIT 1",
+            [&me],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    dana.conn()
+        .execute_batch(&format!(
+            "UPDATE calls SET notes = 'wants a call in March' WHERE id = 'live-call';
+             UPDATE blocks SET ended_at = '{}', end_reason = 'completed' WHERE id = 'live-block';
+             DELETE FROM meetings WHERE id = '{meeting}';
+             UPDATE calls SET outcome = NULL, ended_at = NULL, duration_ms = NULL, callback_at = NULL
+             WHERE id = '{undone}';",
+            at(0)
+        ))
+        .unwrap();
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    let r = block_on(team::sync(&mut lee, &s.secrets())).unwrap();
+    assert_eq!(r.pulled.calls_updated, 1, "{r:?}");
+    assert_eq!(r.pulled.blocks_updated, 1, "{r:?}");
+    assert_eq!(r.pulled.calls_removed, 1, "{r:?}");
+    let notes: String = lee
+        .conn()
+        .query_row("SELECT notes FROM calls WHERE id = 'live-call'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(notes, "wants a call in March");
+    assert_eq!(
+        count(
+            &lee,
+            &format!("SELECT count(*) FROM calls WHERE id = '{undone}'")
+        ),
+        0,
+        "the call taken back is gone from the manager's copy"
+    );
+    assert!(callblock_core::team::floor::floor(lee.conn(), &st, now)
+        .unwrap()
+        .reps
+        .is_empty());
+    // The manager's figures are still Dana's own.
+    let filter = ReportFilter {
+        rep_ids: vec![me.clone()],
+        ..ReportFilter::default()
+    };
+    assert_eq!(
+        reports::funnel(dana.conn(), &filter, &st).unwrap(),
+        reports::funnel(lee.conn(), &filter, &st).unwrap()
+    );
+}

@@ -126,6 +126,18 @@ async teamDisconnect() : Promise<Result<boolean, AppError>> {
 }
 },
 /**
+ * Who is in a block now, from the team's blocks and calls this database
+ * holds (a manager's pulls them every few seconds).
+ */
+async teamFloor() : Promise<Result<Floor, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_floor") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The Block view's state: the running block (reopened after a restart), or none.
  */
 async blockView() : Promise<Result<BlockView, AppError>> {
@@ -1660,6 +1672,17 @@ export type FieldFilter = { field: Field; value: string }
  * A field a column can feed, as the mapping table lists it.
  */
 export type FieldInfo = { field: Field; label: string; is_phone: boolean }
+export type Floor = { 
+/**
+ * Reps in a block now, the longest-running first.
+ */
+reps: FloorRep[]; 
+/**
+ * When the team's calls were last pulled (none: this database pulls
+ * nothing, and shows its own blocks only).
+ */
+pulled_at: string | null }
+export type FloorRep = { rep_id: string; name: string; block_id: string; started_at: string; planned_seconds: number; paused: boolean; dials: number; connects: number; conversations: number; meetings: number; last_call_at: string | null }
 export type Funnel = { dials: number; connects: number; conversations: number; meetings: number; 
 /**
  * Seconds on the phone.

@@ -8,10 +8,12 @@
 //! rep's export file holds, one row at a time, so the team store, a bundle
 //! file and a manager's database agree on what a call is.
 
+pub mod floor;
 pub mod link;
 pub mod outbox;
 pub mod pull;
 
+pub use floor::{Floor, FloorRep};
 pub use link::{LinkStatus, NewLink, TeamLink};
 pub use outbox::{Batch, Kind, TeamRow};
 pub use pull::PullReport;

@@ -5,6 +5,7 @@
 
 use std::collections::{BTreeMap, HashSet};
 
+use rusqlite::{params, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -23,6 +24,12 @@ pub struct PullReport {
     pub calls_added: u32,
     pub blocks_added: u32,
     pub meetings_added: u32,
+    /// Calls already here that changed in the store (notes, an outcome taken
+    /// back and logged again, ...), and blocks that ended or paused since.
+    pub calls_updated: u32,
+    pub blocks_updated: u32,
+    /// Calls a rep took back (an undo) since they came in.
+    pub calls_removed: u32,
     /// The reps whose calls came in, by name.
     pub reps: Vec<String>,
     /// The store's sequence number read up to.
@@ -107,11 +114,19 @@ pub fn missing(rows: &[TeamRow]) -> Result<Vec<(Kind, String)>> {
     Ok(out)
 }
 
-/// Write what a pull read (`rows`, whole: see [`missing`]) into this
-/// database in one transaction, one bundle per rep, and remember `seq`.
-/// Rows already here are left as they are (a call keeps its rep and its
-/// outcome). Nothing the pull writes is queued to be pushed back.
-pub fn apply(store: &mut Store, reps: &[BRep], rows: &[TeamRow], seq: i64) -> Result<PullReport> {
+/// Write what a pull read (`rows`, whole: see [`missing`]; `removed`: the
+/// calls reps took back) into this database in one transaction, one bundle
+/// per rep, and remember `seq`. New rows are imported as a bundle file's
+/// are; another rep's calls, blocks and pauses already here take the store's
+/// latest values (this copy's own rows are its own truth and never
+/// overwritten). Nothing the pull writes is queued to be pushed back.
+pub fn apply(
+    store: &mut Store,
+    reps: &[BRep],
+    rows: &[TeamRow],
+    removed: &[String],
+    seq: i64,
+) -> Result<PullReport> {
     let mut shared = Bundle {
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,
@@ -198,7 +213,16 @@ pub fn apply(store: &mut Store, reps: &[BRep], rows: &[TeamRow], seq: i64) -> Re
             seq,
             ..PullReport::default()
         };
+        let own: Option<String> = tx
+            .query_row("SELECT rep_id FROM team_link WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
         for (b, name) in &bundles {
+            let (calls, blocks) = refresh_present(tx, b, own.as_deref())?;
+            report.calls_updated += calls;
+            report.blocks_updated += blocks;
             let r = bundle::import_checked(tx, b, name)?;
             report.calls_added += r.calls.added;
             report.blocks_added += r.blocks.added;
@@ -206,6 +230,12 @@ pub fn apply(store: &mut Store, reps: &[BRep], rows: &[TeamRow], seq: i64) -> Re
             if r.calls.added > 0 {
                 report.reps.push(r.rep_name);
             }
+        }
+        for id in removed {
+            report.calls_removed += tx.execute(
+                "DELETE FROM calls WHERE id = ?1 AND rep_id IS NOT ?2",
+                rusqlite::params![id, own],
+            )? as u32;
         }
         // What the import wrote came from the store: not queued back to it.
         tx.execute("DELETE FROM team_outbox WHERE seq > ?1", [before])?;
@@ -215,12 +245,63 @@ pub fn apply(store: &mut Store, reps: &[BRep], rows: &[TeamRow], seq: i64) -> Re
              WHERE id = 1",
             rusqlite::params![seq, time::to_db(time::now())],
         )?;
-        if !bundles.is_empty() {
+        if !bundles.is_empty() || report.calls_removed > 0 {
             let settings = crate::settings::load(tx)?;
             crate::reports::rollup::ensure_fresh(tx, &settings);
         }
         Ok(report)
     })
+}
+
+/// Another rep's rows already here, brought to the store's values: a block's
+/// end, a pause's resumption, a call's outcome and notes. Returns the calls
+/// and blocks changed. (New rows are left to the import.)
+fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<(u32, u32)> {
+    let mut blocks = 0;
+    for x in &b.blocks {
+        blocks += tx.execute(
+            "UPDATE blocks SET ended_at = ?2, end_reason = ?3
+             WHERE id = ?1 AND rep_id IS NOT ?4 AND (ended_at IS NOT ?2 OR end_reason IS NOT ?3)",
+            params![x.id, x.ended_at, x.end_reason, own],
+        )? as u32;
+    }
+    for p in &b.pauses {
+        tx.execute(
+            "UPDATE block_pauses SET resumed_at = ?2
+             WHERE id = ?1 AND resumed_at IS NOT ?2
+               AND block_id IN (SELECT id FROM blocks WHERE rep_id IS NOT ?3)",
+            params![p.id, p.resumed_at, own],
+        )?;
+    }
+    let mut calls = 0;
+    for c in &b.calls {
+        calls += tx.execute(
+            "UPDATE calls SET ended_at = ?2, duration_ms = ?3, outcome = ?4, asked_for_meeting = ?5,
+                    callback_at = ?6, notes = ?7, gap_current_state = ?8, gap_objectives = ?9,
+                    gap_impact = ?10, answered_at = ?11, ring_ms = ?12
+             WHERE id = ?1 AND rep_id IS NOT ?13
+               AND (ended_at IS NOT ?2 OR duration_ms IS NOT ?3 OR outcome IS NOT ?4
+                    OR asked_for_meeting IS NOT ?5 OR callback_at IS NOT ?6 OR notes IS NOT ?7
+                    OR gap_current_state IS NOT ?8 OR gap_objectives IS NOT ?9
+                    OR gap_impact IS NOT ?10 OR answered_at IS NOT ?11 OR ring_ms IS NOT ?12)",
+            params![
+                c.id,
+                c.ended_at,
+                c.duration_ms,
+                c.outcome,
+                c.asked_for_meeting,
+                c.callback_at,
+                c.notes,
+                c.gap_current_state,
+                c.gap_objectives,
+                c.gap_impact,
+                c.answered_at,
+                c.ring_ms,
+                own
+            ],
+        )? as u32;
+    }
+    Ok((calls, blocks))
 }
 
 /// An empty bundle with `shared`'s header.

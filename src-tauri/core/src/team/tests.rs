@@ -197,7 +197,7 @@ fn what_a_rep_pushes_a_manager_pulls_with_the_same_figures() {
             )
         })
         .unwrap();
-    let report = pull::apply(&mut manager, &reps, &rows, 42).unwrap();
+    let report = pull::apply(&mut manager, &reps, &rows, &[], 42).unwrap();
     let calls = count(
         rep_db.conn(),
         "SELECT count(*) FROM calls WHERE outcome IS NOT NULL",
@@ -220,7 +220,7 @@ fn what_a_rep_pushes_a_manager_pulls_with_the_same_figures() {
         assert_eq!(a, b, "{}", rep.name);
     }
     // The same rows again add nothing.
-    let again = pull::apply(&mut manager, &reps, &rows, 42).unwrap();
+    let again = pull::apply(&mut manager, &reps, &rows, &[], 42).unwrap();
     assert_eq!(again.calls_added, 0);
 }
 
