@@ -157,10 +157,32 @@ fn a_team_store_from_the_command_line() {
         .unwrap();
     assert_eq!(in_store, sams, "the bundle landed in the team store");
 
-    // The manager's report of Dana equals Dana's own.
+    // The manager's report of Dana equals Dana's own; --team pulls first.
+    let c = rusqlite::Connection::open(t.db("dana.db")).unwrap();
+    c.execute("UPDATE calls SET asked_for_meeting = 1 WHERE id = (SELECT id FROM calls WHERE outcome = 'not_interested' AND duration_ms < 60000 AND asked_for_meeting = 0 AND rep_id = (SELECT rep_id FROM team_link) LIMIT 1)", [])
+        .unwrap();
+    drop(c);
+    t.ok("dana.db", &["team", "sync"]);
     let mine = t.json("dana.db", &["report", "--rep", "Dana Ruiz", "--json"]);
-    let theirs = t.json("lee.db", &["report", "--rep", "Dana Ruiz", "--json"]);
-    assert_eq!(mine["funnel"], theirs["funnel"]);
+    let stale = t.json("lee.db", &["report", "--rep", "Dana Ruiz", "--json"]);
+    assert_ne!(
+        mine["conversations"], stale["conversations"],
+        "not pulled yet"
+    );
+    let theirs = t.json(
+        "lee.db",
+        &["report", "--team", "--rep", "Dana Ruiz", "--json"],
+    );
+    for k in ["dials", "connects", "conversations", "meetings"] {
+        assert_eq!(mine[k], theirs[k], "{k}");
+    }
+    let o = t.run("dana.db", &["report", "--team"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert!(
+        err(&o).contains("--team: the role dana reads only its own calls"),
+        "{}",
+        err(&o)
+    );
 
     // The server goes away: status still answers, sync says why and keeps what waits.
     let c = rusqlite::Connection::open(t.db("dana.db")).unwrap();

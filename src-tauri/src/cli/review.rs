@@ -56,6 +56,11 @@ pub struct ReportArgs {
     /// level, `groups` with --by, `by_objections` with --by objections
     #[arg(long)]
     pub json: bool,
+    /// The whole team's calls: pull what is new from the team store first
+    /// (this database must be linked as a manager's: `callblock team connect`),
+    /// then report with the same definitions as any report
+    #[arg(long)]
+    pub team: bool,
 }
 
 impl FilterArgs {
@@ -75,6 +80,9 @@ impl FilterArgs {
 }
 
 pub fn run_report(db: &Path, args: &ReportArgs) -> Result<(), String> {
+    if args.team {
+        pull_team(db)?;
+    }
     let store = open_to_read(db)?;
     let report = review::report(store.conn(), &args.filter.typed(), args.by.as_deref())
         .map_err(|e| e.to_string())?;
@@ -83,6 +91,26 @@ pub fn run_report(db: &Path, args: &ReportArgs) -> Result<(), String> {
     }
     super::output::say_text(&report_text(&report));
     Ok(())
+}
+
+/// `report --team`: the team's new calls pulled (and this copy's own pushed)
+/// before the report reads them; a server that cannot be reached is said,
+/// and nothing is reported from a copy that may be behind.
+fn pull_team(db: &Path) -> Result<(), String> {
+    let mut store = super::open(db)?;
+    let link = callblock_core::team::link::get(store.conn())
+        .map_err(|e| e.to_string())?
+        .ok_or_else(|| callblock_team::TeamError::NotLinked.to_string())?;
+    if !link.manager {
+        return Err(format!(
+            "--team: the role {} reads only its own calls in the team store; a manager's role reads the team's",
+            link.role
+        ));
+    }
+    let secrets = callblock_team::config::secrets_path();
+    callblock_team::block_on(callblock_team::sync(&mut store, &secrets))
+        .map(|_| ())
+        .map_err(|e| format!("--team: {e}"))
 }
 
 fn rate(r: &reports::Rate) -> String {
