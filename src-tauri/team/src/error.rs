@@ -85,18 +85,58 @@ impl TeamError {
                 None => db.message().to_string(),
             });
         }
-        let mut reason = e.to_string();
-        let mut source = std::error::Error::source(&e);
-        while let Some(s) = source {
-            let text = s.to_string();
-            if !reason.contains(&text) {
-                reason = format!("{reason}: {text}");
-            }
-            source = s.source();
-        }
         TeamError::Unreachable {
             target: target.to_string(),
-            reason,
+            reason: reason_of(&e),
         }
+    }
+}
+
+/// Why a connection failed, in words: the network's reason when there is
+/// one ("nothing answers at that address"), never an OS error number.
+fn reason_of(e: &tokio_postgres::Error) -> String {
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        if let Some(io) = s.downcast_ref::<std::io::Error>() {
+            use std::io::ErrorKind as K;
+            return match io.kind() {
+                K::ConnectionRefused => {
+                    "nothing answers at that address (is the server running, and the port right?)"
+                        .into()
+                }
+                K::TimedOut => "the server did not answer in time".into(),
+                K::ConnectionReset | K::ConnectionAborted | K::UnexpectedEof | K::BrokenPipe => {
+                    "the connection was cut".into()
+                }
+                K::NotFound => "no such host (check the name)".into(),
+                _ => without_os_error(&io.to_string()),
+            };
+        }
+        source = s.source();
+    }
+    let text = e.to_string();
+    if text.contains("failed to lookup address") {
+        return "no such host (check the name)".into();
+    }
+    without_os_error(&text)
+}
+
+/// "Connection refused (os error 111)" without its number.
+fn without_os_error(text: &str) -> String {
+    match text.find(" (os error ") {
+        Some(i) => text[..i].to_string(),
+        None => text.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn an_os_error_number_is_left_out() {
+        assert_eq!(
+            super::without_os_error("Connection refused (os error 111)"),
+            "Connection refused"
+        );
+        assert_eq!(super::without_os_error("no route"), "no route");
     }
 }

@@ -36,7 +36,7 @@ describe("the team store's line", () => {
     const off = teamLine(status({ offline_since: "2026-12-06T09:07:00.000Z", last_error: "cannot reach the team store at dana@db.example:5432/sales: connection refused" }, 3));
     expect(off?.state).toBe("offline");
     expect(off?.text).toMatch(/^Team: offline since /);
-    expect(off?.detail).toContain("connection refused");
+    expect(off?.detail).toMatch(/^Cannot reach the team store at dana@db.example:5432\/sales: connection refused\. 3 changes/);
     expect(off?.detail).toContain("3 changes waiting: they go when it answers.");
     expect(off?.detail).toContain("saved on this computer");
   });

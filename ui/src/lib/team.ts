@@ -6,6 +6,13 @@ import { when } from "./format";
 
 export type TeamLine = { text: string; detail: string; state: "synced" | "waiting" | "offline" };
 
+/** A message as a sentence: capital first, full stop last. */
+function sentence(text: string): string {
+  const t = text.trim();
+  const s = t.charAt(0).toUpperCase() + t.slice(1);
+  return /[.!?)]$/.test(s) ? (s.endsWith(")") ? `${s}.` : s) : `${s}.`;
+}
+
 /** The sidebar's line; null when no team store is linked. */
 export function teamLine(s: LinkStatus | null): TeamLine | null {
   const link = s?.link;
@@ -14,7 +21,7 @@ export function teamLine(s: LinkStatus | null): TeamLine | null {
   if (link.offline_since) {
     return {
       text: `Team: offline since ${when(link.offline_since)}`,
-      detail: `${link.last_error ?? "The team store cannot be reached."} ${s.waiting > 0 ? `${waiting}: they go when it answers.` : "Nothing waits."} Your calls are saved on this computer either way.`,
+      detail: `${sentence(link.last_error ?? "The team store cannot be reached")} ${s.waiting > 0 ? `${waiting}: they go when it answers.` : "Nothing waits."} Your calls are saved on this computer either way.`,
       state: "offline",
     };
   }
