@@ -36,6 +36,45 @@ pub(crate) async fn bounded<T>(
 
 /// A connection to the store, its task spawned on the current runtime.
 pub(crate) async fn open(target: &Target, secrets: &Path, wait: Duration) -> Result<Client> {
+    open_with(target, secrets, wait, None).await
+}
+
+/// A connection whose notifications (LISTEN) are sent to `notes`; the
+/// channel closes when the connection does.
+pub(crate) async fn open_listening(
+    target: &Target,
+    secrets: &Path,
+    wait: Duration,
+    notes: tokio::sync::mpsc::UnboundedSender<String>,
+) -> Result<Client> {
+    open_with(target, secrets, wait, Some(notes)).await
+}
+
+/// Drive a connection: its messages' notifications go to `notes`.
+async fn drive<S, T>(
+    mut conn: tokio_postgres::Connection<S, T>,
+    notes: Option<tokio::sync::mpsc::UnboundedSender<String>>,
+) where
+    S: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+    T: tokio::io::AsyncRead + tokio::io::AsyncWrite + Unpin,
+{
+    let mut messages = futures_util::stream::poll_fn(move |cx| conn.poll_message(cx));
+    use futures_util::StreamExt;
+    while let Some(Ok(m)) = messages.next().await {
+        if let (tokio_postgres::AsyncMessage::Notification(n), Some(tx)) = (m, &notes) {
+            if tx.send(n.payload().to_string()).is_err() {
+                return;
+            }
+        }
+    }
+}
+
+async fn open_with(
+    target: &Target,
+    secrets: &Path,
+    wait: Duration,
+    notes: Option<tokio::sync::mpsc::UnboundedSender<String>>,
+) -> Result<Client> {
     let mut config = target.config.clone();
     if config.get_password().is_none() {
         if let Some(p) = config::password(secrets, &target.label)? {
@@ -47,16 +86,12 @@ pub(crate) async fn open(target: &Target, secrets: &Path, wait: Duration) -> Res
         let pg = |e| TeamError::pg(&target.label, e);
         if target.tls == Tls::Disable {
             let (client, conn) = config.connect(NoTls).await.map_err(pg)?;
-            tokio::spawn(async move {
-                let _ = conn.await;
-            });
+            tokio::spawn(drive(conn, notes));
             Ok(client)
         } else {
             let tls = tokio_postgres_rustls::MakeRustlsConnect::new(tls_config(target)?);
             let (client, conn) = config.connect(tls).await.map_err(pg)?;
-            tokio::spawn(async move {
-                let _ = conn.await;
-            });
+            tokio::spawn(drive(conn, notes));
             Ok(client)
         }
     })

@@ -230,6 +230,39 @@ pub async fn sync(store: &mut Store, secrets: &Path) -> Result<SyncReport> {
     outcome
 }
 
+/// A connection that hears when any rep's push commits (`LISTEN
+/// callblock_rows`): a manager's window pulls at once instead of on its
+/// next round. Keep the [`Listener`]; [`Listener::heard`] waits for the next
+/// push (or `None` once the connection is gone).
+pub async fn listen(store: &Store, secrets: &Path) -> Result<Listener> {
+    let (_, target) = linked(store)?;
+    let (tx, rx) = tokio::sync::mpsc::unbounded_channel();
+    let client = client::open_listening(&target, secrets, client::WAIT, tx).await?;
+    client
+        .batch_execute("LISTEN callblock_rows")
+        .await
+        .map_err(|e| TeamError::pg(&target.label, e))?;
+    Ok(Listener {
+        _client: client,
+        rx,
+    })
+}
+
+pub struct Listener {
+    _client: tokio_postgres::Client,
+    rx: tokio::sync::mpsc::UnboundedReceiver<String>,
+}
+
+impl Listener {
+    /// The next push heard (several at once count as one); `None` when the
+    /// connection is closed.
+    pub async fn heard(&mut self) -> Option<()> {
+        self.rx.recv().await?;
+        while self.rx.try_recv().is_ok() {}
+        Some(())
+    }
+}
+
 /// Create a rep's login role in the team store (run by its owner or a
 /// manager who may create roles): a member of `callblock_rep`, and of
 /// `callblock_manager` with `manager`.

@@ -129,6 +129,10 @@ pub(crate) async fn push(
             )
             .await
             .map_err(pg)?;
+        // Listening managers hear of it when the transaction commits.
+        tx.execute("SELECT pg_notify('callblock_rows', '')", &[])
+            .await
+            .map_err(pg)?;
         tx.commit().await.map_err(pg)?;
         outbox::ack(store.conn(), b.upto)?;
         report.batches += 1;

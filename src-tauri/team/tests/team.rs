@@ -632,3 +632,33 @@ fn a_managers_copy_follows_the_reps_changes_and_shows_the_floor() {
         reports::funnel(lee.conn(), &filter, &st).unwrap()
     );
 }
+
+#[test]
+fn a_listening_manager_hears_a_push_when_it_commits() {
+    let s = Setup::new();
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    let mut lee = s.store("lee.db");
+    block_on(team::connect(
+        &mut lee,
+        &s.pg.url("lee", "lee-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    block_on(async {
+        let mut heard = team::listen(&lee, &s.secrets()).await.unwrap();
+        team::sync(&mut dana, &s.secrets()).await.unwrap();
+        tokio::time::timeout(Duration::from_secs(10), heard.heard())
+            .await
+            .expect("heard within 10 s")
+            .expect("the connection is open");
+        // What was heard is there to pull.
+        let r = team::sync(&mut lee, &s.secrets()).await.unwrap();
+        assert_eq!(r.pulled.calls_added as i64, my_calls(&dana));
+    });
+}
