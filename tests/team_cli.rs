@@ -157,6 +157,37 @@ fn a_team_store_from_the_command_line() {
         .unwrap();
     assert_eq!(in_store, sams, "the bundle landed in the team store");
 
+    // Priya connects as her own role later: her calls, pushed by the
+    // manager, are hers to read; syncing writes nothing twice.
+    let o = t.run_in(
+        "owner.db",
+        &["team", "add-rep", "priya", "--password-stdin"],
+        Some("priya-pw\n"),
+    );
+    assert_eq!(o.status.code(), Some(0), "{}", err(&o));
+    t.ok(
+        "sam.db",
+        &["team", "connect", &t.pg.url("priya", "priya-pw")],
+    );
+    let st = t.json("sam.db", &["team", "status", "--json"]);
+    assert_eq!(
+        st["server"]["Ok"]["my_calls"].as_u64().unwrap(),
+        sams,
+        "{st}"
+    );
+    let synced = t.json("sam.db", &["team", "sync", "--json"]);
+    assert_eq!(
+        synced["pushed"]["calls"].as_u64().unwrap(),
+        sams,
+        "{synced}"
+    );
+    let calls_now: u64 = t
+        .pg
+        .psql("SELECT count(*) FROM callblock.rows r JOIN callblock.reps p ON p.id = r.rep_id WHERE r.kind = 'call' AND p.name = 'Priya Shah'")
+        .parse()
+        .unwrap();
+    assert_eq!(calls_now, sams, "nothing duplicated");
+
     // The manager's report of Dana equals Dana's own; --team pulls first.
     let c = rusqlite::Connection::open(t.db("dana.db")).unwrap();
     c.execute("UPDATE calls SET asked_for_meeting = 1 WHERE id = (SELECT id FROM calls WHERE outcome = 'not_interested' AND duration_ms < 60000 AND asked_for_meeting = 0 AND rep_id = (SELECT rep_id FROM team_link) LIMIT 1)", [])

@@ -30,10 +30,11 @@ END
 $$;
 GRANT callblock_rep TO callblock_manager;
 
--- True for a manager (and for the store's owner and superusers).
+-- True for a manager (and for the store's owner and superusers). Its
+-- search_path is fixed: a caller's own schema cannot stand in for pg_catalog.
 CREATE FUNCTION callblock.is_manager() RETURNS boolean
-LANGUAGE sql STABLE AS $$
-    SELECT pg_has_role(current_user, 'callblock_manager', 'MEMBER')
+LANGUAGE sql STABLE SET search_path = pg_catalog AS $$
+    SELECT pg_catalog.pg_has_role(current_user, 'callblock_manager', 'MEMBER')
 $$;
 
 CREATE TABLE callblock.reps (
@@ -65,7 +66,8 @@ CREATE TABLE callblock.rows (
     xid       xid8 NOT NULL DEFAULT pg_current_xact_id(),
     pushed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (kind, id),
-    CHECK ((kind IN ('block', 'pause', 'call', 'call_objection', 'meeting')) = (rep_id IS NOT NULL))
+    CHECK ((kind IN ('block', 'pause', 'call', 'call_objection', 'meeting')) = (rep_id IS NOT NULL)),
+    CHECK (body ->> 'id' = id)
 );
 CREATE INDEX rows_xid ON callblock.rows (xid);
 CREATE INDEX rows_parent ON callblock.rows (parent_id) WHERE parent_id IS NOT NULL;
@@ -77,7 +79,7 @@ CREATE TABLE callblock.removed (
     kind       text NOT NULL,
     id         text NOT NULL,
     owner      name NOT NULL DEFAULT current_user,
-    rep_id     text,
+    rep_id     text NOT NULL REFERENCES callblock.reps (id),
     xid        xid8 NOT NULL DEFAULT pg_current_xact_id(),
     removed_at timestamptz NOT NULL DEFAULT now(),
     PRIMARY KEY (kind, id)
@@ -87,34 +89,67 @@ ALTER TABLE callblock.reps ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callblock.rows ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callblock.removed ENABLE ROW LEVEL SECURITY;
 
+-- The reps this role calls as (one, registered when it connects).
+CREATE FUNCTION callblock.my_reps() RETURNS SETOF text
+LANGUAGE sql STABLE SET search_path = pg_catalog AS $$
+    SELECT id FROM callblock.reps WHERE db_role = current_user
+$$;
+
 -- Reps: the team's names are read by all; a rep registers and edits only
--- themselves; a manager registers reps known from bundles.
+-- themselves, or claims the rep a manager's bundle brought (no role yet);
+-- a manager registers reps known from bundles.
 CREATE POLICY reps_read ON callblock.reps FOR SELECT USING (true);
 CREATE POLICY reps_insert ON callblock.reps FOR INSERT
     WITH CHECK (db_role = current_user OR (db_role IS NULL AND callblock.is_manager()));
 CREATE POLICY reps_update ON callblock.reps FOR UPDATE
-    USING (db_role = current_user OR callblock.is_manager())
+    USING (db_role = current_user OR db_role IS NULL OR callblock.is_manager())
     WITH CHECK (db_role = current_user OR callblock.is_manager());
 
--- Rows: a private row is read by the role that wrote it and by managers;
--- the team's rows by all.
+-- Private rows (a rep's blocks, calls and what was said in them) belong to
+-- the rep, whoever wrote them (a manager may push a rep's bundle): read and
+-- written by that rep's role and by managers. The team's rows (themes,
+-- prospects, the playbook) are read by all and changed only by the role
+-- that wrote them first, or a manager. Nothing of the team's is deleted.
 CREATE POLICY rows_read ON callblock.rows FOR SELECT
-    USING (rep_id IS NULL OR owner = current_user OR callblock.is_manager());
--- Written as oneself, for oneself (a manager also for the reps of a bundle).
+    USING (rep_id IS NULL OR rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
 CREATE POLICY rows_insert ON callblock.rows FOR INSERT
-    WITH CHECK (owner = current_user AND (rep_id IS NULL OR callblock.is_manager()
-        OR rep_id IN (SELECT id FROM callblock.reps WHERE db_role = current_user)));
+    WITH CHECK (owner = current_user
+        AND (rep_id IS NULL OR rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager()));
 CREATE POLICY rows_update ON callblock.rows FOR UPDATE
-    USING (owner = current_user OR rep_id IS NULL)
-    WITH CHECK (owner = current_user OR rep_id IS NULL);
-CREATE POLICY rows_delete ON callblock.rows FOR DELETE USING (owner = current_user);
+    USING (callblock.is_manager()
+        OR (rep_id IS NULL AND owner = current_user)
+        OR rep_id IN (SELECT callblock.my_reps()))
+    WITH CHECK (callblock.is_manager()
+        OR (rep_id IS NULL AND owner = current_user)
+        OR rep_id IN (SELECT callblock.my_reps()));
+CREATE POLICY rows_delete ON callblock.rows FOR DELETE
+    USING (rep_id IS NOT NULL AND (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager()));
 
+-- A call taken back is recorded by its rep (or a manager), for that rep.
 CREATE POLICY removed_read ON callblock.removed FOR SELECT
-    USING (owner = current_user OR callblock.is_manager());
-CREATE POLICY removed_write ON callblock.removed FOR INSERT WITH CHECK (owner = current_user);
+    USING (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
+CREATE POLICY removed_write ON callblock.removed FOR INSERT
+    WITH CHECK (owner = current_user
+        AND (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager()));
 CREATE POLICY removed_update ON callblock.removed FOR UPDATE
-    USING (owner = current_user) WITH CHECK (owner = current_user);
-CREATE POLICY removed_delete ON callblock.removed FOR DELETE USING (owner = current_user);
+    USING (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager())
+    WITH CHECK (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
+CREATE POLICY removed_delete ON callblock.removed FOR DELETE
+    USING (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
+
+-- What a role may not set by hand: who wrote a row and when it changed.
+CREATE FUNCTION callblock.keep_owner() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+BEGIN
+    NEW.owner := OLD.owner;
+    NEW.seq := nextval('callblock.change_seq');
+    NEW.xid := pg_current_xact_id();
+    NEW.pushed_at := now();
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER rows_keep_owner BEFORE UPDATE ON callblock.rows
+    FOR EACH ROW EXECUTE FUNCTION callblock.keep_owner();
 
 GRANT USAGE ON SCHEMA callblock TO callblock_rep;
 GRANT SELECT ON callblock.schema_version TO callblock_rep;
@@ -123,3 +158,4 @@ GRANT SELECT, INSERT, UPDATE, DELETE ON callblock.rows TO callblock_rep;
 GRANT SELECT, INSERT, UPDATE, DELETE ON callblock.removed TO callblock_rep;
 GRANT USAGE ON SEQUENCE callblock.change_seq TO callblock_rep;
 GRANT EXECUTE ON FUNCTION callblock.is_manager() TO callblock_rep;
+GRANT EXECUTE ON FUNCTION callblock.my_reps() TO callblock_rep;

@@ -19,6 +19,9 @@ use crate::error::{Result, TeamError};
 /// as unreachable.
 pub const WAIT: Duration = Duration::from_secs(10);
 
+/// How long a whole sync (every batch, then the pull) may take.
+pub const SYNC_WAIT: Duration = Duration::from_secs(120);
+
 /// `f`, or [`TeamError::Timeout`] after `wait`.
 pub(crate) async fn bounded<T>(
     target: &Target,

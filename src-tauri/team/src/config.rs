@@ -98,6 +98,11 @@ pub fn parse(text: &str) -> Result<Target> {
     let dbname = config.get_dbname().unwrap_or(&user).to_string();
     config.connect_timeout(std::time::Duration::from_secs(5));
     config.application_name("callblock");
+    // A statement that hangs, or a transaction left open by a laptop that
+    // went to sleep mid-push, ends on the server; a dead peer is noticed.
+    config.options("-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000");
+    config.keepalives(true);
+    config.keepalives_idle(std::time::Duration::from_secs(30));
     config.ssl_mode(match tls {
         Tls::Disable => tokio_postgres::config::SslMode::Disable,
         Tls::Prefer => tokio_postgres::config::SslMode::Prefer,
@@ -161,7 +166,17 @@ pub fn secrets_path() -> PathBuf {
 
 fn read_secrets(path: &Path) -> Result<BTreeMap<String, String>> {
     match std::fs::read(path) {
-        Ok(bytes) => Ok(serde_json::from_slice(&bytes).unwrap_or_default()),
+        // A file that is not what this app writes is not overwritten (it
+        // may hold the passwords of other stores): said, left as it is.
+        Ok(bytes) => serde_json::from_slice(&bytes).map_err(|e| TeamError::Secret {
+            path: path.to_owned(),
+            source: std::io::Error::new(
+                std::io::ErrorKind::InvalidData,
+                format!(
+                    "not a password file Callblock reads ({e}); move it away and connect again"
+                ),
+            ),
+        }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(BTreeMap::new()),
         Err(e) => Err(TeamError::Secret {
             path: path.to_owned(),

@@ -104,31 +104,7 @@ pub async fn connect(store: &mut Store, url: &str, secrets: &Path) -> Result<Con
     let (role, manager): (String, bool) = (row.get(0), row.get(1));
     let rep = callblock_core::reps::current_rep(store.conn())?;
     if let Some(rep) = &rep {
-        if let Some(other) = client
-            .query_opt(
-                "SELECT id, name FROM callblock.reps WHERE db_role = current_user AND id <> $1",
-                &[&rep.id],
-            )
-            .await
-            .map_err(pg)?
-        {
-            return Err(TeamError::RoleTaken {
-                role,
-                name: other.get(1),
-                id: other.get(0),
-            });
-        }
-        client
-            .execute(
-                "INSERT INTO callblock.reps (id, db_role, name, email, time_zone)
-                 VALUES ($1, current_user, $2, $3, $4)
-                 ON CONFLICT (id) DO UPDATE
-                 SET db_role = current_user, name = EXCLUDED.name, email = EXCLUDED.email,
-                     time_zone = EXCLUDED.time_zone",
-                &[&rep.id, &rep.name, &rep.email, &rep.time_zone],
-            )
-            .await
-            .map_err(pg)?;
+        register(&client, &target, rep).await?;
     }
     let password = target
         .config
@@ -157,6 +133,43 @@ pub async fn connect(store: &mut Store, url: &str, secrets: &Path) -> Result<Con
     })
 }
 
+/// Register `rep` under this connection's role (or find it registered):
+/// refused when the role calls as another rep.
+async fn register(
+    client: &tokio_postgres::Client,
+    target: &config::Target,
+    rep: &callblock_core::reps::Rep,
+) -> Result<()> {
+    let pg = |e| TeamError::pg(&target.label, e);
+    if let Some(other) = client
+        .query_opt(
+            "SELECT id, name FROM callblock.reps WHERE db_role = current_user AND id <> $1",
+            &[&rep.id],
+        )
+        .await
+        .map_err(pg)?
+    {
+        return Err(TeamError::RoleTaken {
+            role: target.role().to_string(),
+            name: other.get(1),
+            id: other.get(0),
+        });
+    }
+    // New, or known from a manager's bundle (no role yet): this role's now.
+    client
+        .execute(
+            "INSERT INTO callblock.reps (id, db_role, name, email, time_zone)
+             VALUES ($1, current_user, $2, $3, $4)
+             ON CONFLICT (id) DO UPDATE
+             SET db_role = current_user, name = EXCLUDED.name, email = EXCLUDED.email,
+                 time_zone = EXCLUDED.time_zone",
+            &[&rep.id, &rep.name, &rep.email, &rep.time_zone],
+        )
+        .await
+        .map_err(pg)?;
+    Ok(())
+}
+
 fn linked(store: &Store) -> Result<(callblock_core::team::TeamLink, config::Target)> {
     let link = link::get(store.conn())?.ok_or(TeamError::NotLinked)?;
     let target = config::parse(&link.url)?;
@@ -182,7 +195,8 @@ pub async fn status(store: &Store, secrets: &Path, wait: Duration) -> Result<Tea
         let row = client
             .query_one(
                 "SELECT callblock.is_manager(),
-                        (SELECT count(*) FROM callblock.rows WHERE kind = 'call' AND owner = current_user),
+                        (SELECT count(*) FROM callblock.rows
+                          WHERE kind = 'call' AND rep_id IN (SELECT callblock.my_reps())),
                         (SELECT count(*) FROM callblock.rows WHERE kind = 'call')",
                 &[],
             )
@@ -207,27 +221,61 @@ pub async fn sync(store: &mut Store, secrets: &Path) -> Result<SyncReport> {
     let (me, target) = linked(store)?;
     let outcome = async {
         let mut client = client::open(&target, secrets, client::WAIT).await?;
-        if let Some(v) = migrate::version(&client, &target).await? {
-            if v > migrate::LATEST {
-                return Err(TeamError::Newer {
-                    found: v,
-                    known: migrate::LATEST,
-                });
+        let work = async {
+            if let Some(v) = migrate::version(&client, &target).await? {
+                if v > migrate::LATEST {
+                    return Err(TeamError::Newer {
+                        found: v,
+                        known: migrate::LATEST,
+                    });
+                }
             }
-        }
-        let pushed = sync::push(&mut client, &target, store, &me).await?;
-        let me = link::get(store.conn())?.ok_or(TeamError::NotLinked)?;
-        let pulled = sync::pull(&mut client, &target, store, &me).await?;
-        Ok(SyncReport { pushed, pulled })
+            let me = same_rep(store, &client, &target, me).await?;
+            let pushed = sync::push(&mut client, &target, store, &me).await?;
+            let me = link::get(store.conn())?.ok_or(TeamError::NotLinked)?;
+            let pulled = sync::pull(&mut client, &target, store, &me).await?;
+            Ok(SyncReport { pushed, pulled })
+        };
+        // However many batches: a server that stops answering mid-way is
+        // given up on (the statements have their own timeouts too).
+        client::bounded(&target, client::SYNC_WAIT, work).await
     }
     .await;
     if let Err(e) = &outcome {
-        if matches!(e, TeamError::Core(_)) {
-            return outcome;
+        if !matches!(e, TeamError::NotLinked) {
+            link::failed(store.conn(), &e.to_string())?;
         }
-        link::failed(store.conn(), &e.to_string())?;
     }
     outcome
+}
+
+/// The link's rep, checked against who this copy calls as now: a rep made
+/// since linking (the first block's) is registered; another rep than the
+/// one linked is refused before anything is pushed (their calls would go
+/// under the wrong role).
+async fn same_rep(
+    store: &Store,
+    client: &tokio_postgres::Client,
+    target: &config::Target,
+    me: callblock_core::team::TeamLink,
+) -> Result<callblock_core::team::TeamLink> {
+    let now = callblock_core::reps::current_rep(store.conn())?;
+    match (&me.rep_id, now) {
+        (None, Some(rep)) => {
+            register(client, target, &rep).await?;
+            store
+                .conn()
+                .execute("UPDATE team_link SET rep_id = ?1 WHERE id = 1", [&rep.id])
+                .map_err(callblock_core::Error::from)?;
+            Ok(link::get(store.conn())?.ok_or(TeamError::NotLinked)?)
+        }
+        (Some(linked), Some(rep)) if *linked != rep.id => Err(TeamError::Refused(format!(
+            "this database now calls as {}, but it was linked to the team store as another rep; \
+             disconnect and connect again (Settings) to sync as {}",
+            rep.name, rep.name
+        ))),
+        _ => Ok(me),
+    }
 }
 
 /// A connection that hears when any rep's push commits (`LISTEN

@@ -68,20 +68,26 @@ pub(crate) async fn push(
             .map_err(pg)?;
         }
         if !b.retracted_calls.is_empty() {
+            let ids: Vec<&str> = b
+                .retracted_calls
+                .iter()
+                .map(|(id, _)| id.as_str())
+                .collect();
+            let reps: Vec<&str> = b.retracted_calls.iter().map(|(_, r)| r.as_str()).collect();
             tx.execute(
                 "DELETE FROM callblock.rows
                  WHERE (kind = 'call' AND id = ANY($1))
                     OR (kind IN ('call_objection', 'meeting') AND parent_id = ANY($1))",
-                &[&b.retracted_calls],
+                &[&ids],
             )
             .await
             .map_err(pg)?;
             tx.execute(
-                "INSERT INTO callblock.removed (kind, id)
-                 SELECT 'call', unnest($1::text[])
+                "INSERT INTO callblock.removed (kind, id, rep_id)
+                 SELECT 'call', i, r FROM unnest($1::text[], $2::text[]) AS t (i, r)
                  ON CONFLICT (kind, id) DO UPDATE
                  SET xid = pg_current_xact_id(), removed_at = now()",
-                &[&b.retracted_calls],
+                &[&ids, &reps],
             )
             .await
             .map_err(pg)?;
@@ -120,11 +126,13 @@ pub(crate) async fn push(
                 "INSERT INTO callblock.rows AS r (kind, id, rep_id, parent_id, body)
                  SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
                  ON CONFLICT (kind, id) DO UPDATE
-                 SET body = EXCLUDED.body, parent_id = EXCLUDED.parent_id,
-                     seq = nextval('callblock.change_seq'), xid = pg_current_xact_id(),
-                     pushed_at = now()
-                 WHERE r.body IS DISTINCT FROM EXCLUDED.body
-                    OR r.parent_id IS DISTINCT FROM EXCLUDED.parent_id",
+                 SET body = EXCLUDED.body, parent_id = EXCLUDED.parent_id
+                 WHERE (r.body IS DISTINCT FROM EXCLUDED.body
+                        OR r.parent_id IS DISTINCT FROM EXCLUDED.parent_id)
+                   -- the team's rows are changed by the role that wrote them
+                   -- first, or a manager; another rep's copy is left as it is
+                   AND (r.rep_id IS NOT NULL OR r.owner = current_user
+                        OR callblock.is_manager())",
                 &[&kinds, &ids, &reps, &parents, &bodies],
             )
             .await
@@ -153,13 +161,21 @@ fn team_row(r: &tokio_postgres::Row) -> Result<TeamRow> {
             "the store holds a kind of row this Callblock does not know ({kind})"
         ))
     })?;
-    Ok(TeamRow {
+    let row = TeamRow {
         kind,
         id: r.get(1),
         rep_id: r.get(2),
         parent_id: r.get(3),
         body: r.get(4),
-    })
+    };
+    if row.body.get("id").and_then(|v| v.as_str()) != Some(row.id.as_str()) {
+        return Err(TeamError::Refused(format!(
+            "the store's {} {} holds another row's content",
+            kind.name(),
+            row.id
+        )));
+    }
+    Ok(row)
 }
 
 pub(crate) async fn pull(
@@ -185,9 +201,12 @@ pub(crate) async fn pull(
         .map_err(pg)?
         .get(0);
     let mut rows = Vec::new();
+    // Where each row of the window was written, to read again next time
+    // what must wait (a row it refers to cannot be read yet).
+    let mut written_in = std::collections::HashMap::new();
     for r in tx
         .query(
-            "SELECT kind, id, rep_id, parent_id, body FROM callblock.rows
+            "SELECT kind, id, rep_id, parent_id, body, xid::text::bigint FROM callblock.rows
              WHERE rep_id IS NOT NULL AND xid >= $1::text::xid8 AND xid < $2::text::xid8
              ORDER BY seq",
             &[&me.pulled_seq.to_string(), &xmin.to_string()],
@@ -195,8 +214,11 @@ pub(crate) async fn pull(
         .await
         .map_err(pg)?
     {
-        rows.push(team_row(&r)?);
+        let row = team_row(&r)?;
+        written_in.insert((row.kind, row.id.clone()), r.get::<_, i64>(5));
+        rows.push(row);
     }
+    let mut horizon = xmin;
     // Every row they refer to, until nothing is missing.
     loop {
         let missing = pull::missing(&rows)?;
@@ -223,22 +245,30 @@ pub(crate) async fn pull(
                 .map(|r| team_row(r).map(|t| (t.kind, t.id)))
                 .collect::<Result<_>>()?;
             let gone: Vec<&(Kind, String)> = missing.iter().filter(|m| !have.contains(m)).collect();
+            let before: Vec<(Kind, String)> = rows.iter().map(|r| (r.kind, r.id.clone())).collect();
             rows = drop_needing(rows, &gone)?;
+            for key in before {
+                if !rows.iter().any(|r| r.kind == key.0 && r.id == key.1) {
+                    if let Some(x) = written_in.get(&key) {
+                        horizon = horizon.min(*x);
+                    }
+                }
+            }
         }
         for r in &found {
             rows.push(team_row(r)?);
         }
     }
-    let removed: Vec<String> = tx
+    let removed: Vec<(String, String)> = tx
         .query(
-            "SELECT id FROM callblock.removed
+            "SELECT id, rep_id FROM callblock.removed
              WHERE kind = 'call' AND xid >= $1::text::xid8 AND xid < $2::text::xid8",
             &[&me.pulled_seq.to_string(), &xmin.to_string()],
         )
         .await
         .map_err(pg)?
         .iter()
-        .map(|r| r.get(0))
+        .map(|r| (r.get(0), r.get(1)))
         .collect();
     let reps: Vec<BRep> = tx
         .query("SELECT id, name, email, time_zone FROM callblock.reps", &[])
@@ -253,7 +283,7 @@ pub(crate) async fn pull(
         })
         .collect();
     tx.commit().await.map_err(pg)?;
-    Ok(pull::apply(store, &reps, &rows, &removed, xmin)?)
+    Ok(pull::apply(store, &reps, &rows, &removed, horizon)?)
 }
 
 /// `rows` without those that refer to a row in `gone`, and without what

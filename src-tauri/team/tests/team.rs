@@ -278,12 +278,46 @@ fn a_rep_reads_and_writes_only_their_own_calls() {
             .unwrap()
             .get(0);
         assert!(shared > 0, "the team's themes are read by all");
-        // Writing Dana's rows: no row of hers is touched, a call in her name is refused.
+        // Writing Dana's rows: the team's rows she wrote first are read, not changed.
+        let themes_of_dana: i64 = c
+            .query_one("SELECT count(*) FROM callblock.rows WHERE kind = 'theme' AND owner = 'dana'", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert!(themes_of_dana > 0, "Dana wrote some of the team's themes");
         let touched = c
-            .execute("UPDATE callblock.rows SET body = '{}' WHERE owner = 'dana' AND kind = 'call'", &[])
+            .execute("UPDATE callblock.rows SET body = body WHERE kind = 'theme' AND owner = 'dana'", &[])
             .await
             .unwrap();
-        assert_eq!(touched, 0);
+        assert_eq!(touched, 0, "a row of the team's Dana wrote is not Sam's to change");
+        let deleted = c
+            .execute("DELETE FROM callblock.rows WHERE kind = 'theme'", &[])
+            .await
+            .unwrap();
+        assert_eq!(deleted, 0, "nothing of the team's is deleted");
+        // His own row, moved to Dana's name, or given to her: refused, kept.
+        let e = c
+            .execute(
+                "UPDATE callblock.rows SET rep_id = (SELECT id FROM callblock.reps WHERE db_role = 'dana')
+                 WHERE kind = 'call' AND id = (SELECT id FROM callblock.rows WHERE kind = 'call' LIMIT 1)",
+                &[],
+            )
+            .await
+            .unwrap_err();
+        let msg = e.as_db_error().unwrap().message().to_string();
+        assert!(msg.contains("row-level security"), "{msg}");
+        c.execute(
+            "UPDATE callblock.rows SET owner = 'dana' WHERE kind = 'call' AND id = (SELECT id FROM callblock.rows WHERE kind = 'call' LIMIT 1)",
+            &[],
+        )
+        .await
+        .unwrap();
+        let others: i64 = c
+            .query_one("SELECT count(*) FROM callblock.rows WHERE kind = 'call' AND owner <> 'sam'", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(others, 0, "who wrote a row is not changed by hand");
         let dana_rep: String = c
             .query_one("SELECT id FROM callblock.reps WHERE db_role = 'dana'", &[])
             .await
@@ -303,6 +337,30 @@ fn a_rep_reads_and_writes_only_their_own_calls() {
             .await
             .unwrap();
         assert_eq!(e, 0, "another rep's name is not Sam's to change");
+        // A call of Dana's recorded as taken back: refused in her name.
+        let e = c
+            .execute(
+                "INSERT INTO callblock.removed (kind, id, rep_id) VALUES ('call', 'any', $1)",
+                &[&dana_rep],
+            )
+            .await
+            .unwrap_err();
+        let msg = e.as_db_error().unwrap().message().to_string();
+        assert!(msg.contains("row-level security"), "{msg}");
+        // A function of his own in place of pg_catalog's is not used by the policies.
+        let _ = c
+            .batch_execute(
+                "CREATE FUNCTION public.pg_has_role(name, name, text) RETURNS boolean
+                 LANGUAGE sql AS 'SELECT true'",
+            )
+            .await;
+        c.batch_execute("SET search_path = public, pg_catalog").await.unwrap();
+        let seen: i64 = c
+            .query_one("SELECT count(*) FROM callblock.rows WHERE kind = 'call'", &[])
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(seen, my_calls(&sam), "still his own calls only");
     });
 
     // The manager reads both.

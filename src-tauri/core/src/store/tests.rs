@@ -688,8 +688,9 @@ fn version_8_puts_every_do_not_call_prospects_numbers_and_e_mail_on_the_list() {
 #[test]
 fn version_9_counts_every_list_and_pages_and_searches_the_prospects_kept() {
     // From every version since prospects have had their phones keyed by
-    // prospect (4) to the latest.
-    for from in 4..LATEST {
+    // prospect (4) and before 9 to the latest (from 9 on, the counts take in
+    // inserted rows when a page is asked for: see `lists::page`).
+    for from in 4..9 {
         let dir = tmp();
         let path = dir.path().join(format!("v{from}.db"));
         database_at(&path, from);

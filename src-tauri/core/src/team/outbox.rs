@@ -98,9 +98,9 @@ pub struct Batch {
     /// Rows in [`Kind`] order, each once.
     pub rows: Vec<TeamRow>,
     /// Calls the store should no longer hold as completed (an undo opened
-    /// them again, or they are gone): removed there with their objections
-    /// and meeting until they are completed again.
-    pub retracted_calls: Vec<String>,
+    /// them again, or they are gone), with their rep: removed there with
+    /// their objections and meeting until they are completed again.
+    pub retracted_calls: Vec<(String, String)>,
     /// For each call of the batch, the objections and meeting it has now:
     /// the store drops any other it holds for the call (an undo removed it).
     pub calls: Vec<String>,
@@ -227,11 +227,29 @@ pub fn next_batch(conn: &Connection, limit: u32, only_rep: Option<&str>) -> Resu
         reps.push(b.rep);
     }
     rows.sort_by_key(|r| r.kind);
-    let retracted_calls = call_ids
-        .iter()
-        .filter(|id| !completed.contains(*id))
-        .cloned()
-        .collect();
+    let mut retracted_calls = Vec::new();
+    {
+        let mut stmt = conn.prepare("SELECT rep_id FROM calls WHERE id = ?1")?;
+        let me: Option<String> = conn
+            .query_row("SELECT rep_id FROM team_link WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .optional()?
+            .flatten();
+        for id in call_ids.iter().filter(|id| !completed.contains(*id)) {
+            // A call gone from this file was this copy's own.
+            let rep = stmt
+                .query_row([id], |r| r.get::<_, String>(0))
+                .optional()?
+                .or_else(|| me.clone());
+            match rep {
+                Some(rep) if only_rep.is_none_or(|o| o == rep) => {
+                    retracted_calls.push((id.clone(), rep))
+                }
+                _ => {}
+            }
+        }
+    }
     let mut calls: Vec<String> = rows
         .iter()
         .filter(|r| r.kind == Kind::Call)

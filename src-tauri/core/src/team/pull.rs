@@ -124,7 +124,7 @@ pub fn apply(
     store: &mut Store,
     reps: &[BRep],
     rows: &[TeamRow],
-    removed: &[String],
+    removed: &[(String, String)],
     seq: i64,
 ) -> Result<PullReport> {
     let mut shared = Bundle {
@@ -213,14 +213,24 @@ pub fn apply(
             seq,
             ..PullReport::default()
         };
-        let own: Option<String> = tx
-            .query_row("SELECT rep_id FROM team_link WHERE id = 1", [], |r| {
-                r.get(0)
-            })
-            .optional()?
-            .flatten();
+        // This copy's own rep, now (a manager may have started calling since
+        // linking): its rows here are its own truth. None: nothing is.
+        let own: String = match crate::reps::current_rep(tx)? {
+            Some(r) => r.id,
+            None => tx
+                .query_row("SELECT rep_id FROM team_link WHERE id = 1", [], |r| {
+                    r.get::<_, Option<String>>(0)
+                })
+                .optional()?
+                .flatten()
+                .unwrap_or_default(),
+        };
+        let own = Some(own.as_str());
+        for (b, _) in &bundles {
+            same_rep_by_id(tx, &b.rep)?;
+        }
         for (b, name) in &bundles {
-            let (calls, blocks) = refresh_present(tx, b, own.as_deref())?;
+            let (calls, blocks) = refresh_present(tx, b, own)?;
             report.calls_updated += calls;
             report.blocks_updated += blocks;
             let r = bundle::import_checked(tx, b, name)?;
@@ -231,10 +241,10 @@ pub fn apply(
                 report.reps.push(r.rep_name);
             }
         }
-        for id in removed {
+        for (id, rep) in removed {
             report.calls_removed += tx.execute(
-                "DELETE FROM calls WHERE id = ?1 AND rep_id IS NOT ?2",
-                rusqlite::params![id, own],
+                "DELETE FROM calls WHERE id = ?1 AND rep_id = ?2 AND rep_id IS NOT ?3",
+                rusqlite::params![id, rep, own],
             )? as u32;
         }
         // What the import wrote came from the store: not queued back to it.
@@ -302,6 +312,42 @@ fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<(u3
         )? as u32;
     }
     Ok((calls, blocks))
+}
+
+/// A rep of the store is the same rep here only by id: one not here yet is
+/// added under its id before the import (which would otherwise take a rep
+/// of the same name for them), named apart when the name is taken.
+fn same_rep_by_id(tx: &Connection, rep: &BRep) -> Result<()> {
+    let here: Option<i64> = tx
+        .query_row("SELECT 1 FROM reps WHERE id = ?1", [&rep.id], |r| r.get(0))
+        .optional()?;
+    if here.is_some() {
+        return Ok(());
+    }
+    crate::reps::pin_current_rep(tx)?;
+    let now = time::to_db(time::now());
+    for n in 1..=50 {
+        let name = if n == 1 {
+            rep.name.clone()
+        } else {
+            format!("{} ({n})", rep.name)
+        };
+        let taken: Option<i64> = tx
+            .query_row(
+                "SELECT 1 FROM reps WHERE name = ?1 COLLATE NOCASE",
+                [&name],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if taken.is_none() {
+            tx.execute(
+                "INSERT INTO reps (id, name, email, time_zone, created_at) VALUES (?1, ?2, ?3, ?4, ?5)",
+                params![rep.id, name, rep.email, rep.time_zone, now],
+            )?;
+            return Ok(());
+        }
+    }
+    Ok(())
 }
 
 /// An empty bundle with `shared`'s header.
