@@ -270,6 +270,58 @@ pub(crate) async fn pull(
         .iter()
         .map(|r| (r.get(0), r.get(1)))
         .collect();
+    // Every call's objections and meeting as they are now (a call is
+    // imported whole: see `pull::apply`).
+    let call_ids: Vec<&str> = rows
+        .iter()
+        .filter(|r| r.kind == Kind::Call)
+        .map(|r| r.id.as_str())
+        .collect();
+    let have: std::collections::HashSet<(Kind, String)> =
+        rows.iter().map(|r| (r.kind, r.id.clone())).collect();
+    let mut children = Vec::new();
+    for r in tx
+        .query(
+            "SELECT kind, id, rep_id, parent_id, body FROM callblock.rows
+             WHERE kind IN ('call_objection', 'meeting') AND parent_id = ANY($1)",
+            &[&call_ids],
+        )
+        .await
+        .map_err(pg)?
+    {
+        let row = team_row(&r)?;
+        if !have.contains(&(row.kind, row.id.clone())) {
+            children.push(row);
+        }
+    }
+    rows.extend(children);
+    // ... and what they refer to (an objection's response, a playbook row).
+    loop {
+        let missing = pull::missing(&rows)?;
+        if missing.is_empty() {
+            break;
+        }
+        let kinds: Vec<&str> = missing.iter().map(|(k, _)| k.name()).collect();
+        let ids: Vec<&str> = missing.iter().map(|(_, id)| id.as_str()).collect();
+        let found = tx
+            .query(
+                "SELECT r.kind, r.id, r.rep_id, r.parent_id, r.body
+                 FROM callblock.rows r
+                 JOIN unnest($1::text[], $2::text[]) AS m (kind, id)
+                   ON r.kind = m.kind AND r.id = m.id",
+                &[&kinds, &ids],
+            )
+            .await
+            .map_err(pg)?;
+        if found.is_empty() {
+            let gone: Vec<&(Kind, String)> = missing.iter().collect();
+            rows = drop_needing(rows, &gone)?;
+            continue;
+        }
+        for r in &found {
+            rows.push(team_row(r)?);
+        }
+    }
     let reps: Vec<BRep> = tx
         .query("SELECT id, name, email, time_zone FROM callblock.reps", &[])
         .await

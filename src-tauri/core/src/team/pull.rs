@@ -24,8 +24,9 @@ pub struct PullReport {
     pub calls_added: u32,
     pub blocks_added: u32,
     pub meetings_added: u32,
-    /// Calls already here that changed in the store (notes, an outcome taken
-    /// back and logged again, ...), and blocks that ended or paused since.
+    /// Calls already here that came again from the store (a note, an outcome
+    /// taken back and logged again, ...): replaced with their objections and
+    /// meeting; and blocks that ended or paused since.
     pub calls_updated: u32,
     pub blocks_updated: u32,
     /// Calls a rep took back (an undo) since they came in.
@@ -264,8 +265,8 @@ pub fn apply(
 }
 
 /// Another rep's rows already here, brought to the store's values: a block's
-/// end, a pause's resumption, a call's outcome and notes. Returns the calls
-/// and blocks changed. (New rows are left to the import.)
+/// end, a pause's resumption; a call replaced whole. Returns the calls
+/// replaced and the blocks changed. (New rows are left to the import.)
 fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<(u32, u32)> {
     let mut blocks = 0;
     for x in &b.blocks {
@@ -283,32 +284,16 @@ fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<(u3
             params![p.id, p.resumed_at, own],
         )?;
     }
+    // A call already here is taken out and imported again with the store's
+    // values and its objections and meeting as they are now (the pull
+    // brings every call's children): an undo and a new outcome between two
+    // pulls leave no stale meeting, and a do-not-call is applied as on a new
+    // call. Its referrals and do-not-call entries keep their rows.
     let mut calls = 0;
     for c in &b.calls {
         calls += tx.execute(
-            "UPDATE calls SET ended_at = ?2, duration_ms = ?3, outcome = ?4, asked_for_meeting = ?5,
-                    callback_at = ?6, notes = ?7, gap_current_state = ?8, gap_objectives = ?9,
-                    gap_impact = ?10, answered_at = ?11, ring_ms = ?12
-             WHERE id = ?1 AND rep_id IS NOT ?13
-               AND (ended_at IS NOT ?2 OR duration_ms IS NOT ?3 OR outcome IS NOT ?4
-                    OR asked_for_meeting IS NOT ?5 OR callback_at IS NOT ?6 OR notes IS NOT ?7
-                    OR gap_current_state IS NOT ?8 OR gap_objectives IS NOT ?9
-                    OR gap_impact IS NOT ?10 OR answered_at IS NOT ?11 OR ring_ms IS NOT ?12)",
-            params![
-                c.id,
-                c.ended_at,
-                c.duration_ms,
-                c.outcome,
-                c.asked_for_meeting,
-                c.callback_at,
-                c.notes,
-                c.gap_current_state,
-                c.gap_objectives,
-                c.gap_impact,
-                c.answered_at,
-                c.ring_ms,
-                own
-            ],
+            "DELETE FROM calls WHERE id = ?1 AND rep_id IS NOT ?2",
+            params![c.id, own],
         )? as u32;
     }
     Ok((calls, blocks))
