@@ -231,14 +231,15 @@ pub fn apply(
             same_rep_by_id(tx, &b.rep)?;
         }
         for (b, name) in &bundles {
-            let (calls, blocks) = refresh_present(tx, b, own)?;
-            report.calls_updated += calls;
-            report.blocks_updated += blocks;
+            let again = refresh_present(tx, b, own)?;
+            report.calls_updated += again.calls;
+            report.blocks_updated += again.blocks;
             let r = bundle::import_checked(tx, b, name)?;
-            report.calls_added += r.calls.added;
+            let new_calls = r.calls.added.saturating_sub(again.calls);
+            report.calls_added += new_calls;
             report.blocks_added += r.blocks.added;
-            report.meetings_added += r.meetings.added;
-            if r.calls.added > 0 {
+            report.meetings_added += r.meetings.added.saturating_sub(again.meetings);
+            if new_calls > 0 {
                 report.reps.push(r.rep_name);
             }
         }
@@ -267,7 +268,15 @@ pub fn apply(
 /// Another rep's rows already here, brought to the store's values: a block's
 /// end, a pause's resumption; a call replaced whole. Returns the calls
 /// replaced and the blocks changed. (New rows are left to the import.)
-fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<(u32, u32)> {
+/// What [`refresh_present`] did: calls taken out to be imported again (with
+/// their meetings), blocks changed.
+struct Refreshed {
+    calls: u32,
+    meetings: u32,
+    blocks: u32,
+}
+
+fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<Refreshed> {
     let mut blocks = 0;
     for x in &b.blocks {
         blocks += tx.execute(
@@ -289,14 +298,26 @@ fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<(u3
     // brings every call's children): an undo and a new outcome between two
     // pulls leave no stale meeting, and a do-not-call is applied as on a new
     // call. Its referrals and do-not-call entries keep their rows.
-    let mut calls = 0;
+    let (mut calls, mut meetings) = (0, 0);
     for c in &b.calls {
-        calls += tx.execute(
+        let had: u32 = tx.query_row(
+            "SELECT count(*) FROM meetings m JOIN calls c ON c.id = m.call_id
+             WHERE c.id = ?1 AND c.rep_id IS NOT ?2",
+            params![c.id, own],
+            |r| r.get(0),
+        )?;
+        let gone = tx.execute(
             "DELETE FROM calls WHERE id = ?1 AND rep_id IS NOT ?2",
             params![c.id, own],
         )? as u32;
+        calls += gone;
+        meetings += had * gone;
     }
-    Ok((calls, blocks))
+    Ok(Refreshed {
+        calls,
+        meetings,
+        blocks,
+    })
 }
 
 /// A rep of the store is the same rep here only by id: one not here yet is
