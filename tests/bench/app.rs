@@ -13,11 +13,20 @@
 //!   measures it (`window.__callblockTimings.review_open_to_dashboard`), and
 //!   the call log's pages at the top and deep in the list.
 //!
+//! - between calls with the team store on: the same block, its database
+//!   linked to a PostgreSQL server that is up (a real one, pushing each call
+//!   as it is logged), down (nothing listens), or silent (accepts the
+//!   connection and never answers): the block must not notice.
+//!
 //! Run: `npm --prefix ui run build && cargo bench --features e2e --bench app`
-//! (`CALLBLOCK_BENCH=startup`, `=calls` or `=review` runs one of them).
+//! (`CALLBLOCK_BENCH=startup`, `=calls`, `=calls-sync` or `=review` runs one of them).
 
 #[path = "../e2e/harness.rs"]
 mod harness;
+
+/// A real PostgreSQL server for the team store (the team crate's test server).
+#[path = "../../src-tauri/team/tests/support/mod.rs"]
+mod pg;
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
@@ -216,10 +225,90 @@ fn add_prospects(env: &TestEnv, copies: u32) {
     env.write_db(&sql);
 }
 
-fn between_calls(calls: usize) {
-    let env = TestEnv::new("bench_between_calls");
+/// The team store a block's database is linked to in [`between_calls`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Team {
+    Off,
+    Up,
+    Down,
+    Silent,
+}
+
+/// Link the test's database to `url` as the CLI would, without asking the
+/// server (it may be down or silent on purpose).
+fn link(env: &TestEnv, url: &str) {
+    env.write_db(&format!(
+        "INSERT INTO team_link (id, url, role, rep_id, manager, team_schema, connected_at)
+         SELECT 1, '{url}', 'dana', id, 0, 1, strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+         FROM reps ORDER BY created_at LIMIT 1;"
+    ));
+}
+
+fn between_calls(calls: usize, team: Team) {
+    let env = TestEnv::new(&format!("bench_between_calls_{team:?}").to_lowercase());
     env.cli_ok(&["demo"]);
     add_prospects(&env, 3);
+    let mut _server = None;
+    match team {
+        Team::Off => {}
+        Team::Down => {
+            let port = std::net::TcpListener::bind("127.0.0.1:0")
+                .and_then(|l| l.local_addr())
+                .expect("a free port")
+                .port();
+            link(
+                &env,
+                &format!("postgres://dana@127.0.0.1:{port}/team?sslmode=disable"),
+            );
+        }
+        Team::Silent => {
+            let silent = std::net::TcpListener::bind("127.0.0.1:0").expect("a port");
+            let port = silent.local_addr().expect("its port").port();
+            // Accepts every connection and never answers (the thread ends with the process).
+            std::thread::spawn(move || {
+                let mut held = Vec::new();
+                for c in silent.incoming() {
+                    held.push(c);
+                }
+            });
+            link(
+                &env,
+                &format!("postgres://dana@127.0.0.1:{port}/team?sslmode=disable"),
+            );
+        }
+        Team::Up => {
+            let server = pg::Pg::start_durable();
+            let owner = env.dir().join("owner.db");
+            let run = |args: &[&str], stdin: Option<&str>| {
+                let mut cmd = env.command(harness::app_binary());
+                cmd.arg("--db").arg(&owner).args(args);
+                cmd.stdin(Stdio::piped())
+                    .stdout(Stdio::piped())
+                    .stderr(Stdio::piped());
+                let mut child = cmd.spawn().expect("run callblock");
+                if let Some(s) = stdin {
+                    use std::io::Write;
+                    child
+                        .stdin
+                        .take()
+                        .expect("stdin")
+                        .write_all(s.as_bytes())
+                        .expect("write");
+                }
+                drop(child.stdin.take());
+                let out = child.wait_with_output().expect("callblock");
+                assert!(out.status.success(), "{}", harness::describe_output(&out));
+            };
+            run(&["team", "connect", &server.owner_url()], None);
+            run(
+                &["team", "add-rep", "dana", "--password-stdin"],
+                Some("dana-pw\n"),
+            );
+            env.cli_ok(&["team", "connect", &server.url("dana", "dana-pw")]);
+            env.cli_ok(&["team", "sync"]);
+            _server = Some(server);
+        }
+    }
     let app = env.launch();
     app.wait_for(&By::nav("Main"));
     app.alt('2');
@@ -279,8 +368,24 @@ fn between_calls(calls: usize) {
             |r| r.get(0),
         )
         .expect("count the calls");
+    let team_line = match team {
+        Team::Off => "no team store".to_string(),
+        Team::Up => {
+            let waiting: i64 = env
+                .open_db()
+                .query_row("SELECT count(*) FROM team_outbox", [], |r| r.get(0))
+                .unwrap_or(-1);
+            let pushed = _server
+                .as_ref()
+                .map(|s| s.psql("SELECT count(*) FROM callblock.rows WHERE kind = 'call'"))
+                .unwrap_or_default();
+            format!("team store up: {pushed} calls in PostgreSQL, {waiting} waiting at the end")
+        }
+        Team::Down => "team store down (nothing listens)".to_string(),
+        Team::Silent => "team store silent (accepts, never answers)".to_string(),
+    };
     println!(
-        "between calls: keystroke logging an outcome -> next prospect drawn with a fresh call timer ({} calls, {logged} in the database, release build):",
+        "between calls, {team_line}: keystroke logging an outcome -> next prospect drawn with a fresh call timer ({} calls, {logged} in the database, release build):",
         ms.len()
     );
     println!(
@@ -477,7 +582,12 @@ fn main() {
         startup(7);
     }
     if only.is_empty() || only == "calls" {
-        between_calls(220);
+        between_calls(220, Team::Off);
+    }
+    if only.is_empty() || only == "calls-sync" {
+        for team in [Team::Up, Team::Down, Team::Silent] {
+            between_calls(220, team);
+        }
     }
     if only.is_empty() || only == "review" {
         review(5);
