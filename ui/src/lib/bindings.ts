@@ -2662,7 +2662,9 @@ limit: number }
  */
 export type ProspectRow = { id: string; name: string; title: string; company: string; 
 /**
- * The first number to dial, E.164 when known, else the raw text.
+ * The first good number, as a person reads it: national format when it
+ * is in the rep's country ("(312) 555-0142"), else international
+ * ("+49 30 12345678"); the text as imported when it was not read.
  */
 phone: string; location: string; 
 /**

@@ -53,7 +53,9 @@ pub struct ProspectRow {
     pub name: String,
     pub title: String,
     pub company: String,
-    /// The first number to dial, E.164 when known, else the raw text.
+    /// The first good number, as a person reads it: national format when it
+    /// is in the rep's country ("(312) 555-0142"), else international
+    /// ("+49 30 12345678"); the text as imported when it was not read.
     pub phone: String,
     pub location: String,
     /// IANA time zone; `None` when unknown.
@@ -740,15 +742,29 @@ fn rows_for(conn: &Connection, entries: &[Entry]) -> Result<Vec<ProspectRow>> {
     let json = serde_json::to_string(&rowids).unwrap_or_else(|_| "[]".into());
     let mut stmt = conn.prepare_cached(
         "SELECT p.rowid, p.id, trim(p.first_name || ' ' || p.last_name), p.title, p.company,
-            ifnull((SELECT ifnull(ph.e164, ph.raw) || ifnull(' x' || ph.extension, '')
-                    FROM prospect_phones ph WHERE ph.prospect_id = p.id AND ph.bad = 0
-                    ORDER BY ph.position LIMIT 1), ''),
+            (SELECT json_array(ph.e164, ph.raw, ph.extension)
+             FROM prospect_phones ph WHERE ph.prospect_id = p.id AND ph.bad = 0
+             ORDER BY ph.position LIMIT 1),
             trim(p.city || CASE WHEN p.city <> '' AND p.region <> '' THEN ', ' ELSE '' END || p.region
                  || CASE WHEN p.country <> '' AND (p.city <> '' OR p.region <> '') THEN ', ' ELSE '' END
                  || p.country),
             p.time_zone, p.status, p.attempts, p.next_attempt_at, p.callback_at
          FROM json_each(?1) j CROSS JOIN prospects p ON p.rowid = j.value",
     )?;
+    let home = crate::settings::load(conn)
+        .ok()
+        .and_then(|s| crate::import::phone::parse_region(&s.default_region));
+    let phone = |cell: Option<String>| -> String {
+        let Some(cell) = cell else {
+            return String::new();
+        };
+        let (e164, raw, ext): (Option<String>, String, Option<String>) =
+            serde_json::from_str(&cell).unwrap_or((None, String::new(), None));
+        match e164 {
+            Some(e) => crate::import::phone::display(&e, ext.as_deref(), home),
+            None => raw,
+        }
+    };
     let mut rows: HashMap<i64, ProspectRow> = stmt
         .query_map([json], |r| {
             Ok((
@@ -758,7 +774,7 @@ fn rows_for(conn: &Connection, entries: &[Entry]) -> Result<Vec<ProspectRow>> {
                     name: r.get(2)?,
                     title: r.get(3)?,
                     company: r.get(4)?,
-                    phone: r.get(5)?,
+                    phone: phone(r.get(5)?),
                     location: r.get(6)?,
                     time_zone: r.get(7)?,
                     status: r.get(8)?,
