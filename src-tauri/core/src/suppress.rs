@@ -217,13 +217,24 @@ fn mark_sharing(conn: &Connection, prospect_id: &str, at: &str) -> Result<usize>
                  WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL AND other.e164 IS NOT NULL)"
         ))?
         .execute(params![prospect_id, at])?;
+    // The numbers listed for it that it no longer has (an import replaced
+    // its numbers while the call ran; the number dialled is listed all the
+    // same): whoever has one of them is marked too.
+    let by_listed = conn
+        .prepare_cached(&format!(
+            "{SET} WHERE do_not_call = 0 AND id <> ?1 AND id IN (
+                SELECT ph.prospect_id FROM do_not_call d
+                  JOIN prospect_phones ph ON ph.e164 IS NOT NULL AND {PHONE_VALUE_SQL} = d.value
+                 WHERE d.kind = 'phone' AND d.prospect_id = ?1)"
+        ))?
+        .execute(params![prospect_id, at])?;
     let by_email = conn
         .prepare_cached(&format!(
             "{SET} WHERE do_not_call = 0 AND id <> ?1 AND email IS NOT NULL
                 AND email = (SELECT trim(email) FROM prospects WHERE id = ?1) COLLATE NOCASE"
         ))?
         .execute(params![prospect_id, at])?;
-    Ok(by_phone + by_email)
+    Ok(by_phone + by_listed + by_email)
 }
 
 /// The list for a long run of writes (a CSV import): the hashes of its

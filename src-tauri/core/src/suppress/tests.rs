@@ -461,3 +461,49 @@ fn bundles_bring_the_list_and_are_checked_against_it() {
     assert_eq!(r.do_not_call, 1);
     assert_eq!(queued(&mut manager, "Re-import"), None);
 }
+
+/// A bundle's do-not-call call lists the number it was made on, which its
+/// prospect (a bundle carries no numbers) does not hold: whoever has that
+/// number here is marked all the same (the torture test found a prospect
+/// imported before the bundle offered by the queue).
+#[test]
+fn a_listed_number_its_prospect_does_not_hold_marks_who_has_it() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("t.db")).unwrap();
+    let both = csv(
+        dir.path(),
+        "both.csv",
+        &[
+            ("HS-1", "Dana", "Ng", "dana@acme.example", "+1 312 555 0100"),
+            (
+                "SF-9",
+                "Lee",
+                "Park",
+                "lee@other.example",
+                "+1 312 555 0100",
+            ),
+        ],
+    );
+    import_into(&mut store, &both, "List");
+    let (first, other) = (
+        prospect_by_crm(&store, "HS-1"),
+        prospect_by_crm(&store, "SF-9"),
+    );
+    store
+        .write(|tx| {
+            tx.execute(
+                "DELETE FROM prospect_phones WHERE prospect_id = ?1",
+                [&first],
+            )?;
+            crate::suppress::list_phone(
+                tx,
+                "+13125550100",
+                &first,
+                crate::suppress::Source::Manual,
+                "2026-12-01T10:00:00.000Z",
+            )?;
+            super::mark_sharing(tx, &first, "2026-12-01T10:00:00.000Z")
+        })
+        .unwrap();
+    assert_eq!(status(&store, &other), ("do_not_call".into(), true));
+}
