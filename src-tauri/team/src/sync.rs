@@ -219,46 +219,7 @@ pub(crate) async fn pull(
         rows.push(row);
     }
     let mut horizon = xmin;
-    // Every row they refer to, until nothing is missing.
-    loop {
-        let missing = pull::missing(&rows)?;
-        if missing.is_empty() {
-            break;
-        }
-        let kinds: Vec<&str> = missing.iter().map(|(k, _)| k.name()).collect();
-        let ids: Vec<&str> = missing.iter().map(|(_, id)| id.as_str()).collect();
-        let found = tx
-            .query(
-                "SELECT r.kind, r.id, r.rep_id, r.parent_id, r.body
-                 FROM callblock.rows r
-                 JOIN unnest($1::text[], $2::text[]) AS m (kind, id)
-                   ON r.kind = m.kind AND r.id = m.id",
-                &[&kinds, &ids],
-            )
-            .await
-            .map_err(pg)?;
-        if found.len() < missing.len() {
-            // A reference the store cannot give (a row another rep keeps
-            // private, or taken back): the rows that need it wait.
-            let have: Vec<(Kind, String)> = found
-                .iter()
-                .map(|r| team_row(r).map(|t| (t.kind, t.id)))
-                .collect::<Result<_>>()?;
-            let gone: Vec<&(Kind, String)> = missing.iter().filter(|m| !have.contains(m)).collect();
-            let before: Vec<(Kind, String)> = rows.iter().map(|r| (r.kind, r.id.clone())).collect();
-            rows = drop_needing(rows, &gone)?;
-            for key in before {
-                if !rows.iter().any(|r| r.kind == key.0 && r.id == key.1) {
-                    if let Some(x) = written_in.get(&key) {
-                        horizon = horizon.min(*x);
-                    }
-                }
-            }
-        }
-        for r in &found {
-            rows.push(team_row(r)?);
-        }
-    }
+    rows = complete(&tx, &target.label, rows, &written_in, &mut horizon).await?;
     let removed: Vec<(String, String)> = tx
         .query(
             "SELECT id, rep_id FROM callblock.removed
@@ -295,7 +256,35 @@ pub(crate) async fn pull(
         }
     }
     rows.extend(children);
-    // ... and what they refer to (an objection's response, a playbook row).
+    rows = complete(&tx, &target.label, rows, &written_in, &mut horizon).await?;
+    let reps: Vec<BRep> = tx
+        .query("SELECT id, name, email, time_zone FROM callblock.reps", &[])
+        .await
+        .map_err(pg)?
+        .iter()
+        .map(|r| BRep {
+            id: r.get(0),
+            name: r.get(1),
+            email: r.get(2),
+            time_zone: r.get(3),
+        })
+        .collect();
+    tx.commit().await.map_err(pg)?;
+    Ok(pull::apply(store, &reps, &rows, &removed, horizon)?)
+}
+
+/// `rows` with every row they refer to, read from the store until nothing
+/// is missing. A reference the store cannot give (a row another rep keeps
+/// private, or taken back) drops the rows that need it, and `horizon` moves
+/// back to where they were written, so the next pull reads them again.
+async fn complete(
+    tx: &tokio_postgres::Transaction<'_>,
+    label: &str,
+    mut rows: Vec<TeamRow>,
+    written_in: &std::collections::HashMap<(Kind, String), i64>,
+    horizon: &mut i64,
+) -> Result<Vec<TeamRow>> {
+    let pg = |e| TeamError::pg(label, e);
     loop {
         let missing = pull::missing(&rows)?;
         if missing.is_empty() {
@@ -313,29 +302,31 @@ pub(crate) async fn pull(
             )
             .await
             .map_err(pg)?;
-        if found.is_empty() {
-            let gone: Vec<&(Kind, String)> = missing.iter().collect();
+        if found.len() < missing.len() {
+            // A reference the store cannot give (a row another rep keeps
+            // private, or taken back): the rows that need it wait.
+            let have: Vec<(Kind, String)> = found
+                .iter()
+                .map(|r| team_row(r).map(|t| (t.kind, t.id)))
+                .collect::<Result<_>>()?;
+            let gone: Vec<&(Kind, String)> = missing.iter().filter(|m| !have.contains(m)).collect();
+            let before: Vec<(Kind, String)> = rows.iter().map(|r| (r.kind, r.id.clone())).collect();
             rows = drop_needing(rows, &gone)?;
-            continue;
+            let kept: std::collections::HashSet<(Kind, &str)> =
+                rows.iter().map(|r| (r.kind, r.id.as_str())).collect();
+            for key in before {
+                if !kept.contains(&(key.0, key.1.as_str())) {
+                    if let Some(x) = written_in.get(&key) {
+                        *horizon = (*horizon).min(*x);
+                    }
+                }
+            }
         }
         for r in &found {
             rows.push(team_row(r)?);
         }
     }
-    let reps: Vec<BRep> = tx
-        .query("SELECT id, name, email, time_zone FROM callblock.reps", &[])
-        .await
-        .map_err(pg)?
-        .iter()
-        .map(|r| BRep {
-            id: r.get(0),
-            name: r.get(1),
-            email: r.get(2),
-            time_zone: r.get(3),
-        })
-        .collect();
-    tx.commit().await.map_err(pg)?;
-    Ok(pull::apply(store, &reps, &rows, &removed, horizon)?)
+    Ok(rows)
 }
 
 /// `rows` without those that refer to a row in `gone`, and without what

@@ -128,33 +128,12 @@ pub fn apply(
     removed: &[(String, String)],
     seq: i64,
 ) -> Result<PullReport> {
-    let mut shared = Bundle {
-        format: FORMAT.into(),
-        format_version: FORMAT_VERSION,
-        schema_version: LATEST,
-        app_version: env!("CARGO_PKG_VERSION").into(),
-        created_at: time::to_db(time::now()),
-        from: None,
-        to: None,
-        rep: BRep {
-            id: String::new(),
-            name: String::new(),
-            email: None,
-            time_zone: None,
-        },
-        themes: vec![],
-        prospects: vec![],
-        talk_tracks: vec![],
-        talk_track_versions: vec![],
-        objections: vec![],
-        responses: vec![],
-        blocks: vec![],
-        pauses: vec![],
-        calls: vec![],
-        call_objections: vec![],
-        meetings: vec![],
-        counts: Default::default(),
-    };
+    let mut shared = empty_bundle(BRep {
+        id: String::new(),
+        name: String::new(),
+        email: None,
+        time_zone: None,
+    });
     let mut own: BTreeMap<String, Bundle> = BTreeMap::new();
     for r in rows {
         if !r.kind.is_private() {
@@ -180,10 +159,9 @@ pub fn apply(
                 ),
             ));
         };
-        let b = own.entry(rep_id.clone()).or_insert_with(|| Bundle {
-            rep: rep.clone(),
-            ..shared_empty(&shared)
-        });
+        let b = own
+            .entry(rep_id.clone())
+            .or_insert_with(|| empty_bundle(rep.clone()));
         match r.kind {
             Kind::Block => b.blocks.push(body(r)?),
             Kind::Pause => b.pauses.push(body(r)?),
@@ -356,17 +334,17 @@ fn same_rep_by_id(tx: &Connection, rep: &BRep) -> Result<()> {
     Ok(())
 }
 
-/// An empty bundle with `shared`'s header.
-fn shared_empty(shared: &Bundle) -> Bundle {
+/// A bundle of `rep` with no rows yet, as this app writes one.
+fn empty_bundle(rep: BRep) -> Bundle {
     Bundle {
-        format: shared.format.clone(),
-        format_version: shared.format_version,
-        schema_version: shared.schema_version,
-        app_version: shared.app_version.clone(),
-        created_at: shared.created_at.clone(),
+        format: FORMAT.into(),
+        format_version: FORMAT_VERSION,
+        schema_version: LATEST,
+        app_version: env!("CARGO_PKG_VERSION").into(),
+        created_at: time::to_db(time::now()),
         from: None,
         to: None,
-        rep: shared.rep.clone(),
+        rep,
         themes: vec![],
         prospects: vec![],
         talk_tracks: vec![],
