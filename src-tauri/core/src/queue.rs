@@ -44,6 +44,10 @@ pub struct QueueRest {
     pub outside_hours: u32,
     /// Waiting for a later attempt or an agreed callback time.
     pub waiting: u32,
+    /// Due now on the team's shared lists, but not leased to this rep yet
+    /// (the team store hands them out one rep at a time; offline, it
+    /// cannot).
+    pub waiting_for_team: u32,
 }
 
 /// Is `now` inside the calling hours of a prospect in `tz` (Monday to Friday,
@@ -60,6 +64,35 @@ pub fn in_calling_hours(tz: Option<&str>, now: DateTime<Utc>, s: &Settings) -> b
 
 const PAGE: u32 = 200;
 
+/// Which prospects a page of candidates holds, as to the team's shared
+/// lists ([`crate::team::lists`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Pick {
+    /// Who this block may call: the rep's own prospects, and the team's
+    /// shared ones this rep holds a lease on (two reps never call one lead).
+    Draw,
+    /// The team's shared prospects nobody holds a lease on here: those to
+    /// ask the team store for.
+    ToLease,
+}
+
+impl Pick {
+    fn filter(self) -> &'static str {
+        match self {
+            Pick::Draw => {
+                "(NOT EXISTS (SELECT 1 FROM team_shared ts WHERE ts.prospect_id = p.id)
+                  OR EXISTS (SELECT 1 FROM team_leases l
+                             WHERE l.prospect_id = p.id AND l.mine = 1 AND l.expires_at > ?3))"
+            }
+            Pick::ToLease => {
+                "EXISTS (SELECT 1 FROM team_shared ts WHERE ts.prospect_id = p.id)
+                 AND NOT EXISTS (SELECT 1 FROM team_leases l
+                                 WHERE l.prospect_id = p.id AND l.expires_at > ?3)"
+            }
+        }
+    }
+}
+
 /// Where the previous page of candidates ended: its last row's order value
 /// and id (keyset paging: a page deep in a theme of a million costs what
 /// the first does).
@@ -70,6 +103,7 @@ type After = (String, String);
 /// then id), so a page costs what the first one does.
 fn candidates(
     conn: &Connection,
+    pick: Pick,
     reason: QueueReason,
     themes: &[String],
     block_id: &str,
@@ -107,7 +141,9 @@ fn candidates(
            AND p.do_not_call = 0 AND p.bad_number = 0
            AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.block_id = ?2 AND c.prospect_id = p.id)
            AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.block_id = ?2 AND s.prospect_id = p.id)
-         ORDER BY {col}, p.id LIMIT ?4"
+           AND {shared}
+         ORDER BY {col}, p.id LIMIT ?4",
+        shared = pick.filter(),
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let themes_param = if themes.len() == 1 {
@@ -162,54 +198,108 @@ pub fn next(
     s: &Settings,
     now: DateTime<Utc>,
 ) -> Result<Option<QueueEntry>> {
+    Ok(in_order(conn, Pick::Draw, block_id, theme_ids, s, now, 1)?
+        .into_iter()
+        .next())
+}
+
+/// The next `n` of the team's shared prospects this block would call, in
+/// the queue's order, that nobody holds a lease on here: the leases to ask
+/// the team store for, ahead of the rep.
+pub fn to_lease(
+    conn: &Connection,
+    block_id: &str,
+    theme_ids: &[String],
+    s: &Settings,
+    now: DateTime<Utc>,
+    n: usize,
+) -> Result<Vec<String>> {
+    if n == 0 {
+        return Ok(Vec::new());
+    }
+    Ok(
+        in_order(conn, Pick::ToLease, block_id, theme_ids, s, now, n)?
+            .into_iter()
+            .map(|e| e.prospect_id)
+            .collect(),
+    )
+}
+
+/// The first `n` prospects of `pick`, in the queue's order.
+fn in_order(
+    conn: &Connection,
+    pick: Pick,
+    block_id: &str,
+    theme_ids: &[String],
+    s: &Settings,
+    now: DateTime<Utc>,
+    n: usize,
+) -> Result<Vec<QueueEntry>> {
     let now_db = time::to_db(now);
-    let first =
-        |reason, themes: &[String]| first_in(conn, reason, themes, block_id, &now_db, now, s);
+    let mut out: Vec<QueueEntry> = Vec::new();
+    let first = |reason, themes: &[String], out: &mut Vec<QueueEntry>| {
+        let want = n - out.len();
+        let found = first_in(conn, pick, reason, themes, block_id, &now_db, now, s, want)?;
+        for e in found {
+            if !out.iter().any(|o| o.prospect_id == e.prospect_id) {
+                out.push(e);
+            }
+        }
+        Ok::<bool, crate::error::Error>(out.len() >= n)
+    };
     // Callbacks come back at the time agreed, whatever their theme ...
-    if let Some(e) = first(QueueReason::CallbackDue, theme_ids)? {
-        return Ok(Some(e));
+    if first(QueueReason::CallbackDue, theme_ids, &mut out)? {
+        return Ok(out);
     }
     // ... then the themes one after the other, so that one talk track
     // serves the calls in a row (domain.md section 1).
     for theme in theme_ids {
         let one = std::slice::from_ref(theme);
         for reason in [QueueReason::New, QueueReason::Retry] {
-            if let Some(e) = first(reason, one)? {
-                return Ok(Some(e));
+            if first(reason, one, &mut out)? {
+                return Ok(out);
             }
         }
     }
-    Ok(None)
+    Ok(out)
 }
 
-/// The first prospect of `reason` on the themes inside their calling
+/// The first `n` prospects of `reason` on the themes inside their calling
 /// hours, page by page.
+#[allow(clippy::too_many_arguments)]
 fn first_in(
     conn: &Connection,
+    pick: Pick,
     reason: QueueReason,
     themes: &[String],
     block_id: &str,
     now_db: &str,
     now: DateTime<Utc>,
     s: &Settings,
-) -> Result<Option<QueueEntry>> {
+    n: usize,
+) -> Result<Vec<QueueEntry>> {
     let mut after: Option<After> = None;
+    let mut out = Vec::new();
     // Each zone's answer once: a theme holds few zones and many prospects.
     let mut zones: std::collections::HashMap<Option<String>, bool> = Default::default();
     loop {
-        let page = candidates(conn, reason, themes, block_id, now_db, after.as_ref())?;
-        if let Some((e, _)) = page.iter().find(|(e, _)| {
-            *zones
+        let page = candidates(conn, pick, reason, themes, block_id, now_db, after.as_ref())?;
+        for (e, _) in &page {
+            let open = *zones
                 .entry(e.time_zone.clone())
-                .or_insert_with(|| in_calling_hours(e.time_zone.as_deref(), now, s))
-        }) {
-            return Ok(Some(e.clone()));
+                .or_insert_with(|| in_calling_hours(e.time_zone.as_deref(), now, s));
+            if open {
+                out.push(e.clone());
+                if out.len() >= n {
+                    return Ok(out);
+                }
+            }
         }
         match page.last() {
             Some((e, v)) if page.len() as u32 == PAGE => {
                 after = Some((v.clone(), e.prospect_id.clone()));
             }
-            _ => return Ok(None),
+            _ => return Ok(out),
         }
     }
 }
@@ -224,24 +314,33 @@ pub fn rest(
 ) -> Result<QueueRest> {
     let themes = serde_json::to_string(theme_ids).unwrap_or_else(|_| "[]".into());
     let now_db = time::to_db(now);
-    let (due, waiting): (u32, u32) = conn.query_row(
+    let (due, waiting, for_team): (u32, u32, u32) = conn.query_row(
         "SELECT
-            count(*) FILTER (WHERE p.status = 'new'
+            count(*) FILTER (WHERE (p.status = 'new'
                 OR (p.status = 'callback' AND p.callback_at <= ?3)
-                OR (p.status = 'attempting' AND p.next_attempt_at <= ?3)),
+                OR (p.status = 'attempting' AND p.next_attempt_at <= ?3)) AND NOT shared),
             count(*) FILTER (WHERE (p.status = 'callback' AND p.callback_at > ?3)
-                OR (p.status = 'attempting' AND p.next_attempt_at > ?3))
-         FROM prospects p
+                OR (p.status = 'attempting' AND p.next_attempt_at > ?3)),
+            count(*) FILTER (WHERE (p.status = 'new'
+                OR (p.status = 'callback' AND p.callback_at <= ?3)
+                OR (p.status = 'attempting' AND p.next_attempt_at <= ?3)) AND shared)
+         FROM (SELECT p.*,
+                 EXISTS (SELECT 1 FROM team_shared ts WHERE ts.prospect_id = p.id)
+                 AND NOT EXISTS (SELECT 1 FROM team_leases l
+                                 WHERE l.prospect_id = p.id AND l.mine = 1 AND l.expires_at > ?3)
+                   AS shared
+               FROM prospects p) p
          WHERE p.theme_id IN (SELECT value FROM json_each(?1))
            AND p.do_not_call = 0 AND p.bad_number = 0
            AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.block_id = ?2 AND c.prospect_id = p.id)
            AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.block_id = ?2 AND s.prospect_id = p.id)",
         params![themes, block_id, now_db],
-        |r| Ok((r.get(0)?, r.get(1)?)),
+        |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
     )?;
     Ok(QueueRest {
         outside_hours: due,
         waiting,
+        waiting_for_team: for_team,
     })
 }
 

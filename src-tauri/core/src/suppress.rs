@@ -54,6 +54,8 @@ pub enum Source<'a> {
     Bundle,
     /// A prospect written one at a time (the demo, a prospect added by hand).
     Manual,
+    /// Another rep of the team listed it (the team store).
+    Team,
 }
 
 impl<'a> Source<'a> {
@@ -63,6 +65,7 @@ impl<'a> Source<'a> {
             Source::Import(id) => ("import", None, Some(id)),
             Source::Bundle => ("bundle", None, None),
             Source::Manual => ("manual", None, None),
+            Source::Team => ("team", None, None),
         }
     }
 }
@@ -235,6 +238,32 @@ fn mark_sharing(conn: &Connection, prospect_id: &str, at: &str) -> Result<usize>
         ))?
         .execute(params![prospect_id, at])?;
     Ok(by_phone + by_listed + by_email)
+}
+
+/// Mark every prospect here that has the listed `value` (a number with its
+/// extension, or an e-mail): an entry that came from elsewhere (the team's
+/// list). Returns how many changed.
+pub fn mark_holding(conn: &Connection, kind: &str, value: &str, at: &str) -> Result<usize> {
+    const SET: &str = "UPDATE prospects SET status = 'do_not_call', do_not_call = 1,
+        next_attempt_at = NULL, callback_at = NULL, updated_at = :at";
+    let n = match kind {
+        "phone" => {
+            let (e164, ext) = value.split_once(";ext=").unwrap_or((value, ""));
+            conn.prepare_cached(&format!(
+                "{SET} WHERE do_not_call = 0 AND id IN (
+                    SELECT prospect_id FROM prospect_phones
+                     WHERE e164 = :e164 AND ifnull(extension, '') = :ext)"
+            ))?
+            .execute(rusqlite::named_params! {":e164": e164, ":ext": ext, ":at": at})?
+        }
+        "email" => conn
+            .prepare_cached(&format!(
+                "{SET} WHERE do_not_call = 0 AND email = :email COLLATE NOCASE"
+            ))?
+            .execute(rusqlite::named_params! {":email": value, ":at": at})?,
+        _ => 0,
+    };
+    Ok(n)
 }
 
 /// The list for a long run of writes (a CSV import): the hashes of its

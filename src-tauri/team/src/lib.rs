@@ -34,7 +34,7 @@ use callblock_core::Store;
 use serde::{Deserialize, Serialize};
 
 pub use error::{Result, TeamError};
-pub use sync::PushReport;
+pub use sync::{LeaseReport, PublishReport, PushReport};
 
 /// What `connect` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -76,6 +76,7 @@ pub struct ServerState {
 pub struct SyncReport {
     pub pushed: PushReport,
     pub pulled: PullReport,
+    pub leases: LeaseReport,
 }
 
 /// Run `f` on a runtime of its own (the CLI, the window's sync thread).
@@ -234,7 +235,12 @@ pub async fn sync(store: &mut Store, secrets: &Path) -> Result<SyncReport> {
             let pushed = sync::push(&mut client, &target, store, &me).await?;
             let me = link::get(store.conn())?.ok_or(TeamError::NotLinked)?;
             let pulled = sync::pull(&mut client, &target, store, &me).await?;
-            Ok(SyncReport { pushed, pulled })
+            let leases = sync::leases(&client, &target, store, &me).await?;
+            Ok(SyncReport {
+                pushed,
+                pulled,
+                leases,
+            })
         };
         // However many batches: a server that stops answering mid-way is
         // given up on (the statements have their own timeouts too).
@@ -276,6 +282,34 @@ async fn same_rep(
         ))),
         _ => Ok(me),
     }
+}
+
+/// Publish the themes `theme_ids` and their callable prospects to the team
+/// (a manager's act): each rep's copy takes them in on its next pull, and
+/// their blocks lease them one rep at a time.
+pub async fn publish(
+    store: &mut Store,
+    secrets: &Path,
+    theme_ids: &[String],
+) -> Result<PublishReport> {
+    let (me, target) = linked(store)?;
+    let work = async {
+        let mut client = client::open(&target, secrets, client::WAIT).await?;
+        let manager: bool = client
+            .query_one("SELECT callblock.is_manager()", &[])
+            .await
+            .map_err(|e| TeamError::pg(&target.label, e))?
+            .get(0);
+        if !manager {
+            return Err(TeamError::Refused(format!(
+                "only a manager publishes lists to the team, and {} is a rep's role \
+                 (the store's owner makes a manager with `callblock team add-rep {} --manager`)",
+                me.role, me.role
+            )));
+        }
+        sync::publish(&mut client, &target, store, theme_ids).await
+    };
+    client::bounded(&target, client::SYNC_WAIT, work).await
 }
 
 /// A connection that hears when any rep's push commits (`LISTEN

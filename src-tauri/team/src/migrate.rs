@@ -16,11 +16,18 @@ pub struct Migration {
     pub sql: &'static str,
 }
 
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    description: "reps and their rows, with row-level security",
-    sql: include_str!("../migrations/0001_team.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        description: "reps and their rows, with row-level security",
+        sql: include_str!("../migrations/0001_team.sql"),
+    },
+    Migration {
+        version: 2,
+        description: "published lists, leases, prospects' team state, the team's do-not-call list",
+        sql: include_str!("../migrations/0002_shared_lists.sql"),
+    },
+];
 
 /// The newest team schema this binary knows.
 pub const LATEST: i64 = MIGRATIONS[MIGRATIONS.len() - 1].version;

@@ -12,6 +12,7 @@
 //! (`callblock_core::team::pull`).
 
 use callblock_core::bundle::BRep;
+use callblock_core::team::lists::{self, LeaseAnswer, SharedIn, SharedProspect};
 use callblock_core::team::{link, outbox, pull, Kind, PullReport, TeamLink, TeamRow};
 use callblock_core::Store;
 use serde::{Deserialize, Serialize};
@@ -34,6 +35,11 @@ pub struct PushReport {
     /// Calls sent (each once, however often it changed).
     pub calls: u32,
     pub retracted: u32,
+    /// Shared prospects whose state went to the team (a later call than
+    /// the store's).
+    pub states: u32,
+    /// Do-not-call entries sent to the team's list.
+    pub do_not_call: u32,
 }
 
 pub(crate) async fn push(
@@ -137,6 +143,24 @@ pub(crate) async fn push(
             )
             .await
             .map_err(pg)?;
+        // The team's shared prospects this rep called: their state for
+        // every rep's copy, and their leases given back.
+        if let Some(rep) = me.rep_id.as_deref() {
+            let called: Vec<String> = b
+                .rows
+                .iter()
+                .filter(|r| r.kind == Kind::Call && r.rep_id.as_deref() == Some(rep))
+                .filter_map(|r| r.body.get("prospect_id")?.as_str().map(str::to_string))
+                .collect();
+            let states = lists::states_of(store.conn(), &called)?;
+            if !states.is_empty() {
+                report.states += push_states(&tx, target, rep, &states).await?;
+                let ids: Vec<&str> = states.iter().map(|s| s.prospect_id.as_str()).collect();
+                tx.query_one("SELECT callblock.release_leases($1, $2)", &[&rep, &ids])
+                    .await
+                    .map_err(pg)?;
+            }
+        }
         // Listening managers hear of it when the transaction commits.
         tx.execute("SELECT pg_notify('callblock_rows', '')", &[])
             .await
@@ -150,23 +174,368 @@ pub(crate) async fn push(
         report.calls = calls.len() as u32;
         report.retracted += b.retracted_calls.len() as u32;
     }
+    // The do-not-call list: the team's, per number and per e-mail.
+    while let Some((upto, entries)) = lists::dnc_waiting(store.conn(), BATCH)? {
+        let kinds: Vec<&str> = entries.iter().map(|e| e.kind.as_str()).collect();
+        let values: Vec<&str> = entries.iter().map(|e| e.value.as_str()).collect();
+        let since: Vec<&str> = entries.iter().map(|e| e.since.as_str()).collect();
+        report.do_not_call += client
+            .execute(
+                "INSERT INTO callblock.do_not_call (kind, value, since, rep_id)
+                 SELECT k, v, s, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t (k, v, s)
+                 WHERE k IN ('phone', 'email') AND v <> ''
+                 ON CONFLICT (kind, value) DO NOTHING",
+                &[&kinds, &values, &since, &me.rep_id],
+            )
+            .await
+            .map_err(pg)? as u32;
+        lists::dnc_ack(store.conn(), upto)?;
+    }
     link::reached(store.conn(), true)?;
     Ok(report)
 }
 
+/// Write the shared prospects' states `rep`'s calls left, each only over
+/// an earlier one. Returns how many were written.
+async fn push_states(
+    tx: &tokio_postgres::Transaction<'_>,
+    target: &Target,
+    rep: &str,
+    states: &[lists::ProspectState],
+) -> Result<u32> {
+    let ids: Vec<&str> = states.iter().map(|s| s.prospect_id.as_str()).collect();
+    let status: Vec<&str> = states.iter().map(|s| s.status.as_str()).collect();
+    let attempts: Vec<i32> = states.iter().map(|s| s.attempts as i32).collect();
+    let next: Vec<Option<&str>> = states
+        .iter()
+        .map(|s| s.next_attempt_at.as_deref())
+        .collect();
+    let callback: Vec<Option<&str>> = states.iter().map(|s| s.callback_at.as_deref()).collect();
+    let last: Vec<&str> = states.iter().map(|s| s.last_called_at.as_str()).collect();
+    let dnc: Vec<bool> = states.iter().map(|s| s.do_not_call).collect();
+    let bad: Vec<bool> = states.iter().map(|s| s.bad_number).collect();
+    let n = tx
+        .execute(
+            "INSERT INTO callblock.prospect_state AS s (prospect_id, status, attempts,
+                    next_attempt_at, callback_at, last_called_at, do_not_call, bad_number, rep_id)
+             SELECT t.*, $9 FROM unnest($1::text[], $2::text[], $3::int[], $4::text[], $5::text[],
+                    $6::text[], $7::bool[], $8::bool[]) AS t
+             ON CONFLICT (prospect_id) DO UPDATE
+             SET status = EXCLUDED.status, attempts = EXCLUDED.attempts,
+                 next_attempt_at = EXCLUDED.next_attempt_at, callback_at = EXCLUDED.callback_at,
+                 last_called_at = EXCLUDED.last_called_at, do_not_call = EXCLUDED.do_not_call,
+                 bad_number = EXCLUDED.bad_number, rep_id = EXCLUDED.rep_id,
+                 updated_at = now(), xid = pg_current_xact_id()
+             WHERE EXCLUDED.last_called_at > s.last_called_at",
+            &[
+                &ids, &status, &attempts, &next, &callback, &last, &dnc, &bad, &rep,
+            ],
+        )
+        .await
+        .map_err(|e| TeamError::pg(&target.label, e))?;
+    Ok(n as u32)
+}
+
+/// What a lease round did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LeaseReport {
+    /// Leases this rep holds now.
+    pub held: u32,
+    /// Prospects asked for that another rep holds.
+    pub held_by_others: u32,
+    /// Leases given back.
+    pub released: u32,
+}
+
+/// This rep's leases: given back when no block runs, else renewed and
+/// topped up to the next few prospects of the block (see
+/// `callblock_core::team::lists`).
+pub(crate) async fn leases(
+    client: &Client,
+    target: &Target,
+    store: &mut Store,
+    me: &TeamLink,
+) -> Result<LeaseReport> {
+    let pg = |e| TeamError::pg(&target.label, e);
+    let mut report = LeaseReport::default();
+    let Some(rep) = me.rep_id.as_deref() else {
+        return Ok(report);
+    };
+    let ask = lists::lease_ask(store.conn(), Some(rep), callblock_core::time::now())?;
+    if ask.is_empty() {
+        report.held = lists::leased(store.conn(), callblock_core::time::now())?;
+        return Ok(report);
+    }
+    if ask.release_all || !ask.release.is_empty() {
+        let ids: Option<&[String]> = (!ask.release_all).then_some(&ask.release[..]);
+        let n: i32 = client
+            .query_one("SELECT callblock.release_leases($1, $2)", &[&rep, &ids])
+            .await
+            .map_err(pg)?
+            .get(0);
+        report.released = n as u32;
+        store.write(|tx| lists::released(tx, ids))?;
+    }
+    let ids: Vec<&str> = ask
+        .renew
+        .iter()
+        .chain(&ask.take)
+        .map(String::as_str)
+        .collect();
+    if !ids.is_empty() {
+        // Counted from before the question: our copy never outlives the
+        // store's lease, whatever either clock says.
+        let asked_at = callblock_core::time::now();
+        let answers: Vec<LeaseAnswer> = client
+            .query(
+                "SELECT prospect_id, rep_id, rep_name, seconds_left
+                 FROM callblock.take_leases($1, $2, $3, $4)",
+                &[&rep, &ids, &ask.block_id, &lists::LEASE_SECONDS],
+            )
+            .await
+            .map_err(pg)?
+            .iter()
+            .map(|r| LeaseAnswer {
+                prospect_id: r.get(0),
+                rep_id: r.get(1),
+                rep_name: r.get(2),
+                seconds_left: r.get::<_, Option<f64>>(3).unwrap_or(0.0),
+            })
+            .collect();
+        report.held_by_others = answers
+            .iter()
+            .filter(|a| a.rep_id.as_deref().is_some_and(|r| r != rep))
+            .count() as u32;
+        report.held = store.write(|tx| lists::lease_answers(tx, rep, &answers, asked_at))?;
+    } else {
+        report.held = lists::leased(store.conn(), callblock_core::time::now())?;
+    }
+    Ok(report)
+}
+
+/// What a publish sent.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishReport {
+    pub themes: Vec<String>,
+    pub prospects: u32,
+}
+
+/// Rows published in one statement.
+const PUBLISH_CHUNK: usize = 1000;
+
+/// Publish the themes `theme_ids` and their callable prospects (with their
+/// numbers) to the team, in one server transaction: every rep's copy takes
+/// them in on its next pull. A manager's act (the store refuses a rep).
+pub(crate) async fn publish(
+    client: &mut Client,
+    target: &Target,
+    store: &mut Store,
+    theme_ids: &[String],
+) -> Result<PublishReport> {
+    let pg = |e| TeamError::pg(&target.label, e);
+    let what = lists::to_publish(store.conn(), theme_ids)?;
+    let tx = client.transaction().await.map_err(pg)?;
+    publish_rows(
+        &tx,
+        what.themes.iter().collect(),
+        what.themes.iter().map(|_| serde_json::json!([])).collect(),
+        what.themes.iter().map(|_| None).collect(),
+    )
+    .await
+    .map_err(pg)?;
+    for chunk in what.prospects.chunks(PUBLISH_CHUNK) {
+        publish_rows(
+            &tx,
+            chunk.iter().map(|p| &p.row).collect(),
+            chunk
+                .iter()
+                .map(|p| serde_json::to_value(&p.phones).unwrap_or_default())
+                .collect(),
+            chunk.iter().map(|p| p.theme_id.as_deref()).collect(),
+        )
+        .await
+        .map_err(pg)?;
+    }
+    tx.commit().await.map_err(pg)?;
+    let ids: Vec<String> = what.prospects.iter().map(|p| p.row.id.clone()).collect();
+    store.write(|tx| lists::mark_published(tx, &ids))?;
+    Ok(PublishReport {
+        themes: what
+            .themes
+            .iter()
+            .filter_map(|t| t.body.get("name")?.as_str().map(str::to_string))
+            .collect(),
+        prospects: ids.len() as u32,
+    })
+}
+
+/// Upsert published rows: the row, then its publication (bumped each time,
+/// so every rep's copy reads it again).
+async fn publish_rows(
+    tx: &tokio_postgres::Transaction<'_>,
+    rows: Vec<&TeamRow>,
+    phones: Vec<serde_json::Value>,
+    themes: Vec<Option<&str>>,
+) -> std::result::Result<(), tokio_postgres::Error> {
+    let kinds: Vec<&str> = rows.iter().map(|r| r.kind.name()).collect();
+    let ids: Vec<&str> = rows.iter().map(|r| r.id.as_str()).collect();
+    let bodies: Vec<&serde_json::Value> = rows.iter().map(|r| &r.body).collect();
+    tx.execute(
+        "INSERT INTO callblock.rows AS r (kind, id, body)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::jsonb[])
+         ON CONFLICT (kind, id) DO UPDATE SET body = EXCLUDED.body
+         WHERE r.body IS DISTINCT FROM EXCLUDED.body",
+        &[&kinds, &ids, &bodies],
+    )
+    .await?;
+    tx.execute(
+        "INSERT INTO callblock.published AS p (kind, id, theme_id, phones)
+         SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
+         ON CONFLICT (kind, id) DO UPDATE
+         SET theme_id = EXCLUDED.theme_id, phones = EXCLUDED.phones,
+             published_by = current_user, published_at = now(), xid = pg_current_xact_id()",
+        &[&kinds, &ids, &themes, &phones],
+    )
+    .await?;
+    Ok(())
+}
+
+/// The team's lists written since the last pull (`lo` up to `hi`): what
+/// managers published, with the themes its prospects are on; the shared
+/// prospects' states; the do-not-call entries other reps listed.
+async fn pull_shared(
+    tx: &tokio_postgres::Transaction<'_>,
+    target: &Target,
+    me: &TeamLink,
+    lo: i64,
+    hi: i64,
+) -> Result<SharedIn> {
+    let pg = |e| TeamError::pg(&target.label, e);
+    let (lo, hi) = (lo.to_string(), hi.to_string());
+    let mut shared = SharedIn::default();
+    for r in tx
+        .query(
+            "SELECT p.kind, p.id, p.theme_id, p.phones, r.body FROM callblock.published p
+             JOIN callblock.rows r ON r.kind = p.kind AND r.id = p.id
+             WHERE p.xid >= $1::text::xid8 AND p.xid < $2::text::xid8
+             ORDER BY p.kind = 'prospect', p.published_at, p.id",
+            &[&lo, &hi],
+        )
+        .await
+        .map_err(pg)?
+    {
+        let kind: String = r.get(0);
+        let id: String = r.get(1);
+        let body: serde_json::Value = r.get(4);
+        let row = team_row_of(&kind, id, None, None, body)?;
+        if row.kind == Kind::Theme {
+            shared.themes.push(row);
+        } else {
+            let phones: serde_json::Value = r.get(3);
+            let phones = serde_json::from_value(phones).map_err(|e| {
+                TeamError::Refused(format!(
+                    "the store's numbers for published prospect {} cannot be read ({e})",
+                    row.id
+                ))
+            })?;
+            shared.prospects.push(SharedProspect {
+                theme_id: r.get(2),
+                phones,
+                row,
+            });
+        }
+    }
+    // The themes of prospects published earlier than their theme's window.
+    let mut want: Vec<&str> = shared
+        .prospects
+        .iter()
+        .filter_map(|p| p.theme_id.as_deref())
+        .filter(|t| !shared.themes.iter().any(|x| x.id == *t))
+        .collect();
+    want.sort_unstable();
+    want.dedup();
+    if !want.is_empty() {
+        for r in tx
+            .query(
+                "SELECT kind, id, rep_id, parent_id, body FROM callblock.rows
+                 WHERE kind = 'theme' AND id = ANY($1)",
+                &[&want],
+            )
+            .await
+            .map_err(pg)?
+        {
+            shared.themes.push(team_row(&r)?);
+        }
+    }
+    for r in tx
+        .query(
+            "SELECT prospect_id, status, attempts, next_attempt_at, callback_at, last_called_at,
+                    do_not_call, bad_number
+             FROM callblock.prospect_state
+             WHERE xid >= $1::text::xid8 AND xid < $2::text::xid8",
+            &[&lo, &hi],
+        )
+        .await
+        .map_err(pg)?
+    {
+        shared.states.push(lists::ProspectState {
+            prospect_id: r.get(0),
+            status: r.get(1),
+            attempts: r.get::<_, i32>(2).max(0) as u32,
+            next_attempt_at: r.get(3),
+            callback_at: r.get(4),
+            last_called_at: r.get(5),
+            do_not_call: r.get(6),
+            bad_number: r.get(7),
+        });
+    }
+    for r in tx
+        .query(
+            "SELECT kind, value, since FROM callblock.do_not_call
+             WHERE xid >= $1::text::xid8 AND xid < $2::text::xid8
+               AND rep_id IS DISTINCT FROM $3",
+            &[&lo, &hi, &me.rep_id],
+        )
+        .await
+        .map_err(pg)?
+    {
+        shared.dnc.push(lists::DncEntry {
+            kind: r.get(0),
+            value: r.get(1),
+            since: r.get(2),
+        });
+    }
+    Ok(shared)
+}
+
 fn team_row(r: &tokio_postgres::Row) -> Result<TeamRow> {
-    let kind: String = r.get(0);
-    let kind = Kind::from_name(&kind).ok_or_else(|| {
+    team_row_of(
+        &r.get::<_, String>(0),
+        r.get(1),
+        r.get(2),
+        r.get(3),
+        r.get(4),
+    )
+}
+
+fn team_row_of(
+    kind: &str,
+    id: String,
+    rep_id: Option<String>,
+    parent_id: Option<String>,
+    body: serde_json::Value,
+) -> Result<TeamRow> {
+    let kind = Kind::from_name(kind).ok_or_else(|| {
         TeamError::Refused(format!(
             "the store holds a kind of row this Callblock does not know ({kind})"
         ))
     })?;
     let row = TeamRow {
         kind,
-        id: r.get(1),
-        rep_id: r.get(2),
-        parent_id: r.get(3),
-        body: r.get(4),
+        id,
+        rep_id,
+        parent_id,
+        body,
     };
     if row.body.get("id").and_then(|v| v.as_str()) != Some(row.id.as_str()) {
         return Err(TeamError::Refused(format!(
@@ -269,8 +638,11 @@ pub(crate) async fn pull(
             time_zone: r.get(3),
         })
         .collect();
+    let shared = pull_shared(&tx, target, me, me.pulled_seq, horizon).await?;
     tx.commit().await.map_err(pg)?;
-    Ok(pull::apply(store, &reps, &rows, &removed, horizon)?)
+    Ok(pull::apply(
+        store, &reps, &rows, &removed, &shared, horizon,
+    )?)
 }
 
 /// `rows` with every row they refer to, read from the store until nothing

@@ -720,3 +720,341 @@ fn a_listening_manager_hears_a_push_when_it_commits() {
         assert_eq!(r.pulled.calls_added as i64, my_calls(&dana));
     });
 }
+
+// The team's shared lists: a manager publishes, reps lease.
+
+/// A database working as a new rep `name`, with nothing else.
+fn fresh_rep(s: &Setup, file: &str, name: &str) -> Store {
+    let store = s.store(file);
+    let rep = callblock_core::reps::create_rep(store.conn(), name, None, None).unwrap();
+    callblock_core::reps::set_current_rep(store.conn(), &rep.id).unwrap();
+    store
+}
+
+/// `n` prospects on a new theme `theme` (no known zone: callable at any
+/// hour), numbered +1 415 555 01xx; returns the theme's id.
+fn shared_theme(store: &Store, theme: &str, n: usize) -> String {
+    use callblock_core::domain::ThemeKind;
+    use callblock_core::lists::{self, NewPhone, NewProspect};
+    let t = lists::create_theme(store.conn(), theme, ThemeKind::Custom, "").unwrap();
+    for i in 0..n {
+        let p = NewProspect {
+            theme_id: Some(t.id.clone()),
+            first_name: format!("Lead{i}"),
+            last_name: "Shared".into(),
+            company: format!("Acme {i}"),
+            phones: vec![NewPhone {
+                kind: "direct".into(),
+                e164: Some(format!("+1415555{:04}", 100 + i)),
+                extension: None,
+                raw: format!("(415) 555-{:04}", 100 + i),
+            }],
+            ..NewProspect::default()
+        };
+        lists::insert_prospect(store.conn(), &p, Utc::now()).unwrap();
+    }
+    t.id
+}
+
+fn db_message(e: &tokio_postgres::Error) -> String {
+    e.as_db_error()
+        .map(|d| d.message().to_string())
+        .unwrap_or_else(|| e.to_string())
+}
+
+fn theme_id(store: &Store, name: &str) -> String {
+    store
+        .conn()
+        .query_row("SELECT id FROM themes WHERE name = ?1", [name], |r| {
+            r.get(0)
+        })
+        .unwrap()
+}
+
+fn result(outcome: callblock_core::domain::Outcome) -> callblock_core::calls::CallResult {
+    callblock_core::calls::CallResult {
+        outcome,
+        callback_at: None,
+        meeting: None,
+        notes: Default::default(),
+        asked_for_meeting: false,
+    }
+}
+
+#[test]
+fn two_reps_on_a_published_list_never_call_the_same_lead() {
+    use callblock_core::domain::Outcome;
+    use callblock_core::session::Session;
+    let s = Setup::new();
+    let secrets = s.secrets();
+    let mut lee = s.store("lee.db");
+    let theme = shared_theme(&lee, "Shared logistics", 12);
+    block_on(team::connect(
+        &mut lee,
+        &s.pg.url("lee", "lee-pw"),
+        &secrets,
+    ))
+    .unwrap();
+    let published = block_on(team::publish(&mut lee, &secrets, &[theme])).unwrap();
+    assert_eq!(published.prospects, 12);
+    assert_eq!(published.themes, vec!["Shared logistics".to_string()]);
+
+    let mut dana = fresh_rep(&s, "dana.db", "Dana Ruiz");
+    let mut sam = fresh_rep(&s, "sam.db", "Sam Okafor");
+    // Sam has a lead of his own on a number Dana will be asked never to call again.
+    let own = {
+        use callblock_core::lists::{self, NewPhone, NewProspect};
+        let t = lists::create_theme(
+            sam.conn(),
+            "Own",
+            callblock_core::domain::ThemeKind::Custom,
+            "",
+        )
+        .unwrap();
+        let p = NewProspect {
+            theme_id: Some(t.id),
+            first_name: "Pat".into(),
+            phones: vec![NewPhone {
+                kind: "mobile".into(),
+                e164: Some("+14155550100".into()),
+                extension: None,
+                raw: "415 555 0100".into(),
+            }],
+            ..NewProspect::default()
+        };
+        lists::insert_prospect(sam.conn(), &p, Utc::now()).unwrap()
+    };
+    for (store, role, pw) in [(&mut dana, "dana", "dana-pw"), (&mut sam, "sam", "sam-pw")] {
+        block_on(team::connect(store, &s.pg.url(role, pw), &secrets)).unwrap();
+        let r = block_on(team::sync(store, &secrets)).unwrap();
+        assert_eq!(
+            r.pulled.shared.prospects_added, 12,
+            "{role} takes the list in"
+        );
+        assert_eq!(
+            r.pulled.shared.themes_added,
+            vec!["Shared logistics".to_string()]
+        );
+        assert_eq!(count(store, "SELECT count(*) FROM team_shared"), 12);
+        assert_eq!(
+            count(store, "SELECT count(*) FROM prospect_phones ph JOIN team_shared s ON s.prospect_id = ph.prospect_id"),
+            12,
+            "with their numbers"
+        );
+    }
+
+    let dir = s.dir.path().join("invites");
+    let (dt, st) = (
+        theme_id(&dana, "Shared logistics"),
+        theme_id(&sam, "Shared logistics"),
+    );
+    let mut dana_block = Session::start(&mut dana, &[dt], None, None, Utc::now()).unwrap();
+    let mut sam_block = Session::start(&mut sam, &[st], None, None, Utc::now()).unwrap();
+    // Nobody on the team's list until the store hands leads out.
+    let snap = dana_block.snapshot();
+    assert!(snap.card.is_none(), "no lease yet, no shared lead");
+    assert_eq!(snap.queue_rest.unwrap().waiting_for_team, 12);
+
+    let mut called: [Vec<String>; 2] = [vec![], vec![]];
+    for round in 0..12 {
+        for (i, (store, block)) in [(&mut dana, &mut dana_block), (&mut sam, &mut sam_block)]
+            .into_iter()
+            .enumerate()
+        {
+            let r = block_on(team::sync(store, &secrets)).unwrap();
+            assert!(r.leases.held <= callblock_core::team::lists::AHEAD as u32);
+            block.refresh(store).unwrap();
+            let Some(card) = block.snapshot().card else {
+                continue;
+            };
+            block.start_call(store).unwrap();
+            let outcome = if i == 0 && round == 0 {
+                Outcome::DoNotCall
+            } else {
+                Outcome::NoAnswer
+            };
+            block.begin_outcome().unwrap();
+            block.log_outcome(store, &result(outcome), &dir).unwrap();
+            called[i].push(card.prospect_id.clone());
+            block_on(team::sync(store, &secrets)).unwrap();
+        }
+    }
+    let [d, sm] = &called;
+    assert!(
+        d.iter().all(|p| !sm.contains(p)),
+        "no lead called by both: {d:?} {sm:?}"
+    );
+    let mut all: Vec<&String> = d.iter().chain(sm).collect();
+    all.sort();
+    all.dedup();
+    assert_eq!(all.len(), 12, "every lead called once, by one rep");
+    assert!(!d.is_empty() && !sm.is_empty(), "both reps had leads");
+
+    // Outcomes flow back: Sam's copy knows what Dana's calls left.
+    block_on(team::sync(&mut sam, &secrets)).unwrap();
+    for p in d.iter().skip(1) {
+        let (status, attempts): (String, i64) = sam
+            .conn()
+            .query_row(
+                "SELECT status, attempts FROM prospects WHERE id = ?1",
+                [p],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .unwrap();
+        assert_eq!(
+            (status.as_str(), attempts),
+            ("attempting", 1),
+            "Dana's call on {p}, in Sam's copy"
+        );
+    }
+    // Do-not-call is the team's, per number: Dana's first lead in Sam's copy,
+    // and Sam's own lead on the same number.
+    let first = &d[0];
+    let dnc: bool = sam
+        .conn()
+        .query_row(
+            "SELECT do_not_call FROM prospects WHERE id = ?1",
+            [first],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(dnc);
+    let number: String = dana
+        .conn()
+        .query_row(
+            "SELECT e164 FROM prospect_phones WHERE prospect_id = ?1",
+            [first],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        pg_count(
+            &s,
+            &format!("SELECT count(*) FROM callblock.do_not_call WHERE value = '{number}'")
+        ),
+        1
+    );
+    if number == "+14155550100" {
+        let own_dnc: bool = sam
+            .conn()
+            .query_row(
+                "SELECT do_not_call FROM prospects WHERE id = ?1",
+                [&own],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert!(own_dnc, "Sam's own lead on that number");
+    }
+    assert_eq!(
+        count(
+            &sam,
+            &format!(
+                "SELECT count(*) FROM do_not_call WHERE value = '{number}' AND source = 'team'"
+            )
+        ),
+        1
+    );
+
+    // Ending the blocks gives every lease back.
+    dana_block
+        .end(&mut dana, callblock_core::block::EndReason::EndedEarly)
+        .unwrap();
+    sam_block
+        .end(&mut sam, callblock_core::block::EndReason::EndedEarly)
+        .unwrap();
+    for store in [&mut dana, &mut sam] {
+        let r = block_on(team::sync(store, &secrets)).unwrap();
+        assert_eq!(r.leases.held, 0);
+        assert_eq!(
+            count(store, "SELECT count(*) FROM team_leases WHERE mine = 1"),
+            0
+        );
+    }
+    assert_eq!(pg_count(&s, "SELECT count(*) FROM callblock.leases"), 0);
+    assert_eq!(
+        pg_count(&s, "SELECT count(*) FROM callblock.prospect_state"),
+        12
+    );
+}
+
+#[test]
+fn a_crashed_reps_lease_comes_back_by_expiry_and_nobody_takes_it_before() {
+    let s = Setup::new();
+    let secrets = s.secrets();
+    let mut lee = s.store("lee.db");
+    let theme = shared_theme(&lee, "Shared", 2);
+    block_on(team::connect(
+        &mut lee,
+        &s.pg.url("lee", "lee-pw"),
+        &secrets,
+    ))
+    .unwrap();
+    block_on(team::publish(&mut lee, &secrets, &[theme])).unwrap();
+    let mut dana = fresh_rep(&s, "dana.db", "Dana Ruiz");
+    let mut sam = fresh_rep(&s, "sam.db", "Sam Okafor");
+    block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &secrets,
+    ))
+    .unwrap();
+    block_on(team::connect(
+        &mut sam,
+        &s.pg.url("sam", "sam-pw"),
+        &secrets,
+    ))
+    .unwrap();
+    let lead: String =
+        s.pg.psql("SELECT min(id) FROM callblock.published WHERE kind = 'prospect'");
+    let (dana_id, sam_id) = (me(&dana), me(&sam));
+    let take = |c: &Conn, rep: &str, secs: f64| -> Result<Option<String>, String> {
+        c.rt.block_on(c.c.query_one(
+            "SELECT rep_id FROM callblock.take_leases($1, ARRAY[$2], NULL, $3)",
+            &[&rep, &lead, &secs],
+        ))
+        .map(|r| r.get(0))
+        .map_err(|e| db_message(&e))
+    };
+    let dc = s.client("dana", "dana-pw");
+    let sc = s.client("sam", "sam-pw");
+    // Dana's client takes a lease for two seconds, then dies.
+    assert_eq!(
+        take(&dc, &dana_id, 2.0).unwrap().as_deref(),
+        Some(dana_id.as_str())
+    );
+    drop(dc);
+    // Sam cannot have it while it runs, nor take it in Dana's name, nor
+    // write the leases table himself.
+    assert_eq!(
+        take(&sc, &sam_id, 600.0).unwrap().as_deref(),
+        Some(dana_id.as_str())
+    );
+    let e = take(&sc, &dana_id, 600.0).unwrap_err();
+    assert!(e.contains("does not call as rep"), "{e}");
+    let e = sc
+        .rt
+        .block_on(sc.c.execute("UPDATE callblock.leases SET rep_id = $1", &[&sam_id]))
+        .unwrap_err();
+    let e = db_message(&e);
+    assert!(e.contains("permission denied"), "{e}");
+    // Once it expires (the server's clock), it is Sam's.
+    std::thread::sleep(Duration::from_millis(2200));
+    assert_eq!(
+        take(&sc, &sam_id, 600.0).unwrap().as_deref(),
+        Some(sam_id.as_str())
+    );
+    // A rep publishes nothing.
+    let t = shared_theme(&sam, "Sam's own", 1);
+    let e = block_on(team::publish(&mut sam, &secrets, &[t])).unwrap_err();
+    assert!(e.to_string().contains("only a manager publishes"), "{e}");
+    let e = sc
+        .rt
+        .block_on(sc.c.execute(
+            "INSERT INTO callblock.published (kind, id) VALUES ('prospect', $1)",
+            &[&lead],
+        ))
+        .unwrap_err();
+    let e = db_message(&e);
+    assert!(e.contains("row-level security"), "{e}");
+    let _ = &mut dana;
+}

@@ -340,13 +340,21 @@ fn prospects(conn: &Connection, calls: &[BCall], meetings: &[BMeeting]) -> Resul
             .chain(meetings.iter().map(|m| m.prospect_id.clone()))
             .collect(),
     );
+    prospects_by_ids(conn, &prospect_ids)
+}
+
+/// The prospects of `prospect_ids`, as bundle rows, by id.
+pub(crate) fn prospects_by_ids(
+    conn: &Connection,
+    prospect_ids: &[String],
+) -> Result<Vec<BProspect>> {
     let mut prospects: Vec<BProspect> = by_ids(
         conn,
         "SELECT id, theme_id, first_name, last_name, title, company, email, city, region, country,
             time_zone, industry, employees, status, attempts, next_attempt_at, callback_at,
             last_called_at, do_not_call, bad_number, crm_id, created_at, updated_at
          FROM prospects WHERE id IN (?)",
-        &prospect_ids,
+        prospect_ids,
         |r| {
             Ok(BProspect {
                 id: r.get(0)?,
@@ -513,10 +521,15 @@ fn themes(
             .chain(responses.iter().filter_map(|r| r.theme_id.clone()))
             .collect(),
     );
+    themes_by_ids(conn, &theme_ids)
+}
+
+/// The themes of `theme_ids`, as bundle rows, by id.
+pub(crate) fn themes_by_ids(conn: &Connection, theme_ids: &[String]) -> Result<Vec<BTheme>> {
     let mut themes: Vec<BTheme> = by_ids(
         conn,
         "SELECT id, name, kind, description, created_at FROM themes WHERE id IN (?)",
-        &theme_ids,
+        theme_ids,
         |r| {
             Ok(BTheme {
                 id: r.get(0)?,

@@ -151,6 +151,8 @@ struct Apply<'a> {
     tx: &'a Connection,
     b: &'a Bundle,
     source_name: &'a str,
+    /// What a new prospect's `source_file` says (a bundle: its rep's).
+    source_file: String,
     report: BundleReport,
     themes: IdMap,
     objections: IdMap,
@@ -159,22 +161,54 @@ struct Apply<'a> {
     versions: IdMap,
 }
 
-fn apply(tx: &Connection, b: &Bundle, source_name: &str) -> Result<BundleReport> {
-    let mut a = Apply {
-        tx,
-        b,
-        source_name,
-        report: BundleReport {
-            from: b.from.clone(),
-            to: b.to.clone(),
-            ..BundleReport::default()
-        },
-        themes: IdMap::new(),
-        objections: IdMap::new(),
-        responses: IdMap::new(),
-        tracks: IdMap::new(),
-        versions: IdMap::new(),
+/// Import only the themes and prospects of `b` (a list the team store
+/// published; its rep is not added) in the caller's transaction: themes by
+/// id, else by name; prospects by id, else added, checked against the
+/// do-not-call list. New prospects say `source_file` came from where.
+/// Returns the report and the prospects added.
+pub(crate) fn import_lists(
+    tx: &Connection,
+    b: &Bundle,
+    source_name: &str,
+    source_file: &str,
+) -> Result<(BundleReport, Vec<String>)> {
+    let mut a = Apply::new(tx, b, source_name);
+    a.source_file = source_file.to_string();
+    let go = |a: &mut Apply<'_>| -> Result<Vec<String>> {
+        a.themes()?;
+        let added = a.prospects()?;
+        a.suppress_listed(&added)?;
+        Ok(added.iter().map(|p| p.id.clone()).collect())
     };
+    let added = go(&mut a).map_err(|e| refused_by_the_database(e, source_name))?;
+    let mut report = a.finish();
+    report.source = source_name.to_string();
+    Ok((report, added))
+}
+
+impl<'a> Apply<'a> {
+    fn new(tx: &'a Connection, b: &'a Bundle, source_name: &'a str) -> Apply<'a> {
+        Apply {
+            tx,
+            b,
+            source_name,
+            source_file: format!("bundle from {}", b.rep.name),
+            report: BundleReport {
+                from: b.from.clone(),
+                to: b.to.clone(),
+                ..BundleReport::default()
+            },
+            themes: IdMap::new(),
+            objections: IdMap::new(),
+            responses: IdMap::new(),
+            tracks: IdMap::new(),
+            versions: IdMap::new(),
+        }
+    }
+}
+
+fn apply(tx: &Connection, b: &Bundle, source_name: &str) -> Result<BundleReport> {
+    let mut a = Apply::new(tx, b, source_name);
     a.rep()?;
     a.themes()?;
     a.objections()?;
@@ -548,7 +582,7 @@ impl<'a> Apply<'a> {
                 p.last_called_at,
                 p.do_not_call,
                 p.bad_number,
-                format!("bundle from {}", self.b.rep.name),
+                self.source_file,
                 p.crm_id,
                 p.created_at,
                 p.updated_at

@@ -41,11 +41,14 @@ mod values;
 
 pub use error::BundleError;
 pub use export::{build, export, export_file, write_bundle, ExportSummary};
-pub(crate) use export::{build_of, call_row, counts, rep, CALL_COLUMNS};
+pub(crate) use export::{
+    build_of, call_row, counts, prospects_by_ids, rep, themes_by_ids, CALL_COLUMNS,
+};
 pub use format::{
     BBlock, BCall, BCallObjection, BMeeting, BObjection, BPause, BProspect, BRep, BResponse,
     BTalkTrack, BTalkTrackVersion, BTheme, Bundle, BundleCounts, EXTENSION, FORMAT, FORMAT_VERSION,
 };
+pub(crate) use import::import_lists;
 pub use import::{import, import_checked, import_file, import_named, BundleReport, ImportCount};
 pub use read::{checked, read, MAX_BUNDLE_BYTES};
 

@@ -68,6 +68,12 @@ pub const MIGRATIONS: &[Migration] = &[
             "the team store: its link and an outbox filled in the same transaction as each call",
         sql: V10_TEAM_OUTBOX,
     },
+    Migration {
+        version: 11,
+        description:
+            "the team's shared lists: published prospects, leases, the team's do-not-call list",
+        sql: V11_TEAM_LISTS,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -873,5 +879,56 @@ END;
 CREATE TRIGGER team_outbox_pause_update AFTER UPDATE ON block_pauses
 WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
     INSERT INTO team_outbox (kind, row_id) VALUES ('block', NEW.block_id);
+END;
+"#;
+
+const V11_TEAM_LISTS: &str = r#"
+-- The do-not-call list learns where an entry came from when another rep of
+-- the team put it there ('team').
+CREATE TABLE do_not_call_v11 (
+    kind        TEXT NOT NULL CHECK (kind IN ('phone', 'email')),
+    value       TEXT NOT NULL CHECK (value <> ''),
+    since       TEXT NOT NULL,
+    source      TEXT NOT NULL CHECK (source IN ('call', 'import', 'bundle', 'manual', 'migration', 'team')),
+    call_id     TEXT REFERENCES calls(id) ON DELETE SET NULL,
+    import_id   TEXT REFERENCES imports(id) ON DELETE SET NULL,
+    prospect_id TEXT REFERENCES prospects(id) ON DELETE SET NULL,
+    PRIMARY KEY (kind, value)
+) STRICT, WITHOUT ROWID;
+INSERT INTO do_not_call_v11 (kind, value, since, source, call_id, import_id, prospect_id)
+    SELECT kind, value, since, source, call_id, import_id, prospect_id FROM do_not_call;
+DROP TABLE do_not_call;
+ALTER TABLE do_not_call_v11 RENAME TO do_not_call;
+CREATE INDEX do_not_call_prospect ON do_not_call(prospect_id) WHERE prospect_id IS NOT NULL;
+CREATE INDEX do_not_call_call ON do_not_call(call_id) WHERE call_id IS NOT NULL;
+
+-- Prospects a manager published to the team: one rep calls each at a time,
+-- under a lease (team_leases).
+CREATE TABLE team_shared (
+    prospect_id  TEXT PRIMARY KEY NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    published_at TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- Who holds a shared prospect, as the store last said: this rep (mine = 1),
+-- or another (their name), until `expires_at` (this machine's clock: the
+-- store's time left, counted from when it answered).
+CREATE TABLE team_leases (
+    prospect_id TEXT PRIMARY KEY NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    mine        INTEGER NOT NULL CHECK (mine IN (0, 1)),
+    holder      TEXT,
+    expires_at  TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+
+-- Do-not-call entries to push to the team's list, in order; filled in the
+-- transaction that listed them while a team store is linked.
+CREATE TABLE team_dnc_outbox (
+    seq   INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind  TEXT NOT NULL,
+    value TEXT NOT NULL,
+    since TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER team_dnc_outbox_insert AFTER INSERT ON do_not_call
+WHEN NEW.source <> 'team' AND EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_dnc_outbox (kind, value, since) VALUES (NEW.kind, NEW.value, NEW.since);
 END;
 "#;

@@ -53,6 +53,9 @@ pub struct LinkStatus {
     pub waiting: u32,
     /// When the oldest of them was queued.
     pub oldest_waiting: Option<String>,
+    /// Shared prospects this rep holds a lease on now (the next ones of a
+    /// running block).
+    pub leased: u32,
 }
 
 pub fn get(conn: &Connection) -> Result<Option<TeamLink>> {
@@ -83,7 +86,8 @@ pub fn get(conn: &Connection) -> Result<Option<TeamLink>> {
 
 pub fn status(conn: &Connection) -> Result<LinkStatus> {
     let (waiting, oldest): (u32, Option<String>) = conn.query_row(
-        "SELECT count(*), min(queued_at) FROM team_outbox",
+        "SELECT count(*) + (SELECT count(*) FROM team_dnc_outbox), min(queued_at)
+         FROM team_outbox",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
     )?;
@@ -91,6 +95,7 @@ pub fn status(conn: &Connection) -> Result<LinkStatus> {
         link: get(conn)?,
         waiting,
         oldest_waiting: oldest,
+        leased: super::lists::leased(conn, time::now())?,
     })
 }
 
@@ -115,6 +120,9 @@ pub fn save(tx: &Connection, new: &NewLink) -> Result<u32> {
         return Ok(0);
     }
     tx.execute("DELETE FROM team_outbox", [])?;
+    tx.execute("DELETE FROM team_dnc_outbox", [])?;
+    tx.execute("DELETE FROM team_leases", [])?;
+    tx.execute("DELETE FROM team_shared", [])?;
     tx.execute("DELETE FROM team_link", [])?;
     tx.execute(
         "INSERT INTO team_link (id, url, role, rep_id, manager, team_schema, connected_at)
@@ -138,13 +146,23 @@ pub fn save(tx: &Connection, new: &NewLink) -> Result<u32> {
          SELECT 'call', id FROM calls WHERE outcome IS NOT NULL ORDER BY started_at, id",
         [],
     )?;
-    Ok((blocks + calls) as u32)
+    // The do-not-call list goes to the team's.
+    let dnc = tx.execute(
+        "INSERT INTO team_dnc_outbox (kind, value, since)
+         SELECT kind, value, since FROM do_not_call WHERE source <> 'team' ORDER BY since",
+        [],
+    )?;
+    Ok((blocks + calls + dnc) as u32)
 }
 
 /// Unlink: the link and whatever waits are forgotten (the store keeps what
 /// it has).
 pub fn forget(tx: &Connection) -> Result<bool> {
     tx.execute("DELETE FROM team_outbox", [])?;
+    tx.execute("DELETE FROM team_dnc_outbox", [])?;
+    // Without the store, the team's prospects are this rep's own again.
+    tx.execute("DELETE FROM team_leases", [])?;
+    tx.execute("DELETE FROM team_shared", [])?;
     Ok(tx.execute("DELETE FROM team_link", [])? > 0)
 }
 

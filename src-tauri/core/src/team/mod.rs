@@ -1,6 +1,7 @@
 //! The team store's local half: which PostgreSQL team store this database
 //! syncs with ([`link`]), what waits to be pushed ([`outbox`]) and what the
-//! store sent back ([`pull`]). The network side (PostgreSQL, TLS, the team
+//! store sent back ([`pull`]); the team's shared lists and their leases
+//! ([`lists`]). The network side (PostgreSQL, TLS, the team
 //! schema) is the `callblock-team` crate; nothing here opens a socket, so a
 //! block never waits on the network.
 //!
@@ -10,11 +11,13 @@
 
 pub mod floor;
 pub mod link;
+pub mod lists;
 pub mod outbox;
 pub mod pull;
 
 pub use floor::{Floor, FloorRep};
 pub use link::{LinkStatus, NewLink, TeamLink};
+pub use lists::SharedReport;
 pub use outbox::{Batch, Kind, TeamRow};
 pub use pull::PullReport;
 

@@ -35,6 +35,8 @@ pub struct PullReport {
     pub reps: Vec<String>,
     /// The store's sequence number read up to.
     pub seq: i64,
+    /// The team's shared lists: published prospects, states, do-not-call.
+    pub shared: super::lists::SharedReport,
 }
 
 fn body<T: DeserializeOwned>(row: &TeamRow) -> Result<T> {
@@ -126,6 +128,7 @@ pub fn apply(
     reps: &[BRep],
     rows: &[TeamRow],
     removed: &[(String, String)],
+    shared_in: &super::lists::SharedIn,
     seq: i64,
 ) -> Result<PullReport> {
     let mut shared = empty_bundle(BRep {
@@ -187,11 +190,18 @@ pub fn apply(
         let before: i64 = tx.query_row("SELECT ifnull(max(seq), 0) FROM team_outbox", [], |r| {
             r.get(0)
         })?;
+        let dnc_before: i64 =
+            tx.query_row("SELECT ifnull(max(seq), 0) FROM team_dnc_outbox", [], |r| {
+                r.get(0)
+            })?;
         let mut report = PullReport {
             rows: rows.len() as u32,
             seq,
             ..PullReport::default()
         };
+        if !shared_in.is_empty() {
+            report.shared = super::lists::apply_shared(tx, shared_in)?;
+        }
         // This copy's own rep, now (a manager may have started calling since
         // linking): its rows here are its own truth. None: nothing is.
         let own: String = match crate::reps::current_rep(tx)? {
@@ -229,6 +239,7 @@ pub fn apply(
         }
         // What the import wrote came from the store: not queued back to it.
         tx.execute("DELETE FROM team_outbox WHERE seq > ?1", [before])?;
+        tx.execute("DELETE FROM team_dnc_outbox WHERE seq > ?1", [dnc_before])?;
         tx.execute(
             "UPDATE team_link SET pulled_seq = max(pulled_seq, ?1), pulled_at = ?2,
                     offline_since = NULL, last_error = NULL
@@ -335,7 +346,7 @@ fn same_rep_by_id(tx: &Connection, rep: &BRep) -> Result<()> {
 }
 
 /// A bundle of `rep` with no rows yet, as this app writes one.
-fn empty_bundle(rep: BRep) -> Bundle {
+pub(crate) fn empty_bundle(rep: BRep) -> Bundle {
     Bundle {
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,

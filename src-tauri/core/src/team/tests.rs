@@ -59,8 +59,16 @@ fn nothing_is_queued_until_a_team_store_is_linked_then_the_history_is() {
     assert_eq!(count(c, "SELECT count(*) FROM team_outbox"), 0);
     let calls = count(c, "SELECT count(*) FROM calls WHERE outcome IS NOT NULL");
     let blocks = count(c, "SELECT count(*) FROM blocks");
+    // The do-not-call list goes to the team's too.
+    let dnc = count(c, "SELECT count(*) FROM do_not_call");
+    assert!(dnc > 0, "the demo has do-not-call calls");
     let queued = store.write(|tx| link::save(tx, &new_link(tx))).unwrap();
-    assert_eq!(queued as i64, calls + blocks);
+    assert_eq!(queued as i64, calls + blocks + dnc);
+    assert_eq!(
+        count(store.conn(), "SELECT count(*) FROM team_dnc_outbox"),
+        dnc
+    );
+    let (calls, blocks) = (calls, blocks + dnc);
     let st = link::status(store.conn()).unwrap();
     assert_eq!(st.waiting as i64, calls + blocks);
     assert_eq!(st.link.unwrap().role, "dana");
@@ -198,7 +206,7 @@ fn what_a_rep_pushes_a_manager_pulls_with_the_same_figures() {
             )
         })
         .unwrap();
-    let report = pull::apply(&mut manager, &reps, &rows, &[], 42).unwrap();
+    let report = pull::apply(&mut manager, &reps, &rows, &[], &Default::default(), 42).unwrap();
     let calls = count(
         rep_db.conn(),
         "SELECT count(*) FROM calls WHERE outcome IS NOT NULL",
@@ -221,7 +229,7 @@ fn what_a_rep_pushes_a_manager_pulls_with_the_same_figures() {
         assert_eq!(a, b, "{}", rep.name);
     }
     // The same rows again add nothing.
-    let again = pull::apply(&mut manager, &reps, &rows, &[], 42).unwrap();
+    let again = pull::apply(&mut manager, &reps, &rows, &[], &Default::default(), 42).unwrap();
     assert_eq!(again.calls_added, 0);
 }
 
@@ -236,4 +244,163 @@ fn a_row_the_app_cannot_read_is_named() {
     }];
     let e = pull::missing(&rows).unwrap_err().to_string();
     assert!(e.contains("call c1 cannot be read"), "{e}");
+}
+
+/// A manager's database with a theme of `n` prospects (no known zone) and
+/// a number each: what it publishes.
+fn published(n: usize) -> super::lists::ToPublish {
+    use crate::lists::{self, NewPhone, NewProspect};
+    let store = Store::open_in_memory().unwrap();
+    let t =
+        lists::create_theme(store.conn(), "Shared", crate::domain::ThemeKind::Custom, "").unwrap();
+    for i in 0..n {
+        let p = NewProspect {
+            theme_id: Some(t.id.clone()),
+            first_name: format!("Lead{i}"),
+            phones: vec![NewPhone {
+                kind: "direct".into(),
+                e164: Some(format!("+1415555{:04}", 200 + i)),
+                extension: None,
+                raw: format!("415 555 {:04}", 200 + i),
+            }],
+            ..NewProspect::default()
+        };
+        lists::insert_prospect(store.conn(), &p, Utc::now()).unwrap();
+    }
+    super::lists::to_publish(store.conn(), &[t.id]).unwrap()
+}
+
+#[test]
+fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies() {
+    use super::lists::{self, DncEntry, LeaseAnswer, ProspectState, SharedIn};
+    let what = published(3);
+    assert_eq!(what.prospects.len(), 3);
+    assert!(what.prospects.iter().all(|p| p.phones.len() == 1));
+
+    let mut store = Store::open_in_memory().unwrap();
+    let rep = crate::reps::create_rep(store.conn(), "Dana Ruiz", None, None).unwrap();
+    crate::reps::set_current_rep(store.conn(), &rep.id).unwrap();
+    let mut link = new_link(store.conn());
+    link.rep_id = Some(rep.id.clone());
+    store.write(|tx| link::save(tx, &link)).unwrap();
+    let incoming = SharedIn {
+        themes: what.themes.clone(),
+        prospects: what.prospects.clone(),
+        ..SharedIn::default()
+    };
+    let r = pull::apply(&mut store, &[], &[], &[], &incoming, 7).unwrap();
+    assert_eq!(r.shared.prospects_added, 3);
+    let c = store.conn();
+    assert_eq!(count(c, "SELECT count(*) FROM team_shared"), 3);
+    assert_eq!(count(c, "SELECT count(*) FROM prospect_phones"), 3);
+    let ids: Vec<String> = what.prospects.iter().map(|p| p.row.id.clone()).collect();
+
+    let theme: String = c
+        .query_row("SELECT id FROM themes WHERE name = 'Shared'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let now = Utc::now();
+    let session =
+        crate::session::Session::start(&mut store, &[theme.clone()], None, None, now).unwrap();
+    let c = store.conn();
+    let s = Settings::default();
+    let next = |at| crate::queue::next(c, session.block_id(), &[theme.clone()], &s, at).unwrap();
+    assert_eq!(next(now), None, "no lease, no shared lead");
+    let rest = crate::queue::rest(c, session.block_id(), &[theme.clone()], now).unwrap();
+    assert_eq!(rest.waiting_for_team, 3);
+
+    let ask = lists::lease_ask(c, Some(&rep.id), now).unwrap();
+    assert_eq!(ask.block_id.as_deref(), Some(session.block_id()));
+    assert_eq!(
+        ask.take, ids,
+        "the block's next leads, in the queue's order"
+    );
+    let answer = |id: &String, holder: Option<&str>, name: Option<&str>| LeaseAnswer {
+        prospect_id: id.clone(),
+        rep_id: holder.map(str::to_string),
+        rep_name: name.map(str::to_string),
+        seconds_left: lists::LEASE_SECONDS,
+    };
+    let held = lists::lease_answers(
+        c,
+        &rep.id,
+        &[
+            answer(&ids[0], Some(&rep.id), None),
+            answer(&ids[1], Some("sam-id"), Some("Sam Okafor")),
+            answer(&ids[2], None, None),
+        ],
+        now,
+    )
+    .unwrap();
+    assert_eq!(held, 1);
+    assert_eq!(next(now).map(|e| e.prospect_id), Some(ids[0].clone()));
+    // Sam's lead and the one nobody may have are not asked for again while
+    // Sam holds his; the one refused outright is.
+    let ask = lists::lease_ask(c, Some(&rep.id), now).unwrap();
+    assert_eq!(ask.renew, vec![ids[0].clone()]);
+    assert_eq!(ask.take, vec![ids[2].clone()]);
+    // A lease not renewed runs out, here as at the store.
+    let later = now + chrono::Duration::seconds(lists::LEASE_SECONDS as i64 + 1);
+    assert_eq!(next(later), None);
+
+    // The team's word: a later call's state, not an earlier one's; a number
+    // on the team's list marks whoever has it, and is not sent back.
+    let state = |at: &str| ProspectState {
+        prospect_id: ids[1].clone(),
+        status: "attempting".into(),
+        attempts: 1,
+        next_attempt_at: Some("2099-01-01T00:00:00.000Z".into()),
+        callback_at: None,
+        last_called_at: at.into(),
+        do_not_call: false,
+        bad_number: false,
+    };
+    let dnc = DncEntry {
+        kind: "phone".into(),
+        value: "+14155550202".into(),
+        since: "2026-12-01T10:00:00.000Z".into(),
+    };
+    let incoming = SharedIn {
+        states: vec![state("2026-12-01T10:00:00.000Z")],
+        dnc: vec![dnc],
+        ..SharedIn::default()
+    };
+    let r = pull::apply(&mut store, &[], &[], &[], &incoming, 8).unwrap();
+    assert_eq!(r.shared.states_applied, 1);
+    assert_eq!(r.shared.do_not_call_added, 1);
+    assert_eq!(r.shared.prospects_marked, 1);
+    let c = store.conn();
+    assert_eq!(
+        count(
+            c,
+            &format!("SELECT attempts FROM prospects WHERE id = '{}'", ids[1])
+        ),
+        1
+    );
+    assert_eq!(
+        count(
+            c,
+            &format!("SELECT do_not_call FROM prospects WHERE id = '{}'", ids[2])
+        ),
+        1
+    );
+    assert_eq!(count(c, "SELECT count(*) FROM team_dnc_outbox"), 0);
+    let older = SharedIn {
+        states: vec![ProspectState {
+            attempts: 5,
+            ..state("2026-11-01T10:00:00.000Z")
+        }],
+        ..SharedIn::default()
+    };
+    let r = pull::apply(&mut store, &[], &[], &[], &older, 9).unwrap();
+    assert_eq!(
+        r.shared.states_applied, 0,
+        "an earlier call changes nothing"
+    );
+
+    // Unlinked, the team's leads are this rep's own again.
+    store.write(|tx| link::forget(tx)).unwrap();
+    assert_eq!(count(store.conn(), "SELECT count(*) FROM team_shared"), 0);
+    assert_eq!(count(store.conn(), "SELECT count(*) FROM team_leases"), 0);
 }

@@ -1,0 +1,578 @@
+//! The team's shared lists, this database's half: what a manager publishes
+//! ([`to_publish`]), what a rep's copy takes in ([`apply_shared`]: the
+//! published themes and prospects with their numbers, each shared
+//! prospect's state as the last call on it left it, the team's do-not-call
+//! list), and the leases that keep two reps off one lead ([`lease_ask`],
+//! [`lease_answers`]).
+//!
+//! A shared prospect (`team_shared`) is drawn into a block only while this
+//! rep holds its lease (`team_leases`, see [`crate::queue`]). The sync asks
+//! the team store for leases on the next few prospects of a running block,
+//! ahead of the rep, renews them while the block runs, and gives them back
+//! when the block ends; the store releases one when the call's outcome
+//! arrives. Nothing here waits on the network: the queue reads the leases
+//! the last sync left, and offline a rep calls the leads already leased,
+//! then their own lists.
+
+use std::collections::HashMap;
+
+use chrono::{DateTime, Utc};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use specta::Type;
+
+use super::outbox::{Kind, TeamRow};
+use crate::bundle::{self, BProspect, BRep, BTheme};
+use crate::error::{Error, Result};
+use crate::suppress;
+use crate::time;
+
+/// Leases held ahead of the rep: the card on screen and the next few.
+pub const AHEAD: usize = 5;
+/// How long a lease lasts unless renewed (a crashed client's leases come
+/// back to the team after this).
+pub const LEASE_SECONDS: f64 = 600.0;
+
+/// A prospect's number as published (a bundle's prospect row carries none).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SharedPhone {
+    pub kind: String,
+    pub e164: Option<String>,
+    pub extension: Option<String>,
+    pub raw: String,
+    pub bad: bool,
+}
+
+/// A published prospect: its bundle row, and its numbers.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SharedProspect {
+    pub row: TeamRow,
+    pub theme_id: Option<String>,
+    pub phones: Vec<SharedPhone>,
+}
+
+/// What a manager publishes.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct ToPublish {
+    pub themes: Vec<TeamRow>,
+    pub prospects: Vec<SharedProspect>,
+}
+
+/// A shared prospect as the last call on it left it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ProspectState {
+    pub prospect_id: String,
+    pub status: String,
+    pub attempts: u32,
+    pub next_attempt_at: Option<String>,
+    pub callback_at: Option<String>,
+    pub last_called_at: String,
+    pub do_not_call: bool,
+    pub bad_number: bool,
+}
+
+/// An entry of the do-not-call list ("phone" or "email", its value).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DncEntry {
+    pub kind: String,
+    pub value: String,
+    pub since: String,
+}
+
+/// What a pull brought of the team's lists.
+#[derive(Debug, Clone, Default)]
+pub struct SharedIn {
+    pub themes: Vec<TeamRow>,
+    pub prospects: Vec<SharedProspect>,
+    pub states: Vec<ProspectState>,
+    pub dnc: Vec<DncEntry>,
+}
+
+impl SharedIn {
+    pub fn is_empty(&self) -> bool {
+        self.themes.is_empty()
+            && self.prospects.is_empty()
+            && self.states.is_empty()
+            && self.dnc.is_empty()
+    }
+}
+
+fn json(v: &impl Serialize) -> serde_json::Value {
+    serde_json::to_value(v).expect("a bundle row is plain data")
+}
+
+fn shared_row(kind: Kind, id: &str, body: serde_json::Value) -> TeamRow {
+    TeamRow {
+        kind,
+        id: id.to_string(),
+        rep_id: None,
+        parent_id: None,
+        body,
+    }
+}
+
+/// The themes `theme_ids` and every prospect on them who may be called
+/// (not do-not-call), with their numbers: what a manager publishes.
+pub fn to_publish(conn: &Connection, theme_ids: &[String]) -> Result<ToPublish> {
+    let themes = bundle::themes_by_ids(conn, theme_ids)?;
+    if let Some(missing) = theme_ids
+        .iter()
+        .find(|id| !themes.iter().any(|t| &t.id == *id))
+    {
+        return Err(Error::NotFound {
+            what: "theme",
+            id: missing.clone(),
+        });
+    }
+    let mut ids = Vec::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT id FROM prospects WHERE theme_id = ?1 AND do_not_call = 0
+             ORDER BY created_at, id",
+        )?;
+        for t in theme_ids {
+            for id in stmt.query_map([t], |r| r.get::<_, String>(0))? {
+                ids.push(id?);
+            }
+        }
+    }
+    let mut phones: HashMap<String, Vec<SharedPhone>> = HashMap::new();
+    {
+        let mut stmt = conn.prepare(
+            "SELECT ph.prospect_id, ph.kind, ph.e164, ph.extension, ph.raw, ph.bad
+             FROM prospect_phones ph JOIN prospects p ON p.id = ph.prospect_id
+             WHERE p.theme_id = ?1 AND p.do_not_call = 0
+             ORDER BY ph.prospect_id, ph.position",
+        )?;
+        for t in theme_ids {
+            let rows = stmt.query_map([t], |r| {
+                Ok((
+                    r.get::<_, String>(0)?,
+                    SharedPhone {
+                        kind: r.get(1)?,
+                        e164: r.get(2)?,
+                        extension: r.get(3)?,
+                        raw: r.get(4)?,
+                        bad: r.get(5)?,
+                    },
+                ))
+            })?;
+            for row in rows {
+                let (id, phone) = row?;
+                phones.entry(id).or_default().push(phone);
+            }
+        }
+    }
+    let prospects = bundle::prospects_by_ids(conn, &ids)?
+        .into_iter()
+        .map(|p| SharedProspect {
+            theme_id: p.theme_id.clone(),
+            phones: phones.remove(&p.id).unwrap_or_default(),
+            row: shared_row(Kind::Prospect, &p.id, json(&p)),
+        })
+        .collect();
+    Ok(ToPublish {
+        themes: themes
+            .iter()
+            .map(|t| shared_row(Kind::Theme, &t.id, json(t)))
+            .collect(),
+        prospects,
+    })
+}
+
+/// After a publish reached the store: these prospects are the team's here
+/// too (the manager's own blocks lease them like anyone's).
+pub fn mark_published(tx: &Connection, prospect_ids: &[String]) -> Result<()> {
+    let now = time::to_db(time::now());
+    let mut stmt = tx.prepare_cached(
+        "INSERT OR IGNORE INTO team_shared (prospect_id, published_at)
+         SELECT id, ?2 FROM prospects WHERE id = ?1",
+    )?;
+    for id in prospect_ids {
+        stmt.execute(params![id, now])?;
+    }
+    Ok(())
+}
+
+/// The state of each shared prospect of `prospect_ids` that was called.
+pub fn states_of(conn: &Connection, prospect_ids: &[String]) -> Result<Vec<ProspectState>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT p.id, p.status, p.attempts, p.next_attempt_at, p.callback_at, p.last_called_at,
+                p.do_not_call, p.bad_number
+         FROM prospects p JOIN team_shared ts ON ts.prospect_id = p.id
+         WHERE p.id = ?1 AND p.last_called_at IS NOT NULL",
+    )?;
+    let mut out = Vec::new();
+    for id in prospect_ids {
+        if let Some(s) = stmt
+            .query_row([id], |r| {
+                Ok(ProspectState {
+                    prospect_id: r.get(0)?,
+                    status: r.get(1)?,
+                    attempts: r.get(2)?,
+                    next_attempt_at: r.get(3)?,
+                    callback_at: r.get(4)?,
+                    last_called_at: r.get(5)?,
+                    do_not_call: r.get(6)?,
+                    bad_number: r.get(7)?,
+                })
+            })
+            .optional()?
+        {
+            out.push(s);
+        }
+    }
+    Ok(out)
+}
+
+/// Do-not-call entries waiting to be pushed (at most `limit`), and the last
+/// one's place, to acknowledge with [`dnc_ack`].
+pub fn dnc_waiting(conn: &Connection, limit: u32) -> Result<Option<(i64, Vec<DncEntry>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT seq, kind, value, since FROM team_dnc_outbox ORDER BY seq LIMIT ?1",
+    )?;
+    let rows: Vec<(i64, DncEntry)> = stmt
+        .query_map([limit], |r| {
+            Ok((
+                r.get(0)?,
+                DncEntry {
+                    kind: r.get(1)?,
+                    value: r.get(2)?,
+                    since: r.get(3)?,
+                },
+            ))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows
+        .last()
+        .map(|(upto, _)| *upto)
+        .map(|upto| (upto, rows.into_iter().map(|(_, e)| e).collect())))
+}
+
+pub fn dnc_ack(conn: &Connection, upto: i64) -> Result<()> {
+    conn.execute("DELETE FROM team_dnc_outbox WHERE seq <= ?1", [upto])?;
+    Ok(())
+}
+
+/// What [`apply_shared`] did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct SharedReport {
+    /// Published prospects new here.
+    pub prospects_added: u32,
+    /// Published themes new here (by name).
+    pub themes_added: Vec<String>,
+    /// Shared prospects brought to the state another rep's call left.
+    pub states_applied: u32,
+    /// Numbers and e-mails the team listed, new here.
+    pub do_not_call_added: u32,
+    /// Prospects here marked do-not-call by them.
+    pub prospects_marked: u32,
+}
+
+fn body<T: serde::de::DeserializeOwned>(row: &TeamRow) -> Result<T> {
+    serde_json::from_value(row.body.clone()).map_err(|e| {
+        Error::invalid(
+            "team store",
+            format!(
+                "its published {} {} cannot be read by this version of Callblock ({e})",
+                row.kind.name(),
+                row.id
+            ),
+        )
+    })
+}
+
+/// Write what a pull brought of the team's lists, in the caller's
+/// transaction: published themes and prospects (matched as a bundle's are;
+/// a new prospect with its numbers, checked against the do-not-call list),
+/// marked shared; states newer than this copy's; the team's do-not-call
+/// entries, and everyone here who has one of them marked.
+pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport> {
+    let mut report = SharedReport::default();
+    let now = time::to_db(time::now());
+    if !incoming.themes.is_empty() || !incoming.prospects.is_empty() {
+        let themes: Vec<BTheme> = incoming.themes.iter().map(body).collect::<Result<_>>()?;
+        let prospects: Vec<BProspect> = incoming
+            .prospects
+            .iter()
+            .map(|p| body(&p.row))
+            .collect::<Result<_>>()?;
+        let mut b = super::pull::empty_bundle(BRep {
+            id: String::new(),
+            name: "the team store".into(),
+            email: None,
+            time_zone: None,
+        });
+        b.themes = themes;
+        b.prospects = prospects;
+        let (r, added) = bundle::import_lists(
+            tx,
+            &b,
+            "the team store's published lists",
+            "published to the team",
+        )?;
+        report.themes_added = r.themes_added;
+        report.prospects_added = added.len() as u32;
+        let added: std::collections::HashSet<String> = added.into_iter().collect();
+        let mut phone = tx.prepare_cached(
+            "INSERT OR IGNORE INTO prospect_phones (prospect_id, position, kind, e164, extension, raw, bad)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+        )?;
+        for p in &incoming.prospects {
+            if added.contains(&p.row.id) {
+                for (i, ph) in p.phones.iter().enumerate() {
+                    phone.execute(params![
+                        p.row.id,
+                        i as i64,
+                        ph.kind,
+                        ph.e164,
+                        ph.extension,
+                        ph.raw,
+                        ph.bad
+                    ])?;
+                }
+                // A number of theirs already on the list here.
+                let listed = p.phones.iter().filter_map(|ph| {
+                    ph.e164
+                        .as_deref()
+                        .map(|e| suppress::phone_value(e, ph.extension.as_deref()))
+                });
+                for v in listed {
+                    if suppress::is_listed(tx, "phone", &v)? {
+                        if suppress::mark(tx, &p.row.id, &now)? {
+                            report.prospects_marked += 1;
+                        }
+                        suppress::list_prospect(tx, &p.row.id, suppress::Source::Team, &now)?;
+                        break;
+                    }
+                }
+            }
+            tx.prepare_cached(
+                "INSERT OR IGNORE INTO team_shared (prospect_id, published_at)
+                 SELECT id, ?2 FROM prospects WHERE id = ?1",
+            )?
+            .execute(params![p.row.id, now])?;
+        }
+    }
+    for s in &incoming.states {
+        report.states_applied += apply_state(tx, s)? as u32;
+    }
+    for e in &incoming.dnc {
+        if e.kind != "phone" && e.kind != "email" || e.value.is_empty() {
+            continue;
+        }
+        let added = tx
+            .prepare_cached(
+                "INSERT OR IGNORE INTO do_not_call (kind, value, since, source)
+                 VALUES (?1, ?2, ?3, 'team')",
+            )?
+            .execute(params![e.kind, e.value, e.since])?;
+        if added > 0 {
+            report.do_not_call_added += 1;
+        }
+        report.prospects_marked += suppress::mark_holding(tx, &e.kind, &e.value, &now)? as u32;
+    }
+    Ok(report)
+}
+
+/// Bring a shared prospect here to `s` when its last call is later than
+/// the last one here (two reps' copies agree on the latest call). A
+/// do-not-call here stays.
+fn apply_state(tx: &Connection, s: &ProspectState) -> Result<bool> {
+    const STATUSES: [&str; 8] = [
+        "new",
+        "attempting",
+        "callback",
+        "meeting",
+        "not_interested",
+        "exhausted",
+        "do_not_call",
+        "bad_number",
+    ];
+    if !STATUSES.contains(&s.status.as_str())
+        || (s.status == "callback" && s.callback_at.is_none())
+        || (s.status == "do_not_call" && !s.do_not_call)
+    {
+        return Err(Error::invalid(
+            "team store",
+            format!(
+                "the state it holds for prospect {} is not one this Callblock knows ({})",
+                s.prospect_id, s.status
+            ),
+        ));
+    }
+    let n = tx
+        .prepare_cached(
+            "UPDATE prospects SET status = ?2, attempts = ?3, next_attempt_at = ?4,
+                callback_at = ?5, last_called_at = ?6, do_not_call = ?7, bad_number = ?8,
+                updated_at = ?6
+             WHERE id = ?1 AND do_not_call = 0
+               AND (last_called_at IS NULL OR last_called_at < ?6)
+               AND id IN (SELECT prospect_id FROM team_shared)",
+        )?
+        .execute(params![
+            s.prospect_id,
+            s.status,
+            s.attempts,
+            s.next_attempt_at,
+            s.callback_at,
+            s.last_called_at,
+            s.do_not_call,
+            s.bad_number
+        ])?;
+    if n > 0 && s.do_not_call {
+        suppress::list_prospect(
+            tx,
+            &s.prospect_id,
+            suppress::Source::Team,
+            &s.last_called_at,
+        )?;
+    }
+    Ok(n > 0)
+}
+
+/// What the sync asks the team store for, for this rep's leases.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct LeaseAsk {
+    /// The running block the leases are for.
+    pub block_id: Option<String>,
+    /// Held, still to be called: renewed.
+    pub renew: Vec<String>,
+    /// Next in the block's queue, held by nobody here: asked for.
+    pub take: Vec<String>,
+    /// Held, and called (or no longer callable): given back.
+    pub release: Vec<String>,
+    /// No block runs: every lease of this rep is given back.
+    pub release_all: bool,
+}
+
+impl LeaseAsk {
+    pub fn is_empty(&self) -> bool {
+        self.renew.is_empty()
+            && self.take.is_empty()
+            && self.release.is_empty()
+            && !self.release_all
+    }
+}
+
+/// What this rep's leases need now: with a block running, the leases ahead
+/// of it renewed and topped up to [`AHEAD`]; without, all given back.
+pub fn lease_ask(conn: &Connection, rep_id: Option<&str>, now: DateTime<Utc>) -> Result<LeaseAsk> {
+    let shared: bool = conn.query_row("SELECT EXISTS (SELECT 1 FROM team_shared)", [], |r| {
+        r.get(0)
+    })?;
+    let held: Vec<(String, bool)> = {
+        let mut stmt = conn.prepare_cached(
+            "SELECT l.prospect_id,
+                    p.do_not_call = 0 AND p.bad_number = 0
+                    AND p.status IN ('new', 'attempting', 'callback')
+             FROM team_leases l JOIN prospects p ON p.id = l.prospect_id
+             WHERE l.mine = 1 ORDER BY l.prospect_id",
+        )?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    let block = match rep_id {
+        Some(rep) if shared => crate::block::running_block(conn, rep)?,
+        _ => None,
+    };
+    let Some(block) = block else {
+        return Ok(LeaseAsk {
+            release_all: !held.is_empty(),
+            ..LeaseAsk::default()
+        });
+    };
+    let mut ask = LeaseAsk {
+        block_id: Some(block.id.clone()),
+        ..LeaseAsk::default()
+    };
+    let mut called = conn.prepare_cached(
+        "SELECT EXISTS (SELECT 1 FROM calls
+                        WHERE block_id = ?1 AND prospect_id = ?2 AND outcome IS NOT NULL)
+             OR EXISTS (SELECT 1 FROM skips WHERE block_id = ?1 AND prospect_id = ?2)",
+    )?;
+    for (id, callable) in held {
+        let done: bool = called.query_row(params![block.id, id], |r| r.get(0))?;
+        if done || !callable {
+            ask.release.push(id);
+        } else {
+            ask.renew.push(id);
+        }
+    }
+    let settings = crate::settings::load(conn)?;
+    let need = AHEAD.saturating_sub(ask.renew.len());
+    ask.take = crate::queue::to_lease(conn, &block.id, &block.theme_ids, &settings, now, need)?;
+    Ok(ask)
+}
+
+/// The store's answer for one prospect asked for: who holds it now (none:
+/// nobody may, for now) and for how long.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LeaseAnswer {
+    pub prospect_id: String,
+    pub rep_id: Option<String>,
+    pub rep_name: Option<String>,
+    pub seconds_left: f64,
+}
+
+/// Record the store's answers, counted from `now` on this machine's clock
+/// (the store's own time is never compared with ours). Returns how many
+/// leases this rep holds now.
+pub fn lease_answers(
+    tx: &Connection,
+    me: &str,
+    answers: &[LeaseAnswer],
+    now: DateTime<Utc>,
+) -> Result<u32> {
+    for a in answers {
+        match &a.rep_id {
+            Some(holder) if a.seconds_left > 0.0 => {
+                let until = now + chrono::Duration::milliseconds((a.seconds_left * 1000.0) as i64);
+                tx.prepare_cached(
+                    "INSERT INTO team_leases (prospect_id, mine, holder, expires_at)
+                     SELECT id, ?2, ?3, ?4 FROM prospects WHERE id = ?1
+                     ON CONFLICT (prospect_id) DO UPDATE
+                     SET mine = excluded.mine, holder = excluded.holder,
+                         expires_at = excluded.expires_at",
+                )?
+                .execute(params![
+                    a.prospect_id,
+                    holder == me,
+                    (holder != me).then(|| a.rep_name.clone()).flatten(),
+                    time::to_db(until)
+                ])?;
+            }
+            _ => {
+                tx.prepare_cached("DELETE FROM team_leases WHERE prospect_id = ?1")?
+                    .execute([&a.prospect_id])?;
+            }
+        }
+    }
+    leased(tx, now)
+}
+
+/// Leases given back: forgotten here (`None`: all of this rep's).
+pub fn released(tx: &Connection, ids: Option<&[String]>) -> Result<()> {
+    match ids {
+        None => {
+            tx.execute("DELETE FROM team_leases WHERE mine = 1", [])?;
+        }
+        Some(ids) => {
+            let mut stmt =
+                tx.prepare_cached("DELETE FROM team_leases WHERE mine = 1 AND prospect_id = ?1")?;
+            for id in ids {
+                stmt.execute([id])?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The leases this rep holds at `now`.
+pub fn leased(conn: &Connection, now: DateTime<Utc>) -> Result<u32> {
+    Ok(conn.query_row(
+        "SELECT count(*) FROM team_leases WHERE mine = 1 AND expires_at > ?1",
+        [time::to_db(now)],
+        |r| r.get(0),
+    )?)
+}

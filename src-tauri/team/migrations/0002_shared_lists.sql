@@ -1,0 +1,185 @@
+-- Callblock's team store, version 2: lists a manager publishes to the team,
+-- leases (one rep on a lead at a time), each published prospect's state as
+-- the team last left it, and the team's do-not-call list, per number and
+-- per e-mail.
+--
+-- Run once, by the database's owner, inside one transaction. Never edited
+-- once released: a change is a new file.
+
+-- A theme or prospect a manager published: the rows themselves are in
+-- `rows` (the bundle's row); a prospect's numbers, which a bundle does not
+-- carry, are here, in the order they are tried.
+CREATE TABLE callblock.published (
+    kind         text NOT NULL CHECK (kind IN ('theme', 'prospect')),
+    id           text NOT NULL,
+    theme_id     text,
+    phones       jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(phones) = 'array'),
+    published_by name NOT NULL DEFAULT current_user,
+    published_at timestamptz NOT NULL DEFAULT now(),
+    xid          xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    PRIMARY KEY (kind, id),
+    FOREIGN KEY (kind, id) REFERENCES callblock.rows (kind, id)
+);
+CREATE INDEX published_xid ON callblock.published (xid);
+
+-- Who calls a published prospect now: one rep, until the lease expires
+-- (server time: a rep's clock off by minutes changes nothing). Taken for
+-- the next few prospects of a running block, renewed while it runs,
+-- released when the call's outcome arrives or the block ends. Written only
+-- through the functions below.
+CREATE TABLE callblock.leases (
+    prospect_id text PRIMARY KEY,
+    rep_id      text NOT NULL REFERENCES callblock.reps (id),
+    block_id    text,
+    taken_at    timestamptz NOT NULL DEFAULT now(),
+    expires_at  timestamptz NOT NULL
+);
+CREATE INDEX leases_rep ON callblock.leases (rep_id);
+
+-- A published prospect as the last call on it left it (status, attempts,
+-- when it is due again), so every rep's copy draws it the same way.
+CREATE TABLE callblock.prospect_state (
+    prospect_id     text PRIMARY KEY,
+    status          text NOT NULL,
+    attempts        integer NOT NULL CHECK (attempts >= 0),
+    next_attempt_at text,
+    callback_at     text,
+    last_called_at  text NOT NULL,
+    do_not_call     boolean NOT NULL,
+    bad_number      boolean NOT NULL,
+    rep_id          text NOT NULL REFERENCES callblock.reps (id),
+    updated_at      timestamptz NOT NULL DEFAULT now(),
+    xid             xid8 NOT NULL DEFAULT pg_current_xact_id()
+);
+CREATE INDEX prospect_state_xid ON callblock.prospect_state (xid);
+
+-- The team's do-not-call list: a number (E.164, `;ext=` and the extension
+-- when it has one) or an e-mail (trimmed, lower-cased) any rep's call or
+-- list put there. Never called again by anyone on the team.
+CREATE TABLE callblock.do_not_call (
+    kind     text NOT NULL CHECK (kind IN ('phone', 'email')),
+    value    text NOT NULL CHECK (value <> ''),
+    since    text NOT NULL,
+    rep_id   text REFERENCES callblock.reps (id),
+    added_by name NOT NULL DEFAULT current_user,
+    xid      xid8 NOT NULL DEFAULT pg_current_xact_id(),
+    PRIMARY KEY (kind, value)
+);
+CREATE INDEX do_not_call_xid ON callblock.do_not_call (xid);
+
+ALTER TABLE callblock.published ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callblock.leases ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callblock.prospect_state ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callblock.do_not_call ENABLE ROW LEVEL SECURITY;
+
+-- Published lists: read by all, written by managers.
+CREATE POLICY published_read ON callblock.published FOR SELECT USING (true);
+CREATE POLICY published_write ON callblock.published FOR INSERT
+    WITH CHECK (callblock.is_manager() AND published_by = current_user);
+CREATE POLICY published_update ON callblock.published FOR UPDATE
+    USING (callblock.is_manager()) WITH CHECK (callblock.is_manager());
+
+-- Leases: who holds what is read by all (the card says who has a lead).
+CREATE POLICY leases_read ON callblock.leases FOR SELECT USING (true);
+
+-- A prospect's state: read by all, written by the rep who called it last
+-- (a later call only: see push).
+CREATE POLICY prospect_state_read ON callblock.prospect_state FOR SELECT USING (true);
+CREATE POLICY prospect_state_insert ON callblock.prospect_state FOR INSERT
+    WITH CHECK (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
+CREATE POLICY prospect_state_update ON callblock.prospect_state FOR UPDATE
+    USING (true)
+    WITH CHECK (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
+
+-- Do-not-call: read by all, added by any rep under their own name, taken
+-- off only by a manager.
+CREATE POLICY do_not_call_read ON callblock.do_not_call FOR SELECT USING (true);
+CREATE POLICY do_not_call_insert ON callblock.do_not_call FOR INSERT
+    WITH CHECK (added_by = current_user
+        AND (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager()));
+CREATE POLICY do_not_call_delete ON callblock.do_not_call FOR DELETE
+    USING (callblock.is_manager());
+
+-- Inside the functions below, which run as the store's owner (SECURITY
+-- DEFINER), current_user is the owner: the caller is the role that logged
+-- in. True when it calls as `rep`, or is a manager.
+CREATE FUNCTION callblock.calls_as(rep text) RETURNS boolean
+LANGUAGE sql STABLE SET search_path = pg_catalog AS $$
+    SELECT EXISTS (SELECT 1 FROM callblock.reps r WHERE r.id = rep AND r.db_role = session_user)
+        OR pg_catalog.pg_has_role(session_user, 'callblock_manager', 'MEMBER')
+$$;
+REVOKE ALL ON FUNCTION callblock.calls_as(text) FROM PUBLIC;
+
+-- Take (or renew) leases on `ids` for `rep` (one of the caller's reps) for
+-- `secs` seconds: a prospect is granted when nobody holds it, when `rep`
+-- already does, or when the holder's lease has expired; never when the team
+-- has it on the do-not-call list, done with (a meeting, not interested,
+-- ...) or not due yet. Returns each prospect asked for, who holds it now
+-- and for how many seconds more.
+CREATE FUNCTION callblock.take_leases(rep text, ids text[], block text, secs double precision)
+RETURNS TABLE (prospect_id text, rep_id text, rep_name text, seconds_left double precision)
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    now_text text := to_char(now() AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"');
+BEGIN
+    IF NOT callblock.calls_as(rep) THEN
+        RAISE EXCEPTION 'role % does not call as rep %', session_user, rep
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF secs IS NULL OR secs <= 0 OR secs > 4 * 3600 THEN
+        RAISE EXCEPTION 'a lease lasts between a second and four hours, not % seconds', secs
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    INSERT INTO callblock.leases AS l (prospect_id, rep_id, block_id, expires_at)
+    SELECT DISTINCT w.id, rep, block, now() + make_interval(secs => secs)
+      FROM unnest(ids) AS w (id)
+     WHERE EXISTS (SELECT 1 FROM callblock.published p WHERE p.kind = 'prospect' AND p.id = w.id)
+       AND NOT EXISTS (
+            SELECT 1 FROM callblock.prospect_state s
+             WHERE s.prospect_id = w.id
+               AND (s.do_not_call OR s.bad_number
+                    OR s.status NOT IN ('new', 'attempting', 'callback')
+                    OR (s.status = 'attempting' AND s.next_attempt_at > now_text)
+                    OR (s.status = 'callback' AND s.callback_at > now_text)))
+    ON CONFLICT ON CONSTRAINT leases_pkey DO UPDATE
+       SET rep_id = EXCLUDED.rep_id,
+           block_id = EXCLUDED.block_id,
+           taken_at = CASE WHEN l.rep_id = EXCLUDED.rep_id THEN l.taken_at ELSE now() END,
+           expires_at = EXCLUDED.expires_at
+     WHERE l.rep_id = EXCLUDED.rep_id OR l.expires_at <= now();
+    RETURN QUERY
+        SELECT w.id, l.rep_id, r.name, extract(epoch FROM l.expires_at - now())::double precision
+          FROM unnest(ids) AS w (id)
+          LEFT JOIN callblock.leases l ON l.prospect_id = w.id AND l.expires_at > now()
+          LEFT JOIN callblock.reps r ON r.id = l.rep_id;
+END
+$$;
+
+-- Give back `rep`'s leases on `ids` (all of them when `ids` is null).
+-- Returns how many were given back.
+CREATE FUNCTION callblock.release_leases(rep text, ids text[])
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    n integer;
+BEGIN
+    IF NOT callblock.calls_as(rep) THEN
+        RAISE EXCEPTION 'role % does not call as rep %', session_user, rep
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    DELETE FROM callblock.leases l
+     WHERE l.rep_id = rep AND (ids IS NULL OR l.prospect_id = ANY (ids));
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RETURN n;
+END
+$$;
+
+REVOKE ALL ON FUNCTION callblock.take_leases(text, text[], text, double precision) FROM PUBLIC;
+REVOKE ALL ON FUNCTION callblock.release_leases(text, text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION callblock.take_leases(text, text[], text, double precision) TO callblock_rep;
+GRANT EXECUTE ON FUNCTION callblock.release_leases(text, text[]) TO callblock_rep;
+
+GRANT SELECT, INSERT, UPDATE ON callblock.published TO callblock_rep;
+GRANT SELECT ON callblock.leases TO callblock_rep;
+GRANT SELECT, INSERT, UPDATE ON callblock.prospect_state TO callblock_rep;
+GRANT SELECT, INSERT, DELETE ON callblock.do_not_call TO callblock_rep;
