@@ -90,7 +90,7 @@ fn a_team_store_from_the_command_line() {
     let port = t.pg.port;
     // The owner creates the store and the roles.
     let said = t.ok("owner.db", &["team", "connect", &t.pg.owner_url()]);
-    assert!(said.contains("Team schema version 1 created."), "{said}");
+    assert!(said.contains("Team schema version 2 created."), "{said}");
     assert!(said.contains("as callblock (a manager)"), "{said}");
     let o = t.run_in(
         "owner.db",
@@ -123,7 +123,7 @@ fn a_team_store_from_the_command_line() {
     assert!(status.contains(&format!("Team store: postgres://dana@127.0.0.1:{port}/postgres?sslmode=disable (role dana, rep).")), "{status}");
     assert!(!status.contains("dana-pw"), "{status}");
     assert!(
-        status.contains("Server: reachable, team schema 1; 0 of yours there"),
+        status.contains("Server: reachable, team schema 2; 0 of yours there"),
         "{status}"
     );
     let synced = t.json("dana.db", &["team", "sync", "--json"]);
@@ -156,6 +156,48 @@ fn a_team_store_from_the_command_line() {
         .parse()
         .unwrap();
     assert_eq!(in_store, sams, "the bundle landed in the team store");
+
+    // The manager publishes a theme; Dana's copy takes it in. A theme not
+    // there, or a rep publishing, gets one clear line.
+    let o = t.run("lee.db", &["team", "publish", "No such theme"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        err(&o).contains("no theme is named \"No such theme\" here"),
+        "{}",
+        err(&o)
+    );
+    let (theme, callable): (String, i64) = rusqlite::Connection::open(t.db("lee.db"))
+        .unwrap()
+        .query_row(
+            "SELECT t.name, count(*) FROM themes t JOIN prospects p ON p.theme_id = t.id
+             WHERE p.do_not_call = 0 GROUP BY t.id ORDER BY count(*) DESC, t.name LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let said = t.ok("lee.db", &["team", "publish", &theme]);
+    assert!(
+        said.contains(&format!(
+            "Published {callable} prospects ({theme}) to the team"
+        )),
+        "{said}"
+    );
+    let o = t.run("dana.db", &["team", "publish", &theme]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        err(&o).contains("only a manager publishes lists to the team"),
+        "{}",
+        err(&o)
+    );
+    let said = t.ok("dana.db", &["team", "sync"]);
+    // Those Dana had (her own calls' prospects, which the manager's copy
+    // holds) are hers already; the others are new.
+    assert!(said.contains("The team's lists: "), "{said}");
+    let shared: i64 = rusqlite::Connection::open(t.db("dana.db"))
+        .unwrap()
+        .query_row("SELECT count(*) FROM team_shared", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(shared, callable, "{said}");
 
     // Priya connects as her own role later: her calls, pushed by the
     // manager, are hers to read; syncing writes nothing twice.

@@ -1,4 +1,4 @@
-//! `callblock team connect|add-rep|status|sync|disconnect`: the team store
+//! `callblock team connect|add-rep|status|sync|publish|disconnect`: the team store
 //! (PostgreSQL) from the command line. The window syncs by itself; these are
 //! for scripts, for a rep who works from a terminal and for the store's
 //! owner, who creates the reps' roles.
@@ -56,6 +56,17 @@ pub enum TeamCommand {
     },
     /// Push what waits and pull what is new, once
     Sync {
+        /// Print what was done as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// Publish themes and their callable prospects (with their numbers) to
+    /// the team, as a manager: every rep's copy takes them in on its next
+    /// sync, and their blocks lease each lead to one rep at a time
+    Publish {
+        /// The themes' names, as `callblock lists` shows them
+        #[arg(value_name = "THEME", required = true)]
+        themes: Vec<String>,
         /// Print what was done as JSON
         #[arg(long)]
         json: bool,
@@ -214,6 +225,65 @@ pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
                 } else {
                     format!("from {}", r.pulled.reps.join(", "))
                 }
+            );
+            let shared = &r.pulled.shared;
+            if shared.prospects_added > 0 {
+                say!(
+                    "The team's lists: {} new{}.",
+                    count(shared.prospects_added, "prospect", "prospects"),
+                    if shared.themes_added.is_empty() {
+                        String::new()
+                    } else {
+                        format!(" (themes {})", shared.themes_added.join(", "))
+                    }
+                );
+            }
+            if shared.do_not_call_added > 0 {
+                say!(
+                    "Do not call, from the team: {} ({} here marked).",
+                    count(
+                        shared.do_not_call_added,
+                        "number or e-mail",
+                        "numbers and e-mails"
+                    ),
+                    shared.prospects_marked
+                );
+            }
+            if r.leases.held > 0 || r.leases.released > 0 {
+                say!(
+                    "Leads leased to you: {}; given back: {}.",
+                    r.leases.held,
+                    r.leases.released
+                );
+            }
+            Ok(())
+        }
+        TeamCommand::Publish { themes, json } => {
+            let mut store = open(db)?;
+            let all = callblock_core::lists::themes(store.conn()).map_err(|e| e.to_string())?;
+            let mut ids = Vec::new();
+            for name in &themes {
+                let found = all
+                    .iter()
+                    .find(|t| t.name == *name)
+                    .or_else(|| all.iter().find(|t| t.name.eq_ignore_ascii_case(name)));
+                match found {
+                    Some(t) => ids.push(t.id.clone()),
+                    None => {
+                        return Err(format!(
+                            "no theme is named {name:?} here; `callblock lists` shows the themes"
+                        ))
+                    }
+                }
+            }
+            let r = block_on(team::publish(&mut store, &secrets, &ids)).map_err(message)?;
+            if json {
+                return print_json(&r);
+            }
+            say!(
+                "Published {} ({}) to the team: each rep's copy takes them in on its next sync.",
+                count(r.prospects, "prospect", "prospects"),
+                r.themes.join(", ")
             );
             Ok(())
         }

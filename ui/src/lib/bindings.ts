@@ -2023,7 +2023,12 @@ waiting: number;
 /**
  * When the oldest of them was queued.
  */
-oldest_waiting: string | null }
+oldest_waiting: string | null; 
+/**
+ * Shared prospects this rep holds a lease on now (the next ones of a
+ * running block).
+ */
+leased: number }
 /**
  * An objection logged in a call.
  */
@@ -2731,7 +2736,13 @@ outside_hours: number;
 /**
  * Waiting for a later attempt or an agreed callback time.
  */
-waiting: number }
+waiting: number; 
+/**
+ * Due now on the team's shared lists, but not leased to this rep yet
+ * (the team store hands them out one rep at a time; offline, it
+ * cannot).
+ */
+waiting_for_team: number }
 /**
  * The quota's account: won, expected from the open pipeline, left to find.
  */

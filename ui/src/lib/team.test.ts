@@ -19,9 +19,17 @@ const status = (l: Partial<TeamLink> | null, waiting = 0): LinkStatus => ({
   link: l ? { ...link, ...l } : null,
   waiting,
   oldest_waiting: waiting ? "2026-12-06T09:01:00.000Z" : null,
+  leased: 0,
 });
 
 describe("the team store's line", () => {
+  it("says which shared leads are this rep's for now", () => {
+    expect(teamLine(status({}))?.detail).not.toMatch(/shared lead/);
+    expect(teamLine({ ...status({}), leased: 1 })?.detail).toMatch(/1 shared lead is yours for now: nobody else on the team calls it while you do\.$/);
+    const off = teamLine({ ...status({ offline_since: "2026-12-06T09:07:00.000Z" }), leased: 4 });
+    expect(off?.detail).toMatch(/4 shared leads are yours for now: nobody else on the team calls them while you do\.$/);
+  });
+
   it("is not there without a team store", () => {
     expect(teamLine(null)).toBeNull();
     expect(teamLine(status(null))).toBeNull();

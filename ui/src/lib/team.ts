@@ -17,20 +17,24 @@ function sentence(text: string): string {
 export function teamLine(s: LinkStatus | null): TeamLine | null {
   const link = s?.link;
   if (!s || !link) return null;
+  const leads =
+    s.leased > 0
+      ? ` ${s.leased === 1 ? "1 shared lead is" : `${s.leased} shared leads are`} yours for now: nobody else on the team calls ${s.leased === 1 ? "it" : "them"} while you do.`
+      : "";
   const waiting = s.waiting === 1 ? "1 change waiting" : `${s.waiting.toLocaleString("en-US")} changes waiting`;
   if (link.offline_since) {
     return {
       text: `Team: offline since ${when(link.offline_since)}`,
-      detail: `${sentence(link.last_error ?? "The team store cannot be reached")} ${s.waiting > 0 ? `${waiting}: they go when it answers.` : "Nothing waits."} Your calls are saved on this computer either way.`,
+      detail: `${sentence(link.last_error ?? "The team store cannot be reached")} ${s.waiting > 0 ? `${waiting}: they go when it answers.` : "Nothing waits."} Your calls are saved on this computer either way.${leads}`,
       state: "offline",
     };
   }
   if (s.waiting > 0) {
-    return { text: `Team: ${waiting}`, detail: `Sent to ${link.url} in the background.`, state: "waiting" };
+    return { text: `Team: ${waiting}`, detail: `Sent to ${link.url} in the background.${leads}`, state: "waiting" };
   }
   return {
     text: link.pushed_at ? `Team: synced ${when(link.pushed_at)}` : "Team: connected",
-    detail: `Every call is sent to ${link.url} in the background.`,
+    detail: `Every call is sent to ${link.url} in the background.${leads}`,
     state: "synced",
   };
 }

@@ -302,12 +302,16 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
         .unwrap();
     let now = Utc::now();
     let session =
-        crate::session::Session::start(&mut store, &[theme.clone()], None, None, now).unwrap();
+        crate::session::Session::start(&mut store, std::slice::from_ref(&theme), None, None, now)
+            .unwrap();
     let c = store.conn();
     let s = Settings::default();
-    let next = |at| crate::queue::next(c, session.block_id(), &[theme.clone()], &s, at).unwrap();
+    let next = |at| {
+        crate::queue::next(c, session.block_id(), std::slice::from_ref(&theme), &s, at).unwrap()
+    };
     assert_eq!(next(now), None, "no lease, no shared lead");
-    let rest = crate::queue::rest(c, session.block_id(), &[theme.clone()], now).unwrap();
+    let rest =
+        crate::queue::rest(c, session.block_id(), std::slice::from_ref(&theme), now).unwrap();
     assert_eq!(rest.waiting_for_team, 3);
 
     let ask = lists::lease_ask(c, Some(&rep.id), now).unwrap();
