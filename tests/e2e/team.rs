@@ -125,3 +125,299 @@ fn a_rep_connects_from_settings_and_the_window_syncs_by_itself() {
         "1"
     );
 }
+
+/// `callblock --db DB ARGS...` with `stdin`, in `env`'s environment; it must succeed.
+fn cli_in(env: &TestEnv, db: &std::path::Path, args: &[&str], stdin: &str) -> String {
+    use std::io::Write;
+    let mut cmd = env.command(crate::harness::app_binary());
+    cmd.arg("--db").arg(db).args(args);
+    let mut child = cmd
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(
+        out.status.success(),
+        "{args:?}: {}",
+        crate::harness::describe_output(&out)
+    );
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+/// A database at `path` working as a new rep `name`; with `leads`, a theme
+/// "Shared logistics" of that many prospects (no known zone: callable at
+/// any hour), numbered +1 415 555 03xx.
+fn rep_db(path: &std::path::Path, name: Option<&str>, leads: usize) {
+    use callblock_core::lists::{self, NewPhone, NewProspect};
+    let store = callblock_core::Store::open(path).unwrap();
+    if let Some(name) = name {
+        let rep = callblock_core::reps::create_rep(store.conn(), name, None, None).unwrap();
+        callblock_core::reps::set_current_rep(store.conn(), &rep.id).unwrap();
+    }
+    if leads > 0 {
+        let t = lists::create_theme(
+            store.conn(),
+            "Shared logistics",
+            callblock_core::domain::ThemeKind::Custom,
+            "",
+        )
+        .unwrap();
+        for i in 0..leads {
+            let p = NewProspect {
+                theme_id: Some(t.id.clone()),
+                first_name: format!("Lead{i}"),
+                last_name: "Shared".into(),
+                company: format!("Freight {i}"),
+                phones: vec![NewPhone {
+                    kind: "direct".into(),
+                    e164: Some(format!("+1415555{:04}", 300 + i)),
+                    extension: None,
+                    raw: format!("(415) 555-{:04}", 300 + i),
+                }],
+                ..NewProspect::default()
+            };
+            lists::insert_prospect(store.conn(), &p, chrono::Utc::now()).unwrap();
+        }
+    }
+}
+
+/// The shared prospects `db` called.
+fn shared_called(db: &std::path::Path) -> Vec<String> {
+    let c = rusqlite::Connection::open(db).unwrap();
+    let mut stmt = c
+        .prepare(
+            "SELECT DISTINCT c.prospect_id FROM calls c JOIN team_shared s ON s.prospect_id = c.prospect_id
+             WHERE c.outcome IS NOT NULL AND c.rep_id = (SELECT rep_id FROM team_link)
+             ORDER BY 1",
+        )
+        .unwrap();
+    let ids = stmt
+        .query_map([], |r| r.get::<_, String>(0))
+        .unwrap()
+        .collect::<rusqlite::Result<Vec<_>>>()
+        .unwrap();
+    ids
+}
+
+#[test]
+fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
+    const LEADS: usize = 10;
+    let pg = Pg::start();
+    // Dana's app; the manager's and Sam's databases live in the same place.
+    let env = TestEnv::new("team_shared_list");
+    let owner = env.dir().join("owner.db");
+    cli_in(&env, &owner, &["team", "connect", &pg.owner_url()], "");
+    for (role, pw, manager) in [
+        ("dana", "dana-pw\n", false),
+        ("sam", "sam-pw\n", false),
+        ("lee", "lee-pw\n", true),
+    ] {
+        let mut args = vec!["team", "add-rep", role, "--password-stdin"];
+        if manager {
+            args.push("--manager");
+        }
+        cli_in(&env, &owner, &args, pw);
+    }
+    // The manager publishes the list.
+    let lee = env.dir().join("lee.db");
+    rep_db(&lee, None, LEADS);
+    cli_in(
+        &env,
+        &lee,
+        &["team", "connect", &pg.url("lee", "lee-pw")],
+        "",
+    );
+    let said = cli_in(&env, &lee, &["team", "publish", "Shared logistics"], "");
+    assert!(
+        said.contains(&format!("Published {LEADS} prospects")),
+        "{said}"
+    );
+
+    // Sam works from his own copy (the core library the app runs on, in a
+    // thread of this test) while Dana works in the window: both at once.
+    let sam = env.dir().join("sam.db");
+    rep_db(&sam, Some("Sam Okafor"), 0);
+    let sam_secrets = env.dir().join("sam-secrets.json");
+    {
+        let mut store = callblock_core::Store::open(&sam).unwrap();
+        callblock_team::block_on(callblock_team::connect(
+            &mut store,
+            &pg.url("sam", "sam-pw"),
+            &sam_secrets,
+        ))
+        .unwrap();
+        callblock_team::block_on(callblock_team::sync(&mut store, &sam_secrets)).unwrap();
+    }
+    rep_db(env.db(), Some("Dana Ruiz"), 0);
+    env.cli_ok(&["team", "connect", &pg.url("dana", "dana-pw")]);
+    let app = env.launch();
+    app.wait_until("the sidebar to say synced", Duration::from_secs(60), |a| {
+        sidebar_line(a).starts_with("Team:") && !sidebar_line(a).contains("waiting")
+    });
+    app.wait_until("the team's list to arrive", Duration::from_secs(60), |_| {
+        let c = rusqlite::Connection::open(env.db()).unwrap();
+        c.query_row("SELECT count(*) FROM team_shared", [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .unwrap()
+            == LEADS as i64
+    });
+
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let sam_thread = {
+        let (sam, secrets, stop) = (sam.clone(), sam_secrets.clone(), stop.clone());
+        std::thread::spawn(move || {
+            use callblock_core::session::Session;
+            let mut store = callblock_core::Store::open(&sam).unwrap();
+            let theme: String = store
+                .conn()
+                .query_row(
+                    "SELECT id FROM themes WHERE name = 'Shared logistics'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let mut block =
+                Session::start(&mut store, &[theme], None, None, chrono::Utc::now()).unwrap();
+            let invites = sam.with_extension("invites");
+            let deadline = std::time::Instant::now() + Duration::from_secs(120);
+            while !stop.load(std::sync::atomic::Ordering::SeqCst)
+                && std::time::Instant::now() < deadline
+            {
+                let _ = callblock_team::block_on(callblock_team::sync(&mut store, &secrets));
+                block.refresh(&store).unwrap();
+                if block.snapshot().card.is_some() {
+                    block.start_call(&mut store).unwrap();
+                    // A call takes a moment; Dana calls meanwhile.
+                    std::thread::sleep(Duration::from_millis(2500));
+                    block.begin_outcome().unwrap();
+                    let result = callblock_core::calls::CallResult {
+                        outcome: callblock_core::domain::Outcome::NoAnswer,
+                        callback_at: None,
+                        meeting: None,
+                        notes: Default::default(),
+                        asked_for_meeting: false,
+                    };
+                    block.log_outcome(&mut store, &result, &invites).unwrap();
+                } else {
+                    std::thread::sleep(Duration::from_millis(300));
+                }
+            }
+            block
+                .end(&mut store, callblock_core::block::EndReason::EndedEarly)
+                .unwrap();
+            callblock_team::block_on(callblock_team::sync(&mut store, &secrets)).unwrap();
+        })
+    };
+
+    // Dana: a block on the shared theme, on the keyboard; each lead comes up
+    // as the team store leases it to her.
+    app.wait_for(&By::nav("Main"));
+    app.alt('2');
+    app.wait_for(&By::named("Length (minutes)"));
+    app.press(&crate::harness::App::enter().to_string());
+    app.wait_for(&By::testid("block-clock"));
+    let mut dana_calls = 0;
+    let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    loop {
+        let mut state = String::new();
+        app.wait_until("a lead, or nobody left", Duration::from_secs(60), |a| {
+            state = if a.find(&By::testid("call-card")).is_some() {
+                "card".into()
+            } else if let Some(e) = a.find(&By::testid("queue-empty")) {
+                let waiting = a
+                    .find(&By::testid("waiting-for-team"))
+                    .map(|w| w.text())
+                    .unwrap_or_default();
+                if waiting.is_empty() {
+                    "done".into()
+                } else {
+                    let _ = e;
+                    String::new()
+                }
+            } else {
+                String::new()
+            };
+            !state.is_empty()
+        });
+        if state == "done" || std::time::Instant::now() > deadline {
+            break;
+        }
+        let before = app
+            .find(&By::testid("call-card"))
+            .and_then(|c| c.attr("data-prospect-id"))
+            .unwrap_or_default();
+        app.press(" ");
+        app.wait_for(&By::css(r#"[data-testid="call-timer"] .phase[data-phase]"#));
+        app.press("1");
+        dana_calls += 1;
+        app.wait_until("the outcome to be saved", Duration::from_secs(15), |a| {
+            a.find(&By::testid("call-card"))
+                .and_then(|c| c.attr("data-prospect-id"))
+                .is_none_or(|p| p != before)
+        });
+    }
+    app.screenshot("dana-after-the-list");
+    stop.store(true, std::sync::atomic::Ordering::SeqCst);
+    sam_thread.join().unwrap();
+    app.wait_until("Dana's calls to be pushed", Duration::from_secs(60), |a| {
+        sidebar_line(a).starts_with("Team: synced")
+    });
+    app.close();
+
+    // No lead was called by both; every lead was called.
+    let (d, s) = (shared_called(env.db()), shared_called(&sam));
+    assert_eq!(
+        d.len(),
+        dana_calls,
+        "Dana's calls on the window are in her database"
+    );
+    assert!(
+        d.iter().all(|p| !s.contains(p)),
+        "called by both: {d:?} {s:?}"
+    );
+    assert!(
+        !d.is_empty() && !s.is_empty(),
+        "both reps had leads: {d:?} {s:?}"
+    );
+    assert_eq!(d.len() + s.len(), LEADS);
+    assert_eq!(
+        pg.psql(
+            "SELECT count(DISTINCT body->>'prospect_id') FROM callblock.rows WHERE kind = 'call'"
+        ),
+        LEADS.to_string()
+    );
+
+    // The manager's Review, in a third window, shows both reps' calls.
+    let manager = TestEnv::new("team_shared_list_manager");
+    rep_db(manager.db(), None, 0);
+    manager.cli_ok(&["team", "connect", &pg.url("lee", "lee-pw")]);
+    let review = manager.launch();
+    review.wait_until(
+        "both reps' calls to arrive",
+        Duration::from_secs(60),
+        |_| {
+            let c = rusqlite::Connection::open(manager.db()).unwrap();
+            c.query_row("SELECT count(DISTINCT rep_id) FROM calls", [], |r| {
+                r.get::<_, i64>(0)
+            })
+            .unwrap()
+                == 2
+        },
+    );
+    review.wait_for(&By::nav("Main"));
+    review.alt('4');
+    review.wait_until("both reps in the Review", Duration::from_secs(30), |a| {
+        let t = a.body_text();
+        t.contains("Dana Ruiz") && t.contains("Sam Okafor")
+    });
+    review.screenshot("manager-review");
+}

@@ -939,3 +939,45 @@ fn the_immutable_fallback_opens_any_path() {
     drop(conn);
     assert_eq!(snapshot(&sub), before, "an immutable reader writes nothing");
 }
+
+#[test]
+fn version_11_keeps_the_do_not_call_list_and_queues_new_entries_for_the_team() {
+    let dir = tmp();
+    let path = dir.path().join("v10.db");
+    database_at(&path, 10);
+    {
+        let c = Connection::open(&path).unwrap();
+        c.execute_batch(
+            "INSERT INTO do_not_call (kind, value, since, source)
+                 VALUES ('phone', '+13125550100', '2026-03-02T10:00:30Z', 'manual');
+             INSERT INTO team_link (id, url, role, team_schema, connected_at)
+                 VALUES (1, 'postgres://dana@db/team', 'dana', 1, 'n');",
+        )
+        .unwrap();
+    }
+    let store = Store::open(&path).unwrap();
+    assert_eq!(store.opened_at_version(), 10);
+    let c = store.conn();
+    let count = |sql: &str| -> i64 { c.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(
+        count(
+            "SELECT count(*) FROM do_not_call WHERE value = '+13125550100' AND source = 'manual'"
+        ),
+        1
+    );
+    c.execute_batch(
+        "INSERT INTO do_not_call (kind, value, since, source) VALUES ('email', 'a@b.example', 'n', 'call');
+         INSERT INTO do_not_call (kind, value, since, source) VALUES ('phone', '+14155550100', 'n', 'team');",
+    )
+    .unwrap();
+    assert_eq!(
+        count("SELECT count(*) FROM team_dnc_outbox WHERE value = 'a@b.example'"),
+        1,
+        "a new entry goes to the team's list"
+    );
+    assert_eq!(
+        count("SELECT count(*) FROM team_dnc_outbox"),
+        1,
+        "what came from the team is not sent back"
+    );
+}

@@ -32,6 +32,8 @@ pub const AHEAD: usize = 5;
 /// How long a lease lasts unless renewed (a crashed client's leases come
 /// back to the team after this).
 pub const LEASE_SECONDS: f64 = 600.0;
+/// How long a lead another rep holds is left alone before asking again.
+pub const ASK_AGAIN_SECONDS: f64 = 20.0;
 
 /// A prospect's number as published (a bundle's prospect row carries none).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -527,7 +529,14 @@ pub fn lease_answers(
     for a in answers {
         match &a.rep_id {
             Some(holder) if a.seconds_left > 0.0 => {
-                let until = now + chrono::Duration::milliseconds((a.seconds_left * 1000.0) as i64);
+                // Another rep's lead is asked for again soon: they may call
+                // it and give it back long before their lease would expire.
+                let secs = if holder == me {
+                    a.seconds_left
+                } else {
+                    a.seconds_left.min(ASK_AGAIN_SECONDS)
+                };
+                let until = now + chrono::Duration::milliseconds((secs * 1000.0) as i64);
                 tx.prepare_cached(
                     "INSERT INTO team_leases (prospect_id, mine, holder, expires_at)
                      SELECT id, ?2, ?3, ?4 FROM prospects WHERE id = ?1

@@ -344,6 +344,13 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
     let ask = lists::lease_ask(c, Some(&rep.id), now).unwrap();
     assert_eq!(ask.renew, vec![ids[0].clone()]);
     assert_eq!(ask.take, vec![ids[2].clone()]);
+    let soon = now + chrono::Duration::seconds(lists::ASK_AGAIN_SECONDS as i64 + 1);
+    let ask = lists::lease_ask(c, Some(&rep.id), soon).unwrap();
+    assert_eq!(
+        ask.take,
+        vec![ids[1].clone(), ids[2].clone()],
+        "another rep's lead is asked for again soon (they may have given it back)"
+    );
     // A lease not renewed runs out, here as at the store.
     let later = now + chrono::Duration::seconds(lists::LEASE_SECONDS as i64 + 1);
     assert_eq!(next(later), None);
