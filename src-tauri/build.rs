@@ -17,6 +17,8 @@ const COMMANDS: &[&str] = &[
     "team_connect",
     "team_disconnect",
     "team_floor",
+    "team_playbook_status",
+    "team_playbook_take",
     "block_view",
     "start_block",
     "pause_block",

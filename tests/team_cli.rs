@@ -199,6 +199,31 @@ fn a_team_store_from_the_command_line() {
         .unwrap();
     assert_eq!(shared, callable, "{said}");
 
+    // The manager's playbook becomes the team's version 1; Dana takes it in.
+    let said = t.ok("lee.db", &["team", "publish", "--playbook"]);
+    assert!(
+        said.contains("Published the playbook as team version 1"),
+        "{said}"
+    );
+    let said = t.ok("lee.db", &["team", "publish", "--playbook"]);
+    assert!(said.contains("already this one (team version 1)"), "{said}");
+    let said = t.ok("dana.db", &["team", "sync"]);
+    assert!(
+        said.contains("Took in the team's playbook, version 1."),
+        "{said}"
+    );
+    let said = t.ok("dana.db", &["team", "playbook"]);
+    assert!(
+        said.contains("Team playbook version 1 (published by lee): yours is the same."),
+        "{said}"
+    );
+    let o = t.run("dana.db", &["team", "publish", "--playbook"]);
+    assert!(
+        err(&o).contains("only a manager publishes the playbook"),
+        "{}",
+        err(&o)
+    );
+
     // Priya connects as her own role later: her calls, pushed by the
     // manager, are hers to read; syncing writes nothing twice.
     let o = t.run_in(

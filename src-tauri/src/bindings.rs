@@ -27,6 +27,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             team::team_connect,
             team::team_disconnect,
             team::team_floor,
+            team::team_playbook_status,
+            team::team_playbook_take,
             block::block_view,
             block::start_block,
             block::pause_block,

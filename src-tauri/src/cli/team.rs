@@ -1,4 +1,4 @@
-//! `callblock team connect|add-rep|status|sync|publish|disconnect`: the team store
+//! `callblock team connect|add-rep|status|sync|publish|playbook|disconnect`: the team store
 //! (PostgreSQL) from the command line. The window syncs by itself; these are
 //! for scripts, for a rep who works from a terminal and for the store's
 //! owner, who creates the reps' roles.
@@ -63,11 +63,28 @@ pub enum TeamCommand {
     /// Publish themes and their callable prospects (with their numbers) to
     /// the team, as a manager: every rep's copy takes them in on its next
     /// sync, and their blocks lease each lead to one rep at a time
+    #[command(arg_required_else_help = true)]
     Publish {
         /// The themes' names, as `callblock lists` shows them
-        #[arg(value_name = "THEME", required = true)]
+        #[arg(value_name = "THEME")]
         themes: Vec<String>,
+        /// Publish this database's playbook (talk tracks, objections,
+        /// responses) as the team's next version: reps who have not
+        /// changed theirs take it in; the others choose
+        #[arg(long)]
+        playbook: bool,
         /// Print what was done as JSON
+        #[arg(long)]
+        json: bool,
+    },
+    /// The team's playbook: its newest version, the one this copy took,
+    /// and whether yours was changed since
+    Playbook {
+        /// Take the team's newest version in (your versions stay in the
+        /// history)
+        #[arg(long)]
+        take: bool,
+        /// Print JSON
         #[arg(long)]
         json: bool,
     },
@@ -249,6 +266,16 @@ pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
                     shared.prospects_marked
                 );
             }
+            if let Some(v) = r.pulled.playbook_version {
+                if r.pulled.playbook_taken {
+                    say!("Took in the team's playbook, version {v}.");
+                } else {
+                    say!(
+                        "The team's playbook version {v} waits: you changed yours. \
+                         `callblock team playbook --take` takes it in."
+                    );
+                }
+            }
             if r.leases.held > 0 || r.leases.released > 0 {
                 say!(
                     "Leads leased to you: {}; given back: {}.",
@@ -258,8 +285,33 @@ pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
             }
             Ok(())
         }
-        TeamCommand::Publish { themes, json } => {
+        TeamCommand::Publish {
+            themes,
+            playbook,
+            json,
+        } => {
             let mut store = open(db)?;
+            if playbook {
+                let r = block_on(team::publish_playbook(&mut store, &secrets)).map_err(message)?;
+                if json && themes.is_empty() {
+                    return print_json(&r);
+                }
+                if r.unchanged {
+                    say!(
+                        "The team's playbook is already this one (team version {}): nothing new published.",
+                        r.version
+                    );
+                } else {
+                    say!(
+                        "Published the playbook as team version {}: each rep's copy takes it in on its next sync, \
+                         unless the rep changed theirs (then they choose).",
+                        r.version
+                    );
+                }
+                if themes.is_empty() {
+                    return Ok(());
+                }
+            }
             let all = callblock_core::lists::themes(store.conn()).map_err(|e| e.to_string())?;
             let mut ids = Vec::new();
             for name in &themes {
@@ -285,6 +337,49 @@ pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
                 count(r.prospects, "prospect", "prospects"),
                 r.themes.join(", ")
             );
+            Ok(())
+        }
+        TeamCommand::Playbook { take, json } => {
+            let mut store = open(db)?;
+            if callblock_core::team::link::get(store.conn())
+                .map_err(|e| e.to_string())?
+                .is_none()
+            {
+                return Err(TeamError::NotLinked.to_string());
+            }
+            use callblock_core::team::playbook;
+            if take {
+                let r = store
+                    .write(|tx| playbook::take(tx))
+                    .map_err(|e| e.to_string())?;
+                if !json {
+                    say!("{}", r.summary);
+                }
+            }
+            let st = playbook::status(store.conn()).map_err(|e| e.to_string())?;
+            if json {
+                return print_json(&st);
+            }
+            match (st.version, st.taken_version) {
+                (None, _) => say!("No manager has published a playbook to this team yet."),
+                (Some(v), Some(t)) if v == t => say!(
+                    "Team playbook version {v} (published by {}): yours{}.",
+                    st.published_by.as_deref().unwrap_or("a manager"),
+                    if st.yours_changed {
+                        ", changed since"
+                    } else {
+                        " is the same"
+                    }
+                ),
+                (Some(v), _) => say!(
+                    "Team playbook version {v} (published by {}) waits: you changed yours since you took version {}. \
+                     `callblock team playbook --take` takes it in (yours stays in the history).",
+                    st.published_by.as_deref().unwrap_or("a manager"),
+                    st.taken_version
+                        .map(|t| t.to_string())
+                        .unwrap_or_else(|| "none".into())
+                ),
+            }
             Ok(())
         }
         TeamCommand::Disconnect => {

@@ -77,3 +77,24 @@ pub fn team_floor(state: State<'_, AppState>) -> Result<callblock_core::team::Fl
         callblock_core::team::floor::floor(s.conn(), &settings, callblock_core::time::now())
     })
 }
+
+/// The team's playbook: its newest version, the one this copy took, and
+/// whether the rep changed theirs since (the Playbook view's "team version
+/// N vs yours").
+#[tauri::command(async)]
+#[specta::specta]
+pub fn team_playbook_status(
+    state: State<'_, AppState>,
+) -> Result<callblock_core::team::TeamPlaybookStatus, AppError> {
+    state.with_store(|s| callblock_core::team::playbook::status(s.conn()))
+}
+
+/// Take the team's newest playbook in, as a playbook file is imported (the
+/// rep's own versions stay in the history).
+#[tauri::command(async)]
+#[specta::specta]
+pub fn team_playbook_take(
+    state: State<'_, AppState>,
+) -> Result<callblock_core::playbook::share::ImportReport, AppError> {
+    state.with_store(|s| s.write(|tx| callblock_core::team::playbook::take(tx)))
+}

@@ -1,7 +1,7 @@
 -- Callblock's team store, version 2: lists a manager publishes to the team,
 -- leases (one rep on a lead at a time), each published prospect's state as
--- the team last left it, and the team's do-not-call list, per number and
--- per e-mail.
+-- the team last left it, the team's do-not-call list, per number and per
+-- e-mail, and the team's playbook, version by version.
 --
 -- Run once, by the database's owner, inside one transaction. Never edited
 -- once released: a change is a new file.
@@ -66,6 +66,21 @@ CREATE TABLE callblock.do_not_call (
     PRIMARY KEY (kind, value)
 );
 CREATE INDEX do_not_call_xid ON callblock.do_not_call (xid);
+
+-- The team's playbook, as the playbook file holds it (talk tracks,
+-- objections, responses): each publish that changes it is the next version.
+CREATE TABLE callblock.playbook (
+    version      integer PRIMARY KEY CHECK (version > 0),
+    document     jsonb NOT NULL CHECK (document ->> 'format' = 'callblock-playbook'),
+    published_by name NOT NULL DEFAULT current_user,
+    published_at timestamptz NOT NULL DEFAULT now()
+);
+
+ALTER TABLE callblock.playbook ENABLE ROW LEVEL SECURITY;
+CREATE POLICY playbook_read ON callblock.playbook FOR SELECT USING (true);
+CREATE POLICY playbook_write ON callblock.playbook FOR INSERT
+    WITH CHECK (callblock.is_manager() AND published_by = current_user);
+GRANT SELECT, INSERT ON callblock.playbook TO callblock_rep;
 
 ALTER TABLE callblock.published ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callblock.leases ENABLE ROW LEVEL SECURITY;

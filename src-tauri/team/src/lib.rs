@@ -34,7 +34,7 @@ use callblock_core::Store;
 use serde::{Deserialize, Serialize};
 
 pub use error::{Result, TeamError};
-pub use sync::{LeaseReport, PublishReport, PushReport};
+pub use sync::{LeaseReport, PlaybookPublished, PublishReport, PushReport};
 
 /// What `connect` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -295,21 +295,44 @@ pub async fn publish(
     let (me, target) = linked(store)?;
     let work = async {
         let mut client = client::open(&target, secrets, client::WAIT).await?;
-        let manager: bool = client
-            .query_one("SELECT callblock.is_manager()", &[])
-            .await
-            .map_err(|e| TeamError::pg(&target.label, e))?
-            .get(0);
-        if !manager {
-            return Err(TeamError::Refused(format!(
-                "only a manager publishes lists to the team, and {} is a rep's role \
-                 (the store's owner makes a manager with `callblock team add-rep {} --manager`)",
-                me.role, me.role
-            )));
-        }
+        require_manager(&client, &target, &me, "lists").await?;
         sync::publish(&mut client, &target, store, theme_ids).await
     };
     client::bounded(&target, client::SYNC_WAIT, work).await
+}
+
+/// Publish this database's playbook as the team's next version (a
+/// manager's act): each rep's copy takes it in on its next pull, unless
+/// the rep changed their own since the last one (then they choose).
+pub async fn publish_playbook(store: &mut Store, secrets: &Path) -> Result<PlaybookPublished> {
+    let (me, target) = linked(store)?;
+    let work = async {
+        let mut client = client::open(&target, secrets, client::WAIT).await?;
+        require_manager(&client, &target, &me, "the playbook").await?;
+        sync::publish_playbook(&mut client, &target, store).await
+    };
+    client::bounded(&target, client::SYNC_WAIT, work).await
+}
+
+async fn require_manager(
+    client: &tokio_postgres::Client,
+    target: &config::Target,
+    me: &callblock_core::team::TeamLink,
+    what: &str,
+) -> Result<()> {
+    let manager: bool = client
+        .query_one("SELECT callblock.is_manager()", &[])
+        .await
+        .map_err(|e| TeamError::pg(&target.label, e))?
+        .get(0);
+    if manager {
+        return Ok(());
+    }
+    Err(TeamError::Refused(format!(
+        "only a manager publishes {what} to the team, and {} is a rep's role \
+         (the store's owner makes a manager with `callblock team add-rep {} --manager`)",
+        me.role, me.role
+    )))
 }
 
 /// A connection that hears when any rep's push commits (`LISTEN
@@ -347,7 +370,8 @@ impl Listener {
 
 /// Create a rep's login role in the team store (run by its owner or a
 /// manager who may create roles): a member of `callblock_rep`, and of
-/// `callblock_manager` with `manager`.
+/// `callblock_manager` with `manager`. The password goes to the server
+/// hashed (SCRAM-SHA-256, computed here), never in clear.
 pub async fn add_rep(
     store: &Store,
     secrets: &Path,
@@ -363,6 +387,8 @@ pub async fn add_rep(
     } else {
         "callblock_rep"
     };
+    let password = password.map(|p| postgres_protocol::password::scram_sha_256(p.as_bytes()));
+    let password = password.as_deref();
     let exists = client
         .query_opt("SELECT 1 FROM pg_roles WHERE rolname = $1", &[&role])
         .await

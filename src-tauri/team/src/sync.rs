@@ -13,6 +13,7 @@
 
 use callblock_core::bundle::BRep;
 use callblock_core::team::lists::{self, LeaseAnswer, SharedIn, SharedProspect};
+use callblock_core::team::playbook as team_playbook;
 use callblock_core::team::{link, outbox, pull, Kind, PullReport, TeamLink, TeamRow};
 use callblock_core::Store;
 use serde::{Deserialize, Serialize};
@@ -369,6 +370,102 @@ pub(crate) async fn publish(
     })
 }
 
+/// What publishing the playbook did.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PlaybookPublished {
+    /// The team version it is now.
+    pub version: u32,
+    /// The team's newest version had the same words: nothing new published.
+    pub unchanged: bool,
+}
+
+/// `published_at` as this app writes times.
+const AT_UTC: &str =
+    "to_char(published_at AT TIME ZONE 'UTC', 'YYYY-MM-DD\"T\"HH24:MI:SS.MS\"Z\"')";
+
+/// Publish this database's playbook as the team's next version (unless the
+/// newest has the same words), one publish at a time.
+pub(crate) async fn publish_playbook(
+    client: &mut Client,
+    target: &Target,
+    store: &mut Store,
+) -> Result<PlaybookPublished> {
+    let pg = |e| TeamError::pg(&target.label, e);
+    let (document, words) = team_playbook::to_publish(store.conn())?;
+    let tx = client.transaction().await.map_err(pg)?;
+    tx.execute(
+        "SELECT pg_advisory_xact_lock(hashtext('callblock.playbook'))",
+        &[],
+    )
+    .await
+    .map_err(pg)?;
+    let newest = tx
+        .query_opt(
+            "SELECT version, document FROM callblock.playbook ORDER BY version DESC LIMIT 1",
+            &[],
+        )
+        .await
+        .map_err(pg)?;
+    let mut version = 1;
+    if let Some(row) = &newest {
+        let v: i32 = row.get(0);
+        if team_playbook::words_of(&row.get(1))? == words {
+            tx.commit().await.map_err(pg)?;
+            return Ok(PlaybookPublished {
+                version: v as u32,
+                unchanged: true,
+            });
+        }
+        version = v + 1;
+    }
+    let row = tx
+        .query_one(
+            &format!(
+                "INSERT INTO callblock.playbook (version, document) VALUES ($1, $2)
+                 RETURNING published_by::text, {AT_UTC}"
+            ),
+            &[&version, &document],
+        )
+        .await
+        .map_err(pg)?;
+    tx.commit().await.map_err(pg)?;
+    let published = team_playbook::TeamPlaybook {
+        version: version as u32,
+        document: document.to_string(),
+        published_by: row.get(0),
+        published_at: row.get(1),
+    };
+    store.write(|tx| team_playbook::published_here(tx, &published))?;
+    Ok(PlaybookPublished {
+        version: version as u32,
+        unchanged: false,
+    })
+}
+
+/// The team's newest playbook, when it is newer than `known`.
+async fn newer_playbook(
+    tx: &tokio_postgres::Transaction<'_>,
+    target: &Target,
+    known: u32,
+) -> Result<Option<team_playbook::TeamPlaybook>> {
+    let row = tx
+        .query_opt(
+            &format!(
+                "SELECT version, document::text, published_by::text, {AT_UTC}
+                 FROM callblock.playbook WHERE version > $1 ORDER BY version DESC LIMIT 1"
+            ),
+            &[&(known as i32)],
+        )
+        .await
+        .map_err(|e| TeamError::pg(&target.label, e))?;
+    Ok(row.map(|r| team_playbook::TeamPlaybook {
+        version: r.get::<_, i32>(0) as u32,
+        document: r.get(1),
+        published_by: r.get(2),
+        published_at: r.get(3),
+    }))
+}
+
 /// Upsert published rows: the row, then its publication (bumped each time,
 /// so every rep's copy reads it again).
 async fn publish_rows(
@@ -639,10 +736,14 @@ pub(crate) async fn pull(
         })
         .collect();
     let shared = pull_shared(&tx, target, me, me.pulled_seq, horizon).await?;
+    let playbook = newer_playbook(&tx, target, team_playbook::known_version(store.conn())?).await?;
     tx.commit().await.map_err(pg)?;
-    Ok(pull::apply(
-        store, &reps, &rows, &removed, &shared, horizon,
-    )?)
+    let mut report = pull::apply(store, &reps, &rows, &removed, &shared, horizon)?;
+    if let Some(p) = playbook {
+        report.playbook_version = Some(p.version);
+        report.playbook_taken = store.write(|tx| team_playbook::received(tx, &p))?.is_some();
+    }
+    Ok(report)
 }
 
 /// `rows` with every row they refer to, read from the store until nothing

@@ -1058,3 +1058,155 @@ fn a_crashed_reps_lease_comes_back_by_expiry_and_nobody_takes_it_before() {
     assert!(e.contains("row-level security"), "{e}");
     let _ = &mut dana;
 }
+
+#[test]
+fn a_reps_password_reaches_the_server_hashed_never_in_clear() {
+    let s = Setup::new();
+    s.pg.psql("ALTER SYSTEM SET log_statement = 'all'");
+    s.pg.psql("SELECT pg_reload_conf()");
+    std::thread::sleep(Duration::from_millis(300));
+    let owner = s.store("owner.db");
+    block_on(team::add_rep(
+        &owner,
+        &s.secrets(),
+        "kim",
+        Some("kim-secret-pw"),
+        false,
+    ))
+    .unwrap();
+    // An existing role given a new password: the same.
+    block_on(team::add_rep(
+        &owner,
+        &s.secrets(),
+        "kim",
+        Some("kim-other-pw"),
+        false,
+    ))
+    .unwrap();
+    let log = s.pg.log_text();
+    assert!(
+        log.contains("SCRAM-SHA-256$4096:"),
+        "the statements are logged"
+    );
+    assert!(!log.contains("kim-secret-pw") && !log.contains("kim-other-pw"));
+    // And the role logs in with it.
+    let mut kim = s.store("kim.db");
+    callblock_core::reps::create_rep(kim.conn(), "Kim Lee", None, None).unwrap();
+    block_on(team::connect(
+        &mut kim,
+        &s.pg.url("kim", "kim-other-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+}
+
+/// Save a new version of the default talk track with `opener`.
+fn new_opener(store: &Store, opener: &str) {
+    use callblock_core::playbook::talk_tracks;
+    let now = talk_tracks::own_talk_track(store.conn(), None)
+        .unwrap()
+        .expect("a default talk track");
+    let mut sections = now.sections.clone();
+    sections.opener = opener.into();
+    talk_tracks::save_talk_track(store.conn(), None, &now.name, &sections, "test", None).unwrap();
+}
+
+fn opener(store: &Store) -> String {
+    callblock_core::playbook::talk_tracks::own_talk_track(store.conn(), None)
+        .unwrap()
+        .unwrap()
+        .sections
+        .opener
+}
+
+#[test]
+fn the_managers_playbook_reaches_the_reps_and_waits_for_one_who_changed_theirs() {
+    use callblock_core::team::playbook;
+    let s = Setup::new();
+    let secrets = s.secrets();
+    let mut lee = s.rep_db("lee.db", 9, "Lena Lund");
+    block_on(team::connect(
+        &mut lee,
+        &s.pg.url("lee", "lee-pw"),
+        &secrets,
+    ))
+    .unwrap();
+    new_opener(&lee, "Hi {first_name}, Lee's team here.");
+    let v1 = block_on(team::publish_playbook(&mut lee, &secrets)).unwrap();
+    assert_eq!((v1.version, v1.unchanged), (1, false));
+    let again = block_on(team::publish_playbook(&mut lee, &secrets)).unwrap();
+    assert_eq!(
+        (again.version, again.unchanged),
+        (1, true),
+        "the same words: no new version"
+    );
+
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    let mut sam = s.rep_db("sam.db", 7, "Sam Oduya");
+    for (store, role, pw) in [(&mut dana, "dana", "dana-pw"), (&mut sam, "sam", "sam-pw")] {
+        block_on(team::connect(store, &s.pg.url(role, pw), &secrets)).unwrap();
+        let r = block_on(team::sync(store, &secrets)).unwrap();
+        assert_eq!(r.pulled.playbook_version, Some(1));
+        assert!(
+            r.pulled.playbook_taken,
+            "{role} had not changed theirs since: taken"
+        );
+        assert_eq!(opener(store), "Hi {first_name}, Lee's team here.");
+        let st = playbook::status(store.conn()).unwrap();
+        assert_eq!(
+            (st.taken_version, st.waiting, st.yours_changed),
+            (Some(1), false, false)
+        );
+    }
+    // Dana writes her own opener; Lee publishes a new one.
+    new_opener(&dana, "Dana's own opener, {first_name}.");
+    assert!(playbook::status(dana.conn()).unwrap().yours_changed);
+    new_opener(&lee, "Hello {first_name}, version two.");
+    let v2 = block_on(team::publish_playbook(&mut lee, &secrets)).unwrap();
+    assert_eq!(v2.version, 2);
+    // Sam takes it in; Dana's waits for her: team version 2 vs hers.
+    let r = block_on(team::sync(&mut sam, &secrets)).unwrap();
+    assert!(r.pulled.playbook_taken);
+    assert_eq!(opener(&sam), "Hello {first_name}, version two.");
+    let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(
+        (r.pulled.playbook_version, r.pulled.playbook_taken),
+        (Some(2), false)
+    );
+    assert_eq!(opener(&dana), "Dana's own opener, {first_name}.");
+    let st = playbook::status(dana.conn()).unwrap();
+    assert_eq!(
+        (st.version, st.taken_version, st.waiting, st.yours_changed),
+        (Some(2), Some(1), true, true)
+    );
+    assert_eq!(st.published_by.as_deref(), Some("lee"));
+    // She takes the team's: hers stays in the history.
+    let report = dana.write(|tx| playbook::take(tx)).unwrap();
+    assert!(report.new_versions > 0);
+    assert_eq!(opener(&dana), "Hello {first_name}, version two.");
+    let st = playbook::status(dana.conn()).unwrap();
+    assert_eq!(
+        (st.taken_version, st.waiting, st.yours_changed),
+        (Some(2), false, false)
+    );
+    assert_eq!(
+        count(&dana, "SELECT count(*) FROM talk_track_versions WHERE opener = 'Dana''s own opener, {first_name}.'"),
+        1
+    );
+    // A rep publishes no playbook, by the app or by hand.
+    let e = block_on(team::publish_playbook(&mut sam, &secrets)).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("only a manager publishes the playbook"),
+        "{e}"
+    );
+    let sc = s.client("sam", "sam-pw");
+    let e = sc
+        .rt
+        .block_on(sc.c.execute(
+            "INSERT INTO callblock.playbook (version, document) VALUES (3, '{\"format\": \"callblock-playbook\"}')",
+            &[],
+        ))
+        .unwrap_err();
+    assert!(db_message(&e).contains("row-level security"), "{e}");
+}

@@ -138,6 +138,31 @@ async teamFloor() : Promise<Result<Floor, AppError>> {
 }
 },
 /**
+ * The team's playbook: its newest version, the one this copy took, and
+ * whether the rep changed theirs since (the Playbook view's "team version
+ * N vs yours").
+ */
+async teamPlaybookStatus() : Promise<Result<TeamPlaybookStatus, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_playbook_status") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Take the team's newest playbook in, as a playbook file is imported (the
+ * rep's own versions stay in the history).
+ */
+async teamPlaybookTake() : Promise<Result<ImportReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_playbook_take") };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The Block view's state: the running block (reopened after a restart), or none.
  */
 async blockView() : Promise<Result<BlockView, AppError>> {
@@ -3199,6 +3224,26 @@ team_schema: number; connected_at: string; pushed_at: string | null; pulled_at: 
  * The first failure since the last success.
  */
 offline_since: string | null; last_error: string | null }
+/**
+ * Where this copy stands with the team's playbook.
+ */
+export type TeamPlaybookStatus = { 
+/**
+ * The newest team version heard of (none: no manager has published one).
+ */
+version: number | null; published_by: string | null; published_at: string | null; 
+/**
+ * The team version this playbook last took in.
+ */
+taken_version: number | null; 
+/**
+ * The playbook here was changed since it took `taken_version` in.
+ */
+yours_changed: boolean; 
+/**
+ * A newer team version waits for the rep's choice.
+ */
+waiting: boolean }
 /**
  * Sent when the team store's link or what waits to be pushed changes
  * (looked at every second by the sync thread).

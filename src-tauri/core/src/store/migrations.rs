@@ -71,7 +71,7 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 11,
         description:
-            "the team's shared lists: published prospects, leases, the team's do-not-call list",
+            "the team's shared lists and playbook: published prospects, leases, do-not-call",
         sql: V11_TEAM_LISTS,
     },
 ];
@@ -918,6 +918,19 @@ CREATE TABLE team_leases (
     holder      TEXT,
     expires_at  TEXT NOT NULL
 ) STRICT, WITHOUT ROWID;
+
+-- The newest team version of the playbook heard of (a manager's publish),
+-- and the one this copy last took in, with the words it had right after
+-- (to tell whether the rep changed their playbook since).
+CREATE TABLE team_playbook (
+    id            INTEGER PRIMARY KEY CHECK (id = 1),
+    version       INTEGER NOT NULL CHECK (version > 0),
+    document      TEXT NOT NULL,
+    published_by  TEXT NOT NULL,
+    published_at  TEXT NOT NULL,
+    taken_version INTEGER,
+    taken_words   TEXT
+) STRICT;
 
 -- Do-not-call entries to push to the team's list, in order; filled in the
 -- transaction that listed them while a team store is linked.

@@ -123,6 +123,7 @@ pub fn save(tx: &Connection, new: &NewLink) -> Result<u32> {
     tx.execute("DELETE FROM team_dnc_outbox", [])?;
     tx.execute("DELETE FROM team_leases", [])?;
     tx.execute("DELETE FROM team_shared", [])?;
+    tx.execute("DELETE FROM team_playbook", [])?;
     tx.execute("DELETE FROM team_link", [])?;
     tx.execute(
         "INSERT INTO team_link (id, url, role, rep_id, manager, team_schema, connected_at)
@@ -163,6 +164,7 @@ pub fn forget(tx: &Connection) -> Result<bool> {
     // Without the store, the team's prospects are this rep's own again.
     tx.execute("DELETE FROM team_leases", [])?;
     tx.execute("DELETE FROM team_shared", [])?;
+    tx.execute("DELETE FROM team_playbook", [])?;
     Ok(tx.execute("DELETE FROM team_link", [])? > 0)
 }
 

@@ -1,7 +1,7 @@
 //! The team store's local half: which PostgreSQL team store this database
 //! syncs with ([`link`]), what waits to be pushed ([`outbox`]) and what the
 //! store sent back ([`pull`]); the team's shared lists and their leases
-//! ([`lists`]). The network side (PostgreSQL, TLS, the team
+//! ([`lists`]); the team's playbook ([`playbook`]). The network side (PostgreSQL, TLS, the team
 //! schema) is the `callblock-team` crate; nothing here opens a socket, so a
 //! block never waits on the network.
 //!
@@ -13,12 +13,14 @@ pub mod floor;
 pub mod link;
 pub mod lists;
 pub mod outbox;
+pub mod playbook;
 pub mod pull;
 
 pub use floor::{Floor, FloorRep};
 pub use link::{LinkStatus, NewLink, TeamLink};
 pub use lists::SharedReport;
 pub use outbox::{Batch, Kind, TeamRow};
+pub use playbook::TeamPlaybookStatus;
 pub use pull::PullReport;
 
 #[cfg(test)]

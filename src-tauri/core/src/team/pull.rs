@@ -37,6 +37,10 @@ pub struct PullReport {
     pub seq: i64,
     /// The team's shared lists: published prospects, states, do-not-call.
     pub shared: super::lists::SharedReport,
+    /// A newer team version of the playbook heard of ...
+    pub playbook_version: Option<u32>,
+    /// ... and taken in (not: the rep changed theirs, and chooses).
+    pub playbook_taken: bool,
 }
 
 fn body<T: DeserializeOwned>(row: &TeamRow) -> Result<T> {

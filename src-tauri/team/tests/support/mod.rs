@@ -156,6 +156,12 @@ impl Pg {
         );
     }
 
+    /// What the server has logged so far.
+    #[allow(dead_code)]
+    pub fn log_text(&self) -> String {
+        std::fs::read_to_string(self.socket_dir.join("log")).unwrap_or_default()
+    }
+
     pub fn stop_server(&self) {
         let _ = self.run(
             "pg_ctl",
