@@ -1210,3 +1210,78 @@ fn the_managers_playbook_reaches_the_reps_and_waits_for_one_who_changed_theirs()
         .unwrap_err();
     assert!(db_message(&e).contains("row-level security"), "{e}");
 }
+
+#[test]
+fn a_network_cut_mid_push_loses_nothing_and_duplicates_nothing() {
+    let s = Setup::new();
+    // A slow link (each chunk waits 3 ms), so the cut lands mid-sync.
+    let proxy = support::Proxy::start(s.pg.port, Duration::from_millis(3));
+    let url = format!(
+        "postgres://dana:dana-pw@127.0.0.1:{}/postgres?sslmode=disable",
+        proxy.port
+    );
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    block_on(team::connect(&mut dana, &url, &s.secrets())).unwrap();
+    let calls = my_calls(&dana);
+    let blocks = count(
+        &dana,
+        &format!("SELECT count(*) FROM blocks WHERE rep_id = '{}'", me(&dana)),
+    );
+    let path = s.dir.path().join("dana.db");
+    let secrets = s.secrets();
+    let syncing = std::thread::spawn(move || {
+        let mut store = Store::open(&path).unwrap();
+        block_on(team::sync(&mut store, &secrets))
+            .map(|_| ())
+            .map_err(|e| e.to_string())
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(60);
+    while pg_count(&s, "SELECT count(*) FROM callblock.rows") == 0 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "nothing reached the store"
+        );
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    proxy.cut();
+    let e = syncing.join().unwrap().expect_err("the cut ends the sync");
+    let before = pg_count(
+        &s,
+        "SELECT count(*) FROM callblock.rows WHERE kind IN ('call', 'block')",
+    );
+    assert!(
+        before < calls + blocks,
+        "cut mid-push ({before} of {}): {e}",
+        calls + blocks
+    );
+    let st = link::status(dana.conn()).unwrap();
+    assert!(st.waiting > 0, "what did not arrive still waits");
+    assert!(
+        st.link.unwrap().offline_since.is_some(),
+        "and the sidebar says offline"
+    );
+
+    // The network is back: everything arrives, once.
+    proxy.heal();
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    assert_eq!(
+        pg_count(
+            &s,
+            "SELECT count(*) FROM callblock.rows WHERE kind = 'call'"
+        ),
+        calls
+    );
+    assert_eq!(
+        pg_count(
+            &s,
+            "SELECT count(*) FROM callblock.rows WHERE kind = 'block'"
+        ),
+        blocks
+    );
+    assert_eq!(link::status(dana.conn()).unwrap().waiting, 0);
+    let again = block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    assert_eq!(
+        again.pushed.rows_written, 0,
+        "pushed again, nothing written"
+    );
+}

@@ -415,3 +415,65 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
     assert_eq!(count(store.conn(), "SELECT count(*) FROM team_shared"), 0);
     assert_eq!(count(store.conn(), "SELECT count(*) FROM team_leases"), 0);
 }
+
+#[test]
+fn a_reps_clock_ten_minutes_off_keeps_a_lease_as_long_as_the_store_does() {
+    use super::lists::{self, LeaseAnswer, SharedIn};
+    let what = published(1);
+    let mut store = Store::open_in_memory().unwrap();
+    let rep = crate::reps::create_rep(store.conn(), "Dana Ruiz", None, None).unwrap();
+    crate::reps::set_current_rep(store.conn(), &rep.id).unwrap();
+    let mut link = new_link(store.conn());
+    link.rep_id = Some(rep.id.clone());
+    store.write(|tx| link::save(tx, &link)).unwrap();
+    let incoming = SharedIn {
+        themes: what.themes.clone(),
+        prospects: what.prospects.clone(),
+        ..SharedIn::default()
+    };
+    pull::apply(&mut store, &[], &[], &[], &incoming, 7).unwrap();
+    let theme: String = store
+        .conn()
+        .query_row("SELECT id FROM themes WHERE name = 'Shared'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let lead = what.prospects[0].row.id.clone();
+    let session = crate::session::Session::start(
+        &mut store,
+        std::slice::from_ref(&theme),
+        None,
+        None,
+        Utc::now(),
+    )
+    .unwrap();
+    let s = Settings::default();
+    for skew in [-600, 600] {
+        // The store said 600 s are left; this machine's clock is off by `skew` s.
+        let mine = Utc::now() + chrono::Duration::seconds(skew);
+        let c = store.conn();
+        lists::lease_answers(
+            c,
+            &rep.id,
+            &[LeaseAnswer {
+                prospect_id: lead.clone(),
+                rep_id: Some(rep.id.clone()),
+                rep_name: None,
+                seconds_left: 600.0,
+            }],
+            mine,
+        )
+        .unwrap();
+        let next = |at| {
+            crate::queue::next(c, session.block_id(), std::slice::from_ref(&theme), &s, at)
+                .unwrap()
+                .map(|e| e.prospect_id)
+        };
+        assert_eq!(
+            next(mine + chrono::Duration::seconds(590)),
+            Some(lead.clone()),
+            "{skew}"
+        );
+        assert_eq!(next(mine + chrono::Duration::seconds(601)), None, "{skew}");
+    }
+}
