@@ -1,7 +1,8 @@
 -- Callblock's team store, version 2: lists a manager publishes to the team,
 -- leases (one rep on a lead at a time), each published prospect's state as
 -- the team last left it, the team's do-not-call list, per number and per
--- e-mail, and the team's playbook, version by version.
+-- e-mail, the team's playbook, version by version, and every call as the
+-- team's reports read it.
 --
 -- Run once, by the database's owner, inside one transaction. Never edited
 -- once released: a change is a new file.
@@ -75,6 +76,80 @@ CREATE TABLE callblock.playbook (
     published_by name NOT NULL DEFAULT current_user,
     published_at timestamptz NOT NULL DEFAULT now()
 );
+
+-- Every call as the team's reports read it (typed columns, indexes): kept
+-- from its row in `rows` by the statement triggers below, in the push's
+-- transaction. Read by its rep and by managers, like the row.
+CREATE TABLE callblock.calls (
+    id                text PRIMARY KEY,
+    rep_id            text NOT NULL,
+    theme_id          text,
+    theme_name        text,
+    started_at        timestamptz NOT NULL,
+    duration_ms       bigint NOT NULL,
+    outcome           text NOT NULL,
+    asked_for_meeting boolean NOT NULL,
+    local_hour        integer,
+    local_weekday     integer
+);
+CREATE INDEX calls_started ON callblock.calls (started_at);
+CREATE INDEX calls_rep_started ON callblock.calls (rep_id, started_at);
+CREATE INDEX calls_theme_started ON callblock.calls (theme_name, started_at);
+
+CREATE FUNCTION callblock.calls_from_rows() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+BEGIN
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        DELETE FROM callblock.calls c USING old_rows o
+         WHERE o.kind = 'call' AND c.id = o.id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        INSERT INTO callblock.calls (id, rep_id, theme_id, theme_name, started_at, duration_ms,
+                                     outcome, asked_for_meeting, local_hour, local_weekday)
+        SELECT n.id, n.rep_id, n.body ->> 'theme_id',
+               (SELECT t.body ->> 'name' FROM callblock.rows t
+                 WHERE t.kind = 'theme' AND t.id = n.body ->> 'theme_id'),
+               (n.body ->> 'started_at')::timestamptz, (n.body ->> 'duration_ms')::bigint,
+               n.body ->> 'outcome', (n.body ->> 'asked_for_meeting')::boolean,
+               (n.body ->> 'local_hour')::integer, (n.body ->> 'local_weekday')::integer
+          FROM new_rows n
+         WHERE n.kind = 'call'
+        ON CONFLICT (id) DO UPDATE
+           SET rep_id = EXCLUDED.rep_id, theme_id = EXCLUDED.theme_id,
+               theme_name = EXCLUDED.theme_name, started_at = EXCLUDED.started_at,
+               duration_ms = EXCLUDED.duration_ms, outcome = EXCLUDED.outcome,
+               asked_for_meeting = EXCLUDED.asked_for_meeting,
+               local_hour = EXCLUDED.local_hour, local_weekday = EXCLUDED.local_weekday;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER rows_calls_insert AFTER INSERT ON callblock.rows
+    REFERENCING NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION callblock.calls_from_rows();
+CREATE TRIGGER rows_calls_update AFTER UPDATE ON callblock.rows
+    REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION callblock.calls_from_rows();
+CREATE TRIGGER rows_calls_delete AFTER DELETE ON callblock.rows
+    REFERENCING OLD TABLE AS old_rows
+    FOR EACH STATEMENT EXECUTE FUNCTION callblock.calls_from_rows();
+
+-- The calls already in the store (pushed under version 1).
+INSERT INTO callblock.calls (id, rep_id, theme_id, theme_name, started_at, duration_ms,
+                             outcome, asked_for_meeting, local_hour, local_weekday)
+SELECT n.id, n.rep_id, n.body ->> 'theme_id',
+       (SELECT t.body ->> 'name' FROM callblock.rows t
+         WHERE t.kind = 'theme' AND t.id = n.body ->> 'theme_id'),
+       (n.body ->> 'started_at')::timestamptz, (n.body ->> 'duration_ms')::bigint,
+       n.body ->> 'outcome', (n.body ->> 'asked_for_meeting')::boolean,
+       (n.body ->> 'local_hour')::integer, (n.body ->> 'local_weekday')::integer
+  FROM callblock.rows n
+ WHERE n.kind = 'call';
+
+ALTER TABLE callblock.calls ENABLE ROW LEVEL SECURITY;
+CREATE POLICY calls_read ON callblock.calls FOR SELECT
+    USING (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
+GRANT SELECT ON callblock.calls TO callblock_rep;
 
 ALTER TABLE callblock.playbook ENABLE ROW LEVEL SECURITY;
 CREATE POLICY playbook_read ON callblock.playbook FOR SELECT USING (true);

@@ -11,7 +11,9 @@
 //! - [`client`]: TLS (rustls), the connection, a bound on every wait
 //! - [`migrate`]: the team schema as plain SQL files (`migrations/`), a newer
 //!   one refused
-//! - [`sync`]: push (the outbox, batch by batch, idempotent) and pull
+//! - [`sync`]: push (the outbox, batch by batch, idempotent) and pull;
+//!   shared lists, leases, the playbook
+//! - [`review`]: the team's funnel counted in the store
 //! - this file: what the CLI and the window call: connect, status, sync,
 //!   add a rep, disconnect
 //!
@@ -24,6 +26,7 @@ pub mod client;
 pub mod config;
 pub mod error;
 pub mod migrate;
+pub mod review;
 pub mod sync;
 
 use std::path::Path;

@@ -1285,3 +1285,116 @@ fn a_network_cut_mid_push_loses_nothing_and_duplicates_nothing() {
         "pushed again, nothing written"
     );
 }
+
+#[test]
+fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
+    use callblock_core::reports::{funnel, funnel_by, GroupBy, ReportFilter};
+    let s = Setup::new();
+    let secrets = s.secrets();
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    let mut sam = s.rep_db("sam.db", 7, "Sam Oduya");
+    block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &secrets,
+    ))
+    .unwrap();
+    block_on(team::connect(
+        &mut sam,
+        &s.pg.url("sam", "sam-pw"),
+        &secrets,
+    ))
+    .unwrap();
+    block_on(team::sync(&mut dana, &secrets)).unwrap();
+    block_on(team::sync(&mut sam, &secrets)).unwrap();
+    let mut lee = s.store("lee.db");
+    block_on(team::connect(
+        &mut lee,
+        &s.pg.url("lee", "lee-pw"),
+        &secrets,
+    ))
+    .unwrap();
+    block_on(team::sync(&mut lee, &secrets)).unwrap();
+    let settings = callblock_core::settings::load(lee.conn()).unwrap();
+
+    let url = s.pg.url("lee", "lee-pw");
+    let target = team::config::parse(&url).unwrap();
+    let lc = s.client("lee", "lee-pw");
+    let live = |f: &ReportFilter, by: Option<GroupBy>| {
+        lc.rt.block_on(async {
+            match by {
+                None => (
+                    Some(
+                        team::review::funnel(&lc.c, &target, f, &[], &settings)
+                            .await
+                            .unwrap(),
+                    ),
+                    vec![],
+                ),
+                Some(by) => (
+                    None,
+                    team::review::funnel_by(&lc.c, &target, f, &[], by, &settings)
+                        .await
+                        .unwrap(),
+                ),
+            }
+        })
+    };
+    let month = ReportFilter {
+        from: Some(Utc.with_ymd_and_hms(2026, 11, 9, 0, 0, 0).unwrap()),
+        to: Some(Utc.with_ymd_and_hms(2026, 11, 16, 12, 0, 0).unwrap()),
+        ..ReportFilter::default()
+    };
+    let connects = ReportFilter {
+        outcomes: vec![
+            callblock_core::domain::Outcome::Meeting,
+            callblock_core::domain::Outcome::NotInterested,
+        ],
+        rep_ids: vec![me(&dana)],
+        ..ReportFilter::default()
+    };
+    for f in [ReportFilter::default(), month, connects] {
+        let here = funnel(lee.conn(), &f, &settings).unwrap();
+        assert!(here.dials > 0, "{f:?}");
+        assert_eq!(live(&f, None).0.unwrap(), here, "{f:?}");
+        for by in GroupBy::ALL.iter().copied() {
+            let here = funnel_by(lee.conn(), &f, by, &settings).unwrap();
+            let there = live(&f, Some(by)).1;
+            if by == GroupBy::Theme {
+                // A theme is its name across the team.
+                let named = |g: &Vec<callblock_core::reports::FunnelGroup>| {
+                    g.iter()
+                        .map(|x| (x.label.clone(), x.funnel.clone()))
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(named(&there), named(&here), "{f:?} by theme");
+            } else {
+                assert_eq!(there, here, "{f:?} by {}", by.as_str());
+            }
+        }
+    }
+    // A rep's live report is their own calls only.
+    let dc = s.client("dana", "dana-pw");
+    let mine = dc
+        .rt
+        .block_on(team::review::funnel(
+            &dc.c,
+            &team::config::parse(&s.pg.url("dana", "dana-pw")).unwrap(),
+            &ReportFilter::default(),
+            &[],
+            &settings,
+        ))
+        .unwrap();
+    assert_eq!(
+        mine,
+        funnel(
+            dana.conn(),
+            &ReportFilter {
+                rep_ids: vec![me(&dana)],
+                ..ReportFilter::default()
+            },
+            &settings
+        )
+        .unwrap()
+    );
+}

@@ -326,46 +326,77 @@ pub(crate) fn funnel_by_with(
     let mut out = Vec::new();
     for row in rows {
         let (key, label, funnel) = row?;
-        let text = |v: rusqlite::types::Value| match v {
-            rusqlite::types::Value::Text(s) => s,
-            rusqlite::types::Value::Integer(i) => i.to_string(),
-            rusqlite::types::Value::Real(f) => f.to_string(),
-            _ => String::new(),
+        let raw = |v: rusqlite::types::Value| match v {
+            rusqlite::types::Value::Text(s) => RawKey::Text(s),
+            rusqlite::types::Value::Integer(i) => RawKey::Int(i),
+            rusqlite::types::Value::Real(f) => RawKey::Text(f.to_string()),
+            _ => RawKey::None,
         };
-        let (key, label) = match by {
-            GroupBy::Hour => match key {
-                rusqlite::types::Value::Integer(h) if h >= 0 => {
-                    (format!("{h:02}"), format!("{h:02}:00-{:02}:00", h + 1))
-                }
-                _ => ("unknown".into(), "Time zone unknown".into()),
-            },
-            GroupBy::Weekday => match key {
-                rusqlite::types::Value::Integer(d) if (0..7).contains(&d) => {
-                    (d.to_string(), weekday_name(d as u32).to_string())
-                }
-                _ => ("unknown".into(), "Time zone unknown".into()),
-            },
-            GroupBy::Outcome => {
-                let k = text(key);
-                let l = Outcome::parse(&k)
-                    .map(|o| o.label().to_string())
-                    .unwrap_or_else(|_| k.clone());
-                (k, l)
-            }
-            GroupBy::Week => {
-                let k = text(key);
-                let l = week_label(&k);
-                (k, l)
-            }
-            _ => (text(key), text(label)),
-        };
-        out.push(FunnelGroup {
-            key,
-            label,
-            rates: funnel.rates(),
-            funnel,
-        });
+        out.push(group(by, raw(key), raw(label), funnel));
     }
+    sort_groups(by, &mut out);
+    Ok(out)
+}
+
+/// A group's key (or label) as a database gives it back.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RawKey {
+    Int(i64),
+    Text(String),
+    None,
+}
+
+impl RawKey {
+    fn text(self) -> String {
+        match self {
+            RawKey::Text(s) => s,
+            RawKey::Int(i) => i.to_string(),
+            RawKey::None => String::new(),
+        }
+    }
+}
+
+/// A group of the funnel grouped `by`, its key and label as every report
+/// shows them (an hour "09" as "09:00-10:00", an outcome by its label, ...),
+/// whichever database counted it: this copy's, or the team store's.
+pub fn group(by: GroupBy, key: RawKey, label: RawKey, funnel: Funnel) -> FunnelGroup {
+    let (key, label) = match by {
+        GroupBy::Hour => match key {
+            RawKey::Int(h) if h >= 0 => (format!("{h:02}"), format!("{h:02}:00-{:02}:00", h + 1)),
+            _ => ("unknown".into(), "Time zone unknown".into()),
+        },
+        GroupBy::Weekday => match key {
+            RawKey::Int(d) if (0..7).contains(&d) => {
+                (d.to_string(), weekday_name(d as u32).to_string())
+            }
+            _ => ("unknown".into(), "Time zone unknown".into()),
+        },
+        GroupBy::Outcome => {
+            let k = key.text();
+            let l = Outcome::parse(&k)
+                .map(|o| o.label().to_string())
+                .unwrap_or_else(|_| k.clone());
+            (k, l)
+        }
+        GroupBy::Week => {
+            let k = key.text();
+            let l = week_label(&k);
+            (k, l)
+        }
+        _ => (key.text(), label.text()),
+    };
+    FunnelGroup {
+        key,
+        label,
+        rates: funnel.rates(),
+        funnel,
+    }
+}
+
+/// The groups in the order every report shows them: outcomes in the
+/// method's order, hours and weekdays in time (unknown last); the others as
+/// the query ordered them.
+pub fn sort_groups(by: GroupBy, out: &mut [FunnelGroup]) {
     match by {
         GroupBy::Outcome => out.sort_by_key(|g| {
             Outcome::ALL
@@ -378,11 +409,10 @@ pub(crate) fn funnel_by_with(
         }),
         _ => {}
     }
-    Ok(out)
 }
 
 /// Sum groups by day (`YYYY-MM-DD`) into weeks starting on Monday.
-pub(crate) fn weeks_of(days: &[FunnelGroup]) -> Vec<FunnelGroup> {
+pub fn weeks_of(days: &[FunnelGroup]) -> Vec<FunnelGroup> {
     let mut weeks: std::collections::BTreeMap<String, Funnel> = std::collections::BTreeMap::new();
     for g in days {
         let Ok(d) = NaiveDate::parse_from_str(&g.key, "%Y-%m-%d") else {
