@@ -274,6 +274,42 @@ fn a_team_store_from_the_command_line() {
     for k in ["dials", "connects", "conversations", "meetings"] {
         assert_eq!(mine[k], theirs[k], "{k}");
     }
+    // Counted in the store itself, nothing pulled: the same figures, by rep too.
+    let pulled = t.json("lee.db", &["report", "--team", "--by", "rep", "--json"]);
+    let live = t.json(
+        "lee.db",
+        &["report", "--team", "--live", "--by", "rep", "--json"],
+    );
+    for k in [
+        "dials",
+        "connects",
+        "conversations",
+        "meetings",
+        "talk_seconds",
+        "groups",
+    ] {
+        assert_eq!(pulled[k], live[k], "{k}");
+    }
+    assert!(
+        live["selection"]
+            .as_str()
+            .unwrap()
+            .ends_with("(counted in the team store)"),
+        "{live}"
+    );
+    let o = t.run("lee.db", &["report", "--live"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(err(&o).contains("--team"), "{}", err(&o));
+    let o = t.run(
+        "lee.db",
+        &["report", "--team", "--live", "--search", "deck"],
+    );
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        err(&o).contains("selects by period, rep, theme and outcome"),
+        "{}",
+        err(&o)
+    );
     let o = t.run("dana.db", &["report", "--team"]);
     assert_eq!(o.status.code(), Some(1));
     assert!(

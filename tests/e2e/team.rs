@@ -327,42 +327,33 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
     app.wait_for(&By::testid("block-clock"));
     let mut dana_calls = 0;
     let deadline = std::time::Instant::now() + Duration::from_secs(120);
+    // Read in one script each time: the view re-renders as leads arrive.
+    let state = |a: &crate::harness::App| -> String {
+        a.execute(
+            "const card = document.querySelector('[data-testid=\"call-card\"]'); \
+             if (card) return 'card:' + card.getAttribute('data-prospect-id'); \
+             if (!document.querySelector('[data-testid=\"queue-empty\"]')) return ''; \
+             return document.querySelector('[data-testid=\"waiting-for-team\"]') ? '' : 'done';",
+        )
+        .as_str()
+        .unwrap_or_default()
+        .to_string()
+    };
     loop {
-        let mut state = String::new();
+        let mut now = String::new();
         app.wait_until("a lead, or nobody left", Duration::from_secs(60), |a| {
-            state = if a.find(&By::testid("call-card")).is_some() {
-                "card".into()
-            } else if let Some(e) = a.find(&By::testid("queue-empty")) {
-                let waiting = a
-                    .find(&By::testid("waiting-for-team"))
-                    .map(|w| w.text())
-                    .unwrap_or_default();
-                if waiting.is_empty() {
-                    "done".into()
-                } else {
-                    let _ = e;
-                    String::new()
-                }
-            } else {
-                String::new()
-            };
-            !state.is_empty()
+            now = state(a);
+            !now.is_empty()
         });
-        if state == "done" || std::time::Instant::now() > deadline {
+        if now == "done" || std::time::Instant::now() > deadline {
             break;
         }
-        let before = app
-            .find(&By::testid("call-card"))
-            .and_then(|c| c.attr("data-prospect-id"))
-            .unwrap_or_default();
         app.press(" ");
         app.wait_for(&By::css(r#"[data-testid="call-timer"] .phase[data-phase]"#));
         app.press("1");
         dana_calls += 1;
         app.wait_until("the outcome to be saved", Duration::from_secs(15), |a| {
-            a.find(&By::testid("call-card"))
-                .and_then(|c| c.attr("data-prospect-id"))
-                .is_none_or(|p| p != before)
+            state(a) != now
         });
     }
     app.screenshot("dana-after-the-list");

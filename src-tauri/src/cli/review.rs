@@ -61,6 +61,10 @@ pub struct ReportArgs {
     /// then report with the same definitions as any report
     #[arg(long)]
     pub team: bool,
+    /// With --team: count in the team store itself, nothing pulled (by
+    /// period, rep, theme and outcome; every grouping but objections)
+    #[arg(long, requires = "team")]
+    pub live: bool,
 }
 
 impl FilterArgs {
@@ -80,12 +84,45 @@ impl FilterArgs {
 }
 
 pub fn run_report(db: &Path, args: &ReportArgs) -> Result<(), String> {
+    if args.live {
+        return run_live_report(db, args);
+    }
     if args.team {
         pull_team(db)?;
     }
     let store = open_to_read(db)?;
     let report = review::report(store.conn(), &args.filter.typed(), args.by.as_deref())
         .map_err(|e| e.to_string())?;
+    if args.json {
+        return print_json(&report);
+    }
+    super::output::say_text(&report_text(&report));
+    Ok(())
+}
+
+/// `report --team --live`: the report counted in the team store.
+fn run_live_report(db: &Path, args: &ReportArgs) -> Result<(), String> {
+    let store = open_to_read(db)?;
+    // Themes go to the store by name (each rep's ids are their own).
+    let mut typed = args.filter.typed();
+    let themes = std::mem::take(&mut typed.themes);
+    let filter = review::filter(store.conn(), &typed).map_err(|e| e.to_string())?;
+    let by = match args.by.as_deref() {
+        None => None,
+        Some("objections") => {
+            return Err(
+                "--live: the meeting rate by objections heard is reported from this copy \
+                 (`callblock report --team --by objections`, without --live)"
+                    .into(),
+            )
+        }
+        Some(b) => Some(reports::GroupBy::parse(b).map_err(|e| e.to_string())?),
+    };
+    let secrets = callblock_team::config::secrets_path();
+    let report = callblock_team::block_on(callblock_team::live_report(
+        &store, &secrets, &filter, &themes, by,
+    ))
+    .map_err(|e| format!("--team --live: {e}"))?;
     if args.json {
         return print_json(&report);
     }

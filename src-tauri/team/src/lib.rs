@@ -338,6 +338,48 @@ async fn require_manager(
     )))
 }
 
+/// The funnel report counted in the store itself (`report --team --live`):
+/// the same figures, groups, labels and definitions as this copy's reports
+/// (see [`review`]), over every call the role may read, with nothing pulled
+/// first. Themes are named (a theme is its name across the team).
+pub async fn live_report(
+    store: &Store,
+    secrets: &Path,
+    filter: &callblock_core::reports::ReportFilter,
+    theme_names: &[String],
+    by: Option<callblock_core::reports::GroupBy>,
+) -> Result<callblock_core::reports::FunnelReport> {
+    let (_, target) = linked(store)?;
+    let settings = callblock_core::settings::load(store.conn())?;
+    let mut selection = filter.describe(store.conn())?;
+    if !theme_names.is_empty() {
+        selection.push_str(&format!(", themes {}", theme_names.join(", ")));
+    }
+    let work = async {
+        let client = client::open(&target, secrets, client::WAIT).await?;
+        let total = review::funnel(&client, &target, filter, theme_names, &settings).await?;
+        let groups = match by {
+            Some(b) => {
+                Some(review::funnel_by(&client, &target, filter, theme_names, b, &settings).await?)
+            }
+            None => None,
+        };
+        Ok::<_, TeamError>((total, groups))
+    };
+    let (total, groups) = client::bounded(&target, client::SYNC_WAIT, work).await?;
+    Ok(callblock_core::reports::FunnelReport {
+        selection: format!("{selection} (counted in the team store)"),
+        from: filter.from.map(callblock_core::time::to_db),
+        to: filter.to.map(callblock_core::time::to_db),
+        rates: total.rates(),
+        total,
+        by: by.map(callblock_core::reports::ReportBy::Funnel),
+        groups,
+        by_objections: None,
+        definitions: callblock_core::reports::definitions(&settings),
+    })
+}
+
 /// A connection that hears when any rep's push commits (`LISTEN
 /// callblock_rows`): a manager's window pulls at once instead of on its
 /// next round. Keep the [`Listener`]; [`Listener::heard`] waits for the next

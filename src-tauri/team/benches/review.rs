@@ -1,0 +1,314 @@
+//! The review benchmark's PostgreSQL mode: the same generated team (one
+//! year of calls by 50 reps, over a million calls) loaded into a real
+//! PostgreSQL server's `callblock.calls`, and the funnel queries the team
+//! store answers (`callblock_team::review`) timed side by side with this
+//! copy's SQLite reports (`callblock_core::reports`) on the same data. Each
+//! pair's figures are compared too.
+//!
+//! Run: `REVIEW_BENCH_GENERATE_ONLY=1 cargo bench -p callblock-core --bench
+//! review` makes (or finds) the generated database; then `cargo bench -p
+//! callblock-team --bench review` finds it in the target directory (or
+//! `REVIEW_BENCH_DB=PATH`). Target: each query under 100 ms on the median.
+
+#[path = "../tests/support/mod.rs"]
+mod support;
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use callblock_core::domain::Settings;
+use callblock_core::reports::{self, GroupBy, ReportFilter};
+use callblock_core::store::{Store, LATEST};
+use callblock_core::time;
+use futures_util::SinkExt;
+
+const TARGET: Duration = Duration::from_millis(100);
+const RUNS: usize = 7;
+
+fn find_db() -> Option<PathBuf> {
+    if let Ok(p) = std::env::var("REVIEW_BENCH_DB") {
+        return Some(PathBuf::from(p));
+    }
+    let dir = PathBuf::from(env!("CARGO_TARGET_TMPDIR"));
+    let suffix = format!("-s{LATEST}-r50.db");
+    let mut found: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .ok()?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| {
+            p.file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|n| n.starts_with("review-bench-") && n.ends_with(&suffix))
+        })
+        .collect();
+    found.sort();
+    found.pop()
+}
+
+fn main() {
+    let Some(path) = find_db() else {
+        eprintln!(
+            "No generated review database for schema {LATEST}: run \
+             `REVIEW_BENCH_GENERATE_ONLY=1 cargo bench -p callblock-core --bench review` first \
+             (or set REVIEW_BENCH_DB)."
+        );
+        std::process::exit(2);
+    };
+    println!("SQLite: {}", path.display());
+    let pg = support::Pg::start_durable();
+    let dir = tempfile::tempdir().unwrap();
+    let secrets = dir.path().join("secrets.json");
+    // The owner's first connection creates the team schema.
+    let mut owner = Store::open(dir.path().join("owner.db")).unwrap();
+    callblock_team::block_on(callblock_team::connect(
+        &mut owner,
+        &pg.owner_url(),
+        &secrets,
+    ))
+    .unwrap();
+    let store = Store::open(&path).expect("open the generated database");
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let client = rt.block_on(async {
+        let (c, conn) = tokio_postgres::connect(&pg.owner_url(), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        c
+    });
+    let t = Instant::now();
+    let n = rt.block_on(load(&client, &store));
+    println!(
+        "PostgreSQL: {n} calls loaded into callblock.calls in {:.1} s (COPY, then ANALYZE)",
+        t.elapsed().as_secs_f64()
+    );
+    let target = callblock_team::config::parse(&pg.owner_url()).unwrap();
+    let s = Settings::default();
+    let c = store.conn();
+    let reps = callblock_core::reps::reps(c).unwrap();
+    let themes = callblock_core::lists::themes(c).unwrap();
+    let (_, last_day): (String, String) = c
+        .query_row(
+            "SELECT min(started_at), max(started_at) FROM calls",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let end = time::from_db(&last_day).unwrap();
+    let year = ReportFilter::default();
+    let last30 = ReportFilter {
+        from: Some(end - chrono::Duration::days(30)),
+        ..ReportFilter::default()
+    };
+    let rep = ReportFilter {
+        rep_ids: vec![reps[7].id.clone()],
+        ..ReportFilter::default()
+    };
+    let theme_name = themes[3].name.clone();
+    let theme = ReportFilter {
+        theme_ids: vec![themes[3].id.clone()],
+        ..ReportFilter::default()
+    };
+    let odd = ReportFilter {
+        from: Some(time::from_db("2025-03-03T13:17:00Z").unwrap()),
+        to: Some(time::from_db("2025-09-19T10:05:00Z").unwrap()),
+        ..ReportFilter::default()
+    };
+    println!();
+    println!(
+        "{:<44} {:>10} {:>10} {:>10} {:>10}  same figures  (ms; target 100 ms on the median)",
+        "query", "SQLite med", "PG med", "PG best", "PG worst"
+    );
+    let mut slow = Vec::new();
+    let mut row = |label: &str, filter: &ReportFilter, themes: &[String], by: Option<GroupBy>| {
+        let mut lite = Vec::new();
+        let mut here = None;
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            here = Some(match by {
+                None => format!("{:?}", reports::funnel(c, filter, &s).unwrap()),
+                Some(b) => format!(
+                    "{:?}",
+                    figures(reports::funnel_by(c, filter, b, &s).unwrap(), b)
+                ),
+            });
+            lite.push(t.elapsed());
+        }
+        let mut live = Vec::new();
+        let mut there = None;
+        let pg_filter = ReportFilter {
+            theme_ids: vec![],
+            ..filter.clone()
+        };
+        for _ in 0..RUNS {
+            let t = Instant::now();
+            there = Some(rt.block_on(async {
+                match by {
+                    None => format!(
+                        "{:?}",
+                        callblock_team::review::funnel(&client, &target, &pg_filter, themes, &s)
+                            .await
+                            .unwrap()
+                    ),
+                    Some(b) => format!(
+                        "{:?}",
+                        figures(
+                            callblock_team::review::funnel_by(
+                                &client, &target, &pg_filter, themes, b, &s
+                            )
+                            .await
+                            .unwrap(),
+                            b
+                        )
+                    ),
+                }
+            }));
+            live.push(t.elapsed());
+        }
+        lite.sort();
+        live.sort();
+        let med = |v: &[Duration]| v[v.len() / 2];
+        let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
+        if med(&live) >= TARGET {
+            slow.push(label.to_string());
+        }
+        println!(
+            "{:<44} {:>10} {:>10} {:>10} {:>10}  {}",
+            label,
+            ms(med(&lite)),
+            ms(med(&live)),
+            ms(live[0]),
+            ms(live[live.len() - 1]),
+            if here == there { "yes" } else { "NO" }
+        );
+    };
+    row("funnel, whole year", &year, &[], None);
+    row("funnel, last 30 days", &last30, &[], None);
+    for by in GroupBy::ALL {
+        row(
+            &format!("funnel by {}, whole year", by.as_str()),
+            &year,
+            &[],
+            Some(*by),
+        );
+    }
+    row("funnel by week, one rep", &rep, &[], Some(GroupBy::Week));
+    row(
+        "funnel by rep, one theme",
+        &theme,
+        std::slice::from_ref(&theme_name),
+        Some(GroupBy::Rep),
+    );
+    row(
+        "funnel by day, period cut inside days",
+        &odd,
+        &[],
+        Some(GroupBy::Day),
+    );
+    row(
+        "funnel by rep, last 30 days",
+        &last30,
+        &[],
+        Some(GroupBy::Rep),
+    );
+    println!();
+    if slow.is_empty() {
+        println!("Every query in PostgreSQL under 100 ms on the median.");
+    } else {
+        println!(
+            "Over 100 ms on the median in PostgreSQL: {}",
+            slow.join("; ")
+        );
+    }
+}
+
+/// Groups compared by what they say (a theme by its name: see `review`).
+fn figures(groups: Vec<reports::FunnelGroup>, by: GroupBy) -> Vec<(String, reports::Funnel)> {
+    groups
+        .into_iter()
+        .map(|g| {
+            let key = if by == GroupBy::Theme { g.label } else { g.key };
+            (key, g.funnel)
+        })
+        .collect()
+}
+
+/// Copy the generated database's reps and completed calls into the store
+/// (`COPY ... FROM STDIN`), then `ANALYZE`. Returns the calls copied.
+async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
+    let c = store.conn();
+    let reps: Vec<(String, String)> = c
+        .prepare("SELECT id, name FROM reps")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<rusqlite::Result<_>>()
+        .unwrap();
+    for (id, name) in &reps {
+        client
+            .execute(
+                "INSERT INTO callblock.reps (id, name) VALUES ($1, $2) ON CONFLICT DO NOTHING",
+                &[id, name],
+            )
+            .await
+            .unwrap();
+    }
+    let sink = client
+        .copy_in(
+            "COPY callblock.calls (id, rep_id, theme_id, theme_name, started_at, duration_ms,
+                outcome, asked_for_meeting, local_hour, local_weekday) FROM STDIN",
+        )
+        .await
+        .unwrap();
+    let mut sink = Box::pin(sink);
+    let mut stmt = c
+        .prepare(
+            "SELECT c.id, c.rep_id, c.theme_id, t.name, c.started_at, c.duration_ms, c.outcome,
+                    c.asked_for_meeting, c.local_hour, c.local_weekday
+             FROM calls c LEFT JOIN themes t ON t.id = c.theme_id
+             WHERE c.outcome IS NOT NULL",
+        )
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    let mut buf = String::new();
+    let field = |v: Option<String>| match v {
+        None => "\\N".to_string(),
+        Some(s) => s
+            .replace('\\', "\\\\")
+            .replace('\t', "\\t")
+            .replace('\n', "\\n"),
+    };
+    while let Some(r) = rows.next().unwrap() {
+        let asked: bool = r.get(7).unwrap();
+        let line = [
+            field(r.get(0).unwrap()),
+            field(r.get(1).unwrap()),
+            field(r.get(2).unwrap()),
+            field(r.get(3).unwrap()),
+            field(r.get(4).unwrap()),
+            field(r.get::<_, Option<i64>>(5).unwrap().map(|v| v.to_string())),
+            field(r.get(6).unwrap()),
+            if asked { "t".into() } else { "f".into() },
+            field(r.get::<_, Option<i64>>(8).unwrap().map(|v| v.to_string())),
+            field(r.get::<_, Option<i64>>(9).unwrap().map(|v| v.to_string())),
+        ]
+        .join("\t");
+        buf.push_str(&line);
+        buf.push('\n');
+        if buf.len() > 1 << 20 {
+            sink.send(bytes::Bytes::from(std::mem::take(&mut buf)))
+                .await
+                .unwrap();
+        }
+    }
+    if !buf.is_empty() {
+        sink.send(bytes::Bytes::from(buf)).await.unwrap();
+    }
+    let n = sink.as_mut().finish().await.unwrap();
+    client
+        .batch_execute("ANALYZE callblock.calls")
+        .await
+        .unwrap();
+    n
+}
