@@ -23,7 +23,7 @@ use crate::config::Target;
 use crate::error::{Result, TeamError};
 
 /// Outbox entries a batch answers for.
-pub const BATCH: u32 = 500;
+pub const BATCH: u32 = 2000;
 
 /// What a push sent.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
