@@ -762,6 +762,19 @@ fn db_message(e: &tokio_postgres::Error) -> String {
         .unwrap_or_else(|| e.to_string())
 }
 
+/// Lee, a manager, publishes a new theme `theme` of `n` leads.
+fn lee_publishes(s: &Setup, theme: &str, n: usize) -> team::PublishReport {
+    let mut lee = s.store("lee.db");
+    let theme = shared_theme(&lee, theme, n);
+    block_on(team::connect(
+        &mut lee,
+        &s.pg.url("lee", "lee-pw"),
+        &s.secrets(),
+    ))
+    .unwrap();
+    block_on(team::publish(&mut lee, &s.secrets(), &[theme])).unwrap()
+}
+
 fn theme_id(store: &Store, name: &str) -> String {
     store
         .conn()
@@ -787,15 +800,7 @@ fn two_reps_on_a_published_list_never_call_the_same_lead() {
     use callblock_core::session::Session;
     let s = Setup::new();
     let secrets = s.secrets();
-    let mut lee = s.store("lee.db");
-    let theme = shared_theme(&lee, "Shared logistics", 12);
-    block_on(team::connect(
-        &mut lee,
-        &s.pg.url("lee", "lee-pw"),
-        &secrets,
-    ))
-    .unwrap();
-    let published = block_on(team::publish(&mut lee, &secrets, &[theme])).unwrap();
+    let published = lee_publishes(&s, "Shared logistics", 12);
     assert_eq!(published.prospects, 12);
     assert_eq!(published.themes, vec!["Shared logistics".to_string()]);
 
@@ -981,15 +986,7 @@ fn two_reps_on_a_published_list_never_call_the_same_lead() {
 fn a_crashed_reps_lease_comes_back_by_expiry_and_nobody_takes_it_before() {
     let s = Setup::new();
     let secrets = s.secrets();
-    let mut lee = s.store("lee.db");
-    let theme = shared_theme(&lee, "Shared", 2);
-    block_on(team::connect(
-        &mut lee,
-        &s.pg.url("lee", "lee-pw"),
-        &secrets,
-    ))
-    .unwrap();
-    block_on(team::publish(&mut lee, &secrets, &[theme])).unwrap();
+    lee_publishes(&s, "Shared", 2);
     let mut dana = fresh_rep(&s, "dana.db", "Dana Ruiz");
     let mut sam = fresh_rep(&s, "sam.db", "Sam Okafor");
     block_on(team::connect(
@@ -1214,8 +1211,8 @@ fn the_managers_playbook_reaches_the_reps_and_waits_for_one_who_changed_theirs()
 #[test]
 fn a_network_cut_mid_push_loses_nothing_and_duplicates_nothing() {
     let s = Setup::new();
-    // A slow link (each chunk waits 3 ms), so the cut lands mid-sync.
-    let proxy = support::Proxy::start(s.pg.port, Duration::from_millis(3));
+    // A slow link (each chunk waits 5 ms), so the cut lands mid-sync.
+    let proxy = support::Proxy::start(s.pg.port, Duration::from_millis(5));
     let url = format!(
         "postgres://dana:dana-pw@127.0.0.1:{}/postgres?sslmode=disable",
         proxy.port
@@ -1236,12 +1233,24 @@ fn a_network_cut_mid_push_loses_nothing_and_duplicates_nothing() {
             .map_err(|e| e.to_string())
     });
     let deadline = std::time::Instant::now() + Duration::from_secs(60);
-    while pg_count(&s, "SELECT count(*) FROM callblock.rows") == 0 {
-        assert!(
-            std::time::Instant::now() < deadline,
-            "nothing reached the store"
-        );
-        std::thread::sleep(Duration::from_millis(5));
+    // Cut while the push's transaction is open (its rows on the way),
+    // watched over a connection of the owner's (a psql per look is slow).
+    let owner = s.client(support::SUPERUSER, support::SUPERUSER_PASSWORD);
+    let pushing = || -> bool {
+        owner
+            .rt
+            .block_on(owner.c.query_one(
+                "SELECT count(*) FROM pg_stat_activity
+                 WHERE usename = 'dana' AND state = 'idle in transaction'",
+                &[],
+            ))
+            .unwrap()
+            .get::<_, i64>(0)
+            > 0
+    };
+    while !pushing() {
+        assert!(std::time::Instant::now() < deadline, "no push began");
+        std::thread::sleep(Duration::from_millis(2));
     }
     proxy.cut();
     let e = syncing.join().unwrap().expect_err("the cut ends the sync");

@@ -246,6 +246,17 @@ fn a_row_the_app_cannot_read_is_named() {
     assert!(e.contains("call c1 cannot be read"), "{e}");
 }
 
+/// A database working as a new rep, linked to a team store.
+fn linked_rep() -> (Store, crate::reps::Rep) {
+    let mut store = Store::open_in_memory().unwrap();
+    let rep = crate::reps::create_rep(store.conn(), "Dana Ruiz", None, None).unwrap();
+    crate::reps::set_current_rep(store.conn(), &rep.id).unwrap();
+    let mut link = new_link(store.conn());
+    link.rep_id = Some(rep.id.clone());
+    store.write(|tx| link::save(tx, &link)).unwrap();
+    (store, rep)
+}
+
 /// A manager's database with a theme of `n` prospects (no known zone) and
 /// a number each: what it publishes.
 fn published(n: usize) -> super::lists::ToPublish {
@@ -277,12 +288,7 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
     assert_eq!(what.prospects.len(), 3);
     assert!(what.prospects.iter().all(|p| p.phones.len() == 1));
 
-    let mut store = Store::open_in_memory().unwrap();
-    let rep = crate::reps::create_rep(store.conn(), "Dana Ruiz", None, None).unwrap();
-    crate::reps::set_current_rep(store.conn(), &rep.id).unwrap();
-    let mut link = new_link(store.conn());
-    link.rep_id = Some(rep.id.clone());
-    store.write(|tx| link::save(tx, &link)).unwrap();
+    let (mut store, rep) = linked_rep();
     let incoming = SharedIn {
         themes: what.themes.clone(),
         prospects: what.prospects.clone(),
@@ -420,12 +426,7 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
 fn a_reps_clock_ten_minutes_off_keeps_a_lease_as_long_as_the_store_does() {
     use super::lists::{self, LeaseAnswer, SharedIn};
     let what = published(1);
-    let mut store = Store::open_in_memory().unwrap();
-    let rep = crate::reps::create_rep(store.conn(), "Dana Ruiz", None, None).unwrap();
-    crate::reps::set_current_rep(store.conn(), &rep.id).unwrap();
-    let mut link = new_link(store.conn());
-    link.rep_id = Some(rep.id.clone());
-    store.write(|tx| link::save(tx, &link)).unwrap();
+    let (mut store, rep) = linked_rep();
     let incoming = SharedIn {
         themes: what.themes.clone(),
         prospects: what.prospects.clone(),
