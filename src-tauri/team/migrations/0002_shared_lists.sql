@@ -146,6 +146,178 @@ SELECT n.id, n.rep_id, n.body ->> 'theme_id',
   FROM callblock.rows n
  WHERE n.kind = 'call';
 
+-- Rollups of the calls per UTC day (grain 'd') and per month (grain 'm',
+-- `day` its first day), so that a report over the team's year reads a few
+-- thousand small rows, not a million calls: by outcome
+-- (day, rep, theme, outcome) and by the prospect's local hour (day, rep,
+-- theme, hour, weekday), for each pair of thresholds (a conversation's
+-- talk, the outer limit) a manager reports with. Kept by the trigger on
+-- `calls` below, in the push's transaction; a new pair of thresholds is
+-- built once by `ensure_rollups`. The connects (not interested, callback,
+-- meeting, do not call) are the core's `Outcome::CONNECT_SQL`: a test
+-- compares these figures with the reports of a copy.
+CREATE TABLE callblock.rollup_thresholds (
+    conv_ms  bigint NOT NULL,
+    limit_ms bigint NOT NULL,
+    added_at timestamptz NOT NULL DEFAULT now(),
+    PRIMARY KEY (conv_ms, limit_ms)
+);
+CREATE TABLE callblock.calls_by_outcome (
+    conv_ms       bigint NOT NULL,
+    limit_ms      bigint NOT NULL,
+    grain         "char" NOT NULL CHECK (grain IN ('d', 'm')),
+    day           date NOT NULL,
+    rep_id        text NOT NULL,
+    theme_name    text NOT NULL,
+    outcome       text NOT NULL,
+    dials         bigint NOT NULL,
+    connects      bigint NOT NULL,
+    conversations bigint NOT NULL,
+    meetings      bigint NOT NULL,
+    talk_ms       bigint NOT NULL,
+    past_limit    bigint NOT NULL,
+    PRIMARY KEY (conv_ms, limit_ms, grain, day, rep_id, theme_name, outcome)
+);
+CREATE TABLE callblock.calls_by_hour (
+    conv_ms       bigint NOT NULL,
+    limit_ms      bigint NOT NULL,
+    grain         "char" NOT NULL CHECK (grain IN ('d', 'm')),
+    day           date NOT NULL,
+    rep_id        text NOT NULL,
+    theme_name    text NOT NULL,
+    local_hour    integer NOT NULL,
+    local_weekday integer NOT NULL,
+    dials         bigint NOT NULL,
+    connects      bigint NOT NULL,
+    conversations bigint NOT NULL,
+    meetings      bigint NOT NULL,
+    talk_ms       bigint NOT NULL,
+    past_limit    bigint NOT NULL,
+    PRIMARY KEY (conv_ms, limit_ms, grain, day, rep_id, theme_name, local_hour, local_weekday)
+);
+
+-- The statements that add `sign` times the calls of `source` (a
+-- transition table, or `callblock.calls` itself) to the rollups of
+-- `thresholds`: run by the caller (a trigger's transition tables are seen
+-- only by the statements the trigger function runs itself).
+CREATE FUNCTION callblock.rollup_statements(source text, sign integer, thresholds text)
+RETURNS text[]
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog AS $$
+DECLARE
+    connect text := '(''not_interested'', ''callback'', ''meeting'', ''do_not_call'')';
+    measures text := format(
+        '%1$s * count(*), %1$s * count(*) FILTER (WHERE n.outcome IN %2$s),
+         %1$s * count(*) FILTER (WHERE n.outcome IN %2$s
+             AND (n.duration_ms >= t.conv_ms OR n.asked_for_meeting OR n.outcome = ''meeting'')),
+         %1$s * count(*) FILTER (WHERE n.outcome = ''meeting''),
+         %1$s * coalesce(sum(n.duration_ms), 0)::bigint,
+         %1$s * count(*) FILTER (WHERE n.duration_ms > t.limit_ms)', sign, connect);
+    adds text := 'dials = r.dials + EXCLUDED.dials, connects = r.connects + EXCLUDED.connects,
+         conversations = r.conversations + EXCLUDED.conversations,
+         meetings = r.meetings + EXCLUDED.meetings, talk_ms = r.talk_ms + EXCLUDED.talk_ms,
+         past_limit = r.past_limit + EXCLUDED.past_limit';
+    out text[] := ARRAY[]::text[];
+    grain text;
+    day text;
+BEGIN
+    FOREACH grain IN ARRAY ARRAY['d', 'm'] LOOP
+        day := CASE grain WHEN 'd' THEN '(n.started_at AT TIME ZONE ''UTC'')::date'
+               ELSE 'date_trunc(''month'', n.started_at AT TIME ZONE ''UTC'')::date' END;
+        out := out || format(
+            'INSERT INTO callblock.calls_by_outcome AS r
+             SELECT t.conv_ms, t.limit_ms, %L, %s, n.rep_id, coalesce(n.theme_name, ''''),
+                    n.outcome, %s
+               FROM %s n CROSS JOIN %s t
+              GROUP BY 1, 2, 3, 4, 5, 6, 7 ORDER BY 1, 2, 3, 4, 5, 6, 7
+             ON CONFLICT (conv_ms, limit_ms, grain, day, rep_id, theme_name, outcome)
+             DO UPDATE SET %s',
+            grain, day, measures, source, thresholds, adds);
+        out := out || format(
+            'INSERT INTO callblock.calls_by_hour AS r
+             SELECT t.conv_ms, t.limit_ms, %L, %s, n.rep_id, coalesce(n.theme_name, ''''),
+                    coalesce(n.local_hour, -1), coalesce(n.local_weekday, -1), %s
+               FROM %s n CROSS JOIN %s t
+              GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+             ON CONFLICT (conv_ms, limit_ms, grain, day, rep_id, theme_name, local_hour, local_weekday)
+             DO UPDATE SET %s',
+            grain, day, measures, source, thresholds, adds);
+    END LOOP;
+    RETURN out;
+END
+$$;
+
+CREATE FUNCTION callblock.calls_to_rollups() RETURNS trigger
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    q text;
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM callblock.rollup_thresholds) THEN
+        RETURN NULL;
+    END IF;
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        FOREACH q IN ARRAY callblock.rollup_statements('old_calls', -1, 'callblock.rollup_thresholds') LOOP
+            EXECUTE q;
+        END LOOP;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        FOREACH q IN ARRAY callblock.rollup_statements('new_calls', 1, 'callblock.rollup_thresholds') LOOP
+            EXECUTE q;
+        END LOOP;
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER calls_rollups_insert AFTER INSERT ON callblock.calls
+    REFERENCING NEW TABLE AS new_calls
+    FOR EACH STATEMENT EXECUTE FUNCTION callblock.calls_to_rollups();
+CREATE TRIGGER calls_rollups_update AFTER UPDATE ON callblock.calls
+    REFERENCING OLD TABLE AS old_calls NEW TABLE AS new_calls
+    FOR EACH STATEMENT EXECUTE FUNCTION callblock.calls_to_rollups();
+CREATE TRIGGER calls_rollups_delete AFTER DELETE ON callblock.calls
+    REFERENCING OLD TABLE AS old_calls
+    FOR EACH STATEMENT EXECUTE FUNCTION callblock.calls_to_rollups();
+
+-- The rollups for a pair of thresholds, built from the calls the first
+-- time a report asks for them (under a lock: once), kept after.
+CREATE FUNCTION callblock.ensure_rollups(conv bigint, lim bigint) RETURNS boolean
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    q text;
+BEGIN
+    IF EXISTS (SELECT 1 FROM callblock.rollup_thresholds WHERE conv_ms = conv AND limit_ms = lim) THEN
+        RETURN false;
+    END IF;
+    PERFORM pg_advisory_xact_lock(hashtext('callblock.rollup_thresholds'));
+    -- Calls written from here on wait for this transaction (the trigger
+    -- reads the thresholds): none is counted twice, none missed.
+    LOCK TABLE callblock.calls IN SHARE MODE;
+    IF EXISTS (SELECT 1 FROM callblock.rollup_thresholds WHERE conv_ms = conv AND limit_ms = lim) THEN
+        RETURN false;
+    END IF;
+    INSERT INTO callblock.rollup_thresholds (conv_ms, limit_ms) VALUES (conv, lim);
+    FOREACH q IN ARRAY callblock.rollup_statements(
+        'callblock.calls', 1,
+        format('(SELECT %s::bigint AS conv_ms, %s::bigint AS limit_ms)', conv, lim)) LOOP
+        EXECUTE q;
+    END LOOP;
+    RETURN true;
+END
+$$;
+REVOKE ALL ON FUNCTION callblock.rollup_statements(text, integer, text) FROM PUBLIC;
+REVOKE ALL ON FUNCTION callblock.ensure_rollups(bigint, bigint) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION callblock.ensure_rollups(bigint, bigint) TO callblock_rep;
+
+ALTER TABLE callblock.rollup_thresholds ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callblock.calls_by_outcome ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callblock.calls_by_hour ENABLE ROW LEVEL SECURITY;
+CREATE POLICY rollup_thresholds_read ON callblock.rollup_thresholds FOR SELECT USING (true);
+CREATE POLICY calls_by_outcome_read ON callblock.calls_by_outcome FOR SELECT
+    USING (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
+CREATE POLICY calls_by_hour_read ON callblock.calls_by_hour FOR SELECT
+    USING (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
+GRANT SELECT ON callblock.rollup_thresholds, callblock.calls_by_outcome, callblock.calls_by_hour
+    TO callblock_rep;
+
 ALTER TABLE callblock.calls ENABLE ROW LEVEL SECURITY;
 CREATE POLICY calls_read ON callblock.calls FOR SELECT
     USING (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());

@@ -1,9 +1,16 @@
-//! The team's funnel read in the store itself (`callblock.calls`, kept from
-//! the pushed rows by a trigger): what a manager's `callblock report --team
-//! --live` and the review benchmark's PostgreSQL mode read, with the
-//! definitions of this copy's reports (`callblock_core::reports::funnel`:
-//! the same connects, conversations, limits and labels), over every call
-//! the role may read (a rep: their own; a manager: the team's).
+//! The team's funnel read in the store itself: what a manager's `callblock
+//! report --team --live` and the review benchmark's PostgreSQL mode read,
+//! with the definitions of this copy's reports
+//! (`callblock_core::reports::funnel`: the same connects, conversations,
+//! limits, keys and labels), over every call the role may read (a rep: their
+//! own; a manager: the team's).
+//!
+//! As in a copy's reports, whole UTC days are read from the rollups
+//! (`callblock.calls_by_outcome`, `callblock.calls_by_hour`, kept by the
+//! push's triggers for each pair of thresholds, built once for a new pair
+//! by `ensure_rollups`) and the partial days at the edges of the period
+//! from the calls (`callblock.calls`); a selection the rollup by hour does
+//! not keep (an outcome) is read from the calls.
 //!
 //! A theme is its name across the team (two reps' "Logistics" are one, as a
 //! manager's copy merges them by name).
@@ -11,43 +18,60 @@
 use callblock_core::domain::{Outcome, Settings};
 use callblock_core::reports::funnel::{group, sort_groups, weeks_of, RawKey};
 use callblock_core::reports::{Funnel, FunnelGroup, GroupBy, ReportFilter};
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use tokio_postgres::types::ToSql;
 use tokio_postgres::Client;
 
 use crate::config::Target;
 use crate::error::{Result, TeamError};
 
-/// The funnel's columns over `callblock.calls` (see `funnel_columns` in the
-/// core's reports: the same definitions).
-fn columns(settings: &Settings) -> String {
-    let c = Outcome::CONNECT_SQL;
-    format!(
-        "count(*),
-         count(*) FILTER (WHERE outcome IN {c}),
-         count(*) FILTER (WHERE outcome IN {c}
-             AND (duration_ms >= {conv} OR asked_for_meeting OR outcome = 'meeting')),
-         count(*) FILTER (WHERE outcome = 'meeting'),
-         coalesce(sum(duration_ms), 0)::bigint / 1000,
-         count(*) FILTER (WHERE duration_ms > {limit})",
-        conv = u64::from(settings.conversation_seconds) * 1000,
-        limit = u64::from(settings.phase_limit) * 1000,
-    )
+/// Which rollup a grouping reads.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Cube {
+    ByOutcome,
+    ByHour,
 }
 
-/// The selection as SQL over `callblock.calls` and its parameters. Themes
-/// are named (the store's ids are each rep's own).
+impl Cube {
+    fn table(self) -> &'static str {
+        match self {
+            Cube::ByOutcome => "callblock.calls_by_outcome",
+            Cube::ByHour => "callblock.calls_by_hour",
+        }
+    }
+}
+
+/// The selection: its parameters, and the period cut into whole days (the
+/// rollups) and partial days (the calls).
 struct Selection {
-    sql: String,
-    from: Option<DateTime<Utc>>,
-    to: Option<DateTime<Utc>>,
     reps: Vec<String>,
     themes: Vec<String>,
     outcomes: Vec<String>,
+    conv_ms: i64,
+    limit_ms: i64,
+    /// Whole days `[first, end)`; `None` ends: unbounded. `None`: no whole day.
+    days: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
+    /// Up to two partial ranges of instants `[from, to)`.
+    partial: [(Option<DateTime<Utc>>, Option<DateTime<Utc>>); 2],
+    /// Everything from the calls (a selection the rollup cannot answer).
+    raw_only: bool,
+    /// Grouped by day: the daily rows only.
+    by_day: bool,
+    from: Option<DateTime<Utc>>,
+    to: Option<DateTime<Utc>>,
+}
+
+fn midnight(d: NaiveDate) -> DateTime<Utc> {
+    d.and_time(NaiveTime::MIN).and_utc()
 }
 
 impl Selection {
-    fn of(filter: &ReportFilter, theme_names: &[String]) -> Result<Selection> {
+    fn of(
+        filter: &ReportFilter,
+        theme_names: &[String],
+        settings: &Settings,
+        cube: Cube,
+    ) -> Result<Selection> {
         if filter.duration.is_some() || filter.objection_id.is_some() || filter.text.is_some() {
             return Err(TeamError::Refused(
                 "the team store's live report selects by period, rep, theme and outcome; \
@@ -56,15 +80,37 @@ impl Selection {
                     .into(),
             ));
         }
+        let (from, to) = (filter.from, filter.to);
+        let first = from.map(|f| {
+            let d = f.date_naive();
+            if midnight(d) == f {
+                d
+            } else {
+                d + Duration::days(1)
+            }
+        });
+        let end = to.map(|t| t.date_naive());
+        let days = match (first, end) {
+            (Some(a), Some(b)) if a >= b => None,
+            (a, b) => Some((a, b)),
+        };
+        let mut partial = [(None, None), (None, None)];
+        match days {
+            None => partial[0] = (from, to), // within one day
+            Some(_) => {
+                if let (Some(f), Some(a)) = (from, first) {
+                    if midnight(a) != f {
+                        partial[0] = (Some(f), Some(midnight(a)));
+                    }
+                }
+                if let (Some(t), Some(b)) = (to, end) {
+                    if midnight(b) != t {
+                        partial[1] = (Some(midnight(b)), Some(t));
+                    }
+                }
+            }
+        }
         Ok(Selection {
-            sql: "($1::timestamptz IS NULL OR started_at >= $1)
-                  AND ($2::timestamptz IS NULL OR started_at < $2)
-                  AND (cardinality($3::text[]) = 0 OR rep_id = ANY ($3))
-                  AND (cardinality($4::text[]) = 0 OR theme_name = ANY ($4))
-                  AND (cardinality($5::text[]) = 0 OR outcome = ANY ($5))"
-                .into(),
-            from: filter.from,
-            to: filter.to,
             reps: filter.rep_ids.clone(),
             themes: theme_names.to_vec(),
             outcomes: filter
@@ -72,18 +118,177 @@ impl Selection {
                 .iter()
                 .map(|o| o.as_str().to_string())
                 .collect(),
+            conv_ms: i64::from(settings.conversation_seconds) * 1000,
+            limit_ms: i64::from(settings.phase_limit) * 1000,
+            days,
+            partial,
+            raw_only: cube == Cube::ByHour && !filter.outcomes.is_empty(),
+            by_day: false,
+            from,
+            to,
         })
     }
 
-    fn params(&self) -> [&(dyn ToSql + Sync); 5] {
-        [
-            &self.from,
-            &self.to,
-            &self.reps,
-            &self.themes,
-            &self.outcomes,
-        ]
+    /// The rows to sum, each with the columns `keys` (over a rollup row or
+    /// a call, aliased `n`) and the six measures, and their parameters.
+    fn source(&self, cube: Cube, keys: &str) -> (String, Args) {
+        let c = Outcome::CONNECT_SQL;
+        let mut a = Args::default();
+        let (reps, themes, outcomes) = (
+            a.add(self.reps.clone()),
+            a.add(self.themes.clone()),
+            a.add(self.outcomes.clone()),
+        );
+        let (conv, limit) = (a.add(self.conv_ms), a.add(self.limit_ms));
+        let filters = |outcome: &str| {
+            format!(
+                "(cardinality({reps}::text[]) = 0 OR n.rep_id = ANY ({reps}))
+                 AND (cardinality({themes}::text[]) = 0 OR n.theme_name = ANY ({themes}))
+                 AND (cardinality({outcomes}::text[]) = 0 OR {outcome} = ANY ({outcomes}))"
+            )
+        };
+        let calls = |period: String| {
+            format!(
+                "SELECT {keys}, 1::bigint AS dials,
+                        (n.outcome IN {c})::int::bigint AS connects,
+                        (n.outcome IN {c} AND (n.duration_ms >= {conv} OR n.asked_for_meeting
+                            OR n.outcome = 'meeting'))::int::bigint AS conversations,
+                        (n.outcome = 'meeting')::int::bigint AS meetings,
+                        n.duration_ms AS talk_ms,
+                        (n.duration_ms > {limit})::int::bigint AS past_limit
+                 FROM (SELECT c.*, (c.started_at AT TIME ZONE 'UTC')::date AS day,
+                              coalesce(c.theme_name, '') AS theme,
+                              coalesce(c.local_hour, -1) AS hour,
+                              coalesce(c.local_weekday, -1) AS weekday
+                       FROM callblock.calls c) n
+                 WHERE {} AND {period}",
+                filters("n.outcome")
+            )
+        };
+        let days = match self.days {
+            Some(d) if !self.raw_only => d,
+            _ => {
+                // Everything from the calls.
+                let (from, to) = if self.raw_only {
+                    (self.from, self.to)
+                } else {
+                    self.partial[0]
+                };
+                let (f, t) = (a.add(from), a.add(to));
+                let period = format!(
+                    "({f}::timestamptz IS NULL OR n.started_at >= {f})
+                     AND ({t}::timestamptz IS NULL OR n.started_at < {t})"
+                );
+                return (calls(period), a);
+            }
+        };
+        let (hour, weekday, outcome) = match cube {
+            Cube::ByHour => ("r.local_hour", "r.local_weekday", "NULL::text"),
+            Cube::ByOutcome => ("-1", "-1", "n.outcome"),
+        };
+        let mut parts = Vec::new();
+        // Grouped by day, every day is read (a month's row would stand
+        // for its first day).
+        let ranges = if self.by_day {
+            vec![('d', days.0, days.1)]
+        } else {
+            grains(days)
+        };
+        for (grain, first, end) in ranges {
+            let (first, end) = (a.add(first), a.add(end));
+            parts.push(format!(
+                "SELECT {keys}, n.dials, n.connects, n.conversations, n.meetings, n.talk_ms,
+                        n.past_limit
+                 FROM (SELECT r.*, r.theme_name AS theme, {hour} AS hour, {weekday} AS weekday
+                       FROM {table} r
+                       WHERE r.conv_ms = {conv} AND r.limit_ms = {limit} AND r.grain = '{grain}'
+                         AND ({first}::date IS NULL OR r.day >= {first})
+                         AND ({end}::date IS NULL OR r.day < {end})) n
+                 WHERE {}",
+                filters(outcome),
+                table = cube.table(),
+            ));
+        }
+        let mut sql = parts.join(" UNION ALL ");
+        for (from, to) in self.partial {
+            if let (Some(from), Some(to)) = (from, to) {
+                let (f, t) = (a.add(from), a.add(to));
+                sql.push_str(" UNION ALL ");
+                sql.push_str(&calls(format!(
+                    "n.started_at >= {f} AND n.started_at < {t}"
+                )));
+            }
+        }
+        (sql, a)
     }
+}
+
+/// Whole days `[first, end)` as the rollups' grains read them: whole
+/// months from the monthly rows ('m'), the days around them from the daily
+/// rows ('d').
+type Days = (Option<NaiveDate>, Option<NaiveDate>);
+
+fn grains((first, end): Days) -> Vec<(char, Option<NaiveDate>, Option<NaiveDate>)> {
+    let month_start = |d: NaiveDate| d.with_day(1).unwrap_or(d);
+    let next_month = |d: NaiveDate| {
+        let m = month_start(d);
+        m.checked_add_months(chrono::Months::new(1)).unwrap_or(m)
+    };
+    // The first whole month, and the end of the last.
+    let m0 = first.map(|d| if d.day() == 1 { d } else { next_month(d) });
+    let m1 = end.map(month_start);
+    match (m0, m1) {
+        (Some(a), Some(b)) if a >= b => vec![('d', first, end)],
+        _ => {
+            let mut out = vec![('m', m0, m1)];
+            if let (Some(f), Some(a)) = (first, m0) {
+                if f < a {
+                    out.push(('d', Some(f), Some(a)));
+                }
+            }
+            if let (Some(b), Some(e)) = (m1, end) {
+                if b < e {
+                    out.push(('d', Some(b), Some(e)));
+                }
+            }
+            out
+        }
+    }
+}
+
+/// A query's parameters, numbered as they are added.
+#[derive(Default)]
+struct Args(Vec<Box<dyn ToSql + Sync + Send>>);
+
+impl Args {
+    /// Add `v`; returns its placeholder (`$n`).
+    fn add(&mut self, v: impl ToSql + Sync + Send + 'static) -> String {
+        self.0.push(Box::new(v));
+        format!("${}", self.0.len())
+    }
+
+    fn refs(&self) -> Vec<&(dyn ToSql + Sync)> {
+        self.0
+            .iter()
+            .map(|b| b.as_ref() as &(dyn ToSql + Sync))
+            .collect()
+    }
+}
+
+const SUMS: &str = "coalesce(sum(s.dials), 0)::bigint, coalesce(sum(s.connects), 0)::bigint,
+    coalesce(sum(s.conversations), 0)::bigint, coalesce(sum(s.meetings), 0)::bigint,
+    coalesce(sum(s.talk_ms), 0)::bigint / 1000, coalesce(sum(s.past_limit), 0)::bigint";
+
+/// Make sure the store keeps the rollups for these thresholds (built once,
+/// the first time a report asks).
+async fn ensure(client: &Client, target: &Target, settings: &Settings) -> Result<()> {
+    let conv = i64::from(settings.conversation_seconds) * 1000;
+    let limit = i64::from(settings.phase_limit) * 1000;
+    client
+        .query_one("SELECT callblock.ensure_rollups($1, $2)", &[&conv, &limit])
+        .await
+        .map_err(|e| TeamError::pg(&target.label, e))?;
+    Ok(())
 }
 
 /// The funnel of the calls `filter` selects (themes by name), counted in
@@ -95,14 +300,12 @@ pub async fn funnel(
     theme_names: &[String],
     settings: &Settings,
 ) -> Result<Funnel> {
-    let s = Selection::of(filter, theme_names)?;
-    let sql = format!(
-        "SELECT {} FROM callblock.calls WHERE {}",
-        columns(settings),
-        s.sql
-    );
+    ensure(client, target, settings).await?;
+    let s = Selection::of(filter, theme_names, settings, Cube::ByOutcome)?;
+    let (src, args) = s.source(Cube::ByOutcome, "n.rep_id AS k");
+    let sql = format!("SELECT {SUMS} FROM ({src}) s");
     let row = client
-        .query_one(&sql, &s.params())
+        .query_one(&sql, &args.refs())
         .await
         .map_err(|e| TeamError::pg(&target.label, e))?;
     Ok(funnel_of(&row, 0))
@@ -131,43 +334,49 @@ pub async fn funnel_by(
         .await?;
         return Ok(weeks_of(&days));
     }
-    let s = Selection::of(filter, theme_names)?;
+    ensure(client, target, settings).await?;
+    let cube = match by {
+        GroupBy::Hour | GroupBy::Weekday => Cube::ByHour,
+        _ => Cube::ByOutcome,
+    };
+    let mut s = Selection::of(filter, theme_names, settings, cube)?;
+    s.by_day = matches!(by, GroupBy::Day | GroupBy::Week);
     let (key, label, join, order) = match by {
         GroupBy::Rep => (
-            "c.rep_id",
+            "n.rep_id",
             "coalesce(r.name, g.k)",
             "LEFT JOIN callblock.reps r ON r.id = g.k",
             "lower(coalesce(r.name, g.k)), 1",
         ),
         GroupBy::Theme => (
-            "coalesce(c.theme_name, '')",
+            "n.theme",
             "CASE g.k WHEN '' THEN 'No theme' ELSE g.k END",
             "",
             "g.k = '', lower(g.k), 1",
         ),
-        GroupBy::Day | GroupBy::Week => (
-            "to_char(c.started_at AT TIME ZONE 'UTC', 'YYYY-MM-DD')",
-            "g.k",
-            "",
-            "1",
-        ),
-        GroupBy::Hour => ("c.local_hour::text", "g.k", "", "1"),
-        GroupBy::Weekday => ("c.local_weekday::text", "g.k", "", "1"),
-        GroupBy::Outcome => ("c.outcome", "g.k", "", "1"),
+        // Grouped by the value, made text once per group.
+        GroupBy::Day | GroupBy::Week => ("n.day", "to_char(g.k, 'YYYY-MM-DD')", "", "1"),
+        GroupBy::Hour => ("n.hour", "g.k::text", "", "1"),
+        GroupBy::Weekday => ("n.weekday", "g.k::text", "", "1"),
+        GroupBy::Outcome => ("n.outcome", "g.k", "", "1"),
     };
+    let key_text = match by {
+        GroupBy::Day | GroupBy::Week | GroupBy::Hour | GroupBy::Weekday => label,
+        _ => "g.k",
+    };
+    let (src, args) = s.source(cube, &format!("{key} AS k"));
     let sql = format!(
-        "SELECT g.k, {label}, g.d, g.c, g.v, g.m, g.t, g.p FROM (
-            SELECT {key} AS k, {cols} FROM callblock.calls c WHERE {sel} GROUP BY 1
+        "SELECT {key_text}, {label}, g.d, g.c, g.v, g.m, g.t, g.p FROM (
+            SELECT s.k, {SUMS} FROM ({src}) s GROUP BY 1
          ) AS g (k, d, c, v, m, t, p) {join}
-         ORDER BY {order}",
-        cols = columns(settings),
-        sel = s.sql,
+         ORDER BY {order}"
     );
     let rows = client
-        .query(&sql, &s.params())
+        .query(&sql, &args.refs())
         .await
         .map_err(|e| TeamError::pg(&target.label, e))?;
     let mut out = Vec::with_capacity(rows.len());
+    let number = matches!(by, GroupBy::Hour | GroupBy::Weekday);
     for r in &rows {
         let k: Option<String> = r.get(0);
         let l: Option<String> = r.get(1);
@@ -176,7 +385,6 @@ pub async fn funnel_by(
             Some(s) if number => s.parse().map(RawKey::Int).unwrap_or(RawKey::Text(s)),
             Some(s) => RawKey::Text(s),
         };
-        let number = matches!(by, GroupBy::Hour | GroupBy::Weekday);
         out.push(group(by, raw(k, number), raw(l, false), funnel_of(r, 2)));
     }
     sort_groups(by, &mut out);
@@ -192,5 +400,43 @@ fn funnel_of(r: &tokio_postgres::Row, at: usize) -> Funnel {
         meetings: n(3),
         talk_seconds: n(4),
         calls_past_limit: n(5),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn d(s: &str) -> NaiveDate {
+        NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
+    }
+
+    #[test]
+    fn whole_months_from_the_monthly_rows_and_the_days_around_them() {
+        assert_eq!(grains((None, None)), vec![('m', None, None)]);
+        assert_eq!(
+            grains((Some(d("2026-10-29")), Some(d("2026-12-02")))),
+            vec![
+                ('m', Some(d("2026-11-01")), Some(d("2026-12-01"))),
+                ('d', Some(d("2026-10-29")), Some(d("2026-11-01"))),
+                ('d', Some(d("2026-12-01")), Some(d("2026-12-02"))),
+            ]
+        );
+        assert_eq!(
+            grains((Some(d("2026-11-01")), Some(d("2026-12-01")))),
+            vec![('m', Some(d("2026-11-01")), Some(d("2026-12-01")))]
+        );
+        // No whole month: days only.
+        assert_eq!(
+            grains((Some(d("2026-11-03")), Some(d("2026-11-20")))),
+            vec![('d', Some(d("2026-11-03")), Some(d("2026-11-20")))]
+        );
+        assert_eq!(
+            grains((Some(d("2026-12-15")), None)),
+            vec![
+                ('m', Some(d("2027-01-01")), None),
+                ('d', Some(d("2026-12-15")), Some(d("2027-01-01"))),
+            ]
+        );
     }
 }

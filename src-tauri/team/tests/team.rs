@@ -1362,7 +1362,13 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
         rep_ids: vec![me(&dana)],
         ..ReportFilter::default()
     };
-    for f in [ReportFilter::default(), month, connects] {
+    // A whole month with days and part-days around it.
+    let around = ReportFilter {
+        from: Some(Utc.with_ymd_and_hms(2026, 10, 28, 10, 30, 0).unwrap()),
+        to: Some(Utc.with_ymd_and_hms(2026, 12, 2, 9, 15, 0).unwrap()),
+        ..ReportFilter::default()
+    };
+    for f in [ReportFilter::default(), month, connects, around] {
         let here = funnel(lee.conn(), &f, &settings).unwrap();
         assert!(here.dials > 0, "{f:?}");
         assert_eq!(live(&f, None).0.unwrap(), here, "{f:?}");
@@ -1382,6 +1388,35 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
             }
         }
     }
+    assert!(pg_count(&s, "SELECT count(*) FROM callblock.calls_by_outcome") > 0);
+    assert!(pg_count(&s, "SELECT count(*) FROM callblock.calls_by_hour") > 0);
+    // Calls changed after the rollups were built (asked for the meeting,
+    // longer talk: conversations now) keep the rollups true.
+    dana.conn()
+        .execute_batch(&format!(
+            "UPDATE calls SET asked_for_meeting = 1, duration_ms = duration_ms + 61000
+             WHERE id IN (SELECT id FROM calls WHERE rep_id = '{}' AND outcome IN
+                          ('not_interested', 'callback') ORDER BY started_at LIMIT 25)",
+            me(&dana)
+        ))
+        .unwrap();
+    block_on(team::sync(&mut dana, &secrets)).unwrap();
+    block_on(team::sync(&mut lee, &secrets)).unwrap();
+    let f = ReportFilter::default();
+    assert_eq!(
+        live(&f, None).0.unwrap(),
+        funnel(lee.conn(), &f, &settings).unwrap(),
+        "after changes"
+    );
+    for by in [GroupBy::Rep, GroupBy::Day, GroupBy::Hour] {
+        assert_eq!(
+            live(&f, Some(by)).1,
+            funnel_by(lee.conn(), &f, by, &settings).unwrap(),
+            "after changes, by {}",
+            by.as_str()
+        );
+    }
+
     // A rep's live report is their own calls only.
     let dc = s.client("dana", "dana-pw");
     let mine = dc
