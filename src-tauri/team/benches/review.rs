@@ -75,6 +75,8 @@ fn main() {
             .await
             .unwrap();
         tokio::spawn(conn);
+        // As the app's connections are (`config`): no JIT.
+        c.batch_execute("SET jit = off").await.unwrap();
         c
     });
     let t = Instant::now();

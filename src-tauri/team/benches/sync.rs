@@ -33,6 +33,8 @@ fn main() {
     let secrets = dir.path().join("team-passwords.json");
     let mut owner = Store::open(dir.path().join("owner.db")).unwrap();
     block_on(team::connect(&mut owner, &pg.owner_url(), &secrets)).unwrap();
+    // A manager has reported live already: every push keeps the rollups too.
+    pg.psql("SELECT callblock.ensure_rollups(60000, 180000)");
     block_on(team::add_rep(
         &owner,
         &secrets,
@@ -93,7 +95,9 @@ fn main() {
         .unwrap()
         .waiting;
 
-    println!("Team store sync (PostgreSQL 15 on 127.0.0.1, release build)");
+    println!(
+        "Team store sync (PostgreSQL 15 on 127.0.0.1, release build; the store keeps its rollups)"
+    );
     let t = Instant::now();
     let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
     let push = t.elapsed();

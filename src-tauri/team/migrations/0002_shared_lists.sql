@@ -247,7 +247,7 @@ END
 $$;
 
 CREATE FUNCTION callblock.calls_to_rollups() RETURNS trigger
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET jit = off AS $$
 DECLARE
     q text;
 BEGIN
@@ -280,7 +280,7 @@ CREATE TRIGGER calls_rollups_delete AFTER DELETE ON callblock.calls
 -- The rollups for a pair of thresholds, built from the calls the first
 -- time a report asks for them (under a lock: once), kept after.
 CREATE FUNCTION callblock.ensure_rollups(conv bigint, lim bigint) RETURNS boolean
-LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
+LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET jit = off AS $$
 DECLARE
     q text;
 BEGIN
