@@ -41,6 +41,10 @@ impl Cube {
     }
 }
 
+/// A range of instants `[from, to)`; an end `None`: unbounded (or no range,
+/// as a partial day).
+type Span = (Option<DateTime<Utc>>, Option<DateTime<Utc>>);
+
 /// The selection: its parameters, and the period cut into whole days (the
 /// rollups) and partial days (the calls).
 struct Selection {
@@ -52,7 +56,7 @@ struct Selection {
     /// Whole days `[first, end)`; `None` ends: unbounded. `None`: no whole day.
     days: Option<(Option<NaiveDate>, Option<NaiveDate>)>,
     /// Up to two partial ranges of instants `[from, to)`.
-    partial: [(Option<DateTime<Utc>>, Option<DateTime<Utc>>); 2],
+    partial: [Span; 2],
     /// Everything from the calls (a selection the rollup cannot answer).
     raw_only: bool,
     /// Grouped by day: the daily rows only.
