@@ -37,6 +37,7 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev webkit2gtk-driver xvfb imagemagick dbus
   postgresql  # the team store's tests start their own server (initdb into a temp dir)
+  gnome-keyring  # a Secret Service for the keyring test (its own D-Bus session)
 )
 missing=()
 for p in "${APT_PACKAGES[@]}"; do

@@ -118,11 +118,15 @@ pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
             if let Some(rep) = &r.rep {
                 say!("Calling as {rep}.");
             }
-            if r.password_kept {
-                say!(
-                    "The password is kept in {}, not in the database.",
+            match r.password_kept {
+                Some(team::config::Kept::Keyring) => say!(
+                    "The password is kept in the system keyring (Secret Service), not in the database."
+                ),
+                Some(team::config::Kept::File) => say!(
+                    "The password is kept in {} (only you can read it; no system keyring here), not in the database.",
                     secrets.display()
-                );
+                ),
+                None => {}
             }
             if r.queued > 0 {
                 say!(

@@ -227,8 +227,60 @@ pub fn store_password(path: &Path, label: &str, password: Option<&str>) -> Resul
     Ok(())
 }
 
-/// The password kept for `label`, if any.
+/// The system keyring's service name for the team store's passwords (one
+/// entry per role@host:port/database).
+pub const KEYRING_SERVICE: &str = "Callblock team store";
+
+/// Where a password was kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Kept {
+    /// The system keyring (Secret Service).
+    Keyring,
+    /// The file only the user reads.
+    File,
+}
+
+/// The system keyring, when this session has one: a D-Bus session bus (no
+/// bus is started for it) and not turned off (`CALLBLOCK_KEYRING=off`).
+fn keyring(label: &str) -> Option<keyring::Entry> {
+    if std::env::var_os("DBUS_SESSION_BUS_ADDRESS").is_none_or(|a| a.is_empty())
+        || std::env::var("CALLBLOCK_KEYRING").is_ok_and(|v| v == "off")
+    {
+        return None;
+    }
+    keyring::Entry::new(KEYRING_SERVICE, label).ok()
+}
+
+/// Keep the password of `label`: in the system keyring where there is one
+/// (and then not in the file), else in the file at `path`.
+pub fn keep_password(path: &Path, label: &str, password: &str) -> Result<Kept> {
+    if let Some(entry) = keyring(label) {
+        if entry.set_password(password).is_ok() {
+            store_password(path, label, None)?;
+            return Ok(Kept::Keyring);
+        }
+    }
+    store_password(path, label, Some(password))?;
+    Ok(Kept::File)
+}
+
+/// Forget the password of `label`, wherever it was kept.
+pub fn forget_password(path: &Path, label: &str) -> Result<()> {
+    if let Some(entry) = keyring(label) {
+        // Not there (or no keyring after all): nothing to forget there.
+        let _ = entry.delete_credential();
+    }
+    store_password(path, label, None)
+}
+
+/// The password kept for `label`, if any: the keyring's, else the file's.
 pub fn password(path: &Path, label: &str) -> Result<Option<String>> {
+    if let Some(entry) = keyring(label) {
+        if let Ok(p) = entry.get_password() {
+            return Ok(Some(p));
+        }
+    }
     Ok(read_secrets(path)?.remove(label))
 }
 

@@ -53,7 +53,8 @@ pub struct ConnectReport {
     pub rep: Option<String>,
     /// Calls and blocks queued to be pushed (the history, on a first link).
     pub queued: u32,
-    pub password_kept: bool,
+    /// Where the connection string's password went (none given: none).
+    pub password_kept: Option<config::Kept>,
 }
 
 /// The link, what waits, and what the server says now.
@@ -114,9 +115,10 @@ pub async fn connect(store: &mut Store, url: &str, secrets: &Path) -> Result<Con
         .config
         .get_password()
         .map(|p| String::from_utf8_lossy(p).into_owned());
-    if let Some(p) = &password {
-        config::store_password(secrets, &target.label, Some(p))?;
-    }
+    let kept = match &password {
+        Some(p) => Some(config::keep_password(secrets, &target.label, p)?),
+        None => None,
+    };
     let new = NewLink {
         url: target.url.clone(),
         role: role.clone(),
@@ -133,7 +135,7 @@ pub async fn connect(store: &mut Store, url: &str, secrets: &Path) -> Result<Con
         schema_migrated_from: (found != Some(migrate::LATEST)).then_some(found),
         rep: rep.map(|r| r.name),
         queued,
-        password_kept: password.is_some(),
+        password_kept: kept,
     })
 }
 
@@ -483,7 +485,7 @@ pub fn disconnect(store: &mut Store, secrets: &Path) -> Result<bool> {
         .transpose()?;
     let was = store.write(|tx| link::forget(tx))?;
     if let Some(t) = target {
-        config::store_password(secrets, &t.label, None)?;
+        config::forget_password(secrets, &t.label)?;
     }
     Ok(was)
 }

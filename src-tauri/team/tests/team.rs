@@ -136,7 +136,11 @@ fn reps_push_once_and_a_manager_pulls_the_same_figures() {
     ))
     .unwrap();
     assert!(!r.manager);
-    assert!(r.password_kept);
+    assert_eq!(
+        r.password_kept,
+        Some(team::config::Kept::File),
+        "no keyring in the tests' session"
+    );
     assert_eq!(r.schema_migrated_from, None, "the schema was there");
     assert!(r.queued > 0);
     // The link keeps no password; the password file does.
