@@ -287,6 +287,16 @@ BEGIN
     IF EXISTS (SELECT 1 FROM callblock.rollup_thresholds WHERE conv_ms = conv AND limit_ms = lim) THEN
         RETURN false;
     END IF;
+    -- Each pair costs a build over every call and a share of every push:
+    -- thresholds a report uses (up to an hour), a few pairs at most.
+    IF conv IS NULL OR lim IS NULL OR conv < 0 OR lim < 0 OR conv > 3600000 OR lim > 3600000 THEN
+        RAISE EXCEPTION 'the store keeps rollups for thresholds of up to an hour, not % ms and % ms', conv, lim
+            USING ERRCODE = 'invalid_parameter_value';
+    END IF;
+    IF (SELECT count(*) FROM callblock.rollup_thresholds) >= 8 THEN
+        RAISE EXCEPTION 'the store keeps rollups for 8 pairs of thresholds at most; a manager''s settings use another'
+            USING ERRCODE = 'program_limit_exceeded';
+    END IF;
     PERFORM pg_advisory_xact_lock(hashtext('callblock.rollup_thresholds'));
     -- Calls written from here on wait for this transaction (the trigger
     -- reads the thresholds): none is counted twice, none missed.

@@ -1421,6 +1421,20 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
         );
     }
 
+    // The rollups' thresholds are bounded (each pair is a build over every
+    // call): a rep cannot make the store build for nonsense.
+    let e = lc
+        .rt
+        .block_on(lc.c.query_one(
+            "SELECT callblock.ensure_rollups($1, $2)",
+            &[&-1i64, &99_000_000i64],
+        ))
+        .unwrap_err();
+    assert!(
+        db_message(&e).contains("thresholds of up to an hour"),
+        "{e}"
+    );
+
     // A rep's live report is their own calls only.
     let dc = s.client("dana", "dana-pw");
     let mine = dc
