@@ -19,6 +19,7 @@ const COMMANDS: &[&str] = &[
     "team_floor",
     "team_playbook_status",
     "team_playbook_take",
+    "team_store_report",
     "block_view",
     "start_block",
     "pause_block",

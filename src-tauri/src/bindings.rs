@@ -29,6 +29,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             team::team_floor,
             team::team_playbook_status,
             team::team_playbook_take,
+            team::team_store_report,
             block::block_view,
             block::start_block,
             block::pause_block,

@@ -411,4 +411,27 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
         t.contains("Dana Ruiz") && t.contains("Sam Okafor")
     });
     review.screenshot("manager-review");
+
+    // The Team tab counts the same calls in the store itself (PostgreSQL).
+    review.alt('t');
+    review.wait_for(&By::button("Count in the store")).click();
+    let table = review.wait_for_within(
+        &By::aria_label("Funnel by rep, counted in the team store"),
+        Duration::from_secs(30),
+    );
+    let text = table.text();
+    assert!(
+        text.contains("Dana Ruiz") && text.contains("Sam Okafor"),
+        "{text}"
+    );
+    let in_store: String = pg.psql("SELECT count(*) FROM callblock.calls");
+    let team_dials = review.text(&By::css(
+        r#"table[aria-label="Funnel by rep, counted in the team store"] tfoot td:nth-of-type(1)"#,
+    ));
+    assert_eq!(
+        team_dials.trim(),
+        in_store,
+        "the team's dials are the store's calls"
+    );
+    review.screenshot("manager-counted-in-the-store");
 }

@@ -98,3 +98,37 @@ pub fn team_playbook_take(
 ) -> Result<callblock_core::playbook::share::ImportReport, AppError> {
     state.with_store(|s| s.write(|tx| callblock_core::team::playbook::take(tx)))
 }
+
+/// The team's funnel by rep over the last `days` days (all time: none),
+/// counted in the team store itself (PostgreSQL) with the same definitions
+/// as every report here; nothing is pulled. A connection of its own, on a
+/// thread of its own, bounded like every wait on the store.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn team_store_report(
+    state: State<'_, AppState>,
+    days: Option<u32>,
+) -> Result<callblock_core::reports::FunnelReport, AppError> {
+    let path = state.db_path.clone();
+    let secrets = callblock_team::config::secrets_path();
+    let filter = callblock_core::reports::ReportFilter {
+        from: days.map(|d| callblock_core::time::now() - chrono::Duration::days(i64::from(d))),
+        ..Default::default()
+    };
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let store = Store::open_to_read(&path).map_err(AppError::from)?;
+            callblock_team::block_on(callblock_team::live_report(
+                &store,
+                &secrets,
+                &filter,
+                &[],
+                Some(callblock_core::reports::GroupBy::Rep),
+            ))
+            .map_err(AppError::from)
+        })
+        .join()
+    })
+    .map_err(|_| AppError::new("internal", "counting in the team store failed unexpectedly"))?
+    .map_err(AppError::from)
+}

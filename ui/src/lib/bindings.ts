@@ -163,6 +163,20 @@ async teamPlaybookTake() : Promise<Result<ImportReport, AppError>> {
 }
 },
 /**
+ * The team's funnel by rep over the last `days` days (all time: none),
+ * counted in the team store itself (PostgreSQL) with the same definitions
+ * as every report here; nothing is pulled. A connection of its own, on a
+ * thread of its own, bounded like every wait on the store.
+ */
+async teamStoreReport(days: number | null) : Promise<Result<FunnelReport, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_store_report", { days }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The Block view's state: the running block (reopened after a restart), or none.
  */
 async blockView() : Promise<Result<BlockView, AppError>> {
@@ -1753,6 +1767,25 @@ dial_to_meeting: Rate;
  * calls past the outer limit / dials
  */
 past_limit: Rate }
+/**
+ * The funnel of a selection, optionally grouped: what `callblock report`
+ * prints (its JSON has `dials`, `connects`, `conversations`, `meetings` at
+ * the top level, `groups` when a funnel grouping was asked for and
+ * `by_objections` for `--by objections`).
+ */
+export type FunnelReport = ({ dials: number; connects: number; conversations: number; meetings: number; 
+/**
+ * Seconds on the phone.
+ */
+talk_seconds: number; 
+/**
+ * Calls longer than the outer limit (3:00 by default).
+ */
+calls_past_limit: number }) & { 
+/**
+ * The selection in words.
+ */
+selection: string; from: string | null; to: string | null; rates: FunnelRates; by: ReportBy | null; groups?: FunnelGroup[] | null; by_objections?: ByObjections | null; definitions: string[] }
 export type GroupBy = "rep" | "theme" | "day" | 
 /**
  * Weeks starting on Monday (UTC).
@@ -2258,6 +2291,10 @@ export type ObjectionWithResponse = { objection_id: string; slug: string; label:
  * True when the theme has its own response instead of the library's.
  */
 overridden: boolean }
+/**
+ * The name of the grouping by objections heard: `"objections"`.
+ */
+export type ObjectionsHeard = "objections"
 /**
  * What to do when some rows are rejected.
  */
@@ -2862,6 +2899,12 @@ export type RenderedTrack = { sections: TalkTrackSections;
  */
 missing: string[]; unknown: string[] }
 export type Rep = { id: string; name: string; email: string | null; time_zone: string | null }
+/**
+ * What `callblock report --by` groups by: a grouping of the funnel, or the
+ * meeting rate by objections heard ([`super::by_objections`]). Written as
+ * its name in JSON (`"rep"`, `"objections"`).
+ */
+export type ReportBy = GroupBy | ObjectionsHeard
 /**
  * Which calls a report looks at. Empty lists and `None` select everything.
  */
