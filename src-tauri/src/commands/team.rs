@@ -130,5 +130,4 @@ pub fn team_store_report(
         .join()
     })
     .map_err(|_| AppError::new("internal", "counting in the team store failed unexpectedly"))?
-    .map_err(AppError::from)
 }
