@@ -14,7 +14,8 @@ CREATE TABLE callblock.published (
     kind         text NOT NULL CHECK (kind IN ('theme', 'prospect')),
     id           text NOT NULL,
     theme_id     text,
-    phones       jsonb NOT NULL DEFAULT '[]' CHECK (jsonb_typeof(phones) = 'array'),
+    phones       jsonb NOT NULL DEFAULT '[]'
+                 CHECK (jsonb_typeof(phones) = 'array' AND jsonb_array_length(phones) <= 50),
     published_by name NOT NULL DEFAULT current_user,
     published_at timestamptz NOT NULL DEFAULT now(),
     xid          xid8 NOT NULL DEFAULT pg_current_xact_id(),
@@ -49,6 +50,12 @@ CREATE TABLE callblock.prospect_state (
     do_not_call     boolean NOT NULL,
     bad_number      boolean NOT NULL,
     rep_id          text NOT NULL REFERENCES callblock.reps (id),
+    -- Written by any rep: kept to what a copy can hold.
+    CHECK (status IN ('new', 'attempting', 'callback', 'meeting', 'not_interested',
+                      'exhausted', 'do_not_call', 'bad_number')),
+    CHECK (length(prospect_id) <= 64 AND length(last_called_at) <= 40
+           AND coalesce(length(next_attempt_at), 0) <= 40
+           AND coalesce(length(callback_at), 0) <= 40),
     updated_at      timestamptz NOT NULL DEFAULT now(),
     xid             xid8 NOT NULL DEFAULT pg_current_xact_id()
 );
@@ -59,8 +66,8 @@ CREATE INDEX prospect_state_xid ON callblock.prospect_state (xid);
 -- list put there. Never called again by anyone on the team.
 CREATE TABLE callblock.do_not_call (
     kind     text NOT NULL CHECK (kind IN ('phone', 'email')),
-    value    text NOT NULL CHECK (value <> ''),
-    since    text NOT NULL,
+    value    text NOT NULL CHECK (value <> '' AND length(value) <= 320),
+    since    text NOT NULL CHECK (length(since) <= 40),
     rep_id   text REFERENCES callblock.reps (id),
     added_by name NOT NULL DEFAULT current_user,
     xid      xid8 NOT NULL DEFAULT pg_current_xact_id(),

@@ -22,6 +22,7 @@ use serde::{Deserialize, Serialize};
 use specta::Type;
 
 use super::outbox::{Kind, TeamRow};
+use super::pull::body;
 use crate::bundle::{self, BProspect, BRep, BTheme};
 use crate::error::{Error, Result};
 use crate::suppress;
@@ -269,19 +270,10 @@ pub struct SharedReport {
     pub do_not_call_added: u32,
     /// Prospects here marked do-not-call by them.
     pub prospects_marked: u32,
-}
-
-fn body<T: serde::de::DeserializeOwned>(row: &TeamRow) -> Result<T> {
-    serde_json::from_value(row.body.clone()).map_err(|e| {
-        Error::invalid(
-            "team store",
-            format!(
-                "its published {} {} cannot be read by this version of Callblock ({e})",
-                row.kind.name(),
-                row.id
-            ),
-        )
-    })
+    /// States and do-not-call entries another rep wrote that this copy
+    /// cannot hold (a time that is not one, a number that is not E.164, ...):
+    /// left out, never the whole pull refused.
+    pub left_out: u32,
 }
 
 /// Write what a pull brought of the team's lists, in the caller's
@@ -300,19 +292,19 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
             .map(|p| body(&p.row))
             .collect::<Result<_>>()?;
         let mut b = super::pull::empty_bundle(BRep {
-            id: String::new(),
+            id: crate::ids::new_id(),
             name: "the team store".into(),
             email: None,
             time_zone: None,
         });
         b.themes = themes;
         b.prospects = prospects;
-        let (r, added) = bundle::import_lists(
-            tx,
-            &b,
-            "the team store's published lists",
-            "published to the team",
-        )?;
+        b.counts = bundle::counts(&b);
+        // Checked and normalized as a bundle file is (every text within its
+        // field's limit, no control characters, times, references).
+        let name = "the team store's published lists";
+        let b = bundle::checked(b, name)?;
+        let (r, added) = bundle::import_lists(tx, &b, name, "published to the team")?;
         report.themes_added = r.themes_added;
         report.prospects_added = added.len() as u32;
         let added: std::collections::HashSet<String> = added.into_iter().collect();
@@ -322,7 +314,13 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
         )?;
         for p in &incoming.prospects {
             if added.contains(&p.row.id) {
-                for (i, ph) in p.phones.iter().enumerate() {
+                let whose = format!("published prospect {}", p.row.id);
+                let phones = p
+                    .phones
+                    .iter()
+                    .map(|ph| checked_phone(&whose, ph))
+                    .collect::<Result<Vec<_>>>()?;
+                for (i, ph) in phones.iter().enumerate() {
                     phone.execute(params![
                         p.row.id,
                         i as i64,
@@ -334,7 +332,7 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
                     ])?;
                 }
                 // A number of theirs already on the list here.
-                let listed = p.phones.iter().filter_map(|ph| {
+                let listed = phones.iter().filter_map(|ph| {
                     ph.e164
                         .as_deref()
                         .map(|e| suppress::phone_value(e, ph.extension.as_deref()))
@@ -357,10 +355,15 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
         }
     }
     for s in &incoming.states {
+        if !state_is_sound(s) {
+            report.left_out += 1;
+            continue;
+        }
         report.states_applied += apply_state(tx, s)? as u32;
     }
     for e in &incoming.dnc {
-        if e.kind != "phone" && e.kind != "email" || e.value.is_empty() {
+        if !dnc_is_sound(e) {
+            report.left_out += 1;
             continue;
         }
         let added = tx
@@ -377,32 +380,82 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
     Ok(report)
 }
 
+/// A state any rep may have written (the store checks little of it): one
+/// this copy can hold, else it is left out of the pull (never the whole
+/// pull refused: one rep's bad row must not stop the team's syncs).
+fn state_is_sound(s: &ProspectState) -> bool {
+    use crate::domain::ProspectStatus;
+    let time_ok = |t: &Option<String>| t.as_deref().is_none_or(|t| time::from_db(t).is_ok());
+    let Ok(status) = ProspectStatus::parse(&s.status) else {
+        return false;
+    };
+    s.prospect_id.len() <= 64
+        && time::from_db(&s.last_called_at).is_ok()
+        && time_ok(&s.next_attempt_at)
+        && time_ok(&s.callback_at)
+        && (status != ProspectStatus::Callback || s.callback_at.is_some())
+        && (status != ProspectStatus::DoNotCall || s.do_not_call)
+}
+
+/// A do-not-call entry any rep may have written: a number (E.164, with
+/// `;ext=` and digits) or an e-mail, within their fields' limits.
+fn dnc_is_sound(e: &DncEntry) -> bool {
+    match e.kind.as_str() {
+        "phone" => {
+            let (number, ext) = e.value.split_once(";ext=").unwrap_or((&e.value, ""));
+            is_e164(number) && ext.len() <= 20 && ext.bytes().all(|b| b.is_ascii_digit())
+        }
+        "email" => {
+            e.value.contains('@')
+                && crate::text::check(crate::text::EMAIL, &e.value).is_ok_and(|v| v == e.value)
+        }
+        _ => false,
+    }
+}
+
+/// `+`, then 7 to 15 digits, the first not 0.
+fn is_e164(s: &str) -> bool {
+    let Some(digits) = s.strip_prefix('+') else {
+        return false;
+    };
+    (7..=15).contains(&digits.len())
+        && digits.bytes().all(|b| b.is_ascii_digit())
+        && !digits.starts_with('0')
+}
+
+/// A published number, checked as an import's are: its kind, its text
+/// within the field's limit, a dialable number in E.164 or none.
+fn checked_phone(whose: &str, p: &SharedPhone) -> Result<SharedPhone> {
+    const KINDS: [&str; 5] = ["direct", "mobile", "office", "corporate", "other"];
+    let bad = |what: String| Error::invalid("team store", format!("{whose}: {what}"));
+    if !KINDS.contains(&p.kind.as_str()) {
+        return Err(bad(format!(
+            "a number of kind {} this Callblock does not know",
+            crate::quote::quoted(&p.kind)
+        )));
+    }
+    let raw = crate::text::check(crate::text::PHONE, &p.raw).map_err(|e| bad(e.to_string()))?;
+    let extension = crate::text::optional(crate::text::PHONE, p.extension.as_deref())
+        .map_err(|e| bad(e.to_string()))?;
+    if let Some(e) = p.e164.as_deref().filter(|e| !is_e164(e)) {
+        return Err(bad(format!(
+            "{} is not a number in E.164 form",
+            crate::quote::quoted(e)
+        )));
+    }
+    Ok(SharedPhone {
+        kind: p.kind.clone(),
+        e164: p.e164.clone(),
+        extension,
+        raw,
+        bad: p.bad,
+    })
+}
+
 /// Bring a shared prospect here to `s` when its last call is later than
 /// the last one here (two reps' copies agree on the latest call). A
 /// do-not-call here stays.
 fn apply_state(tx: &Connection, s: &ProspectState) -> Result<bool> {
-    const STATUSES: [&str; 8] = [
-        "new",
-        "attempting",
-        "callback",
-        "meeting",
-        "not_interested",
-        "exhausted",
-        "do_not_call",
-        "bad_number",
-    ];
-    if !STATUSES.contains(&s.status.as_str())
-        || (s.status == "callback" && s.callback_at.is_none())
-        || (s.status == "do_not_call" && !s.do_not_call)
-    {
-        return Err(Error::invalid(
-            "team store",
-            format!(
-                "the state it holds for prospect {} is not one this Callblock knows ({})",
-                s.prospect_id, s.status
-            ),
-        ));
-    }
     let n = tx
         .prepare_cached(
             "UPDATE prospects SET status = ?2, attempts = ?3, next_attempt_at = ?4,

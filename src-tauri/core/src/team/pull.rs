@@ -43,7 +43,7 @@ pub struct PullReport {
     pub playbook_taken: bool,
 }
 
-fn body<T: DeserializeOwned>(row: &TeamRow) -> Result<T> {
+pub(super) fn body<T: DeserializeOwned>(row: &TeamRow) -> Result<T> {
     serde_json::from_value(row.body.clone()).map_err(|e| {
         Error::invalid(
             "team store",

@@ -478,3 +478,92 @@ fn a_reps_clock_ten_minutes_off_keeps_a_lease_as_long_as_the_store_does() {
         assert_eq!(next(mine + chrono::Duration::seconds(601)), None, "{skew}");
     }
 }
+
+#[test]
+fn what_the_store_sends_is_checked_as_a_bundle_is_and_one_reps_bad_row_stops_nobody() {
+    use super::lists::{DncEntry, ProspectState, SharedIn};
+    let (mut store, _rep) = linked_rep();
+    let what = published(2);
+    let with = |f: &dyn Fn(&mut serde_json::Value)| {
+        let mut prospects = what.prospects.clone();
+        f(&mut prospects[0].row.body);
+        SharedIn {
+            themes: what.themes.clone(),
+            prospects,
+            ..SharedIn::default()
+        }
+    };
+    // A name of 100,000 characters: the pull refused, by name, nothing written.
+    let long = with(&|b| b["first_name"] = "x".repeat(100_000).into());
+    let e = pull::apply(&mut store, &[], &[], &[], &long, 7)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        e.contains("the team store's published lists") && e.contains("first name"),
+        "{e}"
+    );
+    assert!(
+        e.len() < 600,
+        "the refusal does not echo the value: {} chars",
+        e.len()
+    );
+    assert_eq!(count(store.conn(), "SELECT count(*) FROM prospects"), 0);
+    // A number that is not one: refused too.
+    let mut bad_phone = with(&|_| {});
+    bad_phone.prospects[1].phones[0].e164 = Some("+1 (415) DROP TABLE".into());
+    let e = pull::apply(&mut store, &[], &[], &[], &bad_phone, 7)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("is not a number in E.164 form"), "{e}");
+    assert_eq!(count(store.conn(), "SELECT count(*) FROM team_shared"), 0);
+    // A terminal escape in a company: taken in without it.
+    let escape = with(&|b| b["company"] = "\u{1b}[31mAcme\u{7}".into());
+    pull::apply(&mut store, &[], &[], &[], &escape, 7).unwrap();
+    let companies: String = store
+        .conn()
+        .query_row(
+            "SELECT group_concat(company, '|') FROM prospects",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        !companies.contains('\u{1b}') && !companies.contains('\u{7}'),
+        "{companies:?}"
+    );
+
+    // A rep's bad do-not-call entry or state is left out; the good ones land.
+    let ids: Vec<String> = what.prospects.iter().map(|p| p.row.id.clone()).collect();
+    let state = |at: &str| ProspectState {
+        prospect_id: ids[1].clone(),
+        status: "attempting".into(),
+        attempts: 1,
+        next_attempt_at: Some("2099-01-01T00:00:00.000Z".into()),
+        callback_at: None,
+        last_called_at: at.into(),
+        do_not_call: false,
+        bad_number: false,
+    };
+    let dnc = |value: String| DncEntry {
+        kind: "phone".into(),
+        value,
+        since: "2026-12-01T10:00:00.000Z".into(),
+    };
+    let mixed = SharedIn {
+        states: vec![state("not a time"), state("2026-12-01T10:00:00.000Z")],
+        dnc: vec![
+            dnc("9".repeat(100_000)),
+            dnc("+1415\u{0}5550201".into()),
+            dnc("+14155550201".into()),
+        ],
+        ..SharedIn::default()
+    };
+    let r = pull::apply(&mut store, &[], &[], &[], &mixed, 8).unwrap();
+    assert_eq!(r.shared.left_out, 3);
+    assert_eq!(r.shared.states_applied, 1);
+    assert_eq!(r.shared.do_not_call_added, 1);
+    assert_eq!(
+        count(store.conn(), "SELECT max(length(value)) FROM do_not_call"),
+        12
+    );
+}
