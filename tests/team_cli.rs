@@ -166,6 +166,16 @@ fn a_team_store_from_the_command_line() {
         "{}",
         err(&o)
     );
+    // A name of 100,000 characters is quoted cut, not echoed whole.
+    let o = t.run("lee.db", &["team", "publish", &"T".repeat(100_000)]);
+    assert_ne!(o.status.code(), Some(0));
+    let e = err(&o);
+    assert!(
+        e.contains("no theme is named \"TTTT"),
+        "{}",
+        &e[..e.len().min(200)]
+    );
+    assert!(e.len() < 400, "{} characters", e.len());
     let (theme, callable): (String, i64) = rusqlite::Connection::open(t.db("lee.db"))
         .unwrap()
         .query_row(

@@ -327,7 +327,8 @@ pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
                     Some(t) => ids.push(t.id.clone()),
                     None => {
                         return Err(format!(
-                            "no theme is named {name:?} here; `callblock lists` shows the themes"
+                            "no theme is named {} here; `callblock lists` shows the themes",
+                            callblock_core::quote::quoted(name)
                         ))
                     }
                 }
