@@ -33,6 +33,7 @@ pub struct CardPhone {
 /// An earlier call to the prospect.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct PastCall {
+    pub call_id: String,
     pub started_at: String,
     pub rep_name: String,
     pub outcome: Outcome,
@@ -45,6 +46,9 @@ pub struct PastCall {
     pub gap_current_state: String,
     pub gap_objectives: String,
     pub gap_impact: String,
+    /// The manager's comments on it (oldest first) and the coaching flag.
+    pub comments: Vec<crate::coaching::CallComment>,
+    pub flagged: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -160,7 +164,7 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
 
     let mut stmt = conn.prepare_cached(
         "SELECT c.started_at, r.name, c.outcome, c.duration_ms / 1000, c.notes,
-            c.gap_current_state, c.gap_objectives, c.gap_impact, c.ring_ms / 1000
+            c.gap_current_state, c.gap_objectives, c.gap_impact, c.ring_ms / 1000, c.id
          FROM calls c JOIN reps r ON r.id = c.rep_id
          WHERE c.prospect_id = ?1 AND c.outcome IS NOT NULL
          ORDER BY c.started_at DESC LIMIT 20",
@@ -177,9 +181,20 @@ pub fn call_card(conn: &Connection, prospect_id: &str, rep_id: Option<&str>) -> 
                 gap_objectives: r.get(6)?,
                 gap_impact: r.get(7)?,
                 ring_seconds: r.get(8)?,
+                call_id: r.get(9)?,
+                comments: Vec::new(),
+                flagged: false,
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let ids: Vec<String> = card.history.iter().map(|h| h.call_id.clone()).collect();
+    let mut coaching = crate::coaching::of_calls(conn, &ids)?;
+    for h in &mut card.history {
+        if let Some(c) = coaching.remove(&h.call_id) {
+            h.comments = c.comments;
+            h.flagged = c.flagged;
+        }
+    }
 
     card.referred_by = crate::referral::referred_by(conn, prospect_id)?;
     let values = playbook::placeholder_values(conn, prospect_id, rep_id)?;

@@ -37,6 +37,7 @@ pub mod bundle;
 pub mod calls;
 pub mod card;
 pub mod clock;
+pub mod coaching;
 pub mod demo;
 pub mod domain;
 pub mod error;

@@ -88,6 +88,7 @@ pub const PHONE: Rule = Rule::line("phone number", 64);
 pub const TALK_TRACK_NAME: Rule = Rule::line("talk track name", 120);
 pub const SECTION: Rule = Rule::text("section", 4000);
 pub const CHANGE_NOTE: Rule = Rule::text("change note", 480);
+pub const COMMENT: Rule = Rule::text("comment", 2000);
 pub const OBJECTION_LABEL: Rule = Rule::line("objection label", 80);
 pub const RESPONSE: Rule = Rule::text("response", 2000);
 pub const NOTES: Rule = Rule::text("notes", 10_000);

@@ -39,6 +39,9 @@ pub struct FilterArgs {
     /// Only calls whose notes or gap notes match these words ("a phrase", word* for a prefix)
     #[arg(long, value_name = "TEXT")]
     pub search: Option<String>,
+    /// Only calls flagged for coaching
+    #[arg(long)]
+    pub flagged: bool,
 }
 
 #[derive(Debug, clap::Args)]
@@ -79,6 +82,7 @@ impl FilterArgs {
             duration: self.duration.clone(),
             objection: self.objection.clone(),
             search: self.search.clone(),
+            flagged: self.flagged,
         }
     }
 }

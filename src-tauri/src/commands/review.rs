@@ -9,6 +9,7 @@ use tauri::State;
 use callblock_core::api::review::{self, ChartImage, ReviewOptions, SavedFile};
 use callblock_core::api::team::{self, BundleExported};
 use callblock_core::bundle::{self, BundleReport};
+use callblock_core::coaching::Coaching;
 use callblock_core::files::typed_path;
 use callblock_core::reports::calllog::{CallDetail, CallLogPage, CallLogQuery};
 use callblock_core::reports::export::ExportFormat;
@@ -73,6 +74,38 @@ pub fn review_call_detail(
     call_id: String,
 ) -> Result<CallDetail, AppError> {
     state.with_store(|s| review::call_detail(s.conn(), &call_id))
+}
+
+/// Comment on a call (a manager's coaching); the call's coaching after.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn comment_on_call(
+    state: State<'_, AppState>,
+    call_id: String,
+    body: String,
+) -> Result<Coaching, AppError> {
+    state.with_store(|s| review::comment_on_call(s, &call_id, &body))
+}
+
+/// Remove a comment written here; the call's coaching after.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn remove_call_comment(
+    state: State<'_, AppState>,
+    comment_id: String,
+) -> Result<Coaching, AppError> {
+    state.with_store(|s| review::remove_call_comment(s, &comment_id))
+}
+
+/// Flag a call for coaching, or take the flag off.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn flag_call(
+    state: State<'_, AppState>,
+    call_id: String,
+    flagged: bool,
+) -> Result<Coaching, AppError> {
+    state.with_store(|s| review::flag_call(s, &call_id, flagged))
 }
 
 /// Write one figure (`table`, such as `funnel_by_rep`) of the selection as CSV.

@@ -27,6 +27,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "published lists, leases, prospects' team state, the team's do-not-call list",
         sql: include_str!("../migrations/0002_shared_lists.sql"),
     },
+    Migration {
+        version: 3,
+        description: "coaching: managers' comments on calls and calls flagged for coaching",
+        sql: include_str!("../migrations/0003_coaching.sql"),
+    },
 ];
 
 /// The newest team schema this binary knows.

@@ -76,10 +76,14 @@ impl Selection {
         settings: &Settings,
         cube: Cube,
     ) -> Result<Selection> {
-        if filter.duration.is_some() || filter.objection_id.is_some() || filter.text.is_some() {
+        if filter.duration.is_some()
+            || filter.objection_id.is_some()
+            || filter.text.is_some()
+            || filter.flagged
+        {
             return Err(TeamError::Refused(
                 "the team store's live report selects by period, rep, theme and outcome; \
-                 for call length, objections or words, pull the team's calls \
+                 for call length, objections, words or coaching flags, pull the team's calls \
                  (`callblock report --team` without --live) and report from this copy"
                     .into(),
             ));

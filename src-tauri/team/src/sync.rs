@@ -41,6 +41,8 @@ pub struct PushReport {
     pub states: u32,
     /// Do-not-call entries sent to the team's list.
     pub do_not_call: u32,
+    /// Comments and coaching flags the store wrote (new, removed, changed).
+    pub coaching: u32,
 }
 
 pub(crate) async fn push(
@@ -192,8 +194,70 @@ pub(crate) async fn push(
             .map_err(pg)? as u32;
         lists::dnc_ack(store.conn(), upto)?;
     }
+    // Comments and coaching flags: a comment is added once and changed only
+    // to be removed (by the role that wrote it, or a manager: the store's
+    // policies), a flag only by a later change. Inserted, then updated by a
+    // plain UPDATE, so a row the policies keep from this role is passed
+    // over, never an error that would stop the queue.
+    while let Some((upto, comments, flags)) = callblock_core::coaching::waiting(
+        store.conn(),
+        BATCH,
+        if me.manager {
+            None
+        } else {
+            me.rep_id.as_deref()
+        },
+    )? {
+        let mut rows: Vec<(&str, &str, &str, &str, serde_json::Value)> = Vec::new();
+        for (c, rep) in &comments {
+            rows.push(("call_comment", &c.id, rep, &c.call_id, json(c)));
+        }
+        for (f, rep) in &flags {
+            rows.push(("call_flag", &f.id, rep, &f.id, json(f)));
+        }
+        if !rows.is_empty() {
+            let kinds: Vec<&str> = rows.iter().map(|r| r.0).collect();
+            let ids: Vec<&str> = rows.iter().map(|r| r.1).collect();
+            let reps: Vec<&str> = rows.iter().map(|r| r.2).collect();
+            let parents: Vec<&str> = rows.iter().map(|r| r.3).collect();
+            let bodies: Vec<&serde_json::Value> = rows.iter().map(|r| &r.4).collect();
+            let tx = client.transaction().await.map_err(pg)?;
+            let added = tx
+                .execute(
+                    "INSERT INTO callblock.rows (kind, id, rep_id, parent_id, body)
+                     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::jsonb[])
+                     ON CONFLICT (kind, id) DO NOTHING",
+                    &[&kinds, &ids, &reps, &parents, &bodies],
+                )
+                .await
+                .map_err(pg)?;
+            let changed = tx
+                .execute(
+                    "UPDATE callblock.rows r SET body = n.body
+                     FROM unnest($1::text[], $2::text[], $3::jsonb[]) AS n (kind, id, body)
+                     WHERE r.kind = n.kind AND r.id = n.id AND r.body IS DISTINCT FROM n.body
+                       AND CASE r.kind
+                           WHEN 'call_flag' THEN n.body ->> 'updated_at' > r.body ->> 'updated_at'
+                           ELSE r.body ->> 'deleted_at' IS NULL AND n.body ->> 'deleted_at' IS NOT NULL
+                           END",
+                    &[&kinds, &ids, &bodies],
+                )
+                .await
+                .map_err(pg)?;
+            tx.execute("SELECT pg_notify('callblock_rows', '')", &[])
+                .await
+                .map_err(pg)?;
+            tx.commit().await.map_err(pg)?;
+            report.coaching += (added + changed) as u32;
+        }
+        callblock_core::coaching::ack(store.conn(), upto)?;
+    }
     link::reached(store.conn(), true)?;
     Ok(report)
+}
+
+fn json(v: &impl serde::Serialize) -> serde_json::Value {
+    serde_json::to_value(v).expect("a bundle row is plain data")
 }
 
 /// Write the shared prospects' states `rep`'s calls left, each only over

@@ -824,6 +824,39 @@ async reviewCallDetail(callId: string) : Promise<Result<CallDetail, AppError>> {
 }
 },
 /**
+ * Comment on a call (a manager's coaching); the call's coaching after.
+ */
+async commentOnCall(callId: string, body: string) : Promise<Result<Coaching, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("comment_on_call", { callId, body }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Remove a comment written here; the call's coaching after.
+ */
+async removeCallComment(commentId: string) : Promise<Result<Coaching, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("remove_call_comment", { commentId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Flag a call for coaching, or take the flag off.
+ */
+async flagCall(callId: string, flagged: boolean) : Promise<Result<Coaching, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("flag_call", { callId, flagged }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Write one figure (`table`, such as `funnel_by_rep`) of the selection as CSV.
  */
 async exportReviewTable(filter: ReportFilter, table: string, path: string, replace: boolean) : Promise<Result<SavedFile, AppError>> {
@@ -1273,7 +1306,7 @@ block_id: string; remaining_ms: number; over: boolean }
 /**
  * How many rows of each kind the bundle holds (checked on import).
  */
-export type BundleCounts = { themes: number; prospects: number; talk_track_versions: number; objections: number; responses: number; blocks: number; pauses: number; calls: number; call_objections: number; meetings: number }
+export type BundleCounts = { themes: number; prospects: number; talk_track_versions: number; objections: number; responses: number; blocks: number; pauses: number; calls: number; call_objections: number; meetings: number; comments?: number; flags?: number }
 /**
  * What a bundle export wrote. (The core's `bundle::ExportSummary` shares its
  * name with the playbook's, so the window gets this type instead.)
@@ -1297,6 +1330,11 @@ themes_matched: string[]; objections_added: string[]; talk_track_versions_added:
  * list): kept as do-not-call, never queued or dialled.
  */
 do_not_call: number; 
+/**
+ * Comments and coaching flags taken in (new comments, removals, flags
+ * changed later than here).
+ */
+coaching: number; 
 /**
  * True when nothing new was imported (the bundle was imported before).
  */
@@ -1340,6 +1378,14 @@ referred_by: string | null;
  */
 playbook: CallPlaybook }
 /**
+ * A comment on a call, as the window shows it.
+ */
+export type CallComment = { id: string; call_id: string; author: string; body: string; created_at: string; 
+/**
+ * Written from this copy (by its rep): only its author removes it.
+ */
+mine: boolean }
+/**
  * How many calls the filter selects.
  */
 export type CallCount = { value: number; 
@@ -1368,7 +1414,11 @@ ring_ms: number | null; outcome: Outcome | null; outcome_label: string; asked_fo
 /**
  * Phases reached, objections and the end, in time order.
  */
-timeline: TimelineEvent[]; notes: string; gap_current_state: string; gap_objectives: string; gap_impact: string; meeting: MeetingInfo | null }
+timeline: TimelineEvent[]; notes: string; gap_current_state: string; gap_objectives: string; gap_impact: string; meeting: MeetingInfo | null; 
+/**
+ * The manager's comments and the coaching flag.
+ */
+coaching: Coaching }
 export type CallLogPage = { rows: CallLogRow[]; 
 /**
  * Where the next page starts (`after`); `None` on the last page.
@@ -1418,7 +1468,15 @@ objections: string[];
 /**
  * The first 160 characters of the notes.
  */
-notes: string; has_gap_notes: boolean }
+notes: string; has_gap_notes: boolean; 
+/**
+ * Flagged for coaching.
+ */
+flagged: boolean; 
+/**
+ * Comments on the call.
+ */
+comments: number }
 /**
  * The notes a rep types during a call.
  */
@@ -1591,6 +1649,14 @@ export type ClockState = { planned_ms: number; elapsed_ms: number; remaining_ms:
  * The planned length has run (the call in progress may finish).
  */
 time_up: boolean }
+/**
+ * A call's coaching: its flag and its comments, oldest first.
+ */
+export type Coaching = { flagged: boolean; 
+/**
+ * Who flagged it (or took the flag off) and when.
+ */
+flag_author: string | null; flag_changed_at: string | null; comments: CallComment[] }
 /**
  * Named `CsvImportReport` for the UI (the playbook's import has its own report).
  */
@@ -2315,7 +2381,7 @@ export type OutcomeOption = { value: Outcome; label: string; connect: boolean }
 /**
  * An earlier call to the prospect.
  */
-export type PastCall = { started_at: string; rep_name: string; outcome: Outcome; 
+export type PastCall = { call_id: string; started_at: string; rep_name: string; outcome: Outcome; 
 /**
  * Talk time (from the answer).
  */
@@ -2327,7 +2393,11 @@ ring_seconds: number | null; notes: string;
 /**
  * The gap the rep noted: current state, objectives, impact.
  */
-gap_current_state: string; gap_objectives: string; gap_impact: string }
+gap_current_state: string; gap_objectives: string; gap_impact: string; 
+/**
+ * The manager's comments on it (oldest first) and the coaching flag.
+ */
+comments: CallComment[]; flagged: boolean }
 export type Period = "month" | "quarter"
 export type Phase = { key: string; label: string; from_seconds: number; 
 /**
@@ -2929,7 +2999,11 @@ objection_id: string | null;
  * Full-text query on the notes and gap notes: words (all must appear),
  * `"a phrase"`, `word*` for a prefix.
  */
-text: string | null }
+text: string | null; 
+/**
+ * Only calls flagged for coaching.
+ */
+flagged: boolean }
 export type ResponseStat = { 
 /**
  * `None`: the objection was logged without a response.

@@ -14,10 +14,11 @@
 use std::path::Path;
 
 use base64::Engine;
-use rusqlite::Connection;
+use rusqlite::{Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+use crate::coaching::{self, Coaching};
 use crate::domain::{Outcome, Settings};
 use crate::error::{Error, Result};
 use crate::reports::calllog::{self, CallDetail, CallLogPage, CallLogQuery};
@@ -26,7 +27,8 @@ use crate::reports::{
     self, ByObjections, Dashboards, DurationBand, FunnelGroup, FunnelReport, GroupBy, ReportBy,
     ReportFilter,
 };
-use crate::{files, settings};
+use crate::store::Store;
+use crate::{files, settings, time};
 
 /// Rates over fewer calls than this are shown greyed out: they say little.
 pub const SMALL_SAMPLE: u32 = 30;
@@ -201,6 +203,38 @@ pub fn call_log(conn: &Connection, query: &CallLogQuery) -> Result<CallLogPage> 
 /// One call's detail: its timeline, objections, outcome and notes.
 pub fn call_detail(conn: &Connection, call_id: &str) -> Result<CallDetail> {
     calllog::call_detail(conn, call_id, &settings::load(conn)?)
+}
+
+/// Comment on a completed call (one transaction); its coaching after.
+pub fn comment_on_call(store: &mut Store, call_id: &str, body: &str) -> Result<Coaching> {
+    store.write(|tx| {
+        coaching::add_comment(tx, call_id, body, time::now())?;
+        coaching::of_call(tx, call_id)
+    })
+}
+
+/// Remove a comment written here; the call's coaching after.
+pub fn remove_call_comment(store: &mut Store, comment_id: &str) -> Result<Coaching> {
+    store.write(|tx| {
+        let call_id: String = tx
+            .query_row(
+                "SELECT call_id FROM call_comments WHERE id = ?1",
+                [comment_id],
+                |r| r.get(0),
+            )
+            .optional()?
+            .ok_or_else(|| Error::NotFound {
+                what: "comment",
+                id: comment_id.to_string(),
+            })?;
+        coaching::remove_comment(tx, comment_id, time::now())?;
+        coaching::of_call(tx, &call_id)
+    })
+}
+
+/// Flag a call for coaching, or take the flag off; its coaching after.
+pub fn flag_call(store: &mut Store, call_id: &str, flagged: bool) -> Result<Coaching> {
+    store.write(|tx| coaching::set_flag(tx, call_id, flagged, time::now()))
 }
 
 /// The table of the meeting rate by objections heard (not a dashboard: the
@@ -399,6 +433,8 @@ pub struct TypedFilter {
     pub objection: Option<String>,
     /// Words the notes or gap notes contain.
     pub search: Option<String>,
+    /// Only calls flagged for coaching.
+    pub flagged: bool,
 }
 
 /// The filter `typed` describes; names are resolved (an unknown one is an
@@ -436,6 +472,7 @@ pub fn filter(conn: &Connection, typed: &TypedFilter) -> Result<ReportFilter> {
         duration,
         objection_id,
         text: search(typed.search.as_deref())?,
+        flagged: typed.flagged,
     })
 }
 

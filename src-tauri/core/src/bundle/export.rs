@@ -94,6 +94,7 @@ pub(crate) fn build_of(
     let responses = responses(conn, &call_objections)?;
     let objections = objections(conn, &call_objections, &responses)?;
     let themes = themes(conn, &calls, &prospects, &blocks, &tracks, &responses)?;
+    let (comments, flags) = crate::coaching::for_calls(conn, &call_ids)?;
     let mut bundle = Bundle {
         format: FORMAT.into(),
         format_version: FORMAT_VERSION,
@@ -114,6 +115,8 @@ pub(crate) fn build_of(
         calls,
         call_objections,
         meetings,
+        comments,
+        flags,
         counts: BundleCounts::default(),
     };
     bundle.counts = counts(&bundle);
@@ -133,6 +136,8 @@ pub(crate) fn counts(b: &Bundle) -> BundleCounts {
         calls: b.calls.len() as u32,
         call_objections: b.call_objections.len() as u32,
         meetings: b.meetings.len() as u32,
+        comments: b.comments.len() as u32,
+        flags: b.flags.len() as u32,
     }
 }
 

@@ -5,6 +5,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
+pub use crate::coaching::{BComment, BFlag};
 use crate::domain::Outcome;
 
 pub const FORMAT: &str = "callblock-bundle";
@@ -34,6 +35,13 @@ pub struct Bundle {
     pub calls: Vec<BCall>,
     pub call_objections: Vec<BCallObjection>,
     pub meetings: Vec<BMeeting>,
+    /// Comments on the calls (removed ones too, so the removal travels);
+    /// absent from older bundles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub comments: Vec<BComment>,
+    /// The calls' coaching flags; absent from older bundles.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub flags: Vec<BFlag>,
     pub counts: BundleCounts,
 }
 
@@ -50,6 +58,10 @@ pub struct BundleCounts {
     pub calls: u32,
     pub call_objections: u32,
     pub meetings: u32,
+    #[serde(default)]
+    pub comments: u32,
+    #[serde(default)]
+    pub flags: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -51,6 +51,9 @@ pub struct BundleReport {
     /// or a number or e-mail of theirs is on this database's do-not-call
     /// list): kept as do-not-call, never queued or dialled.
     pub do_not_call: u32,
+    /// Comments and coaching flags taken in (new comments, removals, flags
+    /// changed later than here).
+    pub coaching: u32,
     /// True when nothing new was imported (the bundle was imported before).
     pub unchanged: bool,
 }
@@ -221,6 +224,7 @@ fn apply(tx: &Connection, b: &Bundle, source_name: &str) -> Result<BundleReport>
     let new_calls = a.calls()?;
     a.call_objections(&new_calls)?;
     a.meetings(&new_calls)?;
+    a.report.coaching = crate::coaching::merge(tx, &b.comments, &b.flags, true)?.taken;
     a.do_not_call(&new_calls)?;
     a.suppress_listed(&new_prospects)?;
     Ok(a.finish())
@@ -799,7 +803,8 @@ impl<'a> Apply<'a> {
             && r.themes_added.is_empty()
             && r.objections_added.is_empty()
             && r.responses_added == 0
-            && r.talk_track_versions_added == 0;
+            && r.talk_track_versions_added == 0
+            && r.coaching == 0;
         self.report
     }
 }

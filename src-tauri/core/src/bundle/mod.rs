@@ -45,8 +45,9 @@ pub(crate) use export::{
     build_of, call_row, counts, prospects_by_ids, rep, themes_by_ids, CALL_COLUMNS,
 };
 pub use format::{
-    BBlock, BCall, BCallObjection, BMeeting, BObjection, BPause, BProspect, BRep, BResponse,
-    BTalkTrack, BTalkTrackVersion, BTheme, Bundle, BundleCounts, EXTENSION, FORMAT, FORMAT_VERSION,
+    BBlock, BCall, BCallObjection, BComment, BFlag, BMeeting, BObjection, BPause, BProspect, BRep,
+    BResponse, BTalkTrack, BTalkTrackVersion, BTheme, Bundle, BundleCounts, EXTENSION, FORMAT,
+    FORMAT_VERSION,
 };
 pub(crate) use import::import_lists;
 pub use import::{import, import_checked, import_file, import_named, BundleReport, ImportCount};

@@ -184,6 +184,8 @@ fn check_counts(b: &Bundle) -> std::result::Result<(), String> {
             b.call_objections.len(),
         ),
         ("meetings", c.meetings, b.meetings.len()),
+        ("comments", c.comments, b.comments.len()),
+        ("coaching flags", c.flags, b.flags.len()),
     ];
     for (what, said, has) in stated {
         if said as usize != has {

@@ -62,6 +62,8 @@ pub struct ReportFilter {
     /// Full-text query on the notes and gap notes: words (all must appear),
     /// `"a phrase"`, `word*` for a prefix.
     pub text: Option<String>,
+    /// Only calls flagged for coaching.
+    pub flagged: bool,
 }
 
 impl ReportFilter {
@@ -124,6 +126,9 @@ impl ReportFilter {
                 )?
                 .join("")
             ));
+        }
+        if self.flagged {
+            parts.push("flagged for coaching".to_string());
         }
         if let Some(t) = self.text.as_deref().filter(|t| !t.trim().is_empty()) {
             parts.push(format!("notes matching {}", crate::quote::quoted(t.trim())));

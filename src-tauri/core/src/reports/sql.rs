@@ -119,6 +119,7 @@ pub(crate) struct Caps {
 /// True when a rollup with `caps` can answer `filter` exactly.
 pub(crate) fn cube_can_serve(filter: &ReportFilter, caps: Caps) -> bool {
     filter.objection_id.is_none()
+        && !filter.flagged
         && filter.text_query().is_none()
         && (filter.outcomes.is_empty() || caps.outcome)
         && match filter.duration {
@@ -178,6 +179,9 @@ pub(crate) fn raw_conditions(filter: &ReportFilter, p: &mut Params) -> Vec<Strin
             "EXISTS (SELECT 1 FROM call_objections fo WHERE fo.call_id = c.id AND +fo.objection_id = {})",
             p.bind(o.clone())
         ));
+    }
+    if filter.flagged {
+        w.push("c.id IN (SELECT call_id FROM call_flags WHERE flagged = 1)".to_string());
     }
     if let Some(q) = filter.text_query() {
         w.push(format!(

@@ -74,6 +74,11 @@ pub const MIGRATIONS: &[Migration] = &[
             "the team's shared lists and playbook: published prospects, leases, do-not-call",
         sql: V11_TEAM_LISTS,
     },
+    Migration {
+        version: 12,
+        description: "coaching: a manager's comments on calls and the calls flagged for coaching",
+        sql: V12_COACHING,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -943,5 +948,56 @@ CREATE TABLE team_dnc_outbox (
 CREATE TRIGGER team_dnc_outbox_insert AFTER INSERT ON do_not_call
 WHEN NEW.source <> 'team' AND EXISTS (SELECT 1 FROM team_link) BEGIN
     INSERT INTO team_dnc_outbox (kind, value, since) VALUES (NEW.kind, NEW.value, NEW.since);
+END;
+"#;
+
+const V12_COACHING: &str = r#"
+-- What a manager (or anyone with the file) said about a call. Comments are
+-- never edited: a removal keeps the row with `deleted_at`, so that it
+-- travels (bundles, the team store) like the comment did. `call_id` is not
+-- a foreign key: a team pull replaces a call whole (deleted, then imported
+-- again), and its comments must outlive that.
+CREATE TABLE call_comments (
+    id         TEXT PRIMARY KEY NOT NULL,
+    call_id    TEXT NOT NULL,
+    author     TEXT NOT NULL CHECK (length(author) BETWEEN 1 AND 80),
+    body       TEXT NOT NULL CHECK (length(body) BETWEEN 1 AND 2000),
+    created_at TEXT NOT NULL,
+    deleted_at TEXT
+) STRICT;
+CREATE INDEX call_comments_call ON call_comments(call_id, created_at);
+
+-- A call flagged for coaching, or no longer (the later change wins
+-- wherever the two meet).
+CREATE TABLE call_flags (
+    call_id    TEXT PRIMARY KEY NOT NULL,
+    flagged    INTEGER NOT NULL CHECK (flagged IN (0, 1)),
+    author     TEXT NOT NULL CHECK (length(author) BETWEEN 1 AND 80),
+    updated_at TEXT NOT NULL
+) STRICT;
+CREATE INDEX call_flags_on ON call_flags(call_id) WHERE flagged = 1;
+
+-- Comments and flags to push to the team store, in order, while one is
+-- linked; filled in the transaction that wrote them.
+CREATE TABLE team_coaching_outbox (
+    seq    INTEGER PRIMARY KEY AUTOINCREMENT,
+    kind   TEXT NOT NULL CHECK (kind IN ('comment', 'flag')),
+    row_id TEXT NOT NULL
+) STRICT;
+CREATE TRIGGER team_coaching_comment_insert AFTER INSERT ON call_comments
+WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_coaching_outbox (kind, row_id) VALUES ('comment', NEW.id);
+END;
+CREATE TRIGGER team_coaching_comment_update AFTER UPDATE ON call_comments
+WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_coaching_outbox (kind, row_id) VALUES ('comment', NEW.id);
+END;
+CREATE TRIGGER team_coaching_flag_insert AFTER INSERT ON call_flags
+WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_coaching_outbox (kind, row_id) VALUES ('flag', NEW.call_id);
+END;
+CREATE TRIGGER team_coaching_flag_update AFTER UPDATE ON call_flags
+WHEN EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_coaching_outbox (kind, row_id) VALUES ('flag', NEW.call_id);
 END;
 "#;

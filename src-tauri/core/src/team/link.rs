@@ -86,7 +86,8 @@ pub fn get(conn: &Connection) -> Result<Option<TeamLink>> {
 
 pub fn status(conn: &Connection) -> Result<LinkStatus> {
     let (waiting, oldest): (u32, Option<String>) = conn.query_row(
-        "SELECT count(*) + (SELECT count(*) FROM team_dnc_outbox), min(queued_at)
+        "SELECT count(*) + (SELECT count(*) FROM team_dnc_outbox)
+                + (SELECT count(*) FROM team_coaching_outbox), min(queued_at)
          FROM team_outbox",
         [],
         |r| Ok((r.get(0)?, r.get(1)?)),
@@ -121,6 +122,7 @@ pub fn save(tx: &Connection, new: &NewLink) -> Result<u32> {
     }
     tx.execute("DELETE FROM team_outbox", [])?;
     tx.execute("DELETE FROM team_dnc_outbox", [])?;
+    tx.execute("DELETE FROM team_coaching_outbox", [])?;
     tx.execute("DELETE FROM team_leases", [])?;
     tx.execute("DELETE FROM team_shared", [])?;
     tx.execute("DELETE FROM team_playbook", [])?;
@@ -153,7 +155,17 @@ pub fn save(tx: &Connection, new: &NewLink) -> Result<u32> {
          SELECT kind, value, since FROM do_not_call WHERE source <> 'team' ORDER BY since",
         [],
     )?;
-    Ok((blocks + calls + dnc) as u32)
+    // Comments and coaching flags, in the order they were written.
+    let coaching = tx.execute(
+        "INSERT INTO team_coaching_outbox (kind, row_id)
+         SELECT 'comment', id FROM call_comments ORDER BY created_at, id",
+        [],
+    )? + tx.execute(
+        "INSERT INTO team_coaching_outbox (kind, row_id)
+         SELECT 'flag', call_id FROM call_flags ORDER BY updated_at, call_id",
+        [],
+    )?;
+    Ok((blocks + calls + dnc + coaching) as u32)
 }
 
 /// Unlink: the link and whatever waits are forgotten (the store keeps what
@@ -161,6 +173,7 @@ pub fn save(tx: &Connection, new: &NewLink) -> Result<u32> {
 pub fn forget(tx: &Connection) -> Result<bool> {
     tx.execute("DELETE FROM team_outbox", [])?;
     tx.execute("DELETE FROM team_dnc_outbox", [])?;
+    tx.execute("DELETE FROM team_coaching_outbox", [])?;
     // Without the store, the team's prospects are this rep's own again.
     tx.execute("DELETE FROM team_leases", [])?;
     tx.execute("DELETE FROM team_shared", [])?;

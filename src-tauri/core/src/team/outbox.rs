@@ -25,10 +25,12 @@ pub enum Kind {
     Call,
     CallObjection,
     Meeting,
+    CallComment,
+    CallFlag,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 13] = [
         Kind::Theme,
         Kind::Prospect,
         Kind::TalkTrack,
@@ -40,6 +42,8 @@ impl Kind {
         Kind::Call,
         Kind::CallObjection,
         Kind::Meeting,
+        Kind::CallComment,
+        Kind::CallFlag,
     ];
 
     /// The name the team store's `kind` column holds.
@@ -56,6 +60,8 @@ impl Kind {
             Kind::Call => "call",
             Kind::CallObjection => "call_objection",
             Kind::Meeting => "meeting",
+            Kind::CallComment => "call_comment",
+            Kind::CallFlag => "call_flag",
         }
     }
 
@@ -69,7 +75,13 @@ impl Kind {
     pub fn is_private(self) -> bool {
         matches!(
             self,
-            Kind::Block | Kind::Pause | Kind::Call | Kind::CallObjection | Kind::Meeting
+            Kind::Block
+                | Kind::Pause
+                | Kind::Call
+                | Kind::CallObjection
+                | Kind::Meeting
+                | Kind::CallComment
+                | Kind::CallFlag
         )
     }
 }

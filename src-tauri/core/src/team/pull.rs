@@ -33,6 +33,10 @@ pub struct PullReport {
     pub calls_removed: u32,
     /// The reps whose calls came in, by name.
     pub reps: Vec<String>,
+    /// Comments and coaching flags taken in; and those left out (not valid,
+    /// or on a call this copy does not hold).
+    pub coaching: u32,
+    pub coaching_left_out: u32,
     /// The store's sequence number read up to.
     pub seq: i64,
     /// The team's shared lists: published prospects, states, do-not-call.
@@ -115,7 +119,9 @@ pub fn missing(rows: &[TeamRow]) -> Result<Vec<(Kind, String)>> {
                 want(Kind::Objection, &Some(x.objection_id));
                 want(Kind::Theme, &x.theme_id);
             }
-            Kind::Theme | Kind::Objection => {}
+            // Loose: a comment or flag waits here for its call when the
+            // call is not here yet (`coaching::merge`).
+            Kind::Theme | Kind::Objection | Kind::CallComment | Kind::CallFlag => {}
         }
     }
     Ok(out)
@@ -175,11 +181,18 @@ pub fn apply(
             Kind::Call => b.calls.push(body(r)?),
             Kind::CallObjection => b.call_objections.push(body(r)?),
             Kind::Meeting => b.meetings.push(body(r)?),
+            Kind::CallComment => b.comments.push(body(r)?),
+            Kind::CallFlag => b.flags.push(body(r)?),
             _ => unreachable!("the private kinds"),
         }
     }
     let mut bundles = Vec::new();
+    // Comments and flags are merged apart, leaving out a bad one rather
+    // than refusing the pull (one rep's row must not stop the team's).
+    let (mut comments, mut flags) = (Vec::new(), Vec::new());
     for (_, mut b) in own {
+        comments.append(&mut b.comments);
+        flags.append(&mut b.flags);
         b.themes = shared.themes.clone();
         b.prospects = shared.prospects.clone();
         b.talk_tracks = shared.talk_tracks.clone();
@@ -194,6 +207,11 @@ pub fn apply(
         let before: i64 = tx.query_row("SELECT ifnull(max(seq), 0) FROM team_outbox", [], |r| {
             r.get(0)
         })?;
+        let coaching_before: i64 = tx.query_row(
+            "SELECT ifnull(max(seq), 0) FROM team_coaching_outbox",
+            [],
+            |r| r.get(0),
+        )?;
         let dnc_before: i64 =
             tx.query_row("SELECT ifnull(max(seq), 0) FROM team_dnc_outbox", [], |r| {
                 r.get(0)
@@ -235,6 +253,9 @@ pub fn apply(
                 report.reps.push(r.rep_name);
             }
         }
+        let coaching = crate::coaching::merge(tx, &comments, &flags, false)?;
+        report.coaching = coaching.taken;
+        report.coaching_left_out = coaching.left_out;
         for (id, rep) in removed {
             report.calls_removed += tx.execute(
                 "DELETE FROM calls WHERE id = ?1 AND rep_id = ?2 AND rep_id IS NOT ?3",
@@ -244,6 +265,10 @@ pub fn apply(
         // What the import wrote came from the store: not queued back to it.
         tx.execute("DELETE FROM team_outbox WHERE seq > ?1", [before])?;
         tx.execute("DELETE FROM team_dnc_outbox WHERE seq > ?1", [dnc_before])?;
+        tx.execute(
+            "DELETE FROM team_coaching_outbox WHERE seq > ?1",
+            [coaching_before],
+        )?;
         tx.execute(
             "UPDATE team_link SET pulled_seq = max(pulled_seq, ?1), pulled_at = ?2,
                     offline_since = NULL, last_error = NULL
@@ -371,6 +396,8 @@ pub(crate) fn empty_bundle(rep: BRep) -> Bundle {
         calls: vec![],
         call_objections: vec![],
         meetings: vec![],
+        comments: vec![],
+        flags: vec![],
         counts: Default::default(),
     }
 }

@@ -237,6 +237,7 @@ pub(super) fn counts(
         let relaxed = ReportFilter {
             objection_id: None,
             text: None,
+            flagged: false,
             duration: filter.duration.filter(|b| sql::band_bins(*b).is_some()),
             ..filter.clone()
         };
@@ -300,6 +301,14 @@ fn share(conn: &Connection, filter: &ReportFilter, settings: &Settings) -> Resul
         let n: i64 = conn.query_row(
             "SELECT count(DISTINCT call_id) FROM call_objections WHERE objection_id = ?1",
             [o],
+            |r| r.get(0),
+        )?;
+        share *= n as f64 / all;
+    }
+    if filter.flagged {
+        let n: i64 = conn.query_row(
+            "SELECT count(*) FROM call_flags WHERE flagged = 1",
+            [],
             |r| r.get(0),
         )?;
         share *= n as f64 / all;

@@ -102,6 +102,8 @@ pub struct CallDetail {
     pub gap_objectives: String,
     pub gap_impact: String,
     pub meeting: Option<MeetingInfo>,
+    /// The manager's comments and the coaching flag.
+    pub coaching: crate::coaching::Coaching,
 }
 
 /// The phases of a call from the settings' thresholds (domain.md section 3).
@@ -162,6 +164,7 @@ pub fn call_detail(conn: &Connection, call_id: &str, settings: &Settings) -> Res
     })?;
     let objections = objections_raised(conn, call_id, &d.phases)?;
     d.meeting = meeting(conn, call_id)?;
+    d.coaching = crate::coaching::of_call(conn, call_id)?;
     d.timeline = timeline(&d, &objections);
     d.objections = objections;
     Ok(d)
@@ -229,6 +232,7 @@ fn call_row(conn: &Connection, call_id: &str, settings: &Settings) -> Result<Opt
                     gap_objectives: r.get(25)?,
                     gap_impact: r.get(26)?,
                     meeting: None,
+                    coaching: Default::default(),
                 })
             },
         )

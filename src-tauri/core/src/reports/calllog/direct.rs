@@ -41,14 +41,26 @@ pub(super) fn drive_small(conn: &Connection, filter: &ReportFilter) -> Result<Op
         )?),
         None => None,
     };
-    let use_text = matches!(text_n, Some(n) if n <= DRIVE_TEXT_MAX)
+    // Calls flagged for coaching are few: read from their table first.
+    let use_flags = filter.flagged
+        && conn.query_row(
+            "SELECT count(*) FROM (SELECT 1 FROM call_flags WHERE flagged = 1 LIMIT ?1)",
+            [DRIVE_OBJECTION_MAX + 1],
+            |r| r.get::<_, i64>(0),
+        )? <= DRIVE_OBJECTION_MAX;
+    let use_text = !use_flags
+        && matches!(text_n, Some(n) if n <= DRIVE_TEXT_MAX)
         && obj_n.is_none_or(|o| text_n.unwrap_or(0) <= o || o > DRIVE_OBJECTION_MAX);
-    let use_obj = !use_text && matches!(obj_n, Some(n) if n <= DRIVE_OBJECTION_MAX);
-    if !use_text && !use_obj {
+    let use_obj = !use_flags && !use_text && matches!(obj_n, Some(n) if n <= DRIVE_OBJECTION_MAX);
+    if !use_flags && !use_text && !use_obj {
         return Ok(None);
     }
     let mut p = Params::default();
-    let driver = if use_text {
+    let driver = if use_flags {
+        "(SELECT call_id AS cid FROM call_flags WHERE flagged = 1) m
+         CROSS JOIN calls c ON c.id = m.cid"
+            .to_string()
+    } else if use_text {
         format!(
             "(SELECT rowid AS rid FROM calls_fts WHERE calls_fts MATCH {}) m CROSS JOIN calls c ON c.rowid = m.rid",
             p.bind(text.clone().unwrap_or_default())
@@ -69,6 +81,7 @@ pub(super) fn drive_small(conn: &Connection, filter: &ReportFilter) -> Result<Op
         } else {
             filter.objection_id.clone()
         },
+        flagged: filter.flagged && !use_flags,
         ..filter.clone()
     };
     w.extend(sql::raw_conditions(&rest, &mut p));

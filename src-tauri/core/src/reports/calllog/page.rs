@@ -312,7 +312,9 @@ fn rows_for(conn: &Connection, keys: &[Key]) -> Result<Vec<CallLogRow>> {
             (SELECT group_concat(label, char(31)) FROM (
                 SELECT o.label AS label FROM call_objections co JOIN objections o ON o.id = co.objection_id
                 WHERE co.call_id = c.id ORDER BY co.position)),
-            c.ring_ms
+            c.ring_ms,
+            ifnull((SELECT flagged FROM call_flags f WHERE f.call_id = c.id), 0),
+            (SELECT count(*) FROM call_comments m WHERE m.call_id = c.id AND m.deleted_at IS NULL)
          FROM calls c
          LEFT JOIN reps r ON r.id = c.rep_id
          LEFT JOIN themes t ON t.id = c.theme_id
@@ -345,6 +347,8 @@ fn rows_for(conn: &Connection, keys: &[Key]) -> Result<Vec<CallLogRow>> {
                         .unwrap_or_default(),
                     notes: r.get(12)?,
                     has_gap_notes: r.get(13)?,
+                    flagged: r.get(16)?,
+                    comments: r.get(17)?,
                 },
             ))
         })?

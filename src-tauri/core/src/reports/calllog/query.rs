@@ -72,6 +72,10 @@ pub struct CallLogRow {
     /// The first 160 characters of the notes.
     pub notes: String,
     pub has_gap_notes: bool,
+    /// Flagged for coaching.
+    pub flagged: bool,
+    /// Comments on the call.
+    pub comments: u32,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
