@@ -77,8 +77,11 @@ describe("the filter bar", () => {
       duration: { min_seconds: 180, max_seconds: null },
       objection_id: null,
       text: "budget",
+      flagged: false,
     });
     expect(activeFilters(f)).toBe(4);
+    expect(toReportFilter({ ...f, flagged: true }, bands, now).flagged).toBe(true);
+    expect(activeFilters({ ...f, flagged: true })).toBe(5);
     expect(activeFilters(emptyFilter())).toBe(0);
     expect(toReportFilter({ ...emptyFilter(), text: "   " }, bands, now).text).toBeNull();
   });

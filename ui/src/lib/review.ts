@@ -30,10 +30,12 @@ export interface FilterState {
   band: string;
   objectionId: string;
   text: string;
+  /** Only calls flagged for coaching. */
+  flagged: boolean;
 }
 
 export function emptyFilter(): FilterState {
-  return { period: "30d", from: "", to: "", repId: "", themeId: "", outcome: "", band: "", objectionId: "", text: "" };
+  return { period: "30d", from: "", to: "", repId: "", themeId: "", outcome: "", band: "", objectionId: "", text: "", flagged: false };
 }
 
 const DAY_MS = 86_400_000;
@@ -107,12 +109,13 @@ export function toReportFilter(f: FilterState, bands: readonly { key: string; ba
     duration: bands.find((b) => b.key === f.band)?.band ?? null,
     objection_id: f.objectionId || null,
     text: text ? text : null,
+    flagged: f.flagged === true,
   };
 }
 
 /** How many of the filters beyond the period are set. */
 export function activeFilters(f: FilterState): number {
-  return [f.repId, f.themeId, f.outcome, f.band, f.objectionId, f.text.trim()].filter(Boolean).length;
+  return [f.repId, f.themeId, f.outcome, f.band, f.objectionId, f.text.trim(), f.flagged].filter(Boolean).length;
 }
 
 /** "Nov 16 – Nov 22, 2026" for a period (days included), in UTC days. */
