@@ -146,3 +146,42 @@ describe("the Review view's filters of several values", () => {
     expect(rep).toHaveTextContent("All reps");
   });
 });
+
+describe("the Review view's Team tab", () => {
+  it("hides the filter bar, which does not apply to it, without losing the focus or the selection", async () => {
+    current = {
+      ...options,
+      reps: [
+        { id: "r1", name: "Dana Lee" },
+        { id: "r2", name: "Sam Okafor" },
+      ],
+    };
+    const user = userEvent.setup();
+    render(ReviewView);
+    await user.click(await screen.findByRole("button", { name: "Rep" }));
+    await user.click(screen.getByRole("checkbox", { name: "Sam Okafor" }));
+    await user.keyboard("{Escape}");
+    expect(screen.getByRole("search", { name: "Which calls" })).toBeVisible();
+
+    // Alt+T from the filter bar: the Team tab, focused; the bar is gone.
+    await user.keyboard("{Alt>}t{/Alt}");
+    const team = screen.getByRole("tab", { name: /^Team/ });
+    expect(team).toHaveAttribute("aria-selected", "true");
+    expect(team).toHaveFocus();
+    expect(screen.queryByRole("search", { name: "Which calls" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Rep" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("combobox", { name: "Period" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("searchbox", { name: "Search the notes" })).not.toBeInTheDocument();
+    // The only "Rep" left is the bundle's, the Team tab's own.
+    expect(screen.getByRole("combobox", { name: "Rep" })).toBeVisible();
+    // Alt+F (the period) does not send the focus into the hidden bar.
+    await user.keyboard("{Alt>}f{/Alt}");
+    expect(team).toHaveFocus();
+
+    // Back on the dashboard, the bar is there with its selection.
+    await user.click(screen.getByRole("tab", { name: /^Dashboard/ }));
+    expect(screen.getByRole("search", { name: "Which calls" })).toBeVisible();
+    expect(screen.getByRole("button", { name: "Rep" })).toHaveTextContent("Sam Okafor");
+    expect(asked.at(-1)).toMatchObject({ rep_ids: ["r2"] });
+  });
+});
