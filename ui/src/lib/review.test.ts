@@ -224,5 +224,9 @@ describe("the remembered period", () => {
     expect(storedPeriod()).toBeNull();
     localStorage.setItem("callblock.review.period", JSON.stringify({ period: "forever" }));
     expect(storedPeriod()).toBeNull();
+    // Only the period is kept: a value with a filter in it (none was ever
+    // written) still gives its period, and never a rep, theme or outcome.
+    localStorage.setItem("callblock.review.period", JSON.stringify({ period: "7d", from: "", to: "", repId: "r1", outcome: "meeting" }));
+    expect(storedPeriod()).toEqual({ period: "7d", from: "", to: "" });
   });
 });
