@@ -16,9 +16,11 @@ import {
   scrollHeight,
   scrollToShow,
   toReportFilter,
+  describeFilters,
   visibleRows,
   withExtension,
   MAX_SCROLL_PX,
+  type FilterState,
 } from "./review";
 
 const now = new Date("2026-11-22T19:30:00Z");
@@ -67,7 +69,7 @@ describe("the filter bar", () => {
   const bands = [{ key: "over-3", band: { min_seconds: 180, max_seconds: null } }];
 
   it("stands for a ReportFilter", () => {
-    const f = { ...emptyFilter(), period: "all" as const, repId: "r1", outcome: "meeting" as const, band: "over-3", text: "  budget " };
+    const f: FilterState = { ...emptyFilter(), period: "all", repIds: ["r1"], outcomes: ["meeting"], band: "over-3", text: "  budget " };
     expect(toReportFilter(f, bands, now)).toEqual({
       from: null,
       to: null,
@@ -84,6 +86,66 @@ describe("the filter bar", () => {
     expect(activeFilters({ ...f, flagged: true })).toBe(5);
     expect(activeFilters(emptyFilter())).toBe(0);
     expect(toReportFilter({ ...emptyFilter(), text: "   " }, bands, now).text).toBeNull();
+  });
+
+  it("sends every rep, theme and outcome chosen, and none for all", () => {
+    const f: FilterState = {
+      ...emptyFilter(),
+      repIds: ["r1", "r2", "r3"],
+      themeIds: ["t1", "t2"],
+      outcomes: ["meeting", "callback"],
+    };
+    const r = toReportFilter(f, bands, now);
+    expect(r.rep_ids).toEqual(["r1", "r2", "r3"]);
+    expect(r.theme_ids).toEqual(["t1", "t2"]);
+    expect(r.outcomes).toEqual(["meeting", "callback"]);
+    // A copy: the filter sent is not the bar's state, changed later.
+    f.repIds.push("r4");
+    expect(r.rep_ids).toEqual(["r1", "r2", "r3"]);
+    expect(toReportFilter(emptyFilter(), bands, now)).toMatchObject({ rep_ids: [], theme_ids: [], outcomes: [] });
+    // Three reps are one filter (one click on the × clears them).
+    expect(activeFilters(f)).toBe(3);
+    expect(activeFilters({ ...emptyFilter(), repIds: ["r1", "r2"] })).toBe(1);
+  });
+
+  it("says which filters are set, with every value chosen", () => {
+    const options = {
+      reps: [
+        { id: "r1", name: "Dana Lee" },
+        { id: "r2", name: "Sam Okafor" },
+        { id: "r3", name: "Alex Rivera" },
+      ],
+      themes: [{ id: "t1", name: "Logistics" }],
+      outcomes: [
+        { value: "meeting" as const, label: "Meeting booked", connect: true },
+        { value: "callback" as const, label: "Callback requested", connect: true },
+      ],
+      duration_bands: [{ key: "over-3", label: "Over 3 min", band: { min_seconds: 180, max_seconds: null } }],
+      objections: [{ id: "o1", slug: "budget", label: "No budget", archived: false }],
+    };
+    expect(describeFilters(emptyFilter(), options)).toEqual([]);
+    expect(
+      describeFilters(
+        {
+          ...emptyFilter(),
+          repIds: ["r1", "r2", "r3"],
+          themeIds: ["t1"],
+          outcomes: ["meeting", "callback"],
+          band: "over-3",
+          objectionId: "o1",
+          text: " budget ",
+        },
+        options,
+      ),
+    ).toEqual([
+      "Rep: Dana Lee, Sam Okafor or Alex Rivera",
+      "Theme: Logistics",
+      "Outcome: Meeting booked or Callback requested",
+      "Length: Over 3 min",
+      "Objection: No budget",
+      "Notes: budget",
+    ]);
+    expect(describeFilters({ ...emptyFilter(), repIds: ["r2", "gone"] }, options)).toEqual(["Rep: Sam Okafor or one no longer listed"]);
   });
 });
 
@@ -165,5 +227,9 @@ describe("the remembered period", () => {
     expect(storedPeriod()).toBeNull();
     localStorage.setItem("callblock.review.period", JSON.stringify({ period: "forever" }));
     expect(storedPeriod()).toBeNull();
+    // Only the period is kept: a value with a filter in it (none was ever
+    // written) still gives its period, and never a rep, theme or outcome.
+    localStorage.setItem("callblock.review.period", JSON.stringify({ period: "7d", from: "", to: "", repId: "r1", outcome: "meeting" }));
+    expect(storedPeriod()).toEqual({ period: "7d", from: "", to: "" });
   });
 });

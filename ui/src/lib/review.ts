@@ -3,7 +3,7 @@
 // names for exports, chart scales, and the arithmetic of the virtualized call
 // log. Days are UTC days, as on the command line and in the day and week
 // groupings, so the view and `callblock report` give the same figures.
-import type { DurationBand, Outcome, Rate, ReportFilter } from "./bindings";
+import type { DurationBand, Outcome, Rate, ReportFilter, ReviewOptions } from "./bindings";
 
 export type PeriodPreset = "7d" | "30d" | "90d" | "this_month" | "last_month" | "this_year" | "all" | "custom";
 
@@ -23,9 +23,12 @@ export interface FilterState {
   /** YYYY-MM-DD, for a custom period (both days included). */
   from: string;
   to: string;
-  repId: string;
-  themeId: string;
-  outcome: Outcome | "";
+  /** Calls of any of these reps (none: every rep). */
+  repIds: string[];
+  /** Calls on any of these themes (none: every theme). */
+  themeIds: string[];
+  /** Calls with any of these outcomes (none: every outcome). */
+  outcomes: Outcome[];
   /** A duration band's key (`under-1`, `1-2`, `2-3`, `over-3`). */
   band: string;
   objectionId: string;
@@ -35,7 +38,7 @@ export interface FilterState {
 }
 
 export function emptyFilter(): FilterState {
-  return { period: "30d", from: "", to: "", repId: "", themeId: "", outcome: "", band: "", objectionId: "", text: "", flagged: false };
+  return { period: "30d", from: "", to: "", repIds: [], themeIds: [], outcomes: [], band: "", objectionId: "", text: "", flagged: false };
 }
 
 const DAY_MS = 86_400_000;
@@ -103,9 +106,9 @@ export function toReportFilter(f: FilterState, bands: readonly { key: string; ba
   return {
     from,
     to,
-    rep_ids: f.repId ? [f.repId] : [],
-    theme_ids: f.themeId ? [f.themeId] : [],
-    outcomes: f.outcome ? [f.outcome] : [],
+    rep_ids: [...f.repIds],
+    theme_ids: [...f.themeIds],
+    outcomes: [...f.outcomes],
     duration: bands.find((b) => b.key === f.band)?.band ?? null,
     objection_id: f.objectionId || null,
     text: text ? text : null,
@@ -113,9 +116,34 @@ export function toReportFilter(f: FilterState, bands: readonly { key: string; ba
   };
 }
 
-/** How many of the filters beyond the period are set. */
+/** How many of the filters beyond the period are set (three reps are one filter). */
 export function activeFilters(f: FilterState): number {
-  return [f.repId, f.themeId, f.outcome, f.band, f.objectionId, f.text.trim(), f.flagged].filter(Boolean).length;
+  return [f.repIds.length, f.themeIds.length, f.outcomes.length, f.band, f.objectionId, f.text.trim(), f.flagged].filter(Boolean).length;
+}
+
+/** "Dana Lee", "Dana Lee or Sam Okafor", "Dana Lee, Sam Okafor or Alex Rivera". */
+function anyOf(labels: string[]): string {
+  return labels.length < 2 ? (labels[0] ?? "") : `${labels.slice(0, -1).join(", ")} or ${labels[labels.length - 1]}`;
+}
+
+/** The filters beyond the period in words, one per filter ("Rep: Dana Lee or Sam Okafor"). */
+export function describeFilters(
+  f: FilterState,
+  o: Pick<ReviewOptions, "reps" | "themes" | "outcomes" | "duration_bands" | "objections">,
+): string[] {
+  const named = (ids: readonly string[], list: readonly { id: string; name: string }[]) =>
+    ids.map((id) => list.find((x) => x.id === id)?.name ?? "one no longer listed");
+  const out: string[] = [];
+  if (f.repIds.length) out.push(`Rep: ${anyOf(named(f.repIds, o.reps))}`);
+  if (f.themeIds.length) out.push(`Theme: ${anyOf(named(f.themeIds, o.themes))}`);
+  if (f.outcomes.length) out.push(`Outcome: ${anyOf(f.outcomes.map((v) => o.outcomes.find((x) => x.value === v)?.label ?? v))}`);
+  const band = o.duration_bands.find((b) => b.key === f.band);
+  if (f.band) out.push(`Length: ${band?.label ?? f.band}`);
+  if (f.objectionId) out.push(`Objection: ${o.objections.find((x) => x.id === f.objectionId)?.label ?? "one no longer listed"}`);
+  const text = f.text.trim();
+  if (text) out.push(`Notes: ${text}`);
+  if (f.flagged) out.push("Flagged for coaching");
+  return out;
 }
 
 /** "Nov 16 – Nov 22, 2026" for a period (days included), in UTC days. */

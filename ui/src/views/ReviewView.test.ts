@@ -34,14 +34,16 @@ function refusal(typed: string) {
 }
 
 let asked: ReportFilter[] = [];
+let current: ReviewOptions = options;
 
 beforeEach(() => {
   asked = [];
+  current = options;
   localStorage.clear();
   reviewState.filter = emptyFilter();
   reviewState.tab = "dashboard";
   mockIPC((cmd, args) => {
-    if (cmd === "review_options") return options;
+    if (cmd === "review_options") return current;
     if (cmd === "review_dashboards") {
       const filter = (args as { filter: ReportFilter }).filter;
       asked.push(filter);
@@ -90,5 +92,96 @@ describe("the Review view's search", () => {
     expect(await screen.findByText("the database is busy")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Try again" })).toBeInTheDocument();
     expect(screen.getByRole("searchbox", { name: "Search the notes" })).toHaveAttribute("aria-invalid", "false");
+  });
+});
+
+describe("the Review view's filters of several values", () => {
+  const withTeam: ReviewOptions = {
+    ...options,
+    reps: [
+      { id: "r1", name: "Dana Lee" },
+      { id: "r2", name: "Sam Okafor" },
+      { id: "r3", name: "Alex Rivera" },
+    ],
+    themes: [
+      { id: "t1", name: "Logistics" },
+      { id: "t2", name: "Retail" },
+    ],
+    outcomes: [
+      { value: "meeting", label: "Meeting booked", connect: true },
+      { value: "callback", label: "Callback requested", connect: true },
+    ],
+    first_call: "2026-01-05T15:00:00Z",
+    last_call: "2026-11-20T17:00:00Z",
+  };
+
+  it("asks for the calls of every rep and theme ticked, says so when none match, and clears them in one click", async () => {
+    current = withTeam;
+    const user = userEvent.setup();
+    render(ReviewView);
+    const rep = await screen.findByRole("button", { name: "Rep" });
+    await waitFor(() => expect(asked.length).toBe(1));
+    expect(asked[0]).toMatchObject({ rep_ids: [], theme_ids: [], outcomes: [] });
+
+    await user.click(rep);
+    await user.click(screen.getByRole("checkbox", { name: "Sam Okafor" }));
+    await user.click(screen.getByRole("checkbox", { name: "Dana Lee" }));
+    await user.keyboard("{Escape}");
+    await user.click(screen.getByRole("button", { name: "Theme" }));
+    await user.click(screen.getByRole("checkbox", { name: "Retail" }));
+    await user.click(screen.getByRole("checkbox", { name: "Logistics" }));
+    await user.keyboard("{Escape}");
+    await waitFor(() => expect(asked.at(-1)).toMatchObject({ rep_ids: ["r1", "r2"], theme_ids: ["t1", "t2"], outcomes: [] }));
+    expect(rep).toHaveTextContent("2 reps");
+    expect(rep).toHaveAccessibleDescription("Dana Lee, Sam Okafor");
+
+    // The empty selection names what was chosen.
+    expect(await screen.findByText(/No completed call matches/)).toHaveTextContent(
+      "and these filters (Rep: Dana Lee or Sam Okafor; Theme: Logistics or Retail)",
+    );
+
+    // Two reps and two themes are two filters.
+    await user.click(screen.getByRole("button", { name: "Clear 2 filters" }));
+    await waitFor(() => expect(asked.at(-1)).toMatchObject({ rep_ids: [], theme_ids: [] }));
+    expect(rep).toHaveTextContent("All reps");
+  });
+});
+
+describe("the Review view's Team tab", () => {
+  it("hides the filter bar, which does not apply to it, without losing the focus or the selection", async () => {
+    current = {
+      ...options,
+      reps: [
+        { id: "r1", name: "Dana Lee" },
+        { id: "r2", name: "Sam Okafor" },
+      ],
+    };
+    const user = userEvent.setup();
+    render(ReviewView);
+    await user.click(await screen.findByRole("button", { name: "Rep" }));
+    await user.click(screen.getByRole("checkbox", { name: "Sam Okafor" }));
+    await user.keyboard("{Escape}");
+    expect(screen.getByRole("search", { name: "Which calls" })).toBeVisible();
+
+    // Alt+T from the filter bar: the Team tab, focused; the bar is gone.
+    await user.keyboard("{Alt>}t{/Alt}");
+    const team = screen.getByRole("tab", { name: /^Team/ });
+    expect(team).toHaveAttribute("aria-selected", "true");
+    expect(team).toHaveFocus();
+    expect(screen.queryByRole("search", { name: "Which calls" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("button", { name: "Rep" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("combobox", { name: "Period" })).not.toBeInTheDocument();
+    expect(screen.queryByRole("searchbox", { name: "Search the notes" })).not.toBeInTheDocument();
+    // The only "Rep" left is the bundle's, the Team tab's own.
+    expect(screen.getByRole("combobox", { name: "Rep" })).toBeVisible();
+    // Alt+F (the period) does not send the focus into the hidden bar.
+    await user.keyboard("{Alt>}f{/Alt}");
+    expect(team).toHaveFocus();
+
+    // Back on the dashboard, the bar is there with its selection.
+    await user.click(screen.getByRole("tab", { name: /^Dashboard/ }));
+    expect(screen.getByRole("search", { name: "Which calls" })).toBeVisible();
+    expect(screen.getByRole("button", { name: "Rep" })).toHaveTextContent("Sam Okafor");
+    expect(asked.at(-1)).toMatchObject({ rep_ids: ["r2"] });
   });
 });
