@@ -1,10 +1,12 @@
 // The Review view's selection and tab, kept while the user visits other views.
 import { PERIODS, emptyFilter, type FilterState } from "./review";
+import type { RankBy } from "./leaderboard";
 
-export type ReviewTab = "dashboard" | "blocks" | "timing" | "length" | "playbook" | "calls" | "team";
+export type ReviewTab = "dashboard" | "reps" | "blocks" | "timing" | "length" | "playbook" | "calls" | "team";
 
 export const REVIEW_TABS: readonly { id: ReviewTab; label: string; key: string; code: string }[] = [
   { id: "dashboard", label: "Dashboard", key: "Alt+D", code: "KeyD" },
+  { id: "reps", label: "Reps", key: "Alt+R", code: "KeyR" },
   { id: "blocks", label: "Blocks", key: "Alt+B", code: "KeyB" },
   { id: "timing", label: "When to call", key: "Alt+W", code: "KeyW" },
   { id: "length", label: "Call length", key: "Alt+L", code: "KeyL" },
@@ -13,9 +15,15 @@ export const REVIEW_TABS: readonly { id: ReviewTab; label: string; key: string; 
   { id: "team", label: "Team", key: "Alt+T", code: "KeyT" },
 ];
 
-export const reviewState = $state<{ filter: FilterState; tab: ReviewTab }>({
+export const reviewState = $state<{
+  filter: FilterState;
+  tab: ReviewTab;
+  /** The Reps tab: the leaderboard's ranking, and the rep whose weeks are shown ("": the leader). */
+  reps: { rankBy: RankBy; repId: string };
+}>({
   filter: emptyFilter(),
   tab: "dashboard",
+  reps: { rankBy: "meetings", repId: "" },
 });
 
 // The period is remembered between sessions (the other filters are not:

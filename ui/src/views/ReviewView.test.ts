@@ -2,7 +2,7 @@ import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import ReviewView from "./ReviewView.svelte";
-import { reviewState } from "../lib/reviewState.svelte";
+import { reviewState, REVIEW_TABS } from "../lib/reviewState.svelte";
 import { emptyFilter } from "../lib/review";
 import type { Dashboards, ReportFilter, ReviewOptions } from "../lib/bindings";
 
@@ -183,5 +183,28 @@ describe("the Review view's Team tab", () => {
     expect(screen.getByRole("search", { name: "Which calls" })).toBeVisible();
     expect(screen.getByRole("button", { name: "Rep" })).toHaveTextContent("Sam Okafor");
     expect(asked.at(-1)).toMatchObject({ rep_ids: ["r2"] });
+  });
+});
+
+describe("the Review view's tabs", () => {
+  it("opens the Reps tab with Alt+R, shown beside its name, and moves the focus to it", async () => {
+    const user = userEvent.setup();
+    render(ReviewView);
+    await waitFor(() => expect(asked.length).toBe(1));
+    const reps = screen.getByRole("tab", { name: "Reps Alt+R" });
+    expect(reps).toHaveAttribute("aria-keyshortcuts", "Alt+R");
+    expect(reps).toHaveAttribute("aria-selected", "false");
+    await user.keyboard("{Alt>}r{/Alt}");
+    expect(reps).toHaveAttribute("aria-selected", "true");
+    await waitFor(() => expect(reps).toHaveFocus());
+    expect(reviewState.tab).toBe("reps");
+  });
+
+  it("gives every tab its own Alt+ letter, none of the filter bar's (Alt+F, Alt+S)", () => {
+    const codes = REVIEW_TABS.map((t) => t.code);
+    expect(new Set(codes).size).toBe(codes.length);
+    expect(codes).not.toContain("KeyF");
+    expect(codes).not.toContain("KeyS");
+    for (const t of REVIEW_TABS) expect(t.key).toBe(`Alt+${t.code.slice(3)}`);
   });
 });

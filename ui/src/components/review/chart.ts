@@ -25,6 +25,23 @@ export interface Row {
   cells: Cell[];
 }
 
+/** One panel of a chart of weeks (WeekChart). */
+export interface WeekPanel {
+  /** The panel's title, which is its vertical axis's label ("Dials per week"). */
+  title: string;
+  kind: "count" | "rate";
+  color: string;
+  values: (number | null)[];
+  /** A rate over a small sample (drawn hollow and grey). */
+  small?: boolean[];
+  /** A point's tooltip. */
+  titles?: string[];
+  /** The plan's figure for each week (null: no plan that week). */
+  target?: (number | null)[] | null;
+  /** The axis maximum (small multiples share one). */
+  max?: number;
+}
+
 /** Roughly how wide a text is drawn at `size` px (for layout, no DOM needed). */
 export function textWidth(text: string, size = 12): number {
   return text.length * size * 0.6;
