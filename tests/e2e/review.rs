@@ -378,3 +378,182 @@ fn the_team_panel_exports_a_bundle_and_refuses_a_damaged_one() {
     app.screenshot("review-team");
     app.close();
 }
+
+/// The rep this database works as: (id, name).
+fn current_rep(conn: &rusqlite::Connection) -> (String, String) {
+    conn.query_row(
+        "SELECT r.id, r.name FROM reps r
+         ORDER BY r.id IS NOT (SELECT value FROM settings WHERE key = 'app.current_rep'), r.name
+         LIMIT 1",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )
+    .expect("the demo's rep")
+}
+
+#[test]
+fn a_managers_comment_in_review_reaches_the_reps_next_call() {
+    // The rep's database, and the manager's, which took in the rep's bundle.
+    let rep = TestEnv::new("coaching_rep");
+    rep.cli_ok(&["demo"]);
+    let (rep_id, rep_name) = current_rep(&rep.open_db());
+    let from_rep = rep.dir().join("from-rep.cbbundle");
+    rep.cli_ok(&["export", "bundle", "-o", from_rep.to_str().unwrap()]);
+    let manager = TestEnv::new("coaching_manager");
+    manager.cli_ok(&["import-bundle", from_rep.to_str().unwrap()]);
+    // The rep's newest unanswered call: the one the manager will comment on.
+    let (call_id, prospect_id): (String, String) = manager
+        .open_db()
+        .query_row(
+            "SELECT c.id, c.prospect_id FROM calls c JOIN prospects p ON p.id = c.prospect_id
+             WHERE c.outcome = 'no_answer' AND c.rep_id = ?1
+             ORDER BY c.started_at DESC, c.id DESC LIMIT 1",
+            [&rep_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the rep has an unanswered call");
+
+    // The manager: Review, all time, outcome "No answer", the newest call.
+    let app = manager.launch();
+    app.wait_for(&By::nav("Main"));
+    app.alt('4');
+    app.wait_for(&By::css(
+        r#"select[aria-label="Period"] option[value="all"]"#,
+    ))
+    .click();
+    settled(&app, "all time");
+    app.wait_for(&By::button("Outcome")).click();
+    app.wait_for(&By::named("No answer")).click();
+    app.press(&App::escape().to_string());
+    settled(&app, "the unanswered calls");
+    app.alt('c');
+    let row = By::css(format!(
+        r#"[data-testid="call-log"] [data-row="0"][data-call-id="{call_id}"]"#
+    ));
+    app.wait_for(&row);
+    app.find(&By::css(r#"[data-row="0"] [data-col="prospect"]"#))
+        .expect("the first row")
+        .click();
+    app.wait_for(&By::css(format!(
+        r#"[data-testid="call-detail"][data-call-id="{call_id}"]"#
+    )));
+    let said = "Leave a voicemail on the second try: name the freight audit.";
+    app.wait_for(&By::named("Comment for the rep"))
+        .type_text(said);
+    app.wait_for(&By::button("Add comment")).click();
+    app.wait_for(&By::xpath(
+        "//*[@role='status' and normalize-space(.)='Comment saved.']",
+    ));
+    app.wait_for(&By::button("Flag for coaching")).click();
+    app.wait_for(&By::css(
+        r#"[data-testid="coaching"] button[aria-pressed="true"]"#,
+    ));
+    app.screenshot("review-coaching-detail");
+    // In the database: the comment, by the manager's file, and the flag.
+    let db = manager.open_db();
+    let (body, author): (String, String) = db
+        .query_row(
+            "SELECT body, author FROM call_comments WHERE call_id = ?1 AND deleted_at IS NULL",
+            [&call_id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the comment is saved");
+    assert_eq!(body, said);
+    assert_eq!(author, "Manager", "a manager's file has no rep of its own");
+    let flagged: i64 = db
+        .query_row(
+            "SELECT flagged FROM call_flags WHERE call_id = ?1",
+            [&call_id],
+            |r| r.get(0),
+        )
+        .expect("the flag is saved");
+    assert_eq!(flagged, 1);
+    // The log's row says so; the flag filter leaves that one call.
+    app.wait_for(&By::css(
+        r#"[data-row="0"] [data-col="outcome"] [aria-label="Flagged for coaching"]"#,
+    ));
+    app.wait_for(&By::css(
+        r#"[data-row="0"] [data-col="outcome"] [aria-label="1 comment"]"#,
+    ));
+    app.press(&App::escape().to_string());
+    app.wait_for(&By::named("Only calls flagged for coaching"))
+        .click();
+    app.wait_until("only the flagged call", Duration::from_secs(15), |a| {
+        a.find(&By::testid("call-count"))
+            .map(|e| e.text())
+            .is_some_and(|t| t.starts_with("1 call"))
+    });
+    app.wait_for(&row);
+    app.screenshot("review-coaching");
+    app.close();
+
+    // The manager's bundle of the rep's calls goes back to the rep.
+    let to_rep = manager.dir().join("to-rep.cbbundle");
+    manager.cli_ok(&[
+        "export",
+        "bundle",
+        "--rep",
+        &rep_name,
+        "-o",
+        to_rep.to_str().unwrap(),
+    ]);
+    rep.cli_ok(&["import-bundle", to_rep.to_str().unwrap()]);
+    // That prospect is due for a callback now, anywhere (time zone unknown).
+    rep.write_db(&format!(
+        "UPDATE prospects SET time_zone = NULL;
+         UPDATE prospects SET status = 'callback', next_attempt_at = NULL, do_not_call = 0,
+             bad_number = 0, callback_at = strftime('%Y-%m-%dT%H:%M:%fZ', 'now', '-1 minute')
+         WHERE id = '{prospect_id}';"
+    ));
+
+    // The rep's next call is that prospect: the comment is on the card.
+    let theme: String = rep
+        .open_db()
+        .query_row(
+            "SELECT t.name FROM prospects p JOIN themes t ON t.id = p.theme_id WHERE p.id = ?1",
+            [&prospect_id],
+            |r| r.get(0),
+        )
+        .expect("the prospect's theme");
+    let app = rep.launch();
+    app.wait_for(&By::nav("Main"));
+    app.alt('2');
+    // The block on that prospect's theme alone.
+    let length = app.wait_for(&By::named("Length (minutes)"));
+    for ticked in app.find_all(&By::css(".theme-choice input:checked")) {
+        ticked.click();
+    }
+    app.wait_for(&By::xpath(format!(
+        "//label[contains(@class, 'theme-choice')][span[@class='name' and normalize-space(.)={}]]/input",
+        crate::harness::xpath_literal(&theme)
+    )))
+    .click();
+    length.clear();
+    length.type_text("30");
+    app.press(&App::enter().to_string());
+    app.wait_for(&By::testid("block-clock"));
+    let card = app.wait_for(&By::testid("call-card"));
+    assert_eq!(
+        card.attr("data-prospect-id").as_deref(),
+        Some(prospect_id.as_str()),
+        "the callback due comes first"
+    );
+    let coaching = app.wait_for(&By::css(".history .coach-notes")).text();
+    assert!(
+        coaching.contains(said) && coaching.contains("Manager"),
+        "{coaching}"
+    );
+    let history = app.text(&By::css(".history"));
+    assert!(history.contains("flagged for coaching"), "{history}");
+    app.screenshot("block-card-coaching");
+    app.close();
+    let comments: i64 = rep
+        .open_db()
+        .query_row(
+            "SELECT count(*) FROM call_comments WHERE call_id = ?1 AND body = ?2",
+            rusqlite::params![call_id, said],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(comments, 1, "the rep's database holds the comment");
+}
