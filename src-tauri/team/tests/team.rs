@@ -1460,3 +1460,125 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
         .unwrap()
     );
 }
+
+#[test]
+fn a_managers_comment_reaches_the_rep_through_the_store_and_stays_the_managers() {
+    let s = Setup::new();
+    let mut dana = s.rep_db("dana.db", 5, "Dana Ruiz");
+    let mut sam = s.rep_db("sam.db", 9, "Sam Lee");
+    let mut lee = s.store("lee.db");
+    for (store, role, pw) in [
+        (&mut dana, "dana", "dana-pw"),
+        (&mut sam, "sam", "sam-pw"),
+        (&mut lee, "lee", "lee-pw"),
+    ] {
+        block_on(team::connect(store, &s.pg.url(role, pw), &s.secrets())).unwrap();
+    }
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    block_on(team::sync(&mut sam, &s.secrets())).unwrap();
+    block_on(team::sync(&mut lee, &s.secrets())).unwrap();
+
+    // Lee, a manager, comments on one of Dana's calls and flags it.
+    let dana_id = me(&dana);
+    let call: String = dana
+        .conn()
+        .query_row(
+            "SELECT id FROM calls WHERE rep_id = ?1 AND outcome IS NOT NULL
+             ORDER BY started_at DESC LIMIT 1",
+            [&dana_id],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let said = "Ask the impact question before you pitch.";
+    callblock_core::api::review::comment_on_call(&mut lee, &call, said).unwrap();
+    callblock_core::api::review::flag_call(&mut lee, &call, true).unwrap();
+    assert_eq!(
+        link::status(lee.conn()).unwrap().waiting,
+        2,
+        "a comment and a flag wait"
+    );
+    let pushed = block_on(team::sync(&mut lee, &s.secrets())).unwrap();
+    assert_eq!(link::status(lee.conn()).unwrap().waiting, 0);
+    assert!(pushed.pushed.coaching >= 2, "{pushed:?}");
+    assert_eq!(
+        pg_count(
+            &s,
+            "SELECT count(*) FROM callblock.rows WHERE kind IN ('call_comment', 'call_flag')"
+        ),
+        2
+    );
+
+    // Dana's next sync brings them into her file: on the call's detail.
+    let got = block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    assert_eq!(got.pulled.coaching, 2, "{got:?}");
+    let coaching = callblock_core::coaching::of_call(dana.conn(), &call).unwrap();
+    assert!(coaching.flagged);
+    assert_eq!(coaching.comments.len(), 1);
+    assert_eq!(coaching.comments[0].body, said);
+    assert!(!coaching.comments[0].mine, "Lee's, not Dana's");
+    assert_eq!(
+        count(&dana, "SELECT count(*) FROM team_coaching_outbox"),
+        0,
+        "what came from the store is not queued back to it"
+    );
+    // Sam never sees them: they are Dana's.
+    block_on(team::sync(&mut sam, &s.secrets())).unwrap();
+    assert_eq!(count(&sam, "SELECT count(*) FROM call_comments"), 0);
+    let Conn { rt, c } = s.client("sam", "sam-pw");
+    rt.block_on(async {
+        let seen: i64 = c
+            .query_one(
+                "SELECT count(*) FROM callblock.rows WHERE kind IN ('call_comment', 'call_flag')",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(seen, 0, "another rep's coaching is not Sam's to read");
+    });
+    // Dana may not remove or rewrite Lee's comment in the store, by hand
+    // either; nor delete the flag.
+    let Conn { rt, c } = s.client("dana", "dana-pw");
+    rt.block_on(async {
+        let seen: i64 = c
+            .query_one(
+                "SELECT count(*) FROM callblock.rows WHERE kind IN ('call_comment', 'call_flag')",
+                &[],
+            )
+            .await
+            .unwrap()
+            .get(0);
+        assert_eq!(seen, 2, "Dana reads the coaching of her calls");
+        let changed = c
+            .execute(
+                "UPDATE callblock.rows SET body = jsonb_set(body, '{deleted_at}', '\"2026-12-01T00:00:00.000Z\"')
+                 WHERE kind = 'call_comment'",
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(changed, 0, "a comment is changed only by whoever wrote it, or a manager");
+        let deleted = c
+            .execute(
+                "DELETE FROM callblock.rows WHERE kind IN ('call_comment', 'call_flag')",
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(deleted, 0, "coaching is deleted only by a manager");
+    });
+    // Dana's own file refuses to remove it too, in words.
+    let e = callblock_core::api::review::remove_call_comment(&mut dana, &coaching.comments[0].id)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("only its author"), "{e}");
+
+    // Lee takes the flag off and removes the comment: Dana's copy follows.
+    callblock_core::api::review::flag_call(&mut lee, &call, false).unwrap();
+    callblock_core::api::review::remove_call_comment(&mut lee, &coaching.comments[0].id).unwrap();
+    block_on(team::sync(&mut lee, &s.secrets())).unwrap();
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    let after = callblock_core::coaching::of_call(dana.conn(), &call).unwrap();
+    assert!(!after.flagged);
+    assert!(after.comments.is_empty());
+}
