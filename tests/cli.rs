@@ -1388,6 +1388,87 @@ mod review {
     }
 
     #[test]
+    fn report_selects_by_talk_track_version_and_by_coaching_flag() {
+        let d = Dir::new();
+        let db = d.file("demo.db");
+        let db_arg = db.to_str().unwrap();
+        assert_eq!(d.run(&["--db", db_arg, "demo"]).status.code(), Some(0));
+        let (version, label, calls, flagged): (String, String, i64, String) = {
+            let store = Store::open(&db).unwrap();
+            let c = store.conn();
+            let (version, label, calls): (String, String, i64) = c
+                .query_row(
+                    "SELECT v.id, t.name || ' v' || v.version, count(*) FROM calls c
+                     JOIN talk_track_versions v ON v.id = c.talk_track_version_id
+                     JOIN talk_tracks t ON t.id = v.talk_track_id
+                     WHERE c.outcome IS NOT NULL GROUP BY v.id ORDER BY count(*) DESC LIMIT 1",
+                    [],
+                    |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
+                )
+                .unwrap();
+            let call: String = c
+                .query_row(
+                    "SELECT id FROM calls WHERE outcome IS NOT NULL LIMIT 1",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            callblock_core::coaching::set_flag(c, &call, true, callblock_core::time::now())
+                .unwrap();
+            (version, label, calls, call)
+        };
+        assert!(!flagged.is_empty());
+        let by_label = json_of(
+            &d,
+            &[
+                "--db",
+                db_arg,
+                "report",
+                "--from",
+                "2000-01-01",
+                "--track-version",
+                &label,
+                "--json",
+            ],
+        );
+        assert_eq!(by_label["dials"], calls, "{by_label}");
+        let by_id = json_of(
+            &d,
+            &[
+                "--db",
+                db_arg,
+                "report",
+                "--from",
+                "2000-01-01",
+                "--track-version",
+                &version,
+                "--json",
+            ],
+        );
+        assert_eq!(by_id["dials"], calls);
+        let flagged_only = json_of(
+            &d,
+            &[
+                "--db",
+                db_arg,
+                "report",
+                "--from",
+                "2000-01-01",
+                "--flagged",
+                "--json",
+            ],
+        );
+        assert_eq!(flagged_only["dials"], 1, "{flagged_only}");
+        let out = d.run(&["--db", db_arg, "report", "--track-version", "Nothing v9"]);
+        assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+        let e = stderr(&out);
+        assert!(
+            e.contains("no talk-track version") && e.contains(&label),
+            "{e}"
+        );
+    }
+
+    #[test]
     fn report_by_objections_counts_conversations_by_objections_heard() {
         let d = Dir::new();
         let db = d.file("team.db");

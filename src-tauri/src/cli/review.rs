@@ -42,6 +42,10 @@ pub struct FilterArgs {
     /// Only calls flagged for coaching
     #[arg(long)]
     pub flagged: bool,
+    /// Only calls made with this talk-track version ("Texas track v2", as
+    /// Review names it; repeat for several)
+    #[arg(long, value_name = "VERSION")]
+    pub track_version: Vec<String>,
 }
 
 #[derive(Debug, clap::Args)]
@@ -83,6 +87,7 @@ impl FilterArgs {
             objection: self.objection.clone(),
             search: self.search.clone(),
             flagged: self.flagged,
+            track_versions: self.track_version.clone(),
         }
     }
 }

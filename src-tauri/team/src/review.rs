@@ -80,10 +80,11 @@ impl Selection {
             || filter.objection_id.is_some()
             || filter.text.is_some()
             || filter.flagged
+            || !filter.talk_track_version_ids.is_empty()
         {
             return Err(TeamError::Refused(
                 "the team store's live report selects by period, rep, theme and outcome; \
-                 for call length, objections, words or coaching flags, pull the team's calls \
+                 for call length, objections, words, talk-track versions or coaching flags, pull the team's calls \
                  (`callblock report --team` without --live) and report from this copy"
                     .into(),
             ));

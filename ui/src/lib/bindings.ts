@@ -3003,7 +3003,11 @@ text: string | null;
 /**
  * Only calls flagged for coaching.
  */
-flagged: boolean }
+flagged: boolean; 
+/**
+ * Calls made with one of these talk-track versions.
+ */
+talk_track_version_ids: string[] }
 export type ResponseStat = { 
 /**
  * `None`: the objection was logged without a response.
@@ -3044,7 +3048,11 @@ removed: boolean; created_by: string | null; created_at: string }
 /**
  * What the Review view's filter bar offers, and where its files go.
  */
-export type ReviewOptions = { reps: NamedOption[]; themes: NamedOption[]; objections: ObjectionOption[]; duration_bands: BandOption[]; outcomes: OutcomeOption[]; 
+export type ReviewOptions = { reps: NamedOption[]; themes: NamedOption[]; 
+/**
+ * Talk-track versions, by track, newest first ("Texas track v2").
+ */
+talk_track_versions: NamedOption[]; objections: ObjectionOption[]; duration_bands: BandOption[]; outcomes: OutcomeOption[]; 
 /**
  * When the first and the last call started (`None` when there is none).
  */

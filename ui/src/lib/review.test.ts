@@ -80,10 +80,14 @@ describe("the filter bar", () => {
       objection_id: null,
       text: "budget",
       flagged: false,
+      talk_track_version_ids: [],
     });
     expect(activeFilters(f)).toBe(4);
     expect(toReportFilter({ ...f, flagged: true }, bands, now).flagged).toBe(true);
     expect(activeFilters({ ...f, flagged: true })).toBe(5);
+    const v = { ...f, trackVersionIds: ["v2", "v3"] };
+    expect(toReportFilter(v, bands, now).talk_track_version_ids).toEqual(["v2", "v3"]);
+    expect(activeFilters(v)).toBe(5);
     expect(activeFilters(emptyFilter())).toBe(0);
     expect(toReportFilter({ ...emptyFilter(), text: "   " }, bands, now).text).toBeNull();
   });
@@ -146,6 +150,12 @@ describe("the filter bar", () => {
       "Notes: budget",
     ]);
     expect(describeFilters({ ...emptyFilter(), repIds: ["r2", "gone"] }, options)).toEqual(["Rep: Sam Okafor or one no longer listed"]);
+    expect(
+      describeFilters(
+        { ...emptyFilter(), trackVersionIds: ["v2", "v1"], flagged: true },
+        { ...options, talk_track_versions: [{ id: "v1", name: "Texas track v1" }, { id: "v2", name: "Texas track v2" }] },
+      ),
+    ).toEqual(["Talk track: Texas track v2 or Texas track v1", "Flagged for coaching"]);
   });
 });
 

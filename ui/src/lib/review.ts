@@ -35,10 +35,12 @@ export interface FilterState {
   text: string;
   /** Only calls flagged for coaching. */
   flagged: boolean;
+  /** Calls made with any of these talk-track versions (none: any). */
+  trackVersionIds: string[];
 }
 
 export function emptyFilter(): FilterState {
-  return { period: "30d", from: "", to: "", repIds: [], themeIds: [], outcomes: [], band: "", objectionId: "", text: "", flagged: false };
+  return { period: "30d", from: "", to: "", repIds: [], themeIds: [], outcomes: [], band: "", objectionId: "", text: "", flagged: false, trackVersionIds: [] };
 }
 
 const DAY_MS = 86_400_000;
@@ -113,12 +115,13 @@ export function toReportFilter(f: FilterState, bands: readonly { key: string; ba
     objection_id: f.objectionId || null,
     text: text ? text : null,
     flagged: f.flagged === true,
+    talk_track_version_ids: [...(f.trackVersionIds ?? [])],
   };
 }
 
 /** How many of the filters beyond the period are set (three reps are one filter). */
 export function activeFilters(f: FilterState): number {
-  return [f.repIds.length, f.themeIds.length, f.outcomes.length, f.band, f.objectionId, f.text.trim(), f.flagged].filter(Boolean).length;
+  return [f.repIds.length, f.themeIds.length, f.outcomes.length, f.band, f.objectionId, f.text.trim(), f.flagged, (f.trackVersionIds ?? []).length].filter(Boolean).length;
 }
 
 /** "Dana Lee", "Dana Lee or Sam Okafor", "Dana Lee, Sam Okafor or Alex Rivera". */
@@ -129,7 +132,7 @@ function anyOf(labels: string[]): string {
 /** The filters beyond the period in words, one per filter ("Rep: Dana Lee or Sam Okafor"). */
 export function describeFilters(
   f: FilterState,
-  o: Pick<ReviewOptions, "reps" | "themes" | "outcomes" | "duration_bands" | "objections">,
+  o: Pick<ReviewOptions, "reps" | "themes" | "outcomes" | "duration_bands" | "objections"> & Partial<Pick<ReviewOptions, "talk_track_versions">>,
 ): string[] {
   const named = (ids: readonly string[], list: readonly { id: string; name: string }[]) =>
     ids.map((id) => list.find((x) => x.id === id)?.name ?? "one no longer listed");
@@ -142,6 +145,7 @@ export function describeFilters(
   if (f.objectionId) out.push(`Objection: ${o.objections.find((x) => x.id === f.objectionId)?.label ?? "one no longer listed"}`);
   const text = f.text.trim();
   if (text) out.push(`Notes: ${text}`);
+  if (f.trackVersionIds?.length) out.push(`Talk track: ${anyOf(named(f.trackVersionIds, o.talk_track_versions ?? []))}`);
   if (f.flagged) out.push("Flagged for coaching");
   return out;
 }

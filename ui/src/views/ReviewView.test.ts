@@ -8,6 +8,7 @@ import type { Dashboards, ReportFilter, ReviewOptions } from "../lib/bindings";
 
 const options: ReviewOptions = {
   reps: [],
+  talk_track_versions: [],
   themes: [],
   objections: [],
   duration_bands: [],

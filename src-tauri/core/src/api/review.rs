@@ -70,6 +70,8 @@ pub struct OutcomeOption {
 pub struct ReviewOptions {
     pub reps: Vec<NamedOption>,
     pub themes: Vec<NamedOption>,
+    /// Talk-track versions, by track, newest first ("Texas track v2").
+    pub talk_track_versions: Vec<NamedOption>,
     pub objections: Vec<ObjectionOption>,
     pub duration_bands: Vec<BandOption>,
     pub outcomes: Vec<OutcomeOption>,
@@ -122,6 +124,18 @@ pub fn options(conn: &Connection) -> Result<ReviewOptions> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
+    let mut stmt = conn.prepare(
+        "SELECT v.id, t.name || ' v' || v.version FROM talk_track_versions v
+         JOIN talk_tracks t ON t.id = v.talk_track_id ORDER BY t.name, v.version DESC",
+    )?;
+    let talk_track_versions = stmt
+        .query_map([], |r| {
+            Ok(NamedOption {
+                id: r.get(0)?,
+                name: r.get(1)?,
+            })
+        })?
+        .collect::<rusqlite::Result<_>>()?;
     let (first_call, last_call) = conn.query_row(
         "SELECT (SELECT min(started_at) FROM calls), (SELECT max(started_at) FROM calls)",
         [],
@@ -130,6 +144,7 @@ pub fn options(conn: &Connection) -> Result<ReviewOptions> {
     Ok(ReviewOptions {
         reps,
         themes,
+        talk_track_versions,
         objections,
         duration_bands: DurationBand::presets()
             .into_iter()
@@ -435,6 +450,8 @@ pub struct TypedFilter {
     pub search: Option<String>,
     /// Only calls flagged for coaching.
     pub flagged: bool,
+    /// Talk-track versions ("Texas track v2" or an id).
+    pub track_versions: Vec<String>,
 }
 
 /// The filter `typed` describes; names are resolved (an unknown one is an
@@ -473,6 +490,11 @@ pub fn filter(conn: &Connection, typed: &TypedFilter) -> Result<ReportFilter> {
         objection_id,
         text: search(typed.search.as_deref())?,
         flagged: typed.flagged,
+        talk_track_version_ids: typed
+            .track_versions
+            .iter()
+            .map(|v| reports::resolve_track_version(conn, v))
+            .collect::<Result<_>>()?,
     })
 }
 

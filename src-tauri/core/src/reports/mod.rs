@@ -64,6 +64,8 @@ pub struct ReportFilter {
     pub text: Option<String>,
     /// Only calls flagged for coaching.
     pub flagged: bool,
+    /// Calls made with one of these talk-track versions.
+    pub talk_track_version_ids: Vec<String>,
 }
 
 impl ReportFilter {
@@ -125,6 +127,17 @@ impl ReportFilter {
                     std::slice::from_ref(o)
                 )?
                 .join("")
+            ));
+        }
+        if !self.talk_track_version_ids.is_empty() {
+            parts.push(format!(
+                "talk track {}",
+                names(
+                    "SELECT t.name || ' v' || v.version FROM talk_track_versions v
+                     JOIN talk_tracks t ON t.id = v.talk_track_id WHERE v.id = ?1",
+                    &self.talk_track_version_ids
+                )?
+                .join(", ")
             ));
         }
         if self.flagged {
@@ -432,6 +445,37 @@ pub fn resolve_objection(conn: &Connection, name: &str) -> Result<String> {
                 "no objection {}; the objections are: {}",
                 crate::quote::quoted(name.trim()),
                 list_names(conn, "SELECT slug FROM objections ORDER BY position")?
+            ),
+        )),
+    }
+}
+
+/// A talk-track version by id or as the Review names it ("Texas track v2",
+/// any case); the error lists the versions there are.
+pub fn resolve_track_version(conn: &Connection, name: &str) -> Result<String> {
+    const LABEL: &str = "t.name || ' v' || v.version";
+    let id: Option<String> = conn
+        .query_row(
+            &format!(
+                "SELECT v.id FROM talk_track_versions v JOIN talk_tracks t ON t.id = v.talk_track_id
+                 WHERE v.id = ?1 OR {LABEL} = ?1 COLLATE NOCASE LIMIT 1"
+            ),
+            [name.trim()],
+            |r| r.get(0),
+        )
+        .optional()?;
+    match id {
+        Some(id) => Ok(id),
+        None => Err(Error::invalid(
+            "--track-version",
+            format!(
+                "no talk-track version {}; the versions are: {}",
+                crate::quote::quoted(name.trim()),
+                list_names(
+                    conn,
+                    "SELECT t.name || ' v' || v.version FROM talk_track_versions v
+                     JOIN talk_tracks t ON t.id = v.talk_track_id ORDER BY t.name, v.version"
+                )?
             ),
         )),
     }

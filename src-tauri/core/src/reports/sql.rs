@@ -120,6 +120,7 @@ pub(crate) struct Caps {
 pub(crate) fn cube_can_serve(filter: &ReportFilter, caps: Caps) -> bool {
     filter.objection_id.is_none()
         && !filter.flagged
+        && filter.talk_track_version_ids.is_empty()
         && filter.text_query().is_none()
         && (filter.outcomes.is_empty() || caps.outcome)
         && match filter.duration {
@@ -182,6 +183,12 @@ pub(crate) fn raw_conditions(filter: &ReportFilter, p: &mut Params) -> Vec<Strin
     }
     if filter.flagged {
         w.push("c.id IN (SELECT call_id FROM call_flags WHERE flagged = 1)".to_string());
+    }
+    if !filter.talk_track_version_ids.is_empty() {
+        w.push(format!(
+            "c.talk_track_version_id IN {}",
+            p.list(filter.talk_track_version_ids.clone())
+        ));
     }
     if let Some(q) = filter.text_query() {
         w.push(format!(

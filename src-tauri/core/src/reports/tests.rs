@@ -539,6 +539,48 @@ fn filters_select_what_they_say() {
         ..all()
     };
     assert_eq!(dials(obj), vec![2, 2]);
+    // Talk-track versions (read from the calls, as the rollups do not keep them).
+    let versions = |ids: &[&String]| ReportFilter {
+        talk_track_version_ids: ids.iter().map(|s| s.to_string()).collect(),
+        ..all()
+    };
+    assert_eq!(dials(versions(&[&h.v2])), vec![3, 3]);
+    assert_eq!(dials(versions(&[&h.v1])), vec![5, 5]);
+    assert_eq!(dials(versions(&[&h.v1, &h.v2])), vec![8, 8]);
+    let name: String = c
+        .query_row(
+            "SELECT t.name || ' v' || v.version FROM talk_track_versions v
+             JOIN talk_tracks t ON t.id = v.talk_track_id WHERE v.id = ?1",
+            [&h.v2],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(
+        resolve_track_version(c, &name.to_uppercase()).unwrap(),
+        h.v2
+    );
+    assert_eq!(resolve_track_version(c, &h.v1).unwrap(), h.v1);
+    let e = resolve_track_version(c, "No such track v9")
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("--track-version") && e.contains(&name), "{e}");
+    assert_eq!(
+        dials(ReportFilter {
+            rep_ids: vec![h.alex.clone()],
+            ..versions(&[&h.v1])
+        }),
+        vec![4, 4]
+    );
+    let log = call_log(
+        c,
+        &CallLogQuery {
+            filter: versions(&[&h.v2]),
+            ..CallLogQuery::default()
+        },
+        &s,
+    )
+    .unwrap();
+    assert_eq!((log.rows.len(), log.total.value), (3, 3));
     let text = |t: &str| ReportFilter {
         text: Some(t.into()),
         ..all()

@@ -49,7 +49,7 @@ function dashboards(): Dashboards {
 }
 
 const ctx: ReviewContext = {
-  filter: { from: null, to: null, rep_ids: [], theme_ids: [], outcomes: [], duration: null, objection_id: null, text: null, flagged: false },
+  filter: { from: null, to: null, rep_ids: [], theme_ids: [], outcomes: [], duration: null, objection_id: null, text: null, flagged: false, talk_track_version_ids: [] },
   exportDir: "/home/a/Documents",
   smallSample: 30,
   limitSeconds: 180,

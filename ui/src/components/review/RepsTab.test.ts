@@ -83,7 +83,7 @@ const overview = {
   },
 } as unknown as PlanOverview;
 
-const filter: ReportFilter = { from: null, to: null, rep_ids: [], theme_ids: [], outcomes: [], duration: null, objection_id: null, text: null, flagged: false };
+const filter: ReportFilter = { from: null, to: null, rep_ids: [], theme_ids: [], outcomes: [], duration: null, objection_id: null, text: null, flagged: false, talk_track_version_ids: [] };
 const ctx: ReviewContext = { filter, exportDir: "/home/a/Documents", smallSample: 30, limitSeconds: 180 };
 const now = new Date("2026-11-25T12:00:00Z");
 

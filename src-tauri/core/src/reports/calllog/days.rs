@@ -238,6 +238,7 @@ pub(super) fn counts(
             objection_id: None,
             text: None,
             flagged: false,
+            talk_track_version_ids: vec![],
             duration: filter.duration.filter(|b| sql::band_bins(*b).is_some()),
             ..filter.clone()
         };
@@ -309,6 +310,20 @@ fn share(conn: &Connection, filter: &ReportFilter, settings: &Settings) -> Resul
         let n: i64 = conn.query_row(
             "SELECT count(*) FROM call_flags WHERE flagged = 1",
             [],
+            |r| r.get(0),
+        )?;
+        share *= n as f64 / all;
+    }
+    if !filter.talk_track_version_ids.is_empty() {
+        // The share of calls made with these versions (the version of a
+        // call is indexed with nothing else: counted once over the calls).
+        let mut p = Params::default();
+        let n: i64 = conn.query_row(
+            &format!(
+                "SELECT count(*) FROM calls c WHERE c.outcome IS NOT NULL AND c.talk_track_version_id IN {}",
+                p.list(filter.talk_track_version_ids.clone())
+            ),
+            p.as_params(),
             |r| r.get(0),
         )?;
         share *= n as f64 / all;
