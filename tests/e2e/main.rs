@@ -125,16 +125,23 @@ fn screen_row(row: &El<'_>) -> (String, ThemeCounts) {
     let mut counts = BTreeMap::new();
     for col in COUNT_COLUMNS {
         let cell = row.find(&By::css(format!(r#"td[data-col="{col}"]"#)));
-        counts.insert(
-            col,
-            parse_count(&cell.text(), &format!("theme {name:?}, column {col}")),
-        );
+        let text = cell.text();
+        // "95 +12 later": ready now, and due but outside calling hours; the
+        // two make the prospects due.
+        let (now, later) = match text.split_once('+') {
+            Some((n, l)) => (n, Some(l.trim().trim_end_matches("later"))),
+            None => (text.as_str(), None),
+        };
+        let what = format!("theme {name:?}, column {col}");
+        let n = parse_count(now, &what) + later.map_or(0, |l| parse_count(l, &what));
+        counts.insert(col, n);
     }
     (
         id,
         ThemeCounts {
             name,
             prospects: counts["prospects"],
+            // Ready now and later: the prospects due.
             ready: counts["ready"],
             meetings: counts["meetings"],
             do_not_call: counts["do_not_call"],

@@ -365,7 +365,7 @@ pub struct ThemeCallable {
 
 /// The calling window of a zone around `now`: `Ok(end)` when `now` is inside
 /// it (the end today), `Err(start)` when outside (the next start).
-fn window(
+pub(crate) fn window(
     tz: chrono_tz::Tz,
     now: DateTime<Utc>,
     s: &Settings,

@@ -117,7 +117,10 @@ struct ListJson {
     id: Option<String>,
     kind: Option<&'static str>,
     prospects: u32,
+    /// Callable now: due, and inside their local calling hours.
     ready: u32,
+    /// Due now, but outside their local calling hours.
+    due_outside_hours: u32,
     waiting: u32,
     callbacks_due: u32,
     meetings: u32,
@@ -140,6 +143,7 @@ pub fn run_lists(path: &Path, json: bool) -> Result<(), String> {
                 kind: r.kind.map(|k| k.as_str()),
                 prospects: r.prospects,
                 ready: r.ready,
+                due_outside_hours: r.due_outside_hours,
                 waiting: r.waiting,
                 callbacks_due: r.callbacks_due,
                 meetings: r.meetings,
@@ -161,11 +165,12 @@ pub fn run_lists(path: &Path, json: bool) -> Result<(), String> {
     let names: Vec<String> = rows.iter().map(|r| cell(&r.name, CELL_MAX)).collect();
     let width = width(names.iter().map(String::as_str), 5);
     say!(
-        "{:<width$}  {:<9}  {:>9}  {:>5}  {:>7}  {:>9}  {:>8}  {:>9}  {:>3}",
+        "{:<width$}  {:<9}  {:>9}  {:>9}  {:>7}  {:>7}  {:>9}  {:>8}  {:>9}  {:>3}",
         "THEME",
         "KIND",
         "PROSPECTS",
-        "READY",
+        "READY NOW",
+        "LATER",
         "WAITING",
         "CALLBACKS",
         "MEETINGS",
@@ -174,11 +179,12 @@ pub fn run_lists(path: &Path, json: bool) -> Result<(), String> {
     );
     for (r, name) in rows.iter().zip(&names) {
         say!(
-            "{:<width$}  {:<9}  {:>9}  {:>5}  {:>7}  {:>9}  {:>8}  {:>9}  {:>3}",
+            "{:<width$}  {:<9}  {:>9}  {:>9}  {:>7}  {:>7}  {:>9}  {:>8}  {:>9}  {:>3}",
             name,
             r.kind.map(|k| k.as_str()).unwrap_or("-"),
             r.prospects,
             r.ready,
+            r.due_outside_hours,
             r.waiting,
             r.callbacks_due,
             r.meetings,

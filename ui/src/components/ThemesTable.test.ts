@@ -10,6 +10,8 @@ function theme(id: string | null, name: string, over: Partial<ThemeSummary> = {}
     kind: id ? "vertical" : null,
     prospects: 0,
     ready: 0,
+    due_outside_hours: 0,
+    next_window_at: null,
     waiting: 0,
     callbacks_due: 0,
     meetings: 0,
@@ -40,6 +42,16 @@ describe("ThemesTable", () => {
     const texas = within(table).getByRole("rowheader", { name: "Texas" }).closest("tr")!;
     expect(within(texas).getByText("Geography")).toBeInTheDocument();
     expect(texas.querySelector('[data-col="callbacks_due"]')).toHaveTextContent("4");
+  });
+
+  it("says how many more are due outside their calling hours, and when the first window opens", () => {
+    render(ThemesTable, {
+      themes: [theme("t1", "Texas", { prospects: 50, ready: 12, due_outside_hours: 30, next_window_at: "2026-12-07T14:00:00Z" })],
+    });
+    const later = screen.getByTestId("due-later");
+    expect(later).toHaveTextContent("+30 later");
+    expect(later.getAttribute("title")).toMatch(/^30 more are due but outside their local calling hours; the first window opens /);
+    expect(document.querySelector('[data-col="ready"]')).toHaveTextContent(/^12/);
   });
 
   it("keeps prospects without a theme apart and totals every row", () => {

@@ -3446,15 +3446,24 @@ export type ThemeKind = "vertical" | "geography" | "size" | "role" | "custom"
  */
 export type ThemeRef = { id: string; name: string }
 /**
- * A theme with the counts the Lists view shows. `ready` counts prospects due
- * now (never called, or a later attempt that has come due); local calling
- * hours are applied when the block draws its queue.
+ * A theme with the counts the Lists view shows. `ready` counts prospects
+ * callable now: due (never called, or a later attempt that has come due)
+ * and inside their local calling hours (an unknown zone is allowed), as the
+ * block's queue draws them; `due_outside_hours` the others due now.
  */
 export type ThemeSummary = { 
 /**
  * `None` for the row of prospects without a theme.
  */
-id: string | null; name: string; kind: ThemeKind | null; prospects: number; ready: number; waiting: number; callbacks_due: number; meetings: number; not_interested: number; exhausted: number; do_not_call: number; bad_number: number }
+id: string | null; name: string; kind: ThemeKind | null; prospects: number; ready: number; 
+/**
+ * Due now, but outside their local calling hours ...
+ */
+due_outside_hours: number; 
+/**
+ * ... until the first of them enters them (UTC).
+ */
+next_window_at: string | null; waiting: number; callbacks_due: number; meetings: number; not_interested: number; exhausted: number; do_not_call: number; bad_number: number }
 /**
  * The clocks as one tick of the ticker gives them (about once a second, on
  * the block's and the call's whole seconds, while a block runs); the window

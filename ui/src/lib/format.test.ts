@@ -15,3 +15,16 @@ describe("who is callable, in words", () => {
     expect(callableText({ callable_now: 2, callable_until: null, later: 0, next_window_at: null }, now)).toBe("2 callable now");
   });
 });
+
+import { statusNow } from "./labels";
+
+describe("a prospect's status now", () => {
+  const now = Date.parse("2026-12-06T15:00:00Z");
+  it("is due when its attempt or callback time has come, else as stored", () => {
+    expect(statusNow({ status: "attempting", next_attempt_at: "2026-12-06T14:59:00Z", callback_at: null }, now)).toBe("Due for another attempt");
+    expect(statusNow({ status: "attempting", next_attempt_at: "2026-12-06T15:01:00Z", callback_at: null }, now)).toBe("Waiting for a later attempt");
+    expect(statusNow({ status: "callback", next_attempt_at: null, callback_at: "2026-12-06T09:00:00Z" }, now)).toBe("Callback due");
+    expect(statusNow({ status: "callback", next_attempt_at: null, callback_at: "2026-12-07T09:00:00Z" }, now)).toBe("Callback agreed");
+    expect(statusNow({ status: "new", next_attempt_at: null, callback_at: null }, now)).toBe("Never called");
+  });
+});

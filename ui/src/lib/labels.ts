@@ -19,3 +19,17 @@ export const STATUS_LABELS: Record<ProspectStatus, string> = {
   do_not_call: "Do not call",
   bad_number: "Bad number",
 };
+
+/**
+ * A prospect's status as of `now`: a later attempt or a callback whose time
+ * has come is due, not waiting (the themes table counts it as ready).
+ */
+export function statusNow(
+  p: { status: ProspectStatus; next_attempt_at: string | null; callback_at: string | null },
+  now: number = Date.now(),
+): string {
+  const due = (at: string | null) => at !== null && Date.parse(at) <= now;
+  if (p.status === "attempting" && due(p.next_attempt_at)) return "Due for another attempt";
+  if (p.status === "callback" && due(p.callback_at)) return "Callback due";
+  return STATUS_LABELS[p.status];
+}

@@ -103,6 +103,8 @@ function theme(id: string | null, name: string, over: Partial<ThemeSummary> = {}
     kind: id ? "vertical" : null,
     prospects: 0,
     ready: 0,
+    due_outside_hours: 0,
+    next_window_at: null,
     waiting: 0,
     callbacks_due: 0,
     meetings: 0,

@@ -23,9 +23,10 @@ pub struct Theme {
     pub description: String,
 }
 
-/// A theme with the counts the Lists view shows. `ready` counts prospects due
-/// now (never called, or a later attempt that has come due); local calling
-/// hours are applied when the block draws its queue.
+/// A theme with the counts the Lists view shows. `ready` counts prospects
+/// callable now: due (never called, or a later attempt that has come due)
+/// and inside their local calling hours (an unknown zone is allowed), as the
+/// block's queue draws them; `due_outside_hours` the others due now.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
 pub struct ThemeSummary {
     /// `None` for the row of prospects without a theme.
@@ -34,6 +35,10 @@ pub struct ThemeSummary {
     pub kind: Option<ThemeKind>,
     pub prospects: u32,
     pub ready: u32,
+    /// Due now, but outside their local calling hours ...
+    pub due_outside_hours: u32,
+    /// ... until the first of them enters them (UTC).
+    pub next_window_at: Option<DateTime<Utc>>,
     pub waiting: u32,
     pub callbacks_due: u32,
     pub meetings: u32,
@@ -98,13 +103,12 @@ pub fn themes(conn: &Connection) -> Result<Vec<Theme>> {
 }
 
 /// Every theme with its counts at `now`, then (if any) a row for prospects
-/// without a theme.
+/// without a theme. Counted by theme and time zone in one pass, so that each
+/// zone's calling hours are looked at once.
 pub fn theme_summaries(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<ThemeSummary>> {
-    let now = time::to_db(now);
-    let mut stmt = conn.prepare(
-        "SELECT * FROM (
-         SELECT t.id AS id, t.name AS name, t.kind,
-            count(p.id),
+    let settings = crate::settings::load(conn)?;
+    let at = time::to_db(now);
+    const COUNTS: &str = "count(p.id),
             count(*) FILTER (WHERE p.status = 'new'
                 OR (p.status = 'attempting' AND p.next_attempt_at <= ?1)),
             count(*) FILTER (WHERE (p.status = 'attempting' AND p.next_attempt_at > ?1)
@@ -114,44 +118,75 @@ pub fn theme_summaries(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Them
             count(*) FILTER (WHERE p.status = 'not_interested'),
             count(*) FILTER (WHERE p.status = 'exhausted'),
             count(*) FILTER (WHERE p.status = 'do_not_call'),
-            count(*) FILTER (WHERE p.status = 'bad_number')
+            count(*) FILTER (WHERE p.status = 'bad_number')";
+    let mut stmt = conn.prepare(&format!(
+        "SELECT * FROM (
+         SELECT t.id AS id, t.name AS name, t.kind, p.time_zone, {COUNTS}
          FROM themes t LEFT JOIN prospects p ON p.theme_id = t.id
          WHERE t.archived_at IS NULL
-         GROUP BY t.id
+         GROUP BY t.id, p.time_zone
          UNION ALL
-         SELECT NULL, 'No theme', NULL,
-            count(p.id),
-            count(*) FILTER (WHERE p.status = 'new'
-                OR (p.status = 'attempting' AND p.next_attempt_at <= ?1)),
-            count(*) FILTER (WHERE (p.status = 'attempting' AND p.next_attempt_at > ?1)
-                OR (p.status = 'callback' AND p.callback_at > ?1)),
-            count(*) FILTER (WHERE p.status = 'callback' AND p.callback_at <= ?1),
-            count(*) FILTER (WHERE p.status = 'meeting'),
-            count(*) FILTER (WHERE p.status = 'not_interested'),
-            count(*) FILTER (WHERE p.status = 'exhausted'),
-            count(*) FILTER (WHERE p.status = 'do_not_call'),
-            count(*) FILTER (WHERE p.status = 'bad_number')
+         SELECT NULL, 'No theme', NULL, p.time_zone, {COUNTS}
          FROM prospects p WHERE p.theme_id IS NULL
-         HAVING count(p.id) > 0)
-         ORDER BY id IS NULL, name COLLATE NOCASE",
-    )?;
-    let rows = stmt.query_map([&now], |r| {
-        Ok(ThemeSummary {
-            id: r.get(0)?,
-            name: r.get(1)?,
-            kind: r.get(2)?,
-            prospects: r.get(3)?,
-            ready: r.get(4)?,
-            waiting: r.get(5)?,
-            callbacks_due: r.get(6)?,
-            meetings: r.get(7)?,
-            not_interested: r.get(8)?,
-            exhausted: r.get(9)?,
-            do_not_call: r.get(10)?,
-            bad_number: r.get(11)?,
-        })
+         GROUP BY p.time_zone)
+         ORDER BY id IS NULL, name COLLATE NOCASE, id"
+    ))?;
+    let rows = stmt.query_map([&at], |r| {
+        let n = |i: usize| r.get::<_, u32>(i);
+        Ok((
+            ThemeSummary {
+                id: r.get(0)?,
+                name: r.get(1)?,
+                kind: r.get(2)?,
+                prospects: n(4)?,
+                ready: n(5)?,
+                due_outside_hours: 0,
+                next_window_at: None,
+                waiting: n(6)?,
+                callbacks_due: n(7)?,
+                meetings: n(8)?,
+                not_interested: n(9)?,
+                exhausted: n(10)?,
+                do_not_call: n(11)?,
+                bad_number: n(12)?,
+            },
+            r.get::<_, Option<String>>(3)?,
+        ))
     })?;
-    Ok(rows.collect::<rusqlite::Result<_>>()?)
+    let mut out: Vec<ThemeSummary> = Vec::new();
+    for row in rows {
+        let (mut part, zone) = row?;
+        // Due now, but outside this zone's calling hours.
+        if let Some(tz) = zone.as_deref().and_then(time::parse_tz) {
+            if let Err(start) = crate::queue::window(tz, now, &settings) {
+                part.due_outside_hours = part.ready;
+                part.ready = 0;
+                if part.due_outside_hours > 0 {
+                    part.next_window_at = Some(start);
+                }
+            }
+        }
+        match out.last_mut() {
+            Some(t) if t.id == part.id && t.name == part.name => {
+                t.prospects += part.prospects;
+                t.ready += part.ready;
+                t.due_outside_hours += part.due_outside_hours;
+                t.next_window_at = match (t.next_window_at, part.next_window_at) {
+                    (Some(a), Some(b)) => Some(a.min(b)),
+                    (a, b) => a.or(b),
+                };
+                t.waiting += part.waiting;
+                t.callbacks_due += part.callbacks_due;
+                t.meetings += part.meetings;
+                t.not_interested += part.not_interested;
+                t.exhausted += part.exhausted;
+                t.do_not_call += part.do_not_call;
+                t.bad_number += part.bad_number;
+            }
+            _ => out.push(part),
+        }
+    }
+    Ok(out)
 }
 
 /// A new prospect, as an import or the demo produces it.
@@ -294,6 +329,30 @@ mod tests {
             ),
             (7, 2, 2, 1, 1, 1)
         );
+        assert_eq!((s.due_outside_hours, s.next_window_at), (0, None));
+
+        // Ready is callable now: a prospect due in Tokyo (Saturday, midnight
+        // there) waits for Monday's calling hours; Chicago (9:00) is called.
+        c.execute(
+            "UPDATE prospects SET time_zone = ?1 WHERE id = ?2",
+            params!["America/Chicago", ids[0]],
+        )
+        .unwrap();
+        c.execute(
+            "UPDATE prospects SET time_zone = ?1 WHERE id = ?2",
+            params!["Asia/Tokyo", ids[1]],
+        )
+        .unwrap();
+        let s = theme_summaries(c, now).unwrap();
+        let s = &s[0];
+        assert_eq!((s.prospects, s.ready, s.due_outside_hours), (7, 1, 1));
+        let start = crate::domain::Settings::default().calling_hour_start;
+        let monday_in_tokyo = chrono_tz::Asia::Tokyo
+            .with_ymd_and_hms(2026, 11, 23, start, 0, 0)
+            .unwrap()
+            .with_timezone(&Utc);
+        assert_eq!(s.next_window_at, Some(monday_in_tokyo));
+        assert_eq!((s.waiting, s.callbacks_due), (2, 1), "the rest as before");
     }
 
     #[test]
