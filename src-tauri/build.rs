@@ -45,6 +45,7 @@ const COMMANDS: &[&str] = &[
     "open_invitation",
     "reveal_invitation",
     "copy_text",
+    "pick_files",
     "talk_track_editor",
     "save_talk_track",
     "list_talk_track_versions",

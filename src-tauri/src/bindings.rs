@@ -55,6 +55,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             desktop::open_invitation,
             desktop::reveal_invitation,
             desktop::copy_text,
+            desktop::pick_files,
             playbook::talk_track_editor,
             playbook::save_talk_track,
             playbook::list_talk_track_versions,

@@ -124,6 +124,60 @@ pub fn copy_text(app: AppHandle, text: String) -> Result<(), AppError> {
     })
 }
 
+/// What a file picker looks for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Deserialize, specta::Type)]
+#[serde(rename_all = "snake_case")]
+pub enum FileKind {
+    /// A CSV export of a CRM (or tab-separated text).
+    Csv,
+    /// Bundles reps exported (`.cbbundle`), several at once.
+    Bundle,
+}
+
+/// The desktop's file picker, starting in `start_dir` when it exists: the
+/// files chosen (none when the user cancels). The path can still be typed:
+/// the picker is a shortcut, not the only way in.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn pick_files(
+    app: AppHandle,
+    kind: FileKind,
+    start_dir: Option<String>,
+) -> Result<Vec<String>, AppError> {
+    use tauri::Manager;
+    use tauri_plugin_dialog::DialogExt;
+    let mut dialog = app.dialog().file();
+    // Over the window, as its own dialog (modal where the desktop does it).
+    if let Some(window) = app.get_webview_window("main") {
+        dialog = dialog.set_parent(&window);
+    }
+    dialog = match kind {
+        FileKind::Csv => dialog
+            .set_title("Import a CSV")
+            .add_filter("CSV and text files", &["csv", "tsv", "txt"]),
+        FileKind::Bundle => dialog
+            .set_title("Import bundles")
+            .add_filter("Callblock bundles", &[callblock_core::bundle::EXTENSION]),
+    }
+    .add_filter("All files", &["*"]);
+    if let Some(dir) = start_dir
+        .and_then(|d| callblock_core::files::typed_path(&d, "~/Downloads").ok())
+        .filter(|d| d.is_dir())
+    {
+        dialog = dialog.set_directory(dir);
+    }
+    let picked = match kind {
+        FileKind::Csv => dialog.blocking_pick_file().map(|f| vec![f]),
+        FileKind::Bundle => dialog.blocking_pick_files(),
+    };
+    Ok(picked
+        .unwrap_or_default()
+        .into_iter()
+        .filter_map(|f| f.into_path().ok())
+        .map(|p| p.display().to_string())
+        .collect())
+}
+
 /// A desktop notification; returns false when the desktop has no
 /// notification service (the window shows the message anyway).
 pub fn notify<R: Runtime>(app: &AppHandle<R>, title: &str, body: &str) -> bool {

@@ -83,6 +83,7 @@ pub fn run(db_path: PathBuf) -> i32 {
         .plugin(tauri_plugin_notification::init())
         .plugin(tauri_plugin_opener::init())
         .plugin(tauri_plugin_clipboard_manager::init())
+        .plugin(tauri_plugin_dialog::init())
         .manage(state)
         .invoke_handler(specta.invoke_handler())
         .setup(move |app| {

@@ -439,6 +439,19 @@ async copyText(text: string) : Promise<Result<null, AppError>> {
 }
 },
 /**
+ * The desktop's file picker, starting in `start_dir` when it exists: the
+ * files chosen (none when the user cancels). The path can still be typed:
+ * the picker is a shortcut, not the only way in.
+ */
+async pickFiles(kind: FileKind, startDir: string | null) : Promise<Result<string[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("pick_files", { kind, startDir }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The talk track of `theme_id` (`None`: the default track) with its versions.
  */
 async talkTrackEditor(themeId: string | null) : Promise<Result<TrackEditor, AppError>> {
@@ -1777,6 +1790,18 @@ export type FieldFilter = { field: Field; value: string }
  * A field a column can feed, as the mapping table lists it.
  */
 export type FieldInfo = { field: Field; label: string; is_phone: boolean }
+/**
+ * What a file picker looks for.
+ */
+export type FileKind = 
+/**
+ * A CSV export of a CRM (or tab-separated text).
+ */
+"csv" | 
+/**
+ * Bundles reps exported (`.cbbundle`), several at once.
+ */
+"bundle"
 export type Floor = { 
 /**
  * Reps in a block now, the longest-running first.

@@ -1,4 +1,4 @@
-import { assign, exportPath, extraColumns, isWholePath, withoutColumn, hasPhone, progressText, regionCode, themeChoiceText, themeCounts, timeLeft, unmappedHeaders, validRows } from "./importing";
+import { assign, exportPath, extraColumns, folderOf, isWholePath, withoutColumn, hasPhone, progressText, regionCode, themeChoiceText, themeCounts, timeLeft, unmappedHeaders, validRows } from "./importing";
 import type { FieldColumn, FieldInfo } from "./bindings";
 
 const fields: FieldInfo[] = [
@@ -86,6 +86,12 @@ describe("a pasted path", () => {
   it("stands on its own when it is absolute or from home", () => {
     for (const p of ["/tmp/leads.csv", "~/Downloads/a.csv", "C:\\Users\\me\\a.csv", "file:///tmp/a.csv"]) expect(isWholePath(p)).toBe(true);
     for (const p of ["leads.csv", "Downloads/a.csv", ""]) expect(isWholePath(p)).toBe(false);
+    // Where the file picker starts.
+    expect(folderOf("~/Downloads/")).toBe("~/Downloads/");
+    expect(folderOf(" /tmp/exports/leads.csv ")).toBe("/tmp/exports/");
+    expect(folderOf("C:\\Users\\me\\a.csv")).toBe("C:\\Users\\me\\");
+    expect(folderOf("leads.csv")).toBeNull();
+    expect(folderOf("")).toBeNull();
   });
 });
 

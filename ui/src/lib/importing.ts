@@ -133,6 +133,16 @@ export function isWholePath(text: string): boolean {
   return /^(\/|~\/|~$|[A-Za-z]:[\\/]|\\\\|file:\/\/)/.test(text.trim());
 }
 
+/** The folder a typed path is in ("~/Downloads/" for "~/Downloads/a.csv", the
+ * path itself when it ends with a slash); null when it names no folder. */
+export function folderOf(path: string): string | null {
+  const t = path.trim();
+  if (!t) return null;
+  if (/[\\/]$/.test(t)) return t;
+  const cut = Math.max(t.lastIndexOf("/"), t.lastIndexOf("\\"));
+  return cut > 0 ? t.slice(0, cut + 1) : null;
+}
+
 /** Seconds left as "4 s", "3 min 20 s" or "1 h 07 min". */
 export function timeLeft(seconds: number): string {
   const s = Math.max(0, Math.round(seconds));
