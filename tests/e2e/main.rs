@@ -12,6 +12,7 @@
 //! `cargo install tauri-driver --locked`. Screenshots and logs go to
 //! `target/e2e-artifacts/<test>/`.
 
+mod a11y;
 mod block;
 mod harness;
 mod import;
