@@ -540,7 +540,10 @@ fn connected_starts_the_talk_the_ask_is_a_conversation_and_a_bad_number_leaves_t
     app.wait_for(&By::css(".phones li.bad"));
     app.screenshot("bad-number");
     assert_eq!(card_prospect(&app), p2, "the same prospect, next number");
-    let dial_second = app.wait_for(&By::css(".phones li:not(.bad) button[aria-label^='Dial']"));
+    let dial_second = app.wait_for(&By::xpath(
+        "//*[contains(@class, 'phones')]/li[not(contains(@class, 'bad'))]\
+         //button[starts-with(normalize-space(.), 'Dial ')]",
+    ));
     assert_eq!(
         dial_second.attr("disabled"),
         None,

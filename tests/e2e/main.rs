@@ -12,6 +12,7 @@
 //! `cargo install tauri-driver --locked`. Screenshots and logs go to
 //! `target/e2e-artifacts/<test>/`.
 
+mod a11y;
 mod block;
 mod harness;
 mod import;
@@ -31,7 +32,7 @@ use std::time::Duration;
 
 use chrono::SecondsFormat;
 
-use harness::{describe_output, run_bounded, By, El, TestEnv};
+use harness::{describe_output, run_bounded, xpath_literal, By, El, TestEnv};
 
 /// The rows of the Themes table in the Lists view.
 const THEME_ROWS: &str = r#"table[aria-label="Themes"] tbody tr[data-theme-id]"#;
@@ -50,8 +51,14 @@ fn main_nav() -> By {
     By::nav("Main")
 }
 
+/// A button of the main navigation, by its view's name: each is named by what
+/// it shows, the view and its shortcut ("Lists Alt+1").
 fn nav_button(name: &str) -> By {
-    By::button(name).inside(&main_nav())
+    By::xpath(format!(
+        "//*[self::button and span[1][normalize-space(.)={}]]",
+        xpath_literal(name)
+    ))
+    .inside(&main_nav())
 }
 
 /// Now, as the store writes instants (`2026-11-22T09:30:00.000Z`).

@@ -165,7 +165,7 @@ fn review_shows_the_funnel_counted_from_the_database_and_a_calls_timeline() {
     app.screenshot("review-dashboard");
 
     // The funnel table exported as CSV: its "All" row holds the same counts.
-    app.wait_for(&By::aria_label("Export “The funnel” as CSV"))
+    app.wait_for(&By::aria_label("Export CSV of “The funnel”"))
         .click();
     let field = app.wait_for(&By::named("Export the table to"));
     let csv_path = PathBuf::from(field.attr("value").unwrap_or_default());
@@ -191,7 +191,7 @@ fn review_shows_the_funnel_counted_from_the_database_and_a_calls_timeline() {
     );
 
     // The chart saved as a PNG (drawn on a canvas from the SVG).
-    app.wait_for(&By::aria_label("Save the chart “The funnel” as an image"))
+    app.wait_for(&By::aria_label("Save image of the chart “The funnel”"))
         .click();
     app.wait_for(&By::named("Save the chart to"));
     let png_path = PathBuf::from(js(
@@ -422,7 +422,8 @@ fn a_managers_comment_in_review_reaches_the_reps_next_call() {
     ))
     .click();
     settled(&app, "all time");
-    app.wait_for(&By::button("Outcome")).click();
+    // The filter's button is named by its label and what it says ("Outcome Any outcome").
+    app.wait_for(&By::named("Outcome")).click();
     app.wait_for(&By::named("No answer")).click();
     app.press(&App::escape().to_string());
     settled(&app, "the unanswered calls");

@@ -59,7 +59,7 @@ fn a_rep_connects_from_settings_and_the_window_syncs_by_itself() {
 
     env.cli_ok(&["demo"]);
     let app = env.launch();
-    app.wait_for(&By::button("Settings")).click();
+    app.wait_for(&crate::nav_button("Settings")).click();
     let field = app.wait_for(&By::named("Team store address"));
     field.type_text(&pg.url("dana", "dana-pw"));
     app.wait_for(&By::button("Connect")).click();

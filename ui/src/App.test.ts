@@ -119,18 +119,20 @@ describe("App", () => {
     });
     render(App);
     const nav = await screen.findByRole("navigation", { name: "Main" });
-    await userEvent.click(within(nav).getByRole("button", { name: "Block" }));
+    // Each button is named by what it shows, the shortcut included (label in name).
+    expect(within(nav).getByRole("button", { name: "Lists Alt+1" })).toBeInTheDocument();
+    await userEvent.click(within(nav).getByRole("button", { name: "Block Alt+2" }));
     // The views other than Lists load on demand: the first load of each may
     // take more than the default second on a busy machine.
     const lazy = { timeout: 5000 };
     expect(await screen.findByRole("heading", { name: "No call lists to call" }, lazy)).toBeInTheDocument();
-    expect(within(nav).getByRole("button", { name: "Block" })).toHaveAttribute("aria-current", "page");
+    expect(within(nav).getByRole("button", { name: "Block Alt+2" })).toHaveAttribute("aria-current", "page");
     await userEvent.keyboard("{Alt>}3{/Alt}");
     expect(await screen.findByRole("heading", { name: "Playbook", level: 1 }, lazy)).toBeInTheDocument();
     // Plan is the fifth view; without a rep it says how to get one.
     await userEvent.keyboard("{Alt>}5{/Alt}");
     expect(await screen.findByRole("heading", { name: "Plan", level: 1 }, lazy)).toBeInTheDocument();
-    expect(within(nav).getByRole("button", { name: "Plan" })).toHaveAttribute("aria-keyshortcuts", "Alt+5");
+    expect(within(nav).getByRole("button", { name: "Plan Alt+5" })).toHaveAttribute("aria-keyshortcuts", "Alt+5");
     expect(screen.getByText(/There is no rep in this database yet/)).toBeInTheDocument();
   });
 });

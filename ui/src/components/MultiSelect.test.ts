@@ -24,7 +24,8 @@ function setup(props: { selected?: string[]; choices?: typeof reps } = {}) {
   const onchange = vi.fn();
   const user = userEvent.setup();
   render(MultiSelect, { label: "Rep", words, choices: props.choices ?? reps, selected: props.selected ?? [], onchange });
-  const button = screen.getByRole("button", { name: "Rep" });
+  // Named by its label and what it says (label in name): "Rep All reps".
+  const button = screen.getByRole("button", { name: /^Rep\b/ });
   return { onchange, user, button };
 }
 
@@ -32,6 +33,7 @@ describe("MultiSelect", () => {
   it("says what is chosen: all, one name, or how many (with every name for screen readers)", async () => {
     const { user, button, onchange } = setup();
     expect(button).toHaveTextContent("All reps");
+    expect(button).toHaveAccessibleName("Rep All reps");
     expect(button).toHaveAccessibleDescription("All reps");
     expect(button).toHaveAttribute("aria-expanded", "false");
     expect(screen.queryByRole("group")).not.toBeInTheDocument();

@@ -83,10 +83,10 @@ describe("the Dashboard tab", () => {
   it("offers each figure as CSV and its chart as an image, with a path to edit", async () => {
     const user = userEvent.setup();
     render(DashboardTab, { props: { dash: dashboards() }, context: new Map([[REVIEW_CONTEXT_KEY, ctx]]) });
-    await user.click(screen.getByRole("button", { name: "Export “The funnel” as CSV" }));
+    await user.click(screen.getByRole("button", { name: "Export CSV of “The funnel”" }));
     const field = screen.getByRole("textbox", { name: "Export the table to" }) as HTMLInputElement;
     expect(field.value).toMatch(/^\/home\/a\/Documents\/callblock-funnel-\d{4}-\d{2}-\d{2}\.csv$/);
-    expect(screen.getByRole("button", { name: "Save the chart “The funnel” as an image" })).toBeInTheDocument();
+    expect(screen.getByRole("button", { name: "Save image of the chart “The funnel”" })).toBeInTheDocument();
     expect(screen.getByRole("radio", { name: "Rep" })).toHaveAttribute("aria-checked", "true");
   });
 
