@@ -176,6 +176,10 @@ pub struct Settings {
     pub prime_time_end_minute: u32,
     /// Selling hours in a year (1,760 = 220 days x 8 hours), for the plan's share.
     pub selling_hours_per_year: u32,
+    /// The days the rep calls, 0 = Monday ... 6 = Sunday (Monday to
+    /// Friday): the plan spreads its blocks over them and counts its weeks
+    /// by them. The rep's own profile edits them.
+    pub calling_days: Vec<u8>,
 }
 
 impl Default for Settings {
@@ -197,14 +201,35 @@ impl Default for Settings {
             prime_time_start_minute: 9 * 60,
             prime_time_end_minute: 12 * 60,
             selling_hours_per_year: 1760,
+            calling_days: vec![0, 1, 2, 3, 4],
         }
     }
 }
 
 impl Settings {
+    /// Is `day` one of the rep's calling days?
+    pub fn calls_on(&self, day: chrono::Weekday) -> bool {
+        self.calling_days
+            .contains(&(day.num_days_from_monday() as u8))
+    }
+
+    /// The rep's calling days a week (at least one).
+    pub fn calling_days_a_week(&self) -> u32 {
+        let mut days = self.calling_days.clone();
+        days.sort_unstable();
+        days.dedup();
+        (days.len() as u32).max(1)
+    }
+
     /// Check that the numbers make sense together.
     pub fn validate(&self) -> Result<()> {
         let bad = |f: &str, r: &str| Err(Error::invalid(f, r));
+        if self.calling_days.is_empty() {
+            return bad("calling_days", "pick at least one day the rep calls");
+        }
+        if self.calling_days.iter().any(|d| *d > 6) {
+            return bad("calling_days", "days are 0 (Monday) to 6 (Sunday)");
+        }
         if self.block_minutes == 0 || self.block_minutes > 240 {
             return bad("block_minutes", "must be between 1 and 240");
         }

@@ -2619,13 +2619,18 @@ export type PlanResult = { period: Period; starts_on: string;
  */
 ends_on: string; 
 /**
- * Monday to Friday in the period.
+ * The rep's calling days in the period (Monday to Friday unless the
+ * profile says otherwise).
  */
 working_days: number; 
 /**
- * Working days / 5.
+ * Working days / calling days a week.
  */
-weeks: number; quota: number; deal_size: number; close_ratio: number; 
+weeks: number; 
+/**
+ * The rep's calling days, 0 = Monday ... 6 = Sunday.
+ */
+calling_days: number[]; quota: number; deal_size: number; close_ratio: number; 
 /**
  * What is won and open already, and what is left to find.
  */
@@ -2738,7 +2743,12 @@ email: string | null;
 /**
  * IANA name; the plan's days and the meeting's time are in it.
  */
-time_zone: string | null }
+time_zone: string | null; 
+/**
+ * The days the rep calls, 0 = Monday ... 6 = Sunday (the setting of
+ * that name: the plan spreads its blocks over them).
+ */
+calling_days: number[] }
 /**
  * One stage of the funnel, this period so far.
  */
@@ -3237,7 +3247,13 @@ prime_time_end_minute: number;
 /**
  * Selling hours in a year (1,760 = 220 days x 8 hours), for the plan's share.
  */
-selling_hours_per_year: number }
+selling_hours_per_year: number; 
+/**
+ * The days the rep calls, 0 = Monday ... 6 = Sunday (Monday to
+ * Friday): the plan spreads its blocks over them and counts its weeks
+ * by them. The rep's own profile edits them.
+ */
+calling_days: number[] }
 export type SlotKind = 
 /**
  * A call block.

@@ -140,6 +140,17 @@ describe("the plan's weekly targets", () => {
     expect(weeklyTargets(axis, plan, "dials")).toEqual([null, 610, 610, 122]);
   });
 
+  it("follows the rep's calling days: Tuesday to Saturday", () => {
+    const tueSat = { ...plan, calling_days: [1, 2, 3, 4, 5] };
+    expect(planDays("2026-11-02", tueSat)).toBe(5);
+    // The 30th is a Monday: not a calling day.
+    expect(planDays("2026-11-30", tueSat)).toBe(0);
+    // Four days a week: a week the period starts on a Thursday has one.
+    const fourDays = { ...plan, starts_on: "2026-11-05", calling_days: [0, 1, 2, 3] };
+    expect(planDays("2026-11-02", fourDays)).toBe(1);
+    expect(weeklyTargets(["2026-11-02", "2026-11-09"], fourDays, "dials")).toEqual([153, 610]);
+  });
+
   it("belongs to this copy's rep, and only once a plan is saved", () => {
     const progress = { plan: { ...plan, rates: { connect_to_conversation: { value: 0.5 } } } };
     const base = { rep: { id: "r1", name: "Alex Rivera" }, saved: { rep_id: "r1" }, progress } as unknown as PlanOverview;

@@ -172,27 +172,34 @@ export function repPlan(overview: PlanOverview | null): RepPlan | null {
   };
 }
 
-/** Monday to Friday of the week starting `monday` that fall in the plan's period (0 to 5). */
-export function planDays(monday: string, plan: Pick<PlanResult, "starts_on" | "ends_on">): number {
-  const from = Math.max(dayNumber(monday), dayNumber(plan.starts_on));
-  const to = Math.min(dayNumber(monday) + 4, dayNumber(plan.ends_on));
-  return Math.max(0, to - from + 1);
+const WEEKDAYS = [0, 1, 2, 3, 4];
+
+/** The rep's calling days (Monday to Friday unless the plan says otherwise)
+ * of the week starting `monday` that fall in the plan's period. */
+export function planDays(monday: string, plan: Pick<PlanResult, "starts_on" | "ends_on"> & { calling_days?: number[] }): number {
+  const days = plan.calling_days?.length ? plan.calling_days : WEEKDAYS;
+  const start = dayNumber(monday);
+  const from = dayNumber(plan.starts_on);
+  const to = dayNumber(plan.ends_on);
+  return days.filter((d) => start + d >= from && start + d <= to).length;
 }
 
 /**
  * The plan's target for each week of the axis: its weekly figure for a week
- * wholly inside the plan's period, a share of it (days / 5, rounded up as
- * the plan rounds) for a week the period starts or ends in, null outside.
+ * wholly inside the plan's period, a share of it (calling days in the period
+ * / calling days a week, rounded up as the plan rounds) for a week the
+ * period starts or ends in, null outside.
  */
 export function weeklyTargets(
   axis: readonly string[],
-  plan: Pick<PlanResult, "starts_on" | "ends_on" | "per_week">,
+  plan: Pick<PlanResult, "starts_on" | "ends_on" | "per_week"> & { calling_days?: number[] },
   stage: TargetStage,
 ): (number | null)[] {
   const week = (plan.per_week as StageCounts)[stage];
+  const full = plan.calling_days?.length ? plan.calling_days.length : WEEKDAYS.length;
   return axis.map((monday) => {
     const days = planDays(monday, plan);
     if (days === 0) return null;
-    return days === 5 ? week : Math.ceil((week * days) / 5);
+    return days === full ? week : Math.ceil((week * days) / full);
   });
 }

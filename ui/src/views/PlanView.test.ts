@@ -81,6 +81,7 @@ function result(form: PlanForm): PlanResult {
     ends_on: "2026-11-30",
     working_days: 21,
     weeks: 4.2,
+    calling_days: [0, 1, 2, 3, 4],
     quota: form.quota,
     deal_size: form.deal_size,
     close_ratio: form.close_ratio,

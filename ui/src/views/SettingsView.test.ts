@@ -1,4 +1,4 @@
-import { render, screen } from "@testing-library/svelte";
+import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import SettingsView from "./SettingsView.svelte";
@@ -20,6 +20,7 @@ const defaults = {
   prime_time_start_minute: 540,
   prime_time_end_minute: 720,
   selling_hours_per_year: 1760,
+  calling_days: [0, 1, 2, 3, 4],
 };
 
 afterEach(() => clearMocks());
@@ -77,8 +78,20 @@ describe("SettingsView", () => {
     await userEvent.type(zone, "America/Chicago");
     await userEvent.click(screen.getByRole("button", { name: "Save profile" }));
     expect(await screen.findByRole("status")).toHaveTextContent("Profile saved.");
-    expect(sent.at(-1)).toEqual({ name: "Alex Rivera", email: null, time_zone: "America/Chicago" });
+    expect(sent.at(-1)).toEqual({ name: "Alex Rivera", email: null, time_zone: "America/Chicago", calling_days: [0, 1, 2, 3, 4] });
     expect(told).toBe(1);
+    // Calling days: Friday off, Saturday on; none at all is refused here.
+    await userEvent.click(screen.getByRole("checkbox", { name: "Friday" }));
+    await userEvent.click(screen.getByRole("checkbox", { name: "Saturday" }));
+    await userEvent.click(screen.getByRole("button", { name: "Save profile" }));
+    await waitFor(() => expect(sent).toHaveLength(3));
+    expect((sent.at(-1) as { calling_days: number[] }).calling_days).toEqual([0, 1, 2, 3, 5]);
+    for (const day of ["Monday", "Tuesday", "Wednesday", "Thursday", "Saturday"]) {
+      await userEvent.click(screen.getByRole("checkbox", { name: day }));
+    }
+    await userEvent.click(screen.getByRole("button", { name: "Save profile" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("Pick at least one day you call.");
+    expect(sent).toHaveLength(3);
   });
 
   it("shows the core's reason when the numbers do not fit together", async () => {

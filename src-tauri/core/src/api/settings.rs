@@ -31,6 +31,9 @@ pub struct Profile {
     pub email: Option<String>,
     /// IANA name; the plan's days and the meeting's time are in it.
     pub time_zone: Option<String>,
+    /// The days the rep calls, 0 = Monday ... 6 = Sunday (the setting of
+    /// that name: the plan spreads its blocks over them).
+    pub calling_days: Vec<u8>,
 }
 
 /// Save the profile of the rep this copy works as (created, and made the
@@ -43,6 +46,14 @@ pub fn save_profile(store: &mut Store, p: &Profile) -> Result<crate::reps::Rep> 
             .as_deref()
             .map(str::trim)
             .filter(|z| !z.is_empty());
+        let mut s = settings::load(tx)?;
+        let mut days = p.calling_days.clone();
+        days.sort_unstable();
+        days.dedup();
+        if days != s.calling_days {
+            s.calling_days = days;
+            settings::save(tx, &s)?;
+        }
         match crate::reps::current_rep(tx)? {
             Some(r) => crate::reps::update_rep(tx, &r.id, &p.name, email, zone),
             None => {
@@ -52,4 +63,48 @@ pub fn save_profile(store: &mut Store, p: &Profile) -> Result<crate::reps::Rep> 
             }
         }
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_profile_keeps_the_reps_calling_days_in_one_transaction() {
+        let (_d, mut store) = crate::api::demo_on_disk();
+        let me = crate::reps::current_rep(store.conn()).unwrap().unwrap();
+        let profile = |days: Vec<u8>| Profile {
+            name: "Alex Rivera-Stone".into(),
+            email: Some("alex@example.com".into()),
+            time_zone: Some("America/Chicago".into()),
+            calling_days: days,
+        };
+        // Tuesday to Saturday, given in any order and twice.
+        let rep = save_profile(&mut store, &profile(vec![5, 1, 2, 3, 4, 1])).unwrap();
+        assert_eq!(rep.id, me.id);
+        assert_eq!(rep.name, "Alex Rivera-Stone");
+        let s = settings::load(store.conn()).unwrap();
+        assert_eq!(s.calling_days, vec![1, 2, 3, 4, 5]);
+        assert!(s.calls_on(chrono::Weekday::Sat) && !s.calls_on(chrono::Weekday::Mon));
+        // No day, or a day past Sunday: refused, and nothing of the profile
+        // is written.
+        for bad in [vec![], vec![0, 7]] {
+            let e = save_profile(
+                &mut store,
+                &Profile {
+                    name: "Somebody Else".into(),
+                    ..profile(bad)
+                },
+            )
+            .unwrap_err()
+            .to_string();
+            assert!(e.contains("calling_days"), "{e}");
+        }
+        let now = crate::reps::current_rep(store.conn()).unwrap().unwrap();
+        assert_eq!(now.name, "Alex Rivera-Stone");
+        assert_eq!(
+            settings::load(store.conn()).unwrap().calling_days,
+            vec![1, 2, 3, 4, 5]
+        );
+    }
 }

@@ -37,10 +37,13 @@ pub struct PlanResult {
     pub starts_on: NaiveDate,
     /// The last day of the period (included).
     pub ends_on: NaiveDate,
-    /// Monday to Friday in the period.
+    /// The rep's calling days in the period (Monday to Friday unless the
+    /// profile says otherwise).
     pub working_days: u32,
-    /// Working days / 5.
+    /// Working days / calling days a week.
     pub weeks: f64,
+    /// The rep's calling days, 0 = Monday ... 6 = Sunday.
+    pub calling_days: Vec<u8>,
     pub quota: f64,
     pub deal_size: f64,
     pub close_ratio: f64,
@@ -103,8 +106,8 @@ pub fn compute_plan(
     inputs.validate()?;
     let rates = choose_rates(&inputs.overrides, history, settings);
     let ends_on = inputs.period.last_day(inputs.starts_on);
-    let days = working_days(inputs.starts_on, ends_on).max(1);
-    let weeks = f64::from(days) / 5.0;
+    let days = working_days(inputs.starts_on, ends_on, settings).max(1);
+    let weeks = f64::from(days) / f64::from(settings.calling_days_a_week());
 
     let (cover, wins) = QuotaCover::of(inputs)?;
     let total = StageCounts::needed(wins, inputs.close_ratio, &rates)?;
@@ -118,8 +121,9 @@ pub fn compute_plan(
     let blocks_per_day = ceil_count(f64::from(blocks) / f64::from(days), "blocks")?;
     let block_hours_per_week =
         f64::from(blocks_per_week) * f64::from(settings.block_minutes) / 60.0;
-    let selling_hours_per_week =
-        f64::from(settings.selling_hours_per_year.max(1)) / SELLING_DAYS_PER_YEAR * 5.0;
+    let selling_hours_per_week = f64::from(settings.selling_hours_per_year.max(1))
+        / SELLING_DAYS_PER_YEAR
+        * f64::from(settings.calling_days_a_week());
     let selling_hours_share = block_hours_per_week / selling_hours_per_week;
     let meetings_per_block = rates.dials_per_block.value
         * rates.dial_to_connect.value
@@ -152,6 +156,12 @@ pub fn compute_plan(
         ends_on,
         working_days: days,
         weeks,
+        calling_days: {
+            let mut d = settings.calling_days.clone();
+            d.sort_unstable();
+            d.dedup();
+            d
+        },
         quota: inputs.quota,
         deal_size: inputs.deal_size,
         close_ratio: inputs.close_ratio,

@@ -122,7 +122,8 @@ pub(super) fn split(
     selling_hours_per_week: f64,
     settings: &Settings,
 ) -> HourSplit {
-    let weeks_per_year = super::compute::SELLING_DAYS_PER_YEAR / 5.0;
+    let weeks_per_year =
+        super::compute::SELLING_DAYS_PER_YEAR / f64::from(settings.calling_days_a_week());
     let block_span = settings.block_minutes + settings.break_minutes;
     let worked = [
         (

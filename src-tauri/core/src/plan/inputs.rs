@@ -1,7 +1,7 @@
 //! What the rep enters: the period, the quota, the deal size, the close
 //! ratio, what is already won and open in the period, and any rate they set.
 
-use chrono::{Datelike, Months, NaiveDate, Weekday};
+use chrono::{Datelike, Months, NaiveDate};
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
@@ -61,11 +61,12 @@ impl Period {
     }
 }
 
-/// Monday to Friday from `from` to `to`, both included.
-pub fn working_days(from: NaiveDate, to: NaiveDate) -> u32 {
+/// The rep's calling days (Monday to Friday unless the profile says
+/// otherwise) from `from` to `to`, both included.
+pub fn working_days(from: NaiveDate, to: NaiveDate, settings: &crate::domain::Settings) -> u32 {
     from.iter_days()
         .take_while(|d| *d <= to)
-        .filter(|d| !matches!(d.weekday(), Weekday::Sat | Weekday::Sun))
+        .filter(|d| settings.calls_on(d.weekday()))
         .count() as u32
 }
 

@@ -166,6 +166,7 @@ pub fn progress(
         working_days(
             result.starts_on,
             today.pred_opt().unwrap_or(today).min(result.ends_on),
+            settings,
         )
     };
     let remaining = days - elapsed.min(days);

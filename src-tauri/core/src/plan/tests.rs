@@ -54,9 +54,18 @@ fn periods_and_working_days() {
     assert_eq!(Period::Month.last_day(d(2028, 2, 1)), d(2028, 2, 29));
     assert_eq!(Period::Quarter.last_day(d(2026, 10, 1)), d(2026, 12, 31));
     // November 2026 starts on a Sunday: 2-6, 9-13, 16-20, 23-27, 30.
-    assert_eq!(working_days(d(2026, 11, 1), d(2026, 11, 30)), 21);
-    assert_eq!(working_days(d(2026, 10, 1), d(2026, 12, 31)), 66);
-    assert_eq!(working_days(d(2026, 11, 7), d(2026, 11, 8)), 0);
+    let s = Settings::default();
+    assert_eq!(working_days(d(2026, 11, 1), d(2026, 11, 30), &s), 21);
+    assert_eq!(working_days(d(2026, 10, 1), d(2026, 12, 31), &s), 66);
+    assert_eq!(working_days(d(2026, 11, 7), d(2026, 11, 8), &s), 0);
+    // A rep who calls Tuesday to Saturday: November has 4 Tuesdays and 4
+    // Saturdays, and the weekend of the 7th has a calling day.
+    let tue_sat = Settings {
+        calling_days: vec![1, 2, 3, 4, 5],
+        ..Settings::default()
+    };
+    assert_eq!(working_days(d(2026, 11, 1), d(2026, 11, 30), &tue_sat), 20);
+    assert_eq!(working_days(d(2026, 11, 7), d(2026, 11, 8), &tue_sat), 1);
     assert_eq!(Period::parse(" Quarter ").unwrap(), Period::Quarter);
     assert!(Period::parse("year")
         .unwrap_err()
@@ -113,6 +122,36 @@ fn the_arithmetic_matches_a_hand_computed_plan() {
     assert!((p.meetings_per_block - 0.325).abs() < 1e-12);
     assert_eq!(p.rates.dial_to_connect.source, RateSource::User);
     assert!(p.notes[0].contains("rounds up"));
+}
+
+#[test]
+fn a_rep_who_calls_four_days_a_week_gets_a_plan_over_them() {
+    // The same quota for a rep who calls Monday to Thursday: November 2026
+    // has 17 of those days, 4.25 weeks of four.
+    let s = Settings {
+        calling_days: vec![0, 1, 2, 3],
+        ..Settings::default()
+    };
+    let p = compute_plan(
+        &november(60_000.0, 15_000.0, 4.0, rates(0.5, 0.25, 0.5, 0.1, 26.0)),
+        &HistoryCounts::default(),
+        &HourInputs::none(),
+        &s,
+    )
+    .unwrap();
+    assert_eq!((p.blocks, p.working_days), (99, 17));
+    assert!((p.weeks - 4.25).abs() < 1e-12);
+    // 99 / 4.25 = 23.3 -> 24 a week; 99 / 17 = 5.8 -> 6 a day.
+    assert_eq!((p.blocks_per_week, p.blocks_per_day), (24, 6));
+    // Four days of 8 selling hours.
+    assert!((p.selling_hours_per_week - 32.0).abs() < 1e-9);
+    // No calling day at all is refused in words.
+    let none = Settings {
+        calling_days: vec![],
+        ..Settings::default()
+    };
+    let e = none.validate().unwrap_err().to_string();
+    assert!(e.contains("at least one day"), "{e}");
 }
 
 #[test]
