@@ -225,6 +225,12 @@ fn axe_finds_no_violation_on_any_view() {
         r#"table[aria-label="Themes"] tbody tr[data-theme-id]"#,
     ));
     audit.check("lists");
+    // The import panel (Alt+I), with its file picker's button.
+    app.alt('i');
+    app.wait_for(&By::button("Choose a file… Alt+F"));
+    audit.check("lists-import");
+    app.press(&App::escape().to_string());
+    app.wait_for_absent(&By::testid("import-panel"));
 
     // Block, its setup.
     app.alt('2');

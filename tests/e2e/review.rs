@@ -439,7 +439,7 @@ fn a_managers_comment_in_review_reaches_the_reps_next_call() {
         r#"[data-testid="call-detail"][data-call-id="{call_id}"]"#
     )));
     let said = "Leave a voicemail on the second try: name the freight audit.";
-    app.wait_for(&By::named("Comment for the rep"))
+    app.wait_for(&By::named("Comment on this call"))
         .type_text(said);
     app.wait_for(&By::button("Add comment")).click();
     app.wait_for(&By::xpath(

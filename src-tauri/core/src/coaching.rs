@@ -154,12 +154,25 @@ pub fn set_flag(
 ) -> Result<Coaching> {
     completed_call(conn, call_id)?;
     let author = author(conn)?;
+    // Later than the change it replaces, even when that came from a clock
+    // ahead of this one: the later change wins wherever copies meet.
+    let before: Option<String> = conn
+        .query_row(
+            "SELECT updated_at FROM call_flags WHERE call_id = ?1",
+            [call_id],
+            |r| r.get(0),
+        )
+        .optional()?;
+    let at = match before.as_deref().map(time::from_db).transpose()? {
+        Some(b) if b >= now => b + chrono::Duration::milliseconds(1),
+        _ => now,
+    };
     conn.execute(
         "INSERT INTO call_flags (call_id, flagged, author, updated_at) VALUES (?1, ?2, ?3, ?4)
          ON CONFLICT (call_id) DO UPDATE
          SET flagged = excluded.flagged, author = excluded.author, updated_at = excluded.updated_at
          WHERE call_flags.flagged IS NOT excluded.flagged",
-        params![call_id, flagged, author, time::to_db(now)],
+        params![call_id, flagged, author, time::to_db(at)],
     )?;
     of_call(conn, call_id)
 }
@@ -398,7 +411,8 @@ pub(crate) fn merge(
 /// The comments and flags waiting for the team store, oldest first: at most
 /// `limit` entries, with the last entry they answer for; `None` when none
 /// waits. With `only_rep`, those on other reps' calls are left out (a rep
-/// pushes only their own calls' coaching; a manager pushes every rep's).
+/// pushes none: the store takes coaching from managers only, and a rep's
+/// stays in their file and their bundles; a manager pushes every rep's).
 /// Each row comes with its call's rep.
 #[allow(clippy::type_complexity)]
 pub fn waiting(
@@ -417,7 +431,7 @@ pub fn waiting(
     };
     let mut seen = std::collections::HashSet::new();
     let (mut comments, mut flags) = (Vec::new(), Vec::new());
-    let mine = |rep: &str| only_rep.is_none_or(|o| o == rep);
+    let mine = |_rep: &str| only_rep.is_none();
     for (_, kind, id) in entries {
         if !seen.insert((kind.clone(), id.clone())) {
             continue;

@@ -28,10 +28,31 @@ ALTER TABLE callblock.rows ADD CONSTRAINT rows_private_have_a_rep CHECK ((kind I
     'pause', 'call', 'call_objection', 'meeting', 'call_comment', 'call_flag'))
     = (rep_id IS NOT NULL));
 
--- A comment is changed (removed) only by the role that wrote it, or a
--- manager; comments and flags are deleted only by a manager. (Restrictive:
--- on top of the rep-or-manager policies of version 1.)
-CREATE POLICY rows_comment_update ON callblock.rows AS RESTRICTIVE FOR UPDATE
-    USING (kind <> 'call_comment' OR owner = current_user OR callblock.is_manager());
+-- Coaching is the managers': only a manager writes, changes or deletes a
+-- comment or a flag (a rep reads those of their own calls). Restrictive: on
+-- top of the rep-or-manager policies of version 1.
+CREATE POLICY rows_coaching_insert ON callblock.rows AS RESTRICTIVE FOR INSERT
+    WITH CHECK (kind NOT IN ('call_comment', 'call_flag') OR callblock.is_manager());
+CREATE POLICY rows_coaching_update ON callblock.rows AS RESTRICTIVE FOR UPDATE
+    USING (kind NOT IN ('call_comment', 'call_flag') OR callblock.is_manager())
+    WITH CHECK (kind NOT IN ('call_comment', 'call_flag') OR callblock.is_manager());
 CREATE POLICY rows_coaching_delete ON callblock.rows AS RESTRICTIVE FOR DELETE
     USING (kind NOT IN ('call_comment', 'call_flag') OR callblock.is_manager());
+
+-- What a row is stays what it is: an update changes its body (and a call's
+-- block), never its kind, id or rep (a row turned into another kind could
+-- be deleted as that kind), nor the call a comment or flag is on.
+CREATE FUNCTION callblock.keep_identity() RETURNS trigger
+LANGUAGE plpgsql SET search_path = pg_catalog AS $$
+BEGIN
+    NEW.kind := OLD.kind;
+    NEW.id := OLD.id;
+    NEW.rep_id := OLD.rep_id;
+    IF OLD.kind IN ('call_comment', 'call_flag') THEN
+        NEW.parent_id := OLD.parent_id;
+    END IF;
+    RETURN NEW;
+END
+$$;
+CREATE TRIGGER rows_keep_identity BEFORE UPDATE ON callblock.rows
+    FOR EACH ROW EXECUTE FUNCTION callblock.keep_identity();

@@ -1557,7 +1557,16 @@ fn a_managers_comment_reaches_the_rep_through_the_store_and_stays_the_managers()
             )
             .await
             .unwrap();
-        assert_eq!(changed, 0, "a comment is changed only by whoever wrote it, or a manager");
+        assert_eq!(changed, 0, "coaching is changed by a manager only");
+        let changed = c
+            .execute(
+                "UPDATE callblock.rows SET body = jsonb_set(body, '{flagged}', 'false')
+                 WHERE kind = 'call_flag'",
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(changed, 0, "nor the flag");
         let deleted = c
             .execute(
                 "DELETE FROM callblock.rows WHERE kind IN ('call_comment', 'call_flag')",
@@ -1566,19 +1575,52 @@ fn a_managers_comment_reaches_the_rep_through_the_store_and_stays_the_managers()
             .await
             .unwrap();
         assert_eq!(deleted, 0, "coaching is deleted only by a manager");
+        // A row cannot be turned into another kind (to delete it as that).
+        let renamed = c
+            .execute(
+                "UPDATE callblock.rows SET kind = 'meeting' WHERE kind IN ('call_comment', 'call_flag')",
+                &[],
+            )
+            .await
+            .unwrap();
+        assert_eq!(renamed, 0);
+        let e = c
+            .execute(
+                "INSERT INTO callblock.rows (kind, id, rep_id, parent_id, body)
+                 VALUES ('call_comment', 'forged', $1, $2,
+                         jsonb_build_object('id', 'forged', 'call_id', $2::text, 'author', 'Lee',
+                                            'body', 'forged', 'created_at', '2026-12-01T00:00:00.000Z'))",
+                &[&dana_id, &call],
+            )
+            .await
+            .unwrap_err();
+        assert!(db_message(&e).contains("row-level security"), "{}", db_message(&e));
     });
+    // Dana takes the flag off in her own file: it stays hers (the store
+    // takes coaching from managers only), and Lee's stays flagged.
+    callblock_core::api::review::flag_call(&mut dana, &call, false).unwrap();
+    block_on(team::sync(&mut dana, &s.secrets())).unwrap();
+    assert_eq!(link::status(dana.conn()).unwrap().waiting, 0);
+    block_on(team::sync(&mut lee, &s.secrets())).unwrap();
+    assert!(
+        callblock_core::coaching::of_call(lee.conn(), &call)
+            .unwrap()
+            .flagged
+    );
     // Dana's own file refuses to remove it too, in words.
     let e = callblock_core::api::review::remove_call_comment(&mut dana, &coaching.comments[0].id)
         .unwrap_err()
         .to_string();
     assert!(e.contains("only its author"), "{e}");
 
-    // Lee takes the flag off and removes the comment: Dana's copy follows.
+    // Lee flags it again (after Dana's change) and removes the comment:
+    // Dana's copy follows, the later change winning.
     callblock_core::api::review::flag_call(&mut lee, &call, false).unwrap();
+    callblock_core::api::review::flag_call(&mut lee, &call, true).unwrap();
     callblock_core::api::review::remove_call_comment(&mut lee, &coaching.comments[0].id).unwrap();
     block_on(team::sync(&mut lee, &s.secrets())).unwrap();
     block_on(team::sync(&mut dana, &s.secrets())).unwrap();
     let after = callblock_core::coaching::of_call(dana.conn(), &call).unwrap();
-    assert!(!after.flagged);
-    assert!(after.comments.is_empty());
+    assert!(after.flagged, "Lee's later flag wins over Dana's");
+    assert!(after.comments.is_empty(), "the removal reached Dana's copy");
 }

@@ -224,6 +224,21 @@ fn apply(tx: &Connection, b: &Bundle, source_name: &str) -> Result<BundleReport>
     let new_calls = a.calls()?;
     a.call_objections(&new_calls)?;
     a.meetings(&new_calls)?;
+    // Coaching only on the bundle's own calls: anything else is not the
+    // bundle's to say (and would reach another rep's calls).
+    let own: HashSet<&str> = b.calls.iter().map(|c| c.id.as_str()).collect();
+    if let Some(stray) = b
+        .comments
+        .iter()
+        .map(|c| c.call_id.as_str())
+        .chain(b.flags.iter().map(|f| f.id.as_str()))
+        .find(|id| !own.contains(id))
+    {
+        return Err(a.conflict(format!(
+            "a comment or coaching flag is on call {}, which the bundle does not hold",
+            crate::quote::quoted(stray)
+        )));
+    }
     a.report.coaching = crate::coaching::merge(tx, &b.comments, &b.flags, true)?.taken;
     a.do_not_call(&new_calls)?;
     a.suppress_listed(&new_prospects)?;

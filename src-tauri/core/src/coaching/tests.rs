@@ -274,3 +274,70 @@ fn the_call_log_filters_by_the_flag() {
     .unwrap();
     assert_eq!(f.dials, 2);
 }
+
+#[test]
+fn a_flag_changed_on_a_slow_clock_still_comes_later() {
+    let store = rep_store();
+    let c = store.conn();
+    let rep = me(c);
+    let call = calls_of(c, &rep.id, 1).remove(0);
+    // Flagged from a copy whose clock was an hour ahead ...
+    merge(
+        c,
+        &[],
+        &[BFlag {
+            id: call.clone(),
+            flagged: true,
+            author: "Lee".into(),
+            updated_at: time::to_db(t0() + Duration::hours(1)),
+        }],
+        true,
+    )
+    .unwrap();
+    // ... taken off here: the change is stamped after it, so it travels.
+    let off = set_flag(c, &call, false, t0()).unwrap();
+    assert!(!off.flagged);
+    assert_eq!(
+        off.flag_changed_at.as_deref(),
+        Some(time::to_db(t0() + Duration::hours(1) + Duration::milliseconds(1)).as_str())
+    );
+}
+
+#[test]
+fn a_bundle_may_coach_only_its_own_calls() {
+    let store = rep_store();
+    let rep = me(store.conn());
+    let calls = calls_of(store.conn(), &rep.id, 1);
+    let mut b = bundle::build(store.conn(), &rep.id, None, None).unwrap();
+    // Someone else's call (not in the bundle): refused whole.
+    b.comments.push(BComment {
+        id: ids::new_id(),
+        call_id: "another-reps-call".into(),
+        author: "Manager".into(),
+        body: "forged".into(),
+        created_at: time::to_db(t0()),
+        deleted_at: None,
+    });
+    b.counts = bundle::counts(&b);
+    let mut bytes = Vec::new();
+    bundle::write_bundle(&b, &mut bytes).unwrap();
+    let mut other = Store::open_in_memory().unwrap();
+    let e = bundle::import(&mut other, &bytes[..])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("does not hold"), "{e}");
+    assert_eq!(
+        other
+            .conn()
+            .query_row("SELECT count(*) FROM calls", [], |r| r.get::<_, i64>(0))
+            .unwrap(),
+        0,
+        "nothing imported"
+    );
+    // On its own call: taken.
+    b.comments[0].call_id = calls[0].clone();
+    let mut bytes = Vec::new();
+    bundle::write_bundle(&b, &mut bytes).unwrap();
+    let r = bundle::import(&mut other, &bytes[..]).unwrap();
+    assert_eq!(r.coaching, 1);
+}

@@ -148,6 +148,11 @@ pub fn apply(
         time_zone: None,
     });
     let mut own: BTreeMap<String, Bundle> = BTreeMap::new();
+    // Comments and flags are merged apart, each with the rep whose call it
+    // must be on; one that cannot be read is left out and counted (one
+    // row must not stop the team's pulls).
+    let (mut comments, mut flags) = (Vec::new(), Vec::new());
+    let mut coaching_unread = 0u32;
     for r in rows {
         if !r.kind.is_private() {
             match r.kind {
@@ -181,18 +186,23 @@ pub fn apply(
             Kind::Call => b.calls.push(body(r)?),
             Kind::CallObjection => b.call_objections.push(body(r)?),
             Kind::Meeting => b.meetings.push(body(r)?),
-            Kind::CallComment => b.comments.push(body(r)?),
-            Kind::CallFlag => b.flags.push(body(r)?),
+            Kind::CallComment => match body::<crate::coaching::BComment>(r) {
+                Ok(c) if r.parent_id.as_deref() == Some(c.call_id.as_str()) => {
+                    comments.push((c, rep_id.clone()))
+                }
+                _ => coaching_unread += 1,
+            },
+            Kind::CallFlag => match body::<crate::coaching::BFlag>(r) {
+                Ok(f) if r.parent_id.as_deref() == Some(f.id.as_str()) => {
+                    flags.push((f, rep_id.clone()))
+                }
+                _ => coaching_unread += 1,
+            },
             _ => unreachable!("the private kinds"),
         }
     }
     let mut bundles = Vec::new();
-    // Comments and flags are merged apart, leaving out a bad one rather
-    // than refusing the pull (one rep's row must not stop the team's).
-    let (mut comments, mut flags) = (Vec::new(), Vec::new());
     for (_, mut b) in own {
-        comments.append(&mut b.comments);
-        flags.append(&mut b.flags);
         b.themes = shared.themes.clone();
         b.prospects = shared.prospects.clone();
         b.talk_tracks = shared.talk_tracks.clone();
@@ -253,9 +263,35 @@ pub fn apply(
                 report.reps.push(r.rep_name);
             }
         }
-        let coaching = crate::coaching::merge(tx, &comments, &flags, false)?;
+        // Only on a call of the row's own rep.
+        let on_their_call = |call_id: &str, rep: &str| -> Result<bool> {
+            Ok(tx
+                .query_row("SELECT rep_id FROM calls WHERE id = ?1", [call_id], |r| {
+                    r.get::<_, String>(0)
+                })
+                .optional()?
+                .is_some_and(|r| r == rep))
+        };
+        let mut misplaced = 0;
+        let mut cs = Vec::new();
+        for (c, rep) in comments {
+            if on_their_call(&c.call_id, &rep)? {
+                cs.push(c);
+            } else {
+                misplaced += 1;
+            }
+        }
+        let mut fs = Vec::new();
+        for (f, rep) in flags {
+            if on_their_call(&f.id, &rep)? {
+                fs.push(f);
+            } else {
+                misplaced += 1;
+            }
+        }
+        let coaching = crate::coaching::merge(tx, &cs, &fs, false)?;
         report.coaching = coaching.taken;
-        report.coaching_left_out = coaching.left_out;
+        report.coaching_left_out = coaching.left_out + misplaced + coaching_unread;
         for (id, rep) in removed {
             report.calls_removed += tx.execute(
                 "DELETE FROM calls WHERE id = ?1 AND rep_id = ?2 AND rep_id IS NOT ?3",

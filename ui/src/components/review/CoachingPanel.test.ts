@@ -31,9 +31,9 @@ describe("a call's coaching", () => {
       return now;
     });
     const changes: Coaching[] = [];
-    const { rerender } = render(CoachingPanel, { callId: "c1", coaching: none, onchange: (c: Coaching) => changes.push(c) });
+    const { rerender } = render(CoachingPanel, { callId: "c1", coaching: none, onchange: (_id: string, c: Coaching) => changes.push(c) });
     expect(screen.getByText(/No comments yet/)).toBeTruthy();
-    const box = screen.getByLabelText("Comment for the rep") as HTMLTextAreaElement;
+    const box = screen.getByLabelText("Comment on this call") as HTMLTextAreaElement;
     await fireEvent.input(box, { target: { value: "Pause after the impact question." } });
     await fireEvent.keyDown(box, { key: "Enter", ctrlKey: true });
     await screen.findByText("Comment saved.");
