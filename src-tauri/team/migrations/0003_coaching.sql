@@ -40,14 +40,14 @@ CREATE POLICY rows_coaching_delete ON callblock.rows AS RESTRICTIVE FOR DELETE
     USING (kind NOT IN ('call_comment', 'call_flag') OR callblock.is_manager());
 
 -- What a row is stays what it is: an update changes its body (and a call's
--- block), never its kind, id or rep (a row turned into another kind could
--- be deleted as that kind), nor the call a comment or flag is on.
+-- block), never its kind or id (a row turned into another kind could be
+-- deleted as that kind), nor the call a comment or flag is on. (Its rep is
+-- kept by the policies of version 1: refused, not ignored.)
 CREATE FUNCTION callblock.keep_identity() RETURNS trigger
 LANGUAGE plpgsql SET search_path = pg_catalog AS $$
 BEGIN
     NEW.kind := OLD.kind;
     NEW.id := OLD.id;
-    NEW.rep_id := OLD.rep_id;
     IF OLD.kind IN ('call_comment', 'call_flag') THEN
         NEW.parent_id := OLD.parent_id;
     END IF;
