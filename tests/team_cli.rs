@@ -90,7 +90,13 @@ fn a_team_store_from_the_command_line() {
     let port = t.pg.port;
     // The owner creates the store and the roles.
     let said = t.ok("owner.db", &["team", "connect", &t.pg.owner_url()]);
-    assert!(said.contains("Team schema version 2 created."), "{said}");
+    assert!(
+        said.contains(&format!(
+            "Team schema version {} created.",
+            callblock_team::migrate::LATEST
+        )),
+        "{said}"
+    );
     assert!(said.contains("as callblock (a manager)"), "{said}");
     let o = t.run_in(
         "owner.db",
@@ -123,7 +129,10 @@ fn a_team_store_from_the_command_line() {
     assert!(status.contains(&format!("Team store: postgres://dana@127.0.0.1:{port}/postgres?sslmode=disable (role dana, rep).")), "{status}");
     assert!(!status.contains("dana-pw"), "{status}");
     assert!(
-        status.contains("Server: reachable, team schema 2; 0 of yours there"),
+        status.contains(&format!(
+            "Server: reachable, team schema {}; 0 of yours there",
+            callblock_team::migrate::LATEST
+        )),
         "{status}"
     );
     let synced = t.json("dana.db", &["team", "sync", "--json"]);
