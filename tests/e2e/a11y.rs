@@ -255,12 +255,7 @@ fn axe_finds_no_violation_on_any_view() {
     app.alt('r');
     app.wait_for(&By::css(r#"#rv-panel-reps table"#));
     audit.check("review-reps");
-    for (key, tab, figure) in [
-        ('b', "blocks", "blocks_by_week"),
-        ('w', "timing", "connects_by_hour"),
-        ('l', "length", "length_distribution"),
-        ('p', "playbook", "objections"),
-    ] {
+    for (key, tab, figure) in crate::review::FIGURE_TABS {
         app.alt(key);
         app.wait_for(&By::css(format!(
             r#"[data-figure="{figure}"] svg[role="img"]"#

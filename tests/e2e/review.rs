@@ -26,6 +26,14 @@ fn funnel_from_sql(conn: &rusqlite::Connection) -> [u32; 4] {
     .expect("count the funnel with SQL")
 }
 
+/// Review's tabs of figures: (Alt+ key, name, a figure each draws).
+pub(crate) const FIGURE_TABS: [(char, &str, &str); 4] = [
+    ('b', "blocks", "blocks_by_week"),
+    ('w', "timing", "connects_by_hour"),
+    ('l', "length", "length_distribution"),
+    ('p', "playbook", "objections"),
+];
+
 /// A script's string result (or "").
 fn js(app: &App, script: &str) -> String {
     app.execute(script).as_str().unwrap_or_default().to_string()
@@ -210,12 +218,7 @@ fn review_shows_the_funnel_counted_from_the_database_and_a_calls_timeline() {
     );
 
     // Every other tab draws its figures.
-    for (key, tab, figure) in [
-        ('b', "blocks", "blocks_by_week"),
-        ('w', "timing", "connects_by_hour"),
-        ('l', "length", "length_distribution"),
-        ('p', "playbook", "objections"),
-    ] {
+    for (key, tab, figure) in FIGURE_TABS {
         app.alt(key);
         app.wait_for(&By::css(format!(
             r#"[data-figure="{figure}"] svg[role="img"]"#

@@ -410,15 +410,13 @@ pub(crate) fn merge(
 
 /// The comments and flags waiting for the team store, oldest first: at most
 /// `limit` entries, with the last entry they answer for; `None` when none
-/// waits. With `only_rep`, those on other reps' calls are left out (a rep
-/// pushes none: the store takes coaching from managers only, and a rep's
-/// stays in their file and their bundles; a manager pushes every rep's).
-/// Each row comes with its call's rep.
+/// waits. Each row comes with its call's rep. Only a manager's copy pushes
+/// them (the store takes coaching from managers only); a rep's coaching
+/// stays in their file and their bundles, and their queue is let go.
 #[allow(clippy::type_complexity)]
 pub fn waiting(
     conn: &Connection,
     limit: u32,
-    only_rep: Option<&str>,
 ) -> Result<Option<(i64, Vec<(BComment, String)>, Vec<(BFlag, String)>)>> {
     let entries: Vec<(i64, String, String)> = {
         let mut stmt = conn
@@ -431,17 +429,14 @@ pub fn waiting(
     };
     let mut seen = std::collections::HashSet::new();
     let (mut comments, mut flags) = (Vec::new(), Vec::new());
-    let mine = |_rep: &str| only_rep.is_none();
     for (_, kind, id) in entries {
         if !seen.insert((kind.clone(), id.clone())) {
             continue;
         }
         if kind == "comment" {
-            if let Some((c, rep)) = comment_by_id(conn, &id)?.filter(|(_, r)| mine(r)) {
-                comments.push((c, rep));
-            }
-        } else if let Some((f, rep)) = flag_by_call(conn, &id)?.filter(|(_, r)| mine(r)) {
-            flags.push((f, rep));
+            comments.extend(comment_by_id(conn, &id)?);
+        } else {
+            flags.extend(flag_by_call(conn, &id)?);
         }
     }
     Ok(Some((upto, comments, flags)))

@@ -54,15 +54,7 @@ pub(crate) async fn push(
     let pg = |e| TeamError::pg(&target.label, e);
     let mut report = PushReport::default();
     let mut calls = std::collections::HashSet::new();
-    while let Some(b) = outbox::next_batch(
-        store.conn(),
-        BATCH,
-        if me.manager {
-            None
-        } else {
-            me.rep_id.as_deref()
-        },
-    )? {
+    while let Some(b) = outbox::next_batch(store.conn(), BATCH, me.pushes_only())? {
         let tx = client.transaction().await.map_err(pg)?;
         for rep in &b.reps {
             if me.rep_id.as_deref() == Some(rep.id.as_str()) {
@@ -194,20 +186,17 @@ pub(crate) async fn push(
             .map_err(pg)? as u32;
         lists::dnc_ack(store.conn(), upto)?;
     }
-    // Comments and coaching flags: a comment is added once and changed only
-    // to be removed (by the role that wrote it, or a manager: the store's
-    // policies), a flag only by a later change. Inserted, then updated by a
+    // Comments and coaching flags, a manager's only (the store's policies;
+    // a rep's queue is let go): a comment is added once and changed only to
+    // be removed, a flag only by a later change. Inserted, then updated by a
     // plain UPDATE, so a row the policies keep from this role is passed
     // over, never an error that would stop the queue.
-    while let Some((upto, comments, flags)) = callblock_core::coaching::waiting(
-        store.conn(),
-        BATCH,
-        if me.manager {
-            None
-        } else {
-            me.rep_id.as_deref()
-        },
-    )? {
+    if !me.manager {
+        callblock_core::coaching::ack(store.conn(), i64::MAX)?;
+    }
+    while let Some((upto, comments, flags)) =
+        callblock_core::coaching::waiting(store.conn(), BATCH)?
+    {
         let mut rows: Vec<(&str, &str, &str, &str, serde_json::Value)> = Vec::new();
         for (c, rep) in &comments {
             rows.push(("call_comment", &c.id, rep, &c.call_id, json(c)));

@@ -1549,41 +1549,28 @@ fn a_managers_comment_reaches_the_rep_through_the_store_and_stays_the_managers()
             .unwrap()
             .get(0);
         assert_eq!(seen, 2, "Dana reads the coaching of her calls");
-        let changed = c
-            .execute(
+        for (sql, what) in [
+            (
                 "UPDATE callblock.rows SET body = jsonb_set(body, '{deleted_at}', '\"2026-12-01T00:00:00.000Z\"')
                  WHERE kind = 'call_comment'",
-                &[],
-            )
-            .await
-            .unwrap();
-        assert_eq!(changed, 0, "coaching is changed by a manager only");
-        let changed = c
-            .execute(
+                "coaching is changed by a manager only",
+            ),
+            (
                 "UPDATE callblock.rows SET body = jsonb_set(body, '{flagged}', 'false')
                  WHERE kind = 'call_flag'",
-                &[],
-            )
-            .await
-            .unwrap();
-        assert_eq!(changed, 0, "nor the flag");
-        let deleted = c
-            .execute(
+                "nor the flag",
+            ),
+            (
                 "DELETE FROM callblock.rows WHERE kind IN ('call_comment', 'call_flag')",
-                &[],
-            )
-            .await
-            .unwrap();
-        assert_eq!(deleted, 0, "coaching is deleted only by a manager");
-        // A row cannot be turned into another kind (to delete it as that).
-        let renamed = c
-            .execute(
+                "coaching is deleted only by a manager",
+            ),
+            (
                 "UPDATE callblock.rows SET kind = 'meeting' WHERE kind IN ('call_comment', 'call_flag')",
-                &[],
-            )
-            .await
-            .unwrap();
-        assert_eq!(renamed, 0);
+                "a row cannot be turned into another kind (to delete it as that)",
+            ),
+        ] {
+            assert_eq!(c.execute(sql, &[]).await.unwrap(), 0, "{what}");
+        }
         let e = c
             .execute(
                 "INSERT INTO callblock.rows (kind, id, rep_id, parent_id, body)

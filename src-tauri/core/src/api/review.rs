@@ -88,6 +88,18 @@ pub struct ReviewOptions {
     pub limit_seconds: u32,
 }
 
+/// The (id, name) rows of `sql` as options.
+fn named_options(conn: &Connection, sql: &str) -> Result<Vec<NamedOption>> {
+    let mut stmt = conn.prepare(sql)?;
+    let rows = stmt.query_map([], |r| {
+        Ok(NamedOption {
+            id: r.get(0)?,
+            name: r.get(1)?,
+        })
+    })?;
+    Ok(rows.collect::<rusqlite::Result<_>>()?)
+}
+
 /// What the filter bar offers: reps, themes (archived ones too: their calls
 /// are still in the log), objections, duration bands, outcomes, the period
 /// the calls cover.
@@ -100,16 +112,10 @@ pub fn options(conn: &Connection) -> Result<ReviewOptions> {
             name: r.name,
         })
         .collect();
-    let mut stmt =
-        conn.prepare("SELECT id, name FROM themes ORDER BY archived_at IS NOT NULL, name")?;
-    let themes = stmt
-        .query_map([], |r| {
-            Ok(NamedOption {
-                id: r.get(0)?,
-                name: r.get(1)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let themes = named_options(
+        conn,
+        "SELECT id, name FROM themes ORDER BY archived_at IS NOT NULL, name",
+    )?;
     let mut stmt = conn.prepare(
         "SELECT id, slug, label, archived_at IS NOT NULL FROM objections
          ORDER BY archived_at IS NOT NULL, position, label",
@@ -124,18 +130,14 @@ pub fn options(conn: &Connection) -> Result<ReviewOptions> {
             })
         })?
         .collect::<rusqlite::Result<_>>()?;
-    let mut stmt = conn.prepare(
-        "SELECT v.id, t.name || ' v' || v.version FROM talk_track_versions v
-         JOIN talk_tracks t ON t.id = v.talk_track_id ORDER BY t.name, v.version DESC",
+    let talk_track_versions = named_options(
+        conn,
+        &format!(
+            "SELECT v.id, {} FROM talk_track_versions v
+             JOIN talk_tracks t ON t.id = v.talk_track_id ORDER BY t.name, v.version DESC",
+            reports::TRACK_VERSION_LABEL
+        ),
     )?;
-    let talk_track_versions = stmt
-        .query_map([], |r| {
-            Ok(NamedOption {
-                id: r.get(0)?,
-                name: r.get(1)?,
-            })
-        })?
-        .collect::<rusqlite::Result<_>>()?;
     let (first_call, last_call) = conn.query_row(
         "SELECT (SELECT min(started_at) FROM calls), (SELECT max(started_at) FROM calls)",
         [],

@@ -132,13 +132,10 @@ fn a_rep_who_calls_four_days_a_week_gets_a_plan_over_them() {
         calling_days: vec![0, 1, 2, 3],
         ..Settings::default()
     };
-    let p = compute_plan(
+    let p = plan_with(
         &november(60_000.0, 15_000.0, 4.0, rates(0.5, 0.25, 0.5, 0.1, 26.0)),
-        &HistoryCounts::default(),
-        &HourInputs::none(),
         &s,
-    )
-    .unwrap();
+    );
     assert_eq!((p.blocks, p.working_days), (99, 17));
     assert!((p.weeks - 4.25).abs() < 1e-12);
     // 99 / 4.25 = 23.3 -> 24 a week; 99 / 17 = 5.8 -> 6 a day.
@@ -402,13 +399,12 @@ fn with_pipeline(won: f64, pipeline: f64, close: f64) -> PlanInputs {
 }
 
 fn plan_of(inputs: &PlanInputs) -> PlanResult {
-    compute_plan(
-        inputs,
-        &HistoryCounts::default(),
-        &HourInputs::none(),
-        &Settings::default(),
-    )
-    .unwrap()
+    plan_with(inputs, &Settings::default())
+}
+
+/// The plan of `inputs` without history or other time, under `s`.
+fn plan_with(inputs: &PlanInputs, s: &Settings) -> PlanResult {
+    compute_plan(inputs, &HistoryCounts::default(), &HourInputs::none(), s).unwrap()
 }
 
 fn funnel(p: &PlanResult) -> (u32, u32, u32, u32, u32, u32, u32) {

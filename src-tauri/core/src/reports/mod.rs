@@ -133,8 +133,10 @@ impl ReportFilter {
             parts.push(format!(
                 "talk track {}",
                 names(
-                    "SELECT t.name || ' v' || v.version FROM talk_track_versions v
-                     JOIN talk_tracks t ON t.id = v.talk_track_id WHERE v.id = ?1",
+                    &format!(
+                        "SELECT {TRACK_VERSION_LABEL} FROM talk_track_versions v
+                         JOIN talk_tracks t ON t.id = v.talk_track_id WHERE v.id = ?1"
+                    ),
                     &self.talk_track_version_ids
                 )?
                 .join(", ")
@@ -381,104 +383,100 @@ fn list_names(conn: &Connection, sql: &str) -> Result<String> {
     })
 }
 
-/// The id of the rep called `name` (case-insensitive), or an error that
-/// lists the reps there are.
-pub fn resolve_rep(conn: &Connection, name: &str) -> Result<String> {
+/// How a talk-track version is named ("Texas track v2"), in SQL over
+/// `talk_track_versions v JOIN talk_tracks t`: Review's options, the
+/// selection's description and the command line's `--track-version` agree.
+pub(crate) const TRACK_VERSION_LABEL: &str = "t.name || ' v' || v.version";
+
+/// What a name typed on the command line is looked up as.
+struct Lookup {
+    /// The flag it came with, for the message.
+    flag: &'static str,
+    /// "rep named", "objection", ...: what was not found.
+    missing: &'static str,
+    /// "reps", "objections", ...: the list offered instead.
+    many: &'static str,
+    /// The id of the row `?1` names.
+    find: String,
+    /// The names to offer, in order.
+    list: String,
+}
+
+/// The id `name` names by `l`, or an error that lists the names there are.
+fn resolve(conn: &Connection, l: Lookup, name: &str) -> Result<String> {
     let id: Option<String> = conn
-        .query_row(
-            "SELECT id FROM reps WHERE name = ?1 COLLATE NOCASE OR id = ?1 ORDER BY name = ?1 DESC LIMIT 1",
-            [name.trim()],
-            |r| r.get(0),
-        )
+        .query_row(&l.find, [name.trim()], |r| r.get(0))
         .optional()?;
     match id {
         Some(id) => Ok(id),
         None => Err(Error::invalid(
-            "--rep",
+            l.flag,
             format!(
-                "no rep named {}; the reps are: {}",
+                "no {} {}; the {} are: {}",
+                l.missing,
                 crate::quote::quoted(name.trim()),
-                list_names(conn, "SELECT name FROM reps ORDER BY name")?
+                l.many,
+                list_names(conn, &l.list)?
             ),
         )),
     }
+}
+
+/// The id of the rep called `name` (case-insensitive), or an error that
+/// lists the reps there are.
+pub fn resolve_rep(conn: &Connection, name: &str) -> Result<String> {
+    let l = Lookup {
+        flag: "--rep",
+        missing: "rep named",
+        many: "reps",
+        find: "SELECT id FROM reps WHERE name = ?1 COLLATE NOCASE OR id = ?1 ORDER BY name = ?1 DESC LIMIT 1".into(),
+        list: "SELECT name FROM reps ORDER BY name".into(),
+    };
+    resolve(conn, l, name)
 }
 
 /// The id of the theme called `name` (case-insensitive), or an error that
 /// lists the themes there are.
 pub fn resolve_theme(conn: &Connection, name: &str) -> Result<String> {
-    let id: Option<String> = conn
-        .query_row(
-            "SELECT id FROM themes WHERE name = ?1 OR id = ?1 LIMIT 1",
-            [name.trim()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match id {
-        Some(id) => Ok(id),
-        None => Err(Error::invalid(
-            "--theme",
-            format!(
-                "no theme named {}; the themes are: {}",
-                crate::quote::quoted(name.trim()),
-                list_names(conn, "SELECT name FROM themes ORDER BY name")?
-            ),
-        )),
-    }
+    let l = Lookup {
+        flag: "--theme",
+        missing: "theme named",
+        many: "themes",
+        find: "SELECT id FROM themes WHERE name = ?1 OR id = ?1 LIMIT 1".into(),
+        list: "SELECT name FROM themes ORDER BY name".into(),
+    };
+    resolve(conn, l, name)
 }
 
 /// The id of an objection given by its slug or its label (case-insensitive).
 pub fn resolve_objection(conn: &Connection, name: &str) -> Result<String> {
-    let id: Option<String> = conn
-        .query_row(
-            "SELECT id FROM objections
-             WHERE slug = ?1 OR label = ?1 COLLATE NOCASE OR id = ?1 LIMIT 1",
-            [name.trim()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match id {
-        Some(id) => Ok(id),
-        None => Err(Error::invalid(
-            "--objection",
-            format!(
-                "no objection {}; the objections are: {}",
-                crate::quote::quoted(name.trim()),
-                list_names(conn, "SELECT slug FROM objections ORDER BY position")?
-            ),
-        )),
-    }
+    let l = Lookup {
+        flag: "--objection",
+        missing: "objection",
+        many: "objections",
+        find: "SELECT id FROM objections
+               WHERE slug = ?1 OR label = ?1 COLLATE NOCASE OR id = ?1 LIMIT 1"
+            .into(),
+        list: "SELECT slug FROM objections ORDER BY position".into(),
+    };
+    resolve(conn, l, name)
 }
 
 /// A talk-track version by id or as the Review names it ("Texas track v2",
 /// any case); the error lists the versions there are.
 pub fn resolve_track_version(conn: &Connection, name: &str) -> Result<String> {
-    const LABEL: &str = "t.name || ' v' || v.version";
-    let id: Option<String> = conn
-        .query_row(
-            &format!(
-                "SELECT v.id FROM talk_track_versions v JOIN talk_tracks t ON t.id = v.talk_track_id
-                 WHERE v.id = ?1 OR {LABEL} = ?1 COLLATE NOCASE LIMIT 1"
-            ),
-            [name.trim()],
-            |r| r.get(0),
-        )
-        .optional()?;
-    match id {
-        Some(id) => Ok(id),
-        None => Err(Error::invalid(
-            "--track-version",
-            format!(
-                "no talk-track version {}; the versions are: {}",
-                crate::quote::quoted(name.trim()),
-                list_names(
-                    conn,
-                    "SELECT t.name || ' v' || v.version FROM talk_track_versions v
-                     JOIN talk_tracks t ON t.id = v.talk_track_id ORDER BY t.name, v.version"
-                )?
-            ),
-        )),
-    }
+    const FROM: &str = "talk_track_versions v JOIN talk_tracks t ON t.id = v.talk_track_id";
+    let l = Lookup {
+        flag: "--track-version",
+        missing: "talk-track version",
+        many: "versions",
+        find: format!(
+            "SELECT v.id FROM {FROM} WHERE v.id = ?1 OR {TRACK_VERSION_LABEL} = ?1 COLLATE NOCASE
+             ORDER BY v.id = ?1 DESC, t.name, v.version LIMIT 1"
+        ),
+        list: format!("SELECT {TRACK_VERSION_LABEL} FROM {FROM} ORDER BY t.name, v.version"),
+    };
+    resolve(conn, l, name)
 }
 
 /// Turn what a user typed into an FTS5 query that cannot be a syntax error:

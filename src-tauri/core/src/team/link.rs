@@ -35,6 +35,18 @@ pub struct TeamLink {
     pub last_error: Option<String>,
 }
 
+impl TeamLink {
+    /// Whose rows this copy pushes: its own rep's (`Some`), or every rep's
+    /// (`None`: a manager's copy, which may hold the team's bundles).
+    pub fn pushes_only(&self) -> Option<&str> {
+        if self.manager {
+            None
+        } else {
+            self.rep_id.as_deref()
+        }
+    }
+}
+
 /// What `connect` learnt from the server.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NewLink {
@@ -155,16 +167,22 @@ pub fn save(tx: &Connection, new: &NewLink) -> Result<u32> {
          SELECT kind, value, since FROM do_not_call WHERE source <> 'team' ORDER BY since",
         [],
     )?;
-    // Comments and coaching flags, in the order they were written.
-    let coaching = tx.execute(
-        "INSERT INTO team_coaching_outbox (kind, row_id)
+    // A manager's comments and coaching flags, in the order they were
+    // written (a rep's stay in their file: the store takes coaching from
+    // managers only).
+    let coaching = if !new.manager {
+        0
+    } else {
+        tx.execute(
+            "INSERT INTO team_coaching_outbox (kind, row_id)
          SELECT 'comment', id FROM call_comments ORDER BY created_at, id",
-        [],
-    )? + tx.execute(
-        "INSERT INTO team_coaching_outbox (kind, row_id)
+            [],
+        )? + tx.execute(
+            "INSERT INTO team_coaching_outbox (kind, row_id)
          SELECT 'flag', call_id FROM call_flags ORDER BY updated_at, call_id",
-        [],
-    )?;
+            [],
+        )?
+    };
     Ok((blocks + calls + dnc + coaching) as u32)
 }
 

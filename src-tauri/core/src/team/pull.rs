@@ -264,11 +264,10 @@ pub fn apply(
             }
         }
         // Only on a call of the row's own rep.
-        let on_their_call = |call_id: &str, rep: &str| -> Result<bool> {
-            Ok(tx
-                .query_row("SELECT rep_id FROM calls WHERE id = ?1", [call_id], |r| {
-                    r.get::<_, String>(0)
-                })
+        let mut rep_of = tx.prepare_cached("SELECT rep_id FROM calls WHERE id = ?1")?;
+        let mut on_their_call = |call_id: &str, rep: &str| -> Result<bool> {
+            Ok(rep_of
+                .query_row([call_id], |r| r.get::<_, String>(0))
                 .optional()?
                 .is_some_and(|r| r == rep))
         };
