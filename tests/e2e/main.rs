@@ -207,6 +207,68 @@ fn lists_view_shows_demo_themes_and_counts() {
         shown_total, total_prospects,
         "the themes' prospects add up to all prospects"
     );
+
+    // The Status filter's "Ready now" shows the prospects the table's
+    // "Ready now" counts: the theme with the most of them, its count read
+    // from the screen (the number before "+N later").
+    let ready_now = |row: &El<'_>| -> u32 {
+        let text = row.find(&By::css(r#"td[data-col="ready"]"#)).text();
+        let now = text.split_once('+').map_or(text.as_str(), |(n, _)| n);
+        parse_count(now, "ready now")
+    };
+    let rows = app.wait_for_count(&By::css(THEME_ROWS), before.len());
+    let (row, shown_ready) = rows
+        .iter()
+        .map(|r| (r, ready_now(r)))
+        .max_by_key(|(_, n)| *n)
+        .expect("a theme row");
+    let theme_id = row.attr("data-theme-id").expect("data-theme-id");
+    row.find(&By::css("th button")).click();
+    app.wait_for(&By::css(r#"section.prospects select option[value="ready"]"#))
+        .click();
+    app.wait_until("the Ready now page", Duration::from_secs(10), |app| {
+        app.find(&By::testid("page-rows"))
+            .is_some_and(|p| !p.text().contains(" from "))
+            && app.find_all(&By::css("section.prospects tbody tr td span.status")).iter().all(|s| {
+                let t = s.text();
+                t == "Never called" || t == "Due for another attempt"
+            })
+    });
+    let pager = app.text(&By::testid("page-rows"));
+    let total = parse_count(
+        pager.rsplit_once(" of ").map_or("", |(_, n)| n),
+        "the Ready now page's total",
+    );
+    // Attempts come due while the test runs: at least what the table said,
+    // at most that plus what came due since the app started.
+    let grown = after[&theme_id].ready.saturating_sub(before[&theme_id].ready);
+    assert!(
+        (shown_ready..=shown_ready + grown).contains(&total),
+        "Ready now: the table says {shown_ready}, the filter shows {total} ({pager})"
+    );
+    // Every row shown is callable now in the database.
+    let names: Vec<String> = app
+        .find_all(&By::css("section.prospects tbody tr th[scope=\"row\"]"))
+        .iter()
+        .map(|e| e.text().trim().to_string())
+        .collect();
+    assert!(!names.is_empty(), "the Ready now page has rows");
+    let conn = env.open_db();
+    for name in &names {
+        let due: bool = conn
+            .query_row(
+                &format!(
+                    "SELECT count(*) > 0 FROM prospects p WHERE p.theme_id = ?1
+                     AND trim(p.first_name || ' ' || p.last_name) = ?2 AND ({})",
+                    callblock_core::lists::DUE_SQL.replace("?1", "?3")
+                ),
+                rusqlite::params![theme_id, name, now_db()],
+                |r| r.get(0),
+            )
+            .expect("read the prospect");
+        assert!(due, "{name} is shown as ready now but is not due");
+    }
+    app.screenshot("lists-ready-now");
     app.close();
 }
 

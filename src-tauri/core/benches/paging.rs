@@ -352,6 +352,7 @@ fn q(
         theme_id: Some(theme.into()),
         search: search.map(str::to_string),
         status,
+        ready: false,
         seek,
         limit: 100,
     }
@@ -467,6 +468,21 @@ fn run(path: &Path) {
         tm.time(&format!("{name}: jump to a random row (5 rows)"), || {
             i = (i + 1) % jumps.len();
             page(&q("big", status, None, ProspectSeek::Row(jumps[i])))
+        });
+    }
+
+    println!("-- Ready now (callable now): read whole once a minute, then from memory");
+    let ready = |seek: ProspectSeek| ProspectQuery {
+        ready: true,
+        ..q("big", None, None, seek)
+    };
+    let first = tm.time("ready now: first page", || {
+        page(&ready(ProspectSeek::First))
+    });
+    println!("    {} callable now", first.total);
+    if first.total > 100 {
+        tm.time("ready now: page at the middle", || {
+            page(&ready(ProspectSeek::Row(first.total / 2)))
         });
     }
 

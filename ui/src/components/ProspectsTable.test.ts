@@ -34,6 +34,7 @@ function backend(all: ProspectRow[], over: { exact?: boolean; keyedOffsets?: boo
     const rows = all.filter(
       (r) =>
         (!q.status || r.status === q.status) &&
+        (!q.ready || r.status === "new") &&
         (!q.search || r.company.toLowerCase().includes(q.search.toLowerCase()) || r.name.includes(q.search)),
     );
     const at = (k: ProspectKey) => rows.findIndex((r) => r.name >= k.last_name);
@@ -90,7 +91,7 @@ describe("ProspectsTable", () => {
     const asked = backend(list(250));
     render(ProspectsTable, { themeId: "t1", themeName: "Logistics" });
     await waitFor(() => expect(pager()).toHaveTextContent("1–100 of 250"));
-    expect(asked[0]).toEqual({ theme_id: "t1", search: null, status: null, seek: { to: "first" }, limit: 100 });
+    expect(asked[0]).toEqual({ theme_id: "t1", search: null, status: null, ready: false, seek: { to: "first" }, limit: 100 });
     expect(screen.getByRole("button", { name: "First page" })).toBeDisabled();
     expect(screen.getByRole("button", { name: "Previous page" })).toBeDisabled();
 
@@ -139,6 +140,18 @@ describe("ProspectsTable", () => {
     await waitFor(() => expect(asked.at(-1)!.seek).toEqual({ to: "first" }));
     await waitFor(() => expect(pager()).toHaveTextContent("1–100 of 100"));
     expect(screen.getAllByRole("rowheader")[0]).toHaveTextContent("P0001");
+  });
+
+  it("asks for the prospects callable now when the Status filter is Ready now", async () => {
+    const asked = backend(list(40));
+    render(ProspectsTable, { themeId: "t1", themeName: "Logistics" });
+    await waitFor(() => expect(pager()).toHaveTextContent("1–40 of 40"));
+    const filter = screen.getByRole("combobox", { name: "Status" });
+    // Second in the list, named as the themes table's column.
+    expect((filter as HTMLSelectElement).options[1].textContent).toBe("Ready now (callable now)");
+    await userEvent.selectOptions(filter, "ready");
+    await waitFor(() => expect(asked.at(-1)).toMatchObject({ ready: true, status: null }));
+    await waitFor(() => expect(pager()).toHaveTextContent("of 20"));
   });
 
   it("says about when the total is an estimate", async () => {

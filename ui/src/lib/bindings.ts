@@ -2824,7 +2824,13 @@ theme_id: string | null;
 /**
  * Matches name, company, title, e-mail or phone (case-insensitive).
  */
-search: string | null; status: ProspectStatus | null; seek: ProspectSeek; 
+search: string | null; status: ProspectStatus | null; 
+/**
+ * Only the prospects callable now, as the themes table's "Ready now"
+ * counts them (never called or due for another attempt, inside their
+ * local calling hours); `status` is then not looked at.
+ */
+ready: boolean; seek: ProspectSeek; 
 /**
  * Rows per page, 1 to 1,000.
  */

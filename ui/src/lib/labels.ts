@@ -21,6 +21,15 @@ export const STATUS_LABELS: Record<ProspectStatus, string> = {
 };
 
 /**
+ * The prospects table's Status filter: every status, one of them, or
+ * "ready" (callable now, as the themes table's "Ready now" counts).
+ */
+export type StatusFilter = ProspectStatus | "" | "ready";
+
+/** The Status filter's "Ready now" choice, worded as the themes table's column. */
+export const READY_LABEL = "Ready now (callable now)";
+
+/**
  * A prospect's status as of `now`: a later attempt or a callback whose time
  * has come is due, not waiting (the themes table counts it as ready).
  */

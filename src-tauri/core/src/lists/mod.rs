@@ -3,7 +3,9 @@
 
 pub mod page;
 
-pub use page::{prospects, ProspectKey, ProspectPage, ProspectQuery, ProspectRow, ProspectSeek};
+pub use page::{
+    prospects, prospects_at, ProspectKey, ProspectPage, ProspectQuery, ProspectRow, ProspectSeek,
+};
 
 use chrono::{DateTime, Utc};
 use rusqlite::{params, Connection, OptionalExtension};
@@ -102,15 +104,33 @@ pub fn themes(conn: &Connection) -> Result<Vec<Theme>> {
     Ok(rows.collect::<rusqlite::Result<_>>()?)
 }
 
+/// Due now (`?1` is now, as stored): never called, or a later attempt whose
+/// time has come. With [`in_hours`], what "Ready now" counts.
+pub const DUE_SQL: &str =
+    "p.status = 'new' OR (p.status = 'attempting' AND p.next_attempt_at <= ?1)";
+
+/// Whether a prospect in `zone` may be called at `now`: inside the zone's
+/// calling hours, or the zone is unknown.
+pub fn in_hours(
+    zone: Option<&str>,
+    now: DateTime<Utc>,
+    settings: &crate::domain::Settings,
+) -> bool {
+    match zone.and_then(time::parse_tz) {
+        Some(tz) => crate::queue::window(tz, now, settings).is_ok(),
+        None => true,
+    }
+}
+
 /// Every theme with its counts at `now`, then (if any) a row for prospects
 /// without a theme. Counted by theme and time zone in one pass, so that each
 /// zone's calling hours are looked at once.
 pub fn theme_summaries(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<ThemeSummary>> {
     let settings = crate::settings::load(conn)?;
     let at = time::to_db(now);
-    const COUNTS: &str = "count(p.id),
-            count(*) FILTER (WHERE p.status = 'new'
-                OR (p.status = 'attempting' AND p.next_attempt_at <= ?1)),
+    let counts = format!(
+        "count(p.id),
+            count(*) FILTER (WHERE {DUE_SQL}),
             count(*) FILTER (WHERE (p.status = 'attempting' AND p.next_attempt_at > ?1)
                 OR (p.status = 'callback' AND p.callback_at > ?1)),
             count(*) FILTER (WHERE p.status = 'callback' AND p.callback_at <= ?1),
@@ -118,15 +138,16 @@ pub fn theme_summaries(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Them
             count(*) FILTER (WHERE p.status = 'not_interested'),
             count(*) FILTER (WHERE p.status = 'exhausted'),
             count(*) FILTER (WHERE p.status = 'do_not_call'),
-            count(*) FILTER (WHERE p.status = 'bad_number')";
+            count(*) FILTER (WHERE p.status = 'bad_number')"
+    );
     let mut stmt = conn.prepare(&format!(
         "SELECT * FROM (
-         SELECT t.id AS id, t.name AS name, t.kind, p.time_zone, {COUNTS}
+         SELECT t.id AS id, t.name AS name, t.kind, p.time_zone, {counts}
          FROM themes t LEFT JOIN prospects p ON p.theme_id = t.id
          WHERE t.archived_at IS NULL
          GROUP BY t.id, p.time_zone
          UNION ALL
-         SELECT NULL, 'No theme', NULL, p.time_zone, {COUNTS}
+         SELECT NULL, 'No theme', NULL, p.time_zone, {counts}
          FROM prospects p WHERE p.theme_id IS NULL
          GROUP BY p.time_zone)
          ORDER BY id IS NULL, name COLLATE NOCASE, id"
@@ -156,7 +177,7 @@ pub fn theme_summaries(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Them
     let mut out: Vec<ThemeSummary> = Vec::new();
     for row in rows {
         let (mut part, zone) = row?;
-        // Due now, but outside this zone's calling hours.
+        // Due now, but outside this zone's calling hours (as `in_hours`).
         if let Some(tz) = zone.as_deref().and_then(time::parse_tz) {
             if let Err(start) = crate::queue::window(tz, now, &settings) {
                 part.due_outside_hours = part.ready;
@@ -330,6 +351,22 @@ mod tests {
             (7, 2, 2, 1, 1, 1)
         );
         assert_eq!((s.due_outside_hours, s.next_window_at), (0, None));
+        // The prospects table's "Ready now" shows exactly those it counts.
+        let ready = |now| {
+            let q = ProspectQuery {
+                theme_id: Some(t.id.clone()),
+                ready: true,
+                ..Default::default()
+            };
+            let page = prospects_at(c, &q, now).unwrap();
+            let mut names: Vec<String> = page.rows.into_iter().map(|r| r.name).collect();
+            names.sort();
+            (page.total, names)
+        };
+        assert_eq!(
+            ready(now),
+            (2, vec!["P0 Doe".to_string(), "P1 Doe".to_string()])
+        );
 
         // Ready is callable now: a prospect due in Tokyo (Saturday, midnight
         // there) waits for Monday's calling hours; Chicago (9:00) is called.
@@ -353,6 +390,20 @@ mod tests {
             .with_timezone(&Utc);
         assert_eq!(s.next_window_at, Some(monday_in_tokyo));
         assert_eq!((s.waiting, s.callbacks_due), (2, 1), "the rest as before");
+        assert_eq!(ready(now), (1, vec!["P0 Doe".to_string()]));
+        // With the search box's text too. An hour later the attempt set for
+        // then is due as well; Tokyo still waits (the weekend there).
+        let q = ProspectQuery {
+            theme_id: Some(t.id.clone()),
+            ready: true,
+            search: Some("P1".into()),
+            ..Default::default()
+        };
+        assert_eq!(prospects_at(c, &q, now).unwrap().total, 0);
+        assert_eq!(
+            ready(now + Duration::hours(1)),
+            (2, vec!["P0 Doe".to_string(), "P2 Doe".to_string()])
+        );
     }
 
     #[test]

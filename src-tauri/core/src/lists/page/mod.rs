@@ -13,6 +13,7 @@
 //! - `posts`: the lists' sizes, and their page index (a post every 500 rows)
 //! - `search`: the search box (a trigram index, then LIKE)
 //! - `memo`: the matches of the last searches found whole
+//! - `ready`: the prospects callable now (the themes table's "Ready now")
 //!
 //! With a search, the search index gives the candidates: a few thousand are
 //! read, checked and sorted (every page exact). More: the page is looked for
@@ -27,6 +28,7 @@
 mod memo;
 mod order;
 mod posts;
+mod ready;
 mod search;
 #[cfg(test)]
 mod tests;
@@ -92,6 +94,10 @@ pub struct ProspectQuery {
     /// Matches name, company, title, e-mail or phone (case-insensitive).
     pub search: Option<String>,
     pub status: Option<ProspectStatus>,
+    /// Only the prospects callable now, as the themes table's "Ready now"
+    /// counts them (never called or due for another attempt, inside their
+    /// local calling hours); `status` is then not looked at.
+    pub ready: bool,
     pub seek: ProspectSeek,
     /// Rows per page, 1 to 1,000.
     pub limit: u32,
@@ -103,6 +109,7 @@ impl Default for ProspectQuery {
             theme_id: None,
             search: None,
             status: None,
+            ready: false,
             seek: ProspectSeek::First,
             limit: 100,
         }
@@ -169,12 +176,30 @@ pub fn prospects(conn: &Connection, q: &ProspectQuery) -> Result<ProspectPage> {
     prospects_with(conn, q, TUNING)
 }
 
+/// [`prospects`] as of `now` (what "ready" means depends on the hour).
+pub fn prospects_at(
+    conn: &Connection,
+    q: &ProspectQuery,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<ProspectPage> {
+    if q.ready {
+        let limit = q.limit.clamp(1, 1000) as usize;
+        let text = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
+        let all = ready::list(conn, q.theme_id.as_deref(), text, now)?;
+        return page_of(conn, in_memory(&all, &q.seek, limit));
+    }
+    prospects_with(conn, q, TUNING)
+}
+
 /// [`prospects`] with the search served a given way.
 pub(crate) fn prospects_with(
     conn: &Connection,
     q: &ProspectQuery,
     t: Tuning,
 ) -> Result<ProspectPage> {
+    if q.ready {
+        return prospects_at(conn, q, crate::time::now());
+    }
     let limit = q.limit.clamp(1, 1000) as usize;
     let text = q.search.as_deref().map(str::trim).filter(|s| !s.is_empty());
     let counts = posts::counts(conn, q.theme_id.as_deref(), q.status)?;
@@ -182,6 +207,11 @@ pub(crate) fn prospects_with(
         None => plain(conn, &counts, q.status, &q.seek, limit)?,
         Some(text) => searched(conn, &counts, q.status, text, &q.seek, limit, t)?,
     };
+    page_of(conn, found)
+}
+
+/// The page the table shows for what was found.
+fn page_of(conn: &Connection, found: Found) -> Result<ProspectPage> {
     Ok(ProspectPage {
         rows: rows_for(conn, &found.entries)?,
         total: found.total,

@@ -68,6 +68,7 @@ fn query(
         theme_id: theme.map(str::to_string),
         search: search.map(str::to_string),
         status,
+        ready: false,
         seek: ProspectSeek::First,
         limit: 7,
     }
