@@ -314,6 +314,78 @@ fn a_short_block_runs_on_the_keyboard_and_its_summary_matches_the_database() {
     app.close();
 }
 
+/// A meeting booked for a prospect in Tokyo by a rep whose profile says UTC
+/// (the zone the test machine's clock shows too): both zones on the form,
+/// and both times with their zones in the invitation's text.
+#[test]
+fn a_meeting_in_another_zone_names_both_zones_on_screen_and_in_the_ics() {
+    let env = demo_env("a_meeting_in_another_zone_names_both_zones");
+    env.write_db("UPDATE reps SET time_zone = 'UTC';");
+    let app = env.launch();
+    start_block(&app, 30);
+    let prospect = card_prospect(&app);
+    // Its zone becomes known during the call (the queue draws prospects of
+    // an unknown zone on any day): the app, opened again, reopens the block
+    // with the call going on and reads the card again.
+    start_call(&app);
+    app.close();
+    env.write_db(&format!(
+        "UPDATE prospects SET time_zone = 'Asia/Tokyo', email = 'kenji@example.com' WHERE id = '{prospect}';"
+    ));
+    let app = env.launch();
+    app.alt('2');
+    app.wait_until("the card in Tokyo", Duration::from_secs(15), |a| {
+        a.find(&By::testid("call-card")).is_some_and(|c| {
+            c.attr("data-prospect-id").as_deref() == Some(prospect.as_str())
+                && c.find_opt(&By::css(".local-time")).is_some()
+        })
+    });
+    app.press("7");
+    let zones = app.wait_for(&By::testid("meeting-zones")).text();
+    assert!(
+        zones.contains("their time")
+            && zones.contains("(Asia/Tokyo)")
+            && zones.contains("your time"),
+        "{zones}"
+    );
+    app.screenshot("meeting-two-zones");
+    app.press(&App::enter().to_string());
+    app.wait_until("the meeting logged", Duration::from_secs(15), |a| {
+        a.find(&By::testid("last-outcome"))
+            .is_some_and(|l| l.text().contains(".ics"))
+    });
+    let db = env.open_db();
+    let (ics_path, starts_at): (String, String) = db
+        .query_row(
+            "SELECT m.ics_path, m.starts_at FROM meetings m JOIN calls c ON c.id = m.call_id
+             WHERE c.prospect_id = ?1",
+            [&prospect],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the meeting and its invitation");
+    let ics = std::fs::read_to_string(&ics_path)
+        .unwrap_or_else(|e| panic!("read {ics_path}: {e}"))
+        .replace("\r\n ", "")
+        // The text as a calendar shows it (RFC 5545 escapes).
+        .replace("\\;", ";")
+        .replace("\\,", ",");
+    let start = chrono::DateTime::parse_from_rfc3339(&starts_at)
+        .expect("the meeting's start")
+        .with_timezone(&chrono::Utc);
+    let zone = |name: &str| callblock_core::time::parse_tz(name).expect("a zone");
+    let tokyo = start.with_timezone(&zone("Asia/Tokyo"));
+    let utc = start.with_timezone(&zone("UTC"));
+    let theirs = tokyo.format("%H:%M JST (Asia/Tokyo; ").to_string();
+    let mine = utc.format("%H:%M UTC my time, UTC)").to_string();
+    assert!(ics.contains(&theirs), "{theirs} in {ics}");
+    assert!(ics.contains(&mine), "{mine} in {ics}");
+    assert!(
+        ics.contains(&format!("DTSTART:{}", start.format("%Y%m%dT%H%M%SZ"))),
+        "the start in UTC: {ics}"
+    );
+    app.close();
+}
+
 #[test]
 fn a_killed_app_reopens_the_running_block_with_its_call_in_progress() {
     let env = demo_env("a_killed_app_reopens_the_running_block");

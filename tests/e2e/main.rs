@@ -224,15 +224,20 @@ fn lists_view_shows_demo_themes_and_counts() {
         .expect("a theme row");
     let theme_id = row.attr("data-theme-id").expect("data-theme-id");
     row.find(&By::css("th button")).click();
-    app.wait_for(&By::css(r#"section.prospects select option[value="ready"]"#))
-        .click();
+    app.wait_for(&By::css(
+        r#"section.prospects select option[value="ready"]"#,
+    ))
+    .click();
     app.wait_until("the Ready now page", Duration::from_secs(10), |app| {
         app.find(&By::testid("page-rows"))
             .is_some_and(|p| !p.text().contains(" from "))
-            && app.find_all(&By::css("section.prospects tbody tr td span.status")).iter().all(|s| {
-                let t = s.text();
-                t == "Never called" || t == "Due for another attempt"
-            })
+            && app
+                .find_all(&By::css("section.prospects tbody tr td span.status"))
+                .iter()
+                .all(|s| {
+                    let t = s.text();
+                    t == "Never called" || t == "Due for another attempt"
+                })
     });
     let pager = app.text(&By::testid("page-rows"));
     let total = parse_count(
@@ -241,7 +246,9 @@ fn lists_view_shows_demo_themes_and_counts() {
     );
     // Attempts come due while the test runs: at least what the table said,
     // at most that plus what came due since the app started.
-    let grown = after[&theme_id].ready.saturating_sub(before[&theme_id].ready);
+    let grown = after[&theme_id]
+        .ready
+        .saturating_sub(before[&theme_id].ready);
     assert!(
         (shown_ready..=shown_ready + grown).contains(&total),
         "Ready now: the table says {shown_ready}, the filter shows {total} ({pager})"

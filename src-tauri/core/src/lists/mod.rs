@@ -105,22 +105,10 @@ pub fn themes(conn: &Connection) -> Result<Vec<Theme>> {
 }
 
 /// Due now (`?1` is now, as stored): never called, or a later attempt whose
-/// time has come. With [`in_hours`], what "Ready now" counts.
+/// time has come. With [`crate::queue::in_calling_hours`], what "Ready now"
+/// counts.
 pub const DUE_SQL: &str =
     "p.status = 'new' OR (p.status = 'attempting' AND p.next_attempt_at <= ?1)";
-
-/// Whether a prospect in `zone` may be called at `now`: inside the zone's
-/// calling hours, or the zone is unknown.
-pub fn in_hours(
-    zone: Option<&str>,
-    now: DateTime<Utc>,
-    settings: &crate::domain::Settings,
-) -> bool {
-    match zone.and_then(time::parse_tz) {
-        Some(tz) => crate::queue::window(tz, now, settings).is_ok(),
-        None => true,
-    }
-}
 
 /// Every theme with its counts at `now`, then (if any) a row for prospects
 /// without a theme. Counted by theme and time zone in one pass, so that each
@@ -177,7 +165,7 @@ pub fn theme_summaries(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<Them
     let mut out: Vec<ThemeSummary> = Vec::new();
     for row in rows {
         let (mut part, zone) = row?;
-        // Due now, but outside this zone's calling hours (as `in_hours`).
+        // Due now, but outside this zone's calling hours (as `queue::in_calling_hours`).
         if let Some(tz) = zone.as_deref().and_then(time::parse_tz) {
             if let Err(start) = crate::queue::window(tz, now, &settings) {
                 part.due_outside_hours = part.ready;

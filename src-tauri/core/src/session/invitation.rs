@@ -58,6 +58,24 @@ fn meeting_text(
         zone_of(card.time_zone.as_deref()),
         zone_of(rep.and_then(|r| r.time_zone.as_deref())),
     ) {
+        // The rep's own time too when the rep is elsewhere: both zones
+        // named, the rep's day said when it is another.
+        (Some(tz), Some(mine)) if tz != mine => {
+            let theirs = m.starts_at.with_timezone(&tz);
+            let ours = m.starts_at.with_timezone(&mine);
+            let my_time = if ours.date_naive() == theirs.date_naive() {
+                ours.format("%H:%M %Z").to_string()
+            } else {
+                ours.format("%A %-d %B, %H:%M %Z").to_string()
+            };
+            format!(
+                "{} ({}; {} my time, {})",
+                theirs.format("%A %-d %B %Y, %H:%M %Z"),
+                tz.name(),
+                my_time,
+                mine.name()
+            )
+        }
         (Some(tz), _) => format!(
             "{} ({})",
             m.starts_at
@@ -220,5 +238,41 @@ mod tests {
         );
         let (_, none) = meeting_text(&m, &card(), None, &CallNotes::default());
         assert!(!none.contains("What I heard"));
+    }
+
+    #[test]
+    fn a_rep_elsewhere_gives_both_times_with_their_zones() {
+        let m = NewMeeting {
+            starts_at: Utc.with_ymd_and_hms(2026, 12, 8, 16, 0, 0).unwrap(),
+            duration_minutes: 30,
+            email: "dana@acme.example".into(),
+            format: "web".into(),
+        };
+        let rep = |zone: &str| Rep {
+            id: "r".into(),
+            name: "Alex Rivera".into(),
+            email: None,
+            time_zone: Some(zone.into()),
+        };
+        let text =
+            |zone: &str| meeting_text(&m, &card(), Some(&rep(zone)), &CallNotes::default()).1;
+        let berlin = text("Europe/Berlin");
+        assert!(
+            berlin.contains(
+                "Tuesday 8 December 2026, 10:00 CST (America/Chicago; 17:00 CET my time, Europe/Berlin)"
+            ),
+            "{berlin}"
+        );
+        // Another day where the rep is: the day is said.
+        let tokyo = text("Asia/Tokyo");
+        assert!(
+            tokyo
+                .contains("(America/Chicago; Wednesday 9 December, 01:00 JST my time, Asia/Tokyo)"),
+            "{tokyo}"
+        );
+        // The same zone: said once.
+        let same = text("America/Chicago");
+        assert!(same.contains("10:00 CST (America/Chicago) ("), "{same}");
+        assert!(!same.contains("my time"), "{same}");
     }
 }

@@ -1,6 +1,6 @@
 //! The prospects of a list callable now, in the table's order: the same
 //! prospects the themes table counts as "Ready now" ([`crate::lists::DUE_SQL`]
-//! and [`crate::lists::in_hours`]), with the search box's text when there is
+//! and [`crate::queue::in_calling_hours`]), with the search box's text when there is
 //! one. Read whole and sorted (each zone's hours looked at once), and
 //! remembered for the next pages while nothing is written and the minute
 //! stays the same.
@@ -66,7 +66,7 @@ pub(super) fn list(
         let inside = match open.get(&zone) {
             Some(v) => *v,
             None => {
-                let v = crate::lists::in_hours(zone.as_deref(), now, &settings);
+                let v = crate::queue::in_calling_hours(zone.as_deref(), now, &settings);
                 open.insert(zone, v);
                 v
             }
