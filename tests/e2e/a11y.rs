@@ -1,6 +1,9 @@
 //! Accessibility: axe-core (the npm package in `ui/node_modules`), injected
 //! into the real window, finds no violation of WCAG 2.1 A and AA or of its
 //! best practices on any view, a running block and the meeting form included.
+//! The same walk through the views saves a screenshot of each at 1400 x 900
+//! and at 800 x 600 (a window beside the CRM), where nothing may scroll
+//! sideways and no control may reach past the window's edge.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -131,16 +134,63 @@ struct Audit<'a> {
     source: String,
     views: Vec<String>,
     found: Vec<(String, Vec<Value>)>,
+    /// At 800 x 600: per view, what scrolls sideways and the controls past
+    /// the right edge.
+    narrow: Vec<(String, Vec<String>)>,
+    /// The window's size to come back to.
+    size: (u32, u32),
 }
+
+/// The sizes every view is shown at: a wide screen, and a window beside the CRM.
+const SIZES: [(u32, u32); 2] = [(1400, 900), (800, 600)];
 
 impl<'a> Audit<'a> {
     fn new(app: &'a App) -> Self {
+        let size = app.execute("return [window.outerWidth, window.outerHeight]");
+        let dim = |i: usize, or: u32| size[i].as_u64().map_or(or, |v| v as u32);
         Audit {
             app,
             source: axe_source(),
             views: Vec::new(),
             found: Vec::new(),
+            narrow: Vec::new(),
+            size: (dim(0, 1280), dim(1, 820)),
         }
+    }
+
+    /// Screenshots of the view at each of [`SIZES`]; at the narrow one, what
+    /// scrolls sideways or reaches past the edge.
+    fn sizes(&mut self, name: &str) {
+        for (w, h) in SIZES {
+            self.app.place(w, h);
+            self.app
+                .wait_until("the window's new size", Duration::from_secs(5), |a| {
+                    a.execute("return window.outerWidth")
+                        .as_u64()
+                        .is_some_and(|x| x as u32 == w)
+                });
+            settle(self.app);
+            self.app.screenshot_corner(&format!("{name}-{w}x{h}"), w, h);
+            if w < 1000 {
+                let mut wrong: Vec<String> = self
+                    .app
+                    .sideways_scrollers()
+                    .into_iter()
+                    .map(|s| format!("scrolls sideways: {s}"))
+                    .collect();
+                wrong.extend(
+                    self.app
+                        .controls_off_screen()
+                        .into_iter()
+                        .map(|c| format!("past the right edge: {c}")),
+                );
+                if !wrong.is_empty() {
+                    self.narrow.push((name.to_string(), wrong));
+                }
+            }
+        }
+        self.app.resize(self.size.0, self.size.1);
+        settle(self.app);
     }
 
     /// Run axe on what the window shows now, and save a screenshot as `name`.
@@ -189,12 +239,30 @@ impl<'a> Audit<'a> {
         if !violations.is_empty() {
             self.found.push((name.to_string(), violations));
         }
+        self.sizes(name);
     }
 
-    /// Fail with every violation of every view.
+    /// Fail with every violation of every view, and what did not fit in
+    /// the narrow window.
     fn finish(self) {
+        let mut narrow = String::new();
+        for (view, wrong) in &self.narrow {
+            let _ = writeln!(narrow, "{view}:");
+            for w in wrong {
+                let _ = writeln!(narrow, "  {w}");
+            }
+        }
         if self.found.is_empty() {
+            assert!(
+                narrow.is_empty(),
+                "at 800 x 600, {} of {} views do not fit:\n{narrow}",
+                self.narrow.len(),
+                self.views.len()
+            );
             return;
+        }
+        if !narrow.is_empty() {
+            eprintln!("a11y: at 800 x 600, these views do not fit:\n{narrow}");
         }
         let mut report = String::new();
         for (view, violations) in &self.found {

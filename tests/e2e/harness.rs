@@ -55,7 +55,8 @@ const COMMAND_TIMEOUT: Duration = Duration::from_secs(15);
 /// How long stopped processes get to exit before they are killed.
 const STOP_GRACE: Duration = Duration::from_secs(3);
 const POLL: Duration = Duration::from_millis(100);
-const SCREEN: &str = "1280x900x24";
+/// Room for the window at 1400 x 900, the largest size a test shows it at.
+const SCREEN: &str = "1400x900x24";
 /// The environment variable that marks every process a test starts.
 const MARKER_VAR: &str = "CALLBLOCK_E2E_RUN";
 
@@ -925,6 +926,15 @@ impl App {
         )
     }
 
+    /// Put the window at the screen's top left corner, `width` x `height`
+    /// (so that a screenshot of that corner is the window).
+    pub fn place(&self, width: u32, height: u32) {
+        self.block(
+            "place the window",
+            self.client().set_window_rect(0, 0, width, height),
+        )
+    }
+
     /// Controls (buttons, inputs, selects, textareas) that are shown but
     /// reach past the window's right edge: "tag: text" of each.
     pub fn controls_off_screen(&self) -> Vec<String> {
@@ -934,6 +944,41 @@ impl App {
                .filter(e => { const r = e.getBoundingClientRect(); \
                  return r.width > 0 && r.height > 0 && r.right > w + 1; }) \
                .map(e => e.tagName.toLowerCase() + ': ' + (e.innerText || e.getAttribute('aria-label') || e.name || '').trim());",
+        );
+        v.as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|x| x.as_str().map(str::to_string))
+                    .collect()
+            })
+            .unwrap_or_default()
+    }
+
+    /// Whatever scrolls sideways in the window now: the page itself, or an
+    /// element that scrolls its content sideways (a table in a scroller),
+    /// each as "tag#id.class [label]".
+    pub fn sideways_scrollers(&self) -> Vec<String> {
+        let v = self.execute(
+            "const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') \
+               + (e.classList.length ? '.' + [...e.classList].join('.') : '') \
+               + ((e.getAttribute('aria-label') || e.dataset.testid) ? \
+                  ' [' + (e.getAttribute('aria-label') || e.dataset.testid) + ']' : '') \
+               + ' (' + e.scrollWidth + ' > ' + e.clientWidth + ')'; \
+             const out = []; \
+             const root = document.documentElement; \
+             if (root.scrollWidth > root.clientWidth + 1) { \
+               const past = [...document.querySelectorAll('body *')].filter(e => { \
+                 const r = e.getBoundingClientRect(); \
+                 return r.width > 0 && r.right > root.clientWidth + 1 \
+                   && ![...e.children].some(c => c.getBoundingClientRect().right > root.clientWidth + 1); }); \
+               out.push('the page (' + root.scrollWidth + ' > ' + root.clientWidth + '), past the edge: ' \
+                 + past.slice(0, 4).map(name).join(', ')); } \
+             for (const e of document.querySelectorAll('body *')) { \
+               const x = getComputedStyle(e).overflowX; \
+               if ((x === 'auto' || x === 'scroll') && e.clientWidth > 0 \
+                   && e.scrollWidth > e.clientWidth + 1) out.push(name(e)); \
+             } \
+             return out;",
         );
         v.as_array()
             .map(|a| {
@@ -1151,7 +1196,18 @@ impl App {
             .unwrap_or_else(|e| panic!("screenshot {name:?}: {e}"))
     }
 
+    /// A screenshot of the screen's top left `width` x `height` (a window
+    /// [`App::place`]d there).
+    pub fn screenshot_corner(&self, name: &str, width: u32, height: u32) -> PathBuf {
+        self.try_screenshot_of(name, Some((width, height)))
+            .unwrap_or_else(|e| panic!("screenshot {name:?}: {e}"))
+    }
+
     fn try_screenshot(&self, name: &str) -> Result<PathBuf, String> {
+        self.try_screenshot_of(name, None)
+    }
+
+    fn try_screenshot_of(&self, name: &str, corner: Option<(u32, u32)>) -> Result<PathBuf, String> {
         if name.is_empty()
             || !name
                 .chars()
@@ -1170,8 +1226,11 @@ impl App {
         let mut cmd = Command::new(import);
         cmd.arg("-display")
             .arg(format!(":{}", xvfb.display))
-            .args(["-window", "root"])
-            .arg(&path);
+            .args(["-window", "root"]);
+        if let Some((w, h)) = corner {
+            cmd.args(["-crop", &format!("{w}x{h}+0+0")]);
+        }
+        cmd.arg(&path);
         let out = try_run_bounded(cmd, Duration::from_secs(10))?;
         if !out.status.success() {
             return Err(describe_output(&out));
