@@ -434,4 +434,35 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
         "the team's dials are the store's calls"
     );
     review.screenshot("manager-counted-in-the-store");
+
+    // Review's Dashboard counted in the store: the team's dials are the
+    // store's calls (all time, no other filter).
+    review.alt('d');
+    review
+        .wait_for(&By::css(
+            r#"select[aria-label="Period"] option[value="all"]"#,
+        ))
+        .click();
+    review.wait_for(&By::button("The team store, live")).click();
+    review.wait_until(
+        "the Dashboard counted in the store",
+        Duration::from_secs(30),
+        |a| {
+            a.find(&By::testid("counted-in-line"))
+                .is_some_and(|l| l.text().contains("Counted in the team store (PostgreSQL)"))
+        },
+    );
+    let shown = review
+        .find(&By::css(
+            r#"[data-testid="funnel-figures"] [data-figure="dials"] dd"#,
+        ))
+        .and_then(|d| d.attr("data-value"))
+        .unwrap_or_default();
+    let in_store: String = pg.psql("SELECT count(*) FROM callblock.calls");
+    assert_eq!(
+        shown,
+        in_store.trim(),
+        "the Dashboard's dials are the store's calls"
+    );
+    review.screenshot("manager-dashboard-in-the-store");
 }

@@ -99,35 +99,72 @@ pub fn team_playbook_take(
     state.with_store(|s| s.write(|tx| callblock_core::team::playbook::take(tx)))
 }
 
+/// Count in the team store (PostgreSQL) for the window: a read-only store
+/// of its own and a connection of its own, on a thread of its own, bounded
+/// like every wait on the store (`callblock_team::client::bounded`).
+fn count_in_store<T: Send>(
+    state: &AppState,
+    work: impl FnOnce(&Store, &std::path::Path) -> callblock_team::Result<T> + Send,
+) -> Result<T, AppError> {
+    let path = state.db_path.clone();
+    let secrets = callblock_team::config::secrets_path();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let store = Store::open_to_read(&path).map_err(AppError::from)?;
+            work(&store, &secrets).map_err(AppError::from)
+        })
+        .join()
+    })
+    .map_err(|_| AppError::new("internal", "counting in the team store failed unexpectedly"))?
+}
+
 /// The team's funnel by rep over the last `days` days (all time: none),
 /// counted in the team store itself (PostgreSQL) with the same definitions
-/// as every report here; nothing is pulled. A connection of its own, on a
-/// thread of its own, bounded like every wait on the store.
+/// as every report here; nothing is pulled.
 #[tauri::command(async)]
 #[specta::specta]
 pub fn team_store_report(
     state: State<'_, AppState>,
     days: Option<u32>,
 ) -> Result<callblock_core::reports::FunnelReport, AppError> {
-    let path = state.db_path.clone();
-    let secrets = callblock_team::config::secrets_path();
     let filter = callblock_core::reports::ReportFilter {
         from: days.map(|d| callblock_core::time::now() - chrono::Duration::days(i64::from(d))),
         ..Default::default()
     };
-    std::thread::scope(|s| {
-        s.spawn(move || {
-            let store = Store::open_to_read(&path).map_err(AppError::from)?;
-            callblock_team::block_on(callblock_team::live_report(
-                &store,
-                &secrets,
-                &filter,
-                &[],
-                Some(callblock_core::reports::GroupBy::Rep),
-            ))
-            .map_err(AppError::from)
-        })
-        .join()
+    count_in_store(&state, |store, secrets| {
+        callblock_team::block_on(callblock_team::live_report(
+            store,
+            secrets,
+            &filter,
+            &[],
+            Some(callblock_core::reports::GroupBy::Rep),
+        ))
     })
-    .map_err(|_| AppError::new("internal", "counting in the team store failed unexpectedly"))?
+}
+
+/// Review's Dashboard counted in the team store (a manager's "Counted in:
+/// the team store"): the funnel, its rates, and by rep, theme, day and week,
+/// for Review's filter.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn review_summary_live(
+    state: State<'_, AppState>,
+    filter: callblock_core::reports::ReportFilter,
+) -> Result<callblock_core::reports::funnel::ReviewSummary, AppError> {
+    count_in_store(&state, |store, secrets| {
+        callblock_team::block_on(callblock_team::live_summary(store, secrets, &filter))
+    })
+}
+
+/// The funnel grouped `by`, counted in the team store, for Review's filter.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn review_funnel_by_live(
+    state: State<'_, AppState>,
+    filter: callblock_core::reports::ReportFilter,
+    by: callblock_core::reports::GroupBy,
+) -> Result<Vec<callblock_core::reports::FunnelGroup>, AppError> {
+    count_in_store(&state, |store, secrets| {
+        callblock_team::block_on(callblock_team::live_funnel_by(store, secrets, &filter, by))
+    })
 }

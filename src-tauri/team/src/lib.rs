@@ -382,6 +382,86 @@ pub async fn live_report(
     })
 }
 
+/// A filter of this copy (themes by id) as the store reads it: the same
+/// filter without the ids, and the themes' names (a theme is its name
+/// across the team). A theme id this copy does not know is refused.
+fn by_theme_names(
+    store: &Store,
+    filter: &callblock_core::reports::ReportFilter,
+) -> Result<(callblock_core::reports::ReportFilter, Vec<String>)> {
+    let mut filter = filter.clone();
+    let ids = std::mem::take(&mut filter.theme_ids);
+    let mut names = Vec::with_capacity(ids.len());
+    for id in &ids {
+        let name: Option<String> = store
+            .conn()
+            .query_row("SELECT name FROM themes WHERE id = ?1", [id], |r| r.get(0))
+            .map(Some)
+            .or_else(|e| match e {
+                rusqlite::Error::QueryReturnedNoRows => Ok(None),
+                e => Err(e),
+            })
+            .map_err(callblock_core::Error::from)?;
+        names.push(name.ok_or_else(|| {
+            TeamError::Refused(format!(
+                "no theme {id:?} in this copy: choose the themes again"
+            ))
+        })?);
+    }
+    Ok((filter, names))
+}
+
+/// Review's summary (the Dashboard: the funnel with its rates, and the
+/// funnel by rep, theme, day and week) counted in the team store itself,
+/// for this copy's filter (period, reps, themes, outcomes), with the
+/// definitions of this copy's reports ([`review`]); nothing is pulled.
+pub async fn live_summary(
+    store: &Store,
+    secrets: &Path,
+    filter: &callblock_core::reports::ReportFilter,
+) -> Result<callblock_core::reports::funnel::ReviewSummary> {
+    use callblock_core::reports::GroupBy;
+    let (_, target) = linked(store)?;
+    let settings = callblock_core::settings::load(store.conn())?;
+    let (filter, themes) = by_theme_names(store, filter)?;
+    let (f, t, s) = (&filter, &themes[..], &settings);
+    let work = async {
+        let client = client::open(&target, secrets, client::WAIT).await?;
+        let c = &client;
+        let total = review::funnel(c, &target, f, t, s).await?;
+        let by_rep = review::funnel_by(c, &target, f, t, GroupBy::Rep, s).await?;
+        let by_theme = review::funnel_by(c, &target, f, t, GroupBy::Theme, s).await?;
+        let by_day = review::funnel_by(c, &target, f, t, GroupBy::Day, s).await?;
+        Ok::<_, TeamError>((total, by_rep, by_theme, by_day))
+    };
+    let (total, by_rep, by_theme, by_day) =
+        client::bounded(&target, client::SYNC_WAIT, work).await?;
+    Ok(callblock_core::reports::funnel::ReviewSummary {
+        from: filter.from.map(callblock_core::time::to_db),
+        to: filter.to.map(callblock_core::time::to_db),
+        rates: total.rates(),
+        total,
+        by_rep,
+        by_theme,
+        by_week: callblock_core::reports::funnel::weeks_of(&by_day),
+        by_day,
+        definitions: callblock_core::reports::definitions(&settings),
+    })
+}
+
+/// The funnel grouped `by`, counted in the team store, for this copy's
+/// filter (themes by id, as [`live_summary`]).
+pub async fn live_funnel_by(
+    store: &Store,
+    secrets: &Path,
+    filter: &callblock_core::reports::ReportFilter,
+    by: callblock_core::reports::GroupBy,
+) -> Result<Vec<callblock_core::reports::FunnelGroup>> {
+    let (filter, themes) = by_theme_names(store, filter)?;
+    let report = live_report(store, secrets, &filter, &themes, Some(by)).await?;
+    Ok(report.groups.unwrap_or_default())
+}
+
 /// A connection that hears when any rep's push commits (`LISTEN
 /// callblock_rows`): a manager's window pulls at once instead of on its
 /// next round. Keep the [`Listener`]; [`Listener::heard`] waits for the next

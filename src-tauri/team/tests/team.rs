@@ -1421,6 +1421,47 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
         );
     }
 
+    // Review's Dashboard counted in the store (the window's "the team
+    // store, live"): the summary of the manager's copy, a theme chosen by
+    // this copy's id included; an id the copy does not know is refused.
+    let summary = |f: &ReportFilter| block_on(team::live_summary(&lee, &secrets, f));
+    let theme_id: String = lee
+        .conn()
+        .query_row("SELECT id FROM themes ORDER BY name LIMIT 1", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let one_theme = ReportFilter {
+        theme_ids: vec![theme_id],
+        from: Some(Utc.with_ymd_and_hms(2026, 11, 9, 0, 0, 0).unwrap()),
+        to: Some(Utc.with_ymd_and_hms(2026, 11, 16, 12, 0, 0).unwrap()),
+        ..ReportFilter::default()
+    };
+    for f in [ReportFilter::default(), one_theme] {
+        let here =
+            callblock_core::reports::funnel::review_summary(lee.conn(), &f, &settings).unwrap();
+        let there = summary(&f).unwrap();
+        assert!(there.total.dials > 0, "{f:?}");
+        assert_eq!(there.total, here.total, "{f:?}");
+        assert_eq!(there.rates, here.rates, "{f:?}");
+        assert_eq!(there.by_rep, here.by_rep, "{f:?}");
+        assert_eq!(there.by_day, here.by_day, "{f:?}");
+        assert_eq!(there.by_week, here.by_week, "{f:?}");
+        assert_eq!(there.definitions, here.definitions, "{f:?}");
+        let named = |g: &[callblock_core::reports::FunnelGroup]| {
+            g.iter()
+                .map(|x| (x.label.clone(), x.funnel.clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(named(&there.by_theme), named(&here.by_theme), "{f:?}");
+    }
+    let unknown = ReportFilter {
+        theme_ids: vec!["no-such-theme".into()],
+        ..ReportFilter::default()
+    };
+    let e = summary(&unknown).unwrap_err().to_string();
+    assert!(e.contains("no theme"), "{e}");
+
     // The rollups' thresholds are bounded (each pair is a build over every
     // call): a rep cannot make the store build for nonsense.
     let e = lc

@@ -165,12 +165,35 @@ async teamPlaybookTake() : Promise<Result<ImportReport, AppError>> {
 /**
  * The team's funnel by rep over the last `days` days (all time: none),
  * counted in the team store itself (PostgreSQL) with the same definitions
- * as every report here; nothing is pulled. A connection of its own, on a
- * thread of its own, bounded like every wait on the store.
+ * as every report here; nothing is pulled.
  */
 async teamStoreReport(days: number | null) : Promise<Result<FunnelReport, AppError>> {
     try {
     return { status: "ok", data: await TAURI_INVOKE("team_store_report", { days }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Review's Dashboard counted in the team store (a manager's "Counted in:
+ * the team store"): the funnel, its rates, and by rep, theme, day and week,
+ * for Review's filter.
+ */
+async reviewSummaryLive(filter: ReportFilter) : Promise<Result<ReviewSummary, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_summary_live", { filter }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * The funnel grouped `by`, counted in the team store, for Review's filter.
+ */
+async reviewFunnelByLive(filter: ReportFilter, by: GroupBy) : Promise<Result<FunnelGroup[], AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_funnel_by_live", { filter, by }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
