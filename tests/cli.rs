@@ -521,6 +521,41 @@ fn demo_db(d: &Dir) -> String {
     db.to_str().unwrap().to_string()
 }
 
+#[test]
+fn reports_use_the_reps_outcome_labels_and_exports_keep_the_codes() {
+    use callblock_core::domain::Outcome;
+    let d = Dir::new();
+    let db = demo_db(&d);
+    {
+        let mut store = callblock_core::Store::open(Path::new(&db)).unwrap();
+        let mut s = callblock_core::settings::load(store.conn()).unwrap();
+        s.outcome_labels.insert(Outcome::Meeting, "Demo set".into());
+        s.outcome_keys.insert(Outcome::Meeting, "m".into());
+        callblock_core::api::settings::save(&mut store, &s).unwrap();
+    }
+    let out = d.run(&["--db", &db, "report", "--by", "outcome"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert!(text.contains("Demo set"), "{text}");
+    assert!(!text.contains("Meeting booked"), "{text}");
+    let out = d.run(&["--db", &db, "report", "--outcome", "meeting"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    assert!(
+        stdout(&out).contains("outcome Demo set"),
+        "{}",
+        stdout(&out)
+    );
+    // The export keeps the stable code.
+    let out = d.run(&["--db", &db, "export", "calls", "--outcome", "meeting"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let csv = stdout(&out);
+    assert!(csv.lines().count() > 1, "{csv}");
+    for line in csv.lines().skip(1) {
+        assert!(line.contains(",meeting,"), "{line}");
+        assert!(!line.contains("Demo set"), "{line}");
+    }
+}
+
 /// `x` rounded up, forgiving float noise as the plan does (3 / 0.05 is 60).
 fn ceil(x: f64) -> u64 {
     (x - 1e-9 * x.abs().max(1.0)).ceil().max(0.0) as u64

@@ -896,3 +896,76 @@ fn a_narrow_window_keeps_every_control_of_a_block_on_screen() {
         assert!(!sideways(&app), "{name} scrolls sideways");
     }
 }
+
+#[test]
+fn an_outcome_renamed_in_settings_is_logged_on_its_new_key_under_its_new_label() {
+    let env = demo_env("an_outcome_renamed_in_settings");
+    let app = env.launch();
+    app.wait_for(&By::nav("Main"));
+    app.alt('6');
+    let label = app.wait_for(&By::named("Label for No answer"));
+    label.clear();
+    label.type_text("Nobody home");
+    let key = app.wait_for(&By::named("Key for No answer"));
+    key.clear();
+    // An objection's hotkey first: said in words before saving.
+    key.type_text("n");
+    let problem = app
+        .wait_for(&By::css("#outcome-key-problem-no_answer"))
+        .text();
+    assert_eq!(
+        problem,
+        "The key n is already the hotkey of the objection “Not interested”."
+    );
+    key.clear();
+    key.type_text("g");
+    app.wait_for_absent(&By::css("#outcome-key-problem-no_answer"));
+    app.execute(r#"document.querySelector('[data-testid="outcome-words"]').scrollIntoView()"#);
+    app.screenshot("settings-outcomes");
+    app.wait_for(&By::button("Save settings Ctrl+S")).click();
+    app.wait_until("the settings saved", Duration::from_secs(10), |a| {
+        a.text(&By::testid("settings-toast")).starts_with("Saved.")
+    });
+    let stored: String = env
+        .open_db()
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'outcome_keys'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the outcome keys are stored");
+    assert!(stored.contains(r#""no_answer":"g""#), "{stored}");
+
+    start_block(&app, 5);
+    let bar = app.wait_for(&By::css("button.outcome-no_answer")).text();
+    assert_eq!(bar.trim(), "g Nobody home", "the outcome bar");
+    assert_eq!(
+        app.wait_for(&By::css("button.outcome-no_answer kbd"))
+            .text(),
+        "g"
+    );
+    let p1 = card_prospect(&app);
+    start_call(&app);
+    app.press("g");
+    next_card(&app, &p1);
+    let logged = app.wait_for(&By::testid("last-outcome")).text();
+    assert!(
+        logged.contains("· Nobody home ·") && !logged.contains("No answer"),
+        "{logged}"
+    );
+    app.screenshot("renamed-outcome");
+    let outcome: String = env
+        .open_db()
+        .query_row(
+            "SELECT outcome FROM calls WHERE prospect_id = ?1 AND outcome IS NOT NULL
+             ORDER BY started_at DESC LIMIT 1",
+            [&p1],
+            |r| r.get(0),
+        )
+        .expect("the call is logged");
+    assert_eq!(
+        outcome, "no_answer",
+        "the database keeps the outcome's code"
+    );
+    app.close();
+}

@@ -2,6 +2,8 @@
 //! statuses, call outcomes and what each outcome counts as, the meeting a
 //! call books, and the settings with their defaults.
 
+use std::collections::BTreeMap;
+
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use specta::Type;
@@ -11,7 +13,7 @@ use crate::error::{Error, Result};
 macro_rules! str_enum {
     ($(#[$meta:meta])* $name:ident { $($variant:ident = $text:literal / $label:literal),+ $(,)? }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, Type)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, Type)]
         #[serde(rename_all = "snake_case")]
         pub enum $name { $($variant),+ }
 
@@ -124,6 +126,49 @@ impl Outcome {
 
     /// The outcomes that count as connects, as an SQL list for `IN (...)`.
     pub const CONNECT_SQL: &'static str = "('not_interested','callback','meeting','do_not_call')";
+
+    /// The key that logs this outcome in a block unless the rep changed it:
+    /// "1" to "8", in domain.md's order.
+    pub fn default_key(self) -> &'static str {
+        match self {
+            Outcome::NoAnswer => "1",
+            Outcome::Voicemail => "2",
+            Outcome::Gatekeeper => "3",
+            Outcome::BadNumber => "4",
+            Outcome::NotInterested => "5",
+            Outcome::Callback => "6",
+            Outcome::Meeting => "7",
+            Outcome::DoNotCall => "8",
+        }
+    }
+}
+
+/// The longest an outcome's label may be, in characters.
+pub const OUTCOME_LABEL_MAX_CHARS: usize = crate::text::OUTCOME_LABEL.max_chars;
+
+/// Normalize an outcome's key: trimmed and lower-cased; one character, a
+/// digit 0-9 or a letter a-z. The error says which outcome it is for.
+pub fn normalize_outcome_key(o: Outcome, key: &str) -> Result<String> {
+    let k = key.trim().to_lowercase();
+    let mut chars = k.chars();
+    match (chars.next(), chars.next()) {
+        (Some(c), None) if c.is_ascii_digit() || c.is_ascii_lowercase() => Ok(c.to_string()),
+        (None, _) => Err(Error::invalid(
+            "outcome_keys",
+            format!(
+                "the key for {} is empty; give it a digit 0-9 or a letter a-z",
+                o.label()
+            ),
+        )),
+        _ => Err(Error::invalid(
+            "outcome_keys",
+            format!(
+                "{} is not allowed as the key for {}: a key is one digit 0-9 or one letter a-z",
+                crate::error::quoted(key.trim()),
+                o.label()
+            ),
+        )),
+    }
 }
 
 /// The meeting a call books (domain.md section 3): when, how long, the
@@ -180,6 +225,15 @@ pub struct Settings {
     /// Friday): the plan spreads its blocks over them and counts its weeks
     /// by them. The rep's own profile edits them.
     pub calling_days: Vec<u8>,
+    /// The rep's words for each outcome, shown wherever an outcome is (the
+    /// block, the card, Review, the CLI's reports); domain.md's names by
+    /// default. What is stored and exported is the outcome's code, never this.
+    /// An outcome missing here reads its default label.
+    pub outcome_labels: BTreeMap<Outcome, String>,
+    /// The key that logs each outcome in a block ("1" to "8" by default): one
+    /// digit 0-9 or letter a-z, no two outcomes alike and none an active
+    /// objection's hotkey. An outcome missing here has its default key.
+    pub outcome_keys: BTreeMap<Outcome, String>,
 }
 
 impl Default for Settings {
@@ -202,8 +256,26 @@ impl Default for Settings {
             prime_time_end_minute: 12 * 60,
             selling_hours_per_year: 1760,
             calling_days: vec![0, 1, 2, 3, 4],
+            outcome_labels: default_outcome_labels(),
+            outcome_keys: default_outcome_keys(),
         }
     }
+}
+
+/// domain.md's name of every outcome.
+pub fn default_outcome_labels() -> BTreeMap<Outcome, String> {
+    Outcome::ALL
+        .iter()
+        .map(|o| (*o, o.label().to_string()))
+        .collect()
+}
+
+/// The number key of every outcome, "1" to "8".
+pub fn default_outcome_keys() -> BTreeMap<Outcome, String> {
+    Outcome::ALL
+        .iter()
+        .map(|o| (*o, o.default_key().to_string()))
+        .collect()
 }
 
 impl Settings {
@@ -221,8 +293,115 @@ impl Settings {
         (days.len() as u32).max(1)
     }
 
+    /// The rep's words for outcome `o` (its default label when none is set).
+    pub fn outcome_label(&self, o: Outcome) -> &str {
+        self.outcome_labels
+            .get(&o)
+            .map(|l| l.trim())
+            .filter(|l| !l.is_empty())
+            .unwrap_or(o.label())
+    }
+
+    /// The key that logs outcome `o` in a block (its default key when none is set).
+    pub fn outcome_key(&self, o: Outcome) -> &str {
+        self.outcome_keys
+            .get(&o)
+            .map(|k| k.trim())
+            .filter(|k| !k.is_empty())
+            .unwrap_or(o.default_key())
+    }
+
+    /// The outcome whose key is `key` (any case), if any.
+    pub fn outcome_for_key(&self, key: &str) -> Option<Outcome> {
+        let key = key.trim().to_lowercase();
+        Outcome::ALL
+            .iter()
+            .copied()
+            .find(|o| self.outcome_key(*o).to_lowercase() == key)
+    }
+
+    /// The settings as they are stored: every outcome's label normalized
+    /// (see [`crate::text`]) and its key trimmed and lower-cased, each
+    /// outcome present. Fails on a label or key that cannot be made valid.
+    pub fn normalized(&self) -> Result<Settings> {
+        let mut s = self.clone();
+        let mut labels = BTreeMap::new();
+        let mut keys = BTreeMap::new();
+        for o in Outcome::ALL.iter().copied() {
+            let raw = self
+                .outcome_labels
+                .get(&o)
+                .map_or(o.label(), |l| l.as_str());
+            let label = crate::text::check(crate::text::OUTCOME_LABEL, raw)
+                .map_err(|_| outcome_label_too_long(o, raw))?;
+            labels.insert(o, label);
+            let raw = self
+                .outcome_keys
+                .get(&o)
+                .map_or(o.default_key(), |k| k.as_str());
+            keys.insert(o, normalize_outcome_key(o, raw)?);
+        }
+        s.outcome_labels = labels;
+        s.outcome_keys = keys;
+        Ok(s)
+    }
+
+    /// Every outcome's label and key: labels not empty, not too long, no two
+    /// alike (ignoring case); keys one digit or letter, no two alike.
+    fn validate_outcomes(&self) -> Result<()> {
+        let mut seen_labels: Vec<(Outcome, String)> = Vec::new();
+        let mut seen_keys: Vec<(Outcome, String)> = Vec::new();
+        for o in Outcome::ALL.iter().copied() {
+            let raw = self
+                .outcome_labels
+                .get(&o)
+                .map_or(o.label(), |l| l.as_str());
+            let label = crate::text::normalize(raw, crate::text::Lines::One);
+            if label.is_empty() {
+                return Err(Error::invalid(
+                    "outcome_labels",
+                    format!("the label for {} is empty; give it a name", o.label()),
+                ));
+            }
+            if label.chars().count() > OUTCOME_LABEL_MAX_CHARS {
+                return Err(outcome_label_too_long(o, raw));
+            }
+            let folded = label.to_lowercase();
+            if let Some((other, _)) = seen_labels.iter().find(|(_, l)| *l == folded) {
+                return Err(Error::invalid(
+                    "outcome_labels",
+                    format!(
+                        "{} is the label of both {} and {}; give each outcome its own label",
+                        crate::error::quoted(&label),
+                        other.label(),
+                        o.label()
+                    ),
+                ));
+            }
+            seen_labels.push((o, folded));
+            let raw = self
+                .outcome_keys
+                .get(&o)
+                .map_or(o.default_key(), |k| k.as_str());
+            let key = normalize_outcome_key(o, raw)?;
+            if let Some((other, _)) = seen_keys.iter().find(|(_, k)| *k == key) {
+                return Err(Error::invalid(
+                    "outcome_keys",
+                    format!(
+                        "the key {key} is the key of both {} and {}; give each outcome its own key",
+                        other.label(),
+                        o.label()
+                    ),
+                ));
+            }
+            seen_keys.push((o, key));
+        }
+        Ok(())
+    }
+
     /// Check that the numbers make sense together.
     pub fn validate(&self) -> Result<()> {
+        self.validate_outcomes()?;
         let bad = |f: &str, r: &str| Err(Error::invalid(f, r));
         if self.calling_days.is_empty() {
             return bad("calling_days", "pick at least one day the rep calls");
@@ -281,6 +460,20 @@ impl Settings {
         }
         Ok(())
     }
+}
+
+fn outcome_label_too_long(o: Outcome, raw: &str) -> Error {
+    let n = crate::text::normalize(raw, crate::text::Lines::One)
+        .chars()
+        .count();
+    Error::invalid(
+        "outcome_labels",
+        format!(
+            "the label for {} {}",
+            o.label(),
+            crate::text::too_long_reason(OUTCOME_LABEL_MAX_CHARS, n)
+        ),
+    )
 }
 
 #[cfg(test)]
@@ -352,5 +545,100 @@ mod tests {
         let mut bad = s.clone();
         bad.selling_hours_per_year = 0;
         assert!(bad.validate().is_err());
+    }
+
+    #[test]
+    fn outcome_words_default_to_domain_md_and_keys_one_to_eight() {
+        let s = Settings::default();
+        let keys: Vec<_> = Outcome::ALL.iter().map(|o| s.outcome_key(*o)).collect();
+        assert_eq!(keys, ["1", "2", "3", "4", "5", "6", "7", "8"]);
+        for o in Outcome::ALL {
+            assert_eq!(s.outcome_label(*o), o.label());
+            assert_eq!(s.outcome_for_key(o.default_key()), Some(*o));
+        }
+        assert_eq!(s.outcome_for_key("9"), None);
+        // An outcome missing from the maps (an older or partial setting)
+        // reads its defaults.
+        let partial = Settings {
+            outcome_labels: [(Outcome::Meeting, "Demo set".to_string())].into(),
+            outcome_keys: [(Outcome::Meeting, "d".to_string())].into(),
+            ..Settings::default()
+        };
+        partial.validate().unwrap();
+        assert_eq!(partial.outcome_label(Outcome::Meeting), "Demo set");
+        assert_eq!(partial.outcome_label(Outcome::NoAnswer), "No answer");
+        assert_eq!(partial.outcome_key(Outcome::Callback), "6");
+        assert_eq!(partial.outcome_for_key("D"), Some(Outcome::Meeting));
+        let full = partial.normalized().unwrap();
+        assert_eq!(full.outcome_labels.len(), 8);
+        assert_eq!(full.outcome_keys[&Outcome::NoAnswer], "1");
+        // The TypeScript the UI gets: a map keyed by the outcome's code.
+        let json = serde_json::to_value(Settings::default()).unwrap();
+        assert_eq!(json["outcome_labels"]["do_not_call"], "Do not call");
+        assert_eq!(json["outcome_keys"]["no_answer"], "1");
+    }
+
+    #[test]
+    fn outcome_labels_and_keys_are_checked_with_clear_errors() {
+        let with = |o: Outcome, label: Option<&str>, key: Option<&str>| {
+            let mut s = Settings::default();
+            if let Some(l) = label {
+                s.outcome_labels.insert(o, l.to_string());
+            }
+            if let Some(k) = key {
+                s.outcome_keys.insert(o, k.to_string());
+            }
+            s
+        };
+        let err = |s: Settings| s.validate().unwrap_err().to_string();
+        let e = err(with(Outcome::Voicemail, Some("   "), None));
+        assert_eq!(
+            e,
+            "outcome_labels: the label for Voicemail left is empty; give it a name"
+        );
+        let e = err(with(Outcome::Voicemail, Some(&"x".repeat(41)), None));
+        assert!(
+            e.contains("the label for Voicemail left is 41 characters long; at most 40"),
+            "{e}"
+        );
+        let e = err(with(Outcome::Gatekeeper, Some("  no ANSWER "), None));
+        assert_eq!(
+            e,
+            "outcome_labels: \"no ANSWER\" is the label of both No answer and Gatekeeper; \
+             give each outcome its own label"
+        );
+        for bad in ["12", "!", "F1", "é"] {
+            let e = err(with(Outcome::Meeting, None, Some(bad)));
+            assert!(
+                e.contains(
+                    "as the key for Meeting booked: a key is one digit 0-9 or one letter a-z"
+                ),
+                "{bad}: {e}"
+            );
+        }
+        let e = err(with(Outcome::Meeting, None, Some(" ")));
+        assert!(e.contains("the key for Meeting booked is empty"), "{e}");
+        let e = err(with(Outcome::DoNotCall, None, Some("1")));
+        assert_eq!(
+            e,
+            "outcome_keys: the key 1 is the key of both No answer and Do not call; give each \
+             outcome its own key"
+        );
+        // Upper case is the same key as lower case.
+        let mut s = with(Outcome::Meeting, None, Some("M"));
+        s.outcome_keys.insert(Outcome::Callback, "m".into());
+        assert!(
+            err(s).contains("the key m is the key of both Callback requested and Meeting booked")
+        );
+        // Accepted and stored normalized: trimmed, lower case.
+        let s = with(Outcome::Meeting, Some("  Demo  set "), Some(" M "));
+        s.validate().unwrap();
+        let n = s.normalized().unwrap();
+        assert_eq!(n.outcome_labels[&Outcome::Meeting], "Demo  set");
+        assert_eq!(n.outcome_keys[&Outcome::Meeting], "m");
+        // Swapping two keys is fine.
+        let mut s = with(Outcome::NoAnswer, None, Some("2"));
+        s.outcome_keys.insert(Outcome::Voicemail, "1".into());
+        s.validate().unwrap();
     }
 }

@@ -90,6 +90,7 @@ pub const SECTION: Rule = Rule::text("section", 4000);
 pub const CHANGE_NOTE: Rule = Rule::text("change note", 480);
 pub const COMMENT: Rule = Rule::text("comment", 2000);
 pub const OBJECTION_LABEL: Rule = Rule::line("objection label", 80);
+pub const OUTCOME_LABEL: Rule = Rule::line("outcome label", 40);
 pub const RESPONSE: Rule = Rule::text("response", 2000);
 pub const NOTES: Rule = Rule::text("notes", 10_000);
 /// A CSV column no field reads, kept with the prospect.

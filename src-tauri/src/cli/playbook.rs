@@ -81,6 +81,7 @@ pub fn run_import(db: &Path, file: &Path, dry_run: bool, json: bool) -> Result<(
             ImportAction::Unchanged => "unchanged",
             ImportAction::Skipped => "skipped",
             ImportAction::HotkeyCleared => "hotkey freed",
+            ImportAction::HotkeyLeftOut => "hotkey left out",
         };
         let theme = item
             .theme

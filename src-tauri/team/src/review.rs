@@ -16,7 +16,7 @@
 //! manager's copy merges them by name).
 
 use callblock_core::domain::{Outcome, Settings};
-use callblock_core::reports::funnel::{group, sort_groups, weeks_of, RawKey};
+use callblock_core::reports::funnel::{group, relabel_outcomes, sort_groups, weeks_of, RawKey};
 use callblock_core::reports::{Funnel, FunnelGroup, GroupBy, ReportFilter};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use tokio_postgres::types::ToSql;
@@ -396,6 +396,7 @@ pub async fn funnel_by(
         };
         out.push(group(by, raw(k, number), raw(l, false), funnel_of(r, 2)));
     }
+    relabel_outcomes(by, &mut out, settings);
     sort_groups(by, &mut out);
     Ok(out)
 }

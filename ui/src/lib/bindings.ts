@@ -1974,7 +1974,12 @@ export type ImportAction =
 /**
  * An objection that the file does not mention lost its hotkey to one in the file.
  */
-"hotkey_cleared"
+"hotkey_cleared" | 
+/**
+ * One of the file's objections came in without the file's hotkey: here
+ * that key logs an outcome (the rep's outcome keys, Settings).
+ */
+"hotkey_left_out"
 /**
  * What one kind of row did on import.
  */
@@ -3282,7 +3287,20 @@ selling_hours_per_year: number;
  * Friday): the plan spreads its blocks over them and counts its weeks
  * by them. The rep's own profile edits them.
  */
-calling_days: number[] }
+calling_days: number[]; 
+/**
+ * The rep's words for each outcome, shown wherever an outcome is (the
+ * block, the card, Review, the CLI's reports); domain.md's names by
+ * default. What is stored and exported is the outcome's code, never this.
+ * An outcome missing here reads its default label.
+ */
+outcome_labels: Partial<{ [key in Outcome]: string }>; 
+/**
+ * The key that logs each outcome in a block ("1" to "8" by default): one
+ * digit 0-9 or letter a-z, no two outcomes alike and none an active
+ * objection's hotkey. An outcome missing here has its default key.
+ */
+outcome_keys: Partial<{ [key in Outcome]: string }> }
 export type SlotKind = 
 /**
  * A call block.

@@ -1,5 +1,6 @@
-// The block's vocabulary on screen: outcome keys, phases, objection counter,
-// and the pure keyboard mapping (tested on its own).
+// The block's vocabulary on screen: outcome keys (the defaults, and the
+// rep's from the settings), phases, objection counter, and the pure keyboard
+// mapping (tested on its own).
 import type { CallPhase, Outcome, QueueReason } from "./bindings";
 
 export interface OutcomeDef {
@@ -12,8 +13,13 @@ export interface OutcomeDef {
   confirm?: boolean;
 }
 
-/** domain.md section 5, in its order, one number key each. */
-export const OUTCOMES: readonly OutcomeDef[] = [
+/**
+ * domain.md section 5, in its order, one number key each: the defaults. The
+ * rep's own labels and keys come from the settings (`outcomeDefs`, and the
+ * store in outcomes.svelte.ts); the form and the confirmation stay with the
+ * outcome whatever its key.
+ */
+export const DEFAULT_OUTCOMES: readonly OutcomeDef[] = [
   { outcome: "no_answer", key: "1", label: "No answer" },
   { outcome: "voicemail", key: "2", label: "Voicemail left" },
   { outcome: "gatekeeper", key: "3", label: "Gatekeeper" },
@@ -24,9 +30,70 @@ export const OUTCOMES: readonly OutcomeDef[] = [
   { outcome: "do_not_call", key: "8", label: "Do not call", confirm: true },
 ];
 
-export const OUTCOME_LABELS: Record<Outcome, string> = Object.fromEntries(
-  OUTCOMES.map((o) => [o.outcome, o.label]),
-) as Record<Outcome, string>;
+/** The longest an outcome's label may be (the core's limit). */
+export const OUTCOME_LABEL_MAX = 40;
+
+/** The rep's words and keys for the outcomes, as the settings hold them. */
+export interface OutcomeWords {
+  outcome_labels: Partial<Record<Outcome, string>>;
+  outcome_keys: Partial<Record<Outcome, string>>;
+}
+
+/** The outcomes with the rep's labels and keys (a missing or blank one keeps its default). */
+export function outcomeDefs(words?: Partial<OutcomeWords> | null): OutcomeDef[] {
+  return DEFAULT_OUTCOMES.map((d) => {
+    const label = words?.outcome_labels?.[d.outcome]?.trim();
+    const key = words?.outcome_keys?.[d.outcome]?.trim().toLowerCase();
+    return { ...d, label: label || d.label, key: key || d.key };
+  });
+}
+
+/** What is wrong with one outcome's label or key, in words. */
+export interface OutcomeProblem {
+  label?: string;
+  key?: string;
+}
+
+/**
+ * The same checks as the core's (Settings::validate and the objections'
+ * hotkeys), before saving: labels not empty, at most 40 characters, no two
+ * alike ignoring case; keys one digit 0-9 or letter a-z, no two alike, none
+ * an active objection's hotkey. Outcomes without a problem are left out.
+ */
+export function outcomeProblems(
+  words: OutcomeWords,
+  objections: readonly { label: string; hotkey: string | null; archived_at?: string | null }[] = [],
+): Partial<Record<Outcome, OutcomeProblem>> {
+  const out: Partial<Record<Outcome, OutcomeProblem>> = {};
+  const labels = new Map<string, OutcomeDef>();
+  const keys = new Map<string, OutcomeDef>();
+  const add = (o: Outcome, field: keyof OutcomeProblem, text: string) => {
+    const p = (out[o] ??= {});
+    p[field] ??= text;
+  };
+  for (const d of DEFAULT_OUTCOMES) {
+    const label = (words.outcome_labels[d.outcome] ?? d.label).trim();
+    if (!label) add(d.outcome, "label", "Give it a label.");
+    else if ([...label].length > OUTCOME_LABEL_MAX) add(d.outcome, "label", `At most ${OUTCOME_LABEL_MAX} characters (this is ${[...label].length}).`);
+    else {
+      const other = labels.get(label.toLowerCase());
+      if (other) add(d.outcome, "label", `“${label}” is already the label of ${other.label}.`);
+      else labels.set(label.toLowerCase(), d);
+    }
+    const raw = (words.outcome_keys[d.outcome] ?? d.key).trim();
+    const key = raw.toLowerCase();
+    if (!key) add(d.outcome, "key", "Give it a key: a digit 0-9 or a letter a-z.");
+    else if (!/^[0-9a-z]$/.test(key)) add(d.outcome, "key", `“${raw}” is not allowed: one digit 0-9 or one letter a-z.`);
+    else {
+      const other = keys.get(key);
+      const objection = objections.find((o) => !o.archived_at && o.hotkey?.toLowerCase() === key);
+      if (other) add(d.outcome, "key", `The key ${key} is already the key of ${other.label}.`);
+      else if (objection) add(d.outcome, "key", `The key ${key} is already the hotkey of the objection “${objection.label}”.`);
+      else keys.set(key, d);
+    }
+  }
+  return out;
+}
 
 export const PHASE_LABELS: Record<CallPhase, string> = {
   ringing: "Ringing · press Space when they answer",
@@ -115,6 +182,7 @@ export function blockAction(
   e: Key,
   typing: boolean,
   objections: readonly { objection_id: string; hotkey: string | null }[],
+  outcomes: readonly OutcomeDef[] = DEFAULT_OUTCOMES,
 ): BlockAction | null {
   if (e.ctrlKey || e.metaKey) return null;
   if (e.altKey) {
@@ -126,9 +194,9 @@ export function blockAction(
   }
   if (typing || e.shiftKey) return null;
   if (e.key === " " || e.code === "Space") return { kind: "start_call" };
-  const def = OUTCOMES.find((o) => o.key === e.key);
-  if (def) return { kind: "outcome", def };
   const key = e.key.toLowerCase();
+  const def = outcomes.find((o) => o.key === key);
+  if (def) return { kind: "outcome", def };
   const objection = objections.find((o) => o.hotkey && o.hotkey.toLowerCase() === key);
   if (objection) return { kind: "objection", objectionId: objection.objection_id };
   return null;

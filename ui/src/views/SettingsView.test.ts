@@ -2,6 +2,7 @@ import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import SettingsView from "./SettingsView.svelte";
+import { outcomes, outcomeLabel } from "../lib/outcomes.svelte";
 
 const defaults = {
   block_minutes: 52,
@@ -21,9 +22,23 @@ const defaults = {
   prime_time_end_minute: 720,
   selling_hours_per_year: 1760,
   calling_days: [0, 1, 2, 3, 4],
+  outcome_labels: {
+    no_answer: "No answer",
+    voicemail: "Voicemail left",
+    gatekeeper: "Gatekeeper",
+    bad_number: "Bad number",
+    not_interested: "Not interested",
+    callback: "Callback requested",
+    meeting: "Meeting booked",
+    do_not_call: "Do not call",
+  } as Record<string, string>,
+  outcome_keys: { no_answer: "1", voicemail: "2", gatekeeper: "3", bad_number: "4", not_interested: "5", callback: "6", meeting: "7", do_not_call: "8" } as Record<string, string>,
 };
 
-afterEach(() => clearMocks());
+afterEach(() => {
+  clearMocks();
+  outcomes.set(null);
+});
 
 describe("SettingsView", () => {
   it("saves a changed default and says what it affects", async () => {
@@ -107,5 +122,54 @@ describe("SettingsView", () => {
     await userEvent.type(caution, "30");
     await userEvent.keyboard("{Control>}s{/Control}");
     expect(await screen.findByRole("alert")).toHaveTextContent("thresholds must increase");
+  });
+
+  it("edits the outcomes' labels and keys, checks them before saving and tells the app", async () => {
+    const saved: (typeof defaults)[] = [];
+    mockIPC((cmd, args) => {
+      if (cmd === "get_settings") return defaults;
+      if (cmd === "list_objections") return [{ id: "o1", slug: "email", label: "Send me an email", hotkey: "q", position: 0, archived_at: null, response: null, overrides: [], warnings: [] }];
+      if (cmd === "save_settings") {
+        const s = (args as { settings: typeof defaults }).settings;
+        saved.push(s);
+        return s;
+      }
+      throw new Error(cmd);
+    });
+    render(SettingsView);
+    const label = await screen.findByRole("textbox", { name: "Label for Meeting booked" });
+    const key = screen.getByRole("textbox", { name: "Key for Meeting booked" });
+    expect(label).toHaveValue("Meeting booked");
+    expect(key).toHaveValue("7");
+    // An objection's hotkey, then another outcome's label: said in words, nothing sent.
+    await userEvent.clear(key);
+    await userEvent.type(key, "q");
+    expect(await screen.findByText("The key q is already the hotkey of the objection “Send me an email”.")).toBeInTheDocument();
+    expect(key).toHaveAttribute("aria-invalid", "true");
+    await userEvent.clear(label);
+    await userEvent.type(label, "no answer");
+    expect(screen.getByText("“no answer” is already the label of No answer.")).toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: /Save settings/ }));
+    expect(await screen.findByText(/outcome labels or keys need a change/)).toBeInTheDocument();
+    expect(saved).toHaveLength(0);
+    // Fixed: saved, and every view's words follow.
+    await userEvent.clear(label);
+    await userEvent.type(label, "Demo set");
+    await userEvent.clear(key);
+    await userEvent.type(key, "M");
+    expect(screen.queryByText(/already the/)).not.toBeInTheDocument();
+    await userEvent.click(screen.getByRole("button", { name: /Save settings/ }));
+    await waitFor(() => expect(saved).toHaveLength(1));
+    expect(saved[0].outcome_labels.meeting).toBe("Demo set");
+    expect(saved[0].outcome_keys.meeting).toBe("M");
+    expect(saved[0].outcome_keys.no_answer).toBe("1");
+    expect(await screen.findByRole("status")).toHaveTextContent(/Saved/);
+    expect(outcomeLabel("meeting")).toBe("Demo set");
+    expect(outcomes.def("meeting").key).toBe("m");
+    // Restore defaults puts domain.md's words and the number keys back.
+    await userEvent.click(screen.getByRole("button", { name: "Restore defaults" }));
+    expect(screen.getByRole("textbox", { name: "Label for Meeting booked" })).toHaveValue("Meeting booked");
+    expect(screen.getByRole("textbox", { name: "Key for Meeting booked" })).toHaveValue("7");
+    expect(screen.getByRole("button", { name: /Save settings/ })).toBeEnabled();
   });
 });

@@ -160,7 +160,7 @@ pub fn options(conn: &Connection) -> Result<ReviewOptions> {
             .iter()
             .map(|o| OutcomeOption {
                 value: *o,
-                label: o.label().to_string(),
+                label: settings.outcome_label(*o).to_string(),
                 connect: o.is_connect(),
             })
             .collect(),

@@ -318,7 +318,8 @@ impl<'a> Apply<'a> {
     }
 
     /// Objections: by id, else by slug, else added (at the end of the
-    /// library, with their hotkey unless this database uses it).
+    /// library, with their hotkey unless this database uses it, for an
+    /// objection or an outcome).
     fn objections(&mut self) -> Result<()> {
         let (tx, b) = (self.tx, self.b);
         for o in &b.objections {
@@ -327,8 +328,11 @@ impl<'a> Apply<'a> {
                 || lookup(tx, "SELECT id FROM objections WHERE slug = ?1", [&o.slug]),
                 || {
                     let hotkey_free: bool = match &o.hotkey {
-                        Some(k) => lookup(tx, "SELECT id FROM objections WHERE hotkey = ?1", [k])?
-                            .is_none(),
+                        Some(k) => {
+                            lookup(tx, "SELECT id FROM objections WHERE hotkey = ?1", [k])?
+                                .is_none()
+                                && crate::settings::outcome_with_key(tx, k)?.is_none()
+                        }
                         None => true,
                     };
                     tx.execute(

@@ -3,7 +3,9 @@
 //!
 //! - Hotkeys are single letters `a`-`z` (stored in lower case; digits and
 //!   other keys belong to the call screen's outcomes and navigation). A key is
-//!   unique among the active objections; an objection may have none.
+//!   unique among the active objections, and none is one of the rep's
+//!   outcome keys (Settings; an outcome may be given a letter); an objection
+//!   may have none.
 //! - Responses are versioned per (objection, theme): `theme_id` NULL is the
 //!   library response that every theme sees; a theme's own rows override it.
 //!   Every save is a new version; saving the current text again writes nothing.
@@ -161,6 +163,13 @@ fn check_hotkey_free(conn: &Connection, key: Option<&str>, except: &str) -> Resu
             return Err(Error::Conflict(format!(
                 "the key {k:?} is already used by the objection {owner:?}; choose another key \
                  or free it first"
+            )));
+        }
+        if let Some((_, label)) = crate::settings::outcome_with_key(conn, k)? {
+            return Err(Error::Conflict(format!(
+                "the key {k} is already the key of the outcome {}; choose another key, or \
+                 change the outcome's key in Settings first",
+                crate::error::quoted(&label)
             )));
         }
     }

@@ -334,6 +334,7 @@ pub(crate) fn funnel_by_with(
         };
         out.push(group(by, raw(key), raw(label), funnel));
     }
+    relabel_outcomes(by, &mut out, settings);
     sort_groups(by, &mut out);
     Ok(out)
 }
@@ -396,6 +397,18 @@ pub fn group(by: GroupBy, key: RawKey, label: RawKey, funnel: Funnel) -> FunnelG
 /// The groups in the order every report shows them: outcomes in the
 /// method's order, hours and weekdays in time (unknown last); the others as
 /// the query ordered them.
+/// Grouped by outcome: each group labelled with the rep's words for it.
+pub fn relabel_outcomes(by: GroupBy, groups: &mut [FunnelGroup], settings: &Settings) {
+    if by != GroupBy::Outcome {
+        return;
+    }
+    for g in groups {
+        if let Ok(o) = Outcome::parse(&g.key) {
+            g.label = settings.outcome_label(o).to_string();
+        }
+    }
+}
+
 pub fn sort_groups(by: GroupBy, out: &mut [FunnelGroup]) {
     match by {
         GroupBy::Outcome => out.sort_by_key(|g| {

@@ -154,7 +154,9 @@ pub(crate) fn length_with(
         let past: u32 = sums.iter().filter(|s| pick(&s.0)).map(|s| s.3).sum();
         LengthSeries {
             outcome,
-            label: outcome.map_or("All calls", |o| o.label()).to_string(),
+            label: outcome
+                .map_or("All calls", |o| settings.outcome_label(o))
+                .to_string(),
             calls,
             median_seconds: median_of(&c, w),
             mean_seconds: (calls > 0).then(|| talk as f64 / 1000.0 / f64::from(calls)),

@@ -107,11 +107,12 @@ impl ReportFilter {
             ));
         }
         if !self.outcomes.is_empty() {
+            let settings = crate::settings::load(conn)?;
             parts.push(format!(
                 "outcome {}",
                 self.outcomes
                     .iter()
-                    .map(|o| o.label())
+                    .map(|o| settings.outcome_label(*o))
                     .collect::<Vec<_>>()
                     .join(", ")
             ));

@@ -365,7 +365,27 @@ impl Apply<'_> {
         now: &str,
     ) -> Result<()> {
         let label = o.label.trim().to_string();
-        let hotkey = normalize_hotkey(o.hotkey.as_deref())?;
+        let mut hotkey = normalize_hotkey(o.hotkey.as_deref())?;
+        if let Some(k) = hotkey.clone() {
+            // The rep's outcome keys win: a shared playbook does not change
+            // which key logs an outcome here.
+            if let Some((_, outcome)) = crate::settings::outcome_with_key(self.conn, &k)? {
+                self.items.push(ImportItem {
+                    kind: ImportItemKind::Objection,
+                    name: label.clone(),
+                    theme: None,
+                    action: ImportAction::HotkeyLeftOut,
+                    version: None,
+                    detail: format!(
+                        "its key {k} is the key of the outcome {} here, so it came in without a \
+                         key; give it another in the Playbook, or change the outcome's key in \
+                         Settings",
+                        crate::error::quoted(&outcome)
+                    ),
+                });
+                hotkey = None;
+            }
+        }
         let merged = merge::or_insert(found, || {
             self.insert_objection(o, &label, &hotkey, pos, now)
         })?;

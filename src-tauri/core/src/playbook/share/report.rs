@@ -31,6 +31,9 @@ pub enum ImportAction {
     Skipped,
     /// An objection that the file does not mention lost its hotkey to one in the file.
     HotkeyCleared,
+    /// One of the file's objections came in without the file's hotkey: here
+    /// that key logs an outcome (the rep's outcome keys, Settings).
+    HotkeyLeftOut,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -127,6 +130,18 @@ pub(super) fn summary(r: &ImportReport) -> String {
         .count() as u32;
     if cleared > 0 {
         parts.push(plural(cleared, "hotkey freed", "hotkeys freed"));
+    }
+    let left_out = r
+        .items
+        .iter()
+        .filter(|i| i.action == ImportAction::HotkeyLeftOut)
+        .count() as u32;
+    if left_out > 0 {
+        parts.push(plural(
+            left_out,
+            "hotkey left out (an outcome's key here)",
+            "hotkeys left out (outcome keys here)",
+        ));
     }
     let verb = if r.dry_run {
         "Would import"

@@ -287,6 +287,51 @@ fn imported_keys_win_and_archived_objections_come_back() {
 }
 
 #[test]
+fn an_imported_hotkey_that_is_an_outcome_key_here_is_left_out_and_reported() {
+    let src = source_db();
+    let mut dst = target_db(&[]);
+    // Here "x" (the file's key for "Too expensive") logs a meeting.
+    let mut s = crate::settings::load(dst.conn()).unwrap();
+    s.outcome_labels
+        .insert(crate::domain::Outcome::Meeting, "Demo set".into());
+    s.outcome_keys
+        .insert(crate::domain::Outcome::Meeting, "x".into());
+    crate::settings::save(dst.conn(), &s).unwrap();
+    let r = dst
+        .write(|tx| import(tx, &export_json(src.conn())))
+        .unwrap();
+    let left: Vec<_> = r
+        .items
+        .iter()
+        .filter(|i| i.action == ImportAction::HotkeyLeftOut)
+        .collect();
+    assert_eq!(left.len(), 1);
+    assert_eq!(left[0].name, "Too expensive");
+    assert!(
+        left[0]
+            .detail
+            .starts_with("its key x is the key of the outcome \"Demo set\" here"),
+        "{}",
+        left[0].detail
+    );
+    assert!(
+        r.summary
+            .contains("1 hotkey left out (an outcome's key here)"),
+        "{}",
+        r.summary
+    );
+    let lib = objection_library(dst.conn(), false).unwrap();
+    let te = lib.iter().find(|o| o.slug == "too_expensive").unwrap();
+    assert_eq!(te.hotkey, None);
+    // The outcome keeps its key.
+    let back = crate::settings::load(dst.conn()).unwrap();
+    assert_eq!(
+        back.outcome_for_key("x"),
+        Some(crate::domain::Outcome::Meeting)
+    );
+}
+
+#[test]
 fn unknown_placeholders_are_warnings_not_errors() {
     let src = source_db();
     let mut file = export_playbook(src.conn(), time::now()).unwrap();

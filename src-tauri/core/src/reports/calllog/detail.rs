@@ -221,7 +221,9 @@ fn call_row(conn: &Connection, call_id: &str, settings: &Settings) -> Result<Opt
                     duration_ms: duration,
                     ring_ms: r.get(27)?,
                     outcome,
-                    outcome_label: outcome.map_or("In progress", |o| o.label()).to_string(),
+                    outcome_label: outcome
+                        .map_or("In progress", |o| settings.outcome_label(o))
+                        .to_string(),
                     asked_for_meeting: r.get(21)?,
                     callback_at: r.get(22)?,
                     phases: phases(settings, duration),
@@ -319,7 +321,7 @@ fn timeline(d: &CallDetail, objections: &[CallObjection]) -> Vec<TimelineEvent> 
                 .unwrap_or_else(|| "No response recorded".into()),
         });
     }
-    if let (Some(ms), Some(o)) = (d.duration_ms, d.outcome) {
+    if let (Some(ms), Some(_)) = (d.duration_ms, d.outcome) {
         let detail = match (&d.meeting, &d.callback_at) {
             (Some(m), _) => format!("Meeting on {} ({})", m.starts_at, m.format),
             (None, Some(cb)) => format!("Call back at {cb}"),
@@ -328,7 +330,7 @@ fn timeline(d: &CallDetail, objections: &[CallObjection]) -> Vec<TimelineEvent> 
         timeline.push(TimelineEvent {
             at_ms: ms,
             kind: TimelineKind::End,
-            label: o.label().to_string(),
+            label: d.outcome_label.clone(),
             detail,
         });
     }

@@ -37,6 +37,7 @@ pub fn for_each_call(
          WHERE {} ORDER BY c.started_at DESC, c.id DESC",
         sql::and(&w)
     );
+    let settings = crate::settings::load(conn)?;
     let mut stmt = conn.prepare(&sql)?;
     let mut rows = stmt.query(p.as_params())?;
     let mut n = 0u32;
@@ -54,7 +55,7 @@ pub fn for_each_call(
                 .get::<_, Option<u32>>(17)?
                 .map(|ms| f64::from(ms) / 1000.0),
             outcome: outcome.as_str().to_string(),
-            outcome_label: outcome.label().to_string(),
+            outcome_label: settings.outcome_label(outcome).to_string(),
             asked_for_meeting: r.get(8)?,
             local_hour: r.get(9)?,
             local_weekday: r.get(10)?,

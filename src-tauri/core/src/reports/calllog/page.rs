@@ -321,6 +321,7 @@ fn rows_for(conn: &Connection, keys: &[Key]) -> Result<Vec<CallLogRow>> {
          LEFT JOIN prospects p ON p.id = c.prospect_id
          WHERE c.rowid IN {list}"
     );
+    let settings = crate::settings::load(conn)?;
     let mut stmt = conn.prepare(&sql)?;
     let mut rows: Vec<(i64, CallLogRow)> = stmt
         .query_map(p.as_params(), |r| {
@@ -341,7 +342,7 @@ fn rows_for(conn: &Connection, keys: &[Key]) -> Result<Vec<CallLogRow>> {
                     duration_ms: r.get(10)?,
                     ring_ms: r.get(15)?,
                     outcome,
-                    outcome_label: outcome.label().to_string(),
+                    outcome_label: settings.outcome_label(outcome).to_string(),
                     objections: objections
                         .map(|s| s.split('\u{1f}').map(str::to_string).collect())
                         .unwrap_or_default(),
