@@ -34,6 +34,9 @@ pub struct Profile {
     /// The days the rep calls, 0 = Monday ... 6 = Sunday (the setting of
     /// that name: the plan spreads its blocks over them).
     pub calling_days: Vec<u8>,
+    /// The rep's calendar, read-only (an `.ics` file's path, `~/...` or a
+    /// `file://` URL; empty: none), for the meeting form's free slots.
+    pub calendar_file: Option<String>,
 }
 
 /// Save the profile of the rep this copy works as (created, and made the
@@ -50,8 +53,10 @@ pub fn save_profile(store: &mut Store, p: &Profile) -> Result<crate::reps::Rep> 
         let mut days = p.calling_days.clone();
         days.sort_unstable();
         days.dedup();
-        if days != s.calling_days {
+        let calendar_file = crate::calendar::setting(p.calendar_file.as_deref())?;
+        if days != s.calling_days || calendar_file != s.calendar_file {
             s.calling_days = days;
+            s.calendar_file = calendar_file;
             settings::save(tx, &s)?;
         }
         match crate::reps::current_rep(tx)? {
@@ -78,6 +83,7 @@ mod tests {
             email: Some("alex@example.com".into()),
             time_zone: Some("America/Chicago".into()),
             calling_days: days,
+            calendar_file: None,
         };
         // Tuesday to Saturday, given in any order and twice.
         let rep = save_profile(&mut store, &profile(vec![5, 1, 2, 3, 4, 1])).unwrap();
