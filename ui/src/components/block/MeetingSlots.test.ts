@@ -30,10 +30,13 @@ describe("MeetingSlots", () => {
       throw new Error(cmd);
     });
     const picked: string[] = [];
-    render(MeetingSlots, { prospectId: "p1", minutes: 30, value: "", onpick: (v: string) => picked.push(v) });
+    const zones: string[] = [];
+    render(MeetingSlots, { prospectId: "p1", minutes: 30, value: "", onpick: (v: string) => picked.push(v), onzone: (z: string) => zones.push(z) });
     const first = await screen.findByRole("button", { name: "Tue 14 Apr 10:00 CEST · 09:00 BST (prospect)" });
     expect(first).toHaveTextContent("10:00 CEST · 09:00 BST");
     expect(asked[0]).toMatchObject({ prospectId: "p1", durationMinutes: 30 });
+    expect(zones).toEqual(["Europe/Paris"]);
+    expect(screen.getByTestId("slots-source")).toHaveTextContent("your time · the prospect's");
     expect(screen.getByTestId("slots-source")).toHaveTextContent("From your calendar work.ics");
     expect(screen.getByRole("status")).toHaveTextContent("could not be read");
     expect(screen.queryByText("Wed 15 Apr")).toBeNull();
