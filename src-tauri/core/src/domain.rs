@@ -386,8 +386,10 @@ mod tests {
             (s.work_start_minute, s.work_end_minute, s.calendar_file),
             (540, 1020, None)
         );
-        let mut bad = Settings::default();
-        bad.work_end_minute = 9 * 60;
+        let mut bad = Settings {
+            work_end_minute: 9 * 60,
+            ..Settings::default()
+        };
         assert!(
             bad.validate().is_err(),
             "working hours end before they start"
