@@ -17,6 +17,10 @@
 //! with no length. What cannot be understood (no start, a start that is not
 //! a date, a rule the `rrule` crate refuses, a repeating rule finer than
 //! hourly) is counted in [`Busy::skipped`] and left out: the caller says so.
+//! So are the events left when working out occurrences has taken 3 s (a
+//! hostile file); a rule with no COUNT starts near the window (in whole
+//! periods), so a daily stand-up since 1990 costs what one since last week
+//! does.
 
 use std::collections::{HashMap, HashSet};
 
@@ -57,6 +61,9 @@ pub struct NotCalendar(pub String);
 /// A repeating event is expanded for at most this many occurrences in the
 /// window.
 const MAX_OCCURRENCES: u16 = 2_000;
+
+/// The time the occurrences of a file's events may take to work out.
+const MAX_EXPANDING: std::time::Duration = std::time::Duration::from_secs(3);
 
 /// The busy intervals of `text` (an .ics file's content) that overlap
 /// `[from, to)`. Floating times and dates are in `zone` unless the
@@ -116,7 +123,14 @@ pub fn busy_between(
             replaced.entry(uid).or_default().push(r);
         }
     }
+    // A bound on the work, whatever the file: past it, the events left are
+    // counted as not read (the form says so) rather than waited for.
+    let started = std::time::Instant::now();
     for e in &events {
+        if started.elapsed() > MAX_EXPANDING {
+            busy.skipped += 1;
+            continue;
+        }
         let skip = if e.recurrence_id.is_some() {
             &[][..]
         } else {
@@ -433,8 +447,19 @@ impl Event {
         // the start has a zone, and calendars write it every way.
         let mut until = None;
         let mut kept = Vec::new();
+        let mut period_days = None;
+        let mut interval: i64 = 1;
+        let mut counted = false;
         for part in rule.split(';').map(str::trim).filter(|p| !p.is_empty()) {
             match part.split_once('=') {
+                Some((k, v)) if k.eq_ignore_ascii_case("INTERVAL") => {
+                    interval = v.trim().parse().ok().filter(|n| *n >= 1)?;
+                    kept.push(part);
+                }
+                Some((k, _)) if k.eq_ignore_ascii_case("COUNT") => {
+                    counted = true;
+                    kept.push(part);
+                }
                 Some((k, v)) if k.eq_ignore_ascii_case("UNTIL") => {
                     until = Some(match when(v, self.zone)? {
                         // A date: that whole day.
@@ -448,6 +473,11 @@ impl Event {
                     if v.eq_ignore_ascii_case("SECONDLY") || v.eq_ignore_ascii_case("MINUTELY") {
                         return None;
                     }
+                    if v.eq_ignore_ascii_case("HOURLY") || v.eq_ignore_ascii_case("DAILY") {
+                        period_days = Some(1);
+                    } else if v.eq_ignore_ascii_case("WEEKLY") {
+                        period_days = Some(7);
+                    }
                     kept.push(part);
                 }
                 _ => kept.push(part),
@@ -455,17 +485,35 @@ impl Event {
         }
         let rrule_zone = rrule::Tz::Tz(self.zone);
         let start_utc = self.start.utc(self.zone);
-        let dtstart = start_utc.with_timezone(&rrule_zone);
+        let longest = match self.length {
+            Length::Days(n) => Duration::days(n.max(1)),
+            Length::Time(t) => t,
+        };
+        // A rule without a COUNT repeats the same from any of its periods:
+        // a stand-up since 1990 starts near the window, in whole periods of
+        // the local calendar, rather than being counted through the years.
+        let mut first = start_utc;
+        if let (Some(days), false) = (period_days, counted) {
+            let step = days * interval;
+            let local_start = start_utc.with_timezone(&self.zone).naive_local();
+            let near = (from - longest - Duration::days(step + 2))
+                .with_timezone(&self.zone)
+                .naive_local();
+            let periods = (near - local_start).num_days() / step;
+            if periods > 1 {
+                first = local(
+                    self.zone,
+                    local_start + Duration::days((periods - 1) * step),
+                );
+            }
+        }
+        let dtstart = first.with_timezone(&rrule_zone);
         let set = kept
             .join(";")
             .parse::<rrule::RRule<rrule::Unvalidated>>()
             .ok()?
             .build(dtstart)
             .ok()?;
-        let longest = match self.length {
-            Length::Days(n) => Duration::days(n.max(1)),
-            Length::Time(t) => t,
-        };
         let mut before = to;
         if let Some(u) = until {
             before = before.min(u);

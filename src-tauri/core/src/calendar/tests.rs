@@ -517,3 +517,37 @@ fn booked_meetings_and_the_calendar_are_both_left_out() {
         "not_found"
     );
 }
+
+#[test]
+fn a_rule_since_long_ago_keeps_its_rhythm_near_the_window() {
+    // Every other Tuesday since 2 January 1990, 10:00 in Paris; a daily
+    // and an hourly one since 1900 (read near the window, not counted from
+    // 1900); a daily one of five from 1900 is long over.
+    let now = monday_morning();
+    let read = busy(
+        "BEGIN:VEVENT\nUID:a\nDTSTART;TZID=Europe/Paris:19900102T100000\nDURATION:PT30M\nRRULE:FREQ=WEEKLY;INTERVAL=2\nEND:VEVENT\n",
+        Europe::Paris,
+        now,
+    );
+    let first = NaiveDate::from_ymd_opt(1990, 1, 2).unwrap();
+    assert_eq!(read.intervals.len(), 2, "two in four weeks");
+    for i in &read.intervals {
+        let local = i.start.with_timezone(&Europe::Paris);
+        assert_eq!(local.format("%a %H:%M").to_string(), "Tue 10:00");
+        assert_eq!((local.date_naive() - first).num_days() % 14, 0, "{local}");
+    }
+    for (rule, n) in [
+        ("FREQ=DAILY", 28),
+        ("FREQ=HOURLY", 28 * 24),
+        ("FREQ=DAILY;COUNT=5", 0),
+    ] {
+        let started = std::time::Instant::now();
+        let read = busy(
+            &format!("BEGIN:VEVENT\nUID:d\nDTSTART;TZID=Europe/Paris:19000101T090000\nDURATION:PT30M\nRRULE:{rule}\nEND:VEVENT\n"),
+            Europe::Paris,
+            now,
+        );
+        assert_eq!(read.intervals.len(), n, "{rule}");
+        eprintln!("{rule} since 1900: {:?}", started.elapsed());
+    }
+}
