@@ -7,12 +7,19 @@ use crate::settings;
 use crate::store::Store;
 
 /// Save the settings (every default of the method a user can change),
-/// checked together first, in one transaction. A change to what counts as a
+/// checked together first, in one transaction (a new calendar file as
+/// [`crate::calendar::setting`] checks it). A change to what counts as a
 /// conversation or to the outer limit recomputes Review's figures in the
 /// same transaction. A running block keeps the settings it started with.
 pub fn save(store: &mut Store, new: &Settings) -> Result<Settings> {
     store.write(|tx| {
         let before = settings::load(tx)?;
+        // A calendar changed here is checked as the profile checks it.
+        let mut new = new.clone();
+        if new.calendar_file != before.calendar_file {
+            new.calendar_file = crate::calendar::setting(new.calendar_file.as_deref())?;
+        }
+        let new = &new;
         settings::save(tx, new)?;
         if before.conversation_seconds != new.conversation_seconds
             || before.phase_limit != new.phase_limit

@@ -551,3 +551,25 @@ fn a_rule_since_long_ago_keeps_its_rhythm_near_the_window() {
         eprintln!("{rule} since 1900: {:?}", started.elapsed());
     }
 }
+
+#[test]
+fn the_settings_form_checks_a_new_calendar_as_the_profile_does() {
+    let (dir, mut store) = crate::api::demo_on_disk();
+    let s = crate::settings::load(store.conn()).unwrap();
+    let bad = crate::domain::Settings {
+        calendar_file: Some("https://calendar.example/me.ics".into()),
+        ..s.clone()
+    };
+    let e = crate::api::settings::save(&mut store, &bad)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("web address"), "{e}");
+    let file = dir.path().join("me.ics");
+    std::fs::write(&file, cal("")).unwrap();
+    let good = crate::domain::Settings {
+        calendar_file: Some(format!("file://{}", file.display())),
+        ..s
+    };
+    let saved = crate::api::settings::save(&mut store, &good).unwrap();
+    assert_eq!(saved.calendar_file, Some(file.display().to_string()));
+}
