@@ -43,6 +43,7 @@ const COMMANDS: &[&str] = &[
     "add_block_themes",
     "callable_themes",
     "block_summary",
+    "meeting_slots",
     "open_link",
     "open_invitation",
     "reveal_invitation",

@@ -53,6 +53,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             block::add_block_themes,
             block::callable_themes,
             block::block_summary,
+            block::meeting_slots,
             desktop::open_link,
             desktop::open_invitation,
             desktop::reveal_invitation,

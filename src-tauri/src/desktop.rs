@@ -132,6 +132,8 @@ pub enum FileKind {
     Csv,
     /// Bundles reps exported (`.cbbundle`), several at once.
     Bundle,
+    /// The rep's calendar (`.ics`), read-only.
+    Calendar,
 }
 
 /// The desktop's file picker, starting in `start_dir` when it exists: the
@@ -158,6 +160,9 @@ pub fn pick_files(
         FileKind::Bundle => dialog
             .set_title("Import bundles")
             .add_filter("Callblock bundles", &[callblock_core::bundle::EXTENSION]),
+        FileKind::Calendar => dialog
+            .set_title("Your calendar (.ics file)")
+            .add_filter("Calendar files", &["ics", "ical", "ifb"]),
     }
     .add_filter("All files", &["*"]);
     if let Some(dir) = start_dir
@@ -167,7 +172,7 @@ pub fn pick_files(
         dialog = dialog.set_directory(dir);
     }
     let picked = match kind {
-        FileKind::Csv => dialog.blocking_pick_file().map(|f| vec![f]),
+        FileKind::Csv | FileKind::Calendar => dialog.blocking_pick_file().map(|f| vec![f]),
         FileKind::Bundle => dialog.blocking_pick_files(),
     };
     Ok(picked

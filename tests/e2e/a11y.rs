@@ -368,6 +368,8 @@ fn axe_finds_no_violation_on_any_view() {
     audit.check("block-call");
     app.press("7");
     app.wait_for(&By::css(r#"form[aria-label="Meeting booked"]"#));
+    // Its free slots shown (the working hours: no calendar here).
+    app.wait_for(&By::css(r#"[data-testid="meeting-slots"] button.slot"#));
     audit.check("block-meeting-form");
 
     audit.finish();

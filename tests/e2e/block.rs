@@ -969,3 +969,171 @@ fn an_outcome_renamed_in_settings_is_logged_on_its_new_key_under_its_new_label()
     );
     app.close();
 }
+
+/// The meeting form offers the free slots of the rep's calendar (issue 18):
+/// an .ics file set in the profile, with a busy morning on the next working
+/// day and a meeting already booked that afternoon; neither is offered, a
+/// free slot is, and choosing it books the meeting at that time.
+#[test]
+fn the_meeting_form_offers_the_free_slots_of_the_reps_calendar() {
+    use chrono::{Datelike, TimeZone, Utc, Weekday};
+    let env = demo_env("meeting_slots_calendar");
+    let zone = callblock_core::time::parse_tz("Europe/Paris").expect("a zone");
+    // The next working day after today, in the rep's zone (Friday's is Monday).
+    let mut day = Utc::now().with_timezone(&zone).date_naive();
+    loop {
+        day = day.succ_opt().expect("a next day");
+        if !matches!(day.weekday(), Weekday::Sat | Weekday::Sun) {
+            break;
+        }
+    }
+    let at = |h: u32, m: u32| {
+        zone.from_local_datetime(&day.and_hms_opt(h, m, 0).expect("a time"))
+            .earliest()
+            .expect("a local time that exists")
+            .with_timezone(&Utc)
+    };
+    let booked = callblock_core::time::to_db(at(14, 0));
+    // The demo's meetings out of the way, but one: that afternoon, the rep's.
+    env.write_db(&format!(
+        "UPDATE reps SET time_zone = 'Europe/Paris';
+         UPDATE meetings SET starts_at = '2000-01-03T10:00:00.000Z';
+         UPDATE meetings SET starts_at = '{booked}', duration_minutes = 30,
+           rep_id = COALESCE((SELECT value FROM settings WHERE key = 'app.current_rep'),
+                             (SELECT id FROM reps ORDER BY name LIMIT 1))
+         WHERE id = (SELECT id FROM meetings ORDER BY id LIMIT 1);"
+    ));
+    let file = env.dir().join("work.ics");
+    std::fs::write(
+        &file,
+        format!(
+            "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nPRODID:-//e2e//EN\r\nBEGIN:VEVENT\r\nUID:review@e2e\r\n\
+             DTSTART;TZID=Europe/Paris:{d}T090000\r\nDTEND;TZID=Europe/Paris:{d}T110000\r\n\
+             SUMMARY:Pipeline review\r\nEND:VEVENT\r\nEND:VCALENDAR\r\n",
+            d = day.format("%Y%m%d")
+        ),
+    )
+    .expect("write the calendar");
+
+    let app = env.launch();
+    // The profile keeps the calendar (typed: the picker is the desktop's).
+    app.alt('6');
+    app.wait_for(&By::css("#profile-calendar"))
+        .type_text(&file.display().to_string());
+    app.wait_for(&By::button("Save profile")).click();
+    app.wait_until("the profile saved", Duration::from_secs(10), |a| {
+        a.text(&By::testid("settings-toast"))
+            .contains("Profile saved")
+    });
+    let kept: String = env
+        .open_db()
+        .query_row(
+            "SELECT value FROM settings WHERE key = 'calendar_file'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the calendar setting");
+    assert_eq!(
+        kept,
+        serde_json::to_string(&file.display().to_string()).unwrap()
+    );
+
+    app.resize(800, 600);
+    start_block(&app, 30);
+    start_call(&app);
+    app.press("7");
+    app.wait_until("the slots of the calendar", Duration::from_secs(15), |a| {
+        a.find(&By::testid("slots-source"))
+            .is_some_and(|s| s.text().contains("From your calendar work.ics"))
+    });
+    let minutes: i64 = app
+        .execute(r#"return document.querySelector('form[aria-label="Meeting booked"] input[type="number"]').value"#)
+        .as_str()
+        .and_then(|v| v.parse().ok())
+        .expect("the meeting's length");
+    let offered: Vec<String> = app
+        .execute(r#"return [...document.querySelectorAll('[data-testid="meeting-slots"] button.slot')].map(b => b.dataset.startsAt)"#)
+        .as_array()
+        .map(|a| a.iter().filter_map(|v| v.as_str().map(str::to_string)).collect())
+        .unwrap_or_default();
+    assert!(!offered.is_empty(), "slots are offered");
+    let length = chrono::Duration::minutes(minutes);
+    for text in &offered {
+        let start = callblock_core::time::from_db(text).expect("an instant");
+        let end = start + length;
+        assert!(
+            !(start < at(11, 0) && at(9, 0) < end),
+            "{text} is in the calendar's busy morning"
+        );
+        assert!(
+            !(start < at(14, 30) && at(14, 0) < end),
+            "{text} is on the meeting booked"
+        );
+    }
+    let free = at(11, 0);
+    let chosen = offered
+        .iter()
+        .find(|t| callblock_core::time::from_db(t).ok() == Some(free))
+        .unwrap_or_else(|| panic!("11:00 in Paris on {day} is offered: {offered:?}"))
+        .clone();
+    let slot = app.wait_for(&By::css(format!(
+        r#"[data-testid="meeting-slots"] button.slot[data-starts-at="{chosen}"]"#
+    )));
+    let name = slot.attr("aria-label").unwrap_or_default();
+    assert!(
+        name.contains("11:00 CE") && name.contains(&day.format("%-d").to_string()),
+        "the slot is named by its day and the rep's time and zone: {name}"
+    );
+    app.screenshot("meeting-slots");
+    let off = app.controls_off_screen();
+    assert!(off.is_empty(), "controls past the right edge: {off:?}");
+    assert!(
+        !app.execute(
+            "const m = document.querySelector('main'); return m.scrollWidth > m.clientWidth + 1;"
+        )
+        .as_bool()
+        .unwrap_or(true),
+        "the block scrolls sideways with the slots shown"
+    );
+    slot.click();
+    app.wait_until("the slot chosen", Duration::from_secs(5), |a| {
+        a.find(&By::css(format!(
+            r#"button.slot[data-starts-at="{chosen}"][aria-pressed="true"]"#
+        )))
+        .is_some()
+    });
+    // "Your time" is the profile's zone, as the slots are.
+    let zones = app.wait_for(&By::testid("meeting-zones")).text();
+    assert!(
+        zones.contains("your time") && zones.contains("(Europe/Paris)"),
+        "{zones}"
+    );
+    let email = app.execute(r#"return document.querySelector('form[aria-label="Meeting booked"] input[type="email"]').value"#);
+    if email.as_str().unwrap_or_default().is_empty() {
+        app.wait_for(&By::named("E-mail"))
+            .type_text("prospect@example.com");
+    }
+    app.wait_for(&By::css(
+        r#"form[aria-label="Meeting booked"] button[type="submit"]"#,
+    ))
+    .click();
+    app.wait_until("the meeting booked", Duration::from_secs(15), |a| {
+        a.find(&By::testid("last-outcome"))
+            .is_some_and(|o| o.text().contains("Meeting booked"))
+    });
+    let starts: String = env
+        .open_db()
+        .query_row(
+            "SELECT m.starts_at FROM meetings m JOIN calls c ON c.id = m.call_id
+             JOIN blocks b ON b.id = c.block_id WHERE b.ended_at IS NULL",
+            [],
+            |r| r.get(0),
+        )
+        .expect("the meeting");
+    assert_eq!(
+        callblock_core::time::from_db(&starts).expect("an instant"),
+        free,
+        "the meeting starts at the slot chosen"
+    );
+    app.close();
+}

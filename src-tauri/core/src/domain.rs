@@ -234,6 +234,17 @@ pub struct Settings {
     /// digit 0-9 or letter a-z, no two outcomes alike and none an active
     /// objection's hotkey. An outcome missing here has its default key.
     pub outcome_keys: BTreeMap<Outcome, String>,
+    /// The rep's working hours, in minutes after midnight in the rep's
+    /// zone, on the calling days: the meeting form offers its free slots
+    /// inside them, from (540 = 09:00) ...
+    pub work_start_minute: u32,
+    /// ... to (1020 = 17:00).
+    pub work_end_minute: u32,
+    /// The rep's calendar, read-only: the full path of an `.ics` file (an
+    /// export, or one a sync tool keeps); its busy times are left out of
+    /// the meeting form's free slots. None: the working hours alone. The
+    /// rep's own profile edits it (`calendar::setting` checks it).
+    pub calendar_file: Option<String>,
 }
 
 impl Default for Settings {
@@ -258,6 +269,9 @@ impl Default for Settings {
             calling_days: vec![0, 1, 2, 3, 4],
             outcome_labels: default_outcome_labels(),
             outcome_keys: default_outcome_keys(),
+            work_start_minute: 9 * 60,
+            work_end_minute: 17 * 60,
+            calendar_file: None,
         }
     }
 }
@@ -452,6 +466,22 @@ impl Settings {
         if self.prime_time_end_minute - self.prime_time_start_minute < self.block_minutes {
             return bad("prime_time", "must be at least as long as one block");
         }
+        if self.work_start_minute >= self.work_end_minute || self.work_end_minute > 24 * 60 {
+            return bad(
+                "working_hours",
+                "the start must be before the end, within 00:00-24:00",
+            );
+        }
+        if self.work_end_minute - self.work_start_minute < 30 {
+            return bad("working_hours", "must be at least half an hour long");
+        }
+        if self
+            .calendar_file
+            .as_ref()
+            .is_some_and(|f| f.chars().count() > 4096)
+        {
+            return bad("calendar", "a path of 4,096 characters at most");
+        }
         if self.selling_hours_per_year == 0 || self.selling_hours_per_year > 8760 {
             return bad(
                 "selling_hours_per_year",
@@ -545,6 +575,20 @@ mod tests {
         let mut bad = s.clone();
         bad.selling_hours_per_year = 0;
         assert!(bad.validate().is_err());
+        assert_eq!(
+            (s.work_start_minute, s.work_end_minute, s.calendar_file),
+            (540, 1020, None)
+        );
+        let mut bad = Settings {
+            work_end_minute: 9 * 60,
+            ..Settings::default()
+        };
+        assert!(
+            bad.validate().is_err(),
+            "working hours end before they start"
+        );
+        bad.work_end_minute = 25 * 60;
+        assert!(bad.validate().is_err(), "past midnight");
     }
 
     #[test]

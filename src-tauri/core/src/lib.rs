@@ -18,6 +18,7 @@
 //! - [`suppress`]: the do-not-call list, per number and per e-mail, checked by every write of a prospect
 //! - [`card`]: what the call card shows about a prospect
 //! - [`clock`]: the block clock and the call timer (monotonic, never counted in ticks)
+//! - [`calendar`]: the rep's calendar (.ics, read-only) and the free slots for a meeting
 //! - [`invite`]: iCalendar writing (RFC 5545) and mail drafts for booked meetings
 //! - [`reports`]: Review: the funnel, dashboards, call log, exports
 //! - [`bundle`]: a rep's calls and blocks as a file, imported by a manager
@@ -34,6 +35,7 @@
 pub mod api;
 pub mod block;
 pub mod bundle;
+pub mod calendar;
 pub mod calls;
 pub mod card;
 pub mod clock;

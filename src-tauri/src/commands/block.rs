@@ -190,3 +190,29 @@ pub fn callbacks_due(
         Ok(callblock_core::api::block::CallbacksDue { total, oldest })
     })
 }
+
+/// The meeting form's free slots for `prospect_id`, `duration_minutes` long:
+/// from the rep's calendar when one is set, else the working hours; the
+/// rep's zone is the profile's, else `window_zone` (the window's own). The
+/// calendar file is read after the store is let go.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn meeting_slots(
+    state: State<'_, AppState>,
+    prospect_id: String,
+    duration_minutes: u32,
+    window_zone: Option<String>,
+) -> Result<callblock_core::api::meeting::MeetingSlots, AppError> {
+    use callblock_core::api::meeting;
+    let now = callblock_core::time::now();
+    let query = state.with_store(|s| {
+        meeting::slot_query(
+            s.conn(),
+            &prospect_id,
+            duration_minutes,
+            window_zone.as_deref(),
+            now,
+        )
+    })?;
+    Ok(meeting::slots(&query, now))
+}

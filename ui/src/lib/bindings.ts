@@ -421,6 +421,20 @@ async blockSummary(blockId: string) : Promise<Result<BlockSummary, AppError>> {
 }
 },
 /**
+ * The meeting form's free slots for `prospect_id`, `duration_minutes` long:
+ * from the rep's calendar when one is set, else the working hours; the
+ * rep's zone is the profile's, else `window_zone` (the window's own). The
+ * calendar file is read after the store is let go.
+ */
+async meetingSlots(prospectId: string, durationMinutes: number, windowZone: string | null) : Promise<Result<MeetingSlots, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("meeting_slots", { prospectId, durationMinutes, windowZone }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * Hand a `tel:` or `mailto:` link to the program the desktop has for it.
  */
 async openLink(url: string) : Promise<Result<null, AppError>> {
@@ -1824,7 +1838,11 @@ export type FileKind =
 /**
  * Bundles reps exported (`.cbbundle`), several at once.
  */
-"bundle"
+"bundle" | 
+/**
+ * The rep's calendar (`.ics`), read-only.
+ */
+"calendar"
 export type Floor = { 
 /**
  * Reps in a block now, the longest-running first.
@@ -2271,6 +2289,51 @@ export type MatchRule =
  */
 { rule: "chosen" }
 export type MeetingInfo = { id: string; starts_at: string; duration_minutes: number; format: string; email: string; invitation_sent_at: string | null }
+export type MeetingSlot = { starts_at: string; 
+/**
+ * In the rep's zone: "10:00 CEST".
+ */
+rep_time: string; 
+/**
+ * In the prospect's zone, with the weekday when it is another day
+ * there: "09:00 BST", "Wed 01:00 +08". None: their zone is unknown.
+ */
+prospect_time: string | null; 
+/**
+ * Inside the prospect's calling hours (false only on a day with no
+ * such slot: a prospect far away).
+ */
+inside_their_hours: boolean }
+/**
+ * The meeting slots of one call, as the form shows them.
+ */
+export type MeetingSlots = { 
+/**
+ * The working days offered, in order (a full day has no slot).
+ */
+days: SlotDay[]; 
+/**
+ * Where the slots come from, one line: "From your calendar work.ics"
+ * or "Your working hours: no calendar set".
+ */
+source: string; 
+/**
+ * The calendar's file name when the slots come from it.
+ */
+calendar: string | null; 
+/**
+ * What went wrong, one line: the calendar could not be read (the
+ * slots are the working hours), or some of its events were left out.
+ */
+warning: string | null; 
+/**
+ * The rep's zone (IANA name) the working hours are in.
+ */
+rep_zone: string; 
+/**
+ * The prospect's zone, when known.
+ */
+prospect_zone: string | null; duration_minutes: number }
 /**
  * What a merge did.
  */
@@ -2776,7 +2839,12 @@ time_zone: string | null;
  * The days the rep calls, 0 = Monday ... 6 = Sunday (the setting of
  * that name: the plan spreads its blocks over them).
  */
-calling_days: number[] }
+calling_days: number[]; 
+/**
+ * The rep's calendar, read-only (an `.ics` file's path, `~/...` or a
+ * `file://` URL; empty: none), for the meeting form's free slots.
+ */
+calendar_file: string | null }
 /**
  * One stage of the funnel, this period so far.
  */
@@ -3300,7 +3368,33 @@ outcome_labels: Partial<{ [key in Outcome]: string }>;
  * digit 0-9 or letter a-z, no two outcomes alike and none an active
  * objection's hotkey. An outcome missing here has its default key.
  */
-outcome_keys: Partial<{ [key in Outcome]: string }> }
+outcome_keys: Partial<{ [key in Outcome]: string }>; 
+/**
+ * The rep's working hours, in minutes after midnight in the rep's
+ * zone, on the calling days: the meeting form offers its free slots
+ * inside them, from (540 = 09:00) ...
+ */
+work_start_minute: number; 
+/**
+ * ... to (1020 = 17:00).
+ */
+work_end_minute: number; 
+/**
+ * The rep's calendar, read-only: the full path of an `.ics` file (an
+ * export, or one a sync tool keeps); its busy times are left out of
+ * the meeting form's free slots. None: the working hours alone. The
+ * rep's own profile edits it (`calendar::setting` checks it).
+ */
+calendar_file: string | null }
+export type SlotDay = { 
+/**
+ * The day in the rep's zone, `2026-04-14`.
+ */
+date: string; 
+/**
+ * "Tue 14 Apr"
+ */
+label: string; slots: MeetingSlot[] }
 export type SlotKind = 
 /**
  * A call block.

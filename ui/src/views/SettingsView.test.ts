@@ -33,6 +33,9 @@ const defaults = {
     do_not_call: "Do not call",
   } as Record<string, string>,
   outcome_keys: { no_answer: "1", voicemail: "2", gatekeeper: "3", bad_number: "4", not_interested: "5", callback: "6", meeting: "7", do_not_call: "8" } as Record<string, string>,
+  work_start_minute: 540,
+  work_end_minute: 1020,
+  calendar_file: null,
 };
 
 afterEach(() => {
@@ -93,7 +96,7 @@ describe("SettingsView", () => {
     await userEvent.type(zone, "America/Chicago");
     await userEvent.click(screen.getByRole("button", { name: "Save profile" }));
     expect(await screen.findByRole("status")).toHaveTextContent("Profile saved.");
-    expect(sent.at(-1)).toEqual({ name: "Alex Rivera", email: null, time_zone: "America/Chicago", calling_days: [0, 1, 2, 3, 4] });
+    expect(sent.at(-1)).toEqual({ name: "Alex Rivera", email: null, time_zone: "America/Chicago", calling_days: [0, 1, 2, 3, 4], calendar_file: null });
     expect(told).toBe(1);
     // Calling days: Friday off, Saturday on; none at all is refused here.
     await userEvent.click(screen.getByRole("checkbox", { name: "Friday" }));
@@ -107,6 +110,43 @@ describe("SettingsView", () => {
     await userEvent.click(screen.getByRole("button", { name: "Save profile" }));
     expect(await screen.findByRole("alert")).toHaveTextContent("Pick at least one day you call.");
     expect(sent).toHaveLength(3);
+  });
+
+  it("keeps the rep's calendar file, chosen or typed, as the core keeps it", async () => {
+    const sent: { calendar_file: string | null }[] = [];
+    let stored: string | null = null;
+    mockIPC((cmd, args) => {
+      if (cmd === "get_settings") return { ...defaults, calendar_file: stored };
+      if (cmd === "app_info") return { version: "0", db_path: "/x", db_error: null, current_rep: { id: "r", name: "Alex", email: null, time_zone: null } };
+      if (cmd === "pick_files") {
+        expect((args as { kind: string }).kind).toBe("calendar");
+        return ["/home/alex/Calendars/work.ics"];
+      }
+      if (cmd === "save_profile") {
+        const p = (args as { profile: { calendar_file: string | null; name: string } }).profile;
+        sent.push(p);
+        if (p.calendar_file?.startsWith("https:")) throw { kind: "invalid", message: "calendar: \"https://x\" is a web address" };
+        stored = p.calendar_file?.replace("file://", "") ?? null;
+        return { id: "r", name: p.name, email: null, time_zone: null };
+      }
+      throw new Error(cmd);
+    });
+    render(SettingsView);
+    await screen.findByDisplayValue("Alex");
+    const field = screen.getByLabelText(/^Calendar \(\.ics file\)/);
+    expect(field).toHaveAccessibleDescription(/Read-only/);
+    await userEvent.click(screen.getByRole("button", { name: "Choose a file…" }));
+    expect(field).toHaveValue("/home/alex/Calendars/work.ics");
+    await userEvent.clear(field);
+    await userEvent.type(field, "https://x");
+    await userEvent.click(screen.getByRole("button", { name: "Save profile" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent("is a web address");
+    await userEvent.clear(field);
+    await userEvent.type(field, "file:///home/alex/work.ics");
+    await userEvent.click(screen.getByRole("button", { name: "Save profile" }));
+    expect(await screen.findByRole("status")).toHaveTextContent("Profile saved.");
+    expect(sent.at(-1)?.calendar_file).toBe("file:///home/alex/work.ics");
+    await waitFor(() => expect(field).toHaveValue("/home/alex/work.ics"));
   });
 
   it("shows the core's reason when the numbers do not fit together", async () => {

@@ -9,6 +9,7 @@
 //!
 //! - [`block`]: past blocks and a block's summary
 //! - [`import`]: the import panel (draft, preview, the run) and `callblock import`'s run
+//! - [`meeting`]: the meeting form's free slots (the rep's calendar or working hours)
 //! - [`lists`]: prospects to CSV, what a database holds
 //! - [`playbook`]: the talk-track editor, the preview, the library's changes, sharing
 //! - [`plan`]: the Plan view, the schedule and its `.ics`, the due block
@@ -22,6 +23,7 @@
 pub mod block;
 pub mod import;
 pub mod lists;
+pub mod meeting;
 pub mod plan;
 pub mod playbook;
 pub mod review;

@@ -7,12 +7,19 @@ use crate::settings;
 use crate::store::Store;
 
 /// Save the settings (every default of the method a user can change),
-/// checked together first, in one transaction. A change to what counts as a
+/// checked together first, in one transaction (a new calendar file as
+/// [`crate::calendar::setting`] checks it). A change to what counts as a
 /// conversation or to the outer limit recomputes Review's figures in the
 /// same transaction. A running block keeps the settings it started with.
 pub fn save(store: &mut Store, new: &Settings) -> Result<Settings> {
     store.write(|tx| {
         let before = settings::load(tx)?;
+        // A calendar changed here is checked as the profile checks it.
+        let mut new = new.clone();
+        if new.calendar_file != before.calendar_file {
+            new.calendar_file = crate::calendar::setting(new.calendar_file.as_deref())?;
+        }
+        let new = &new;
         settings::save(tx, new)?;
         if before.conversation_seconds != new.conversation_seconds
             || before.phase_limit != new.phase_limit
@@ -34,6 +41,9 @@ pub struct Profile {
     /// The days the rep calls, 0 = Monday ... 6 = Sunday (the setting of
     /// that name: the plan spreads its blocks over them).
     pub calling_days: Vec<u8>,
+    /// The rep's calendar, read-only (an `.ics` file's path, `~/...` or a
+    /// `file://` URL; empty: none), for the meeting form's free slots.
+    pub calendar_file: Option<String>,
 }
 
 /// Save the profile of the rep this copy works as (created, and made the
@@ -50,8 +60,10 @@ pub fn save_profile(store: &mut Store, p: &Profile) -> Result<crate::reps::Rep> 
         let mut days = p.calling_days.clone();
         days.sort_unstable();
         days.dedup();
-        if days != s.calling_days {
+        let calendar_file = crate::calendar::setting(p.calendar_file.as_deref())?;
+        if days != s.calling_days || calendar_file != s.calendar_file {
             s.calling_days = days;
+            s.calendar_file = calendar_file;
             settings::save(tx, &s)?;
         }
         match crate::reps::current_rep(tx)? {
@@ -78,6 +90,7 @@ mod tests {
             email: Some("alex@example.com".into()),
             time_zone: Some("America/Chicago".into()),
             calling_days: days,
+            calendar_file: None,
         };
         // Tuesday to Saturday, given in any order and twice.
         let rep = save_profile(&mut store, &profile(vec![5, 1, 2, 3, 4, 1])).unwrap();
