@@ -60,7 +60,19 @@ pub fn save_profile(store: &mut Store, p: &Profile) -> Result<crate::reps::Rep> 
         let mut days = p.calling_days.clone();
         days.sort_unstable();
         days.dedup();
-        let calendar_file = crate::calendar::setting(p.calendar_file.as_deref())?;
+        // The calendar as it is stored is kept unchecked (a file moved since
+        // must not stop a change of name); a new one is checked.
+        let unchanged = p
+            .calendar_file
+            .as_deref()
+            .map(str::trim)
+            .filter(|f| !f.is_empty())
+            == s.calendar_file.as_deref();
+        let calendar_file = if unchanged {
+            s.calendar_file.clone()
+        } else {
+            crate::calendar::setting(p.calendar_file.as_deref())?
+        };
         if days != s.calling_days || calendar_file != s.calendar_file {
             s.calling_days = days;
             s.calendar_file = calendar_file;
@@ -80,6 +92,36 @@ pub fn save_profile(store: &mut Store, p: &Profile) -> Result<crate::reps::Rep> 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_calendar_moved_away_does_not_stop_a_change_of_name() {
+        let (dir, mut store) = crate::api::demo_on_disk();
+        let file = dir.path().join("work.ics");
+        std::fs::write(&file, "BEGIN:VCALENDAR\r\nVERSION:2.0\r\nEND:VCALENDAR\r\n").unwrap();
+        let path = file.to_string_lossy().to_string();
+        let profile = |name: &str, calendar: Option<&str>| Profile {
+            name: name.into(),
+            email: None,
+            time_zone: Some("Europe/Paris".into()),
+            calling_days: vec![0, 1, 2, 3, 4],
+            calendar_file: calendar.map(str::to_string),
+        };
+        save_profile(&mut store, &profile("Alex Rivera", Some(&path))).unwrap();
+        std::fs::remove_file(&file).unwrap();
+        // The same calendar: kept as it is, the name changes.
+        let rep = save_profile(&mut store, &profile("Alex Stone", Some(&path))).unwrap();
+        assert_eq!(rep.name, "Alex Stone");
+        let s = settings::load(store.conn()).unwrap();
+        assert_eq!(s.calendar_file.as_deref(), Some(path.as_str()));
+        // Another file that is not there: refused, nothing written.
+        let other = dir.path().join("other.ics").to_string_lossy().to_string();
+        assert!(save_profile(&mut store, &profile("Alex Third", Some(&other))).is_err());
+        let me = crate::reps::current_rep(store.conn()).unwrap().unwrap();
+        assert_eq!(me.name, "Alex Stone");
+        // None clears it.
+        save_profile(&mut store, &profile("Alex Stone", None)).unwrap();
+        assert_eq!(settings::load(store.conn()).unwrap().calendar_file, None);
+    }
 
     #[test]
     fn the_profile_keeps_the_reps_calling_days_in_one_transaction() {

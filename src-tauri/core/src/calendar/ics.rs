@@ -59,8 +59,17 @@ pub struct Busy {
 pub struct NotCalendar(pub String);
 
 /// A repeating event is expanded for at most this many occurrences in the
-/// window.
-const MAX_OCCURRENCES: u16 = 2_000;
+/// window ...
+const MAX_OCCURRENCES: usize = 2_000;
+/// ... from at most this many occurrences worked out (those before the
+/// window included: a rule with a COUNT is counted from its start); past
+/// it, the event is not read (the form says so) rather than waited for.
+const MAX_STEPS: usize = 200_000;
+/// An event longer than this is no meeting (and its end no date a calendar
+/// can reach): it is not read.
+const LONGEST_DAYS: i64 = 366;
+/// A rule repeating every more periods than this is not read.
+const MAX_INTERVAL: i64 = 1_000;
 
 /// The time the occurrences of a file's events may take to work out.
 const MAX_EXPANDING: std::time::Duration = std::time::Duration::from_secs(3);
@@ -336,6 +345,13 @@ impl Event {
             (When::Date(_), None, None) => Length::Days(1),
             (When::At(_), None, None) => Length::Time(Duration::zero()),
         };
+        let too_long = match length {
+            Length::Days(d) => d > LONGEST_DAYS,
+            Length::Time(t) => t > Duration::days(LONGEST_DAYS),
+        };
+        if too_long {
+            return None;
+        }
         let mut list = |name: &str| -> Option<Vec<When>> {
             let mut out = Vec::new();
             for p in props.iter().filter(|p| is(p.name.as_str(), name)) {
@@ -453,7 +469,11 @@ impl Event {
         for part in rule.split(';').map(str::trim).filter(|p| !p.is_empty()) {
             match part.split_once('=') {
                 Some((k, v)) if k.eq_ignore_ascii_case("INTERVAL") => {
-                    interval = v.trim().parse().ok().filter(|n| *n >= 1)?;
+                    interval = v
+                        .trim()
+                        .parse()
+                        .ok()
+                        .filter(|n| (1..=MAX_INTERVAL).contains(n))?;
                     kept.push(part);
                 }
                 Some((k, _)) if k.eq_ignore_ascii_case("COUNT") => {
@@ -522,13 +542,24 @@ impl Event {
             return Some(Vec::new());
         }
         let after = (from - longest - Duration::days(1)).max(start_utc);
-        let found = set
-            .after(after.with_timezone(&rrule_zone))
-            .before(before.with_timezone(&rrule_zone))
-            .all(MAX_OCCURRENCES);
+        // Worked out one by one with a bound on the steps, those before the
+        // window passed over.
+        let mut dates = Vec::new();
+        let mut steps = 0;
+        for t in &set {
+            if t.with_timezone(&Utc) > before || dates.len() >= MAX_OCCURRENCES {
+                break;
+            }
+            steps += 1;
+            if steps > MAX_STEPS {
+                return None;
+            }
+            if t.with_timezone(&Utc) >= after {
+                dates.push(t);
+            }
+        }
         Some(
-            found
-                .dates
+            dates
                 .into_iter()
                 .map(|t| match self.start {
                     When::Date(_) => When::Date(t.date_naive()),
@@ -588,7 +619,7 @@ fn duration(value: &str) -> Option<Duration> {
                 if !digits {
                     return None;
                 }
-                total += match (unit, in_time) {
+                let part = match (unit, in_time) {
                     ('W', false) => Duration::weeks(n),
                     ('D', false) => Duration::days(n),
                     ('H', true) => Duration::hours(n),
@@ -596,6 +627,11 @@ fn duration(value: &str) -> Option<Duration> {
                     ('S', true) => Duration::seconds(n),
                     _ => return None,
                 };
+                // No meeting lasts longer (and no sum of units overflows).
+                total = total.checked_add(&part)?;
+                if total > Duration::days(LONGEST_DAYS) {
+                    return None;
+                }
                 n = 0;
                 digits = false;
                 units += 1;

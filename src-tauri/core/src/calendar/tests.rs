@@ -267,6 +267,33 @@ BEGIN:VEVENT\nUID:tiny\nDTSTART:20200101T000000Z\nDURATION:PT1S\nRRULE:FREQ=SECO
     }
 }
 
+/// Hostile lines: a repeat interval or a length no calendar means, a sum
+/// of units past any date, a rule counted through millions of occurrences
+/// from long ago. Each event is left out (counted), never a panic or a wait.
+#[test]
+fn absurd_rules_and_lengths_are_left_out_quickly() {
+    let now = monday_morning();
+    let started = std::time::Instant::now();
+    let read = busy(
+        "BEGIN:VEVENT\nUID:interval\nDTSTART:20260414T080000Z\nDTEND:20260414T090000Z\nRRULE:FREQ=DAILY;INTERVAL=1000000000000\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:interval2\nDTSTART:20260414T080000Z\nDTEND:20260414T090000Z\nRRULE:FREQ=WEEKLY;INTERVAL=100000000\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:long\nDTSTART:20260414T080000Z\nDURATION:P999999WP999999W\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:units\nDTSTART:20260414T080000Z\nDURATION:P999999W999999W999999W999999W999999W999999W999999W999999W999999W999999W999999W999999W999999W999999W\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:years\nDTSTART:19000101T080000Z\nDTEND:99991231T090000Z\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:counted\nDTSTART:19000101T000000Z\nDURATION:PT1M\nRRULE:FREQ=HOURLY;BYMINUTE=0,5,10,15,20,25,30,35,40,45,50,55;COUNT=4000000000\nEND:VEVENT\n\
+BEGIN:VEVENT\nUID:fine\nDTSTART:20260414T080000Z\nDTEND:20260414T090000Z\nEND:VEVENT\n",
+        Europe::Paris,
+        now,
+    );
+    assert_eq!((read.events, read.skipped), (7, 6), "{read:?}");
+    assert_eq!(read.intervals.len(), 1, "the one sensible event");
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(20),
+        "bounded work (measured, not a benchmark): {:?}",
+        started.elapsed()
+    );
+}
+
 #[test]
 fn a_file_that_is_not_there_or_not_a_calendar_says_so_in_one_line() {
     let dir = tempfile::tempdir().unwrap();

@@ -394,9 +394,6 @@ pub fn group(by: GroupBy, key: RawKey, label: RawKey, funnel: Funnel) -> FunnelG
     }
 }
 
-/// The groups in the order every report shows them: outcomes in the
-/// method's order, hours and weekdays in time (unknown last); the others as
-/// the query ordered them.
 /// Grouped by outcome: each group labelled with the rep's words for it.
 pub fn relabel_outcomes(by: GroupBy, groups: &mut [FunnelGroup], settings: &Settings) {
     if by != GroupBy::Outcome {
@@ -409,6 +406,9 @@ pub fn relabel_outcomes(by: GroupBy, groups: &mut [FunnelGroup], settings: &Sett
     }
 }
 
+/// The groups in the order every report shows them: outcomes in the
+/// method's order, hours and weekdays in time (unknown last); the others as
+/// the query ordered them.
 pub fn sort_groups(by: GroupBy, out: &mut [FunnelGroup]) {
     match by {
         GroupBy::Outcome => out.sort_by_key(|g| {

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use chrono::{DateTime, Utc};
+use chrono::{DateTime, Datelike, Utc};
 
 use crate::calls::{CallNotes, NewMeeting};
 use crate::card::CallCard;
@@ -58,15 +58,27 @@ fn meeting_text(
         zone_of(card.time_zone.as_deref()),
         zone_of(rep.and_then(|r| r.time_zone.as_deref())),
     ) {
-        // The rep's own time too when the rep is elsewhere: both zones
-        // named, the rep's day said when it is another.
-        (Some(tz), Some(mine)) if tz != mine => {
+        // The rep's own time too when the rep is elsewhere (another clock,
+        // not only another name for the same zone): both zones named, the
+        // rep's day said when it is another (and its year, another year).
+        (Some(tz), Some(mine))
+            if m.starts_at
+                .with_timezone(&tz)
+                .format("%F %R %Z")
+                .to_string()
+                != m.starts_at
+                    .with_timezone(&mine)
+                    .format("%F %R %Z")
+                    .to_string() =>
+        {
             let theirs = m.starts_at.with_timezone(&tz);
             let ours = m.starts_at.with_timezone(&mine);
             let my_time = if ours.date_naive() == theirs.date_naive() {
                 ours.format("%H:%M %Z").to_string()
-            } else {
+            } else if ours.year() == theirs.year() {
                 ours.format("%A %-d %B, %H:%M %Z").to_string()
+            } else {
+                ours.format("%A %-d %B %Y, %H:%M %Z").to_string()
             };
             format!(
                 "{} ({}; {} my time, {})",
@@ -270,9 +282,11 @@ mod tests {
                 .contains("(America/Chicago; Wednesday 9 December, 01:00 JST my time, Asia/Tokyo)"),
             "{tokyo}"
         );
-        // The same zone: said once.
-        let same = text("America/Chicago");
-        assert!(same.contains("10:00 CST (America/Chicago) ("), "{same}");
-        assert!(!same.contains("my time"), "{same}");
+        // The same zone, or another name of it: said once.
+        for zone in ["America/Chicago", "US/Central"] {
+            let same = text(zone);
+            assert!(same.contains("10:00 CST (America/Chicago) ("), "{same}");
+            assert!(!same.contains("my time"), "{same}");
+        }
     }
 }

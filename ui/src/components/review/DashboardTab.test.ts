@@ -104,7 +104,7 @@ describe("the Dashboard tab", () => {
       const asked: string[] = [];
       mockIPC((cmd, args) => {
         asked.push(cmd);
-        if (cmd === "team_status") return { link: manager === null ? null : { manager }, waiting: 0, oldest_waiting: null, leased: 0 };
+        if (cmd === "team_status") return { link: { manager }, waiting: 0, oldest_waiting: null, leased: 0 };
         if (cmd === "review_summary_live") {
           expect((args as { filter: unknown }).filter).toEqual(ctx.filter);
           return answer();
@@ -150,6 +150,8 @@ describe("the Dashboard tab", () => {
       const asked = store(false, () => null);
       render(DashboardTab, { props: { dash: dashboards() }, context: new Map([[REVIEW_CONTEXT_KEY, ctx]]) });
       await waitFor(() => expect(asked).toContain("team_status"));
+      // Its answer handled (a manager's switch shows by then: the test above).
+      await new Promise((r) => setTimeout(r, 50));
       expect(screen.queryByTestId("counted-in")).toBeNull();
     });
   });
