@@ -239,7 +239,9 @@ pub async fn sync(store: &mut Store, secrets: &Path) -> Result<SyncReport> {
             let me = same_rep(store, &client, &target, me).await?;
             let pushed = sync::push(&mut client, &target, store, &me).await?;
             let me = link::get(store.conn())?.ok_or(TeamError::NotLinked)?;
-            let pulled = sync::pull(&mut client, &target, store, &me).await?;
+            // What this push wrote is this copy's already: not read back.
+            let own = pushed.own_transactions.clone();
+            let pulled = sync::pull(&mut client, &target, store, &me, &own).await?;
             let leases = sync::leases(&client, &target, store, &me).await?;
             Ok(SyncReport {
                 pushed,

@@ -43,6 +43,10 @@ pub struct PushReport {
     pub do_not_call: u32,
     /// Comments and coaching flags the store wrote (new, removed, changed).
     pub coaching: u32,
+    /// The transactions of this push (their ids): what they wrote is this
+    /// copy's own, and the pull right after passes it over.
+    #[serde(skip)]
+    pub own_transactions: Vec<i64>,
 }
 
 pub(crate) async fn push(
@@ -56,6 +60,9 @@ pub(crate) async fn push(
     let mut calls = std::collections::HashSet::new();
     while let Some(b) = outbox::next_batch(store.conn(), BATCH, me.pushes_only())? {
         let tx = client.transaction().await.map_err(pg)?;
+        report
+            .own_transactions
+            .push(own_transaction(&tx, target).await?);
         for rep in &b.reps {
             if me.rep_id.as_deref() == Some(rep.id.as_str()) {
                 continue; // registered, with its role, when linking
@@ -211,6 +218,9 @@ pub(crate) async fn push(
             let parents: Vec<&str> = rows.iter().map(|r| r.3).collect();
             let bodies: Vec<&serde_json::Value> = rows.iter().map(|r| &r.4).collect();
             let tx = client.transaction().await.map_err(pg)?;
+            report
+                .own_transactions
+                .push(own_transaction(&tx, target).await?);
             let added = tx
                 .execute(
                     "INSERT INTO callblock.rows (kind, id, rep_id, parent_id, body)
@@ -243,6 +253,16 @@ pub(crate) async fn push(
     }
     link::reached(store.conn(), true)?;
     Ok(report)
+}
+
+/// The id of the transaction `tx` (`pg_current_xact_id`): the rows it
+/// writes carry it.
+async fn own_transaction(tx: &tokio_postgres::Transaction<'_>, target: &Target) -> Result<i64> {
+    Ok(tx
+        .query_one("SELECT pg_current_xact_id()::text::bigint", &[])
+        .await
+        .map_err(|e| TeamError::pg(&target.label, e))?
+        .get(0))
 }
 
 fn json(v: &impl serde::Serialize) -> serde_json::Value {
@@ -702,6 +722,7 @@ pub(crate) async fn pull(
     target: &Target,
     store: &mut Store,
     me: &TeamLink,
+    own: &[i64],
 ) -> Result<PullReport> {
     let pg = |e| TeamError::pg(&target.label, e);
     let tx = client
@@ -727,8 +748,9 @@ pub(crate) async fn pull(
         .query(
             "SELECT kind, id, rep_id, parent_id, body, xid::text::bigint FROM callblock.rows
              WHERE rep_id IS NOT NULL AND xid >= $1::text::xid8 AND xid < $2::text::xid8
+               AND xid::text::bigint <> ALL($3)
              ORDER BY seq",
-            &[&me.pulled_seq.to_string(), &xmin.to_string()],
+            &[&me.pulled_seq.to_string(), &xmin.to_string(), &own],
         )
         .await
         .map_err(pg)?

@@ -153,6 +153,9 @@ fn reps_push_once_and_a_manager_pulls_the_same_figures() {
     let first = block_on(team::sync(&mut dana, &s.secrets())).unwrap();
     assert_eq!(first.pushed.calls as i64, my_calls(&dana));
     assert_eq!(link::status(dana.conn()).unwrap().waiting, 0);
+    // What the push wrote is hers already: the pull after it reads none of it.
+    assert!(!first.pushed.own_transactions.is_empty());
+    assert_eq!(first.pulled.rows, 0, "{:?}", first.pulled);
     assert_eq!(
         pg_count(
             &s,
