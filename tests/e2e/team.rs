@@ -465,4 +465,18 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
         "the Dashboard's dials are the store's calls"
     );
     review.screenshot("manager-dashboard-in-the-store");
+    // The Reps tab counts there too: both reps on the leaderboard.
+    review.alt('r');
+    review.wait_until(
+        "the Reps tab counted in the store",
+        Duration::from_secs(30),
+        |a| {
+            a.find(&By::testid("counted-in-line"))
+                .is_some_and(|l| l.text().contains("Counted in the team store (PostgreSQL)"))
+                && a.find(&By::css("#rv-panel-reps table")).is_some_and(|t| {
+                    t.text().contains("Dana Ruiz") && t.text().contains("Sam Okafor")
+                })
+        },
+    );
+    review.screenshot("manager-reps-in-the-store");
 }
