@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { MeetingSlots } from "./bindings";
-import { daysWithSlots, isPicked, localInputOf, slotName, slotText, validLength } from "./meetingSlots";
+import { daysWithSlots, fromLocalInput, isPicked, localInputOf, slotName, slotText, validLength } from "./meetingSlots";
 
 const slot = (starts_at: string, prospect_time: string | null, inside = true) => ({
   starts_at,
@@ -51,5 +51,22 @@ describe("meeting slots", () => {
   it("asks only for lengths the core accepts", () => {
     expect([30, 5, 480].every(validLength)).toBe(true);
     expect([4, 481, 30.5, Number.NaN, null, "30"].some(validLength)).toBe(false);
+  });
+
+  it("reads and writes the datetime box in the rep's zone, across a change of clocks", () => {
+    // 14 April 2026, 09:00 UTC: 11:00 in Paris (summer time), 18:00 in Tokyo.
+    expect(localInputOf("2026-04-14T09:00:00Z", "Europe/Paris")).toBe("2026-04-14T11:00");
+    expect(localInputOf("2026-04-14T09:00:00Z", "Asia/Tokyo")).toBe("2026-04-14T18:00");
+    expect(fromLocalInput("2026-04-14T11:00", "Europe/Paris")?.toISOString()).toBe("2026-04-14T09:00:00.000Z");
+    // Winter time in Paris (UTC+1), and the day the clocks go forward.
+    expect(fromLocalInput("2026-01-14T11:00", "Europe/Paris")?.toISOString()).toBe("2026-01-14T10:00:00.000Z");
+    expect(fromLocalInput("2026-03-29T12:00", "Europe/Paris")?.toISOString()).toBe("2026-03-29T10:00:00.000Z");
+    expect(fromLocalInput("2026-03-28T12:00", "Europe/Paris")?.toISOString()).toBe("2026-03-28T11:00:00.000Z");
+    // A slot is the box's time when both read it in the same zone.
+    const at = "2026-04-14T09:00:00Z";
+    expect(isPicked(slot(at, null), "2026-04-14T11:00", "Europe/Paris")).toBe(true);
+    expect(isPicked(slot(at, null), "2026-04-14T09:00", "Europe/Paris")).toBe(false);
+    expect(fromLocalInput("", "Europe/Paris")).toBeNull();
+    expect(fromLocalInput("tomorrow", null)).toBeNull();
   });
 });

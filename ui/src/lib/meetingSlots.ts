@@ -21,14 +21,52 @@ export function slotName(day: SlotDay, slot: MeetingSlot): string {
   return `${day.label} ${slot.rep_time}${theirs}${outside}`;
 }
 
-/** The datetime box's value for a slot (the window's local time). */
-export function localInputOf(startsAt: string): string {
-  return toLocalInput(new Date(startsAt));
+/**
+ * The datetime box's value (`YYYY-MM-DDTHH:mm`) for an instant: its wall
+ * time in `zone` (the rep's, as the slots and "your time" say it), or in
+ * the window's zone when none is given or the zone is unknown here.
+ */
+export function localInputOf(startsAt: string | Date, zone?: string | null): string {
+  const at = typeof startsAt === "string" ? new Date(startsAt) : startsAt;
+  if (!zone) return toLocalInput(at);
+  try {
+    const parts = Object.fromEntries(
+      new Intl.DateTimeFormat("en-CA", { timeZone: zone, year: "numeric", month: "2-digit", day: "2-digit", hour: "2-digit", minute: "2-digit", hourCycle: "h23" })
+        .formatToParts(at)
+        .map((p) => [p.type, p.value]),
+    );
+    return `${parts.year}-${parts.month}-${parts.day}T${parts.hour}:${parts.minute}`;
+  } catch {
+    return toLocalInput(at);
+  }
 }
 
-/** Is this slot the time in the datetime box? */
-export function isPicked(slot: MeetingSlot, boxValue: string): boolean {
-  return !!boxValue && localInputOf(slot.starts_at) === boxValue;
+/**
+ * The instant the datetime box's value names in `zone` (the window's zone
+ * without one); null when the box holds no time. In an hour a change of
+ * clocks repeats, the earlier; in one it skips, the hour after.
+ */
+export function fromLocalInput(value: string, zone?: string | null): Date | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(value);
+  if (!m) return null;
+  if (!zone) {
+    const d = new Date(value);
+    return Number.isNaN(d.getTime()) ? null : d;
+  }
+  const wall = Date.UTC(+m[1], +m[2] - 1, +m[3], +m[4], +m[5]);
+  const wallOf = (t: number) => {
+    const w = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})$/.exec(localInputOf(new Date(t), zone));
+    return w ? Date.UTC(+w[1], +w[2] - 1, +w[3], +w[4], +w[5]) : t;
+  };
+  // The zone's offset at a first guess, then at the answer (twice is enough).
+  let t = wall - (wallOf(wall) - wall);
+  t = wall - (wallOf(t) - t);
+  return new Date(t);
+}
+
+/** Is this slot the time in the datetime box (read in `zone`)? */
+export function isPicked(slot: MeetingSlot, boxValue: string, zone?: string | null): boolean {
+  return !!boxValue && localInputOf(slot.starts_at, zone) === boxValue;
 }
 
 /** A meeting length the core accepts (whole minutes, 5 to 480). */

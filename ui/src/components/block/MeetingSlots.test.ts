@@ -48,7 +48,9 @@ describe("MeetingSlots", () => {
     const second = screen.getByRole("button", { name: /11:00 CEST/ });
     await waitFor(() => expect(second).toHaveFocus());
     await userEvent.keyboard("{Enter}");
-    expect(picked).toEqual([localInputOf("2026-04-14T09:00:00Z")]);
+    // In the rep's time, as the button says it.
+    expect(picked).toEqual(["2026-04-14T11:00"]);
+    expect(picked).toEqual([localInputOf("2026-04-14T09:00:00Z", "Europe/Paris")]);
   });
 
   it("says when the slots could not be had", async () => {
