@@ -938,27 +938,20 @@ impl App {
     /// Controls (buttons, inputs, selects, textareas) that are shown but
     /// reach past the window's right edge: "tag: text" of each.
     pub fn controls_off_screen(&self) -> Vec<String> {
-        let v = self.execute(
+        self.strings(
             "const w = document.documentElement.clientWidth; \
              return [...document.querySelectorAll('button, input, select, textarea')] \
                .filter(e => { const r = e.getBoundingClientRect(); \
                  return r.width > 0 && r.height > 0 && r.right > w + 1; }) \
                .map(e => e.tagName.toLowerCase() + ': ' + (e.innerText || e.getAttribute('aria-label') || e.name || '').trim());",
-        );
-        v.as_array()
-            .map(|a| {
-                a.iter()
-                    .filter_map(|x| x.as_str().map(str::to_string))
-                    .collect()
-            })
-            .unwrap_or_default()
+        )
     }
 
     /// Whatever scrolls sideways in the window now: the page itself, or an
     /// element that scrolls its content sideways (a table in a scroller),
     /// each as "tag#id.class [label]".
     pub fn sideways_scrollers(&self) -> Vec<String> {
-        let v = self.execute(
+        self.strings(
             "const name = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') \
                + (e.classList.length ? '.' + [...e.classList].join('.') : '') \
                + ((e.getAttribute('aria-label') || e.dataset.testid) ? \
@@ -979,8 +972,13 @@ impl App {
                    && e.scrollWidth > e.clientWidth + 1) out.push(name(e)); \
              } \
              return out;",
-        );
-        v.as_array()
+        )
+    }
+
+    /// The strings a script returns (an array of them; nothing else kept).
+    fn strings(&self, script: &str) -> Vec<String> {
+        self.execute(script)
+            .as_array()
             .map(|a| {
                 a.iter()
                     .filter_map(|x| x.as_str().map(str::to_string))
