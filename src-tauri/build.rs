@@ -20,7 +20,7 @@ const COMMANDS: &[&str] = &[
     "team_playbook_status",
     "team_playbook_take",
     "team_store_report",
-    "review_summary_live",
+    "review_live",
     "review_funnel_by_live",
     "block_view",
     "start_block",

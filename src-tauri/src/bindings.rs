@@ -30,7 +30,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             team::team_playbook_status,
             team::team_playbook_take,
             team::team_store_report,
-            team::review_summary_live,
+            team::review_live,
             team::review_funnel_by_live,
             block::block_view,
             block::start_block,

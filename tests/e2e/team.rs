@@ -479,4 +479,19 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
         },
     );
     review.screenshot("manager-reps-in-the-store");
+    // And when to call: the prospects' local hours, counted there.
+    review.alt('w');
+    review.wait_until(
+        "When to call counted in the store",
+        Duration::from_secs(30),
+        |a| {
+            a.find(&By::testid("counted-in-line"))
+                .is_some_and(|l| l.text().contains("Counted in the team store (PostgreSQL)"))
+                && a.find(&By::css(
+                    r#"[data-figure="connects_by_hour"] svg[role="img"]"#,
+                ))
+                .is_some()
+        },
+    );
+    review.screenshot("manager-timing-in-the-store");
 }

@@ -142,17 +142,30 @@ pub fn team_store_report(
     })
 }
 
-/// Review's Dashboard counted in the team store (a manager's "Counted in:
-/// the team store"): the funnel, its rates, and by rep, theme, day and week,
-/// for Review's filter.
+/// Review counted in the team store ("The team store, live").
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct LiveReview {
+    /// The Dashboard's and the Reps tab's: the funnel, its rates, and by
+    /// rep, theme, day and week.
+    pub summary: callblock_core::reports::funnel::ReviewSummary,
+    /// When to call, when asked for.
+    pub timing: Option<callblock_core::reports::timing::TimingReport>,
+}
+
+/// Review's figures counted in the team store (a manager's "The team
+/// store, live") for Review's filter: the summary, and with `timing` the
+/// report of when to call.
 #[tauri::command(async)]
 #[specta::specta]
-pub fn review_summary_live(
+pub fn review_live(
     state: State<'_, AppState>,
     filter: callblock_core::reports::ReportFilter,
-) -> Result<callblock_core::reports::funnel::ReviewSummary, AppError> {
+    timing: bool,
+) -> Result<LiveReview, AppError> {
     count_in_store(&state, |store, secrets| {
-        callblock_team::block_on(callblock_team::live_summary(store, secrets, &filter))
+        let (summary, timing) =
+            callblock_team::block_on(callblock_team::live_review(store, secrets, &filter, timing))?;
+        Ok(LiveReview { summary, timing })
     })
 }
 

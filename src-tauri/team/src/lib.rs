@@ -422,6 +422,21 @@ pub async fn live_summary(
     secrets: &Path,
     filter: &callblock_core::reports::ReportFilter,
 ) -> Result<callblock_core::reports::funnel::ReviewSummary> {
+    Ok(live_review(store, secrets, filter, false).await?.0)
+}
+
+/// The summary ([`live_summary`]) and, with `timing`, the report of when to
+/// call (the prospect's local hour and weekday), counted in the team store
+/// on one connection.
+pub async fn live_review(
+    store: &Store,
+    secrets: &Path,
+    filter: &callblock_core::reports::ReportFilter,
+    timing: bool,
+) -> Result<(
+    callblock_core::reports::funnel::ReviewSummary,
+    Option<callblock_core::reports::timing::TimingReport>,
+)> {
     use callblock_core::reports::GroupBy;
     let (_, target) = linked(store)?;
     let settings = callblock_core::settings::load(store.conn())?;
@@ -434,11 +449,15 @@ pub async fn live_summary(
         let by_rep = review::funnel_by(c, &target, f, t, GroupBy::Rep, s).await?;
         let by_theme = review::funnel_by(c, &target, f, t, GroupBy::Theme, s).await?;
         let by_day = review::funnel_by(c, &target, f, t, GroupBy::Day, s).await?;
-        Ok::<_, TeamError>((total, by_rep, by_theme, by_day))
+        let when = match timing {
+            true => Some(review::timing(c, &target, f, t, s).await?),
+            false => None,
+        };
+        Ok::<_, TeamError>((total, by_rep, by_theme, by_day, when))
     };
-    let (total, by_rep, by_theme, by_day) =
+    let (total, by_rep, by_theme, by_day, when) =
         client::bounded(&target, client::SYNC_WAIT, work).await?;
-    Ok(callblock_core::reports::funnel::ReviewSummary {
+    let summary = callblock_core::reports::funnel::ReviewSummary {
         from: filter.from.map(callblock_core::time::to_db),
         to: filter.to.map(callblock_core::time::to_db),
         rates: total.rates(),
@@ -448,7 +467,8 @@ pub async fn live_summary(
         by_week: callblock_core::reports::funnel::weeks_of(&by_day),
         by_day,
         definitions: callblock_core::reports::definitions(&settings),
-    })
+    };
+    Ok((summary, when))
 }
 
 /// The funnel grouped `by`, counted in the team store, for this copy's

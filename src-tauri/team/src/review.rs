@@ -320,6 +320,40 @@ pub async fn funnel(
     Ok(funnel_of(&row, 0))
 }
 
+/// When to call (the prospect's local hour and weekday), counted in the
+/// store from its rollup by hour: the same cells, rows and definitions as
+/// this copy's report (`reports::timing::timing_of_cells`).
+pub async fn timing(
+    client: &Client,
+    target: &Target,
+    filter: &ReportFilter,
+    theme_names: &[String],
+    settings: &Settings,
+) -> Result<callblock_core::reports::timing::TimingReport> {
+    ensure(client, target, settings).await?;
+    let s = Selection::of(filter, theme_names, settings, Cube::ByHour)?;
+    let (src, args) = s.source(Cube::ByHour, "n.weekday AS wd, n.hour AS h");
+    let sql = format!(
+        "SELECT coalesce(s.wd, -1)::bigint, coalesce(s.h, -1)::bigint,
+                sum(s.dials)::bigint, sum(s.connects)::bigint,
+                sum(s.conversations)::bigint, sum(s.meetings)::bigint
+         FROM ({src}) s GROUP BY 1, 2 ORDER BY 1, 2"
+    );
+    let rows = client
+        .query(&sql, &args.refs())
+        .await
+        .map_err(|e| TeamError::pg(&target.label, e))?;
+    let n =
+        |r: &tokio_postgres::Row, i: usize| u32::try_from(r.get::<_, i64>(i)).unwrap_or(u32::MAX);
+    let cells: Vec<(i64, i64, u32, u32, u32, u32)> = rows
+        .iter()
+        .map(|r| (r.get(0), r.get(1), n(r, 2), n(r, 3), n(r, 4), n(r, 5)))
+        .collect();
+    Ok(callblock_core::reports::timing::timing_of_cells(
+        &cells, settings,
+    ))
+}
+
 /// The funnel grouped `by`, counted in the store: the same keys, labels and
 /// order as this copy's reports (a rep by id with their name; a theme by
 /// its name).

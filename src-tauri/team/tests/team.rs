@@ -1457,6 +1457,15 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
                 .collect::<Vec<_>>()
         };
         assert_eq!(named(&there.by_theme), named(&here.by_theme), "{f:?}");
+        // When to call, counted there too: the same cells and rows.
+        let (_, timing) = block_on(team::live_review(&lee, &secrets, &f, true)).unwrap();
+        let timing = timing.expect("asked for");
+        let here = callblock_core::reports::timing::timing(lee.conn(), &f, &settings).unwrap();
+        assert!(
+            !timing.grid.is_empty() || !timing.by_hour.is_empty(),
+            "{f:?}"
+        );
+        assert_eq!(timing, here, "{f:?}");
     }
     let unknown = ReportFilter {
         theme_ids: vec!["no-such-theme".into()],

@@ -176,13 +176,13 @@ async teamStoreReport(days: number | null) : Promise<Result<FunnelReport, AppErr
 }
 },
 /**
- * Review's Dashboard counted in the team store (a manager's "Counted in:
- * the team store"): the funnel, its rates, and by rep, theme, day and week,
- * for Review's filter.
+ * Review's figures counted in the team store (a manager's "The team
+ * store, live") for Review's filter: the summary, and with `timing` the
+ * report of when to call.
  */
-async reviewSummaryLive(filter: ReportFilter) : Promise<Result<ReviewSummary, AppError>> {
+async reviewLive(filter: ReportFilter, timing: boolean) : Promise<Result<LiveReview, AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("review_summary_live", { filter }) };
+    return { status: "ok", data: await TAURI_INVOKE("review_live", { filter, timing }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -2224,6 +2224,19 @@ oldest_waiting: string | null;
  * running block).
  */
 leased: number }
+/**
+ * Review counted in the team store ("The team store, live").
+ */
+export type LiveReview = { 
+/**
+ * The Dashboard's and the Reps tab's: the funnel, its rates, and by
+ * rep, theme, day and week.
+ */
+summary: ReviewSummary; 
+/**
+ * When to call, when asked for.
+ */
+timing: TimingReport | null }
 /**
  * An objection logged in a call.
  */

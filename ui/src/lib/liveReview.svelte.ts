@@ -1,8 +1,8 @@
 // Review counted in the team store (PostgreSQL) instead of this copy: a
-// manager linked to a team store chooses it, and the Dashboard and Reps
-// tabs show the whole team now, nothing pulled, looked at again every
-// LIVE_MS while they show. Kept between tabs and visits.
-import { api, messageOf, type ReportFilter, type ReviewSummary } from "./api";
+// manager linked to a team store chooses it, and the Dashboard, Reps and
+// When to call tabs show the whole team now, nothing pulled, looked at
+// again every LIVE_MS while they show. Kept between tabs and visits.
+import { api, messageOf, type ReportFilter, type ReviewSummary, type TimingReport } from "./api";
 
 export const LIVE_MS = 15_000;
 
@@ -11,7 +11,7 @@ class LiveReview {
   manager = $state(false);
   source = $state<"copy" | "store">("copy");
   /** The last count, for the filter it was made for. */
-  live = $state<{ key: string; summary: ReviewSummary; at: Date } | null>(null);
+  live = $state<{ key: string; summary: ReviewSummary; timing: TimingReport | null; at: Date } | null>(null);
   error = $state<string | null>(null);
   /** The filter the tabs show now (the count is theirs only when it matches). */
   key = $state("");
@@ -21,7 +21,7 @@ class LiveReview {
   }
 
   /** The count for the filter shown, or null (this copy's figures then). */
-  get now(): { summary: ReviewSummary; at: Date } | null {
+  get now(): { summary: ReviewSummary; timing: TimingReport | null; at: Date } | null {
     return this.inStore && this.live !== null && this.live.key === this.key ? this.live : null;
   }
 
@@ -39,11 +39,12 @@ class LiveReview {
   }
 
   /**
-   * Count `filter` in the store now and every LIVE_MS, one question at a
-   * time (so no older answer lands after a newer one); returns the stop.
+   * Count `filter` in the store now and every LIVE_MS (with `timing`, when
+   * to call too), one question at a time (so no older answer lands after a
+   * newer one); returns the stop.
    */
-  follow(filter: ReportFilter): () => void {
-    const key = JSON.stringify(filter);
+  follow(filter: ReportFilter, timing = false): () => void {
+    const key = `${timing ? "timing:" : ""}${JSON.stringify(filter)}`;
     this.key = key;
     this.error = null;
     let alive = true;
@@ -52,10 +53,10 @@ class LiveReview {
       if (asking) return;
       asking = true;
       api
-        .reviewSummaryLive(filter)
-        .then((summary) => {
+        .reviewLive(filter, timing)
+        .then(({ summary, timing }) => {
           if (!alive) return;
-          this.live = { key, summary, at: new Date() };
+          this.live = { key, summary, timing, at: new Date() };
           this.error = null;
         })
         .catch((e) => {

@@ -96,11 +96,22 @@ pub(crate) fn timing_with(
             ))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    Ok(timing_of_cells(&cells, settings))
+}
+
+/// The report from its cells: (the prospect's local weekday 0-6, local hour
+/// 0-23, dials, connects, conversations, meetings), a weekday or hour
+/// outside those ranges being unknown. Shared with the team store's count
+/// of the same report (`callblock_team::review::timing`).
+pub fn timing_of_cells(
+    cells: &[(i64, i64, u32, u32, u32, u32)],
+    settings: &Settings,
+) -> TimingReport {
     // Sum the grid into hours and weekdays (index 24 / 7: unknown).
     let mut hours = [[0u32; 4]; 25];
     let mut days = [[0u32; 4]; 8];
     let mut grid = Vec::new();
-    for &(wd, h, d, c, v, m) in &cells {
+    for &(wd, h, d, c, v, m) in cells {
         let hi = if (0..24).contains(&h) { h as usize } else { 24 };
         let di = if (0..7).contains(&wd) { wd as usize } else { 7 };
         for (i, x) in [d, c, v, m].into_iter().enumerate() {
@@ -149,10 +160,10 @@ pub(crate) fn timing_with(
          prospect's time zone); calls to prospects without a known time zone are shown apart."
             .into(),
     );
-    Ok(TimingReport {
+    TimingReport {
         by_hour,
         by_weekday,
         grid,
         definitions: defs,
-    })
+    }
 }

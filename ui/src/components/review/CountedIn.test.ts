@@ -13,7 +13,7 @@ function store(manager: boolean, answer: () => unknown) {
   mockIPC((cmd, args) => {
     asked.push({ cmd, args });
     if (cmd === "team_status") return { link: { manager }, waiting: 0, oldest_waiting: null, leased: 0 };
-    if (cmd === "review_summary_live") return answer();
+    if (cmd === "review_live") return { summary: answer(), timing: null };
     return null;
   });
   return asked;
@@ -35,7 +35,7 @@ describe("counted in: this copy or the team store", () => {
     const stop = liveReview.follow(filter);
     await waitFor(() => expect(screen.getByTestId("counted-in-line")).toHaveTextContent("Counted in the team store (PostgreSQL) at"));
     expect(liveReview.now?.summary.total.dials).toBe(2500);
-    expect(asked.find((a) => a.cmd === "review_summary_live")?.args).toEqual({ filter });
+    expect(asked.find((a) => a.cmd === "review_live")?.args).toEqual({ filter, timing: false });
     // Another filter: not this count's.
     stop();
     liveReview.key = JSON.stringify({ ...filter, rep_ids: ["r"] });
