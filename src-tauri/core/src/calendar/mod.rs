@@ -37,11 +37,7 @@ pub fn setting(typed: Option<&str>) -> Result<Option<String>> {
     let Some(t) = typed.map(str::trim).filter(|t| !t.is_empty()) else {
         return Ok(None);
     };
-    let lower = t.to_ascii_lowercase();
-    if lower.starts_with("http://")
-        || lower.starts_with("https://")
-        || lower.starts_with("webcal://")
-    {
+    if is_web_address(t) {
         return Err(Error::invalid(
             "calendar",
             CalendarError::WebAddress {
@@ -69,6 +65,14 @@ pub fn setting(typed: Option<&str>) -> Result<Option<String>> {
     Ok(Some(path.display().to_string()))
 }
 
+/// A calendar's web address (a subscription): not read here, said so.
+fn is_web_address(text: &str) -> bool {
+    let lower = text.trim_start().to_ascii_lowercase();
+    ["http://", "https://", "webcal://"]
+        .iter()
+        .any(|p| lower.starts_with(p))
+}
+
 fn reason_of(e: Error) -> String {
     match e {
         Error::Invalid { reason, .. } => reason,
@@ -92,11 +96,7 @@ pub fn read(
     from: DateTime<Utc>,
     to: DateTime<Utc>,
 ) -> std::result::Result<Busy, CalendarError> {
-    let lower = path.to_ascii_lowercase();
-    if lower.starts_with("http://")
-        || lower.starts_with("https://")
-        || lower.starts_with("webcal://")
-    {
+    if is_web_address(path) {
         return Err(CalendarError::WebAddress {
             url: crate::quote::quoted(path),
         });

@@ -339,6 +339,19 @@ fn a_file_that_is_not_there_or_not_a_calendar_says_so_in_one_line() {
         let e = setting(Some(bad)).unwrap_err().to_string();
         assert!(e.starts_with("calendar: "), "{e}");
     }
+    // A path of 100,000 characters, or with a terminal's escape in it: one
+    // short line, the escape written out.
+    let long = format!("/{}.ics", "a".repeat(100_000));
+    let escape = "/tmp/\u{1b}[31mwork.ics";
+    for bad in [long.as_str(), escape] {
+        for e in [
+            setting(Some(bad)).unwrap_err().to_string(),
+            read(bad, Europe::Paris, now, to).unwrap_err().to_string(),
+        ] {
+            assert!(e.chars().count() < 300, "{} characters", e.chars().count());
+            assert!(!e.chars().any(char::is_control), "{e:?}");
+        }
+    }
 }
 
 #[test]
