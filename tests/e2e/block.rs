@@ -1018,7 +1018,7 @@ fn the_meeting_form_offers_the_free_slots_of_the_reps_calendar() {
     let app = env.launch();
     // The profile keeps the calendar (typed: the picker is the desktop's).
     app.alt('6');
-    app.wait_for(&By::css("#profile-calendar"))
+    app.wait_for(&By::css("#profile-calendar:enabled"))
         .type_text(&file.display().to_string());
     app.wait_for(&By::button("Save profile")).click();
     app.wait_until("the profile saved", Duration::from_secs(10), |a| {

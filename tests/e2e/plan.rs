@@ -458,7 +458,13 @@ fn the_reps_profile_is_edited_from_the_footer() {
     env.cli_ok(&["demo"]);
     let app = env.launch();
     app.wait_for(&By::testid("rep-link")).click();
-    let name = app.wait_for(&By::css("#profile-name"));
+    // The field is enabled once the saved profile is in it.
+    let name = app.wait_for(&By::css("#profile-name:enabled"));
+    assert_eq!(
+        app.execute("return document.querySelector('#profile-name').value")
+            .as_str(),
+        Some("Alex Rivera")
+    );
     name.clear();
     name.type_text("Alex R. Rivera");
     app.wait_for(&By::button("Save profile")).click();
