@@ -482,4 +482,25 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
         .is_some()
     });
     review.screenshot("manager-timing-in-the-store");
+    // Call length: every call of the store in the total row.
+    review.alt('l');
+    let calls = in_store.trim().to_string();
+    in_the_store("Call length counted in the store", &|a| {
+        a.find(&By::css(
+            r#"table[aria-label="Length by outcome"] tr.rv-total-row td"#,
+        ))
+        .is_some_and(|t| t.text().trim() == calls)
+    });
+    review.screenshot("manager-length-in-the-store");
+    // The Blocks tab: the blocks the store holds as run (Sam's, ended).
+    review.alt('b');
+    let run: String = pg.psql(
+        "SELECT count(*) FROM callblock.rows WHERE kind = 'block' AND body ->> 'end_reason' IS NOT NULL",
+    );
+    assert_ne!(run.trim(), "0", "Sam's block ended");
+    in_the_store("the Blocks tab counted in the store", &|a| {
+        a.find(&By::css(r#"dl[aria-label="Blocks"] dd .rv-big"#))
+            .is_some_and(|d| d.text().trim() == run.trim())
+    });
+    review.screenshot("manager-blocks-in-the-store");
 }

@@ -1,7 +1,7 @@
 //! The team store from the Settings view: connect, disconnect, the status
 //! (local: the link and what waits; the sync thread does the network).
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use specta::Type;
 use tauri::State;
 
@@ -150,22 +150,47 @@ pub struct LiveReview {
     pub summary: callblock_core::reports::funnel::ReviewSummary,
     /// When to call, when asked for.
     pub timing: Option<callblock_core::reports::timing::TimingReport>,
+    /// Call length by outcome, when asked for.
+    pub length: Option<callblock_core::reports::length::LengthReport>,
+    /// The blocks, when asked for.
+    pub blocks: Option<callblock_core::reports::blocks::BlocksReport>,
+}
+
+/// The Review tab counted in the team store besides the summary.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Type)]
+#[serde(rename_all = "snake_case")]
+pub enum LiveTab {
+    /// The Dashboard and the Reps tab: the summary alone.
+    Summary,
+    Timing,
+    Length,
+    Blocks,
 }
 
 /// Review's figures counted in the team store (a manager's "The team
-/// store, live") for Review's filter: the summary, and with `timing` the
-/// report of when to call.
+/// store, live") for Review's filter: the summary, and the report of the
+/// tab shown (when to call, call length or the blocks).
 #[tauri::command(async)]
 #[specta::specta]
 pub fn review_live(
     state: State<'_, AppState>,
     filter: callblock_core::reports::ReportFilter,
-    timing: bool,
+    tab: LiveTab,
 ) -> Result<LiveReview, AppError> {
+    let parts = callblock_team::LiveParts {
+        timing: tab == LiveTab::Timing,
+        length: tab == LiveTab::Length,
+        blocks: tab == LiveTab::Blocks,
+    };
     count_in_store(&state, |store, secrets| {
-        let (summary, timing) =
-            callblock_team::block_on(callblock_team::live_review(store, secrets, &filter, timing))?;
-        Ok(LiveReview { summary, timing })
+        let r =
+            callblock_team::block_on(callblock_team::live_review(store, secrets, &filter, parts))?;
+        Ok(LiveReview {
+            summary: r.summary,
+            timing: r.timing,
+            length: r.length,
+            blocks: r.blocks,
+        })
     })
 }
 

@@ -100,18 +100,21 @@ fn main() {
     let rows: i64 = rt
         .block_on(client.query_one(
             "SELECT (SELECT count(*) FROM callblock.calls_by_outcome)
-                  + (SELECT count(*) FROM callblock.calls_by_hour)",
+                  + (SELECT count(*) FROM callblock.calls_by_hour)
+                  + (SELECT count(*) FROM callblock.calls_by_length)
+                  + (SELECT count(*) FROM callblock.calls_by_block)",
             &[],
         ))
         .unwrap()
         .get(0);
     println!(
-        "Rollups built in {:.1} s ({rows} rows, by outcome and by hour)",
+        "Rollups built in {:.1} s ({rows} rows, by outcome, hour, length and block)",
         t.elapsed().as_secs_f64()
     );
-    rt.block_on(
-        client.batch_execute("ANALYZE callblock.calls_by_outcome; ANALYZE callblock.calls_by_hour"),
-    )
+    rt.block_on(client.batch_execute(
+        "ANALYZE callblock.calls_by_outcome; ANALYZE callblock.calls_by_hour;
+             ANALYZE callblock.calls_by_length; ANALYZE callblock.calls_by_block",
+    ))
     .unwrap();
     let c = store.conn();
     let reps = callblock_core::reps::reps(c).unwrap();
@@ -149,53 +152,22 @@ fn main() {
         "query", "SQLite med", "PG med", "PG best", "PG worst"
     );
     let mut slow = Vec::new();
-    let mut row = |label: &str, filter: &ReportFilter, themes: &[String], by: Option<GroupBy>| {
-        let mut lite = Vec::new();
-        let mut here = None;
-        for _ in 0..RUNS {
-            let t = Instant::now();
-            here = Some(match by {
-                None => format!("{:?}", reports::funnel(c, filter, &s).unwrap()),
-                Some(b) => format!(
-                    "{:?}",
-                    figures(reports::funnel_by(c, filter, b, &s).unwrap(), b)
-                ),
-            });
-            lite.push(t.elapsed());
-        }
-        let mut live = Vec::new();
-        let mut there = None;
-        let pg_filter = ReportFilter {
-            theme_ids: vec![],
-            ..filter.clone()
+    // One line: `lite` (this copy's report) and `live` (the store's) timed
+    // RUNS times each, and their figures compared.
+    let mut pair = |label: &str, lite: &dyn Fn() -> String, live: &dyn Fn() -> String| {
+        let time = |f: &dyn Fn() -> String| {
+            let mut took = Vec::new();
+            let mut out = String::new();
+            for _ in 0..RUNS {
+                let t = Instant::now();
+                out = f();
+                took.push(t.elapsed());
+            }
+            took.sort();
+            (took, out)
         };
-        for _ in 0..RUNS {
-            let t = Instant::now();
-            there = Some(rt.block_on(async {
-                match by {
-                    None => format!(
-                        "{:?}",
-                        callblock_team::review::funnel(&client, &target, &pg_filter, themes, &s)
-                            .await
-                            .unwrap()
-                    ),
-                    Some(b) => format!(
-                        "{:?}",
-                        figures(
-                            callblock_team::review::funnel_by(
-                                &client, &target, &pg_filter, themes, b, &s
-                            )
-                            .await
-                            .unwrap(),
-                            b
-                        )
-                    ),
-                }
-            }));
-            live.push(t.elapsed());
-        }
-        lite.sort();
-        live.sort();
+        let (lite, here) = time(lite);
+        let (live, there) = time(live);
         let med = |v: &[Duration]| v[v.len() / 2];
         let ms = |d: Duration| format!("{:.1}", d.as_secs_f64() * 1000.0);
         if med(&live) >= TARGET {
@@ -210,6 +182,46 @@ fn main() {
             ms(live[live.len() - 1]),
             if here == there { "yes" } else { "NO" }
         );
+    };
+    let pg_filter = |filter: &ReportFilter| ReportFilter {
+        theme_ids: vec![],
+        ..filter.clone()
+    };
+    let mut row = |label: &str, filter: &ReportFilter, themes: &[String], by: Option<GroupBy>| {
+        let pg = pg_filter(filter);
+        pair(
+            label,
+            &|| match by {
+                None => format!("{:?}", reports::funnel(c, filter, &s).unwrap()),
+                Some(b) => format!(
+                    "{:?}",
+                    figures(reports::funnel_by(c, filter, b, &s).unwrap(), b)
+                ),
+            },
+            &|| {
+                rt.block_on(async {
+                    match by {
+                        None => format!(
+                            "{:?}",
+                            callblock_team::review::funnel(&client, &target, &pg, themes, &s)
+                                .await
+                                .unwrap()
+                        ),
+                        Some(b) => format!(
+                            "{:?}",
+                            figures(
+                                callblock_team::review::funnel_by(
+                                    &client, &target, &pg, themes, b, &s
+                                )
+                                .await
+                                .unwrap(),
+                                b
+                            )
+                        ),
+                    }
+                })
+            },
+        )
     };
     row("funnel, whole year", &year, &[], None);
     row("funnel, last 30 days", &last30, &[], None);
@@ -240,6 +252,48 @@ fn main() {
         &[],
         Some(GroupBy::Rep),
     );
+    // Call length and the blocks (Review's tabs counted in the store).
+    let now = time::now();
+    for (label, filter, themes) in [
+        ("whole year", &year, &[][..]),
+        ("last 30 days", &last30, &[][..]),
+        ("one theme", &theme, std::slice::from_ref(&theme_name)),
+    ] {
+        let pg = pg_filter(filter);
+        pair(
+            &format!("call length, {label}"),
+            &|| format!("{:?}", reports::length::length(c, filter, &s).unwrap()),
+            &|| {
+                format!(
+                    "{:?}",
+                    rt.block_on(callblock_team::review::length(
+                        &client, &target, &pg, themes, &s
+                    ))
+                    .unwrap()
+                )
+            },
+        );
+        pair(
+            &format!("blocks, {label}"),
+            &|| {
+                let r = reports::blocks::blocks(c, filter, &s).unwrap();
+                format!("{:?}", (r.total, r.by_rep, r.by_week, r.dials_per_hour))
+            },
+            &|| {
+                let facts = rt
+                    .block_on(callblock_team::review::block_facts(
+                        &client, &target, &pg, themes, &s,
+                    ))
+                    .unwrap();
+                let names = rt
+                    .block_on(callblock_team::review::rep_names(&client, &target))
+                    .unwrap();
+                let schedule = reports::blocks::planned_blocks(c, filter, now).unwrap();
+                let r = reports::blocks::blocks_of(&facts, schedule, &names, &s);
+                format!("{:?}", (r.total, r.by_rep, r.by_week, r.dials_per_hour))
+            },
+        );
+    }
     println!();
     if slow.is_empty() {
         println!("Every query in PostgreSQL under 100 ms on the median.");
@@ -285,7 +339,7 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
     let sink = client
         .copy_in(
             "COPY callblock.calls (id, rep_id, theme_id, theme_name, started_at, duration_ms,
-                outcome, asked_for_meeting, local_hour, local_weekday) FROM STDIN",
+                outcome, asked_for_meeting, local_hour, local_weekday, block_id) FROM STDIN",
         )
         .await
         .unwrap();
@@ -293,20 +347,14 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
     let mut stmt = c
         .prepare(
             "SELECT c.id, c.rep_id, c.theme_id, t.name, c.started_at, c.duration_ms, c.outcome,
-                    c.asked_for_meeting, c.local_hour, c.local_weekday
+                    c.asked_for_meeting, c.local_hour, c.local_weekday, c.block_id
              FROM calls c LEFT JOIN themes t ON t.id = c.theme_id
              WHERE c.outcome IS NOT NULL",
         )
         .unwrap();
     let mut rows = stmt.query([]).unwrap();
     let mut buf = String::new();
-    let field = |v: Option<String>| match v {
-        None => "\\N".to_string(),
-        Some(s) => s
-            .replace('\\', "\\\\")
-            .replace('\t', "\\t")
-            .replace('\n', "\\n"),
-    };
+    let field = copy_field;
     while let Some(r) = rows.next().unwrap() {
         let asked: bool = r.get(7).unwrap();
         let line = [
@@ -320,6 +368,7 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
             if asked { "t".into() } else { "f".into() },
             field(r.get::<_, Option<i64>>(8).unwrap().map(|v| v.to_string())),
             field(r.get::<_, Option<i64>>(9).unwrap().map(|v| v.to_string())),
+            field(r.get(10).unwrap()),
         ]
         .join("\t");
         buf.push_str(&line);
@@ -334,9 +383,69 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
         sink.send(bytes::Bytes::from(buf)).await.unwrap();
     }
     let n = sink.as_mut().finish().await.unwrap();
+    load_blocks(client, store).await;
     client
-        .batch_execute("ANALYZE callblock.calls")
+        .batch_execute("ANALYZE callblock.calls; ANALYZE callblock.rows")
         .await
         .unwrap();
     n
+}
+
+/// The generated blocks, their pauses and the themes they name, as the
+/// rows a push writes (`callblock.rows`, one JSON body each).
+async fn load_blocks(client: &tokio_postgres::Client, store: &Store) {
+    let c = store.conn();
+    let sql = [
+        "SELECT 'theme', id, NULL, json_object('id', id, 'name', name) FROM themes",
+        "SELECT 'block', b.id, b.rep_id, json_object('id', b.id,
+                'planned_seconds', b.planned_seconds, 'break_seconds', b.break_seconds,
+                'started_at', b.started_at, 'ended_at', b.ended_at, 'end_reason', b.end_reason,
+                'theme_ids', (SELECT json_group_array(bt.theme_id) FROM block_themes bt
+                              WHERE bt.block_id = b.id))
+         FROM blocks b",
+        "SELECT 'pause', p.id, b.rep_id, json_object('id', p.id, 'block_id', p.block_id,
+                'paused_at', p.paused_at, 'resumed_at', p.resumed_at)
+         FROM block_pauses p JOIN blocks b ON b.id = p.block_id",
+    ]
+    .join(" UNION ALL ");
+    let sink = client
+        .copy_in("COPY callblock.rows (kind, id, rep_id, body) FROM STDIN")
+        .await
+        .unwrap();
+    let mut sink = Box::pin(sink);
+    let mut stmt = c.prepare(&sql).unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    let mut buf = String::new();
+    let field = copy_field;
+    while let Some(r) = rows.next().unwrap() {
+        let line = [
+            field(r.get(0).unwrap()),
+            field(r.get(1).unwrap()),
+            field(r.get(2).unwrap()),
+            field(r.get(3).unwrap()),
+        ]
+        .join("\t");
+        buf.push_str(&line);
+        buf.push('\n');
+        if buf.len() > 1 << 20 {
+            sink.send(bytes::Bytes::from(std::mem::take(&mut buf)))
+                .await
+                .unwrap();
+        }
+    }
+    if !buf.is_empty() {
+        sink.send(bytes::Bytes::from(buf)).await.unwrap();
+    }
+    sink.as_mut().finish().await.unwrap();
+}
+
+/// A value as `COPY ... FROM STDIN` reads it (text format).
+fn copy_field(v: Option<String>) -> String {
+    match v {
+        None => "\\N".to_string(),
+        Some(s) => s
+            .replace('\\', "\\\\")
+            .replace('\t', "\\t")
+            .replace('\n', "\\n"),
+    }
 }

@@ -422,26 +422,54 @@ pub async fn live_summary(
     secrets: &Path,
     filter: &callblock_core::reports::ReportFilter,
 ) -> Result<callblock_core::reports::funnel::ReviewSummary> {
-    Ok(live_review(store, secrets, filter, false).await?.0)
+    Ok(live_review(store, secrets, filter, LiveParts::default())
+        .await?
+        .summary)
 }
 
-/// The summary ([`live_summary`]) and, with `timing`, the report of when to
-/// call (the prospect's local hour and weekday), counted in the team store
-/// on one connection.
+/// What Review counts in the store besides the summary: the report of one
+/// tab.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct LiveParts {
+    /// When to call (the prospect's local hour and weekday).
+    pub timing: bool,
+    /// Call length by outcome.
+    pub length: bool,
+    /// Blocks run, their time and pace.
+    pub blocks: bool,
+}
+
+/// Review counted in the team store: the summary, and the parts asked for.
+#[derive(Debug, Clone, PartialEq)]
+pub struct LiveReview {
+    pub summary: callblock_core::reports::funnel::ReviewSummary,
+    pub timing: Option<callblock_core::reports::timing::TimingReport>,
+    pub length: Option<callblock_core::reports::length::LengthReport>,
+    pub blocks: Option<callblock_core::reports::blocks::BlocksReport>,
+}
+
+/// The summary ([`live_summary`]) and the `parts` asked for, counted in the
+/// team store on one connection. Blocks planned are this copy's weekly
+/// schedule's (a schedule is not shared), as in this copy's report.
 pub async fn live_review(
     store: &Store,
     secrets: &Path,
     filter: &callblock_core::reports::ReportFilter,
-    timing: bool,
-) -> Result<(
-    callblock_core::reports::funnel::ReviewSummary,
-    Option<callblock_core::reports::timing::TimingReport>,
-)> {
+    parts: LiveParts,
+) -> Result<LiveReview> {
     use callblock_core::reports::GroupBy;
     let (_, target) = linked(store)?;
     let settings = callblock_core::settings::load(store.conn())?;
-    let (filter, themes) = by_theme_names(store, filter)?;
-    let (f, t, s) = (&filter, &themes[..], &settings);
+    let schedule = match parts.blocks {
+        true => callblock_core::reports::blocks::planned_blocks(
+            store.conn(),
+            filter,
+            callblock_core::time::now(),
+        )?,
+        false => None,
+    };
+    let (by_names, themes) = by_theme_names(store, filter)?;
+    let (f, t, s) = (&by_names, &themes[..], &settings);
     let work = async {
         let client = client::open(&target, secrets, client::WAIT).await?;
         let c = &client;
@@ -449,17 +477,28 @@ pub async fn live_review(
         let by_rep = review::funnel_by(c, &target, f, t, GroupBy::Rep, s).await?;
         let by_theme = review::funnel_by(c, &target, f, t, GroupBy::Theme, s).await?;
         let by_day = review::funnel_by(c, &target, f, t, GroupBy::Day, s).await?;
-        let when = match timing {
+        let timing = match parts.timing {
             true => Some(review::timing(c, &target, f, t, s).await?),
             false => None,
         };
-        Ok::<_, TeamError>((total, by_rep, by_theme, by_day, when))
+        let length = match parts.length {
+            true => Some(review::length(c, &target, f, t, s).await?),
+            false => None,
+        };
+        let blocks = match parts.blocks {
+            true => Some((
+                review::block_facts(c, &target, f, t, s).await?,
+                review::rep_names(c, &target).await?,
+            )),
+            false => None,
+        };
+        Ok::<_, TeamError>((total, by_rep, by_theme, by_day, timing, length, blocks))
     };
-    let (total, by_rep, by_theme, by_day, when) =
+    let (total, by_rep, by_theme, by_day, timing, length, blocks) =
         client::bounded(&target, client::SYNC_WAIT, work).await?;
     let summary = callblock_core::reports::funnel::ReviewSummary {
-        from: filter.from.map(callblock_core::time::to_db),
-        to: filter.to.map(callblock_core::time::to_db),
+        from: by_names.from.map(callblock_core::time::to_db),
+        to: by_names.to.map(callblock_core::time::to_db),
         rates: total.rates(),
         total,
         by_rep,
@@ -468,7 +507,15 @@ pub async fn live_review(
         by_day,
         definitions: callblock_core::reports::definitions(&settings),
     };
-    Ok((summary, when))
+    let blocks = blocks.map(|(facts, names)| {
+        callblock_core::reports::blocks::blocks_of(&facts, schedule, &names, &settings)
+    });
+    Ok(LiveReview {
+        summary,
+        timing,
+        length,
+        blocks,
+    })
 }
 
 /// The funnel grouped `by`, counted in the team store, for this copy's

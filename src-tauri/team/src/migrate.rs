@@ -32,6 +32,12 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "coaching: managers' comments on calls and calls flagged for coaching",
         sql: include_str!("../migrations/0003_coaching.sql"),
     },
+    Migration {
+        version: 4,
+        description:
+            "Review's call length and blocks counted in the store: rollups by length and by block",
+        sql: include_str!("../migrations/0004_length_and_blocks.sql"),
+    },
 ];
 
 /// The newest team schema this binary knows.

@@ -28,15 +28,17 @@ use crate::error::{Result, TeamError};
 /// Which rollup a grouping reads.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Cube {
-    ByOutcome,
-    ByHour,
+    Outcome,
+    Hour,
+    Length,
 }
 
 impl Cube {
     fn table(self) -> &'static str {
         match self {
-            Cube::ByOutcome => "callblock.calls_by_outcome",
-            Cube::ByHour => "callblock.calls_by_hour",
+            Cube::Outcome => "callblock.calls_by_outcome",
+            Cube::Hour => "callblock.calls_by_hour",
+            Cube::Length => "callblock.calls_by_length",
         }
     }
 }
@@ -131,7 +133,7 @@ impl Selection {
             limit_ms: i64::from(settings.phase_limit) * 1000,
             days,
             partial,
-            raw_only: cube == Cube::ByHour && !filter.outcomes.is_empty(),
+            raw_only: cube == Cube::Hour && !filter.outcomes.is_empty(),
             by_day: false,
             from,
             to,
@@ -156,19 +158,37 @@ impl Selection {
                  AND (cardinality({outcomes}::text[]) = 0 OR {outcome} = ANY ({outcomes}))"
             )
         };
+        // A call's measures, and a rollup row's (the length rollup keeps
+        // calls, talk and past the limit; the others the funnel).
+        let (call_measures, rollup_measures) = match cube {
+            Cube::Length => (
+                format!(
+                    "1::bigint AS calls, n.duration_ms AS talk_ms,
+                     (n.duration_ms > {limit})::int::bigint AS past_limit"
+                ),
+                "n.calls, n.talk_ms, n.past_limit",
+            ),
+            Cube::Outcome | Cube::Hour => (
+                format!(
+                    "1::bigint AS dials,
+                     (n.outcome IN {c})::int::bigint AS connects,
+                     (n.outcome IN {c} AND (n.duration_ms >= {conv} OR n.asked_for_meeting
+                         OR n.outcome = 'meeting'))::int::bigint AS conversations,
+                     (n.outcome = 'meeting')::int::bigint AS meetings,
+                     n.duration_ms AS talk_ms,
+                     (n.duration_ms > {limit})::int::bigint AS past_limit"
+                ),
+                "n.dials, n.connects, n.conversations, n.meetings, n.talk_ms, n.past_limit",
+            ),
+        };
         let calls = |period: String| {
             format!(
-                "SELECT {keys}, 1::bigint AS dials,
-                        (n.outcome IN {c})::int::bigint AS connects,
-                        (n.outcome IN {c} AND (n.duration_ms >= {conv} OR n.asked_for_meeting
-                            OR n.outcome = 'meeting'))::int::bigint AS conversations,
-                        (n.outcome = 'meeting')::int::bigint AS meetings,
-                        n.duration_ms AS talk_ms,
-                        (n.duration_ms > {limit})::int::bigint AS past_limit
+                "SELECT {keys}, {call_measures}
                  FROM (SELECT c.*, (c.started_at AT TIME ZONE 'UTC')::date AS day,
                               coalesce(c.theme_name, '') AS theme,
                               coalesce(c.local_hour, -1) AS hour,
-                              coalesce(c.local_weekday, -1) AS weekday
+                              coalesce(c.local_weekday, -1) AS weekday,
+                              least(c.duration_ms / 15000, 24)::integer AS bin
                        FROM callblock.calls c) n
                  WHERE {} AND {period}",
                 filters("n.outcome")
@@ -192,8 +212,8 @@ impl Selection {
             }
         };
         let (hour, weekday, outcome) = match cube {
-            Cube::ByHour => ("r.local_hour", "r.local_weekday", "NULL::text"),
-            Cube::ByOutcome => ("-1", "-1", "n.outcome"),
+            Cube::Hour => ("r.local_hour", "r.local_weekday", "NULL::text"),
+            Cube::Outcome | Cube::Length => ("-1", "-1", "n.outcome"),
         };
         let mut parts = Vec::new();
         // Grouped by day, every day is read (a month's row would stand
@@ -206,8 +226,7 @@ impl Selection {
         for (grain, first, end) in ranges {
             let (first, end) = (a.add(first), a.add(end));
             parts.push(format!(
-                "SELECT {keys}, n.dials, n.connects, n.conversations, n.meetings, n.talk_ms,
-                        n.past_limit
+                "SELECT {keys}, {rollup_measures}
                  FROM (SELECT r.*, r.theme_name AS theme, {hour} AS hour, {weekday} AS weekday
                        FROM {table} r
                        WHERE r.conv_ms = {conv} AND r.limit_ms = {limit} AND r.grain = '{grain}'
@@ -310,8 +329,8 @@ pub async fn funnel(
     settings: &Settings,
 ) -> Result<Funnel> {
     ensure(client, target, settings).await?;
-    let s = Selection::of(filter, theme_names, settings, Cube::ByOutcome)?;
-    let (src, args) = s.source(Cube::ByOutcome, "n.rep_id AS k");
+    let s = Selection::of(filter, theme_names, settings, Cube::Outcome)?;
+    let (src, args) = s.source(Cube::Outcome, "n.rep_id AS k");
     let sql = format!("SELECT {SUMS} FROM ({src}) s");
     let row = client
         .query_one(&sql, &args.refs())
@@ -331,8 +350,8 @@ pub async fn timing(
     settings: &Settings,
 ) -> Result<callblock_core::reports::timing::TimingReport> {
     ensure(client, target, settings).await?;
-    let s = Selection::of(filter, theme_names, settings, Cube::ByHour)?;
-    let (src, args) = s.source(Cube::ByHour, "n.weekday AS wd, n.hour AS h");
+    let s = Selection::of(filter, theme_names, settings, Cube::Hour)?;
+    let (src, args) = s.source(Cube::Hour, "n.weekday AS wd, n.hour AS h");
     let sql = format!(
         "SELECT coalesce(s.wd, -1)::bigint, coalesce(s.h, -1)::bigint,
                 sum(s.dials)::bigint, sum(s.connects)::bigint,
@@ -352,6 +371,156 @@ pub async fn timing(
     Ok(callblock_core::reports::timing::timing_of_cells(
         &cells, settings,
     ))
+}
+
+/// Call length by outcome, counted in the store from its rollup by length
+/// (`callblock.calls_by_length`): the same bins, series and definitions as
+/// this copy's report (`reports::length::length_of_cells`).
+pub async fn length(
+    client: &Client,
+    target: &Target,
+    filter: &ReportFilter,
+    theme_names: &[String],
+    settings: &Settings,
+) -> Result<callblock_core::reports::length::LengthReport> {
+    use callblock_core::reports::length::{length_of_cells, LengthCell};
+    ensure(client, target, settings).await?;
+    let s = Selection::of(filter, theme_names, settings, Cube::Length)?;
+    let (src, args) = s.source(Cube::Length, "n.outcome AS o, n.bin AS b");
+    let sql = format!(
+        "SELECT s.o, s.b::bigint, sum(s.calls)::bigint, sum(s.talk_ms)::bigint,
+                sum(s.past_limit)::bigint
+         FROM ({src}) s GROUP BY 1, 2"
+    );
+    let rows = client
+        .query(&sql, &args.refs())
+        .await
+        .map_err(|e| TeamError::pg(&target.label, e))?;
+    let n =
+        |r: &tokio_postgres::Row, i: usize| u32::try_from(r.get::<_, i64>(i)).unwrap_or(u32::MAX);
+    let mut cells = Vec::with_capacity(rows.len());
+    for r in &rows {
+        // An outcome this version does not know is left out, as a copy
+        // cannot hold one.
+        let Ok(outcome) = Outcome::parse(r.get::<_, &str>(0)) else {
+            continue;
+        };
+        cells.push(LengthCell {
+            outcome,
+            bin: r.get(1),
+            calls: n(r, 2),
+            talk_ms: r.get::<_, i64>(3).max(0) as u64,
+            past_limit: n(r, 4),
+        });
+    }
+    Ok(length_of_cells(&cells, settings))
+}
+
+/// The blocks the filter selects (by when they started, their rep and
+/// their themes by name; the other filters are about calls, as in this
+/// copy's report), each with the figures of its calls from the store's
+/// rollup by block, and its active time (start to end less its pauses,
+/// `reports::blocks::active_seconds`).
+pub async fn block_facts(
+    client: &Client,
+    target: &Target,
+    filter: &ReportFilter,
+    theme_names: &[String],
+    settings: &Settings,
+) -> Result<Vec<callblock_core::reports::blocks::BlockFacts>> {
+    use callblock_core::reports::blocks::{active_seconds, BlockFacts};
+    ensure(client, target, settings).await?;
+    let mut a = Args::default();
+    let conv = a.add(i64::from(settings.conversation_seconds) * 1000);
+    let limit = a.add(i64::from(settings.phase_limit) * 1000);
+    let mut w = vec!["b.kind = 'block'".to_string()];
+    // As a copy compares them: the instants as written (`time::to_db`).
+    if let Some(f) = filter.from {
+        w.push(format!(
+            "b.body ->> 'started_at' >= {}",
+            a.add(callblock_core::time::to_db(f))
+        ));
+    }
+    if let Some(t) = filter.to {
+        w.push(format!(
+            "b.body ->> 'started_at' < {}",
+            a.add(callblock_core::time::to_db(t))
+        ));
+    }
+    if !filter.rep_ids.is_empty() {
+        w.push(format!(
+            "b.rep_id = ANY ({})",
+            a.add(filter.rep_ids.clone())
+        ));
+    }
+    if !theme_names.is_empty() {
+        w.push(format!(
+            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(b.body -> 'theme_ids') AS bt (id)
+                     JOIN callblock.rows t ON t.kind = 'theme' AND t.id = bt.id
+                     WHERE t.body ->> 'name' = ANY ({}))",
+            a.add(theme_names.to_vec())
+        ));
+    }
+    let sql = format!(
+        "SELECT b.rep_id,
+                to_char(date_trunc('week', (b.body ->> 'started_at')::timestamptz AT TIME ZONE 'UTC'),
+                        'YYYY-MM-DD'),
+                b.body ->> 'end_reason',
+                (b.body ->> 'planned_seconds')::bigint,
+                b.body ->> 'started_at', b.body ->> 'ended_at',
+                ARRAY(SELECT p.body ->> 'paused_at' FROM callblock.rows p
+                       WHERE p.kind = 'pause' AND p.body ->> 'block_id' = b.id ORDER BY p.id),
+                ARRAY(SELECT p.body ->> 'resumed_at' FROM callblock.rows p
+                       WHERE p.kind = 'pause' AND p.body ->> 'block_id' = b.id ORDER BY p.id),
+                coalesce(s.dials, 0), coalesce(s.connects, 0), coalesce(s.conversations, 0),
+                coalesce(s.meetings, 0), coalesce(s.talk_ms, 0)
+         FROM callblock.rows b
+         LEFT JOIN callblock.calls_by_block s
+                ON s.block_id = b.id AND s.rep_id = b.rep_id
+               AND s.conv_ms = {conv} AND s.limit_ms = {limit}
+         WHERE {}",
+        w.join(" AND ")
+    );
+    let rows = client
+        .query(&sql, &a.refs())
+        .await
+        .map_err(|e| TeamError::pg(&target.label, e))?;
+    let n = |r: &tokio_postgres::Row, i: usize| {
+        u32::try_from(r.get::<_, i64>(i).max(0)).unwrap_or(u32::MAX)
+    };
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let paused: Vec<String> = r.get(6);
+            let resumed: Vec<Option<String>> = r.get(7);
+            let pauses: Vec<(String, Option<String>)> = paused.into_iter().zip(resumed).collect();
+            BlockFacts {
+                rep_id: r.get(0),
+                week: r.get(1),
+                end_reason: r.get(2),
+                planned: n(r, 3),
+                // Counted as this copy's SQLite counts it, to the second.
+                active: active_seconds(r.get(4), r.get(5), &pauses),
+                dials: n(r, 8),
+                connects: n(r, 9),
+                conversations: n(r, 10),
+                meetings: n(r, 11),
+                talk_ms: r.get::<_, i64>(12).max(0) as u64,
+            }
+        })
+        .collect())
+}
+
+/// The team's reps by id, with their names (the Blocks tab's rows).
+pub async fn rep_names(
+    client: &Client,
+    target: &Target,
+) -> Result<std::collections::BTreeMap<String, String>> {
+    let rows = client
+        .query("SELECT id, name FROM callblock.reps", &[])
+        .await
+        .map_err(|e| TeamError::pg(&target.label, e))?;
+    Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
 }
 
 /// The funnel grouped `by`, counted in the store: the same keys, labels and
@@ -379,8 +548,8 @@ pub async fn funnel_by(
     }
     ensure(client, target, settings).await?;
     let cube = match by {
-        GroupBy::Hour | GroupBy::Weekday => Cube::ByHour,
-        _ => Cube::ByOutcome,
+        GroupBy::Hour | GroupBy::Weekday => Cube::Hour,
+        _ => Cube::Outcome,
     };
     let mut s = Selection::of(filter, theme_names, settings, cube)?;
     s.by_day = matches!(by, GroupBy::Day | GroupBy::Week);

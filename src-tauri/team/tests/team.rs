@@ -1457,15 +1457,30 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
                 .collect::<Vec<_>>()
         };
         assert_eq!(named(&there.by_theme), named(&here.by_theme), "{f:?}");
-        // When to call, counted there too: the same cells and rows.
-        let (_, timing) = block_on(team::live_review(&lee, &secrets, &f, true)).unwrap();
-        let timing = timing.expect("asked for");
+        // When to call, call length and the blocks, counted there too: the
+        // same cells, bins, blocks and rows.
+        let all = team::LiveParts {
+            timing: true,
+            length: true,
+            blocks: true,
+        };
+        let live = block_on(team::live_review(&lee, &secrets, &f, all)).unwrap();
+        let timing = live.timing.expect("asked for");
         let here = callblock_core::reports::timing::timing(lee.conn(), &f, &settings).unwrap();
         assert!(
             !timing.grid.is_empty() || !timing.by_hour.is_empty(),
             "{f:?}"
         );
         assert_eq!(timing, here, "{f:?}");
+        let length = live.length.expect("asked for");
+        let here = callblock_core::reports::length::length(lee.conn(), &f, &settings).unwrap();
+        assert!(length.all.calls > 0, "{f:?}");
+        assert_eq!(length, here, "{f:?}");
+        let blocks = live.blocks.expect("asked for");
+        let here = callblock_core::reports::blocks::blocks(lee.conn(), &f, &settings).unwrap();
+        assert!(blocks.total.run > 0 && blocks.total.dials > 0, "{f:?}");
+        assert!(blocks.total.active_seconds > 0, "{f:?}");
+        assert_eq!(blocks, here, "{f:?}");
     }
     let unknown = ReportFilter {
         theme_ids: vec!["no-such-theme".into()],
@@ -1663,4 +1678,91 @@ fn a_managers_comment_reaches_the_rep_through_the_store_and_stays_the_managers()
     let after = callblock_core::coaching::of_call(dana.conn(), &call).unwrap();
     assert!(after.flagged, "Lee's later flag wins over Dana's");
     assert!(after.comments.is_empty(), "the removal reached Dana's copy");
+}
+
+/// A store made by an earlier Callblock (team schema 3), with calls, a
+/// block and rollups in it, is brought up to date by the next connection:
+/// its calls get their block, and the rollups by length and by block count
+/// them; a call pushed after counts in them too.
+#[test]
+fn a_store_of_schema_3_gains_the_rollups_by_length_and_by_block() {
+    let pg = Pg::start();
+    let mut sql = String::new();
+    for m in &team::migrate::MIGRATIONS[..3] {
+        sql.push_str(m.sql);
+        sql.push_str(&format!(
+            ";\nINSERT INTO callblock.schema_version (version, description) VALUES ({0}, 'v{0}');\n",
+            m.version
+        ));
+    }
+    pg.psql(&sql);
+    let call = |id: &str, block: &str, secs: u32, outcome: &str| {
+        format!(
+            "INSERT INTO callblock.rows (kind, id, rep_id, body) VALUES ('call', '{id}', 'r1',
+             '{{\"id\": \"{id}\", \"block_id\": {block}, \"theme_id\": \"t1\",
+               \"started_at\": \"2026-11-16T09:0{n}:00.000Z\", \"duration_ms\": {ms},
+               \"outcome\": \"{outcome}\", \"asked_for_meeting\": false,
+               \"local_hour\": 9, \"local_weekday\": 0}}');",
+            n = id.len() % 10,
+            ms = secs * 1000,
+        )
+    };
+    pg.psql(&format!(
+        "INSERT INTO callblock.reps (id, name) VALUES ('r1', 'Dana');
+         INSERT INTO callblock.rows (kind, id, body)
+              VALUES ('theme', 't1', '{{\"id\": \"t1\", \"name\": \"Logistics\"}}');
+         INSERT INTO callblock.rows (kind, id, rep_id, body) VALUES ('block', 'b1', 'r1',
+              '{{\"id\": \"b1\", \"planned_seconds\": 3120, \"break_seconds\": 0,
+                \"started_at\": \"2026-11-16T09:00:00.000Z\", \"ended_at\": null,
+                \"end_reason\": null, \"theme_ids\": [\"t1\"]}}');
+         {} {} {}
+         SELECT callblock.ensure_rollups(30000, 180000);",
+        call("c1", "\"b1\"", 20, "no_answer"),
+        call("c22", "\"b1\"", 400, "meeting"),
+        call("c333", "null", 50, "not_interested"),
+    ));
+    // The next connection (the owner's) migrates.
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path().join("owner.db")).unwrap();
+    block_on(team::connect(
+        &mut store,
+        &pg.owner_url(),
+        &dir.path().join("secrets.json"),
+    ))
+    .unwrap();
+    assert_eq!(
+        pg.psql("SELECT max(version) FROM callblock.schema_version"),
+        team::migrate::LATEST.to_string()
+    );
+    assert_eq!(
+        pg.psql("SELECT string_agg(id || ':' || coalesce(block_id, '-'), ' ' ORDER BY id) FROM callblock.calls"),
+        "c1:b1 c22:b1 c333:-"
+    );
+    let by_length = || {
+        pg.psql(
+            "SELECT string_agg(outcome || '@' || bin || '=' || calls || '/' || talk_ms || '/' || past_limit,
+                               ' ' ORDER BY outcome, bin)
+             FROM callblock.calls_by_length WHERE grain = 'd' AND calls > 0
+               AND conv_ms = 30000 AND limit_ms = 180000",
+        )
+    };
+    let by_block = || {
+        pg.psql(
+            "SELECT dials || ' ' || connects || ' ' || conversations || ' ' || meetings || ' ' || talk_ms
+             FROM callblock.calls_by_block WHERE block_id = 'b1'
+               AND conv_ms = 30000 AND limit_ms = 180000",
+        )
+    };
+    assert_eq!(
+        by_length(),
+        "meeting@24=1/400000/1 no_answer@1=1/20000/0 not_interested@3=1/50000/0"
+    );
+    assert_eq!(by_block(), "2 1 1 1 420000");
+    // A call pushed now counts in both.
+    pg.psql(&call("c4444", "\"b1\"", 45, "not_interested"));
+    assert_eq!(
+        by_length(),
+        "meeting@24=1/400000/1 no_answer@1=1/20000/0 not_interested@3=2/95000/0"
+    );
+    assert_eq!(by_block(), "3 2 2 1 465000");
 }

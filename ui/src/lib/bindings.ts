@@ -177,12 +177,12 @@ async teamStoreReport(days: number | null) : Promise<Result<FunnelReport, AppErr
 },
 /**
  * Review's figures counted in the team store (a manager's "The team
- * store, live") for Review's filter: the summary, and with `timing` the
- * report of when to call.
+ * store, live") for Review's filter: the summary, and the report of the
+ * tab shown (when to call, call length or the blocks).
  */
-async reviewLive(filter: ReportFilter, timing: boolean) : Promise<Result<LiveReview, AppError>> {
+async reviewLive(filter: ReportFilter, tab: LiveTab) : Promise<Result<LiveReview, AppError>> {
     try {
-    return { status: "ok", data: await TAURI_INVOKE("review_live", { filter, timing }) };
+    return { status: "ok", data: await TAURI_INVOKE("review_live", { filter, tab }) };
 } catch (e) {
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
@@ -2236,7 +2236,23 @@ summary: ReviewSummary;
 /**
  * When to call, when asked for.
  */
-timing: TimingReport | null }
+timing: TimingReport | null; 
+/**
+ * Call length by outcome, when asked for.
+ */
+length: LengthReport | null; 
+/**
+ * The blocks, when asked for.
+ */
+blocks: BlocksReport | null }
+/**
+ * The Review tab counted in the team store besides the summary.
+ */
+export type LiveTab = 
+/**
+ * The Dashboard and the Reps tab: the summary alone.
+ */
+"summary" | "timing" | "length" | "blocks"
 /**
  * An objection logged in a call.
  */

@@ -1,8 +1,9 @@
 // Review counted in the team store (PostgreSQL) instead of this copy: a
-// manager linked to a team store chooses it, and the Dashboard, Reps and
-// When to call tabs show the whole team now, nothing pulled, looked at
-// again every LIVE_MS while they show. Kept between tabs and visits.
-import { api, messageOf, type ReportFilter, type ReviewSummary, type TimingReport } from "./api";
+// manager linked to a team store chooses it, and the Dashboard, Reps, When
+// to call, Call length and Blocks tabs show the whole team now, nothing
+// pulled, looked at again every LIVE_MS while they show. Kept between tabs
+// and visits.
+import { api, messageOf, type LiveReview as LiveCount, type LiveTab, type ReportFilter } from "./api";
 
 export const LIVE_MS = 15_000;
 
@@ -11,7 +12,7 @@ class LiveReview {
   manager = $state(false);
   source = $state<"copy" | "store">("copy");
   /** The last count, for the filter it was made for. */
-  live = $state<{ key: string; summary: ReviewSummary; timing: TimingReport | null; at: Date } | null>(null);
+  live = $state<({ key: string; at: Date } & LiveCount) | null>(null);
   error = $state<string | null>(null);
   /** The filter the tabs show now (the count is theirs only when it matches). */
   key = $state("");
@@ -21,7 +22,7 @@ class LiveReview {
   }
 
   /** The count for the filter shown, or null (this copy's figures then). */
-  get now(): { summary: ReviewSummary; timing: TimingReport | null; at: Date } | null {
+  get now(): ({ at: Date } & LiveCount) | null {
     return this.inStore && this.live !== null && this.live.key === this.key ? this.live : null;
   }
 
@@ -39,12 +40,13 @@ class LiveReview {
   }
 
   /**
-   * Count `filter` in the store now and every LIVE_MS (with `timing`, when
-   * to call too), one question at a time (so no older answer lands after a
-   * newer one); returns the stop.
+   * Count `filter` in the store now and every LIVE_MS (the summary, and
+   * the report of `tab`: when to call, call length or the blocks), one
+   * question at a time (so no older answer lands after a newer one);
+   * returns the stop.
    */
-  follow(filter: ReportFilter, timing = false): () => void {
-    const key = `${timing ? "timing:" : ""}${JSON.stringify(filter)}`;
+  follow(filter: ReportFilter, tab: LiveTab = "summary"): () => void {
+    const key = `${tab}:${JSON.stringify(filter)}`;
     this.key = key;
     this.error = null;
     let alive = true;
@@ -53,10 +55,10 @@ class LiveReview {
       if (asking) return;
       asking = true;
       api
-        .reviewLive(filter, timing)
-        .then(({ summary, timing }) => {
+        .reviewLive(filter, tab)
+        .then((count) => {
           if (!alive) return;
-          this.live = { key, summary, timing, at: new Date() };
+          this.live = { key, at: new Date(), ...count };
           this.error = null;
         })
         .catch((e) => {

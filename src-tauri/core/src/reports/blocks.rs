@@ -83,6 +83,44 @@ pub const ACTIVE_SECONDS_SQL: &str = "CASE WHEN b.ended_at IS NULL THEN NULL ELS
         - julianday(pp.paused_at)) * 86400) AS INTEGER)
       FROM block_pauses pp WHERE pp.block_id = b.id), 0)) END";
 
+/// A block's active time as [`ACTIVE_SECONDS_SQL`] computes it in SQLite,
+/// from its start and end and its pauses (paused, resumed) as written
+/// (`time::to_db`): the same arithmetic (Julian days as doubles, rounded
+/// half away from zero), so that a store that reads the instants counts the
+/// same seconds. `None` while it runs, or when an instant cannot be read.
+pub fn active_seconds(
+    started_at: &str,
+    ended_at: Option<&str>,
+    pauses: &[(String, Option<String>)],
+) -> Option<u32> {
+    // SQLite's julianday(): the instant in whole milliseconds from the
+    // Julian epoch, divided as a double.
+    let jd = |s: &str| -> Option<f64> {
+        let ms = time::from_db(s).ok()?.timestamp_millis();
+        Some((ms + 210_866_760_000_000) as f64 / 86_400_000.0)
+    };
+    let ended = ended_at?;
+    let (start, end) = (jd(started_at)?, jd(ended)?);
+    let whole = ((end - start) * 86_400.0).round() as i64;
+    let mut paused = 0f64;
+    let mut any = false;
+    for (at, resumed) in pauses {
+        // min(ifnull(resumed, ended), ended), compared as text.
+        let until = match resumed.as_deref() {
+            Some(r) if r < ended => r,
+            _ => ended,
+        };
+        paused += jd(until)? - jd(at)?;
+        any = true;
+    }
+    let paused = if any {
+        (paused * 86_400.0).round() as i64
+    } else {
+        0
+    };
+    Some(u32::try_from((whole - paused).max(0)).unwrap_or(u32::MAX))
+}
+
 /// Dials per hour: dials / active hours (pauses not counted); `None`
 /// without active time. The block summary, the recent blocks and Review
 /// all show this number.
@@ -90,18 +128,23 @@ pub fn dials_per_hour(dials: u32, active_seconds: u32) -> Option<f64> {
     (active_seconds > 0).then(|| f64::from(dials) * 3600.0 / f64::from(active_seconds))
 }
 
-/// One block as read from the store.
-struct BlockFacts {
-    rep_id: String,
-    week: String,
-    end_reason: Option<String>,
-    planned: u32,
-    active: Option<u32>,
-    dials: u32,
-    connects: u32,
-    conversations: u32,
-    meetings: u32,
-    talk_ms: u64,
+/// One block as read from a copy or from the team store, with the figures
+/// of its calls.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BlockFacts {
+    pub rep_id: String,
+    /// The Monday (UTC) of the week it started, `YYYY-MM-DD`.
+    pub week: String,
+    /// `None` while it runs.
+    pub end_reason: Option<String>,
+    pub planned: u32,
+    /// Start to end less pauses ([`ACTIVE_SECONDS_SQL`]); `None` while it runs.
+    pub active: Option<u32>,
+    pub dials: u32,
+    pub connects: u32,
+    pub conversations: u32,
+    pub meetings: u32,
+    pub talk_ms: u64,
 }
 
 #[derive(Default)]
@@ -158,6 +201,23 @@ pub(crate) fn blocks_with(
 ) -> Result<BlocksReport> {
     let facts = block_facts(conn, filter, settings, fresh)?;
     let schedule = planned_blocks(conn, filter, now)?;
+    let names: BTreeMap<String, String> = {
+        let mut stmt = conn.prepare("SELECT id, name FROM reps")?;
+        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        rows.collect::<rusqlite::Result<_>>()?
+    };
+    Ok(blocks_of(&facts, schedule, &names, settings))
+}
+
+/// The blocks report from its blocks (one definition, whichever store read
+/// them), the planned blocks per (rep, week) of the weekly schedule
+/// ([`planned_blocks`]) and the reps' names.
+pub fn blocks_of(
+    facts: &[BlockFacts],
+    schedule: Option<BTreeMap<(String, String), u32>>,
+    names: &BTreeMap<String, String>,
+    settings: &Settings,
+) -> BlocksReport {
     let planned_for = |pick: &dyn Fn(&(String, String)) -> bool| -> Option<u32> {
         schedule
             .as_ref()
@@ -168,7 +228,7 @@ pub(crate) fn blocks_with(
     let mut reps: BTreeMap<String, Acc> = BTreeMap::new();
     let mut weeks: BTreeMap<String, Acc> = BTreeMap::new();
     let mut pace = [0u32; 13];
-    for b in &facts {
+    for b in facts {
         total.add(b);
         reps.entry(b.rep_id.clone()).or_default().add(b);
         weeks.entry(b.week.clone()).or_default().add(b);
@@ -184,11 +244,6 @@ pub(crate) fn blocks_with(
             weeks.entry(week.clone()).or_default();
         }
     }
-    let names: BTreeMap<String, String> = {
-        let mut stmt = conn.prepare("SELECT id, name FROM reps")?;
-        let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
-        rows.collect::<rusqlite::Result<_>>()?
-    };
     let mut by_rep: Vec<BlockGroup> = reps
         .into_iter()
         .map(|(rep, acc)| BlockGroup {
@@ -206,14 +261,14 @@ pub(crate) fn blocks_with(
             key: week,
         })
         .collect();
-    Ok(BlocksReport {
+    BlocksReport {
         schedule_defined: schedule.is_some(),
         total: total.finish(planned_for(&|_| true)),
         by_rep,
         by_week,
         dials_per_hour: pace_bins(&pace),
         definitions: definitions(settings, schedule.is_some()),
-    })
+    }
 }
 
 /// Every block the filter selects, with the figures of its calls (from the
@@ -357,7 +412,7 @@ fn definitions(settings: &Settings, schedule_defined: bool) -> Vec<String> {
 
 /// Planned blocks per (rep, week Monday) from the weekly schedule, or
 /// `None` when the selected reps have no block slots.
-fn planned_blocks(
+pub fn planned_blocks(
     conn: &Connection,
     filter: &ReportFilter,
     now: DateTime<Utc>,

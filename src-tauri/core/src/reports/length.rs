@@ -106,45 +106,61 @@ pub(crate) fn length_with(
     settings: &Settings,
     fresh: bool,
 ) -> Result<LengthReport> {
+    let mut p = Params::default();
+    let src = rollup::source(&BY_LENGTH, filter, settings, fresh, &mut p);
+    let sql = format!(
+        "SELECT outcome, bin, sum(calls), sum(talk_ms), sum(past_limit) FROM ({src}) s GROUP BY 1, 2"
+    );
+    let mut stmt = conn.prepare(&sql)?;
+    let cells = stmt
+        .query_map(p.as_params(), |r| {
+            Ok(LengthCell {
+                outcome: r.get(0)?,
+                bin: r.get(1)?,
+                calls: r.get(2)?,
+                talk_ms: r.get::<_, i64>(3)?.max(0) as u64,
+                past_limit: r.get(4)?,
+            })
+        })?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    Ok(length_of_cells(&cells, settings))
+}
+
+/// The calls of one outcome in one length bin (15 s; the last, 24, open),
+/// with their talk time and how many ran past the outer limit: what a
+/// copy's rollup and the team store's (`callblock.calls_by_length`) sum to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct LengthCell {
+    pub outcome: Outcome,
+    pub bin: i64,
+    pub calls: u32,
+    pub talk_ms: u64,
+    pub past_limit: u32,
+}
+
+/// The report of call length from its cells (one definition, whichever
+/// store counted them).
+pub fn length_of_cells(cells: &[LengthCell], settings: &Settings) -> LengthReport {
     let nbins = (LAST_BIN + 1) as usize;
     let w = (BIN_MS / 1000) as u32;
     let mut counts: Vec<(Outcome, Vec<u32>)> = Outcome::ALL
         .iter()
         .map(|o| (*o, vec![0u32; nbins]))
         .collect();
-    {
-        let mut p = Params::default();
-        let src = rollup::source(&BY_LENGTH, filter, settings, fresh, &mut p);
-        let sql = format!("SELECT outcome, bin, sum(calls) FROM ({src}) s GROUP BY 1, 2");
-        let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query(p.as_params())?;
-        while let Some(r) = rows.next()? {
-            let o: Outcome = r.get(0)?;
-            let bin: i64 = r.get(1)?;
-            let n: u32 = r.get(2)?;
-            if let Some((_, v)) = counts.iter_mut().find(|(x, _)| *x == o) {
-                let b = (bin.max(0) as usize).min(nbins - 1);
-                v[b] += n;
-            }
-        }
-    }
     // Exact sums per outcome: calls, talk time, past the limit.
     let mut sums: Vec<(Outcome, u32, u64, u32)> = Vec::new();
-    {
-        let mut p = Params::default();
-        let src = rollup::source(&BY_LENGTH, filter, settings, fresh, &mut p);
-        let sql = format!(
-            "SELECT outcome, sum(calls), sum(talk_ms), sum(past_limit) FROM ({src}) s GROUP BY 1"
-        );
-        let mut stmt = conn.prepare(&sql)?;
-        let mut rows = stmt.query(p.as_params())?;
-        while let Some(r) = rows.next()? {
-            sums.push((
-                r.get(0)?,
-                r.get(1)?,
-                r.get::<_, i64>(2)?.max(0) as u64,
-                r.get(3)?,
-            ));
+    for c in cells {
+        if let Some((_, v)) = counts.iter_mut().find(|(x, _)| *x == c.outcome) {
+            let b = (c.bin.max(0) as usize).min(nbins - 1);
+            v[b] = v[b].saturating_add(c.calls);
+        }
+        match sums.iter_mut().find(|s| s.0 == c.outcome) {
+            Some(s) => {
+                s.1 = s.1.saturating_add(c.calls);
+                s.2 = s.2.saturating_add(c.talk_ms);
+                s.3 = s.3.saturating_add(c.past_limit);
+            }
+            None => sums.push((c.outcome, c.calls, c.talk_ms, c.past_limit)),
         }
     }
     let series = |outcome: Option<Outcome>, c: Vec<u32>| -> LengthSeries {
@@ -181,14 +197,14 @@ pub(crate) fn length_with(
          {} and longer. The median is estimated within its bin.",
         mmss(LAST_BIN * w)
     ));
-    Ok(LengthReport {
+    LengthReport {
         bin_seconds: w,
         bins: bins(),
         all: series(None, all),
         by_outcome,
         limit_seconds: settings.phase_limit,
         definitions: defs,
-    })
+    }
 }
 
 trait NoneOrEq<T> {

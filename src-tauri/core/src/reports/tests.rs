@@ -1495,3 +1495,74 @@ fn a_version_1_database_with_calls_migrates_and_is_searchable() {
         .unwrap();
     assert_eq!(hits, 1);
 }
+
+#[test]
+fn a_blocks_active_time_is_counted_in_rust_as_sqlite_counts_it() {
+    use super::blocks::{active_seconds, ACTIVE_SECONDS_SQL};
+    let conn = Connection::open_in_memory().unwrap();
+    conn.execute_batch(
+        "CREATE TABLE blocks (id TEXT PRIMARY KEY, started_at TEXT NOT NULL, ended_at TEXT);
+         CREATE TABLE block_pauses (block_id TEXT NOT NULL, paused_at TEXT NOT NULL, resumed_at TEXT);",
+    )
+    .unwrap();
+    let t0 = chrono::DateTime::parse_from_rfc3339("2026-11-16T09:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let mut seed: u64 = 0x5eed;
+    let mut next = |m: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % m
+    };
+    let ms = |t: chrono::DateTime<chrono::Utc>, n: u64| {
+        crate::time::to_db(t + chrono::Duration::milliseconds(n as i64))
+    };
+    let mut blocks = Vec::new();
+    for i in 0..2000u64 {
+        let start_ms = next(86_400_000 * 30);
+        // Often half a second apart exactly: the rounding's edge.
+        let len = next(4_000) * 1000 + [0, 500, 499, 501, 1][next(5) as usize];
+        let start = ms(t0, start_ms);
+        let ended = (next(10) > 0).then(|| ms(t0, start_ms + len));
+        let mut pauses = Vec::new();
+        for _ in 0..next(4) {
+            let at = start_ms + next(len.max(1));
+            let resumed = match next(4) {
+                0 => None,
+                // Past the block's end: counted up to the end.
+                1 => Some(ms(t0, start_ms + len + next(5000))),
+                _ => Some(ms(t0, at + next(300_000) + 500)),
+            };
+            pauses.push((ms(t0, at), resumed));
+        }
+        let id = format!("b{i}");
+        conn.execute(
+            "INSERT INTO blocks (id, started_at, ended_at) VALUES (?1, ?2, ?3)",
+            rusqlite::params![id, start, ended],
+        )
+        .unwrap();
+        for (at, resumed) in &pauses {
+            conn.execute(
+                "INSERT INTO block_pauses (block_id, paused_at, resumed_at) VALUES (?1, ?2, ?3)",
+                rusqlite::params![id, at, resumed],
+            )
+            .unwrap();
+        }
+        blocks.push((id, start, ended, pauses));
+    }
+    for (id, start, ended, pauses) in &blocks {
+        let sql: Option<i64> = conn
+            .query_row(
+                &format!("SELECT {ACTIVE_SECONDS_SQL} FROM blocks b WHERE b.id = ?1"),
+                [id],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(
+            active_seconds(start, ended.as_deref(), pauses).map(i64::from),
+            sql,
+            "block {id}: {start} to {ended:?}, pauses {pauses:?}"
+        );
+    }
+}

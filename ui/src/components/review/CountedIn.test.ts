@@ -13,7 +13,7 @@ function store(manager: boolean, answer: () => unknown) {
   mockIPC((cmd, args) => {
     asked.push({ cmd, args });
     if (cmd === "team_status") return { link: { manager }, waiting: 0, oldest_waiting: null, leased: 0 };
-    if (cmd === "review_live") return { summary: answer(), timing: null };
+    if (cmd === "review_live") return { summary: answer(), timing: null, length: null, blocks: null };
     return null;
   });
   return asked;
@@ -35,10 +35,33 @@ describe("counted in: this copy or the team store", () => {
     const stop = liveReview.follow(filter);
     await waitFor(() => expect(screen.getByTestId("counted-in-line")).toHaveTextContent("Counted in the team store (PostgreSQL) at"));
     expect(liveReview.now?.summary.total.dials).toBe(2500);
-    expect(asked.find((a) => a.cmd === "review_live")?.args).toEqual({ filter, timing: false });
+    expect(asked.find((a) => a.cmd === "review_live")?.args).toEqual({ filter, tab: "summary" });
     // Another filter: not this count's.
     stop();
     liveReview.key = JSON.stringify({ ...filter, rep_ids: ["r"] });
+    expect(liveReview.now).toBeNull();
+  });
+
+  it("counts a tab's own report with the summary, and a tab's count is not another's", async () => {
+    const asked: { cmd: string; args: unknown }[] = [];
+    const blocks = { total: { run: 7 } };
+    mockIPC((cmd, args) => {
+      asked.push({ cmd, args });
+      if (cmd === "team_status") return { link: { manager: true }, waiting: 0, oldest_waiting: null, leased: 0 };
+      if (cmd === "review_live") {
+        const tab = (args as { tab: string }).tab;
+        return { summary, timing: null, length: null, blocks: tab === "blocks" ? blocks : null };
+      }
+      return null;
+    });
+    await liveReview.look();
+    liveReview.source = "store";
+    const stop = liveReview.follow(filter, "blocks");
+    await waitFor(() => expect(liveReview.now?.blocks).toEqual(blocks));
+    expect(asked.filter((a) => a.cmd === "review_live").map((a) => a.args)).toEqual([{ filter, tab: "blocks" }]);
+    stop();
+    // The same filter on the Call length tab: the blocks' count is not its own.
+    liveReview.key = `length:${JSON.stringify(filter)}`;
     expect(liveReview.now).toBeNull();
   });
 
