@@ -503,4 +503,16 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
             .is_some_and(|d| d.text().trim() == run.trim())
     });
     review.screenshot("manager-blocks-in-the-store");
+    // The Playbook: every call of the store under a talk-track version.
+    review.alt('p');
+    in_the_store("the Playbook counted in the store", &|a| {
+        a.execute(
+            "return Array.from(document.querySelectorAll(\
+             'table[aria-label=\"Talk-track versions\"] tbody tr td:nth-of-type(3)'))\
+             .reduce((n, td) => n + Number(td.textContent.replace(/,/g, '')), 0);",
+        )
+        .as_u64()
+        .is_some_and(|n| n.to_string() == calls)
+    });
+    review.screenshot("manager-playbook-in-the-store");
 }

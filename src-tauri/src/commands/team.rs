@@ -154,6 +154,8 @@ pub struct LiveReview {
     pub length: Option<callblock_core::reports::length::LengthReport>,
     /// The blocks, when asked for.
     pub blocks: Option<callblock_core::reports::blocks::BlocksReport>,
+    /// The playbook, when asked for.
+    pub playbook: Option<callblock_core::reports::playbook::PlaybookReport>,
 }
 
 /// The Review tab counted in the team store besides the summary.
@@ -165,11 +167,12 @@ pub enum LiveTab {
     Timing,
     Length,
     Blocks,
+    Playbook,
 }
 
 /// Review's figures counted in the team store (a manager's "The team
 /// store, live") for Review's filter: the summary, and the report of the
-/// tab shown (when to call, call length or the blocks).
+/// tab shown (when to call, call length, the blocks or the playbook).
 #[tauri::command(async)]
 #[specta::specta]
 pub fn review_live(
@@ -181,6 +184,7 @@ pub fn review_live(
         timing: tab == LiveTab::Timing,
         length: tab == LiveTab::Length,
         blocks: tab == LiveTab::Blocks,
+        playbook: tab == LiveTab::Playbook,
     };
     count_in_store(&state, |store, secrets| {
         let r =
@@ -190,6 +194,7 @@ pub fn review_live(
             timing: r.timing,
             length: r.length,
             blocks: r.blocks,
+            playbook: r.playbook,
         })
     })
 }

@@ -102,18 +102,20 @@ fn main() {
             "SELECT (SELECT count(*) FROM callblock.calls_by_outcome)
                   + (SELECT count(*) FROM callblock.calls_by_hour)
                   + (SELECT count(*) FROM callblock.calls_by_length)
-                  + (SELECT count(*) FROM callblock.calls_by_block)",
+                  + (SELECT count(*) FROM callblock.calls_by_block)
+                  + (SELECT count(*) FROM callblock.calls_by_track)",
             &[],
         ))
         .unwrap()
         .get(0);
     println!(
-        "Rollups built in {:.1} s ({rows} rows, by outcome, hour, length and block)",
+        "Rollups built in {:.1} s ({rows} rows, by outcome, hour, length, block and version)",
         t.elapsed().as_secs_f64()
     );
     rt.block_on(client.batch_execute(
         "ANALYZE callblock.calls_by_outcome; ANALYZE callblock.calls_by_hour;
-             ANALYZE callblock.calls_by_length; ANALYZE callblock.calls_by_block",
+             ANALYZE callblock.calls_by_length; ANALYZE callblock.calls_by_block;
+             ANALYZE callblock.calls_by_track; ANALYZE callblock.call_objections",
     ))
     .unwrap();
     let c = store.conn();
@@ -273,6 +275,23 @@ fn main() {
                 )
             },
         );
+        if std::env::var_os("REVIEW_BENCH_PARTS").is_some() {
+            let t = Instant::now();
+            let facts = rt
+                .block_on(callblock_team::review::block_facts(
+                    &client, &target, &pg, themes, &s,
+                ))
+                .unwrap();
+            let store_part = t.elapsed();
+            let t = Instant::now();
+            let _ = reports::blocks::planned_blocks(c, filter, now).unwrap();
+            println!(
+                "  (blocks, {label}: {} blocks read from the store in {:.1} ms, the schedule in {:.1} ms)",
+                facts.len(),
+                store_part.as_secs_f64() * 1000.0,
+                t.elapsed().as_secs_f64() * 1000.0
+            );
+        }
         pair(
             &format!("blocks, {label}"),
             &|| {
@@ -291,6 +310,35 @@ fn main() {
                 let schedule = reports::blocks::planned_blocks(c, filter, now).unwrap();
                 let r = reports::blocks::blocks_of(&facts, schedule, &names, &s);
                 format!("{:?}", (r.total, r.by_rep, r.by_week, r.dials_per_hour))
+            },
+        );
+        pair(
+            &format!("playbook, {label}"),
+            &|| format!("{:?}", reports::playbook::playbook(c, filter, &s).unwrap()),
+            &|| {
+                let (connects, (objections, responses, tracks)) = rt
+                    .block_on(async {
+                        let f = callblock_team::review::funnel(&client, &target, &pg, themes, &s)
+                            .await?;
+                        let counts = callblock_team::review::playbook_counts(
+                            &client, &target, &pg, themes, &s,
+                        )
+                        .await?;
+                        Ok::<_, callblock_team::TeamError>((f.connects, counts))
+                    })
+                    .unwrap();
+                format!(
+                    "{:?}",
+                    reports::playbook::playbook_of_store(
+                        c,
+                        connects,
+                        &objections,
+                        &responses,
+                        &tracks,
+                        &s
+                    )
+                    .unwrap()
+                )
             },
         );
     }
@@ -339,7 +387,8 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
     let sink = client
         .copy_in(
             "COPY callblock.calls (id, rep_id, theme_id, theme_name, started_at, duration_ms,
-                outcome, asked_for_meeting, local_hour, local_weekday, block_id) FROM STDIN",
+                outcome, asked_for_meeting, local_hour, local_weekday, block_id,
+                talk_track_version_id) FROM STDIN",
         )
         .await
         .unwrap();
@@ -347,7 +396,8 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
     let mut stmt = c
         .prepare(
             "SELECT c.id, c.rep_id, c.theme_id, t.name, c.started_at, c.duration_ms, c.outcome,
-                    c.asked_for_meeting, c.local_hour, c.local_weekday, c.block_id
+                    c.asked_for_meeting, c.local_hour, c.local_weekday, c.block_id,
+                    c.talk_track_version_id
              FROM calls c LEFT JOIN themes t ON t.id = c.theme_id
              WHERE c.outcome IS NOT NULL",
         )
@@ -369,6 +419,7 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
             field(r.get::<_, Option<i64>>(8).unwrap().map(|v| v.to_string())),
             field(r.get::<_, Option<i64>>(9).unwrap().map(|v| v.to_string())),
             field(r.get(10).unwrap()),
+            field(r.get(11).unwrap()),
         ]
         .join("\t");
         buf.push_str(&line);
@@ -400,12 +451,29 @@ async fn load_blocks(client: &tokio_postgres::Client, store: &Store) {
         "SELECT 'block', b.id, b.rep_id, json_object('id', b.id,
                 'planned_seconds', b.planned_seconds, 'break_seconds', b.break_seconds,
                 'started_at', b.started_at, 'ended_at', b.ended_at, 'end_reason', b.end_reason,
-                'theme_ids', (SELECT json_group_array(bt.theme_id) FROM block_themes bt
-                              WHERE bt.block_id = b.id))
+                'theme_ids', json((SELECT json_group_array(bt.theme_id) FROM block_themes bt
+                                   WHERE bt.block_id = b.id)))
          FROM blocks b",
         "SELECT 'pause', p.id, b.rep_id, json_object('id', p.id, 'block_id', p.block_id,
                 'paused_at', p.paused_at, 'resumed_at', p.resumed_at)
          FROM block_pauses p JOIN blocks b ON b.id = p.block_id",
+        "SELECT 'objection', id, NULL, json_object('id', id, 'slug', slug, 'label', label,
+                'hotkey', hotkey, 'position', position, 'created_at', created_at)
+         FROM objections",
+        "SELECT 'response', id, NULL, json_object('id', id, 'objection_id', objection_id,
+                'theme_id', theme_id, 'version', version, 'response', response,
+                'created_at', created_at)
+         FROM objection_responses",
+        "SELECT 'talk_track', id, NULL, json_object('id', id, 'theme_id', theme_id, 'name', name,
+                'created_at', created_at)
+         FROM talk_tracks",
+        "SELECT 'talk_track_version', id, NULL, json_object('id', id,
+                'talk_track_id', talk_track_id, 'version', version, 'opener', opener,
+                'engage_statement', engage_statement, 'impact_question', impact_question,
+                'appointment_request', appointment_request, 'voicemail_script', voicemail_script,
+                'referral', referral, 'agenda_line', agenda_line, 'change_note', change_note,
+                'created_at', created_at)
+         FROM talk_track_versions",
     ]
     .join(" UNION ALL ");
     let sink = client
@@ -425,6 +493,44 @@ async fn load_blocks(client: &tokio_postgres::Client, store: &Store) {
             field(r.get(3).unwrap()),
         ]
         .join("\t");
+        buf.push_str(&line);
+        buf.push('\n');
+        if buf.len() > 1 << 20 {
+            sink.send(bytes::Bytes::from(std::mem::take(&mut buf)))
+                .await
+                .unwrap();
+        }
+    }
+    if !buf.is_empty() {
+        sink.send(bytes::Bytes::from(buf)).await.unwrap();
+    }
+    sink.as_mut().finish().await.unwrap();
+    // The objections raised, with their calls' start, theme and outcome (as
+    // the store's triggers keep them).
+    let sink = client
+        .copy_in(
+            "COPY callblock.call_objections (id, call_id, rep_id, objection_id, response_id,
+                started_at, theme_name, outcome) FROM STDIN",
+        )
+        .await
+        .unwrap();
+    let mut sink = Box::pin(sink);
+    let mut stmt = c
+        .prepare(
+            "SELECT co.id, co.call_id, c.rep_id, co.objection_id, co.response_id, c.started_at,
+                    t.name, c.outcome
+             FROM call_objections co JOIN calls c ON c.id = co.call_id
+             LEFT JOIN themes t ON t.id = c.theme_id
+             WHERE c.outcome IS NOT NULL",
+        )
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    let mut buf = String::new();
+    while let Some(r) = rows.next().unwrap() {
+        let line = (0..8)
+            .map(|i| field(r.get(i).unwrap()))
+            .collect::<Vec<_>>()
+            .join("\t");
         buf.push_str(&line);
         buf.push('\n');
         if buf.len() > 1 << 20 {

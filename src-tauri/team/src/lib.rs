@@ -437,6 +437,8 @@ pub struct LiveParts {
     pub length: bool,
     /// Blocks run, their time and pace.
     pub blocks: bool,
+    /// Objections heard, responses used and talk-track versions compared.
+    pub playbook: bool,
 }
 
 /// Review counted in the team store: the summary, and the parts asked for.
@@ -446,11 +448,14 @@ pub struct LiveReview {
     pub timing: Option<callblock_core::reports::timing::TimingReport>,
     pub length: Option<callblock_core::reports::length::LengthReport>,
     pub blocks: Option<callblock_core::reports::blocks::BlocksReport>,
+    pub playbook: Option<callblock_core::reports::playbook::PlaybookReport>,
 }
 
 /// The summary ([`live_summary`]) and the `parts` asked for, counted in the
 /// team store on one connection. Blocks planned are this copy's weekly
-/// schedule's (a schedule is not shared), as in this copy's report.
+/// schedule's (a schedule is not shared), as in this copy's report; the
+/// playbook is said in this copy's words
+/// (`reports::playbook::playbook_of_store`).
 pub async fn live_review(
     store: &Store,
     secrets: &Path,
@@ -492,10 +497,29 @@ pub async fn live_review(
             )),
             false => None,
         };
-        Ok::<_, TeamError>((total, by_rep, by_theme, by_day, timing, length, blocks))
+        let playbook = match parts.playbook {
+            true => Some(review::playbook_counts(c, &target, f, t, s).await?),
+            false => None,
+        };
+        Ok::<_, TeamError>((
+            total, by_rep, by_theme, by_day, timing, length, blocks, playbook,
+        ))
     };
-    let (total, by_rep, by_theme, by_day, timing, length, blocks) =
+    let (total, by_rep, by_theme, by_day, timing, length, blocks, playbook) =
         client::bounded(&target, client::SYNC_WAIT, work).await?;
+    let playbook = match playbook {
+        Some((objections, responses, tracks)) => {
+            Some(callblock_core::reports::playbook::playbook_of_store(
+                store.conn(),
+                total.connects,
+                &objections,
+                &responses,
+                &tracks,
+                &settings,
+            )?)
+        }
+        None => None,
+    };
     let summary = callblock_core::reports::funnel::ReviewSummary {
         from: by_names.from.map(callblock_core::time::to_db),
         to: by_names.to.map(callblock_core::time::to_db),
@@ -515,6 +539,7 @@ pub async fn live_review(
         timing,
         length,
         blocks,
+        playbook,
     })
 }
 

@@ -35,8 +35,9 @@ pub const MIGRATIONS: &[Migration] = &[
     Migration {
         version: 4,
         description:
-            "Review's call length and blocks counted in the store: rollups by length and by block",
-        sql: include_str!("../migrations/0004_length_and_blocks.sql"),
+            "Review's call length, blocks and playbook counted in the store: rollups by length, \
+             block and talk-track version; typed blocks, pauses and objections raised",
+        sql: include_str!("../migrations/0004_review_tabs.sql"),
     },
 ];
 

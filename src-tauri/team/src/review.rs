@@ -17,6 +17,7 @@
 
 use callblock_core::domain::{Outcome, Settings};
 use callblock_core::reports::funnel::{group, relabel_outcomes, sort_groups, weeks_of, RawKey};
+use callblock_core::reports::playbook::{StoreObjection, StoreResponse, StoreTrack};
 use callblock_core::reports::{Funnel, FunnelGroup, GroupBy, ReportFilter};
 use chrono::{DateTime, Datelike, Duration, NaiveDate, NaiveTime, Utc};
 use tokio_postgres::types::ToSql;
@@ -31,6 +32,7 @@ enum Cube {
     Outcome,
     Hour,
     Length,
+    Track,
 }
 
 impl Cube {
@@ -39,6 +41,7 @@ impl Cube {
             Cube::Outcome => "callblock.calls_by_outcome",
             Cube::Hour => "callblock.calls_by_hour",
             Cube::Length => "callblock.calls_by_length",
+            Cube::Track => "callblock.calls_by_track",
         }
     }
 }
@@ -133,7 +136,8 @@ impl Selection {
             limit_ms: i64::from(settings.phase_limit) * 1000,
             days,
             partial,
-            raw_only: cube == Cube::Hour && !filter.outcomes.is_empty(),
+            // The rollups by hour and by version keep no outcome.
+            raw_only: matches!(cube, Cube::Hour | Cube::Track) && !filter.outcomes.is_empty(),
             by_day: false,
             from,
             to,
@@ -168,7 +172,7 @@ impl Selection {
                 ),
                 "n.calls, n.talk_ms, n.past_limit",
             ),
-            Cube::Outcome | Cube::Hour => (
+            Cube::Outcome | Cube::Hour | Cube::Track => (
                 format!(
                     "1::bigint AS dials,
                      (n.outcome IN {c})::int::bigint AS connects,
@@ -188,7 +192,8 @@ impl Selection {
                               coalesce(c.theme_name, '') AS theme,
                               coalesce(c.local_hour, -1) AS hour,
                               coalesce(c.local_weekday, -1) AS weekday,
-                              least(c.duration_ms / 15000, 24)::integer AS bin
+                              least(c.duration_ms / 15000, 24)::integer AS bin,
+                              coalesce(c.talk_track_version_id, '') AS track
                        FROM callblock.calls c) n
                  WHERE {} AND {period}",
                 filters("n.outcome")
@@ -213,7 +218,12 @@ impl Selection {
         };
         let (hour, weekday, outcome) = match cube {
             Cube::Hour => ("r.local_hour", "r.local_weekday", "NULL::text"),
+            Cube::Track => ("-1", "-1", "NULL::text"),
             Cube::Outcome | Cube::Length => ("-1", "-1", "n.outcome"),
+        };
+        let track = match cube {
+            Cube::Track => "r.track_version_id",
+            _ => "''",
         };
         let mut parts = Vec::new();
         // Grouped by day, every day is read (a month's row would stand
@@ -227,7 +237,8 @@ impl Selection {
             let (first, end) = (a.add(first), a.add(end));
             parts.push(format!(
                 "SELECT {keys}, {rollup_measures}
-                 FROM (SELECT r.*, r.theme_name AS theme, {hour} AS hour, {weekday} AS weekday
+                 FROM (SELECT r.*, r.theme_name AS theme, {hour} AS hour, {weekday} AS weekday,
+                              {track} AS track
                        FROM {table} r
                        WHERE r.conv_ms = {conv} AND r.limit_ms = {limit} AND r.grain = '{grain}'
                          AND ({first}::date IS NULL OR r.day >= {first})
@@ -248,6 +259,83 @@ impl Selection {
             }
         }
         (sql, a)
+    }
+}
+
+impl Selection {
+    /// The objections raised (`kind` "objection", keyed by objection) or
+    /// the responses used ("response", keyed by response, '' for none),
+    /// as rows (k, t: times, c: calls, m: meetings) to sum: whole days
+    /// from `callblock.objections_by_day`, partial days (or everything, for
+    /// a selection of outcomes) from `callblock.call_objections`, where a
+    /// call counts once per key.
+    fn raised(&self, kind: &'static str) -> (String, Args) {
+        let mut a = Args::default();
+        let (reps, themes, outcomes) = (
+            a.add(self.reps.clone()),
+            a.add(self.themes.clone()),
+            a.add(self.outcomes.clone()),
+        );
+        let who = |rep: &str, theme: &str| {
+            format!(
+                "(cardinality({reps}::text[]) = 0 OR {rep} = ANY ({reps}))
+                 AND (cardinality({themes}::text[]) = 0 OR {theme} = ANY ({themes}))"
+            )
+        };
+        let item = match kind {
+            "objection" => "co.objection_id",
+            _ => "coalesce(co.response_id, '')",
+        };
+        let raw = |period: String| {
+            format!(
+                "SELECT {item} AS k, count(*)::bigint AS t, count(DISTINCT co.call_id)::bigint AS c,
+                        count(DISTINCT co.call_id) FILTER (WHERE co.outcome = 'meeting')::bigint AS m
+                 FROM callblock.call_objections co
+                 WHERE co.outcome IS NOT NULL AND {}
+                   AND (cardinality({outcomes}::text[]) = 0 OR co.outcome = ANY ({outcomes}))
+                   AND {period}
+                 GROUP BY 1",
+                who("co.rep_id", "co.theme_name")
+            )
+        };
+        let days = match self.days {
+            Some(d) if !self.raw_only => d,
+            _ => {
+                let (from, to) = if self.raw_only {
+                    (self.from, self.to)
+                } else {
+                    self.partial[0]
+                };
+                let (f, t) = (a.add(from), a.add(to));
+                let period = format!(
+                    "({f}::timestamptz IS NULL OR co.started_at >= {f})
+                     AND ({t}::timestamptz IS NULL OR co.started_at < {t})"
+                );
+                return (raw(period), a);
+            }
+        };
+        let mut parts = Vec::new();
+        for (grain, first, end) in grains(days) {
+            let (first, end) = (a.add(first), a.add(end));
+            parts.push(format!(
+                "SELECT r.item_id AS k, r.times AS t, r.calls AS c, r.meetings AS m
+                 FROM callblock.objections_by_day r
+                 WHERE r.grain = '{grain}' AND r.kind = '{kind}'
+                   -- The rollup keeps no outcome: read when none is selected.
+                   AND cardinality({outcomes}::text[]) = 0
+                   AND ({first}::date IS NULL OR r.day >= {first})
+                   AND ({end}::date IS NULL OR r.day < {end})
+                   AND {}",
+                who("r.rep_id", "r.theme_name")
+            ));
+        }
+        for (from, to) in self.partial {
+            if let (Some(from), Some(to)) = (from, to) {
+                let (f, t) = (a.add(from), a.add(to));
+                parts.push(raw(format!("co.started_at >= {f} AND co.started_at < {t}")));
+            }
+        }
+        (parts.join(" UNION ALL "), a)
     }
 }
 
@@ -433,17 +521,17 @@ pub async fn block_facts(
     let mut a = Args::default();
     let conv = a.add(i64::from(settings.conversation_seconds) * 1000);
     let limit = a.add(i64::from(settings.phase_limit) * 1000);
-    let mut w = vec!["b.kind = 'block'".to_string()];
+    let mut w = vec!["true".to_string()];
     // As a copy compares them: the instants as written (`time::to_db`).
     if let Some(f) = filter.from {
         w.push(format!(
-            "b.body ->> 'started_at' >= {}",
+            "b.started_at >= {}",
             a.add(callblock_core::time::to_db(f))
         ));
     }
     if let Some(t) = filter.to {
         w.push(format!(
-            "b.body ->> 'started_at' < {}",
+            "b.started_at < {}",
             a.add(callblock_core::time::to_db(t))
         ));
     }
@@ -455,29 +543,25 @@ pub async fn block_facts(
     }
     if !theme_names.is_empty() {
         w.push(format!(
-            "EXISTS (SELECT 1 FROM jsonb_array_elements_text(b.body -> 'theme_ids') AS bt (id)
-                     JOIN callblock.rows t ON t.kind = 'theme' AND t.id = bt.id
-                     WHERE t.body ->> 'name' = ANY ({}))",
+            "b.theme_ids && ARRAY(SELECT t.id FROM callblock.rows t
+                                  WHERE t.kind = 'theme' AND t.body ->> 'name' = ANY ({}))",
             a.add(theme_names.to_vec())
         ));
     }
     let sql = format!(
-        "SELECT b.rep_id,
-                to_char(date_trunc('week', (b.body ->> 'started_at')::timestamptz AT TIME ZONE 'UTC'),
-                        'YYYY-MM-DD'),
-                b.body ->> 'end_reason',
-                (b.body ->> 'planned_seconds')::bigint,
-                b.body ->> 'started_at', b.body ->> 'ended_at',
-                ARRAY(SELECT p.body ->> 'paused_at' FROM callblock.rows p
-                       WHERE p.kind = 'pause' AND p.body ->> 'block_id' = b.id ORDER BY p.id),
-                ARRAY(SELECT p.body ->> 'resumed_at' FROM callblock.rows p
-                       WHERE p.kind = 'pause' AND p.body ->> 'block_id' = b.id ORDER BY p.id),
+        "SELECT b.rep_id, b.started_at, b.ended_at, b.end_reason, b.planned_seconds,
+                coalesce(p.paused, '{{}}'), coalesce(p.resumed, '{{}}'),
                 coalesce(s.dials, 0), coalesce(s.connects, 0), coalesce(s.conversations, 0),
                 coalesce(s.meetings, 0), coalesce(s.talk_ms, 0)
-         FROM callblock.rows b
-         LEFT JOIN callblock.calls_by_block s
+         FROM callblock.blocks b
+         LEFT JOIN (
+             SELECT p.block_id, array_agg(p.paused_at ORDER BY p.id COLLATE \"C\") AS paused,
+                    array_agg(p.resumed_at ORDER BY p.id COLLATE \"C\") AS resumed
+             FROM callblock.block_pauses p GROUP BY 1) p ON p.block_id = b.id
+         LEFT JOIN (
+             SELECT * FROM callblock.calls_by_block
+             WHERE conv_ms = {conv} AND limit_ms = {limit}) s
                 ON s.block_id = b.id AND s.rep_id = b.rep_id
-               AND s.conv_ms = {conv} AND s.limit_ms = {limit}
          WHERE {}",
         w.join(" AND ")
     );
@@ -491,24 +575,166 @@ pub async fn block_facts(
     Ok(rows
         .iter()
         .map(|r| {
-            let paused: Vec<String> = r.get(6);
-            let resumed: Vec<Option<String>> = r.get(7);
+            let started: &str = r.get(1);
+            let ended: Option<&str> = r.get(2);
+            let paused: Vec<String> = r.get(5);
+            let resumed: Vec<Option<String>> = r.get(6);
             let pauses: Vec<(String, Option<String>)> = paused.into_iter().zip(resumed).collect();
             BlockFacts {
                 rep_id: r.get(0),
-                week: r.get(1),
-                end_reason: r.get(2),
-                planned: n(r, 3),
+                week: week_of(started),
+                end_reason: r.get(3),
+                planned: n(r, 4),
                 // Counted as this copy's SQLite counts it, to the second.
-                active: active_seconds(r.get(4), r.get(5), &pauses),
-                dials: n(r, 8),
-                connects: n(r, 9),
-                conversations: n(r, 10),
-                meetings: n(r, 11),
-                talk_ms: r.get::<_, i64>(12).max(0) as u64,
+                active: active_seconds(started, ended, &pauses),
+                dials: n(r, 7),
+                connects: n(r, 8),
+                conversations: n(r, 9),
+                meetings: n(r, 10),
+                talk_ms: r.get::<_, i64>(11).max(0) as u64,
             }
         })
         .collect())
+}
+
+/// The Monday of the UTC day an instant (as written) falls on, as a copy's
+/// SQL says it (`date(substr(started_at, 1, 10), '-N days')`).
+fn week_of(at: &str) -> String {
+    at.get(..10)
+        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+        .map(|d| {
+            let monday = d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+            monday.format("%Y-%m-%d").to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// What the playbook report counts, read in the store: the objections
+/// raised and the responses used (from `callblock.call_objections`, each
+/// with its call's start, theme and outcome), and the talk-track versions'
+/// funnels (from the rollup by version), each with its words in the store.
+/// `reports::playbook::playbook_of_store` makes the report in this copy's
+/// words.
+pub async fn playbook_counts(
+    client: &Client,
+    target: &Target,
+    filter: &ReportFilter,
+    theme_names: &[String],
+    settings: &Settings,
+) -> Result<(Vec<StoreObjection>, Vec<StoreResponse>, Vec<StoreTrack>)> {
+    ensure(client, target, settings).await?;
+    // The rollup by version and the objections' keep no outcome: a
+    // selection of outcomes is read from the calls (`raw_only`).
+    let s = Selection::of(filter, theme_names, settings, Cube::Track)?;
+    let pg = |e| TeamError::pg(&target.label, e);
+    let n = |r: &tokio_postgres::Row, i: usize| {
+        u32::try_from(r.get::<_, i64>(i).max(0)).unwrap_or(u32::MAX)
+    };
+    let version = |r: &tokio_postgres::Row, i: usize| {
+        r.get::<_, Option<String>>(i)
+            .and_then(|v| v.parse::<u32>().ok())
+    };
+    let sums = "SELECT s.k, sum(s.t)::bigint AS t, sum(s.c)::bigint AS c, sum(s.m)::bigint AS m";
+
+    let (src, a) = s.raised("objection");
+    let rows = client
+        .query(
+            &format!(
+                "SELECT g.k, o.body ->> 'slug', o.body ->> 'label', g.t, g.c, g.m FROM (
+                    {sums} FROM ({src}) s GROUP BY 1) g
+                 LEFT JOIN callblock.rows o ON o.kind = 'objection' AND o.id = g.k"
+            ),
+            &a.refs(),
+        )
+        .await
+        .map_err(pg)?;
+    let objections = rows
+        .iter()
+        .map(|r| StoreObjection {
+            id: r.get(0),
+            slug: r.get(1),
+            label: r.get(2),
+            times: n(r, 3),
+            calls: n(r, 4),
+            meetings: n(r, 5),
+        })
+        .collect();
+
+    let (src, a) = s.raised("response");
+    let rows = client
+        .query(
+            &format!(
+                "SELECT g.k, x.body ->> 'objection_id', o.body ->> 'slug', o.body ->> 'label',
+                        th.body ->> 'name', x.body ->> 'version', x.body ->> 'response',
+                        g.t, g.c, g.m FROM (
+                    {sums} FROM ({src}) s GROUP BY 1) g
+                 LEFT JOIN callblock.rows x ON x.kind = 'response' AND x.id = g.k
+                 LEFT JOIN callblock.rows o ON o.kind = 'objection' AND o.id = x.body ->> 'objection_id'
+                 LEFT JOIN callblock.rows th ON th.kind = 'theme' AND th.id = x.body ->> 'theme_id'"
+            ),
+            &a.refs(),
+        )
+        .await
+        .map_err(pg)?;
+    let responses = rows
+        .iter()
+        .map(|r| StoreResponse {
+            id: r.get(0),
+            objection_id: r.get(1),
+            objection_slug: r.get(2),
+            objection_label: r.get(3),
+            theme_name: r.get(4),
+            version: version(r, 5),
+            response: r.get(6),
+            times: n(r, 7),
+            calls: n(r, 8),
+            meetings: n(r, 9),
+        })
+        .collect();
+
+    let (src, args) = s.source(Cube::Track, "n.track AS k");
+    let rows = client
+        .query(
+            &format!(
+                "SELECT g.k, tt.body ->> 'name', th.body ->> 'name', v.body ->> 'version',
+                        v.body ->> 'change_note', v.body ->> 'created_at',
+                        v.body ->> 'opener', v.body ->> 'engage_statement',
+                        v.body ->> 'impact_question', v.body ->> 'appointment_request',
+                        v.body ->> 'voicemail_script', v.body ->> 'referral',
+                        v.body ->> 'agenda_line',
+                        g.d, g.c, g.v, g.m FROM (
+                    SELECT s.k, sum(s.dials)::bigint AS d, sum(s.connects)::bigint AS c,
+                           sum(s.conversations)::bigint AS v, sum(s.meetings)::bigint AS m
+                    FROM ({src}) s GROUP BY 1) g
+                 LEFT JOIN callblock.rows v ON v.kind = 'talk_track_version' AND v.id = g.k
+                 LEFT JOIN callblock.rows tt ON tt.kind = 'talk_track' AND tt.id = v.body ->> 'talk_track_id'
+                 LEFT JOIN callblock.rows th ON th.kind = 'theme' AND th.id = tt.body ->> 'theme_id'"
+            ),
+            &args.refs(),
+        )
+        .await
+        .map_err(pg)?;
+    let tracks = rows
+        .iter()
+        .map(|r| {
+            let text = |i: usize| r.get::<_, Option<String>>(i);
+            let texts = (6..13).map(text).collect::<Option<Vec<String>>>();
+            StoreTrack {
+                id: r.get(0),
+                track_name: r.get(1),
+                theme_name: r.get(2),
+                version: version(r, 3),
+                change_note: r.get(4),
+                created_at: r.get(5),
+                texts: texts.and_then(|t| <[String; 7]>::try_from(t).ok()),
+                dials: n(r, 13),
+                connects: n(r, 14),
+                conversations: n(r, 15),
+                meetings: n(r, 16),
+            }
+        })
+        .collect();
+    Ok((objections, responses, tracks))
 }
 
 /// The team's reps by id, with their names (the Blocks tab's rows).

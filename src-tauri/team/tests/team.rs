@@ -1463,6 +1463,7 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
             timing: true,
             length: true,
             blocks: true,
+            playbook: true,
         };
         let live = block_on(team::live_review(&lee, &secrets, &f, all)).unwrap();
         let timing = live.timing.expect("asked for");
@@ -1481,7 +1482,29 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
         assert!(blocks.total.run > 0 && blocks.total.dials > 0, "{f:?}");
         assert!(blocks.total.active_seconds > 0, "{f:?}");
         assert_eq!(blocks, here, "{f:?}");
+        let playbook = live.playbook.expect("asked for");
+        let here = callblock_core::reports::playbook::playbook(lee.conn(), &f, &settings).unwrap();
+        assert!(
+            !playbook.objections.is_empty() && !playbook.talk_tracks.is_empty(),
+            "{f:?}: {playbook:?}"
+        );
+        assert_eq!(playbook, here, "{f:?}");
     }
+    // A selection of outcomes: the playbook read from the objections raised.
+    let some = ReportFilter {
+        outcomes: vec![
+            callblock_core::domain::Outcome::Meeting,
+            callblock_core::domain::Outcome::NotInterested,
+        ],
+        ..ReportFilter::default()
+    };
+    let parts = team::LiveParts {
+        playbook: true,
+        ..Default::default()
+    };
+    let live = block_on(team::live_review(&lee, &secrets, &some, parts)).unwrap();
+    let here = callblock_core::reports::playbook::playbook(lee.conn(), &some, &settings).unwrap();
+    assert_eq!(live.playbook.expect("asked for"), here);
     let unknown = ReportFilter {
         theme_ids: vec!["no-such-theme".into()],
         ..ReportFilter::default()
@@ -1685,7 +1708,7 @@ fn a_managers_comment_reaches_the_rep_through_the_store_and_stays_the_managers()
 /// its calls get their block, and the rollups by length and by block count
 /// them; a call pushed after counts in them too.
 #[test]
-fn a_store_of_schema_3_gains_the_rollups_by_length_and_by_block() {
+fn a_store_of_schema_3_gains_the_rollups_of_reviews_tabs() {
     let pg = Pg::start();
     let mut sql = String::new();
     for m in &team::migrate::MIGRATIONS[..3] {
@@ -1702,7 +1725,7 @@ fn a_store_of_schema_3_gains_the_rollups_by_length_and_by_block() {
              '{{\"id\": \"{id}\", \"block_id\": {block}, \"theme_id\": \"t1\",
                \"started_at\": \"2026-11-16T09:0{n}:00.000Z\", \"duration_ms\": {ms},
                \"outcome\": \"{outcome}\", \"asked_for_meeting\": false,
-               \"local_hour\": 9, \"local_weekday\": 0}}');",
+               \"local_hour\": 9, \"local_weekday\": 0, \"talk_track_version_id\": \"v1\"}}');",
             n = id.len() % 10,
             ms = secs * 1000,
         )
@@ -1716,6 +1739,9 @@ fn a_store_of_schema_3_gains_the_rollups_by_length_and_by_block() {
                 \"started_at\": \"2026-11-16T09:00:00.000Z\", \"ended_at\": null,
                 \"end_reason\": null, \"theme_ids\": [\"t1\"]}}');
          {} {} {}
+         INSERT INTO callblock.rows (kind, id, rep_id, body) VALUES ('call_objection', 'x1', 'r1',
+              '{{\"id\": \"x1\", \"call_id\": \"c22\", \"objection_id\": \"o1\", \"response_id\": null,
+                \"position\": 0, \"at_ms\": 1000}}');
          SELECT callblock.ensure_rollups(30000, 180000);",
         call("c1", "\"b1\"", 20, "no_answer"),
         call("c22", "\"b1\"", 400, "meeting"),
@@ -1735,8 +1761,30 @@ fn a_store_of_schema_3_gains_the_rollups_by_length_and_by_block() {
         team::migrate::LATEST.to_string()
     );
     assert_eq!(
-        pg.psql("SELECT string_agg(id || ':' || coalesce(block_id, '-'), ' ' ORDER BY id) FROM callblock.calls"),
-        "c1:b1 c22:b1 c333:-"
+        pg.psql("SELECT string_agg(id || ':' || coalesce(block_id, '-') || ':' || talk_track_version_id, ' ' ORDER BY id) FROM callblock.calls"),
+        "c1:b1:v1 c22:b1:v1 c333:-:v1"
+    );
+    let raised = || {
+        pg.psql(
+            "SELECT call_id || ' ' || objection_id || ' ' || outcome || ' ' || theme_name || ' ' || started_at
+             FROM callblock.call_objections",
+        )
+    };
+    assert_eq!(raised(), "c22 o1 meeting Logistics 2026-11-16 09:03:00+00");
+    let playbook = || {
+        pg.psql(
+            "SELECT string_agg(grain::text || ' ' || kind || ' ' || item_id || ' ' || times || '/' || calls
+                               || '/' || meetings, ', ' ORDER BY grain, kind, item_id)
+             FROM callblock.objections_by_day",
+        )
+    };
+    assert_eq!(
+        playbook(),
+        "d objection o1 1/1/1, d response  1/1/1, m objection o1 1/1/1, m response  1/1/1"
+    );
+    assert_eq!(
+        pg.psql("SELECT string_agg(track_version_id || '=' || dials, ' ') FROM callblock.calls_by_track WHERE grain = 'm'"),
+        "v1=3"
     );
     let by_length = || {
         pg.psql(
@@ -1758,11 +1806,53 @@ fn a_store_of_schema_3_gains_the_rollups_by_length_and_by_block() {
         "meeting@24=1/400000/1 no_answer@1=1/20000/0 not_interested@3=1/50000/0"
     );
     assert_eq!(by_block(), "2 1 1 1 420000");
-    // A call pushed now counts in both.
+    assert_eq!(
+        pg.psql("SELECT id || ' ' || rep_id || ' ' || started_at || ' ' || array_to_string(theme_ids, ',') FROM callblock.blocks"),
+        "b1 r1 2026-11-16T09:00:00.000Z t1"
+    );
+    // A call pushed now counts in both; a pause, and the block's end,
+    // reach the typed tables.
+    pg.psql(
+        "INSERT INTO callblock.rows (kind, id, rep_id, body) VALUES ('pause', 'p1', 'r1',
+              '{\"id\": \"p1\", \"block_id\": \"b1\", \"paused_at\": \"2026-11-16T09:10:00.000Z\",
+                \"resumed_at\": \"2026-11-16T09:12:00.500Z\"}');
+         UPDATE callblock.rows SET body = body || '{\"ended_at\": \"2026-11-16T09:52:00.000Z\",
+              \"end_reason\": \"completed\"}' WHERE kind = 'block' AND id = 'b1';",
+    );
+    assert_eq!(
+        pg.psql(
+            "SELECT b.ended_at || ' ' || b.end_reason || ' ' || p.paused_at || ' ' || p.resumed_at
+                 FROM callblock.blocks b JOIN callblock.block_pauses p ON p.block_id = b.id"
+        ),
+        "2026-11-16T09:52:00.000Z completed 2026-11-16T09:10:00.000Z 2026-11-16T09:12:00.500Z"
+    );
     pg.psql(&call("c4444", "\"b1\"", 45, "not_interested"));
     assert_eq!(
         by_length(),
         "meeting@24=1/400000/1 no_answer@1=1/20000/0 not_interested@3=2/95000/0"
     );
     assert_eq!(by_block(), "3 2 2 1 465000");
+    // The call an objection was raised on changes: the objection follows.
+    pg.psql(
+        "UPDATE callblock.rows SET body = body || '{\"outcome\": \"callback\"}'
+          WHERE kind = 'call' AND id = 'c22'",
+    );
+    assert_eq!(raised(), "c22 o1 callback Logistics 2026-11-16 09:03:00+00");
+    // The playbook's rollup follows: raised once more on the call, no meeting.
+    pg.psql(
+        "INSERT INTO callblock.rows (kind, id, rep_id, body) VALUES ('call_objection', 'x2', 'r1',
+              '{\"id\": \"x2\", \"call_id\": \"c22\", \"objection_id\": \"o1\",
+                \"response_id\": \"p9\", \"position\": 1, \"at_ms\": 2000}');",
+    );
+    assert_eq!(
+        playbook(),
+        "d objection o1 2/1/0, d response  1/1/0, d response p9 1/1/0, \
+         m objection o1 2/1/0, m response  1/1/0, m response p9 1/1/0"
+    );
+    pg.psql("DELETE FROM callblock.rows WHERE kind = 'call_objection'");
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM callblock.objections_by_day"),
+        "0"
+    );
+    assert_eq!(by_block(), "3 2 2 0 465000");
 }

@@ -178,7 +178,7 @@ async teamStoreReport(days: number | null) : Promise<Result<FunnelReport, AppErr
 /**
  * Review's figures counted in the team store (a manager's "The team
  * store, live") for Review's filter: the summary, and the report of the
- * tab shown (when to call, call length or the blocks).
+ * tab shown (when to call, call length, the blocks or the playbook).
  */
 async reviewLive(filter: ReportFilter, tab: LiveTab) : Promise<Result<LiveReview, AppError>> {
     try {
@@ -2244,7 +2244,11 @@ length: LengthReport | null;
 /**
  * The blocks, when asked for.
  */
-blocks: BlocksReport | null }
+blocks: BlocksReport | null; 
+/**
+ * The playbook, when asked for.
+ */
+playbook: PlaybookReport | null }
 /**
  * The Review tab counted in the team store besides the summary.
  */
@@ -2252,7 +2256,7 @@ export type LiveTab =
 /**
  * The Dashboard and the Reps tab: the summary alone.
  */
-"summary" | "timing" | "length" | "blocks"
+"summary" | "timing" | "length" | "blocks" | "playbook"
 /**
  * An objection logged in a call.
  */

@@ -1,8 +1,8 @@
 // Review counted in the team store (PostgreSQL) instead of this copy: a
-// manager linked to a team store chooses it, and the Dashboard, Reps, When
-// to call, Call length and Blocks tabs show the whole team now, nothing
-// pulled, looked at again every LIVE_MS while they show. Kept between tabs
-// and visits.
+// manager linked to a team store chooses it, and the Dashboard, Reps,
+// Blocks, When to call, Call length and Playbook tabs show the whole team
+// now, nothing pulled, looked at again every LIVE_MS while they show. Kept
+// between tabs and visits.
 import { api, messageOf, type LiveReview as LiveCount, type LiveTab, type ReportFilter } from "./api";
 
 export const LIVE_MS = 15_000;
@@ -41,7 +41,8 @@ class LiveReview {
 
   /**
    * Count `filter` in the store now and every LIVE_MS (the summary, and
-   * the report of `tab`: when to call, call length or the blocks), one
+   * the report of `tab`: when to call, call length, the blocks or the
+   * playbook), one
    * question at a time (so no older answer lands after a newer one);
    * returns the stop.
    */
