@@ -255,6 +255,20 @@ CREATE INDEX block_pauses_block ON callblock.block_pauses (block_id);
 CREATE FUNCTION callblock.blocks_from_rows() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 BEGIN
+    -- Most statements write calls only: nothing to do, found at once.
+    IF TG_OP = 'DELETE' THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows WHERE kind IN ('block', 'pause')) THEN
+            RETURN NULL;
+        END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM new_rows WHERE kind IN ('block', 'pause')) THEN
+        -- (Apart: a trigger on INSERT has no old_rows to read.)
+        IF TG_OP = 'INSERT' THEN
+            RETURN NULL;
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM old_rows WHERE kind IN ('block', 'pause')) THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         DELETE FROM callblock.blocks b USING old_rows o
          WHERE o.kind = 'block' AND b.id = o.id;
@@ -318,6 +332,19 @@ REVOKE ALL ON FUNCTION callblock.blocks_from_rows() FROM PUBLIC;
 CREATE FUNCTION callblock.call_objections_from_rows() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
 BEGIN
+    IF TG_OP = 'DELETE' THEN
+        IF NOT EXISTS (SELECT 1 FROM old_rows WHERE kind = 'call_objection') THEN
+            RETURN NULL;
+        END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM new_rows WHERE kind = 'call_objection') THEN
+        -- (Apart: a trigger on INSERT has no old_rows to read.)
+        IF TG_OP = 'INSERT' THEN
+            RETURN NULL;
+        END IF;
+        IF NOT EXISTS (SELECT 1 FROM old_rows WHERE kind = 'call_objection') THEN
+            RETURN NULL;
+        END IF;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         DELETE FROM callblock.call_objections co USING old_rows o
          WHERE o.kind = 'call_objection' AND co.id = o.id;
@@ -433,6 +460,14 @@ LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog SET jit = off AS 
 DECLARE
     q text;
 BEGIN
+    -- A call's update that touched none of its objections: nothing to do.
+    IF TG_OP = 'DELETE' THEN
+        IF NOT EXISTS (SELECT 1 FROM old_co) THEN
+            RETURN NULL;
+        END IF;
+    ELSIF NOT EXISTS (SELECT 1 FROM new_co) THEN
+        RETURN NULL;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         FOREACH q IN ARRAY callblock.objection_rollup_statements('old_co') LOOP
             EXECUTE q;
