@@ -21,6 +21,7 @@ const COMMANDS: &[&str] = &[
     "team_playbook_take",
     "team_store_report",
     "review_live",
+    "review_call_log_live",
     "review_funnel_by_live",
     "block_view",
     "start_block",

@@ -31,6 +31,7 @@ pub fn builder() -> Builder<tauri::Wry> {
             team::team_playbook_take,
             team::team_store_report,
             team::review_live,
+            team::review_call_log_live,
             team::review_funnel_by_live,
             block::block_view,
             block::start_block,

@@ -515,4 +515,17 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
         .is_some_and(|n| n.to_string() == calls)
     });
     review.screenshot("manager-playbook-in-the-store");
+    // The call log: read page by page in the store; the store's count on top.
+    review.alt('c');
+    in_the_store("the call log read in the store", &|a| {
+        a.find(&By::testid("call-count"))
+            .is_some_and(|t| t.text().trim().starts_with(&format!("{calls} call")))
+            && a.find(&By::css(r#"[role="grid"] [role="row"][data-call-id]"#))
+                .is_some()
+    });
+    assert!(
+        review.find(&By::button("Export these calls")).is_none(),
+        "the export reads this copy: hidden while the log reads the store"
+    );
+    review.screenshot("manager-call-log-in-the-store");
 }

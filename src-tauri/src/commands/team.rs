@@ -154,8 +154,9 @@ pub struct LiveReview {
     pub length: Option<callblock_core::reports::length::LengthReport>,
     /// The blocks, when asked for.
     pub blocks: Option<callblock_core::reports::blocks::BlocksReport>,
-    /// The playbook, when asked for.
+    /// The playbook, when asked for, and the meeting rate by objections heard.
     pub playbook: Option<callblock_core::reports::playbook::PlaybookReport>,
+    pub by_objections: Option<callblock_core::reports::by_objections::ByObjections>,
 }
 
 /// The Review tab counted in the team store besides the summary.
@@ -195,7 +196,21 @@ pub fn review_live(
             length: r.length,
             blocks: r.blocks,
             playbook: r.playbook,
+            by_objections: r.by_objections,
         })
+    })
+}
+
+/// A page of Review's call log read in the team store (a manager's "The
+/// team store, live"), for Review's query.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn review_call_log_live(
+    state: State<'_, AppState>,
+    query: callblock_core::reports::calllog::CallLogQuery,
+) -> Result<callblock_core::reports::calllog::CallLogPage, AppError> {
+    count_in_store(&state, |store, secrets| {
+        callblock_team::block_on(callblock_team::live_call_log(store, secrets, &query))
     })
 }
 

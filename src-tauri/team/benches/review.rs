@@ -313,6 +313,24 @@ fn main() {
             },
         );
         pair(
+            &format!("objections heard, {label}"),
+            &|| {
+                format!(
+                    "{:?}",
+                    reports::by_objections::by_objections(c, filter, &s).unwrap()
+                )
+            },
+            &|| {
+                let cells = rt
+                    .block_on(callblock_team::review::conversations_by_objections(
+                        &client, &target, &pg, themes, &s,
+                    ))
+                    .unwrap();
+                let cells = reports::by_objections::cells_of_store(c, &cells).unwrap();
+                format!("{:?}", reports::by_objections::by_objections_of(&cells, &s))
+            },
+        );
+        pair(
             &format!("playbook, {label}"),
             &|| format!("{:?}", reports::playbook::playbook(c, filter, &s).unwrap()),
             &|| {
@@ -339,6 +357,58 @@ fn main() {
                     )
                     .unwrap()
                 )
+            },
+        );
+    }
+    // The call log, a page of 100: at the top, by cursor deep down, and by
+    // row number (the page field) deep down.
+    let top = reports::calllog::CallLogQuery {
+        limit: 100,
+        ..Default::default()
+    };
+    let deep_cursor = {
+        let mut q = top.clone();
+        q.offset = 50_000;
+        let p = reports::calllog::call_log(c, &q, &s).unwrap();
+        p.next
+    };
+    for (label, q) in [
+        ("call log, first page", top.clone()),
+        (
+            "call log, the page after row 50,100 (cursor)",
+            reports::calllog::CallLogQuery {
+                after: deep_cursor.clone(),
+                ..top.clone()
+            },
+        ),
+        (
+            "call log, row 500,000 (page number)",
+            reports::calllog::CallLogQuery {
+                offset: 500_000,
+                ..top.clone()
+            },
+        ),
+    ] {
+        pair(
+            label,
+            &|| {
+                let p = reports::calllog::call_log(c, &q, &s).unwrap();
+                format!(
+                    "{:?}",
+                    (p.rows.len(), p.rows.first().map(|r| &r.id), p.next)
+                )
+            },
+            &|| {
+                let (rows, next, _, _, _) = rt
+                    .block_on(callblock_team::review::call_log(
+                        &client,
+                        &target,
+                        &q,
+                        &[],
+                        &s,
+                    ))
+                    .unwrap();
+                format!("{:?}", (rows.len(), rows.first().map(|r| &r.row.id), next))
             },
         );
     }
@@ -435,11 +505,64 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
     }
     let n = sink.as_mut().finish().await.unwrap();
     load_blocks(client, store).await;
+    load_call_rows(client, store).await;
     client
         .batch_execute("ANALYZE callblock.calls; ANALYZE callblock.rows")
         .await
         .unwrap();
     n
+}
+
+/// The calls' own rows and their prospects', as a push writes them, with
+/// what the call log reads of them (the typed `calls` are loaded already:
+/// the triggers that keep them are off meanwhile).
+async fn load_call_rows(client: &tokio_postgres::Client, store: &Store) {
+    let c = store.conn();
+    client
+        .batch_execute("ALTER TABLE callblock.rows DISABLE TRIGGER rows_calls_insert")
+        .await
+        .unwrap();
+    let sink = client
+        .copy_in("COPY callblock.rows (kind, id, rep_id, body) FROM STDIN")
+        .await
+        .unwrap();
+    let mut sink = Box::pin(sink);
+    let mut stmt = c
+        .prepare(
+            "SELECT 'prospect', id, NULL, json_object('id', id, 'first_name', first_name,
+                    'last_name', last_name, 'company', company)
+             FROM prospects WHERE id IN (SELECT prospect_id FROM calls)
+             UNION ALL
+             SELECT 'call', id, rep_id, json_object('id', id, 'prospect_id', prospect_id,
+                    'started_at', started_at, 'ring_ms', ring_ms, 'notes', notes,
+                    'gap_current_state', gap_current_state, 'gap_objectives', gap_objectives,
+                    'gap_impact', gap_impact)
+             FROM calls WHERE outcome IS NOT NULL",
+        )
+        .unwrap();
+    let mut rows = stmt.query([]).unwrap();
+    let mut buf = String::new();
+    while let Some(r) = rows.next().unwrap() {
+        let line = (0..4)
+            .map(|i| copy_field(r.get(i).unwrap()))
+            .collect::<Vec<_>>()
+            .join("\t");
+        buf.push_str(&line);
+        buf.push('\n');
+        if buf.len() > 1 << 20 {
+            sink.send(bytes::Bytes::from(std::mem::take(&mut buf)))
+                .await
+                .unwrap();
+        }
+    }
+    if !buf.is_empty() {
+        sink.send(bytes::Bytes::from(buf)).await.unwrap();
+    }
+    sink.as_mut().finish().await.unwrap();
+    client
+        .batch_execute("ALTER TABLE callblock.rows ENABLE TRIGGER rows_calls_insert")
+        .await
+        .unwrap();
 }
 
 /// The generated blocks, their pauses and the themes they name, as the

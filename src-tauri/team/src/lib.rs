@@ -449,6 +449,8 @@ pub struct LiveReview {
     pub length: Option<callblock_core::reports::length::LengthReport>,
     pub blocks: Option<callblock_core::reports::blocks::BlocksReport>,
     pub playbook: Option<callblock_core::reports::playbook::PlaybookReport>,
+    /// With the playbook: the meeting rate of conversations by objections heard.
+    pub by_objections: Option<callblock_core::reports::by_objections::ByObjections>,
 }
 
 /// The summary ([`live_summary`]) and the `parts` asked for, counted in the
@@ -498,7 +500,10 @@ pub async fn live_review(
             false => None,
         };
         let playbook = match parts.playbook {
-            true => Some(review::playbook_counts(c, &target, f, t, s).await?),
+            true => Some((
+                review::playbook_counts(c, &target, f, t, s).await?,
+                review::conversations_by_objections(c, &target, f, t, s).await?,
+            )),
             false => None,
         };
         Ok::<_, TeamError>((
@@ -507,18 +512,23 @@ pub async fn live_review(
     };
     let (total, by_rep, by_theme, by_day, timing, length, blocks, playbook) =
         client::bounded(&target, client::SYNC_WAIT, work).await?;
-    let playbook = match playbook {
-        Some((objections, responses, tracks)) => {
-            Some(callblock_core::reports::playbook::playbook_of_store(
-                store.conn(),
-                total.connects,
-                &objections,
-                &responses,
-                &tracks,
-                &settings,
-            )?)
+    let (playbook, by_objections) = match playbook {
+        Some(((objections, responses, tracks), cells)) => {
+            use callblock_core::reports::{by_objections, playbook};
+            let cells = by_objections::cells_of_store(store.conn(), &cells)?;
+            (
+                Some(playbook::playbook_of_store(
+                    store.conn(),
+                    total.connects,
+                    &objections,
+                    &responses,
+                    &tracks,
+                    &settings,
+                )?),
+                Some(by_objections::by_objections_of(&cells, &settings)),
+            )
         }
-        None => None,
+        None => (None, None),
     };
     let summary = callblock_core::reports::funnel::ReviewSummary {
         from: by_names.from.map(callblock_core::time::to_db),
@@ -540,6 +550,38 @@ pub async fn live_review(
         length,
         blocks,
         playbook,
+        by_objections,
+    })
+}
+
+/// A page of Review's call log read in the team store for this copy's
+/// query (themes by id, as [`live_summary`]), in this copy's words
+/// (`reports::calllog::rows_in_copy_words`).
+pub async fn live_call_log(
+    store: &Store,
+    secrets: &Path,
+    query: &callblock_core::reports::calllog::CallLogQuery,
+) -> Result<callblock_core::reports::calllog::CallLogPage> {
+    let (_, target) = linked(store)?;
+    let settings = callblock_core::settings::load(store.conn())?;
+    let (filter, themes) = by_theme_names(store, &query.filter)?;
+    let query = callblock_core::reports::calllog::CallLogQuery {
+        filter,
+        ..query.clone()
+    };
+    let (q, t, s) = (&query, &themes[..], &settings);
+    let work = async {
+        let client = client::open(&target, secrets, client::WAIT).await?;
+        review::call_log(&client, &target, q, t, s).await
+    };
+    let (rows, next, prev, total, offset) =
+        client::bounded(&target, client::SYNC_WAIT, work).await?;
+    Ok(callblock_core::reports::calllog::CallLogPage {
+        rows: callblock_core::reports::calllog::rows_in_copy_words(store.conn(), rows)?,
+        next,
+        prev,
+        total,
+        offset,
     })
 }
 

@@ -737,6 +737,299 @@ pub async fn playbook_counts(
     Ok((objections, responses, tracks))
 }
 
+/// The selection's conversations by theme, talk-track version and the
+/// objections heard on each (0 to 3, and 4 or more), counted in the store
+/// as this copy's `reports::by_objections` counts them (each conversation's
+/// objections in `callblock.call_objections`), with each version's words
+/// there.
+pub async fn conversations_by_objections(
+    client: &Client,
+    target: &Target,
+    filter: &ReportFilter,
+    theme_names: &[String],
+    settings: &Settings,
+) -> Result<Vec<callblock_core::reports::by_objections::StoreCell>> {
+    use callblock_core::reports::by_objections::{StoreCell, LAST};
+    Selection::of(filter, theme_names, settings, Cube::Outcome)?;
+    let c = Outcome::CONNECT_SQL;
+    let mut a = Args::default();
+    let conv = a.add(i64::from(settings.conversation_seconds) * 1000);
+    let (f, t) = (a.add(filter.from), a.add(filter.to));
+    let (reps, themes, outcomes) = (
+        a.add(filter.rep_ids.clone()),
+        a.add(theme_names.to_vec()),
+        a.add(
+            filter
+                .outcomes
+                .iter()
+                .map(|o| o.as_str().to_string())
+                .collect::<Vec<_>>(),
+        ),
+    );
+    let sql = format!(
+        "SELECT g.t, g.v, g.b, g.n, g.m, tt.body ->> 'name', th.body ->> 'name',
+                v.body ->> 'version', v.body ->> 'opener', v.body ->> 'engage_statement',
+                v.body ->> 'impact_question', v.body ->> 'appointment_request',
+                v.body ->> 'voicemail_script', v.body ->> 'referral', v.body ->> 'agenda_line'
+         FROM (
+            SELECT c.theme_name AS t, coalesce(c.talk_track_version_id, '') AS v,
+                   least((SELECT count(*) FROM callblock.call_objections co
+                          WHERE co.call_id = c.id), {LAST})::bigint AS b,
+                   count(*)::bigint AS n,
+                   count(*) FILTER (WHERE c.outcome = 'meeting')::bigint AS m
+            FROM callblock.calls c
+            WHERE c.outcome IN {c}
+              AND (c.duration_ms >= {conv} OR c.asked_for_meeting OR c.outcome = 'meeting')
+              AND ({f}::timestamptz IS NULL OR c.started_at >= {f})
+              AND ({t}::timestamptz IS NULL OR c.started_at < {t})
+              AND (cardinality({reps}::text[]) = 0 OR c.rep_id = ANY ({reps}))
+              AND (cardinality({themes}::text[]) = 0 OR c.theme_name = ANY ({themes}))
+              AND (cardinality({outcomes}::text[]) = 0 OR c.outcome = ANY ({outcomes}))
+            GROUP BY 1, 2, 3) g
+         LEFT JOIN callblock.rows v ON v.kind = 'talk_track_version' AND v.id = g.v
+         LEFT JOIN callblock.rows tt ON tt.kind = 'talk_track' AND tt.id = v.body ->> 'talk_track_id'
+         LEFT JOIN callblock.rows th ON th.kind = 'theme' AND th.id = tt.body ->> 'theme_id'"
+    );
+    let rows = client
+        .query(&sql, &a.refs())
+        .await
+        .map_err(|e| TeamError::pg(&target.label, e))?;
+    let n = |r: &tokio_postgres::Row, i: usize| {
+        u32::try_from(r.get::<_, i64>(i).max(0)).unwrap_or(u32::MAX)
+    };
+    Ok(rows
+        .iter()
+        .map(|r| {
+            let texts = (8..15)
+                .map(|i| r.get::<_, Option<String>>(i))
+                .collect::<Option<Vec<String>>>();
+            StoreCell {
+                theme_name: r.get(0),
+                version: StoreTrack {
+                    id: r.get(1),
+                    track_name: r.get(5),
+                    theme_name: r.get(6),
+                    version: r.get::<_, Option<String>>(7).and_then(|v| v.parse().ok()),
+                    texts: texts.and_then(|t| <[String; 7]>::try_from(t).ok()),
+                    ..StoreTrack::default()
+                },
+                bucket: n(r, 2),
+                calls: n(r, 3),
+                meetings: n(r, 4),
+            }
+        })
+        .collect())
+}
+
+/// A page of the call log read in the store: the calls `query` selects
+/// (period, reps, themes by name, outcomes), newest first, by cursor
+/// (keyset on start and id) or from a row number, in the store's words
+/// (`reports::calllog::rows_in_copy_words` says them in this copy's). The
+/// total is the store's count of the selection (its rollups).
+pub async fn call_log(
+    client: &Client,
+    target: &Target,
+    query: &callblock_core::reports::calllog::CallLogQuery,
+    theme_names: &[String],
+    settings: &Settings,
+) -> Result<(
+    Vec<callblock_core::reports::calllog::StoreCallRow>,
+    Option<callblock_core::reports::calllog::CallCursor>,
+    Option<callblock_core::reports::calllog::CallCursor>,
+    callblock_core::reports::calllog::CallCount,
+    Option<u32>,
+)> {
+    use callblock_core::reports::calllog::{
+        CallCount, CallCursor, CallLogRow, StoreCallRow, StoreObjectionRaised,
+    };
+    let filter = &query.filter;
+    // Refuses what the store cannot select by, as every live count does.
+    Selection::of(filter, theme_names, settings, Cube::Outcome)?;
+    let total = funnel(client, target, filter, theme_names, settings).await?;
+    let pg = |e| TeamError::pg(&target.label, e);
+    let limit = i64::from(query.limit.clamp(1, 500));
+    let mut a = Args::default();
+    let (f, t) = (a.add(filter.from), a.add(filter.to));
+    let (reps, themes, outcomes) = (
+        a.add(filter.rep_ids.clone()),
+        a.add(theme_names.to_vec()),
+        a.add(
+            filter
+                .outcomes
+                .iter()
+                .map(|o| o.as_str().to_string())
+                .collect::<Vec<_>>(),
+        ),
+    );
+    let mut w = format!(
+        "({f}::timestamptz IS NULL OR c.started_at >= {f})
+         AND ({t}::timestamptz IS NULL OR c.started_at < {t})
+         AND (cardinality({reps}::text[]) = 0 OR c.rep_id = ANY ({reps}))
+         AND (cardinality({themes}::text[]) = 0 OR c.theme_name = ANY ({themes}))
+         AND (cardinality({outcomes}::text[]) = 0 OR c.outcome = ANY ({outcomes}))"
+    );
+    // Newest first; ids compared byte by byte, as a copy compares them.
+    let (order, offset, mode) = if let Some(b) = &query.before {
+        let (at, id) = (a.add(b.started_at.clone()), a.add(b.id.clone()));
+        w.push_str(&format!(
+            " AND (c.started_at, c.id COLLATE \"C\") > ({at}::text::timestamptz, {id})"
+        ));
+        ("c.started_at, c.id COLLATE \"C\"", 0i64, 'b')
+    } else if let Some(c) = &query.after {
+        let (at, id) = (a.add(c.started_at.clone()), a.add(c.id.clone()));
+        w.push_str(&format!(
+            " AND (c.started_at, c.id COLLATE \"C\") < ({at}::text::timestamptz, {id})"
+        ));
+        ("c.started_at DESC, c.id COLLATE \"C\" DESC", 0, 'a')
+    } else {
+        (
+            "c.started_at DESC, c.id COLLATE \"C\" DESC",
+            i64::from(query.offset),
+            'o',
+        )
+    };
+    let (lim, off) = (a.add(limit + 1), a.add(offset));
+    let sql = format!(
+        "WITH page AS (
+            SELECT c.* FROM callblock.calls c WHERE {w}
+            ORDER BY {order} LIMIT {lim} OFFSET {off})
+         SELECT c.id, r.body ->> 'started_at', c.rep_id, coalesce(rp.name, c.rep_id), c.theme_id,
+                c.theme_name, r.body ->> 'prospect_id',
+                trim(coalesce(p.body ->> 'first_name', '') || ' ' || coalesce(p.body ->> 'last_name', '')),
+                coalesce(p.body ->> 'company', ''), c.duration_ms, (r.body ->> 'ring_ms')::bigint,
+                c.outcome, left(coalesce(r.body ->> 'notes', ''), 160),
+                coalesce(r.body ->> 'gap_current_state', '') <> ''
+                    OR coalesce(r.body ->> 'gap_objectives', '') <> ''
+                    OR coalesce(r.body ->> 'gap_impact', '') <> '',
+                ARRAY(SELECT x.body ->> 'objection_id' FROM callblock.rows x
+                       WHERE x.kind = 'call_objection' AND x.parent_id = c.id
+                       ORDER BY (x.body ->> 'position')::bigint),
+                ARRAY(SELECT o.body ->> 'slug' FROM callblock.rows x
+                       LEFT JOIN callblock.rows o ON o.kind = 'objection' AND o.id = x.body ->> 'objection_id'
+                       WHERE x.kind = 'call_objection' AND x.parent_id = c.id
+                       ORDER BY (x.body ->> 'position')::bigint),
+                ARRAY(SELECT o.body ->> 'label' FROM callblock.rows x
+                       LEFT JOIN callblock.rows o ON o.kind = 'objection' AND o.id = x.body ->> 'objection_id'
+                       WHERE x.kind = 'call_objection' AND x.parent_id = c.id
+                       ORDER BY (x.body ->> 'position')::bigint),
+                coalesce((SELECT (fl.body ->> 'flagged')::boolean FROM callblock.rows fl
+                          WHERE fl.kind = 'call_flag' AND fl.id = c.id), false),
+                (SELECT count(*) FROM callblock.rows m
+                  WHERE m.kind = 'call_comment' AND m.body ->> 'call_id' = c.id
+                    AND m.body ->> 'deleted_at' IS NULL)
+         FROM page c
+         JOIN callblock.rows r ON r.kind = 'call' AND r.id = c.id
+         LEFT JOIN callblock.reps rp ON rp.id = c.rep_id
+         LEFT JOIN callblock.rows p ON p.kind = 'prospect' AND p.id = r.body ->> 'prospect_id'
+         ORDER BY {order}"
+    );
+    let found = client.query(&sql, &a.refs()).await.map_err(pg)?;
+    let n = |r: &tokio_postgres::Row, i: usize| {
+        u32::try_from(r.get::<_, i64>(i).max(0)).unwrap_or(u32::MAX)
+    };
+    let mut rows = Vec::with_capacity(found.len());
+    for r in &found {
+        let Ok(outcome) = callblock_core::domain::Outcome::parse(r.get::<_, &str>(11)) else {
+            continue;
+        };
+        let ids: Vec<Option<String>> = r.get(14);
+        let slugs: Vec<Option<String>> = r.get(15);
+        let labels: Vec<Option<String>> = r.get(16);
+        let raised = ids
+            .into_iter()
+            .zip(slugs)
+            .zip(labels)
+            .map(|((id, slug), label)| StoreObjectionRaised {
+                id: id.unwrap_or_default(),
+                slug,
+                label,
+            })
+            .collect();
+        rows.push(StoreCallRow {
+            row: CallLogRow {
+                id: r.get(0),
+                started_at: r.get::<_, Option<String>>(1).unwrap_or_default(),
+                rep_id: r.get(2),
+                rep_name: r.get(3),
+                theme_id: r.get(4),
+                theme_name: r.get(5),
+                prospect_id: r.get::<_, Option<String>>(6).unwrap_or_default(),
+                prospect_name: r.get(7),
+                company: r.get(8),
+                duration_ms: n(r, 9),
+                ring_ms: r
+                    .get::<_, Option<i64>>(10)
+                    .and_then(|v| u32::try_from(v).ok()),
+                outcome,
+                outcome_label: settings.outcome_label(outcome).to_string(),
+                objections: vec![],
+                notes: r.get(12),
+                has_gap_notes: r.get(13),
+                flagged: r.get(17),
+                comments: n(r, 18),
+            },
+            raised,
+        });
+    }
+    let key = |row: &CallLogRow| CallCursor {
+        started_at: row.started_at.clone(),
+        id: row.id.clone(),
+    };
+    let limit = limit as usize;
+    let more = rows.len() > limit;
+    rows.truncate(limit);
+    let (next, prev, at) = match mode {
+        'b' => {
+            if !more {
+                // Less than a page before the cursor: the top of the log.
+                let top = callblock_core::reports::calllog::CallLogQuery {
+                    before: None,
+                    after: None,
+                    offset: 0,
+                    ..query.clone()
+                };
+                return Box::pin(call_log(client, target, &top, theme_names, settings)).await;
+            }
+            rows.reverse();
+            let prev = rows.first().map(|x| key(&x.row));
+            let next = query.before.clone();
+            (next, prev, None)
+        }
+        'a' => (
+            if more {
+                rows.last().map(|x| key(&x.row))
+            } else {
+                None
+            },
+            rows.first().map(|x| key(&x.row)),
+            None,
+        ),
+        _ => (
+            if more {
+                rows.last().map(|x| key(&x.row))
+            } else {
+                None
+            },
+            if offset > 0 {
+                rows.first().map(|x| key(&x.row))
+            } else {
+                None
+            },
+            Some(query.offset),
+        ),
+    };
+    Ok((
+        rows,
+        next,
+        prev,
+        CallCount {
+            value: total.dials,
+            exact: true,
+        },
+        at,
+    ))
+}
+
 /// The team's reps by id, with their names (the Blocks tab's rows).
 pub async fn rep_names(
     client: &Client,

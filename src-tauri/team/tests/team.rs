@@ -1489,6 +1489,63 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
             "{f:?}: {playbook:?}"
         );
         assert_eq!(playbook, here, "{f:?}");
+        let heard = live.by_objections.expect("asked for");
+        let here = callblock_core::reports::by_objections::by_objections(lee.conn(), &f, &settings)
+            .unwrap();
+        assert!(heard.overall.calls > 0, "{f:?}: {heard:?}");
+        assert_eq!(heard, here, "{f:?}");
+    }
+    // The call log read in the store: the copy's pages, at the top, after
+    // and before a cursor, and from a row number, in this copy's words.
+    {
+        use callblock_core::reports::calllog::{call_log, CallLogQuery};
+        let page = |q: &CallLogQuery| {
+            (
+                block_on(team::live_call_log(&lee, &secrets, q)).unwrap(),
+                call_log(lee.conn(), q, &settings).unwrap(),
+            )
+        };
+        let top = CallLogQuery {
+            limit: 7,
+            ..CallLogQuery::default()
+        };
+        let (there, here) = page(&top);
+        assert!(here.rows.len() == 7 && here.next.is_some(), "{here:?}");
+        assert_eq!(there, here);
+        let after = CallLogQuery {
+            after: here.next.clone(),
+            ..top.clone()
+        };
+        let (there, second) = page(&after);
+        assert_eq!(there, second);
+        let before = CallLogQuery {
+            before: second.prev.clone(),
+            ..top.clone()
+        };
+        let (there, back) = page(&before);
+        assert_eq!(there, back);
+        let deep = CallLogQuery {
+            offset: 9,
+            ..top.clone()
+        };
+        let (there, here) = page(&deep);
+        assert!(!here.rows.is_empty());
+        assert_eq!(there, here);
+        let one_theme = CallLogQuery {
+            filter: ReportFilter {
+                theme_ids: vec![lee
+                    .conn()
+                    .query_row("SELECT id FROM themes ORDER BY name LIMIT 1", [], |r| {
+                        r.get(0)
+                    })
+                    .unwrap()],
+                ..ReportFilter::default()
+            },
+            ..top.clone()
+        };
+        let (there, here) = page(&one_theme);
+        assert!(!here.rows.is_empty());
+        assert_eq!(there, here);
     }
     // A selection of outcomes: the playbook read from the objections raised.
     let some = ReportFilter {

@@ -189,6 +189,18 @@ async reviewLive(filter: ReportFilter, tab: LiveTab) : Promise<Result<LiveReview
 }
 },
 /**
+ * A page of Review's call log read in the team store (a manager's "The
+ * team store, live"), for Review's query.
+ */
+async reviewCallLogLive(query: CallLogQuery) : Promise<Result<CallLogPage, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("review_call_log_live", { query }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The funnel grouped `by`, counted in the team store, for Review's filter.
  */
 async reviewFunnelByLive(filter: ReportFilter, by: GroupBy) : Promise<Result<FunnelGroup[], AppError>> {
@@ -2246,9 +2258,9 @@ length: LengthReport | null;
  */
 blocks: BlocksReport | null; 
 /**
- * The playbook, when asked for.
+ * The playbook, when asked for, and the meeting rate by objections heard.
  */
-playbook: PlaybookReport | null }
+playbook: PlaybookReport | null; by_objections: ByObjections | null }
 /**
  * The Review tab counted in the team store besides the summary.
  */

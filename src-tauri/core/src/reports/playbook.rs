@@ -289,7 +289,7 @@ fn optional<T>(r: rusqlite::Result<T>) -> Result<Option<T>> {
 
 /// This copy's objection for a store's: by id, else by slug (as a bundle's
 /// import matches them): (id, slug, label, position).
-fn copy_objection(
+pub(crate) fn copy_objection(
     conn: &Connection,
     id: &str,
     slug: Option<&str>,
@@ -305,13 +305,70 @@ fn copy_objection(
     }
 }
 
-fn copy_theme(conn: &Connection, name: Option<&str>) -> Result<Option<String>> {
+pub(crate) fn copy_theme(conn: &Connection, name: Option<&str>) -> Result<Option<String>> {
     match name {
         Some(n) => {
             optional(conn.query_row("SELECT id FROM themes WHERE name = ?1", [n], |r| r.get(0)))
         }
         None => Ok(None),
     }
+}
+
+/// This copy's talk-track version for a store's: by id, else the version
+/// with the same words on the track of the same theme (as a bundle's
+/// import matches them): (id, track name, theme name, version, change
+/// note, created at).
+#[allow(clippy::type_complexity)]
+pub(crate) fn copy_version(
+    conn: &Connection,
+    t: &StoreTrack,
+) -> Result<
+    Option<(
+        String,
+        Option<String>,
+        Option<String>,
+        Option<u32>,
+        Option<String>,
+        Option<String>,
+    )>,
+> {
+    if t.id.is_empty() {
+        return Ok(None);
+    }
+    let read = |x: &rusqlite::Row| {
+        Ok((
+            x.get::<_, String>(0)?,
+            x.get::<_, Option<String>>(1)?,
+            x.get::<_, Option<String>>(2)?,
+            x.get::<_, Option<u32>>(3)?,
+            x.get::<_, Option<String>>(4)?,
+            x.get::<_, Option<String>>(5)?,
+        ))
+    };
+    let q = "SELECT v.id, tt.name, th.name, v.version, v.change_note, v.created_at
+             FROM talk_track_versions v
+             LEFT JOIN talk_tracks tt ON tt.id = v.talk_track_id
+             LEFT JOIN themes th ON th.id = tt.theme_id";
+    if let Some(x) = optional(conn.query_row(&format!("{q} WHERE v.id = ?1"), [&t.id], read))? {
+        return Ok(Some(x));
+    }
+    let Some(texts) = &t.texts else {
+        return Ok(None);
+    };
+    let theme = copy_theme(conn, t.theme_name.as_deref())?;
+    optional(conn.query_row(
+        &format!(
+            "{q} WHERE v.talk_track_id = (SELECT id FROM talk_tracks WHERE theme_id IS ?1 LIMIT 1)
+               AND v.opener = ?2 AND v.engage_statement = ?3 AND v.impact_question = ?4
+               AND v.appointment_request = ?5 AND v.voicemail_script = ?6
+               AND v.referral = ?7 AND v.agenda_line = ?8
+             ORDER BY v.version LIMIT 1"
+        ),
+        rusqlite::params![
+            theme, texts[0], texts[1], texts[2], texts[3], texts[4], texts[5], texts[6]
+        ],
+        read,
+    ))
 }
 
 /// A group of the report, as the copy's own report keys and orders it.
@@ -523,47 +580,7 @@ pub fn playbook_of_store(
     // Talk-track versions: by track (as NOCASE compares), then version.
     let mut ts: Vec<Group<TalkTrackStat>> = Vec::new();
     for t in tracks {
-        let read = |x: &rusqlite::Row| {
-            Ok((
-                x.get::<_, String>(0)?,
-                x.get::<_, Option<String>>(1)?,
-                x.get::<_, Option<String>>(2)?,
-                x.get::<_, Option<u32>>(3)?,
-                x.get::<_, Option<String>>(4)?,
-                x.get::<_, Option<String>>(5)?,
-            ))
-        };
-        let q = "SELECT v.id, tt.name, th.name, v.version, v.change_note, v.created_at
-                 FROM talk_track_versions v
-                 LEFT JOIN talk_tracks tt ON tt.id = v.talk_track_id
-                 LEFT JOIN themes th ON th.id = tt.theme_id";
-        let here = if t.id.is_empty() {
-            None
-        } else {
-            match optional(conn.query_row(&format!("{q} WHERE v.id = ?1"), [&t.id], read))? {
-                Some(x) => Some(x),
-                None => match &t.texts {
-                    Some(texts) => {
-                        let theme = copy_theme(conn, t.theme_name.as_deref())?;
-                        optional(conn.query_row(
-                            &format!(
-                                "{q} WHERE v.talk_track_id = (SELECT id FROM talk_tracks WHERE theme_id IS ?1 LIMIT 1)
-                                   AND v.opener = ?2 AND v.engage_statement = ?3 AND v.impact_question = ?4
-                                   AND v.appointment_request = ?5 AND v.voicemail_script = ?6
-                                   AND v.referral = ?7 AND v.agenda_line = ?8
-                                 ORDER BY v.version LIMIT 1"
-                            ),
-                            rusqlite::params![
-                                theme, texts[0], texts[1], texts[2], texts[3], texts[4], texts[5],
-                                texts[6]
-                            ],
-                            read,
-                        ))?
-                    }
-                    None => None,
-                },
-            }
-        };
+        let here = copy_version(conn, t)?;
         let (key, name, theme, version, note, created) = match here {
             Some((id, name, theme, version, note, created)) => {
                 let name = name.unwrap_or_else(|| id.clone());

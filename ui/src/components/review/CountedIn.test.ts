@@ -13,7 +13,7 @@ function store(manager: boolean, answer: () => unknown) {
   mockIPC((cmd, args) => {
     asked.push({ cmd, args });
     if (cmd === "team_status") return { link: { manager }, waiting: 0, oldest_waiting: null, leased: 0 };
-    if (cmd === "review_live") return { summary: answer(), timing: null, length: null, blocks: null, playbook: null };
+    if (cmd === "review_live") return { summary: answer(), timing: null, length: null, blocks: null, playbook: null, by_objections: null };
     return null;
   });
   return asked;
@@ -50,7 +50,7 @@ describe("counted in: this copy or the team store", () => {
       if (cmd === "team_status") return { link: { manager: true }, waiting: 0, oldest_waiting: null, leased: 0 };
       if (cmd === "review_live") {
         const tab = (args as { tab: string }).tab;
-        return { summary, timing: null, length: null, blocks: tab === "blocks" ? blocks : null, playbook: null };
+        return { summary, timing: null, length: null, blocks: tab === "blocks" ? blocks : null, playbook: null, by_objections: null };
       }
       return null;
     });

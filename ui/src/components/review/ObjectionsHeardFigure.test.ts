@@ -154,4 +154,18 @@ describe("the meeting rate by objections heard", () => {
     show();
     expect(await screen.findByRole("alert")).toHaveTextContent("the period would be empty");
   });
+
+  it("shows the team store's count when given one, asking this copy nothing, without its CSV export", async () => {
+    serve(report());
+    const live = report();
+    live.overall = curve("All conversations", [[7, 1], [0, 0], [0, 0], [0, 0], [0, 0]]);
+    render(ObjectionsHeardFigure, {
+      props: { baseDefinitions: [], live },
+      context: new Map([[REVIEW_CONTEXT_KEY, ctx]]),
+    });
+    const table = await screen.findByRole("table", { name: "Meeting rate by objections heard" });
+    expect(within(table).getAllByRole("row")[1].textContent).toContain("7");
+    expect(asked).toEqual([]);
+    expect(screen.queryByRole("button", { name: /CSV/ })).toBeNull();
+  });
 });

@@ -93,17 +93,21 @@ pub struct ByObjections {
     pub definitions: Vec<String>,
 }
 
-/// One row of the query: a (theme, version, bucket) cell and its names.
-struct Cell {
-    theme_id: String,
-    version_id: String,
-    bucket: u32,
-    calls: u32,
-    meetings: u32,
-    theme_name: Option<String>,
-    track_name: Option<String>,
-    version: Option<u32>,
-    track_theme: Option<String>,
+/// One row of the query: a (theme, version, bucket) cell and its names
+/// (`""`: no theme, no version recorded).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Cell {
+    pub theme_id: String,
+    pub version_id: String,
+    /// Objections heard (up to [`LAST`]).
+    pub bucket: u32,
+    /// Conversations, and those that booked a meeting.
+    pub calls: u32,
+    pub meetings: u32,
+    pub theme_name: Option<String>,
+    pub track_name: Option<String>,
+    pub version: Option<u32>,
+    pub track_theme: Option<String>,
 }
 
 pub fn by_objections(
@@ -112,10 +116,16 @@ pub fn by_objections(
     settings: &Settings,
 ) -> Result<ByObjections> {
     let cells = cells(conn, filter, settings)?;
+    Ok(by_objections_of(&cells, settings))
+}
+
+/// The report from its cells (one definition, whichever store counted
+/// them: this copy, or a team store said in this copy's words).
+pub fn by_objections_of(cells: &[Cell], settings: &Settings) -> ByObjections {
     let mut overall = Acc::default();
     let mut themes: BTreeMap<String, (Option<String>, Acc)> = BTreeMap::new();
     let mut versions: BTreeMap<String, (VersionName, Acc)> = BTreeMap::new();
-    for c in &cells {
+    for c in cells {
         overall.add(c);
         themes
             .entry(c.theme_id.clone())
@@ -128,13 +138,13 @@ pub fn by_objections(
             .1
             .add(c);
     }
-    Ok(ByObjections {
+    ByObjections {
         denominator: "conversations".into(),
         overall: overall.curve("All conversations".into()),
         by_theme: theme_curves(themes),
         by_version: version_curves(versions),
         definitions: definitions(settings),
-    })
+    }
 }
 
 /// The selection's conversations counted by theme, version and bucket.
@@ -324,3 +334,51 @@ pub fn definitions(settings: &Settings) -> Vec<String> {
 
 #[cfg(test)]
 mod tests;
+
+/// A (theme, version, objections heard) cell counted in a team store, in
+/// the store's words (its version with the words that match it here).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StoreCell {
+    pub theme_name: Option<String>,
+    /// `id` empty: no version recorded.
+    pub version: super::playbook::StoreTrack,
+    pub bucket: u32,
+    pub calls: u32,
+    pub meetings: u32,
+}
+
+/// A team store's cells in this copy's words: a theme is this copy's theme
+/// of that name, a version this copy's own (by id, else by its words on the
+/// theme's track), else the store's.
+pub fn cells_of_store(conn: &Connection, store: &[StoreCell]) -> Result<Vec<Cell>> {
+    let mut out = Vec::with_capacity(store.len());
+    for c in store {
+        let theme_id = match &c.theme_name {
+            Some(name) => super::playbook::copy_theme(conn, Some(name))?.unwrap_or(name.clone()),
+            None => String::new(),
+        };
+        let v = &c.version;
+        let (version_id, track_name, version, track_theme) =
+            match super::playbook::copy_version(conn, v)? {
+                Some((id, name, theme, version, _, _)) => (id, name, version, theme),
+                None => (
+                    v.id.clone(),
+                    v.track_name.clone(),
+                    v.version,
+                    v.theme_name.clone(),
+                ),
+            };
+        out.push(Cell {
+            theme_id,
+            version_id,
+            bucket: c.bucket,
+            calls: c.calls,
+            meetings: c.meetings,
+            theme_name: c.theme_name.clone(),
+            track_name,
+            version,
+            track_theme,
+        });
+    }
+    Ok(out)
+}

@@ -20,6 +20,7 @@
 //!   order without rollups
 //! - `detail`: one call's detail and timeline
 //! - `export`: every call of a filter, streamed for exports
+//! - `store`: a page read in a team store, said in this copy's words
 
 mod cursor;
 mod days;
@@ -28,6 +29,7 @@ mod direct;
 mod export;
 mod page;
 mod query;
+mod store;
 #[cfg(test)]
 mod tests;
 mod walk;
@@ -42,3 +44,4 @@ pub use page::call_log;
 #[cfg(test)]
 pub(crate) use page::{call_log_tuned, call_log_with, Tuning};
 pub use query::{CallCount, CallCursor, CallLogPage, CallLogQuery, CallLogRow};
+pub use store::{rows_in_copy_words, StoreCallRow, StoreObjectionRaised};
