@@ -93,7 +93,7 @@ BEGIN
         UPDATE callblock.call_objections co
            SET started_at = NULL, theme_name = NULL, outcome = NULL
           FROM old_rows o
-         WHERE o.kind = 'call' AND co.call_id = o.id;
+         WHERE o.kind = 'call' AND co.call_id = o.id AND co.rep_id = o.rep_id;
     END IF;
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO callblock.calls (id, rep_id, theme_id, theme_name, started_at, duration_ms,
@@ -119,7 +119,7 @@ BEGIN
         UPDATE callblock.call_objections co
            SET started_at = c.started_at, theme_name = c.theme_name, outcome = c.outcome
           FROM new_rows n JOIN callblock.calls c ON c.id = n.id
-         WHERE n.kind = 'call' AND co.call_id = n.id;
+         WHERE n.kind = 'call' AND co.call_id = n.id AND co.rep_id = c.rep_id;
     END IF;
     RETURN NULL;
 END
@@ -356,7 +356,8 @@ BEGIN
                coalesce(n.body ->> 'objection_id', ''), n.body ->> 'response_id',
                c.started_at, c.theme_name, c.outcome
           FROM new_rows n
-          LEFT JOIN callblock.calls c ON c.id = n.body ->> 'call_id'
+          -- Only the rep's own call: a row naming another rep's call learns nothing of it.
+          LEFT JOIN callblock.calls c ON c.id = n.body ->> 'call_id' AND c.rep_id = n.rep_id
          WHERE n.kind = 'call_objection'
         ON CONFLICT (id) DO UPDATE
            SET call_id = EXCLUDED.call_id, rep_id = EXCLUDED.rep_id,
@@ -468,6 +469,19 @@ BEGIN
     ELSIF NOT EXISTS (SELECT 1 FROM new_co) THEN
         RETURN NULL;
     END IF;
+    -- One count of a rep's groups at a time (a rep's push and a manager's
+    -- push of that rep's bundle): the second counts again after the first
+    -- commits, seeing its rows. Taken in the reps' order: no deadlock.
+    IF TG_OP = 'INSERT' THEN
+        PERFORM pg_advisory_xact_lock(hashtext('callblock.objections_by_day'), hashtext(r.rep_id))
+           FROM (SELECT DISTINCT rep_id FROM new_co ORDER BY 1) r;
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM pg_advisory_xact_lock(hashtext('callblock.objections_by_day'), hashtext(r.rep_id))
+           FROM (SELECT DISTINCT rep_id FROM old_co ORDER BY 1) r;
+    ELSE
+        PERFORM pg_advisory_xact_lock(hashtext('callblock.objections_by_day'), hashtext(r.rep_id))
+           FROM (SELECT rep_id FROM old_co UNION SELECT rep_id FROM new_co ORDER BY 1) r;
+    END IF;
     IF TG_OP IN ('UPDATE', 'DELETE') THEN
         FOREACH q IN ARRAY callblock.objection_rollup_statements('old_co') LOOP
             EXECUTE q;
@@ -490,7 +504,8 @@ SELECT n.id, coalesce(n.body ->> 'call_id', ''), n.rep_id,
        coalesce(n.body ->> 'objection_id', ''), n.body ->> 'response_id',
        c.started_at, c.theme_name, c.outcome
   FROM callblock.rows n
-  LEFT JOIN callblock.calls c ON c.id = n.body ->> 'call_id'
+  -- Only the rep's own call: a row naming another rep's call learns nothing of it.
+          LEFT JOIN callblock.calls c ON c.id = n.body ->> 'call_id' AND c.rep_id = n.rep_id
  WHERE n.kind = 'call_objection';
 DO $$
 DECLARE

@@ -555,9 +555,11 @@ pub async fn block_facts(
                 coalesce(s.meetings, 0), coalesce(s.talk_ms, 0)
          FROM callblock.blocks b
          LEFT JOIN (
-             SELECT p.block_id, array_agg(p.paused_at ORDER BY p.id COLLATE \"C\") AS paused,
+             SELECT p.block_id, p.rep_id,
+                    array_agg(p.paused_at ORDER BY p.id COLLATE \"C\") AS paused,
                     array_agg(p.resumed_at ORDER BY p.id COLLATE \"C\") AS resumed
-             FROM callblock.block_pauses p GROUP BY 1) p ON p.block_id = b.id
+             FROM callblock.block_pauses p GROUP BY 1, 2) p
+                ON p.block_id = b.id AND p.rep_id = b.rep_id
          LEFT JOIN (
              SELECT * FROM callblock.calls_by_block
              WHERE conv_ms = {conv} AND limit_ms = {limit}) s
@@ -774,7 +776,7 @@ pub async fn conversations_by_objections(
          FROM (
             SELECT c.theme_name AS t, coalesce(c.talk_track_version_id, '') AS v,
                    least((SELECT count(*) FROM callblock.call_objections co
-                          WHERE co.call_id = c.id), {LAST})::bigint AS b,
+                          WHERE co.call_id = c.id AND co.rep_id = c.rep_id), {LAST})::bigint AS b,
                    count(*)::bigint AS n,
                    count(*) FILTER (WHERE c.outcome = 'meeting')::bigint AS m
             FROM callblock.calls c
@@ -902,15 +904,15 @@ pub async fn call_log(
                     OR coalesce(r.body ->> 'gap_objectives', '') <> ''
                     OR coalesce(r.body ->> 'gap_impact', '') <> '',
                 ARRAY(SELECT x.body ->> 'objection_id' FROM callblock.rows x
-                       WHERE x.kind = 'call_objection' AND x.parent_id = c.id
+                       WHERE x.kind = 'call_objection' AND x.parent_id = c.id AND x.rep_id = c.rep_id
                        ORDER BY (x.body ->> 'position')::bigint),
                 ARRAY(SELECT o.body ->> 'slug' FROM callblock.rows x
                        LEFT JOIN callblock.rows o ON o.kind = 'objection' AND o.id = x.body ->> 'objection_id'
-                       WHERE x.kind = 'call_objection' AND x.parent_id = c.id
+                       WHERE x.kind = 'call_objection' AND x.parent_id = c.id AND x.rep_id = c.rep_id
                        ORDER BY (x.body ->> 'position')::bigint),
                 ARRAY(SELECT o.body ->> 'label' FROM callblock.rows x
                        LEFT JOIN callblock.rows o ON o.kind = 'objection' AND o.id = x.body ->> 'objection_id'
-                       WHERE x.kind = 'call_objection' AND x.parent_id = c.id
+                       WHERE x.kind = 'call_objection' AND x.parent_id = c.id AND x.rep_id = c.rep_id
                        ORDER BY (x.body ->> 'position')::bigint),
                 coalesce((SELECT (fl.body ->> 'flagged')::boolean FROM callblock.rows fl
                           WHERE fl.kind = 'call_flag' AND fl.id = c.id), false),
@@ -991,8 +993,10 @@ pub async fn call_log(
                 return Box::pin(call_log(client, target, &top, theme_names, settings)).await;
             }
             rows.reverse();
+            // The page after this one starts after its oldest row (the
+            // cursor's call is its first).
             let prev = rows.first().map(|x| key(&x.row));
-            let next = query.before.clone();
+            let next = rows.last().map(|x| key(&x.row));
             (next, prev, None)
         }
         'a' => (

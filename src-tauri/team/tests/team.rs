@@ -1524,6 +1524,24 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
         };
         let (there, back) = page(&before);
         assert_eq!(there, back);
+        // Back from the third page: the second again, and on from it.
+        let (there, third) = page(&CallLogQuery {
+            after: second.next.clone(),
+            ..top.clone()
+        });
+        assert_eq!(there, third);
+        let (there, back) = page(&CallLogQuery {
+            before: third.prev.clone(),
+            ..top.clone()
+        });
+        assert_eq!(there, back);
+        assert_eq!(back.rows, second.rows);
+        let (there, again) = page(&CallLogQuery {
+            after: back.next.clone(),
+            ..top.clone()
+        });
+        assert_eq!(there, again);
+        assert_eq!(again.rows, third.rows);
         let deep = CallLogQuery {
             offset: 9,
             ..top.clone()
@@ -1905,6 +1923,27 @@ fn a_store_of_schema_3_gains_the_rollups_of_reviews_tabs() {
         playbook(),
         "d objection o1 2/1/0, d response  1/1/0, d response p9 1/1/0, \
          m objection o1 2/1/0, m response  1/1/0, m response p9 1/1/0"
+    );
+    // Another rep's row naming Dana's call learns nothing of it, and counts
+    // nowhere; nor does it when her call changes.
+    pg.psql(
+        "INSERT INTO callblock.reps (id, name) VALUES ('r2', 'Sam');
+         INSERT INTO callblock.rows (kind, id, rep_id, body) VALUES ('call_objection', 'x3', 'r2',
+              '{\"id\": \"x3\", \"call_id\": \"c22\", \"objection_id\": \"o1\",
+                \"response_id\": null, \"position\": 0, \"at_ms\": 10}');
+         UPDATE callblock.rows SET body = body || '{\"notes\": \"again\"}'
+          WHERE kind = 'call' AND id = 'c22';",
+    );
+    assert_eq!(
+        pg.psql(
+            "SELECT coalesce(started_at::text, '-') || ' ' || coalesce(outcome, '-')
+             FROM callblock.call_objections WHERE id = 'x3'"
+        ),
+        "- -"
+    );
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM callblock.objections_by_day WHERE rep_id = 'r2'"),
+        "0"
     );
     pg.psql("DELETE FROM callblock.rows WHERE kind = 'call_objection'");
     assert_eq!(

@@ -85,6 +85,14 @@ class LiveReview {
   }
 }
 
+/**
+ * Can the team store select what `filter` selects? It selects by period,
+ * rep, theme and outcome (as `callblock_team::review` refuses the rest).
+ */
+export function storeSelects(filter: ReportFilter): boolean {
+  return filter.duration === null && filter.objection_id === null && !filter.text && !filter.flagged && filter.talk_track_version_ids.length === 0;
+}
+
 export const liveReview = new LiveReview();
 
 /** A time of day as the line says it ("6:38:44 PM"). */

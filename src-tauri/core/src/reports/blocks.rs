@@ -102,7 +102,8 @@ pub fn active_seconds(
     let ended = ended_at?;
     let (start, end) = (jd(started_at)?, jd(ended)?);
     let whole = ((end - start) * 86_400.0).round() as i64;
-    let mut paused = 0f64;
+    // sum() of doubles as SQLite (3.43 on) adds them: Kahan-Babuska-Neumaier.
+    let (mut sum, mut err) = (0f64, 0f64);
     let mut any = false;
     for (at, resumed) in pauses {
         // min(ifnull(resumed, ended), ended), compared as text.
@@ -110,11 +111,18 @@ pub fn active_seconds(
             Some(r) if r < ended => r,
             _ => ended,
         };
-        paused += jd(until)? - jd(at)?;
+        let v = jd(until)? - jd(at)?;
+        let t = sum + v;
+        if sum.abs() > v.abs() {
+            err += (sum - t) + v;
+        } else {
+            err += (v - t) + sum;
+        }
+        sum = t;
         any = true;
     }
     let paused = if any {
-        (paused * 86_400.0).round() as i64
+        ((sum + err) * 86_400.0).round() as i64
     } else {
         0
     };

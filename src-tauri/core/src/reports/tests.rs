@@ -1519,14 +1519,14 @@ fn a_blocks_active_time_is_counted_in_rust_as_sqlite_counts_it() {
         crate::time::to_db(t + chrono::Duration::milliseconds(n as i64))
     };
     let mut blocks = Vec::new();
-    for i in 0..2000u64 {
+    for i in 0..4000u64 {
         let start_ms = next(86_400_000 * 30);
         // Often half a second apart exactly: the rounding's edge.
         let len = next(4_000) * 1000 + [0, 500, 499, 501, 1][next(5) as usize];
         let start = ms(t0, start_ms);
         let ended = (next(10) > 0).then(|| ms(t0, start_ms + len));
         let mut pauses = Vec::new();
-        for _ in 0..next(4) {
+        for _ in 0..next(7) {
             let at = start_ms + next(len.max(1));
             let resumed = match next(4) {
                 0 => None,

@@ -2,7 +2,7 @@ import { render, screen, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import CountedIn from "./CountedIn.svelte";
-import { liveReview } from "../../lib/liveReview.svelte";
+import { liveReview, storeSelects } from "../../lib/liveReview.svelte";
 import type { ReportFilter, ReviewSummary } from "../../lib/bindings";
 
 const filter: ReportFilter = { from: null, to: null, rep_ids: [], theme_ids: [], outcomes: [], duration: null, objection_id: null, text: null, flagged: false, talk_track_version_ids: [] };
@@ -95,5 +95,14 @@ describe("counted in: this copy or the team store", () => {
     render(CountedIn);
     expect(liveReview.manager).toBe(false);
     expect(screen.queryByTestId("counted-in")).toBeNull();
+  });
+
+  it("knows what the store selects by: period, rep, theme and outcome, not the rest", () => {
+    expect(storeSelects({ ...filter, rep_ids: ["r"], theme_ids: ["t"], outcomes: ["meeting"], from: "2026-12-01T00:00:00.000Z" })).toBe(true);
+    expect(storeSelects({ ...filter, text: "budget" })).toBe(false);
+    expect(storeSelects({ ...filter, flagged: true })).toBe(false);
+    expect(storeSelects({ ...filter, objection_id: "o" })).toBe(false);
+    expect(storeSelects({ ...filter, talk_track_version_ids: ["v"] })).toBe(false);
+    expect(storeSelects({ ...filter, duration: { min_seconds: 0, max_seconds: 30 } as unknown as ReportFilter["duration"] })).toBe(false);
   });
 });
