@@ -1549,6 +1549,18 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
         let (there, here) = page(&deep);
         assert!(!here.rows.is_empty());
         assert_eq!(there, here);
+        // Far down (the store finds the day that holds the row first), and
+        // at the very end.
+        for offset in [here.total.value / 2, here.total.value - 3] {
+            assert!(offset > 2 * 7, "{offset}: the test needs more calls");
+            let far = CallLogQuery {
+                offset,
+                ..top.clone()
+            };
+            let (there, here) = page(&far);
+            assert!(!here.rows.is_empty());
+            assert_eq!(there, here, "from row {offset}");
+        }
         let one_theme = CallLogQuery {
             filter: ReportFilter {
                 theme_ids: vec![lee
