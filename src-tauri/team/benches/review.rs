@@ -103,19 +103,22 @@ fn main() {
                   + (SELECT count(*) FROM callblock.calls_by_hour)
                   + (SELECT count(*) FROM callblock.calls_by_length)
                   + (SELECT count(*) FROM callblock.calls_by_block)
-                  + (SELECT count(*) FROM callblock.calls_by_track)",
+                  + (SELECT count(*) FROM callblock.calls_by_track)
+                  + (SELECT count(*) FROM callblock.calls_by_heard)",
             &[],
         ))
         .unwrap()
         .get(0);
     println!(
-        "Rollups built in {:.1} s ({rows} rows, by outcome, hour, length, block and version)",
+        "Rollups built in {:.1} s ({rows} rows, by outcome, hour, length, block, version and \
+         objections heard)",
         t.elapsed().as_secs_f64()
     );
     rt.block_on(client.batch_execute(
         "ANALYZE callblock.calls_by_outcome; ANALYZE callblock.calls_by_hour;
              ANALYZE callblock.calls_by_length; ANALYZE callblock.calls_by_block;
-             ANALYZE callblock.calls_by_track; ANALYZE callblock.call_objections",
+             ANALYZE callblock.calls_by_track; ANALYZE callblock.call_objections;
+             ANALYZE callblock.calls_by_heard",
     ))
     .unwrap();
     let c = store.conn();
@@ -458,7 +461,7 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
         .copy_in(
             "COPY callblock.calls (id, rep_id, theme_id, theme_name, started_at, duration_ms,
                 outcome, asked_for_meeting, local_hour, local_weekday, block_id,
-                talk_track_version_id) FROM STDIN",
+                talk_track_version_id, objections_heard) FROM STDIN",
         )
         .await
         .unwrap();
@@ -467,7 +470,8 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
         .prepare(
             "SELECT c.id, c.rep_id, c.theme_id, t.name, c.started_at, c.duration_ms, c.outcome,
                     c.asked_for_meeting, c.local_hour, c.local_weekday, c.block_id,
-                    c.talk_track_version_id
+                    c.talk_track_version_id,
+                    (SELECT count(*) FROM call_objections co WHERE co.call_id = c.id)
              FROM calls c LEFT JOIN themes t ON t.id = c.theme_id
              WHERE c.outcome IS NOT NULL",
         )
@@ -490,6 +494,7 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
             field(r.get::<_, Option<i64>>(9).unwrap().map(|v| v.to_string())),
             field(r.get(10).unwrap()),
             field(r.get(11).unwrap()),
+            field(r.get::<_, Option<i64>>(12).unwrap().map(|v| v.to_string())),
         ]
         .join("\t");
         buf.push_str(&line);

@@ -20,7 +20,9 @@
 -- Run once, by the database's owner, inside one transaction. Never edited
 -- once released: a change is a new file.
 
-ALTER TABLE callblock.calls ADD COLUMN block_id text, ADD COLUMN talk_track_version_id text;
+ALTER TABLE callblock.calls ADD COLUMN block_id text, ADD COLUMN talk_track_version_id text,
+    -- How many objections were raised on the call (its rep's rows).
+    ADD COLUMN objections_heard integer NOT NULL DEFAULT 0;
 
 CREATE TABLE callblock.calls_by_length (
     conv_ms     bigint NOT NULL,
@@ -68,6 +70,23 @@ CREATE TABLE callblock.calls_by_track (
     PRIMARY KEY (conv_ms, limit_ms, grain, day, rep_id, theme_name, track_version_id)
 );
 
+-- The conversations per UTC day (and month), rep, theme, talk-track
+-- version and objections heard (0 to 3, and 4 for 4 or more), and those
+-- that booked a meeting, as the core's `by_objections` counts them.
+CREATE TABLE callblock.calls_by_heard (
+    conv_ms          bigint NOT NULL,
+    limit_ms         bigint NOT NULL,
+    grain            "char" NOT NULL CHECK (grain IN ('d', 'm')),
+    day              date NOT NULL,
+    rep_id           text NOT NULL,
+    theme_name       text NOT NULL,
+    track_version_id text NOT NULL,
+    heard            integer NOT NULL,
+    conversations    bigint NOT NULL,
+    meetings         bigint NOT NULL,
+    PRIMARY KEY (conv_ms, limit_ms, grain, day, rep_id, theme_name, track_version_id, heard)
+);
+
 CREATE TABLE callblock.call_objections (
     id           text PRIMARY KEY,
     call_id      text NOT NULL,
@@ -98,14 +117,16 @@ BEGIN
     IF TG_OP IN ('INSERT', 'UPDATE') THEN
         INSERT INTO callblock.calls (id, rep_id, theme_id, theme_name, started_at, duration_ms,
                                      outcome, asked_for_meeting, local_hour, local_weekday,
-                                     block_id, talk_track_version_id)
+                                     block_id, talk_track_version_id, objections_heard)
         SELECT n.id, n.rep_id, n.body ->> 'theme_id',
                (SELECT t.body ->> 'name' FROM callblock.rows t
                  WHERE t.kind = 'theme' AND t.id = n.body ->> 'theme_id'),
                (n.body ->> 'started_at')::timestamptz, (n.body ->> 'duration_ms')::bigint,
                n.body ->> 'outcome', (n.body ->> 'asked_for_meeting')::boolean,
                (n.body ->> 'local_hour')::integer, (n.body ->> 'local_weekday')::integer,
-               n.body ->> 'block_id', n.body ->> 'talk_track_version_id'
+               n.body ->> 'block_id', n.body ->> 'talk_track_version_id',
+               (SELECT count(*) FROM callblock.call_objections co
+                 WHERE co.call_id = n.id AND co.rep_id = n.rep_id)
           FROM new_rows n
          WHERE n.kind = 'call'
         ON CONFLICT (id) DO UPDATE
@@ -115,7 +136,8 @@ BEGIN
                asked_for_meeting = EXCLUDED.asked_for_meeting,
                local_hour = EXCLUDED.local_hour, local_weekday = EXCLUDED.local_weekday,
                block_id = EXCLUDED.block_id,
-               talk_track_version_id = EXCLUDED.talk_track_version_id;
+               talk_track_version_id = EXCLUDED.talk_track_version_id,
+               objections_heard = EXCLUDED.objections_heard;
         UPDATE callblock.call_objections co
            SET started_at = c.started_at, theme_name = c.theme_name, outcome = c.outcome
           FROM new_rows n JOIN callblock.calls c ON c.id = n.id
@@ -201,6 +223,23 @@ BEGIN
              ON CONFLICT (conv_ms, limit_ms, grain, day, rep_id, theme_name, track_version_id)
              DO UPDATE SET %s',
             grain, day, funnel, source, thresholds, adds);
+    END LOOP;
+    FOREACH grain IN ARRAY ARRAY['d', 'm'] LOOP
+        day := CASE grain WHEN 'd' THEN '(n.started_at AT TIME ZONE ''UTC'')::date'
+               ELSE 'date_trunc(''month'', n.started_at AT TIME ZONE ''UTC'')::date' END;
+        out := out || format(
+            'INSERT INTO callblock.calls_by_heard AS r
+             SELECT t.conv_ms, t.limit_ms, %L, %s, n.rep_id, coalesce(n.theme_name, ''''),
+                    coalesce(n.talk_track_version_id, ''''), least(n.objections_heard, 4),
+                    %3$s * count(*), %3$s * count(*) FILTER (WHERE n.outcome = ''meeting'')
+               FROM %4$s n CROSS JOIN %5$s t
+              WHERE n.outcome IN %6$s
+                AND (n.duration_ms >= t.conv_ms OR n.asked_for_meeting OR n.outcome = ''meeting'')
+              GROUP BY 1, 2, 3, 4, 5, 6, 7, 8 ORDER BY 1, 2, 3, 4, 5, 6, 7, 8
+             ON CONFLICT (conv_ms, limit_ms, grain, day, rep_id, theme_name, track_version_id, heard)
+             DO UPDATE SET conversations = r.conversations + EXCLUDED.conversations,
+                           meetings = r.meetings + EXCLUDED.meetings',
+            grain, day, sign, source, thresholds, connect);
     END LOOP;
     out := out || format(
         'INSERT INTO callblock.calls_by_block AS r
@@ -365,6 +404,27 @@ BEGIN
                started_at = EXCLUDED.started_at, theme_name = EXCLUDED.theme_name,
                outcome = EXCLUDED.outcome;
     END IF;
+    -- The calls' counts of objections heard (their rollup follows).
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE callblock.calls c
+           SET objections_heard = (SELECT count(*) FROM callblock.call_objections co
+                                    WHERE co.call_id = c.id AND co.rep_id = c.rep_id)
+          FROM (SELECT DISTINCT o.body ->> 'call_id' AS id, o.rep_id FROM old_rows o
+                 WHERE o.kind = 'call_objection') t
+         WHERE c.id = t.id AND c.rep_id = t.rep_id
+           AND c.objections_heard <> (SELECT count(*) FROM callblock.call_objections co
+                                       WHERE co.call_id = c.id AND co.rep_id = c.rep_id);
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE callblock.calls c
+           SET objections_heard = (SELECT count(*) FROM callblock.call_objections co
+                                    WHERE co.call_id = c.id AND co.rep_id = c.rep_id)
+          FROM (SELECT DISTINCT n.body ->> 'call_id' AS id, n.rep_id FROM new_rows n
+                 WHERE n.kind = 'call_objection') t
+         WHERE c.id = t.id AND c.rep_id = t.rep_id
+           AND c.objections_heard <> (SELECT count(*) FROM callblock.call_objections co
+                                       WHERE co.call_id = c.id AND co.rep_id = c.rep_id);
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -526,6 +586,26 @@ CREATE TRIGGER call_objections_rollup_delete AFTER DELETE ON callblock.call_obje
     REFERENCING OLD TABLE AS old_co
     FOR EACH STATEMENT EXECUTE FUNCTION callblock.call_objections_to_rollup();
 
+-- The calls already in the store: their objections heard, then the rollup
+-- by objections heard for the thresholds the store keeps.
+ALTER TABLE callblock.calls DISABLE TRIGGER calls_rollups_update;
+UPDATE callblock.calls c SET objections_heard = k.n
+  FROM (SELECT call_id, rep_id, count(*) AS n FROM callblock.call_objections
+         GROUP BY 1, 2) k
+ WHERE c.id = k.call_id AND c.rep_id = k.rep_id;
+ALTER TABLE callblock.calls ENABLE TRIGGER calls_rollups_update;
+DO $$
+DECLARE
+    q text;
+BEGIN
+    FOREACH q IN ARRAY callblock.rollup_statements('callblock.calls', 1, 'callblock.rollup_thresholds') LOOP
+        IF q LIKE '%calls_by_heard%' THEN
+            EXECUTE q;
+        END IF;
+    END LOOP;
+END
+$$;
+
 ALTER TABLE callblock.calls_by_length ENABLE ROW LEVEL SECURITY;
 ALTER TABLE callblock.calls_by_block ENABLE ROW LEVEL SECURITY;
 CREATE POLICY calls_by_length_read ON callblock.calls_by_length FOR SELECT
@@ -539,6 +619,9 @@ CREATE POLICY blocks_read ON callblock.blocks FOR SELECT
 CREATE POLICY block_pauses_read ON callblock.block_pauses FOR SELECT
     USING (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
 ALTER TABLE callblock.calls_by_track ENABLE ROW LEVEL SECURITY;
+ALTER TABLE callblock.calls_by_heard ENABLE ROW LEVEL SECURITY;
+CREATE POLICY calls_by_heard_read ON callblock.calls_by_heard FOR SELECT
+    USING (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
 ALTER TABLE callblock.call_objections ENABLE ROW LEVEL SECURITY;
 CREATE POLICY calls_by_track_read ON callblock.calls_by_track FOR SELECT
     USING (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
@@ -549,4 +632,4 @@ CREATE POLICY objections_by_day_read ON callblock.objections_by_day FOR SELECT
     USING (rep_id IN (SELECT callblock.my_reps()) OR callblock.is_manager());
 GRANT SELECT ON callblock.calls_by_length, callblock.calls_by_block, callblock.blocks,
     callblock.block_pauses, callblock.calls_by_track, callblock.call_objections,
-    callblock.objections_by_day TO callblock_rep;
+    callblock.objections_by_day, callblock.calls_by_heard TO callblock_rep;

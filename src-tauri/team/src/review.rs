@@ -33,6 +33,7 @@ enum Cube {
     Hour,
     Length,
     Track,
+    Heard,
 }
 
 impl Cube {
@@ -42,6 +43,7 @@ impl Cube {
             Cube::Hour => "callblock.calls_by_hour",
             Cube::Length => "callblock.calls_by_length",
             Cube::Track => "callblock.calls_by_track",
+            Cube::Heard => "callblock.calls_by_heard",
         }
     }
 }
@@ -137,7 +139,8 @@ impl Selection {
             days,
             partial,
             // The rollups by hour and by version keep no outcome.
-            raw_only: matches!(cube, Cube::Hour | Cube::Track) && !filter.outcomes.is_empty(),
+            raw_only: matches!(cube, Cube::Hour | Cube::Track | Cube::Heard)
+                && !filter.outcomes.is_empty(),
             by_day: false,
             from,
             to,
@@ -172,6 +175,17 @@ impl Selection {
                 ),
                 "n.calls, n.talk_ms, n.past_limit",
             ),
+            Cube::Heard => (
+                // (The outer limit is no measure here; it is named, typed,
+                // so that a query of the calls alone still binds it.)
+                format!(
+                    "(n.outcome IN {c} AND (n.duration_ms >= {conv} OR n.asked_for_meeting
+                         OR n.outcome = 'meeting'))::int::bigint AS conversations,
+                     (n.outcome = 'meeting' AND {limit}::bigint IS NOT NULL)::int::bigint
+                         AS meetings"
+                ),
+                "n.conversations, n.meetings",
+            ),
             Cube::Outcome | Cube::Hour | Cube::Track => (
                 format!(
                     "1::bigint AS dials,
@@ -193,7 +207,8 @@ impl Selection {
                               coalesce(c.local_hour, -1) AS hour,
                               coalesce(c.local_weekday, -1) AS weekday,
                               least(c.duration_ms / 15000, 24)::integer AS bin,
-                              coalesce(c.talk_track_version_id, '') AS track
+                              coalesce(c.talk_track_version_id, '') AS track,
+                              least(c.objections_heard, 4) AS heard
                        FROM callblock.calls c) n
                  WHERE {} AND {period}",
                 filters("n.outcome")
@@ -218,12 +233,14 @@ impl Selection {
         };
         let (hour, weekday, outcome) = match cube {
             Cube::Hour => ("r.local_hour", "r.local_weekday", "NULL::text"),
-            Cube::Track => ("-1", "-1", "NULL::text"),
+            Cube::Track | Cube::Heard => ("-1", "-1", "NULL::text"),
             Cube::Outcome | Cube::Length => ("-1", "-1", "n.outcome"),
         };
-        let track = match cube {
-            Cube::Track => "r.track_version_id",
-            _ => "''",
+        // The rollup by objections heard has its own `heard` (in `r.*`).
+        let (track, heard) = match cube {
+            Cube::Track => ("r.track_version_id", ", 0 AS heard"),
+            Cube::Heard => ("r.track_version_id", ""),
+            _ => ("''", ", 0 AS heard"),
         };
         let mut parts = Vec::new();
         // Grouped by day, every day is read (a month's row would stand
@@ -238,7 +255,7 @@ impl Selection {
             parts.push(format!(
                 "SELECT {keys}, {rollup_measures}
                  FROM (SELECT r.*, r.theme_name AS theme, {hour} AS hour, {weekday} AS weekday,
-                              {track} AS track
+                              {track} AS track{heard}
                        FROM {table} r
                        WHERE r.conv_ms = {conv} AND r.limit_ms = {limit} AND r.grain = '{grain}'
                          AND ({first}::date IS NULL OR r.day >= {first})
@@ -751,43 +768,20 @@ pub async fn conversations_by_objections(
     theme_names: &[String],
     settings: &Settings,
 ) -> Result<Vec<callblock_core::reports::by_objections::StoreCell>> {
-    use callblock_core::reports::by_objections::{StoreCell, LAST};
-    Selection::of(filter, theme_names, settings, Cube::Outcome)?;
-    let c = Outcome::CONNECT_SQL;
-    let mut a = Args::default();
-    let conv = a.add(i64::from(settings.conversation_seconds) * 1000);
-    let (f, t) = (a.add(filter.from), a.add(filter.to));
-    let (reps, themes, outcomes) = (
-        a.add(filter.rep_ids.clone()),
-        a.add(theme_names.to_vec()),
-        a.add(
-            filter
-                .outcomes
-                .iter()
-                .map(|o| o.as_str().to_string())
-                .collect::<Vec<_>>(),
-        ),
-    );
+    use callblock_core::reports::by_objections::StoreCell;
+    ensure(client, target, settings).await?;
+    // The rollup keeps no outcome: a selection of outcomes reads the calls.
+    let sel = Selection::of(filter, theme_names, settings, Cube::Heard)?;
+    let (src, a) = sel.source(Cube::Heard, "n.theme AS t, n.track AS v, n.heard AS b");
     let sql = format!(
-        "SELECT g.t, g.v, g.b, g.n, g.m, tt.body ->> 'name', th.body ->> 'name',
+        "SELECT nullif(g.t, ''), g.v, g.b, g.n, g.m, tt.body ->> 'name', th.body ->> 'name',
                 v.body ->> 'version', v.body ->> 'opener', v.body ->> 'engage_statement',
                 v.body ->> 'impact_question', v.body ->> 'appointment_request',
                 v.body ->> 'voicemail_script', v.body ->> 'referral', v.body ->> 'agenda_line'
          FROM (
-            SELECT c.theme_name AS t, coalesce(c.talk_track_version_id, '') AS v,
-                   least((SELECT count(*) FROM callblock.call_objections co
-                          WHERE co.call_id = c.id AND co.rep_id = c.rep_id), {LAST})::bigint AS b,
-                   count(*)::bigint AS n,
-                   count(*) FILTER (WHERE c.outcome = 'meeting')::bigint AS m
-            FROM callblock.calls c
-            WHERE c.outcome IN {c}
-              AND (c.duration_ms >= {conv} OR c.asked_for_meeting OR c.outcome = 'meeting')
-              AND ({f}::timestamptz IS NULL OR c.started_at >= {f})
-              AND ({t}::timestamptz IS NULL OR c.started_at < {t})
-              AND (cardinality({reps}::text[]) = 0 OR c.rep_id = ANY ({reps}))
-              AND (cardinality({themes}::text[]) = 0 OR c.theme_name = ANY ({themes}))
-              AND (cardinality({outcomes}::text[]) = 0 OR c.outcome = ANY ({outcomes}))
-            GROUP BY 1, 2, 3) g
+            SELECT s.t, s.v, s.b::bigint AS b, sum(s.conversations)::bigint AS n,
+                   sum(s.meetings)::bigint AS m
+            FROM ({src}) s GROUP BY 1, 2, 3 HAVING sum(s.conversations) > 0) g
          LEFT JOIN callblock.rows v ON v.kind = 'talk_track_version' AND v.id = g.v
          LEFT JOIN callblock.rows tt ON tt.kind = 'talk_track' AND tt.id = v.body ->> 'talk_track_id'
          LEFT JOIN callblock.rows th ON th.kind = 'theme' AND th.id = tt.body ->> 'theme_id'"

@@ -1592,6 +1592,9 @@ fn the_stores_live_report_has_the_figures_of_the_managers_copy() {
     let live = block_on(team::live_review(&lee, &secrets, &some, parts)).unwrap();
     let here = callblock_core::reports::playbook::playbook(lee.conn(), &some, &settings).unwrap();
     assert_eq!(live.playbook.expect("asked for"), here);
+    let here = callblock_core::reports::by_objections::by_objections(lee.conn(), &some, &settings)
+        .unwrap();
+    assert_eq!(live.by_objections.expect("asked for"), here);
     let unknown = ReportFilter {
         theme_ids: vec!["no-such-theme".into()],
         ..ReportFilter::default()
@@ -1858,6 +1861,21 @@ fn a_store_of_schema_3_gains_the_rollups_of_reviews_tabs() {
         )
     };
     assert_eq!(raised(), "c22 o1 meeting Logistics 2026-11-16 09:03:00+00");
+    let heard = || {
+        pg.psql(
+            "SELECT string_agg(c.id || '=' || c.objections_heard, ' ' ORDER BY c.id)
+             FROM callblock.calls c",
+        ) + " | "
+            + &pg.psql(
+                "SELECT string_agg(heard || ':' || conversations || '/' || meetings, ' '
+                                   ORDER BY heard)
+                 FROM callblock.calls_by_heard
+                 WHERE grain = 'm' AND conv_ms = 30000 AND limit_ms = 180000
+                   AND conversations > 0",
+            )
+    };
+    // c22 (a meeting, one objection) and c333 (50 s, not interested): conversations.
+    assert_eq!(heard(), "c1=0 c22=1 c333=0 | 0:1/0 1:1/1");
     let playbook = || {
         pg.psql(
             "SELECT string_agg(grain::text || ' ' || kind || ' ' || item_id || ' ' || times || '/' || calls
@@ -1936,6 +1954,8 @@ fn a_store_of_schema_3_gains_the_rollups_of_reviews_tabs() {
         "d objection o1 2/1/0, d response  1/1/0, d response p9 1/1/0, \
          m objection o1 2/1/0, m response  1/1/0, m response p9 1/1/0"
     );
+    // Its count of objections heard follows, and so does their rollup.
+    assert_eq!(heard(), "c1=0 c22=2 c333=0 c4444=0 | 0:2/0 2:1/0");
     // Another rep's row naming Dana's call learns nothing of it, and counts
     // nowhere; nor does it when her call changes.
     pg.psql(
