@@ -278,7 +278,12 @@ CREATE TABLE callblock.blocks (
     ended_at        text,
     end_reason      text,
     planned_seconds bigint NOT NULL,
-    theme_ids       text[] NOT NULL
+    theme_ids       text[] NOT NULL,
+    -- Start to end less its pauses, in whole seconds, as a copy's SQLite
+    -- counts it (`block_active_seconds`); none while it runs.
+    active_seconds  bigint,
+    -- The Monday (UTC) of the day it started, as a copy's SQL says it.
+    week            text NOT NULL DEFAULT ''
 );
 CREATE INDEX blocks_started ON callblock.blocks (started_at);
 CREATE INDEX blocks_rep_started ON callblock.blocks (rep_id, started_at);
@@ -290,6 +295,79 @@ CREATE TABLE callblock.block_pauses (
     resumed_at text
 );
 CREATE INDEX block_pauses_block ON callblock.block_pauses (block_id);
+
+-- SQLite's julianday() of an instant as written (`time::to_db`): whole
+-- milliseconds from the Julian epoch, divided as a double.
+CREATE FUNCTION callblock.julian(t text) RETURNS float8
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog AS $$
+    SELECT ((extract(epoch FROM t::timestamptz) * 1000)::bigint + 210866760000000)::float8
+           / 86400000::float8
+$$;
+
+-- SQLite's round() of a double: half away from zero.
+CREATE FUNCTION callblock.round_away(x float8) RETURNS bigint
+LANGUAGE sql IMMUTABLE SET search_path = pg_catalog AS $$
+    SELECT (CASE WHEN x >= 0 THEN floor(x + 0.5::float8) ELSE -floor(-x + 0.5::float8) END)::bigint
+$$;
+
+-- A block's active time as a copy's SQL counts it (`ACTIVE_SECONDS_SQL`)
+-- and the core's `blocks::active_seconds` in Rust: the same doubles, the
+-- pauses summed as SQLite's sum() adds them (Kahan-Babuska-Neumaier), in
+-- the order of their ids. None while it runs, or for an instant that
+-- cannot be read.
+CREATE FUNCTION callblock.block_active_seconds(b_id text, b_rep text, started text, ended text)
+RETURNS bigint
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog AS $$
+DECLARE
+    s float8 := 0;
+    e float8 := 0;
+    t float8;
+    v float8;
+    seen boolean := false;
+    whole bigint;
+    paused bigint := 0;
+    p record;
+BEGIN
+    IF ended IS NULL THEN
+        RETURN NULL;
+    END IF;
+    whole := callblock.round_away((callblock.julian(ended) - callblock.julian(started)) * 86400::float8);
+    FOR p IN SELECT bp.paused_at, bp.resumed_at FROM callblock.block_pauses bp
+              WHERE bp.block_id = b_id AND bp.rep_id = b_rep ORDER BY bp.id COLLATE "C" LOOP
+        v := callblock.julian(CASE WHEN p.resumed_at IS NOT NULL AND p.resumed_at < ended COLLATE "C"
+                                   THEN p.resumed_at ELSE ended END)
+             - callblock.julian(p.paused_at);
+        t := s + v;
+        IF abs(s) > abs(v) THEN
+            e := e + ((s - t) + v);
+        ELSE
+            e := e + ((v - t) + s);
+        END IF;
+        s := t;
+        seen := true;
+    END LOOP;
+    IF seen THEN
+        paused := callblock.round_away((s + e) * 86400::float8);
+    END IF;
+    RETURN greatest(0, whole - paused);
+EXCEPTION WHEN others THEN
+    RETURN NULL;
+END
+$$;
+
+-- The Monday of the UTC day an instant (as written) falls on; '' when it
+-- cannot be read.
+CREATE FUNCTION callblock.week_of(t text) RETURNS text
+LANGUAGE plpgsql IMMUTABLE SET search_path = pg_catalog AS $$
+DECLARE
+    d date;
+BEGIN
+    d := substr(t, 1, 10)::date;
+    RETURN to_char(d - (extract(isodow FROM d)::integer - 1), 'YYYY-MM-DD');
+EXCEPTION WHEN others THEN
+    RETURN '';
+END
+$$;
 
 CREATE FUNCTION callblock.blocks_from_rows() RETURNS trigger
 LANGUAGE plpgsql SECURITY DEFINER SET search_path = pg_catalog AS $$
@@ -337,6 +415,25 @@ BEGIN
            SET block_id = EXCLUDED.block_id, rep_id = EXCLUDED.rep_id,
                paused_at = EXCLUDED.paused_at, resumed_at = EXCLUDED.resumed_at;
     END IF;
+    -- The blocks these rows are or pause: their active time and week again.
+    IF TG_OP IN ('UPDATE', 'DELETE') THEN
+        UPDATE callblock.blocks b
+           SET active_seconds = callblock.block_active_seconds(b.id, b.rep_id, b.started_at, b.ended_at),
+               week = callblock.week_of(b.started_at)
+          FROM (SELECT DISTINCT CASE o.kind WHEN 'block' THEN o.id ELSE o.body ->> 'block_id' END AS id,
+                       o.rep_id
+                  FROM old_rows o WHERE o.kind IN ('block', 'pause')) t
+         WHERE b.id = t.id AND b.rep_id = t.rep_id;
+    END IF;
+    IF TG_OP IN ('INSERT', 'UPDATE') THEN
+        UPDATE callblock.blocks b
+           SET active_seconds = callblock.block_active_seconds(b.id, b.rep_id, b.started_at, b.ended_at),
+               week = callblock.week_of(b.started_at)
+          FROM (SELECT DISTINCT CASE n.kind WHEN 'block' THEN n.id ELSE n.body ->> 'block_id' END AS id,
+                       n.rep_id
+                  FROM new_rows n WHERE n.kind IN ('block', 'pause')) t
+         WHERE b.id = t.id AND b.rep_id = t.rep_id;
+    END IF;
     RETURN NULL;
 END
 $$;
@@ -364,6 +461,9 @@ SELECT n.id, coalesce(n.body ->> 'block_id', ''), n.rep_id,
        coalesce(n.body ->> 'paused_at', ''), n.body ->> 'resumed_at'
   FROM callblock.rows n
  WHERE n.kind = 'pause';
+UPDATE callblock.blocks b
+   SET active_seconds = callblock.block_active_seconds(b.id, b.rep_id, b.started_at, b.ended_at),
+       week = callblock.week_of(b.started_at);
 REVOKE ALL ON FUNCTION callblock.blocks_from_rows() FROM PUBLIC;
 
 -- The objections raised on calls, with their call's start, theme and

@@ -523,9 +523,10 @@ pub async fn length(
 
 /// The blocks the filter selects (by when they started, their rep and
 /// their themes by name; the other filters are about calls, as in this
-/// copy's report), each with the figures of its calls from the store's
-/// rollup by block, and its active time (start to end less its pauses,
-/// `reports::blocks::active_seconds`).
+/// copy's report), summed by rep, week, end and pace, with the figures of
+/// their calls from the store's rollup by block and their active time as
+/// the store keeps it (`callblock.block_active_seconds`: the core's
+/// `blocks::active_seconds` in SQL; a test compares the two).
 pub async fn block_facts(
     client: &Client,
     target: &Target,
@@ -533,7 +534,7 @@ pub async fn block_facts(
     theme_names: &[String],
     settings: &Settings,
 ) -> Result<Vec<callblock_core::reports::blocks::BlockFacts>> {
-    use callblock_core::reports::blocks::{active_seconds, BlockFacts};
+    use callblock_core::reports::blocks::BlockFacts;
     ensure(client, target, settings).await?;
     let mut a = Args::default();
     let conv = a.add(i64::from(settings.conversation_seconds) * 1000);
@@ -565,23 +566,32 @@ pub async fn block_facts(
             a.add(theme_names.to_vec())
         ));
     }
+    // The blocks summed by rep, week, end and pace (a few thousand groups
+    // for the team's year, not a row a block); each block's active time and
+    // week are kept by the store as a copy counts them
+    // (`callblock.block_active_seconds`, `week_of`), and its pace bin is the
+    // core's `blocks::pace_bin` in SQL (the same doubles).
     let sql = format!(
-        "SELECT b.rep_id, b.started_at, b.ended_at, b.end_reason, b.planned_seconds,
-                coalesce(p.paused, '{{}}'), coalesce(p.resumed, '{{}}'),
-                coalesce(s.dials, 0), coalesce(s.connects, 0), coalesce(s.conversations, 0),
-                coalesce(s.meetings, 0), coalesce(s.talk_ms, 0)
-         FROM callblock.blocks b
-         LEFT JOIN (
-             SELECT p.block_id, p.rep_id,
-                    array_agg(p.paused_at ORDER BY p.id COLLATE \"C\") AS paused,
-                    array_agg(p.resumed_at ORDER BY p.id COLLATE \"C\") AS resumed
-             FROM callblock.block_pauses p GROUP BY 1, 2) p
-                ON p.block_id = b.id AND p.rep_id = b.rep_id
-         LEFT JOIN (
-             SELECT * FROM callblock.calls_by_block
-             WHERE conv_ms = {conv} AND limit_ms = {limit}) s
-                ON s.block_id = b.id AND s.rep_id = b.rep_id
-         WHERE {}",
+        "SELECT g.rep_id, g.week, g.end_reason, count(*)::bigint,
+                sum(g.planned_seconds)::bigint, sum(g.active_seconds)::bigint,
+                sum(g.dials)::bigint, sum(g.connects)::bigint, sum(g.conversations)::bigint,
+                sum(g.meetings)::bigint, sum(g.talk_ms)::bigint, g.pace
+         FROM (
+            SELECT b.rep_id, b.week, b.end_reason, b.planned_seconds, b.active_seconds,
+                   coalesce(s.dials, 0) AS dials, coalesce(s.connects, 0) AS connects,
+                   coalesce(s.conversations, 0) AS conversations,
+                   coalesce(s.meetings, 0) AS meetings, coalesce(s.talk_ms, 0) AS talk_ms,
+                   CASE WHEN b.end_reason IS NOT NULL AND b.active_seconds > 0
+                        THEN least(floor(coalesce(s.dials, 0)::float8 * 3600::float8
+                                         / b.active_seconds::float8 / 5::float8), 12)::integer
+                   END AS pace
+            FROM callblock.blocks b
+            LEFT JOIN (
+                SELECT * FROM callblock.calls_by_block
+                WHERE conv_ms = {conv} AND limit_ms = {limit}) s
+                   ON s.block_id = b.id AND s.rep_id = b.rep_id
+            WHERE {}) g
+         GROUP BY g.rep_id, g.week, g.end_reason, g.pace",
         w.join(" AND ")
     );
     let rows = client
@@ -589,43 +599,29 @@ pub async fn block_facts(
         .await
         .map_err(|e| TeamError::pg(&target.label, e))?;
     let n = |r: &tokio_postgres::Row, i: usize| {
-        u32::try_from(r.get::<_, i64>(i).max(0)).unwrap_or(u32::MAX)
+        u32::try_from(r.get::<_, Option<i64>>(i).unwrap_or(0).max(0)).unwrap_or(u32::MAX)
     };
     Ok(rows
         .iter()
-        .map(|r| {
-            let started: &str = r.get(1);
-            let ended: Option<&str> = r.get(2);
-            let paused: Vec<String> = r.get(5);
-            let resumed: Vec<Option<String>> = r.get(6);
-            let pauses: Vec<(String, Option<String>)> = paused.into_iter().zip(resumed).collect();
-            BlockFacts {
-                rep_id: r.get(0),
-                week: week_of(started),
-                end_reason: r.get(3),
-                planned: n(r, 4),
-                // Counted as this copy's SQLite counts it, to the second.
-                active: active_seconds(started, ended, &pauses),
-                dials: n(r, 7),
-                connects: n(r, 8),
-                conversations: n(r, 9),
-                meetings: n(r, 10),
-                talk_ms: r.get::<_, i64>(11).max(0) as u64,
-            }
+        .map(|r| BlockFacts {
+            blocks: n(r, 3),
+            pace_bin: r
+                .get::<_, Option<i32>>(11)
+                .and_then(|b| usize::try_from(b).ok()),
+            rep_id: r.get(0),
+            week: r.get(1),
+            end_reason: r.get(2),
+            planned: n(r, 4),
+            active: r
+                .get::<_, Option<i64>>(5)
+                .map(|v| u32::try_from(v.max(0)).unwrap_or(u32::MAX)),
+            dials: n(r, 6),
+            connects: n(r, 7),
+            conversations: n(r, 8),
+            meetings: n(r, 9),
+            talk_ms: r.get::<_, Option<i64>>(10).unwrap_or(0).max(0) as u64,
         })
         .collect())
-}
-
-/// The Monday of the UTC day an instant (as written) falls on, as a copy's
-/// SQL says it (`date(substr(started_at, 1, 10), '-N days')`).
-fn week_of(at: &str) -> String {
-    at.get(..10)
-        .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-        .map(|d| {
-            let monday = d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
-            monday.format("%Y-%m-%d").to_string()
-        })
-        .unwrap_or_default()
 }
 
 /// What the playbook report counts, read in the store: the objections

@@ -1984,3 +1984,93 @@ fn a_store_of_schema_3_gains_the_rollups_of_reviews_tabs() {
     );
     assert_eq!(by_block(), "3 2 2 0 465000");
 }
+
+/// The store counts a block's active time as a copy's SQLite does
+/// (`callblock.block_active_seconds`, kept on every block), to the second:
+/// compared with the core's `blocks::active_seconds` (itself tested against
+/// SQLite's SQL) over 1,500 blocks with up to 6 pauses, many of them half a
+/// second from a whole one.
+#[test]
+fn the_store_counts_a_blocks_active_time_as_a_copy_does() {
+    use callblock_core::reports::blocks::active_seconds;
+    let pg = Pg::start();
+    let dir = tempfile::tempdir().unwrap();
+    let mut owner = Store::open(dir.path().join("owner.db")).unwrap();
+    block_on(team::connect(
+        &mut owner,
+        &pg.owner_url(),
+        &dir.path().join("secrets.json"),
+    ))
+    .unwrap();
+    pg.psql("INSERT INTO callblock.reps (id, name) VALUES ('r1', 'Dana') ON CONFLICT DO NOTHING");
+    let t0 = Utc.with_ymd_and_hms(2026, 11, 16, 9, 0, 0).unwrap();
+    let mut seed: u64 = 0xb10c;
+    let mut next = |m: u64| {
+        seed = seed
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        (seed >> 33) % m
+    };
+    let at = |ms: u64| callblock_core::time::to_db(t0 + chrono::Duration::milliseconds(ms as i64));
+    let mut blocks = Vec::new();
+    let mut values = Vec::new();
+    for i in 0..1500u64 {
+        let start = next(86_400_000 * 30);
+        let len = next(4_000) * 1000 + [0, 500, 499, 501, 1][next(5) as usize];
+        let ended = (next(10) > 0).then(|| at(start + len));
+        let id = format!("b{i:05}");
+        let mut pauses = Vec::new();
+        for j in 0..next(7) {
+            let p = start + next(len.max(1));
+            let resumed = match next(4) {
+                0 => None,
+                1 => Some(at(start + len + next(5000))),
+                _ => Some(at(p + next(300_000) + 500)),
+            };
+            let pid = format!("{id}-p{j}");
+            values.push(format!(
+                "('pause', '{pid}', 'r1', '{{\"id\": \"{pid}\", \"block_id\": \"{id}\", \"paused_at\": \"{}\", \"resumed_at\": {}}}')",
+                at(p),
+                resumed
+                    .as_ref()
+                    .map_or("null".to_string(), |r| format!("\"{r}\""))
+            ));
+            pauses.push((at(p), resumed));
+        }
+        values.push(format!(
+            "('block', '{id}', 'r1', '{{\"id\": \"{id}\", \"planned_seconds\": 3120, \"break_seconds\": 0, \
+             \"started_at\": \"{}\", \"ended_at\": {}, \"end_reason\": {}, \"theme_ids\": []}}')",
+            at(start),
+            ended
+                .as_ref()
+                .map_or("null".to_string(), |e| format!("\"{e}\"")),
+            if ended.is_some() { "\"completed\"" } else { "null" }
+        ));
+        blocks.push((id, at(start), ended, pauses));
+    }
+    // Pauses before their blocks, in one statement, as a push may send them.
+    let insert = format!(
+        "INSERT INTO callblock.rows (kind, id, rep_id, body) VALUES {}",
+        values.join(", ")
+    );
+    block_on(async {
+        let (client, conn) = tokio_postgres::connect(&pg.owner_url(), tokio_postgres::NoTls)
+            .await
+            .unwrap();
+        tokio::spawn(conn);
+        client.batch_execute(&insert).await.unwrap();
+    });
+    let stored = pg.psql(
+        "SELECT string_agg(id || '=' || coalesce(active_seconds::text, '-'), ' ' ORDER BY id)
+         FROM callblock.blocks",
+    );
+    let expected = blocks
+        .iter()
+        .map(|(id, start, ended, pauses)| {
+            let a = active_seconds(start, ended.as_deref(), pauses);
+            format!("{id}={}", a.map_or("-".to_string(), |a| a.to_string()))
+        })
+        .collect::<Vec<_>>()
+        .join(" ");
+    assert_eq!(stored, expected);
+}

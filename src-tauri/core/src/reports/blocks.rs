@@ -129,6 +129,18 @@ pub fn active_seconds(
     Some(u32::try_from((whole - paused).max(0)).unwrap_or(u32::MAX))
 }
 
+/// A block's bin of dials per active hour (bins of 5, the last, 12, open):
+/// `None` while it runs or without active time. The team store counts the
+/// same bins in SQL (`callblock_team::review::block_facts`; a test compares).
+pub fn pace_bin(ended: bool, dials: u32, active: Option<u32>) -> Option<usize> {
+    let a = active.filter(|a| *a > 0)?;
+    if !ended {
+        return None;
+    }
+    let dph = f64::from(dials) * 3600.0 / f64::from(a);
+    Some(((dph / 5.0).floor() as usize).min(12))
+}
+
 /// Dials per hour: dials / active hours (pauses not counted); `None`
 /// without active time. The block summary, the recent blocks and Review
 /// all show this number.
@@ -136,10 +148,15 @@ pub fn dials_per_hour(dials: u32, active_seconds: u32) -> Option<f64> {
     (active_seconds > 0).then(|| f64::from(dials) * 3600.0 / f64::from(active_seconds))
 }
 
-/// One block as read from a copy or from the team store, with the figures
-/// of its calls.
+/// One block as read from a copy, with the figures of its calls; or, from
+/// the team store, `blocks` blocks of one rep, week, end and pace, their
+/// figures summed.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockFacts {
+    /// How many blocks these are (1 for a block of this copy).
+    pub blocks: u32,
+    /// Their bin of dials per active hour ([`pace_bin`]), when they ran.
+    pub pace_bin: Option<usize>,
     pub rep_id: String,
     /// The Monday (UTC) of the week it started, `YYYY-MM-DD`.
     pub week: String,
@@ -163,16 +180,17 @@ struct Acc {
 
 impl Acc {
     fn add(&mut self, b: &BlockFacts) {
+        let n = b.blocks;
         match b.end_reason.as_deref() {
             None => {
-                self.s.in_progress += 1;
+                self.s.in_progress += n;
                 return;
             }
-            Some("completed") => self.s.completed += 1,
-            Some("ended_early") => self.s.ended_early += 1,
-            _ => self.s.abandoned += 1,
+            Some("completed") => self.s.completed += n,
+            Some("ended_early") => self.s.ended_early += n,
+            _ => self.s.abandoned += n,
         }
-        self.s.run += 1;
+        self.s.run += n;
         self.s.planned_seconds += b.planned;
         self.s.active_seconds += b.active.unwrap_or(0);
         self.talk_ms += b.talk_ms;
@@ -240,9 +258,8 @@ pub fn blocks_of(
         total.add(b);
         reps.entry(b.rep_id.clone()).or_default().add(b);
         weeks.entry(b.week.clone()).or_default().add(b);
-        if let (Some(_), Some(a)) = (&b.end_reason, b.active.filter(|a| *a > 0)) {
-            let dph = f64::from(b.dials) * 3600.0 / f64::from(a);
-            pace[((dph / 5.0).floor() as usize).min(12)] += 1;
+        if let Some(bin) = b.pace_bin {
+            pace[bin.min(12)] += b.blocks;
         }
     }
     // Reps and weeks with a plan but no block show too.
@@ -307,13 +324,17 @@ fn block_facts(
     let mut stmt = conn.prepare(&sql)?;
     let facts = stmt
         .query_map(p.as_params(), |r| {
+            let (end_reason, active, dials): (Option<String>, Option<u32>, u32) =
+                (r.get(2)?, r.get(4)?, r.get(5)?);
             Ok(BlockFacts {
+                blocks: 1,
+                pace_bin: pace_bin(end_reason.is_some(), dials, active),
                 rep_id: r.get(0)?,
                 week: r.get(1)?,
-                end_reason: r.get(2)?,
+                end_reason,
                 planned: r.get(3)?,
-                active: r.get(4)?,
-                dials: r.get(5)?,
+                active,
+                dials,
                 connects: r.get(6)?,
                 conversations: r.get(7)?,
                 meetings: r.get(8)?,
