@@ -457,58 +457,21 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
             .await
             .unwrap();
     }
-    let sink = client
-        .copy_in(
-            "COPY callblock.calls (id, rep_id, theme_id, theme_name, started_at, duration_ms,
-                outcome, asked_for_meeting, local_hour, local_weekday, block_id,
-                talk_track_version_id, objections_heard) FROM STDIN",
-        )
-        .await
-        .unwrap();
-    let mut sink = Box::pin(sink);
-    let mut stmt = c
-        .prepare(
-            "SELECT c.id, c.rep_id, c.theme_id, t.name, c.started_at, c.duration_ms, c.outcome,
-                    c.asked_for_meeting, c.local_hour, c.local_weekday, c.block_id,
-                    c.talk_track_version_id,
-                    (SELECT count(*) FROM call_objections co WHERE co.call_id = c.id)
-             FROM calls c LEFT JOIN themes t ON t.id = c.theme_id
-             WHERE c.outcome IS NOT NULL",
-        )
-        .unwrap();
-    let mut rows = stmt.query([]).unwrap();
-    let mut buf = String::new();
-    let field = copy_field;
-    while let Some(r) = rows.next().unwrap() {
-        let asked: bool = r.get(7).unwrap();
-        let line = [
-            field(r.get(0).unwrap()),
-            field(r.get(1).unwrap()),
-            field(r.get(2).unwrap()),
-            field(r.get(3).unwrap()),
-            field(r.get(4).unwrap()),
-            field(r.get::<_, Option<i64>>(5).unwrap().map(|v| v.to_string())),
-            field(r.get(6).unwrap()),
-            if asked { "t".into() } else { "f".into() },
-            field(r.get::<_, Option<i64>>(8).unwrap().map(|v| v.to_string())),
-            field(r.get::<_, Option<i64>>(9).unwrap().map(|v| v.to_string())),
-            field(r.get(10).unwrap()),
-            field(r.get(11).unwrap()),
-            field(r.get::<_, Option<i64>>(12).unwrap().map(|v| v.to_string())),
-        ]
-        .join("\t");
-        buf.push_str(&line);
-        buf.push('\n');
-        if buf.len() > 1 << 20 {
-            sink.send(bytes::Bytes::from(std::mem::take(&mut buf)))
-                .await
-                .unwrap();
-        }
-    }
-    if !buf.is_empty() {
-        sink.send(bytes::Bytes::from(buf)).await.unwrap();
-    }
-    let n = sink.as_mut().finish().await.unwrap();
+    let n = copy(
+        client,
+        store,
+        "COPY callblock.calls (id, rep_id, theme_id, theme_name, started_at, duration_ms,
+            outcome, asked_for_meeting, local_hour, local_weekday, block_id,
+            talk_track_version_id, objections_heard) FROM STDIN",
+        "SELECT c.id, c.rep_id, c.theme_id, t.name, c.started_at, CAST(c.duration_ms AS TEXT),
+                c.outcome, CASE WHEN c.asked_for_meeting THEN 't' ELSE 'f' END,
+                CAST(c.local_hour AS TEXT), CAST(c.local_weekday AS TEXT), c.block_id,
+                c.talk_track_version_id,
+                CAST((SELECT count(*) FROM call_objections co WHERE co.call_id = c.id) AS TEXT)
+         FROM calls c LEFT JOIN themes t ON t.id = c.theme_id
+         WHERE c.outcome IS NOT NULL",
+    )
+    .await;
     load_blocks(client, store).await;
     load_call_rows(client, store).await;
     client
@@ -522,19 +485,15 @@ async fn load(client: &tokio_postgres::Client, store: &Store) -> u64 {
 /// what the call log reads of them (the typed `calls` are loaded already:
 /// the triggers that keep them are off meanwhile).
 async fn load_call_rows(client: &tokio_postgres::Client, store: &Store) {
-    let c = store.conn();
     client
         .batch_execute("ALTER TABLE callblock.rows DISABLE TRIGGER rows_calls_insert")
         .await
         .unwrap();
-    let sink = client
-        .copy_in("COPY callblock.rows (kind, id, rep_id, body) FROM STDIN")
-        .await
-        .unwrap();
-    let mut sink = Box::pin(sink);
-    let mut stmt = c
-        .prepare(
-            "SELECT 'prospect', id, NULL, json_object('id', id, 'first_name', first_name,
+    copy(
+        client,
+        store,
+        "COPY callblock.rows (kind, id, rep_id, body) FROM STDIN",
+        "SELECT 'prospect', id, NULL, json_object('id', id, 'first_name', first_name,
                     'last_name', last_name, 'company', company)
              FROM prospects WHERE id IN (SELECT prospect_id FROM calls)
              UNION ALL
@@ -543,27 +502,8 @@ async fn load_call_rows(client: &tokio_postgres::Client, store: &Store) {
                     'gap_current_state', gap_current_state, 'gap_objectives', gap_objectives,
                     'gap_impact', gap_impact)
              FROM calls WHERE outcome IS NOT NULL",
-        )
-        .unwrap();
-    let mut rows = stmt.query([]).unwrap();
-    let mut buf = String::new();
-    while let Some(r) = rows.next().unwrap() {
-        let line = (0..4)
-            .map(|i| copy_field(r.get(i).unwrap()))
-            .collect::<Vec<_>>()
-            .join("\t");
-        buf.push_str(&line);
-        buf.push('\n');
-        if buf.len() > 1 << 20 {
-            sink.send(bytes::Bytes::from(std::mem::take(&mut buf)))
-                .await
-                .unwrap();
-        }
-    }
-    if !buf.is_empty() {
-        sink.send(bytes::Bytes::from(buf)).await.unwrap();
-    }
-    sink.as_mut().finish().await.unwrap();
+    )
+    .await;
     client
         .batch_execute("ALTER TABLE callblock.rows ENABLE TRIGGER rows_calls_insert")
         .await
@@ -573,7 +513,6 @@ async fn load_call_rows(client: &tokio_postgres::Client, store: &Store) {
 /// The generated blocks, their pauses and the themes they name, as the
 /// rows a push writes (`callblock.rows`, one JSON body each).
 async fn load_blocks(client: &tokio_postgres::Client, store: &Store) {
-    let c = store.conn();
     let sql = [
         "SELECT 'theme', id, NULL, json_object('id', id, 'name', name) FROM themes",
         "SELECT 'block', b.id, b.rep_id, json_object('id', b.id,
@@ -604,59 +543,42 @@ async fn load_blocks(client: &tokio_postgres::Client, store: &Store) {
          FROM talk_track_versions",
     ]
     .join(" UNION ALL ");
-    let sink = client
-        .copy_in("COPY callblock.rows (kind, id, rep_id, body) FROM STDIN")
-        .await
-        .unwrap();
-    let mut sink = Box::pin(sink);
-    let mut stmt = c.prepare(&sql).unwrap();
-    let mut rows = stmt.query([]).unwrap();
-    let mut buf = String::new();
-    let field = copy_field;
-    while let Some(r) = rows.next().unwrap() {
-        let line = [
-            field(r.get(0).unwrap()),
-            field(r.get(1).unwrap()),
-            field(r.get(2).unwrap()),
-            field(r.get(3).unwrap()),
-        ]
-        .join("\t");
-        buf.push_str(&line);
-        buf.push('\n');
-        if buf.len() > 1 << 20 {
-            sink.send(bytes::Bytes::from(std::mem::take(&mut buf)))
-                .await
-                .unwrap();
-        }
-    }
-    if !buf.is_empty() {
-        sink.send(bytes::Bytes::from(buf)).await.unwrap();
-    }
-    sink.as_mut().finish().await.unwrap();
+    copy(
+        client,
+        store,
+        "COPY callblock.rows (kind, id, rep_id, body) FROM STDIN",
+        &sql,
+    )
+    .await;
     // The objections raised, with their calls' start, theme and outcome (as
     // the store's triggers keep them).
-    let sink = client
-        .copy_in(
-            "COPY callblock.call_objections (id, call_id, rep_id, objection_id, response_id,
-                started_at, theme_name, outcome) FROM STDIN",
-        )
-        .await
-        .unwrap();
+    copy(
+        client,
+        store,
+        "COPY callblock.call_objections (id, call_id, rep_id, objection_id, response_id,
+            started_at, theme_name, outcome) FROM STDIN",
+        "SELECT co.id, co.call_id, c.rep_id, co.objection_id, co.response_id, c.started_at,
+                t.name, c.outcome
+         FROM call_objections co JOIN calls c ON c.id = co.call_id
+         LEFT JOIN themes t ON t.id = c.theme_id
+         WHERE c.outcome IS NOT NULL",
+    )
+    .await;
+}
+
+/// Copy what `select` reads of the generated database (every column text
+/// or NULL) into the store by `copy_sql` (`COPY ... FROM STDIN`, text
+/// format), a megabyte at a time; returns the rows copied.
+async fn copy(client: &tokio_postgres::Client, store: &Store, copy_sql: &str, select: &str) -> u64 {
+    let sink = client.copy_in(copy_sql).await.unwrap();
     let mut sink = Box::pin(sink);
-    let mut stmt = c
-        .prepare(
-            "SELECT co.id, co.call_id, c.rep_id, co.objection_id, co.response_id, c.started_at,
-                    t.name, c.outcome
-             FROM call_objections co JOIN calls c ON c.id = co.call_id
-             LEFT JOIN themes t ON t.id = c.theme_id
-             WHERE c.outcome IS NOT NULL",
-        )
-        .unwrap();
+    let mut stmt = store.conn().prepare(select).unwrap();
+    let columns = stmt.column_count();
     let mut rows = stmt.query([]).unwrap();
     let mut buf = String::new();
     while let Some(r) = rows.next().unwrap() {
-        let line = (0..8)
-            .map(|i| field(r.get(i).unwrap()))
+        let line = (0..columns)
+            .map(|i| copy_field(r.get(i).unwrap()))
             .collect::<Vec<_>>()
             .join("\t");
         buf.push_str(&line);
@@ -670,7 +592,7 @@ async fn load_blocks(client: &tokio_postgres::Client, store: &Store) {
     if !buf.is_empty() {
         sink.send(bytes::Bytes::from(buf)).await.unwrap();
     }
-    sink.as_mut().finish().await.unwrap();
+    sink.as_mut().finish().await.unwrap()
 }
 
 /// A value as `COPY ... FROM STDIN` reads it (text format).

@@ -72,6 +72,15 @@ struct Selection {
     to: Option<DateTime<Utc>>,
 }
 
+/// The filter's outcomes as the store writes them.
+fn outcome_codes(filter: &ReportFilter) -> Vec<String> {
+    filter
+        .outcomes
+        .iter()
+        .map(|o| o.as_str().to_string())
+        .collect()
+}
+
 fn midnight(d: NaiveDate) -> DateTime<Utc> {
     d.and_time(NaiveTime::MIN).and_utc()
 }
@@ -129,11 +138,7 @@ impl Selection {
         Ok(Selection {
             reps: filter.rep_ids.clone(),
             themes: theme_names.to_vec(),
-            outcomes: filter
-                .outcomes
-                .iter()
-                .map(|o| o.as_str().to_string())
-                .collect(),
+            outcomes: outcome_codes(filter),
             conv_ms: i64::from(settings.conversation_seconds) * 1000,
             limit_ms: i64::from(settings.phase_limit) * 1000,
             days,
@@ -214,22 +219,10 @@ impl Selection {
                 filters("n.outcome")
             )
         };
-        let days = match self.days {
-            Some(d) if !self.raw_only => d,
-            _ => {
-                // Everything from the calls.
-                let (from, to) = if self.raw_only {
-                    (self.from, self.to)
-                } else {
-                    self.partial[0]
-                };
-                let (f, t) = (a.add(from), a.add(to));
-                let period = format!(
-                    "({f}::timestamptz IS NULL OR n.started_at >= {f})
-                     AND ({t}::timestamptz IS NULL OR n.started_at < {t})"
-                );
-                return (calls(period), a);
-            }
+        let days = match self.whole_days(&mut a, "n.started_at") {
+            Ok(d) => d,
+            // Everything from the calls.
+            Err(period) => return (calls(period), a),
         };
         let (hour, weekday, outcome) = match cube {
             Cube::Hour => ("r.local_hour", "r.local_weekday", "NULL::text"),
@@ -280,6 +273,28 @@ impl Selection {
 }
 
 impl Selection {
+    /// The whole days the rollups answer for, or (`Err`) the condition on
+    /// `at` (an instant column) that reads everything from the rows
+    /// instead: a selection the rollup cannot answer, or a period within
+    /// one day.
+    fn whole_days(&self, a: &mut Args, at: &str) -> std::result::Result<Days, String> {
+        match self.days {
+            Some(d) if !self.raw_only => Ok(d),
+            _ => {
+                let (from, to) = if self.raw_only {
+                    (self.from, self.to)
+                } else {
+                    self.partial[0]
+                };
+                let (f, t) = (a.add(from), a.add(to));
+                Err(format!(
+                    "({f}::timestamptz IS NULL OR {at} >= {f})
+                     AND ({t}::timestamptz IS NULL OR {at} < {t})"
+                ))
+            }
+        }
+    }
+
     /// The objections raised (`kind` "objection", keyed by objection) or
     /// the responses used ("response", keyed by response, '' for none),
     /// as rows (k, t: times, c: calls, m: meetings) to sum: whole days
@@ -315,21 +330,9 @@ impl Selection {
                 who("co.rep_id", "co.theme_name")
             )
         };
-        let days = match self.days {
-            Some(d) if !self.raw_only => d,
-            _ => {
-                let (from, to) = if self.raw_only {
-                    (self.from, self.to)
-                } else {
-                    self.partial[0]
-                };
-                let (f, t) = (a.add(from), a.add(to));
-                let period = format!(
-                    "({f}::timestamptz IS NULL OR co.started_at >= {f})
-                     AND ({t}::timestamptz IS NULL OR co.started_at < {t})"
-                );
-                return (raw(period), a);
-            }
+        let days = match self.whole_days(&mut a, "co.started_at") {
+            Ok(d) => d,
+            Err(period) => return (raw(period), a),
         };
         let mut parts = Vec::new();
         for (grain, first, end) in grains(days) {
@@ -848,13 +851,7 @@ pub async fn call_log(
     let (reps, themes, outcomes) = (
         a.add(filter.rep_ids.clone()),
         a.add(theme_names.to_vec()),
-        a.add(
-            filter
-                .outcomes
-                .iter()
-                .map(|o| o.as_str().to_string())
-                .collect::<Vec<_>>(),
-        ),
+        a.add(outcome_codes(filter)),
     );
     let mut w = format!(
         "({f}::timestamptz IS NULL OR c.started_at >= {f})
@@ -898,13 +895,7 @@ pub async fn call_log(
             let (dr, dt, dout) = (
                 d.add(filter.rep_ids.clone()),
                 d.add(theme_names.to_vec()),
-                d.add(
-                    filter
-                        .outcomes
-                        .iter()
-                        .map(|o| o.as_str().to_string())
-                        .collect::<Vec<_>>(),
-                ),
+                d.add(outcome_codes(filter)),
             );
             let days = client
                 .query(
