@@ -105,4 +105,14 @@ describe("counted in: this copy or the team store", () => {
     expect(storeSelects({ ...filter, talk_track_version_ids: ["v"] })).toBe(false);
     expect(storeSelects({ ...filter, duration: { min_seconds: 0, max_seconds: 30 } as unknown as ReportFilter["duration"] })).toBe(false);
   });
+
+  it("says, without asking the store, when the filter is one the store cannot select by", async () => {
+    const asked = store(true, () => summary);
+    await liveReview.look();
+    liveReview.source = "store";
+    render(CountedIn, { props: { selectable: false } });
+    expect(screen.getByTestId("counted-in-line")).toHaveTextContent("The team store selects by period, rep, theme and outcome only");
+    expect(screen.getByTestId("counted-in-line")).toHaveTextContent("the figures below are this copy's");
+    expect(asked.filter((a) => a.cmd === "review_live")).toEqual([]);
+  });
 });
