@@ -9,6 +9,9 @@
 //! review` makes (or finds) the generated database; then `cargo bench -p
 //! callblock-team --bench review` finds it in the target directory (or
 //! `REVIEW_BENCH_DB=PATH`). Target: each query under 100 ms on the median.
+//! `REVIEW_BENCH_PARTS=1` also prints the parts of the blocks' figures and
+//! the server's plan of their query; `REVIEW_BENCH_HOLD=FILE` keeps the
+//! loaded server up at the end until FILE exists (to try a query by hand).
 
 #[path = "../tests/support/mod.rs"]
 mod support;
@@ -55,6 +58,7 @@ fn main() {
     };
     println!("SQLite: {}", path.display());
     let pg = support::Pg::start_durable();
+    let server = &pg;
     let dir = tempfile::tempdir().unwrap();
     let secrets = dir.path().join("secrets.json");
     // The owner's first connection creates the team schema.
@@ -71,12 +75,13 @@ fn main() {
         .build()
         .unwrap();
     let client = rt.block_on(async {
-        let (c, conn) = tokio_postgres::connect(&pg.owner_url(), tokio_postgres::NoTls)
-            .await
-            .unwrap();
+        // With the session settings of the app's connections (`config`).
+        let mut config: tokio_postgres::Config = pg.owner_url().parse().unwrap();
+        config.options(callblock_team::config::SESSION_OPTIONS);
+        let (c, conn) = config.connect(tokio_postgres::NoTls).await.unwrap();
         tokio::spawn(conn);
-        // As the app's connections are (`config`): no JIT.
-        c.batch_execute("SET jit = off").await.unwrap();
+        // But for the time a statement may take: loading runs for minutes.
+        c.batch_execute("SET statement_timeout = 0").await.unwrap();
         c
     });
     let t = Instant::now();
@@ -280,7 +285,7 @@ fn main() {
         );
         if std::env::var_os("REVIEW_BENCH_PARTS").is_some() {
             let t = Instant::now();
-            let facts = rt
+            let sums = rt
                 .block_on(callblock_team::review::block_facts(
                     &client, &target, &pg, themes, &s,
                 ))
@@ -289,11 +294,27 @@ fn main() {
             let t = Instant::now();
             let _ = reports::blocks::planned_blocks(c, filter, now).unwrap();
             println!(
-                "  (blocks, {label}: {} blocks read from the store in {:.1} ms, the schedule in {:.1} ms)",
-                facts.len(),
+                "  (blocks, {label}: {} groups by rep and {} by week read from the store in {:.1} ms, \
+                 the schedule in {:.1} ms)",
+                sums.by_rep.len(),
+                sums.by_week.len(),
                 store_part.as_secs_f64() * 1000.0,
                 t.elapsed().as_secs_f64() * 1000.0
             );
+            // The store's plan of that read, as the server ran it.
+            let before = server.log_text().len();
+            rt.block_on(client.batch_execute(
+                "LOAD 'auto_explain'; SET auto_explain.log_min_duration = 0;
+                 SET auto_explain.log_analyze = on; SET auto_explain.log_buffers = on",
+            ))
+            .unwrap();
+            rt.block_on(callblock_team::review::block_facts(
+                &client, &target, &pg, themes, &s,
+            ))
+            .unwrap();
+            rt.block_on(client.batch_execute("SET auto_explain.log_min_duration = -1"))
+                .unwrap();
+            println!("{}", &server.log_text()[before..]);
         }
         pair(
             &format!("blocks, {label}"),
@@ -302,7 +323,7 @@ fn main() {
                 format!("{:?}", (r.total, r.by_rep, r.by_week, r.dials_per_hour))
             },
             &|| {
-                let facts = rt
+                let sums = rt
                     .block_on(callblock_team::review::block_facts(
                         &client, &target, &pg, themes, &s,
                     ))
@@ -311,7 +332,8 @@ fn main() {
                     .block_on(callblock_team::review::rep_names(&client, &target))
                     .unwrap();
                 let schedule = reports::blocks::planned_blocks(c, filter, now).unwrap();
-                let r = reports::blocks::blocks_of(&facts, schedule, &names, &s);
+                let r =
+                    reports::blocks::blocks_of(&sums.by_rep, &sums.by_week, schedule, &names, &s);
                 format!("{:?}", (r.total, r.by_rep, r.by_week, r.dials_per_hour))
             },
         );
@@ -423,6 +445,20 @@ fn main() {
             "Over 100 ms on the median in PostgreSQL: {}",
             slow.join("; ")
         );
+    }
+    // `REVIEW_BENCH_HOLD=FILE`: the loaded server stays up (its address
+    // printed) until FILE exists, to try a query by hand with `psql`.
+    if let Some(file) = std::env::var_os("REVIEW_BENCH_HOLD") {
+        println!(
+            "Holding the server until {} exists: psql -h {} -p {} -U {} postgres",
+            PathBuf::from(&file).display(),
+            server.socket_dir.display(),
+            server.port,
+            support::SUPERUSER
+        );
+        while !PathBuf::from(&file).exists() {
+            std::thread::sleep(Duration::from_secs(1));
+        }
     }
 }
 

@@ -40,6 +40,16 @@ impl Target {
     }
 }
 
+/// The settings of every session with the store. A statement that hangs,
+/// or a transaction left open by a laptop that went to sleep mid-push, ends
+/// on the server. No JIT: the queries are small (rollups, a push's rows),
+/// and compiling one costs more than running it (400 ms a statement when
+/// the planner guesses high). Room to group a report's rows in memory (the
+/// blocks of a year: sorted on disk with the server's 4 MB, hashed with
+/// this).
+pub const SESSION_OPTIONS: &str = "-c statement_timeout=30000 \
+     -c idle_in_transaction_session_timeout=60000 -c jit=off -c work_mem=32MB";
+
 /// Read a connection string. A password in it is kept in [`Target::config`]
 /// and left out of [`Target::url`].
 pub fn parse(text: &str) -> Result<Target> {
@@ -98,14 +108,8 @@ pub fn parse(text: &str) -> Result<Target> {
     let dbname = config.get_dbname().unwrap_or(&user).to_string();
     config.connect_timeout(std::time::Duration::from_secs(5));
     config.application_name("callblock");
-    // A statement that hangs, or a transaction left open by a laptop that
-    // went to sleep mid-push, ends on the server; a dead peer is noticed.
-    // No JIT: the queries are small (rollups, a push's rows), and compiling
-    // one costs more than running it (400 ms a statement when the planner
-    // guesses high).
-    config.options(
-        "-c statement_timeout=30000 -c idle_in_transaction_session_timeout=60000 -c jit=off",
-    );
+    config.options(SESSION_OPTIONS);
+    // A dead peer is noticed.
     config.keepalives(true);
     config.keepalives_idle(std::time::Duration::from_secs(30));
     config.ssl_mode(match tls {

@@ -541,8 +541,14 @@ pub async fn live_review(
         by_day,
         definitions: callblock_core::reports::definitions(&settings),
     };
-    let blocks = blocks.map(|(facts, names)| {
-        callblock_core::reports::blocks::blocks_of(&facts, schedule, &names, &settings)
+    let blocks = blocks.map(|(sums, names)| {
+        callblock_core::reports::blocks::blocks_of(
+            &sums.by_rep,
+            &sums.by_week,
+            schedule,
+            &names,
+            &settings,
+        )
     });
     Ok(LiveReview {
         summary,

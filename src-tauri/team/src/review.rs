@@ -536,8 +536,8 @@ pub async fn block_facts(
     filter: &ReportFilter,
     theme_names: &[String],
     settings: &Settings,
-) -> Result<Vec<callblock_core::reports::blocks::BlockFacts>> {
-    use callblock_core::reports::blocks::BlockFacts;
+) -> Result<callblock_core::reports::blocks::BlockSums> {
+    use callblock_core::reports::blocks::{BlockFacts, BlockSums};
     ensure(client, target, settings).await?;
     let mut a = Args::default();
     let conv = a.add(i64::from(settings.conversation_seconds) * 1000);
@@ -569,16 +569,18 @@ pub async fn block_facts(
             a.add(theme_names.to_vec())
         ));
     }
-    // The blocks summed by rep, week, end and pace (a few thousand groups
-    // for the team's year, not a row a block); each block's active time and
-    // week are kept by the store as a copy counts them
-    // (`callblock.block_active_seconds`, `week_of`), and its pace bin is the
-    // core's `blocks::pace_bin` in SQL (the same doubles).
+    // The blocks summed by rep and by week, each with its end and pace (a
+    // thousand groups for the team's year, not a row a block: the report
+    // needs no finer grouping); each block's active time and week are kept
+    // by the store as a copy counts them (`callblock.block_active_seconds`,
+    // `week_of`), and its pace bin is the core's `blocks::pace_bin` in SQL
+    // (the same doubles).
     let sql = format!(
         "SELECT g.rep_id, g.week, g.end_reason, count(*)::bigint,
                 sum(g.planned_seconds)::bigint, sum(g.active_seconds)::bigint,
                 sum(g.dials)::bigint, sum(g.connects)::bigint, sum(g.conversations)::bigint,
-                sum(g.meetings)::bigint, sum(g.talk_ms)::bigint, g.pace
+                sum(g.meetings)::bigint, sum(g.talk_ms)::bigint, g.pace,
+                GROUPING(g.rep_id) = 0 AS by_rep
          FROM (
             -- Grouped byte by byte: the server's collation made sorting the
             -- groups the slowest part.
@@ -597,7 +599,7 @@ pub async fn block_facts(
                 WHERE conv_ms = {conv} AND limit_ms = {limit}) s
                    ON s.block_id = b.id AND s.rep_id = b.rep_id
             WHERE {}) g
-         GROUP BY g.rep_id, g.week, g.end_reason, g.pace",
+         GROUP BY GROUPING SETS ((g.rep_id, g.end_reason, g.pace), (g.week, g.end_reason, g.pace))",
         w.join(" AND ")
     );
     let rows = client
@@ -607,15 +609,15 @@ pub async fn block_facts(
     let n = |r: &tokio_postgres::Row, i: usize| {
         u32::try_from(r.get::<_, Option<i64>>(i).unwrap_or(0).max(0)).unwrap_or(u32::MAX)
     };
-    Ok(rows
-        .iter()
-        .map(|r| BlockFacts {
+    let mut sums = BlockSums::default();
+    for r in &rows {
+        let facts = BlockFacts {
             blocks: n(r, 3),
             pace_bin: r
                 .get::<_, Option<i32>>(11)
                 .and_then(|b| usize::try_from(b).ok()),
-            rep_id: r.get(0),
-            week: r.get(1),
+            rep_id: r.get::<_, Option<String>>(0).unwrap_or_default(),
+            week: r.get::<_, Option<String>>(1).unwrap_or_default(),
             end_reason: r.get(2),
             planned: n(r, 4),
             active: r
@@ -626,8 +628,14 @@ pub async fn block_facts(
             conversations: n(r, 8),
             meetings: n(r, 9),
             talk_ms: r.get::<_, Option<i64>>(10).unwrap_or(0).max(0) as u64,
-        })
-        .collect())
+        };
+        if r.get::<_, bool>(12) {
+            sums.by_rep.push(facts);
+        } else {
+            sums.by_week.push(facts);
+        }
+    }
+    Ok(sums)
 }
 
 /// What the playbook report counts, read in the store: the objections

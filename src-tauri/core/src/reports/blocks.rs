@@ -149,8 +149,8 @@ pub fn dials_per_hour(dials: u32, active_seconds: u32) -> Option<f64> {
 }
 
 /// One block as read from a copy, with the figures of its calls; or, from
-/// the team store, `blocks` blocks of one rep, week, end and pace, their
-/// figures summed.
+/// the team store, `blocks` blocks of one rep (or one week), end and pace,
+/// their figures summed (see [`BlockSums`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct BlockFacts {
     /// How many blocks these are (1 for a block of this copy).
@@ -170,6 +170,14 @@ pub struct BlockFacts {
     pub conversations: u32,
     pub meetings: u32,
     pub talk_ms: u64,
+}
+
+/// The blocks the team store sums for a report, by rep and by week apart:
+/// see [`blocks_of`].
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct BlockSums {
+    pub by_rep: Vec<BlockFacts>,
+    pub by_week: Vec<BlockFacts>,
 }
 
 #[derive(Default)]
@@ -232,35 +240,47 @@ pub(crate) fn blocks_with(
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         rows.collect::<rusqlite::Result<_>>()?
     };
-    Ok(blocks_of(&facts, schedule, &names, settings))
+    Ok(blocks_of(&facts, &facts, schedule, &names, settings))
 }
 
 /// The blocks report from its blocks (one definition, whichever store read
 /// them), the planned blocks per (rep, week) of the weekly schedule
-/// ([`planned_blocks`]) and the reps' names.
+/// ([`planned_blocks`]) and the reps' names. `by_rep` counts for each
+/// fact's rep and makes the total and the pace bins (a fact's week is not
+/// read); `by_week` counts for each fact's week (its rep is not read). A
+/// copy's blocks, one fact each, are both; the team store sums them by rep
+/// and by week apart ([`BlockSums`]).
 pub fn blocks_of(
-    facts: &[BlockFacts],
+    by_rep: &[BlockFacts],
+    by_week: &[BlockFacts],
     schedule: Option<BTreeMap<(String, String), u32>>,
     names: &BTreeMap<String, String>,
     settings: &Settings,
 ) -> BlocksReport {
-    let planned_for = |pick: &dyn Fn(&(String, String)) -> bool| -> Option<u32> {
-        schedule
-            .as_ref()
-            .map(|m| m.iter().filter(|(k, _)| pick(k)).map(|(_, n)| *n).sum())
+    // The blocks planned by rep and by week, summed once.
+    let mut planned_reps: BTreeMap<&str, u32> = BTreeMap::new();
+    let mut planned_weeks: BTreeMap<&str, u32> = BTreeMap::new();
+    for ((rep, week), n) in schedule.iter().flatten() {
+        *planned_reps.entry(rep.as_str()).or_default() += n;
+        *planned_weeks.entry(week.as_str()).or_default() += n;
+    }
+    let planned = |m: &BTreeMap<&str, u32>, key: &str| -> Option<u32> {
+        schedule.as_ref().map(|_| m.get(key).copied().unwrap_or(0))
     };
 
     let mut total = Acc::default();
     let mut reps: BTreeMap<String, Acc> = BTreeMap::new();
     let mut weeks: BTreeMap<String, Acc> = BTreeMap::new();
     let mut pace = [0u32; 13];
-    for b in facts {
+    for b in by_rep {
         total.add(b);
         reps.entry(b.rep_id.clone()).or_default().add(b);
-        weeks.entry(b.week.clone()).or_default().add(b);
         if let Some(bin) = b.pace_bin {
             pace[bin.min(12)] += b.blocks;
         }
+    }
+    for b in by_week {
+        weeks.entry(b.week.clone()).or_default().add(b);
     }
     // Reps and weeks with a plan but no block show too.
     if let Some(m) = &schedule {
@@ -273,7 +293,7 @@ pub fn blocks_of(
         .into_iter()
         .map(|(rep, acc)| BlockGroup {
             label: names.get(&rep).cloned().unwrap_or_else(|| rep.clone()),
-            stats: acc.finish(planned_for(&|k| k.0 == rep)),
+            stats: acc.finish(planned(&planned_reps, &rep)),
             key: rep,
         })
         .collect();
@@ -282,13 +302,13 @@ pub fn blocks_of(
         .into_iter()
         .map(|(week, acc)| BlockGroup {
             label: week_label(&week),
-            stats: acc.finish(planned_for(&|k| k.1 == week)),
+            stats: acc.finish(planned(&planned_weeks, &week)),
             key: week,
         })
         .collect();
     BlocksReport {
         schedule_defined: schedule.is_some(),
-        total: total.finish(planned_for(&|_| true)),
+        total: total.finish(schedule.as_ref().map(|m| m.values().sum())),
         by_rep,
         by_week,
         dials_per_hour: pace_bins(&pace),
@@ -468,34 +488,41 @@ pub fn planned_blocks(
         return Ok(None);
     }
     let end = filter.to.map_or(now, |t| t.min(now));
-    let mut out: BTreeMap<(String, String), u32> = BTreeMap::new();
-    for (rep, weekday, minute, tz, created) in slots {
-        let tz = time::parse_tz(&tz).unwrap_or(chrono_tz::UTC);
-        let created = time::from_db(&created).unwrap_or(end);
+    // Counted by rep and Monday, written as text once per pair.
+    let mut counts: BTreeMap<(&str, NaiveDate), u32> = BTreeMap::new();
+    for (rep, weekday, minute, tz, created) in &slots {
+        let (weekday, minute) = (*weekday, *minute);
+        let tz = time::parse_tz(tz).unwrap_or(chrono_tz::UTC);
+        let created = time::from_db(created).unwrap_or(end);
         let start = filter.from.map_or(created, |f| f.max(created));
         if start >= end {
             continue;
         }
-        let mut day: NaiveDate = start.with_timezone(&tz).date_naive() - Duration::days(1);
+        if weekday > 6 {
+            continue;
+        }
+        let first: NaiveDate = start.with_timezone(&tz).date_naive() - Duration::days(1);
         let last: NaiveDate = end.with_timezone(&tz).date_naive() + Duration::days(1);
+        // From the slot's first weekday on or after `first`, a week at a time.
+        let lag = (weekday + 7 - first.weekday().num_days_from_monday()) % 7;
+        let mut day = first + Duration::days(i64::from(lag));
         while day <= last {
-            if day.weekday().num_days_from_monday() == weekday {
-                let local = day.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute));
-                if let Some(at) = tz.from_local_datetime(&local).earliest() {
-                    let at = at.with_timezone(&Utc);
-                    if at >= start && at < end {
-                        let d = at.date_naive();
-                        let monday =
-                            d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
-                        *out.entry((rep.clone(), monday.format("%Y-%m-%d").to_string()))
-                            .or_default() += 1;
-                    }
+            let local = day.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute));
+            if let Some(at) = tz.from_local_datetime(&local).earliest() {
+                let at = at.with_timezone(&Utc);
+                if at >= start && at < end {
+                    let d = at.date_naive();
+                    let monday = d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+                    *counts.entry((rep.as_str(), monday)).or_default() += 1;
                 }
-                day += Duration::days(7);
-            } else {
-                day += Duration::days(1);
             }
+            day += Duration::days(7);
         }
     }
-    Ok(Some(out))
+    Ok(Some(
+        counts
+            .into_iter()
+            .map(|((rep, monday), n)| ((rep.to_string(), monday.format("%Y-%m-%d").to_string()), n))
+            .collect(),
+    ))
 }

@@ -1566,3 +1566,100 @@ fn a_blocks_active_time_is_counted_in_rust_as_sqlite_counts_it() {
         );
     }
 }
+
+/// The blocks planned, walked a week at a time, equal the day-by-day walk
+/// they replaced, for slots in zones with and without daylight saving, at
+/// the edges of a day, over periods that cut through changes of clock.
+#[test]
+fn blocks_planned_a_week_at_a_time_equal_the_day_by_day_walk() {
+    use chrono::{Datelike, NaiveDate, NaiveTime};
+    use std::collections::BTreeMap;
+    let store = Store::open_in_memory().unwrap();
+    let c = store.conn();
+    let rep = create_rep(c, "Alex", None, None).unwrap().id;
+    let zones = [
+        "UTC",
+        "America/New_York",
+        "Europe/London",
+        "Australia/Sydney",
+        "Asia/Kolkata",
+        "Pacific/Chatham",
+    ];
+    let mut slots = Vec::new();
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = |n: u64| {
+        seed ^= seed >> 12;
+        seed ^= seed << 25;
+        seed ^= seed >> 27;
+        seed.wrapping_mul(0x9E37_79B9_7F4A_7C15) % n
+    };
+    for i in 0..60 {
+        let weekday = next(7) as u32;
+        let minute = [0, 1, 59, 120, 150, 720, 1380, 1439][next(8) as usize] as u32;
+        let tz = zones[next(zones.len() as u64) as usize];
+        let created = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()
+            + Duration::hours(next(24 * 500) as i64);
+        c.execute(
+            "INSERT INTO schedule_slots (id, rep_id, kind, weekday, start_minute, minutes, time_zone, created_at)
+             VALUES (?1, ?2, 'block', ?3, ?4, 52, ?5, ?6)",
+            params![format!("s{i}"), rep, weekday, minute, tz, time::to_db(created)],
+        )
+        .unwrap();
+        slots.push((weekday, minute, tz, created));
+    }
+    let naive = |from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>, now: DateTime<Utc>| {
+        let mut out: BTreeMap<(String, String), u32> = BTreeMap::new();
+        let end = to.map_or(now, |t| t.min(now));
+        for &(weekday, minute, tz, created) in &slots {
+            let tz = time::parse_tz(tz).unwrap();
+            let start = from.map_or(created, |f| f.max(created));
+            if start >= end {
+                continue;
+            }
+            let mut day: NaiveDate = start.with_timezone(&tz).date_naive() - Duration::days(1);
+            let last: NaiveDate = end.with_timezone(&tz).date_naive() + Duration::days(1);
+            while day <= last {
+                if day.weekday().num_days_from_monday() == weekday {
+                    let local = day.and_time(NaiveTime::MIN) + Duration::minutes(i64::from(minute));
+                    if let Some(at) = tz.from_local_datetime(&local).earliest() {
+                        let at = at.with_timezone(&Utc);
+                        if at >= start && at < end {
+                            let d = at.date_naive();
+                            let monday =
+                                d - Duration::days(i64::from(d.weekday().num_days_from_monday()));
+                            *out.entry((rep.clone(), monday.format("%Y-%m-%d").to_string()))
+                                .or_default() += 1;
+                        }
+                    }
+                }
+                day += Duration::days(1);
+            }
+        }
+        out
+    };
+    let now = Utc.with_ymd_and_hms(2026, 12, 7, 0, 0, 0).unwrap();
+    let mut compared = 0;
+    for _ in 0..200 {
+        let a = Utc.with_ymd_and_hms(2025, 1, 1, 0, 0, 0).unwrap()
+            + Duration::minutes(next(60 * 24 * 720) as i64);
+        let b = a + Duration::minutes(next(60 * 24 * 200) as i64);
+        let (from, to) = match next(4) {
+            0 => (None, None),
+            1 => (Some(a), None),
+            2 => (None, Some(b)),
+            _ => (Some(a), Some(b)),
+        };
+        let filter = ReportFilter {
+            from,
+            to,
+            ..ReportFilter::default()
+        };
+        let got = super::blocks::planned_blocks(c, &filter, now)
+            .unwrap()
+            .unwrap();
+        let want = naive(from, to, now);
+        assert_eq!(got, want, "from {from:?} to {to:?}");
+        compared += want.values().sum::<u32>();
+    }
+    assert!(compared > 10_000, "{compared} planned blocks compared");
+}
