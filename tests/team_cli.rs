@@ -218,6 +218,51 @@ fn a_team_store_from_the_command_line() {
         .unwrap();
     assert_eq!(shared, callable, "{said}");
 
+    // The manager withdraws the list: a rep cannot, nothing named is one
+    // clear line, and Dana's copy hears of it on its next sync.
+    let o = t.run("lee.db", &["team", "withdraw"]);
+    assert_ne!(o.status.code(), Some(0));
+    let o = t.run("lee.db", &["team", "withdraw", "--json"]);
+    assert_ne!(o.status.code(), Some(0));
+    assert!(
+        err(&o).contains("name a theme or give --prospect ID"),
+        "{}",
+        err(&o)
+    );
+    let o = t.run("dana.db", &["team", "withdraw", &theme]);
+    assert!(
+        err(&o).contains("only a manager publishes lists to the team"),
+        "{}",
+        err(&o)
+    );
+    let r = t.json("lee.db", &["team", "withdraw", &theme, "--json"]);
+    assert_eq!(r["prospects"].as_i64(), Some(callable), "{r}");
+    assert_eq!(r["themes"][0].as_str(), Some(theme.as_str()), "{r}");
+    let said = t.ok("lee.db", &["team", "withdraw", &theme]);
+    assert!(
+        said.contains(&format!("Nothing to withdraw ({theme})")),
+        "{said}"
+    );
+    let said = t.ok("dana.db", &["team", "sync"]);
+    assert!(
+        said.contains(&format!(
+            "Withdrawn from the team's lists by a manager: {callable} prospects"
+        )),
+        "{said}"
+    );
+    // Published again, the list is back.
+    t.ok("lee.db", &["team", "publish", &theme]);
+    t.ok("dana.db", &["team", "sync"]);
+    let withdrawn: i64 = rusqlite::Connection::open(t.db("dana.db"))
+        .unwrap()
+        .query_row(
+            "SELECT count(*) FROM team_shared WHERE withdrawn_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(withdrawn, 0);
+
     // The manager's playbook becomes the team's version 1; Dana takes it in.
     let said = t.ok("lee.db", &["team", "publish", "--playbook"]);
     assert!(

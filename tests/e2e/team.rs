@@ -528,4 +528,44 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
         "the export reads this copy: hidden while the log reads the store"
     );
     review.screenshot("manager-call-log-in-the-store");
+
+    // The manager takes the list off the team's lists, from the Lists view:
+    // the line says what the team shares, the store marks every lead
+    // withdrawn, and says so again after the next sync.
+    review.alt('1');
+    review.wait_for(&By::button("Shared logistics")).click();
+    let line = review.wait_for_within(&By::testid("team-sharing-line"), Duration::from_secs(30));
+    assert_eq!(
+        line.text().trim(),
+        format!("{LEADS} prospects are on the team's lists: each is leased to one rep at a time.")
+    );
+    review
+        .wait_for(&By::button("Withdraw from the team…"))
+        .click();
+    review.wait_for(&By::button("Withdraw")).click();
+    review.wait_until("the withdrawal to be said", Duration::from_secs(30), |a| {
+        a.find(&By::testid("lists-message"))
+            .is_some_and(|m| m.text().contains(&format!("Withdrew {LEADS} prospects")))
+    });
+    assert_eq!(
+        pg.psql("SELECT count(*) FROM callblock.published WHERE kind = 'prospect' AND withdrawn_at IS NOT NULL"),
+        LEADS.to_string()
+    );
+    assert_eq!(pg.psql("SELECT count(*) FROM callblock.leases"), "0");
+    review.wait_until("the line to say withdrawn", Duration::from_secs(30), |a| {
+        a.find(&By::testid("team-sharing-line")).is_some_and(|l| {
+            l.text()
+                .starts_with("Withdrawn from the team's lists by a manager: ")
+        })
+    });
+    let c = rusqlite::Connection::open(manager.db()).unwrap();
+    let withdrawn: i64 = c
+        .query_row(
+            "SELECT count(*) FROM team_shared WHERE withdrawn_at IS NOT NULL",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(withdrawn, LEADS as i64, "the manager's copy knows");
+    review.screenshot("manager-withdrew-the-list");
 }

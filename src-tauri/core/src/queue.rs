@@ -85,7 +85,8 @@ impl Pick {
                              WHERE l.prospect_id = p.id AND l.mine = 1 AND l.expires_at > ?3))"
             }
             Pick::ToLease => {
-                "EXISTS (SELECT 1 FROM team_shared ts WHERE ts.prospect_id = p.id)
+                "EXISTS (SELECT 1 FROM team_shared ts
+                         WHERE ts.prospect_id = p.id AND ts.withdrawn_at IS NULL)
                  AND NOT EXISTS (SELECT 1 FROM team_leases l
                                  WHERE l.prospect_id = p.id AND l.expires_at > ?3)"
             }
@@ -325,13 +326,16 @@ pub fn rest(
                 OR (p.status = 'callback' AND p.callback_at <= ?3)
                 OR (p.status = 'attempting' AND p.next_attempt_at <= ?3)) AND shared)
          FROM (SELECT p.*,
-                 EXISTS (SELECT 1 FROM team_shared ts WHERE ts.prospect_id = p.id)
+                 EXISTS (SELECT 1 FROM team_shared ts
+                         WHERE ts.prospect_id = p.id AND ts.withdrawn_at IS NULL)
                  AND NOT EXISTS (SELECT 1 FROM team_leases l
                                  WHERE l.prospect_id = p.id AND l.mine = 1 AND l.expires_at > ?3)
                    AS shared
                FROM prospects p) p
          WHERE p.theme_id IN (SELECT value FROM json_each(?1))
            AND p.do_not_call = 0 AND p.bad_number = 0
+           AND NOT EXISTS (SELECT 1 FROM team_shared ts
+                           WHERE ts.prospect_id = p.id AND ts.withdrawn_at IS NOT NULL)
            AND NOT EXISTS (SELECT 1 FROM calls c WHERE c.block_id = ?2 AND c.prospect_id = p.id)
            AND NOT EXISTS (SELECT 1 FROM skips s WHERE s.block_id = ?2 AND s.prospect_id = p.id)",
         params![themes, block_id, now_db],

@@ -1,4 +1,4 @@
-//! `callblock team connect|add-rep|status|sync|publish|playbook|disconnect`: the team store
+//! `callblock team connect|add-rep|status|sync|publish|withdraw|playbook|disconnect`: the team store
 //! (PostgreSQL) from the command line. The window syncs by itself; these are
 //! for scripts, for a rep who works from a terminal and for the store's
 //! owner, who creates the reps' roles.
@@ -77,6 +77,23 @@ pub enum TeamCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Take leads off the team's lists, as a manager: the published
+    /// prospects of the themes named, and those of `--prospect`; nobody is
+    /// leased them from now on and every rep's copy stops drawing them on
+    /// its next sync (publishing again brings them back)
+    #[command(arg_required_else_help = true)]
+    Withdraw {
+        /// The themes' names, as `callblock lists` shows them
+        #[arg(value_name = "THEME")]
+        themes: Vec<String>,
+        /// A prospect's id (the `id` column of `callblock export`); repeat
+        /// for more
+        #[arg(long = "prospect", value_name = "ID")]
+        prospects: Vec<String>,
+        /// Print what was done as JSON
+        #[arg(long)]
+        json: bool,
+    },
     /// The team's playbook: its newest version, the one this copy took,
     /// and whether yours was changed since
     Playbook {
@@ -90,6 +107,26 @@ pub enum TeamCommand {
     },
     /// Forget the link and its password (the store keeps what it holds)
     Disconnect,
+}
+
+/// The ids of the themes named `names` here (exactly, else ignoring case).
+fn theme_ids(store: &callblock_core::Store, names: &[String]) -> Result<Vec<String>, String> {
+    let all = callblock_core::lists::themes(store.conn()).map_err(|e| e.to_string())?;
+    names
+        .iter()
+        .map(|name| {
+            all.iter()
+                .find(|t| t.name == *name)
+                .or_else(|| all.iter().find(|t| t.name.eq_ignore_ascii_case(name)))
+                .map(|t| t.id.clone())
+                .ok_or_else(|| {
+                    format!(
+                        "no theme is named {} here; `callblock lists` shows the themes",
+                        callblock_core::quote::quoted(name)
+                    )
+                })
+        })
+        .collect()
 }
 
 fn message(e: TeamError) -> String {
@@ -259,6 +296,12 @@ pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
                     }
                 );
             }
+            if shared.prospects_withdrawn > 0 {
+                say!(
+                    "Withdrawn from the team's lists by a manager: {} (no block draws them now).",
+                    count(shared.prospects_withdrawn, "prospect", "prospects")
+                );
+            }
             if shared.do_not_call_added > 0 {
                 say!(
                     "Do not call, from the team: {} ({} here marked).",
@@ -316,23 +359,7 @@ pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
                     return Ok(());
                 }
             }
-            let all = callblock_core::lists::themes(store.conn()).map_err(|e| e.to_string())?;
-            let mut ids = Vec::new();
-            for name in &themes {
-                let found = all
-                    .iter()
-                    .find(|t| t.name == *name)
-                    .or_else(|| all.iter().find(|t| t.name.eq_ignore_ascii_case(name)));
-                match found {
-                    Some(t) => ids.push(t.id.clone()),
-                    None => {
-                        return Err(format!(
-                            "no theme is named {} here; `callblock lists` shows the themes",
-                            callblock_core::quote::quoted(name)
-                        ))
-                    }
-                }
-            }
+            let ids = theme_ids(&store, &themes)?;
             let r = block_on(team::publish(&mut store, &secrets, &ids)).map_err(message)?;
             if json {
                 return print_json(&r);
@@ -342,6 +369,40 @@ pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
                 count(r.prospects, "prospect", "prospects"),
                 r.themes.join(", ")
             );
+            Ok(())
+        }
+        TeamCommand::Withdraw {
+            themes,
+            prospects,
+            json,
+        } => {
+            if themes.is_empty() && prospects.is_empty() {
+                return Err(
+                    "name a theme or give --prospect ID: nothing to withdraw from the team's lists"
+                        .into(),
+                );
+            }
+            let mut store = open(db)?;
+            let ids = theme_ids(&store, &themes)?;
+            let r = block_on(team::withdraw(&mut store, &secrets, &ids, &prospects))
+                .map_err(message)?;
+            if json {
+                return print_json(&r);
+            }
+            let from = if r.themes.is_empty() {
+                String::new()
+            } else {
+                format!(" ({})", r.themes.join(", "))
+            };
+            if r.prospects == 0 {
+                say!("Nothing to withdraw{from}: no lead of it is on the team's lists now.");
+            } else {
+                say!(
+                    "Withdrew {}{from} from the team's lists: nobody is leased them now, and each \
+                     rep's copy stops drawing them on its next sync.",
+                    count(r.prospects, "prospect", "prospects"),
+                );
+            }
             Ok(())
         }
         TeamCommand::Playbook { take, json } => {

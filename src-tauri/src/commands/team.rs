@@ -67,6 +67,75 @@ pub fn team_disconnect(state: State<'_, AppState>) -> Result<bool, AppError> {
     )?)
 }
 
+/// How a theme stands on the team's lists, in this copy: its prospects
+/// shared with the team, and those a manager withdrew.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn team_theme_sharing(
+    state: State<'_, AppState>,
+    theme_id: String,
+) -> Result<callblock_core::team::lists::ThemeSharing, AppError> {
+    state.with_store(|s| callblock_core::team::lists::theme_sharing(s.conn(), &theme_id))
+}
+
+/// What publishing or withdrawing a theme did, as the Lists view says it.
+#[derive(Debug, Clone, Serialize, Type)]
+pub struct TeamListChange {
+    /// The themes, by name.
+    pub themes: Vec<String>,
+    /// The prospects published, or withdrawn.
+    pub prospects: u32,
+}
+
+/// A manager's act on the team's lists, on a connection of its own and a
+/// thread of its own (a command already runs inside Tauri's runtime, and
+/// the team crate's calls run on one of their own); bounded like every
+/// wait on the store.
+fn on_team_lists<T: Send>(
+    state: &AppState,
+    work: impl FnOnce(&mut Store, &std::path::Path) -> callblock_team::Result<T> + Send,
+) -> Result<T, AppError> {
+    let mut store = Store::open_to_write(&state.db_path)?;
+    let secrets = callblock_team::config::secrets_path();
+    std::thread::scope(|s| s.spawn(|| work(&mut store, &secrets)).join())
+        .map_err(|_| AppError::new("internal", "the team store's lists failed unexpectedly"))?
+        .map_err(AppError::from)
+}
+
+/// Publish the themes and their callable prospects to the team (a
+/// manager's act): each rep's copy takes them in on its next sync.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn team_publish(
+    state: State<'_, AppState>,
+    theme_ids: Vec<String>,
+) -> Result<TeamListChange, AppError> {
+    let r = on_team_lists(&state, |store, secrets| {
+        callblock_team::block_on(callblock_team::publish(store, secrets, &theme_ids))
+    })?;
+    Ok(TeamListChange {
+        themes: r.themes,
+        prospects: r.prospects,
+    })
+}
+
+/// Take the themes' published prospects off the team's lists (a manager's
+/// act): leased to nobody from now on.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn team_withdraw(
+    state: State<'_, AppState>,
+    theme_ids: Vec<String>,
+) -> Result<TeamListChange, AppError> {
+    let r = on_team_lists(&state, |store, secrets| {
+        callblock_team::block_on(callblock_team::withdraw(store, secrets, &theme_ids, &[]))
+    })?;
+    Ok(TeamListChange {
+        themes: r.themes,
+        prospects: r.prospects,
+    })
+}
+
 /// Who is in a block now, from the team's blocks and calls this database
 /// holds (a manager's pulls them every few seconds).
 #[tauri::command(async)]

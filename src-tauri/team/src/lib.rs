@@ -37,7 +37,7 @@ use callblock_core::Store;
 use serde::{Deserialize, Serialize};
 
 pub use error::{Result, TeamError};
-pub use sync::{LeaseReport, PlaybookPublished, PublishReport, PushReport};
+pub use sync::{LeaseReport, PlaybookPublished, PublishReport, PushReport, WithdrawReport};
 
 /// What `connect` did.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -304,6 +304,25 @@ pub async fn publish(
         let mut client = client::open(&target, secrets, client::WAIT).await?;
         require_manager(&client, &target, &me, "lists").await?;
         sync::publish(&mut client, &target, store, theme_ids).await
+    };
+    client::bounded(&target, client::SYNC_WAIT, work).await
+}
+
+/// Take the published prospects on the themes `theme_ids`, and the
+/// prospects `prospect_ids`, off the team's lists (a manager's act): nobody
+/// is leased them from now on, and each rep's copy stops drawing them on
+/// its next pull. Publishing them again brings them back.
+pub async fn withdraw(
+    store: &mut Store,
+    secrets: &Path,
+    theme_ids: &[String],
+    prospect_ids: &[String],
+) -> Result<WithdrawReport> {
+    let (me, target) = linked(store)?;
+    let work = async {
+        let mut client = client::open(&target, secrets, client::WAIT).await?;
+        require_manager(&client, &target, &me, "lists").await?;
+        sync::withdraw(&mut client, &target, store, theme_ids, prospect_ids).await
     };
     client::bounded(&target, client::SYNC_WAIT, work).await
 }

@@ -39,6 +39,11 @@ pub const MIGRATIONS: &[Migration] = &[
              block and talk-track version; typed blocks, pauses and objections raised",
         sql: include_str!("../migrations/0004_review_tabs.sql"),
     },
+    Migration {
+        version: 5,
+        description: "leads withdrawn from the team's lists: leased to nobody, read by every copy",
+        sql: include_str!("../migrations/0005_withdraw.sql"),
+    },
 ];
 
 /// The newest team schema this binary knows.

@@ -443,6 +443,54 @@ pub(crate) async fn publish(
     })
 }
 
+/// What a withdrawal took off the team's lists.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WithdrawReport {
+    /// The themes withdrawn, by name.
+    pub themes: Vec<String>,
+    /// The prospects withdrawn now (those withdrawn before not counted).
+    pub prospects: u32,
+}
+
+/// Take the published prospects on the themes `theme_ids`, and the
+/// prospects `prospect_ids`, off the team's lists, in one server
+/// transaction: leased to nobody from now on (leases held end at once);
+/// every rep's copy reads it on its next pull. A manager's act.
+pub(crate) async fn withdraw(
+    client: &mut Client,
+    target: &Target,
+    store: &mut Store,
+    theme_ids: &[String],
+    prospect_ids: &[String],
+) -> Result<WithdrawReport> {
+    let pg = |e| TeamError::pg(&target.label, e);
+    let (themes, on_themes) = lists::to_withdraw(store.conn(), theme_ids)?;
+    let ids: Vec<&str> = prospect_ids
+        .iter()
+        .chain(&on_themes)
+        .map(String::as_str)
+        .collect();
+    let tx = client.transaction().await.map_err(pg)?;
+    let gone: Vec<String> = tx
+        .query("SELECT callblock.withdraw($1, $2)", &[&theme_ids, &ids])
+        .await
+        .map_err(pg)?
+        .iter()
+        .map(|r| r.get(0))
+        .collect();
+    // Listening copies hear of it when the transaction commits.
+    tx.execute("SELECT pg_notify('callblock_rows', '')", &[])
+        .await
+        .map_err(pg)?;
+    tx.commit().await.map_err(pg)?;
+    let at = callblock_core::time::to_db(callblock_core::time::now());
+    store.write(|tx| lists::withdrawn_here(tx, &gone, &at))?;
+    Ok(WithdrawReport {
+        themes,
+        prospects: gone.len() as u32,
+    })
+}
+
 /// What publishing the playbook did.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct PlaybookPublished {
@@ -540,7 +588,7 @@ async fn newer_playbook(
 }
 
 /// Upsert published rows: the row, then its publication (bumped each time,
-/// so every rep's copy reads it again).
+/// so every rep's copy reads it again; a withdrawn one is back).
 async fn publish_rows(
     tx: &tokio_postgres::Transaction<'_>,
     rows: Vec<&TeamRow>,
@@ -562,7 +610,7 @@ async fn publish_rows(
         "INSERT INTO callblock.published AS p (kind, id, theme_id, phones)
          SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::jsonb[])
          ON CONFLICT (kind, id) DO UPDATE
-         SET theme_id = EXCLUDED.theme_id, phones = EXCLUDED.phones,
+         SET theme_id = EXCLUDED.theme_id, phones = EXCLUDED.phones, withdrawn_at = NULL,
              published_by = current_user, published_at = now(), xid = pg_current_xact_id()",
         &[&kinds, &ids, &themes, &phones],
     )
@@ -585,7 +633,8 @@ async fn pull_shared(
     let mut shared = SharedIn::default();
     for r in tx
         .query(
-            "SELECT p.kind, p.id, p.theme_id, p.phones, r.body FROM callblock.published p
+            "SELECT p.kind, p.id, p.theme_id, p.phones, r.body, p.withdrawn_at IS NOT NULL
+             FROM callblock.published p
              JOIN callblock.rows r ON r.kind = p.kind AND r.id = p.id
              WHERE p.xid >= $1::text::xid8 AND p.xid < $2::text::xid8
              ORDER BY p.kind = 'prospect', p.published_at, p.id",
@@ -596,6 +645,14 @@ async fn pull_shared(
     {
         let kind: String = r.get(0);
         let id: String = r.get(1);
+        if r.get::<_, bool>(5) {
+            // Taken off the team's lists: a copy that has it stops leasing
+            // it; a theme withdrawn brings nothing.
+            if kind == "prospect" {
+                shared.withdrawn.push(id);
+            }
+            continue;
+        }
         let body: serde_json::Value = r.get(4);
         let row = team_row_of(&kind, id, None, None, body)?;
         if row.kind == Kind::Theme {

@@ -2074,3 +2074,194 @@ fn the_store_counts_a_blocks_active_time_as_a_copy_does() {
         .join(" ");
     assert_eq!(stored, expected);
 }
+
+#[test]
+fn a_withdrawn_lead_is_leased_to_nobody_until_it_is_published_again() {
+    use callblock_core::domain::Outcome;
+    use callblock_core::session::Session;
+    use callblock_core::team::lists::AHEAD;
+    let s = Setup::new();
+    let secrets = s.secrets();
+    lee_publishes(&s, "Shared", 6);
+    let mut lee = s.store("lee.db");
+    let mut dana = fresh_rep(&s, "dana.db", "Dana Ruiz");
+    block_on(team::connect(
+        &mut dana,
+        &s.pg.url("dana", "dana-pw"),
+        &secrets,
+    ))
+    .unwrap();
+    block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(count(&dana, "SELECT count(*) FROM team_shared"), 6);
+    let dt = theme_id(&dana, "Shared");
+    let mut block =
+        Session::start(&mut dana, std::slice::from_ref(&dt), None, None, Utc::now()).unwrap();
+    let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(r.leases.held, AHEAD as u32);
+
+    // A rep withdraws nothing.
+    let e = block_on(team::withdraw(
+        &mut dana,
+        &secrets,
+        std::slice::from_ref(&dt),
+        &[],
+    ))
+    .unwrap_err();
+    assert!(e.to_string().contains("only a manager"), "{e}");
+    let dc = s.client("dana", "dana-pw");
+    let e = dc
+        .rt
+        .block_on(dc.c.query("SELECT callblock.withdraw(NULL, ARRAY['x'])", &[]))
+        .unwrap_err();
+    assert!(db_message(&e).contains("permission denied"), "{e}");
+
+    // Lee takes two leads off the list: one Dana holds, one nobody holds.
+    let held: String = dana
+        .conn()
+        .query_row(
+            "SELECT min(prospect_id) FROM team_leases WHERE mine = 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let free: String = dana
+        .conn()
+        .query_row(
+            "SELECT prospect_id FROM team_shared
+             WHERE prospect_id NOT IN (SELECT prospect_id FROM team_leases)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let w = block_on(team::withdraw(
+        &mut lee,
+        &secrets,
+        &[],
+        &[held.clone(), free.clone()],
+    ))
+    .unwrap();
+    assert_eq!((w.prospects, w.themes.len()), (2, 0));
+    assert_eq!(
+        pg_count(
+            &s,
+            "SELECT count(*) FROM callblock.published WHERE withdrawn_at IS NOT NULL"
+        ),
+        2
+    );
+    assert_eq!(
+        pg_count(
+            &s,
+            &format!("SELECT count(*) FROM callblock.leases WHERE prospect_id = '{held}'")
+        ),
+        0,
+        "Dana's lease ended at once"
+    );
+    assert_eq!(
+        count(
+            &lee,
+            "SELECT count(*) FROM team_shared WHERE withdrawn_at IS NOT NULL"
+        ),
+        2,
+        "the manager's own copy knows"
+    );
+    let again = block_on(team::withdraw(
+        &mut lee,
+        &secrets,
+        &[],
+        std::slice::from_ref(&held),
+    ))
+    .unwrap();
+    assert_eq!(again.prospects, 0, "withdrawn once");
+    // The store leases it to nobody, asked directly.
+    let dana_id = me(&dana);
+    let holder: Option<String> = dc
+        .rt
+        .block_on(dc.c.query_one(
+            "SELECT rep_id FROM callblock.take_leases($1, ARRAY[$2], NULL, 600)",
+            &[&dana_id, &held],
+        ))
+        .unwrap()
+        .get(0);
+    assert_eq!(holder, None);
+
+    // Dana's next sync: her copy stops drawing them.
+    let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(r.pulled.shared.prospects_withdrawn, 2);
+    assert_eq!(r.leases.held, 4, "the four still on the list");
+    assert_eq!(
+        count(
+            &dana,
+            &format!("SELECT count(*) FROM team_leases WHERE prospect_id IN ('{held}', '{free}')")
+        ),
+        0
+    );
+    let dir = s.dir.path().join("invites");
+    let mut called = Vec::new();
+    for _ in 0..8 {
+        block_on(team::sync(&mut dana, &secrets)).unwrap();
+        block.refresh(&dana).unwrap();
+        let Some(card) = block.snapshot().card else {
+            break;
+        };
+        block.start_call(&mut dana).unwrap();
+        block.begin_outcome().unwrap();
+        block
+            .log_outcome(&mut dana, &result(Outcome::NoAnswer), &dir)
+            .unwrap();
+        called.push(card.prospect_id.clone());
+    }
+    assert_eq!(called.len(), 4, "{called:?}");
+    assert!(!called.contains(&held) && !called.contains(&free));
+    block.refresh(&dana).unwrap();
+    let rest = block.snapshot().queue_rest.unwrap();
+    assert_eq!(
+        rest.waiting_for_team, 0,
+        "a withdrawn lead is not waited for"
+    );
+    assert_eq!(rest.outside_hours, 0, "nor counted as outside its hours");
+
+    // Lee withdraws the whole theme, then publishes it again: the two
+    // withdrawn leads are back, and Dana's block calls them.
+    let lt = theme_id(&lee, "Shared");
+    let w = block_on(team::withdraw(
+        &mut lee,
+        &secrets,
+        std::slice::from_ref(&lt),
+        &[],
+    ))
+    .unwrap();
+    assert_eq!(w.prospects, 4);
+    assert_eq!(w.themes, vec!["Shared".to_string()]);
+    let p = block_on(team::publish(&mut lee, &secrets, &[lt])).unwrap();
+    assert_eq!(p.prospects, 6);
+    assert_eq!(
+        pg_count(
+            &s,
+            "SELECT count(*) FROM callblock.published WHERE withdrawn_at IS NOT NULL"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &lee,
+            "SELECT count(*) FROM team_shared WHERE withdrawn_at IS NOT NULL"
+        ),
+        0
+    );
+    let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(
+        count(
+            &dana,
+            "SELECT count(*) FROM team_shared WHERE withdrawn_at IS NOT NULL"
+        ),
+        0
+    );
+    assert_eq!(r.leases.held, 2, "the two due again; the four called wait");
+    block.refresh(&dana).unwrap();
+    let card = block.snapshot().card.expect("a lead back on the list");
+    assert!(card.prospect_id == held || card.prospect_id == free);
+    block
+        .end(&mut dana, callblock_core::block::EndReason::EndedEarly)
+        .unwrap();
+    block_on(team::sync(&mut dana, &secrets)).unwrap();
+}

@@ -138,6 +138,42 @@ async teamFloor() : Promise<Result<Floor, AppError>> {
 }
 },
 /**
+ * How a theme stands on the team's lists, in this copy: its prospects
+ * shared with the team, and those a manager withdrew.
+ */
+async teamThemeSharing(themeId: string) : Promise<Result<ThemeSharing, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_theme_sharing", { themeId }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Publish the themes and their callable prospects to the team (a
+ * manager's act): each rep's copy takes them in on its next sync.
+ */
+async teamPublish(themeIds: string[]) : Promise<Result<TeamListChange, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_publish", { themeIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Take the themes' published prospects off the team's lists (a manager's
+ * act): leased to nobody from now on.
+ */
+async teamWithdraw(themeIds: string[]) : Promise<Result<TeamListChange, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("team_withdraw", { themeIds }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
  * The team's playbook: its newest version, the one this copy took, and
  * whether the rep changed theirs since (the Playbook view's "team version
  * N vs yours").
@@ -3577,6 +3613,18 @@ team_schema: number; connected_at: string; pushed_at: string | null; pulled_at: 
  */
 offline_since: string | null; last_error: string | null }
 /**
+ * What publishing or withdrawing a theme did, as the Lists view says it.
+ */
+export type TeamListChange = { 
+/**
+ * The themes, by name.
+ */
+themes: string[]; 
+/**
+ * The prospects published, or withdrawn.
+ */
+prospects: number }
+/**
  * Where this copy stands with the team's playbook.
  */
 export type TeamPlaybookStatus = { 
@@ -3672,6 +3720,11 @@ export type ThemeKind = "vertical" | "geography" | "size" | "role" | "custom"
  * A theme the block calls.
  */
 export type ThemeRef = { id: string; name: string }
+/**
+ * How a theme here stands on the team's lists: its prospects shared with
+ * the team (leased one rep at a time), and those a manager withdrew.
+ */
+export type ThemeSharing = { shared: number; withdrawn: number }
 /**
  * A theme with the counts the Lists view shows. `ready` counts prospects
  * callable now: due (never called, or a later attempt that has come due)

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { teamLine } from "./team";
+import { sharingLine, teamLine } from "./team";
 import type { LinkStatus, TeamLink } from "./bindings";
 
 const link: TeamLink = {
@@ -47,5 +47,18 @@ describe("the team store's line", () => {
     expect(off?.detail).toMatch(/^Cannot reach the team store at dana@db.example:5432\/sales: connection refused\. 3 changes/);
     expect(off?.detail).toContain("3 changes waiting: they go when it answers.");
     expect(off?.detail).toContain("saved on this computer");
+  });
+});
+
+describe("a theme on the team's lists", () => {
+  it("says what is shared and what a manager withdrew", () => {
+    expect(sharingLine({ shared: 0, withdrawn: 0 })).toBe("Not on the team's lists.");
+    expect(sharingLine({ shared: 1, withdrawn: 0 })).toBe("1 prospect is on the team's lists: each is leased to one rep at a time.");
+    expect(sharingLine({ shared: 1200, withdrawn: 1 })).toBe(
+      "1,200 prospects are on the team's lists: each is leased to one rep at a time. 1 more was withdrawn by a manager: leased to nobody.",
+    );
+    expect(sharingLine({ shared: 0, withdrawn: 2 })).toBe(
+      "Withdrawn from the team's lists by a manager: 2 prospects, leased to nobody, so no block draws them.",
+    );
   });
 });

@@ -1,7 +1,7 @@
 // The team store's status in words: the sidebar's line and the Settings
 // view's. The sync itself runs in Rust (a thread of its own); the window
 // only says what it reports.
-import type { LinkStatus } from "./bindings";
+import type { LinkStatus, ThemeSharing } from "./bindings";
 import { when } from "./format";
 
 export type TeamLine = { text: string; detail: string; state: "synced" | "waiting" | "offline" };
@@ -37,4 +37,17 @@ export function teamLine(s: LinkStatus | null): TeamLine | null {
     detail: `Every call is sent to ${link.url} in the background.${leads}`,
     state: "synced",
   };
+}
+
+/** A theme on the team's lists, in words (the Lists view). */
+export function sharingLine(s: ThemeSharing): string {
+  const n = (k: number) => k.toLocaleString("en-US");
+  const them = (k: number) => (k === 1 ? "it" : "them");
+  if (s.shared === 0 && s.withdrawn === 0) return "Not on the team's lists.";
+  if (s.shared === 0) {
+    return `Withdrawn from the team's lists by a manager: ${s.withdrawn === 1 ? "1 prospect" : `${n(s.withdrawn)} prospects`}, leased to nobody, so no block draws ${them(s.withdrawn)}.`;
+  }
+  const shared = `${s.shared === 1 ? "1 prospect is" : `${n(s.shared)} prospects are`} on the team's lists: each is leased to one rep at a time.`;
+  if (s.withdrawn === 0) return shared;
+  return `${shared} ${n(s.withdrawn)} more ${s.withdrawn === 1 ? "was" : "were"} withdrawn by a manager: leased to nobody.`;
 }

@@ -79,6 +79,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "coaching: a manager's comments on calls and the calls flagged for coaching",
         sql: V12_COACHING,
     },
+    Migration {
+        version: 13,
+        description: "the team's lists: a shared prospect a manager withdrew is leased to nobody",
+        sql: V13_TEAM_WITHDRAWN,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -949,6 +954,13 @@ CREATE TRIGGER team_dnc_outbox_insert AFTER INSERT ON do_not_call
 WHEN NEW.source <> 'team' AND EXISTS (SELECT 1 FROM team_link) BEGIN
     INSERT INTO team_dnc_outbox (kind, value, since) VALUES (NEW.kind, NEW.value, NEW.since);
 END;
+"#;
+
+const V13_TEAM_WITHDRAWN: &str = r#"
+-- When a manager took a shared prospect off the team's lists (none: it is
+-- on them). A withdrawn prospect is leased to nobody, so no block draws it;
+-- it stays here with its calls, and is shared again when published again.
+ALTER TABLE team_shared ADD COLUMN withdrawn_at TEXT;
 "#;
 
 const V12_COACHING: &str = r#"

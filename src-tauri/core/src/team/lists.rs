@@ -87,6 +87,8 @@ pub struct DncEntry {
 pub struct SharedIn {
     pub themes: Vec<TeamRow>,
     pub prospects: Vec<SharedProspect>,
+    /// Prospects a manager took off the team's lists (their ids).
+    pub withdrawn: Vec<String>,
     pub states: Vec<ProspectState>,
     pub dnc: Vec<DncEntry>,
 }
@@ -95,6 +97,7 @@ impl SharedIn {
     pub fn is_empty(&self) -> bool {
         self.themes.is_empty()
             && self.prospects.is_empty()
+            && self.withdrawn.is_empty()
             && self.states.is_empty()
             && self.dnc.is_empty()
     }
@@ -183,13 +186,71 @@ pub fn to_publish(conn: &Connection, theme_ids: &[String]) -> Result<ToPublish> 
     })
 }
 
+/// What a manager withdraws of the themes `theme_ids` (each must be here):
+/// their names, and the prospects on them this copy shares with the team
+/// (the store withdraws by theme too; these ids also reach a prospect the
+/// store lists under another copy's theme).
+pub fn to_withdraw(conn: &Connection, theme_ids: &[String]) -> Result<(Vec<String>, Vec<String>)> {
+    let themes = bundle::themes_by_ids(conn, theme_ids)?;
+    let names = theme_ids
+        .iter()
+        .map(|id| {
+            themes
+                .iter()
+                .find(|t| &t.id == id)
+                .map(|t| t.name.clone())
+                .ok_or_else(|| Error::NotFound {
+                    what: "theme",
+                    id: id.clone(),
+                })
+        })
+        .collect::<Result<Vec<_>>>()?;
+    let mut stmt = conn.prepare_cached(
+        "SELECT ts.prospect_id FROM team_shared ts JOIN prospects p ON p.id = ts.prospect_id
+         WHERE p.theme_id = ?1 AND ts.withdrawn_at IS NULL ORDER BY ts.prospect_id",
+    )?;
+    let mut ids = Vec::new();
+    for t in theme_ids {
+        for id in stmt.query_map([t], |r| r.get::<_, String>(0))? {
+            ids.push(id?);
+        }
+    }
+    Ok((names, ids))
+}
+
+/// How a theme here stands on the team's lists: its prospects shared with
+/// the team (leased one rep at a time), and those a manager withdrew.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct ThemeSharing {
+    pub shared: u32,
+    pub withdrawn: u32,
+}
+
+pub fn theme_sharing(conn: &Connection, theme_id: &str) -> Result<ThemeSharing> {
+    Ok(conn.query_row(
+        "SELECT count(*) FILTER (WHERE ts.withdrawn_at IS NULL),
+                count(*) FILTER (WHERE ts.withdrawn_at IS NOT NULL)
+         FROM team_shared ts JOIN prospects p ON p.id = ts.prospect_id
+         WHERE p.theme_id = ?1",
+        [theme_id],
+        |r| {
+            Ok(ThemeSharing {
+                shared: r.get(0)?,
+                withdrawn: r.get(1)?,
+            })
+        },
+    )?)
+}
+
 /// After a publish reached the store: these prospects are the team's here
 /// too (the manager's own blocks lease them like anyone's).
 pub fn mark_published(tx: &Connection, prospect_ids: &[String]) -> Result<()> {
     let now = time::to_db(time::now());
     let mut stmt = tx.prepare_cached(
-        "INSERT OR IGNORE INTO team_shared (prospect_id, published_at)
-         SELECT id, ?2 FROM prospects WHERE id = ?1",
+        "INSERT INTO team_shared (prospect_id, published_at)
+         SELECT id, ?2 FROM prospects WHERE id = ?1
+         ON CONFLICT (prospect_id) DO UPDATE SET withdrawn_at = NULL
+         WHERE withdrawn_at IS NOT NULL",
     )?;
     for id in prospect_ids {
         stmt.execute(params![id, now])?;
@@ -264,6 +325,9 @@ pub struct SharedReport {
     pub prospects_added: u32,
     /// Published themes new here (by name).
     pub themes_added: Vec<String>,
+    /// Shared prospects here a manager took off the team's lists (leased
+    /// to nobody from now on).
+    pub prospects_withdrawn: u32,
     /// Shared prospects brought to the state another rep's call left.
     pub states_applied: u32,
     /// Numbers and e-mails the team listed, new here.
@@ -347,13 +411,17 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
                     }
                 }
             }
+            // Shared (again, when a manager had withdrawn it).
             tx.prepare_cached(
-                "INSERT OR IGNORE INTO team_shared (prospect_id, published_at)
-                 SELECT id, ?2 FROM prospects WHERE id = ?1",
+                "INSERT INTO team_shared (prospect_id, published_at)
+                 SELECT id, ?2 FROM prospects WHERE id = ?1
+                 ON CONFLICT (prospect_id) DO UPDATE SET withdrawn_at = NULL
+                 WHERE withdrawn_at IS NOT NULL",
             )?
             .execute(params![p.row.id, now])?;
         }
     }
+    report.prospects_withdrawn = withdrawn_here(tx, &incoming.withdrawn, &now)?;
     for s in &incoming.states {
         if !state_is_sound(s) {
             report.left_out += 1;
@@ -378,6 +446,23 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
         report.prospects_marked += suppress::mark_holding(tx, &e.kind, &e.value, &now)? as u32;
     }
     Ok(report)
+}
+
+/// Shared prospects a manager took off the team's lists: leased to nobody
+/// from now on (this rep's leases on them end here too), so no block draws
+/// them; they stay in this copy with their calls. Returns how many were
+/// shared here.
+pub fn withdrawn_here(tx: &Connection, ids: &[String], at: &str) -> Result<u32> {
+    let mut mark = tx.prepare_cached(
+        "UPDATE team_shared SET withdrawn_at = ?2 WHERE prospect_id = ?1 AND withdrawn_at IS NULL",
+    )?;
+    let mut unlease = tx.prepare_cached("DELETE FROM team_leases WHERE prospect_id = ?1")?;
+    let mut n = 0;
+    for id in ids {
+        n += mark.execute(params![id, at])? as u32;
+        unlease.execute([id])?;
+    }
+    Ok(n)
 }
 
 /// A state any rep may have written (the store checks little of it): one
