@@ -231,7 +231,7 @@ fn a_team_store_from_the_command_line() {
     );
     let o = t.run("dana.db", &["team", "withdraw", &theme]);
     assert!(
-        err(&o).contains("only a manager publishes lists to the team"),
+        err(&o).contains("only a manager withdraws leads from the team's lists"),
         "{}",
         err(&o)
     );

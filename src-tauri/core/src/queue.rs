@@ -81,8 +81,10 @@ impl Pick {
         match self {
             Pick::Draw => {
                 "(NOT EXISTS (SELECT 1 FROM team_shared ts WHERE ts.prospect_id = p.id)
-                  OR EXISTS (SELECT 1 FROM team_leases l
-                             WHERE l.prospect_id = p.id AND l.mine = 1 AND l.expires_at > ?3))"
+                  OR (EXISTS (SELECT 1 FROM team_leases l
+                              WHERE l.prospect_id = p.id AND l.mine = 1 AND l.expires_at > ?3)
+                      AND NOT EXISTS (SELECT 1 FROM team_shared ts
+                                      WHERE ts.prospect_id = p.id AND ts.withdrawn_at IS NOT NULL)))"
             }
             Pick::ToLease => {
                 "EXISTS (SELECT 1 FROM team_shared ts
@@ -416,18 +418,20 @@ pub fn callable(
     now: DateTime<Utc>,
 ) -> Result<Vec<ThemeCallable>> {
     let themes = serde_json::to_string(theme_ids).unwrap_or_else(|_| "[]".into());
-    let mut stmt = conn.prepare_cached(
+    let mut stmt = conn.prepare_cached(&format!(
         "SELECT t.id, t.name, p.time_zone, count(p.id)
          FROM themes t LEFT JOIN prospects p ON p.theme_id = t.id
               AND p.do_not_call = 0 AND p.bad_number = 0
               AND (p.status = 'new'
                    OR (p.status = 'callback' AND p.callback_at <= ?2)
                    OR (p.status = 'attempting' AND p.next_attempt_at <= ?2))
+              AND {}
          WHERE t.archived_at IS NULL
            AND (json_array_length(?1) = 0 OR t.id IN (SELECT value FROM json_each(?1)))
          GROUP BY t.id, p.time_zone
          ORDER BY t.name COLLATE NOCASE, t.id",
-    )?;
+        crate::team::lists::not_withdrawn_sql(conn)?
+    ))?;
     let rows = stmt.query_map(params![themes, time::to_db(now)], |r| {
         Ok((
             r.get::<_, String>(0)?,

@@ -9,7 +9,9 @@
 
 ALTER TABLE callblock.published ADD COLUMN withdrawn_at timestamptz;
 
--- As in version 2, and never a withdrawn prospect.
+-- As in version 2, and never a withdrawn prospect: its publication is
+-- locked while it is looked at, so a withdrawal not yet committed is waited
+-- for (and its lease-ending then sees this lease), never raced.
 CREATE OR REPLACE FUNCTION callblock.take_leases(rep text, ids text[], block text, secs double precision)
 RETURNS TABLE (prospect_id text, rep_id text, rep_name text, seconds_left double precision)
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
@@ -28,7 +30,8 @@ BEGIN
     SELECT DISTINCT w.id, rep, block, now() + make_interval(secs => secs)
       FROM unnest(ids) AS w (id)
      WHERE EXISTS (SELECT 1 FROM callblock.published p
-                    WHERE p.kind = 'prospect' AND p.id = w.id AND p.withdrawn_at IS NULL)
+                    WHERE p.kind = 'prospect' AND p.id = w.id AND p.withdrawn_at IS NULL
+                    FOR SHARE)
        AND NOT EXISTS (
             SELECT 1 FROM callblock.prospect_state s
              WHERE s.prospect_id = w.id
@@ -57,6 +60,8 @@ $$;
 CREATE FUNCTION callblock.withdraw(themes text[], ids text[])
 RETURNS SETOF text
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    gone text[];
 BEGIN
     IF NOT pg_catalog.pg_has_role(session_user, 'callblock_manager', 'MEMBER') THEN
         RAISE EXCEPTION 'role % is not a manager of this team: only a manager withdraws leads',
@@ -65,17 +70,17 @@ BEGIN
     UPDATE callblock.published p
        SET withdrawn_at = now(), xid = pg_current_xact_id()
      WHERE p.kind = 'theme' AND p.withdrawn_at IS NULL AND p.id = ANY (coalesce(themes, '{}'));
-    RETURN QUERY
-        WITH gone AS (
-            UPDATE callblock.published p
-               SET withdrawn_at = now(), xid = pg_current_xact_id()
-             WHERE p.kind = 'prospect' AND p.withdrawn_at IS NULL
-               AND (p.theme_id = ANY (coalesce(themes, '{}'))
-                    OR p.id = ANY (coalesce(ids, '{}')))
-            RETURNING p.id),
-        ended AS (
-            DELETE FROM callblock.leases l USING gone WHERE l.prospect_id = gone.id)
-        SELECT gone.id FROM gone ORDER BY gone.id;
+    WITH w AS (
+        UPDATE callblock.published p
+           SET withdrawn_at = now(), xid = pg_current_xact_id()
+         WHERE p.kind = 'prospect' AND p.withdrawn_at IS NULL
+           AND (p.theme_id = ANY (coalesce(themes, '{}')) OR p.id = ANY (coalesce(ids, '{}')))
+        RETURNING p.id)
+    SELECT coalesce(array_agg(w.id ORDER BY w.id), '{}') INTO gone FROM w;
+    -- A statement of its own, so it sees a lease taken while the rows above
+    -- were waited for (`take_leases` locks the publication it looks at).
+    DELETE FROM callblock.leases l WHERE l.prospect_id = ANY (gone);
+    RETURN QUERY SELECT unnest(gone);
 END
 $$;
 REVOKE ALL ON FUNCTION callblock.withdraw(text[], text[]) FROM PUBLIC;

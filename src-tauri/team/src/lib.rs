@@ -228,14 +228,7 @@ pub async fn sync(store: &mut Store, secrets: &Path) -> Result<SyncReport> {
     let outcome = async {
         let mut client = client::open(&target, secrets, client::WAIT).await?;
         let work = async {
-            if let Some(v) = migrate::version(&client, &target).await? {
-                if v > migrate::LATEST {
-                    return Err(TeamError::Newer {
-                        found: v,
-                        known: migrate::LATEST,
-                    });
-                }
-            }
+            up_to_date(&mut client, &target).await?;
             let me = same_rep(store, &client, &target, me).await?;
             let pushed = sync::push(&mut client, &target, store, &me).await?;
             let me = link::get(store.conn())?.ok_or(TeamError::NotLinked)?;
@@ -260,6 +253,21 @@ pub async fn sync(store: &mut Store, secrets: &Path) -> Result<SyncReport> {
         }
     }
     outcome
+}
+
+/// The store's schema, before this copy writes or reads what a newer one
+/// holds: a newer one is refused; an older one is brought up to date when
+/// this role may (the database's owner), else refused with what to do
+/// (`TeamError::Older`), never a raw error about a missing column.
+async fn up_to_date(client: &mut tokio_postgres::Client, target: &config::Target) -> Result<()> {
+    match migrate::version(client, target).await? {
+        Some(v) if v > migrate::LATEST => Err(TeamError::Newer {
+            found: v,
+            known: migrate::LATEST,
+        }),
+        Some(v) if v < migrate::LATEST => migrate::ensure(client, target).await.map(|_| ()),
+        _ => Ok(()),
+    }
 }
 
 /// The link's rep, checked against who this copy calls as now: a rep made
@@ -302,7 +310,8 @@ pub async fn publish(
     let (me, target) = linked(store)?;
     let work = async {
         let mut client = client::open(&target, secrets, client::WAIT).await?;
-        require_manager(&client, &target, &me, "lists").await?;
+        up_to_date(&mut client, &target).await?;
+        require_manager(&client, &target, &me, "publishes lists to the team").await?;
         sync::publish(&mut client, &target, store, theme_ids).await
     };
     client::bounded(&target, client::SYNC_WAIT, work).await
@@ -321,7 +330,14 @@ pub async fn withdraw(
     let (me, target) = linked(store)?;
     let work = async {
         let mut client = client::open(&target, secrets, client::WAIT).await?;
-        require_manager(&client, &target, &me, "lists").await?;
+        up_to_date(&mut client, &target).await?;
+        require_manager(
+            &client,
+            &target,
+            &me,
+            "withdraws leads from the team's lists",
+        )
+        .await?;
         sync::withdraw(&mut client, &target, store, theme_ids, prospect_ids).await
     };
     client::bounded(&target, client::SYNC_WAIT, work).await
@@ -334,7 +350,8 @@ pub async fn publish_playbook(store: &mut Store, secrets: &Path) -> Result<Playb
     let (me, target) = linked(store)?;
     let work = async {
         let mut client = client::open(&target, secrets, client::WAIT).await?;
-        require_manager(&client, &target, &me, "the playbook").await?;
+        up_to_date(&mut client, &target).await?;
+        require_manager(&client, &target, &me, "publishes the playbook to the team").await?;
         sync::publish_playbook(&mut client, &target, store).await
     };
     client::bounded(&target, client::SYNC_WAIT, work).await
@@ -355,7 +372,7 @@ async fn require_manager(
         return Ok(());
     }
     Err(TeamError::Refused(format!(
-        "only a manager publishes {what} to the team, and {} is a rep's role \
+        "only a manager {what}, and {} is a rep's role \
          (the store's owner makes a manager with `callblock team add-rep {} --manager`)",
         me.role, me.role
     )))

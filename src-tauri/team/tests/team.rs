@@ -2184,9 +2184,29 @@ fn a_withdrawn_lead_is_leased_to_nobody_until_it_is_published_again() {
         .get(0);
     assert_eq!(holder, None);
 
-    // Dana's next sync: her copy stops drawing them.
+    // Dana's next sync: her copy stops drawing them, nor counts them ready.
+    let ready = |store: &Store| {
+        let t = callblock_core::lists::theme_summaries(store.conn(), Utc::now())
+            .unwrap()
+            .into_iter()
+            .find(|t| t.name == "Shared")
+            .unwrap();
+        let callable: u32 = callblock_core::queue::callable(
+            store.conn(),
+            std::slice::from_ref(t.id.as_ref().unwrap()),
+            &Settings::default(),
+            Utc::now(),
+        )
+        .unwrap()
+        .iter()
+        .map(|c| c.callable_now)
+        .sum();
+        (t.ready, callable)
+    };
+    assert_eq!(ready(&dana), (6, 6));
     let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
     assert_eq!(r.pulled.shared.prospects_withdrawn, 2);
+    assert_eq!(ready(&dana), (4, 4), "a withdrawn lead is not ready");
     assert_eq!(r.leases.held, 4, "the four still on the list");
     assert_eq!(
         count(
@@ -2264,4 +2284,24 @@ fn a_withdrawn_lead_is_leased_to_nobody_until_it_is_published_again() {
         .end(&mut dana, callblock_core::block::EndReason::EndedEarly)
         .unwrap();
     block_on(team::sync(&mut dana, &secrets)).unwrap();
+
+    // A store older than this copy: a rep's sync says what to do (the
+    // owner's connection brings it up to date), never a raw error about a
+    // missing column.
+    let latest = team::migrate::LATEST;
+    s.pg.psql(&format!(
+        "DELETE FROM callblock.schema_version WHERE version = {latest}"
+    ));
+    let e = block_on(team::sync(&mut dana, &secrets)).unwrap_err();
+    assert!(
+        matches!(e, TeamError::Older { found, known } if found == latest - 1 && known == latest),
+        "{e:?}"
+    );
+    assert!(
+        e.to_string()
+            .contains("connect once as the database's owner to bring it up to date"),
+        "{e}"
+    );
+    let e = block_on(team::withdraw(&mut lee, &secrets, &[], &[held])).unwrap_err();
+    assert!(matches!(e, TeamError::Older { .. }), "{e:?}");
 }

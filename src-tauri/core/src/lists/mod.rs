@@ -116,12 +116,15 @@ pub const DUE_SQL: &str =
 pub fn theme_summaries(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<ThemeSummary>> {
     let settings = crate::settings::load(conn)?;
     let at = time::to_db(now);
+    // A lead a manager withdrew from the team's lists is no one's to call:
+    // neither ready, waiting nor a callback due here.
+    let nw = crate::team::lists::not_withdrawn_sql(conn)?;
     let counts = format!(
         "count(p.id),
-            count(*) FILTER (WHERE {DUE_SQL}),
-            count(*) FILTER (WHERE (p.status = 'attempting' AND p.next_attempt_at > ?1)
-                OR (p.status = 'callback' AND p.callback_at > ?1)),
-            count(*) FILTER (WHERE p.status = 'callback' AND p.callback_at <= ?1),
+            count(*) FILTER (WHERE ({DUE_SQL}) AND {nw}),
+            count(*) FILTER (WHERE ((p.status = 'attempting' AND p.next_attempt_at > ?1)
+                OR (p.status = 'callback' AND p.callback_at > ?1)) AND {nw}),
+            count(*) FILTER (WHERE p.status = 'callback' AND p.callback_at <= ?1 AND {nw}),
             count(*) FILTER (WHERE p.status = 'meeting'),
             count(*) FILTER (WHERE p.status = 'not_interested'),
             count(*) FILTER (WHERE p.status = 'exhausted'),

@@ -961,6 +961,7 @@ const V13_TEAM_WITHDRAWN: &str = r#"
 -- on them). A withdrawn prospect is leased to nobody, so no block draws it;
 -- it stays here with its calls, and is shared again when published again.
 ALTER TABLE team_shared ADD COLUMN withdrawn_at TEXT;
+CREATE INDEX team_shared_withdrawn ON team_shared(prospect_id) WHERE withdrawn_at IS NOT NULL;
 "#;
 
 const V12_COACHING: &str = r#"

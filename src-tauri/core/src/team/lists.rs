@@ -218,6 +218,23 @@ pub fn to_withdraw(conn: &Connection, theme_ids: &[String]) -> Result<(Vec<Strin
     Ok((names, ids))
 }
 
+/// SQL true for a prospect `p` a manager has not withdrawn from the team's
+/// lists, for the counts of who is ready ("1" while none is withdrawn: the
+/// common case costs nothing).
+pub fn not_withdrawn_sql(conn: &Connection) -> Result<&'static str> {
+    let any: bool = conn.query_row(
+        "SELECT EXISTS (SELECT 1 FROM team_shared WHERE withdrawn_at IS NOT NULL)",
+        [],
+        |r| r.get(0),
+    )?;
+    Ok(if any {
+        "NOT EXISTS (SELECT 1 FROM team_shared ts
+                     WHERE ts.prospect_id = p.id AND ts.withdrawn_at IS NOT NULL)"
+    } else {
+        "1"
+    })
+}
+
 /// How a theme here stands on the team's lists: its prospects shared with
 /// the team (leased one rep at a time), and those a manager withdrew.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]
@@ -675,9 +692,13 @@ pub fn lease_answers(
                     a.seconds_left.min(ASK_AGAIN_SECONDS)
                 };
                 let until = now + chrono::Duration::milliseconds((secs * 1000.0) as i64);
+                // Never a lead withdrawn here meanwhile (an answer to an
+                // ask made before the withdrawal was pulled).
                 tx.prepare_cached(
                     "INSERT INTO team_leases (prospect_id, mine, holder, expires_at)
                      SELECT id, ?2, ?3, ?4 FROM prospects WHERE id = ?1
+                       AND id NOT IN (SELECT prospect_id FROM team_shared
+                                      WHERE withdrawn_at IS NOT NULL)
                      ON CONFLICT (prospect_id) DO UPDATE
                      SET mine = excluded.mine, holder = excluded.holder,
                          expires_at = excluded.expires_at",

@@ -73,6 +73,11 @@ describe("a theme on the team's lists", () => {
     const ask = screen.getByRole("group", { name: "Withdraw from the team?" });
     expect(ask).toHaveTextContent("Withdraw 12 leads from the team? Reps stop drawing them at their next sync.");
     expect(asked).toEqual([]);
+    // The question has the focus; Cancel puts it away and gives it back.
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByRole("button", { name: "Withdraw" })));
+    await fireEvent.click(screen.getByRole("button", { name: "Cancel" }));
+    await vi.waitFor(() => expect(document.activeElement).toBe(screen.getByRole("button", { name: "Withdraw from the team…" })));
+    await fireEvent.click(screen.getByRole("button", { name: "Withdraw from the team…" }));
     await fireEvent.click(screen.getByRole("button", { name: "Withdraw" }));
     await vi.waitFor(() => expect(said).toHaveLength(1));
     expect(asked).toEqual(['withdraw ["t1"]']);

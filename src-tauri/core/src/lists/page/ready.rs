@@ -54,8 +54,9 @@ pub(super) fn list(
     let pattern = text.map(search::like_pattern);
     let mut stmt = conn.prepare_cached(&format!(
         "SELECT p.rowid, p.last_name, p.first_name, p.id, p.time_zone FROM prospects p
-         WHERE p.theme_id IS ?1 AND ({}) AND (?3 IS NULL OR {})",
+         WHERE p.theme_id IS ?1 AND ({}) AND {} AND (?3 IS NULL OR {})",
         crate::lists::DUE_SQL.replace("?1", "?2"),
+        crate::team::lists::not_withdrawn_sql(conn)?,
         search::matches_sql("?3")
     ))?;
     let mut open: HashMap<Option<String>, bool> = HashMap::new();
