@@ -36,6 +36,7 @@ APT_PACKAGES=(
   build-essential pkg-config curl ca-certificates file git
   libwebkit2gtk-4.1-dev libsoup-3.0-dev librsvg2-dev libxdo-dev libssl-dev
   libayatana-appindicator3-dev webkit2gtk-driver xvfb imagemagick dbus
+  xdotool  # the end-to-end tests type into a second window as a rep's keyboard does
   postgresql  # the team store's tests start their own server (initdb into a temp dir)
   gnome-keyring  # a Secret Service for the keyring test (its own D-Bus session)
 )

@@ -207,6 +207,100 @@ fn shared_called(db: &std::path::Path) -> Vec<String> {
     ids
 }
 
+/// A second instance of the app next to the session's window, on its own
+/// database: the same binary, environment and display, driven by X key
+/// events as a rep's keyboard drives it (one WebDriver session at a time).
+struct SecondWindow {
+    child: std::process::Child,
+    display: String,
+    window: String,
+}
+
+/// Sends keys to one window (`xdotool`: focus it, then type).
+#[derive(Clone)]
+struct Keyboard {
+    display: String,
+    window: String,
+}
+
+fn xdotool(display: &str, args: &[&str]) -> std::process::Output {
+    std::process::Command::new("xdotool")
+        .args(args)
+        .env("DISPLAY", display)
+        .output()
+        .expect("xdotool runs (the Debian package xdotool)")
+}
+
+impl SecondWindow {
+    fn launch(env: &TestEnv, app: &crate::harness::App, db: &std::path::Path) -> SecondWindow {
+        let log = std::fs::File::create(env.artifacts().join("second-window.log")).unwrap();
+        let display = app.display();
+        let child = env
+            .command(crate::harness::app_binary())
+            .arg("--db")
+            .arg(db)
+            .env("DISPLAY", &display)
+            .env("GDK_BACKEND", "x11")
+            .env("WEBKIT_DISABLE_COMPOSITING_MODE", "1")
+            .stdout(log.try_clone().unwrap())
+            .stderr(log)
+            .spawn()
+            .expect("start the second window");
+        let pid = child.id().to_string();
+        let deadline = std::time::Instant::now() + Duration::from_secs(60);
+        let window = loop {
+            let out = xdotool(&display, &["search", "--onlyvisible", "--pid", &pid]);
+            if let Some(w) = String::from_utf8_lossy(&out.stdout).lines().next() {
+                break w.trim().to_string();
+            }
+            assert!(
+                std::time::Instant::now() < deadline,
+                "the second window did not show within 60 s"
+            );
+            std::thread::sleep(Duration::from_millis(200));
+        };
+        SecondWindow {
+            child,
+            display,
+            window,
+        }
+    }
+
+    fn keyboard(&self) -> Keyboard {
+        Keyboard {
+            display: self.display.clone(),
+            window: self.window.clone(),
+        }
+    }
+
+    /// The whole screen, as a user would see it, into the test's artifacts.
+    fn screenshot(&self, env: &TestEnv, name: &str) {
+        let _ = std::process::Command::new("import")
+            .args(["-window", "root"])
+            .arg(env.artifacts().join(format!("{name}.png")))
+            .env("DISPLAY", &self.display)
+            .output();
+    }
+}
+
+impl Keyboard {
+    fn keys(&self, keys: &[&str]) {
+        let out = xdotool(&self.display, &["windowfocus", "--sync", &self.window]);
+        assert!(out.status.success(), "xdotool windowfocus: {out:?}");
+        let mut args = vec!["key", "--clearmodifiers", "--delay", "60"];
+        args.extend_from_slice(keys);
+        let out = xdotool(&self.display, &args);
+        assert!(out.status.success(), "xdotool key: {out:?}");
+    }
+}
+
+impl Drop for SecondWindow {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
 #[test]
 fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
     const LEADS: usize = 10;
@@ -241,24 +335,22 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
         "{said}"
     );
 
-    // Sam works from his own copy (the core library the app runs on, in a
-    // thread of this test) while Dana works in the window: both at once.
+    // Sam works in his own window: a second instance of the app, on his own
+    // database, next to Dana's on the same display. One WebDriver session
+    // at a time drives Dana's; Sam's is driven on the keyboard as a rep
+    // drives it (X key events, `xdotool`), and read from his database.
     let sam = env.dir().join("sam.db");
     rep_db(&sam, Some("Sam Okafor"), 0);
-    let sam_secrets = env.dir().join("sam-secrets.json");
-    {
-        let mut store = callblock_core::Store::open(&sam).unwrap();
-        callblock_team::block_on(callblock_team::connect(
-            &mut store,
-            &pg.url("sam", "sam-pw"),
-            &sam_secrets,
-        ))
-        .unwrap();
-        callblock_team::block_on(callblock_team::sync(&mut store, &sam_secrets)).unwrap();
-    }
+    cli_in(
+        &env,
+        &sam,
+        &["team", "connect", &pg.url("sam", "sam-pw")],
+        "",
+    );
     rep_db(env.db(), Some("Dana Ruiz"), 0);
     env.cli_ok(&["team", "connect", &pg.url("dana", "dana-pw")]);
     let app = env.launch();
+    let sam_app = SecondWindow::launch(&env, &app, &sam);
     app.wait_until("the sidebar to say synced", Duration::from_secs(60), |a| {
         sidebar_line(a).starts_with("Team:") && !sidebar_line(a).contains("waiting")
     });
@@ -272,55 +364,103 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
     });
 
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    // Set once Sam's block runs with a lead on his screen: both call at once.
+    let sam_calling = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
     let sam_thread = {
-        let (sam, secrets, stop) = (sam.clone(), sam_secrets.clone(), stop.clone());
+        let (sam, stop, calling) = (sam.clone(), stop.clone(), sam_calling.clone());
+        let window = sam_app.keyboard();
         std::thread::spawn(move || {
-            use callblock_core::session::Session;
-            let mut store = callblock_core::Store::open(&sam).unwrap();
-            let theme: String = store
-                .conn()
-                .query_row(
-                    "SELECT id FROM themes WHERE name = 'Shared logistics'",
-                    [],
-                    |r| r.get(0),
-                )
-                .unwrap();
-            let mut block =
-                Session::start(&mut store, &[theme], None, None, chrono::Utc::now()).unwrap();
-            let invites = sam.with_extension("invites");
+            let q = |sql: &str| -> i64 {
+                let c = rusqlite::Connection::open(&sam).unwrap();
+                c.query_row(sql, [], |r| r.get(0)).unwrap()
+            };
+            let until = |what: &str, secs: u64, ok: &dyn Fn() -> bool| -> bool {
+                let deadline = std::time::Instant::now() + Duration::from_secs(secs);
+                while std::time::Instant::now() < deadline {
+                    if ok() {
+                        return true;
+                    }
+                    std::thread::sleep(Duration::from_millis(150));
+                }
+                eprintln!("e2e: Sam's window: no {what} within {secs} s");
+                false
+            };
+            // His window pulls the list by itself.
+            assert!(until("shared list", 60, &|| q(
+                "SELECT count(*) FROM team_shared"
+            ) == LEADS as i64));
+            // A block on the shared theme: Alt+2, then Enter.
+            window.keys(&["alt+2"]);
+            std::thread::sleep(Duration::from_millis(1500));
+            window.keys(&["Return"]);
+            const RUNNING: &str = "(SELECT id FROM blocks WHERE ended_at IS NULL)";
+            assert!(until("block", 20, &|| q(&format!(
+                "SELECT count(*) FROM {RUNNING}"
+            )) == 1));
+            let calls = || {
+                q(&format!(
+                    "SELECT count(*) FROM calls WHERE block_id IN {RUNNING}"
+                ))
+            };
+            let logged = || {
+                q(&format!(
+                    "SELECT count(*) FROM calls WHERE block_id IN {RUNNING} AND outcome IS NOT NULL"
+                ))
+            };
+            // A lead is on his screen when he holds its lease and has not
+            // called it in this block.
+            let lead_held = || {
+                q(&format!(
+                    "SELECT count(*) FROM team_leases l WHERE l.mine = 1
+                       AND l.expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now')
+                       AND l.prospect_id NOT IN (SELECT prospect_id FROM calls WHERE block_id IN {RUNNING})"
+                )) > 0
+            };
             let deadline = std::time::Instant::now() + Duration::from_secs(120);
             while !stop.load(std::sync::atomic::Ordering::SeqCst)
                 && std::time::Instant::now() < deadline
             {
-                let _ = callblock_team::block_on(callblock_team::sync(&mut store, &secrets));
-                block.refresh(&store).unwrap();
-                if block.snapshot().card.is_some() {
-                    block.start_call(&mut store).unwrap();
-                    // A call takes a moment; Dana calls meanwhile.
-                    std::thread::sleep(Duration::from_millis(2500));
-                    block.begin_outcome().unwrap();
-                    let result = callblock_core::calls::CallResult {
-                        outcome: callblock_core::domain::Outcome::NoAnswer,
-                        callback_at: None,
-                        meeting: None,
-                        notes: Default::default(),
-                        asked_for_meeting: false,
-                    };
-                    block.log_outcome(&mut store, &result, &invites).unwrap();
-                } else {
+                if !lead_held() {
                     std::thread::sleep(Duration::from_millis(300));
+                    continue;
                 }
+                calling.store(true, std::sync::atomic::Ordering::SeqCst);
+                let before = calls();
+                // Space starts the call on the card; a call takes a moment
+                // (Dana calls meanwhile); 1 logs "No answer".
+                window.keys(&["space"]);
+                if !until("call started", 5, &|| calls() > before) {
+                    continue;
+                }
+                std::thread::sleep(Duration::from_millis(2500));
+                let done = logged();
+                window.keys(&["1"]);
+                assert!(until("outcome logged", 15, &|| logged() > done));
             }
-            block
-                .end(&mut store, callblock_core::block::EndReason::EndedEarly)
-                .unwrap();
-            callblock_team::block_on(callblock_team::sync(&mut store, &secrets)).unwrap();
+            // He ends his block: Alt+E, then Enter; his window pushes it.
+            window.keys(&["alt+e"]);
+            std::thread::sleep(Duration::from_millis(800));
+            window.keys(&["Return"]);
+            assert!(until("block ended", 20, &|| q(&format!(
+                "SELECT count(*) FROM {RUNNING}"
+            )) == 0));
+            assert!(until("everything pushed", 60, &|| q(
+                "SELECT count(*) FROM team_outbox"
+            ) == 0));
         })
     };
 
     // Dana: a block on the shared theme, on the keyboard; each lead comes up
     // as the team store leases it to her.
     app.wait_for(&By::nav("Main"));
+    let deadline = std::time::Instant::now() + Duration::from_secs(90);
+    while !sam_calling.load(std::sync::atomic::Ordering::SeqCst) {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "Sam's window did not start calling within 90 s"
+        );
+        std::thread::sleep(Duration::from_millis(200));
+    }
     app.alt('2');
     app.wait_for(&By::named("Length (minutes)"));
     app.press(&crate::harness::App::enter().to_string());
@@ -350,15 +490,21 @@ fn two_reps_call_a_published_list_and_no_lead_is_called_twice() {
         }
         app.press(" ");
         app.wait_for(&By::css(r#"[data-testid="call-timer"] .phase[data-phase]"#));
+        // A call takes a moment; Sam calls meanwhile.
+        std::thread::sleep(Duration::from_millis(1500));
         app.press("1");
         dana_calls += 1;
         app.wait_until("the outcome to be saved", Duration::from_secs(15), |a| {
             state(a) != now
         });
     }
-    app.screenshot("dana-after-the-list");
     stop.store(true, std::sync::atomic::Ordering::SeqCst);
     sam_thread.join().unwrap();
+    // Each window as its rep sees it: Sam's on top, then Dana's once his
+    // has closed (the screenshots are of the screen).
+    sam_app.screenshot(&env, "sam-after-the-list");
+    drop(sam_app);
+    app.screenshot("dana-after-the-list");
     app.wait_until("Dana's calls to be pushed", Duration::from_secs(60), |a| {
         sidebar_line(a).starts_with("Team: synced")
     });
