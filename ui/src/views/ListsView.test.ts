@@ -1,4 +1,4 @@
-import { render, screen, within, waitFor } from "@testing-library/svelte";
+import { cleanup, render, screen, within, waitFor } from "@testing-library/svelte";
 import userEvent from "@testing-library/user-event";
 import { mockIPC, clearMocks } from "@tauri-apps/api/mocks";
 import { emit } from "@tauri-apps/api/event";
@@ -151,6 +151,9 @@ function backend(over: Record<string, (a: Record<string, unknown>) => unknown> =
           return report({ committed: true, dry_run: false, import_id: "i1" });
         case "cancel_import":
           return true;
+        case "team_status":
+          // Not linked to a team store: the theme says nothing of the team.
+          return { link: null, waiting: 0, oldest_waiting: null, leased: 0 };
         default:
           throw new Error(`unexpected command ${cmd}`);
       }
@@ -161,6 +164,8 @@ function backend(over: Record<string, (a: Record<string, unknown>) => unknown> =
 }
 
 afterEach(async () => {
+  // The views go first, while the mocked events can still be unlistened.
+  cleanup();
   await importer.close();
   clearMocks();
 });
