@@ -33,20 +33,9 @@ pub fn team_status(state: State<'_, AppState>) -> Result<LinkStatus, AppError> {
 #[tauri::command(async)]
 #[specta::specta]
 pub fn team_connect(state: State<'_, AppState>, url: String) -> Result<TeamConnected, AppError> {
-    let mut store = Store::open_to_write(&state.db_path)?;
-    let secrets = callblock_team::config::secrets_path();
-    // On a thread of its own: a command already runs inside Tauri's runtime,
-    // and the team crate's calls run on one of their own.
-    let r = std::thread::scope(|s| {
-        s.spawn(|| callblock_team::block_on(callblock_team::connect(&mut store, &url, &secrets)))
-            .join()
-    })
-    .map_err(|_| {
-        AppError::new(
-            "internal",
-            "connecting to the team store failed unexpectedly",
-        )
-    })??;
+    let r = on_team_store(&state, |store, secrets| {
+        callblock_team::block_on(callblock_team::connect(store, &url, secrets))
+    })?;
     Ok(TeamConnected {
         store: r.store,
         role: r.role,
@@ -87,18 +76,36 @@ pub struct TeamListChange {
     pub prospects: u32,
 }
 
-/// A manager's act on the team's lists, on a connection of its own and a
-/// thread of its own (a command already runs inside Tauri's runtime, and
-/// the team crate's calls run on one of their own); bounded like every
-/// wait on the store.
-fn on_team_lists<T: Send>(
+impl From<callblock_team::PublishReport> for TeamListChange {
+    fn from(r: callblock_team::PublishReport) -> Self {
+        TeamListChange {
+            themes: r.themes,
+            prospects: r.prospects,
+        }
+    }
+}
+
+impl From<callblock_team::WithdrawReport> for TeamListChange {
+    fn from(r: callblock_team::WithdrawReport) -> Self {
+        TeamListChange {
+            themes: r.themes,
+            prospects: r.prospects,
+        }
+    }
+}
+
+/// An act on the team store that writes this database (connect, publish,
+/// withdraw): a store and a connection of their own, on a thread of its own
+/// (a command already runs inside Tauri's runtime, and the team crate's
+/// calls run on one of their own); bounded like every wait on the store.
+fn on_team_store<T: Send>(
     state: &AppState,
     work: impl FnOnce(&mut Store, &std::path::Path) -> callblock_team::Result<T> + Send,
 ) -> Result<T, AppError> {
     let mut store = Store::open_to_write(&state.db_path)?;
     let secrets = callblock_team::config::secrets_path();
     std::thread::scope(|s| s.spawn(|| work(&mut store, &secrets)).join())
-        .map_err(|_| AppError::new("internal", "the team store's lists failed unexpectedly"))?
+        .map_err(|_| AppError::new("internal", "the team store's work failed unexpectedly"))?
         .map_err(AppError::from)
 }
 
@@ -110,13 +117,10 @@ pub fn team_publish(
     state: State<'_, AppState>,
     theme_ids: Vec<String>,
 ) -> Result<TeamListChange, AppError> {
-    let r = on_team_lists(&state, |store, secrets| {
+    on_team_store(&state, |store, secrets| {
         callblock_team::block_on(callblock_team::publish(store, secrets, &theme_ids))
-    })?;
-    Ok(TeamListChange {
-        themes: r.themes,
-        prospects: r.prospects,
     })
+    .map(TeamListChange::from)
 }
 
 /// Take the themes' published prospects off the team's lists (a manager's
@@ -127,13 +131,10 @@ pub fn team_withdraw(
     state: State<'_, AppState>,
     theme_ids: Vec<String>,
 ) -> Result<TeamListChange, AppError> {
-    let r = on_team_lists(&state, |store, secrets| {
+    on_team_store(&state, |store, secrets| {
         callblock_team::block_on(callblock_team::withdraw(store, secrets, &theme_ids, &[]))
-    })?;
-    Ok(TeamListChange {
-        themes: r.themes,
-        prospects: r.prospects,
     })
+    .map(TeamListChange::from)
 }
 
 /// Who is in a block now, from the team's blocks and calls this database

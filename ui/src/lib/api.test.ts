@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, ApiError, commands } from "./api";
+import { api, ApiError, commands, hear } from "./api";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -30,5 +30,28 @@ describe("api", () => {
     // Inherited names are not commands either.
     expect((api as unknown as Record<string, unknown>).toString).toBeUndefined();
     expect("constructor" in api).toBe(false);
+  });
+});
+
+describe("hear", () => {
+  it("passes payloads on, and lets go of a listener registered after the teardown", async () => {
+    const heard: number[] = [];
+    let unlistened = 0;
+    let cb: ((e: { payload: number }) => void) | undefined;
+    let register: (u: () => void) => void = () => {};
+    const event = {
+      listen: (f: (e: { payload: number }) => void) => {
+        cb = f;
+        return new Promise<() => void>((r) => (register = r));
+      },
+    };
+    const stop = hear(event, (n) => heard.push(n));
+    cb?.({ payload: 7 });
+    expect(heard).toEqual([7]);
+    stop();
+    register(() => unlistened++);
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(unlistened).toBe(1);
   });
 });

@@ -67,3 +67,27 @@ export function messageOf(e: unknown): string {
   if (e && typeof e === "object" && "message" in e) return String((e as { message: unknown }).message);
   return "Something went wrong.";
 }
+
+/** An event of the generated bindings (`events.teamStatus`, ...). */
+type Heard<T> = { listen: (cb: (e: { payload: T }) => void) => Promise<() => void> };
+
+/**
+ * Hear `event` until the returned teardown runs (what `onMount` returns):
+ * a listener registered after the teardown is let go at once, and one that
+ * cannot be registered is passed over (the view loads on its own anyway).
+ */
+export function hear<T>(event: Heard<T>, handler: (payload: T) => void): () => void {
+  let alive = true;
+  let unlisten: (() => void) | undefined;
+  event
+    .listen((e) => handler(e.payload))
+    .then((u) => {
+      if (alive) unlisten = u;
+      else u();
+    })
+    .catch(() => {});
+  return () => {
+    alive = false;
+    unlisten?.();
+  };
+}
