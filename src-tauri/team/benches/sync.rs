@@ -98,9 +98,27 @@ fn main() {
     println!(
         "Team store sync (PostgreSQL 15 on 127.0.0.1, release build; the store keeps its rollups)"
     );
+    let stats = std::env::var("SYNC_BENCH_STATS").is_ok();
+    if stats {
+        pg.psql(
+            "CREATE EXTENSION IF NOT EXISTS pg_stat_statements; SELECT pg_stat_statements_reset()",
+        );
+    }
     let t = Instant::now();
     let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
     let push = t.elapsed();
+    if stats {
+        println!(
+            "{}",
+            pg.psql(
+                "SELECT round(total_exec_time::numeric, 1) || ' ms  ' || calls || 'x  '
+                        || left(regexp_replace(query, '\\s+', ' ', 'g'), 150)
+                   FROM pg_stat_statements ORDER BY total_exec_time DESC LIMIT 40"
+            )
+        );
+        // With auto_explain loaded too, the plans are in the server's log.
+        std::fs::write("/tmp/sync-bench-pg.log", pg.log_text()).unwrap();
+    }
     println!(
         "  push {calls} queued calls ({waiting} outbox entries, {} rows, {} batches): {}  (target < 2,000 ms)",
         r.pushed.rows_written,

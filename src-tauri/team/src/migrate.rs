@@ -44,6 +44,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "leads withdrawn from the team's lists: leased to nobody, read by every copy",
         sql: include_str!("../migrations/0005_withdraw.sql"),
     },
+    Migration {
+        version: 6,
+        description: "a leaner push: the typed calls' triggers pass over statements without calls",
+        sql: include_str!("../migrations/0006_lean_push.sql"),
+    },
 ];
 
 /// The newest team schema this binary knows.

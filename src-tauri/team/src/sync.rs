@@ -58,7 +58,8 @@ pub(crate) async fn push(
     let pg = |e| TeamError::pg(&target.label, e);
     let mut report = PushReport::default();
     let mut calls = std::collections::HashSet::new();
-    while let Some(b) = outbox::next_batch(store.conn(), BATCH, me.pushes_only())? {
+    let mut batches = outbox::Batches::new(store, BATCH, me.pushes_only());
+    while let Some(b) = batches.next()? {
         let tx = client.transaction().await.map_err(pg)?;
         report
             .own_transactions

@@ -525,6 +525,19 @@ impl Store {
         &self.path
     }
 
+    /// A second connection to this store's file that only reads, for work
+    /// on another thread (WAL: it reads what is committed while this one
+    /// writes). `None` for an in-memory store.
+    pub fn reader(&self) -> Result<Option<Connection>, StoreError> {
+        if self.conn.path().is_none_or(str::is_empty) {
+            return Ok(None);
+        }
+        let conn = open_read_only_flags(&self.path, false)?;
+        conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")
+            .map_err(|e| map_open_error(&self.path, e))?;
+        Ok(Some(conn))
+    }
+
     /// The schema version the file had before this open (0 for a new file).
     pub fn opened_at_version(&self) -> i64 {
         self.opened_at_version

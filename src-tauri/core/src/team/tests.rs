@@ -567,3 +567,68 @@ fn what_the_store_sends_is_checked_as_a_bundle_is_and_one_reps_bad_row_stops_nob
         12
     );
 }
+
+#[test]
+fn batches_read_ahead_on_a_second_connection_are_the_batches_read_one_by_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dana.db");
+    let mut store = Store::open(&path).unwrap();
+    let now = Utc.with_ymd_and_hms(2026, 11, 20, 18, 0, 0).unwrap();
+    crate::demo::fill(&mut store, 5, now).unwrap();
+    let queued = store.write(|tx| link::save(tx, &new_link(tx))).unwrap();
+    assert!(queued > 60, "several batches of 25: {queued}");
+
+    // Read ahead (the first batch is full), acknowledged as a push does.
+    let mut ahead = Vec::new();
+    {
+        let mut batches = outbox::Batches::new(&store, 25, None);
+        while let Some(b) = batches.next().unwrap() {
+            outbox::ack(store.conn(), b.upto).unwrap();
+            ahead.push(b);
+            if ahead.len() == 1 {
+                assert!(
+                    batches.reads_ahead(),
+                    "a full first batch: the rest read ahead"
+                );
+            }
+        }
+    }
+    assert!(ahead.len() >= 3, "{} batches", ahead.len());
+    assert_eq!(count(store.conn(), "SELECT count(*) FROM team_outbox"), 0);
+
+    // The same queue again, read one batch at a time on the store's own
+    // connection.
+    store
+        .conn()
+        .execute_batch("DELETE FROM team_link; DELETE FROM team_dnc_outbox;")
+        .unwrap();
+    store.write(|tx| link::save(tx, &new_link(tx))).unwrap();
+    let mut one_by_one = Vec::new();
+    while let Some(b) = outbox::next_batch(store.conn(), 25, None).unwrap() {
+        outbox::ack(store.conn(), b.upto).unwrap();
+        one_by_one.push(b);
+    }
+    let shape = |bs: &[outbox::Batch]| -> Vec<(u32, Vec<(Kind, String)>, Vec<String>)> {
+        bs.iter()
+            .map(|b| {
+                let rows = b.rows.iter().map(|r| (r.kind, r.id.clone())).collect();
+                (b.entries, rows, b.calls.clone())
+            })
+            .collect()
+    };
+    assert_eq!(shape(&ahead), shape(&one_by_one));
+
+    // An in-memory store has no second connection: it reads them on its
+    // own, the same batches.
+    let mut mem = demo_store();
+    mem.write(|tx| link::save(tx, &new_link(tx))).unwrap();
+    assert!(mem.reader().unwrap().is_none());
+    let mut in_memory = Vec::new();
+    let mut batches = outbox::Batches::new(&mem, 25, None);
+    while let Some(b) = batches.next().unwrap() {
+        assert!(!batches.reads_ahead());
+        outbox::ack(mem.conn(), b.upto).unwrap();
+        in_memory.push(b);
+    }
+    assert_eq!(in_memory.len(), one_by_one.len());
+}

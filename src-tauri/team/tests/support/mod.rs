@@ -126,11 +126,14 @@ impl Pg {
     }
 
     pub fn start_server(&self) {
+        // TEAM_PG_OPTS: more of the server's options, to look into it
+        // (`-c shared_preload_libraries=pg_stat_statements`, ...).
         let opts = format!(
-            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync={}",
+            "-p {} -k {} -c listen_addresses=127.0.0.1 -c fsync={} {}",
             self.port,
             self.socket_dir.display(),
-            if self.durable { "on" } else { "off" }
+            if self.durable { "on" } else { "off" },
+            std::env::var("TEAM_PG_OPTS").unwrap_or_default()
         );
         let log = self.socket_dir.join("log");
         let out = self.run(
