@@ -495,6 +495,7 @@ pub fn start_call(
         })?;
     rules::check_may_call(dnc, bad)?;
     crate::suppress::check_not_listed(conn, prospect_id)?;
+    crate::team::lists::check_not_withdrawn(conn, prospect_id)?;
     let id = insert_open_call(
         conn,
         &NewCall {

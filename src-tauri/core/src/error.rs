@@ -111,6 +111,11 @@ pub enum Error {
         since: String,
     },
 
+    /// Starting a call on a lead a manager took off the team's lists after
+    /// its card was drawn (`team::lists::check_not_withdrawn`).
+    #[error("a manager withdrew this lead from the team's lists ({at}); it is no longer called. Skip it")]
+    Withdrawn { at: String },
+
     /// A search of the notes with no word in it (`*`, `"`): refused rather
     /// than taken for "every call". `field` is how the front names the box.
     #[error("{field}: {} has no word to look for; give words, \"a phrase\" or word* for a prefix", quoted(typed.trim()))]
@@ -141,6 +146,7 @@ impl Error {
             Error::Invalid { .. } => "invalid",
             Error::Conflict(_) => "conflict",
             Error::OnDoNotCallList { .. } => "do_not_call",
+            Error::Withdrawn { .. } => "withdrawn",
             Error::NoSearchWords { .. } => "no_search_words",
             Error::Bundle(e) => e.kind(),
             Error::Io { .. } => "io",

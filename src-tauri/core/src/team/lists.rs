@@ -235,6 +235,25 @@ pub fn not_withdrawn_sql(conn: &Connection) -> Result<&'static str> {
     })
 }
 
+/// Starting a call: refused for a lead a manager withdrew from the team's
+/// lists, whose card was drawn before the withdrawal reached this copy.
+pub fn check_not_withdrawn(conn: &Connection, prospect_id: &str) -> Result<()> {
+    let at: Option<String> = conn
+        .prepare_cached(
+            "SELECT withdrawn_at FROM team_shared WHERE prospect_id = ?1 AND withdrawn_at IS NOT NULL",
+        )?
+        .query_row([prospect_id], |r| r.get(0))
+        .optional()?;
+    match at {
+        None => Ok(()),
+        Some(at) => Err(Error::Withdrawn {
+            at: DateTime::parse_from_rfc3339(&at)
+                .map(|t| t.to_utc().format("%Y-%m-%d %H:%M UTC").to_string())
+                .unwrap_or(at),
+        }),
+    }
+}
+
 /// How a theme here stands on the team's lists: its prospects shared with
 /// the team (leased one rep at a time), and those a manager withdrew.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize, Type)]

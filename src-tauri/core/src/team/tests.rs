@@ -608,7 +608,8 @@ fn batches_read_ahead_on_a_second_connection_are_the_batches_read_one_by_one() {
         outbox::ack(store.conn(), b.upto).unwrap();
         one_by_one.push(b);
     }
-    let shape = |bs: &[outbox::Batch]| -> Vec<(u32, Vec<(Kind, String)>, Vec<String>)> {
+    type Shape = (u32, Vec<(Kind, String)>, Vec<String>);
+    let shape = |bs: &[outbox::Batch]| -> Vec<Shape> {
         bs.iter()
             .map(|b| {
                 let rows = b.rows.iter().map(|r| (r.kind, r.id.clone())).collect();
@@ -631,4 +632,80 @@ fn batches_read_ahead_on_a_second_connection_are_the_batches_read_one_by_one() {
         in_memory.push(b);
     }
     assert_eq!(in_memory.len(), one_by_one.len());
+}
+
+#[test]
+fn a_card_drawn_before_its_withdrawal_arrived_is_not_called() {
+    use super::lists::{self, LeaseAnswer, SharedIn};
+    let what = published(2);
+    let (mut store, rep) = linked_rep();
+    let incoming = SharedIn {
+        themes: what.themes.clone(),
+        prospects: what.prospects.clone(),
+        ..SharedIn::default()
+    };
+    pull::apply(&mut store, &[], &[], &[], &incoming, 7).unwrap();
+    let ids: Vec<String> = what.prospects.iter().map(|p| p.row.id.clone()).collect();
+    let theme: String = store
+        .conn()
+        .query_row("SELECT id FROM themes WHERE name = 'Shared'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let now = Utc::now();
+    let session =
+        crate::session::Session::start(&mut store, std::slice::from_ref(&theme), None, None, now)
+            .unwrap();
+    let answers: Vec<LeaseAnswer> = ids
+        .iter()
+        .map(|id| LeaseAnswer {
+            prospect_id: id.clone(),
+            rep_id: Some(rep.id.clone()),
+            rep_name: None,
+            seconds_left: lists::LEASE_SECONDS,
+        })
+        .collect();
+    lists::lease_answers(store.conn(), &rep.id, &answers, now).unwrap();
+    let card = crate::queue::next(
+        store.conn(),
+        session.block_id(),
+        std::slice::from_ref(&theme),
+        &Settings::default(),
+        now,
+    )
+    .unwrap()
+    .expect("a leased lead is drawn");
+
+    // The manager's withdrawal reaches this copy while the card is on screen.
+    store
+        .write(|tx| {
+            lists::withdrawn_here(
+                tx,
+                std::slice::from_ref(&card.prospect_id),
+                "2026-12-07T09:30:00.000Z",
+            )
+        })
+        .unwrap();
+    let calls = count(store.conn(), "SELECT count(*) FROM calls");
+    let err = crate::calls::start_call(
+        store.conn(),
+        session.block_id(),
+        &card.prospect_id,
+        None,
+        now,
+    )
+    .unwrap_err();
+    assert_eq!(err.kind(), "withdrawn");
+    assert_eq!(
+        err.to_string(),
+        "a manager withdrew this lead from the team's lists (2026-12-07 09:30 UTC); it is no longer called. Skip it"
+    );
+    assert_eq!(
+        count(store.conn(), "SELECT count(*) FROM calls"),
+        calls,
+        "no call opened"
+    );
+    // The other lead is called as before.
+    let other = ids.iter().find(|id| **id != card.prospect_id).unwrap();
+    crate::calls::start_call(store.conn(), session.block_id(), other, None, now).unwrap();
 }
