@@ -100,7 +100,8 @@ BEGIN
     RETURN NULL;
 END
 $$;
--- The calls by rep and start, in their rows: read by nothing since the
--- typed `calls` (version 2) have their own index; one index less to write
--- for every call pushed.
+-- The calls by rep and start, in their rows: the typed `calls` (version
+-- 2) have their own index, which the reports read, and `team status`
+-- counts a rep's calls there now; one index less to write for every call
+-- pushed.
 DROP INDEX callblock.rows_rep_calls;

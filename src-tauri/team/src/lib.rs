@@ -200,10 +200,13 @@ pub async fn status(store: &Store, secrets: &Path, wait: Duration) -> Result<Tea
         }
         let row = client
             .query_one(
+                // The typed calls (one for each call row, read as the rows
+                // are: a rep's own, every rep's for a manager), by rep from
+                // their index.
                 "SELECT callblock.is_manager(),
-                        (SELECT count(*) FROM callblock.rows
-                          WHERE kind = 'call' AND rep_id IN (SELECT callblock.my_reps())),
-                        (SELECT count(*) FROM callblock.rows WHERE kind = 'call')",
+                        (SELECT count(*) FROM callblock.calls
+                          WHERE rep_id IN (SELECT callblock.my_reps())),
+                        (SELECT count(*) FROM callblock.calls)",
                 &[],
             )
             .await

@@ -529,10 +529,12 @@ impl Store {
     /// on another thread (WAL: it reads what is committed while this one
     /// writes). `None` for an in-memory store.
     pub fn reader(&self) -> Result<Option<Connection>, StoreError> {
-        if self.conn.path().is_none_or(str::is_empty) {
+        // The file SQLite opened (its path made absolute then): not
+        // `self.path` again, which a change of directory since would move.
+        let Some(file) = self.conn.path().filter(|p| !p.is_empty()) else {
             return Ok(None);
-        }
-        let conn = open_read_only_flags(&self.path, false)?;
+        };
+        let conn = open_read_only_flags(Path::new(file), false)?;
         conn.execute_batch("PRAGMA query_only = ON; PRAGMA temp_store = MEMORY;")
             .map_err(|e| map_open_error(&self.path, e))?;
         Ok(Some(conn))

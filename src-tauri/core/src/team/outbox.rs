@@ -368,7 +368,9 @@ impl<'s> Batches<'s> {
 
     fn read_ahead(&self) -> Option<Ahead> {
         let conn = self.store.reader().ok()??;
-        let (tx, rx) = sync_channel(1);
+        // No room in the channel: the thread hands a batch over when the
+        // push asks for it, then builds the next (one ahead, not two).
+        let (tx, rx) = sync_channel(0);
         let (mut after, limit, only_rep) = (self.after, self.limit, self.only_rep.clone());
         let thread = std::thread::Builder::new()
             .name("outbox-ahead".into())
@@ -396,7 +398,8 @@ impl<'s> Batches<'s> {
 
 impl Drop for Ahead {
     fn drop(&mut self) {
-        // Its next send fails, and it ends (after the batch in hand).
+        // Its next send fails, and it ends (after the batch in hand: tens
+        // of milliseconds, which a push given up on waits for here).
         self.rx = None;
         if let Some(t) = self.thread.take() {
             let _ = t.join();
