@@ -244,26 +244,35 @@ fn mark_sharing(conn: &Connection, prospect_id: &str, at: &str) -> Result<usize>
 /// extension, or an e-mail): an entry that came from elsewhere (the team's
 /// list). Returns how many changed.
 pub fn mark_holding(conn: &Connection, kind: &str, value: &str, at: &str) -> Result<usize> {
-    const SET: &str = "UPDATE prospects SET status = 'do_not_call', do_not_call = 1,
-        next_attempt_at = NULL, callback_at = NULL, updated_at = :at";
-    let n = match kind {
+    let ids = holding(conn, kind, value)?;
+    for id in &ids {
+        mark(conn, id, at)?;
+    }
+    Ok(ids.len())
+}
+
+/// The prospects not yet marked do-not-call that hold `value` of the list
+/// ("phone": one of their numbers, with its extension; "email").
+pub fn holding(conn: &Connection, kind: &str, value: &str) -> Result<Vec<String>> {
+    let ids = match kind {
         "phone" => {
             let (e164, ext) = value.split_once(";ext=").unwrap_or((value, ""));
-            conn.prepare_cached(&format!(
-                "{SET} WHERE do_not_call = 0 AND id IN (
-                    SELECT prospect_id FROM prospect_phones
-                     WHERE e164 = :e164 AND ifnull(extension, '') = :ext)"
-            ))?
-            .execute(rusqlite::named_params! {":e164": e164, ":ext": ext, ":at": at})?
+            conn.prepare_cached(
+                "SELECT DISTINCT p.id FROM prospect_phones ph JOIN prospects p ON p.id = ph.prospect_id
+                  WHERE ph.e164 = ?1 AND ifnull(ph.extension, '') = ?2 AND p.do_not_call = 0",
+            )?
+            .query_map(params![e164, ext], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?
         }
         "email" => conn
-            .prepare_cached(&format!(
-                "{SET} WHERE do_not_call = 0 AND email = :email COLLATE NOCASE"
-            ))?
-            .execute(rusqlite::named_params! {":email": value, ":at": at})?,
-        _ => 0,
+            .prepare_cached(
+                "SELECT id FROM prospects WHERE do_not_call = 0 AND email = ?1 COLLATE NOCASE",
+            )?
+            .query_map([value], |r| r.get(0))?
+            .collect::<rusqlite::Result<_>>()?,
+        _ => Vec::new(),
     };
-    Ok(n)
+    Ok(ids)
 }
 
 /// The list for a long run of writes (a CSV import): the hashes of its
@@ -380,6 +389,27 @@ pub fn is_listed(conn: &Connection, kind: &str, value: &str) -> Result<bool> {
         .query_row([kind, value], |_| Ok(()))
         .optional()?
         .is_some())
+}
+
+/// Whether `prospect_id` is do-not-call by this copy's own word: a call
+/// here that ended "do not call" on them, or a value of theirs listed for
+/// another reason than the team's word on this very prospect (its state,
+/// which lists their values with source "team" under their id).
+pub fn own_word(conn: &Connection, prospect_id: &str) -> Result<bool> {
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM calls WHERE prospect_id = ?1 AND outcome = 'do_not_call')
+             OR EXISTS (SELECT 1 FROM prospect_phones ph
+                          JOIN do_not_call d ON d.kind = 'phone' AND d.value = {PHONE_VALUE_SQL}
+                         WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL
+                           AND NOT (d.source = 'team' AND d.prospect_id IS ?1))
+             OR EXISTS (SELECT 1 FROM prospects p
+                          JOIN do_not_call d ON d.kind = 'email' AND d.value = lower(trim(p.email))
+                         WHERE p.id = ?1 AND p.email IS NOT NULL
+                           AND NOT (d.source = 'team' AND d.prospect_id IS ?1))"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([prospect_id], |r| r.get(0))?)
 }
 
 #[cfg(test)]

@@ -284,6 +284,16 @@ pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
                     format!("from {}", r.pulled.reps.join(", "))
                 }
             );
+            if r.pushed.do_not_call_removed > 0 {
+                say!(
+                    "Taken off the team's do-not-call list (an undo here; nobody else lists it): {}.",
+                    count(
+                        r.pushed.do_not_call_removed,
+                        "number or e-mail",
+                        "numbers and e-mails"
+                    )
+                );
+            }
             let shared = &r.pulled.shared;
             if shared.prospects_added > 0 {
                 say!(
@@ -311,6 +321,17 @@ pub fn run(db: &Path, command: TeamCommand) -> Result<(), String> {
                         "numbers and e-mails"
                     ),
                     shared.prospects_marked
+                );
+            }
+            if shared.do_not_call_removed > 0 {
+                say!(
+                    "Taken off the team's do-not-call list (the call that listed it was undone): {} ({} here callable again).",
+                    count(
+                        shared.do_not_call_removed,
+                        "number or e-mail",
+                        "numbers and e-mails"
+                    ),
+                    shared.prospects_unmarked
                 );
             }
             if let Some(v) = r.pulled.playbook_version {

@@ -49,6 +49,11 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "a leaner push: the typed calls' triggers pass over statements without calls",
         sql: include_str!("../migrations/0006_lean_push.sql"),
     },
+    Migration {
+        version: 7,
+        description: "a do-not-call listing taken back (an undo) leaves the team's list everywhere",
+        sql: include_str!("../migrations/0007_dnc_taken_back.sql"),
+    },
 ];
 
 /// The newest team schema this binary knows.

@@ -41,6 +41,8 @@ pub struct PushReport {
     pub states: u32,
     /// Do-not-call entries sent to the team's list.
     pub do_not_call: u32,
+    /// Values taken off the team's list (undone, and listed by nobody else).
+    pub do_not_call_removed: u32,
     /// Comments and coaching flags the store wrote (new, removed, changed).
     pub coaching: u32,
     /// The transactions of this push (their ids): what they wrote is this
@@ -177,21 +179,36 @@ pub(crate) async fn push(
         report.calls = calls.len() as u32;
         report.retracted += b.retracted_calls.len() as u32;
     }
-    // The do-not-call list: the team's, per number and per e-mail.
+    // The do-not-call list: the team's, per number and per e-mail; listings
+    // and listings taken back (an undo), in their order.
     while let Some((upto, entries)) = lists::dnc_waiting(store.conn(), BATCH)? {
-        let kinds: Vec<&str> = entries.iter().map(|e| e.kind.as_str()).collect();
-        let values: Vec<&str> = entries.iter().map(|e| e.value.as_str()).collect();
-        let since: Vec<&str> = entries.iter().map(|e| e.since.as_str()).collect();
-        report.do_not_call += client
-            .execute(
-                "INSERT INTO callblock.do_not_call (kind, value, since, rep_id)
-                 SELECT k, v, s, $4 FROM unnest($1::text[], $2::text[], $3::text[]) AS t (k, v, s)
-                 WHERE k IN ('phone', 'email') AND v <> ''
-                 ON CONFLICT (kind, value) DO NOTHING",
-                &[&kinds, &values, &since, &me.rep_id],
-            )
-            .await
-            .map_err(pg)? as u32;
+        for run in entries.chunk_by(|a, b| a.removed == b.removed) {
+            let kinds: Vec<&str> = run.iter().map(|e| e.kind.as_str()).collect();
+            let values: Vec<&str> = run.iter().map(|e| e.value.as_str()).collect();
+            if run[0].removed {
+                let n: i32 = client
+                    .query_one(
+                        "SELECT callblock.unlist_do_not_call($1, $2, $3)",
+                        &[&me.rep_id, &kinds, &values],
+                    )
+                    .await
+                    .map_err(pg)?
+                    .get(0);
+                report.do_not_call_removed += n.max(0) as u32;
+            } else {
+                let since: Vec<&str> = run.iter().map(|e| e.since.as_str()).collect();
+                let deliberate: Vec<bool> = run.iter().map(|e| e.deliberate).collect();
+                let n: i32 = client
+                    .query_one(
+                        "SELECT callblock.list_do_not_call($1, $2, $3, $4, $5)",
+                        &[&me.rep_id, &kinds, &values, &since, &deliberate],
+                    )
+                    .await
+                    .map_err(pg)?
+                    .get(0);
+                report.do_not_call += n.max(0) as u32;
+            }
+        }
         lists::dnc_ack(store.conn(), upto)?;
     }
     // Comments and coaching flags, a manager's only (the store's policies;
@@ -719,7 +736,7 @@ async fn pull_shared(
     }
     for r in tx
         .query(
-            "SELECT kind, value, since FROM callblock.do_not_call
+            "SELECT kind, value, since, removed_at IS NOT NULL FROM callblock.do_not_call
              WHERE xid >= $1::text::xid8 AND xid < $2::text::xid8
                AND rep_id IS DISTINCT FROM $3",
             &[&lo, &hi, &me.rep_id],
@@ -731,6 +748,8 @@ async fn pull_shared(
             kind: r.get(0),
             value: r.get(1),
             since: r.get(2),
+            deliberate: false,
+            removed: r.get(3),
         });
     }
     Ok(shared)

@@ -2305,3 +2305,205 @@ fn a_withdrawn_lead_is_leased_to_nobody_until_it_is_published_again() {
     let e = block_on(team::withdraw(&mut lee, &secrets, &[], &[held])).unwrap_err();
     assert!(matches!(e, TeamError::Older { .. }), "{e:?}");
 }
+
+/// A new theme `theme` with one lead of this copy's own on `number`; its id
+/// (the prospect's).
+fn own_lead(store: &Store, theme: &str, number: &str) -> String {
+    use callblock_core::lists::{self, NewPhone, NewProspect};
+    let t = lists::create_theme(
+        store.conn(),
+        theme,
+        callblock_core::domain::ThemeKind::Custom,
+        "",
+    )
+    .unwrap();
+    let p = NewProspect {
+        theme_id: Some(t.id),
+        first_name: "Pat".into(),
+        last_name: theme.into(),
+        phones: vec![NewPhone {
+            kind: "direct".into(),
+            e164: Some(number.into()),
+            extension: None,
+            raw: number.into(),
+        }],
+        ..NewProspect::default()
+    };
+    lists::insert_prospect(store.conn(), &p, Utc::now()).unwrap()
+}
+
+/// A block on `theme` of one call, logged `outcome`; the block, still
+/// running (its undo at hand).
+fn one_call(
+    store: &mut Store,
+    theme: &str,
+    outcome: callblock_core::domain::Outcome,
+    dir: &std::path::Path,
+) -> callblock_core::session::Session {
+    let t = theme_id(store, theme);
+    let mut block =
+        callblock_core::session::Session::start(store, &[t], None, None, Utc::now()).unwrap();
+    block.start_call(store).unwrap();
+    block.begin_outcome().unwrap();
+    block.log_outcome(store, &result(outcome), dir).unwrap();
+    block
+}
+
+fn state_of(store: &Store, prospect: &str) -> (String, bool) {
+    store
+        .conn()
+        .query_row(
+            "SELECT status, do_not_call FROM prospects WHERE id = ?1",
+            [prospect],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+}
+
+#[test]
+fn an_undone_do_not_call_leaves_the_teams_list_once_nobody_lists_it() {
+    use callblock_core::domain::Outcome;
+    let s = Setup::new();
+    let secrets = s.secrets();
+    let dir = s.dir.path().join("invites");
+    let mut dana = fresh_rep(&s, "dana.db", "Dana Ruiz");
+    let mut sam = fresh_rep(&s, "sam.db", "Sam Okafor");
+    let dana_one = own_lead(&dana, "Dana one", "+14155550777");
+    let sam_one = own_lead(&sam, "Sam one", "+14155550777");
+    let dana_two = own_lead(&dana, "Dana two", "+14155550778");
+    let sam_two = own_lead(&sam, "Sam two", "+14155550778");
+    for (store, role, pw) in [(&mut dana, "dana", "dana-pw"), (&mut sam, "sam", "sam-pw")] {
+        block_on(team::connect(store, &s.pg.url(role, pw), &secrets)).unwrap();
+        block_on(team::sync(store, &secrets)).unwrap();
+    }
+    let listed = |value: &str| -> String {
+        s.pg.psql(&format!(
+            "SELECT coalesce((SELECT CASE WHEN removed_at IS NULL THEN 'listed' ELSE 'taken off' END
+                                FROM callblock.do_not_call WHERE value = '{value}'), 'never')"
+        ))
+    };
+
+    // Dana's call ends "do not call": the team lists the number, and Sam's
+    // own lead on it is do-not-call in his copy.
+    let mut block = one_call(&mut dana, "Dana one", Outcome::DoNotCall, &dir);
+    block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(listed("+14155550777"), "listed");
+    let r = block_on(team::sync(&mut sam, &secrets)).unwrap();
+    assert_eq!(r.pulled.shared.prospects_marked, 1);
+    assert_eq!(state_of(&sam, &sam_one), ("do_not_call".into(), true));
+    let mut lee = s.store("lee.db");
+    block_on(team::connect(
+        &mut lee,
+        &s.pg.url("lee", "lee-pw"),
+        &secrets,
+    ))
+    .unwrap();
+    block_on(team::sync(&mut lee, &secrets)).unwrap();
+    assert_eq!(state_of(&lee, &dana_one), ("do_not_call".into(), true));
+
+    // She undoes it (a key pressed by mistake) and logs what was said: the
+    // number leaves the team's list, and Sam's lead is as it was.
+    block.undo(&mut dana).unwrap();
+    block.begin_outcome().unwrap();
+    block
+        .log_outcome(&mut dana, &result(Outcome::NotInterested), &dir)
+        .unwrap();
+    let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(r.pushed.do_not_call_removed, 1);
+    assert_eq!(listed("+14155550777"), "taken off");
+    assert_eq!(state_of(&dana, &dana_one), ("not_interested".into(), false));
+    let r = block_on(team::sync(&mut sam, &secrets)).unwrap();
+    assert_eq!(r.pulled.shared.do_not_call_removed, 1);
+    assert_eq!(r.pulled.shared.prospects_unmarked, 1);
+    assert_eq!(state_of(&sam, &sam_one), ("new".into(), false));
+    // The manager's copy, which had pulled Dana's call and its lead: as she
+    // left them now, and the number off its list.
+    block_on(team::sync(&mut lee, &secrets)).unwrap();
+    assert_eq!(state_of(&lee, &dana_one), ("not_interested".into(), false));
+    assert_eq!(
+        count(
+            &lee,
+            "SELECT count(*) FROM do_not_call WHERE value = '+14155550777'"
+        ),
+        0
+    );
+    assert_eq!(
+        count(
+            &sam,
+            "SELECT count(*) FROM do_not_call WHERE value = '+14155550777'"
+        ),
+        0
+    );
+    block
+        .end(&mut dana, callblock_core::block::EndReason::EndedEarly)
+        .unwrap();
+
+    // Both list the other number before either syncs: it stays on the
+    // team's list while one of them still lists it.
+    let mut dana_block = one_call(&mut dana, "Dana two", Outcome::DoNotCall, &dir);
+    let mut sam_block = one_call(&mut sam, "Sam two", Outcome::DoNotCall, &dir);
+    block_on(team::sync(&mut dana, &secrets)).unwrap();
+    block_on(team::sync(&mut sam, &secrets)).unwrap();
+    assert_eq!(
+        pg_count(
+            &s,
+            "SELECT count(*) FROM callblock.do_not_call_by WHERE value = '+14155550778'"
+        ),
+        2
+    );
+    dana_block.undo(&mut dana).unwrap();
+    dana_block.begin_outcome().unwrap();
+    dana_block
+        .log_outcome(&mut dana, &result(Outcome::NoAnswer), &dir)
+        .unwrap();
+    let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(r.pushed.do_not_call_removed, 0, "Sam still lists it");
+    assert_eq!(listed("+14155550778"), "listed");
+    // Dana's copy reads it again as the team's (Sam's), and her lead on it
+    // is do-not-call by the team's word.
+    block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(state_of(&dana, &dana_two), ("do_not_call".into(), true));
+    assert_eq!(
+        count(
+            &dana,
+            "SELECT count(*) FROM do_not_call WHERE value = '+14155550778' AND source = 'team'"
+        ),
+        1
+    );
+
+    // A rep takes back only their own listing.
+    let c = s.client("sam", "sam-pw");
+    let dana_id = me(&dana);
+    let e =
+        c.rt.block_on(c.c.query_one(
+            "SELECT callblock.unlist_do_not_call($1, ARRAY['phone'], ARRAY['+14155550778'])",
+            &[&dana_id],
+        ))
+        .unwrap_err();
+    assert!(db_message(&e).contains("does not call as rep"), "{e}");
+
+    // Sam undoes his too: now it leaves the list, and Dana's lead is as her
+    // own call left it.
+    sam_block.undo(&mut sam).unwrap();
+    sam_block.begin_outcome().unwrap();
+    sam_block
+        .log_outcome(&mut sam, &result(Outcome::NoAnswer), &dir)
+        .unwrap();
+    let r = block_on(team::sync(&mut sam, &secrets)).unwrap();
+    assert_eq!(r.pushed.do_not_call_removed, 1);
+    assert_eq!(listed("+14155550778"), "taken off");
+    let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(r.pulled.shared.prospects_unmarked, 1);
+    assert_eq!(state_of(&dana, &dana_two), ("attempting".into(), false));
+    assert_eq!(state_of(&sam, &sam_two), ("attempting".into(), false));
+
+    // Listed again by a call: back on the list, for everyone.
+    sam_block
+        .end(&mut sam, callblock_core::block::EndReason::EndedEarly)
+        .unwrap();
+    let _again = one_call(&mut sam, "Sam one", Outcome::DoNotCall, &dir);
+    block_on(team::sync(&mut sam, &secrets)).unwrap();
+    assert_eq!(listed("+14155550777"), "listed");
+    block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(state_of(&dana, &dana_one), ("do_not_call".into(), true));
+}

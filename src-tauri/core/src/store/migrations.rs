@@ -84,6 +84,12 @@ pub const MIGRATIONS: &[Migration] = &[
         description: "the team's lists: a shared prospect a manager withdrew is leased to nobody",
         sql: V13_TEAM_WITHDRAWN,
     },
+    Migration {
+        version: 14,
+        description:
+            "the team's do-not-call list: a listing an undo took back leaves it everywhere",
+        sql: V14_TEAM_DNC_TAKEN_BACK,
+    },
 ];
 
 /// The newest schema version this binary knows.
@@ -954,6 +960,41 @@ CREATE TRIGGER team_dnc_outbox_insert AFTER INSERT ON do_not_call
 WHEN NEW.source <> 'team' AND EXISTS (SELECT 1 FROM team_link) BEGIN
     INSERT INTO team_dnc_outbox (kind, value, since) VALUES (NEW.kind, NEW.value, NEW.since);
 END;
+"#;
+
+const V14_TEAM_DNC_TAKEN_BACK: &str = r#"
+-- Each entry waiting for the team's list says where it came from (a call,
+-- a prospect added by hand, or what followed from a listed value: an
+-- import, a bundle) and whether it is taken back: an undo of the call that
+-- listed it deletes the entry here, and the store takes it off the team's
+-- list once no rep's call or hand still lists it.
+ALTER TABLE team_dnc_outbox ADD COLUMN source TEXT NOT NULL DEFAULT 'call';
+ALTER TABLE team_dnc_outbox ADD COLUMN removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1));
+DROP TRIGGER team_dnc_outbox_insert;
+CREATE TRIGGER team_dnc_outbox_insert AFTER INSERT ON do_not_call
+WHEN NEW.source <> 'team' AND EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_dnc_outbox (kind, value, since, source)
+    VALUES (NEW.kind, NEW.value, NEW.since, NEW.source);
+END;
+CREATE TRIGGER team_dnc_outbox_delete AFTER DELETE ON do_not_call
+WHEN OLD.source = 'call' AND EXISTS (SELECT 1 FROM team_link) BEGIN
+    INSERT INTO team_dnc_outbox (kind, value, since, source, removed)
+    VALUES (OLD.kind, OLD.value, OLD.since, OLD.source, 1);
+END;
+
+-- The prospects here a value on the team's list marked do-not-call, as
+-- they were before: brought back when the team takes the value off its
+-- list and nothing else here lists them.
+CREATE TABLE team_dnc_marks (
+    kind            TEXT NOT NULL,
+    value           TEXT NOT NULL,
+    prospect_id     TEXT NOT NULL REFERENCES prospects(id) ON DELETE CASCADE,
+    status          TEXT NOT NULL,
+    next_attempt_at TEXT,
+    callback_at     TEXT,
+    PRIMARY KEY (kind, value, prospect_id)
+) STRICT;
+CREATE INDEX team_dnc_marks_prospect ON team_dnc_marks(prospect_id);
 "#;
 
 const V13_TEAM_WITHDRAWN: &str = r#"

@@ -80,6 +80,16 @@ pub struct DncEntry {
     pub kind: String,
     pub value: String,
     pub since: String,
+    /// Listed by a rep's own decision: a call that ended "do not call", or
+    /// a prospect added as do-not-call by hand (not what followed from a
+    /// value already listed: an import, a bundle). The team's list keeps a
+    /// value while one such listing stands.
+    #[serde(default)]
+    pub deliberate: bool,
+    /// Taken back (an undo of the call that listed it): off this rep's
+    /// listings, and off the team's list once nobody else lists it.
+    #[serde(default)]
+    pub removed: bool,
 }
 
 /// What a pull brought of the team's lists.
@@ -329,7 +339,8 @@ pub fn states_of(conn: &Connection, prospect_ids: &[String]) -> Result<Vec<Prosp
 /// one's place, to acknowledge with [`dnc_ack`].
 pub fn dnc_waiting(conn: &Connection, limit: u32) -> Result<Option<(i64, Vec<DncEntry>)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, kind, value, since FROM team_dnc_outbox ORDER BY seq LIMIT ?1",
+        "SELECT seq, kind, value, since, source IN ('call', 'manual'), removed
+         FROM team_dnc_outbox ORDER BY seq LIMIT ?1",
     )?;
     let rows: Vec<(i64, DncEntry)> = stmt
         .query_map([limit], |r| {
@@ -339,6 +350,8 @@ pub fn dnc_waiting(conn: &Connection, limit: u32) -> Result<Option<(i64, Vec<Dnc
                     kind: r.get(1)?,
                     value: r.get(2)?,
                     since: r.get(3)?,
+                    deliberate: r.get(4)?,
+                    removed: r.get(5)?,
                 },
             ))
         })?
@@ -370,6 +383,11 @@ pub struct SharedReport {
     pub do_not_call_added: u32,
     /// Prospects here marked do-not-call by them.
     pub prospects_marked: u32,
+    /// Numbers and e-mails the team took off its list (the undo of the
+    /// call that listed them), off this copy's list too.
+    pub do_not_call_removed: u32,
+    /// Prospects here they had marked, as they were before.
+    pub prospects_unmarked: u32,
     /// States and do-not-call entries another rep wrote that this copy
     /// cannot hold (a time that is not one, a number that is not E.164, ...):
     /// left out, never the whole pull refused.
@@ -439,6 +457,7 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
                 });
                 for v in listed {
                     if suppress::is_listed(tx, "phone", &v)? {
+                        remember_marks(tx, "phone", &v, std::slice::from_ref(&p.row.id))?;
                         if suppress::mark(tx, &p.row.id, &now)? {
                             report.prospects_marked += 1;
                         }
@@ -458,6 +477,17 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
         }
     }
     report.prospects_withdrawn = withdrawn_here(tx, &incoming.withdrawn, &now)?;
+    // Values taken off the team's list first: a later state of a lead they
+    // had marked then applies.
+    for e in incoming.dnc.iter().filter(|e| e.removed) {
+        if !dnc_is_sound(e) {
+            report.left_out += 1;
+            continue;
+        }
+        let (gone, unmarked) = taken_off(tx, e)?;
+        report.do_not_call_removed += gone;
+        report.prospects_unmarked += unmarked;
+    }
     for s in &incoming.states {
         if !state_is_sound(s) {
             report.left_out += 1;
@@ -465,7 +495,7 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
         }
         report.states_applied += apply_state(tx, s)? as u32;
     }
-    for e in &incoming.dnc {
+    for e in incoming.dnc.iter().filter(|e| !e.removed) {
         if !dnc_is_sound(e) {
             report.left_out += 1;
             continue;
@@ -479,9 +509,78 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
         if added > 0 {
             report.do_not_call_added += 1;
         }
+        remember_marks(
+            tx,
+            &e.kind,
+            &e.value,
+            &suppress::holding(tx, &e.kind, &e.value)?,
+        )?;
         report.prospects_marked += suppress::mark_holding(tx, &e.kind, &e.value, &now)? as u32;
     }
     Ok(report)
+}
+
+/// Prospects here (`ids`) that `value` of the team's list is about to mark,
+/// as they are now: brought back if the team takes the value off its list.
+fn remember_marks(tx: &Connection, kind: &str, value: &str, ids: &[String]) -> Result<()> {
+    let mut keep = tx.prepare_cached(
+        "INSERT OR IGNORE INTO team_dnc_marks (kind, value, prospect_id, status, next_attempt_at,
+                                               callback_at)
+         SELECT ?1, ?2, id, status, next_attempt_at, callback_at FROM prospects
+          WHERE id = ?3 AND do_not_call = 0",
+    )?;
+    for id in ids {
+        keep.execute(params![kind, value, id])?;
+    }
+    Ok(())
+}
+
+/// A value the team took off its list: off this copy's too when it came
+/// from the team (the team's list, or another rep's bundle), never when a
+/// call, an import or a hand here listed it; the prospects it marked are
+/// brought back as they were, unless they are do-not-call for another
+/// reason by now (another listed value, a call of their own). Returns
+/// (values taken off, prospects brought back).
+fn taken_off(tx: &Connection, e: &DncEntry) -> Result<(u32, u32)> {
+    let gone = tx
+        .prepare_cached(
+            "DELETE FROM do_not_call WHERE kind = ?1 AND value = ?2 AND source IN ('team', 'bundle')",
+        )?
+        .execute(params![e.kind, e.value])?;
+    if gone == 0 {
+        return Ok((0, 0));
+    }
+    let marked: Vec<(String, String, Option<String>, Option<String>)> = tx
+        .prepare_cached(
+            "SELECT prospect_id, status, next_attempt_at, callback_at FROM team_dnc_marks
+              WHERE kind = ?1 AND value = ?2",
+        )?
+        .query_map(params![e.kind, e.value], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let now = time::to_db(time::now());
+    let mut unmarked = 0;
+    for (id, status, next, callback) in marked {
+        // Its other values, listed here because of this one.
+        tx.prepare_cached("DELETE FROM do_not_call WHERE source = 'team' AND prospect_id = ?1")?
+            .execute([&id])?;
+        if suppress::listed_contact(tx, &id)?.is_some() {
+            continue;
+        }
+        unmarked += tx
+            .prepare_cached(
+                "UPDATE prospects SET status = ?2, do_not_call = 0, next_attempt_at = ?3,
+                        callback_at = ?4, updated_at = ?5
+                  WHERE id = ?1 AND do_not_call = 1 AND status = 'do_not_call'
+                    AND NOT EXISTS (SELECT 1 FROM calls c
+                                     WHERE c.prospect_id = ?1 AND c.outcome = 'do_not_call')",
+            )?
+            .execute(params![id, status, next, callback, now])? as u32;
+    }
+    tx.prepare_cached("DELETE FROM team_dnc_marks WHERE kind = ?1 AND value = ?2")?
+        .execute(params![e.kind, e.value])?;
+    Ok((gone as u32, unmarked))
 }
 
 /// Shared prospects a manager took off the team's lists: leased to nobody
@@ -577,14 +676,35 @@ fn checked_phone(whose: &str, p: &SharedPhone) -> Result<SharedPhone> {
 /// the last one here (two reps' copies agree on the latest call). A
 /// do-not-call here stays.
 fn apply_state(tx: &Connection, s: &ProspectState) -> Result<bool> {
+    let here: Option<(bool, Option<String>)> = tx
+        .prepare_cached(
+            "SELECT do_not_call, last_called_at FROM prospects
+              WHERE id = ?1 AND id IN (SELECT prospect_id FROM team_shared)",
+        )?
+        .query_row([&s.prospect_id], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
+    let Some((dnc, last)) = here else {
+        return Ok(false);
+    };
+    if last.is_some_and(|l| l.as_str() >= s.last_called_at.as_str()) {
+        return Ok(false);
+    }
+    if dnc {
+        // Do-not-call by this copy's own word stays so; by the team's
+        // word only (an earlier state, since followed by a later call: the
+        // undo of a do-not-call and another outcome), it gives way.
+        if suppress::own_word(tx, &s.prospect_id)? {
+            return Ok(false);
+        }
+        tx.prepare_cached("DELETE FROM do_not_call WHERE source = 'team' AND prospect_id = ?1")?
+            .execute([&s.prospect_id])?;
+    }
     let n = tx
         .prepare_cached(
             "UPDATE prospects SET status = ?2, attempts = ?3, next_attempt_at = ?4,
                 callback_at = ?5, last_called_at = ?6, do_not_call = ?7, bad_number = ?8,
                 updated_at = ?6
-             WHERE id = ?1 AND do_not_call = 0
-               AND (last_called_at IS NULL OR last_called_at < ?6)
-               AND id IN (SELECT prospect_id FROM team_shared)",
+             WHERE id = ?1",
         )?
         .execute(params![
             s.prospect_id,

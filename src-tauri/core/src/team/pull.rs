@@ -12,8 +12,10 @@ use specta::Type;
 
 use super::outbox::{Kind, TeamRow};
 use crate::bundle::{self, BRep, Bundle, FORMAT, FORMAT_VERSION};
+use crate::domain::Outcome;
 use crate::error::{Error, Result};
 use crate::store::{Store, LATEST};
+use crate::suppress;
 use crate::time;
 
 /// What a pull brought.
@@ -255,6 +257,7 @@ pub fn apply(
             report.calls_updated += again.calls;
             report.blocks_updated += again.blocks;
             let r = bundle::import_checked(tx, b, name)?;
+            report.shared.prospects_unmarked += restate_undone(tx, b, &again.undone_dnc)?;
             let new_calls = r.calls.added.saturating_sub(again.calls);
             report.calls_added += new_calls;
             report.blocks_added += r.blocks.added;
@@ -327,6 +330,10 @@ struct Refreshed {
     calls: u32,
     meetings: u32,
     blocks: u32,
+    /// The prospects of replaced calls that had ended "do not call" here:
+    /// their listings from those calls are gone, and the rep's word on
+    /// them now is looked at after the import ([`restate_undone`]).
+    undone_dnc: Vec<String>,
 }
 
 fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<Refreshed> {
@@ -350,9 +357,28 @@ fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<Ref
     // values and its objections and meeting as they are now (the pull
     // brings every call's children): an undo and a new outcome between two
     // pulls leave no stale meeting, and a do-not-call is applied as on a new
-    // call. Its referrals and do-not-call entries keep their rows.
+    // call. Its referrals keep their rows, and so do its do-not-call
+    // entries unless the rep undid that outcome.
     let (mut calls, mut meetings) = (0, 0);
+    let mut undone_dnc = Vec::new();
     for c in &b.calls {
+        // A do-not-call here that the rep has since undone (the store's
+        // call ends otherwise now): what it listed here goes with it.
+        let was_dnc: Option<String> = tx
+            .query_row(
+                "SELECT prospect_id FROM calls
+                  WHERE id = ?1 AND rep_id IS NOT ?2 AND outcome = 'do_not_call'",
+                params![c.id, own],
+                |r| r.get(0),
+            )
+            .optional()?;
+        if let Some(prospect) = was_dnc.filter(|_| c.outcome != Outcome::DoNotCall) {
+            tx.execute(
+                "DELETE FROM do_not_call WHERE source = 'call' AND call_id = ?1",
+                [&c.id],
+            )?;
+            undone_dnc.push(prospect);
+        }
         let had: u32 = tx.query_row(
             "SELECT count(*) FROM meetings m JOIN calls c ON c.id = m.call_id
              WHERE c.id = ?1 AND c.rep_id IS NOT ?2",
@@ -370,7 +396,42 @@ fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<Ref
         calls,
         meetings,
         blocks,
+        undone_dnc,
     })
+}
+
+/// The prospects of another rep's do-not-call calls since undone
+/// ([`Refreshed::undone_dnc`]), after the import: one that nothing here
+/// keeps do-not-call any more (see [`suppress::own_word`]: another call of
+/// that outcome, a value still listed) takes the rep's state of it from the
+/// bundle. Returns how many changed.
+fn restate_undone(tx: &Connection, b: &Bundle, prospects: &[String]) -> Result<u32> {
+    let mut n = 0;
+    for id in prospects {
+        let Some(p) = b.prospects.iter().find(|p| &p.id == id) else {
+            continue;
+        };
+        if p.do_not_call || suppress::own_word(tx, id)? {
+            continue;
+        }
+        n += tx.execute(
+            "UPDATE prospects SET status = ?2, attempts = ?3, next_attempt_at = ?4,
+                    callback_at = ?5, last_called_at = ?6, do_not_call = 0, bad_number = ?7,
+                    updated_at = ?8
+              WHERE id = ?1 AND do_not_call = 1",
+            params![
+                id,
+                p.status,
+                p.attempts,
+                p.next_attempt_at,
+                p.callback_at,
+                p.last_called_at,
+                p.bad_number,
+                p.updated_at
+            ],
+        )? as u32;
+    }
+    Ok(n)
 }
 
 /// A rep of the store is the same rep here only by id: one not here yet is

@@ -377,7 +377,17 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
         kind: "phone".into(),
         value: "+14155550202".into(),
         since: "2026-12-01T10:00:00.000Z".into(),
+        deliberate: false,
+        removed: false,
     };
+    let status_before: String = store
+        .conn()
+        .query_row(
+            "SELECT status FROM prospects WHERE id = ?1",
+            [&ids[2]],
+            |r| r.get(0),
+        )
+        .unwrap();
     let incoming = SharedIn {
         states: vec![state("2026-12-01T10:00:00.000Z")],
         dnc: vec![dnc],
@@ -414,6 +424,109 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
     assert_eq!(
         r.shared.states_applied, 0,
         "an earlier call changes nothing"
+    );
+
+    // The rep who listed the number undid that call: the team took it off
+    // its list. The prospect it marked here is as it was before, and the
+    // number is callable again.
+    let taken_back = SharedIn {
+        dnc: vec![DncEntry {
+            removed: true,
+            ..incoming.dnc[0].clone()
+        }],
+        ..SharedIn::default()
+    };
+    let r = pull::apply(&mut store, &[], &[], &[], &taken_back, 10).unwrap();
+    assert_eq!(r.shared.do_not_call_removed, 1);
+    assert_eq!(r.shared.prospects_unmarked, 1);
+    let c = store.conn();
+    let (status, dnc_flag): (String, bool) = c
+        .query_row(
+            "SELECT status, do_not_call FROM prospects WHERE id = ?1",
+            [&ids[2]],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((status.as_str(), dnc_flag), (status_before.as_str(), false));
+    assert_eq!(
+        count(
+            c,
+            "SELECT count(*) FROM do_not_call WHERE value = '+14155550202'"
+        ),
+        0
+    );
+    assert_eq!(count(c, "SELECT count(*) FROM team_dnc_marks"), 0);
+    assert_eq!(
+        count(c, "SELECT count(*) FROM team_dnc_outbox"),
+        0,
+        "nothing sent back"
+    );
+    // Taken back again: nothing left to do.
+    let r = pull::apply(&mut store, &[], &[], &[], &taken_back, 11).unwrap();
+    assert_eq!(r.shared.do_not_call_removed, 0);
+
+    // A shared lead the team's state made do-not-call, then a later call's
+    // state (the undo of that outcome, and another logged): it applies.
+    let dnc_state = ProspectState {
+        status: "do_not_call".into(),
+        do_not_call: true,
+        next_attempt_at: None,
+        ..state("2026-12-02T10:00:00.000Z")
+    };
+    let r = pull::apply(
+        &mut store,
+        &[],
+        &[],
+        &[],
+        &SharedIn {
+            states: vec![dnc_state],
+            ..SharedIn::default()
+        },
+        12,
+    )
+    .unwrap();
+    assert_eq!(r.shared.states_applied, 1);
+    let later = ProspectState {
+        status: "not_interested".into(),
+        attempts: 2,
+        next_attempt_at: None,
+        ..state("2026-12-02T10:05:00.000Z")
+    };
+    let r = pull::apply(
+        &mut store,
+        &[],
+        &[],
+        &[],
+        &SharedIn {
+            states: vec![later],
+            ..SharedIn::default()
+        },
+        13,
+    )
+    .unwrap();
+    assert_eq!(
+        r.shared.states_applied, 1,
+        "the team's own do-not-call gives way"
+    );
+    let c = store.conn();
+    let (status, dnc_flag): (String, bool) = c
+        .query_row(
+            "SELECT status, do_not_call FROM prospects WHERE id = ?1",
+            [&ids[1]],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((status.as_str(), dnc_flag), ("not_interested", false));
+    assert_eq!(
+        count(
+            c,
+            &format!(
+                "SELECT count(*) FROM do_not_call WHERE prospect_id = '{}'",
+                ids[1]
+            )
+        ),
+        0,
+        "the values its state had listed are off the list"
     );
 
     // Unlinked, the team's leads are this rep's own again.
@@ -548,6 +661,8 @@ fn what_the_store_sends_is_checked_as_a_bundle_is_and_one_reps_bad_row_stops_nob
         kind: "phone".into(),
         value,
         since: "2026-12-01T10:00:00.000Z".into(),
+        deliberate: false,
+        removed: false,
     };
     let mixed = SharedIn {
         states: vec![state("not a time"), state("2026-12-01T10:00:00.000Z")],
@@ -619,8 +734,58 @@ fn batches_read_ahead_on_a_second_connection_are_the_batches_read_one_by_one() {
     };
     assert_eq!(shape(&ahead), shape(&one_by_one));
 
+    // A call changed while the batches are read (the window's block writes
+    // on its own connection as the sync pushes): it is in a batch read
+    // after the change, or still waits; nothing is lost.
+    store
+        .conn()
+        .execute_batch("DELETE FROM team_link; DELETE FROM team_dnc_outbox;")
+        .unwrap();
+    store.write(|tx| link::save(tx, &new_link(tx))).unwrap();
+    let call: String = store
+        .conn()
+        .query_row(
+            "SELECT id FROM calls WHERE outcome IS NOT NULL ORDER BY id LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let mut after_change = Vec::new();
+    {
+        let mut batches = outbox::Batches::new(&store, 25, None);
+        let mut n = 0;
+        while let Some(b) = batches.next().unwrap() {
+            outbox::ack(store.conn(), b.upto).unwrap();
+            n += 1;
+            if n == 2 {
+                store
+                    .conn()
+                    .execute(
+                        "UPDATE calls SET notes = 'changed mid-push' WHERE id = ?1",
+                        [&call],
+                    )
+                    .unwrap();
+            } else if n > 2 {
+                after_change.push(b);
+            }
+        }
+    }
+    let pushed = after_change.iter().any(|b| {
+        b.rows
+            .iter()
+            .any(|r| r.id == call && r.body["notes"] == "changed mid-push")
+    });
+    let waiting = count(
+        store.conn(),
+        &format!("SELECT count(*) FROM team_outbox WHERE row_id = '{call}'"),
+    );
+    assert!(
+        pushed || waiting == 1,
+        "the change is pushed or waits ({waiting} waiting)"
+    );
+
     // An in-memory store has no second connection: it reads them on its
-    // own, the same batches.
+    // own, one at a time (as many batches).
     let mut mem = demo_store();
     mem.write(|tx| link::save(tx, &new_link(tx))).unwrap();
     assert!(mem.reader().unwrap().is_none());
@@ -708,4 +873,74 @@ fn a_card_drawn_before_its_withdrawal_arrived_is_not_called() {
     // The other lead is called as before.
     let other = ids.iter().find(|id| **id != card.prospect_id).unwrap();
     crate::calls::start_call(store.conn(), session.block_id(), other, None, now).unwrap();
+}
+
+#[test]
+fn an_undone_do_not_call_queues_its_listing_taken_back_for_the_team() {
+    use crate::calls::{CallNotes, CallResult};
+    use crate::domain::Outcome;
+    use crate::lists::{self as local, NewPhone, NewProspect};
+    let (mut store, _rep) = linked_rep();
+    let t =
+        local::create_theme(store.conn(), "Mine", crate::domain::ThemeKind::Custom, "").unwrap();
+    for i in 0..2 {
+        let p = NewProspect {
+            theme_id: Some(t.id.clone()),
+            first_name: format!("Lead{i}"),
+            email: Some(format!("lead{i}@example.com")),
+            phones: vec![NewPhone {
+                kind: "direct".into(),
+                e164: Some(format!("+1415555{:04}", 300 + i)),
+                extension: None,
+                raw: format!("415 555 {:04}", 300 + i),
+            }],
+            ..NewProspect::default()
+        };
+        local::insert_prospect(store.conn(), &p, Utc::now()).unwrap();
+    }
+    let theme = [t.id.clone()];
+    let mut s =
+        crate::session::Session::start(&mut store, &theme, Some(30), None, Utc::now()).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    s.start_call(&mut store).unwrap();
+    s.answer(&mut store).unwrap();
+    let dnc = CallResult {
+        outcome: Outcome::DoNotCall,
+        callback_at: None,
+        meeting: None,
+        notes: CallNotes::default(),
+        asked_for_meeting: false,
+    };
+    s.log_outcome(&mut store, &dnc, dir.path()).unwrap();
+    let (_, listed) = super::lists::dnc_waiting(store.conn(), 100)
+        .unwrap()
+        .unwrap();
+    assert_eq!(listed.len(), 2, "the number and the e-mail: {listed:?}");
+    assert!(listed.iter().all(|e| e.deliberate && !e.removed));
+
+    s.undo(&mut store).unwrap();
+    let (upto, all) = super::lists::dnc_waiting(store.conn(), 100)
+        .unwrap()
+        .unwrap();
+    let taken_back: Vec<_> = all.iter().filter(|e| e.removed).collect();
+    assert_eq!(taken_back.len(), 2, "{all:?}");
+    for e in &taken_back {
+        assert!(e.deliberate);
+        assert!(listed
+            .iter()
+            .any(|l| l.kind == e.kind && l.value == e.value));
+    }
+    // In their order: listed, then taken back.
+    assert!(!all[0].removed && all[all.len() - 1].removed);
+    super::lists::dnc_ack(store.conn(), upto).unwrap();
+
+    // Another outcome now lists nothing.
+    let no = CallResult {
+        outcome: Outcome::NotInterested,
+        ..dnc
+    };
+    s.log_outcome(&mut store, &no, dir.path()).unwrap();
+    assert!(super::lists::dnc_waiting(store.conn(), 100)
+        .unwrap()
+        .is_none());
 }

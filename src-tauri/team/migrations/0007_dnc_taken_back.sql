@@ -1,0 +1,127 @@
+-- Callblock's team store, version 7: a do-not-call listing taken back. When
+-- a rep undoes the call that put a number (or an e-mail) on the team's
+-- do-not-call list, the value leaves the list once no rep's own decision
+-- (a call that ended "do not call", a prospect added as do-not-call by
+-- hand) lists it any more; every copy reads that on its next pull, by
+-- `xid`, as it read the listing, and takes it off its own list where the
+-- team had put it there. Listed again, it comes back for everyone.
+--
+-- Run once, by the database's owner, inside one transaction. Never edited
+-- once released: a change is a new file.
+
+-- When the value left the list (none: it is on it). A row is kept, not
+-- deleted, so that a pull can read that it left.
+ALTER TABLE callblock.do_not_call ADD COLUMN removed_at timestamptz;
+
+-- Which reps' own decisions list each value (a listing that only followed
+-- from one already made, an import or a bundle, is not one). Written and
+-- read only by the functions below.
+CREATE TABLE callblock.do_not_call_by (
+    kind   text NOT NULL,
+    value  text NOT NULL,
+    rep_id text NOT NULL REFERENCES callblock.reps (id),
+    PRIMARY KEY (kind, value, rep_id),
+    FOREIGN KEY (kind, value) REFERENCES callblock.do_not_call (kind, value) ON DELETE CASCADE
+);
+ALTER TABLE callblock.do_not_call_by ENABLE ROW LEVEL SECURITY;
+-- The values listed before this version: their first rep's.
+INSERT INTO callblock.do_not_call_by (kind, value, rep_id)
+SELECT kind, value, rep_id FROM callblock.do_not_call WHERE rep_id IS NOT NULL;
+
+-- List values for `rep` (one of the caller's reps; none for a manager's
+-- copy without one): new values join the list, values taken off come back,
+-- and a deliberate listing is recorded as `rep`'s. Returns the values that
+-- joined or came back.
+CREATE FUNCTION callblock.list_do_not_call(rep text, kinds text[], vals text[], sinces text[],
+                                           deliberate boolean[])
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    n integer;
+BEGIN
+    IF rep IS NULL AND NOT pg_catalog.pg_has_role(session_user, 'callblock_manager', 'MEMBER') THEN
+        RAISE EXCEPTION 'role % lists no do-not-call entry without a rep', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF rep IS NOT NULL AND NOT callblock.calls_as(rep) THEN
+        RAISE EXCEPTION 'role % does not call as rep %', session_user, rep
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- Each value once (an upsert cannot change a row twice), its first entry.
+    WITH w AS (
+        SELECT DISTINCT ON (k, v) k, v, s
+          FROM unnest(kinds, vals, sinces) WITH ORDINALITY AS t (k, v, s, i)
+         WHERE k IN ('phone', 'email') AND v <> ''
+         ORDER BY k, v, i
+    ), changed AS (
+        INSERT INTO callblock.do_not_call AS d (kind, value, since, rep_id, added_by)
+        SELECT k, v, s, rep, session_user FROM w
+        ON CONFLICT (kind, value) DO UPDATE
+           SET since = EXCLUDED.since, rep_id = EXCLUDED.rep_id, added_by = EXCLUDED.added_by,
+               removed_at = NULL, xid = pg_current_xact_id()
+         WHERE d.removed_at IS NOT NULL
+        RETURNING 1
+    )
+    SELECT count(*) INTO n FROM changed;
+    IF rep IS NOT NULL THEN
+        INSERT INTO callblock.do_not_call_by (kind, value, rep_id)
+        SELECT DISTINCT k, v, rep
+          FROM unnest(kinds, vals, deliberate) AS t (k, v, d)
+         WHERE d AND k IN ('phone', 'email') AND v <> ''
+        ON CONFLICT DO NOTHING;
+    END IF;
+    RETURN n;
+END
+$$;
+
+-- Take back `rep`'s listing of these values (the undo of the call that
+-- made it): a value nobody's decision lists any more leaves the list, and
+-- one that another rep still lists becomes theirs (so that `rep`'s copy,
+-- which took it off, reads it again). Returns the values that left.
+CREATE FUNCTION callblock.unlist_do_not_call(rep text, kinds text[], vals text[])
+RETURNS integer
+LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
+DECLARE
+    n integer;
+    gk text[];
+    gv text[];
+BEGIN
+    IF rep IS NULL THEN
+        RETURN 0;
+    END IF;
+    IF NOT callblock.calls_as(rep) THEN
+        RAISE EXCEPTION 'role % does not call as rep %', session_user, rep
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    -- (A statement of its own: the next ones must see what it deleted.)
+    WITH gone AS (
+        DELETE FROM callblock.do_not_call_by b
+         USING unnest(kinds, vals) AS t (k, v)
+         WHERE b.kind = t.k AND b.value = t.v AND b.rep_id = rep
+        RETURNING b.kind, b.value
+    )
+    SELECT array_agg(kind), array_agg(value) INTO gk, gv FROM gone;
+    IF gk IS NULL THEN
+        RETURN 0;
+    END IF;
+    UPDATE callblock.do_not_call d
+       SET removed_at = now(), xid = pg_current_xact_id()
+      FROM (SELECT DISTINCT k, v FROM unnest(gk, gv) AS t (k, v)) u
+     WHERE d.kind = u.k AND d.value = u.v AND d.removed_at IS NULL
+       AND NOT EXISTS (SELECT 1 FROM callblock.do_not_call_by b
+                        WHERE b.kind = d.kind AND b.value = d.value);
+    GET DIAGNOSTICS n = ROW_COUNT;
+    UPDATE callblock.do_not_call d
+       SET rep_id = (SELECT min(b.rep_id) FROM callblock.do_not_call_by b
+                      WHERE b.kind = d.kind AND b.value = d.value),
+           xid = pg_current_xact_id()
+      FROM (SELECT DISTINCT k, v FROM unnest(gk, gv) AS t (k, v)) u
+     WHERE d.kind = u.k AND d.value = u.v AND d.removed_at IS NULL
+       AND d.rep_id IS NOT DISTINCT FROM rep;
+    RETURN n;
+END
+$$;
+REVOKE ALL ON FUNCTION callblock.list_do_not_call(text, text[], text[], text[], boolean[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION callblock.unlist_do_not_call(text, text[], text[]) FROM PUBLIC;
+GRANT EXECUTE ON FUNCTION callblock.list_do_not_call(text, text[], text[], text[], boolean[]) TO callblock_rep;
+GRANT EXECUTE ON FUNCTION callblock.unlist_do_not_call(text, text[], text[]) TO callblock_rep;
