@@ -254,25 +254,55 @@ pub fn mark_holding(conn: &Connection, kind: &str, value: &str, at: &str) -> Res
 /// The prospects not yet marked do-not-call that hold `value` of the list
 /// ("phone": one of their numbers, with its extension; "email").
 pub fn holding(conn: &Connection, kind: &str, value: &str) -> Result<Vec<String>> {
+    holders(conn, kind, value, false)
+}
+
+/// The prospects marked do-not-call that hold `value`.
+pub fn marked_holding(conn: &Connection, kind: &str, value: &str) -> Result<Vec<String>> {
+    holders(conn, kind, value, true)
+}
+
+fn holders(conn: &Connection, kind: &str, value: &str, marked: bool) -> Result<Vec<String>> {
     let ids = match kind {
         "phone" => {
             let (e164, ext) = value.split_once(";ext=").unwrap_or((value, ""));
             conn.prepare_cached(
                 "SELECT DISTINCT p.id FROM prospect_phones ph JOIN prospects p ON p.id = ph.prospect_id
-                  WHERE ph.e164 = ?1 AND ifnull(ph.extension, '') = ?2 AND p.do_not_call = 0",
+                  WHERE ph.e164 = ?1 AND ifnull(ph.extension, '') = ?2 AND p.do_not_call = ?3",
             )?
-            .query_map(params![e164, ext], |r| r.get(0))?
+            .query_map(params![e164, ext, marked], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?
         }
         "email" => conn
             .prepare_cached(
-                "SELECT id FROM prospects WHERE do_not_call = 0 AND email = ?1 COLLATE NOCASE",
+                "SELECT id FROM prospects WHERE do_not_call = ?2 AND email = ?1 COLLATE NOCASE",
             )?
-            .query_map([value], |r| r.get(0))?
+            .query_map(params![value, marked], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,
         _ => Vec::new(),
     };
     Ok(ids)
+}
+
+/// Take `value` off this copy's list (its row, whatever listed it) unless
+/// a prospect marked do-not-call, other than `except`, holds it: every value
+/// of a do-not-call prospect stays on the list. Returns whether it went.
+pub fn unlist_unless_held(
+    conn: &Connection,
+    kind: &str,
+    value: &str,
+    except: &[String],
+) -> Result<bool> {
+    let held = marked_holding(conn, kind, value)?
+        .iter()
+        .any(|id| !except.contains(id));
+    if held {
+        return Ok(false);
+    }
+    Ok(conn
+        .prepare_cached("DELETE FROM do_not_call WHERE kind = ?1 AND value = ?2")?
+        .execute(params![kind, value])?
+        > 0)
 }
 
 /// The list for a long run of writes (a CSV import): the hashes of its
@@ -389,6 +419,25 @@ pub fn is_listed(conn: &Connection, kind: &str, value: &str) -> Result<bool> {
         .query_row([kind, value], |_| Ok(()))
         .optional()?
         .is_some())
+}
+
+/// Whether `prospect_id` is a shared lead marked do-not-call by the team's
+/// word only: no call here ended "do not call" on them, and every value of
+/// theirs on the list came from the team.
+pub fn by_team_word_only(conn: &Connection, prospect_id: &str) -> Result<bool> {
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM team_shared WHERE prospect_id = ?1)
+            AND NOT EXISTS (SELECT 1 FROM calls WHERE prospect_id = ?1 AND outcome = 'do_not_call')
+            AND NOT EXISTS (SELECT 1 FROM prospect_phones ph
+                              JOIN do_not_call d ON d.kind = 'phone' AND d.value = {PHONE_VALUE_SQL}
+                             WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL AND d.source <> 'team')
+            AND NOT EXISTS (SELECT 1 FROM prospects p
+                              JOIN do_not_call d ON d.kind = 'email' AND d.value = lower(trim(p.email))
+                             WHERE p.id = ?1 AND p.email IS NOT NULL AND d.source <> 'team')"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row([prospect_id], |r| r.get(0))?)
 }
 
 /// Whether `prospect_id` is do-not-call by this copy's own word: a call

@@ -13,25 +13,27 @@
 -- deleted, so that a pull can read that it left.
 ALTER TABLE callblock.do_not_call ADD COLUMN removed_at timestamptz;
 
--- Which reps' own decisions list each value (a listing that only followed
--- from one already made, an import or a bundle, is not one). Written and
--- read only by the functions below.
+-- Which roles' own decisions list each value (a listing that only
+-- followed from one already made, an import or a bundle, is not one): a
+-- rep's, or a manager's (who may have no rep). Written and read only by
+-- the functions below.
 CREATE TABLE callblock.do_not_call_by (
-    kind   text NOT NULL,
-    value  text NOT NULL,
-    rep_id text NOT NULL REFERENCES callblock.reps (id),
-    PRIMARY KEY (kind, value, rep_id),
+    kind  text NOT NULL,
+    value text NOT NULL,
+    role  name NOT NULL,
+    PRIMARY KEY (kind, value, role),
     FOREIGN KEY (kind, value) REFERENCES callblock.do_not_call (kind, value) ON DELETE CASCADE
 );
 ALTER TABLE callblock.do_not_call_by ENABLE ROW LEVEL SECURITY;
--- The values listed before this version: their first rep's.
-INSERT INTO callblock.do_not_call_by (kind, value, rep_id)
-SELECT kind, value, rep_id FROM callblock.do_not_call WHERE rep_id IS NOT NULL;
+-- The values listed before this version: each its first role's, whatever
+-- listed it (nobody can take one back that nobody's undo can reach).
+INSERT INTO callblock.do_not_call_by (kind, value, role)
+SELECT kind, value, added_by FROM callblock.do_not_call;
 
 -- List values for `rep` (one of the caller's reps; none for a manager's
 -- copy without one): new values join the list, values taken off come back,
--- and a deliberate listing is recorded as `rep`'s. Returns the values that
--- joined or came back.
+-- and a deliberate listing is recorded as the caller's. Returns the values
+-- that joined or came back.
 CREATE FUNCTION callblock.list_do_not_call(rep text, kinds text[], vals text[], sinces text[],
                                            deliberate boolean[])
 RETURNS integer
@@ -63,21 +65,21 @@ BEGIN
         RETURNING 1
     )
     SELECT count(*) INTO n FROM changed;
-    IF rep IS NOT NULL THEN
-        INSERT INTO callblock.do_not_call_by (kind, value, rep_id)
-        SELECT DISTINCT k, v, rep
-          FROM unnest(kinds, vals, deliberate) AS t (k, v, d)
-         WHERE d AND k IN ('phone', 'email') AND v <> ''
-        ON CONFLICT DO NOTHING;
-    END IF;
+    INSERT INTO callblock.do_not_call_by (kind, value, role)
+    SELECT DISTINCT k, v, session_user
+      FROM unnest(kinds, vals, deliberate) AS t (k, v, d)
+     WHERE d AND k IN ('phone', 'email') AND v <> ''
+    ON CONFLICT DO NOTHING;
     RETURN n;
 END
 $$;
 
--- Take back `rep`'s listing of these values (the undo of the call that
--- made it): a value nobody's decision lists any more leaves the list, and
--- one that another rep still lists becomes theirs (so that `rep`'s copy,
--- which took it off, reads it again). Returns the values that left.
+-- Take back the caller's listing of these values (the undo of the call
+-- that made it; `rep`, the caller's, as for a listing): a value nobody's
+-- decision lists any more leaves the list; one another role still lists
+-- stays, read again by every copy (the caller's took it off its own list),
+-- and becomes that role's rep's when it was `rep`'s. Returns the values
+-- that left.
 CREATE FUNCTION callblock.unlist_do_not_call(rep text, kinds text[], vals text[])
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
@@ -86,10 +88,11 @@ DECLARE
     gk text[];
     gv text[];
 BEGIN
-    IF rep IS NULL THEN
-        RETURN 0;
+    IF rep IS NULL AND NOT pg_catalog.pg_has_role(session_user, 'callblock_manager', 'MEMBER') THEN
+        RAISE EXCEPTION 'role % takes back no do-not-call entry without a rep', session_user
+            USING ERRCODE = 'insufficient_privilege';
     END IF;
-    IF NOT callblock.calls_as(rep) THEN
+    IF rep IS NOT NULL AND NOT callblock.calls_as(rep) THEN
         RAISE EXCEPTION 'role % does not call as rep %', session_user, rep
             USING ERRCODE = 'insufficient_privilege';
     END IF;
@@ -97,7 +100,7 @@ BEGIN
     WITH gone AS (
         DELETE FROM callblock.do_not_call_by b
          USING unnest(kinds, vals) AS t (k, v)
-         WHERE b.kind = t.k AND b.value = t.v AND b.rep_id = rep
+         WHERE b.kind = t.k AND b.value = t.v AND b.role = session_user
         RETURNING b.kind, b.value
     )
     SELECT array_agg(kind), array_agg(value) INTO gk, gv FROM gone;
@@ -112,12 +115,14 @@ BEGIN
                         WHERE b.kind = d.kind AND b.value = d.value);
     GET DIAGNOSTICS n = ROW_COUNT;
     UPDATE callblock.do_not_call d
-       SET rep_id = (SELECT min(b.rep_id) FROM callblock.do_not_call_by b
-                      WHERE b.kind = d.kind AND b.value = d.value),
+       SET rep_id = CASE WHEN d.rep_id IS NOT DISTINCT FROM rep
+                         THEN (SELECT min(r.id) FROM callblock.do_not_call_by b
+                                 JOIN callblock.reps r ON r.db_role = b.role
+                                WHERE b.kind = d.kind AND b.value = d.value)
+                         ELSE d.rep_id END,
            xid = pg_current_xact_id()
       FROM (SELECT DISTINCT k, v FROM unnest(gk, gv) AS t (k, v)) u
-     WHERE d.kind = u.k AND d.value = u.v AND d.removed_at IS NULL
-       AND d.rep_id IS NOT DISTINCT FROM rep;
+     WHERE d.kind = u.k AND d.value = u.v AND d.removed_at IS NULL;
     RETURN n;
 END
 $$;

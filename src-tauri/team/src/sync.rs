@@ -182,11 +182,14 @@ pub(crate) async fn push(
     // The do-not-call list: the team's, per number and per e-mail; listings
     // and listings taken back (an undo), in their order.
     while let Some((upto, entries)) = lists::dnc_waiting(store.conn(), BATCH)? {
+        // One transaction: a pull never reads a value taken back and listed
+        // again in between.
+        let tx = client.transaction().await.map_err(pg)?;
         for run in entries.chunk_by(|a, b| a.removed == b.removed) {
             let kinds: Vec<&str> = run.iter().map(|e| e.kind.as_str()).collect();
             let values: Vec<&str> = run.iter().map(|e| e.value.as_str()).collect();
             if run[0].removed {
-                let n: i32 = client
+                let n: i32 = tx
                     .query_one(
                         "SELECT callblock.unlist_do_not_call($1, $2, $3)",
                         &[&me.rep_id, &kinds, &values],
@@ -198,7 +201,7 @@ pub(crate) async fn push(
             } else {
                 let since: Vec<&str> = run.iter().map(|e| e.since.as_str()).collect();
                 let deliberate: Vec<bool> = run.iter().map(|e| e.deliberate).collect();
-                let n: i32 = client
+                let n: i32 = tx
                     .query_one(
                         "SELECT callblock.list_do_not_call($1, $2, $3, $4, $5)",
                         &[&me.rep_id, &kinds, &values, &since, &deliberate],
@@ -209,6 +212,7 @@ pub(crate) async fn push(
                 report.do_not_call += n.max(0) as u32;
             }
         }
+        tx.commit().await.map_err(pg)?;
         lists::dnc_ack(store.conn(), upto)?;
     }
     // Comments and coaching flags, a manager's only (the store's policies;

@@ -2501,9 +2501,71 @@ fn an_undone_do_not_call_leaves_the_teams_list_once_nobody_lists_it() {
     sam_block
         .end(&mut sam, callblock_core::block::EndReason::EndedEarly)
         .unwrap();
-    let _again = one_call(&mut sam, "Sam one", Outcome::DoNotCall, &dir);
+    let mut again = one_call(&mut sam, "Sam one", Outcome::DoNotCall, &dir);
     block_on(team::sync(&mut sam, &secrets)).unwrap();
     assert_eq!(listed("+14155550777"), "listed");
     block_on(team::sync(&mut dana, &secrets)).unwrap();
     assert_eq!(state_of(&dana, &dana_one), ("do_not_call".into(), true));
+    again
+        .end(&mut sam, callblock_core::block::EndReason::EndedEarly)
+        .unwrap();
+    dana_block
+        .end(&mut dana, callblock_core::block::EndReason::EndedEarly)
+        .unwrap();
+
+    // Both list a third number, Dana first; Sam, who listed it second,
+    // undoes his: it stays on the team's list (Dana's), and Sam's copy,
+    // which had only his own listing of it, reads it again as the team's.
+    let _dana_three = own_lead(&dana, "Dana three", "+14155550779");
+    let sam_three = own_lead(&sam, "Sam three", "+14155550779");
+    let mut dana_block = one_call(&mut dana, "Dana three", Outcome::DoNotCall, &dir);
+    let mut sam_block = one_call(&mut sam, "Sam three", Outcome::DoNotCall, &dir);
+    block_on(team::sync(&mut dana, &secrets)).unwrap();
+    block_on(team::sync(&mut sam, &secrets)).unwrap();
+    sam_block.undo(&mut sam).unwrap();
+    assert_eq!(state_of(&sam, &sam_three), ("new".into(), false));
+    sam_block.begin_outcome().unwrap();
+    sam_block
+        .log_outcome(&mut sam, &result(Outcome::NoAnswer), &dir)
+        .unwrap();
+    let r = block_on(team::sync(&mut sam, &secrets)).unwrap();
+    assert_eq!(r.pushed.do_not_call_removed, 0, "Dana still lists it");
+    assert_eq!(listed("+14155550779"), "listed");
+    block_on(team::sync(&mut sam, &secrets)).unwrap();
+    assert_eq!(state_of(&sam, &sam_three), ("do_not_call".into(), true));
+    assert_eq!(
+        count(
+            &sam,
+            "SELECT count(*) FROM do_not_call WHERE value = '+14155550779' AND source = 'team'"
+        ),
+        1
+    );
+    // And a manager's own listing: no rep takes it back.
+    let c = s.client("lee", "lee-pw");
+    c.rt.block_on(c.c.query_one(
+        "SELECT callblock.list_do_not_call(NULL, ARRAY['phone'], ARRAY['+14155550780'],
+                                               ARRAY['2026-12-07T10:00:00.000Z'], ARRAY[true])",
+        &[],
+    ))
+    .unwrap();
+    let c = s.client("sam", "sam-pw");
+    let sam_id = me(&sam);
+    c.rt.block_on(c.c.query_one(
+        "SELECT callblock.list_do_not_call($1, ARRAY['phone'], ARRAY['+14155550780'],
+                                               ARRAY['2026-12-07T10:00:00.000Z'], ARRAY[true])",
+        &[&sam_id],
+    ))
+    .unwrap();
+    let n: i32 =
+        c.rt.block_on(c.c.query_one(
+            "SELECT callblock.unlist_do_not_call($1, ARRAY['phone'], ARRAY['+14155550780'])",
+            &[&sam_id],
+        ))
+        .unwrap()
+        .get(0);
+    assert_eq!(n, 0);
+    assert_eq!(listed("+14155550780"), "listed");
+    dana_block
+        .end(&mut dana, callblock_core::block::EndReason::EndedEarly)
+        .unwrap();
 }

@@ -970,6 +970,10 @@ const V14_TEAM_DNC_TAKEN_BACK: &str = r#"
 -- list once no rep's call or hand still lists it.
 ALTER TABLE team_dnc_outbox ADD COLUMN source TEXT NOT NULL DEFAULT 'call';
 ALTER TABLE team_dnc_outbox ADD COLUMN removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1));
+-- Those already waiting: where their listing here came from.
+UPDATE team_dnc_outbox SET source = ifnull(
+    (SELECT d.source FROM do_not_call d
+      WHERE d.kind = team_dnc_outbox.kind AND d.value = team_dnc_outbox.value), 'call');
 DROP TRIGGER team_dnc_outbox_insert;
 CREATE TRIGGER team_dnc_outbox_insert AFTER INSERT ON do_not_call
 WHEN NEW.source <> 'team' AND EXISTS (SELECT 1 FROM team_link) BEGIN

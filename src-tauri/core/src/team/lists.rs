@@ -399,7 +399,15 @@ pub struct SharedReport {
 /// a new prospect with its numbers, checked against the do-not-call list),
 /// marked shared; states newer than this copy's; the team's do-not-call
 /// entries, and everyone here who has one of them marked.
-pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport> {
+///
+/// `undone`: leads whose do-not-call call by another rep this pull brings
+/// back with another outcome (the rep undid it); they keep no value of the
+/// team's list on it.
+pub fn apply_shared(
+    tx: &Connection,
+    incoming: &SharedIn,
+    undone: &[String],
+) -> Result<SharedReport> {
     let mut report = SharedReport::default();
     let now = time::to_db(time::now());
     if !incoming.themes.is_empty() || !incoming.prospects.is_empty() {
@@ -484,7 +492,7 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
             report.left_out += 1;
             continue;
         }
-        let (gone, unmarked) = taken_off(tx, e)?;
+        let (gone, unmarked) = taken_off(tx, e, undone)?;
         report.do_not_call_removed += gone;
         report.prospects_unmarked += unmarked;
     }
@@ -509,6 +517,13 @@ pub fn apply_shared(tx: &Connection, incoming: &SharedIn) -> Result<SharedReport
         if added > 0 {
             report.do_not_call_added += 1;
         }
+        // On the team's list: the team's word on the value, not on one lead
+        // (a lead's state had listed it under its id).
+        tx.prepare_cached(
+            "UPDATE do_not_call SET prospect_id = NULL
+              WHERE kind = ?1 AND value = ?2 AND source = 'team' AND prospect_id IS NOT NULL",
+        )?
+        .execute(params![e.kind, e.value])?;
         remember_marks(
             tx,
             &e.kind,
@@ -535,21 +550,15 @@ fn remember_marks(tx: &Connection, kind: &str, value: &str, ids: &[String]) -> R
     Ok(())
 }
 
-/// A value the team took off its list: off this copy's too when it came
-/// from the team (the team's list, or another rep's bundle), never when a
-/// call, an import or a hand here listed it; the prospects it marked are
-/// brought back as they were, unless they are do-not-call for another
-/// reason by now (another listed value, a call of their own). Returns
-/// (values taken off, prospects brought back).
-fn taken_off(tx: &Connection, e: &DncEntry) -> Result<(u32, u32)> {
-    let gone = tx
-        .prepare_cached(
-            "DELETE FROM do_not_call WHERE kind = ?1 AND value = ?2 AND source IN ('team', 'bundle')",
-        )?
-        .execute(params![e.kind, e.value])?;
-    if gone == 0 {
-        return Ok((0, 0));
-    }
+/// A value the team took off its list (nobody's decision lists it any
+/// more): off this copy's too when the team put it there (never when a
+/// call, an import, a bundle or a hand here listed it), unless a prospect
+/// here stays do-not-call and holds it (every value of a do-not-call
+/// prospect stays listed; a shared lead that only the team's state marked
+/// does not count: a later state follows); the prospects it marked are
+/// brought back as they were, unless something else keeps them
+/// do-not-call. Returns (values taken off, prospects brought back).
+fn taken_off(tx: &Connection, e: &DncEntry, undone: &[String]) -> Result<(u32, u32)> {
     let marked: Vec<(String, String, Option<String>, Option<String>)> = tx
         .prepare_cached(
             "SELECT prospect_id, status, next_attempt_at, callback_at FROM team_dnc_marks
@@ -559,6 +568,25 @@ fn taken_off(tx: &Connection, e: &DncEntry) -> Result<(u32, u32)> {
             Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
         })?
         .collect::<rusqlite::Result<_>>()?;
+    tx.prepare_cached("DELETE FROM team_dnc_marks WHERE kind = ?1 AND value = ?2")?
+        .execute(params![e.kind, e.value])?;
+    let source: Option<String> = tx
+        .prepare_cached("SELECT source FROM do_not_call WHERE kind = ?1 AND value = ?2")?
+        .query_row(params![e.kind, e.value], |r| r.get(0))
+        .optional()?;
+    if source.as_deref() != Some("team") {
+        return Ok((0, 0));
+    }
+    let mut except: Vec<String> = marked.iter().map(|m| m.0.clone()).collect();
+    except.extend(undone.iter().cloned());
+    for id in suppress::marked_holding(tx, &e.kind, &e.value)? {
+        if !except.contains(&id) && suppress::by_team_word_only(tx, &id)? {
+            except.push(id);
+        }
+    }
+    if !suppress::unlist_unless_held(tx, &e.kind, &e.value, &except)? {
+        return Ok((0, 0));
+    }
     let now = time::to_db(time::now());
     let mut unmarked = 0;
     for (id, status, next, callback) in marked {
@@ -578,9 +606,7 @@ fn taken_off(tx: &Connection, e: &DncEntry) -> Result<(u32, u32)> {
             )?
             .execute(params![id, status, next, callback, now])? as u32;
     }
-    tx.prepare_cached("DELETE FROM team_dnc_marks WHERE kind = ?1 AND value = ?2")?
-        .execute(params![e.kind, e.value])?;
-    Ok((gone as u32, unmarked))
+    Ok((1, unmarked))
 }
 
 /// Shared prospects a manager took off the team's lists: leased to nobody

@@ -234,7 +234,8 @@ pub fn apply(
             ..PullReport::default()
         };
         if !shared_in.is_empty() {
-            report.shared = super::lists::apply_shared(tx, shared_in)?;
+            let undone = undone_dnc(tx, &bundles)?;
+            report.shared = super::lists::apply_shared(tx, shared_in, &undone)?;
         }
         // This copy's own rep, now (a manager may have started calling since
         // linking): its rows here are its own truth. None: nothing is.
@@ -373,10 +374,17 @@ fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<Ref
             )
             .optional()?;
         if let Some(prospect) = was_dnc.filter(|_| c.outcome != Outcome::DoNotCall) {
-            tx.execute(
-                "DELETE FROM do_not_call WHERE source = 'call' AND call_id = ?1",
-                [&c.id],
-            )?;
+            // Each value it listed, unless another do-not-call prospect here
+            // holds it (another rep's call on the same number).
+            let listed: Vec<(String, String)> = tx
+                .prepare_cached(
+                    "SELECT kind, value FROM do_not_call WHERE source = 'call' AND call_id = ?1",
+                )?
+                .query_map([&c.id], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect::<rusqlite::Result<_>>()?;
+            for (kind, value) in listed {
+                suppress::unlist_unless_held(tx, &kind, &value, std::slice::from_ref(&prospect))?;
+            }
             undone_dnc.push(prospect);
         }
         let had: u32 = tx.query_row(
@@ -400,6 +408,28 @@ fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<Ref
     })
 }
 
+/// The leads of the calls `bundles` bring that end "do not call" here, as
+/// another rep's, and otherwise now (the rep undid that outcome).
+fn undone_dnc(tx: &Connection, bundles: &[(Bundle, String)]) -> Result<Vec<String>> {
+    let mut was = tx.prepare_cached(
+        "SELECT c.prospect_id FROM calls c
+          WHERE c.id = ?1 AND c.rep_id = ?2 AND c.outcome = 'do_not_call'
+            AND c.rep_id IS NOT (SELECT rep_id FROM team_link WHERE id = 1)",
+    )?;
+    let mut out = Vec::new();
+    for (b, _) in bundles {
+        for c in b.calls.iter().filter(|c| c.outcome != Outcome::DoNotCall) {
+            if let Some(p) = was
+                .query_row(params![c.id, b.rep.id], |r| r.get::<_, String>(0))
+                .optional()?
+            {
+                out.push(p);
+            }
+        }
+    }
+    Ok(out)
+}
+
 /// The prospects of another rep's do-not-call calls since undone
 /// ([`Refreshed::undone_dnc`]), after the import: one that nothing here
 /// keeps do-not-call any more (see [`suppress::own_word`]: another call of
@@ -411,7 +441,21 @@ fn restate_undone(tx: &Connection, b: &Bundle, prospects: &[String]) -> Result<u
         let Some(p) = b.prospects.iter().find(|p| &p.id == id) else {
             continue;
         };
-        if p.do_not_call || suppress::own_word(tx, id)? {
+        if p.do_not_call {
+            continue;
+        }
+        // The values the rep's row had listed here (a bundle's lead marked
+        // do-not-call), unless another do-not-call prospect holds them.
+        let tied: Vec<(String, String)> = tx
+            .prepare_cached(
+                "SELECT kind, value FROM do_not_call WHERE source = 'bundle' AND prospect_id = ?1",
+            )?
+            .query_map([id], |r| Ok((r.get(0)?, r.get(1)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        for (kind, value) in tied {
+            suppress::unlist_unless_held(tx, &kind, &value, std::slice::from_ref(id))?;
+        }
+        if suppress::own_word(tx, id)? {
             continue;
         }
         n += tx.execute(

@@ -473,24 +473,20 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
         next_attempt_at: None,
         ..state("2026-12-02T10:00:00.000Z")
     };
-    let r = pull::apply(
-        &mut store,
-        &[],
-        &[],
-        &[],
-        &SharedIn {
-            states: vec![dnc_state],
-            ..SharedIn::default()
-        },
-        12,
-    )
-    .unwrap();
-    assert_eq!(r.shared.states_applied, 1);
-    let later = ProspectState {
-        status: "not_interested".into(),
-        attempts: 2,
-        next_attempt_at: None,
-        ..state("2026-12-02T10:05:00.000Z")
+    let number: String = store
+        .conn()
+        .query_row(
+            "SELECT e164 FROM prospect_phones WHERE prospect_id = ?1",
+            [&ids[1]],
+            |r| r.get(0),
+        )
+        .unwrap();
+    let listing = DncEntry {
+        kind: "phone".into(),
+        value: number.clone(),
+        since: "2026-12-02T10:00:00.000Z".into(),
+        deliberate: false,
+        removed: false,
     };
     let r = pull::apply(
         &mut store,
@@ -498,12 +494,56 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
         &[],
         &[],
         &SharedIn {
-            states: vec![later],
+            states: vec![dnc_state],
+            dnc: vec![listing.clone()],
+            ..SharedIn::default()
+        },
+        12,
+    )
+    .unwrap();
+    assert_eq!(r.shared.states_applied, 1);
+    let later = |at: &str| ProspectState {
+        status: "not_interested".into(),
+        attempts: 2,
+        next_attempt_at: None,
+        ..state(at)
+    };
+    // While the team still lists the number, a later state leaves the lead
+    // do-not-call.
+    let r = pull::apply(
+        &mut store,
+        &[],
+        &[],
+        &[],
+        &SharedIn {
+            states: vec![later("2026-12-02T10:05:00.000Z")],
             ..SharedIn::default()
         },
         13,
     )
     .unwrap();
+    assert_eq!(
+        r.shared.states_applied, 0,
+        "the team's list still has the number"
+    );
+    // The number taken off, and a later state: it applies.
+    let r = pull::apply(
+        &mut store,
+        &[],
+        &[],
+        &[],
+        &SharedIn {
+            states: vec![later("2026-12-02T10:06:00.000Z")],
+            dnc: vec![DncEntry {
+                removed: true,
+                ..listing
+            }],
+            ..SharedIn::default()
+        },
+        14,
+    )
+    .unwrap();
+    assert_eq!(r.shared.do_not_call_removed, 1);
     assert_eq!(
         r.shared.states_applied, 1,
         "the team's own do-not-call gives way"
