@@ -421,6 +421,32 @@ pub fn is_listed(conn: &Connection, kind: &str, value: &str) -> Result<bool> {
         .is_some())
 }
 
+/// Whether a value of `prospect_id` other than `value` (of `kind`) is on
+/// the list, leaving out those the team's word on this very prospect listed
+/// (source "team", under its id).
+pub fn listed_besides(
+    conn: &Connection,
+    prospect_id: &str,
+    kind: &str,
+    value: &str,
+) -> Result<bool> {
+    let sql = format!(
+        "SELECT EXISTS (SELECT 1 FROM prospect_phones ph
+                          JOIN do_not_call d ON d.kind = 'phone' AND d.value = {PHONE_VALUE_SQL}
+                         WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL
+                           AND NOT (d.kind = ?2 AND d.value = ?3)
+                           AND NOT (d.source = 'team' AND d.prospect_id IS ?1))
+             OR EXISTS (SELECT 1 FROM prospects p
+                          JOIN do_not_call d ON d.kind = 'email' AND d.value = lower(trim(p.email))
+                         WHERE p.id = ?1 AND p.email IS NOT NULL
+                           AND NOT (d.kind = ?2 AND d.value = ?3)
+                           AND NOT (d.source = 'team' AND d.prospect_id IS ?1))"
+    );
+    Ok(conn
+        .prepare_cached(&sql)?
+        .query_row(params![prospect_id, kind, value], |r| r.get(0))?)
+}
+
 /// Whether `prospect_id` is a shared lead marked do-not-call by the team's
 /// word only: no call here ended "do not call" on them, and every value of
 /// theirs on the list came from the team.

@@ -1,8 +1,8 @@
 -- Callblock's team store, version 7: a do-not-call listing taken back. When
 -- a rep undoes the call that put a number (or an e-mail) on the team's
--- do-not-call list, the value leaves the list once no rep's own decision
--- (a call that ended "do not call", a prospect added as do-not-call by
--- hand) lists it any more; every copy reads that on its next pull, by
+-- do-not-call list, the value leaves the list once no copy lists it any
+-- more (a call, a hand, an import, a bundle); every copy reads that on its
+-- next pull, by
 -- `xid`, as it read the listing, and takes it off its own list where the
 -- team had put it there. Listed again, it comes back for everyone.
 --
@@ -13,10 +13,10 @@
 -- deleted, so that a pull can read that it left.
 ALTER TABLE callblock.do_not_call ADD COLUMN removed_at timestamptz;
 
--- Which roles' own decisions list each value (a listing that only
--- followed from one already made, an import or a bundle, is not one): a
--- rep's, or a manager's (who may have no rep). Written and read only by
--- the functions below.
+-- Which roles' copies list each value, whatever listed it there (a call,
+-- a hand, an import or a bundle of a do-not-call person: a value that
+-- followed from another is held as long as that copy lists it). Written
+-- and read only by the functions below.
 CREATE TABLE callblock.do_not_call_by (
     kind  text NOT NULL,
     value text NOT NULL,
@@ -25,17 +25,17 @@ CREATE TABLE callblock.do_not_call_by (
     FOREIGN KEY (kind, value) REFERENCES callblock.do_not_call (kind, value) ON DELETE CASCADE
 );
 ALTER TABLE callblock.do_not_call_by ENABLE ROW LEVEL SECURITY;
--- The values listed before this version: each its first role's, whatever
--- listed it (nobody can take one back that nobody's undo can reach).
+-- The values listed before this version: their first role's (each linked
+-- copy sends its listings again after its own upgrade, and the others
+-- join then).
 INSERT INTO callblock.do_not_call_by (kind, value, role)
 SELECT kind, value, added_by FROM callblock.do_not_call;
 
 -- List values for `rep` (one of the caller's reps; none for a manager's
 -- copy without one): new values join the list, values taken off come back,
--- and a deliberate listing is recorded as the caller's. Returns the values
--- that joined or came back.
-CREATE FUNCTION callblock.list_do_not_call(rep text, kinds text[], vals text[], sinces text[],
-                                           deliberate boolean[])
+-- and the caller's role lists them. Returns the values that joined or came
+-- back.
+CREATE FUNCTION callblock.list_do_not_call(rep text, kinds text[], vals text[], sinces text[])
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
 DECLARE
@@ -67,19 +67,18 @@ BEGIN
     SELECT count(*) INTO n FROM changed;
     INSERT INTO callblock.do_not_call_by (kind, value, role)
     SELECT DISTINCT k, v, session_user
-      FROM unnest(kinds, vals, deliberate) AS t (k, v, d)
-     WHERE d AND k IN ('phone', 'email') AND v <> ''
+      FROM unnest(kinds, vals) AS t (k, v)
+     WHERE k IN ('phone', 'email') AND v <> ''
     ON CONFLICT DO NOTHING;
     RETURN n;
 END
 $$;
 
 -- Take back the caller's listing of these values (the undo of the call
--- that made it; `rep`, the caller's, as for a listing): a value nobody's
--- decision lists any more leaves the list; one another role still lists
--- stays, read again by every copy (the caller's took it off its own list),
--- and becomes that role's rep's when it was `rep`'s. Returns the values
--- that left.
+-- that made it; `rep`, the caller's, as for a listing): a value no copy
+-- lists any more leaves the list; one another role still lists stays, read
+-- again by every copy (the caller's took it off its own list), and becomes
+-- that role's rep's when it was `rep`'s. Returns the values that left.
 CREATE FUNCTION callblock.unlist_do_not_call(rep text, kinds text[], vals text[])
 RETURNS integer
 LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
@@ -96,6 +95,13 @@ BEGIN
         RAISE EXCEPTION 'role % does not call as rep %', session_user, rep
             USING ERRCODE = 'insufficient_privilege';
     END IF;
+    -- The values' rows locked first, in order: a listing of them running
+    -- now is waited for, and seen by the statements below.
+    PERFORM 1 FROM callblock.do_not_call d
+      JOIN (SELECT DISTINCT k, v FROM unnest(kinds, vals) AS t (k, v)) u
+        ON d.kind = u.k AND d.value = u.v
+     ORDER BY d.kind, d.value
+       FOR UPDATE OF d;
     -- (A statement of its own: the next ones must see what it deleted.)
     WITH gone AS (
         DELETE FROM callblock.do_not_call_by b
@@ -126,7 +132,7 @@ BEGIN
     RETURN n;
 END
 $$;
-REVOKE ALL ON FUNCTION callblock.list_do_not_call(text, text[], text[], text[], boolean[]) FROM PUBLIC;
+REVOKE ALL ON FUNCTION callblock.list_do_not_call(text, text[], text[], text[]) FROM PUBLIC;
 REVOKE ALL ON FUNCTION callblock.unlist_do_not_call(text, text[], text[]) FROM PUBLIC;
-GRANT EXECUTE ON FUNCTION callblock.list_do_not_call(text, text[], text[], text[], boolean[]) TO callblock_rep;
+GRANT EXECUTE ON FUNCTION callblock.list_do_not_call(text, text[], text[], text[]) TO callblock_rep;
 GRANT EXECUTE ON FUNCTION callblock.unlist_do_not_call(text, text[], text[]) TO callblock_rep;

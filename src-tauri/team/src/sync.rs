@@ -200,11 +200,10 @@ pub(crate) async fn push(
                 report.do_not_call_removed += n.max(0) as u32;
             } else {
                 let since: Vec<&str> = run.iter().map(|e| e.since.as_str()).collect();
-                let deliberate: Vec<bool> = run.iter().map(|e| e.deliberate).collect();
                 let n: i32 = tx
                     .query_one(
-                        "SELECT callblock.list_do_not_call($1, $2, $3, $4, $5)",
-                        &[&me.rep_id, &kinds, &values, &since, &deliberate],
+                        "SELECT callblock.list_do_not_call($1, $2, $3, $4)",
+                        &[&me.rep_id, &kinds, &values, &since],
                     )
                     .await
                     .map_err(pg)?
@@ -752,7 +751,6 @@ async fn pull_shared(
             kind: r.get(0),
             value: r.get(1),
             since: r.get(2),
-            deliberate: false,
             removed: r.get(3),
         });
     }

@@ -2544,7 +2544,7 @@ fn an_undone_do_not_call_leaves_the_teams_list_once_nobody_lists_it() {
     let c = s.client("lee", "lee-pw");
     c.rt.block_on(c.c.query_one(
         "SELECT callblock.list_do_not_call(NULL, ARRAY['phone'], ARRAY['+14155550780'],
-                                               ARRAY['2026-12-07T10:00:00.000Z'], ARRAY[true])",
+                                               ARRAY['2026-12-07T10:00:00.000Z'])",
         &[],
     ))
     .unwrap();
@@ -2552,7 +2552,7 @@ fn an_undone_do_not_call_leaves_the_teams_list_once_nobody_lists_it() {
     let sam_id = me(&sam);
     c.rt.block_on(c.c.query_one(
         "SELECT callblock.list_do_not_call($1, ARRAY['phone'], ARRAY['+14155550780'],
-                                               ARRAY['2026-12-07T10:00:00.000Z'], ARRAY[true])",
+                                               ARRAY['2026-12-07T10:00:00.000Z'])",
         &[&sam_id],
     ))
     .unwrap();

@@ -963,32 +963,25 @@ END;
 "#;
 
 const V14_TEAM_DNC_TAKEN_BACK: &str = r#"
--- Each entry waiting for the team's list says where it came from (a call,
--- a prospect added by hand, or what followed from a listed value: an
--- import, a bundle) and whether it is taken back: an undo of the call that
--- listed it deletes the entry here, and the store takes it off the team's
--- list once no rep's call or hand still lists it.
-ALTER TABLE team_dnc_outbox ADD COLUMN source TEXT NOT NULL DEFAULT 'call';
+-- An entry waiting for the team's list may be a listing taken back: an
+-- undo of the call that listed it deletes the entry here, and the store
+-- takes this copy's listing of it back (the value leaves the team's list
+-- once no copy lists it).
 ALTER TABLE team_dnc_outbox ADD COLUMN removed INTEGER NOT NULL DEFAULT 0 CHECK (removed IN (0, 1));
--- Those already waiting: where their listing here came from.
-UPDATE team_dnc_outbox SET source = ifnull(
-    (SELECT d.source FROM do_not_call d
-      WHERE d.kind = team_dnc_outbox.kind AND d.value = team_dnc_outbox.value), 'call');
-DROP TRIGGER team_dnc_outbox_insert;
-CREATE TRIGGER team_dnc_outbox_insert AFTER INSERT ON do_not_call
-WHEN NEW.source <> 'team' AND EXISTS (SELECT 1 FROM team_link) BEGIN
-    INSERT INTO team_dnc_outbox (kind, value, since, source)
-    VALUES (NEW.kind, NEW.value, NEW.since, NEW.source);
-END;
 CREATE TRIGGER team_dnc_outbox_delete AFTER DELETE ON do_not_call
 WHEN OLD.source = 'call' AND EXISTS (SELECT 1 FROM team_link) BEGIN
-    INSERT INTO team_dnc_outbox (kind, value, since, source, removed)
-    VALUES (OLD.kind, OLD.value, OLD.since, OLD.source, 1);
+    INSERT INTO team_dnc_outbox (kind, value, since, removed)
+    VALUES (OLD.kind, OLD.value, OLD.since, 1);
 END;
+-- A linked copy sends its listings again: the store, which from now on
+-- knows every copy that lists a value, knew only the first before.
+INSERT INTO team_dnc_outbox (kind, value, since)
+SELECT kind, value, since FROM do_not_call
+ WHERE source <> 'team' AND EXISTS (SELECT 1 FROM team_link) ORDER BY since;
 
 -- The prospects here a value on the team's list marked do-not-call, as
 -- they were before: brought back when the team takes the value off its
--- list and nothing else here lists them.
+-- list and nothing else here keeps them do-not-call.
 CREATE TABLE team_dnc_marks (
     kind            TEXT NOT NULL,
     value           TEXT NOT NULL,

@@ -976,8 +976,14 @@ fn version_11_keeps_the_do_not_call_list_and_queues_new_entries_for_the_team() {
         "a new entry goes to the team's list"
     );
     assert_eq!(
-        count("SELECT count(*) FROM team_dnc_outbox"),
-        1,
+        count("SELECT count(*) FROM team_dnc_outbox WHERE value = '+14155550100'"),
+        0,
         "what came from the team is not sent back"
+    );
+    // Version 14: a linked copy sends its own listings again (the store
+    // learns every copy that lists a value).
+    assert_eq!(
+        count("SELECT count(*) FROM team_dnc_outbox WHERE value = '+13125550100' AND removed = 0"),
+        1
     );
 }

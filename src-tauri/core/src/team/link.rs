@@ -163,8 +163,8 @@ pub fn save(tx: &Connection, new: &NewLink) -> Result<u32> {
     )?;
     // The do-not-call list goes to the team's.
     let dnc = tx.execute(
-        "INSERT INTO team_dnc_outbox (kind, value, since, source)
-         SELECT kind, value, since, source FROM do_not_call WHERE source <> 'team' ORDER BY since",
+        "INSERT INTO team_dnc_outbox (kind, value, since)
+         SELECT kind, value, since FROM do_not_call WHERE source <> 'team' ORDER BY since",
         [],
     )?;
     // A manager's comments and coaching flags, in the order they were

@@ -80,12 +80,6 @@ pub struct DncEntry {
     pub kind: String,
     pub value: String,
     pub since: String,
-    /// Listed by a rep's own decision: a call that ended "do not call", or
-    /// a prospect added as do-not-call by hand (not what followed from a
-    /// value already listed: an import, a bundle). The team's list keeps a
-    /// value while one such listing stands.
-    #[serde(default)]
-    pub deliberate: bool,
     /// Taken back (an undo of the call that listed it): off this rep's
     /// listings, and off the team's list once nobody else lists it.
     #[serde(default)]
@@ -339,8 +333,7 @@ pub fn states_of(conn: &Connection, prospect_ids: &[String]) -> Result<Vec<Prosp
 /// one's place, to acknowledge with [`dnc_ack`].
 pub fn dnc_waiting(conn: &Connection, limit: u32) -> Result<Option<(i64, Vec<DncEntry>)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT seq, kind, value, since, source IN ('call', 'manual'), removed
-         FROM team_dnc_outbox ORDER BY seq LIMIT ?1",
+        "SELECT seq, kind, value, since, removed FROM team_dnc_outbox ORDER BY seq LIMIT ?1",
     )?;
     let rows: Vec<(i64, DncEntry)> = stmt
         .query_map([limit], |r| {
@@ -350,8 +343,7 @@ pub fn dnc_waiting(conn: &Connection, limit: u32) -> Result<Option<(i64, Vec<Dnc
                     kind: r.get(1)?,
                     value: r.get(2)?,
                     since: r.get(3)?,
-                    deliberate: r.get(4)?,
-                    removed: r.get(5)?,
+                    removed: r.get(4)?,
                 },
             ))
         })?
@@ -503,7 +495,21 @@ pub fn apply_shared(
         }
         report.states_applied += apply_state(tx, s)? as u32;
     }
-    for e in incoming.dnc.iter().filter(|e| !e.removed) {
+    list_from_team(tx, &incoming.dnc, &mut report)?;
+    Ok(report)
+}
+
+/// The values the team listed (`entries`, those not taken back) on this
+/// copy's list, and every prospect here holding one marked (as it was,
+/// remembered). Run again after a pull's bundles: a listing of this copy's
+/// that a bundle's undo took away leaves the team's in its place.
+pub fn list_from_team(
+    tx: &Connection,
+    entries: &[DncEntry],
+    report: &mut SharedReport,
+) -> Result<()> {
+    let now = time::to_db(time::now());
+    for e in entries.iter().filter(|e| !e.removed) {
         if !dnc_is_sound(e) {
             report.left_out += 1;
             continue;
@@ -532,7 +538,7 @@ pub fn apply_shared(
         )?;
         report.prospects_marked += suppress::mark_holding(tx, &e.kind, &e.value, &now)? as u32;
     }
-    Ok(report)
+    Ok(())
 }
 
 /// Prospects here (`ids`) that `value` of the team's list is about to mark,
@@ -550,16 +556,18 @@ fn remember_marks(tx: &Connection, kind: &str, value: &str, ids: &[String]) -> R
     Ok(())
 }
 
-/// A value the team took off its list (nobody's decision lists it any
-/// more): off this copy's too when the team put it there (never when a
-/// call, an import, a bundle or a hand here listed it), unless a prospect
-/// here stays do-not-call and holds it (every value of a do-not-call
-/// prospect stays listed; a shared lead that only the team's state marked
-/// does not count: a later state follows); the prospects it marked are
-/// brought back as they were, unless something else keeps them
-/// do-not-call. Returns (values taken off, prospects brought back).
+/// A value the team took off its list (no copy lists it any more): off
+/// this copy's too when the team put it there (never when a call, an
+/// import, a bundle or a hand here listed it), unless a prospect here stays
+/// do-not-call and holds it: every value of a do-not-call prospect stays
+/// listed. Those that do not count: the prospects the value marked that
+/// nothing else keeps do-not-call (brought back as they were), the leads
+/// this pull brings back from another rep's undone do-not-call (`undone`),
+/// and shared leads only the team's state marked (a later state follows).
+/// Returns (values taken off, prospects brought back).
 fn taken_off(tx: &Connection, e: &DncEntry, undone: &[String]) -> Result<(u32, u32)> {
-    let marked: Vec<(String, String, Option<String>, Option<String>)> = tx
+    type Mark = (String, String, Option<String>, Option<String>);
+    let marked: Vec<Mark> = tx
         .prepare_cached(
             "SELECT prospect_id, status, next_attempt_at, callback_at FROM team_dnc_marks
               WHERE kind = ?1 AND value = ?2",
@@ -577,7 +585,18 @@ fn taken_off(tx: &Connection, e: &DncEntry, undone: &[String]) -> Result<(u32, u
     if source.as_deref() != Some("team") {
         return Ok((0, 0));
     }
-    let mut except: Vec<String> = marked.iter().map(|m| m.0.clone()).collect();
+    let mut back: Vec<Mark> = Vec::new();
+    for m in marked {
+        let own_call: bool = tx
+            .prepare_cached(
+                "SELECT EXISTS (SELECT 1 FROM calls WHERE prospect_id = ?1 AND outcome = 'do_not_call')",
+            )?
+            .query_row([&m.0], |r| r.get(0))?;
+        if !own_call && !suppress::listed_besides(tx, &m.0, &e.kind, &e.value)? {
+            back.push(m);
+        }
+    }
+    let mut except: Vec<String> = back.iter().map(|m| m.0.clone()).collect();
     except.extend(undone.iter().cloned());
     for id in suppress::marked_holding(tx, &e.kind, &e.value)? {
         if !except.contains(&id) && suppress::by_team_word_only(tx, &id)? {
@@ -589,20 +608,15 @@ fn taken_off(tx: &Connection, e: &DncEntry, undone: &[String]) -> Result<(u32, u
     }
     let now = time::to_db(time::now());
     let mut unmarked = 0;
-    for (id, status, next, callback) in marked {
+    for (id, status, next, callback) in back {
         // Its other values, listed here because of this one.
         tx.prepare_cached("DELETE FROM do_not_call WHERE source = 'team' AND prospect_id = ?1")?
             .execute([&id])?;
-        if suppress::listed_contact(tx, &id)?.is_some() {
-            continue;
-        }
         unmarked += tx
             .prepare_cached(
                 "UPDATE prospects SET status = ?2, do_not_call = 0, next_attempt_at = ?3,
                         callback_at = ?4, updated_at = ?5
-                  WHERE id = ?1 AND do_not_call = 1 AND status = 'do_not_call'
-                    AND NOT EXISTS (SELECT 1 FROM calls c
-                                     WHERE c.prospect_id = ?1 AND c.outcome = 'do_not_call')",
+                  WHERE id = ?1 AND do_not_call = 1 AND status = 'do_not_call'",
             )?
             .execute(params![id, status, next, callback, now])? as u32;
     }

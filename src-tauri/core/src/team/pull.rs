@@ -267,6 +267,14 @@ pub fn apply(
                 report.reps.push(r.rep_name);
             }
         }
+        // The team's listings again: one this copy had of its own (an
+        // undone call's, just taken away) left the team's out.
+        if shared_in.dnc.iter().any(|e| !e.removed) {
+            let mut again = super::lists::SharedReport::default();
+            super::lists::list_from_team(tx, &shared_in.dnc, &mut again)?;
+            report.shared.do_not_call_added += again.do_not_call_added;
+            report.shared.prospects_marked += again.prospects_marked;
+        }
         // Only on a call of the row's own rep.
         let mut rep_of = tx.prepare_cached("SELECT rep_id FROM calls WHERE id = ?1")?;
         let mut on_their_call = |call_id: &str, rep: &str| -> Result<bool> {

@@ -377,7 +377,6 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
         kind: "phone".into(),
         value: "+14155550202".into(),
         since: "2026-12-01T10:00:00.000Z".into(),
-        deliberate: false,
         removed: false,
     };
     let status_before: String = store
@@ -485,7 +484,6 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
         kind: "phone".into(),
         value: number.clone(),
         since: "2026-12-02T10:00:00.000Z".into(),
-        deliberate: false,
         removed: false,
     };
     let r = pull::apply(
@@ -701,7 +699,6 @@ fn what_the_store_sends_is_checked_as_a_bundle_is_and_one_reps_bad_row_stops_nob
         kind: "phone".into(),
         value,
         since: "2026-12-01T10:00:00.000Z".into(),
-        deliberate: false,
         removed: false,
     };
     let mixed = SharedIn {
@@ -956,7 +953,7 @@ fn an_undone_do_not_call_queues_its_listing_taken_back_for_the_team() {
         .unwrap()
         .unwrap();
     assert_eq!(listed.len(), 2, "the number and the e-mail: {listed:?}");
-    assert!(listed.iter().all(|e| e.deliberate && !e.removed));
+    assert!(listed.iter().all(|e| !e.removed));
 
     s.undo(&mut store).unwrap();
     let (upto, all) = super::lists::dnc_waiting(store.conn(), 100)
@@ -965,7 +962,6 @@ fn an_undone_do_not_call_queues_its_listing_taken_back_for_the_team() {
     let taken_back: Vec<_> = all.iter().filter(|e| e.removed).collect();
     assert_eq!(taken_back.len(), 2, "{all:?}");
     for e in &taken_back {
-        assert!(e.deliberate);
         assert!(listed
             .iter()
             .any(|l| l.kind == e.kind && l.value == e.value));
