@@ -31,6 +31,23 @@ ALTER TABLE callblock.do_not_call_by ENABLE ROW LEVEL SECURITY;
 INSERT INTO callblock.do_not_call_by (kind, value, role)
 SELECT kind, value, added_by FROM callblock.do_not_call;
 
+-- The caller lists or takes back for `rep`, one of its reps, or for none
+-- as a manager (whose copy may have no rep); else refused.
+CREATE FUNCTION callblock.check_lister(rep text) RETURNS void
+LANGUAGE plpgsql STABLE SET search_path = pg_catalog AS $$
+BEGIN
+    IF rep IS NULL AND NOT pg_catalog.pg_has_role(session_user, 'callblock_manager', 'MEMBER') THEN
+        RAISE EXCEPTION 'role % changes no do-not-call entry without a rep', session_user
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+    IF rep IS NOT NULL AND NOT callblock.calls_as(rep) THEN
+        RAISE EXCEPTION 'role % does not call as rep %', session_user, rep
+            USING ERRCODE = 'insufficient_privilege';
+    END IF;
+END
+$$;
+REVOKE ALL ON FUNCTION callblock.check_lister(text) FROM PUBLIC;
+
 -- List values for `rep` (one of the caller's reps; none for a manager's
 -- copy without one): new values join the list, values taken off come back,
 -- and the caller's role lists them. Returns the values that joined or came
@@ -41,14 +58,7 @@ LANGUAGE plpgsql VOLATILE SECURITY DEFINER SET search_path = pg_catalog AS $$
 DECLARE
     n integer;
 BEGIN
-    IF rep IS NULL AND NOT pg_catalog.pg_has_role(session_user, 'callblock_manager', 'MEMBER') THEN
-        RAISE EXCEPTION 'role % lists no do-not-call entry without a rep', session_user
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    IF rep IS NOT NULL AND NOT callblock.calls_as(rep) THEN
-        RAISE EXCEPTION 'role % does not call as rep %', session_user, rep
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
+    PERFORM callblock.check_lister(rep);
     -- Each value once (an upsert cannot change a row twice), its first entry.
     WITH w AS (
         SELECT DISTINCT ON (k, v) k, v, s
@@ -87,14 +97,7 @@ DECLARE
     gk text[];
     gv text[];
 BEGIN
-    IF rep IS NULL AND NOT pg_catalog.pg_has_role(session_user, 'callblock_manager', 'MEMBER') THEN
-        RAISE EXCEPTION 'role % takes back no do-not-call entry without a rep', session_user
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
-    IF rep IS NOT NULL AND NOT callblock.calls_as(rep) THEN
-        RAISE EXCEPTION 'role % does not call as rep %', session_user, rep
-            USING ERRCODE = 'insufficient_privilege';
-    END IF;
+    PERFORM callblock.check_lister(rep);
     -- The values' rows locked first, in order: a listing of them running
     -- now is waited for, and seen by the statements below.
     PERFORM 1 FROM callblock.do_not_call d

@@ -2349,6 +2349,18 @@ fn one_call(
     block
 }
 
+/// The block's last outcome undone, and `outcome` logged on the call instead.
+fn undo_then_log(
+    block: &mut callblock_core::session::Session,
+    store: &mut Store,
+    outcome: callblock_core::domain::Outcome,
+    dir: &std::path::Path,
+) {
+    block.undo(store).unwrap();
+    block.begin_outcome().unwrap();
+    block.log_outcome(store, &result(outcome), dir).unwrap();
+}
+
 fn state_of(store: &Store, prospect: &str) -> (String, bool) {
     store
         .conn()
@@ -2403,11 +2415,7 @@ fn an_undone_do_not_call_leaves_the_teams_list_once_nobody_lists_it() {
 
     // She undoes it (a key pressed by mistake) and logs what was said: the
     // number leaves the team's list, and Sam's lead is as it was.
-    block.undo(&mut dana).unwrap();
-    block.begin_outcome().unwrap();
-    block
-        .log_outcome(&mut dana, &result(Outcome::NotInterested), &dir)
-        .unwrap();
+    undo_then_log(&mut block, &mut dana, Outcome::NotInterested, &dir);
     let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
     assert_eq!(r.pushed.do_not_call_removed, 1);
     assert_eq!(listed("+14155550777"), "taken off");
@@ -2451,11 +2459,7 @@ fn an_undone_do_not_call_leaves_the_teams_list_once_nobody_lists_it() {
         ),
         2
     );
-    dana_block.undo(&mut dana).unwrap();
-    dana_block.begin_outcome().unwrap();
-    dana_block
-        .log_outcome(&mut dana, &result(Outcome::NoAnswer), &dir)
-        .unwrap();
+    undo_then_log(&mut dana_block, &mut dana, Outcome::NoAnswer, &dir);
     let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
     assert_eq!(r.pushed.do_not_call_removed, 0, "Sam still lists it");
     assert_eq!(listed("+14155550778"), "listed");
@@ -2484,11 +2488,7 @@ fn an_undone_do_not_call_leaves_the_teams_list_once_nobody_lists_it() {
 
     // Sam undoes his too: now it leaves the list, and Dana's lead is as her
     // own call left it.
-    sam_block.undo(&mut sam).unwrap();
-    sam_block.begin_outcome().unwrap();
-    sam_block
-        .log_outcome(&mut sam, &result(Outcome::NoAnswer), &dir)
-        .unwrap();
+    undo_then_log(&mut sam_block, &mut sam, Outcome::NoAnswer, &dir);
     let r = block_on(team::sync(&mut sam, &secrets)).unwrap();
     assert_eq!(r.pushed.do_not_call_removed, 1);
     assert_eq!(listed("+14155550778"), "taken off");

@@ -257,6 +257,27 @@ fn linked_rep() -> (Store, crate::reps::Rep) {
     (store, rep)
 }
 
+/// A linked rep's copy that took in a published theme of `n` leads: the
+/// store, the rep, the leads' ids and the theme's.
+fn with_shared(n: usize) -> (Store, crate::reps::Rep, Vec<String>, String) {
+    let what = published(n);
+    let (mut store, rep) = linked_rep();
+    let incoming = super::lists::SharedIn {
+        themes: what.themes.clone(),
+        prospects: what.prospects.clone(),
+        ..super::lists::SharedIn::default()
+    };
+    pull::apply(&mut store, &[], &[], &[], &incoming, 7).unwrap();
+    let ids = what.prospects.iter().map(|p| p.row.id.clone()).collect();
+    let theme = store
+        .conn()
+        .query_row("SELECT id FROM themes WHERE name = 'Shared'", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    (store, rep, ids, theme)
+}
+
 /// A manager's database with a theme of `n` prospects (no known zone) and
 /// a number each: what it publishes.
 fn published(n: usize) -> super::lists::ToPublish {
@@ -575,22 +596,9 @@ fn a_shared_lead_is_drawn_only_under_this_reps_lease_and_the_teams_list_applies(
 
 #[test]
 fn a_reps_clock_ten_minutes_off_keeps_a_lease_as_long_as_the_store_does() {
-    use super::lists::{self, LeaseAnswer, SharedIn};
-    let what = published(1);
-    let (mut store, rep) = linked_rep();
-    let incoming = SharedIn {
-        themes: what.themes.clone(),
-        prospects: what.prospects.clone(),
-        ..SharedIn::default()
-    };
-    pull::apply(&mut store, &[], &[], &[], &incoming, 7).unwrap();
-    let theme: String = store
-        .conn()
-        .query_row("SELECT id FROM themes WHERE name = 'Shared'", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
-    let lead = what.prospects[0].row.id.clone();
+    use super::lists::{self, LeaseAnswer};
+    let (mut store, rep, ids, theme) = with_shared(1);
+    let lead = ids[0].clone();
     let session = crate::session::Session::start(
         &mut store,
         std::slice::from_ref(&theme),
@@ -838,22 +846,8 @@ fn batches_read_ahead_on_a_second_connection_are_the_batches_read_one_by_one() {
 
 #[test]
 fn a_card_drawn_before_its_withdrawal_arrived_is_not_called() {
-    use super::lists::{self, LeaseAnswer, SharedIn};
-    let what = published(2);
-    let (mut store, rep) = linked_rep();
-    let incoming = SharedIn {
-        themes: what.themes.clone(),
-        prospects: what.prospects.clone(),
-        ..SharedIn::default()
-    };
-    pull::apply(&mut store, &[], &[], &[], &incoming, 7).unwrap();
-    let ids: Vec<String> = what.prospects.iter().map(|p| p.row.id.clone()).collect();
-    let theme: String = store
-        .conn()
-        .query_row("SELECT id FROM themes WHERE name = 'Shared'", [], |r| {
-            r.get(0)
-        })
-        .unwrap();
+    use super::lists::{self, LeaseAnswer};
+    let (mut store, rep, ids, theme) = with_shared(2);
     let now = Utc::now();
     let session =
         crate::session::Session::start(&mut store, std::slice::from_ref(&theme), None, None, now)
