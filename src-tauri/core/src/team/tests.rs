@@ -974,3 +974,120 @@ fn an_undone_do_not_call_queues_its_listing_taken_back_for_the_team() {
         .unwrap()
         .is_none());
 }
+
+#[test]
+fn a_managers_copy_keeps_a_number_the_team_still_lists_when_a_reps_call_on_it_is_undone() {
+    use super::lists::{DncEntry, SharedIn};
+    use crate::calls::{CallNotes, CallResult};
+    use crate::domain::Outcome;
+    use crate::lists::{self as local, NewPhone, NewProspect};
+    use rusqlite::OptionalExtension;
+    // Dana's copy: a lead of hers, called "do not call" and pushed.
+    let (mut dana, _rep) = linked_rep();
+    let t = local::create_theme(dana.conn(), "Mine", crate::domain::ThemeKind::Custom, "").unwrap();
+    let lead = local::insert_prospect(
+        dana.conn(),
+        &NewProspect {
+            theme_id: Some(t.id.clone()),
+            first_name: "Pat".into(),
+            phones: vec![NewPhone {
+                kind: "direct".into(),
+                e164: Some("+14155550990".into()),
+                extension: None,
+                raw: "415 555 0990".into(),
+            }],
+            ..NewProspect::default()
+        },
+        Utc::now(),
+    )
+    .unwrap();
+    let mut s =
+        crate::session::Session::start(&mut dana, &[t.id.clone()], Some(30), None, Utc::now())
+            .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    s.start_call(&mut dana).unwrap();
+    s.answer(&mut dana).unwrap();
+    let dnc = CallResult {
+        outcome: Outcome::DoNotCall,
+        callback_at: None,
+        meeting: None,
+        notes: CallNotes::default(),
+        asked_for_meeting: false,
+    };
+    s.log_outcome(&mut dana, &dnc, dir.path()).unwrap();
+    let (reps, rows) = drain(&dana);
+
+    // The manager's copy pulls her call before the team's list has the
+    // number: its listing here is the call's own.
+    let mut lee = Store::open_in_memory().unwrap();
+    lee.write(|tx| {
+        link::save(
+            tx,
+            &NewLink {
+                url: "postgres://lee@db.example/team".into(),
+                role: "lee".into(),
+                rep_id: None,
+                manager: true,
+                team_schema: 1,
+            },
+        )
+    })
+    .unwrap();
+    pull::apply(&mut lee, &reps, &rows, &[], &SharedIn::default(), 1).unwrap();
+    let listed = |store: &Store| -> Option<String> {
+        store
+            .conn()
+            .query_row(
+                "SELECT source FROM do_not_call WHERE value = '+14155550990'",
+                [],
+                |r| r.get(0),
+            )
+            .optional()
+            .unwrap()
+    };
+    assert_eq!(listed(&lee).as_deref(), Some("call"));
+
+    // She undoes it and logs another outcome; in the same pull the team's
+    // list still has the number (another copy lists it too).
+    s.undo(&mut dana).unwrap();
+    s.log_outcome(
+        &mut dana,
+        &CallResult {
+            outcome: Outcome::NotInterested,
+            ..dnc
+        },
+        dir.path(),
+    )
+    .unwrap();
+    // The pull reads the rows the call refers to as well (its block).
+    let (_, changed) = drain(&dana);
+    let mut rows = rows;
+    for r in changed {
+        rows.retain(|x| !(x.kind == r.kind && x.id == r.id));
+        rows.push(r);
+    }
+    let still = SharedIn {
+        dnc: vec![DncEntry {
+            kind: "phone".into(),
+            value: "+14155550990".into(),
+            since: "2026-12-07T10:00:00.000Z".into(),
+            removed: false,
+        }],
+        ..SharedIn::default()
+    };
+    pull::apply(&mut lee, &reps, &rows, &[], &still, 2).unwrap();
+    assert_eq!(
+        listed(&lee).as_deref(),
+        Some("team"),
+        "the call's listing went with the undo; the team's stands"
+    );
+    // Her lead here (a bundle carries no numbers: it holds none of the
+    // list's) is as she left it.
+    let status: String = lee
+        .conn()
+        .query_row("SELECT status FROM prospects WHERE id = ?1", [&lead], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    assert_eq!(status, "not_interested");
+}
