@@ -1001,9 +1001,14 @@ fn a_managers_copy_keeps_a_number_the_team_still_lists_when_a_reps_call_on_it_is
         Utc::now(),
     )
     .unwrap();
-    let mut s =
-        crate::session::Session::start(&mut dana, &[t.id.clone()], Some(30), None, Utc::now())
-            .unwrap();
+    let mut s = crate::session::Session::start(
+        &mut dana,
+        std::slice::from_ref(&t.id),
+        Some(30),
+        None,
+        Utc::now(),
+    )
+    .unwrap();
     let dir = tempfile::tempdir().unwrap();
     s.start_call(&mut dana).unwrap();
     s.answer(&mut dana).unwrap();
