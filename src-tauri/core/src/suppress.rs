@@ -240,17 +240,6 @@ fn mark_sharing(conn: &Connection, prospect_id: &str, at: &str) -> Result<usize>
     Ok(by_phone + by_listed + by_email)
 }
 
-/// Mark every prospect here that has the listed `value` (a number with its
-/// extension, or an e-mail): an entry that came from elsewhere (the team's
-/// list). Returns how many changed.
-pub fn mark_holding(conn: &Connection, kind: &str, value: &str, at: &str) -> Result<usize> {
-    let ids = holding(conn, kind, value)?;
-    for id in &ids {
-        mark(conn, id, at)?;
-    }
-    Ok(ids.len())
-}
-
 /// The prospects not yet marked do-not-call that hold `value` of the list
 /// ("phone": one of their numbers, with its extension; "email").
 pub fn holding(conn: &Connection, kind: &str, value: &str) -> Result<Vec<String>> {

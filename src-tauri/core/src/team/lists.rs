@@ -530,13 +530,13 @@ pub fn list_from_team(
               WHERE kind = ?1 AND value = ?2 AND source = 'team' AND prospect_id IS NOT NULL",
         )?
         .execute(params![e.kind, e.value])?;
-        remember_marks(
-            tx,
-            &e.kind,
-            &e.value,
-            &suppress::holding(tx, &e.kind, &e.value)?,
-        )?;
-        report.prospects_marked += suppress::mark_holding(tx, &e.kind, &e.value, &now)? as u32;
+        // Those it marks, looked up once: remembered as they are, then marked.
+        let holding = suppress::holding(tx, &e.kind, &e.value)?;
+        remember_marks(tx, &e.kind, &e.value, &holding)?;
+        for id in &holding {
+            suppress::mark(tx, id, &now)?;
+        }
+        report.prospects_marked += holding.len() as u32;
     }
     Ok(())
 }
