@@ -336,6 +336,9 @@ fn the_team_panel_exports_a_bundle_and_refuses_a_damaged_one() {
     let app = env.launch();
     app.wait_for(&By::nav("Main"));
     app.alt('4');
+    // The Review view loads on demand: its own shortcuts work once its tabs
+    // are there (an Alt+T sent before that reaches no one).
+    app.wait_for(&By::css(r#"[role="tablist"][aria-label="Review parts"]"#));
     app.alt('t');
 
     // Export the current rep's bundle to the suggested file.
