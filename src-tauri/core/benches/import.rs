@@ -437,14 +437,55 @@ fn full_import(
     csv: &Path,
     checkpoints: Checkpoints,
 ) -> (import::ImportReport, f64, f64) {
+    let (report, wall, cpu, _) = staged_import(db, csv, checkpoints);
+    (report, wall, cpu)
+}
+
+/// [`full_import`], with the wall time of each step of the import: the
+/// rows, each index built again, the references and the commit.
+fn staged_import(
+    db: &Path,
+    csv: &Path,
+    checkpoints: Checkpoints,
+) -> (import::ImportReport, f64, f64, Vec<(String, f64)>) {
     let (mut store, _background) = open(db, checkpoints);
     let t = Instant::now();
     let c = cpu_seconds();
     let source = import::read_file(csv).expect("read the file");
     let mut opts = ImportOptions::new(&source, &Settings::default());
     opts.theme = ThemeChoice::Field(import::Field::Industry);
-    let report = import::run(&mut store, &source, &opts, &mut |_| true).expect("import");
-    (report, t.elapsed().as_secs_f64(), cpu_seconds() - c)
+    // Each step from its first progress call to the next step's.
+    let mut marks: Vec<(String, f64)> = Vec::new();
+    let mut stage = None;
+    let mut index = 0;
+    let report = import::run(&mut store, &source, &opts, &mut |p| {
+        let name = match p.stage {
+            import::ImportStage::Reading => (stage != Some(p.stage)).then(|| "rows".to_string()),
+            import::ImportStage::Indexing => {
+                index += 1;
+                Some(format!("index {index}"))
+            }
+            import::ImportStage::Saving => {
+                (stage != Some(p.stage)).then(|| "references and commit".to_string())
+            }
+        };
+        if let Some(name) = name {
+            marks.push((name, t.elapsed().as_secs_f64()));
+        }
+        stage = Some(p.stage);
+        true
+    })
+    .expect("import");
+    let wall = t.elapsed().as_secs_f64();
+    let steps = marks
+        .iter()
+        .enumerate()
+        .map(|(i, (name, from))| {
+            let to = marks.get(i + 1).map_or(wall, |m| m.1);
+            (name.clone(), to - from)
+        })
+        .collect();
+    (report, wall, cpu_seconds() - c, steps)
 }
 
 /// Parse the file and insert each row with its first phone as raw text: no
@@ -869,7 +910,7 @@ fn only_import(dir: &Path, case: &str) {
             (db, fresh)
         }
     };
-    let (report, wall, cpu) = full_import(&db, &csv, Checkpoints::Background);
+    let (report, wall, cpu, steps) = staged_import(&db, &csv, Checkpoints::Background);
     println!(
         "{case} import of {rows} rows: {wall:.2} s wall, {cpu:.2} s CPU (imported {}, updated {}, rejected {}; peak RSS {} MB)",
         report.imported,
@@ -877,6 +918,11 @@ fn only_import(dir: &Path, case: &str) {
         report.rejected_count,
         vm_hwm_kib().unwrap_or(0) / 1024
     );
+    let steps: Vec<String> = steps
+        .iter()
+        .map(|(name, s)| format!("{name} {s:.2} s"))
+        .collect();
+    println!("  its steps (wall): {}", steps.join(", "));
 }
 
 /// What an import in a child process reported.

@@ -1588,7 +1588,7 @@ fn a_big_import_builds_its_random_key_indexes_at_its_end() {
             .iter()
             .filter(|s| **s == ImportStage::Indexing)
             .count(),
-        3
+        run::DEFERRED_INDEXES.len()
     );
     assert_eq!(schema(&store), before);
     assert_eq!(count_text(&store, "PRAGMA integrity_check"), "ok");
