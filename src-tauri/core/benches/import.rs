@@ -37,6 +37,11 @@
 //! Wall and CPU time are both printed: on a shared machine wall time also
 //! counts the time other programs hold the cores.
 
+// The app's allocator (src-tauri/src/main.rs), so that the figures are the
+// app's.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use std::fmt::Write as _;
 use std::io::{BufWriter, Write};
 use std::path::Path;
