@@ -43,6 +43,27 @@ pub fn email_value(email: &str) -> String {
 /// The same as [`phone_value`] in SQL, over a `prospect_phones` row `ph`.
 const PHONE_VALUE_SQL: &str = "ph.e164 || ifnull(';ext=' || nullif(ph.extension, ''), '')";
 
+/// The listings of the prospect `?1`: each entry of the list that one of
+/// their numbers or their e-mail is, as rows of `kind`, `value`, `since`,
+/// `source` and `prospect_id` (the entry's, for the filters of the queries
+/// below).
+fn listings_of_prospect() -> String {
+    format!(
+        "SELECT d.kind, d.value, d.since, d.source, d.prospect_id FROM prospect_phones ph
+           JOIN do_not_call d ON d.kind = 'phone' AND d.value = {PHONE_VALUE_SQL}
+          WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL
+         UNION ALL
+         SELECT d.kind, d.value, d.since, d.source, d.prospect_id FROM prospects p
+           JOIN do_not_call d ON d.kind = 'email' AND d.value = lower(trim(p.email))
+          WHERE p.id = ?1 AND p.email IS NOT NULL"
+    )
+}
+
+/// A filter over [`listings_of_prospect`]: leaves out the entries the team's
+/// word on this very prospect listed (its state lists their values with
+/// source "team" under their id).
+const NOT_THE_TEAMS_WORD: &str = "NOT (source = 'team' AND prospect_id IS ?1)";
+
 /// Why an entry went on the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source<'a> {
@@ -138,14 +159,8 @@ pub struct Listed {
 /// The first number or e-mail of `prospect_id` that is on the list.
 pub fn listed_contact(conn: &Connection, prospect_id: &str) -> Result<Option<Listed>> {
     let sql = format!(
-        "SELECT d.kind, d.value, d.since FROM prospect_phones ph
-           JOIN do_not_call d ON d.kind = 'phone' AND d.value = {PHONE_VALUE_SQL}
-          WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL
-         UNION ALL
-         SELECT d.kind, d.value, d.since FROM prospects p
-           JOIN do_not_call d ON d.kind = 'email' AND d.value = lower(trim(p.email))
-          WHERE p.id = ?1 AND p.email IS NOT NULL
-         LIMIT 1"
+        "SELECT kind, value, since FROM ({}) LIMIT 1",
+        listings_of_prospect()
     );
     Ok(conn
         .prepare_cached(&sql)?
@@ -420,16 +435,8 @@ pub fn listed_besides(
     value: &str,
 ) -> Result<bool> {
     let sql = format!(
-        "SELECT EXISTS (SELECT 1 FROM prospect_phones ph
-                          JOIN do_not_call d ON d.kind = 'phone' AND d.value = {PHONE_VALUE_SQL}
-                         WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL
-                           AND NOT (d.kind = ?2 AND d.value = ?3)
-                           AND NOT (d.source = 'team' AND d.prospect_id IS ?1))
-             OR EXISTS (SELECT 1 FROM prospects p
-                          JOIN do_not_call d ON d.kind = 'email' AND d.value = lower(trim(p.email))
-                         WHERE p.id = ?1 AND p.email IS NOT NULL
-                           AND NOT (d.kind = ?2 AND d.value = ?3)
-                           AND NOT (d.source = 'team' AND d.prospect_id IS ?1))"
+        "SELECT EXISTS (SELECT 1 FROM ({}) WHERE NOT (kind = ?2 AND value = ?3) AND {NOT_THE_TEAMS_WORD})",
+        listings_of_prospect()
     );
     Ok(conn
         .prepare_cached(&sql)?
@@ -443,12 +450,8 @@ pub fn by_team_word_only(conn: &Connection, prospect_id: &str) -> Result<bool> {
     let sql = format!(
         "SELECT EXISTS (SELECT 1 FROM team_shared WHERE prospect_id = ?1)
             AND NOT EXISTS (SELECT 1 FROM calls WHERE prospect_id = ?1 AND outcome = 'do_not_call')
-            AND NOT EXISTS (SELECT 1 FROM prospect_phones ph
-                              JOIN do_not_call d ON d.kind = 'phone' AND d.value = {PHONE_VALUE_SQL}
-                             WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL AND d.source <> 'team')
-            AND NOT EXISTS (SELECT 1 FROM prospects p
-                              JOIN do_not_call d ON d.kind = 'email' AND d.value = lower(trim(p.email))
-                             WHERE p.id = ?1 AND p.email IS NOT NULL AND d.source <> 'team')"
+            AND NOT EXISTS (SELECT 1 FROM ({}) WHERE source <> 'team')",
+        listings_of_prospect()
     );
     Ok(conn
         .prepare_cached(&sql)?
@@ -462,14 +465,8 @@ pub fn by_team_word_only(conn: &Connection, prospect_id: &str) -> Result<bool> {
 pub fn own_word(conn: &Connection, prospect_id: &str) -> Result<bool> {
     let sql = format!(
         "SELECT EXISTS (SELECT 1 FROM calls WHERE prospect_id = ?1 AND outcome = 'do_not_call')
-             OR EXISTS (SELECT 1 FROM prospect_phones ph
-                          JOIN do_not_call d ON d.kind = 'phone' AND d.value = {PHONE_VALUE_SQL}
-                         WHERE ph.prospect_id = ?1 AND ph.e164 IS NOT NULL
-                           AND NOT (d.source = 'team' AND d.prospect_id IS ?1))
-             OR EXISTS (SELECT 1 FROM prospects p
-                          JOIN do_not_call d ON d.kind = 'email' AND d.value = lower(trim(p.email))
-                         WHERE p.id = ?1 AND p.email IS NOT NULL
-                           AND NOT (d.source = 'team' AND d.prospect_id IS ?1))"
+             OR EXISTS (SELECT 1 FROM ({}) WHERE {NOT_THE_TEAMS_WORD})",
+        listings_of_prospect()
     );
     Ok(conn
         .prepare_cached(&sql)?
