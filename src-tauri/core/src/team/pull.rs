@@ -3,7 +3,7 @@
 //! checks, same matching), so a manager's database holds the team's calls
 //! and every report reads them with the same definitions as a rep's own.
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::de::DeserializeOwned;
@@ -233,10 +233,6 @@ pub fn apply(
             seq,
             ..PullReport::default()
         };
-        if !shared_in.is_empty() {
-            let undone = undone_dnc(tx, &bundles)?;
-            report.shared = super::lists::apply_shared(tx, shared_in, &undone)?;
-        }
         // This copy's own rep, now (a manager may have started calling since
         // linking): its rows here are its own truth. None: nothing is.
         let own: String = match crate::reps::current_rep(tx)? {
@@ -250,11 +246,16 @@ pub fn apply(
                 .unwrap_or_default(),
         };
         let own = Some(own.as_str());
+        let undone = undone_dnc(tx, &bundles, own)?;
+        if !shared_in.is_empty() {
+            let leads: Vec<String> = undone.values().cloned().collect();
+            report.shared = super::lists::apply_shared(tx, shared_in, &leads)?;
+        }
         for (b, _) in &bundles {
             same_rep_by_id(tx, &b.rep)?;
         }
         for (b, name) in &bundles {
-            let again = refresh_present(tx, b, own)?;
+            let again = refresh_present(tx, b, own, &undone)?;
             report.calls_updated += again.calls;
             report.blocks_updated += again.blocks;
             let r = bundle::import_checked(tx, b, name)?;
@@ -345,7 +346,12 @@ struct Refreshed {
     undone_dnc: Vec<String>,
 }
 
-fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<Refreshed> {
+fn refresh_present(
+    tx: &Connection,
+    b: &Bundle,
+    own: Option<&str>,
+    undone: &HashMap<String, String>,
+) -> Result<Refreshed> {
     let mut blocks = 0;
     for x in &b.blocks {
         blocks += tx.execute(
@@ -373,15 +379,7 @@ fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<Ref
     for c in &b.calls {
         // A do-not-call here that the rep has since undone (the store's
         // call ends otherwise now): what it listed here goes with it.
-        let was_dnc: Option<String> = tx
-            .query_row(
-                "SELECT prospect_id FROM calls
-                  WHERE id = ?1 AND rep_id IS NOT ?2 AND outcome = 'do_not_call'",
-                params![c.id, own],
-                |r| r.get(0),
-            )
-            .optional()?;
-        if let Some(prospect) = was_dnc.filter(|_| c.outcome != Outcome::DoNotCall) {
+        if let Some(prospect) = undone.get(&c.id) {
             // Each value it listed, unless another do-not-call prospect here
             // holds it (another rep's call on the same number).
             let listed: Vec<(String, String)> = tx
@@ -391,9 +389,9 @@ fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<Ref
                 .query_map([&c.id], |r| Ok((r.get(0)?, r.get(1)?)))?
                 .collect::<rusqlite::Result<_>>()?;
             for (kind, value) in listed {
-                suppress::unlist_unless_held(tx, &kind, &value, std::slice::from_ref(&prospect))?;
+                suppress::unlist_unless_held(tx, &kind, &value, std::slice::from_ref(prospect))?;
             }
-            undone_dnc.push(prospect);
+            undone_dnc.push(prospect.clone());
         }
         let had: u32 = tx.query_row(
             "SELECT count(*) FROM meetings m JOIN calls c ON c.id = m.call_id
@@ -416,22 +414,28 @@ fn refresh_present(tx: &Connection, b: &Bundle, own: Option<&str>) -> Result<Ref
     })
 }
 
-/// The leads of the calls `bundles` bring that end "do not call" here, as
-/// another rep's, and otherwise now (the rep undid that outcome).
-fn undone_dnc(tx: &Connection, bundles: &[(Bundle, String)]) -> Result<Vec<String>> {
+/// The calls `bundles` bring that end "do not call" here, as another rep's
+/// than `own` (this copy's), and otherwise now (the rep undid that
+/// outcome): each call's id and its lead. Found once, before the pull
+/// changes anything, for the team's list ([`super::lists::apply_shared`])
+/// and for the calls taken out and imported again ([`refresh_present`]).
+fn undone_dnc(
+    tx: &Connection,
+    bundles: &[(Bundle, String)],
+    own: Option<&str>,
+) -> Result<HashMap<String, String>> {
     let mut was = tx.prepare_cached(
-        "SELECT c.prospect_id FROM calls c
-          WHERE c.id = ?1 AND c.rep_id = ?2 AND c.outcome = 'do_not_call'
-            AND c.rep_id IS NOT (SELECT rep_id FROM team_link WHERE id = 1)",
+        "SELECT prospect_id FROM calls
+          WHERE id = ?1 AND rep_id = ?2 AND rep_id IS NOT ?3 AND outcome = 'do_not_call'",
     )?;
-    let mut out = Vec::new();
+    let mut out = HashMap::new();
     for (b, _) in bundles {
         for c in b.calls.iter().filter(|c| c.outcome != Outcome::DoNotCall) {
             if let Some(p) = was
-                .query_row(params![c.id, b.rep.id], |r| r.get::<_, String>(0))
+                .query_row(params![c.id, b.rep.id, own], |r| r.get::<_, String>(0))
                 .optional()?
             {
-                out.push(p);
+                out.insert(c.id.clone(), p);
             }
         }
     }
