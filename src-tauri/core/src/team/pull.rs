@@ -424,15 +424,17 @@ fn undone_dnc(
     bundles: &[(Bundle, String)],
     own: Option<&str>,
 ) -> Result<HashMap<String, String>> {
+    // The same condition as the calls `refresh_present` replaces: any rep's
+    // but `own`.
     let mut was = tx.prepare_cached(
         "SELECT prospect_id FROM calls
-          WHERE id = ?1 AND rep_id = ?2 AND rep_id IS NOT ?3 AND outcome = 'do_not_call'",
+          WHERE id = ?1 AND rep_id IS NOT ?2 AND outcome = 'do_not_call'",
     )?;
     let mut out = HashMap::new();
     for (b, _) in bundles {
         for c in b.calls.iter().filter(|c| c.outcome != Outcome::DoNotCall) {
             if let Some(p) = was
-                .query_row(params![c.id, b.rep.id, own], |r| r.get::<_, String>(0))
+                .query_row(params![c.id, own], |r| r.get::<_, String>(0))
                 .optional()?
             {
                 out.insert(c.id.clone(), p);
