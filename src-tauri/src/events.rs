@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 use specta::Type;
 
-use callblock_core::import::ImportStage;
+use callblock_core::import::{ImportStage, IndexStep};
 use callblock_core::session::TickView;
 
 /// Sent about once a second (on the block's and the call's whole seconds)
@@ -29,6 +29,8 @@ pub struct ImportProgress {
     /// Seconds until every row is read at that pace; `None` at first and
     /// once the rows are read.
     pub seconds_left: Option<f64>,
+    /// While the indexes are built: which one, of how many.
+    pub index: Option<IndexStep>,
 }
 
 /// Sent every second of the break after a block, and once when it is over.

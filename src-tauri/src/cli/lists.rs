@@ -360,7 +360,13 @@ impl ProgressLine {
 fn progress_text(p: &import::Progress, dry_run: bool) -> String {
     let rows = thousands(f64::from(p.rows_read));
     match p.stage {
-        import::ImportStage::Indexing => format!("100 %: building the indexes ({rows} rows read)"),
+        import::ImportStage::Indexing => match p.index {
+            Some(i) => format!(
+                "100 %: building the indexes, {} of {} ({rows} rows read)",
+                i.n, i.of
+            ),
+            None => format!("100 %: building the indexes ({rows} rows read)"),
+        },
         import::ImportStage::Saving if dry_run => format!("100 %: finishing ({rows} rows read)"),
         import::ImportStage::Saving => format!("100 %: saving ({rows} rows read)"),
         import::ImportStage::Reading => {

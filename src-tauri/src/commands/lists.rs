@@ -20,7 +20,7 @@ use callblock_core::api::lists::{self, ProspectExport};
 use callblock_core::domain::ThemeKind;
 use callblock_core::export::ExportScope;
 use callblock_core::files;
-use callblock_core::import::{ImportReport, ImportStage, OnRejects};
+use callblock_core::import::{ImportReport, ImportStage, IndexStep, OnRejects};
 use callblock_core::lists::Theme;
 use callblock_core::themes::{
     self, MergeReport, ProspectFilter, RecycleReport, RecycleScope, SplitReport,
@@ -128,15 +128,19 @@ pub fn run_blocking(
         return Err(ImportGate::busy_error());
     };
     // The core reports every thousand rows (and hears a cancel as often);
-    // the window hears at most ten times a second, and every change of stage.
-    let mut last: Option<(std::time::Instant, ImportStage)> = None;
+    // the window hears at most ten times a second, and every change of stage
+    // (and of the index being built).
+    type Heard = (std::time::Instant, ImportStage, Option<IndexStep>);
+    let mut last: Option<Heard> = None;
     state.with_store_during_import(|s| {
         api::run(s, setup, how, &mut |p| {
-            let due = last.is_none_or(|(at, stage)| {
-                stage != p.stage || at.elapsed() >= std::time::Duration::from_millis(100)
+            let due = last.is_none_or(|(at, stage, index)| {
+                stage != p.stage
+                    || index != p.index
+                    || at.elapsed() >= std::time::Duration::from_millis(100)
             });
             if due {
-                last = Some((std::time::Instant::now(), p.stage));
+                last = Some((std::time::Instant::now(), p.stage, p.index));
                 emit(ImportProgress {
                     job,
                     dry_run: how.dry_run,
@@ -145,6 +149,7 @@ pub fn run_blocking(
                     stage: p.stage,
                     rows_per_second: p.rows_per_second,
                     seconds_left: p.seconds_left,
+                    index: p.index,
                 });
             }
             !gate.cancelled()

@@ -2139,7 +2139,11 @@ rows_per_second: number;
  * Seconds until every row is read at that pace; `None` at first and
  * once the rows are read.
  */
-seconds_left: number | null }
+seconds_left: number | null; 
+/**
+ * While the indexes are built: which one, of how many.
+ */
+index: IndexStep | null }
 /**
  * What an import changed (or, for a dry run, would change).
  */
@@ -2173,6 +2177,10 @@ export type ImportStage =
  * Checking what was written and saving it (the commit).
  */
 "saving"
+/**
+ * The index being built at the end of a big import: the `n`th of `of`.
+ */
+export type IndexStep = { n: number; of: number }
 /**
  * What the last logged outcome produced, for the rep to act on.
  */

@@ -104,6 +104,9 @@ describe("the progress of an import", () => {
     expect(progressText({ rows_read: 1000, fraction: 0.001, stage: "reading", rows_per_second: 900, seconds_left: null })).toBe(
       "0 % (1,000 rows, 900 rows/s)",
     );
+    expect(progressText({ rows_read: 1000000, fraction: 1, stage: "indexing", index: { n: 2, of: 4 } })).toBe(
+      "100 %: building the indexes, 2 of 4 (1,000,000 rows read)",
+    );
     expect(progressText({ rows_read: 1000000, fraction: 1, stage: "indexing" })).toBe(
       "100 %: building the indexes (1,000,000 rows read)",
     );

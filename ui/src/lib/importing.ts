@@ -159,7 +159,10 @@ export function timeLeft(seconds: number): string {
  */
 export function progressText(p: Pick<ImportProgress, "rows_read" | "fraction"> & Partial<ImportProgress>): string {
   const rows = count(p.rows_read);
-  if (p.stage === "indexing") return `100 %: building the indexes (${rows} rows read)`;
+  if (p.stage === "indexing") {
+    const which = p.index ? `, ${p.index.n} of ${p.index.of}` : "";
+    return `100 %: building the indexes${which} (${rows} rows read)`;
+  }
   if (p.stage === "saving") return `100 %: ${p.dry_run ? "finishing" : "saving"} (${rows} rows read)`;
   const parts = [`${rows} rows`];
   if (p.rows_per_second && p.rows_per_second > 0) parts.push(`${count(Math.round(p.rows_per_second))} rows/s`);

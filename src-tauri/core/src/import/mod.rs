@@ -167,6 +167,15 @@ pub struct Progress {
     /// the import builds indexes and saves, comes after); `None` in the first
     /// second and once the rows are read.
     pub seconds_left: Option<f64>,
+    /// While the indexes are built: which one, of how many.
+    pub index: Option<IndexStep>,
+}
+
+/// The index being built at the end of a big import: the `n`th of `of`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Type)]
+pub struct IndexStep {
+    pub n: u32,
+    pub of: u32,
 }
 
 /// Rows between two progress calls.

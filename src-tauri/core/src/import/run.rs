@@ -22,7 +22,7 @@ use super::write::{
 };
 use super::{
     check_mapping, line32, reader, region_id, source_format, theme_rule, ImportError,
-    ImportOptions, ImportReport, ImportStage, OnRejects, Progress, RowIssue, SourceFile,
+    ImportOptions, ImportReport, ImportStage, IndexStep, OnRejects, Progress, RowIssue, SourceFile,
     ISSUE_LIST_LIMIT, PROGRESS_EVERY,
 };
 use crate::error::Result;
@@ -324,6 +324,7 @@ impl How<'_> {
             stage,
             rows_per_second,
             seconds_left,
+            index: None,
         }
     }
 
@@ -429,13 +430,17 @@ fn drop_deferred(tx: &Connection) -> Result<Vec<String>> {
 fn build_deferred(
     tx: &Connection,
     sqls: &[String],
-    mut step: impl FnMut() -> Result<()>,
+    mut step: impl FnMut(IndexStep) -> Result<()>,
 ) -> Result<()> {
     tx.execute_batch(&format!(
         "PRAGMA cache_size = -{BUILD_CACHE_KIB}; PRAGMA threads = 2"
     ))?;
-    for sql in sqls {
-        step()?;
+    let of = sqls.len() as u32;
+    for (i, sql) in sqls.iter().enumerate() {
+        step(IndexStep {
+            n: i as u32 + 1,
+            of,
+        })?;
         tx.execute_batch(sql)?;
     }
     Ok(())
@@ -695,11 +700,14 @@ impl<'c> RowWriter<'c> {
             // The reading thread's memory is free for the sorter.
             self.index = None;
             let deferred = std::mem::take(&mut self.deferred);
-            build_deferred(self.tx, &deferred, || {
+            build_deferred(self.tx, &deferred, |index| {
                 go_on(
                     progress,
                     source,
-                    how.progress(ImportStage::Indexing, rows, 1.0),
+                    Progress {
+                        index: Some(index),
+                        ..how.progress(ImportStage::Indexing, rows, 1.0)
+                    },
                 )
             })?;
         }

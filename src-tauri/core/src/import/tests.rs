@@ -1563,7 +1563,7 @@ fn a_big_import_builds_its_random_key_indexes_at_its_end() {
         &src,
         &opts,
         &mut |p| {
-            stages.push(p.stage);
+            stages.push((p.stage, p.index));
             true
         },
         SMALL_BIG,
@@ -1582,14 +1582,21 @@ fn a_big_import_builds_its_random_key_indexes_at_its_end() {
         "{:?}",
         r.rejected[0]
     );
-    // The indexes were built again at the end, as they were.
+    // The indexes were built again at the end, as they were, each told.
+    let of = run::DEFERRED_INDEXES.len() as u32;
     assert_eq!(
         stages
             .iter()
-            .filter(|s| **s == ImportStage::Indexing)
-            .count(),
-        run::DEFERRED_INDEXES.len()
+            .filter(|s| s.0 == ImportStage::Indexing)
+            .map(|s| s.1)
+            .collect::<Vec<_>>(),
+        (1..=of)
+            .map(|n| Some(crate::import::IndexStep { n, of }))
+            .collect::<Vec<_>>()
     );
+    assert!(stages
+        .iter()
+        .all(|s| (s.0 == ImportStage::Indexing) == s.1.is_some()));
     assert_eq!(schema(&store), before);
     assert_eq!(count_text(&store, "PRAGMA integrity_check"), "ok");
     assert_eq!(
