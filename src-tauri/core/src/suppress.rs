@@ -64,6 +64,10 @@ fn listings_of_prospect() -> String {
 /// source "team" under their id).
 const NOT_THE_TEAMS_WORD: &str = "NOT (source = 'team' AND prospect_id IS ?1)";
 
+/// A call here on the prospect `?1` that ended "do not call".
+const CALLED_DO_NOT_CALL: &str =
+    "EXISTS (SELECT 1 FROM calls WHERE prospect_id = ?1 AND outcome = 'do_not_call')";
+
 /// Why an entry went on the list.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Source<'a> {
@@ -425,31 +429,13 @@ pub fn is_listed(conn: &Connection, kind: &str, value: &str) -> Result<bool> {
         .is_some())
 }
 
-/// Whether a value of `prospect_id` other than `value` (of `kind`) is on
-/// the list, leaving out those the team's word on this very prospect listed
-/// (source "team", under its id).
-pub fn listed_besides(
-    conn: &Connection,
-    prospect_id: &str,
-    kind: &str,
-    value: &str,
-) -> Result<bool> {
-    let sql = format!(
-        "SELECT EXISTS (SELECT 1 FROM ({}) WHERE NOT (kind = ?2 AND value = ?3) AND {NOT_THE_TEAMS_WORD})",
-        listings_of_prospect()
-    );
-    Ok(conn
-        .prepare_cached(&sql)?
-        .query_row(params![prospect_id, kind, value], |r| r.get(0))?)
-}
-
 /// Whether `prospect_id` is a shared lead marked do-not-call by the team's
 /// word only: no call here ended "do not call" on them, and every value of
 /// theirs on the list came from the team.
 pub fn by_team_word_only(conn: &Connection, prospect_id: &str) -> Result<bool> {
     let sql = format!(
         "SELECT EXISTS (SELECT 1 FROM team_shared WHERE prospect_id = ?1)
-            AND NOT EXISTS (SELECT 1 FROM calls WHERE prospect_id = ?1 AND outcome = 'do_not_call')
+            AND NOT {CALLED_DO_NOT_CALL}
             AND NOT EXISTS (SELECT 1 FROM ({}) WHERE source <> 'team')",
         listings_of_prospect()
     );
@@ -463,14 +449,26 @@ pub fn by_team_word_only(conn: &Connection, prospect_id: &str) -> Result<bool> {
 /// another reason than the team's word on this very prospect (its state,
 /// which lists their values with source "team" under their id).
 pub fn own_word(conn: &Connection, prospect_id: &str) -> Result<bool> {
+    own_word_besides(conn, prospect_id, None)
+}
+
+/// [`own_word`], not counting the listing of `besides` (a kind and a
+/// value): whether anything else here keeps `prospect_id` do-not-call.
+pub fn own_word_besides(
+    conn: &Connection,
+    prospect_id: &str,
+    besides: Option<(&str, &str)>,
+) -> Result<bool> {
     let sql = format!(
-        "SELECT EXISTS (SELECT 1 FROM calls WHERE prospect_id = ?1 AND outcome = 'do_not_call')
-             OR EXISTS (SELECT 1 FROM ({}) WHERE {NOT_THE_TEAMS_WORD})",
+        "SELECT {CALLED_DO_NOT_CALL}
+             OR EXISTS (SELECT 1 FROM ({}) WHERE {NOT_THE_TEAMS_WORD}
+                                             AND NOT (kind IS ?2 AND value IS ?3))",
         listings_of_prospect()
     );
+    let (kind, value) = besides.unzip();
     Ok(conn
         .prepare_cached(&sql)?
-        .query_row([prospect_id], |r| r.get(0))?)
+        .query_row(params![prospect_id, kind, value], |r| r.get(0))?)
 }
 
 #[cfg(test)]

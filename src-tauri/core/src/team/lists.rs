@@ -587,12 +587,7 @@ fn taken_off(tx: &Connection, e: &DncEntry, undone: &[String]) -> Result<(u32, u
     }
     let mut back: Vec<Mark> = Vec::new();
     for m in marked {
-        let own_call: bool = tx
-            .prepare_cached(
-                "SELECT EXISTS (SELECT 1 FROM calls WHERE prospect_id = ?1 AND outcome = 'do_not_call')",
-            )?
-            .query_row([&m.0], |r| r.get(0))?;
-        if !own_call && !suppress::listed_besides(tx, &m.0, &e.kind, &e.value)? {
+        if !suppress::own_word_besides(tx, &m.0, Some((&e.kind, &e.value)))? {
             back.push(m);
         }
     }

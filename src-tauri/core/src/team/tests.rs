@@ -30,6 +30,26 @@ fn new_link(conn: &Connection) -> NewLink {
     }
 }
 
+/// A manager's empty copy, linked to the team store (no rep).
+fn managers_copy() -> Store {
+    let mut store = Store::open_in_memory().unwrap();
+    store
+        .write(|tx| {
+            link::save(
+                tx,
+                &NewLink {
+                    url: "postgres://lee@db.example/team".into(),
+                    role: "lee".into(),
+                    rep_id: None,
+                    manager: true,
+                    team_schema: 1,
+                },
+            )
+        })
+        .unwrap();
+    store
+}
+
 fn count(conn: &Connection, sql: &str) -> i64 {
     conn.query_row(sql, [], |r| r.get(0)).unwrap()
 }
@@ -191,21 +211,7 @@ fn what_a_rep_pushes_a_manager_pulls_with_the_same_figures() {
     assert!(rows.iter().any(|r| r.kind == Kind::CallObjection));
     assert_eq!(pull::missing(&rows).unwrap(), vec![]);
 
-    let mut manager = Store::open_in_memory().unwrap();
-    manager
-        .write(|tx| {
-            link::save(
-                tx,
-                &NewLink {
-                    url: "postgres://lee@db.example/team".into(),
-                    role: "lee".into(),
-                    rep_id: None,
-                    manager: true,
-                    team_schema: 1,
-                },
-            )
-        })
-        .unwrap();
+    let mut manager = managers_copy();
     let report = pull::apply(&mut manager, &reps, &rows, &[], &Default::default(), 42).unwrap();
     let calls = count(
         rep_db.conn(),
@@ -1024,20 +1030,7 @@ fn a_managers_copy_keeps_a_number_the_team_still_lists_when_a_reps_call_on_it_is
 
     // The manager's copy pulls her call before the team's list has the
     // number: its listing here is the call's own.
-    let mut lee = Store::open_in_memory().unwrap();
-    lee.write(|tx| {
-        link::save(
-            tx,
-            &NewLink {
-                url: "postgres://lee@db.example/team".into(),
-                role: "lee".into(),
-                rep_id: None,
-                manager: true,
-                team_schema: 1,
-            },
-        )
-    })
-    .unwrap();
+    let mut lee = managers_copy();
     pull::apply(&mut lee, &reps, &rows, &[], &SharedIn::default(), 1).unwrap();
     let listed = |store: &Store| -> Option<String> {
         store
