@@ -22,6 +22,11 @@
 //!   files of that case, import once in this process, print the time and
 //!   stop (for `perf record`; the files are made first, so sample from the
 //!   import's start or subtract them);
+//! - `BENCH_ONLY_IMPORT=floor` (with `BENCH_ROWS`): the fresh import, then
+//!   SQLite's own floor for the same data: its rows copied by SQL alone
+//!   (`INSERT ... SELECT`, no parsing, binding or matching) into a new
+//!   database with the same schema, in one transaction, the same indexes
+//!   built at the end with the import's settings, then the commit;
 //! - `BENCH_DIR=/some/folder`: make the files there and leave those of
 //!   `BENCH_ONLY_IMPORT` (the database `only.db` or `saved-N.db`) for a look.
 //!
@@ -915,6 +920,8 @@ fn only_import(dir: &Path, case: &str) {
             (db, fresh)
         }
     };
+    // For `perf record -p`: the files are made, the import starts.
+    eprintln!("import starts (pid {})", std::process::id());
     let (report, wall, cpu, steps) = staged_import(&db, &csv, Checkpoints::Background);
     println!(
         "{case} import of {rows} rows: {wall:.2} s wall, {cpu:.2} s CPU (imported {}, updated {}, rejected {}; peak RSS {} MB)",
@@ -928,6 +935,83 @@ fn only_import(dir: &Path, case: &str) {
         .map(|(name, s)| format!("{name} {s:.2} s"))
         .collect();
     println!("  its steps (wall): {}", steps.join(", "));
+    if case == "floor" {
+        floor(dir, &db);
+    }
+}
+
+/// The import's indexes built at its end (`import::run::DEFERRED_INDEXES`).
+const DEFERRED: [&str; 4] = [
+    "prospects_email",
+    "prospects_name_company",
+    "prospects_list",
+    "prospect_phones_e164",
+];
+
+/// SQLite's floor for an import's data: the prospects and numbers of
+/// `imported` copied by `INSERT ... SELECT` into a new database of the same
+/// schema (opened as the app opens it), in one transaction, as the import
+/// writes them: foreign keys off, its page cache, the random-key indexes
+/// dropped first and built again at the end with a 4 MB cache and a second
+/// sorting thread, then the commit (`synchronous=FULL`). What no import of
+/// these rows into this schema can beat on this machine.
+fn floor(dir: &Path, imported: &Path) {
+    let db = dir.join("floor.db");
+    remove_db(&db);
+    let (store, _background) = open(&db, Checkpoints::Background);
+    let conn = store.conn();
+    let sqls: Vec<String> = DEFERRED
+        .iter()
+        .map(|name| {
+            conn.query_row(
+                "SELECT sql FROM sqlite_schema WHERE type = 'index' AND name = ?1",
+                [name],
+                |r| r.get(0),
+            )
+            .expect("a deferred index")
+        })
+        .collect();
+    conn.execute_batch(
+        "PRAGMA cache_size = -98304; PRAGMA foreign_keys = OFF; PRAGMA temp_store = FILE;",
+    )
+    .expect("settings");
+    conn.execute("ATTACH ?1 AS src", [imported.to_string_lossy()])
+        .expect("attach");
+    let t = Instant::now();
+    let c = cpu_seconds();
+    conn.execute_batch("BEGIN IMMEDIATE").expect("begin");
+    for name in DEFERRED {
+        conn.execute_batch(&format!("DROP INDEX main.{name}"))
+            .expect("drop");
+    }
+    conn.execute_batch(
+        "INSERT INTO main.imports SELECT * FROM src.imports;
+         INSERT INTO main.themes SELECT * FROM src.themes;
+         INSERT INTO main.prospects SELECT * FROM src.prospects ORDER BY rowid;
+         INSERT INTO main.prospect_phones SELECT * FROM src.prospect_phones;",
+    )
+    .expect("copy the rows");
+    let rows = t.elapsed().as_secs_f64();
+    conn.execute_batch("PRAGMA cache_size = -4096; PRAGMA threads = 2;")
+        .expect("build settings");
+    for sql in &sqls {
+        conn.execute_batch(sql).expect("build an index");
+    }
+    let indexes = t.elapsed().as_secs_f64() - rows;
+    conn.execute_batch("COMMIT").expect("commit");
+    let wall = t.elapsed().as_secs_f64();
+    let prospects: i64 = conn
+        .query_row("SELECT count(*) FROM main.prospects", [], |r| r.get(0))
+        .expect("count");
+    println!(
+        "SQLite's floor for these rows ({prospects} prospects copied by SQL alone): {wall:.2} s wall, {:.2} s CPU",
+        cpu_seconds() - c
+    );
+    println!(
+        "  its steps (wall): rows {rows:.2} s, the {} indexes {indexes:.2} s, commit {:.2} s",
+        DEFERRED.len(),
+        wall - rows - indexes
+    );
 }
 
 /// What an import in a child process reported.
