@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
-import { api, ApiError, commands, hear } from "./api";
+import { api, ApiError, commands, hear, messageOf, sentence } from "./api";
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -30,6 +30,32 @@ describe("api", () => {
     // Inherited names are not commands either.
     expect((api as unknown as Record<string, unknown>).toString).toBeUndefined();
     expect("constructor" in api).toBe(false);
+  });
+});
+
+describe("messageOf", () => {
+  it("shows the core's message as a sentence, its first plain word capitalised", () => {
+    expect(messageOf(new ApiError({ kind: "busy", message: "the database is busy" }))).toBe("The database is busy");
+    expect(messageOf({ kind: "invalid", message: "time zone: \"Mars/Base\" is not an IANA time zone" })).toBe(
+      'Time zone: "Mars/Base" is not an IANA time zone',
+    );
+    expect(messageOf("e-mail: not an address")).toBe("E-mail: not an address");
+    expect(messageOf(42)).toBe("Something went wrong.");
+  });
+
+  it("leaves paths, quoted values, settings and words with capitals of their own as they are", () => {
+    for (const m of [
+      "/home/ana/leads.csv: not an SQLite database; nothing was changed",
+      '"Ohio" is already a theme',
+      "sslmode=verify-ca is not supported",
+      "iCalendar file has no event",
+      "--prospect needs an id",
+      "Cannot reach the team store",
+      "",
+    ]) {
+      expect(sentence(m)).toBe(m);
+    }
+    expect(sentence("busy")).toBe("Busy");
   });
 });
 

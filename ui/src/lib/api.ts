@@ -60,12 +60,25 @@ export const api: Api = new Proxy({} as Api, {
   },
 });
 
-/** The message to show for anything thrown by a command. */
+/** The message to show for anything thrown by a command, as a sentence. */
 export function messageOf(e: unknown): string {
-  if (e instanceof Error) return e.message;
-  if (typeof e === "string") return e;
-  if (e && typeof e === "object" && "message" in e) return String((e as { message: unknown }).message);
+  if (e instanceof Error) return sentence(e.message);
+  if (typeof e === "string") return sentence(e);
+  if (e && typeof e === "object" && "message" in e) return sentence(String((e as { message: unknown }).message));
   return "Something went wrong.";
+}
+
+/**
+ * A message as the window shows it: the core writes its messages to follow
+ * "error: " on a terminal ("the database is busy", "time zone: ..."), the
+ * window shows them on their own, so their first word gets its capital. Only
+ * a plain word: a path, a quoted value, a setting (`sslmode=...`) or a name
+ * with capitals of its own (`iCalendar`) stays as it is written.
+ */
+export function sentence(message: string): string {
+  const first = /^[a-z][a-z'’-]*(?=[\s,:;.!?)]|$)/.exec(message);
+  if (!first) return message;
+  return message.charAt(0).toUpperCase() + message.slice(1);
 }
 
 /** An event of the generated bindings (`events.teamStatus`, ...). */

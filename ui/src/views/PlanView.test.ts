@@ -297,7 +297,7 @@ describe("PlanView", () => {
     const close = screen.getByRole("textbox", { name: "Close ratio" });
     await userEvent.clear(close);
     await userEvent.type(close, "0.5");
-    expect(await screen.findByTestId("plan-error")).toHaveTextContent("close ratio: must be at least 1");
+    expect(await screen.findByTestId("plan-error")).toHaveTextContent("Close ratio: must be at least 1");
     expect(screen.getByRole("button", { name: /Save plan/ })).toBeDisabled();
   });
 });

@@ -90,7 +90,7 @@ describe("the Review view's search", () => {
       throw new Error(cmd);
     });
     render(ReviewView);
-    expect(await screen.findByText("the database is busy")).toBeInTheDocument();
+    expect(await screen.findByText("The database is busy")).toBeInTheDocument();
     expect(screen.getByRole("button", { name: "Try again" })).toBeInTheDocument();
     expect(screen.getByRole("searchbox", { name: "Search the notes" })).toHaveAttribute("aria-invalid", "false");
   });

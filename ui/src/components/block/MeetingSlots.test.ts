@@ -59,6 +59,6 @@ describe("MeetingSlots", () => {
       throw new Error(cmd);
     });
     render(MeetingSlots, { prospectId: "p1", minutes: 30, value: "", onpick: () => {} });
-    expect(await screen.findByRole("status")).toHaveTextContent("No free slots: prospect not found: p1");
+    expect(await screen.findByRole("status")).toHaveTextContent("No free slots: Prospect not found: p1");
   });
 });

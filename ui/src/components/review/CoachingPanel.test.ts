@@ -71,7 +71,7 @@ describe("a call's coaching", () => {
     const flag = screen.getByRole("button", { name: "Flag for coaching" });
     expect(flag.getAttribute("aria-pressed")).toBe("false");
     await fireEvent.click(flag);
-    expect((await screen.findByRole("alert")).textContent).toContain("call c1 was not found");
+    expect((await screen.findByRole("alert")).textContent).toContain("Call c1 was not found");
     expect(asked).toEqual([{ callId: "c1", flagged: true }]);
   });
 

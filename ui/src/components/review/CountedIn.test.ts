@@ -80,7 +80,7 @@ describe("counted in: this copy or the team store", () => {
     // A refresh that fails after a count: the figures are the store's, from then.
     fail = true;
     stop = liveReview.follow(filter);
-    await waitFor(() => expect(screen.getByTestId("counted-in-line")).toHaveTextContent("cannot reach the team store"));
+    await waitFor(() => expect(screen.getByTestId("counted-in-line")).toHaveTextContent("Cannot reach the team store"));
     expect(screen.getByTestId("counted-in-line")).toHaveTextContent("The figures below are the team store's from");
     stop();
     // Never counted for this filter: this copy's.

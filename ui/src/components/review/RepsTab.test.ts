@@ -247,7 +247,7 @@ describe("a rep's weeks", () => {
       throw { kind: "busy", message: "the database is busy" };
     });
     renderTab();
-    expect(await screen.findByRole("alert")).toHaveTextContent("the database is busy");
+    expect(await screen.findByRole("alert")).toHaveTextContent("The database is busy");
   });
 });
 

@@ -55,7 +55,7 @@ describe("the team's funnel counted in the store", () => {
     });
     render(StoreFunnelPanel);
     await fireEvent.click(screen.getByRole("button", { name: "Count in the store" }));
-    expect(await screen.findByRole("alert")).toHaveTextContent("cannot reach the team store");
+    expect(await screen.findByRole("alert")).toHaveTextContent("Cannot reach the team store");
     expect(screen.getByText(/Nothing is lost: .* Count again then, or check the store's address and your role in Settings\./)).toBeTruthy();
   });
 });
