@@ -113,6 +113,8 @@ const COMMANDS: &[&str] = &[
     "move_prospects",
     "recycle_prospects",
     "export_prospects",
+    "do_not_call_list",
+    "add_to_do_not_call",
 ];
 
 fn main() {

@@ -134,6 +134,100 @@ fn demo_fills_a_new_database_and_lists_shows_it() {
 }
 
 #[test]
+fn dnc_add_marks_whoever_holds_the_number_and_dnc_list_shows_it() {
+    let d = Dir::new();
+    let db = d.file("demo.db");
+    let db_arg = db.to_str().unwrap();
+    let out = d.run(&["--db", db_arg, "demo"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    // A demo prospect not on the list, and a number only they have.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let (prospect, e164): (String, String) = conn
+        .query_row(
+            "SELECT p.id, ph.e164 FROM prospects p JOIN prospect_phones ph ON ph.prospect_id = p.id
+              WHERE p.do_not_call = 0 AND ph.e164 LIKE '+1%' AND ph.extension IS NULL
+                AND (SELECT count(*) FROM prospect_phones o WHERE o.e164 = ph.e164) = 1
+              ORDER BY p.rowid LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let listed_before: i64 = conn
+        .query_row("SELECT count(*) FROM do_not_call", [], |r| r.get(0))
+        .unwrap();
+
+    // One value that is no number refuses the whole command: nothing added.
+    let bad = d.run(&["--db", db_arg, "dnc", "add", &e164, "call me maybe"]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("\"call me maybe\" is neither an e-mail address nor a valid number"),
+        "{}",
+        stderr(&bad)
+    );
+    let count = |sql: &str| -> i64 { conn.query_row(sql, [], |r| r.get(0)).unwrap() };
+    assert_eq!(count("SELECT count(*) FROM do_not_call"), listed_before);
+
+    // The number typed as a rep would (national form): listed, its holder
+    // marked, and said.
+    let national = format!("({}) {}-{}", &e164[2..5], &e164[5..8], &e164[8..]);
+    let out = d.run(&[
+        "--db",
+        db_arg,
+        "dnc",
+        "add",
+        &national,
+        "Stop.Calling@Example.com",
+    ]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let said = stdout(&out);
+    assert!(
+        said.contains("on the do-not-call list; 1 prospect marked do-not-call"),
+        "{said}"
+    );
+    assert!(
+        said.contains("stop.calling@example.com: on the do-not-call list."),
+        "{said}"
+    );
+    let (status, dnc): (String, bool) = conn
+        .query_row(
+            "SELECT status, do_not_call FROM prospects WHERE id = ?1",
+            [&prospect],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    assert_eq!((status.as_str(), dnc), ("do_not_call", true));
+    let source: String = conn
+        .query_row(
+            "SELECT source FROM do_not_call WHERE kind = 'phone' AND value = ?1",
+            [&e164],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(source, "manual");
+
+    // Found again by its digits, as JSON.
+    let digits = &e164[2..8];
+    let out = d.run(&["--db", db_arg, "dnc", "list", "--search", digits, "--json"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let list: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    let values: Vec<&str> = list["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["value"].as_str().unwrap())
+        .collect();
+    assert!(values.contains(&e164.as_str()), "{list}");
+    assert_eq!(list["entries"][0]["why"], "added by hand", "{list}");
+    assert_eq!(
+        list["total"].as_i64(),
+        Some(count("SELECT count(*) FROM do_not_call"))
+    );
+    // A limit outside 1 to 1000 is a usage error.
+    let out = d.run(&["--db", db_arg, "dnc", "list", "--limit", "0"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+}
+
+#[test]
 fn the_database_comes_from_the_flag_then_the_environment_then_the_default() {
     let d = Dir::new();
     let from_env = d.file("env.db");

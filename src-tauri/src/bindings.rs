@@ -123,6 +123,8 @@ pub fn builder() -> Builder<tauri::Wry> {
             lists::move_prospects,
             lists::recycle_prospects,
             lists::export_prospects,
+            lists::do_not_call_list,
+            lists::add_to_do_not_call,
         ])
         .events(collect_events![
             events::BlockTick,

@@ -299,6 +299,12 @@ fn axe_finds_no_violation_on_any_view() {
     audit.check("lists-import");
     app.press(&App::escape().to_string());
     app.wait_for_absent(&By::testid("import-panel"));
+    // The do-not-call list (Alt+D), with the demo's entries.
+    app.alt('d');
+    app.wait_for(&By::css(r#"[data-testid="dnc-panel"] table tbody tr"#));
+    audit.check("lists-do-not-call");
+    app.press(&App::escape().to_string());
+    app.wait_for_absent(&By::testid("dnc-panel"));
 
     // Block, its setup.
     app.alt('2');

@@ -409,3 +409,111 @@ fn an_empty_database_offers_the_demo_in_one_click() {
         .expect("themes");
     assert_eq!(themes, 4);
 }
+
+#[test]
+fn a_number_put_on_the_do_not_call_list_by_hand_marks_its_prospect() {
+    let env = TestEnv::new("a_number_put_on_the_do_not_call_list_by_hand");
+    env.cli_ok(&["demo"]);
+    // A demo prospect not on the list, and a number only they have.
+    let (prospect, e164): (String, String) = env
+        .open_db()
+        .query_row(
+            "SELECT p.id, ph.e164 FROM prospects p JOIN prospect_phones ph ON ph.prospect_id = p.id
+              WHERE p.do_not_call = 0 AND ph.e164 LIKE '+1%' AND ph.extension IS NULL
+                AND (SELECT count(*) FROM prospect_phones o WHERE o.e164 = ph.e164) = 1
+              ORDER BY p.rowid LIMIT 1",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("a demo prospect with a number of their own");
+    let national = format!("({}) {}-{}", &e164[2..5], &e164[5..8], &e164[8..]);
+    let app = env.launch();
+    app.wait_for(&By::css(
+        r#"table[aria-label="Themes"] tbody tr[data-theme-id]"#,
+    ));
+
+    // Alt+D opens the list with the typing field focused: the rep types the
+    // number as it was given, and adds it.
+    app.alt('d');
+    app.wait_for(&By::css(r#"[data-testid="dnc-panel"] table tbody tr"#));
+    app.wait_until(
+        "the typing field focused",
+        crate::harness::WAIT_TIMEOUT,
+        |a| {
+            a.execute("return document.activeElement && document.activeElement.id")
+                .as_str()
+                == Some("dnc-typed")
+        },
+    );
+    app.press(&national);
+    app.wait_for(&By::button("Add to the list")).click();
+    let said = app.wait_for(&By::testid("dnc-said")).text();
+    assert_eq!(
+        said,
+        format!("{national} is on the do-not-call list; 1 prospect marked do-not-call.")
+    );
+
+    // The database behind it: listed by hand, the prospect marked.
+    let db = env.open_db();
+    let (status, dnc): (String, bool) = db
+        .query_row(
+            "SELECT status, do_not_call FROM prospects WHERE id = ?1",
+            [&prospect],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .expect("the prospect");
+    assert_eq!((status.as_str(), dnc), ("do_not_call", true));
+    let source: String = db
+        .query_row(
+            "SELECT source FROM do_not_call WHERE kind = 'phone' AND value = ?1",
+            [&e164],
+            |r| r.get(0),
+        )
+        .expect("the entry");
+    assert_eq!(source, "manual");
+
+    // The list shows it among the newest (with the prospect's e-mail, listed
+    // with it at the same instant), and finds it by its digits.
+    let newest = app.execute(
+        r#"return [...document.querySelectorAll('[data-testid="dnc-panel"] tbody tr')].slice(0, 2).map(r => r.innerText)"#,
+    );
+    let newest: Vec<&str> = newest
+        .as_array()
+        .expect("the rows")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(
+        newest
+            .iter()
+            .any(|r| r.contains(&national) && r.contains("added by hand")),
+        "{newest:?}"
+    );
+    let search = app.wait_for(&By::named("Find on the list"));
+    search.type_text(&e164[2..8]);
+    app.wait_until("the search's answer", crate::harness::WAIT_TIMEOUT, |a| {
+        text_now(a, r#"[data-testid="dnc-summary"]"#).is_some_and(|t| t.contains("match"))
+    });
+    let rows = app.execute(
+        r#"return [...document.querySelectorAll('[data-testid="dnc-panel"] tbody tr th')].map(t => t.innerText)"#,
+    );
+    let rows: Vec<&str> = rows
+        .as_array()
+        .expect("the rows")
+        .iter()
+        .filter_map(|v| v.as_str())
+        .collect();
+    assert!(rows.contains(&national.as_str()), "{rows:?}");
+    let found: i64 = db
+        .query_row(
+            "SELECT count(*) FROM do_not_call WHERE kind = 'phone' AND instr(value, ?1) > 0",
+            [&e164[2..8]],
+            |r| r.get(0),
+        )
+        .expect("count");
+    assert_eq!(rows.len() as i64, found, "{rows:?}");
+
+    // Escape puts the list away.
+    app.press(&App::escape().to_string());
+    app.wait_for_absent(&By::testid("dnc-panel"));
+}

@@ -259,6 +259,27 @@ fn mark_sharing(conn: &Connection, prospect_id: &str, at: &str) -> Result<usize>
     Ok(by_phone + by_listed + by_email)
 }
 
+/// A number or an e-mail put on the list by hand (a request that came by
+/// mail, a complaint): listed, and every prospect here who holds it marked
+/// do-not-call, their other numbers and e-mail joining the list (as a call
+/// that ends "do not call" marks them). Returns whether the value was new
+/// and how many prospects were marked.
+pub fn add_by_hand(conn: &Connection, kind: &str, value: &str, at: &str) -> Result<(bool, usize)> {
+    let added = conn
+        .prepare_cached(
+            "INSERT OR IGNORE INTO do_not_call (kind, value, since, source)
+             VALUES (?1, ?2, ?3, 'manual')",
+        )?
+        .execute(params![kind, value, at])?
+        > 0;
+    let mut marked = 0;
+    for id in holding(conn, kind, value)? {
+        marked += mark(conn, &id, at)? as usize;
+        list_prospect(conn, &id, Source::Manual, at)?;
+    }
+    Ok((added, marked))
+}
+
 /// The prospects not yet marked do-not-call that hold `value` of the list
 /// ("phone": one of their numbers, with its extension; "email").
 pub fn holding(conn: &Connection, kind: &str, value: &str) -> Result<Vec<String>> {

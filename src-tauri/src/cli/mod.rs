@@ -16,12 +16,14 @@ use callblock_core::Store;
 
 #[macro_use]
 mod output;
+mod dnc;
 mod lists;
 mod plan;
 mod playbook;
 mod review;
 mod team;
 
+use dnc::DncCommand;
 use lists::ImportArgs;
 use plan::{PlanArgs, PlanError, ScheduleCommand};
 use playbook::PlaybookCommand;
@@ -112,6 +114,10 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// The do-not-call list: its numbers and e-mails, and one put on it by
+    /// hand. Nobody on it is dialled again
+    #[command(subcommand)]
+    Dnc(DncCommand),
     /// The team store: a PostgreSQL database the reps' calls sync to, and a
     /// manager's review of the whole team reads from
     #[command(subcommand)]
@@ -327,6 +333,7 @@ pub fn run(cli: Cli) -> i32 {
             json,
         ),
         Command::ImportBundle { files, json } => review::run_import_bundles(&path, &files, json),
+        Command::Dnc(command) => dnc::run(&path, command),
         Command::Team(command) => team::run(&path, command),
     };
     match result {

@@ -1,8 +1,9 @@
 //! The Lists view's commands: importing a CSV export (open, preview with a
 //! corrected mapping, check every row, import in the background with
 //! progress and cancel), theme operations (create, rename, merge, split,
-//! move prospects, recycle) and exporting prospects to CSV. Each is a shim
-//! over `callblock_core::api::import`, `api::lists` or one
+//! move prospects, recycle), exporting prospects to CSV and the do-not-call
+//! list (found, a value added by hand). Each is a shim over
+//! `callblock_core::api::import`, `api::lists`, `api::dnc` or one
 //! `callblock_core::themes` function.
 //!
 //! An import (or the check of every row, a dry run) holds the store for its
@@ -13,6 +14,7 @@
 
 use tauri::{Manager, State};
 
+use callblock_core::api::dnc::{self, DncAdded, DncList};
 use callblock_core::api::import::{
     self as api, ImportDefaults, ImportDraft, ImportSetup, RunOptions,
 };
@@ -263,6 +265,26 @@ pub fn export_prospects(
 ) -> Result<ProspectExport, AppError> {
     let path = files::typed_path(&path, "prospects.csv")?;
     state.with_store(|s| lists::export_prospects(s.conn(), &path, &scope, replace))
+}
+
+/// The do-not-call list: the entries `search` finds (digits of a number,
+/// part of an e-mail, a prospect's name), newest first, at most `limit`.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn do_not_call_list(
+    state: State<'_, AppState>,
+    search: String,
+    limit: u32,
+) -> Result<DncList, AppError> {
+    state.with_store(|s| dnc::list(s.conn(), &search, limit))
+}
+
+/// Put a typed number or e-mail on the do-not-call list; whoever holds it
+/// here is marked do-not-call at once.
+#[tauri::command(async)]
+#[specta::specta]
+pub fn add_to_do_not_call(state: State<'_, AppState>, typed: String) -> Result<DncAdded, AppError> {
+    state.with_store(|s| dnc::add(s, &typed, callblock_core::time::now()))
 }
 
 #[cfg(test)]

@@ -1167,6 +1167,30 @@ async exportProspects(scope: ExportScope, path: string, replace: boolean) : Prom
     if(e instanceof Error) throw e;
     else return { status: "error", error: e  as any };
 }
+},
+/**
+ * The do-not-call list: the entries `search` finds (digits of a number,
+ * part of an e-mail, a prospect's name), newest first, at most `limit`.
+ */
+async doNotCallList(search: string, limit: number) : Promise<Result<DncList, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("do_not_call_list", { search, limit }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
+},
+/**
+ * Put a typed number or e-mail on the do-not-call list; whoever holds it
+ * here is marked do-not-call at once.
+ */
+async addToDoNotCall(typed: string) : Promise<Result<DncAdded, AppError>> {
+    try {
+    return { status: "ok", data: await TAURI_INVOKE("add_to_do_not_call", { typed }) };
+} catch (e) {
+    if(e instanceof Error) throw e;
+    else return { status: "error", error: e  as any };
+}
 }
 }
 
@@ -1822,6 +1846,63 @@ export type DialsPerHourBin = { from: number;
  * `None` for the last, open bin.
  */
 to: number | null; label: string; blocks: number }
+/**
+ * A number or an e-mail put on the list by hand.
+ */
+export type DncAdded = { kind: string; value: string; shown: string; 
+/**
+ * False when it was on the list already.
+ */
+added: boolean; 
+/**
+ * Prospects here marked do-not-call for holding it.
+ */
+marked: number }
+/**
+ * One number or e-mail on the list.
+ */
+export type DncEntry = { 
+/**
+ * "phone" or "email".
+ */
+kind: string; 
+/**
+ * As stored: E.164 (with `;ext=` and the extension) or the e-mail.
+ */
+value: string; 
+/**
+ * As shown: a number in the home country's national form, else the
+ * international one.
+ */
+shown: string; 
+/**
+ * When it went on the list (UTC).
+ */
+since: string; 
+/**
+ * Why it is there, in words ("a call ended do not call", ...).
+ */
+why: string; 
+/**
+ * The prospect it was listed for, by name, when there is one.
+ */
+prospect: string | null }
+/**
+ * A look at the list.
+ */
+export type DncList = { 
+/**
+ * Entries on the list.
+ */
+total: number; 
+/**
+ * Entries the search finds (all without one).
+ */
+matching: number; 
+/**
+ * The newest of them, at most the limit asked.
+ */
+entries: DncEntry[] }
 /**
  * The block the rep should be told about at `at`.
  */

@@ -8,6 +8,7 @@
 //! what they return.
 //!
 //! - [`block`]: past blocks and a block's summary
+//! - [`dnc`]: the do-not-call list, found by number, e-mail or name; a value added by hand
 //! - [`import`]: the import panel (draft, preview, the run) and `callblock import`'s run
 //! - [`meeting`]: the meeting form's free slots (the rep's calendar or working hours)
 //! - [`lists`]: prospects to CSV, what a database holds
@@ -21,6 +22,7 @@
 //! The running block is [`crate::session`]'s [`BlockDesk`](crate::session::BlockDesk).
 
 pub mod block;
+pub mod dnc;
 pub mod import;
 pub mod lists;
 pub mod meeting;
