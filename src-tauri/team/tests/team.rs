@@ -2373,6 +2373,42 @@ fn state_of(store: &Store, prospect: &str) -> (String, bool) {
 }
 
 #[test]
+fn a_number_put_on_the_list_by_hand_reaches_the_team_and_marks_another_reps_lead() {
+    let s = Setup::new();
+    let secrets = s.secrets();
+    let mut dana = fresh_rep(&s, "dana.db", "Dana Ruiz");
+    let mut sam = fresh_rep(&s, "sam.db", "Sam Okafor");
+    let dana_lead = own_lead(&dana, "Dana one", "+14155550888");
+    let sam_lead = own_lead(&sam, "Sam one", "+14155550888");
+    for (store, role, pw) in [(&mut dana, "dana", "dana-pw"), (&mut sam, "sam", "sam-pw")] {
+        block_on(team::connect(store, &s.pg.url(role, pw), &secrets)).unwrap();
+        block_on(team::sync(store, &secrets)).unwrap();
+    }
+
+    // The person wrote to Dana: she puts the number on the list as they
+    // gave it. Her lead is do-not-call at once, the team's list has it at
+    // her next sync, and Sam's own lead on it at his.
+    let added = callblock_core::api::dnc::add(&mut dana, "415.555.0888", Utc::now()).unwrap();
+    assert_eq!((added.value.as_str(), added.marked), ("+14155550888", 1));
+    assert_eq!(state_of(&dana, &dana_lead), ("do_not_call".into(), true));
+    let r = block_on(team::sync(&mut dana, &secrets)).unwrap();
+    assert_eq!(r.pushed.do_not_call, 1);
+    assert_eq!(
+        s.pg.psql(
+            "SELECT count(*) FROM callblock.do_not_call
+              WHERE value = '+14155550888' AND removed_at IS NULL"
+        ),
+        "1"
+    );
+    assert_eq!(state_of(&sam, &sam_lead), ("new".into(), false));
+    let r = block_on(team::sync(&mut sam, &secrets)).unwrap();
+    assert_eq!(r.pulled.shared.do_not_call_added, 1);
+    assert_eq!(state_of(&sam, &sam_lead), ("do_not_call".into(), true));
+    let err = callblock_core::suppress::check_not_listed(sam.conn(), &sam_lead).unwrap_err();
+    assert_eq!(err.kind(), "do_not_call");
+}
+
+#[test]
 fn an_undone_do_not_call_leaves_the_teams_list_once_nobody_lists_it() {
     use callblock_core::domain::Outcome;
     let s = Setup::new();
