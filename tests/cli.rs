@@ -160,7 +160,8 @@ fn dnc_add_marks_whoever_holds_the_number_and_dnc_list_shows_it() {
     let bad = d.run(&["--db", db_arg, "dnc", "add", &e164, "call me maybe"]);
     assert_eq!(bad.status.code(), Some(1));
     assert!(
-        stderr(&bad).contains("\"call me maybe\" is neither an e-mail address nor a valid number"),
+        stderr(&bad).contains("\"call me maybe\" is neither an e-mail address nor a valid number")
+            && stderr(&bad).contains("nothing was added"),
         "{}",
         stderr(&bad)
     );

@@ -447,7 +447,11 @@ fn a_number_put_on_the_do_not_call_list_by_hand_marks_its_prospect() {
     );
     app.press(&national);
     app.wait_for(&By::button("Add to the list")).click();
-    let said = app.wait_for(&By::testid("dnc-said")).text();
+    let mut said = String::new();
+    app.wait_until("what the add says", crate::harness::WAIT_TIMEOUT, |a| {
+        said = text_now(a, r#"[data-testid="dnc-said"]"#).unwrap_or_default();
+        !said.is_empty()
+    });
     assert_eq!(
         said,
         format!("{national} is on the do-not-call list; 1 prospect marked do-not-call.")
@@ -513,7 +517,13 @@ fn a_number_put_on_the_do_not_call_list_by_hand_marks_its_prospect() {
         .expect("count");
     assert_eq!(rows.len() as i64, found, "{rows:?}");
 
-    // Escape puts the list away.
+    // Escape clears the search first (the whole list again), then puts the
+    // list away.
+    app.press(&App::escape().to_string());
+    app.wait_until("the search cleared", crate::harness::WAIT_TIMEOUT, |a| {
+        text_now(a, r#"[data-testid="dnc-summary"]"#)
+            .is_some_and(|t| t.contains("on the list") && !t.contains("match"))
+    });
     app.press(&App::escape().to_string());
     app.wait_for_absent(&By::testid("dnc-panel"));
 }

@@ -260,22 +260,44 @@ fn mark_sharing(conn: &Connection, prospect_id: &str, at: &str) -> Result<usize>
 }
 
 /// A number or an e-mail put on the list by hand (a request that came by
-/// mail, a complaint): listed, and every prospect here who holds it marked
-/// do-not-call, their other numbers and e-mail joining the list (as a call
-/// that ends "do not call" marks them). Returns whether the value was new
-/// and how many prospects were marked.
+/// mail, a complaint): listed under the first prospect here who holds it,
+/// and every holder marked do-not-call with those who share one of their
+/// numbers or their e-mail, their other values joining the list (as a call
+/// that ends "do not call" does). A value listed before by a call, an
+/// import, a bundle or the team's word becomes this copy's own word: no
+/// undo of that call and no take-back by the team removes it then, and a
+/// linked copy gives it to the team's list under its own name. Returns
+/// whether the value was new to the list and how many prospects were marked.
 pub fn add_by_hand(conn: &Connection, kind: &str, value: &str, at: &str) -> Result<(bool, usize)> {
+    let holders = holding(conn, kind, value)?;
     let added = conn
         .prepare_cached(
-            "INSERT OR IGNORE INTO do_not_call (kind, value, since, source)
-             VALUES (?1, ?2, ?3, 'manual')",
+            "INSERT OR IGNORE INTO do_not_call (kind, value, since, source, prospect_id)
+             VALUES (?1, ?2, ?3, 'manual', ?4)",
         )?
-        .execute(params![kind, value, at])?
+        .execute(params![kind, value, at, holders.first()])?
         > 0;
+    if !added {
+        let made_own = conn
+            .prepare_cached(
+                "UPDATE do_not_call SET source = 'manual', call_id = NULL, import_id = NULL
+                  WHERE kind = ?1 AND value = ?2 AND source <> 'manual'",
+            )?
+            .execute(params![kind, value])?;
+        if made_own > 0 {
+            conn.prepare_cached(
+                "INSERT INTO team_dnc_outbox (kind, value, since)
+                 SELECT kind, value, since FROM do_not_call
+                  WHERE kind = ?1 AND value = ?2 AND EXISTS (SELECT 1 FROM team_link)",
+            )?
+            .execute(params![kind, value])?;
+        }
+    }
     let mut marked = 0;
-    for id in holding(conn, kind, value)? {
-        marked += mark(conn, &id, at)? as usize;
-        list_prospect(conn, &id, Source::Manual, at)?;
+    for id in &holders {
+        marked += mark(conn, id, at)? as usize;
+        list_prospect(conn, id, Source::Manual, at)?;
+        marked += mark_sharing(conn, id, at)?;
     }
     Ok((added, marked))
 }

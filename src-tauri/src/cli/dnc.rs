@@ -106,12 +106,23 @@ fn run_add(path: &Path, values: &[String], json: bool) -> Result<(), String> {
         .map_err(|e| e.to_string())?
         .default_region;
     for v in values {
-        dnc::parse_entry(v, &region).map_err(|e| e.to_string())?;
+        dnc::parse_entry(v, &region).map_err(|e| format!("{e}; nothing was added"))?;
     }
-    let mut added = Vec::with_capacity(values.len());
+    // Each value in its own transaction: one that fails (a full disk) says
+    // which went on the list before it.
+    let mut added: Vec<dnc::DncAdded> = Vec::with_capacity(values.len());
     for v in values {
-        added
-            .push(dnc::add(&mut store, v, callblock_core::time::now()).map_err(|e| e.to_string())?);
+        match dnc::add(&mut store, v, callblock_core::time::now()) {
+            Ok(a) => added.push(a),
+            Err(e) if added.is_empty() => return Err(format!("{e}; nothing was added")),
+            Err(e) => {
+                let before: Vec<&str> = added.iter().map(|a| a.shown.as_str()).collect();
+                return Err(format!(
+                    "{e}; {} went on the list before it, the rest not",
+                    before.join(", ")
+                ));
+            }
+        }
     }
     if json {
         return print_json(&added);

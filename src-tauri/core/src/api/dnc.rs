@@ -128,21 +128,30 @@ fn shown(kind: &str, value: &str, region: &str) -> String {
 pub fn list(conn: &Connection, search: &str, limit: u32) -> Result<DncList> {
     let settings = crate::settings::load(conn)?;
     let search = text::check(text::Rule::line("search", 200), search)?;
-    let search = search.trim().to_lowercase();
+    // Folded as SQLite's lower() folds (ASCII letters), so that a name
+    // typed as it is written ("Élodie") is found.
+    let search = search.trim().to_ascii_lowercase();
+    // A search of a number's characters only ("415 555", "(020) 7946")
+    // looks at the numbers' digits (a national number's trunk zero dropped:
+    // E.164 has none; the extension left out); anything else at the
+    // e-mails and the names ("jdoe82", "ana 2").
     let digits: String = search.chars().filter(char::is_ascii_digit).collect();
-    // A search with digits looks at the numbers' digits only ("415 555"
-    // finds +14155550123); else at the e-mails and the names.
-    // A national number's trunk zero ("020 7946 ...") is not in E.164.
-    let (by_digits, needle) = if digits.is_empty() {
-        (false, search.clone())
-    } else {
+    let number_like = !digits.is_empty()
+        && search
+            .chars()
+            .all(|c| c.is_ascii_digit() || " +()-./".contains(c));
+    let (by_digits, needle) = if number_like {
         let national = digits.trim_start_matches('0');
         (
             true,
             if national.is_empty() { "0" } else { national }.to_string(),
         )
+    } else {
+        (false, search.clone())
     };
-    const FOUND: &str = "(?1 = '' OR CASE WHEN ?2 THEN d.kind = 'phone' AND instr(replace(d.value, '+', ''), ?1) > 0
+    const FOUND: &str = "(?1 = '' OR CASE WHEN ?2
+             THEN d.kind = 'phone'
+                  AND instr(replace(substr(d.value, 1, instr(d.value || ';', ';') - 1), '+', ''), ?1) > 0
              ELSE instr(d.value, ?1) > 0
                   OR instr(lower(trim(p.first_name || ' ' || p.last_name)), ?1) > 0 END)";
     let total: u32 = conn.query_row("SELECT count(*) FROM do_not_call", [], |r| r.get(0))?;
@@ -309,10 +318,87 @@ mod tests {
         let cara = prospect(&store, "Cara", "+14155550777", Some("cara@example.com"));
         assert_eq!(state(&store, &cara), ("do_not_call".into(), true));
 
+        // A second record of Ana's (her e-mail, another number) is marked
+        // with her when her number goes on the list: a prospect who shares
+        // a holder's e-mail is the same person.
+        let dup = prospect(&store, "Ana", "+14155550555", Some("ANA@example.com"));
+        store
+            .conn()
+            .execute_batch("UPDATE prospects SET status = 'new', do_not_call = 0")
+            .unwrap();
+        store.conn().execute("DELETE FROM do_not_call", []).unwrap();
+        let both = add(&mut store, "(415) 555-0123", Utc::now()).unwrap();
+        assert_eq!((both.added, both.marked), (true, 2));
+        assert_eq!(state(&store, &dup), ("do_not_call".into(), true));
+
         // Refused input changes nothing.
         let before = list(store.conn(), "", 10).unwrap().total;
         assert!(add(&mut store, "not a number", Utc::now()).is_err());
         assert_eq!(list(store.conn(), "", 10).unwrap().total, before);
+    }
+
+    #[test]
+    fn a_value_listed_by_a_call_or_the_team_becomes_this_copys_own_word_when_added_by_hand() {
+        let mut store = Store::open_in_memory().unwrap();
+        let c = store.conn();
+        c.execute_batch(
+            "INSERT INTO do_not_call (kind, value, since, source)
+             VALUES ('phone', '+14155550123', '2026-12-01T10:00:00.000Z', 'team'),
+                    ('phone', '+14155550456', '2026-12-01T11:00:00.000Z', 'call');",
+        )
+        .unwrap();
+        let source = |store: &Store, value: &str| -> String {
+            store
+                .conn()
+                .query_row(
+                    "SELECT source FROM do_not_call WHERE value = ?1",
+                    [value],
+                    |r| r.get(0),
+                )
+                .unwrap()
+        };
+        let outbox = |store: &Store| -> Vec<(String, String)> {
+            store
+                .conn()
+                .prepare("SELECT value, since FROM team_dnc_outbox ORDER BY seq")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap()
+        };
+        // Not linked to a team store: the row is made this copy's own, and
+        // nothing waits for a team.
+        let a = add(&mut store, "+1 415 555 0456", Utc::now()).unwrap();
+        assert!(!a.added);
+        assert_eq!(source(&store, "+14155550456"), "manual");
+        assert!(outbox(&store).is_empty());
+
+        // Linked: the team's entry becomes this copy's own word, given to
+        // the team under this copy's name, with its first date.
+        store
+            .conn()
+            .execute_batch(
+                "INSERT INTO team_link (id, url, role, team_schema, connected_at)
+                 VALUES (1, 'postgres://dana@db/sales', 'dana', 7, '2026-12-01T09:00:00.000Z');",
+            )
+            .unwrap();
+        let t = add(&mut store, "(415) 555-0123", Utc::now()).unwrap();
+        assert_eq!((t.added, t.marked), (false, 0));
+        assert_eq!(source(&store, "+14155550123"), "manual");
+        assert_eq!(
+            outbox(&store),
+            [(
+                "+14155550123".to_string(),
+                "2026-12-01T10:00:00.000Z".to_string()
+            )]
+        );
+        // Added again by hand: nothing more to give.
+        add(&mut store, "(415) 555-0123", Utc::now()).unwrap();
+        assert_eq!(outbox(&store).len(), 1);
+        // A value new to the list goes to the team by the list's trigger.
+        add(&mut store, "new@example.com", Utc::now()).unwrap();
+        assert_eq!(outbox(&store).len(), 2);
     }
 
     #[test]
@@ -341,20 +427,39 @@ mod tests {
             .expect("her e-mail");
         assert_eq!(ana_email.prospect.as_deref(), Some("Ana Reyes"));
 
-        let found = |q: &str| -> Vec<String> {
+        fn found_in(store: &Store, q: &str) -> Vec<String> {
             list(store.conn(), q, SHOWN)
                 .unwrap()
                 .entries
                 .into_iter()
                 .map(|e| e.value)
                 .collect()
-        };
+        }
+        let found = |q: &str| found_in(&store, q);
         assert_eq!(found("415 555"), ["+14155550123"]);
         assert_eq!(found("(020) 7946"), ["+442079460958"]);
         assert_eq!(found("ANA@"), ["ana@example.com"]);
-        assert_eq!(found("reyes"), ["ana@example.com"]);
+        // The number added by hand is listed under the prospect holding it.
+        assert_eq!(found("reyes"), ["ana@example.com", "+14155550123"]);
         assert!(found("nobody").is_empty());
+        // An e-mail with digits is found by them with its letters; a
+        // number's extension is not part of its digits.
+        add(&mut store, "jdoe82@example.com", t0).unwrap();
+        add(&mut store, "(415) 555-0199 x 204", t0).unwrap();
+        let found = |q: &str| found_in(&store, q);
+        assert_eq!(found("jdoe82"), ["jdoe82@example.com"]);
+        assert_eq!(found("555 0199"), ["+14155550199;ext=204"]);
+        assert!(found("204").is_empty(), "{:?}", found("204"));
+        assert_eq!(
+            list(store.conn(), "", SHOWN)
+                .unwrap()
+                .entries
+                .iter()
+                .find(|e| e.value.ends_with(";ext=204"))
+                .map(|e| e.shown.clone()),
+            Some("(415) 555-0199 ext. 204".to_string())
+        );
         let one = list(store.conn(), "", 1).unwrap();
-        assert_eq!((one.matching, one.entries.len()), (3, 1));
+        assert_eq!((one.matching, one.entries.len()), (5, 1));
     }
 }

@@ -56,11 +56,15 @@ describe("the do-not-call list", () => {
     await fireEvent.input(field, { target: { value: "nope" } });
     await fireEvent.click(screen.getByRole("button", { name: "Add to the list" }));
     expect(await screen.findByRole("alert")).toHaveTextContent('Do-not-call: "nope" is neither an e-mail address nor a valid number in US');
+    expect(field).toHaveAttribute("aria-invalid", "true");
     expect(said).toEqual([]);
 
     await fireEvent.input(field, { target: { value: "602 555 0100" } });
     await fireEvent.click(screen.getByRole("button", { name: "Add to the list" }));
-    expect(await screen.findByTestId("dnc-said")).toHaveTextContent("(602) 555-0100 is on the do-not-call list; 1 prospect marked do-not-call.");
+    await waitFor(() =>
+      expect(screen.getByTestId("dnc-said")).toHaveTextContent("(602) 555-0100 is on the do-not-call list; 1 prospect marked do-not-call."),
+    );
+    expect(field).not.toHaveAttribute("aria-invalid");
     expect(said).toEqual(["(602) 555-0100 is on the do-not-call list; 1 prospect marked do-not-call."]);
     // The search is cleared, the new entry listed first.
     await waitFor(() => expect(rows()[0]).toContain("(602) 555-0100"));
@@ -75,7 +79,15 @@ describe("the do-not-call list", () => {
     render(DoNotCallPanel, { onclose: () => (closed += 1), onchanged: () => {} });
     expect(await screen.findByTestId("dnc-summary")).toHaveTextContent("The list is empty.");
     expect(screen.queryByRole("table")).toBeNull();
-    await fireEvent.keyDown(screen.getByLabelText("Number or e-mail to put on the list"), { key: "Escape" });
+    // Escape in a search with text clears it first; then it closes.
+    const find = screen.getByLabelText("Find on the list");
+    await fireEvent.input(find, { target: { value: "415" } });
+    await fireEvent.keyDown(find, { key: "Escape" });
+    expect(find).toHaveValue("");
+    expect(closed).toBe(0);
+    await fireEvent.keyDown(find, { key: "Escape" });
     expect(closed).toBe(1);
+    await fireEvent.keyDown(screen.getByLabelText("Number or e-mail to put on the list"), { key: "Escape" });
+    expect(closed).toBe(2);
   });
 });
