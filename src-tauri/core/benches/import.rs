@@ -54,7 +54,7 @@ use std::process::Command;
 use std::time::Instant;
 
 use callblock_core::domain::Settings;
-use callblock_core::import::{self, ImportOptions, ThemeChoice};
+use callblock_core::import::{self, ImportOptions, ThemeChoice, DEFERRED_INDEXES};
 use callblock_core::store::Store;
 
 const CHILD_ENV: &str = "CALLBLOCK_IMPORT_BENCH_CHILD";
@@ -940,14 +940,6 @@ fn only_import(dir: &Path, case: &str) {
     }
 }
 
-/// The import's indexes built at its end (`import::run::DEFERRED_INDEXES`).
-const DEFERRED: [&str; 4] = [
-    "prospects_email",
-    "prospects_name_company",
-    "prospects_list",
-    "prospect_phones_e164",
-];
-
 /// SQLite's floor for an import's data: the prospects and numbers of
 /// `imported` copied by `INSERT ... SELECT` into a new database of the same
 /// schema (opened as the app opens it), in one transaction, as the import
@@ -960,7 +952,7 @@ fn floor(dir: &Path, imported: &Path) {
     remove_db(&db);
     let (store, _background) = open(&db, Checkpoints::Background);
     let conn = store.conn();
-    let sqls: Vec<String> = DEFERRED
+    let sqls: Vec<String> = DEFERRED_INDEXES
         .iter()
         .map(|name| {
             conn.query_row(
@@ -980,7 +972,7 @@ fn floor(dir: &Path, imported: &Path) {
     let t = Instant::now();
     let c = cpu_seconds();
     conn.execute_batch("BEGIN IMMEDIATE").expect("begin");
-    for name in DEFERRED {
+    for name in DEFERRED_INDEXES {
         conn.execute_batch(&format!("DROP INDEX main.{name}"))
             .expect("drop");
     }
@@ -1009,7 +1001,7 @@ fn floor(dir: &Path, imported: &Path) {
     );
     println!(
         "  its steps (wall): rows {rows:.2} s, the {} indexes {indexes:.2} s, commit {:.2} s",
-        DEFERRED.len(),
+        DEFERRED_INDEXES.len(),
         wall - rows - indexes
     );
 }

@@ -303,7 +303,8 @@ pub fn add_by_hand(conn: &Connection, kind: &str, value: &str, at: &str) -> Resu
 }
 
 /// The prospects not yet marked do-not-call that hold `value` of the list
-/// ("phone": one of their numbers, with its extension; "email").
+/// ("phone": one of their numbers, with its extension; "email"), in the
+/// order they were written.
 pub fn holding(conn: &Connection, kind: &str, value: &str) -> Result<Vec<String>> {
     holders(conn, kind, value, false)
 }
@@ -318,15 +319,17 @@ fn holders(conn: &Connection, kind: &str, value: &str, marked: bool) -> Result<V
         "phone" => {
             let (e164, ext) = value.split_once(";ext=").unwrap_or((value, ""));
             conn.prepare_cached(
-                "SELECT DISTINCT p.id FROM prospect_phones ph JOIN prospects p ON p.id = ph.prospect_id
-                  WHERE ph.e164 = ?1 AND ifnull(ph.extension, '') = ?2 AND p.do_not_call = ?3",
+                "SELECT DISTINCT p.id, p.rowid FROM prospect_phones ph JOIN prospects p ON p.id = ph.prospect_id
+                  WHERE ph.e164 = ?1 AND ifnull(ph.extension, '') = ?2 AND p.do_not_call = ?3
+                  ORDER BY p.rowid",
             )?
             .query_map(params![e164, ext, marked], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?
         }
         "email" => conn
             .prepare_cached(
-                "SELECT id FROM prospects WHERE do_not_call = ?2 AND email = ?1 COLLATE NOCASE",
+                "SELECT id FROM prospects WHERE do_not_call = ?2 AND email = ?1 COLLATE NOCASE
+                  ORDER BY rowid",
             )?
             .query_map(params![value, marked], |r| r.get(0))?
             .collect::<rusqlite::Result<_>>()?,

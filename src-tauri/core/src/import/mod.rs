@@ -70,7 +70,7 @@ pub use mapping::{
     parse_override, suggest_mapping, Entity, Field, Mapping, MappingEntry, MatchRule,
 };
 pub use reader::{read_file, Delimiter, SourceFile, TextEncoding};
-pub use run::run;
+pub use run::{run, DEFERRED_INDEXES};
 pub use write::MatchKey;
 
 use convert::{Converter, ThemeRule};

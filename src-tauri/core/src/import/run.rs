@@ -82,7 +82,7 @@ const DEFER_FROM: u64 = 50_000;
 /// prospects, built again before its commit. The Lists table's index
 /// (`prospects_list`, schema 9: theme, status, then the names) is one of
 /// them; the import matches in memory and reads none of them.
-pub(crate) const DEFERRED_INDEXES: [&str; 4] = [
+pub const DEFERRED_INDEXES: [&str; 4] = [
     "prospects_email",
     "prospects_name_company",
     "prospects_list",
